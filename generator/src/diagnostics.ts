@@ -1,0 +1,100 @@
+/**
+ * Diagnostics: located, coded, sorted problems, printed the way tsc prints its own.
+ *
+ *   spec/ndis/interrupts.yaml:12:5 - error DDI1003: irql.runsAt must be one of ... (got "DIRQ"). Did you mean "DIRQL"?
+ */
+
+export type Severity = 'error' | 'warning';
+
+export interface Diagnostic {
+  /** Path of the file, relative to the working directory, with forward slashes. */
+  file: string;
+  /** 1-based line. */
+  line: number;
+  /** 1-based column. */
+  col: number;
+  severity: Severity;
+  /** Stable code, DDI followed by four digits. */
+  code: DiagnosticCode;
+  /** What is wrong, what was found, and the fix. */
+  message: string;
+}
+
+/** Every diagnostic code the generator emits, with a one-line summary (printed by `ddikit --help`). */
+export const diagnosticCodes = {
+  DDI1001: 'the file is not valid YAML',
+  DDI1002: 'a property the schema does not know',
+  DDI1003: 'a value outside the allowed set',
+  DDI1004: 'a required property is missing',
+  DDI1005: 'a value of the wrong type',
+  DDI1006: 'a value of the wrong form (pattern, length, range)',
+  DDI1007: 'the file does not start with the yaml-language-server $schema line',
+  DDI1008: 'a key appears twice in one mapping',
+  DDI1009: 'the file is too large or too deeply nested, or expands too many aliases',
+  DDI1010: 'the spec folder holds no spec file',
+  DDI2001: 'two entries share a name',
+  DDI2002: 'a reference to a type that no entry defines',
+  DDI2003: 'a reference to an entry that does not exist',
+  DDI2004: 'a name that is a reserved word in C',
+  DDI2005: 'a name that is a reserved word in TypeScript',
+  DDI2006: 'a variant whose name does not follow its base role',
+  DDI2007: 'an IRQL contract that contradicts itself',
+  DDI2008: 'an IRQL contract that names a parameter the entry does not have',
+  DDI2009: 'an out or inout parameter whose type is not a pointer',
+  DDI2010: 'a name reserved for the implementation in C (leading underscore and capital, or double underscore)',
+  DDI2011: 'a type of the wrong kind for where it is used',
+  DDI2012: 'two parameters of one entry share a name',
+} as const;
+
+export type DiagnosticCode = keyof typeof diagnosticCodes;
+
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return (
+    compareStrings(a.file, b.file) ||
+    a.line - b.line ||
+    a.col - b.col ||
+    compareStrings(a.code, b.code) ||
+    compareStrings(a.message, b.message)
+  );
+}
+
+/** Sorts and drops exact duplicates (the same problem found through two paths). */
+export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const sorted = [...diagnostics].sort(compareDiagnostics);
+  return sorted.filter((d, i) => i === 0 || compareDiagnostics(d, sorted[i - 1]!) !== 0);
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  return `${d.file}:${d.line}:${d.col} - ${d.severity} ${d.code}: ${d.message}`;
+}
+
+export function formatSummary(diagnostics: readonly Diagnostic[]): string {
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.length - errors;
+  const parts = [`${errors} error${errors === 1 ? '' : 's'}`];
+  if (warnings > 0) parts.push(`${warnings} warning${warnings === 1 ? '' : 's'}`);
+  return `Found ${parts.join(' and ')}.`;
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+/** Code-point order, independent of locale, so output never depends on LANG. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Quotes a found value for a message: JSON string form, cut to 60 characters, control characters escaped. */
+export function quote(value: unknown): string {
+  let text: string;
+  if (typeof value === 'string') text = JSON.stringify(value);
+  else if (value === null || value === undefined) text = String(value);
+  else if (typeof value === 'object') text = Array.isArray(value) ? 'a list' : 'a mapping';
+  else text = String(value);
+  // JSON.stringify leaves bidi controls and line separators as they are; escape them too.
+  text = text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g, (c) =>
+    `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

@@ -1,0 +1,183 @@
+/**
+ * load: spec sources (path + text) → parsed YAML documents that keep source positions.
+ * Pure: reading the folder is the caller's job (see readSpecSources in spec-files.ts).
+ */
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import type { Diagnostic } from './diagnostics.js';
+
+export interface SpecSource {
+  /** Path relative to the working directory, forward slashes; used in diagnostics and provenance. */
+  path: string;
+  text: string;
+}
+
+export interface LoadedFile {
+  path: string;
+  /** Text with CRLF normalized to LF (positions refer to it; line numbers are unchanged). */
+  text: string;
+  document: Document.Parsed;
+  lineCounter: LineCounter;
+  /** The plain JavaScript value of the document (null-prototype safe: see toPlain). */
+  value: unknown;
+}
+
+export interface LoadResult {
+  files: LoadedFile[];
+  diagnostics: Diagnostic[];
+}
+
+/** Bounds that keep a hostile spec from exhausting time or memory. */
+export const loadLimits = {
+  /** Largest spec file accepted, in bytes. */
+  fileBytesMax: 16 * 1024 * 1024,
+  /** Deepest nesting of mappings and sequences accepted. */
+  depthMax: 64,
+  /** Most alias expansions accepted while converting a document (the yaml library's maxAliasCount). */
+  aliasCountMax: 100,
+} as const;
+
+export const schemaModeline = /^# yaml-language-server: \$schema=\S+\s*$/;
+
+export function load(sources: readonly SpecSource[]): LoadResult {
+  const files: LoadedFile[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const source of sources) {
+    const result = loadOne(source);
+    diagnostics.push(...result.diagnostics);
+    if (result.file) files.push(result.file);
+  }
+  return { files, diagnostics };
+}
+
+function loadOne(source: SpecSource): { file?: LoadedFile; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const at = (line: number, col: number, code: Diagnostic['code'], message: string): void => {
+    diagnostics.push({ file: source.path, line, col, severity: 'error', code, message });
+  };
+  const bytes = Buffer.byteLength(source.text, 'utf8');
+  if (bytes > loadLimits.fileBytesMax) {
+    at(1, 1, 'DDI1009', `the file is ${bytes} bytes, more than the ${loadLimits.fileBytesMax} a spec file may have. Split it into several files.`);
+    return { diagnostics };
+  }
+  let text = source.text.replace(/\r\n?/g, '\n');
+  if (text.startsWith('\ufeff')) text = text.slice(1);
+  const firstLine = text.slice(0, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n'));
+  if (!schemaModeline.test(firstLine)) {
+    at(1, 1, 'DDI1007', `a spec file must start with "# yaml-language-server: $schema=<path to ddi.schema.json>" (got ${JSON.stringify(firstLine.slice(0, 40))}). Add the line so editors can check the file.`);
+  }
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, stringKeys: false });
+  for (const error of document.errors) {
+    const offset = error.pos[0];
+    const { line, col } = lineCounter.linePos(Math.min(offset, text.length));
+    const duplicate = error.code === 'DUPLICATE_KEY';
+    const message = firstSentence(error.message);
+    if (duplicate) {
+      at(line, col, 'DDI1008', `${message}. Keep one of the two and remove the other.`);
+    } else {
+      at(line, col, 'DDI1001', `${message}. Fix the YAML syntax at this point.`);
+    }
+  }
+  if (document.errors.length > 0) return { diagnostics };
+  const depth = maxDepth(document.contents as Node | null, 0);
+  if (depth > loadLimits.depthMax) {
+    at(1, 1, 'DDI1009', `the document nests ${depth} levels deep, more than the ${loadLimits.depthMax} allowed. A spec never needs that; check the file for runaway indentation.`);
+    return { diagnostics };
+  }
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: loadLimits.aliasCountMax });
+  } catch (error) {
+    const anchorLine = firstAliasLine(document, lineCounter);
+    at(anchorLine.line, anchorLine.col, 'DDI1009', `${firstSentence((error as Error).message)}. Spec files should not need YAML aliases; write the values out.`);
+    return { diagnostics };
+  }
+  return { file: { path: source.path, text, document, lineCounter, value: toPlain(value) }, diagnostics };
+}
+
+function firstSentence(message: string): string {
+  const line = message.split('\n')[0] ?? message;
+  return line.replace(/ at line \d+, column \d+:?$/, '').replace(/[.:]\s*$/, '');
+}
+
+function maxDepth(node: Node | null, depth: number): number {
+  if (depth > loadLimits.depthMax) return depth;
+  if (isMap(node)) {
+    let deepest = depth + 1;
+    for (const pair of node.items) deepest = Math.max(deepest, maxDepth(pair.value as Node | null, depth + 1));
+    return deepest;
+  }
+  if (isSeq(node)) {
+    let deepest = depth + 1;
+    for (const item of node.items) deepest = Math.max(deepest, maxDepth(item as Node | null, depth + 1));
+    return deepest;
+  }
+  return depth;
+}
+
+function firstAliasLine(document: Document.Parsed, lineCounter: LineCounter): { line: number; col: number } {
+  let found: { line: number; col: number } | undefined;
+  visit(document, {
+    Alias(_key, node) {
+      if (node.range) found = lineCounter.linePos(node.range[0]);
+      return visit.BREAK;
+    },
+  });
+  return found ?? { line: 1, col: 1 };
+}
+
+/**
+ * Copies a parsed value into plain objects whose own keys are data only: a key such as __proto__ or
+ * constructor becomes an ordinary own property (which the schema then rejects as unknown) and can
+ * never reach a prototype.
+ */
+export function toPlain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(toPlain);
+  if (value instanceof Map) {
+    const object: Record<string, unknown> = Object.create(null);
+    for (const [key, item] of value) defineData(object, String(key), toPlain(item));
+    return object;
+  }
+  if (value !== null && typeof value === 'object') {
+    const object: Record<string, unknown> = Object.create(null);
+    for (const key of Object.keys(value)) defineData(object, key, toPlain((value as Record<string, unknown>)[key]));
+    return object;
+  }
+  return value;
+}
+
+function defineData(object: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** Source position of the node at a path of keys and indexes, or of its nearest existing parent. */
+export function positionOf(file: LoadedFile, path: readonly (string | number)[], part: 'key' | 'value' = 'value'): { line: number; col: number } {
+  let node: unknown = file.document.contents;
+  let position = nodeStart(node) ?? 0;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+      if (!pair) break;
+      const keyStart = nodeStart(pair.key);
+      const valueStart = nodeStart(pair.value);
+      node = pair.value;
+      position = (part === 'key' && segment === path[path.length - 1] ? keyStart : valueStart ?? keyStart) ?? position;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment];
+      if (item === undefined) break;
+      node = item;
+      position = nodeStart(item) ?? position;
+    } else {
+      break;
+    }
+  }
+  return file.lineCounter.linePos(position);
+}
+
+function nodeStart(node: unknown): number | undefined {
+  if (node && typeof node === 'object' && 'range' in node) {
+    const range = (node as { range?: [number, number, number] | null }).range;
+    if (range) return range[0];
+  }
+  return undefined;
+}

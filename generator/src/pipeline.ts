@@ -1,0 +1,37 @@
+/** The whole pipeline without the disk: sources → diagnostics, model, files. */
+import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { load, type SpecSource } from './load.js';
+import { buildModel, type Model } from './model.js';
+import { render, type OutputFile } from './render.js';
+import { validate } from './validate.js';
+
+export interface PipelineOptions {
+  schema: object;
+  templatesDir: string;
+}
+
+export interface PipelineResult {
+  diagnostics: Diagnostic[];
+  /** Present when there is no error. */
+  model?: Model;
+  /** Present when there is no error. */
+  files?: OutputFile[];
+}
+
+/** load → validate → model; stops before the model when any error was found. */
+export function check(sources: readonly SpecSource[], options: Pick<PipelineOptions, 'schema'>): PipelineResult {
+  const loaded = load(sources);
+  const diagnostics = [...loaded.diagnostics, ...validate(loaded.files, { schema: options.schema })];
+  if (sources.length === 0) {
+    return { diagnostics: sortDiagnostics(diagnostics) };
+  }
+  if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics) };
+  return { diagnostics: sortDiagnostics(diagnostics), model: buildModel(loaded.files) };
+}
+
+/** load → validate → model → render. */
+export function generate(sources: readonly SpecSource[], options: PipelineOptions): PipelineResult {
+  const checked = check(sources, options);
+  if (!checked.model) return checked;
+  return { ...checked, files: render(checked.model, { templatesDir: options.templatesDir }) };
+}

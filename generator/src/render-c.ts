@@ -1,0 +1,5 @@
+import type { OutputFile, RenderContext } from './render.js';
+
+export function renderC(_context: RenderContext): OutputFile[] {
+  return [];
+}

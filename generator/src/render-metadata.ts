@@ -1,0 +1,106 @@
+/**
+ * Annotation metadata: src/generated/metadata.json and the typed src/generated/metadata.ts, one entry
+ * per role (variants included), function and type, with SAL strings and the structured IRQL contract.
+ */
+import type { FunctionModel, IrqlModel, Model, ParamModel, RoleModel, TypeModel } from './model.js';
+import type { OutputFile, RenderContext } from './render.js';
+import { tidy } from './templates.js';
+
+export function renderMetadata(context: RenderContext): OutputFile[] {
+  const metadata = metadataOf(context.model);
+  const json = JSON.stringify({ $comment: context.provenance, ...metadata }, null, 2);
+  return [
+    { path: 'src/generated/metadata.json', content: `${json}\n` },
+    {
+      path: 'src/generated/metadata.ts',
+      content: tidy(
+        context.templates.get('ts/metadata.ts')({
+          provenance: context.provenance,
+          json: JSON.stringify(metadata, null, 2),
+        }),
+      ),
+    },
+  ];
+}
+
+export function metadataOf(model: Model): { roles: object[]; functions: object[]; types: object[] } {
+  return {
+    roles: model.roles.map(roleMeta),
+    functions: model.functions.map(functionMeta),
+    types: model.types.map(typeMeta),
+  };
+}
+
+function provenance(entry: { provenance: { file: string; line: number } }): string {
+  return `${entry.provenance.file}:${entry.provenance.line}`;
+}
+
+function params(list: readonly ParamModel[]): object[] {
+  return list.map((p) => ({ name: p.name, type: p.type.name, direction: p.direction, optional: p.optional, sal: p.sal }));
+}
+
+export function irqlMeta(irql: IrqlModel): object {
+  return {
+    min: irql.min,
+    max: irql.max,
+    same: irql.same,
+    raisesTo: irql.raisesTo,
+    saves: irql.saves,
+    restores: irql.restores,
+    when: irql.when.map((c) => ({ param: c.param, equals: c.equals, min: c.min, max: c.max })),
+    reason: irql.reason,
+  };
+}
+
+function roleMeta(role: RoleModel): object {
+  return {
+    name: role.name,
+    header: role.header,
+    since: role.since,
+    provenance: provenance(role),
+    function: role.function,
+    pointer: role.pointer,
+    interrupt: role.interrupt,
+    params: params(role.params),
+    returns: { type: role.returns.type.name },
+    sal: role.sal,
+    irql: irqlMeta(role.irql),
+    mayCall: role.mayCall,
+    invokedBy: role.invokedBy,
+    registeredIn: role.registeredIn,
+    variants: role.variants,
+    variantOf: role.variantOf,
+    rules: role.rules,
+  };
+}
+
+function functionMeta(fn: FunctionModel): object {
+  return {
+    name: fn.name,
+    header: fn.header,
+    since: fn.since,
+    provenance: provenance(fn),
+    macro: fn.macro,
+    params: params(fn.params),
+    returns: { type: fn.returns.type.name },
+    sal: fn.sal,
+    irql: irqlMeta(fn.irql),
+    rules: fn.rules,
+    compliance: fn.compliance,
+  };
+}
+
+function typeMeta(type: TypeModel): object {
+  return {
+    name: type.name,
+    header: type.header,
+    since: type.since,
+    provenance: provenance(type),
+    kind: type.typeKind,
+    bits: type.bits,
+    signed: type.signed,
+    to: type.to,
+    fields: type.fields.map((f) => ({ name: f.name, type: f.type.name, count: f.count, optional: f.optional })),
+    values: type.values.map((v) => ({ name: v.name, value: v.value })),
+  };
+}

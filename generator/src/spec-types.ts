@@ -1,0 +1,153 @@
+/** The shape of a spec file once it has passed the JSON Schema (spec/schema/ddi.schema.json). */
+
+export const levelNames = [
+  'PASSIVE_LEVEL',
+  'APC_LEVEL',
+  'DISPATCH_LEVEL',
+  'DIRQL',
+  'CLOCK_LEVEL',
+  'IPI_LEVEL',
+  'POWER_LEVEL',
+  'HIGH_LEVEL',
+] as const;
+
+export type LevelName = (typeof levelNames)[number];
+
+/** x64 IRQL values; DIRQL stands for the device levels 3..12 and is ordered as that whole range. */
+export const levelRange: Readonly<Record<LevelName, readonly [number, number]>> = {
+  PASSIVE_LEVEL: [0, 0],
+  APC_LEVEL: [1, 1],
+  DISPATCH_LEVEL: [2, 2],
+  DIRQL: [3, 12],
+  CLOCK_LEVEL: [13, 13],
+  IPI_LEVEL: [14, 14],
+  POWER_LEVEL: [14, 14],
+  HIGH_LEVEL: [15, 15],
+};
+
+export type Direction = 'in' | 'out' | 'inout';
+
+export interface SpecParam {
+  name: string;
+  type: string;
+  dir: Direction;
+  optional?: boolean;
+  description?: string;
+}
+
+export interface SpecReturns {
+  type: string;
+  description?: string;
+}
+
+export interface SpecIrqlCondition {
+  param: string;
+  equals: string | number | boolean;
+  irql: { runsAt?: LevelName; min?: LevelName; max?: LevelName; any?: true };
+}
+
+export interface SpecIrql {
+  runsAt?: LevelName;
+  min?: LevelName;
+  max?: LevelName;
+  any?: true;
+  same?: boolean;
+  raisesTo?: LevelName;
+  saves?: string;
+  restores?: string;
+  note?: string;
+  when?: SpecIrqlCondition[];
+}
+
+export interface SpecField {
+  name: string;
+  type: string;
+  count?: number;
+  optional?: boolean;
+  description?: string;
+}
+
+export interface SpecEnumValue {
+  name: string;
+  value: number;
+  description?: string;
+}
+
+export type TypeKind = 'scalar' | 'handle' | 'pointer' | 'struct' | 'enum' | 'void';
+
+export interface SpecType {
+  name: string;
+  kind: TypeKind;
+  c?: string;
+  ts?: 'boolean' | 'number' | 'bigint' | 'unknown';
+  bits?: 8 | 16 | 32 | 64;
+  signed?: boolean;
+  to?: string;
+  tag?: string;
+  fields?: SpecField[];
+  values?: SpecEnumValue[];
+  opaque?: boolean;
+  header?: string;
+  since?: string;
+  description?: string;
+}
+
+export interface SpecVariant {
+  name: string;
+  function: string;
+  pointer: string;
+  interrupt?: 'line' | 'message';
+  description?: string;
+}
+
+export interface SpecRole {
+  name: string;
+  function: string;
+  pointer: string;
+  header?: string;
+  since: string;
+  interrupt?: 'line' | 'message';
+  params: SpecParam[];
+  returns: SpecReturns;
+  irql: SpecIrql;
+  mayCall?: 'anyLevel' | 'contract';
+  invokedBy?: string[];
+  registeredIn?: string;
+  variants?: SpecVariant[];
+  rules?: string[];
+  compliance?: string[];
+  seeAlso?: string[];
+  description?: string;
+  remarks?: string[];
+}
+
+export interface SpecFunction {
+  name: string;
+  macro?: boolean;
+  header?: string;
+  since: string;
+  params: SpecParam[];
+  returns: SpecReturns;
+  irql: SpecIrql;
+  rules?: string[];
+  compliance?: string[];
+  seeAlso?: string[];
+  description?: string;
+  remarks?: string[];
+}
+
+export interface SpecConstant {
+  name: string;
+  type: string;
+  value: number | string;
+  description?: string;
+}
+
+export interface SpecFile {
+  header: string;
+  family?: string;
+  types?: SpecType[];
+  constants?: SpecConstant[];
+  roles?: SpecRole[];
+  functions?: SpecFunction[];
+}

@@ -1,0 +1,14 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: { index: 'generator/src/index.ts', cli: 'generator/src/cli.ts' },
+  outDir: 'generator/dist',
+  format: ['esm'],
+  target: 'node20',
+  platform: 'node',
+  dts: { entry: { index: 'generator/src/index.ts' } },
+  clean: true,
+  sourcemap: false,
+  splitting: true,
+  tsconfig: 'tsconfig.json',
+});

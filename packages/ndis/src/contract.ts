@@ -1,0 +1,83 @@
+/**
+ * Contract lookups over the generated metadata: x64 level numbers, and the contract of any role or
+ * DDI by name. The harness reads contracts from here, never from hand-typed tables.
+ */
+import { metadata } from './generated/metadata.js';
+import type { FunctionMeta, IrqlMeta, LevelName, RoleMeta, TypeMeta } from './metadata-types.js';
+
+/** x64 IRQL numbers. DIRQL is symbolic (3..12); its number comes from the interrupt concerned. */
+export const IRQL = {
+  PASSIVE_LEVEL: 0,
+  APC_LEVEL: 1,
+  DISPATCH_LEVEL: 2,
+  CLOCK_LEVEL: 13,
+  IPI_LEVEL: 14,
+  POWER_LEVEL: 14,
+  HIGH_LEVEL: 15,
+} as const;
+
+/** The lowest and highest device level (DIRQL) on x64. */
+export const DIRQL_MIN = 3;
+export const DIRQL_MAX = 12;
+
+/** The number of a level name; DIRQL resolves to the given interrupt level. */
+export function levelNumber(level: LevelName, dirql: number): number {
+  return level === 'DIRQL' ? dirql : IRQL[level];
+}
+
+/** The name of a level number, as a debugger prints it (3..12 are DIRQL). */
+export function levelName(level: number): string {
+  switch (level) {
+    case 0: return 'PASSIVE_LEVEL';
+    case 1: return 'APC_LEVEL';
+    case 2: return 'DISPATCH_LEVEL';
+    case 13: return 'CLOCK_LEVEL';
+    case 14: return 'IPI_LEVEL';
+    case 15: return 'HIGH_LEVEL';
+    default: return level >= DIRQL_MIN && level <= DIRQL_MAX ? `DIRQL(${level})` : `IRQL(${level})`;
+  }
+}
+
+const roles = new Map<string, RoleMeta>(metadata.roles.map((r) => [r.name, r as RoleMeta]));
+const functions = new Map<string, FunctionMeta>(metadata.functions.map((f) => [f.name, f as FunctionMeta]));
+const types = new Map<string, TypeMeta>(metadata.types.map((t) => [t.name, t as TypeMeta]));
+
+export function roleContract(name: string): RoleMeta | undefined {
+  return roles.get(name);
+}
+
+export function functionContract(name: string): FunctionMeta | undefined {
+  return functions.get(name);
+}
+
+export function typeInfo(name: string): TypeMeta | undefined {
+  return types.get(name);
+}
+
+/** True when a contract allows every level (a DDI "callable at any IRQL"). */
+export function isAnyLevel(irql: IrqlMeta): boolean {
+  return irql.min === 'PASSIVE_LEVEL' && irql.max === 'HIGH_LEVEL' && irql.when.length === 0;
+}
+
+/**
+ * The bounds a call at some level must meet, as numbers. Conditions (SAL _When_) apply when the
+ * argument named by the condition equals its value; `args` maps parameter names to values. With no
+ * argument known, the strictest bounds of all branches apply.
+ */
+export function irqlBounds(irql: IrqlMeta, dirql: number, args?: Readonly<Record<string, unknown>>): { min: number; max: number } | null {
+  if (irql.min === null || irql.max === null) return null;
+  for (const condition of irql.when) {
+    if (args && condition.param in args && args[condition.param] === condition.equals) {
+      return { min: levelNumber(condition.min, dirql), max: levelNumber(condition.max, dirql) };
+    }
+  }
+  let min = levelNumber(irql.min, dirql);
+  let max = levelNumber(irql.max, dirql);
+  if (!args) {
+    for (const condition of irql.when) {
+      min = Math.max(min, levelNumber(condition.min, dirql));
+      max = Math.min(max, levelNumber(condition.max, dirql));
+    }
+  }
+  return { min, max };
+}

@@ -1,0 +1,89 @@
+/**
+ * Role declarations at run time. `MINIPORT_SYNCHRONIZE_INTERRUPT('MySynchronizeInterrupt', fn)` returns a
+ * function that carries its role and name (the counterpart of C's
+ * `MINIPORT_SYNCHRONIZE_INTERRUPT MySynchronizeInterrupt;`). Outside a simulation it calls `fn` straight
+ * through; while a monitor is installed (the harness installs one), every call goes through the monitor,
+ * which enforces the role's contract.
+ */
+import type { RoleMeta } from './metadata-types.js';
+
+/** The key under which a declared function carries its role name (a type-level brand too). */
+export const ROLE: unique symbol = Symbol.for('ddikit.role');
+
+/** What a declared function knows about itself. */
+export interface RoleDeclaration<F extends (...args: never[]) => unknown = (...args: never[]) => unknown> {
+  /** The role's metadata (name, parameters, IRQL contract, mayCall, …). */
+  readonly role: RoleMeta;
+  /** The name the driver gave the function. */
+  readonly name: string;
+  /** The driver's implementation. */
+  readonly impl: F;
+}
+
+/** A function declared with role R: the signature F plus the role brand. */
+export type RoleFunction<R extends string, F extends (...args: never[]) => unknown> = F & {
+  readonly [ROLE]: R;
+};
+
+/** Receives every call of a declared function while installed. */
+export interface RoleMonitor {
+  callRole(declaration: RoleDeclaration, thisArg: unknown, args: unknown[]): unknown;
+}
+
+const DECLARATION: unique symbol = Symbol.for('ddikit.roleDeclaration');
+
+let monitor: RoleMonitor | null = null;
+
+/** Installs a monitor (or removes it with null) and returns the previous one. */
+export function setRoleMonitor(next: RoleMonitor | null): RoleMonitor | null {
+  const previous = monitor;
+  monitor = next;
+  return previous;
+}
+
+export function currentRoleMonitor(): RoleMonitor | null {
+  return monitor;
+}
+
+/** The declaration of a function declared with a role, or undefined for any other value. */
+export function roleOf(value: unknown): RoleDeclaration | undefined {
+  if (typeof value !== 'function') return undefined;
+  return (value as unknown as { [DECLARATION]?: RoleDeclaration })[DECLARATION];
+}
+
+const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Makes the declarator function of a role. Used by the generated roles module; drivers call the
+ * declarators it exports, not this.
+ */
+export function declareRole<R extends string, F extends (...args: never[]) => unknown>(
+  role: RoleMeta & { readonly name: R },
+): (name: string, impl: F) => RoleFunction<R, F> {
+  return (name: string, impl: F): RoleFunction<R, F> => {
+    if (typeof name !== 'string' || !identifier.test(name)) {
+      throw new TypeError(`${role.name}: the function name must be a C identifier (got ${JSON.stringify(name)})`);
+    }
+    if (typeof impl !== 'function') {
+      throw new TypeError(`${role.name} ${name}: the implementation must be a function (got ${impl === null ? 'null' : typeof impl})`);
+    }
+    if (roleOf(impl)) {
+      throw new TypeError(`${role.name} ${name}: the implementation is already declared as ${roleOf(impl)!.role.name} ${roleOf(impl)!.name}`);
+    }
+    if (impl.length > role.params.length) {
+      throw new TypeError(`${role.name} ${name}: the implementation takes ${impl.length} parameters; the role has ${role.params.length}`);
+    }
+    const declaration: RoleDeclaration = { role, name, impl: impl as unknown as (...args: never[]) => unknown };
+    const declared = function (this: unknown, ...args: unknown[]): unknown {
+      const current = monitor;
+      if (current === null) return (impl as unknown as (...a: unknown[]) => unknown).apply(this, args);
+      return current.callRole(declaration, this, args);
+    };
+    Object.defineProperty(declared, 'name', { value: name });
+    Object.defineProperty(declared, 'length', { value: role.params.length });
+    Object.defineProperty(declared, ROLE, { value: role.name, enumerable: false });
+    Object.defineProperty(declared, DECLARATION, { value: declaration, enumerable: false });
+    Object.freeze(declared);
+    return declared as unknown as RoleFunction<R, F>;
+  };
+}
