@@ -16,7 +16,7 @@ export function renderMetadata(context: RenderContext): OutputFile[] {
       content: tidy(
         context.templates.get('ts/metadata.ts')({
           provenance: context.provenance,
-          json: JSON.stringify(metadata, null, 2),
+          metadataLiteral: tsLiteral(metadata, ''),
         }),
       ),
     },
@@ -103,4 +103,25 @@ function typeMeta(type: TypeModel): object {
     fields: type.fields.map((f) => ({ name: f.name, type: f.type.name, count: f.count, optional: f.optional })),
     values: type.values.map((v) => ({ name: v.name, value: v.value })),
   };
+}
+
+/** A TypeScript object literal as a person would write it: unquoted keys, single quotes, short lists inline. */
+export function tsLiteral(value: unknown, indent: string): string {
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    const items = value.map((item) => tsLiteral(item, inner));
+    const oneLine = `[${items.join(', ')}]`;
+    if (value.every((item) => typeof item !== 'object' || item === null) && oneLine.length + indent.length <= 100) return oneLine;
+    return `[\n${items.map((item) => `${inner}${item},`).join('\n')}\n${indent}]`;
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 0) return '{}';
+  const key = (k: string): string => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k) ? k : `'${k}'`);
+  const parts = entries.map(([k, v]) => `${key(k)}: ${tsLiteral(v, inner)}`);
+  const oneLine = `{ ${parts.join(', ')} }`;
+  if (!oneLine.includes('\n') && oneLine.length + indent.length <= 100) return oneLine;
+  return `{\n${parts.map((part) => `${inner}${part},`).join('\n')}\n${indent}}`;
 }

@@ -24,7 +24,7 @@ export function validate(files: readonly LoadedFile[], options: ValidateOptions)
   const diagnostics: Diagnostic[] = [];
   const valid: LoadedFile[] = [];
   for (const file of files) {
-    const found = schemaDiagnostics(file, check, options.schema);
+    const found = schemaDiagnostics(file, check);
     diagnostics.push(...found);
     if (found.length === 0) valid.push(file);
   }
@@ -38,7 +38,7 @@ function compileSchema(schema: object): ValidateFunction {
   let check = compiled.get(schema);
   if (!check) {
     const AjvModule = require('ajv') as { default: new (options: object) => { compile(schema: object): ValidateFunction } };
-    const ajv = new AjvModule.default({ allErrors: true, strict: false, allowUnionTypes: true });
+    const ajv = new AjvModule.default({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
     check = ajv.compile(schema);
     compiled.set(schema, check);
   }
@@ -53,17 +53,17 @@ export function readSchema(path: string): object {
 // ---------------------------------------------------------------------------------------------
 // Schema errors
 
-function schemaDiagnostics(file: LoadedFile, check: ValidateFunction, schema: object): Diagnostic[] {
+function schemaDiagnostics(file: LoadedFile, check: ValidateFunction): Diagnostic[] {
   if (check(file.value)) return [];
   const diagnostics: Diagnostic[] = [];
   for (const error of check.errors ?? []) {
-    const diagnostic = schemaDiagnostic(file, error, schema);
+    const diagnostic = schemaDiagnostic(file, error);
     if (diagnostic) diagnostics.push(diagnostic);
   }
   return diagnostics;
 }
 
-function schemaDiagnostic(file: LoadedFile, error: ErrorObject, schema: object): Diagnostic | undefined {
+function schemaDiagnostic(file: LoadedFile, error: ErrorObject): Diagnostic | undefined {
   const path = pointerToPath(error.instancePath);
   const where = displayPath(path);
   const value = valueAt(file.value, path);
@@ -74,7 +74,7 @@ function schemaDiagnostic(file: LoadedFile, error: ErrorObject, schema: object):
   switch (error.keyword) {
     case 'additionalProperties': {
       const name = String((error.params as { additionalProperty: string }).additionalProperty);
-      const allowed = allowedProperties(schema, error.schemaPath);
+      const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {}).sort();
       return make(
         'DDI1002',
         `${where ? `${where} ` : 'the file '}has no property ${quote(name)}.${didYouMean(name, allowed)} Allowed: ${allowed.join(', ')}.`,
@@ -159,15 +159,6 @@ function valueAt(root: unknown, path: Path): unknown {
     value = (value as Record<string | number, unknown>)[part];
   }
   return value;
-}
-
-function allowedProperties(schema: object, schemaPath: string): string[] {
-  // schemaPath looks like "#/definitions/role/additionalProperties".
-  const parts = schemaPath.replace(/^#\//, '').split('/').slice(0, -1);
-  let node: unknown = schema;
-  for (const part of parts) node = (node as Record<string, unknown> | undefined)?.[part];
-  const properties = (node as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
-  return Object.keys(properties).sort();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,289 @@
+/**
+ * The `ddikit` command line. Exit codes: 0 ok, 1 findings (diagnostics, stale files, violations),
+ * 2 usage errors.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { parseArgs, styleText } from 'node:util';
+import { diagnosticCodes, formatDiagnostic, formatSummary, hasErrors, type Diagnostic } from './diagnostics.js';
+import { bundled } from './paths.js';
+import { check, generate } from './pipeline.js';
+import { generatedDirs } from './render.js';
+import { scaffold } from './scaffold.js';
+import { displayPath, readSpecSources } from './spec-files.js';
+import { readSchema } from './validate.js';
+import { applyWrite, planWrite, withOutputLock, WriteError } from './write.js';
+
+export interface CliIo {
+  cwd: string;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Colors only on a terminal. */
+  color: boolean;
+}
+
+class UsageError extends Error {}
+
+const usage = `ddikit — typed Windows DDI role types, IRQL contracts, C scaffolds and a runtime harness
+
+Usage:
+  ddikit generate [--spec DIR] [--out DIR] [--check] [--json]
+      Regenerate declarations, metadata, the C header and reference pages from the spec.
+      --spec DIR   spec folder (default: the bundled spec/)
+      --out DIR    output package folder (default: packages/ndis; required with --spec)
+      --check      write nothing; list files that are stale and exit 1 if any
+  ddikit validate [--spec DIR] [--json]
+      Check the spec and print every problem; write nothing.
+  ddikit scaffold --role ROLE:Name [--role ROLE:Name ...] --out DIR [--lang c|ts] [--name BASE] [--force]
+      Write a driver scaffold: for C a .h with role-type declarations and a .c with
+      _Use_decl_annotations_ definitions; for TypeScript a module against @ddikit/ndis.
+      An existing file is never overwritten without --force; with --force it is kept as FILE.bak.
+  ddikit --help | --version
+
+Exit codes: 0 ok, 1 findings, 2 usage error.
+`;
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      io.stdout(usage + codesHelp());
+      return command === undefined ? 2 : 0;
+    }
+    if (command === '--version' || command === '-v') {
+      io.stdout(`${version()}\n`);
+      return 0;
+    }
+    switch (command) {
+      case 'generate':
+        return runGenerate(rest, io);
+      case 'validate':
+        return runValidate(rest, io);
+      case 'scaffold':
+        return runScaffold(rest, io);
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)}. Commands: generate, validate, scaffold.`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || isParseArgsError(error)) {
+      io.stderr(`ddikit: ${(error as Error).message}\nRun "ddikit --help" for usage.\n`);
+      return 2;
+    }
+    if (error instanceof WriteError) {
+      io.stderr(`ddikit: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}
+
+function codesHelp(): string {
+  const lines = Object.entries(diagnosticCodes).map(([code, what]) => `  ${code}  ${what}`);
+  return `\nDiagnostic codes:\n${lines.join('\n')}\n`;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(join(bundled.root, 'generator', 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+interface SpecOptions {
+  specDir: string;
+  custom: boolean;
+}
+
+function specOption(value: string | undefined, io: CliIo): SpecOptions {
+  if (value === undefined) return { specDir: bundled.specDir, custom: false };
+  const specDir = resolve(io.cwd, value);
+  if (!existsSync(specDir) || !statSync(specDir).isDirectory()) {
+    throw new UsageError(`--spec ${JSON.stringify(value)} is not a folder.`);
+  }
+  return { specDir, custom: true };
+}
+
+function loadSources(spec: SpecOptions, io: CliIo) {
+  return readSpecSources(spec.specDir, io.cwd);
+}
+
+function printDiagnostics(diagnostics: readonly Diagnostic[], io: CliIo, json: boolean, extra: object = {}): void {
+  if (json) {
+    io.stdout(`${JSON.stringify({ diagnostics, ...extra }, null, 2)}\n`);
+    return;
+  }
+  for (const d of diagnostics) {
+    const line = formatDiagnostic(d);
+    io.stderr(`${io.color ? line.replace(/ (error|warning) (DDI\d+)/, (_m, s: string, c: string) => ` ${styleText(s === 'error' ? 'red' : 'yellow', s)} ${styleText('gray', c)}`) : line}\n`);
+  }
+  if (diagnostics.length > 0) io.stderr(`\n${formatSummary(diagnostics)}\n`);
+}
+
+function noSpecFiles(spec: SpecOptions, io: CliIo): Diagnostic {
+  return {
+    file: displayPath(spec.specDir, io.cwd),
+    line: 1,
+    col: 1,
+    severity: 'error',
+    code: 'DDI1010',
+    message: `no .yaml file in the spec folder. Add spec files, or point --spec at the folder that holds them.`,
+  };
+}
+
+function runValidate(args: readonly string[], io: CliIo): number {
+  const { values } = parseArgs({ args: [...args], options: { spec: { type: 'string' }, json: { type: 'boolean' } }, strict: true, allowPositionals: false });
+  const spec = specOption(values.spec, io);
+  const sources = loadSources(spec, io);
+  const result = check(sources, { schema: readSchema(bundled.schemaPath) });
+  const diagnostics = sources.length === 0 ? [noSpecFiles(spec, io)] : result.diagnostics;
+  printDiagnostics(diagnostics, io, values.json === true, { files: sources.length });
+  if (hasErrors(diagnostics)) return 1;
+  if (!values.json) {
+    const model = result.model!;
+    io.stdout(`${sources.length} spec files are valid: ${model.roles.length} roles, ${model.functions.length} functions, ${model.types.length} types, ${model.constants.length} constants.\n`);
+  }
+  return 0;
+}
+
+function runGenerate(args: readonly string[], io: CliIo): number {
+  const { values } = parseArgs({
+    args: [...args],
+    options: { spec: { type: 'string' }, out: { type: 'string' }, check: { type: 'boolean' }, json: { type: 'boolean' } },
+    strict: true,
+    allowPositionals: false,
+  });
+  const spec = specOption(values.spec, io);
+  if (spec.custom && values.out === undefined) {
+    throw new UsageError('--out is required with --spec, so a custom spec never overwrites the bundled package.');
+  }
+  const outDir = values.out === undefined ? bundled.outDir : resolve(io.cwd, values.out);
+  const json = values.json === true;
+  const sources = loadSources(spec, io);
+  if (sources.length === 0) {
+    printDiagnostics([noSpecFiles(spec, io)], io, json);
+    return 1;
+  }
+  const result = generate(sources, { schema: readSchema(bundled.schemaPath), templatesDir: bundled.templatesDir });
+  if (!result.files || hasErrors(result.diagnostics)) {
+    printDiagnostics(result.diagnostics, io, json);
+    return 1;
+  }
+  const outShown = displayPath(outDir, io.cwd);
+  const plan = planWrite(outDir, result.files, generatedDirs);
+  if (values.check) {
+    const stale = [...plan.changed.map((f) => f.path), ...plan.stale].sort();
+    if (json) {
+      io.stdout(`${JSON.stringify({ diagnostics: result.diagnostics, stale: stale.map((p) => `${outShown}/${p}`) }, null, 2)}\n`);
+    } else if (stale.length > 0) {
+      io.stderr(`generated files are not up to date (${stale.length} of ${result.files.length + plan.stale.length}):\n`);
+      for (const path of plan.changed.map((f) => f.path)) io.stderr(`  ${existsSync(join(outDir, path)) ? 'changed' : 'missing'}  ${outShown}/${path}\n`);
+      for (const path of plan.stale) io.stderr(`  extra    ${outShown}/${path}\n`);
+      io.stderr(`Run "npm run generate" (or "ddikit generate${spec.custom ? ` --spec ${values.spec} --out ${values.out}` : ''}") to update them.\n`);
+    } else {
+      io.stdout(`${result.files.length} generated files in ${outShown} are up to date.\n`);
+    }
+    return stale.length > 0 ? 1 : 0;
+  }
+  const written = withOutputLock(outDir, () => applyWrite(planWrite(outDir, result.files!, generatedDirs)));
+  const model = result.model!;
+  if (json) {
+    io.stdout(`${JSON.stringify({ diagnostics: result.diagnostics, ...written, out: outShown }, null, 2)}\n`);
+    return 0;
+  }
+  const groups = new Map<string, number>();
+  for (const file of result.files) {
+    const group = file.path.startsWith('src/') ? 'TypeScript and metadata' : file.path.startsWith('include/') ? 'C header' : 'reference pages';
+    groups.set(group, (groups.get(group) ?? 0) + 1);
+  }
+  io.stdout(
+    [
+      `ddikit generate: ${sources.length} spec files → ${outShown}`,
+      `  model      ${model.roles.length} roles (${model.roles.filter((r) => r.variantOf).length} variants), ${model.functions.length} functions, ${model.types.length} types, ${model.constants.length} constants`,
+      ...[...groups].sort().map(([group, count]) => `  ${group.padEnd(10)} ${count} files`),
+      `  files      ${written.written.length} written, ${written.unchanged.length} unchanged, ${written.removed.length} removed`,
+      '',
+    ].join('\n'),
+  );
+  return 0;
+}
+
+function runScaffold(args: readonly string[], io: CliIo): number {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      role: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      lang: { type: 'string', default: 'c' },
+      name: { type: 'string' },
+      force: { type: 'boolean' },
+      spec: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (!values.role || values.role.length === 0) throw new UsageError('give at least one --role ROLE:Name, e.g. --role MINIPORT_SYNCHRONIZE_INTERRUPT:MySynchronizeInterrupt.');
+  if (values.out === undefined) throw new UsageError('--out DIR is required: the folder to write the scaffold into.');
+  if (values.lang !== 'c' && values.lang !== 'ts') throw new UsageError(`--lang must be c or ts (got ${JSON.stringify(values.lang)}).`);
+  const requests = values.role.map((text) => {
+    const match = /^([^:]+):([^:]+)$/.exec(text);
+    if (!match) throw new UsageError(`--role must be ROLE:Name, e.g. MINIPORT_SYNCHRONIZE_INTERRUPT:MySynchronizeInterrupt (got ${JSON.stringify(text)}).`);
+    return { role: match[1]!, name: match[2]! };
+  });
+  if (values.name !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(values.name)) {
+    throw new UsageError(`--name must be a plain file name without folders (got ${JSON.stringify(values.name)}).`);
+  }
+  const spec = specOption(values.spec, io);
+  const sources = loadSources(spec, io);
+  const checked = check(sources, { schema: readSchema(bundled.schemaPath) });
+  if (!checked.model) {
+    printDiagnostics(checked.diagnostics.length > 0 ? checked.diagnostics : [noSpecFiles(spec, io)], io, values.json === true);
+    return 1;
+  }
+  const result = scaffold(checked.model, requests, values.lang, values.name);
+  if (result.diagnostics.length > 0) {
+    for (const message of result.diagnostics) io.stderr(`ddikit scaffold: error: ${message}\n`);
+    return 1;
+  }
+  const outDir = resolve(io.cwd, values.out);
+  const outShown = displayPath(outDir, io.cwd);
+  const plan = planWrite(outDir, result.files, []);
+  const blocked = plan.changed.filter((f) => existsSync(join(outDir, f.path)));
+  if (blocked.length > 0 && !values.force) {
+    for (const file of blocked) {
+      io.stderr(`ddikit scaffold: error: ${outShown}/${file.path} exists and differs from the scaffold; it was left as it is. Pass --force to replace it (the old file is kept as ${file.path}.bak).\n`);
+    }
+    return 1;
+  }
+  const backups = blocked.map((file) => ({
+    path: `${file.path}.bak`,
+    content: readFileSync(join(outDir, file.path), 'utf8'),
+  }));
+  const written = withOutputLock(outDir, () =>
+    applyWrite({ ...plan, changed: [...plan.changed, ...backups] }),
+  );
+  for (const path of written.written) io.stdout(`${backups.some((b) => b.path === path) ? 'kept' : 'wrote'}  ${outShown}/${path}\n`);
+  for (const path of written.unchanged) io.stdout(`same   ${outShown}/${path}\n`);
+  const header = relative(outDir, join(bundled.outDir, 'include'));
+  if (values.lang === 'c') {
+    io.stdout(`Compile against the generated header: gcc -fsyntax-only -I${isAbsolute(header) ? header : displayPath(join(bundled.outDir, 'include'), io.cwd)} ${outShown}/*.c\n`);
+  }
+  return 0;
+}
+
+export function nodeIo(): CliIo {
+  return {
+    cwd: process.cwd(),
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    color: process.stderr.isTTY === true && process.env['NO_COLOR'] === undefined,
+  };
+}
+
+export async function run(): Promise<void> {
+  const code = await main(process.argv.slice(2), nodeIo());
+  process.exitCode = code;
+}

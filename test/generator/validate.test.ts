@@ -1,0 +1,281 @@
+import { describe, expect, it } from 'vitest';
+import { formatDiagnostic, sortDiagnostics } from '../../generator/src/diagnostics.js';
+import { load, type SpecSource } from '../../generator/src/load.js';
+import { bundled } from '../../generator/src/paths.js';
+import { readSpecSources } from '../../generator/src/spec-files.js';
+import { readSchema, validate } from '../../generator/src/validate.js';
+
+const schema = readSchema(bundled.schemaPath);
+const modeline = '# yaml-language-server: $schema=../schema/ddi.schema.json';
+
+/** A small valid spec that the cases below break one way each. */
+const base = `${modeline}
+header: ndis.h
+types:
+  - name: BOOLEAN
+    kind: scalar
+    c: unsigned char
+    ts: boolean
+  - name: NDIS_HANDLE
+    kind: handle
+    c: void *
+    ts: unknown
+  - name: VOID
+    kind: void
+  - name: ULONG
+    kind: scalar
+    c: unsigned int
+    ts: number
+  - name: PULONG
+    kind: pointer
+    to: ULONG
+roles:
+  - name: MINIPORT_SYNCHRONIZE_INTERRUPT
+    function: MiniportSynchronizeInterrupt
+    pointer: MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER
+    since: NDIS 6.0
+    params:
+      - name: SynchronizeContext
+        type: NDIS_HANDLE
+        dir: in
+    returns:
+      type: BOOLEAN
+    irql:
+      runsAt: DIRQL
+      same: true
+    variants:
+      - name: MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT
+        function: MiniportSynchronizeMessageInterrupt
+        pointer: MINIPORT_SYNCHRONIZE_MSI_INTERRUPT_HANDLER
+functions:
+  - name: NdisMSynchronizeWithInterruptEx
+    since: NDIS 6.0
+    params:
+      - name: NdisInterruptHandle
+        type: NDIS_HANDLE
+        dir: in
+      - name: SynchronizeFunction
+        type: MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER
+        dir: in
+    returns:
+      type: BOOLEAN
+    irql:
+      max: DIRQL
+`;
+
+/** load → validate, sorted: the stages the pipeline runs before the model. */
+function diagnose(sources: readonly SpecSource[]): string[] {
+  const loaded = load(sources);
+  return sortDiagnostics([...loaded.diagnostics, ...validate(loaded.files, { schema })]).map(formatDiagnostic);
+}
+
+function run(files: Record<string, string>): string[] {
+  return diagnose(Object.entries(files).map(([path, text]) => ({ path, text })));
+}
+
+function replace(text: string, from: string, to: string): string {
+  if (!text.includes(from)) throw new Error(`test fixture does not contain ${JSON.stringify(from)}`);
+  return text.replace(from, to);
+}
+
+describe('validate', () => {
+  it('accepts the base spec (the cases below each break it one way)', () => {
+    expect(run({ 'spec/a.yaml': base })).toEqual([]);
+  });
+
+  it('accepts the bundled spec with no diagnostics', () => {
+    const sources = readSpecSources(bundled.specDir, bundled.root);
+    expect(sources.length).toBeGreaterThan(3);
+    expect(diagnose(sources)).toEqual([]);
+  });
+
+  const cases: { name: string; given: string; want: string[] }[] = [
+    {
+      name: 'DDI1001 broken YAML syntax, located',
+      given: replace(base, '    irql:\n      max: DIRQL\n', '    irql: [max: DIRQL\n'),
+      want: [
+        'spec/a.yaml:52:1 - error DDI1001: Flow sequence in block collection must be sufficiently indented and end with a ]. Fix the YAML syntax at this point.',
+      ],
+    },
+    {
+      name: 'DDI1002 unknown property with did-you-mean',
+      given: replace(base, '      runsAt: DIRQL\n', '      runAt: DIRQL\n'),
+      want: [
+        'spec/a.yaml:33:7 - error DDI1002: irql has no property "runAt". Did you mean "runsAt"? Allowed: any, max, min, note, raisesTo, restores, runsAt, same, saves, when.',
+      ],
+    },
+    {
+      name: 'DDI1003 unknown IRQL level with did-you-mean',
+      given: replace(base, 'runsAt: DIRQL', 'runsAt: DIRQ'),
+      want: [
+        'spec/a.yaml:33:15 - error DDI1003: irql.runsAt must be one of PASSIVE_LEVEL, APC_LEVEL, DISPATCH_LEVEL, DIRQL, CLOCK_LEVEL, IPI_LEVEL, POWER_LEVEL, HIGH_LEVEL (got "DIRQ"). Did you mean "DIRQL"?',
+      ],
+    },
+    {
+      name: 'DDI1003 bad direction',
+      given: replace(base, '        type: NDIS_HANDLE\n        dir: in\n    returns:\n      type: BOOLEAN\n    irql:\n      runsAt', '        type: NDIS_HANDLE\n        dir: input\n    returns:\n      type: BOOLEAN\n    irql:\n      runsAt'),
+      want: ['spec/a.yaml:29:14 - error DDI1003: params[0].dir must be one of in, out, inout (got "input"). Did you mean "inout"?'],
+    },
+    {
+      name: 'DDI1004 missing required property',
+      given: replace(base, '    pointer: MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER\n    since', '    since'),
+      want: ['spec/a.yaml:22:5 - error DDI1004: roles[0] is missing the required property "pointer". Add it.'],
+    },
+    {
+      name: 'DDI1005 wrong type',
+      given: replace(base, '      same: true', '      same: yes please'),
+      want: ['spec/a.yaml:34:13 - error DDI1005: irql.same must be a boolean (got string "yes please").'],
+    },
+    {
+      name: 'DDI1006 wrong form of since',
+      given: replace(base, '    since: NDIS 6.0\n    params:\n      - name: SynchronizeContext', '    since: "6.0"\n    params:\n      - name: SynchronizeContext'),
+      want: ['spec/a.yaml:25:12 - error DDI1006: since has the wrong form (got "6.0"). Write the version as "NDIS 6.0".'],
+    },
+    {
+      name: 'DDI1007 missing $schema modeline',
+      given: base.replace(`${modeline}\n`, '# a spec\n'),
+      want: [
+        'spec/a.yaml:1:1 - error DDI1007: a spec file must start with "# yaml-language-server: $schema=<path to ddi.schema.json>" (got "# a spec"). Add the line so editors can check the file.',
+      ],
+    },
+    {
+      name: 'DDI1008 duplicate key',
+      given: replace(base, '      same: true\n', '      same: true\n      same: false\n'),
+      want: ['spec/a.yaml:35:7 - error DDI1008: Map keys must be unique. Keep one of the two and remove the other.'],
+    },
+    {
+      name: 'DDI2002 unknown type with did-you-mean',
+      given: replace(base, '        type: MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER', '        type: MINIPORT_SYNCHRONIZE_INTERUPT_HANDLER'),
+      want: [
+        'spec/a.yaml:47:15 - error DDI2002: unknown type "MINIPORT_SYNCHRONIZE_INTERUPT_HANDLER". Did you mean "MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER"? Define it under types:, or use a type the spec defines.',
+      ],
+    },
+    {
+      name: 'DDI2002 a role name used where its pointer typedef belongs',
+      given: replace(base, '        type: MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER', '        type: MINIPORT_SYNCHRONIZE_INTERRUPT'),
+      want: [
+        'spec/a.yaml:47:15 - error DDI2002: unknown type "MINIPORT_SYNCHRONIZE_INTERRUPT" (it names a role, not a type). Did you mean "MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER"? Use its pointer typedef instead.',
+      ],
+    },
+    {
+      name: 'DDI2003 dangling seeAlso',
+      given: replace(base, '      max: DIRQL\n', '      max: DIRQL\n    seeAlso: [MINIPORT_SYNCRONIZE_INTERRUPT]\n'),
+      want: [
+        'spec/a.yaml:53:15 - error DDI2003: seeAlso names "MINIPORT_SYNCRONIZE_INTERRUPT", which no entry defines. Did you mean "MINIPORT_SYNCHRONIZE_INTERRUPT"? Remove it or define the entry.',
+      ],
+    },
+    {
+      name: 'DDI2004 C reserved word as a parameter name',
+      given: replace(base, '      - name: NdisInterruptHandle', '      - name: register'),
+      want: [
+        'spec/a.yaml:43:15 - error DDI2004: parameter "register" is a reserved word in C, so the generated header would not compile. Rename it (Windows names never collide with C keywords).',
+      ],
+    },
+    {
+      name: 'DDI2005 TypeScript reserved word as a parameter name',
+      given: replace(base, '      - name: NdisInterruptHandle', '      - name: interface'),
+      want: [
+        'spec/a.yaml:43:15 - error DDI2005: parameter "interface" is a reserved word in TypeScript, so the generated declarations would not compile. Rename it.',
+      ],
+    },
+    {
+      name: 'DDI2006 variant naming',
+      given: replace(base, '      - name: MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT', '      - name: MINIPORT_MSI_SYNC'),
+      want: [
+        'spec/a.yaml:36:15 - error DDI2006: the variant "MINIPORT_MSI_SYNC" must keep the words of its base role MINIPORT_SYNCHRONIZE_INTERRUPT in order, with its own words inserted between the first and the last (for example MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT).',
+      ],
+    },
+    {
+      name: 'DDI2007 contradictory IRQL contract',
+      given: replace(base, '      runsAt: DIRQL\n', '      runsAt: DIRQL\n      max: DISPATCH_LEVEL\n'),
+      want: [
+        'spec/a.yaml:33:15 - error DDI2007: runsAt fixes the level, so it cannot be combined with max. Keep runsAt alone, or replace it with min/max.',
+      ],
+    },
+    {
+      name: 'DDI2007 min above max',
+      given: replace(base, '      max: DIRQL\n', '      min: DIRQL\n      max: DISPATCH_LEVEL\n'),
+      want: ['spec/a.yaml:52:12 - error DDI2007: min DIRQL is above max DISPATCH_LEVEL, so no IRQL satisfies the contract. Swap or correct them.'],
+    },
+    {
+      name: 'DDI2008 a conditional contract naming a missing parameter',
+      given: replace(base, '      max: DIRQL\n', '      max: DIRQL\n      when:\n        - param: MessageID\n          equals: 0\n          irql: { runsAt: PASSIVE_LEVEL }\n'),
+      want: [
+        'spec/a.yaml:54:18 - error DDI2008: the condition tests the parameter "MessageID", which this entry does not have. Parameters: NdisInterruptHandle, SynchronizeFunction.',
+      ],
+    },
+    {
+      name: 'DDI2009 out parameter of a non-pointer type',
+      given: replace(base, '        type: NDIS_HANDLE\n        dir: in\n      - name: SynchronizeFunction', '        type: NDIS_HANDLE\n        dir: out\n      - name: SynchronizeFunction'),
+      want: [
+        'spec/a.yaml:45:14 - error DDI2009: parameter "NdisInterruptHandle" is "out" but its type "NDIS_HANDLE" is not a pointer, so the callee could not write through it. Use a pointer type (such as PNDIS_HANDLE) or make it "in".',
+      ],
+    },
+    {
+      name: 'DDI2010 implementation-reserved C name',
+      given: replace(base, '      - name: NdisInterruptHandle', '      - name: _SpinLock'),
+      want: [
+        'spec/a.yaml:43:15 - error DDI2010: parameter "_SpinLock" is reserved for the C implementation (leading underscore and capital, or "__"). Drop the leading underscore, as in "SpinLock".',
+      ],
+    },
+    {
+      name: 'DDI2012 duplicate parameter',
+      given: replace(base, '      - name: SynchronizeFunction\n', '      - name: NdisInterruptHandle\n'),
+      want: ['spec/a.yaml:46:15 - error DDI2012: parameter "NdisInterruptHandle" appears twice. Rename or remove one.'],
+    },
+  ];
+
+  for (const { name, given, want } of cases) {
+    it(name, () => {
+      expect(run({ 'spec/a.yaml': given })).toEqual(want);
+    });
+  }
+
+  it('DDI2001 reports a name defined in two files at the second, naming the first', () => {
+    const second = `${modeline}\nheader: ndis.h\ntypes:\n  - name: ULONG\n    kind: scalar\n    c: unsigned int\n    ts: number\n`;
+    expect(run({ 'spec/a.yaml': base, 'spec/b.yaml': second })).toEqual([
+      'spec/b.yaml:4:11 - error DDI2001: "ULONG" is already defined as a type at spec/a.yaml:14:11. Rename one of them or remove the repeat.',
+    ]);
+  });
+
+  it('reports every problem of every file in one run, sorted by file, line and column', () => {
+    const schemaError = replace(base, 'runsAt: DIRQL', 'runsAt: DIRQ');
+    // b.yaml uses types that only the (schema-invalid) a.yaml defines: names are still collected from
+    // a.yaml, so the only finding in b.yaml is its own.
+    const semanticError = `${modeline}\nheader: ndis.h\nfunctions:\n  - name: NdisFoo\n    since: NDIS 6.0\n    params:\n      - name: register\n        type: ULONG\n        dir: in\n    returns: { type: VOID }\n    irql: { any: true }\n`;
+    const other = `${modeline}\nheader: ndis.h\nfunctions: {}\n`;
+    const lines = run({ 'spec/z.yaml': other, 'spec/b.yaml': semanticError, 'spec/a.yaml': schemaError });
+    expect(lines.map((l) => l.split(' - ')[0])).toEqual(['spec/a.yaml:33:15', 'spec/b.yaml:7:15', 'spec/z.yaml:3:12']);
+    expect(lines[1]).toContain('error DDI2004: parameter "register" is a reserved word in C');
+    expect(lines[2]).toBe('spec/z.yaml:3:12 - error DDI1005: functions must be a list (got a mapping). Write it as a YAML list.');
+  });
+
+  it('keeps keys like __proto__ and constructor as data and rejects them as unknown properties', () => {
+    const polluted = replace(base, '    kind: void\n', '    kind: void\n    __proto__: { polluted: true }\n    constructor: 1\n');
+    const lines = run({ 'spec/a.yaml': polluted });
+    expect(lines).toEqual([
+      'spec/a.yaml:14:5 - error DDI1002: types[2] has no property "__proto__". Allowed: bits, c, description, fields, header, kind, name, opaque, signed, since, tag, to, ts, values.',
+      'spec/a.yaml:15:5 - error DDI1002: types[2] has no property "constructor". Allowed: bits, c, description, fields, header, kind, name, opaque, signed, since, tag, to, ts, values.',
+    ]);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it('rejects a YAML alias bomb quickly with a located diagnostic', () => {
+    const bomb = [
+      modeline,
+      'header: ndis.h',
+      'a: &a ["x","x","x","x","x","x","x","x","x","x"]',
+      'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+      'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+      'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+      'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+      'f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]',
+      '',
+    ].join('\n');
+    const started = performance.now();
+    const lines = run({ 'spec/bomb.yaml': bomb });
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^spec\/bomb\.yaml:4:8 - error DDI1009: .*Spec files should not need YAML aliases; write the values out\.$/);
+  });
+});
