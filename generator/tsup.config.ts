@@ -10,5 +10,6 @@ export default defineConfig({
   clean: true,
   sourcemap: false,
   splitting: true,
+  skipNodeModulesBundle: true,
   tsconfig: 'tsconfig.json',
 });

@@ -6,13 +6,20 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Documen
 import type { Diagnostic } from './diagnostics.js';
 
 export interface SpecSource {
-  /** Path relative to the working directory, forward slashes; used in diagnostics and provenance. */
+  /** Path relative to the working directory, forward slashes; used in diagnostics. */
   path: string;
+  /**
+   * Stable name of the file for provenance in generated output: relative to the spec folder's parent
+   * (spec/ndis/interrupts.yaml), so output never depends on the working directory. Defaults to path.
+   */
+  origin?: string;
   text: string;
 }
 
 export interface LoadedFile {
   path: string;
+  /** See SpecSource.origin. */
+  origin: string;
   /** Text with CRLF normalized to LF (positions refer to it; line numbers are unchanged). */
   text: string;
   document: Document.Parsed;
@@ -92,7 +99,7 @@ function loadOne(source: SpecSource): { file?: LoadedFile; diagnostics: Diagnost
     at(anchorLine.line, anchorLine.col, 'DDI1009', `${firstSentence((error as Error).message)}. Spec files should not need YAML aliases; write the values out.`);
     return { diagnostics };
   }
-  return { file: { path: source.path, text, document, lineCounter, value: toPlain(value) }, diagnostics };
+  return { file: { path: source.path, origin: source.origin ?? source.path, text, document, lineCounter, value: toPlain(value) }, diagnostics };
 }
 
 function firstSentence(message: string): string {

@@ -202,13 +202,13 @@ export interface Model {
 }
 
 export function buildModel(files: readonly LoadedFile[]): Model {
-  const sorted = [...files].sort((a, b) => compareStrings(a.path, b.path));
+  const sorted = [...files].sort((a, b) => compareStrings(a.origin, b.origin));
   const rawTypes = new Map<string, { spec: SpecType; file: LoadedFile; index: number; header: string; family: string }>();
   const rawRoles: { spec: SpecRole; file: LoadedFile; index: number; header: string; family: string }[] = [];
   const rawFunctions: { spec: SpecFile['functions'] extends (infer F)[] | undefined ? F : never; file: LoadedFile; index: number; header: string; family: string }[] = [];
   for (const file of sorted) {
     const spec = file.value as SpecFile;
-    const family = spec.family ?? fileStem(file.path.replace(/^.*\//, '').replace(/\.ya?ml$/, ''));
+    const family = spec.family ?? fileStem(file.origin.replace(/^.*\//, '').replace(/\.ya?ml$/, ''));
     spec.types?.forEach((type, index) => rawTypes.set(type.name, { spec: type, file, index, header: type.header ?? spec.header, family }));
     spec.roles?.forEach((role, index) => rawRoles.push({ spec: role, file, index, header: role.header ?? spec.header, family }));
     spec.functions?.forEach((fn, index) => rawFunctions.push({ spec: fn, file, index, header: fn.header ?? spec.header, family }));
@@ -232,7 +232,7 @@ export function buildModel(files: readonly LoadedFile[]): Model {
   };
 
   const provenance = (file: LoadedFile, path: (string | number)[]): Provenance => ({
-    file: file.path,
+    file: file.origin,
     line: positionOf(file, path).line,
   });
 
@@ -362,7 +362,7 @@ export function buildModel(files: readonly LoadedFile[]): Model {
   const constants: ConstantModel[] = [];
   for (const file of sorted) {
     const spec = file.value as SpecFile;
-    const family = spec.family ?? fileStem(file.path.replace(/^.*\//, '').replace(/\.ya?ml$/, ''));
+    const family = spec.family ?? fileStem(file.origin.replace(/^.*\//, '').replace(/\.ya?ml$/, ''));
     spec.constants?.forEach((constant, index) => {
       const type = rawTypes.get(constant.type)?.spec;
       constants.push({
@@ -389,7 +389,7 @@ export function buildModel(files: readonly LoadedFile[]): Model {
   const byNameSort = <T extends { name: string }>(list: T[]): T[] => list.sort((a, b) => compareStrings(a.name, b.name));
 
   return {
-    sources: sorted.map((f) => f.path),
+    sources: sorted.map((f) => f.origin),
     headers: uniqueSorted([...types, ...roles, ...functions].map((e) => e.header)),
     types: byNameSort([...types]),
     typesInCOrder: cOrder(byNameSort([...types]), rolePointers),

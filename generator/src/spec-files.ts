@@ -1,6 +1,6 @@
 /** Reads a spec folder: every .yaml/.yml file under it (recursively, except schema/), sorted by path. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import { compareStrings } from './diagnostics.js';
 import type { SpecSource } from './load.js';
 
@@ -23,7 +23,11 @@ export function readSpecSources(specDir: string, cwd: string): SpecSource[] {
   };
   walk(specDir, 0);
   return found
-    .map((path) => ({ path: displayPath(path, cwd), text: readFileSync(path, 'utf8') }))
+    .map((path) => ({
+      path: displayPath(path, cwd),
+      origin: [basename(specDir), ...relative(specDir, path).split(sep)].join('/'),
+      text: readFileSync(path, 'utf8'),
+    }))
     .sort((a, b) => compareStrings(a.path, b.path));
 }
 

@@ -9,5 +9,6 @@ export default defineConfig({
   dts: true,
   clean: true,
   sourcemap: false,
+  skipNodeModulesBundle: true,
   tsconfig: 'tsconfig.json',
 });

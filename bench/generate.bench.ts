@@ -1,0 +1,63 @@
+/**
+ * Generation on the bundled spec against its floor: parsing the same YAML and writing the same bytes.
+ * Target: at most 3× the floor.
+ */
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parse } from 'yaml';
+import { bundled } from '../generator/src/paths.js';
+import { generate } from '../generator/src/pipeline.js';
+import { generatedDirs } from '../generator/src/render.js';
+import { readSpecSources } from '../generator/src/spec-files.js';
+import { readSchema } from '../generator/src/validate.js';
+import { applyWrite, planWrite } from '../generator/src/write.js';
+import { compare, type Result } from './harness.js';
+
+export function benchGenerate(): Result[] {
+  const schema = readSchema(bundled.schemaPath);
+  const outA = mkdtempSync(join(tmpdir(), 'ddikit-bench-gen-'));
+  const outB = mkdtempSync(join(tmpdir(), 'ddikit-bench-floor-'));
+  try {
+    const sources = readSpecSources(bundled.specDir, bundled.root);
+    const once = generate(sources, { schema, templatesDir: bundled.templatesDir });
+    const files = once.files ?? [];
+    if (files.length === 0) throw new Error('generation produced no files');
+    let round = 0;
+    const [gen, floor] = compare(
+      {
+        name: 'generate',
+        run: () => {
+          // Fresh folder each round so every file is written, as in the floor.
+          const out = join(outA, String(round++));
+          const fresh = readSpecSources(bundled.specDir, bundled.root);
+          const result = generate(fresh, { schema, templatesDir: bundled.templatesDir });
+          applyWrite(planWrite(out, result.files!, generatedDirs));
+        },
+      },
+      {
+        name: 'floor',
+        run: () => {
+          const out = join(outB, String(round));
+          const fresh = readSpecSources(bundled.specDir, bundled.root);
+          for (const source of fresh) parse(source.text);
+          for (const file of files) {
+            const path = join(out, file.path);
+            mkdirSync(dirname(path), { recursive: true });
+            writeFileSync(path, file.content);
+          }
+        },
+      },
+      15,
+    );
+    const ratio = gen.medianMs / floor.medianMs;
+    return [
+      { bench: 'generate (bundled spec)', metric: `generate, ${files.length} files`, value: gen.medianMs, unit: 'ms', target: '-', met: true },
+      { bench: 'generate (bundled spec)', metric: 'floor: parse YAML + write same bytes', value: floor.medianMs, unit: 'ms', target: '-', met: true },
+      { bench: 'generate (bundled spec)', metric: 'generate / floor', value: ratio, unit: '×', target: '≤ 3×', met: ratio <= 3 },
+    ];
+  } finally {
+    rmSync(outA, { recursive: true, force: true });
+    rmSync(outB, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,15 @@
+/** `npm run bench`: every benchmark, each printing its ratio against a baseline measured in the same run. */
+import { benchGenerate } from './generate.bench.js';
+import { report, type Result } from './harness.js';
+
+const benches: [string, () => Result[] | Promise<Result[]>][] = [['generate', benchGenerate]];
+
+const only = process.argv[2];
+const results: Result[] = [];
+for (const [name, bench] of benches) {
+  if (only && name !== only) continue;
+  results.push(...(await bench()));
+}
+report(results);
+const missed = results.filter((r) => !r.met);
+process.stdout.write(`\n${results.length - missed.length} of ${results.length} figures within target.\n`);

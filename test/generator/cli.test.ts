@@ -1,0 +1,249 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main, type CliIo } from '../../generator/src/cli.js';
+import { bundled } from '../../generator/src/paths.js';
+
+let work: string;
+
+beforeEach(() => {
+  work = mkdtempSync(join(tmpdir(), 'ddikit-cli-'));
+});
+
+afterEach(() => {
+  rmSync(work, { recursive: true, force: true });
+});
+
+async function ddikit(args: string[], cwd = work): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { cwd, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), color: false };
+  const code = await main(args, io);
+  return { code, stdout, stderr };
+}
+
+function tree(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!existsSync(root)) return out;
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else out[relative(root, path).split('\\').join('/')] = readFileSync(path, 'utf8');
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** A copy of the bundled spec in the temp folder, so tests can break it. */
+function specCopy(): string {
+  const dir = join(work, 'spec');
+  cpSync(bundled.specDir, dir, { recursive: true });
+  return dir;
+}
+
+describe('ddikit generate', () => {
+  it('writes every output, prints a summary, and rewrites nothing on a second run', async () => {
+    specCopy();
+    const first = await ddikit(['generate', '--spec', 'spec', '--out', 'out']);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^ddikit generate: 5 spec files → out\n/);
+    expect(first.stdout).toMatch(/model +12 roles \(1 variants\), 13 functions, 34 types, 7 constants/);
+    const files = Object.keys(tree(join(work, 'out')));
+    expect(files).toContain('src/generated/roles.ts');
+    expect(files).toContain('src/generated/metadata.json');
+    expect(files).toContain('include/ndis_roles.h');
+    expect(files).toContain('docs/reference/miniport_synchronize_interrupt.md');
+    const written = Number(/files +(\d+) written/.exec(first.stdout)![1]);
+    expect(written).toBe(files.length);
+
+    const second = await ddikit(['generate', '--spec', 'spec', '--out', 'out']);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(new RegExp(`files +0 written, ${files.length} unchanged, 0 removed`));
+  });
+
+  it('--check writes nothing, lists stale files and exits 1; exits 0 when up to date', async () => {
+    specCopy();
+    await ddikit(['generate', '--spec', 'spec', '--out', 'out']);
+    const clean = await ddikit(['generate', '--spec', 'spec', '--out', 'out', '--check']);
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toMatch(/generated files in out are up to date/);
+
+    const roles = join(work, 'out/src/generated/roles.ts');
+    writeFileSync(roles, `${readFileSync(roles, 'utf8')}// edited\n`);
+    rmSync(join(work, 'out/include/ndis_roles.h'));
+    const before = tree(join(work, 'out'));
+    const stale = await ddikit(['generate', '--spec', 'spec', '--out', 'out', '--check']);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toBe(
+      [
+        'generated files are not up to date (2 of ' + (Object.keys(before).length + 1) + '):',
+        '  missing  out/include/ndis_roles.h',
+        '  changed  out/src/generated/roles.ts',
+        'Run "npm run generate" (or "ddikit generate --spec spec --out out") to update them.',
+        '',
+      ].join('\n'),
+    );
+    expect(tree(join(work, 'out'))).toEqual(before);
+  });
+
+  it('on a malformed spec prints located diagnostics, exits 1 and writes nothing', async () => {
+    const spec = specCopy();
+    const path = join(spec, 'ndis/interrupts.yaml');
+    const text = readFileSync(path, 'utf8');
+    writeFileSync(path, text.replace('      runsAt: DIRQL\n      same: true\n      note:', '      runsAt: DIRQ\n      same: true\n      note:').replace('        type: PBOOLEAN', '        type: PBOOLEEN'));
+    await ddikit(['generate', '--spec', 'spec', '--out', 'out']).then((r) => expect(r.code).toBe(1));
+    const result = await ddikit(['generate', '--spec', 'spec', '--out', 'out2']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^spec\/ndis\/interrupts\.yaml:\d+:\d+ - error DDI1003: irql\.runsAt must be one of .* \(got "DIRQ"\)\. Did you mean "DIRQL"\?\n/);
+    expect(result.stderr).toMatch(/\nFound 1 error\.\n$/);
+    expect(existsSync(join(work, 'out'))).toBe(false);
+    expect(existsSync(join(work, 'out2'))).toBe(false);
+  });
+
+  it('reports every located problem in one run (schema and semantic), with --json as data', async () => {
+    const spec = specCopy();
+    const path = join(spec, 'ndis/spin-locks.yaml');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('        type: PNDIS_SPIN_LOCK\n        dir: out', '        type: PNDIS_SPINLOCK\n        dir: out'));
+    const result = await ddikit(['validate', '--spec', 'spec', '--json']);
+    expect(result.code).toBe(1);
+    const parsed = JSON.parse(result.stdout) as { diagnostics: { file: string; line: number; col: number; code: string; message: string }[] };
+    expect(parsed.diagnostics).toHaveLength(1);
+    expect(parsed.diagnostics[0]).toMatchObject({ file: 'spec/ndis/spin-locks.yaml', code: 'DDI2002', severity: 'error' });
+    expect(parsed.diagnostics[0]!.message).toBe('unknown type "PNDIS_SPINLOCK". Did you mean "PNDIS_SPIN_LOCK"? Define it under types:, or use a type the spec defines.');
+    const lines = readFileSync(path, 'utf8').split('\n');
+    expect(lines[parsed.diagnostics[0]!.line - 1]!.slice(parsed.diagnostics[0]!.col - 1)).toBe('PNDIS_SPINLOCK');
+  });
+
+  it('reports an empty spec folder', async () => {
+    mkdirSync(join(work, 'empty'));
+    const result = await ddikit(['generate', '--spec', 'empty', '--out', 'out']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('empty:1:1 - error DDI1010: no .yaml file in the spec folder. Add spec files, or point --spec at the folder that holds them.\n\nFound 1 error.\n');
+  });
+});
+
+describe('ddikit usage errors exit 2', () => {
+  const cases: { given: string[]; want: RegExp }[] = [
+    { given: [], want: /^ddikit — typed Windows DDI role types/ },
+    { given: ['frobnicate'], want: /^ddikit: unknown command "frobnicate"\. Commands: generate, validate, scaffold\.\nRun "ddikit --help" for usage\.\n$/ },
+    { given: ['generate', '--bogus'], want: /^ddikit: Unknown option '--bogus'/ },
+    { given: ['generate', '--spec', 'nowhere', '--out', 'x'], want: /^ddikit: --spec "nowhere" is not a folder\./ },
+    { given: ['generate', '--spec', '.'], want: /^ddikit: --out is required with --spec/ },
+    { given: ['scaffold', '--out', 'x'], want: /^ddikit: give at least one --role ROLE:Name/ },
+    { given: ['scaffold', '--role', 'MINIPORT_ISR', '--out', 'x'], want: /^ddikit: --role must be ROLE:Name/ },
+    { given: ['scaffold', '--role', 'MINIPORT_ISR:MyIsr', '--out', 'x', '--lang', 'rust'], want: /^ddikit: --lang must be c or ts \(got "rust"\)/ },
+  ];
+  for (const { given, want } of cases) {
+    it(`ddikit ${given.join(' ') || '(no arguments)'}`, async () => {
+      const result = await ddikit(given);
+      expect(result.code).toBe(2);
+      expect(given.length === 0 ? result.stdout : result.stderr).toMatch(want);
+    });
+  }
+
+  it('--help prints usage and every diagnostic code, exit 0; --version prints the version', async () => {
+    const help = await ddikit(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('ddikit scaffold --role ROLE:Name');
+    expect(help.stdout).toContain('DDI2002  a reference to a type that no entry defines');
+    const version = await ddikit(['--version']);
+    expect(version.stdout).toBe(`${JSON.parse(readFileSync(join(bundled.root, 'generator/package.json'), 'utf8')).version}\n`);
+  });
+});
+
+describe('ddikit scaffold', () => {
+  const args = ['scaffold', '--role', 'MINIPORT_SYNCHRONIZE_INTERRUPT:MySynchronizeInterrupt', '--role', 'MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT:MySynchronizeMessageInterrupt', '--out', 'drv', '--name', 'sync'];
+
+  it('writes the .h/.c pair, changes nothing when re-run, refuses to overwrite an edited file, keeps a backup with --force', async () => {
+    const first = await ddikit(args);
+    expect(first.code).toBe(0);
+    expect(Object.keys(tree(join(work, 'drv')))).toEqual(['sync.c', 'sync.h']);
+    expect(readFileSync(join(work, 'drv/sync.h'), 'utf8')).toContain('MINIPORT_SYNCHRONIZE_INTERRUPT MySynchronizeInterrupt;');
+
+    const again = await ddikit(args);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/same +drv\/sync\.c\nsame +drv\/sync\.h\n/);
+
+    const edited = `${readFileSync(join(work, 'drv/sync.c'), 'utf8')}/* my work */\n`;
+    writeFileSync(join(work, 'drv/sync.c'), edited);
+    const refused = await ddikit(args);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe('ddikit scaffold: error: drv/sync.c exists and differs from the scaffold; it was left as it is. Pass --force to replace it (the old file is kept as sync.c.bak).\n');
+    expect(readFileSync(join(work, 'drv/sync.c'), 'utf8')).toBe(edited);
+
+    const forced = await ddikit([...args, '--force']);
+    expect(forced.code).toBe(0);
+    expect(readFileSync(join(work, 'drv/sync.c.bak'), 'utf8')).toBe(edited);
+    expect(readFileSync(join(work, 'drv/sync.c'), 'utf8')).not.toContain('my work');
+  });
+
+  it('rejects an unknown role with a suggestion and writes nothing', async () => {
+    const result = await ddikit(['scaffold', '--role', 'MINIPORT_SYNCHRONISE_INTERRUPT:MySync', '--out', 'drv']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/MINIPORT_SYNCHRONISE_INTERRUPT.*Did you mean "MINIPORT_SYNCHRONIZE_INTERRUPT"\?/);
+    expect(existsSync(join(work, 'drv'))).toBe(false);
+  });
+});
+
+describe('the installed ddikit command', () => {
+  const bin = join(bundled.root, 'generator/bin/ddikit.js');
+  const built = existsSync(join(bundled.root, 'generator/dist/cli.js'));
+
+  it.runIf(built)('exits with the documented codes as a process', () => {
+    const ok = spawnSync(process.execPath, [bin, 'validate'], { cwd: bundled.root, encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/^5 spec files are valid: /);
+    const usage = spawnSync(process.execPath, [bin, 'nope'], { cwd: work, encoding: 'utf8' });
+    expect(usage.status).toBe(2);
+    mkdirSync(join(work, 'bad'));
+    writeFileSync(join(work, 'bad/a.yaml'), '# yaml-language-server: $schema=x\nheader: ndis.h\nroles: 3\n');
+    const findings = spawnSync(process.execPath, [bin, 'validate', '--spec', 'bad'], { cwd: work, encoding: 'utf8' });
+    expect(findings.status).toBe(1);
+    expect(findings.stderr).toBe('bad/a.yaml:3:8 - error DDI1005: roles must be a list (got number 3). Write it as a YAML list.\n\nFound 1 error.\n');
+  });
+});
+
+describe('determinism', () => {
+  it('gives the same bytes from another working directory, time zone, locale and with CRLF input', async () => {
+    const spec = specCopy();
+    await ddikit(['generate', '--spec', 'spec', '--out', 'a']);
+    const crlf = join(work, 'crlf');
+    cpSync(spec, crlf, { recursive: true });
+    const walk = (dir: string): void => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) walk(path);
+        else writeFileSync(path, readFileSync(path, 'utf8').replace(/\n/g, '\r\n'));
+      }
+    };
+    walk(crlf);
+    const nested = join(work, 'deep/er');
+    mkdirSync(nested, { recursive: true });
+    const tz = process.env['TZ'];
+    const lang = process.env['LANG'];
+    process.env['TZ'] = 'Pacific/Chatham';
+    process.env['LANG'] = 'tr_TR.UTF-8';
+    try {
+      // Diagnostics name files relative to the working directory, but generated files name them
+      // relative to the spec folder's parent, so a run from elsewhere writes the same bytes.
+      const other = await ddikit(['generate', '--spec', '../../spec', '--out', '../../b'], nested);
+      expect(other.code).toBe(0);
+    } finally {
+      if (tz === undefined) delete process.env['TZ'];
+      else process.env['TZ'] = tz;
+      if (lang === undefined) delete process.env['LANG'];
+      else process.env['LANG'] = lang;
+    }
+    expect(tree(join(work, 'b'))).toEqual(tree(join(work, 'a')));
+    rmSync(join(work, 'spec'), { recursive: true });
+    cpSync(crlf, join(work, 'spec'), { recursive: true });
+    await ddikit(['generate', '--spec', 'spec', '--out', 'c']);
+    expect(tree(join(work, 'c'))).toEqual(tree(join(work, 'a')));
+  });
+});
