@@ -327,7 +327,9 @@ export function buildModel(files: readonly LoadedFile[]): Model {
         variantOf: spec.name,
         accepts: [variant.name],
         seeAlso: uniqueSorted([spec.name, ...base.seeAlso]),
-        sal: [`_Function_class_(${variant.name})`, ...irql.sal],
+        // The Windows header declares a variant as a typedef of its base role, so a function of the
+        // variant carries the base role's function class.
+        sal: base.sal,
       });
     });
   }
@@ -413,8 +415,9 @@ function constantValue(
   const literal = typeof written === 'string' ? written.replace(/^0x/, '0x').toUpperCase().replace(/^0X/, '0x') : String(written);
   const suffix = bits === 64 ? (signed ? 'LL' : 'ULL') : typeof written === 'string' && bits === 32 ? 'L' : '';
   const c = `((${type})${literal}${suffix})`;
-  if (ts === 'bigint') return { c, ts: `${value}n`, value };
-  return { c, ts: String(Number(value)), value: Number(value) };
+  const hex = typeof written === 'string' && value >= 0n ? literal : undefined;
+  if (ts === 'bigint') return { c, ts: `${hex ?? value}n`, value };
+  return { c, ts: hex ?? String(Number(value)), value: Number(value) };
 }
 
 function uniqueSorted(list: readonly string[]): string[] {
