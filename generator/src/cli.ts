@@ -3,13 +3,13 @@
  * 2 usage errors.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs, styleText } from 'node:util';
 import { diagnosticCodes, formatDiagnostic, formatSummary, hasErrors, type Diagnostic } from './diagnostics.js';
 import { bundled } from './paths.js';
 import { check, generate } from './pipeline.js';
 import { generatedDirs } from './render.js';
-import { scaffold } from './scaffold.js';
+import { scaffold, scaffoldDiagnosticCodes } from './scaffold.js';
 import { displayPath, readSpecSources } from './spec-files.js';
 import { readSchema } from './validate.js';
 import { applyWrite, planWrite, withOutputLock, WriteError } from './write.js';
@@ -83,7 +83,7 @@ function isParseArgsError(error: unknown): boolean {
 }
 
 function codesHelp(): string {
-  const lines = Object.entries(diagnosticCodes).map(([code, what]) => `  ${code}  ${what}`);
+  const lines = Object.entries({ ...diagnosticCodes, ...scaffoldDiagnosticCodes }).map(([code, what]) => `  ${code}  ${what}`);
   return `\nDiagnostic codes:\n${lines.join('\n')}\n`;
 }
 
@@ -193,17 +193,17 @@ function runGenerate(args: readonly string[], io: CliIo): number {
     io.stdout(`${JSON.stringify({ diagnostics: result.diagnostics, ...written, out: outShown }, null, 2)}\n`);
     return 0;
   }
-  const groups = new Map<string, number>();
-  for (const file of result.files) {
-    const group = file.path.startsWith('src/') ? 'TypeScript and metadata' : file.path.startsWith('include/') ? 'C header' : 'reference pages';
-    groups.set(group, (groups.get(group) ?? 0) + 1);
-  }
+  const count = (prefix: string): number => result.files!.filter((f) => f.path.startsWith(prefix)).length;
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const variants = model.roles.filter((r) => r.variantOf).length;
   io.stdout(
     [
-      `ddikit generate: ${sources.length} spec files → ${outShown}`,
-      `  model      ${model.roles.length} roles (${model.roles.filter((r) => r.variantOf).length} variants), ${model.functions.length} functions, ${model.types.length} types, ${model.constants.length} constants`,
-      ...[...groups].sort().map(([group, count]) => `  ${group.padEnd(10)} ${count} files`),
-      `  files      ${written.written.length} written, ${written.unchanged.length} unchanged, ${written.removed.length} removed`,
+      `ddikit generate: ${plural(sources.length, 'spec file')} → ${outShown}`,
+      `  model       ${plural(model.roles.length, 'role')} (${plural(variants, 'variant')}), ${plural(model.functions.length, 'function')}, ${plural(model.types.length, 'type')}, ${plural(model.constants.length, 'constant')}`,
+      `  typescript  ${plural(count('src/'), 'file')} in src/generated (declarations, metadata)`,
+      `  c           ${plural(count('include/'), 'file')} in include`,
+      `  reference   ${plural(count('docs/'), 'page')} in docs/reference`,
+      `  disk        ${written.written.length} written, ${written.unchanged.length} unchanged, ${written.removed.length} removed`,
       '',
     ].join('\n'),
   );
@@ -267,9 +267,10 @@ function runScaffold(args: readonly string[], io: CliIo): number {
   );
   for (const path of written.written) io.stdout(`${backups.some((b) => b.path === path) ? 'kept' : 'wrote'}  ${outShown}/${path}\n`);
   for (const path of written.unchanged) io.stdout(`same   ${outShown}/${path}\n`);
-  const header = relative(outDir, join(bundled.outDir, 'include'));
   if (values.lang === 'c') {
-    io.stdout(`Compile against the generated header: gcc -fsyntax-only -I${isAbsolute(header) ? header : displayPath(join(bundled.outDir, 'include'), io.cwd)} ${outShown}/*.c\n`);
+    const include = join(bundled.outDir, 'include');
+    const shown = displayPath(include, io.cwd);
+    io.stdout(`Compile against the generated header: gcc -std=c11 -fsyntax-only -Wall -Wextra -Werror -I${shown.startsWith('../..') ? include : shown} ${outShown}/*.c\n`);
   }
   return 0;
 }

@@ -506,6 +506,7 @@ export function irqlModel(spec: SpecIrql): IrqlModel {
       text: `${rangeText(innerMin, innerMax)} when ${condition.param} is ${value}`,
     };
   });
+  sal.push(...when.map((condition) => condition.sal));
   const parts: string[] = [];
   parts.push(known ? rangeText(min!, max!) : 'unknown');
   for (const condition of when) parts.push(condition.text);

@@ -1,5 +1,353 @@
+/**
+ * C output: include/ndis_roles.h, the role typedefs with their SAL annotations in the WDK's own pattern,
+ * the types they need and the prototypes of the DDIs. With the WDK's ndis.h included first (it defines
+ * _NDIS_) the header adds nothing; elsewhere it declares the same names, SAL annotations expanding to
+ * nothing, so role-typed driver code compiles with any C11 compiler.
+ */
+import { compareStrings } from './diagnostics.js';
+import type { ConstantModel, FunctionModel, Model, ParamModel, RoleModel, TypeModel } from './model.js';
 import type { OutputFile, RenderContext } from './render.js';
+import { levelNames, levelRange } from './spec-types.js';
+import { tidy } from './templates.js';
 
-export function renderC(_context: RenderContext): OutputFile[] {
-  return [];
+export const cHeaderPath = 'include/ndis_roles.h';
+export const cHeaderName = 'ndis_roles.h';
+export const cHeaderGuard = 'DDIKIT_NDIS_ROLES_H';
+
+/** Comments wrap at this column. */
+const commentColumnsMax = 100;
+
+/**
+ * Empty stand-ins for the SAL annotations the model emits: name and parameter list (null for an
+ * object-like macro). Every annotation found in the model must be here; renderC checks.
+ */
+export const salFallbacks: readonly (readonly [name: string, params: string | null])[] = [
+  ['_Function_class_', 'x'],
+  ['_IRQL_requires_', 'irql'],
+  ['_IRQL_requires_min_', 'irql'],
+  ['_IRQL_requires_max_', 'irql'],
+  ['_IRQL_requires_same_', null],
+  ['_IRQL_raises_', 'irql'],
+  ['_IRQL_saves_global_', 'kind, param'],
+  ['_IRQL_restores_global_', 'kind, param'],
+  ['_When_', 'condition, annotations'],
+  ['_In_', null],
+  ['_Out_', null],
+  ['_Inout_', null],
+  ['_In_opt_', null],
+  ['_Out_opt_', null],
+  ['_Inout_opt_', null],
+  ['_Use_decl_annotations_', null],
+];
+
+/** Plain macros the header defines off Windows besides the SAL annotations and the IRQL levels. */
+const baseMacros: readonly (readonly [name: string, params: string | null, value: string])[] = [
+  ['TRUE', null, '1'],
+  ['FALSE', null, '0'],
+  ['NULL', null, '((void *)0)'],
+  ['UNREFERENCED_PARAMETER', 'P', '((void)(P))'],
+];
+
+interface MacroView {
+  name: string;
+  /** The text after `#define `. */
+  define: string;
+}
+
+interface RoleView {
+  comment: string;
+  sal: string[];
+  returns: string;
+  name: string;
+  params: string[];
+  pointer: string;
+  variants: { base: string; name: string; pointer: string }[];
+}
+
+interface FunctionView {
+  comment: string;
+  sal: string[];
+  returns: string;
+  name: string;
+  params: string[];
+}
+
+interface StructView {
+  comment: string | null;
+  tag: string;
+  fields: string[];
+}
+
+interface EnumView {
+  tag: string;
+  names: string;
+  values: string[];
+}
+
+interface HeaderView {
+  provenance: string;
+  guard: string;
+  salMacros: MacroView[];
+  levelMacros: MacroView[];
+  baseMacros: MacroView[];
+  voidMacros: MacroView[];
+  scalars: string[];
+  handles: string[];
+  enums: EnumView[];
+  forwards: string[];
+  pointers: string[];
+  roles: RoleView[];
+  structs: StructView[];
+  constantGroups: string[][];
+  functionGroups: { family: string; functions: FunctionView[] }[];
+}
+
+export function renderC(context: RenderContext): OutputFile[] {
+  const view = headerView(context.model, context.provenance);
+  return [{ path: cHeaderPath, content: tidy(context.templates.get('c/ndis_roles.h')(view)) }];
+}
+
+/** A line comment text made safe for a C block comment. */
+export function cCommentText(text: string): string {
+  return text.replace(/\*\//g, '* /').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * A block comment at an indent: one line when it fits, else wrapped between `/*` and ` *\/` lines.
+ * Paragraphs (list items) each start a new line.
+ */
+export function cComment(paragraphs: readonly string[], indent = ''): string {
+  const texts = paragraphs.map(cCommentText).filter((t) => t.length > 0);
+  const single = `${indent}/* ${texts.join(' ')} */`;
+  if (texts.length <= 1 && single.length <= commentColumnsMax) return single;
+  const lines = [`${indent}/*`];
+  for (const text of texts) {
+    for (const line of wrap(text, commentColumnsMax - indent.length - 3)) lines.push(`${indent} * ${line}`);
+  }
+  lines.push(`${indent} */`);
+  return lines.join('\n');
+}
+
+/** Splits text into lines of at most `width` characters at spaces (a longer word stays whole). */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line.length > 0 && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line.length > 0 ? `${line} ${word}` : word;
+    }
+  }
+  if (line.length > 0) lines.push(line);
+  return lines;
+}
+
+/**
+ * Parameter lines of a C prototype or definition, columns aligned, commas after all but the last:
+ * `_In_  NDIS_HANDLE MiniportInterruptContext,` (withSal) or `NDIS_HANDLE MiniportInterruptContext,`.
+ * An empty list is `VOID`.
+ */
+export function cParamLines(params: readonly Pick<ParamModel, 'sal' | 'name' | 'type'>[], withSal: boolean): string[] {
+  if (params.length === 0) return ['VOID'];
+  const salWidth = Math.max(...params.map((p) => p.sal.length));
+  const typeWidth = Math.max(...params.map((p) => p.type.c.length));
+  return params.map((p, i) => {
+    const sal = withSal ? `${p.sal.padEnd(salWidth)} ` : '';
+    const comma = i === params.length - 1 ? '' : ',';
+    return `${sal}${p.type.c.padEnd(typeWidth)} ${p.name}${comma}`;
+  });
+}
+
+/** Function-level SAL of an entry: the model's annotations, then conditional (_When_) ones not yet in it. */
+export function entrySal(entry: Pick<FunctionModel, 'sal' | 'irql'>): string[] {
+  const sal = [...entry.sal];
+  for (const condition of entry.irql.when) if (!sal.includes(condition.sal)) sal.push(condition.sal);
+  return sal;
+}
+
+/** The C text of a scalar's or handle's fallback type: the spec's `c`, else one derived from its size. */
+function fallbackCType(type: TypeModel): string {
+  if (type.c !== null) return type.c;
+  if (type.typeKind === 'handle') return 'void *';
+  const base = type.bits === 8 ? 'char' : type.bits === 16 ? 'short' : type.bits === 64 ? 'long long' : 'int';
+  return `${type.signed === false ? 'unsigned ' : type.bits === 8 ? 'signed ' : ''}${base}`;
+}
+
+/** `typedef <c> <name>;` lines, written as the WDK writes them: a `*` goes with the name. */
+function typedefLines(rows: readonly (readonly [c: string, name: string])[]): string[] {
+  return rows.map(([c, name]) => {
+    const stars = /(\**)$/.exec(c.trimEnd())![1]!;
+    const base = c.trimEnd().slice(0, c.trimEnd().length - stars.length).trimEnd();
+    return `typedef ${base} ${stars}${name};`;
+  });
+}
+
+function structTag(type: TypeModel): string {
+  return type.tag ?? `_${type.name}`;
+}
+
+/** Pointer typedefs ordered so a pointer to a pointer type follows that type; otherwise by name. */
+function pointerOrder(types: readonly TypeModel[]): TypeModel[] {
+  const pointers = types.filter((t) => t.typeKind === 'pointer').sort((a, b) => compareStrings(a.name, b.name));
+  const byName = new Map(pointers.map((t) => [t.name, t]));
+  const done = new Set<string>();
+  const result: TypeModel[] = [];
+  const visit = (type: TypeModel, depth: number): void => {
+    if (done.has(type.name) || depth > pointers.length) return;
+    const target = type.to === null ? undefined : byName.get(type.to);
+    if (target) visit(target, depth + 1);
+    if (done.has(type.name)) return;
+    done.add(type.name);
+    result.push(type);
+  };
+  for (const type of pointers) visit(type, 0);
+  return result;
+}
+
+/** `#define` texts of macros; with `align`, the values start in one column. */
+function macros(rows: readonly (readonly [name: string, params: string | null, value: string])[], align: boolean): MacroView[] {
+  const heads = rows.map(([name, params]) => (params === null ? name : `${name}(${params})`));
+  const width = align ? Math.max(0, ...heads.map((h) => h.length)) : 0;
+  return rows.map(([name, , value], i) => ({ name, define: value === '' ? heads[i]! : `${heads[i]!.padEnd(width)} ${value}` }));
+}
+
+/** SAL annotation names used anywhere in the model. */
+export function salNamesUsed(model: Model): string[] {
+  const texts: string[] = [];
+  for (const entry of [...model.roles, ...model.functions]) {
+    texts.push(...entry.sal, ...entry.irql.when.map((c) => c.sal), ...entry.params.map((p) => p.sal));
+  }
+  const names = new Set<string>(['_Use_decl_annotations_']);
+  for (const text of texts) for (const match of text.matchAll(/(?<![A-Za-z0-9_])_[A-Za-z][A-Za-z_]*_(?![A-Za-z0-9_])/g)) names.add(match[0]);
+  return [...names].sort(compareStrings);
+}
+
+/** Every identifier the header defines off Windows (types, roles, enumerators, constants, DDIs, macros). */
+export function cHeaderNames(model: Model): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const [name] of salFallbacks) names.add(name);
+  for (const [name] of baseMacros) names.add(name);
+  for (const level of levelNames) if (level !== 'DIRQL') names.add(level);
+  names.add(cHeaderGuard);
+  for (const type of model.types) {
+    names.add(type.name);
+    if (type.typeKind === 'enum') {
+      names.add(`P${type.name}`);
+      for (const value of type.values) names.add(value.name);
+    }
+    if (type.tag !== null) names.add(type.tag);
+  }
+  for (const role of model.roles) {
+    names.add(role.name);
+    names.add(role.pointer);
+  }
+  for (const fn of model.functions) names.add(fn.name);
+  for (const constant of model.constants) names.add(constant.name);
+  return names;
+}
+
+function roleView(role: RoleModel, variants: readonly RoleModel[]): RoleView {
+  return {
+    comment: cComment([`${role.function}. IRQL: ${role.irql.text}.`]),
+    sal: role.sal,
+    returns: role.returns.type.c,
+    name: role.name,
+    params: cParamLines(role.params, true),
+    pointer: role.pointer,
+    variants: variants.map((v) => ({ base: role.name, name: v.name, pointer: v.pointer })),
+  };
+}
+
+function functionView(fn: FunctionModel): FunctionView {
+  const macroNote = fn.macro ? ` A macro in ${fn.header}; declared here as a function.` : '';
+  return {
+    comment: cComment([`IRQL: ${fn.irql.text}.${macroNote}`]),
+    sal: entrySal(fn),
+    returns: fn.returns.type.c,
+    name: fn.name,
+    params: cParamLines(fn.params, true),
+  };
+}
+
+function structView(type: TypeModel): StructView {
+  const width = Math.max(...type.fields.map((f) => f.type.c.length));
+  return {
+    comment: type.opaque ? cComment([`Opaque: drivers leave its fields to the DDIs that take it.`]) : null,
+    tag: structTag(type),
+    fields: type.fields.map((f) => `${f.type.c.padEnd(width)} ${f.name}${f.count === null ? '' : `[${f.count}]`};`),
+  };
+}
+
+function enumView(type: TypeModel, typeNames: ReadonlySet<string>): EnumView {
+  const width = Math.max(...type.values.map((v) => v.name.length));
+  const pointer = `P${type.name}`;
+  return {
+    tag: structTag(type),
+    // The pointer name comes with the enum, as in the WDK, unless the spec defines that name itself.
+    names: typeNames.has(pointer) ? type.name : `${type.name}, *${pointer}`,
+    values: type.values.map((v, i) => `${v.name.padEnd(width)} = ${v.value}${i === type.values.length - 1 ? '' : ','}`),
+  };
+}
+
+function constantGroups(constants: readonly ConstantModel[]): string[][] {
+  const byType = new Map<string, ConstantModel[]>();
+  for (const constant of constants) byType.set(constant.type, [...(byType.get(constant.type) ?? []), constant]);
+  const width = Math.max(0, ...constants.map((c) => c.name.length));
+  return [...byType.keys()]
+    .sort(compareStrings)
+    .map((type) =>
+      byType
+        .get(type)!
+        .sort((a, b) => compareStrings(a.name, b.name))
+        .map((c) => `${c.name.padEnd(width)} ${c.c}`),
+    );
+}
+
+function headerView(model: Model, provenance: string): HeaderView {
+  const used = salNamesUsed(model);
+  const known = new Set(salFallbacks.map(([name]) => name));
+  const missing = used.filter((name) => !known.has(name));
+  if (missing.length > 0) {
+    throw new Error(`render-c: the model uses SAL annotations with no C fallback: ${missing.join(', ')}; add them to salFallbacks`);
+  }
+  const typeNames = new Set(model.types.map((t) => t.name));
+  const byKind = (kind: TypeModel['typeKind']): TypeModel[] => model.types.filter((t) => t.typeKind === kind);
+
+  const baseRoles = model.roles.filter((r) => r.variantOf === null);
+  const variantsOf = (role: RoleModel): RoleModel[] => model.roles.filter((r) => r.variantOf === role.name);
+
+  const families = [...new Set(model.functions.map((f) => f.family))].sort(compareStrings);
+
+  return {
+    provenance: cCommentText(provenance),
+    guard: cHeaderGuard,
+    salMacros: macros(salFallbacks.map(([name, params]) => [name, params, ''] as const), false),
+    levelMacros: macros(
+      levelNames.filter((level) => level !== 'DIRQL').map((level) => [level, null, String(levelRange[level][0])] as const),
+      true,
+    ),
+    baseMacros: macros(baseMacros, true),
+    voidMacros: macros(byKind('void').map((t) => [t.name, null, 'void'] as const), false),
+    // An enum the spec gives no members falls back to its underlying int.
+    scalars: typedefLines(
+      model.types
+        .filter((t) => t.typeKind === 'scalar' || (t.typeKind === 'enum' && t.values.length === 0))
+        .map((t) => [t.typeKind === 'enum' ? 'int' : fallbackCType(t), t.name] as const),
+    ),
+    handles: typedefLines(byKind('handle').map((t) => [fallbackCType(t), t.name] as const)),
+    enums: byKind('enum')
+      .filter((t) => t.values.length > 0)
+      .map((t) => enumView(t, typeNames)),
+    forwards: typedefLines(byKind('struct').map((t) => [`struct ${structTag(t)}`, t.name] as const)),
+    pointers: typedefLines(pointerOrder(model.types).map((t) => [`${t.to ?? 'VOID'} *`, t.name] as const)),
+    roles: baseRoles.map((r) => roleView(r, variantsOf(r))),
+    structs: model.typesInCOrder.filter((t) => t.typeKind === 'struct' && t.fields.length > 0).map(structView),
+    constantGroups: constantGroups(model.constants),
+    functionGroups: families.map((family) => ({
+      family,
+      functions: model.functions.filter((f) => f.family === family).map(functionView),
+    })),
+  };
 }
