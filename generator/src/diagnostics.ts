@@ -44,6 +44,7 @@ export const diagnosticCodes = {
   DDI2010: 'a name reserved for the implementation in C (leading underscore and capital, or double underscore)',
   DDI2011: 'a type of the wrong kind for where it is used',
   DDI2012: 'two parameters of one entry share a name',
+  DDI2013: 'a contract rule id that the harness does not define',
 } as const;
 
 export type DiagnosticCode = keyof typeof diagnosticCodes;

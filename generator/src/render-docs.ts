@@ -1,5 +1,583 @@
+/**
+ * Reference pages: docs/reference/<stem>.md for every role (variants included), function, structure and
+ * enumeration; docs/reference/types.md for scalars, handles, pointers, void and constants; and
+ * docs/reference/README.md as the index. Every name, link, table cell and code text is computed here;
+ * the templates in templates/md/ only lay them out.
+ */
+import { compareStrings } from './diagnostics.js';
+import type {
+  ConstantModel,
+  EntryModel,
+  FunctionModel,
+  IrqlModel,
+  Model,
+  ParamModel,
+  ReturnsModel,
+  RoleModel,
+  TypeModel,
+  TypeRefModel,
+} from './model.js';
 import type { OutputFile, RenderContext } from './render.js';
+import { cParamLines, entrySal } from './render-c.js';
+import { ruleAnchor, ruleSummaries } from './rules.js';
+import { mayCallList, scaffold } from './scaffold.js';
+import { levelRange } from './spec-types.js';
+import { tidy } from './templates.js';
 
-export function renderDocs(_context: RenderContext): OutputFile[] {
-  return [];
+/** Folder of the pages, relative to the output folder. */
+export const docsDir = 'docs/reference';
+/** The page that holds scalars, handles, pointers, void and constants. */
+export const sharedTypesPage = 'types.md';
+export const indexPage = 'README.md';
+
+/** Type kinds that get a page of their own; the others share types.md. */
+const ownPageKinds: ReadonlySet<string> = new Set(['struct', 'enum']);
+
+export function renderDocs(context: RenderContext): OutputFile[] {
+  const { model, templates } = context;
+  const links = linkTable(model);
+  const head = (entry: EntryModel, kind: string): PageHead => pageHead(context.provenance, entry, kind);
+  const files: OutputFile[] = [];
+  const page = (file: string, template: string, view: object): void => {
+    files.push({ path: `${docsDir}/${file}`, content: tidy(templates.get(template)(view)) });
+  };
+  for (const role of model.roles) page(`${role.stem}.md`, 'md/role.md', roleView(context, role, links, head));
+  for (const fn of model.functions) page(`${fn.stem}.md`, 'md/function.md', functionView(model, fn, links, head));
+  for (const type of model.types.filter((t) => ownPageKinds.has(t.typeKind))) {
+    page(`${type.stem}.md`, 'md/type.md', typeView(model, type, links, head));
+  }
+  page(sharedTypesPage, 'md/types.md', sharedTypesView(context, links));
+  page(indexPage, 'md/index.md', indexView(context, links));
+  return files.sort((a, b) => compareStrings(a.path, b.path));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Markdown text helpers
+
+/**
+ * Makes text safe inside one cell of a Markdown table: pipes are escaped (GitHub splits cells on them
+ * even inside code spans), a blank line becomes `<br><br>`, any other line break a space.
+ */
+export function escapeTableCell(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .trim()
+    .replace(/\|/g, '\\|')
+    .replace(/[ \t]*\n[ \t]*(?:\n[ \t]*)+/g, '<br><br>')
+    .replace(/[ \t]*\n[ \t]*/g, ' ');
+}
+
+/** A table cell for optional prose: escaped text, or an em dash where there is none. */
+function cell(text: string | null): string {
+  return text === null || text.trim() === '' ? '—' : escapeTableCell(text);
+}
+
+/** Text that cannot end or break an HTML comment. */
+function commentSafe(text: string): string {
+  let safe = text.replace(/\r?\n/g, ' ');
+  while (safe.includes('--')) safe = safe.replace(/--/g, '- -');
+  return safe;
+}
+
+/** The first sentence of a description (the whole text when it has one sentence), on one line. */
+export function firstSentence(text: string | null): string | null {
+  if (text === null) return null;
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const match = /^(.+?[.!?])(?:\s|$)/.exec(flat);
+  return match ? match[1]! : flat;
+}
+
+/** Remarks as list items: a line break inside one continues the item. */
+function remarkItems(remarks: readonly string[]): string[] {
+  return remarks.map((r) => r.replace(/\r\n?/g, '\n').trim().replace(/\n[ \t]*/g, '\n  '));
+}
+
+function code(text: string): string {
+  return `\`${text}\``;
+}
+
+/** "interrupts" → "Interrupts", "spin-locks" → "Spin locks". */
+function familyTitle(family: string): string {
+  const words = family.replace(/[-_]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** "A, B and C". */
+function listInWords(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Links
+
+interface LinkTable {
+  /** Entry name → relative link target (`./stem.md` or `./types.md#stem`). */
+  href: ReadonlyMap<string, string>;
+  /** Role pointer typedef → role name. */
+  pointerRole: ReadonlyMap<string, string>;
+}
+
+function linkTable(model: Model): LinkTable {
+  const href = new Map<string, string>();
+  const pages = new Map<string, string>([
+    [sharedTypesPage, 'the shared types page'],
+    [indexPage, 'the index'],
+  ]);
+  const ownPage = (entry: EntryModel): void => {
+    const file = `${entry.stem}.md`;
+    const taken = pages.get(file.toLowerCase());
+    if (taken !== undefined) {
+      throw new Error(`Reference page ${docsDir}/${file} of ${entry.name} would overwrite ${taken}; rename one of them.`);
+    }
+    pages.set(file.toLowerCase(), entry.name);
+    href.set(entry.name, `./${file}`);
+  };
+  for (const role of model.roles) ownPage(role);
+  for (const fn of model.functions) ownPage(fn);
+  for (const type of model.types) {
+    if (ownPageKinds.has(type.typeKind)) ownPage(type);
+    else href.set(type.name, `./${sharedTypesPage}#${type.stem}`);
+  }
+  for (const constant of model.constants) href.set(constant.name, `./${sharedTypesPage}#${constant.stem}`);
+  const pointerRole = new Map<string, string>();
+  for (const role of model.roles) pointerRole.set(role.pointer, role.name);
+  return { href, pointerRole };
+}
+
+/** `[`NAME`](./target)`, or plain `NAME` in code when there is no page for it. */
+function link(links: LinkTable, name: string): string {
+  const target = links.href.get(name) ?? links.href.get(links.pointerRole.get(name) ?? '');
+  return target === undefined ? code(name) : `[${code(name)}](${target})`;
+}
+
+function hasLink(links: LinkTable, name: string): boolean {
+  return links.href.has(name);
+}
+
+/** Sorted, unique, linked names of `names` that have a page, leaving out `self`. */
+function linkedList(links: LinkTable, names: readonly string[], self: string): string[] {
+  return [...new Set(names)]
+    .filter((name) => name !== self && hasLink(links, name))
+    .sort(compareStrings)
+    .map((name) => link(links, name));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Views shared by pages
+
+interface PageHead {
+  provenance: string;
+  source: string;
+  name: string;
+  facts: string;
+}
+
+function pageHead(provenance: string, entry: EntryModel, kind: string): PageHead {
+  return {
+    provenance: commentSafe(provenance),
+    source: commentSafe(`Spec entry: ${entry.provenance.file}:${entry.provenance.line}`),
+    name: entry.name,
+    facts: `**Kind:** ${kind} · **Header:** ${code(entry.header)} · **Since:** ${entry.since}`,
+  };
+}
+
+interface PrototypeView {
+  typedef: boolean;
+  sal: string[];
+  returnType: string;
+  /** `NAME` for a function, `(NAME)` for a role type, as the WDK writes its typedefs. */
+  declarator: string;
+  /** Parameter lines as the generated header aligns them (`VOID` for none). */
+  params: string[];
+}
+
+/** The prototype exactly as include/ndis_roles.h declares it. */
+function prototypeView(entry: RoleModel | FunctionModel): PrototypeView {
+  const typedef = entry.kind === 'role';
+  return {
+    typedef,
+    sal: entrySal(entry),
+    returnType: entry.returns.type.c,
+    declarator: typedef ? `(${entry.name})` : entry.name,
+    params: cParamLines(entry.params, true),
+  };
+}
+
+interface ParamRow {
+  name: string;
+  type: string;
+  direction: string;
+  description: string;
+}
+
+function typeCell(links: LinkTable, type: TypeRefModel): string {
+  return escapeTableCell(link(links, type.name));
+}
+
+function paramRows(links: LinkTable, params: readonly ParamModel[]): ParamRow[] {
+  return params.map((p) => ({
+    name: escapeTableCell(code(p.name)),
+    type: typeCell(links, p.type),
+    direction: escapeTableCell(`${p.direction}${p.optional ? ', optional' : ''} (${code(p.sal)})`),
+    description: cell(p.description),
+  }));
+}
+
+interface ReturnsView {
+  void: boolean;
+  type: string;
+  description: string | null;
+}
+
+function returnsView(links: LinkTable, returns: ReturnsModel): ReturnsView {
+  return { void: returns.void, type: link(links, returns.type.name), description: returns.description };
+}
+
+interface IrqlView {
+  text: string;
+  sal: string[];
+  note: string | null;
+  reason: string | null;
+  conditions: { sal: string; text: string }[];
+  /** The contract names DIRQL, which SAL cannot spell. */
+  dirql: boolean;
+}
+
+function irqlView(irql: IrqlModel): IrqlView {
+  const levels = [irql.min, irql.max, irql.raisesTo, ...irql.when.flatMap((c) => [c.min, c.max])];
+  return {
+    text: irql.text,
+    sal: [...irql.sal],
+    note: irql.note,
+    reason: irql.reason,
+    conditions: irql.when.map((c) => ({ sal: c.sal, text: c.text })),
+    dirql: levels.includes('DIRQL'),
+  };
+}
+
+interface RuleRow {
+  id: string;
+  meaning: string;
+}
+
+function ruleRows(rules: readonly string[]): RuleRow[] {
+  return [...new Set(rules)].sort(compareStrings).map((id) => {
+    const summary = ruleSummaries[id];
+    return summary === undefined
+      ? { id: escapeTableCell(code(id)), meaning: 'Not a rule of the harness rule table.' }
+      : { id: escapeTableCell(`[${code(id)}](./${indexPage}#${ruleAnchor(id)})`), meaning: escapeTableCell(summary) };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Roles
+
+/**
+ * The name the reference examples give a driver's function of this role: `My` and the conventional
+ * name without its `Miniport` prefix (MiniportSynchronizeInterrupt → MySynchronizeInterrupt).
+ */
+export function exampleFunctionName(role: Pick<RoleModel, 'function'>): string {
+  const prefix = 'Miniport';
+  const rest = role.function.startsWith(prefix) && role.function.length > prefix.length ? role.function.slice(prefix.length) : role.function;
+  return `My${rest}`;
+}
+
+const interruptWords = { line: 'line-based interrupts', message: 'message-signaled interrupts' } as const;
+
+function roleView(context: RenderContext, role: RoleModel, links: LinkTable, head: (e: EntryModel, kind: string) => PageHead): object {
+  const { model } = context;
+  const name = exampleFunctionName(role);
+  const baseEntry = role.variantOf === null ? undefined : model.byName.get(role.variantOf);
+  const base = baseEntry?.kind === 'role' ? baseEntry : role;
+  const variants = role.variants
+    .map((v) => model.byName.get(v))
+    .filter((v): v is RoleModel => v?.kind === 'role')
+    .sort((a, b) => compareStrings(a.name, b.name))
+    .map((v) => ({
+      link: link(links, v.name),
+      function: code(v.function),
+      interrupt: v.interrupt === null ? null : interruptWords[v.interrupt],
+    }));
+  const invokedBy = [...new Set(role.invokedBy)]
+    .sort(compareStrings)
+    .map((caller) => (caller === 'NDIS' ? 'NDIS itself' : link(links, caller)));
+  let registeredIn: string | null = null;
+  if (role.registeredIn !== null) {
+    const [struct, field] = role.registeredIn.split('.') as [string, string | undefined];
+    registeredIn = field === undefined ? link(links, struct) : `the ${code(field)} field of ${link(links, struct)}`;
+  }
+  return {
+    head: head(role, role.variantOf === null ? 'function role type' : 'function role type (variant)'),
+    description: role.description,
+    interrupt: role.interrupt === null ? null : interruptWords[role.interrupt],
+    conventionalName: code(role.function),
+    exampleName: code(name),
+    declaration: `${role.name} ${name};`,
+    // The header declares a variant as another name for its base role type, as ndis.h does.
+    prototype: prototypeView(base),
+    alias: role.variantOf === null ? null : `typedef ${role.variantOf} ${role.name};`,
+    pointer: code(role.pointer),
+    pointerTypedef: `typedef ${role.name} *${role.pointer};`,
+    pointerAlsoAccepts: role.accepts.filter((n) => n !== role.name).sort(compareStrings).map((n) => link(links, n)),
+    tsSignature: role.tsSignature,
+    variants,
+    variantOf: role.variantOf === null ? null : link(links, role.variantOf),
+    invokedBy: invokedBy.length === 0 ? null : listInWords(invokedBy),
+    registeredIn,
+    mayCall: mayCallView(model, role, links),
+    params: paramRows(links, role.params),
+    returns: returnsView(links, role.returns),
+    irql: irqlView(role.irql),
+    rules: ruleRows(role.rules),
+    compliance: [...new Set(role.compliance)].sort(compareStrings).map(code),
+    remarks: remarkItems(role.remarks),
+    example: roleExample(context, role, name),
+    seeAlso: linkedList(links, role.seeAlso, role.name),
+  };
+}
+
+function mayCallView(model: Model, role: RoleModel, links: LinkTable): { text: string; lead: string; ddis: string[] } {
+  const ddis = mayCallList(model, role).map((fn) => link(links, fn.name));
+  if (role.mayCall === 'anyLevel') {
+    const aboveSpinLocks = role.irql.min !== null && levelRange[role.irql.min][0] > levelRange.DISPATCH_LEVEL[1];
+    return {
+      text: aboveSpinLocks
+        ? `Only DDIs whose contract allows every IRQL. It runs at ${role.irql.min}, above the level of every spin lock, ` +
+          'so calling a DDI with a narrower contract, a spin-lock acquire included, is a bug.'
+        : 'Only DDIs whose contract allows every IRQL.',
+      lead: 'In this spec:',
+      ddis,
+    };
+  }
+  return {
+    text:
+      'Any DDI whose own IRQL contract admits the level the function is at when it makes the call; ' +
+      'a spin-lock acquire inside it raises that level until the release.',
+    lead: 'At the level it is entered at, in this spec:',
+    ddis,
+  };
+}
+
+interface ExampleFile {
+  path: string;
+  content: string;
+}
+
+/**
+ * The C scaffold the generator writes for a function of the role with the conventional example name:
+ * the header (the declaration with the role type) first, then the source (the definition).
+ */
+function roleExample(context: RenderContext, role: RoleModel, name: string): ExampleFile[] {
+  const result = scaffold(context.model, [{ role: role.name, name }], 'c', undefined, context.templates);
+  if (result.diagnostics.length > 0) {
+    throw new Error(`The C scaffold for ${role.name} ${name} reported: ${result.diagnostics.join('; ')}`);
+  }
+  const order = (path: string): number => (path.endsWith('.h') ? 0 : path.endsWith('.c') ? 1 : 2);
+  const files = result.files
+    .filter((f) => order(f.path) < 2)
+    .sort((a, b) => order(a.path) - order(b.path) || compareStrings(a.path, b.path))
+    .map((f) => ({ path: code(f.path), content: f.content.replace(/\r\n?/g, '\n').replace(/\n+$/, '') }));
+  if (files.length === 0) throw new Error(`The C scaffold for ${role.name} ${name} produced no C file.`);
+  return files;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Functions
+
+function functionView(model: Model, fn: FunctionModel, links: LinkTable, head: (e: EntryModel, kind: string) => PageHead): object {
+  const callsBack = model.roles.filter((r) => r.invokedBy.includes(fn.name)).map((r) => link(links, r.name));
+  return {
+    head: head(fn, fn.macro ? 'DDI (macro)' : 'DDI function'),
+    description: fn.description,
+    macro: fn.macro,
+    prototype: prototypeView(fn),
+    tsSignature: fn.tsSignature,
+    callsBack: callsBack.length === 0 ? null : listInWords(callsBack),
+    params: paramRows(links, fn.params),
+    returns: returnsView(links, fn.returns),
+    irql: irqlView(fn.irql),
+    rules: ruleRows(fn.rules),
+    compliance: [...new Set(fn.compliance)].sort(compareStrings).map(code),
+    remarks: remarkItems(fn.remarks),
+    usage: usageSnippet(model, fn),
+    seeAlso: linkedList(links, fn.seeAlso, fn.name),
+  };
+}
+
+/** Widest call written on one line in a usage snippet; longer calls put one argument per line. */
+const usageLineMax = 100;
+
+/**
+ * A C call of the function with its parameter names as arguments. A parameter the callee writes
+ * through a pointer gets a local of the pointed-to type, passed by address.
+ */
+export function usageSnippet(model: Model, fn: FunctionModel): string {
+  const locals: string[] = [];
+  const args = fn.params.map((p) => {
+    const type = model.byName.get(p.type.name);
+    const pointee = type?.kind === 'type' && type.typeKind === 'pointer' ? type.to : null;
+    if (p.direction !== 'in' && pointee !== null && pointee !== 'VOID' && !p.optional) {
+      locals.push(`${pointee} ${p.name};`);
+      return `&${p.name}`;
+    }
+    return p.name;
+  });
+  const target = fn.returns.void ? '' : `${fn.returns.type.c} ${fn.returns.type.name === 'NDIS_STATUS' ? 'status' : 'result'} = `;
+  const oneLine = `${target}${fn.name}(${args.join(', ')});`;
+  const call =
+    oneLine.length <= usageLineMax || args.length === 0
+      ? oneLine
+      : `${target}${fn.name}(\n${args.map((a) => `    ${a}`).join(',\n')});`;
+  return [...locals, call].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Types
+
+function pointersTo(model: Model, name: string): string[] {
+  return model.types.filter((t) => t.typeKind === 'pointer' && t.to === name).map((t) => t.name);
+}
+
+/** Entries whose parameters, return value, fields or pointee name the type. */
+function usersOf(model: Model, name: string): string[] {
+  const users = new Set<string>();
+  for (const entry of [...model.roles, ...model.functions]) {
+    if (entry.returns.type.name === name || entry.params.some((p) => p.type.name === name)) users.add(entry.name);
+  }
+  for (const type of model.types) {
+    if (type.to === name || type.fields.some((f) => f.type.name === name)) users.add(type.name);
+  }
+  for (const constant of model.constants) if (constant.type === name) users.add(constant.name);
+  users.delete(name);
+  return [...users].sort(compareStrings);
+}
+
+function typeView(model: Model, type: TypeModel, links: LinkTable, head: (e: EntryModel, kind: string) => PageHead): object {
+  const pointers = pointersTo(model, type.name);
+  const fieldTypeWidth = Math.max(0, ...type.fields.map((f) => f.type.c.length));
+  const declarator = [type.name, ...pointers.map((p) => `*${p}`)].join(', ');
+  return {
+    head: head(type, type.typeKind === 'struct' ? 'structure' : 'enumeration'),
+    description: type.description,
+    struct: type.typeKind === 'struct',
+    opaque: type.opaque,
+    definition: {
+      keyword: type.typeKind === 'struct' ? 'struct' : 'enum',
+      tag: type.tag ?? type.name,
+      declarator,
+      fields: type.fields.map((f) => ({
+        type: f.type.c.padEnd(fieldTypeWidth),
+        name: f.count === null ? f.name : `${f.name}[${f.count}]`,
+      })),
+      values: type.values.map((v, i) => ({ name: v.name, value: String(v.value), last: i === type.values.length - 1 })),
+    },
+    fields: type.fields.map((f) => ({
+      name: escapeTableCell(code(f.count === null ? f.name : `${f.name}[${f.count}]`)),
+      type: typeCell(links, f.type),
+      optional: f.optional ? 'yes' : 'no',
+      description: cell(f.description),
+    })),
+    values: type.values.map((v) => ({ name: escapeTableCell(code(v.name)), value: String(v.value), description: cell(v.description) })),
+    pointers: pointers.map((p) => link(links, p)),
+    usedBy: linkedList(
+      links,
+      [type.name, ...pointers].flatMap((name) => usersOf(model, name)).filter((name) => !pointers.includes(name)),
+      type.name,
+    ),
+    seeAlso: linkedList(links, type.seeAlso, type.name),
+  };
+}
+
+const sharedKinds = [
+  { kind: 'scalar', title: 'Scalars' },
+  { kind: 'handle', title: 'Handles' },
+  { kind: 'pointer', title: 'Pointers' },
+  { kind: 'void', title: 'Void' },
+] as const;
+
+function anchored(stem: string, name: string): string {
+  return escapeTableCell(`<a id="${stem}"></a>${code(name)}`);
+}
+
+function sharedTypesView(context: RenderContext, links: LinkTable): object {
+  const { model } = context;
+  const row = (t: TypeModel): object => ({
+    name: anchored(t.stem, t.name),
+    c: t.c === null ? '—' : escapeTableCell(code(t.c)),
+    bits: t.bits === null ? '—' : String(t.bits),
+    signed: t.signed === null ? '—' : t.signed ? 'yes' : 'no',
+    ts: escapeTableCell(code(t.ts)),
+    to: t.to === null ? '—' : escapeTableCell(link(links, t.to)),
+    header: escapeTableCell(code(t.header)),
+    description: cell(t.description),
+  });
+  const constantRow = (c: ConstantModel): object => ({
+    name: anchored(c.stem, c.name),
+    type: escapeTableCell(link(links, c.type)),
+    c: escapeTableCell(code(c.c)),
+    ts: escapeTableCell(code(c.ts)),
+    description: cell(c.description),
+  });
+  const groups = sharedKinds.map(({ kind, title }) => {
+    const rows = model.types.filter((t) => t.typeKind === kind).map(row);
+    return { title, rows, scalar: kind === 'scalar', handle: kind === 'handle', pointer: kind === 'pointer', void: kind === 'void' };
+  });
+  return {
+    provenance: commentSafe(context.provenance),
+    groups: groups.filter((g) => g.rows.length > 0),
+    constants: model.constants.map(constantRow),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Index
+
+function byFamily<T extends EntryModel>(entries: readonly T[], row: (entry: T) => object): { title: string; rows: object[] }[] {
+  const families = [...new Set(entries.map((e) => e.family))].sort(compareStrings);
+  return families.map((family) => ({
+    title: familyTitle(family),
+    rows: entries.filter((e) => e.family === family).map(row),
+  }));
+}
+
+function indexView(context: RenderContext, links: LinkTable): object {
+  const { model } = context;
+  const summary = (entry: EntryModel): string => cell(firstSentence(entry.description));
+  const roleRow = (role: RoleModel): object => ({
+    link: escapeTableCell(link(links, role.name)),
+    function: escapeTableCell(code(role.function)),
+    summary: role.variantOf === null ? summary(role) : escapeTableCell(`Variant of ${role.variantOf}. ${firstSentence(role.description) ?? ''}`.trim()),
+  });
+  const functionRow = (fn: FunctionModel): object => ({
+    link: escapeTableCell(link(links, fn.name)),
+    irql: escapeTableCell(fn.irql.text),
+    summary: summary(fn),
+  });
+  const typeRow = (type: TypeModel): object => ({ link: escapeTableCell(link(links, type.name)), kind: type.typeKind, summary: summary(type) });
+  const pageTypes = model.types.filter((t) => ownPageKinds.has(t.typeKind));
+  const shared = model.types.filter((t) => !ownPageKinds.has(t.typeKind));
+  const rules = Object.keys(ruleSummaries)
+    .sort(compareStrings)
+    .map((id) => ({ id: anchored(ruleAnchor(id), id), meaning: escapeTableCell(ruleSummaries[id]!) }));
+  return {
+    provenance: commentSafe(context.provenance),
+    headers: model.headers.map(code).join(', '),
+    counts: {
+      roles: model.roles.length,
+      functions: model.functions.length,
+      structs: pageTypes.filter((t) => t.typeKind === 'struct').length,
+      enums: pageTypes.filter((t) => t.typeKind === 'enum').length,
+      shared: shared.length,
+      constants: model.constants.length,
+    },
+    roles: byFamily(model.roles, roleRow),
+    functions: byFamily(model.functions, functionRow),
+    structs: pageTypes.filter((t) => t.typeKind === 'struct').map(typeRow),
+    enums: pageTypes.filter((t) => t.typeKind === 'enum').map(typeRow),
+    shared: shared.map(typeRow),
+    constants: model.constants.map((c) => ({ link: escapeTableCell(link(links, c.name)), summary: summary(c) })),
+    sharedPage: `./${sharedTypesPage}`,
+    rules,
+  };
 }

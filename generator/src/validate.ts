@@ -8,6 +8,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { quote, type Diagnostic, type DiagnosticCode } from './diagnostics.js';
 import { positionOf, type LoadedFile } from './load.js';
 import { cReservedWords, didYouMean, isCImplementationReserved, tsReservedWords } from './names.js';
+import { ruleSummaries } from './rules.js';
 import { levelRange, type LevelName, type SpecFile, type SpecIrql, type SpecParam } from './spec-types.js';
 
 const require = createRequire(import.meta.url);
@@ -306,6 +307,15 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
     });
   };
 
+  const ruleIds = Object.keys(ruleSummaries);
+  const checkRules = (file: LoadedFile, path: Path, rules: readonly string[] | undefined): void => {
+    rules?.forEach((rule, i) => {
+      if (!Object.hasOwn(ruleSummaries, rule)) {
+        report(file, [...path, 'rules', i], 'DDI2013', `rules names ${quote(rule)}, which is not a rule of the harness.${didYouMean(rule, ruleIds)} Rules: ${ruleIds.join(', ')}.`);
+      }
+    });
+  };
+
   const checkSeeAlso = (file: LoadedFile, path: Path, names: readonly string[] | undefined, self: string): void => {
     names?.forEach((name, i) => {
       if (!definitions.has(name)) {
@@ -368,6 +378,7 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
       checkTypeRef(file, [...path, 'returns', 'type'], role.returns.type, 'return');
       checkIrql(file, path, role.irql, role.params);
       checkSeeAlso(file, path, role.seeAlso, role.name);
+      checkRules(file, path, role.rules);
       if (!role.pointer.endsWith('_HANDLER')) {
         report(file, [...path, 'pointer'], 'DDI2006', `the pointer typedef ${quote(role.pointer)} must end in _HANDLER, as ndis.h names them (for example ${role.name}_HANDLER).`);
       }
@@ -436,6 +447,7 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
       checkTypeRef(file, [...path, 'returns', 'type'], fn.returns.type, 'return');
       checkIrql(file, path, fn.irql, fn.params);
       checkSeeAlso(file, path, fn.seeAlso, fn.name);
+      checkRules(file, path, fn.rules);
     });
   }
   return diagnostics;

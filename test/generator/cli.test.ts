@@ -52,18 +52,19 @@ describe('ddikit generate', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/^ddikit generate: 5 spec files → out\n/);
-    expect(first.stdout).toMatch(/model +12 roles \(1 variants\), 13 functions, 34 types, 7 constants/);
+    expect(first.stdout).toMatch(/\n  reference   38 pages in docs\/reference\n/);
+    expect(first.stdout).toMatch(/model +12 roles \(1 variant\), 13 functions, 34 types, 7 constants/);
     const files = Object.keys(tree(join(work, 'out')));
     expect(files).toContain('src/generated/roles.ts');
     expect(files).toContain('src/generated/metadata.json');
     expect(files).toContain('include/ndis_roles.h');
     expect(files).toContain('docs/reference/miniport_synchronize_interrupt.md');
-    const written = Number(/files +(\d+) written/.exec(first.stdout)![1]);
+    const written = Number(/disk +(\d+) written/.exec(first.stdout)![1]);
     expect(written).toBe(files.length);
 
     const second = await ddikit(['generate', '--spec', 'spec', '--out', 'out']);
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(new RegExp(`files +0 written, ${files.length} unchanged, 0 removed`));
+    expect(second.stdout).toMatch(new RegExp(`disk +0 written, ${files.length} unchanged, 0 removed`));
   });
 
   it('--check writes nothing, lists stale files and exits 1; exits 0 when up to date', async () => {

@@ -219,6 +219,13 @@ describe('validate', () => {
       ],
     },
     {
+      name: 'DDI2013 unknown rule id with did-you-mean',
+      given: replace(base, '      max: DIRQL\n', '      max: DIRQL\n    rules: [IRQL-CAL]\n'),
+      want: [
+        'spec/a.yaml:53:13 - error DDI2013: rules names "IRQL-CAL", which is not a rule of the harness. Did you mean "IRQL-CALL"? Rules: DPC-IRQL, INT-DEREGISTER, INT-LOST, IRQL-CALL, IRQL-SAME, ISR-CLAIM, ISR-SHARED-RACE, LOCK-LEAK, LOCK-MISMATCH, LOCK-ORDER, LOCK-REACQUIRE, LOCK-RELEASE-UNHELD, LOCK-UNINIT, MAY-CALL, RAISE-LOWER, ROLE-IRQL, SPINLOCK-FOR-ISR-STATE, SYNC-MESSAGE-ID, SYNC-UNREGISTERED, TIME-BUDGET.',
+      ],
+    },
+    {
       name: 'DDI2012 duplicate parameter',
       given: replace(base, '      - name: SynchronizeFunction\n', '      - name: NdisInterruptHandle\n'),
       want: ['spec/a.yaml:46:15 - error DDI2012: parameter "NdisInterruptHandle" appears twice. Rename or remove one.'],
