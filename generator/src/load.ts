@@ -73,12 +73,23 @@ function loadOne(source: SpecSource): { file?: LoadedFile; diagnostics: Diagnost
     at(1, 1, 'DDI1007', `a spec file must start with "# yaml-language-server: $schema=<path to ddi.schema.json>" (got ${JSON.stringify(firstLine.slice(0, 40))}). Add the line so editors can check the file.`);
   }
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, stringKeys: false });
+  let document: Document.Parsed;
+  try {
+    document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, stringKeys: false });
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    at(1, 1, 'DDI1009', `the document nests too deeply for the parser. A spec never needs that; check the file for runaway brackets or indentation.`);
+    return { diagnostics };
+  }
   for (const error of document.errors) {
-    const offset = error.pos[0];
-    const { line, col } = lineCounter.linePos(Math.min(offset, text.length));
+    // The parser may stop before it has seen every line, so count lines in the text itself.
+    const { line, col } = positionAt(text, error.pos[0]);
     const duplicate = error.code === 'DUPLICATE_KEY';
     const message = firstSentence(error.message);
+    if (/call stack/i.test(message)) {
+      at(1, 1, 'DDI1009', `the document nests too deeply for the parser. A spec never needs that; check the file for runaway brackets or indentation.`);
+      break;
+    }
     if (duplicate) {
       at(line, col, 'DDI1008', `${message}. Keep one of the two and remove the other.`);
     } else {
@@ -88,7 +99,7 @@ function loadOne(source: SpecSource): { file?: LoadedFile; diagnostics: Diagnost
   if (document.errors.length > 0) return { diagnostics };
   const depth = maxDepth(document.contents as Node | null, 0);
   if (depth > loadLimits.depthMax) {
-    at(1, 1, 'DDI1009', `the document nests ${depth} levels deep, more than the ${loadLimits.depthMax} allowed. A spec never needs that; check the file for runaway indentation.`);
+    at(1, 1, 'DDI1009', `the document nests more than the ${loadLimits.depthMax} levels allowed. A spec never needs that; check the file for runaway brackets or indentation.`);
     return { diagnostics };
   }
   let value: unknown;
@@ -100,6 +111,18 @@ function loadOne(source: SpecSource): { file?: LoadedFile; diagnostics: Diagnost
     return { diagnostics };
   }
   return { file: { path: source.path, origin: source.origin ?? source.path, text, document, lineCounter, value: toPlain(value) }, diagnostics };
+}
+
+/** 1-based line and column of an offset in a text (clamped into the text). */
+export function positionAt(text: string, offset: number): { line: number; col: number } {
+  const at = Math.max(0, Math.min(offset, text.length));
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, col: at - lineStart + 1 };
 }
 
 function firstSentence(message: string): string {

@@ -417,6 +417,7 @@ function constantValue(
   const c = `((${type})${literal}${suffix})`;
   const hex = typeof written === 'string' && value >= 0n ? literal : undefined;
   if (ts === 'bigint') return { c, ts: `${hex ?? value}n`, value };
+  if (ts === 'boolean') return { c, ts: value === 0n ? 'false' : 'true', value: Number(value) };
   return { c, ts: hex ?? String(Number(value)), value: Number(value) };
 }
 

@@ -97,8 +97,13 @@ function schemaDiagnostic(file: LoadedFile, error: ErrorObject): Diagnostic | un
       const expected = String((error.params as { type: string | string[] }).type).replace(/,/g, ' or ');
       return make('DDI1005', `${where || 'the file'} must be ${article(expected)} (got ${describe(value)}).${expected === 'array' ? ' Write it as a YAML list.' : ''}`);
     }
-    case 'pattern':
+    case 'pattern': {
+      const hidden = typeof value === 'string' ? hiddenCharacter(value) : undefined;
+      if (hidden !== undefined) {
+        return make('DDI1006', `${where} contains the invisible or control character ${hidden}, which could hide text in generated comments and code. Remove it.`);
+      }
       return make('DDI1006', `${where} has the wrong form (got ${quote(value)}). ${patternHint(path)}`);
+    }
     case 'minLength':
       return make('DDI1006', `${where} must not be empty. Write the text or remove the property.`);
     case 'minItems':
@@ -122,6 +127,12 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   return `${typeof value} ${quote(value)}`;
+}
+
+/** The first control, invisible or bidirectional formatting character of a text, as U+XXXX. */
+export function hiddenCharacter(text: string): string | undefined {
+  const match = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF]/.exec(text);
+  return match ? `U+${match[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` : undefined;
 }
 
 function patternHint(path: Path): string {
