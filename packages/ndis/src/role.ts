@@ -32,17 +32,26 @@ export interface RoleMonitor {
 
 const DECLARATION: unique symbol = Symbol.for('ddikit.roleDeclaration');
 
-let monitor: RoleMonitor | null = null;
+/**
+ * The installed monitor lives in one process-wide slot, so that every loaded copy of this module (the
+ * sources under a test runner and the built package under the CLI, say) sees the same monitor.
+ */
+interface MonitorSlot {
+  monitor: RoleMonitor | null;
+}
+
+const SLOT_KEY = Symbol.for('ddikit.roleMonitorSlot');
+const slot: MonitorSlot = ((globalThis as Record<symbol, MonitorSlot | undefined>)[SLOT_KEY] ??= { monitor: null });
 
 /** Installs a monitor (or removes it with null) and returns the previous one. */
 export function setRoleMonitor(next: RoleMonitor | null): RoleMonitor | null {
-  const previous = monitor;
-  monitor = next;
+  const previous = slot.monitor;
+  slot.monitor = next;
   return previous;
 }
 
 export function currentRoleMonitor(): RoleMonitor | null {
-  return monitor;
+  return slot.monitor;
 }
 
 /** The declaration of a function declared with a role, or undefined for any other value. */
@@ -75,7 +84,7 @@ export function declareRole<R extends string, F extends (...args: never[]) => un
     }
     const declaration: RoleDeclaration = { role, name, impl: impl as unknown as (...args: never[]) => unknown };
     const declared = function (this: unknown, ...args: unknown[]): unknown {
-      const current = monitor;
+      const current = slot.monitor;
       if (current === null) return (impl as unknown as (...a: unknown[]) => unknown).apply(this, args);
       return current.callRole(declaration, this, args);
     };
