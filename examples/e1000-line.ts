@@ -1,0 +1,328 @@
+/**
+ * A line-based miniport for the simulated e1000 NIC, built the way the Intel e1000 drivers are.
+ *
+ * - MiniportInitializeEx allocates a spin lock per ring, programs the RX and TX rings, fills
+ *   NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS, registers the interrupt, checks the InterruptType NDIS
+ *   granted, and enables the NIC's interrupts through NdisMSynchronizeWithInterruptEx.
+ * - The ISR runs at DIRQL on a line it may share with other devices. It returns FALSE at once when
+ *   the NIC cannot be the one interrupting (its interrupts are masked) or when ICR — read-to-clear —
+ *   holds none of the causes the driver enabled. Otherwise it masks every cause (IMC), hands the
+ *   causes to the DPC through ISR-shared state and queues the DPC.
+ * - The DPC runs at DISPATCH_LEVEL: it takes the causes inside a synchronize function, hands the
+ *   received descriptors back by moving RDT up to the NIC's head, echoes each received frame on the
+ *   TX ring, reclaims completed TX descriptors, follows the link, and re-enables interrupts (IMS)
+ *   inside a synchronize function.
+ * - MiniportHaltEx masks the NIC under the interrupt lock, stops the rings, deregisters the
+ *   interrupt (NDIS runs the DPCs still queued) and frees the spin locks.
+ *
+ * State the ISR touches (`pendingCauses`, `interruptsEnabled`, `halting`, ICR/IMS/IMC) is touched
+ * below DIRQL only inside synchronize functions; ring state shared among DPCs is guarded by spin
+ * locks. Run it with `ddikit simulate examples/e1000-line.ts`.
+ */
+import {
+  MINIPORT_DISABLE_INTERRUPT,
+  MINIPORT_ENABLE_INTERRUPT,
+  MINIPORT_HALT,
+  MINIPORT_INITIALIZE,
+  MINIPORT_INTERRUPT_DPC,
+  MINIPORT_ISR,
+  MINIPORT_SYNCHRONIZE_INTERRUPT,
+  NDIS_CONNECT_LINE_BASED,
+  NDIS_MINIPORT_INTERRUPT_REVISION_1,
+  NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT,
+  NDIS_STATUS_FAILURE,
+  NDIS_STATUS_SUCCESS,
+  type Box,
+  type NDIS_HANDLE,
+  type NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS,
+  type NDIS_SPIN_LOCK,
+} from '@ddikit/ndis';
+import {
+  REGISTER_REMOVED_VALUE,
+  defineMiniport,
+  e1000,
+  resourcesOf,
+  setMiniportAdapterContext,
+  type RegisterHandle,
+  type SimResources,
+} from '@ddikit/sim';
+
+/** Descriptors per ring (RDLEN/TDLEN hold the size in bytes). */
+const RING_DESCRIPTORS = 256;
+/** The causes the driver enables; an ICR holding none of them is another device's interrupt. */
+const RX_CAUSES = e1000.E1000_ICR_RXT0 | e1000.E1000_ICR_RXO | e1000.E1000_ICR_RXDMT0;
+const ENABLED_CAUSES = RX_CAUSES | e1000.E1000_ICR_TXDW | e1000.E1000_ICR_LSC;
+const ALL_CAUSES = 0xffff_ffff;
+
+/** The registers the driver uses, looked up once. */
+interface Registers {
+  readonly STATUS: RegisterHandle;
+  readonly ICR: RegisterHandle;
+  readonly IMS: RegisterHandle;
+  readonly IMC: RegisterHandle;
+  readonly RCTL: RegisterHandle;
+  readonly TCTL: RegisterHandle;
+  readonly RDLEN0: RegisterHandle;
+  readonly RDH0: RegisterHandle;
+  readonly RDT0: RegisterHandle;
+  readonly TDLEN0: RegisterHandle;
+  readonly TDH0: RegisterHandle;
+  readonly TDT0: RegisterHandle;
+  readonly MPC: RegisterHandle;
+}
+
+/** The MiniportAdapterContext (and the interrupt and synchronize context). */
+interface Adapter {
+  readonly regs: Registers;
+  interrupt: NDIS_HANDLE;
+
+  // ISR-shared: read and written at DIRQL only (the ISR and synchronize functions).
+  /** What IMS holds: false once the ISR or halt masked the NIC. */
+  interruptsEnabled: boolean;
+  /** Causes the ISR read from ICR that no DPC has taken yet. */
+  pendingCauses: number;
+  /** Halt has begun: a DPC still running must not unmask the NIC again. */
+  halting: boolean;
+  /** The causes TakeCauses handed to the DPC that called it. */
+  dpcCauses: number;
+
+  /** Guards the RX ring state below. */
+  readonly rxLock: NDIS_SPIN_LOCK;
+  /** The next RX descriptor to clean. */
+  rxNext: number;
+  /** Guards the TX ring state below. */
+  readonly txLock: NDIS_SPIN_LOCK;
+  /** The next TX descriptor to post (TDT) and the next to reclaim. */
+  txTail: number;
+  txClean: number;
+  txInFlight: number;
+
+  linkUp: boolean;
+  framesReceived: number;
+  framesSent: number;
+  framesMissed: number;
+}
+
+function registersOf(resources: SimResources): Registers {
+  const pick = (name: keyof Registers): RegisterHandle => {
+    const handle = resources.registers[name];
+    if (handle === undefined) throw new Error(`e1000-line: the device has no ${name} register`);
+    return handle;
+  };
+  return {
+    STATUS: pick('STATUS'),
+    ICR: pick('ICR'),
+    IMS: pick('IMS'),
+    IMC: pick('IMC'),
+    RCTL: pick('RCTL'),
+    TCTL: pick('TCTL'),
+    RDLEN0: pick('RDLEN0'),
+    RDH0: pick('RDH0'),
+    RDT0: pick('RDT0'),
+    TDLEN0: pick('TDLEN0'),
+    TDH0: pick('TDH0'),
+    TDT0: pick('TDT0'),
+    MPC: pick('MPC'),
+  };
+}
+
+/** A ring index read from the NIC, or -1 when the NIC is gone (surprise removal reads all ones). */
+function ringIndex(value: number): number {
+  return value === REGISTER_REMOVED_VALUE || value >= RING_DESCRIPTORS ? -1 : value;
+}
+
+export default defineMiniport('e1000-line', (ndis) => {
+  // ---- DIRQL: synchronize functions, ISR, enable/disable -------------------------------------------
+
+  /** Hands the causes the ISR collected to the DPC. */
+  const TakeCauses = MINIPORT_SYNCHRONIZE_INTERRUPT('E1000TakeCauses', (SynchronizeContext) => {
+    const a = SynchronizeContext as Adapter;
+    a.dpcCauses = a.pendingCauses;
+    a.pendingCauses = 0;
+    return a.dpcCauses !== 0;
+  });
+
+  /** Unmasks the NIC's interrupts, unless halt has begun. */
+  const EnableInterrupts = MINIPORT_SYNCHRONIZE_INTERRUPT('E1000EnableInterrupts', (SynchronizeContext) => {
+    const a = SynchronizeContext as Adapter;
+    if (a.halting) return false;
+    a.interruptsEnabled = true;
+    a.regs.IMS.value = ENABLED_CAUSES;
+    return true;
+  });
+
+  /** Masks the NIC's interrupts for good (halt). */
+  const DisableInterrupts = MINIPORT_SYNCHRONIZE_INTERRUPT('E1000DisableInterrupts', (SynchronizeContext) => {
+    const a = SynchronizeContext as Adapter;
+    a.halting = true;
+    a.interruptsEnabled = false;
+    a.regs.IMC.value = ALL_CAUSES;
+    return true;
+  });
+
+  const E1000Isr = MINIPORT_ISR('E1000Isr', (MiniportInterruptContext, QueueDefaultInterruptDpc) => {
+    const a = MiniportInterruptContext as Adapter;
+    // Masked, the NIC cannot assert the line: another device on the shared line did.
+    if (!a.interruptsEnabled) return false;
+    const icr = a.regs.ICR.value; // read-to-clear: the read also drops the NIC's line
+    if (icr === REGISTER_REMOVED_VALUE) return false; // the NIC is gone
+    const causes = icr & ENABLED_CAUSES;
+    if (causes === 0) return false; // not ours
+    a.regs.IMC.value = ALL_CAUSES;
+    a.interruptsEnabled = false;
+    a.pendingCauses |= causes;
+    QueueDefaultInterruptDpc.value = true;
+    return true;
+  });
+
+  const E1000DisableInterrupt = MINIPORT_DISABLE_INTERRUPT('E1000DisableInterrupt', (MiniportInterruptContext) => {
+    const a = MiniportInterruptContext as Adapter;
+    a.interruptsEnabled = false;
+    a.regs.IMC.value = ALL_CAUSES;
+  });
+
+  const E1000EnableInterrupt = MINIPORT_ENABLE_INTERRUPT('E1000EnableInterrupt', (MiniportInterruptContext) => {
+    const a = MiniportInterruptContext as Adapter;
+    if (a.halting) return;
+    a.interruptsEnabled = true;
+    a.regs.IMS.value = ENABLED_CAUSES;
+  });
+
+  // ---- DISPATCH_LEVEL: the DPC and what it calls -----------------------------------------------------
+
+  /** Cleans the RX descriptors the NIC filled and hands them back; returns how many arrived. */
+  function receive(a: Adapter): number {
+    ndis.NdisDprAcquireSpinLock(a.rxLock);
+    const head = ringIndex(a.regs.RDH0.value);
+    let arrived = 0;
+    if (head >= 0) {
+      arrived = (head - a.rxNext + RING_DESCRIPTORS) % RING_DESCRIPTORS;
+      a.rxNext = head;
+      // The NIC owns head..tail-1: one slot short of the whole ring, so tail never catches head.
+      a.regs.RDT0.value = (head + RING_DESCRIPTORS - 1) % RING_DESCRIPTORS;
+    }
+    ndis.NdisDprReleaseSpinLock(a.rxLock);
+    a.framesReceived += arrived;
+    return arrived;
+  }
+
+  /** Posts up to `frames` TX descriptors (the echo of what arrived). */
+  function transmit(a: Adapter, frames: number): void {
+    ndis.NdisDprAcquireSpinLock(a.txLock);
+    const count = Math.min(frames, RING_DESCRIPTORS - 1 - a.txInFlight);
+    if (count > 0) {
+      a.txTail = (a.txTail + count) % RING_DESCRIPTORS;
+      a.txInFlight += count;
+      a.regs.TDT0.value = a.txTail;
+    }
+    ndis.NdisDprReleaseSpinLock(a.txLock);
+  }
+
+  /** Reclaims the TX descriptors the NIC wrote back. */
+  function completeTransmits(a: Adapter): void {
+    ndis.NdisDprAcquireSpinLock(a.txLock);
+    const head = ringIndex(a.regs.TDH0.value);
+    if (head >= 0) {
+      const done = (head - a.txClean + RING_DESCRIPTORS) % RING_DESCRIPTORS;
+      a.txClean = head;
+      a.txInFlight -= done;
+      a.framesSent += done;
+    }
+    ndis.NdisDprReleaseSpinLock(a.txLock);
+  }
+
+  const E1000InterruptDpc = MINIPORT_INTERRUPT_DPC('E1000InterruptDpc', (MiniportInterruptContext) => {
+    const a = MiniportInterruptContext as Adapter;
+    if (ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, TakeCauses, a)) {
+      const causes = a.dpcCauses;
+      if ((causes & RX_CAUSES) !== 0) {
+        transmit(a, receive(a));
+        if ((causes & e1000.E1000_ICR_RXO) !== 0) a.framesMissed += a.regs.MPC.value; // read-to-clear
+      }
+      if ((causes & e1000.E1000_ICR_TXDW) !== 0) completeTransmits(a);
+      if ((causes & e1000.E1000_ICR_LSC) !== 0) a.linkUp = (a.regs.STATUS.value & e1000.E1000_STATUS_LU) !== 0;
+    }
+    // The last DPC of the batch unmasks the NIC; causes raised meanwhile interrupt again at once.
+    ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, EnableInterrupts, a);
+  });
+
+  // ---- PASSIVE_LEVEL: initialize and halt -----------------------------------------------------------
+
+  const E1000InitializeEx = MINIPORT_INITIALIZE('E1000InitializeEx', (MiniportAdapterHandle, _MiniportDriverContext, MiniportInitParameters) => {
+    const regs = registersOf(resourcesOf(MiniportInitParameters));
+    const a: Adapter = {
+      regs,
+      interrupt: null,
+      interruptsEnabled: false,
+      pendingCauses: 0,
+      halting: false,
+      dpcCauses: 0,
+      rxLock: {},
+      rxNext: 0,
+      txLock: {},
+      txTail: 0,
+      txClean: 0,
+      txInFlight: 0,
+      linkUp: false,
+      framesReceived: 0,
+      framesSent: 0,
+      framesMissed: 0,
+    };
+    ndis.NdisAllocateSpinLock(a.rxLock);
+    ndis.NdisAllocateSpinLock(a.txLock);
+
+    // Rings first, with the receiver and transmitter still off and every cause masked.
+    regs.IMC.value = ALL_CAUSES;
+    regs.RDLEN0.value = RING_DESCRIPTORS * e1000.E1000_DESCRIPTOR_BYTES;
+    regs.RDT0.value = RING_DESCRIPTORS - 1; // every descriptor but one to the NIC
+    regs.TDLEN0.value = RING_DESCRIPTORS * e1000.E1000_DESCRIPTOR_BYTES;
+    regs.TDT0.value = 0;
+
+    const characteristics: NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS = {
+      Header: { Type: NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT, Revision: NDIS_MINIPORT_INTERRUPT_REVISION_1, Size: 0 },
+      InterruptHandler: E1000Isr,
+      InterruptDpcHandler: E1000InterruptDpc,
+      DisableInterruptHandler: E1000DisableInterrupt,
+      EnableInterruptHandler: E1000EnableInterrupt,
+      MsiSupported: false,
+      MsiSyncWithAllMessages: false,
+    };
+    const interrupt: Box<NDIS_HANDLE> = { value: null };
+    // The ISR may run before this returns: it finds the NIC masked and returns FALSE.
+    const status = ndis.NdisMRegisterInterruptEx(MiniportAdapterHandle, a, characteristics, interrupt);
+    if (status !== NDIS_STATUS_SUCCESS) {
+      ndis.NdisFreeSpinLock(a.txLock);
+      ndis.NdisFreeSpinLock(a.rxLock);
+      return status;
+    }
+    a.interrupt = interrupt.value;
+    if (characteristics.InterruptType !== NDIS_CONNECT_LINE_BASED) {
+      // This driver asked for a line interrupt and handles nothing else.
+      ndis.NdisMDeregisterInterruptEx(a.interrupt);
+      ndis.NdisFreeSpinLock(a.txLock);
+      ndis.NdisFreeSpinLock(a.rxLock);
+      return NDIS_STATUS_FAILURE;
+    }
+    setMiniportAdapterContext(MiniportAdapterHandle, a);
+
+    a.linkUp = (regs.STATUS.value & e1000.E1000_STATUS_LU) !== 0;
+    regs.RCTL.value = e1000.E1000_RCTL_EN;
+    regs.TCTL.value = e1000.E1000_TCTL_EN;
+    ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, EnableInterrupts, a);
+    return NDIS_STATUS_SUCCESS;
+  });
+
+  const E1000HaltEx = MINIPORT_HALT('E1000HaltEx', (MiniportAdapterContext) => {
+    const a = MiniportAdapterContext as Adapter;
+    ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, DisableInterrupts, a);
+    a.regs.RCTL.value = 0;
+    a.regs.TCTL.value = 0;
+    // NDIS runs the DPCs still queued before this returns; they find `halting` set.
+    ndis.NdisMDeregisterInterruptEx(a.interrupt);
+    a.interrupt = null;
+    ndis.NdisFreeSpinLock(a.txLock);
+    ndis.NdisFreeSpinLock(a.rxLock);
+  });
+
+  return { MiniportInitializeEx: E1000InitializeEx, MiniportHaltEx: E1000HaltEx };
+});
