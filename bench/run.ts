@@ -1,10 +1,12 @@
 /** `npm run bench`: every benchmark, each printing its ratio against a baseline measured in the same run. */
 import { benchGenerate } from './generate.bench.js';
 import { report, type Result } from './harness.js';
+import { benchImport } from './import.bench.js';
 import { benchSim } from './sim.bench.js';
 
 const benches: [string, () => Result[] | Promise<Result[]>][] = [
   ['generate', benchGenerate],
+  ['import', benchImport],
   ['sim', benchSim],
 ];
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic, sortDiagnostics } from '../generator/src/diagnostics.js';
 import { load } from '../generator/src/load.js';
+import { coverage, formatCoverage } from '../generator/src/coverage.js';
 import { buildModel } from '../generator/src/model.js';
 import { bundled } from '../generator/src/paths.js';
 import { scaffold } from '../generator/src/scaffold.js';
@@ -62,5 +63,11 @@ describe('README', () => {
   it('states the model counts that generate prints', () => {
     const variants = model.roles.filter((r) => r.variantOf).length;
     expect(readme).toContain(`model       ${model.roles.length} roles (${variants} variant${variants === 1 ? '' : 's'}), ${model.functions.length} functions, ${model.types.length} types, ${model.constants.length} constants`);
+  });
+
+  it('shows the coverage table that ddikit coverage prints', () => {
+    const shown = block('`npx ddikit coverage` prints', 'text');
+    const table = formatCoverage(coverage(model, loaded.files)).split('\n\n')[0]!;
+    expect(shown).toBe(`${table}\n`);
   });
 });

@@ -2,10 +2,15 @@
  * The `ddikit` command line. Exit codes: 0 ok, 1 findings (diagnostics, stale files, violations),
  * 2 usage errors.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs, styleText } from 'node:util';
-import { diagnosticCodes, formatDiagnostic, formatSummary, hasErrors, type Diagnostic } from './diagnostics.js';
+import { coverage, formatCoverage } from './coverage.js';
+import { compareStrings, diagnosticCodes, formatDiagnostic, formatSummary, hasErrors, type Diagnostic } from './diagnostics.js';
+import { importedMark } from './import/emit.js';
+import { importDocs, type ImportSummary } from './import/import-docs.js';
+import type { PageSource } from './import/page.js';
+import { load } from './load.js';
 import { bundled } from './paths.js';
 import { check, generate } from './pipeline.js';
 import { generatedDirs } from './render.js';
@@ -38,6 +43,16 @@ Usage:
       Write a driver scaffold: for C a .h with role-type declarations and a .c with
       _Use_decl_annotations_ definitions; for TypeScript a module against @ddikit/ndis.
       An existing file is never overwritten without --force; with --force it is kept as FILE.bak.
+  ddikit import-docs DIR --out DIR [--with-text] [--check] [--json]
+      Read the Windows DDI reference pages in DIR (YAML front matter + sections) and write spec
+      YAML of their facts to --out: names, kinds, header, first version, parameters with their
+      directions, return types where stated, compliance rules, see-also links, IRQL contracts.
+      A bad page gets a diagnostic and never stops the others; files are written all-or-nothing.
+      --with-text  keep the pages' descriptions too (for your own copy of the docs; never commit)
+      --check      write nothing; exit 1 if the files in --out differ from a fresh import
+  ddikit coverage [--spec DIR] [--json]
+      Print how much of the spec is known: entries by kind, IRQL contracts resolved, conditional
+      or unknown, parameters typed or unknown, curated overrides, and conflicts with the docs.
   ddikit --help | --version
 
 Exit codes: 0 ok, 1 findings, 2 usage error.
@@ -61,8 +76,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return runValidate(rest, io);
       case 'scaffold':
         return runScaffold(rest, io);
+      case 'import-docs':
+        return runImportDocs(rest, io);
+      case 'coverage':
+        return runCoverage(rest, io);
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}. Commands: generate, validate, scaffold.`);
+        throw new UsageError(`unknown command ${JSON.stringify(command)}. Commands: generate, validate, scaffold, import-docs, coverage.`);
     }
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
@@ -271,6 +290,100 @@ function runScaffold(args: readonly string[], io: CliIo): number {
     const include = join(bundled.outDir, 'include');
     const shown = displayPath(include, io.cwd);
     io.stdout(`Compile against the generated header: gcc -std=c11 -fsyntax-only -Wall -Wextra -Werror -I${shown.startsWith('../..') ? include : shown} ${outShown}/*.c\n`);
+  }
+  return 0;
+}
+
+/** The reference pages of a folder: every .md file but its README, sorted. */
+function readPages(dir: string, io: CliIo): PageSource[] {
+  return readdirSync(dir)
+    .filter((name) => name.toLowerCase().endsWith('.md') && name.toLowerCase() !== 'readme.md')
+    .sort(compareStrings)
+    .filter((name) => statSync(join(dir, name)).isFile())
+    .map((name) => ({ path: displayPath(join(dir, name), io.cwd), text: readFileSync(join(dir, name), 'utf8') }));
+}
+
+function runImportDocs(args: readonly string[], io: CliIo): number {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: { out: { type: 'string' }, 'with-text': { type: 'boolean' }, check: { type: 'boolean' }, json: { type: 'boolean' } },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (positionals.length !== 1) throw new UsageError('give exactly one folder of reference pages, e.g. ddikit import-docs ../shared/ddi-docs/ndis --out spec/ndis/imported.');
+  if (values.out === undefined) throw new UsageError('--out DIR is required: the folder to write the spec YAML into (e.g. spec/ndis/imported).');
+  const pagesDir = resolve(io.cwd, positionals[0]!);
+  if (!existsSync(pagesDir) || !statSync(pagesDir).isDirectory()) throw new UsageError(`${JSON.stringify(positionals[0])} is not a folder.`);
+  const outDir = resolve(io.cwd, values.out);
+  const outShown = displayPath(outDir, io.cwd);
+  const json = values.json === true;
+  const pages = readPages(pagesDir, io);
+  const schemaPath = relative(outDir, bundled.schemaPath).split(sep).join('/');
+  const result = importDocs(pages, { withText: values['with-text'] === true, schemaPath });
+  // Files this import owns in --out: the ones it writes, and earlier imported files it no longer writes.
+  const plan = planWrite(outDir, result.files, []);
+  const produced = new Set(result.files.map((f) => f.path));
+  const stale = existsSync(outDir)
+    ? readdirSync(outDir)
+        .filter((name) => /\.ya?ml$/.test(name) && !produced.has(name) && statSync(join(outDir, name)).isFile())
+        .filter((name) => readFileSync(join(outDir, name), 'utf8').split('\n', 3).some((line) => line.startsWith(importedMark)))
+        .sort(compareStrings)
+    : [];
+  const fullPlan = { ...plan, stale };
+  if (values.check) {
+    const changed = [...plan.changed.map((f) => f.path), ...stale].sort(compareStrings);
+    if (json) {
+      io.stdout(`${JSON.stringify({ diagnostics: result.diagnostics, summary: result.summary, stale: changed.map((p) => `${outShown}/${p}`) }, null, 2)}\n`);
+    } else {
+      printDiagnostics(result.diagnostics, io, false);
+      if (changed.length > 0) {
+        io.stderr(`imported spec files are not up to date with ${displayPath(pagesDir, io.cwd)}:\n`);
+        for (const path of changed) io.stderr(`  ${produced.has(path) ? (existsSync(join(outDir, path)) ? 'changed' : 'missing') : 'extra  '}  ${outShown}/${path}\n`);
+        io.stderr(`Run "ddikit import-docs ${positionals[0]} --out ${values.out}" to update them.\n`);
+      } else {
+        io.stdout(`${result.files.length} imported spec files in ${outShown} are up to date.\n`);
+      }
+    }
+    return changed.length > 0 || hasErrors(result.diagnostics) ? 1 : 0;
+  }
+  const written = withOutputLock(outDir, () => applyWrite(fullPlan));
+  if (json) {
+    io.stdout(`${JSON.stringify({ diagnostics: result.diagnostics, summary: result.summary, ...written, out: outShown }, null, 2)}\n`);
+  } else {
+    printDiagnostics(result.diagnostics, io, false);
+    io.stdout(importSummaryText(result.summary, displayPath(pagesDir, io.cwd), outShown, written));
+  }
+  return hasErrors(result.diagnostics) ? 1 : 0;
+}
+
+function importSummaryText(summary: ImportSummary, from: string, out: string, written: { written: string[]; unchanged: string[]; removed: string[] }): string {
+  const { byKind, irql, params, since } = summary;
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return [
+    `ddikit import-docs: ${plural(summary.pages, 'page')} in ${from} → ${out}`,
+    `  entries     ${plural(byKind.role, 'role type')}, ${plural(byKind.function, 'function')}, ${plural(byKind.struct, 'structure')}, ${plural(byKind.enum, 'enumeration')} (${plural(summary.skipped, 'page')} without an entry)`,
+    `  irql        ${irql.resolved} resolved, ${irql.conditional} conditional, ${irql.unknown} unknown (${irql.fromRemarks} read from the remarks)`,
+    `  parameters  ${params.total}, ${params.withDirection} with a direction; types are not in the pages`,
+    `  since       ${since.known} known, ${since.unknown} unknown`,
+    `  disk        ${written.written.length} written, ${written.unchanged.length} unchanged, ${written.removed.length} removed`,
+    '',
+  ].join('\n');
+}
+
+function runCoverage(args: readonly string[], io: CliIo): number {
+  const { values } = parseArgs({ args: [...args], options: { spec: { type: 'string' }, json: { type: 'boolean' } }, strict: true, allowPositionals: false });
+  const spec = specOption(values.spec, io);
+  const sources = loadSources(spec, io);
+  const result = check(sources, { schema: readSchema(bundled.schemaPath) });
+  if (!result.model) {
+    printDiagnostics(sources.length === 0 ? [noSpecFiles(spec, io)] : result.diagnostics, io, values.json === true);
+    return 1;
+  }
+  const report = coverage(result.model, load(sources).files);
+  if (values.json === true) {
+    io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    io.stdout(formatCoverage(report));
   }
   return 0;
 }

@@ -45,6 +45,15 @@ export const diagnosticCodes = {
   DDI2011: 'a type of the wrong kind for where it is used',
   DDI2012: 'two parameters of one entry share a name',
   DDI2013: 'a contract rule id that the harness does not define',
+  DDI2014: 'a curated entry whose contract disagrees with the reference page it was imported from (warning)',
+  DDI3001: 'a reference page whose front matter is missing or broken',
+  DDI3002: 'a reference page without a section the importer reads',
+  DDI3003: 'markup (HTML or Markdown) in a heading of a reference page',
+  DDI3004: 'an IRQL text the importer does not know; the contract is recorded as unknown',
+  DDI3005: 'a reference page with mixed or bare-CR line endings',
+  DDI3006: 'two reference pages document the same name; one is kept',
+  DDI3007: 'a parameter, field or member heading the importer cannot read; it is left out',
+  DDI3008: 'a reference page of a kind the importer does not know (not nc-, nf-, ns- or ne-)',
 } as const;
 
 export type DiagnosticCode = keyof typeof diagnosticCodes;

@@ -3,6 +3,7 @@
  * every name, annotation string and type text a template needs; templates only lay them out.
  */
 import { compareStrings } from './diagnostics.js';
+import { importedBySection, isImported, overlay } from './import/overlay.js';
 import type { LoadedFile } from './load.js';
 import { positionOf } from './load.js';
 import { fileStem } from './names.js';
@@ -11,6 +12,7 @@ import {
   type Direction,
   type LevelName,
   type SpecFile,
+  type SpecFunction,
   type SpecIrql,
   type SpecParam,
   type SpecRole,
@@ -25,12 +27,15 @@ export interface Provenance {
 }
 
 export interface IrqlCondition {
-  param: string;
-  equals: string | number | boolean;
+  /** The parameter tested; null for a condition stated in words (`condition`). */
+  param: string | null;
+  equals: string | number | boolean | null;
+  /** A condition that is no parameter value ("canceling periodic timer"); null for a parameter test. */
+  condition: string | null;
   min: LevelName;
   max: LevelName;
-  /** The SAL text, e.g. `_When_(Flags == 1, _IRQL_requires_(PASSIVE_LEVEL))`. */
-  sal: string;
+  /** The SAL text, e.g. `_When_(Flags == 1, _IRQL_requires_(PASSIVE_LEVEL))`; null where SAL cannot state the condition. */
+  sal: string | null;
   /** Human text, e.g. "exactly PASSIVE_LEVEL when Flags is 1". */
   text: string;
 }
@@ -52,6 +57,11 @@ export interface IrqlModel {
   note: string | null;
   /** Why the contract is unknown (min and max null); null when known. */
   reason: string | null;
+  /**
+   * The bounds the harness enforces where the caller states no condition: min..max narrowed by every
+   * branch whose condition is stated in words (the strictest branch); null when unknown.
+   */
+  enforced: { min: LevelName; max: LevelName } | null;
   /** One line for people: "exactly DIRQL; IRQL unchanged on return". */
   text: string;
   /** Function-level SAL annotations that express the contract, in order. */
@@ -59,10 +69,10 @@ export interface IrqlModel {
 }
 
 export interface TypeRefModel {
-  /** The spec type name (C spelling). */
+  /** The spec type name (C spelling); `unknown` where the spec states no type. */
   name: string;
-  /** type | role pointer. */
-  kind: TypeKind | 'rolePointer';
+  /** type | role pointer | not stated (an imported entry whose page gives no type). */
+  kind: TypeKind | 'rolePointer' | 'unknown';
   /** TypeScript type text for this use (already includes `| null` for optional parameters). */
   ts: string;
   /** C type text. */
@@ -72,16 +82,18 @@ export interface TypeRefModel {
 export interface ParamModel {
   name: string;
   type: TypeRefModel;
-  direction: Direction;
+  /** null where an imported page marks no direction. */
+  direction: Direction | null;
   optional: boolean;
-  /** `_In_`, `_Out_`, `_Inout_`, `_In_opt_`, … */
-  sal: string;
+  /** `_In_`, `_Out_`, `_Inout_`, `_In_opt_`, …; null when the direction is unknown. */
+  sal: string | null;
   description: string | null;
   /** True when the last parameter (for comma placement in templates). */
   last: boolean;
 }
 
 export interface ReturnsModel {
+  /** Kind `unknown` where an imported page states no return type. */
   type: TypeRefModel;
   void: boolean;
   description: string | null;
@@ -90,7 +102,8 @@ export interface ReturnsModel {
 interface EntryBase {
   name: string;
   header: string;
-  since: string;
+  /** null where an imported page states no version the importer reads. */
+  since: string | null;
   family: string;
   description: string | null;
   remarks: string[];
@@ -100,13 +113,20 @@ interface EntryBase {
   provenance: Provenance;
   /** Lower-case file stem for pages and scaffolds (miniport_synchronize_interrupt). */
   stem: string;
+  /** curated: from a curated file only; imported: from an imported file only; merged: a curated entry over an imported one. */
+  origin: 'curated' | 'imported' | 'merged';
+  /** The reference page an imported (or merged) entry came from; null otherwise. */
+  page: string | null;
 }
 
 export interface RoleModel extends EntryBase {
   kind: 'role';
-  /** Conventional function name in the reference (MiniportSynchronizeInterrupt). */
-  function: string;
-  pointer: string;
+  /** Conventional function name in the reference (MiniportSynchronizeInterrupt); null where the page names none. */
+  function: string | null;
+  /** The pointer typedef (MINIPORT_ISR_HANDLER); null where the reference does not name it. */
+  pointer: string | null;
+  /** The C type of a pointer to a function of the role: the typedef, or `ROLE *` where it is not named. */
+  pointerC: string;
   interrupt: 'line' | 'message' | null;
   params: ParamModel[];
   returns: ReturnsModel;
@@ -126,6 +146,8 @@ export interface RoleModel extends EntryBase {
   tsSignature: string;
   /** C parameter list text for prototypes `_In_ NDIS_HANDLE SynchronizeContext` (or `VOID`). */
   cParams: string;
+  /** Every parameter type and direction and the return type are known, so C can declare it. */
+  prototype: boolean;
 }
 
 export interface FunctionModel extends EntryBase {
@@ -137,6 +159,8 @@ export interface FunctionModel extends EntryBase {
   sal: string[];
   tsSignature: string;
   cParams: string;
+  /** Every parameter type and direction and the return type are known, so C can declare it. */
+  prototype: boolean;
 }
 
 export interface FieldModel {
@@ -149,7 +173,8 @@ export interface FieldModel {
 
 export interface EnumValueModel {
   name: string;
-  value: number;
+  /** null where an imported page states no value. */
+  value: number | null;
   description: string | null;
 }
 
@@ -168,6 +193,8 @@ export interface TypeModel extends EntryBase {
   fields: FieldModel[];
   values: EnumValueModel[];
   opaque: boolean;
+  /** Every field type (structs) or member value (enums) is known, so C can define it. */
+  complete: boolean;
 }
 
 export interface ConstantModel extends EntryBase {
@@ -203,24 +230,73 @@ export interface Model {
 
 export function buildModel(files: readonly LoadedFile[]): Model {
   const sorted = [...files].sort((a, b) => compareStrings(a.origin, b.origin));
-  const rawTypes = new Map<string, { spec: SpecType; file: LoadedFile; index: number; header: string; family: string }>();
-  const rawRoles: { spec: SpecRole; file: LoadedFile; index: number; header: string; family: string }[] = [];
-  const rawFunctions: { spec: SpecFile['functions'] extends (infer F)[] | undefined ? F : never; file: LoadedFile; index: number; header: string; family: string }[] = [];
+  interface Raw<T> {
+    spec: T;
+    file: LoadedFile;
+    index: number;
+    header: string;
+    family: string;
+    origin: EntryModel['origin'];
+  }
+  const rawTypes = new Map<string, Raw<SpecType>>();
+  const rawRoles: Raw<SpecRole>[] = [];
+  const rawFunctions: Raw<SpecFunction>[] = [];
+  // Imported entries sit under curated ones: a curated entry of the same name takes them over field by
+  // field (overlay), and an imported role named like a curated variant is that variant.
+  const importedTypes = importedBySection<SpecType>(sorted, 'types');
+  const importedRoles = importedBySection<SpecRole>(sorted, 'roles');
+  const importedFunctions = importedBySection<SpecFunction>(sorted, 'functions');
+  const taken = new Set<string>();
+  const familyOf = (file: LoadedFile): string =>
+    (file.value as SpecFile).family ?? fileStem(file.origin.replace(/^.*\//, '').replace(/\.ya?ml$/, ''));
   for (const file of sorted) {
+    if (isImported(file)) continue;
     const spec = file.value as SpecFile;
-    const family = spec.family ?? fileStem(file.origin.replace(/^.*\//, '').replace(/\.ya?ml$/, ''));
-    spec.types?.forEach((type, index) => rawTypes.set(type.name, { spec: type, file, index, header: type.header ?? spec.header, family }));
-    spec.roles?.forEach((role, index) => rawRoles.push({ spec: role, file, index, header: role.header ?? spec.header, family }));
-    spec.functions?.forEach((fn, index) => rawFunctions.push({ spec: fn, file, index, header: fn.header ?? spec.header, family }));
+    const family = familyOf(file);
+    spec.types?.forEach((type, index) => {
+      const under = importedTypes.get(type.name);
+      if (under !== undefined) taken.add(`types:${type.name}`);
+      const merged = overlay(type, under?.spec);
+      rawTypes.set(type.name, { spec: merged, file, index, header: merged.header ?? spec.header, family, origin: under ? 'merged' : 'curated' });
+    });
+    spec.roles?.forEach((role, index) => {
+      const under = importedRoles.get(role.name);
+      if (under !== undefined) taken.add(`roles:${role.name}`);
+      for (const variant of role.variants ?? []) taken.add(`roles:${variant.name}`);
+      const merged = overlay(role, under?.spec);
+      rawRoles.push({ spec: merged, file, index, header: merged.header ?? spec.header, family, origin: under ? 'merged' : 'curated' });
+    });
+    spec.functions?.forEach((fn, index) => {
+      const under = importedFunctions.get(fn.name);
+      if (under !== undefined) taken.add(`functions:${fn.name}`);
+      const merged = overlay(fn, under?.spec);
+      rawFunctions.push({ spec: merged, file, index, header: merged.header ?? spec.header, family, origin: under ? 'merged' : 'curated' });
+    });
+  }
+  for (const file of sorted) {
+    if (!isImported(file)) continue;
+    const spec = file.value as SpecFile;
+    const family = familyOf(file);
+    const fresh = (section: string, name: string): boolean => !taken.has(`${section}:${name}`);
+    spec.types?.forEach((type, index) => {
+      if (fresh('types', type.name)) rawTypes.set(type.name, { spec: type, file, index, header: type.header ?? spec.header, family, origin: 'imported' });
+    });
+    spec.roles?.forEach((role, index) => {
+      if (fresh('roles', role.name)) rawRoles.push({ spec: role, file, index, header: role.header ?? spec.header, family, origin: 'imported' });
+    });
+    spec.functions?.forEach((fn, index) => {
+      if (fresh('functions', fn.name)) rawFunctions.push({ spec: fn, file, index, header: fn.header ?? spec.header, family, origin: 'imported' });
+    });
   }
 
   const rolePointers = new Map<string, string>();
   for (const { spec } of rawRoles) {
-    rolePointers.set(spec.pointer, spec.name);
+    if (spec.pointer !== undefined) rolePointers.set(spec.pointer, spec.name);
     for (const variant of spec.variants ?? []) rolePointers.set(variant.pointer, variant.name);
   }
 
-  const typeRef = (name: string, optional = false): TypeRefModel => {
+  const typeRef = (name: string | undefined, optional = false): TypeRefModel => {
+    if (name === undefined) return { ...unknownType };
     const pointerOf = rolePointers.get(name);
     if (pointerOf !== undefined) {
       return { name, kind: 'rolePointer', ts: optional ? `${name} | null` : name, c: name };
@@ -240,57 +316,69 @@ export function buildModel(files: readonly LoadedFile[]): Model {
     list.map((param, i) => ({
       name: param.name,
       type: typeRef(param.type, param.optional === true),
-      direction: param.dir,
+      direction: param.dir ?? null,
       optional: param.optional === true,
-      sal: paramSal(param.dir, param.optional === true),
+      sal: param.dir === undefined ? null : paramSal(param.dir, param.optional === true),
       description: param.description ?? null,
       last: i === list.length - 1,
     }));
 
-  const types: TypeModel[] = [...rawTypes.values()].map(({ spec, file, index, header, family }) => ({
-    kind: 'type',
-    name: spec.name,
-    typeKind: spec.kind,
-    header,
-    family,
-    since: spec.since ?? 'NDIS 6.0',
-    description: spec.description ?? null,
-    remarks: [],
-    rules: [],
-    compliance: [],
-    seeAlso: [],
-    provenance: provenance(file, ['types', index]),
-    stem: fileStem(spec.name),
-    c: spec.c ?? null,
-    tag: spec.tag ?? (spec.kind === 'struct' || spec.kind === 'enum' ? `_${spec.name}` : null),
-    ts: typeTsText(spec, typeRef),
-    bits: spec.bits ?? null,
-    signed: spec.signed ?? null,
-    to: spec.to ?? null,
-    fields: (spec.fields ?? []).map((field) => ({
+  const types: TypeModel[] = [...rawTypes.values()].map(({ spec, file, index, header, family, origin }) => {
+    const fields: FieldModel[] = (spec.fields ?? []).map((field) => ({
       name: field.name,
       type: typeRef(field.type, field.optional === true),
       count: field.count ?? null,
       optional: field.optional === true,
       description: field.description ?? null,
-    })),
-    values: (spec.values ?? []).map((value) => ({ name: value.name, value: value.value, description: value.description ?? null })),
-    opaque: spec.opaque === true,
-  }));
+    }));
+    const values: EnumValueModel[] = (spec.values ?? []).map((value) => ({ name: value.name, value: value.value ?? null, description: value.description ?? null }));
+    return {
+      kind: 'type',
+      name: spec.name,
+      typeKind: spec.kind,
+      header,
+      family,
+      // A curated type with no version is as old as NDIS 6; an imported one whose page names none is unknown.
+      since: spec.since ?? (origin === 'imported' ? null : 'NDIS 6.0'),
+      description: spec.description ?? null,
+      remarks: [],
+      rules: [],
+      compliance: [],
+      seeAlso: [],
+      provenance: provenance(file, ['types', index]),
+      stem: fileStem(spec.name),
+      origin,
+      page: spec.page ?? null,
+      c: spec.c ?? null,
+      tag: spec.tag ?? (spec.kind === 'struct' || spec.kind === 'enum' ? `_${spec.name}` : null),
+      ts: typeTsText(spec, typeRef),
+      bits: spec.bits ?? null,
+      signed: spec.signed ?? null,
+      to: spec.to ?? null,
+      fields,
+      values,
+      opaque: spec.opaque === true,
+      complete:
+        spec.kind === 'struct'
+          ? fields.length > 0 && fields.every((f) => f.type.kind !== 'unknown')
+          : values.every((v) => v.value !== null),
+    };
+  });
 
   const roles: RoleModel[] = [];
-  for (const { spec, file, index, header, family } of rawRoles) {
+  for (const { spec, file, index, header, family, origin } of rawRoles) {
     const roleParams = params(spec.params);
-    const returns = returnsModel(spec.returns.type, spec.returns.description, typeRef);
+    const returns = returnsModel(spec.returns?.type, spec.returns?.description, typeRef);
     const irql = irqlModel(spec.irql);
     const base: RoleModel = {
       kind: 'role',
       name: spec.name,
-      function: spec.function,
-      pointer: spec.pointer,
+      function: spec.function ?? null,
+      pointer: spec.pointer ?? null,
+      pointerC: spec.pointer ?? `${spec.name} *`,
       header,
       family,
-      since: spec.since,
+      since: spec.since ?? null,
       interrupt: spec.interrupt ?? null,
       description: spec.description ?? null,
       remarks: spec.remarks ?? [],
@@ -299,6 +387,8 @@ export function buildModel(files: readonly LoadedFile[]): Model {
       seeAlso: spec.seeAlso ?? [],
       provenance: provenance(file, ['roles', index]),
       stem: fileStem(spec.name),
+      origin,
+      page: spec.page ?? null,
       params: roleParams,
       returns,
       irql,
@@ -311,6 +401,7 @@ export function buildModel(files: readonly LoadedFile[]): Model {
       sal: [`_Function_class_(${spec.name})`, ...irql.sal],
       tsSignature: tsSignature(roleParams, returns),
       cParams: cParams(roleParams),
+      prototype: prototypeKnown(roleParams, returns),
     };
     roles.push(base);
     spec.variants?.forEach((variant, j) => {
@@ -319,10 +410,13 @@ export function buildModel(files: readonly LoadedFile[]): Model {
         name: variant.name,
         function: variant.function,
         pointer: variant.pointer,
+        pointerC: variant.pointer,
         interrupt: variant.interrupt ?? base.interrupt,
         description: variant.description ?? base.description,
         provenance: provenance(file, ['roles', index, 'variants', j]),
         stem: fileStem(variant.name),
+        origin: 'curated',
+        page: null,
         variants: [],
         variantOf: spec.name,
         accepts: [variant.name],
@@ -334,9 +428,9 @@ export function buildModel(files: readonly LoadedFile[]): Model {
     });
   }
 
-  const functions: FunctionModel[] = rawFunctions.map(({ spec, file, index, header, family }) => {
+  const functions: FunctionModel[] = rawFunctions.map(({ spec, file, index, header, family, origin }) => {
     const fnParams = params(spec.params);
-    const returns = returnsModel(spec.returns.type, spec.returns.description, typeRef);
+    const returns = returnsModel(spec.returns?.type, spec.returns?.description, typeRef);
     const irql = irqlModel(spec.irql);
     return {
       kind: 'function',
@@ -344,7 +438,7 @@ export function buildModel(files: readonly LoadedFile[]): Model {
       macro: spec.macro === true,
       header,
       family,
-      since: spec.since,
+      since: spec.since ?? null,
       description: spec.description ?? null,
       remarks: spec.remarks ?? [],
       rules: spec.rules ?? [],
@@ -352,12 +446,15 @@ export function buildModel(files: readonly LoadedFile[]): Model {
       seeAlso: spec.seeAlso ?? [],
       provenance: provenance(file, ['functions', index]),
       stem: fileStem(spec.name),
+      origin,
+      page: spec.page ?? null,
       params: fnParams,
       returns,
       irql,
       sal: irql.sal,
       tsSignature: tsSignature(fnParams, returns),
       cParams: cParams(fnParams),
+      prototype: prototypeKnown(fnParams, returns),
     };
   });
 
@@ -381,6 +478,8 @@ export function buildModel(files: readonly LoadedFile[]): Model {
         seeAlso: [],
         provenance: provenance(file, ['constants', index]),
         stem: fileStem(constant.name),
+        origin: 'curated',
+        page: null,
         ...constantValue(constant.value, constant.type, type?.bits ?? 32, type?.signed === true, type?.ts ?? 'number'),
       });
     });
@@ -425,7 +524,7 @@ function uniqueSorted(list: readonly string[]): string[] {
   return [...new Set(list)].sort(compareStrings);
 }
 
-function typeTsText(spec: SpecType, typeRef: (name: string) => TypeRefModel): string {
+function typeTsText(spec: SpecType, typeRef: (name: string | undefined) => TypeRefModel): string {
   switch (spec.kind) {
     case 'void':
       return 'void';
@@ -444,9 +543,17 @@ function typeTsText(spec: SpecType, typeRef: (name: string) => TypeRefModel): st
   }
 }
 
-function returnsModel(type: string, description: string | undefined, typeRef: (name: string) => TypeRefModel): ReturnsModel {
+/** The type reference of a type the spec does not state (imported entries): TypeScript `unknown`. */
+export const unknownType: Readonly<TypeRefModel> = { name: 'unknown', kind: 'unknown', ts: 'unknown', c: 'unknown' };
+
+function returnsModel(type: string | undefined, description: string | undefined, typeRef: (name: string | undefined) => TypeRefModel): ReturnsModel {
   const ref = typeRef(type);
   return { type: ref, void: ref.kind === 'void', description: description ?? null };
+}
+
+/** Whether C can declare a prototype: every parameter's type and direction, and the return type, are known. */
+function prototypeKnown(params: readonly ParamModel[], returns: ReturnsModel): boolean {
+  return returns.type.kind !== 'unknown' && params.every((p) => p.type.kind !== 'unknown' && p.direction !== null);
 }
 
 function paramSal(direction: Direction, optional: boolean): string {
@@ -459,7 +566,7 @@ function tsSignature(params: readonly ParamModel[], returns: ReturnsModel): stri
 }
 
 function cParams(params: readonly ParamModel[]): string {
-  return params.length === 0 ? 'VOID' : params.map((p) => `${p.sal} ${p.type.c} ${p.name}`).join(', ');
+  return params.length === 0 ? 'VOID' : params.map((p) => `${p.sal ?? ''} ${p.type.c} ${p.name}`.trim()).join(', ');
 }
 
 const order = (level: LevelName): number => levelRange[level][0];
@@ -497,20 +604,30 @@ export function irqlModel(spec: SpecIrql): IrqlModel {
       : inner.any
         ? '_IRQL_requires_max_(HIGH_LEVEL)'
         : [inner.min && levelSal('min', inner.min), inner.max && levelSal('max', inner.max)].filter(Boolean).join(' ');
+    if (condition.param === undefined) {
+      // A condition stated in words has no C expression, so SAL cannot carry it.
+      const stated = condition.condition ?? '';
+      return { param: null, equals: null, condition: stated, min: innerMin, max: innerMax, sal: null, text: `${rangeText(innerMin, innerMax)} when ${stated}` };
+    }
     const value = typeof condition.equals === 'boolean' ? (condition.equals ? 'TRUE' : 'FALSE') : String(condition.equals);
     return {
       param: condition.param,
-      equals: condition.equals,
+      equals: condition.equals ?? null,
+      condition: null,
       min: innerMin,
       max: innerMax,
       sal: `_When_(${condition.param} == ${value}, ${innerSal})`,
       text: `${rangeText(innerMin, innerMax)} when ${condition.param} is ${value}`,
     };
   });
-  sal.push(...when.map((condition) => condition.sal));
+  for (const condition of when) if (condition.sal !== null) sal.push(condition.sal);
+  const enforced = known ? narrowed(min!, max!, when.filter((c) => c.param === null)) : null;
   const parts: string[] = [];
   parts.push(known ? rangeText(min!, max!) : 'unknown');
   for (const condition of when) parts.push(condition.text);
+  if (enforced !== null && (enforced.min !== min || enforced.max !== max)) {
+    parts.push(enforced.min === null ? 'no level meets every case' : `enforced where no condition is stated: ${rangeText(enforced.min, enforced.max)}`);
+  }
   if (spec.raisesTo) parts.push(`raises IRQL to ${spec.raisesTo}${spec.saves ? ` and saves the previous IRQL in ${spec.saves}` : ''}`);
   if (spec.restores) parts.push(`restores the IRQL saved in ${spec.restores}`);
   if (spec.same) parts.push('IRQL unchanged on return');
@@ -525,10 +642,22 @@ export function irqlModel(spec: SpecIrql): IrqlModel {
     restores: spec.restores ?? null,
     when,
     note: spec.note ?? null,
-    reason: known ? null : 'the spec states no level',
+    reason: known ? null : spec.unknown ?? 'the spec states no level',
+    enforced: enforced === null || enforced.min === null ? null : { min: enforced.min, max: enforced.max },
     text: parts.join('; '),
     sal,
   };
+}
+
+/** min..max narrowed by every branch (the strictest branch); min null when no level meets them all. */
+function narrowed(min: LevelName, max: LevelName, branches: readonly IrqlCondition[]): { min: LevelName; max: LevelName } | { min: null; max: LevelName } {
+  let lo = min;
+  let hi = max;
+  for (const branch of branches) {
+    if (levelRange[branch.min][0] > levelRange[lo][0]) lo = branch.min;
+    if (levelRange[branch.max][1] < levelRange[hi][1]) hi = branch.max;
+  }
+  return levelRange[lo][0] > levelRange[hi][1] ? { min: null, max: hi } : { min: lo, max: hi };
 }
 
 /**

@@ -87,6 +87,8 @@ interface EnumView {
 interface HeaderView {
   provenance: string;
   guard: string;
+  /** What the header leaves out because the spec does not know enough to declare it; null when nothing. */
+  omitted: string | null;
   salMacros: MacroView[];
   levelMacros: MacroView[];
   baseMacros: MacroView[];
@@ -151,10 +153,10 @@ export function wrap(text: string, width: number): string[] {
  */
 export function cParamLines(params: readonly Pick<ParamModel, 'sal' | 'name' | 'type'>[], withSal: boolean): string[] {
   if (params.length === 0) return ['VOID'];
-  const salWidth = Math.max(...params.map((p) => p.sal.length));
+  const salWidth = Math.max(...params.map((p) => (p.sal ?? '').length));
   const typeWidth = Math.max(...params.map((p) => p.type.c.length));
   return params.map((p, i) => {
-    const sal = withSal ? `${p.sal.padEnd(salWidth)} ` : '';
+    const sal = withSal ? `${(p.sal ?? '').padEnd(salWidth)} ` : '';
     const comma = i === params.length - 1 ? '' : ',';
     return `${sal}${p.type.c.padEnd(typeWidth)} ${p.name}${comma}`;
   });
@@ -163,7 +165,7 @@ export function cParamLines(params: readonly Pick<ParamModel, 'sal' | 'name' | '
 /** Function-level SAL of an entry: the model's annotations, then conditional (_When_) ones not yet in it. */
 export function entrySal(entry: Pick<FunctionModel, 'sal' | 'irql'>): string[] {
   const sal = [...entry.sal];
-  for (const condition of entry.irql.when) if (!sal.includes(condition.sal)) sal.push(condition.sal);
+  for (const condition of entry.irql.when) if (condition.sal !== null && !sal.includes(condition.sal)) sal.push(condition.sal);
   return sal;
 }
 
@@ -217,7 +219,9 @@ function macros(rows: readonly (readonly [name: string, params: string | null, v
 export function salNamesUsed(model: Model): string[] {
   const texts: string[] = [];
   for (const entry of [...model.roles, ...model.functions]) {
-    texts.push(...entry.sal, ...entry.irql.when.map((c) => c.sal), ...entry.params.map((p) => p.sal));
+    for (const text of [...entry.sal, ...entry.irql.when.map((c) => c.sal), ...entry.params.map((p) => p.sal)]) {
+      if (text !== null) texts.push(text);
+    }
   }
   const names = new Set<string>(['_Use_decl_annotations_']);
   for (const text of texts) for (const match of text.matchAll(/(?<![A-Za-z0-9_])_[A-Za-z][A-Za-z_]*_(?![A-Za-z0-9_])/g)) names.add(match[0]);
@@ -233,7 +237,7 @@ export function cHeaderNames(model: Model): ReadonlySet<string> {
   names.add(cHeaderGuard);
   for (const type of model.types) {
     names.add(type.name);
-    if (type.typeKind === 'enum') {
+    if (type.typeKind === 'enum' && type.complete) {
       names.add(`P${type.name}`);
       for (const value of type.values) names.add(value.name);
     }
@@ -241,7 +245,7 @@ export function cHeaderNames(model: Model): ReadonlySet<string> {
   }
   for (const role of model.roles) {
     names.add(role.name);
-    names.add(role.pointer);
+    if (role.pointer !== null) names.add(role.pointer);
   }
   for (const fn of model.functions) names.add(fn.name);
   for (const constant of model.constants) names.add(constant.name);
@@ -250,13 +254,13 @@ export function cHeaderNames(model: Model): ReadonlySet<string> {
 
 function roleView(role: RoleModel, variants: readonly RoleModel[]): RoleView {
   return {
-    comment: cComment([`${role.function}. IRQL: ${role.irql.text}.`]),
+    comment: cComment([`${role.function ?? role.name}. IRQL: ${role.irql.text}.`]),
     sal: role.sal,
     returns: role.returns.type.c,
     name: role.name,
     params: cParamLines(role.params, true),
-    pointer: role.pointer,
-    variants: variants.map((v) => ({ base: role.name, name: v.name, pointer: v.pointer })),
+    pointer: role.pointerC,
+    variants: variants.map((v) => ({ base: role.name, name: v.name, pointer: v.pointerC })),
   };
 }
 
@@ -315,14 +319,42 @@ function headerView(model: Model, provenance: string): HeaderView {
   const typeNames = new Set(model.types.map((t) => t.name));
   const byKind = (kind: TypeModel['typeKind']): TypeModel[] => model.types.filter((t) => t.typeKind === kind);
 
-  const baseRoles = model.roles.filter((r) => r.variantOf === null);
+  // Entries whose parameter or return types the spec does not know (imported from pages without
+  // prototypes) cannot be declared: the header leaves them out and says how many.
+  const baseRoles = model.roles.filter((r) => r.variantOf === null && r.prototype);
   const variantsOf = (role: RoleModel): RoleModel[] => model.roles.filter((r) => r.variantOf === role.name);
+  const declared = model.functions.filter((f) => f.prototype);
+  const omittedRoles = model.roles.filter((r) => r.variantOf === null && !r.prototype).length;
+  const omittedFunctions = model.functions.length - declared.length;
+  const omittedTypes = model.types.filter((t) => (t.typeKind === 'struct' || t.typeKind === 'enum') && !t.complete).length;
 
-  const families = [...new Set(model.functions.map((f) => f.family))].sort(compareStrings);
+  const families = [...new Set(declared.map((f) => f.family))].sort(compareStrings);
 
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const omittedParts = [
+    omittedRoles > 0 && plural(omittedRoles, 'role type'),
+    omittedFunctions > 0 && plural(omittedFunctions, 'DDI'),
+  ].filter((p): p is string => p !== false);
+  const omitted =
+    omittedParts.length === 0 && omittedTypes === 0
+      ? null
+      : cComment([
+          [
+            omittedParts.length > 0
+              ? `Not declared here: ${omittedParts.join(' and ')} whose parameter or return types the reference pages do not state.`
+              : '',
+            omittedTypes > 0
+              ? `${omittedTypes} ${omittedTypes === 1 ? 'structure or enumeration' : 'structures and enumerations'} of unknown layout ${omittedTypes === 1 ? 'is' : 'are'} declared by name only.`
+              : '',
+            'Their contracts are in the metadata; add a curated entry with the types to declare one.',
+          ]
+            .filter((t) => t !== '')
+            .join(' '),
+        ]);
   return {
     provenance: cCommentText(provenance),
     guard: cHeaderGuard,
+    omitted,
     salMacros: macros(salFallbacks.map(([name, params]) => [name, params, ''] as const), false),
     levelMacros: macros(
       levelNames.filter((level) => level !== 'DIRQL').map((level) => [level, null, String(levelRange[level][0])] as const),
@@ -330,24 +362,24 @@ function headerView(model: Model, provenance: string): HeaderView {
     ),
     baseMacros: macros(baseMacros, true),
     voidMacros: macros(byKind('void').map((t) => [t.name, null, 'void'] as const), false),
-    // An enum the spec gives no members falls back to its underlying int.
+    // An enum the spec gives no members (or no member values) falls back to its underlying int.
     scalars: typedefLines(
       model.types
-        .filter((t) => t.typeKind === 'scalar' || (t.typeKind === 'enum' && t.values.length === 0))
+        .filter((t) => t.typeKind === 'scalar' || (t.typeKind === 'enum' && (t.values.length === 0 || !t.complete)))
         .map((t) => [t.typeKind === 'enum' ? 'int' : fallbackCType(t), t.name] as const),
     ),
     handles: typedefLines(byKind('handle').map((t) => [fallbackCType(t), t.name] as const)),
     enums: byKind('enum')
-      .filter((t) => t.values.length > 0)
+      .filter((t) => t.values.length > 0 && t.complete)
       .map((t) => enumView(t, typeNames)),
     forwards: typedefLines(byKind('struct').map((t) => [`struct ${structTag(t)}`, t.name] as const)),
     pointers: typedefLines(pointerOrder(model.types).map((t) => [`${t.to ?? 'VOID'} *`, t.name] as const)),
     roles: baseRoles.map((r) => roleView(r, variantsOf(r))),
-    structs: model.typesInCOrder.filter((t) => t.typeKind === 'struct' && t.fields.length > 0).map(structView),
+    structs: model.typesInCOrder.filter((t) => t.typeKind === 'struct' && t.fields.length > 0 && t.complete).map(structView),
     constantGroups: constantGroups(model.constants),
     functionGroups: families.map((family) => ({
       family,
-      functions: model.functions.filter((f) => f.family === family).map(functionView),
+      functions: declared.filter((f) => f.family === family).map(functionView),
     })),
   };
 }

@@ -141,7 +141,7 @@ function linkTable(model: Model): LinkTable {
   }
   for (const constant of model.constants) href.set(constant.name, `./${sharedTypesPage}#${constant.stem}`);
   const pointerRole = new Map<string, string>();
-  for (const role of model.roles) pointerRole.set(role.pointer, role.name);
+  for (const role of model.roles) if (role.pointer !== null) pointerRole.set(role.pointer, role.name);
   return { href, pointerRole };
 }
 
@@ -174,11 +174,13 @@ interface PageHead {
 }
 
 function pageHead(provenance: string, entry: EntryModel, kind: string): PageHead {
+  // Imported entries name the reference page their facts come from; curated entries speak for themselves.
+  const page = entry.page === null || entry.origin !== 'imported' ? '' : ` · **Reference page:** ${code(entry.page)}`;
   return {
     provenance: commentSafe(provenance),
     source: commentSafe(`Spec entry: ${entry.provenance.file}:${entry.provenance.line}`),
     name: entry.name,
-    facts: `**Kind:** ${kind} · **Header:** ${code(entry.header)} · **Since:** ${entry.since}`,
+    facts: `**Kind:** ${kind} · **Header:** ${code(entry.header)} · **Since:** ${entry.since ?? 'not stated'}${page}`,
   };
 }
 
@@ -192,8 +194,9 @@ interface PrototypeView {
   params: string[];
 }
 
-/** The prototype exactly as include/ndis_roles.h declares it. */
-function prototypeView(entry: RoleModel | FunctionModel): PrototypeView {
+/** The prototype exactly as include/ndis_roles.h declares it; null where the header cannot declare it. */
+function prototypeView(entry: RoleModel | FunctionModel): PrototypeView | null {
+  if (!entry.prototype) return null;
   const typedef = entry.kind === 'role';
   return {
     typedef,
@@ -212,14 +215,18 @@ interface ParamRow {
 }
 
 function typeCell(links: LinkTable, type: TypeRefModel): string {
-  return escapeTableCell(link(links, type.name));
+  return type.kind === 'unknown' ? 'not stated' : escapeTableCell(link(links, type.name));
 }
 
 function paramRows(links: LinkTable, params: readonly ParamModel[]): ParamRow[] {
   return params.map((p) => ({
     name: escapeTableCell(code(p.name)),
     type: typeCell(links, p.type),
-    direction: escapeTableCell(`${p.direction}${p.optional ? ', optional' : ''} (${code(p.sal)})`),
+    direction: escapeTableCell(
+      p.direction === null || p.sal === null
+        ? `not stated${p.optional ? ', optional' : ''}`
+        : `${p.direction}${p.optional ? ', optional' : ''} (${code(p.sal)})`,
+    ),
     description: cell(p.description),
   }));
 }
@@ -231,6 +238,7 @@ interface ReturnsView {
 }
 
 function returnsView(links: LinkTable, returns: ReturnsModel): ReturnsView {
+  if (returns.type.kind === 'unknown') return { void: false, type: 'Not stated by the reference', description: null };
   return { void: returns.void, type: link(links, returns.type.name), description: returns.description };
 }
 
@@ -239,7 +247,7 @@ interface IrqlView {
   sal: string[];
   note: string | null;
   reason: string | null;
-  conditions: { sal: string; text: string }[];
+  conditions: { sal: string | null; text: string }[];
   /** The contract names DIRQL, which SAL cannot spell. */
   dirql: boolean;
 }
@@ -277,9 +285,18 @@ function ruleRows(rules: readonly string[]): RuleRow[] {
  * The name the reference examples give a driver's function of this role: `My` and the conventional
  * name without its `Miniport` prefix (MiniportSynchronizeInterrupt → MySynchronizeInterrupt).
  */
-export function exampleFunctionName(role: Pick<RoleModel, 'function'>): string {
+export function exampleFunctionName(role: { function: string | null; name?: string }): string {
   const prefix = 'Miniport';
-  const rest = role.function.startsWith(prefix) && role.function.length > prefix.length ? role.function.slice(prefix.length) : role.function;
+  // A role whose page names no conventional function: NDIS_PD_FLUSH_QUEUE → NdisPdFlushQueue.
+  const conventional =
+    role.function ??
+    (role.name ?? '')
+      .toLowerCase()
+      .split('_')
+      .filter((w) => w !== '')
+      .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+      .join('');
+  const rest = conventional.startsWith(prefix) && conventional.length > prefix.length ? conventional.slice(prefix.length) : conventional;
   return `My${rest}`;
 }
 
@@ -296,7 +313,7 @@ function roleView(context: RenderContext, role: RoleModel, links: LinkTable, hea
     .sort((a, b) => compareStrings(a.name, b.name))
     .map((v) => ({
       link: link(links, v.name),
-      function: code(v.function),
+      function: v.function === null ? null : code(v.function),
       interrupt: v.interrupt === null ? null : interruptWords[v.interrupt],
     }));
   const invokedBy = [...new Set(role.invokedBy)]
@@ -311,14 +328,14 @@ function roleView(context: RenderContext, role: RoleModel, links: LinkTable, hea
     head: head(role, role.variantOf === null ? 'function role type' : 'function role type (variant)'),
     description: role.description,
     interrupt: role.interrupt === null ? null : interruptWords[role.interrupt],
-    conventionalName: code(role.function),
+    conventionalName: role.function === null ? null : code(role.function),
     exampleName: code(name),
     declaration: `${role.name} ${name};`,
     // The header declares a variant as another name for its base role type, as ndis.h does.
     prototype: prototypeView(base),
     alias: role.variantOf === null ? null : `typedef ${role.variantOf} ${role.name};`,
-    pointer: code(role.pointer),
-    pointerTypedef: `typedef ${role.name} *${role.pointer};`,
+    pointer: code(role.pointerC),
+    pointerTypedef: role.pointer === null ? null : `typedef ${role.name} *${role.pointer};`,
     pointerAlsoAccepts: role.accepts.filter((n) => n !== role.name).sort(compareStrings).map((n) => link(links, n)),
     tsSignature: role.tsSignature,
     variants,
@@ -332,13 +349,15 @@ function roleView(context: RenderContext, role: RoleModel, links: LinkTable, hea
     rules: ruleRows(role.rules),
     compliance: [...new Set(role.compliance)].sort(compareStrings).map(code),
     remarks: remarkItems(role.remarks),
-    example: roleExample(context, role, name),
+    example: role.prototype ? roleExample(context, role, name) : [],
     seeAlso: linkedList(links, role.seeAlso, role.name),
   };
 }
 
 function mayCallView(model: Model, role: RoleModel, links: LinkTable): { text: string; lead: string; ddis: string[] } {
   const ddis = mayCallList(model, role).map((fn) => link(links, fn.name));
+  // The list names the DDIs the C header declares; say so where the spec has others (imported, untyped).
+  const among = model.functions.every((f) => f.prototype) ? 'in this spec' : 'of the DDIs the C header declares';
   if (role.mayCall === 'anyLevel') {
     const aboveSpinLocks = role.irql.min !== null && levelRange[role.irql.min][0] > levelRange.DISPATCH_LEVEL[1];
     return {
@@ -346,7 +365,7 @@ function mayCallView(model: Model, role: RoleModel, links: LinkTable): { text: s
         ? `Only DDIs whose contract allows every IRQL. It runs at ${role.irql.min}, above the level of every spin lock, ` +
           'so calling a DDI with a narrower contract, a spin-lock acquire included, is a bug.'
         : 'Only DDIs whose contract allows every IRQL.',
-      lead: 'In this spec:',
+      lead: `${among.charAt(0).toUpperCase()}${among.slice(1)}:`,
       ddis,
     };
   }
@@ -354,7 +373,7 @@ function mayCallView(model: Model, role: RoleModel, links: LinkTable): { text: s
     text:
       'Any DDI whose own IRQL contract admits the level the function is at when it makes the call; ' +
       'a spin-lock acquire inside it raises that level until the release.',
-    lead: 'At the level it is entered at, in this spec:',
+    lead: `At the level it is entered at, ${among}:`,
     ddis,
   };
 }
@@ -400,7 +419,7 @@ function functionView(model: Model, fn: FunctionModel, links: LinkTable, head: (
     rules: ruleRows(fn.rules),
     compliance: [...new Set(fn.compliance)].sort(compareStrings).map(code),
     remarks: remarkItems(fn.remarks),
-    usage: usageSnippet(model, fn),
+    usage: fn.prototype ? usageSnippet(model, fn) : null,
     seeAlso: linkedList(links, fn.seeAlso, fn.name),
   };
 }
@@ -455,6 +474,11 @@ function usersOf(model: Model, name: string): string[] {
 
 function typeView(model: Model, type: TypeModel, links: LinkTable, head: (e: EntryModel, kind: string) => PageHead): object {
   const pointers = pointersTo(model, type.name);
+  const forward = type.complete
+    ? null
+    : type.typeKind === 'struct'
+      ? `typedef struct ${type.tag ?? type.name} ${type.name};`
+      : `typedef int ${type.name}; /* enum ${type.tag ?? type.name}: values not stated */`;
   const fieldTypeWidth = Math.max(0, ...type.fields.map((f) => f.type.c.length));
   const declarator = [type.name, ...pointers.map((p) => `*${p}`)].join(', ');
   return {
@@ -462,6 +486,7 @@ function typeView(model: Model, type: TypeModel, links: LinkTable, head: (e: Ent
     description: type.description,
     struct: type.typeKind === 'struct',
     opaque: type.opaque,
+    forward,
     definition: {
       keyword: type.typeKind === 'struct' ? 'struct' : 'enum',
       tag: type.tag ?? type.name,
@@ -478,7 +503,7 @@ function typeView(model: Model, type: TypeModel, links: LinkTable, head: (e: Ent
       optional: f.optional ? 'yes' : 'no',
       description: cell(f.description),
     })),
-    values: type.values.map((v) => ({ name: escapeTableCell(code(v.name)), value: String(v.value), description: cell(v.description) })),
+    values: type.values.map((v) => ({ name: escapeTableCell(code(v.name)), value: v.value === null ? 'not stated' : String(v.value), description: cell(v.description) })),
     pointers: pointers.map((p) => link(links, p)),
     usedBy: linkedList(
       links,
@@ -546,7 +571,7 @@ function indexView(context: RenderContext, links: LinkTable): object {
   const summary = (entry: EntryModel): string => cell(firstSentence(entry.description));
   const roleRow = (role: RoleModel): object => ({
     link: escapeTableCell(link(links, role.name)),
-    function: escapeTableCell(code(role.function)),
+    function: role.function === null ? '—' : escapeTableCell(code(role.function)),
     summary: role.variantOf === null ? summary(role) : escapeTableCell(`Variant of ${role.variantOf}. ${firstSentence(role.description) ?? ''}`.trim()),
   });
   const functionRow = (fn: FunctionModel): object => ({

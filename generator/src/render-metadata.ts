@@ -1,6 +1,8 @@
 /**
- * Annotation metadata: src/generated/metadata.json and the typed src/generated/metadata.ts, one entry
- * per role (variants included), function and type, with SAL strings and the structured IRQL contract.
+ * Annotation metadata: src/generated/metadata.json, and the same table as a module (metadata.js, typed
+ * by metadata.d.ts), one entry per role (variants included), function and type, with SAL strings and
+ * the structured IRQL contract. The module is JavaScript with a declaration so that programs importing
+ * @ddikit/ndis do not type-check thousands of lines of data on every build.
  */
 import type { FunctionModel, IrqlModel, Model, ParamModel, RoleModel, TypeModel } from './model.js';
 import type { OutputFile, RenderContext } from './render.js';
@@ -12,13 +14,17 @@ export function renderMetadata(context: RenderContext): OutputFile[] {
   return [
     { path: 'src/generated/metadata.json', content: `${json}\n` },
     {
-      path: 'src/generated/metadata.ts',
+      path: 'src/generated/metadata.js',
       content: tidy(
-        context.templates.get('ts/metadata.ts')({
+        context.templates.get('ts/metadata.js')({
           provenance: context.provenance,
           metadataLiteral: tsLiteral(metadata, ''),
         }),
       ),
+    },
+    {
+      path: 'src/generated/metadata.d.ts',
+      content: tidy(context.templates.get('ts/metadata.d.ts')({ provenance: context.provenance })),
     },
   ];
 }
@@ -47,7 +53,13 @@ export function irqlMeta(irql: IrqlModel): object {
     raisesTo: irql.raisesTo,
     saves: irql.saves,
     restores: irql.restores,
-    when: irql.when.map((c) => ({ param: c.param, equals: c.equals, min: c.min, max: c.max })),
+    // A condition stated in words carries its text and names no parameter; a parameter test keeps the
+    // shape it always had.
+    when: irql.when.map((c) =>
+      c.param === null
+        ? { param: null, equals: null, condition: c.condition, min: c.min, max: c.max }
+        : { param: c.param, equals: c.equals, min: c.min, max: c.max },
+    ),
     reason: irql.reason,
   };
 }
@@ -59,7 +71,7 @@ function roleMeta(role: RoleModel): object {
     since: role.since,
     provenance: provenance(role),
     function: role.function,
-    pointer: role.pointer,
+    pointer: role.pointerC,
     interrupt: role.interrupt,
     params: params(role.params),
     returns: { type: role.returns.type.name },

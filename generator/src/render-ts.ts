@@ -138,18 +138,30 @@ function salLine(sal: readonly string[]): string | null {
 }
 
 function paramTags(params: readonly ParamModel[]): string[] {
-  return params.map(
-    (p) => `@param ${p.name} - \`${p.sal} ${p.type.c}\`${p.description === null ? '' : ` ${sentence(p.description)}`}`,
-  );
+  return params.map((p) => {
+    const what =
+      p.type.kind === 'unknown'
+        ? p.sal === null
+          ? 'Type and direction not stated by the reference.'
+          : `\`${p.sal}\`, type not stated by the reference.`
+        : `\`${p.sal ?? ''} ${p.type.c}\``.replace('` ', '`');
+    return `@param ${p.name} - ${what}${p.description === null ? '' : ` ${sentence(p.description)}`}`;
+  });
 }
 
 function returnsTag(returns: ReturnsModel): string | null {
   if (returns.void) return null;
+  if (returns.type.kind === 'unknown') return '@returns Type not stated by the reference.';
   return `@returns \`${returns.type.c}\`${returns.description === null ? '' : ` ${sentence(returns.description)}`}`;
 }
 
-function trailerTags(entry: { since: string; seeAlso: readonly string[] }): string[] {
-  return [`@since ${entry.since}`, ...entry.seeAlso.map((name) => `@see ${name}`)];
+function trailerTags(entry: { since: string | null; seeAlso: readonly string[] }): string[] {
+  return [...(entry.since === null ? [] : [`@since ${entry.since}`]), ...entry.seeAlso.map((name) => `@see ${name}`)];
+}
+
+/** `Reference page: nf-ndis-x.md.` for entries imported from one (curated entries speak for themselves). */
+function pageLine(entry: { page: string | null; origin: string }): string | null {
+  return entry.page === null || entry.origin !== 'imported' ? null : `Reference page: ${entry.page}.`;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -264,7 +276,12 @@ function typeView(type: TypeModel, model: Model): TypeView {
       view.alias = type.ts;
       break;
     case 'enum': {
-      const values = [...new Set(type.values.map((v) => v.value))].sort((a, b) => a - b);
+      if (!type.complete) {
+        // Members without values (an imported enumeration): the type is a number, the members unnamed.
+        view.alias = 'number';
+        break;
+      }
+      const values = [...new Set(type.values.map((v) => v.value!))].sort((a, b) => a - b);
       view.enum = {
         union: values.length === 0 ? 'never' : values.join(' | '),
         objectDoc: new DocBuilder(0)
@@ -276,7 +293,7 @@ function typeView(type: TypeModel, model: Model): TypeView {
           const description = value.description === null ? null : sentence(value.description);
           return {
             name: value.name,
-            value: value.value,
+            value: value.value!,
             memberDoc: new DocBuilder(2).text(description ?? `${type.name} member ${value.name}.`).build(),
             constDoc: new DocBuilder(0).text(`${description === null ? '' : `${description} `}A member of ${type.name}.`).build(),
           };
@@ -322,6 +339,7 @@ function typeDoc(type: TypeModel): DocView {
       break;
     case 'struct':
       facts.push(`C: \`struct ${type.tag ?? `_${type.name}`}\`.`);
+      if (!type.complete) facts.push('The reference states no field types: every field is `unknown` here.');
       if (type.opaque) {
         facts.push(
           `Opaque: its fields (${type.fields.map((f) => f.name).join(', ')}) are hidden; only the DDIs that own it read or write them.`,
@@ -330,15 +348,20 @@ function typeDoc(type: TypeModel): DocView {
       break;
     case 'enum':
       facts.push(`C: \`enum ${type.tag ?? `_${type.name}`}\`.`);
+      if (!type.complete) {
+        facts.push(`Members: ${type.values.map((v) => v.name).join(', ') || 'none listed'}; the reference states no values, so the type is a plain number here.`);
+      }
       break;
     case 'void':
       break;
   }
   facts.push(headerLine(type), specLine(type));
+  const page = pageLine(type);
+  if (page !== null) facts.push(page);
   return new DocBuilder(0)
     .text(type.description)
     .text(...facts)
-    .tags([`@since ${type.since}`])
+    .tags(type.since === null ? [] : [`@since ${type.since}`])
     .build();
 }
 
@@ -367,7 +390,8 @@ function constantView(constant: ConstantModel): ConstantView {
 
 interface RoleView {
   name: string;
-  pointer: string;
+  /** The pointer typedef, or null (no handler type is exported) where the reference does not name it. */
+  pointer: string | null;
   doc: DocView;
   declaratorDoc: DocView;
   pointerDoc: DocView;
@@ -392,11 +416,11 @@ function roleView(role: RoleModel, model: Model): RoleView {
     name: role.name,
     pointer: role.pointer,
     signature: functionType(role.tsSignature, role.params, role.returns, 2, 'impl: ,'.length),
-    accepts: unionText(accepts, `export type ${role.pointer} =`.length),
+    accepts: unionText(accepts, `export type ${role.pointer ?? ''} =`.length),
     doc: new DocBuilder(0)
       .text(role.description)
       .text(
-        `A function role (C: \`${role.name}\`, the \`_Function_class_\` of ${role.function}). Declare a function with it as \`${role.name}('My…', impl)\`, the counterpart of C's \`${role.name} My…;\`.`,
+        `A function role (C: \`${role.name}\`, the \`_Function_class_\` of ${role.function ?? 'its functions'}). Declare a function with it as \`${role.name}('My…', impl)\`, the counterpart of C's \`${role.name} My…;\`.`,
       )
       .text(
         irqlLine(role.irql),
@@ -411,6 +435,7 @@ function roleView(role: RoleModel, model: Model): RoleView {
         role.rules.length === 0 ? null : `Checked by: ${role.rules.join(', ')}.`,
         headerLine(role),
         specLine(role),
+        pageLine(role),
       )
       .bullets('@remarks', role.remarks.map(sentence))
       .tags([...paramTags(role.params), returnsTag(role.returns)])
@@ -428,13 +453,23 @@ function roleView(role: RoleModel, model: Model): RoleView {
       .build(),
     pointerDoc: new DocBuilder(0)
       .text(
-        `A pointer to a function declared with ${acceptsText} (C: \`${role.pointer}\`). A function declared with another role, or not declared with a role at all, is a compile error: the counterpart of Code Analysis warning C28023.`,
+        `A pointer to a function declared with ${acceptsText} (C: \`${role.pointerC}\`). A function declared with another role, or not declared with a role at all, is a compile error: the counterpart of Code Analysis warning C28023.`,
         role.variantOf === null ? null : `Strict: a function declared with ${role.variantOf} is not accepted.`,
       )
       .text(specLine(role))
-      .tags([`@since ${role.since}`])
+      .tags(role.since === null ? [] : [`@since ${role.since}`])
       .build(),
   };
+}
+
+/** An example name for a role whose page names no conventional function: NDIS_PD_FLUSH_QUEUE → NdisPdFlushQueue. */
+function exampleBase(role: string): string {
+  return role
+    .toLowerCase()
+    .split('_')
+    .filter((w) => w !== '')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
 }
 
 /**
@@ -442,7 +477,7 @@ function roleView(role: RoleModel, model: Model): RoleView {
  * as the WDK examples declare them, broken over lines when that line is too long for a doc comment.
  */
 function roleExample(role: RoleModel, model: Model): string[] {
-  const name = `My${role.function.replace(/^Miniport/, '')}`;
+  const name = `My${(role.function ?? exampleBase(role.name)).replace(/^Miniport/, '')}`;
   const body: string[] = [];
   for (const param of role.params) {
     const pointer = model.byName.get(param.type.name);
@@ -524,6 +559,7 @@ function functionView(fn: FunctionModel): FunctionView {
         fn.compliance.length === 0 ? null : `Static Driver Verifier rules: ${fn.compliance.join(', ')}.`,
         headerLine(fn),
         specLine(fn),
+        pageLine(fn),
       )
       .bullets('@remarks', fn.remarks.map(sentence))
       .tags([...paramTags(fn.params), returnsTag(fn.returns)])
@@ -543,13 +579,14 @@ interface ExportView {
 }
 
 function indexView(model: Model): { exports: ExportView[] } {
-  const typeValues = model.types.flatMap((t) => (t.typeKind === 'enum' ? [t.name, ...t.values.map((v) => v.name)] : []));
-  const typeOnly = ['Box', ...model.types.filter((t) => t.typeKind !== 'enum').map((t) => t.name)];
+  const valueEnum = (t: TypeModel): boolean => t.typeKind === 'enum' && t.complete;
+  const typeValues = model.types.flatMap((t) => (valueEnum(t) ? [t.name, ...t.values.map((v) => v.name)] : []));
+  const typeOnly = ['Box', ...model.types.filter((t) => !valueEnum(t)).map((t) => t.name)];
   const exports: ExportView[] = [
     { keyword: 'export type', names: model.functions.map((f) => f.name).concat('NdisFunctions'), from: './functions.js' },
     { keyword: 'export', names: ['metadata'], from: './metadata.js' },
     { keyword: 'export', names: model.roles.map((r) => r.name), from: './roles.js' },
-    { keyword: 'export type', names: model.roles.map((r) => r.pointer), from: './roles.js' },
+    { keyword: 'export type', names: model.roles.flatMap((r) => (r.pointer === null ? [] : [r.pointer])), from: './roles.js' },
     { keyword: 'export', names: [...typeValues, ...model.constants.map((c) => c.name)], from: './types.js' },
     { keyword: 'export type', names: typeOnly, from: './types.js' },
   ];

@@ -46,6 +46,7 @@ export const scaffoldDiagnosticCodes = {
   DDI4004: 'two scaffold functions (or their call helpers) share a name',
   DDI4005: 'a scaffold base file name that is not a plain file name, or that shadows the generated header',
   DDI4006: 'a scaffold with no function',
+  DDI4007: 'a --role whose parameter or return types the spec does not know (imported from a page without them)',
 } as const;
 
 export type ScaffoldDiagnosticCode = keyof typeof scaffoldDiagnosticCodes;
@@ -139,6 +140,12 @@ function planFunctions(model: Model, requests: readonly ScaffoldRequest[], lang:
     const at = requestText(request);
     const role = roles.get(request.role);
     if (role === undefined) diagnostics.push(unknownRole(model, request));
+    else if (!role.prototype) {
+      diagnostics.push(
+        `DDI4007: ${at}: the spec does not know the parameter or return types of ${role.name} (its reference page states none), so no definition can be written. Add a curated entry with the types under spec/ndis/, which then wins over the imported one.`,
+      );
+      continue;
+    }
     const problem = nameProblem(request.name, lang, taken);
     if (problem !== null) diagnostics.push(`${problem.code}: ${at}: ${problem.message}`);
     if (role === undefined || problem !== null) continue;
@@ -223,7 +230,7 @@ function nameProblem(
  * take a pointer whose role accepts this one (the role itself or, for a variant, its base role).
  */
 function callSites(model: Model, role: RoleModel, name: string): CallSite[] {
-  const rolesByPointer = new Map(model.roles.map((r) => [r.pointer, r]));
+  const rolesByPointer = new Map(model.roles.flatMap((r) => (r.pointer === null ? [] : [[r.pointer, r] as const])));
   const sites: CallSite[] = [];
   for (const invokerName of [...role.invokedBy].sort(compareStrings)) {
     const invoker = model.byName.get(invokerName);
@@ -247,12 +254,16 @@ function range(irql: IrqlModel): [number, number] | null {
   return [levelRange[irql.min][0], levelRange[irql.max][1]];
 }
 
-/** The DDIs a function of the role may call, as its mayCall says. */
+/**
+ * The DDIs a function of the role may call, as its mayCall says: those the generated header declares
+ * (a scaffold calls them as written), so DDIs imported without types are not listed.
+ */
 export function mayCallList(model: Model, role: RoleModel): FunctionModel[] {
-  if (role.mayCall === 'anyLevel') return model.functions.filter((f) => f.irql.any);
+  const declared = model.functions.filter((f) => f.prototype);
+  if (role.mayCall === 'anyLevel') return declared.filter((f) => f.irql.any);
   const at = range(role.irql);
   if (at === null) return [];
-  return model.functions.filter((f) => {
+  return declared.filter((f) => {
     const allowed = range(f.irql);
     return allowed !== null && allowed[0] <= at[0] && at[1] <= allowed[1];
   });

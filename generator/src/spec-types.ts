@@ -27,10 +27,11 @@ export const levelRange: Readonly<Record<LevelName, readonly [number, number]>> 
 
 export type Direction = 'in' | 'out' | 'inout';
 
+/** Curated files always state `type` and `dir`; an imported file leaves out what its page does not state. */
 export interface SpecParam {
   name: string;
-  type: string;
-  dir: Direction;
+  type?: string;
+  dir?: Direction;
   optional?: boolean;
   description?: string;
 }
@@ -40,9 +41,11 @@ export interface SpecReturns {
   description?: string;
 }
 
+/** A conditional contract: either a parameter value (`param` and `equals`) or a stated `condition`. */
 export interface SpecIrqlCondition {
-  param: string;
-  equals: string | number | boolean;
+  param?: string;
+  equals?: string | number | boolean;
+  condition?: string;
   irql: { runsAt?: LevelName; min?: LevelName; max?: LevelName; any?: true };
 }
 
@@ -57,11 +60,13 @@ export interface SpecIrql {
   restores?: string;
   note?: string;
   when?: SpecIrqlCondition[];
+  /** Why no level is known (imported entries whose page states none the importer can read). */
+  unknown?: string;
 }
 
 export interface SpecField {
   name: string;
-  type: string;
+  type?: string;
   count?: number;
   optional?: boolean;
   description?: string;
@@ -69,7 +74,7 @@ export interface SpecField {
 
 export interface SpecEnumValue {
   name: string;
-  value: number;
+  value?: number;
   description?: string;
 }
 
@@ -89,6 +94,7 @@ export interface SpecType {
   opaque?: boolean;
   header?: string;
   since?: string;
+  page?: string;
   description?: string;
 }
 
@@ -100,15 +106,17 @@ export interface SpecVariant {
   description?: string;
 }
 
+/** Curated files always state function, pointer, since and returns; imported ones only when the page does. */
 export interface SpecRole {
   name: string;
-  function: string;
-  pointer: string;
+  function?: string;
+  pointer?: string;
   header?: string;
-  since: string;
+  since?: string;
+  page?: string;
   interrupt?: 'line' | 'message';
   params: SpecParam[];
-  returns: SpecReturns;
+  returns?: SpecReturns;
   irql: SpecIrql;
   mayCall?: 'anyLevel' | 'contract';
   invokedBy?: string[];
@@ -125,9 +133,10 @@ export interface SpecFunction {
   name: string;
   macro?: boolean;
   header?: string;
-  since: string;
+  since?: string;
+  page?: string;
   params: SpecParam[];
-  returns: SpecReturns;
+  returns?: SpecReturns;
   irql: SpecIrql;
   rules?: string[];
   compliance?: string[];
@@ -146,6 +155,8 @@ export interface SpecConstant {
 export interface SpecFile {
   header: string;
   family?: string;
+  /** Entries produced by `ddikit import-docs`: facts only; curated entries of the same name win field by field. */
+  imported?: true;
   types?: SpecType[];
   constants?: SpecConstant[];
   roles?: SpecRole[];

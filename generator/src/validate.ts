@@ -6,10 +6,11 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { quote, type Diagnostic, type DiagnosticCode } from './diagnostics.js';
+import { isImported, overriddenImports } from './import/overlay.js';
 import { positionOf, type LoadedFile } from './load.js';
 import { cReservedWords, didYouMean, isCImplementationReserved, tsReservedWords } from './names.js';
 import { ruleSummaries } from './rules.js';
-import { levelRange, type LevelName, type SpecFile, type SpecIrql, type SpecParam } from './spec-types.js';
+import { levelRange, type LevelName, type SpecFile, type SpecFunction, type SpecIrql, type SpecParam, type SpecRole } from './spec-types.js';
 
 const require = createRequire(import.meta.url);
 
@@ -65,6 +66,8 @@ function schemaDiagnostics(file: LoadedFile, check: ValidateFunction): Diagnosti
 }
 
 function schemaDiagnostic(file: LoadedFile, error: ErrorObject): Diagnostic | undefined {
+  // The `if` of the curated/imported split only says that its `else` failed; the `else` errors say how.
+  if (error.keyword === 'if') return undefined;
   const path = pointerToPath(error.instancePath);
   const where = displayPath(path);
   const value = valueAt(file.value, path);
@@ -178,6 +181,8 @@ function valueAt(root: unknown, path: Path): unknown {
 
 interface Definition {
   kind: 'type' | 'role' | 'variant' | 'role pointer' | 'function' | 'constant';
+  /** From a file marked imported. */
+  imported?: boolean;
   /** For types: the type kind. */
   typeKind?: string;
   file: LoadedFile;
@@ -211,20 +216,32 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
     definitions.set(name, definition);
   };
   const validSet = new Set(valid);
+  // An imported entry that a curated entry of the same section (or a curated variant) overrides is no
+  // definition of its own: the curated one wins field by field, so the two are no duplicate.
+  const overridden = overriddenImports(all);
   for (const file of all) {
     const spec = file.value as Partial<SpecFile> | null;
     if (!spec || typeof spec !== 'object') continue;
     const strict = validSet.has(file);
-    forEachEntry(spec.types, (entry, i) => define(entry.name, { kind: 'type', typeKind: String(entry.kind), file, path: ['types', i] }, strict));
+    const imported = isImported(file);
+    const skip = (section: string, name: unknown): boolean => imported && typeof name === 'string' && overridden.has(`${section}:${name}`);
+    forEachEntry(spec.types, (entry, i) => {
+      if (skip('types', entry.name)) return;
+      define(entry.name, { kind: 'type', typeKind: String(entry.kind), file, path: ['types', i], imported }, strict);
+    });
     forEachEntry(spec.roles, (entry, i) => {
-      define(entry.name, { kind: 'role', file, path: ['roles', i] }, strict);
-      define(entry.pointer, { kind: 'role pointer', file, path: ['roles', i] }, strict);
+      if (skip('roles', entry.name)) return;
+      define(entry.name, { kind: 'role', file, path: ['roles', i], imported }, strict);
+      if (entry.pointer !== undefined) define(entry.pointer, { kind: 'role pointer', file, path: ['roles', i] }, strict);
       forEachEntry(entry.variants, (variant, j) => {
         define(variant.name, { kind: 'variant', file, path: ['roles', i, 'variants', j] }, strict);
         define(variant.pointer, { kind: 'role pointer', file, path: ['roles', i, 'variants', j] }, strict);
       });
     });
-    forEachEntry(spec.functions, (entry, i) => define(entry.name, { kind: 'function', file, path: ['functions', i] }, strict));
+    forEachEntry(spec.functions, (entry, i) => {
+      if (skip('functions', entry.name)) return;
+      define(entry.name, { kind: 'function', file, path: ['functions', i], imported }, strict);
+    });
     forEachEntry(spec.constants, (entry, i) => define(entry.name, { kind: 'constant', file, path: ['constants', i] }, strict));
   }
 
@@ -266,8 +283,9 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
       checkIdentifier(file, [...at, 'name'], param.name, 'parameter');
       if (seen.has(param.name)) report(file, [...at, 'name'], 'DDI2012', `parameter ${quote(param.name)} appears twice. Rename or remove one.`);
       seen.add(param.name);
+      if (param.type === undefined) return;
       const type = checkTypeRef(file, [...at, 'type'], param.type, 'param');
-      if (type && param.dir !== 'in' && type.typeKind !== 'pointer') {
+      if (type && param.dir !== undefined && param.dir !== 'in' && type.typeKind !== 'pointer') {
         report(file, [...at, 'dir'], 'DDI2009', `parameter ${quote(param.name)} is "${param.dir}" but its type ${quote(param.type)} is not a pointer, so the callee could not write through it. Use a pointer type (such as P${param.type}) or make it "in".`);
       }
     });
@@ -277,8 +295,11 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
     const at: Path = [...path, 'irql'];
     const names = params.map((p) => p.name);
     const bounds = [irql.runsAt && 'runsAt', irql.min && 'min', irql.max && 'max', irql.any && 'any'].filter(Boolean) as string[];
-    if (bounds.length === 0) {
-      report(file, at, 'DDI2007', `the IRQL contract states no level. Give one of runsAt, min, max or any.`);
+    if (bounds.length === 0 && irql.unknown === undefined) {
+      report(file, at, 'DDI2007', `the IRQL contract states no level. Give one of runsAt, min, max or any (or unknown, with the reason no level is known).`);
+    }
+    if (irql.unknown !== undefined && bounds.length > 0) {
+      report(file, [...at, 'unknown'], 'DDI2007', `unknown says no level is known, but the contract states ${bounds.join(' and ')}. Keep the level and remove unknown, or the reverse.`, 'key');
     }
     if (irql.runsAt && (irql.min || irql.max || irql.any)) {
       report(file, [...at, 'runsAt'], 'DDI2007', `runsAt fixes the level, so it cannot be combined with ${bounds.filter((b) => b !== 'runsAt').join(' or ')}. Keep runsAt alone, or replace it with min/max.`);
@@ -303,7 +324,16 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
       }
     }
     irql.when?.forEach((condition, i) => {
-      if (!names.includes(condition.param)) {
+      if (condition.param !== undefined && condition.condition !== undefined) {
+        report(file, [...at, 'when', i, 'condition'], 'DDI2007', `the condition both tests the parameter ${quote(condition.param)} and states ${quote(condition.condition)}. Give param and equals, or condition, not both.`, 'key');
+      } else if (condition.param === undefined && condition.condition === undefined) {
+        report(file, [...at, 'when', i], 'DDI1004', `when[${i}] is missing the required property "param" (with "equals") or "condition". Add one.`);
+      } else if (condition.param !== undefined && condition.equals === undefined) {
+        report(file, [...at, 'when', i], 'DDI1004', `when[${i}] is missing the required property "equals". Add the value the parameter must have.`);
+      } else if (condition.param === undefined && condition.equals !== undefined) {
+        report(file, [...at, 'when', i, 'equals'], 'DDI1004', `when[${i}] has equals but no param. Add the parameter it tests.`, 'key');
+      }
+      if (condition.param !== undefined && !names.includes(condition.param)) {
         report(file, [...at, 'when', i, 'param'], 'DDI2008', `the condition tests the parameter ${quote(condition.param)}, which this entry does not have.${didYouMean(condition.param, names)} Parameters: ${names.join(', ') || 'none'}.`);
       }
       const inner = condition.irql;
@@ -339,6 +369,7 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
 
   for (const file of valid) {
     const spec = file.value as SpecFile;
+    const imported = isImported(file);
     spec.types?.forEach((type, i) => {
       const path: Path = ['types', i];
       checkIdentifier(file, [...path, 'name'], type.name, 'type');
@@ -354,18 +385,19 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
         report(file, path, 'DDI1004', `a ${type.kind} type needs both "c" (its C fallback type) and "ts" (its TypeScript type). Add ${[type.c === undefined && '"c"', type.ts === undefined && '"ts"'].filter(Boolean).join(' and ')}.`);
       }
       if (type.kind === 'struct') {
-        if (type.fields === undefined) report(file, path, 'DDI1004', `a struct type is missing the required property "fields". List its fields.`);
+        if (type.fields === undefined && !imported) report(file, path, 'DDI1004', `a struct type is missing the required property "fields". List its fields.`);
         const seen = new Set<string>();
         type.fields?.forEach((field, j) => {
           checkIdentifier(file, [...path, 'fields', j, 'name'], field.name, 'field');
           if (seen.has(field.name)) report(file, [...path, 'fields', j, 'name'], 'DDI2012', `field ${quote(field.name)} appears twice. Rename or remove one.`);
           seen.add(field.name);
+          if (field.type === undefined) return;
           if (field.type === type.name) report(file, [...path, 'fields', j, 'type'], 'DDI2011', `field ${quote(field.name)} contains its own structure, which has no finite size. Use a pointer type.`);
           else checkTypeRef(file, [...path, 'fields', j, 'type'], field.type, 'field');
         });
       }
       if (type.kind === 'enum') {
-        if (type.values === undefined) report(file, path, 'DDI1004', `an enum type is missing the required property "values". List its members.`);
+        if (type.values === undefined && !imported) report(file, path, 'DDI1004', `an enum type is missing the required property "values". List its members.`);
         type.values?.forEach((value, j) => {
           checkIdentifier(file, [...path, 'values', j, 'name'], value.name, 'enum member');
           if (definitions.has(value.name)) {
@@ -383,14 +415,14 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
     spec.roles?.forEach((role, i) => {
       const path: Path = ['roles', i];
       checkIdentifier(file, [...path, 'name'], role.name, 'role');
-      checkIdentifier(file, [...path, 'pointer'], role.pointer, 'pointer typedef');
-      checkIdentifier(file, [...path, 'function'], role.function, 'function name');
+      if (role.pointer !== undefined) checkIdentifier(file, [...path, 'pointer'], role.pointer, 'pointer typedef');
+      if (role.function !== undefined) checkIdentifier(file, [...path, 'function'], role.function, 'function name');
       checkParams(file, path, role.params);
-      checkTypeRef(file, [...path, 'returns', 'type'], role.returns.type, 'return');
+      if (role.returns !== undefined) checkTypeRef(file, [...path, 'returns', 'type'], role.returns.type, 'return');
       checkIrql(file, path, role.irql, role.params);
       checkSeeAlso(file, path, role.seeAlso, role.name);
       checkRules(file, path, role.rules);
-      if (!role.pointer.endsWith('_HANDLER')) {
+      if (role.pointer !== undefined && !role.pointer.endsWith('_HANDLER')) {
         report(file, [...path, 'pointer'], 'DDI2006', `the pointer typedef ${quote(role.pointer)} must end in _HANDLER, as ndis.h names them (for example ${role.name}_HANDLER).`);
       }
       role.invokedBy?.forEach((name, j) => {
@@ -410,11 +442,11 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
           report(file, [...path, 'registeredIn'], 'DDI2003', `registeredIn names the structure ${quote(structName)}, which the spec does not define.${didYouMean(structName, typeNames)}`);
         } else {
           const field = struct.fields?.find((f) => f.name === fieldName);
-          const pointers = [role.pointer, ...(role.variants ?? []).map((v) => v.pointer)];
+          const pointers = [role.pointer, ...(role.variants ?? []).map((v) => v.pointer)].filter((p) => p !== undefined);
           if (!field) {
             report(file, [...path, 'registeredIn'], 'DDI2003', `registeredIn names the field ${quote(fieldName)}, which ${structName} does not have.${didYouMean(fieldName, (struct.fields ?? []).map((f) => f.name))}`);
-          } else if (!pointers.includes(field.type)) {
-            report(file, [...path, 'registeredIn'], 'DDI2011', `${structName}.${fieldName} has type ${field.type}, not the role's pointer typedef ${role.pointer}. Point registeredIn at a field of that type.`);
+          } else if (field.type === undefined || !pointers.includes(field.type)) {
+            report(file, [...path, 'registeredIn'], 'DDI2011', `${structName}.${fieldName} has type ${field.type ?? 'unknown'}, not the role's pointer typedef ${role.pointer ?? '(none stated)'}. Point registeredIn at a field of that type.`);
           }
         }
       }
@@ -455,13 +487,150 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
       const path: Path = ['functions', i];
       checkIdentifier(file, [...path, 'name'], fn.name, 'function');
       checkParams(file, path, fn.params);
-      checkTypeRef(file, [...path, 'returns', 'type'], fn.returns.type, 'return');
+      if (fn.returns !== undefined) checkTypeRef(file, [...path, 'returns', 'type'], fn.returns.type, 'return');
       checkIrql(file, path, fn.irql, fn.params);
       checkSeeAlso(file, path, fn.seeAlso, fn.name);
       checkRules(file, path, fn.rules);
     });
   }
+  diagnostics.push(...disagreements(valid));
   return diagnostics;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Curated entries against the reference pages they override
+
+type Callable = SpecRole | SpecFunction;
+
+/** One fact where a curated entry and the reference page it overrides differ. */
+export interface Disagreement {
+  /** The curated entry. */
+  name: string;
+  /** Where in the curated file (path, line, column of the differing property). */
+  file: string;
+  line: number;
+  col: number;
+  /** contract: the IRQL range or a parameter's direction or optional mark; signature: names, count, return type, version. */
+  kind: 'contract' | 'signature';
+  what: string;
+  curated: string;
+  docs: string;
+  /** The reference page, and where the imported entry is. */
+  page: string;
+  importedAt: string;
+}
+
+/**
+ * Every fact where a curated role or function differs from the imported entry (its reference page)
+ * that it overrides. Contract differences become DDI2014 warnings; the others are listed by
+ * `ddikit coverage`.
+ */
+export function disagreementsOf(files: readonly LoadedFile[]): Disagreement[] {
+  const imported = new Map<string, { spec: Callable; file: LoadedFile; path: Path }>();
+  for (const file of files) {
+    if (!isImported(file)) continue;
+    const spec = file.value as SpecFile;
+    spec.roles?.forEach((role, i) => imported.set(`roles:${role.name}`, { spec: role, file, path: ['roles', i] }));
+    spec.functions?.forEach((fn, i) => imported.set(`functions:${fn.name}`, { spec: fn, file, path: ['functions', i] }));
+  }
+  const found: Disagreement[] = [];
+  for (const file of files) {
+    if (isImported(file)) continue;
+    const spec = file.value as SpecFile;
+    for (const section of ['roles', 'functions'] as const) {
+      (spec[section] as Callable[] | undefined)?.forEach((entry, i) => {
+        const docs = imported.get(`${section}:${entry.name}`);
+        if (docs === undefined) return;
+        const where = positionOf(docs.file, [...docs.path, 'name']);
+        for (const difference of compareCallable(entry, docs.spec)) {
+          const { line, col } = positionOf(file, [section, i, ...difference.at], 'key');
+          found.push({
+            name: entry.name,
+            file: file.path,
+            line,
+            col,
+            kind: difference.kind,
+            what: difference.what,
+            curated: difference.curated,
+            docs: difference.docs,
+            page: docs.spec.page ?? `${docs.file.path}:${where.line}`,
+            importedAt: `${docs.file.path}:${where.line}`,
+          });
+        }
+      });
+    }
+  }
+  return found;
+}
+
+function disagreements(files: readonly LoadedFile[]): Diagnostic[] {
+  return disagreementsOf(files)
+    .filter((d) => d.kind === 'contract')
+    .map((d) => ({
+      file: d.file,
+      line: d.line,
+      col: d.col,
+      severity: 'warning' as const,
+      code: 'DDI2014' as const,
+      message: `${d.name}: the curated ${d.what} is ${d.curated}, but the reference page ${d.page} says ${d.docs} (imported at ${d.importedAt}). Check the page, and correct whichever is wrong.`,
+    }));
+}
+
+interface Difference {
+  at: Path;
+  kind: 'contract' | 'signature';
+  what: string;
+  curated: string;
+  docs: string;
+}
+
+function compareCallable(curated: Callable, docs: Callable): Difference[] {
+  const found: Difference[] = [];
+  const curatedRange = irqlRangeText(curated.irql);
+  const docsRange = irqlRangeText(docs.irql);
+  if (curatedRange !== null && docsRange !== null && curatedRange !== docsRange) {
+    found.push({ at: ['irql'], kind: 'contract', what: 'IRQL contract', curated: curatedRange, docs: docsRange });
+  }
+  if (docs.params.length > 0 && docs.params.length !== curated.params.length) {
+    found.push({
+      at: ['params'],
+      kind: 'signature',
+      what: 'parameter list',
+      curated: `(${curated.params.map((p) => p.name).join(', ')})`,
+      docs: `(${docs.params.map((p) => p.name).join(', ')})`,
+    });
+  } else {
+    docs.params.forEach((param, i) => {
+      const mine = curated.params[i]!;
+      if (mine.name !== param.name) found.push({ at: ['params', i, 'name'], kind: 'signature', what: `name of parameter ${i + 1}`, curated: quote(mine.name), docs: quote(param.name) });
+      if (param.dir !== undefined && mine.dir !== param.dir) found.push({ at: ['params', i, 'dir'], kind: 'contract', what: `direction of ${mine.name}`, curated: String(mine.dir), docs: param.dir });
+      if (param.optional === true && mine.optional !== true) found.push({ at: ['params', i, 'name'], kind: 'contract', what: `optional mark of ${mine.name}`, curated: 'not optional', docs: 'optional' });
+    });
+  }
+  if (docs.returns !== undefined && curated.returns !== undefined && docs.returns.type !== curated.returns.type) {
+    found.push({ at: ['returns', 'type'], kind: 'signature', what: 'return type', curated: curated.returns.type, docs: docs.returns.type });
+  }
+  if (docs.since !== undefined && curated.since !== undefined && docs.since !== curated.since) {
+    found.push({ at: ['since'], kind: 'signature', what: 'first version', curated: curated.since, docs: docs.since });
+  }
+  return found;
+}
+
+/** The range an IRQL contract admits, as text ("at most DISPATCH_LEVEL"), or null when unknown. */
+function irqlRangeText(irql: SpecIrql): string | null {
+  let min: LevelName;
+  let max: LevelName;
+  if (irql.runsAt) min = max = irql.runsAt;
+  else if (irql.any) [min, max] = ['PASSIVE_LEVEL', 'HIGH_LEVEL'];
+  else if (irql.min || irql.max) [min, max] = [irql.min ?? 'PASSIVE_LEVEL', irql.max ?? 'HIGH_LEVEL'];
+  else return null;
+  const conditions = (irql.when ?? []).map((c) => {
+    const inner = c.irql;
+    const range = inner.runsAt ? `exactly ${inner.runsAt}` : inner.any ? 'any level' : `${inner.min ?? 'PASSIVE_LEVEL'} to ${inner.max ?? 'HIGH_LEVEL'}`;
+    return `${range} when ${c.param !== undefined ? `${c.param} is ${String(c.equals)}` : c.condition}`;
+  });
+  const base = min === max ? `exactly ${min}` : min === 'PASSIVE_LEVEL' && max === 'HIGH_LEVEL' ? 'any level' : min === 'PASSIVE_LEVEL' ? `at most ${max}` : max === 'HIGH_LEVEL' ? `at least ${min}` : `${min} to ${max}`;
+  return [base, ...conditions].join('; ');
 }
 
 function entryName(definition: Definition): unknown {

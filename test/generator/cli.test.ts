@@ -51,9 +51,10 @@ describe('ddikit generate', () => {
     const first = await ddikit(['generate', '--spec', 'spec', '--out', 'out']);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/^ddikit generate: 5 spec files → out\n/);
-    expect(first.stdout).toMatch(/\n  reference   38 pages in docs\/reference\n/);
-    expect(first.stdout).toMatch(/model +12 roles \(1 variant\), 13 functions, 34 types, 7 constants/);
+    // Five curated files and the four of spec/ndis/imported/.
+    expect(first.stdout).toMatch(/^ddikit generate: 9 spec files → out\n/);
+    expect(first.stdout).toMatch(/\n  reference   616 pages in docs\/reference\n/);
+    expect(first.stdout).toMatch(/model +137 roles \(1 variant\), 367 functions, 133 types, 7 constants/);
     const files = Object.keys(tree(join(work, 'out')));
     expect(files).toContain('src/generated/roles.ts');
     expect(files).toContain('src/generated/metadata.json');
@@ -132,7 +133,7 @@ describe('ddikit generate', () => {
 describe('ddikit usage errors exit 2', () => {
   const cases: { given: string[]; want: RegExp }[] = [
     { given: [], want: /^ddikit — typed Windows DDI role types/ },
-    { given: ['frobnicate'], want: /^ddikit: unknown command "frobnicate"\. Commands: generate, validate, scaffold\.\nRun "ddikit --help" for usage\.\n$/ },
+    { given: ['frobnicate'], want: /^ddikit: unknown command "frobnicate"\. Commands: generate, validate, scaffold, import-docs, coverage\.\nRun "ddikit --help" for usage\.\n$/ },
     { given: ['generate', '--bogus'], want: /^ddikit: Unknown option '--bogus'/ },
     { given: ['generate', '--spec', 'nowhere', '--out', 'x'], want: /^ddikit: --spec "nowhere" is not a folder\./ },
     { given: ['generate', '--spec', '.'], want: /^ddikit: --out is required with --spec/ },
@@ -199,7 +200,7 @@ describe('the installed ddikit command', () => {
   it.runIf(built)('exits with the documented codes as a process', () => {
     const ok = spawnSync(process.execPath, [bin, 'validate'], { cwd: bundled.root, encoding: 'utf8' });
     expect(ok.status).toBe(0);
-    expect(ok.stdout).toMatch(/^5 spec files are valid: /);
+    expect(ok.stdout).toMatch(/^9 spec files are valid: /);
     const usage = spawnSync(process.execPath, [bin, 'nope'], { cwd: work, encoding: 'utf8' });
     expect(usage.status).toBe(2);
     mkdirSync(join(work, 'bad'));

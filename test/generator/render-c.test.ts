@@ -123,10 +123,11 @@ describe('renderC on the bundled spec', () => {
   it('gives every role a one-line IRQL comment from the model, and every DDI an IRQL comment', () => {
     const text = header();
     const model = bundledModel();
-    for (const role of model.roles.filter((r) => r.variantOf === null)) {
+    // Entries whose types the spec does not know (imported) are not declared, so they have no comment.
+    for (const role of model.roles.filter((r) => r.variantOf === null && r.prototype)) {
       expect(text).toContain(`\n/* ${role.function}. IRQL: ${role.irql.text}. */\ntypedef\n_Function_class_(${role.name})\n`);
     }
-    for (const fn of model.functions) {
+    for (const fn of model.functions.filter((f) => f.prototype)) {
       const block = text.slice(0, text.indexOf(`\n${fn.name}(\n`)).split('\n\n').pop()!;
       expect(block.replace(/\n \* /g, ' ')).toMatch(new RegExp(`^/\\*\\s+IRQL: ${escape(fn.irql.text)}\\.`));
       expect(block.endsWith(`\n${fn.returns.type.c}`)).toBe(true);
@@ -137,11 +138,11 @@ describe('renderC on the bundled spec', () => {
   it('declares every role, pointer, DDI, type and constant of the model', () => {
     const text = header();
     const model = bundledModel();
-    for (const role of model.roles) {
+    for (const role of model.roles.filter((r) => r.prototype)) {
       expect(text).toMatch(new RegExp(`\\b${role.name}\\b`));
       expect(text).toContain(` *${role.pointer};`);
     }
-    for (const fn of model.functions) expect(text).toContain(`\n${fn.name}(\n`);
+    for (const fn of model.functions.filter((f) => f.prototype)) expect(text).toContain(`\n${fn.name}(\n`);
     for (const type of model.types.filter((t) => t.typeKind !== 'void')) expect(text).toMatch(new RegExp(`[ *]${type.name}[;,]`));
     for (const constant of model.constants) expect(text).toMatch(new RegExp(`\\n#define ${constant.name} +${escape(constant.c)}\\n`));
   });
@@ -234,13 +235,16 @@ describe.skipIf(!gccFound)(`ndis_roles.h under gcc ${gccFlags.join(' ')}${gccFou
       '#include "ndis_roles.h"',
       '',
       ...model.constants.map((c) => `static const ${c.type} use_${c.name} = ${c.name};`),
-      ...model.types.filter((t) => t.typeKind === 'enum').flatMap((t) => t.values.map((v) => `static const ${t.name} use_${v.name} = ${v.name};`)),
-      ...model.types.filter((t) => t.typeKind === 'struct').map((t) => `static const unsigned long size_${t.name} = sizeof(${t.name});`),
+      ...model.types.filter((t) => t.typeKind === 'enum' && t.complete).flatMap((t) => t.values.map((v) => `static const ${t.name} use_${v.name} = ${v.name};`)),
+      ...model.types.filter((t) => t.typeKind === 'struct' && t.complete).map((t) => `static const unsigned long size_${t.name} = sizeof(${t.name});`),
+      // Types of unknown layout (imported) are declared by name: usable through a pointer, or as int.
+      ...model.types.filter((t) => !t.complete).map((t) => `static ${t.name} *const pointer_${t.name} = NULL;`),
       'int main(void)',
       '{',
       ...model.constants.map((c) => `    (void)use_${c.name};`),
-      ...model.types.filter((t) => t.typeKind === 'enum').flatMap((t) => t.values.map((v) => `    (void)use_${v.name};`)),
-      ...model.types.filter((t) => t.typeKind === 'struct').map((t) => `    (void)size_${t.name};`),
+      ...model.types.filter((t) => t.typeKind === 'enum' && t.complete).flatMap((t) => t.values.map((v) => `    (void)use_${v.name};`)),
+      ...model.types.filter((t) => t.typeKind === 'struct' && t.complete).map((t) => `    (void)size_${t.name};`),
+      ...model.types.filter((t) => !t.complete).map((t) => `    (void)pointer_${t.name};`),
       '    return 0;',
       '}',
       '',

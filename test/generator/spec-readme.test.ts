@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundled } from '../../generator/src/paths.js';
 
@@ -37,7 +37,9 @@ describe('spec/README.md and the schema', () => {
   it('every spec file starts with the schema modeline', async () => {
     const { readSpecSources } = await import('../../generator/src/spec-files.js');
     for (const source of readSpecSources(bundled.specDir, bundled.root)) {
-      expect(source.text.split('\n')[0], source.path).toBe('# yaml-language-server: $schema=../schema/ddi.schema.json');
+      // The path to the schema from the file's own folder (spec/ndis/imported/ is one level deeper).
+      const schema = relative(dirname(join(bundled.root, source.path)), bundled.schemaPath).split(sep).join('/');
+      expect(source.text.split('\n')[0], source.path).toBe(`# yaml-language-server: $schema=${schema}`);
     }
   });
 });

@@ -101,7 +101,7 @@ describe('validate', () => {
       name: 'DDI1002 unknown property with did-you-mean',
       given: replace(base, '      runsAt: DIRQL\n', '      runAt: DIRQL\n'),
       want: [
-        'spec/a.yaml:33:7 - error DDI1002: irql has no property "runAt". Did you mean "runsAt"? Allowed: any, max, min, note, raisesTo, restores, runsAt, same, saves, when.',
+        'spec/a.yaml:33:7 - error DDI1002: irql has no property "runAt". Did you mean "runsAt"? Allowed: any, max, min, note, raisesTo, restores, runsAt, same, saves, unknown, when.',
       ],
     },
     {
@@ -261,8 +261,8 @@ describe('validate', () => {
     const polluted = replace(base, '    kind: void\n', '    kind: void\n    __proto__: { polluted: true }\n    constructor: 1\n');
     const lines = run({ 'spec/a.yaml': polluted });
     expect(lines).toEqual([
-      'spec/a.yaml:14:5 - error DDI1002: types[2] has no property "__proto__". Allowed: bits, c, description, fields, header, kind, name, opaque, signed, since, tag, to, ts, values.',
-      'spec/a.yaml:15:5 - error DDI1002: types[2] has no property "constructor". Allowed: bits, c, description, fields, header, kind, name, opaque, signed, since, tag, to, ts, values.',
+      'spec/a.yaml:14:5 - error DDI1002: types[2] has no property "__proto__". Allowed: bits, c, description, fields, header, kind, name, opaque, page, signed, since, tag, to, ts, values.',
+      'spec/a.yaml:15:5 - error DDI1002: types[2] has no property "constructor". Allowed: bits, c, description, fields, header, kind, name, opaque, page, signed, since, tag, to, ts, values.',
     ]);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });

@@ -60,24 +60,40 @@ export function isAnyLevel(irql: IrqlMeta): boolean {
 }
 
 /**
- * The bounds a call at some level must meet, as numbers. Conditions (SAL _When_) apply when the
- * argument named by the condition equals its value; `args` maps parameter names to values. With no
- * argument known, the strictest bounds of all branches apply.
+ * The bounds a call at some level must meet, as numbers; null when the contract is unknown.
+ *
+ * - A parameter condition (SAL _When_) applies when the argument it names equals its value; `args`
+ *   maps parameter names to values. With no argument known, the strictest bounds of all branches apply.
+ * - A condition stated in words (`param` null, such as "Source and Destination resident") cannot be
+ *   seen in the arguments: `stated` says which hold (true applies that branch) or do not (false). One
+ *   left unstated narrows the bounds, so the strictest branch is enforced unless the caller says
+ *   otherwise.
  */
-export function irqlBounds(irql: IrqlMeta, dirql: number, args?: Readonly<Record<string, unknown>>): { min: number; max: number } | null {
-  if (irql.min === null || irql.max === null) return null;
+export function irqlBounds(
+  irql: IrqlMeta,
+  dirql: number,
+  args?: Readonly<Record<string, unknown>>,
+  stated?: Readonly<Record<string, boolean>>,
+): { min: number; max: number } | null {
   for (const condition of irql.when) {
-    if (args && condition.param in args && args[condition.param] === condition.equals) {
+    if (condition.param !== null && args && condition.param in args && args[condition.param] === condition.equals) {
       return { min: levelNumber(condition.min, dirql), max: levelNumber(condition.max, dirql) };
     }
   }
+  for (const condition of irql.when) {
+    if (condition.param === null && condition.condition !== undefined && stated?.[condition.condition] === true) {
+      return { min: levelNumber(condition.min, dirql), max: levelNumber(condition.max, dirql) };
+    }
+  }
+  if (irql.min === null || irql.max === null) return null;
   let min = levelNumber(irql.min, dirql);
   let max = levelNumber(irql.max, dirql);
-  if (!args) {
-    for (const condition of irql.when) {
-      min = Math.max(min, levelNumber(condition.min, dirql));
-      max = Math.min(max, levelNumber(condition.max, dirql));
-    }
+  for (const condition of irql.when) {
+    const inWords = condition.param === null;
+    if (inWords ? condition.condition !== undefined && stated?.[condition.condition] === false : args !== undefined) continue;
+    min = Math.max(min, levelNumber(condition.min, dirql));
+    max = Math.min(max, levelNumber(condition.max, dirql));
   }
   return { min, max };
 }
+

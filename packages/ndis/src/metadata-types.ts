@@ -1,5 +1,5 @@
 /**
- * The shape of the annotation metadata (src/generated/metadata.ts and metadata.json). Hand-written:
+ * The shape of the annotation metadata (src/generated/metadata.js and metadata.json). Hand-written:
  * the generator renders values of these types.
  */
 
@@ -17,17 +17,25 @@ export type Direction = 'in' | 'out' | 'inout';
 
 export interface ParamMeta {
   readonly name: string;
-  /** The C type name. */
+  /** The C type name; `unknown` where the reference page states no type (imported entries). */
   readonly type: string;
-  readonly direction: Direction;
+  /** null where the reference page marks no direction (imported entries). */
+  readonly direction: Direction | null;
   readonly optional: boolean;
-  /** `_In_`, `_Out_`, `_Inout_`, `_In_opt_`, … */
-  readonly sal: string;
+  /** `_In_`, `_Out_`, `_Inout_`, `_In_opt_`, …; null when the direction is unknown. */
+  readonly sal: string | null;
 }
 
+/**
+ * One conditional contract. Either a parameter test (SAL _When_): `param` equals `equals`; or a
+ * condition stated in words (`condition`, with `param` and `equals` null) that no argument shows,
+ * such as the kind of memory passed: it applies only where the caller states it.
+ */
 export interface IrqlConditionMeta {
-  readonly param: string;
-  readonly equals: string | number | boolean;
+  readonly param: string | null;
+  readonly equals: string | number | boolean | null;
+  /** The condition in words; present (and param null) only for a condition that is no parameter value. */
+  readonly condition?: string;
   readonly min: LevelName;
   readonly max: LevelName;
 }
@@ -45,26 +53,36 @@ export interface IrqlMeta {
   readonly saves: string | null;
   /** The parameter from which the call restores a saved IRQL. */
   readonly restores: string | null;
-  /** Conditional contracts (SAL _When_): where param equals the value, min..max applies instead. */
+  /**
+   * Conditional contracts: where param equals the value (SAL _When_), or where a condition stated in
+   * words holds, min..max of the branch applies instead.
+   */
   readonly when: readonly IrqlConditionMeta[];
-  /** Why min and max are null. */
+  /** Why min and max are null (the reference page states no level the importer could read). */
   readonly reason: string | null;
 }
 
 interface EntryMeta {
   readonly name: string;
   readonly header: string;
-  readonly since: string;
+  /** The first NDIS version; null where an imported page states none. */
+  readonly since: string | null;
   /** Spec file and line the entry comes from. */
   readonly provenance: string;
 }
 
 export interface ReturnsMeta {
+  /** The C type name; `unknown` where the reference page states no return type. */
   readonly type: string;
 }
 
 export interface RoleMeta extends EntryMeta {
-  readonly function: string;
+  /** The conventional function name (MiniportInterrupt); null where the reference page names none. */
+  readonly function: string | null;
+  /**
+   * The C type of a pointer to a function of the role: the header's typedef (MINIPORT_ISR_HANDLER),
+   * or `ROLE *` (`MINIPORT_PAUSE *`) where the reference does not name the typedef.
+   */
   readonly pointer: string;
   readonly interrupt: 'line' | 'message' | null;
   readonly params: readonly ParamMeta[];
@@ -92,6 +110,7 @@ export interface FunctionMeta extends EntryMeta {
 
 export interface FieldMeta {
   readonly name: string;
+  /** The C type name; `unknown` for imported structures (the reference states no field types). */
   readonly type: string;
   readonly count: number | null;
   readonly optional: boolean;
@@ -99,7 +118,8 @@ export interface FieldMeta {
 
 export interface EnumValueMeta {
   readonly name: string;
-  readonly value: number;
+  /** null where the reference page states no value. */
+  readonly value: number | null;
 }
 
 export interface TypeMeta extends EntryMeta {

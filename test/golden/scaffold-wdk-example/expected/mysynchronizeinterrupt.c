@@ -10,8 +10,9 @@ MySynchronizeInterrupt(
     /*
      * MINIPORT_SYNCHRONIZE_INTERRUPT, called by NdisMSynchronizeWithInterruptEx.
      * IRQL: exactly DIRQL; IRQL unchanged on return.
-     * May call only the DDIs callable at any IRQL: NdisAllocateSpinLock, NdisFreeSpinLock,
-     * NdisMQueueDpcEx, NdisReadRegisterUlong, NdisStallExecution, NdisWriteRegisterUlong.
+     * May call only the DDIs callable at any IRQL: NdisActiveGroupCount, NdisAllocateSpinLock,
+     * NdisFreeSpinLock, NdisMQueueDpcEx, NdisMaxGroupCount, NdisReadRegisterUlong,
+     * NdisStallExecution, NdisWriteRegisterUlong.
      */
     UNREFERENCED_PARAMETER(SynchronizeContext);
 
@@ -44,8 +45,9 @@ MySynchronizeMessageInterrupt(
     /*
      * MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT, called by NdisMSynchronizeWithInterruptEx.
      * IRQL: exactly DIRQL; IRQL unchanged on return.
-     * May call only the DDIs callable at any IRQL: NdisAllocateSpinLock, NdisFreeSpinLock,
-     * NdisMQueueDpcEx, NdisReadRegisterUlong, NdisStallExecution, NdisWriteRegisterUlong.
+     * May call only the DDIs callable at any IRQL: NdisActiveGroupCount, NdisAllocateSpinLock,
+     * NdisFreeSpinLock, NdisMQueueDpcEx, NdisMaxGroupCount, NdisReadRegisterUlong,
+     * NdisStallExecution, NdisWriteRegisterUlong.
      */
     UNREFERENCED_PARAMETER(SynchronizeContext);
 

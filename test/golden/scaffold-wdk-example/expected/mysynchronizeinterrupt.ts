@@ -5,8 +5,9 @@ import type { BOOLEAN, NDIS_HANDLE, NdisFunctions, PVOID, ULONG } from '@ddikit/
 export const MySynchronizeInterrupt = MINIPORT_SYNCHRONIZE_INTERRUPT('MySynchronizeInterrupt', (SynchronizeContext) => {
   // MINIPORT_SYNCHRONIZE_INTERRUPT, called by NdisMSynchronizeWithInterruptEx.
   // IRQL: exactly DIRQL; IRQL unchanged on return.
-  // May call only the DDIs callable at any IRQL: NdisAllocateSpinLock, NdisFreeSpinLock,
-  // NdisMQueueDpcEx, NdisReadRegisterUlong, NdisStallExecution, NdisWriteRegisterUlong.
+  // May call only the DDIs callable at any IRQL: NdisActiveGroupCount, NdisAllocateSpinLock,
+  // NdisFreeSpinLock, NdisMQueueDpcEx, NdisMaxGroupCount, NdisReadRegisterUlong,
+  // NdisStallExecution, NdisWriteRegisterUlong.
   void SynchronizeContext;
 
   // Driver-defined. NdisMSynchronizeWithInterruptEx returns this value to its caller.
@@ -32,8 +33,9 @@ export const MySynchronizeMessageInterrupt = MINIPORT_SYNCHRONIZE_MESSAGE_INTERR
 ) => {
   // MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT, called by NdisMSynchronizeWithInterruptEx.
   // IRQL: exactly DIRQL; IRQL unchanged on return.
-  // May call only the DDIs callable at any IRQL: NdisAllocateSpinLock, NdisFreeSpinLock,
-  // NdisMQueueDpcEx, NdisReadRegisterUlong, NdisStallExecution, NdisWriteRegisterUlong.
+  // May call only the DDIs callable at any IRQL: NdisActiveGroupCount, NdisAllocateSpinLock,
+  // NdisFreeSpinLock, NdisMQueueDpcEx, NdisMaxGroupCount, NdisReadRegisterUlong,
+  // NdisStallExecution, NdisWriteRegisterUlong.
   void SynchronizeContext;
 
   // Driver-defined. NdisMSynchronizeWithInterruptEx returns this value to its caller.

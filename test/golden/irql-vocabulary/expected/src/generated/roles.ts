@@ -15,7 +15,7 @@ import type {
 
 const roleMetaByName = new Map<string, RoleMeta>(metadata.roles.map((role) => [role.name, role]));
 
-/** The metadata of a role; throws when metadata.ts lacks it (generated files out of step). */
+/** The metadata of a role; throws when metadata.js lacks it (generated files out of step). */
 function roleMeta<R extends string>(name: R): RoleMeta & { readonly name: R } {
   const role = roleMetaByName.get(name);
   if (role === undefined) {
