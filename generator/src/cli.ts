@@ -16,6 +16,7 @@ import { check, generate } from './pipeline.js';
 import { generatedDirs } from './render.js';
 import { scaffold, scaffoldDiagnosticCodes } from './scaffold.js';
 import { displayPath, readSpecSources } from './spec-files.js';
+import { runSimulate, simulateUsage } from './simulate.js';
 import { readSchema } from './validate.js';
 import { applyWrite, planWrite, withOutputLock, WriteError } from './write.js';
 
@@ -53,9 +54,10 @@ Usage:
   ddikit coverage [--spec DIR] [--json]
       Print how much of the spec is known: entries by kind, IRQL contracts resolved, conditional
       or unknown, parameters typed or unknown, curated overrides, and conflicts with the docs.
+${simulateUsage.replace(/\n+$/, '')}
   ddikit --help | --version
 
-Exit codes: 0 ok, 1 findings, 2 usage error.
+Exit codes: 0 ok, 1 findings (diagnostics, stale files, violations), 2 usage error.
 `;
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -78,10 +80,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return runScaffold(rest, io);
       case 'import-docs':
         return runImportDocs(rest, io);
+      case 'simulate':
+        return await runSimulate(rest, io);
       case 'coverage':
         return runCoverage(rest, io);
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}. Commands: generate, validate, scaffold, import-docs, coverage.`);
+        throw new UsageError(`unknown command ${JSON.stringify(command)}. Commands: generate, validate, scaffold, import-docs, coverage, simulate.`);
     }
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {

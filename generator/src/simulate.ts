@@ -243,7 +243,7 @@ function settingsLine(request: SimulateRequest): string {
     `ticks=${request.ticks}`,
     `mode=${request.mode}`,
     `processors=${request.processors}`,
-    `interrupt=${request.interrupt}`,
+    `grant=${request.interrupt === 'msix' ? 'msix-if-supported' : 'line'}`,
     ...(request.messages !== null ? [`messages≤${request.messages}`] : []),
     `rx-queues=${request.rxQueues}`,
     `shared-line=${request.sharedLinePerMille}‰`,

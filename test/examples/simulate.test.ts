@@ -48,7 +48,7 @@ describe('ddikit simulate with a clean example', () => {
     expect(code).toBe(0);
     const lines = stdout.split('\n');
     expect(lines[0]).toBe('ddikit simulate: e1000-line (examples/e1000-line.ts)');
-    expect(lines[1]).toBe('seed=1 ticks=20000 mode=bugcheck processors=2 interrupt=msix rx-queues=1 shared-line=10‰');
+    expect(lines[1]).toBe('seed=1 ticks=20000 mode=bugcheck processors=2 grant=msix-if-supported rx-queues=1 shared-line=10‰');
     expect(lines[3]).toMatch(/^seed=1 tick=200\d\d: clean — \d+ interrupts( \(\d+ raised by another device\))?, \d+ DPCs, \d+ synchronize calls, \d+ role calls, \d+ register reads, \d+ writes$/);
     expect(stdout.endsWith('\nNo violations.\n')).toBe(true);
   });
