@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../generator/src/diagnostics.js';
+import type { SpecSource } from '../../generator/src/load.js';
 import { bundled } from '../../generator/src/paths.js';
 import { generate } from '../../generator/src/pipeline.js';
 import { readSpecSources } from '../../generator/src/spec-files.js';
@@ -15,7 +16,11 @@ import { mutate, mutationArbitrary } from './fuzz-cases.js';
 
 const schema = readSchema(bundled.schemaPath);
 const sources = readSpecSources(bundled.specDir, bundled.root);
+const curated = sources.filter((s) => !s.path.includes('/imported/'));
+const imported = sources.filter((s) => s.path.includes('/imported/'));
+/** Cases that mutate a curated file (generating from the curated files: fast) and an imported one (the whole spec). */
 const runs = Number(process.env['FUZZ_RUNS'] ?? 150);
+const importedRuns = Number(process.env['FUZZ_IMPORTED_RUNS'] ?? 20);
 const seed = process.env['FUZZ_SEED'] === undefined ? 20261129 : Number(process.env['FUZZ_SEED']);
 
 /** Problems with one diagnostic, empty when it is well-formed and inside its file. */
@@ -36,26 +41,38 @@ export function diagnosticProblems(d: Diagnostic, texts: ReadonlyMap<string, str
   return problems;
 }
 
+function fuzz(base: readonly SpecSource[], mutable: readonly SpecSource[], numRuns: number): { withErrors: number; generated: number } {
+  let withErrors = 0;
+  let generated = 0;
+  fc.assert(
+    fc.property(fc.nat({ max: mutable.length - 1 }), fc.array(mutationArbitrary, { minLength: 1, maxLength: 4 }), (which, mutations) => {
+      const target = mutable[which]!;
+      const mutated = base.map((source) => (source.path === target.path ? { ...source, text: mutations.reduce(mutate, source.text) } : source));
+      const result = generate(mutated, { schema, templatesDir: bundled.templatesDir });
+      const texts = new Map(mutated.map((s) => [s.path, s.text]));
+      for (const d of result.diagnostics) {
+        const problems = diagnosticProblems(d, texts);
+        if (problems.length > 0) throw new Error(`${d.file}:${d.line}:${d.col} ${d.code} ${d.message}\n  ${problems.join('\n  ')}`);
+      }
+      if (result.files) generated++;
+      else withErrors++;
+    }),
+    { numRuns, seed },
+  );
+  return { withErrors, generated };
+}
+
 describe('fuzzing the spec pipeline', () => {
-  it(`${runs} mutated specs: no exception, no stack trace, every diagnostic inside its file (seed ${seed})`, () => {
-    let withErrors = 0;
-    let generated = 0;
-    fc.assert(
-      fc.property(fc.nat({ max: sources.length - 1 }), fc.array(mutationArbitrary, { minLength: 1, maxLength: 4 }), (which, mutations) => {
-        const mutated = sources.map((source, i) => (i === which ? { ...source, text: mutations.reduce(mutate, source.text) } : source));
-        const result = generate(mutated, { schema, templatesDir: bundled.templatesDir });
-        const texts = new Map(mutated.map((s) => [s.path, s.text]));
-        for (const d of result.diagnostics) {
-          const problems = diagnosticProblems(d, texts);
-          if (problems.length > 0) throw new Error(`${d.file}:${d.line}:${d.col} ${d.code} ${d.message}\n  ${problems.join('\n  ')}`);
-        }
-        if (result.files) generated++;
-        else withErrors++;
-      }),
-      { numRuns: runs, seed },
-    );
+  it(`${runs} mutated curated specs: no exception, no stack trace, every diagnostic inside its file (seed ${seed})`, () => {
+    expect(curated.length).toBeGreaterThan(2);
+    const { withErrors, generated } = fuzz(curated, curated, runs);
     // The mutations must reach both outcomes, or the fuzzer tests nothing.
     expect(withErrors).toBeGreaterThan(runs / 10);
     expect(generated).toBeGreaterThan(0);
-  }, 600_000);
+  }, 3_600_000);
+
+  it.runIf(imported.length > 0)(`${importedRuns} mutated imported specs, generated with the whole spec (seed ${seed})`, () => {
+    const { withErrors, generated } = fuzz(sources, imported, importedRuns);
+    expect(withErrors + generated).toBe(importedRuns);
+  }, 3_600_000);
 });
