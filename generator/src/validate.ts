@@ -438,7 +438,9 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
         const struct = definition?.kind === 'type' && definition.typeKind === 'struct'
           ? ((definition.file.value as SpecFile).types![definition.path[1] as number]!)
           : undefined;
-        if (!struct) {
+        if (struct && !validSet.has(definition!.file)) {
+          // The structure's own file failed the schema and has its own diagnostics; its fields cannot be trusted.
+        } else if (!struct) {
           report(file, [...path, 'registeredIn'], 'DDI2003', `registeredIn names the structure ${quote(structName)}, which the spec does not define.${didYouMean(structName, typeNames)}`);
         } else {
           const field = struct.fields?.find((f) => f.name === fieldName);
@@ -470,7 +472,8 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
       const type = checkTypeRef(file, [...path, 'type'], constant.type, 'constant');
       if (type && type.typeKind !== 'scalar') {
         report(file, [...path, 'type'], 'DDI2011', `a constant needs a scalar type (got ${quote(constant.type)}, a ${type.typeKind}). Use a scalar such as ULONG.`);
-      } else if (type) {
+      } else if (type && validSet.has(type.file)) {
+        // (A type from a file that failed the schema has its own diagnostics; its bits cannot be trusted.)
         const spec = (type.file.value as SpecFile).types![type.path[1] as number]!;
         const value = BigInt(constant.value);
         const bits = BigInt(spec.bits ?? 64);
