@@ -1,4 +1,5 @@
 /** `npm run bench`: every benchmark, each printing its ratio against a baseline measured in the same run. */
+import { benchExplore } from './explore.bench.js';
 import { benchGenerate } from './generate.bench.js';
 import { report, type Result } from './harness.js';
 import { benchImport } from './import.bench.js';
@@ -8,6 +9,7 @@ const benches: [string, () => Result[] | Promise<Result[]>][] = [
   ['generate', benchGenerate],
   ['import', benchImport],
   ['sim', benchSim],
+  ['explore', benchExplore],
 ];
 
 const only = process.argv[2];

@@ -141,7 +141,7 @@ export function lostInterruptDriver(options: { readonly fixed: boolean }): Minip
 /** A short run with steady receive traffic: a few dozen interrupts. */
 export const scenario: Scenario = {
   device: () => new E1000Nic({ rxArrivalGapTicksMin: 10, rxArrivalGapTicksMax: 80, rxPacketsPerArrivalMax: 2 }),
-  ticks: 2_000,
+  ticks: 800,
 };
 
 export default lostInterruptDriver({ fixed: false });

@@ -16,6 +16,7 @@ import { check, generate } from './pipeline.js';
 import { generatedDirs } from './render.js';
 import { scaffold, scaffoldDiagnosticCodes } from './scaffold.js';
 import { displayPath, readSpecSources } from './spec-files.js';
+import { exploreUsage, runExplore } from './explore.js';
 import { runSimulate, simulateUsage } from './simulate.js';
 import { readSchema } from './validate.js';
 import { applyWrite, planWrite, withOutputLock, WriteError } from './write.js';
@@ -55,6 +56,7 @@ Usage:
       Print how much of the spec is known: entries by kind, IRQL contracts resolved, conditional
       or unknown, parameters typed or unknown, curated overrides, and conflicts with the docs.
 ${simulateUsage.replace(/\n+$/, '')}
+${exploreUsage.replace(/\n+$/, '')}
   ddikit --help | --version
 
 Exit codes: 0 ok, 1 findings (diagnostics, stale files, violations), 2 usage error.
@@ -82,10 +84,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return runImportDocs(rest, io);
       case 'simulate':
         return await runSimulate(rest, io);
+      case 'explore':
+        return await runExplore(rest, io);
       case 'coverage':
         return runCoverage(rest, io);
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}. Commands: generate, validate, scaffold, import-docs, coverage, simulate.`);
+        throw new UsageError(`unknown command ${JSON.stringify(command)}. Commands: generate, validate, scaffold, import-docs, coverage, simulate, explore.`);
     }
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {

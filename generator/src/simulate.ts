@@ -11,19 +11,19 @@
  * @ddikit/ndis role monitor lives in a process-wide slot, so declared functions are checked whichever
  * copy of @ddikit/ndis the driver resolved.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type * as SimModule from '@ddikit/sim';
-import type { MiniportDefinition, Report, RunResult, SimulationOptions } from '@ddikit/sim';
+import type { MiniportDefinition, Report, RunResult, Simulation, SimulationOptions } from '@ddikit/sim';
 import type { CliIo } from './cli.js';
 
 /** The usage text of the command, in the layout of `ddikit --help`. */
 export const simulateUsage = `  ddikit simulate MODULE [--seed N] [--seeds N] [--ticks N] [--mode bugcheck|collect] [--json]
                   [--export NAME] [--processors N] [--interrupt msix|line] [--messages N]
                   [--rx-queues 1|2] [--shared-line PERMILLE] [--isr-early] [--link-changes]
-                  [--surprise-remove TICK]
+                  [--surprise-remove TICK] [--timeline FILE]
       Run a miniport driver MODULE (.ts or .js whose default export is made with defineMiniport
       of @ddikit/sim) on the simulated e1000 NIC with every IRQL contract and role checked, and
       print the verifier's reports. Exit 0 when every run is clean, 1 on any report.
@@ -43,6 +43,9 @@ export const simulateUsage = `  ddikit simulate MODULE [--seed N] [--seeds N] [-
       --isr-early          call the ISR once before NdisMRegisterInterruptEx returns, as NDIS may
       --link-changes       let the link go down and up every 0.2 to 2 ms
       --surprise-remove T  pull the NIC off the bus at tick T, then halt
+      --timeline FILE      write an offline HTML timeline of the first run with findings (or of
+                           the first run): IRQL per processor, ISR/DPC/synchronize spans, lock
+                           holds, register accesses, violations linked to their reports
 `;
 
 /** What `ddikit simulate` runs with when no flag says otherwise. */
@@ -80,6 +83,8 @@ interface SimulateRequest {
   readonly isrEarly: boolean;
   readonly linkChanges: boolean;
   readonly surpriseRemoveAtTick: number | null;
+  /** Where to write the HTML timeline, or null. */
+  readonly timeline: string | null;
 }
 
 /** `ddikit simulate …`; `args` are the arguments after `simulate`. */
@@ -159,6 +164,8 @@ function pickDriver(exports: Record<string, unknown>, exportName: string, displa
 
 interface SeedRun {
   readonly result: RunResult | null;
+  /** The run's trace, when a timeline was asked for. */
+  readonly simulation: Simulation | null;
   /** A run that could not finish (the driver threw, the simulation failed). */
   readonly failure: string | null;
 }
@@ -166,21 +173,35 @@ interface SeedRun {
 function runAll(sim: typeof SimModule, driver: MiniportDefinition, request: SimulateRequest, display: string, io: CliIo): number {
   const runs: SeedRun[] = [];
   for (let seed = request.seed; seed < request.seed + request.seeds; seed++) {
-    const simulation = sim.createSimulation(simulationOptions(sim, request, seed));
+    const simulation = sim.createSimulation({ ...simulationOptions(sim, request, seed), ...(request.timeline !== null ? { trace: true } : {}) });
     try {
       const result = simulation.run(driver, {
         ticks: request.ticks,
         ...(request.surpriseRemoveAtTick !== null ? { surpriseRemoveAtTick: request.surpriseRemoveAtTick } : {}),
       });
-      runs.push({ result, failure: null });
+      runs.push({ result, simulation: request.timeline !== null ? simulation : null, failure: null });
     } catch (error) {
-      runs.push({ result: null, failure: firstLines(error) });
+      runs.push({ result: null, simulation: null, failure: firstLines(error) });
     }
   }
   const clean = runs.every((run) => run.result !== null && run.result.clean);
-  if (request.json) io.stdout(`${JSON.stringify(jsonReport(driver, display, request, runs, clean), null, 2)}\n`);
-  else io.stdout(textReport(sim, driver, display, request, runs, clean));
+  const timeline = request.timeline !== null ? writeTimeline(sim, driver, display, request, runs, io) : null;
+  if (request.json) io.stdout(`${JSON.stringify({ ...jsonReport(driver, display, request, runs, clean), ...(timeline !== null ? { timeline } : {}) }, null, 2)}\n`);
+  else io.stdout(`${textReport(sim, driver, display, request, runs, clean)}${timeline !== null ? `Timeline: ${timeline}\n` : ''}`);
   return clean ? 0 : 1;
+}
+
+/** Writes the timeline of the first run with findings (else the first run); returns its display path. */
+function writeTimeline(sim: typeof SimModule, driver: MiniportDefinition, display: string, request: SimulateRequest, runs: readonly SeedRun[], io: CliIo): string | null {
+  const chosen = runs.find((run) => run.result !== null && !run.result.clean) ?? runs.find((run) => run.result !== null);
+  if (chosen === undefined || chosen.result === null || chosen.simulation === null || !chosen.simulation.trace) return null;
+  const path = resolve(io.cwd, request.timeline!);
+  const html = sim.renderTimeline(chosen.simulation.trace.snapshot(chosen.result.tick), chosen.result.reports, {
+    title: `${driver.name} — ddikit simulate`,
+    subtitle: [`${display}: ${settingsLine({ ...request, seed: chosen.result.seed, seeds: 1 })}`],
+  });
+  writeFileSync(path, html);
+  return displayPath(path, io.cwd);
 }
 
 function simulationOptions(sim: typeof SimModule, request: SimulateRequest, seed: number): SimulationOptions {
@@ -339,6 +360,7 @@ function parseRequest(args: readonly string[]): SimulateRequest {
       'isr-early': { type: 'boolean' },
       'link-changes': { type: 'boolean' },
       'surprise-remove': { type: 'string' },
+      timeline: { type: 'string' },
     },
   });
   if (positionals.length === 0) throw new SimulateUsageError('simulate needs a driver module, e.g. ddikit simulate examples/e1000-line.ts.');
@@ -367,7 +389,14 @@ function parseRequest(args: readonly string[]): SimulateRequest {
     isrEarly: values['isr-early'] === true,
     linkChanges: values['link-changes'] === true,
     surpriseRemoveAtTick: values['surprise-remove'] === undefined ? null : integerOption('--surprise-remove', values['surprise-remove'], 0, 0, 2 ** 40),
+    timeline: timelineOption(values.timeline),
   };
+}
+
+function timelineOption(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  if (value.length === 0 || !/\.html?$/i.test(value)) throw new SimulateUsageError(`--timeline needs a file name ending in .html (got ${JSON.stringify(value)}).`);
+  return value;
 }
 
 function integerOption(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {

@@ -4,7 +4,9 @@
  * for the same seed, every usage error (exit 2) with its exact message, and the run that
  * examples/README.md shows.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../generator/src/cli.js';
@@ -132,6 +134,32 @@ describe('ddikit simulate with a broken example', () => {
     const [run] = (JSON.parse(stdout) as JsonOutput).runs;
     expect(run!.clean).toBe(false);
     expect(run!.failure).toMatch(/^driver throwing-driver threw: descriptor ring corrupted \(seed=1 tick=\d+\)$/);
+  });
+});
+
+describe('ddikit simulate --timeline', () => {
+  it('writes one self-contained page that marks the violation and links it to its report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ddikit-timeline-'));
+    try {
+      const file = join(dir, 'run.html');
+      const result = await simulate(['examples/broken/may-call.ts', '--ticks', '20000', '--timeline', file]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/\nTimeline: .*run\.html\n$/);
+      const html = readFileSync(file, 'utf8');
+      expect(html).toMatch(/^<!DOCTYPE html>/i);
+      expect(html).toContain('MAY-CALL');
+      expect(html).toContain('NdisDprAcquireSpinLock');
+      // Offline: no external resource of any kind.
+      expect(html).not.toMatch(/\b(src|href)=["']https?:/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects a timeline file that is not .html', async () => {
+    const result = await simulate(['examples/e1000-line.ts', '--timeline', 'out.txt']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^ddikit: --timeline needs a file name ending in \.html \(got "out\.txt"\)\./);
   });
 });
 

@@ -133,7 +133,7 @@ describe('ddikit generate', () => {
 describe('ddikit usage errors exit 2', () => {
   const cases: { given: string[]; want: RegExp }[] = [
     { given: [], want: /^ddikit — typed Windows DDI role types/ },
-    { given: ['frobnicate'], want: /^ddikit: unknown command "frobnicate"\. Commands: generate, validate, scaffold, import-docs, coverage, simulate\.\nRun "ddikit --help" for usage\.\n$/ },
+    { given: ['frobnicate'], want: /^ddikit: unknown command "frobnicate"\. Commands: generate, validate, scaffold, import-docs, coverage, simulate, explore\.\nRun "ddikit --help" for usage\.\n$/ },
     { given: ['generate', '--bogus'], want: /^ddikit: Unknown option '--bogus'/ },
     { given: ['generate', '--spec', 'nowhere', '--out', 'x'], want: /^ddikit: --spec "nowhere" is not a folder\./ },
     { given: ['generate', '--spec', '.'], want: /^ddikit: --out is required with --spec/ },

@@ -42,6 +42,9 @@ describe('rule registry', () => {
     ['DPC-IRQL', [[0xc4, 0x3b], [0xb8, 0]]],
     ['TIME-BUDGET', [[0x133, 0]]],
     ['RAISE-LOWER', [[0xc4, 0x30], [0xc4, 0x31]]],
+    ['ISR-SHARED-RACE', [[0xc4, 0xdd05]]],
+    ['SPINLOCK-FOR-ISR-STATE', [[0xc4, 0xdd05]]],
+    ['INT-LOST', [[0xc4, 0xdd06]]],
   ];
 
   it('holds exactly the rules of the table', () => {

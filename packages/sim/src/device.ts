@@ -124,6 +124,45 @@ export interface Device {
 
   /** The device vanished from the bus: reads return 0xFFFFFFFF, writes are dropped, no interrupts. */
   surpriseRemove(): void;
+
+  // ---- Optional: what the race detector, INT-LOST and fault injection need to know ----------------
+
+  /**
+   * How an access to the register at `offsetBytes` touches the device's state, for race detection
+   * (ISR-SHARED-RACE). Registers that change one piece of state share its name (IMS and IMC both
+   * change the interrupt mask). A device without this method gets no register race tracking: the
+   * harness cannot tell a write-1-to-clear register from a plain one and would report false races.
+   */
+  registerEffect?(offsetBytes: number): RegisterEffect | null;
+
+  /**
+   * Interrupt causes that are pending, were enabled by the driver at some time since the last reset,
+   * and are masked now: work that no interrupt will announce until the driver unmasks it (INT-LOST).
+   * 0 when there are none, and after surprise removal. Must have no side effects.
+   */
+  maskedPendingCauses?(): number;
+
+  /** The name of the state {@link registerEffect} gives the interrupt mask (`IMS`), for INT-LOST reports. */
+  readonly interruptMaskState?: string;
+
+  /**
+   * Raises an interrupt cause the driver handles, now, as if the device had work (the interrupt-storm
+   * fault). A device without it cannot be stormed.
+   */
+  raiseInterrupt?(): void;
+}
+
+/** What a read or a write of a register does to the state it touches. */
+export type RegisterReadEffect = 'read' | 'readClear' | 'none';
+/** `write` replaces the value, `set` / `clear` set or clear the bits written as 1. */
+export type RegisterWriteEffect = 'write' | 'set' | 'clear' | 'none';
+
+/** How one register touches device state, for the race detector. */
+export interface RegisterEffect {
+  /** The state the register reads and writes; registers that change the same state share the name. */
+  readonly state: string;
+  readonly read: RegisterReadEffect;
+  readonly write: RegisterWriteEffect;
 }
 
 /** The value every register read returns once a device is gone. */

@@ -12,6 +12,13 @@
  * most once at a time (NdisMQueueDpcEx clears the bit of a processor where it was already queued).
  * Queued DPCs run at DISPATCH_LEVEL when their processor's IRQL drops below DISPATCH_LEVEL, or when the
  * run loop gives that processor time.
+ *
+ * In a scheduled run (scheduler.ts) every preemption point is a choice point: the alternatives are
+ * the ISRs that could be delivered now (on a processor below the DIRQL whose interrupt lock is
+ * free) and other processors' queued DPCs (while no lock is held anywhere); the chosen one runs
+ * nested at that point, on its processor. The run loop's picks of a processor are choices too.
+ * The quiescent check of the run loop reports INT-LOST; the DPC-coalescing and spurious-interrupt
+ * faults act at delivery.
  */
 import {
   DIRQL_MAX,
@@ -35,17 +42,35 @@ import {
 } from '@ddikit/ndis';
 import { acceptedRoles, ddiInfo, requiredText, roleInfoByName } from './contracts.js';
 import type { Device } from './device.js';
+import { NO_FAULTS, type ResolvedFaults } from './faults.js';
 import { DISPATCH_LEVEL, type IrqlEngine, type Processor } from './irql.js';
 import type { Prng } from './prng.js';
+import type { RaceDetector } from './race.js';
 import type { RoleMonitor } from './role-monitor.js';
+import type { ChoiceKind, ChoicePoint, Scheduler } from './scheduler.js';
 import type { SpinLocks, SpinLockState } from './spinlock.js';
 import type { Clock, CostModel } from './time.js';
+import { TRACE_CHOICE, TRACE_INTERRUPT, type Trace } from './trace.js';
 import type { Verifier } from './verifier.js';
 
 /** Most messages the harness grants one interrupt (one 32-bit pending mask). */
 export const MESSAGES_MAX = 32;
 /** Most DPCs one processor runs in one drain before giving the run loop a turn. */
 export const DPC_DRAIN_MAX = 256;
+/** Alternatives one choice point offers at most (ISRs per message and processor, DPCs per processor). */
+export const CHOICE_ALTERNATIVES_MAX = 64;
+/** How deep scheduled runs nest other processors' ISRs and DPCs at choice points. */
+export const SCHEDULE_NESTING_MAX = 8;
+
+/** Site codes of preemption points beyond register reads and writes (registers.ts has 1 and 2). */
+export const SITE_LOCK = 3;
+export const SITE_SYNC = 4;
+export const SITE_STALL = 5;
+export const SITE_FIELD = 6;
+
+const ALT_ISR = 1;
+const ALT_DPC = 2;
+const SITE_VERBS = ['', 'after read', 'after write', 'after releasing', 'after returning from', 'after', 'after touching'] as const;
 
 /** How NDIS grants and delivers interrupts; part of the simulation options. */
 export interface InterruptOptions {
@@ -69,6 +94,9 @@ export interface InterruptOptions {
   readonly preemptPerMille?: number;
 }
 
+/** Marks adapters across copies of this module (a driver may load its own copy of @ddikit/sim). */
+const ADAPTER_BRAND = Symbol.for('ddikit.sim.adapter');
+
 /** An adapter NDIS initialized: the NdisMiniportHandle the driver gets. */
 export class Adapter {
   readonly id: number;
@@ -77,7 +105,13 @@ export class Adapter {
   context: unknown = null;
   constructor(id: number) {
     this.id = id;
+    Object.defineProperty(this, ADAPTER_BRAND, { value: true });
   }
+}
+
+/** Whether `value` is an adapter handle of the harness (any copy of it). */
+export function isAdapter(value: unknown): value is Adapter {
+  return typeof value === 'object' && value !== null && (value as { [ADAPTER_BRAND]?: true })[ADAPTER_BRAND] === true;
 }
 
 type Fn = (...args: unknown[]) => unknown;
@@ -232,6 +266,32 @@ export class Interrupts {
   private lastUncheckedImpl: ((c: unknown) => unknown) | null = null;
   private readonly preemptPerMille: number;
 
+  // ---- Scheduled runs, race detection, the trace, faults (all optional) -------------------------------
+  /** The run's scheduler; null: the seeded random preemption of `preemptPerMille`. */
+  scheduler: Scheduler | null = null;
+  /** Race detection, when on: told which interrupt locks each processor holds. */
+  race: RaceDetector | null = null;
+  trace: Trace | null = null;
+  faults: ResolvedFaults = NO_FAULTS;
+  /** What the last preemption point follows (a register name and SITE_* code), for descriptions. */
+  siteName = '';
+  siteCode = 0;
+  /** Until this tick, queued DPCs wait (the DPC-coalescing fault). */
+  dpcHoldUntilTick = 0;
+  private choiceIndex = 0;
+  private nesting = 0;
+  /** A processor whose ISR a choice point nested: its DPCs stay queued for a later choice. */
+  private noDrainCpu: Processor | null = null;
+  private readonly altKind = new Uint8Array(CHOICE_ALTERNATIVES_MAX);
+  private readonly altCpu = new Uint8Array(CHOICE_ALTERNATIVES_MAX);
+  private readonly altMessage = new Uint8Array(CHOICE_ALTERNATIVES_MAX);
+  private readonly point = new PointState(this);
+  /** INT-LOST: the last DPC that returned, reported once per run. */
+  private lastDpcName = '';
+  private lastDpcCpu = -1;
+  private lastDpcTick = 0;
+  private lostReported = false;
+
   constructor(
     private readonly engine: IrqlEngine,
     private readonly locks: SpinLocks,
@@ -263,6 +323,17 @@ export class Interrupts {
     this.lastUncheckedFunction = null;
     this.lastUncheckedImpl = null;
     this.deviceDueTick = 0;
+    this.siteName = '';
+    this.siteCode = 0;
+    this.dpcHoldUntilTick = 0;
+    this.choiceIndex = 0;
+    this.nesting = 0;
+    this.noDrainCpu = null;
+    this.lastDpcName = '';
+    this.lastDpcCpu = -1;
+    this.lastDpcTick = 0;
+    this.lostReported = false;
+    this.scheduler?.begin();
     this.stats.interrupts = 0;
     this.stats.spuriousInterrupts = 0;
     this.stats.dpcs = 0;
@@ -374,6 +445,11 @@ export class Interrupts {
     const object = new InterruptObject(id, adapter, messageBased, messageCount, context, dirqls, locks, syncWithAll, isr, dpc, table, this.engine.processorCount);
     adapter.interrupt = object;
     this.active = object;
+    const race = this.race;
+    if (race !== null) {
+      race.armed = true;
+      for (let i = 0; i < messageCount; i++) race.lockNames[lockBitIndex(object, i)] = locks[i]!.name;
+    }
     this.device.setMessageSignaled(messageBased);
     chars.InterruptType = messageBased ? NDIS_CONNECT_MESSAGE_BASED : NDIS_CONNECT_LINE_BASED;
     chars.MessageInfoTable = table;
@@ -411,6 +487,7 @@ export class Interrupts {
     object.registered = false;
     object.adapter.interrupt = null;
     if (this.active === object) this.active = null;
+    if (this.race !== null) this.race.armed = false;
   }
 
   private queueHolds(queue: DpcQueue, object: InterruptObject): boolean {
@@ -530,14 +607,24 @@ export class Interrupts {
     const lock = object.locks[index]!;
     const locked = this.locks.acquireInterruptLock(lock, SYNC.name);
     this.monitor.nextDirql = dirql;
+    const race = this.race;
+    const maskBefore = race !== null ? race.lockMasks[cpu.index]! : 0;
+    if (race !== null && locked) race.lockMasks[cpu.index] = maskBefore | (1 << lockBitIndex(object, index));
     // The same as calling fn(context) with the monitor installed, without the argument array
     // a call through the declared wrapper allocates.
     const args = this.synchronizeArgs;
     args[0] = context;
+    // (A throw ends the run; the detector is reset with the next one.)
     const result = this.monitor.callRole(declaration, undefined, args);
+    if (race !== null) race.lockMasks[cpu.index] = maskBefore;
     args[0] = null;
     if (locked) this.locks.releaseInterruptLock(lock, SYNC.name);
     this.lowerTo(cpu, from, SYNC.name);
+    if (this.scheduler !== null) {
+      this.siteName = SYNC.name;
+      this.siteCode = SITE_SYNC;
+      this.choicePoint('sync');
+    }
     return result === true;
   }
 
@@ -572,13 +659,29 @@ export class Interrupts {
   /** Restores `level` after a raise; drains DPCs when it drops below DISPATCH_LEVEL. */
   private lowerTo(cpu: Processor, level: number, by: string): void {
     if (cpu.irql !== level) this.engine.set(level, by);
-    if (level < DISPATCH_LEVEL && cpu.dpcCount > 0) this.drainDpcs(cpu);
+    if (level < DISPATCH_LEVEL && cpu.dpcCount > 0 && cpu !== this.noDrainCpu && this.clock.nowTicks >= this.dpcHoldUntilTick) this.drainDpcs(cpu);
   }
 
   /** For NdisReleaseSpinLock and others that lower IRQL: run DPCs the lower unmasks. */
   afterLower(): void {
     const cpu = this.engine.cpu;
-    if (cpu.irql < DISPATCH_LEVEL && cpu.dpcCount > 0) this.drainDpcs(cpu);
+    if (cpu.irql < DISPATCH_LEVEL && cpu.dpcCount > 0 && this.clock.nowTicks >= this.dpcHoldUntilTick) this.drainDpcs(cpu);
+  }
+
+  /** A shared field was read or written: a choice point in a scheduled run. */
+  fieldAccessed(name: string): void {
+    if (this.scheduler === null) return;
+    this.siteName = name;
+    this.siteCode = SITE_FIELD;
+    this.choicePoint('field');
+  }
+
+  /** NdisReleaseSpinLock / NdisDprReleaseSpinLock returned: a choice point in a scheduled run. */
+  lockReleased(ddi: string): void {
+    if (this.scheduler === null) return;
+    this.siteName = ddi;
+    this.siteCode = SITE_LOCK;
+    this.choicePoint('lock');
   }
 
   // ---- NdisMQueueDpcEx ----------------------------------------------------------------------------
@@ -644,9 +747,17 @@ export class Interrupts {
     this.stats.interrupts++;
     if (!asserted) this.stats.spuriousInterrupts++;
     this.clock.nowTicks += this.costs.interruptDispatchTicks;
+    const trace = this.trace;
+    if (trace !== null) trace.record(this.clock.nowTicks, TRACE_INTERRUPT, cpu.index, from, trace.intern(object.messageBased ? `message ${message}` : 'line'), message, asserted ? 1 : 0);
     engine.raise(dirql, 'interrupt');
     const lock = object.locks[message]!;
     const locked = this.locks.acquireInterruptLock(lock, 'interrupt');
+    const race = this.race;
+    const maskBefore = race !== null ? race.lockMasks[cpu.index]! : 0;
+    if (race !== null) {
+      if (locked) race.lockMasks[cpu.index] = maskBefore | (1 << lockBitIndex(object, message));
+      race.isrDepth[cpu.index]!++;
+    }
     const queueBox = object.queueDpcBox;
     const targetBox = object.targetProcessorsBox;
     resetOutParameters(queueBox, targetBox);
@@ -666,6 +777,10 @@ export class Interrupts {
     } else {
       const isr = declaration !== null ? (declaration.impl as Fn) : object.isr;
       claimed = object.messageBased ? isr(object.context, message, queueBox, targetBox) : isr(object.context, queueBox, targetBox);
+    }
+    if (race !== null) {
+      race.lockMasks[cpu.index] = maskBefore;
+      race.isrDepth[cpu.index]!--;
     }
     if (locked) this.locks.releaseInterruptLock(lock, 'interrupt');
     if (cpu.irql !== dirql) engine.set(dirql, 'interrupt');
@@ -744,6 +859,9 @@ export class Interrupts {
           } else args[1] = context;
           this.monitor.callRole(declaration, undefined, args);
           args[object.messageBased ? 2 : 1] = null;
+          this.lastDpcName = declaration.name;
+          this.lastDpcCpu = cpu.index;
+          this.lastDpcTick = this.clock.nowTicks;
         } else {
           const dpc = declaration !== null ? (declaration.impl as Fn) : object.dpc;
           if (object.messageBased) dpc(object.context, message, context, null, null);
@@ -769,6 +887,10 @@ export class Interrupts {
    */
   preemptionPoint(): void {
     this.stepDevice();
+    if (this.scheduler !== null) {
+      this.choicePoint(this.siteCode === SITE_STALL ? 'stall' : 'register');
+      return;
+    }
     const object = this.active;
     if (object === null || this.preemptPerMille === 0) return;
     const cpu = this.engine.cpu;
@@ -795,28 +917,57 @@ export class Interrupts {
   deliverPending(): boolean {
     const object = this.active;
     if (object === null) return false;
+    if (this.scheduler !== null) return this.deliverScheduled(object);
     const engine = this.engine;
     const processors = engine.processors;
     const cpu = processors.length === 1 ? processors[0]! : processors[this.prng.below(processors.length)]!;
     engine.cpu = cpu;
     if (!object.messageBased) {
-      if (this.device.lineAsserted()) return this.dispatch(object, 0, true);
+      if (this.device.lineAsserted()) {
+        this.maybeHoldDpc();
+        return this.dispatch(object, 0, true);
+      }
       const shared = this.options.sharedLinePerMille ?? 0;
       if (shared > 0 && this.prng.below(1000) < shared) return this.dispatch(object, 0, false);
-      return false;
+      return this.spuriousInterrupt(object);
     }
     const pending = this.device.pendingMessages();
-    if (pending === 0) return false;
+    if (pending === 0) return this.spuriousInterrupt(object);
     for (let i = 0; i < object.messageCount; i++) {
-      if ((pending & (1 << i)) !== 0) return this.dispatchMessage(object, i);
+      if ((pending & (1 << i)) !== 0) {
+        this.maybeHoldDpc();
+        return this.dispatchMessage(object, i);
+      }
     }
     return false;
+  }
+
+  /** The spurious-interrupt fault: the line or a message fires with no cause behind it. */
+  private spuriousInterrupt(object: InterruptObject): boolean {
+    const spurious = this.faults.spuriousPerMille;
+    if (spurious === 0 || this.prng.below(1000) >= spurious) return false;
+    // A message ISR claims every message (messages are never shared); a line ISR must not.
+    const message = object.messageBased ? this.prng.below(object.messageCount) : 0;
+    return this.dispatch(object, message, object.messageBased);
+  }
+
+  /** The DPC-coalescing fault: hold the coming ISR's DPC back, so later requests find it queued. */
+  private maybeHoldDpc(): void {
+    const chance = this.faults.dpcCoalescingPerMille;
+    if (chance === 0 || this.prng.below(1000) >= chance) return;
+    this.dpcHoldUntilTick = this.clock.nowTicks + this.prng.between(20, this.faults.dpcHoldTicksMax);
+  }
+
+  /** Ends a DPC hold (before the final drain of a run). */
+  releaseDpcHold(): void {
+    this.dpcHoldUntilTick = 0;
   }
 
   /** Gives a processor with queued DPCs its turn (chosen from the seed). Returns whether DPCs ran. */
   runQueuedDpcs(): boolean {
     const mask = this.dpcPendingMask();
-    if (mask === 0) return false;
+    if (mask === 0 || this.clock.nowTicks < this.dpcHoldUntilTick) return false;
+    if (this.scheduler !== null) return this.runDpcsScheduled(mask);
     let pick = -1;
     if ((mask & (mask - 1)) === 0) pick = 31 - Math.clz32(mask);
     else {
@@ -835,6 +986,273 @@ export class Interrupts {
     this.clock.nowTicks += 1;
     this.drainDpcs(cpu);
     return true;
+  }
+
+  // ---- Scheduled runs ------------------------------------------------------------------------------
+
+  /**
+   * A choice point of a scheduled run: the current processor's code is at a preemption point. Builds
+   * the alternatives (ISRs that could be delivered, other processors' DPCs that could run), asks the
+   * scheduler, and runs the chosen one nested here.
+   */
+  private choicePoint(kind: ChoiceKind): void {
+    const object = this.active;
+    if (object === null || this.nesting >= SCHEDULE_NESTING_MAX) return;
+    let n = 1;
+    if (!object.messageBased) {
+      if (this.device.lineAsserted()) n = this.addIsrAlternatives(object, 0, n);
+    } else {
+      const pending = this.device.pendingMessages();
+      for (let m = 0; pending !== 0 && m < object.messageCount; m++) {
+        if ((pending & (1 << m)) !== 0) n = this.addIsrAlternatives(object, m, n);
+      }
+    }
+    n = this.addDpcAlternatives(object, n);
+    if (n === 1) return;
+    const cpu = this.engine.cpu;
+    const point = this.point;
+    point.index = this.choiceIndex++;
+    point.kind = kind;
+    point.count = n;
+    point.tick = this.clock.nowTicks;
+    point.processor = cpu.index;
+    point.object = object;
+    let choice = this.scheduler!.choose(point);
+    if (!(Number.isInteger(choice) && choice > 0 && choice < n)) choice = 0;
+    if (choice === 0) return;
+    const trace = this.trace;
+    if (trace !== null) trace.record(this.clock.nowTicks, TRACE_CHOICE, cpu.index, cpu.irql, trace.intern(point.describe(choice)), point.index, choice);
+    this.runAlternative(object, this.altKind[choice]!, this.altCpu[choice]!, this.altMessage[choice]!);
+  }
+
+  /** Adds "run the ISR of `message` on processor p" for every processor that could take it now. */
+  private addIsrAlternatives(object: InterruptObject, message: number, n: number): number {
+    const dirql = object.dirqls[message]!;
+    if (object.locks[message]!.holder >= 0) return n;
+    const processors = this.engine.processors;
+    for (let p = 0; p < processors.length && n < CHOICE_ALTERNATIVES_MAX; p++) {
+      if (processors[p]!.irql >= dirql) continue;
+      this.altKind[n] = ALT_ISR;
+      this.altCpu[n] = p;
+      this.altMessage[n] = message;
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Adds "run the DPCs queued on processor p" for other processors below DISPATCH_LEVEL — only while
+   * no spin lock is held anywhere, so the nested DPC never waits on code suspended beneath it.
+   */
+  private addDpcAlternatives(object: InterruptObject, n: number): number {
+    const mask = this.dpcPendingMask();
+    if (mask === 0 || this.clock.nowTicks < this.dpcHoldUntilTick) return n;
+    for (const lock of object.locks) if (lock.holder >= 0) return n;
+    if (this.locks.heldAny()) return n;
+    const current = this.engine.cpu.index;
+    const processors = this.engine.processors;
+    for (let p = 0; p < processors.length && n < CHOICE_ALTERNATIVES_MAX; p++) {
+      if (p === current || (mask & (1 << p)) === 0 || this.queues[p]!.draining || processors[p]!.irql >= DISPATCH_LEVEL) continue;
+      this.altKind[n] = ALT_DPC;
+      this.altCpu[n] = p;
+      this.altMessage[n] = 0;
+      n++;
+    }
+    return n;
+  }
+
+  private runAlternative(object: InterruptObject, kind: number, p: number, message: number): void {
+    const engine = this.engine;
+    const saved = engine.cpu;
+    const target = engine.processors[p]!;
+    const before = this.clock.nowTicks;
+    const noDrain = this.noDrainCpu;
+    this.nesting++;
+    try {
+      if (kind === ALT_ISR) {
+        // An ISR on another processor leaves its DPC queued there: a later choice (or the run loop) runs it.
+        if (target !== saved) this.noDrainCpu = target;
+        engine.cpu = target;
+        if (object.messageBased) this.dispatchMessage(object, message);
+        else this.dispatch(object, 0, true);
+      } else {
+        this.drainDpcs(target);
+      }
+    } finally {
+      this.nesting--;
+      this.noDrainCpu = noDrain;
+      engine.cpu = saved;
+    }
+    // Another processor's work ran concurrently in fact: the suspended frames did not spend that time.
+    if (target !== saved) this.monitor.creditTicks(this.clock.nowTicks - before);
+  }
+
+  /** The run loop's delivery in a scheduled run: which processor takes the interrupt is a choice. */
+  private deliverScheduled(object: InterruptObject): boolean {
+    let message = -1;
+    if (!object.messageBased) {
+      if (this.device.lineAsserted()) message = 0;
+    } else {
+      const pending = this.device.pendingMessages();
+      for (let m = 0; pending !== 0 && m < object.messageCount; m++) {
+        if ((pending & (1 << m)) !== 0) {
+          message = m;
+          break;
+        }
+      }
+    }
+    if (message < 0) {
+      const shared = this.options.sharedLinePerMille ?? 0;
+      if (!object.messageBased && shared > 0 && this.prng.below(1000) < shared) {
+        this.engine.cpu = this.chooseProcessor(object, 'deliver');
+        return this.dispatch(object, 0, false);
+      }
+      const spurious = this.faults.spuriousPerMille;
+      if (spurious === 0 || this.prng.below(1000) >= spurious) return false;
+      const spuriousMessage = object.messageBased ? this.prng.below(object.messageCount) : 0;
+      this.engine.cpu = this.chooseProcessor(object, 'deliver');
+      return this.dispatch(object, spuriousMessage, object.messageBased);
+    }
+    this.maybeHoldDpc();
+    this.engine.cpu = this.chooseProcessor(object, 'deliver');
+    return object.messageBased ? this.dispatchMessage(object, message) : this.dispatch(object, 0, true);
+  }
+
+  /**
+   * The processor that takes an interrupt in the run loop: processor 0 when all are alike (none has
+   * DPCs queued), else a choice (alternative p: processor p).
+   */
+  private chooseProcessor(object: InterruptObject, kind: ChoiceKind): Processor {
+    const processors = this.engine.processors;
+    if (processors.length === 1 || this.dpcPendingMask() === 0) return processors[0]!;
+    const n = Math.min(processors.length, CHOICE_ALTERNATIVES_MAX);
+    for (let p = 0; p < n; p++) {
+      this.altKind[p] = ALT_ISR;
+      this.altCpu[p] = p;
+      this.altMessage[p] = 0;
+    }
+    const point = this.point;
+    point.index = this.choiceIndex++;
+    point.kind = kind;
+    point.count = n;
+    point.tick = this.clock.nowTicks;
+    point.processor = -1;
+    point.object = object;
+    let choice = this.scheduler!.choose(point);
+    if (!(Number.isInteger(choice) && choice > 0 && choice < n)) choice = 0;
+    if (choice !== 0 && this.trace !== null) this.trace.record(this.clock.nowTicks, TRACE_CHOICE, choice, 0, this.trace.intern(point.describe(choice)), point.index, choice);
+    return processors[choice]!;
+  }
+
+  /** The run loop's DPC turn in a scheduled run: which processor's DPCs run first is a choice. */
+  private runDpcsScheduled(mask: number): boolean {
+    let pick = 31 - Math.clz32(mask & -mask);
+    if ((mask & (mask - 1)) !== 0 && this.active !== null) {
+      let n = 0;
+      for (let p = 0; p < 32 && n < CHOICE_ALTERNATIVES_MAX; p++) {
+        if ((mask & (1 << p)) === 0) continue;
+        this.altKind[n] = ALT_DPC;
+        this.altCpu[n] = p;
+        this.altMessage[n] = 0;
+        n++;
+      }
+      const point = this.point;
+      point.index = this.choiceIndex++;
+      point.kind = 'dpc';
+      point.count = n;
+      point.tick = this.clock.nowTicks;
+      point.processor = -1;
+      point.object = this.active;
+      let choice = this.scheduler!.choose(point);
+      if (!(Number.isInteger(choice) && choice > 0 && choice < n)) choice = 0;
+      if (choice !== 0 && this.trace !== null) this.trace.record(this.clock.nowTicks, TRACE_CHOICE, this.altCpu[choice]!, 0, this.trace.intern(point.describe(choice)), point.index, choice);
+      pick = this.altCpu[choice]!;
+    }
+    const cpu = this.engine.processors[pick]!;
+    this.engine.cpu = cpu;
+    this.clock.nowTicks += 1;
+    this.drainDpcs(cpu);
+    return true;
+  }
+
+  /** @internal describes alternative `a` of the current choice point. */
+  describeAlternative(point: PointState, a: number): string {
+    if (a === 0) return point.processor < 0 && point.kind === 'deliver' ? 'processor 0 takes it' : point.processor < 0 ? `DPCs of processor ${this.altCpu[0]} first` : 'go on';
+    const p = this.altCpu[a]!;
+    if (point.kind === 'deliver') return `processor ${p} takes it`;
+    if (point.kind === 'dpc') return `DPCs of processor ${p} first`;
+    if (this.altKind[a] === ALT_DPC) return `run the DPCs queued on processor ${p}`;
+    const object = point.object!;
+    const name = object.isrDeclaration?.name ?? (object.isr.name || 'the ISR');
+    const what = object.messageBased ? `message ${this.altMessage[a]}` : 'line';
+    return p === point.processor ? `${name} (${what}) preempts on processor ${p}` : `${name} (${what}) runs on processor ${p}`;
+  }
+
+  /** @internal where the current choice point is. */
+  describeSite(point: PointState): string {
+    if (point.processor < 0) return point.kind === 'deliver' ? 'the run loop delivers an interrupt' : 'the run loop runs DPCs';
+    const fn = this.monitor.topName();
+    const role = this.monitor.topRoleName();
+    const who = fn === '' ? `processor ${point.processor}` : `${fn} (${role}) on processor ${point.processor}`;
+    const verb = SITE_VERBS[this.siteCode] ?? 'at';
+    const what = this.siteCode === SITE_STALL ? 'NdisStallExecution' : this.siteName;
+    return `${who} ${verb} ${what}`;
+  }
+
+  // ---- INT-LOST ------------------------------------------------------------------------------------
+
+  /**
+   * The run loop found nothing to do: no interrupt to deliver, no DPC to run. If the device now holds
+   * causes the driver enabled but has masked, nothing will ever announce them: interrupts were left
+   * masked after the last DPC (INT-LOST). Reported once per run.
+   */
+  quiescent(): void {
+    if (this.lostReported || !this.checks) return;
+    const object = this.active;
+    const masked = this.device.maskedPendingCauses;
+    if (object === null || masked === undefined || this.dpcPendingMask() !== 0) return;
+    const causes = masked.call(this.device) >>> 0;
+    if (causes === 0 || !this.verifier.enabled('INT-LOST')) return;
+    this.lostReported = true;
+    const maskState = this.device.interruptMaskState;
+    const change = maskState === undefined ? null : (this.race?.lastChangeText(maskState) ?? null);
+    const last = this.lastDpcCpu < 0 ? 'no DPC ran yet' : `the last DPC, ${this.lastDpcName}, returned on processor ${this.lastDpcCpu} at tick ${this.lastDpcTick}`;
+    const dpcRole = object.messageBased ? MESSAGE_DPC_ROLE : LINE_DPC_ROLE;
+    this.verifier.report({
+      rule: 'INT-LOST',
+      subject: dpcRole,
+      message:
+        `interrupts stay masked while causes 0x${causes.toString(16).padStart(8, '0')} are pending and no DPC is queued: ${last}` +
+        `${change === null ? '' : `; the mask last changed with ${change}`}. No interrupt will announce the pending work; the last DPC of a batch must re-enable interrupts (with NdisMSynchronizeWithInterruptEx)`,
+      p2: causes,
+      p3: object.id,
+      site: 'masked',
+      function: this.lastDpcName === '' ? (object.isrDeclaration?.name ?? '(none)') : this.lastDpcName,
+      ...(this.race !== null ? { interleaving: this.race.interleaving(0) } : {}),
+    });
+  }
+}
+
+/** The bit of message `message`'s interrupt lock in a processor's lock mask (0 when one lock serves all). */
+function lockBitIndex(object: InterruptObject, message: number): number {
+  return object.locks[message] === object.locks[0] ? 0 : message & 31;
+}
+
+/** The choice point handed to schedulers (one object, reused). */
+class PointState implements ChoicePoint {
+  index = 0;
+  kind: ChoiceKind = 'register';
+  count = 0;
+  tick = 0;
+  processor = 0;
+  object: InterruptObject | null = null;
+  constructor(private readonly owner: Interrupts) {}
+  site(): string {
+    return this.owner.describeSite(this);
+  }
+  describe(alternative: number): string {
+    if (!(Number.isInteger(alternative) && alternative >= 0 && alternative < this.count)) throw new RangeError(`alternative ${alternative} is not in 0..${this.count - 1}`);
+    return this.owner.describeAlternative(this, alternative);
   }
 }
 

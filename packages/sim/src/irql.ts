@@ -10,6 +10,7 @@
 import { IRQL } from '@ddikit/ndis';
 import type { IrqlTransitionReport } from './report.js';
 import type { Clock } from './time.js';
+import { TRACE_IRQL, type Trace } from './trace.js';
 import type { Verifier } from './verifier.js';
 
 export const PASSIVE_LEVEL = IRQL.PASSIVE_LEVEL;
@@ -39,6 +40,8 @@ export class IrqlEngine {
   verifier: Verifier | null = null;
   /** Record transitions (off when the verifier is off: nothing would read them). */
   logging = true;
+  /** The run's trace, when on (every transition is recorded there too). */
+  trace: Trace | null = null;
 
   private readonly clock: Clock;
   private readonly ringSize: number;
@@ -154,6 +157,8 @@ export class IrqlEngine {
     this.ringBy[i] = by;
     this.ringNext = i + 1 === this.ringSize ? 0 : i + 1;
     if (this.ringCount < this.ringSize) this.ringCount++;
+    const trace = this.trace;
+    if (trace !== null) trace.record(this.clock.nowTicks, TRACE_IRQL, processor, to, trace.intern(by), from, 0);
   }
 
   /** The kept transitions, most recent first. */

@@ -13,7 +13,7 @@
  * run and a seed replays a run exactly.
  */
 import type { MINIPORT_HALT_HANDLER, MINIPORT_INITIALIZE_HANDLER, NDIS_HANDLE, NdisFunctions } from '@ddikit/ndis';
-import { Adapter } from './interrupt.js';
+import { isAdapter } from './interrupt.js';
 
 /** The handlers a miniport registers with NDIS (the part of NDIS_MINIPORT_DRIVER_CHARACTERISTICS the harness uses). */
 export interface MiniportHandlers {
@@ -50,7 +50,7 @@ export function isMiniportDefinition(value: unknown): value is MiniportDefinitio
  * NdisMSetMiniportAttributes, which the spec does not carry yet.
  */
 export function setMiniportAdapterContext(NdisMiniportHandle: NDIS_HANDLE, MiniportAdapterContext: NDIS_HANDLE): void {
-  if (!(NdisMiniportHandle instanceof Adapter)) {
+  if (!isAdapter(NdisMiniportHandle)) {
     throw new TypeError('setMiniportAdapterContext: NdisMiniportHandle is not the handle MiniportInitializeEx was given');
   }
   NdisMiniportHandle.context = MiniportAdapterContext;

@@ -7,7 +7,7 @@
  */
 import type { NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS, NDIS_SPIN_LOCK, NdisFunctions } from '@ddikit/ndis';
 import { allDdiNames, ddiInfo, type DdiInfo } from './contracts.js';
-import type { Adapter, Interrupts } from './interrupt.js';
+import { SITE_STALL, type Adapter, type Interrupts } from './interrupt.js';
 import { isRegisterHandle, type RegisterWindow } from './registers.js';
 import type { RoleMonitor } from './role-monitor.js';
 import type { SpinLocks } from './spinlock.js';
@@ -97,6 +97,7 @@ function modeled(core: NdisCore): Pick<NdisFunctions, ModeledDdi> {
       if (checks) monitor.checkDdi(RELEASE, 0);
       locks.release(SpinLock, false, RELEASE.name);
       interrupts.afterLower();
+      interrupts.lockReleased(RELEASE.name);
     },
     NdisDprAcquireSpinLock(SpinLock: NDIS_SPIN_LOCK): void {
       if (checks) monitor.checkDdi(DPR_ACQUIRE, 0);
@@ -106,6 +107,7 @@ function modeled(core: NdisCore): Pick<NdisFunctions, ModeledDdi> {
       if (checks) monitor.checkDdi(DPR_RELEASE, 0);
       locks.release(SpinLock, true, DPR_RELEASE.name);
       interrupts.afterLower();
+      interrupts.lockReleased(DPR_RELEASE.name);
     },
     NdisMRegisterInterruptEx(MiniportAdapterHandle, MiniportInterruptContext, MiniportInterruptCharacteristics, NdisInterruptHandle) {
       return interrupts.register(
@@ -150,6 +152,7 @@ function modeled(core: NdisCore): Pick<NdisFunctions, ModeledDdi> {
         core.fail(`NdisStallExecution: MicroSecondsToStall must be an integer in 0..${STALL_MICROSECONDS_MAX} (got ${String(MicroSecondsToStall)})`);
       }
       clock.nowTicks += MicroSecondsToStall * TICKS_PER_MICROSECOND;
+      interrupts.siteCode = SITE_STALL;
       interrupts.preemptionPoint();
     },
   };

@@ -33,6 +33,7 @@ import {
   type Device,
   type DeviceHost,
   type DeviceInterrupts,
+  type RegisterEffect,
 } from './device.js';
 import { resolveNicOptions, type NicConfig, type NicOptions } from './nic-options.js';
 import { Ring } from './nic-ring.js';
@@ -184,6 +185,8 @@ export class E1000Nic implements Device {
   private ctrlExt = 0;
   private icr = 0;
   private ims = 0;
+  /** Every cause the driver has enabled through IMS since the last reset (for INT-LOST). */
+  private imsEver = 0;
   private itr = 0;
   private itrTicks = 0;
   private eiac = 0;
@@ -452,6 +455,28 @@ export class E1000Nic implements Device {
     this.eventTick.fill(Infinity);
   }
 
+  // --- Optional Device methods: race detection, INT-LOST, faults -------------------------------
+
+  /** The interrupt mask's state name in {@link registerEffect}. */
+  readonly interruptMaskState = 'IMS';
+
+  registerEffect(offsetBytes: number): RegisterEffect | null {
+    return NIC_REGISTER_EFFECTS.get(offsetBytes) ?? null;
+  }
+
+  maskedPendingCauses(): number {
+    if (this.removed) return 0;
+    return (this.icr & this.imsEver & ~this.ims) >>> 0;
+  }
+
+  raiseInterrupt(): void {
+    if (this.removed) return;
+    // A cause the driver enabled (its lowest), else the receive cause of the signaling mode.
+    const enabled = this.imsEver & ~E1000_ICR_OTHER;
+    const cause = enabled !== 0 ? enabled & -enabled : this.messageSignaled ? E1000_ICR_RXQ0 : E1000_ICR_RXT0;
+    this.raise(cause, this.host.nowTicks());
+  }
+
   // --- Beyond Device: for scenarios and tests -------------------------------------------------
 
   /** False once {@link surpriseRemove} was called (until the next {@link reset}). */
@@ -530,6 +555,7 @@ export class E1000Nic implements Device {
 
   private writeIms(value: number): void {
     const before = this.ims & this.icr;
+    this.imsEver |= value & E1000_ICR_VALID_CAUSES;
     this.ims |= value & E1000_ICR_VALID_CAUSES;
     this.signal(before, this.host.nowTicks());
   }
@@ -700,6 +726,7 @@ export class E1000Nic implements Device {
     this.ctrlExt = 0;
     this.icr = 0;
     this.ims = 0;
+    this.imsEver = 0;
     this.itr = 0;
     this.itrTicks = 0;
     this.eiac = 0;
@@ -843,6 +870,35 @@ export class E1000Nic implements Device {
     return drawBetween(this.host, this.config.linkChangeGapTicksMin, this.config.linkChangeGapTicksMax);
   }
 }
+
+/**
+ * How each named register touches the NIC's state: IMS sets and IMC clears bits of one mask, ICR is
+ * read-to-clear (and write-1-to-clear) and ICS sets its causes, the statistics counters clear on read;
+ * every other register is plain storage of its own.
+ */
+const NIC_REGISTER_EFFECTS: ReadonlyMap<number, RegisterEffect> = new Map(
+  NIC_REGISTERS.map((register): [number, RegisterEffect] => {
+    const own = (read: RegisterEffect['read'], write: RegisterEffect['write']): RegisterEffect => Object.freeze({ state: register.name, read, write });
+    switch (register.offset) {
+      case E1000_IMS:
+        return [register.offset, Object.freeze({ state: 'IMS', read: 'read', write: 'set' })];
+      case E1000_IMC:
+        return [register.offset, Object.freeze({ state: 'IMS', read: 'none', write: 'clear' })];
+      case E1000_ICR:
+        return [register.offset, Object.freeze({ state: 'ICR', read: 'readClear', write: 'clear' })];
+      case E1000_ICS:
+        return [register.offset, Object.freeze({ state: 'ICR', read: 'read', write: 'set' })];
+      case E1000_STATUS:
+        return [register.offset, own('read', 'none')];
+      case E1000_MPC:
+      case E1000_GPRC:
+      case E1000_GPTC:
+        return [register.offset, own('readClear', 'none')];
+      default:
+        return [register.offset, own('read', 'write')];
+    }
+  }),
+);
 
 const DETACHED_HOST: DeviceHost = {
   get prng(): never {

@@ -8,6 +8,7 @@
 import { ddiInfo } from './contracts.js';
 import type { Device } from './device.js';
 import type { Interrupts } from './interrupt.js';
+import type { RaceDetector, RegisterTracking } from './race.js';
 import type { RoleMonitor } from './role-monitor.js';
 import type { Clock, CostModel } from './time.js';
 
@@ -20,6 +21,18 @@ export interface RegisterStats {
 }
 
 const REGISTER_BRAND: unique symbol = Symbol('ddikit.sim.register');
+
+/** Who watches register accesses besides the race detector (the trace); set by the simulation. */
+export interface RegisterObserver {
+  /** The bookkeeping of one register, made once per handle (null: not watched). */
+  track(name: string, offsetBytes: number): RegisterTracking | null;
+  /** An access just happened (before its preemption point); null when only the race detector watches. */
+  readonly access: ((tracking: RegisterTracking, write: boolean, value: number) => void) | null;
+}
+
+/** Site codes of a preemption point, for the scheduler's descriptions. */
+export const SITE_READ = 1;
+export const SITE_WRITE = 2;
 
 /** Whether `value` is a register handle of the harness (a brand check, cheaper than instanceof). */
 export function isRegisterHandle(value: unknown): value is RegisterHandle {
@@ -36,12 +49,15 @@ export class RegisterHandle {
   readonly window: RegisterWindow;
   /** @internal the run the handle was made for. */
   readonly epoch: number;
+  /** @internal race detection and trace bookkeeping (null when neither is on). */
+  readonly tracking: RegisterTracking | null;
 
-  constructor(name: string, offsetBytes: number, window: RegisterWindow, epoch: number) {
+  constructor(name: string, offsetBytes: number, window: RegisterWindow, epoch: number, tracking: RegisterTracking | null = null) {
     this.name = name;
     this.offsetBytes = offsetBytes;
     this.window = window;
     this.epoch = epoch;
+    this.tracking = tracking;
     Object.freeze(this);
   }
 
@@ -58,6 +74,10 @@ export class RegisterHandle {
 
 export class RegisterWindow {
   readonly stats: RegisterStats = { reads: 0, writes: 0 };
+  /** Set by the simulation when race detection or the trace is on. */
+  observer: RegisterObserver | null = null;
+  /** The race detector, when on (called directly: the hot path). */
+  race: RaceDetector | null = null;
   private epoch = 0;
   private handles: Map<number, RegisterHandle> = new Map();
 
@@ -99,7 +119,7 @@ export class RegisterWindow {
     let handle = this.handles.get(offsetBytes);
     if (handle === undefined) {
       const label = name ?? this.device.registers.find((r) => r.offset === offsetBytes)?.name ?? `REG_0x${offsetBytes.toString(16).toUpperCase().padStart(4, '0')}`;
-      handle = new RegisterHandle(label, offsetBytes, this, this.epoch);
+      handle = new RegisterHandle(label, offsetBytes, this, this.epoch, this.observer?.track(label, offsetBytes) ?? null);
       this.handles.set(offsetBytes, handle);
     }
     return handle;
@@ -112,7 +132,18 @@ export class RegisterWindow {
     this.stats.reads++;
     this.interrupts.beforeRegisterAccess();
     const value = this.device.read32(handle.offsetBytes) >>> 0;
-    this.interrupts.preemptionPoint();
+    const tracking = handle.tracking;
+    if (tracking !== null) {
+      if (tracking.variable !== null) this.race!.register(tracking, false, value);
+      const access = this.observer!.access;
+      if (access !== null) access(tracking, false, value);
+    }
+    const interrupts = this.interrupts;
+    if (interrupts.scheduler !== null) {
+      interrupts.siteName = handle.name;
+      interrupts.siteCode = SITE_READ;
+    }
+    interrupts.preemptionPoint();
     return value;
   }
 
@@ -126,9 +157,26 @@ export class RegisterWindow {
     this.stats.writes++;
     this.interrupts.beforeRegisterAccess();
     this.device.write32(handle.offsetBytes, data >>> 0);
-    this.interrupts.preemptionPoint();
+    const tracking = handle.tracking;
+    if (tracking !== null) {
+      if (tracking.variable !== null) this.race!.register(tracking, true, data >>> 0);
+      const access = this.observer!.access;
+      if (access !== null) access(tracking, true, data >>> 0);
+    }
+    const interrupts = this.interrupts;
+    if (interrupts.scheduler !== null) {
+      interrupts.siteName = handle.name;
+      interrupts.siteCode = SITE_WRITE;
+    }
+    interrupts.preemptionPoint();
   }
 }
+
+/** Marks SimResources across copies of this module (a driver may load its own copy of @ddikit/sim). */
+const RESOURCES_BRAND = Symbol.for('ddikit.sim.resources');
+
+/** Makes fields of a driver object tracked as shared with the ISR (see {@link SimResources.shared}). */
+export type ShareFields = (object: object, fields: readonly string[]) => void;
 
 /** What the harness puts in NDIS_MINIPORT_INIT_PARAMETERS.AllocatedResources. */
 export class SimResources {
@@ -141,10 +189,13 @@ export class SimResources {
   /** MSI-X vectors the device offers. */
   readonly messageCount: number;
   private readonly window: RegisterWindow;
+  private readonly share: ShareFields | null;
 
-  constructor(device: Device, window: RegisterWindow) {
+  constructor(device: Device, window: RegisterWindow, share: ShareFields | null = null) {
+    Object.defineProperty(this, RESOURCES_BRAND, { value: true });
     this.device = device.name;
     this.window = window;
+    this.share = share;
     this.registers = Object.freeze(window.namedHandles());
     this.interruptLine = device.interrupts.line;
     this.messageCount = device.interrupts.messageCount;
@@ -155,6 +206,25 @@ export class SimResources {
   register(offsetBytes: number): RegisterHandle {
     return this.window.handleAt(offsetBytes);
   }
+
+  /**
+   * Declares fields of a driver object (the adapter context) shared with the ISR, so the race
+   * detector tracks every read and write of them (ISR-SHARED-RACE, SPINLOCK-FOR-ISR-STATE). The
+   * fields become accessors on the same object; the driver's code does not change. Returns the object.
+   *
+   * ```ts
+   * const adapter = resources.shared({ causes: 0, regs: resources.registers }, 'causes');
+   * ```
+   */
+  shared<T extends object>(object: T, ...fields: (keyof T & string)[]): T {
+    if (typeof object !== 'object' || object === null) throw new TypeError('SimResources.shared: the first argument must be an object');
+    if (fields.length === 0) throw new TypeError('SimResources.shared: name at least one field');
+    for (const field of fields) {
+      if (typeof field !== 'string' || field.length === 0) throw new TypeError('SimResources.shared: field names must be non-empty strings');
+    }
+    this.share?.(object, fields);
+    return object;
+  }
 }
 
 /**
@@ -163,8 +233,8 @@ export class SimResources {
  */
 export function resourcesOf(parameters: { readonly AllocatedResources?: unknown }): SimResources {
   const resources = parameters?.AllocatedResources;
-  if (!(resources instanceof SimResources)) {
+  if (typeof resources !== 'object' || resources === null || (resources as { [RESOURCES_BRAND]?: true })[RESOURCES_BRAND] !== true) {
     throw new TypeError('MiniportInitParameters.AllocatedResources holds no @ddikit/sim resources (is the driver running in a simulation?)');
   }
-  return resources;
+  return resources as SimResources;
 }

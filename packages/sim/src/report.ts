@@ -4,6 +4,7 @@
  * produced it can be replayed.
  */
 import { levelName } from '@ddikit/ndis';
+import type { InterleavingStep, RaceReport } from './race.js';
 import { formatTicks } from './time.js';
 
 /** A role function that was running, as the report shows it. */
@@ -63,6 +64,10 @@ export interface Report {
   readonly tick: number;
   /** How many times the same bug was seen at the same site (collect mode). */
   readonly occurrences: number;
+  /** Races only: the variable and both accesses, the earlier first. */
+  readonly race?: RaceReport;
+  /** Races and INT-LOST: the tracked register and field accesses that led up to it, oldest first. */
+  readonly interleaving?: readonly InterleavingStep[];
 }
 
 /** `0x000000C4` */
@@ -119,6 +124,22 @@ export function formatReportText(report: Report): string {
   lines.push(`TICK:  ${formatTicks(report.tick)}`);
   if (report.occurrences > 1) lines.push(`OCCURRENCES:  ${report.occurrences}`);
   lines.push('');
+  if (report.race !== undefined) {
+    lines.push(`RACE:  ${report.race.kind} ${report.race.variable}`);
+    report.race.accesses.forEach((a, i) => {
+      lines.push(`  access ${i + 1}:  ${a.access}`);
+      lines.push(`    by ${a.function} (${a.role}) on cpu ${a.processor} at ${levelName(a.irql)}, tick ${a.tick}, holding ${a.locks}`);
+    });
+    lines.push('');
+  }
+  if (report.interleaving !== undefined && report.interleaving.length > 0) {
+    lines.push('INTERLEAVING:  (tracked accesses, oldest first)');
+    lines.push(`  ${'tick'.padStart(10)}  cpu  ${'irql'.padEnd(16)} ${'function'.padEnd(28)} access`);
+    for (const step of report.interleaving) {
+      lines.push(`  ${String(step.tick).padStart(10)}  ${String(step.processor).padStart(3)}  ${levelName(step.irql).padEnd(16)} ${step.function.padEnd(28)} ${step.access}`);
+    }
+    lines.push('');
+  }
   lines.push('ROLE_FRAMES:  (innermost first)');
   if (report.frames.length === 0) lines.push('  (none: called outside any driver role function)');
   report.frames.forEach((frame, i) => {

@@ -30,6 +30,7 @@ import { DISPATCH_LEVEL, type IrqlEngine } from './irql.js';
 import type { RoleFrameReport } from './report.js';
 import type { SpinLocks } from './spinlock.js';
 import { ticksToMicroseconds, type Clock, type CostModel, type TimeBudgets } from './time.js';
+import { TRACE_ENTER, TRACE_EXIT, type Trace } from './trace.js';
 import { irqlUnexpectedP1, type Verifier } from './verifier.js';
 
 /** Deepest nesting of role frames (an ISR preempting a DPC preempting …). */
@@ -45,6 +46,8 @@ export class RoleMonitor implements NdisRoleMonitor {
   nextDirql = 0;
   /** Role calls made (statistics). */
   callCount = 0;
+  /** The run's trace, when on: every role call is a span there. */
+  trace: Trace | null = null;
 
   private readonly frameInfo: (RoleInfo | null)[] = new Array<RoleInfo | null>(ROLE_FRAMES_MAX).fill(null);
   private readonly frameName: string[] = new Array<string>(ROLE_FRAMES_MAX).fill('');
@@ -113,6 +116,25 @@ export class RoleMonitor implements NdisRoleMonitor {
     return this.depth > 0 ? this.frameInfo[this.depth - 1]! : null;
   }
 
+  /** The name of the innermost role function ('' when none runs). */
+  topName(): string {
+    return this.depth > 0 ? this.frameName[this.depth - 1]! : '';
+  }
+
+  /** The role of the innermost role function ('' when none runs). */
+  topRoleName(): string {
+    return this.depth > 0 ? this.frameInfo[this.depth - 1]!.name : '';
+  }
+
+  /**
+   * Time spent by other processors while the frames on the stack were suspended beneath them (a
+   * scheduled run nests another processor's ISR or DPC at a choice point): it does not count toward
+   * the time budgets of those frames.
+   */
+  creditTicks(ticks: number): void {
+    for (let i = 0; i < this.depth; i++) this.frameTick[i] = this.frameTick[i]! + ticks;
+  }
+
   /** The DIRQL the innermost frame runs for (0: none). */
   topDirql(): number {
     return this.depth > 0 ? this.frameDirql[this.depth - 1]! : 0;
@@ -168,6 +190,8 @@ export class RoleMonitor implements NdisRoleMonitor {
     this.callCount++;
     this.clock.nowTicks += this.costs.roleCallTicks;
     this.frameTick[d] = this.clock.nowTicks;
+    const trace = this.trace;
+    if (trace !== null) trace.record(this.clock.nowTicks, TRACE_ENTER, cpu.index, irql, trace.intern(declaration.name), info.kind, 0);
 
     let result: unknown;
     try {
@@ -175,11 +199,13 @@ export class RoleMonitor implements NdisRoleMonitor {
     } catch (error) {
       this.depth = d;
       this.frameInfo[d] = null;
+      if (trace !== null) trace.record(this.clock.nowTicks, TRACE_EXIT, this.frameCpu[d]!, this.engine.cpu.irql, trace.intern(declaration.name), info.kind, 0);
       throw error;
     }
     result = this.exit(info, declaration.name, d, result);
     this.depth = d;
     this.frameInfo[d] = null;
+    if (trace !== null) trace.record(this.clock.nowTicks, TRACE_EXIT, cpu.index, this.engine.cpu.irql, trace.intern(declaration.name), info.kind, 0);
     return result;
   }
 

@@ -25,17 +25,21 @@ import {
   type NdisFunctions,
 } from '@ddikit/ndis';
 import { acceptedRoles } from './contracts.js';
-import type { Device } from './device.js';
+import type { Device, RegisterReadEffect, RegisterWriteEffect } from './device.js';
+import { resolveFaults, type FaultOptions, type ResolvedFaults } from './faults.js';
 import { Adapter, Interrupts, type InterruptObject, type InterruptOptions } from './interrupt.js';
 import { IrqlEngine, PASSIVE_LEVEL } from './irql.js';
 import { isMiniportDefinition, type MiniportDefinition, type MiniportHandlers } from './miniport.js';
 import { NdisTable, type DdiImplementation } from './ndis.js';
 import { Prng } from './prng.js';
-import { RegisterWindow, SimResources } from './registers.js';
+import { OP_CLEAR, OP_NONE, OP_READ, OP_READ_CLEAR, OP_SET, OP_WRITE, RaceDetector, RegisterTracking, shareFields } from './race.js';
+import { RegisterWindow, SimResources, type RegisterObserver } from './registers.js';
 import type { Report } from './report.js';
 import { RoleMonitor } from './role-monitor.js';
+import type { Scheduler } from './scheduler.js';
 import { SpinLocks } from './spinlock.js';
 import { Clock, DEFAULT_BUDGETS, DEFAULT_COSTS, type CostModel, type TimeBudgets } from './time.js';
+import { Trace, TRACE_READ, TRACE_REPORT, TRACE_WRITE, type TraceOptions } from './trace.js';
 import { BugCheck, SimulationError, Verifier, type RuleId, type VerifierMode } from './verifier.js';
 
 export interface SimulationOptions {
@@ -64,6 +68,16 @@ export interface SimulationOptions {
    * generated checks and then what a test supplies with `sim.ddi.define`; without that it throws.
    */
   readonly modeledDdis?: readonly string[];
+  /**
+   * Race detection (ISR-SHARED-RACE, SPINLOCK-FOR-ISR-STATE) on registers — for devices that
+   * describe their registers' effects (`Device.registerEffect`) — and on fields the driver marks
+   * with `resources.shared`. Default: on when the verifier is.
+   */
+  readonly races?: boolean;
+  /** Faults to inject (faults.ts), each drawn from the seed. Default none. */
+  readonly faults?: FaultOptions;
+  /** Record a trace of every run (for the timeline): true, or the ring's size. Default off. */
+  readonly trace?: boolean | TraceOptions;
 }
 
 export interface RunOptions {
@@ -73,6 +87,12 @@ export interface RunOptions {
   readonly haltAction?: NDIS_HALT_ACTION;
   /** Pull the device off the bus at this tick, then halt. */
   readonly surpriseRemoveAtTick?: number;
+  /**
+   * Make the run a scheduled one: at every choice point (scheduler.ts) the scheduler picks what
+   * happens — go on, an ISR on some processor, another processor's DPCs. Without one, a register
+   * access below a pending interrupt's DIRQL delivers it on the spot with chance `preemptPerMille`.
+   */
+  readonly scheduler?: Scheduler;
 }
 
 export interface RunStats {
@@ -134,9 +154,17 @@ export class Simulation {
   readonly monitor: RoleMonitor;
   readonly interrupts: Interrupts;
   readonly registers: RegisterWindow;
+  /** Race detection (null when off). */
+  readonly races: RaceDetector | null;
+  /** The trace of the last run (null unless the `trace` option is on). */
+  readonly trace: Trace | null;
+  readonly faults: ResolvedFaults;
 
   private currentAdapter: Adapter | null = null;
   private running = false;
+  /** The surprise-removal fault's tick in this run (Infinity: none). */
+  private removalTick = Infinity;
+  private removedByFault = false;
 
   constructor(options: SimulationOptions) {
     if (typeof options !== 'object' || options === null) throw new TypeError('createSimulation: options are required ({ seed, device })');
@@ -182,6 +210,13 @@ export class Simulation {
     } else {
       this.engine.logging = false;
     }
+    this.faults = resolveFaults(options.faults);
+    const interruptOptions: InterruptOptions = { ...options.interrupt };
+    if (this.faults.sharedLinePerMille > (interruptOptions.sharedLinePerMille ?? 0)) {
+      (interruptOptions as { sharedLinePerMille?: number }).sharedLinePerMille = this.faults.sharedLinePerMille;
+    }
+    if (this.faults.interruptDuringRegister) (interruptOptions as { isrBeforeRegisterReturns?: boolean }).isrBeforeRegisterReturns = true;
+    if (this.faults.lineForMsiDriver) (interruptOptions as { grantLineToMsiDriver?: boolean }).grantLineToMsiDriver = true;
     this.interrupts = new Interrupts(
       this.engine,
       this.locks,
@@ -192,10 +227,34 @@ export class Simulation {
       this.prng,
       device,
       costs,
-      options.interrupt ?? {},
+      interruptOptions,
       fail,
     );
+    this.interrupts.faults = this.faults;
     this.registers = new RegisterWindow(device, this.monitor, this.interrupts, this.clock, costs, this.checks, fail);
+
+    const traceOption = options.trace;
+    this.trace = traceOption === undefined || traceOption === false ? null : new Trace(this.engine.processorCount, traceOption === true ? {} : traceOption);
+    this.races = this.checks && options.races !== false ? new RaceDetector(this.engine, this.clock, this.monitor, this.locks, this.verifier) : null;
+    const trace = this.trace;
+    if (trace !== null) {
+      this.engine.trace = trace;
+      this.engine.logging = true;
+      this.monitor.trace = trace;
+      this.locks.trace = trace;
+      this.interrupts.trace = trace;
+      this.verifier.onReport = (report, index) => {
+        trace.record(report.tick, TRACE_REPORT, report.processor, this.engine.cpu.irql, trace.intern(report.rule), index, report.severity === 'error' ? 1 : 0);
+      };
+    }
+    if (this.races !== null) {
+      const interrupts = this.interrupts;
+      this.races.trace = trace;
+      this.races.afterField = (name) => interrupts.fieldAccessed(name);
+      interrupts.race = this.races;
+    }
+    this.registers.race = this.races;
+    if (this.races !== null || trace !== null) this.registers.observer = this.registerObserver();
     const table = new NdisTable({
       checks: this.checks,
       monitor: this.monitor,
@@ -222,9 +281,17 @@ export class Simulation {
     if (removeAt !== undefined && (!Number.isSafeInteger(removeAt) || removeAt < 0)) {
       throw new RangeError(`sim.run: surpriseRemoveAtTick must be a non-negative integer (got ${String(removeAt)})`);
     }
+    const scheduler = options.scheduler;
+    if (scheduler !== undefined && (typeof scheduler !== 'object' || scheduler === null || typeof scheduler.choose !== 'function' || typeof scheduler.begin !== 'function')) {
+      throw new TypeError('sim.run: scheduler must implement Scheduler ({ begin(), choose(point) })');
+    }
     if (this.running) throw new Error('sim.run: a run is already in progress on this simulation');
     this.running = true;
+    this.interrupts.scheduler = scheduler ?? null;
     this.resetRun();
+    const removal = this.faults.surpriseRemovalTick;
+    this.removalTick = removal === null ? Infinity : removal >= 0 ? removal : this.prng.between(Math.floor(ticks / 4), Math.max(Math.floor(ticks / 4), Math.floor((3 * ticks) / 4)));
+    this.removedByFault = false;
     if (this.checks) this.monitor.install();
     let initializeStatus: NDIS_STATUS | null = null;
     let halted = false;
@@ -238,7 +305,7 @@ export class Simulation {
       const parameters: NDIS_MINIPORT_INIT_PARAMETERS = {
         Header: { Type: 0x81, Revision: 1, Size: 0 },
         Flags: 0,
-        AllocatedResources: new SimResources(this.device, this.registers),
+        AllocatedResources: new SimResources(this.device, this.registers, (object, fields) => this.shareFields(object, fields)),
         IMDeviceInstanceContext: null,
         MiniportAddDeviceContext: null,
         IfIndex: 1,
@@ -252,8 +319,10 @@ export class Simulation {
         }
         return this.result(driver, ticks, initializeStatus, halted);
       }
-      const removed = this.loop(ticks, removeAt ?? null);
+      const removed = this.loop(ticks, removeAt ?? null) || this.removedByFault;
+      this.interrupts.releaseDpcHold();
       this.drainAll();
+      this.interrupts.quiescent();
       this.onProcessor(0);
       const haltAction = options.haltAction ?? (removed ? NdisHaltDeviceSurpriseRemoved : NdisHaltDeviceDisabled);
       this.callHandler(handlers.MiniportHaltEx, [adapter.context, haltAction]);
@@ -271,7 +340,52 @@ export class Simulation {
       this.monitor.uninstall();
       this.currentAdapter = null;
       this.running = false;
+      this.interrupts.scheduler = null;
+      if (this.races !== null) this.races.armed = false;
     }
+  }
+
+  /**
+   * Declares fields of a driver object shared with the ISR (as `resources.shared` does from inside
+   * the driver): every read and write of them is checked for races while an interrupt is registered.
+   */
+  shared<T extends object>(object: T, ...fields: (keyof T & string)[]): T {
+    this.shareFields(object, fields);
+    return object;
+  }
+
+  private shareFields(object: object, fields: readonly string[]): void {
+    if (this.races !== null) shareFields(this.races, object, fields);
+  }
+
+  private registerObserver(): RegisterObserver {
+    const races = this.races;
+    const trace = this.trace;
+    const device = this.device;
+    const engine = this.engine;
+    const clock = this.clock;
+    // The bookkeeping of a register does not change from run to run: made once per offset (and name).
+    const made = new Map<number, RegisterTracking | null>();
+    return {
+      track(name: string, offsetBytes: number): RegisterTracking | null {
+        const known = made.get(offsetBytes);
+        if (known !== undefined && (known === null || known.name === name)) return known;
+        const effect = device.registerEffect?.(offsetBytes) ?? null;
+        const variable = races !== null && effect !== null ? races.registerVar(effect.state) : null;
+        const tracking =
+          variable === null && trace === null
+            ? null
+            : new RegisterTracking(name, variable, effect === null ? OP_NONE : READ_OPS[effect.read], effect === null ? OP_NONE : WRITE_OPS[effect.write], trace?.intern(name) ?? 0);
+        if (known === undefined && made.size < 65_536) made.set(offsetBytes, tracking);
+        return tracking;
+      },
+      access:
+        trace === null
+          ? null
+          : (tracking: RegisterTracking, write: boolean, value: number): void => {
+              trace.record(clock.nowTicks, write ? TRACE_WRITE : TRACE_READ, engine.cpu.index, engine.cpu.irql, tracking.traceName, value, 0);
+            },
+    };
   }
 
   /**
@@ -286,6 +400,8 @@ export class Simulation {
   }
 
   private resetRun(): void {
+    this.trace?.reset();
+    this.races?.reset();
     this.prng.reset();
     this.clock.reset();
     this.engine.reset();
@@ -319,6 +435,8 @@ export class Simulation {
     // Every iteration advances time by at least one tick (an interrupt costs interruptDispatchTicks,
     // a DPC turn one tick, an idle step jumps ahead), so ticks + 1 iterations always suffice.
     const iterationsMax = ticks + 1;
+    const stormGap = this.faults.stormGapTicks;
+    let stormTick = stormGap > 0 ? stormGap : Infinity;
     for (let iteration = 0; clock.nowTicks < ticks; iteration++) {
       if (iteration > iterationsMax) {
         throw new SimulationError(`the run loop did not finish within ${iterationsMax} iterations`, this.seed, clock.nowTicks);
@@ -327,10 +445,25 @@ export class Simulation {
         this.device.surpriseRemove();
         return true;
       }
+      if (clock.nowTicks >= this.removalTick) {
+        // The surprise-removal fault: the device is gone, the run goes on (the ISR may still be called on a shared line).
+        this.device.surpriseRemove();
+        this.removalTick = Infinity;
+        this.removedByFault = true;
+      }
+      if (clock.nowTicks >= stormTick) {
+        this.device.raiseInterrupt?.();
+        stormTick = clock.nowTicks + stormGap;
+      }
       interrupts.stepDevice();
       if (interrupts.deliverPending()) continue;
       if (interrupts.runQueuedDpcs()) continue;
+      interrupts.quiescent();
       let next = interrupts.deviceDueTick;
+      if (next > stormTick) next = stormTick;
+      if (next > this.removalTick) next = this.removalTick;
+      const hold = interrupts.dpcHoldUntilTick;
+      if (hold > clock.nowTicks && next > hold && interrupts.dpcPending()) next = hold;
       if (next > ticks) next = ticks;
       if (removeAt !== null && next > removeAt) next = removeAt;
       clock.advanceTo(next > clock.nowTicks ? next : clock.nowTicks + 1);
@@ -400,6 +533,9 @@ export class Simulation {
     };
   }
 }
+
+const READ_OPS: Readonly<Record<RegisterReadEffect, number>> = { read: OP_READ, readClear: OP_READ_CLEAR, none: OP_NONE };
+const WRITE_OPS: Readonly<Record<RegisterWriteEffect, number>> = { write: OP_WRITE, set: OP_SET, clear: OP_CLEAR, none: OP_NONE };
 
 /** The name a driver gave a declared function. */
 function functionName(fn: unknown): string {

@@ -15,6 +15,7 @@
 import type { NDIS_SPIN_LOCK } from '@ddikit/ndis';
 import { DISPATCH_LEVEL, type IrqlEngine } from './irql.js';
 import { ticksToMicroseconds, type Clock, type TimeBudgets } from './time.js';
+import { TRACE_LOCK_ACQUIRE, TRACE_LOCK_RELEASE, type Trace } from './trace.js';
 import type { Verifier } from './verifier.js';
 
 /** How a held lock was taken. */
@@ -81,6 +82,8 @@ class HeldStack {
 
 export class SpinLocks {
   verifier: Verifier | null = null;
+  /** The run's trace, when on: lock holds are spans there. */
+  trace: Trace | null = null;
   private readonly engine: IrqlEngine;
   private readonly clock: Clock;
   private readonly budgets: TimeBudgets;
@@ -108,6 +111,18 @@ export class SpinLocks {
       for (let i = 0; i < stack.depth; i++) stack.entries[i]!.lock = null;
       stack.depth = 0;
     }
+  }
+
+  /** Whether any processor holds an NDIS spin lock. */
+  heldAny(): boolean {
+    for (const stack of this.held) if (stack.depth > 0) return true;
+    return false;
+  }
+
+  private traced(kind: number, state: SpinLockState): void {
+    const trace = this.trace!;
+    const cpu = this.engine.cpu;
+    trace.record(this.clock.nowTicks, kind, cpu.index, cpu.irql, trace.intern(state.name), state.id, 0);
   }
 
   /** Number of locks the current processor holds. */
@@ -218,12 +233,14 @@ export class SpinLocks {
     state.holder = this.engine.cpu.index;
     state.kind = KIND_INTERRUPT;
     state.acquiredTick = this.clock.nowTicks;
+    if (this.trace !== null) this.traced(TRACE_LOCK_ACQUIRE, state);
     return true;
   }
 
   /** Releases an interrupt lock taken by {@link acquireInterruptLock}; the caller restores IRQL. */
   releaseInterruptLock(state: SpinLockState, by: string): void {
     if (this.verifier !== null && this.clock.nowTicks - state.acquiredTick > this.budgets.lockHeldTicksMax) this.checkHoldTime(state, by);
+    if (this.trace !== null) this.traced(TRACE_LOCK_RELEASE, state);
     state.holder = -1;
     state.kind = 0;
   }
@@ -241,6 +258,7 @@ export class SpinLocks {
     while (stack.depth > depth) {
       const entry = stack.entries[stack.depth - 1]!;
       const state = entry.lock!;
+      if (this.trace !== null) this.traced(TRACE_LOCK_RELEASE, state);
       state.holder = -1;
       state.kind = 0;
       entry.lock = null;
@@ -286,6 +304,7 @@ export class SpinLocks {
     state.holder = cpu.index;
     state.kind = kind;
     state.acquiredTick = this.clock.nowTicks;
+    if (this.trace !== null) this.traced(TRACE_LOCK_ACQUIRE, state);
   }
 
   /** Adds edges held → state to the order graph; a new edge that closes a cycle is LOCK-ORDER. */
@@ -402,6 +421,7 @@ export class SpinLocks {
   }
 
   private popTop(stack: HeldStack, state: SpinLockState): void {
+    if (this.trace !== null) this.traced(TRACE_LOCK_RELEASE, state);
     const entry = stack.entries[--stack.depth]!;
     entry.lock = null;
     state.holder = -1;
@@ -410,6 +430,7 @@ export class SpinLocks {
 
   private removeAt(stack: HeldStack, index: number): void {
     const removed = stack.entries[index]!;
+    if (this.trace !== null && removed.lock !== null) this.traced(TRACE_LOCK_RELEASE, removed.lock);
     for (let i = index; i < stack.depth - 1; i++) stack.entries[i] = stack.entries[i + 1]!;
     stack.entries[stack.depth - 1] = removed;
     removed.lock = null;

@@ -11,6 +11,7 @@
  *
  * Warnings (ISR-CLAIM) never stop a run.
  */
+import type { InterleavingStep, RaceReport } from './race.js';
 import type { Report, RoleFrameReport, IrqlTransitionReport } from './report.js';
 import { formatReportText } from './report.js';
 
@@ -34,7 +35,10 @@ export type RuleId =
   | 'INT-DEREGISTER'
   | 'DPC-IRQL'
   | 'TIME-BUDGET'
-  | 'RAISE-LOWER';
+  | 'RAISE-LOWER'
+  | 'ISR-SHARED-RACE'
+  | 'SPINLOCK-FOR-ISR-STATE'
+  | 'INT-LOST';
 
 export type Severity = 'error' | 'warning';
 
@@ -78,6 +82,7 @@ const C8 = BUG_CHECKS.IRQL_UNEXPECTED_VALUE;
 const C8_NAME = 'IRQL_UNEXPECTED_VALUE';
 const IRQL_BOUNDS = 'P2 IRQL found, P3 lowest IRQL allowed, P4 highest IRQL allowed';
 const LOCK_IDS = 'P2 lock id, P3 processor, P4 other lock id (0 if none)';
+const RACE_PARAMETERS = 'P2 1 register / 2 field, P3 IRQL of the unprotected access, P4 its processor';
 
 /** ddikit-defined parameter-1 values under 0xC4, for checks no Windows tool has a code for. */
 export const DDIKIT_P1 = {
@@ -85,6 +90,8 @@ export const DDIKIT_P1 = {
   SYNC_MESSAGE_ID: 0xdd02,
   ROLE_RETURN: 0xdd03,
   ROLE_TYPE: 0xdd04,
+  ISR_SHARED_RACE: 0xdd05,
+  INT_LOST: 0xdd06,
 } as const;
 
 /** The value UniqueValue takes in an 0xC8 parameter 1 for a driver routine called out to. */
@@ -272,6 +279,30 @@ export const RULES: Readonly<Record<RuleId, RuleSpec>> = {
     ],
     compliance: null,
   },
+  'ISR-SHARED-RACE': {
+    id: 'ISR-SHARED-RACE',
+    title: 'state shared with the ISR touched without the interrupt lock',
+    severity: 'error',
+    source: 'MINIPORT_SYNCHRONIZE_INTERRUPT remarks; Code Analysis C26100; lockset analysis as in the Eraser race detector',
+    bugChecks: [{ code: C4, name: C4_NAME, p1: DDIKIT_P1.ISR_SHARED_RACE, when: 'always', parameters: RACE_PARAMETERS }],
+    compliance: null,
+  },
+  'SPINLOCK-FOR-ISR-STATE': {
+    id: 'SPINLOCK-FOR-ISR-STATE',
+    title: 'state shared with the ISR guarded only by an NDIS spin lock',
+    severity: 'error',
+    source: 'NdisAcquireSpinLock remarks (a spin lock cannot protect state shared with the ISR); ddikit check',
+    bugChecks: [{ code: C4, name: C4_NAME, p1: DDIKIT_P1.ISR_SHARED_RACE, when: 'always', parameters: RACE_PARAMETERS }],
+    compliance: null,
+  },
+  'INT-LOST': {
+    id: 'INT-LOST',
+    title: 'interrupts left masked after the last DPC while work is pending',
+    severity: 'error',
+    source: 'MINIPORT_INTERRUPT_DPC remarks (the last DPC of a batch re-enables interrupts); ddikit check',
+    bugChecks: [{ code: C4, name: C4_NAME, p1: DDIKIT_P1.INT_LOST, when: 'always', parameters: 'P2 causes pending and masked, P3 interrupt id' }],
+    compliance: null,
+  },
 };
 
 /** Every rule id, in registry order. */
@@ -299,6 +330,10 @@ export interface Violation {
   readonly site?: string;
   /** The driver function concerned, where no role frame is running it any more (ISR-CLAIM, INT-DEREGISTER). */
   readonly function?: string;
+  /** The variable and both accesses (ISR-SHARED-RACE, SPINLOCK-FOR-ISR-STATE). */
+  readonly race?: RaceReport;
+  /** The tracked accesses that led up to it, oldest first. */
+  readonly interleaving?: readonly InterleavingStep[];
 }
 
 /** What the verifier reads from the simulation when it writes a report. */
@@ -338,6 +373,8 @@ export class Verifier {
   private readonly context: ReportContext;
 
   private readonly disabled: ReadonlySet<RuleId>;
+  /** Told of every report kept, with its index in {@link reports} (the trace listens). */
+  onReport: ((report: Report, index: number) => void) | null = null;
 
   constructor(mode: VerifierMode, context: ReportContext, disabledRules: readonly RuleId[] = []) {
     if (mode !== 'bugcheck' && mode !== 'collect') {
@@ -410,10 +447,13 @@ export class Verifier {
       seed: this.context.seed,
       tick: this.context.nowTicks(),
       occurrences: 1,
+      ...(violation.race === undefined ? {} : { race: violation.race }),
+      ...(violation.interleaving === undefined ? {} : { interleaving: violation.interleaving }),
     };
     if (this.reports.length < REPORTS_MAX) {
       this.sites.set(key, report);
       this.reports.push(report);
+      if (this.onReport !== null) this.onReport(report, this.reports.length - 1);
     } else {
       this.droppedCount += 1;
     }

@@ -1,0 +1,162 @@
+/**
+ * `ddikit explore` end to end through runExplore: it finds the lost interrupt and prints the shrunk
+ * schedule and the exact command that replays it — which, run, gives the same report byte for byte;
+ * it reports the fixed driver clean up to the bound; --json, --timeline, --faults, progress only on a
+ * terminal, and every usage error (exit 2) with its message.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { exploreUsage, runExplore, type ExploreIo } from '../../generator/src/explore.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const LOST = 'examples/scenarios/lost-interrupt.ts';
+const FIXED = 'examples/scenarios/lost-interrupt-fixed.ts';
+
+async function explore(args: string[], progress = false): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: ExploreIo = { cwd: root, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), color: false, progress };
+  const code = await runExplore(args, io);
+  return { code, stdout, stderr };
+}
+
+/** The report text block of an output (from the analysis banner to the REPRODUCE line). */
+function reportBlock(stdout: string, rule: string): string {
+  const blocks = stdout.split('*******************************************************************************\n*                                                                             *\n*                          ddikit Verifier Analysis');
+  const block = blocks.find((b) => b.includes(`RULE_ID:  ${rule}\n`));
+  expect(block, `no ${rule} report in the output`).toBeDefined();
+  return block!.slice(0, block!.indexOf('\n', block!.indexOf('REPRODUCE:')));
+}
+
+describe('ddikit explore on the lost interrupt', () => {
+  it('finds it, prints the shrunk schedule, the report and the command that replays it; exit 1', async () => {
+    const { code, stdout, stderr } = await explore([LOST]);
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    const lines = stdout.split('\n');
+    expect(lines[0]).toBe('ddikit explore: lost-interrupt (examples/scenarios/lost-interrupt.ts)');
+    expect(lines[1]).toBe(`seed=1 ticks=800 processors=2 faults=none preemptions≤2 budget=10000`);
+    expect(lines[3]).toMatch(/^FAILED after \d+ schedules \(systematic\): INT-LOST — interrupts left masked after the last DPC while work is pending$/);
+    expect(lines[4]).toMatch(/^Schedule: 1 preemption; the run stops at tick \d+$/);
+    expect(lines[5]).toMatch(/^ {2}#\d+ {2}tick \d+ {2}LostDpc \(MINIPORT_INTERRUPT_DPC\) on processor 0 after write IMS$/);
+    expect(lines[6]).toBe('      → LostIsr (line) preempts on processor 0  (alternative 1 of 2)');
+    expect(stdout).toMatch(/\nReplay: ddikit explore examples\/scenarios\/lost-interrupt\.ts --seed 1 --ticks \d+ --replay \d+:1\n/);
+    expect(stdout).toContain('\nRaces (lockset analysis: found without needing any particular interleaving):\n  ISR-SHARED-RACE  field causes\n');
+    expect(stdout).toContain('\n  ISR-SHARED-RACE  register IMS\n');
+  });
+
+  it('the printed replay command reproduces the report byte for byte', async () => {
+    const found = await explore([LOST]);
+    const command = /\nReplay: ddikit explore (.*)\n/.exec(found.stdout)![1]!.split(' ');
+    const replayed = await explore(command);
+    expect(replayed.code).toBe(1);
+    expect(replayed.stdout).toContain('— replay\n');
+    expect(reportBlock(replayed.stdout, 'INT-LOST')).toBe(reportBlock(found.stdout, 'INT-LOST'));
+    const again = await explore(command);
+    expect(again.stdout).toBe(replayed.stdout);
+  });
+
+  it('writes the timeline of the failing run with --timeline', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ddikit-explore-'));
+    try {
+      const file = join(dir, 'out.html');
+      const { code, stdout } = await explore([LOST, '--timeline', file]);
+      expect(code).toBe(1);
+      expect(stdout).toContain(`\nTimeline: `);
+      const html = readFileSync(file, 'utf8');
+      expect(html).toContain('<title>lost-interrupt — ddikit explore</title>');
+      expect(html).toMatch(/data-rule="INT-LOST"/);
+      expect(html).toMatch(/replay: ddikit explore examples\/scenarios\/lost-interrupt\.ts --seed 1 --ticks \d+ --replay \d+:1/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('prints JSON with --json', async () => {
+    const { code, stdout } = await explore([LOST, '--json', '--budget', '500']);
+    expect(code).toBe(1);
+    const result = JSON.parse(stdout) as { failure: { rule: string; schedule: string; replay: string; steps: unknown[] }; races: { rule: string }[]; schedules: number };
+    expect(result.failure.rule).toBe('INT-LOST');
+    expect(result.failure.schedule).toMatch(/^\d+:1$/);
+    expect(result.failure.replay).toContain(`--replay ${result.failure.schedule}`);
+    expect(result.races.map((r) => r.rule)).toEqual(['ISR-SHARED-RACE', 'ISR-SHARED-RACE']);
+  });
+});
+
+describe('ddikit explore on the fixed driver', () => {
+  it('reports it clean up to the bound; exit 0', async () => {
+    const { code, stdout } = await explore([FIXED]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/\nNo schedule failed: 10000 schedules — every schedule with up to 2 preemptions \(1 with 0 preemptions, \d+ with 1 preemption, \d+ with 2 preemptions\), then \d+ random schedules\.\n$/);
+  });
+
+  it('with faults, named on the command line and echoed in the replay command', async () => {
+    const { code, stdout } = await explore([FIXED, '--faults', 'spurious,dpc-coalescing', '--budget', '300']);
+    expect(code).toBe(0);
+    expect(stdout.split('\n')[1]).toBe('seed=1 ticks=800 processors=2 faults=spurious,dpc-coalescing preemptions≤2 budget=300');
+    const lost = await explore([LOST, '--faults', 'spurious', '--budget', '300']);
+    expect(lost.stdout).toMatch(/--faults spurious --replay /);
+  });
+});
+
+describe('progress', () => {
+  it('is drawn on a terminal, in place, and cleared at the end', async () => {
+    const { stderr } = await explore([FIXED, '--budget', '6000'], true);
+    expect(stderr).toMatch(/\r\x1b\[K {2}[\d,]+ schedules \((systematic, \d preemptions?|random)\) — [\d,]+\/s/);
+    expect(stderr.endsWith('\r\x1b[K')).toBe(true);
+  });
+
+  it('stays quiet otherwise', async () => {
+    const { stderr } = await explore([FIXED, '--budget', '2000']);
+    expect(stderr).toBe('');
+  });
+});
+
+describe('usage', () => {
+  it('--help prints the usage', async () => {
+    const { code, stdout } = await explore(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`Usage:\n${exploreUsage}`);
+    expect(exploreUsage).toContain('ddikit explore MODULE [--preemptions K] [--budget N] [--seed N] [--timeline FILE]');
+  });
+
+  const cases: { args: string[]; want: string }[] = [
+    { args: [], want: 'explore needs a driver module, e.g. ddikit explore examples/scenarios/lost-interrupt.ts.' },
+    { args: [LOST, FIXED], want: 'explore takes one driver module (got 2: examples/scenarios/lost-interrupt.ts examples/scenarios/lost-interrupt-fixed.ts).' },
+    { args: ['nope.ts'], want: 'cannot find the driver module "nope.ts".' },
+    { args: ['examples'], want: '"examples" is a folder; name a driver module (.ts or .js).' },
+    { args: [LOST, '--budget', '0'], want: '--budget must be an integer in 1..100000000 (got "0").' },
+    { args: [LOST, '--preemptions', '17'], want: '--preemptions must be an integer in 0..16 (got "17").' },
+    { args: [LOST, '--seed', 'x'], want: '--seed must be an integer in 0..9007199254740991 (got "x").' },
+    { args: [LOST, '--replay', '3-1'], want: '--replay: a schedule is a list of INDEX:ALTERNATIVE pairs such as 14:1,40:2 (got "3-1").' },
+    { args: [LOST, '--faults', 'hail'], want: '--faults: unknown fault "hail" (one of shared-line, spurious, storm, surprise-removal, interrupt-during-register, dpc-coalescing, line-for-msi).' },
+    { args: [LOST, '--export', 'nothing'], want: 'examples/scenarios/lost-interrupt.ts has no export "nothing" (it exports: default, lostInterruptDriver, scenario).' },
+    { args: [LOST, '--export', 'scenario'], want: 'examples/scenarios/lost-interrupt.ts: the export "scenario" is not a miniport made with defineMiniport of @ddikit/sim.' },
+    { args: [LOST, '--frobnicate'], want: "Unknown option '--frobnicate'" },
+  ];
+  for (const { args, want } of cases) {
+    it(`${args.join(' ') || '(no arguments)'} → exit 2`, async () => {
+      const { code, stderr, stdout } = await explore(args);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toContain(`ddikit: ${want}`);
+      expect(stderr.endsWith('Run "ddikit explore --help" for usage.\n')).toBe(true);
+    });
+  }
+
+  it('a module that fails to load → exit 2, naming it', async () => {
+    const dir = mkdtempSync(join(root, '.tmp', 'explore-'));
+    try {
+      writeFileSync(join(dir, 'broken.ts'), 'export default (;\n');
+      const { code, stderr } = await explore([join(dir, 'broken.ts')]);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/^ddikit: cannot load \.tmp\/explore-\w+\/broken\.ts: /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(existsSync(dir)).toBe(false);
+  });
+});
