@@ -348,6 +348,19 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
     });
   };
 
+  /** Each of these lists names an item at most once (a semantic check: the schema's uniqueItems would deep-compare hostile objects). */
+  const checkUnique = (file: LoadedFile, path: Path, entry: Record<string, unknown>): void => {
+    for (const key of ['seeAlso', 'rules', 'invokedBy', 'compliance']) {
+      const list = entry[key];
+      if (!Array.isArray(list)) continue;
+      const seen = new Set<unknown>();
+      list.forEach((item, i) => {
+        if (seen.has(item)) report(file, [...path, key, i], 'DDI1006', `${key} lists ${quote(item)} twice. Remove the repeat.`);
+        seen.add(item);
+      });
+    }
+  };
+
   const ruleIds = Object.keys(ruleSummaries);
   const checkRules = (file: LoadedFile, path: Path, rules: readonly string[] | undefined): void => {
     rules?.forEach((rule, i) => {
@@ -422,6 +435,7 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
       checkIrql(file, path, role.irql, role.params);
       checkSeeAlso(file, path, role.seeAlso, role.name);
       checkRules(file, path, role.rules);
+      checkUnique(file, path, role as unknown as Record<string, unknown>);
       if (role.pointer !== undefined && !role.pointer.endsWith('_HANDLER')) {
         report(file, [...path, 'pointer'], 'DDI2006', `the pointer typedef ${quote(role.pointer)} must end in _HANDLER, as ndis.h names them (for example ${role.name}_HANDLER).`);
       }
@@ -494,6 +508,7 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
       checkIrql(file, path, fn.irql, fn.params);
       checkSeeAlso(file, path, fn.seeAlso, fn.name);
       checkRules(file, path, fn.rules);
+      checkUnique(file, path, fn as unknown as Record<string, unknown>);
     });
   }
   diagnostics.push(...disagreements(valid));
