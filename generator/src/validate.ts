@@ -227,7 +227,7 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
     const skip = (section: string, name: unknown): boolean => imported && typeof name === 'string' && overridden.has(`${section}:${name}`);
     forEachEntry(spec.types, (entry, i) => {
       if (skip('types', entry.name)) return;
-      define(entry.name, { kind: 'type', typeKind: String(entry.kind), file, path: ['types', i], imported }, strict);
+      define(entry.name, { kind: 'type', typeKind: typeof entry.kind === 'string' ? entry.kind : '', file, path: ['types', i], imported }, strict);
     });
     forEachEntry(spec.roles, (entry, i) => {
       if (skip('roles', entry.name)) return;
