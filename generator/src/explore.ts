@@ -11,11 +11,13 @@
  * @ddikit/sim for the driver and the explorer), loaded through tsx.
  */
 import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type * as SimModule from '@ddikit/sim';
 import type { ExploreResult, FaultOptions, MiniportDefinition, Report, ReplayResult, RunTarget, Scenario, Schedule, ScheduleStep } from '@ddikit/sim';
+import { displayPath } from './spec-files.js';
+import { firstLines, integerOption, plural } from './command-helpers.js';
 import type { CliIo } from './cli.js';
 
 /** The usage text of the command, in the layout of `ddikit --help`. */
@@ -410,26 +412,18 @@ function parseRequest(args: readonly string[]): ExploreRequest {
   return {
     modulePath: positionals[0]!,
     exportName,
-    seed: integerOption('--seed', values.seed, exploreDefaults.seed, 0, Number.MAX_SAFE_INTEGER),
-    preemptions: integerOption('--preemptions', values.preemptions, exploreDefaults.preemptions, 0, 16),
-    budget: integerOption('--budget', values.budget, exploreDefaults.budget, 1, BUDGET_MAX),
+    seed: integerOption('--seed', values.seed, exploreDefaults.seed, 0, Number.MAX_SAFE_INTEGER, (message) => new ExploreUsageError(message)),
+    preemptions: integerOption('--preemptions', values.preemptions, exploreDefaults.preemptions, 0, 16, (message) => new ExploreUsageError(message)),
+    budget: integerOption('--budget', values.budget, exploreDefaults.budget, 1, BUDGET_MAX, (message) => new ExploreUsageError(message)),
     timeline: values.timeline ?? null,
     replay: values.replay ?? null,
-    ticks: values.ticks === undefined ? null : integerOption('--ticks', values.ticks, 0, 1, 2 ** 40),
-    processors: values.processors === undefined ? null : integerOption('--processors', values.processors, 0, 1, 64),
+    ticks: values.ticks === undefined ? null : integerOption('--ticks', values.ticks, 0, 1, 2 ** 40, (message) => new ExploreUsageError(message)),
+    processors: values.processors === undefined ? null : integerOption('--processors', values.processors, 0, 1, 64, (message) => new ExploreUsageError(message)),
     faults: values.faults === undefined ? [] : values.faults.split(',').map((f) => f.trim()).filter((f) => f !== ''),
     json: values.json === true,
   };
 }
 
-function integerOption(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-    throw new ExploreUsageError(`${flag} must be an integer in ${min}..${max} (got ${JSON.stringify(value)}).`);
-  }
-  return parsed;
-}
 
 function usageError(error: unknown, io: CliIo): number {
   const code = (error as { code?: unknown } | null)?.code;
@@ -442,20 +436,9 @@ function usageError(error: unknown, io: CliIo): number {
 
 // ---- small helpers ----------------------------------------------------------------------------------
 
-function displayPath(path: string, cwd: string): string {
-  const shown = relative(cwd, resolve(cwd, path)) || '.';
-  return shown.split(sep).join('/');
-}
 
 function quote(text: string): string {
   return /^[\w./@:+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-function firstLines(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n').filter((line) => line.trim() !== '').slice(0, 3).join(' ').trim();
-}
 
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}

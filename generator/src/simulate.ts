@@ -12,11 +12,13 @@
  * copy of @ddikit/ndis the driver resolved.
  */
 import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type * as SimModule from '@ddikit/sim';
 import type { MiniportDefinition, Report, RunResult, Simulation, SimulationOptions } from '@ddikit/sim';
+import { displayPath } from './spec-files.js';
+import { firstLines, integerOption, plural } from './command-helpers.js';
 import type { CliIo } from './cli.js';
 
 /** The usage text of the command, in the layout of `ddikit --help`. */
@@ -369,8 +371,8 @@ function parseRequest(args: readonly string[]): SimulateRequest {
   if (mode !== 'bugcheck' && mode !== 'collect') throw new SimulateUsageError(`--mode must be bugcheck or collect (got ${JSON.stringify(mode)}).`);
   const interrupt = values.interrupt ?? 'msix';
   if (interrupt !== 'msix' && interrupt !== 'line') throw new SimulateUsageError(`--interrupt must be msix or line (got ${JSON.stringify(interrupt)}).`);
-  const seeds = integerOption('--seeds', values.seeds, simulateDefaults.seeds, 1, SEEDS_MAX);
-  const seed = integerOption('--seed', values.seed, simulateDefaults.seed, 0, Number.MAX_SAFE_INTEGER - seeds);
+  const seeds = integerOption('--seeds', values.seeds, simulateDefaults.seeds, 1, SEEDS_MAX, (message) => new SimulateUsageError(message));
+  const seed = integerOption('--seed', values.seed, simulateDefaults.seed, 0, Number.MAX_SAFE_INTEGER - seeds, (message) => new SimulateUsageError(message));
   const exportName = values.export ?? 'default';
   if (exportName.length === 0) throw new SimulateUsageError('--export needs a name.');
   return {
@@ -378,17 +380,17 @@ function parseRequest(args: readonly string[]): SimulateRequest {
     exportName,
     seed,
     seeds,
-    ticks: integerOption('--ticks', values.ticks, simulateDefaults.ticks, 1, 2 ** 40),
+    ticks: integerOption('--ticks', values.ticks, simulateDefaults.ticks, 1, 2 ** 40, (message) => new SimulateUsageError(message)),
     mode,
     json: values.json === true,
-    processors: integerOption('--processors', values.processors, simulateDefaults.processors, 1, 64),
+    processors: integerOption('--processors', values.processors, simulateDefaults.processors, 1, 64, (message) => new SimulateUsageError(message)),
     interrupt,
-    messages: values.messages === undefined ? null : integerOption('--messages', values.messages, 1, 1, 32),
-    rxQueues: integerOption('--rx-queues', values['rx-queues'], simulateDefaults.rxQueues, 1, 2) as 1 | 2,
-    sharedLinePerMille: integerOption('--shared-line', values['shared-line'], simulateDefaults.sharedLinePerMille, 0, 1000),
+    messages: values.messages === undefined ? null : integerOption('--messages', values.messages, 1, 1, 32, (message) => new SimulateUsageError(message)),
+    rxQueues: integerOption('--rx-queues', values['rx-queues'], simulateDefaults.rxQueues, 1, 2, (message) => new SimulateUsageError(message)) as 1 | 2,
+    sharedLinePerMille: integerOption('--shared-line', values['shared-line'], simulateDefaults.sharedLinePerMille, 0, 1000, (message) => new SimulateUsageError(message)),
     isrEarly: values['isr-early'] === true,
     linkChanges: values['link-changes'] === true,
-    surpriseRemoveAtTick: values['surprise-remove'] === undefined ? null : integerOption('--surprise-remove', values['surprise-remove'], 0, 0, 2 ** 40),
+    surpriseRemoveAtTick: values['surprise-remove'] === undefined ? null : integerOption('--surprise-remove', values['surprise-remove'], 0, 0, 2 ** 40, (message) => new SimulateUsageError(message)),
     timeline: timelineOption(values.timeline),
   };
 }
@@ -399,14 +401,6 @@ function timelineOption(value: string | undefined): string | null {
   return value;
 }
 
-function integerOption(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-    throw new SimulateUsageError(`${flag} must be an integer in ${min}..${max} (got ${JSON.stringify(value)}).`);
-  }
-  return parsed;
-}
 
 function usageError(error: unknown, io: CliIo): number {
   const code = (error as { code?: unknown } | null)?.code;
@@ -419,17 +413,7 @@ function usageError(error: unknown, io: CliIo): number {
 
 // ---- small helpers ----------------------------------------------------------------------------------
 
-/** A path as the user should read it: relative to the working folder, with forward slashes. */
-function displayPath(path: string, cwd: string): string {
-  const shown = relative(cwd, resolve(cwd, path)) || '.';
-  return shown.split(sep).join('/');
-}
 
-/** An error's message without its stack, at most three lines. */
-function firstLines(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n').filter((line) => line.trim() !== '').slice(0, 3).join(' ').trim();
-}
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -438,9 +422,6 @@ function describe(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
 
 function hex(value: number): string {
   return `0x${value.toString(16).toUpperCase()}`;

@@ -1,6 +1,6 @@
 /** Reads a spec folder: every .yaml/.yml file under it (recursively, except schema/), sorted by path. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, relative, sep } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { compareStrings } from './diagnostics.js';
 import type { SpecSource } from './load.js';
 
@@ -32,6 +32,6 @@ export function readSpecSources(specDir: string, cwd: string): SpecSource[] {
 }
 
 export function displayPath(path: string, cwd: string): string {
-  const rel = relative(cwd, path);
+  const rel = relative(cwd, resolve(cwd, path));
   return (rel === '' ? '.' : rel).split(sep).join('/');
 }
