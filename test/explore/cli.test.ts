@@ -4,7 +4,7 @@
  * it reports the fixed driver clean up to the bound; --json, --timeline, --faults, progress only on a
  * terminal, and every usage error (exit 2) with its message.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -148,6 +148,7 @@ describe('usage', () => {
   }
 
   it('a module that fails to load → exit 2, naming it', async () => {
+    mkdirSync(join(root, '.tmp'), { recursive: true });
     const dir = mkdtempSync(join(root, '.tmp', 'explore-'));
     try {
       writeFileSync(join(dir, 'broken.ts'), 'export default (;\n');
