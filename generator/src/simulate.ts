@@ -16,7 +16,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type * as SimModule from '@ddikit/sim';
-import type { MiniportDefinition, Report, RunResult, Simulation, SimulationOptions } from '@ddikit/sim';
+import type { E1000Nic, MiniportDefinition, Report, RunResult, Simulation, SimulationOptions } from '@ddikit/sim';
 import { displayPath } from './spec-files.js';
 import { firstLines, integerOption, plural } from './command-helpers.js';
 import type { CliIo } from './cli.js';
@@ -166,6 +166,8 @@ function pickDriver(exports: Record<string, unknown>, exportName: string, displa
 
 interface SeedRun {
   readonly result: RunResult | null;
+  /** Ticks at which the NIC had more events due than its per-tick bound (they ran a tick later). */
+  readonly nicEventBoundHits: number;
   /** The run's trace, when a timeline was asked for. */
   readonly simulation: Simulation | null;
   /** A run that could not finish (the driver threw, the simulation failed). */
@@ -175,15 +177,16 @@ interface SeedRun {
 function runAll(sim: typeof SimModule, driver: MiniportDefinition, request: SimulateRequest, display: string, io: CliIo): number {
   const runs: SeedRun[] = [];
   for (let seed = request.seed; seed < request.seed + request.seeds; seed++) {
-    const simulation = sim.createSimulation({ ...simulationOptions(sim, request, seed), ...(request.timeline !== null ? { trace: true } : {}) });
+    const options = simulationOptions(sim, request, seed);
+    const simulation = sim.createSimulation({ ...options, ...(request.timeline !== null ? { trace: true } : {}) });
     try {
       const result = simulation.run(driver, {
         ticks: request.ticks,
         ...(request.surpriseRemoveAtTick !== null ? { surpriseRemoveAtTick: request.surpriseRemoveAtTick } : {}),
       });
-      runs.push({ result, simulation: request.timeline !== null ? simulation : null, failure: null });
+      runs.push({ result, nicEventBoundHits: options.device.stats.eventBoundHits, simulation: request.timeline !== null ? simulation : null, failure: null });
     } catch (error) {
-      runs.push({ result: null, simulation: null, failure: firstLines(error) });
+      runs.push({ result: null, nicEventBoundHits: 0, simulation: null, failure: firstLines(error) });
     }
   }
   const clean = runs.every((run) => run.result !== null && run.result.clean);
@@ -206,7 +209,7 @@ function writeTimeline(sim: typeof SimModule, driver: MiniportDefinition, displa
   return displayPath(path, io.cwd);
 }
 
-function simulationOptions(sim: typeof SimModule, request: SimulateRequest, seed: number): SimulationOptions {
+function simulationOptions(sim: typeof SimModule, request: SimulateRequest, seed: number): SimulationOptions & { readonly device: E1000Nic } {
   const device = new sim.E1000Nic({
     rxQueueCount: request.rxQueues,
     ...(request.linkChanges ? { linkChangeGapTicksMin: 2_000, linkChangeGapTicksMax: 20_000 } : {}),
@@ -239,7 +242,7 @@ function textReport(sim: typeof SimModule, driver: MiniportDefinition, display: 
       continue;
     }
     if (result.clean) {
-      out.push(`seed=${result.seed} tick=${result.tick}: clean — ${statsText(result)}`);
+      out.push(`seed=${result.seed} tick=${result.tick}: clean — ${statsText(result)}${boundText(run.nicEventBoundHits)}`);
       continue;
     }
     // Every report of the first run with findings in full; later runs in a line each.
@@ -275,6 +278,11 @@ function settingsLine(request: SimulateRequest): string {
     ...(request.surpriseRemoveAtTick !== null ? [`surprise-remove=${request.surpriseRemoveAtTick}`] : []),
   ];
   return parts.join(' ');
+}
+
+/** Says when the NIC's bound on events per tick was reached (nothing was lost: the rest ran a tick later). */
+function boundText(hits: number): string {
+  return hits > 0 ? `; the NIC reached its bound on events per tick ${plural(hits, 'time')} (the rest ran a tick later)` : '';
 }
 
 function statsText(result: RunResult): string {

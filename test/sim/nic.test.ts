@@ -714,3 +714,25 @@ describe('options', () => {
     expect(resolveNicOptions({ ringDescriptors: 64 })).toMatchObject({ ringDescriptors: 64, rxQueueCount: 1 });
   });
 });
+
+describe('the bound on events per tick', () => {
+  it('counts a tick that left due events for the next one, and runs them there', () => {
+    // Arrivals every tick, but at most one event handled per tick: a jump of 100 ticks leaves most due.
+    const { nic, advanceTo } = setup({ rxArrivalGapTicksMin: 1, rxArrivalGapTicksMax: 1, eventsPerTickMax: 1 });
+    openRx(nic, 200);
+    advanceTo(100);
+    expect(nic.stats.eventBoundHits).toBe(1);
+    const received = nic.stats.packetsReceived;
+    expect(received).toBeGreaterThan(0);
+    advanceTo(101);
+    expect(nic.stats.packetsReceived).toBeGreaterThan(received);
+  });
+
+  it('stays quiet when every due event fits', () => {
+    const { nic, advanceTo } = setup({ rxArrivalGapTicksMin: 1, rxArrivalGapTicksMax: 1 });
+    openRx(nic, 200);
+    for (let t = 1; t <= 100; t++) advanceTo(t);
+    expect(nic.stats.packetsReceived).toBeGreaterThan(50);
+    expect(nic.stats.eventBoundHits).toBe(0);
+  });
+});

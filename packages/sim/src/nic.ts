@@ -123,6 +123,8 @@ export interface NicStats {
   linkChanges: number;
   /** Accesses to offsets inside the window that this model does not implement (read 0, write dropped). */
   unmodeledAccesses: number;
+  /** Ticks at which more events were due than eventsPerTickMax; the rest ran at the next tick. */
+  eventBoundHits: number;
 }
 
 /** Largest 32-bit value; the statistics registers saturate there. */
@@ -170,6 +172,7 @@ export class E1000Nic implements Device {
     messagesUnrouted: 0,
     linkChanges: 0,
     unmodeledAccesses: 0,
+    eventBoundHits: 0,
   };
 
   private host: DeviceHost = DETACHED_HOST;
@@ -393,6 +396,13 @@ export class E1000Nic implements Device {
       }
       if (slot < 0 || at > nowTicks) return;
       this.runEvent(slot, at);
+    }
+    // The bound was reached: say so when more events are still due now (they run at the next tick).
+    for (let s = 0; s < SLOT_COUNT; s++) {
+      if (events[s]! <= nowTicks) {
+        this.counters.eventBoundHits++;
+        return;
+      }
     }
   }
 
