@@ -223,6 +223,11 @@ export class E1000Nic implements Device {
   private removed = false;
   /** When each slot's next event happens (Infinity: nothing scheduled). */
   private readonly eventTick = new Float64Array(SLOT_COUNT);
+  /**
+   * A lower bound of every slot's tick: schedule() lowers it, tick() sets it to the exact minimum
+   * when it finds nothing due, so a tick before it needs no scan.
+   */
+  private eventTickMin = Infinity;
 
   constructor(options: NicOptions = {}) {
     this.config = resolveNicOptions(options);
@@ -248,10 +253,10 @@ export class E1000Nic implements Device {
     this.eventTick.fill(Infinity);
     if (this.config.rxArrivalGapTicksMax > 0) {
       for (let queue = 0; queue < this.config.rxQueueCount; queue++) {
-        this.eventTick[SLOT_RX0 + queue] = now + this.drawArrivalGapTicks();
+        this.schedule(SLOT_RX0 + queue, now + this.drawArrivalGapTicks());
       }
     }
-    if (this.config.linkChangeGapTicksMax > 0) this.eventTick[SLOT_LINK] = now + this.drawLinkGapTicks();
+    if (this.config.linkChangeGapTicksMax > 0) this.schedule(SLOT_LINK, now + this.drawLinkGapTicks());
   }
 
   read32(offsetBytes: number): number {
@@ -382,7 +387,7 @@ export class E1000Nic implements Device {
   }
 
   tick(nowTicks: number): void {
-    if (this.removed) return;
+    if (this.removed || nowTicks < this.eventTickMin) return;
     const events = this.eventTick;
     for (let processed = 0; processed < this.config.eventsPerTickMax; processed++) {
       let slot = -1;
@@ -394,7 +399,10 @@ export class E1000Nic implements Device {
           slot = s;
         }
       }
-      if (slot < 0 || at > nowTicks) return;
+      if (slot < 0 || at > nowTicks) {
+        this.eventTickMin = at;
+        return;
+      }
       this.runEvent(slot, at);
     }
     // The bound was reached: say so when more events are still due now (they run at the next tick).
@@ -404,6 +412,12 @@ export class E1000Nic implements Device {
         return;
       }
     }
+  }
+
+  /** Puts an activity in its slot at a tick (the only way a slot gets a finite tick). */
+  private schedule(slot: number, at: number): void {
+    this.eventTick[slot] = at;
+    if (at < this.eventTickMin) this.eventTickMin = at;
   }
 
   nextEventTick(nowTicks: number): number {
@@ -593,7 +607,7 @@ export class E1000Nic implements Device {
         this.itrHeld = true;
         this.counters.interruptsThrottled++;
       }
-      this.eventTick[SLOT_ITR] = this.itrExpiryTick;
+      this.schedule(SLOT_ITR, this.itrExpiryTick);
       return true;
     }
     if (this.itrTicks > 0) this.itrExpiryTick = nowTicks + this.itrTicks;
@@ -627,7 +641,7 @@ export class E1000Nic implements Device {
           this.eitrHeldVectors |= bit;
           this.counters.interruptsThrottled++;
         }
-        this.eventTick[SLOT_EITR0 + vector] = expiry;
+        this.schedule(SLOT_EITR0 + vector, expiry);
         continue;
       }
       this.queueMessage(vector);
@@ -777,7 +791,7 @@ export class E1000Nic implements Device {
         const queue = slot - SLOT_RX0;
         const max = this.config.rxPacketsPerArrivalMax;
         const count = max > 1 ? this.host.prng.between(1, max) : 1;
-        events[slot] = at + this.drawArrivalGapTicks();
+        this.schedule(slot, at + this.drawArrivalGapTicks());
         this.receive(queue, count, at);
         return;
       }
@@ -787,7 +801,7 @@ export class E1000Nic implements Device {
         this.completeTx(slot - SLOT_TX0, at);
         return;
       case SLOT_LINK:
-        events[slot] = at + this.drawLinkGapTicks();
+        this.schedule(slot, at + this.drawLinkGapTicks());
         this.changeLink(!this.linkUp, at);
         return;
       case SLOT_ITR:
@@ -843,7 +857,7 @@ export class E1000Nic implements Device {
     const slot = SLOT_TX0 + queue;
     if ((this.tctl & E1000_TCTL_EN) === 0 || this.eventTick[slot] !== Infinity) return;
     if ((queue === 0 ? this.tx0 : this.tx1).owned() === 0) return;
-    this.eventTick[slot] = nowTicks + this.drawTxCompletionTicks();
+    this.schedule(slot, nowTicks + this.drawTxCompletionTicks());
   }
 
   private completeTx(queue: number, nowTicks: number): void {
@@ -857,7 +871,7 @@ export class E1000Nic implements Device {
     this.counters.descriptorsTransmitted += count;
     let causes = this.messageSignaled ? (queue === 0 ? E1000_ICR_TXQ0 : E1000_ICR_TXQ1) : E1000_ICR_TXDW;
     if (count === posted) causes |= E1000_ICR_TXQE;
-    else this.eventTick[SLOT_TX0 + queue] = nowTicks + this.drawTxCompletionTicks();
+    else this.schedule(SLOT_TX0 + queue, nowTicks + this.drawTxCompletionTicks());
     this.raise(causes, nowTicks);
   }
 
