@@ -29,7 +29,9 @@ function stormChild(trace: boolean): void {
   const ms = performance.now() - started;
   if (trace) sim.trace!.snapshot(result.tick); // the snapshot too stays bounded
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`${JSON.stringify({ interrupts: result.stats.interrupts, clean: result.clean, maxRssMb, ms })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ interrupts: result.stats.interrupts, clean: result.clean, maxRssMb, ms })}\n`,
+  );
 }
 
 if (process.argv.includes(STORM_CHILD)) {
@@ -38,13 +40,22 @@ if (process.argv.includes(STORM_CHILD)) {
 }
 
 function storm(trace: boolean): { interrupts: number; clean: boolean; maxRssMb: number; ms: number } {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), STORM_CHILD, trace ? 'trace' : 'plain'], {
-    cwd: fileURLToPath(new URL('..', import.meta.url)),
-    encoding: 'utf8',
-    timeout: 300_000,
-  });
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), STORM_CHILD, trace ? 'trace' : 'plain'],
+    {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      encoding: 'utf8',
+      timeout: 300_000,
+    },
+  );
   if (child.status !== 0) throw new Error(`the storm run failed: ${child.stderr}`);
-  return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { interrupts: number; clean: boolean; maxRssMb: number; ms: number };
+  return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as {
+    interrupts: number;
+    clean: boolean;
+    maxRssMb: number;
+    ms: number;
+  };
 }
 
 export function benchExplore(): Result[] {
@@ -66,13 +77,69 @@ export function benchExplore(): Result[] {
   const traced = storm(true);
   const plain = storm(false);
   return [
-    { bench: 'explore (lost interrupt, K=2)', metric: `schedules/s over ${EXPLORE_BUDGET.toLocaleString('en-US')} (${explored.systematic} systematic)`, value: exploreRate, unit: '/s', target: '≥ 20,000/s', met: exploreRate >= 20_000 },
-    { bench: 'explore (lost interrupt, K=2)', metric: 'floor: plain seeded runs/s, same driver', value: floorRate, unit: '/s', target: '-', met: true },
-    { bench: 'explore (lost interrupt, K=2)', metric: 'explorer / floor (run time per schedule)', value: floorRate / exploreRate, unit: '×', target: '-', met: true },
-    { bench: 'explore (lost interrupt, K=2)', metric: 'schedules to find the lost interrupt', value: foundAt, unit: 'schedules', target: '≤ 10,000 (default budget)', met: foundAt <= 10_000 && found.failure?.report.rule === 'INT-LOST' },
-    { bench: 'storm, trace on', metric: `peak RSS, ${traced.interrupts.toLocaleString('en-US')} interrupts`, value: traced.maxRssMb, unit: 'MB', target: '< 200 MB', met: traced.maxRssMb < 200 && traced.interrupts >= STORM_INTERRUPTS && traced.clean },
-    { bench: 'storm, trace on', metric: 'floor: peak RSS, trace off', value: plain.maxRssMb, unit: 'MB', target: '-', met: true },
-    { bench: 'storm, trace on', metric: 'trace on / off (peak RSS)', value: traced.maxRssMb / plain.maxRssMb, unit: '×', target: '-', met: true },
-    { bench: 'storm, trace on', metric: 'interrupts/s, trace on', value: traced.interrupts / (traced.ms / 1000), unit: '/s', target: '-', met: true },
+    {
+      bench: 'explore (lost interrupt, K=2)',
+      metric: `schedules/s over ${EXPLORE_BUDGET.toLocaleString('en-US')} (${explored.systematic} systematic)`,
+      value: exploreRate,
+      unit: '/s',
+      target: '≥ 20,000/s',
+      met: exploreRate >= 20_000,
+    },
+    {
+      bench: 'explore (lost interrupt, K=2)',
+      metric: 'floor: plain seeded runs/s, same driver',
+      value: floorRate,
+      unit: '/s',
+      target: '-',
+      met: true,
+    },
+    {
+      bench: 'explore (lost interrupt, K=2)',
+      metric: 'explorer / floor (run time per schedule)',
+      value: floorRate / exploreRate,
+      unit: '×',
+      target: '-',
+      met: true,
+    },
+    {
+      bench: 'explore (lost interrupt, K=2)',
+      metric: 'schedules to find the lost interrupt',
+      value: foundAt,
+      unit: 'schedules',
+      target: '≤ 10,000 (default budget)',
+      met: foundAt <= 10_000 && found.failure?.report.rule === 'INT-LOST',
+    },
+    {
+      bench: 'storm, trace on',
+      metric: `peak RSS, ${traced.interrupts.toLocaleString('en-US')} interrupts`,
+      value: traced.maxRssMb,
+      unit: 'MB',
+      target: '< 200 MB',
+      met: traced.maxRssMb < 200 && traced.interrupts >= STORM_INTERRUPTS && traced.clean,
+    },
+    {
+      bench: 'storm, trace on',
+      metric: 'floor: peak RSS, trace off',
+      value: plain.maxRssMb,
+      unit: 'MB',
+      target: '-',
+      met: true,
+    },
+    {
+      bench: 'storm, trace on',
+      metric: 'trace on / off (peak RSS)',
+      value: traced.maxRssMb / plain.maxRssMb,
+      unit: '×',
+      target: '-',
+      met: true,
+    },
+    {
+      bench: 'storm, trace on',
+      metric: 'interrupts/s, trace on',
+      value: traced.interrupts / (traced.ms / 1000),
+      unit: '/s',
+      target: '-',
+      met: true,
+    },
   ];
 }

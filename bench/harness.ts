@@ -24,7 +24,11 @@ export function measure(name: string, run: () => void, rounds: number, warmup = 
 }
 
 /** Measures a and b interleaved so drift affects both alike. */
-export function compare(a: { name: string; run: () => void }, b: { name: string; run: () => void }, rounds: number): [Measurement, Measurement] {
+export function compare(
+  a: { name: string; run: () => void },
+  b: { name: string; run: () => void },
+  rounds: number,
+): [Measurement, Measurement] {
   const ta: number[] = [];
   const tb: number[] = [];
   for (let i = 0; i < 2; i++) {
@@ -57,7 +61,14 @@ export interface Result {
 
 export function report(results: readonly Result[]): void {
   for (const r of results) {
-    const value = r.unit === '×' ? r.value.toFixed(2) : r.value >= 100 ? Math.round(r.value).toLocaleString('en-US') : r.value.toFixed(3);
-    process.stdout.write(`${r.met ? 'ok  ' : 'MISS'}  ${r.bench.padEnd(28)} ${r.metric.padEnd(44)} ${`${value} ${r.unit}`.padStart(16)}   target ${r.target}\n`);
+    const value =
+      r.unit === '×'
+        ? r.value.toFixed(2)
+        : r.value >= 100
+          ? Math.round(r.value).toLocaleString('en-US')
+          : r.value.toFixed(3);
+    process.stdout.write(
+      `${r.met ? 'ok  ' : 'MISS'}  ${r.bench.padEnd(28)} ${r.metric.padEnd(44)} ${`${value} ${r.unit}`.padStart(16)}   target ${r.target}\n`,
+    );
   }
 }

@@ -64,8 +64,22 @@ function benchGenerateFull(schema: object, scratch: string): Result[] {
   const ratio = gen.medianMs / floor.medianMs;
   const bench = 'generate (full surface)';
   return [
-    { bench, metric: `generate, ${sources.length} spec files → ${files.length} files`, value: gen.medianMs, unit: 'ms', target: '-', met: true },
-    { bench, metric: 'floor: parse YAML + write same bytes', value: floor.medianMs, unit: 'ms', target: '-', met: true },
+    {
+      bench,
+      metric: `generate, ${sources.length} spec files → ${files.length} files`,
+      value: gen.medianMs,
+      unit: 'ms',
+      target: '-',
+      met: true,
+    },
+    {
+      bench,
+      metric: 'floor: parse YAML + write same bytes',
+      value: floor.medianMs,
+      unit: 'ms',
+      target: '-',
+      met: true,
+    },
     { bench, metric: 'generate / floor', value: ratio, unit: '×', target: '≤ 3×', met: ratio <= 3 },
   ];
 }
@@ -95,8 +109,22 @@ function benchImportDocs(scratch: string): Result[] {
   );
   const bench = 'import-docs (NDIS pages)';
   return [
-    { bench, metric: `import, ${read().length} pages → ${files.length} files`, value: run.medianMs, unit: 'ms', target: '-', met: true },
-    { bench, metric: 'floor: read pages + write same bytes', value: floor.medianMs, unit: 'ms', target: '-', met: true },
+    {
+      bench,
+      metric: `import, ${read().length} pages → ${files.length} files`,
+      value: run.medianMs,
+      unit: 'ms',
+      target: '-',
+      met: true,
+    },
+    {
+      bench,
+      metric: 'floor: read pages + write same bytes',
+      value: floor.medianMs,
+      unit: 'ms',
+      target: '-',
+      met: true,
+    },
     { bench, metric: 'import / floor', value: run.medianMs / floor.medianMs, unit: '×', target: '-', met: true },
   ];
 }
@@ -137,7 +165,11 @@ function writeJson(path: string, value: object): void {
  * sources with the consumer (as this repository's own tests do); `declarations/` compiles the
  * consumer against the package's declaration files, as a project that installs the package does.
  */
-function consumerProjects(dir: string, generated: readonly OutputFile[], tsc: string): { sources: string; declarations: string } {
+function consumerProjects(
+  dir: string,
+  generated: readonly OutputFile[],
+  tsc: string,
+): { sources: string; declarations: string } {
   const sources = join(dir, 'sources');
   for (const name of ['role.ts', 'contract.ts', 'metadata-types.ts', 'index.ts']) {
     cpSync(join(bundled.outDir, 'src', name), join(sources, 'ndis', name));
@@ -149,17 +181,28 @@ function consumerProjects(dir: string, generated: readonly OutputFile[], tsc: st
   }
   const declarations = join(dir, 'declarations');
   writeJson(join(sources, 'tsconfig.declarations.json'), {
-    compilerOptions: { ...compilerOptions, declaration: true, emitDeclarationOnly: true, rootDir: 'ndis', outDir: '../declarations/ndis' },
+    compilerOptions: {
+      ...compilerOptions,
+      declaration: true,
+      emitDeclarationOnly: true,
+      rootDir: 'ndis',
+      outDir: '../declarations/ndis',
+    },
     include: ['ndis'],
   });
-  const emitted = spawnSync(process.execPath, [tsc, '-p', join(sources, 'tsconfig.declarations.json')], { encoding: 'utf8' });
+  const emitted = spawnSync(process.execPath, [tsc, '-p', join(sources, 'tsconfig.declarations.json')], {
+    encoding: 'utf8',
+  });
   if (emitted.status !== 0) throw new Error(`emitting declarations failed:\n${emitted.stdout}${emitted.stderr}`);
   // metadata.js ships with its own declaration.
   cpSync(join(sources, 'ndis', 'generated', 'metadata.d.ts'), join(declarations, 'ndis', 'generated', 'metadata.d.ts'));
   for (const project of [sources, declarations]) {
     writeFileSync(join(project, 'package.json'), '{ "type": "module" }\n');
     writeFileSync(join(project, 'consumer.ts'), consumer);
-    writeJson(join(project, 'tsconfig.json'), { compilerOptions: { ...compilerOptions, noEmit: true }, files: ['consumer.ts'] });
+    writeJson(join(project, 'tsconfig.json'), {
+      compilerOptions: { ...compilerOptions, noEmit: true },
+      files: ['consumer.ts'],
+    });
   }
   return { sources, declarations };
 }
@@ -191,24 +234,60 @@ function paired(a: () => void, b: () => void, rounds: number): [number, number, 
 function benchTypecheck(schema: object, scratch: string): Result[] {
   const sources = readSpecSources(bundled.specDir, bundled.root);
   const full = generate(sources, { schema, templatesDir: bundled.templatesDir }).files ?? [];
-  const curated = generate(sources.filter((s) => !s.path.includes('/imported/')), { schema, templatesDir: bundled.templatesDir }).files ?? [];
+  const curated =
+    generate(
+      sources.filter((s) => !s.path.includes('/imported/')),
+      { schema, templatesDir: bundled.templatesDir },
+    ).files ?? [];
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   const withFull = consumerProjects(join(scratch, 'tsc-full'), full, tsc);
   const withCurated = consumerProjects(join(scratch, 'tsc-curated'), curated, tsc);
   const run = (dir: string) => () => {
-    const result = spawnSync(process.execPath, [tsc, '--noEmit', '-p', join(dir, 'tsconfig.json')], { encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [tsc, '--noEmit', '-p', join(dir, 'tsconfig.json')], {
+      encoding: 'utf8',
+    });
     if (result.status !== 0) throw new Error(`tsc failed in ${dir}:\n${result.stdout}${result.stderr}`);
   };
   const [declFull, declCurated, ratio] = paired(run(withFull.declarations), run(withCurated.declarations), 15);
   const [, , sourcesRatio] = paired(run(withFull.sources), run(withCurated.sources), 7);
   const lines = (files: readonly OutputFile[]): number =>
-    files.filter((f) => f.path.startsWith('src/') && /\.(?:d\.)?ts$/.test(f.path)).reduce((n, f) => n + f.content.split('\n').length, 0);
+    files
+      .filter((f) => f.path.startsWith('src/') && /\.(?:d\.)?ts$/.test(f.path))
+      .reduce((n, f) => n + f.content.split('\n').length, 0);
   const bench = 'tsc --noEmit (consumer)';
   return [
-    { bench, metric: `against the full declarations (${lines(full)} source lines)`, value: declFull, unit: 'ms', target: '-', met: true },
-    { bench, metric: `against the curated ones only (${lines(curated)} lines)`, value: declCurated, unit: 'ms', target: '-', met: true },
-    { bench, metric: 'full / curated (declaration files)', value: ratio, unit: '×', target: '≤ 1.25×', met: ratio <= 1.25 },
-    { bench, metric: 'full / curated (compiling the sources too)', value: sourcesRatio, unit: '×', target: '-', met: true },
+    {
+      bench,
+      metric: `against the full declarations (${lines(full)} source lines)`,
+      value: declFull,
+      unit: 'ms',
+      target: '-',
+      met: true,
+    },
+    {
+      bench,
+      metric: `against the curated ones only (${lines(curated)} lines)`,
+      value: declCurated,
+      unit: 'ms',
+      target: '-',
+      met: true,
+    },
+    {
+      bench,
+      metric: 'full / curated (declaration files)',
+      value: ratio,
+      unit: '×',
+      target: '≤ 1.25×',
+      met: ratio <= 1.25,
+    },
+    {
+      bench,
+      metric: 'full / curated (compiling the sources too)',
+      value: sourcesRatio,
+      unit: '×',
+      target: '-',
+      met: true,
+    },
   ];
 }
 

@@ -77,7 +77,8 @@ function synchronizeDriver(context: BenchContext): MiniportDefinition {
       );
       if (status !== NDIS_STATUS_SUCCESS) return status;
       setMiniportAdapterContext(MiniportAdapterHandle, interrupt);
-      for (let i = 0; i < CALLS; i++) ndis.NdisMSynchronizeWithInterruptEx(interrupt.value, 0, BenchSynchronize, context);
+      for (let i = 0; i < CALLS; i++)
+        ndis.NdisMSynchronizeWithInterruptEx(interrupt.value, 0, BenchSynchronize, context);
       return NDIS_STATUS_SUCCESS;
     }),
     MiniportHaltEx: MINIPORT_HALT('BenchHaltEx', (MiniportAdapterContext) => {
@@ -91,11 +92,17 @@ export function benchSim(): Result[] {
   const driver = synchronizeDriver(context);
   const simulated = (verifier: boolean): (() => void) => {
     // No traffic: the rounds measure the synchronize path alone.
-    const sim = createSimulation({ seed: 1, device: new E1000Nic({ rxArrivalGapTicksMax: 0 }), verifier, interrupt: { irql: 5 } });
+    const sim = createSimulation({
+      seed: 1,
+      device: new E1000Nic({ rxArrivalGapTicksMax: 0 }),
+      verifier,
+      interrupt: { irql: 5 },
+    });
     return () => {
       const before = context.count;
       const result = sim.run(driver, { ticks: 0 });
-      if (!result.clean || context.count - before !== CALLS) throw new Error(`the synchronize bench run was not clean (verifier ${verifier ? 'on' : 'off'})`);
+      if (!result.clean || context.count - before !== CALLS)
+        throw new Error(`the synchronize bench run was not clean (verifier ${verifier ? 'on' : 'off'})`);
     };
   };
   const rawCall = (): void => {
@@ -105,8 +112,16 @@ export function benchSim(): Result[] {
     for (let i = 0; i < CALLS; i++) takeOne(context);
   };
 
-  const [on, rawOn] = compare({ name: 'verifier on', run: simulated(true) }, { name: 'raw call', run: rawCall }, ROUNDS);
-  const [off, rawOff] = compare({ name: 'verifier off', run: simulated(false) }, { name: 'raw call', run: rawCall }, ROUNDS);
+  const [on, rawOn] = compare(
+    { name: 'verifier on', run: simulated(true) },
+    { name: 'raw call', run: rawCall },
+    ROUNDS,
+  );
+  const [off, rawOff] = compare(
+    { name: 'verifier off', run: simulated(false) },
+    { name: 'raw call', run: rawCall },
+    ROUNDS,
+  );
   const bare = measure('bare implementation', bareCall, ROUNDS);
   const nsPerCall = (ms: number): number => (ms * 1e6) / CALLS;
   const onNs = nsPerCall(on.medianMs);
@@ -125,11 +140,32 @@ export function benchSim(): Result[] {
     { bench: sync, metric: 'verifier off, ns per round trip', value: offNs, unit: 'ns', target: '-', met: true },
     { bench: sync, metric: 'raw call of the declared callback, ns', value: rawNs, unit: 'ns', target: '-', met: true },
     { bench: sync, metric: 'bare implementation (inlined), ns', value: bareNs, unit: 'ns', target: '-', met: true },
-    { bench: sync, metric: 'verifier on, calls/s', value: callsPerSecond, unit: '/s', target: '≥ 5,000,000/s', met: callsPerSecond >= 5_000_000 },
+    {
+      bench: sync,
+      metric: 'verifier on, calls/s',
+      value: callsPerSecond,
+      unit: '/s',
+      target: '≥ 5,000,000/s',
+      met: callsPerSecond >= 5_000_000,
+    },
     { bench: sync, metric: 'verifier on / raw call', value: onRatio, unit: '×', target: '≤ 30×', met: onRatio <= 30 },
     { bench: sync, metric: 'verifier off / raw call', value: offRatio, unit: '×', target: '≤ 5×', met: offRatio <= 5 },
-    { bench: sync, metric: 'verifier on / bare implementation', value: onNs / bareNs, unit: '×', target: '-', met: true },
-    { bench: sync, metric: 'verifier off / bare implementation', value: offNs / bareNs, unit: '×', target: '-', met: true },
+    {
+      bench: sync,
+      metric: 'verifier on / bare implementation',
+      value: onNs / bareNs,
+      unit: '×',
+      target: '-',
+      met: true,
+    },
+    {
+      bench: sync,
+      metric: 'verifier off / bare implementation',
+      value: offNs / bareNs,
+      unit: '×',
+      target: '-',
+      met: true,
+    },
     ...e2e,
   ];
 }
@@ -189,31 +225,43 @@ function interruptPathDriver(): MiniportDefinition {
     });
     const noop = (): void => {};
     return {
-      MiniportInitializeEx: MINIPORT_INITIALIZE('PathInitializeEx', (MiniportAdapterHandle, _MiniportDriverContext, MiniportInitParameters) => {
-        const a: PathAdapter = { resources: resourcesOf(MiniportInitParameters), interrupt: null, enabled: false, causes: 0 };
-        const interrupt: Box<NDIS_HANDLE> = { value: null };
-        const status = ndis.NdisMRegisterInterruptEx(
-          MiniportAdapterHandle,
-          a,
-          {
-            Header: { Type: NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT, Revision: NDIS_MINIPORT_INTERRUPT_REVISION_1, Size: 0 },
-            InterruptHandler: Isr,
-            InterruptDpcHandler: Dpc,
-            DisableInterruptHandler: MINIPORT_DISABLE_INTERRUPT('PathDisableInterrupt', noop),
-            EnableInterruptHandler: MINIPORT_ENABLE_INTERRUPT('PathEnableInterrupt', noop),
-            MsiSupported: false,
-            MsiSyncWithAllMessages: false,
-          },
-          interrupt,
-        );
-        if (status !== NDIS_STATUS_SUCCESS) return status;
-        a.interrupt = interrupt.value;
-        setMiniportAdapterContext(MiniportAdapterHandle, a);
-        a.resources.registers.RDT0!.value = RING - 1;
-        a.resources.registers.RCTL!.value = e1000.E1000_RCTL_EN;
-        ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, Enable, a);
-        return NDIS_STATUS_SUCCESS;
-      }),
+      MiniportInitializeEx: MINIPORT_INITIALIZE(
+        'PathInitializeEx',
+        (MiniportAdapterHandle, _MiniportDriverContext, MiniportInitParameters) => {
+          const a: PathAdapter = {
+            resources: resourcesOf(MiniportInitParameters),
+            interrupt: null,
+            enabled: false,
+            causes: 0,
+          };
+          const interrupt: Box<NDIS_HANDLE> = { value: null };
+          const status = ndis.NdisMRegisterInterruptEx(
+            MiniportAdapterHandle,
+            a,
+            {
+              Header: {
+                Type: NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT,
+                Revision: NDIS_MINIPORT_INTERRUPT_REVISION_1,
+                Size: 0,
+              },
+              InterruptHandler: Isr,
+              InterruptDpcHandler: Dpc,
+              DisableInterruptHandler: MINIPORT_DISABLE_INTERRUPT('PathDisableInterrupt', noop),
+              EnableInterruptHandler: MINIPORT_ENABLE_INTERRUPT('PathEnableInterrupt', noop),
+              MsiSupported: false,
+              MsiSyncWithAllMessages: false,
+            },
+            interrupt,
+          );
+          if (status !== NDIS_STATUS_SUCCESS) return status;
+          a.interrupt = interrupt.value;
+          setMiniportAdapterContext(MiniportAdapterHandle, a);
+          a.resources.registers.RDT0!.value = RING - 1;
+          a.resources.registers.RCTL!.value = e1000.E1000_RCTL_EN;
+          ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, Enable, a);
+          return NDIS_STATUS_SUCCESS;
+        },
+      ),
       MiniportHaltEx: MINIPORT_HALT('PathHaltEx', (MiniportAdapterContext) => {
         const a = MiniportAdapterContext as PathAdapter;
         ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, Disable, a);
@@ -247,7 +295,8 @@ function endToEnd(): Result[] {
       `${c.name}, verifier ${c.verifier ? 'on' : 'off'}`,
       () => {
         const result = sim.run(c.driver, { ticks: E2E_TICKS });
-        if (!result.clean) throw new Error(`${c.name} did not run clean in the bench (seed=${result.seed} tick=${result.tick})`);
+        if (!result.clean)
+          throw new Error(`${c.name} did not run clean in the bench (seed=${result.seed} tick=${result.tick})`);
         interrupts = result.stats.interrupts;
       },
       7,

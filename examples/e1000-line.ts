@@ -248,69 +248,72 @@ export default defineMiniport('e1000-line', (ndis) => {
 
   // ---- PASSIVE_LEVEL: initialize and halt -----------------------------------------------------------
 
-  const E1000InitializeEx = MINIPORT_INITIALIZE('E1000InitializeEx', (MiniportAdapterHandle, _MiniportDriverContext, MiniportInitParameters) => {
-    const regs = registersOf(resourcesOf(MiniportInitParameters));
-    const a: Adapter = {
-      regs,
-      interrupt: null,
-      interruptsEnabled: false,
-      pendingCauses: 0,
-      halting: false,
-      dpcCauses: 0,
-      rxLock: {},
-      rxNext: 0,
-      txLock: {},
-      txTail: 0,
-      txClean: 0,
-      txInFlight: 0,
-      linkUp: false,
-      framesReceived: 0,
-      framesSent: 0,
-      framesMissed: 0,
-    };
-    ndis.NdisAllocateSpinLock(a.rxLock);
-    ndis.NdisAllocateSpinLock(a.txLock);
+  const E1000InitializeEx = MINIPORT_INITIALIZE(
+    'E1000InitializeEx',
+    (MiniportAdapterHandle, _MiniportDriverContext, MiniportInitParameters) => {
+      const regs = registersOf(resourcesOf(MiniportInitParameters));
+      const a: Adapter = {
+        regs,
+        interrupt: null,
+        interruptsEnabled: false,
+        pendingCauses: 0,
+        halting: false,
+        dpcCauses: 0,
+        rxLock: {},
+        rxNext: 0,
+        txLock: {},
+        txTail: 0,
+        txClean: 0,
+        txInFlight: 0,
+        linkUp: false,
+        framesReceived: 0,
+        framesSent: 0,
+        framesMissed: 0,
+      };
+      ndis.NdisAllocateSpinLock(a.rxLock);
+      ndis.NdisAllocateSpinLock(a.txLock);
 
-    // Rings first, with the receiver and transmitter still off and every cause masked.
-    regs.IMC.value = ALL_CAUSES;
-    regs.RDLEN0.value = RING_DESCRIPTORS * e1000.E1000_DESCRIPTOR_BYTES;
-    regs.RDT0.value = RING_DESCRIPTORS - 1; // every descriptor but one to the NIC
-    regs.TDLEN0.value = RING_DESCRIPTORS * e1000.E1000_DESCRIPTOR_BYTES;
-    regs.TDT0.value = 0;
+      // Rings first, with the receiver and transmitter still off and every cause masked.
+      regs.IMC.value = ALL_CAUSES;
+      regs.RDLEN0.value = RING_DESCRIPTORS * e1000.E1000_DESCRIPTOR_BYTES;
+      regs.RDT0.value = RING_DESCRIPTORS - 1; // every descriptor but one to the NIC
+      regs.TDLEN0.value = RING_DESCRIPTORS * e1000.E1000_DESCRIPTOR_BYTES;
+      regs.TDT0.value = 0;
 
-    const characteristics: NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS = {
-      Header: { Type: NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT, Revision: NDIS_MINIPORT_INTERRUPT_REVISION_1, Size: 0 },
-      InterruptHandler: E1000Isr,
-      InterruptDpcHandler: E1000InterruptDpc,
-      DisableInterruptHandler: E1000DisableInterrupt,
-      EnableInterruptHandler: E1000EnableInterrupt,
-      MsiSupported: false,
-      MsiSyncWithAllMessages: false,
-    };
-    const interrupt: Box<NDIS_HANDLE> = { value: null };
-    // The ISR may run before this returns: it finds the NIC masked and returns FALSE.
-    const status = ndis.NdisMRegisterInterruptEx(MiniportAdapterHandle, a, characteristics, interrupt);
-    if (status !== NDIS_STATUS_SUCCESS) {
-      ndis.NdisFreeSpinLock(a.txLock);
-      ndis.NdisFreeSpinLock(a.rxLock);
-      return status;
-    }
-    a.interrupt = interrupt.value;
-    if (characteristics.InterruptType !== NDIS_CONNECT_LINE_BASED) {
-      // This driver asked for a line interrupt and handles nothing else.
-      ndis.NdisMDeregisterInterruptEx(a.interrupt);
-      ndis.NdisFreeSpinLock(a.txLock);
-      ndis.NdisFreeSpinLock(a.rxLock);
-      return NDIS_STATUS_FAILURE;
-    }
-    setMiniportAdapterContext(MiniportAdapterHandle, a);
+      const characteristics: NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS = {
+        Header: { Type: NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT, Revision: NDIS_MINIPORT_INTERRUPT_REVISION_1, Size: 0 },
+        InterruptHandler: E1000Isr,
+        InterruptDpcHandler: E1000InterruptDpc,
+        DisableInterruptHandler: E1000DisableInterrupt,
+        EnableInterruptHandler: E1000EnableInterrupt,
+        MsiSupported: false,
+        MsiSyncWithAllMessages: false,
+      };
+      const interrupt: Box<NDIS_HANDLE> = { value: null };
+      // The ISR may run before this returns: it finds the NIC masked and returns FALSE.
+      const status = ndis.NdisMRegisterInterruptEx(MiniportAdapterHandle, a, characteristics, interrupt);
+      if (status !== NDIS_STATUS_SUCCESS) {
+        ndis.NdisFreeSpinLock(a.txLock);
+        ndis.NdisFreeSpinLock(a.rxLock);
+        return status;
+      }
+      a.interrupt = interrupt.value;
+      if (characteristics.InterruptType !== NDIS_CONNECT_LINE_BASED) {
+        // This driver asked for a line interrupt and handles nothing else.
+        ndis.NdisMDeregisterInterruptEx(a.interrupt);
+        ndis.NdisFreeSpinLock(a.txLock);
+        ndis.NdisFreeSpinLock(a.rxLock);
+        return NDIS_STATUS_FAILURE;
+      }
+      setMiniportAdapterContext(MiniportAdapterHandle, a);
 
-    a.linkUp = (regs.STATUS.value & e1000.E1000_STATUS_LU) !== 0;
-    regs.RCTL.value = e1000.E1000_RCTL_EN;
-    regs.TCTL.value = e1000.E1000_TCTL_EN;
-    ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, EnableInterrupts, a);
-    return NDIS_STATUS_SUCCESS;
-  });
+      a.linkUp = (regs.STATUS.value & e1000.E1000_STATUS_LU) !== 0;
+      regs.RCTL.value = e1000.E1000_RCTL_EN;
+      regs.TCTL.value = e1000.E1000_TCTL_EN;
+      ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, EnableInterrupts, a);
+      return NDIS_STATUS_SUCCESS;
+    },
+  );
 
   const E1000HaltEx = MINIPORT_HALT('E1000HaltEx', (MiniportAdapterContext) => {
     const a = MiniportAdapterContext as Adapter;

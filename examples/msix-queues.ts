@@ -186,17 +186,20 @@ export function msixQueuesMiniport(options: MsixQueuesOptions): MiniportDefiniti
   return defineMiniport(name, (ndis) => {
     // ---- DIRQL, message-based ------------------------------------------------------------------------
 
-    const QueueMessageInterrupt = MINIPORT_MESSAGE_INTERRUPT('QueueMessageInterrupt', (MiniportInterruptContext, MessageId, QueueDefaultInterruptDpc) => {
-      const a = MiniportInterruptContext as Adapter;
-      const message = a.messages[MessageId];
-      if (message === undefined) return true; // a message this driver never routed a cause to
-      a.regs.IMC.value = message.causes; // mask this message only
-      // "Other" stands for link and overrun causes, which the NIC does not auto-clear: acknowledge
-      // them (writing OTHER clears the causes behind it); the DPC reads their state afresh.
-      if (message.other) a.regs.ICR.value = e1000.E1000_ICR_OTHER;
-      QueueDefaultInterruptDpc.value = true;
-      return true; // message interrupts are never shared
-    });
+    const QueueMessageInterrupt = MINIPORT_MESSAGE_INTERRUPT(
+      'QueueMessageInterrupt',
+      (MiniportInterruptContext, MessageId, QueueDefaultInterruptDpc) => {
+        const a = MiniportInterruptContext as Adapter;
+        const message = a.messages[MessageId];
+        if (message === undefined) return true; // a message this driver never routed a cause to
+        a.regs.IMC.value = message.causes; // mask this message only
+        // "Other" stands for link and overrun causes, which the NIC does not auto-clear: acknowledge
+        // them (writing OTHER clears the causes behind it); the DPC reads their state afresh.
+        if (message.other) a.regs.ICR.value = e1000.E1000_ICR_OTHER;
+        QueueDefaultInterruptDpc.value = true;
+        return true; // message interrupts are never shared
+      },
+    );
 
     /** Unmasks one message's causes (SynchronizeContext: the Message), unless halt has begun. */
     const EnableMessage = MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT('QueueEnableMessage', (SynchronizeContext) => {
@@ -214,17 +217,23 @@ export function msixQueuesMiniport(options: MsixQueuesOptions): MiniportDefiniti
       return true;
     });
 
-    const QueueDisableMessageInterrupt = MINIPORT_DISABLE_MESSAGE_INTERRUPT('QueueDisableMessageInterrupt', (MiniportInterruptContext, MessageId) => {
-      const a = MiniportInterruptContext as Adapter;
-      const message = a.messages[MessageId];
-      if (message !== undefined) a.regs.IMC.value = message.causes;
-    });
+    const QueueDisableMessageInterrupt = MINIPORT_DISABLE_MESSAGE_INTERRUPT(
+      'QueueDisableMessageInterrupt',
+      (MiniportInterruptContext, MessageId) => {
+        const a = MiniportInterruptContext as Adapter;
+        const message = a.messages[MessageId];
+        if (message !== undefined) a.regs.IMC.value = message.causes;
+      },
+    );
 
-    const QueueEnableMessageInterrupt = MINIPORT_ENABLE_MESSAGE_INTERRUPT('QueueEnableMessageInterrupt', (MiniportInterruptContext, MessageId) => {
-      const a = MiniportInterruptContext as Adapter;
-      const message = a.messages[MessageId];
-      if (message !== undefined && !message.halting) a.regs.IMS.value = message.causes;
-    });
+    const QueueEnableMessageInterrupt = MINIPORT_ENABLE_MESSAGE_INTERRUPT(
+      'QueueEnableMessageInterrupt',
+      (MiniportInterruptContext, MessageId) => {
+        const a = MiniportInterruptContext as Adapter;
+        const message = a.messages[MessageId];
+        if (message !== undefined && !message.halting) a.regs.IMS.value = message.causes;
+      },
+    );
 
     // ---- DIRQL, line-based fallback ------------------------------------------------------------------
 
@@ -364,74 +373,79 @@ export function msixQueuesMiniport(options: MsixQueuesOptions): MiniportDefiniti
       return ivar >>> 0;
     }
 
-    const QueueInitializeEx = MINIPORT_INITIALIZE('QueueInitializeEx', (MiniportAdapterHandle, _MiniportDriverContext, MiniportInitParameters) => {
-      const { regs, rx, tx } = registersOf(resourcesOf(MiniportInitParameters));
-      const a: Adapter = {
-        regs,
-        rx,
-        tx,
-        interrupt: null,
-        messageBased: false,
-        messages: [],
-        lineEnabled: false,
-        linePendingCauses: 0,
-        lineHalting: false,
-        lineDpcCauses: 0,
-        linkUp: false,
-        framesReceived: 0,
-        framesSent: 0,
-        framesMissed: 0,
-      };
-      for (const ring of [...rx, ...tx]) {
-        ndis.NdisAllocateSpinLock(ring.lock);
-        ring.lengthRegister.value = RING_DESCRIPTORS * e1000.E1000_DESCRIPTOR_BYTES;
-      }
-      for (const ring of rx) ring.tailRegister.value = RING_DESCRIPTORS - 1;
-      regs.IMC.value = ALL_CAUSES;
+    const QueueInitializeEx = MINIPORT_INITIALIZE(
+      'QueueInitializeEx',
+      (MiniportAdapterHandle, _MiniportDriverContext, MiniportInitParameters) => {
+        const { regs, rx, tx } = registersOf(resourcesOf(MiniportInitParameters));
+        const a: Adapter = {
+          regs,
+          rx,
+          tx,
+          interrupt: null,
+          messageBased: false,
+          messages: [],
+          lineEnabled: false,
+          linePendingCauses: 0,
+          lineHalting: false,
+          lineDpcCauses: 0,
+          linkUp: false,
+          framesReceived: 0,
+          framesSent: 0,
+          framesMissed: 0,
+        };
+        for (const ring of [...rx, ...tx]) {
+          ndis.NdisAllocateSpinLock(ring.lock);
+          ring.lengthRegister.value = RING_DESCRIPTORS * e1000.E1000_DESCRIPTOR_BYTES;
+        }
+        for (const ring of rx) ring.tailRegister.value = RING_DESCRIPTORS - 1;
+        regs.IMC.value = ALL_CAUSES;
 
-      const characteristics: NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS = {
-        Header: { Type: NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT, Revision: NDIS_MINIPORT_INTERRUPT_REVISION_1, Size: 0 },
-        InterruptHandler: QueueLineIsr,
-        InterruptDpcHandler: QueueLineDpc,
-        DisableInterruptHandler: QueueDisableInterrupt,
-        EnableInterruptHandler: QueueEnableInterrupt,
-        MsiSupported: true,
-        MsiSyncWithAllMessages: options.syncWithAllMessages,
-        MessageInterruptHandler: QueueMessageInterrupt,
-        MessageInterruptDpcHandler: QueueMessageDpc,
-        DisableMessageInterruptHandler: QueueDisableMessageInterrupt,
-        EnableMessageInterruptHandler: QueueEnableMessageInterrupt,
-      };
-      const interrupt: Box<NDIS_HANDLE> = { value: null };
-      const status = ndis.NdisMRegisterInterruptEx(MiniportAdapterHandle, a, characteristics, interrupt);
-      if (status !== NDIS_STATUS_SUCCESS) {
-        for (const ring of [...rx, ...tx]) ndis.NdisFreeSpinLock(ring.lock);
-        return status;
-      }
-      a.interrupt = interrupt.value;
-      // NDIS decides: messages, or a line even though the driver supports MSI.
-      a.messageBased = characteristics.InterruptType === NDIS_CONNECT_MESSAGE_BASED;
-      setMiniportAdapterContext(MiniportAdapterHandle, a);
+        const characteristics: NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS = {
+          Header: { Type: NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT, Revision: NDIS_MINIPORT_INTERRUPT_REVISION_1, Size: 0 },
+          InterruptHandler: QueueLineIsr,
+          InterruptDpcHandler: QueueLineDpc,
+          DisableInterruptHandler: QueueDisableInterrupt,
+          EnableInterruptHandler: QueueEnableInterrupt,
+          MsiSupported: true,
+          MsiSyncWithAllMessages: options.syncWithAllMessages,
+          MessageInterruptHandler: QueueMessageInterrupt,
+          MessageInterruptDpcHandler: QueueMessageDpc,
+          DisableMessageInterruptHandler: QueueDisableMessageInterrupt,
+          EnableMessageInterruptHandler: QueueEnableMessageInterrupt,
+        };
+        const interrupt: Box<NDIS_HANDLE> = { value: null };
+        const status = ndis.NdisMRegisterInterruptEx(MiniportAdapterHandle, a, characteristics, interrupt);
+        if (status !== NDIS_STATUS_SUCCESS) {
+          for (const ring of [...rx, ...tx]) ndis.NdisFreeSpinLock(ring.lock);
+          return status;
+        }
+        a.interrupt = interrupt.value;
+        // NDIS decides: messages, or a line even though the driver supports MSI.
+        a.messageBased = characteristics.InterruptType === NDIS_CONNECT_MESSAGE_BASED;
+        setMiniportAdapterContext(MiniportAdapterHandle, a);
 
-      if (a.messageBased) {
-        regs.IVAR.value = planMessages(a, characteristics.MessageInfoTable?.MessageCount ?? 1);
-        regs.EIAC.value = AUTO_CLEARED_CAUSES;
-      }
-      a.linkUp = (regs.STATUS.value & e1000.E1000_STATUS_LU) !== 0;
-      regs.RCTL.value = e1000.E1000_RCTL_EN;
-      regs.TCTL.value = e1000.E1000_TCTL_EN;
-      if (a.messageBased) {
-        for (const message of a.messages) ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, message.id, EnableMessage, message);
-      } else {
-        ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, EnableLine, a);
-      }
-      return NDIS_STATUS_SUCCESS;
-    });
+        if (a.messageBased) {
+          regs.IVAR.value = planMessages(a, characteristics.MessageInfoTable?.MessageCount ?? 1);
+          regs.EIAC.value = AUTO_CLEARED_CAUSES;
+        }
+        a.linkUp = (regs.STATUS.value & e1000.E1000_STATUS_LU) !== 0;
+        regs.RCTL.value = e1000.E1000_RCTL_EN;
+        regs.TCTL.value = e1000.E1000_TCTL_EN;
+        if (a.messageBased) {
+          for (const message of a.messages)
+            ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, message.id, EnableMessage, message);
+        } else {
+          ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, EnableLine, a);
+        }
+        return NDIS_STATUS_SUCCESS;
+      },
+    );
 
     const QueueHaltEx = MINIPORT_HALT('QueueHaltEx', (MiniportAdapterContext) => {
       const a = MiniportAdapterContext as Adapter;
       if (a.messageBased) {
-        for (const message of a.messages) ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, message.id, DisableMessage, message);
+        for (const message of a.messages)
+          ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, message.id, DisableMessage, message);
       } else {
         ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, DisableLine, a);
       }

@@ -3,7 +3,16 @@
  * test/golden/<case>/expected. UPDATE_GOLDEN=1 rewrites expected/ (review the diff like code).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,7 +40,9 @@ function files(root: string): string[] {
   return found;
 }
 
-const cases = readdirSync(goldenDir).filter((name) => existsSync(join(goldenDir, name, 'spec'))).sort();
+const cases = readdirSync(goldenDir)
+  .filter((name) => existsSync(join(goldenDir, name, 'spec')))
+  .sort();
 
 describe('golden cases', () => {
   it('exist', () => {
@@ -60,9 +71,10 @@ describe('golden cases', () => {
         }
         expect(produced.map((f) => f.path)).toEqual(files(expectedDir));
         for (const file of produced) {
-          expect(file.content, `${name}/expected/${file.path} differs; if intended, rerun with UPDATE_GOLDEN=1 and review the diff`).toBe(
-            readFileSync(join(expectedDir, file.path), 'utf8'),
-          );
+          expect(
+            file.content,
+            `${name}/expected/${file.path} differs; if intended, rerun with UPDATE_GOLDEN=1 and review the diff`,
+          ).toBe(readFileSync(join(expectedDir, file.path), 'utf8'));
         }
       });
 
@@ -72,7 +84,20 @@ describe('golden cases', () => {
         const dir = mkdtempSync(join(tmpdir(), 'ddikit-golden-'));
         try {
           writeFileSync(join(dir, 'use.c'), '#include "ndis_roles.h"\nint main(void) { return 0; }\n');
-          const gcc = spawnSync('gcc', ['-std=c11', '-fsyntax-only', '-Wall', '-Wextra', '-Werror', '-pedantic', `-I${dirname(header)}`, join(dir, 'use.c')], { encoding: 'utf8' });
+          const gcc = spawnSync(
+            'gcc',
+            [
+              '-std=c11',
+              '-fsyntax-only',
+              '-Wall',
+              '-Wextra',
+              '-Werror',
+              '-pedantic',
+              `-I${dirname(header)}`,
+              join(dir, 'use.c'),
+            ],
+            { encoding: 'utf8' },
+          );
           expect(gcc.stderr).toBe('');
           expect(gcc.status).toBe(0);
         } finally {
@@ -89,7 +114,10 @@ describe('the bundled spec', () => {
     expect(sources.length).toBeGreaterThan(2);
     const forward = generate(sources, { schema, templatesDir: bundled.templatesDir });
     const backward = generate([...sources].reverse(), { schema, templatesDir: bundled.templatesDir });
-    const rotated = generate([...sources.slice(2), ...sources.slice(0, 2)], { schema, templatesDir: bundled.templatesDir });
+    const rotated = generate([...sources.slice(2), ...sources.slice(0, 2)], {
+      schema,
+      templatesDir: bundled.templatesDir,
+    });
     expect(forward.files!.length).toBeGreaterThan(0);
     expect(backward.files).toEqual(forward.files);
     expect(rotated.files).toEqual(forward.files);

@@ -27,7 +27,10 @@ describe('README', () => {
   const model = buildModel(loaded.files);
 
   it('starts with the two commands that set up and run everything', () => {
-    const commands = block('# ddikit', 'sh').split('\n').filter(Boolean).map((line) => line.replace(/\s+#.*$/, ''));
+    const commands = block('# ddikit', 'sh')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.replace(/\s+#.*$/, ''));
     expect(commands).toEqual(['npm install && npm start', 'npm test']);
   });
 
@@ -37,10 +40,15 @@ describe('README', () => {
   });
 
   it('quotes the WDK-example scaffold as generated', () => {
-    const result = scaffold(model, [
-      { role: 'MINIPORT_SYNCHRONIZE_INTERRUPT', name: 'MySynchronizeInterrupt' },
-      { role: 'MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT', name: 'MySynchronizeMessageInterrupt' },
-    ], 'c', 'sync');
+    const result = scaffold(
+      model,
+      [
+        { role: 'MINIPORT_SYNCHRONIZE_INTERRUPT', name: 'MySynchronizeInterrupt' },
+        { role: 'MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT', name: 'MySynchronizeMessageInterrupt' },
+      ],
+      'c',
+      'sync',
+    );
     const shown = block('And the scaffold, for the names', 'c');
     const [h, c] = shown.split('\n/* driver/sync.c */\n') as [string, string];
     const files = Object.fromEntries(result.files.map((f) => [f.path, f.content]));
@@ -52,17 +60,28 @@ describe('README', () => {
     const shown = block('A diagnostic reads', 'text').trim();
     const broken = sources.map((s) =>
       s.path.endsWith('interrupts.yaml')
-        ? { ...s, text: s.text.replace('    irql:\n      runsAt: DIRQL\n      same: true\n      note: The DIRQL', '    irql:\n      runsAt: DIRQ\n      same: true\n      note: The DIRQL') }
+        ? {
+            ...s,
+            text: s.text.replace(
+              '    irql:\n      runsAt: DIRQL\n      same: true\n      note: The DIRQL',
+              '    irql:\n      runsAt: DIRQ\n      same: true\n      note: The DIRQL',
+            ),
+          }
         : s,
     );
     const again = load(broken);
-    const lines = sortDiagnostics([...again.diagnostics, ...validate(again.files, { schema: readSchema(bundled.schemaPath) })]).map(formatDiagnostic);
+    const lines = sortDiagnostics([
+      ...again.diagnostics,
+      ...validate(again.files, { schema: readSchema(bundled.schemaPath) }),
+    ]).map(formatDiagnostic);
     expect(lines).toEqual([shown]);
   });
 
   it('states the model counts that generate prints', () => {
     const variants = model.roles.filter((r) => r.variantOf).length;
-    expect(readme).toContain(`model       ${model.roles.length} roles (${variants} variant${variants === 1 ? '' : 's'}), ${model.functions.length} functions, ${model.types.length} types, ${model.constants.length} constants`);
+    expect(readme).toContain(
+      `model       ${model.roles.length} roles (${variants} variant${variants === 1 ? '' : 's'}), ${model.functions.length} functions, ${model.types.length} types, ${model.constants.length} constants`,
+    );
   });
 
   it('shows the coverage table that ddikit coverage prints', () => {

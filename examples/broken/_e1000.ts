@@ -41,7 +41,8 @@ import {
 
 export const RING_DESCRIPTORS = 256;
 export const ALL_CAUSES = 0xffff_ffff;
-export const LINE_CAUSES = e1000.E1000_ICR_RXT0 | e1000.E1000_ICR_RXO | e1000.E1000_ICR_RXDMT0 | e1000.E1000_ICR_TXDW | e1000.E1000_ICR_LSC;
+export const LINE_CAUSES =
+  e1000.E1000_ICR_RXT0 | e1000.E1000_ICR_RXO | e1000.E1000_ICR_RXDMT0 | e1000.E1000_ICR_TXDW | e1000.E1000_ICR_LSC;
 /** MSI-X: every cause the driver uses, all routed to message 0. */
 export const MESSAGE_CAUSES = e1000.E1000_ICR_RXQ0 | e1000.E1000_ICR_TXQ0 | e1000.E1000_ICR_OTHER;
 
@@ -238,14 +239,17 @@ export function brokenE1000(name: string, bug: Bug): MiniportDefinition {
       a.isrCount++;
       return (bug.isr ?? correctIsr)(a, QueueDefaultInterruptDpc);
     });
-    const MessageIsr = MINIPORT_MESSAGE_INTERRUPT('E1000MessageIsr', (MiniportInterruptContext, _MessageId, QueueDefaultInterruptDpc) => {
-      const a = MiniportInterruptContext as Adapter;
-      a.isrCount++;
-      a.regs.IMC.value = ALL_CAUSES;
-      a.regs.ICR.value = e1000.E1000_ICR_OTHER; // acknowledge link and overrun causes
-      QueueDefaultInterruptDpc.value = true;
-      return true;
-    });
+    const MessageIsr = MINIPORT_MESSAGE_INTERRUPT(
+      'E1000MessageIsr',
+      (MiniportInterruptContext, _MessageId, QueueDefaultInterruptDpc) => {
+        const a = MiniportInterruptContext as Adapter;
+        a.isrCount++;
+        a.regs.IMC.value = ALL_CAUSES;
+        a.regs.ICR.value = e1000.E1000_ICR_OTHER; // acknowledge link and overrun causes
+        QueueDefaultInterruptDpc.value = true;
+        return true;
+      },
+    );
     const InterruptDpc = MINIPORT_INTERRUPT_DPC('E1000InterruptDpc', (MiniportInterruptContext) => {
       (bug.dpc ?? correctDpc)(MiniportInterruptContext as Adapter);
     });
@@ -263,84 +267,93 @@ export function brokenE1000(name: string, bug: Bug): MiniportDefinition {
       a.interruptsEnabled = true;
       a.regs.IMS.value = a.enabledCauses;
     });
-    const DisableMessageInterrupt = MINIPORT_DISABLE_MESSAGE_INTERRUPT('E1000DisableMessageInterrupt', (MiniportInterruptContext) => {
-      (MiniportInterruptContext as Adapter).regs.IMC.value = ALL_CAUSES;
-    });
-    const EnableMessageInterrupt = MINIPORT_ENABLE_MESSAGE_INTERRUPT('E1000EnableMessageInterrupt', (MiniportInterruptContext) => {
-      const a = MiniportInterruptContext as Adapter;
-      if (!a.halting) a.regs.IMS.value = a.enabledCauses;
-    });
+    const DisableMessageInterrupt = MINIPORT_DISABLE_MESSAGE_INTERRUPT(
+      'E1000DisableMessageInterrupt',
+      (MiniportInterruptContext) => {
+        (MiniportInterruptContext as Adapter).regs.IMC.value = ALL_CAUSES;
+      },
+    );
+    const EnableMessageInterrupt = MINIPORT_ENABLE_MESSAGE_INTERRUPT(
+      'E1000EnableMessageInterrupt',
+      (MiniportInterruptContext) => {
+        const a = MiniportInterruptContext as Adapter;
+        if (!a.halting) a.regs.IMS.value = a.enabledCauses;
+      },
+    );
 
-    const InitializeEx = MINIPORT_INITIALIZE('E1000InitializeEx', (MiniportAdapterHandle, _MiniportDriverContext, MiniportInitParameters) => {
-      const regs = registersOf(resourcesOf(MiniportInitParameters));
-      const a: Adapter = {
-        ndis,
-        regs,
-        fns: { TakeCauses, EnableInterrupts, DisableInterrupts, InterruptDpc },
-        interrupt: null,
-        messageBased: false,
-        messageCount: 1,
-        enabledCauses: LINE_CAUSES,
-        interruptsEnabled: false,
-        pendingCauses: 0,
-        halting: false,
-        dpcCauses: 0,
-        isrCount: 0,
-        rxLock: {},
-        rxNext: 0,
-        txLock: {},
-        txTail: 0,
-        txClean: 0,
-        txInFlight: 0,
-        framesReceived: 0,
-        framesSent: 0,
-      };
-      if (bug.allocateLocks) bug.allocateLocks(a);
-      else {
-        ndis.NdisAllocateSpinLock(a.rxLock);
-        ndis.NdisAllocateSpinLock(a.txLock);
-      }
-      regs.IMC.value = ALL_CAUSES;
-      regs.RDLEN0.value = RING_DESCRIPTORS * e1000.E1000_DESCRIPTOR_BYTES;
-      regs.RDT0.value = RING_DESCRIPTORS - 1;
-      regs.TDLEN0.value = RING_DESCRIPTORS * e1000.E1000_DESCRIPTOR_BYTES;
-      regs.TDT0.value = 0;
+    const InitializeEx = MINIPORT_INITIALIZE(
+      'E1000InitializeEx',
+      (MiniportAdapterHandle, _MiniportDriverContext, MiniportInitParameters) => {
+        const regs = registersOf(resourcesOf(MiniportInitParameters));
+        const a: Adapter = {
+          ndis,
+          regs,
+          fns: { TakeCauses, EnableInterrupts, DisableInterrupts, InterruptDpc },
+          interrupt: null,
+          messageBased: false,
+          messageCount: 1,
+          enabledCauses: LINE_CAUSES,
+          interruptsEnabled: false,
+          pendingCauses: 0,
+          halting: false,
+          dpcCauses: 0,
+          isrCount: 0,
+          rxLock: {},
+          rxNext: 0,
+          txLock: {},
+          txTail: 0,
+          txClean: 0,
+          txInFlight: 0,
+          framesReceived: 0,
+          framesSent: 0,
+        };
+        if (bug.allocateLocks) bug.allocateLocks(a);
+        else {
+          ndis.NdisAllocateSpinLock(a.rxLock);
+          ndis.NdisAllocateSpinLock(a.txLock);
+        }
+        regs.IMC.value = ALL_CAUSES;
+        regs.RDLEN0.value = RING_DESCRIPTORS * e1000.E1000_DESCRIPTOR_BYTES;
+        regs.RDT0.value = RING_DESCRIPTORS - 1;
+        regs.TDLEN0.value = RING_DESCRIPTORS * e1000.E1000_DESCRIPTOR_BYTES;
+        regs.TDT0.value = 0;
 
-      const characteristics: NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS = {
-        Header: { Type: NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT, Revision: NDIS_MINIPORT_INTERRUPT_REVISION_1, Size: 0 },
-        InterruptHandler: Isr,
-        InterruptDpcHandler: InterruptDpc,
-        DisableInterruptHandler: DisableInterrupt,
-        EnableInterruptHandler: EnableInterrupt,
-        MsiSupported: bug.messageBased === true,
-        MsiSyncWithAllMessages: false,
-        MessageInterruptHandler: MessageIsr,
-        MessageInterruptDpcHandler: MessageDpc,
-        DisableMessageInterruptHandler: DisableMessageInterrupt,
-        EnableMessageInterruptHandler: EnableMessageInterrupt,
-      };
-      const interrupt: Box<NDIS_HANDLE> = { value: null };
-      const status = ndis.NdisMRegisterInterruptEx(MiniportAdapterHandle, a, characteristics, interrupt);
-      if (status !== NDIS_STATUS_SUCCESS) return status;
-      a.interrupt = interrupt.value;
-      a.messageBased = characteristics.InterruptType === NDIS_CONNECT_MESSAGE_BASED;
-      setMiniportAdapterContext(MiniportAdapterHandle, a);
-      if (a.messageBased) {
-        a.messageCount = characteristics.MessageInfoTable?.MessageCount ?? 1;
-        a.enabledCauses = MESSAGE_CAUSES;
-        regs.IVAR.value =
-          (e1000.E1000_IVAR_ENTRY(0) << e1000.E1000_IVAR_RXQ0_SHIFT) |
-          (e1000.E1000_IVAR_ENTRY(0) << e1000.E1000_IVAR_TXQ0_SHIFT) |
-          (e1000.E1000_IVAR_ENTRY(0) << e1000.E1000_IVAR_OTHER_SHIFT);
-        regs.EIAC.value = e1000.E1000_ICR_RXQ0 | e1000.E1000_ICR_TXQ0;
-      }
-      regs.RCTL.value = e1000.E1000_RCTL_EN;
-      regs.TCTL.value = e1000.E1000_TCTL_EN;
-      if (bug.enableInterrupts) bug.enableInterrupts(a);
-      else ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, EnableInterrupts, a);
-      bug.afterInitialize?.(a);
-      return NDIS_STATUS_SUCCESS;
-    });
+        const characteristics: NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS = {
+          Header: { Type: NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT, Revision: NDIS_MINIPORT_INTERRUPT_REVISION_1, Size: 0 },
+          InterruptHandler: Isr,
+          InterruptDpcHandler: InterruptDpc,
+          DisableInterruptHandler: DisableInterrupt,
+          EnableInterruptHandler: EnableInterrupt,
+          MsiSupported: bug.messageBased === true,
+          MsiSyncWithAllMessages: false,
+          MessageInterruptHandler: MessageIsr,
+          MessageInterruptDpcHandler: MessageDpc,
+          DisableMessageInterruptHandler: DisableMessageInterrupt,
+          EnableMessageInterruptHandler: EnableMessageInterrupt,
+        };
+        const interrupt: Box<NDIS_HANDLE> = { value: null };
+        const status = ndis.NdisMRegisterInterruptEx(MiniportAdapterHandle, a, characteristics, interrupt);
+        if (status !== NDIS_STATUS_SUCCESS) return status;
+        a.interrupt = interrupt.value;
+        a.messageBased = characteristics.InterruptType === NDIS_CONNECT_MESSAGE_BASED;
+        setMiniportAdapterContext(MiniportAdapterHandle, a);
+        if (a.messageBased) {
+          a.messageCount = characteristics.MessageInfoTable?.MessageCount ?? 1;
+          a.enabledCauses = MESSAGE_CAUSES;
+          regs.IVAR.value =
+            (e1000.E1000_IVAR_ENTRY(0) << e1000.E1000_IVAR_RXQ0_SHIFT) |
+            (e1000.E1000_IVAR_ENTRY(0) << e1000.E1000_IVAR_TXQ0_SHIFT) |
+            (e1000.E1000_IVAR_ENTRY(0) << e1000.E1000_IVAR_OTHER_SHIFT);
+          regs.EIAC.value = e1000.E1000_ICR_RXQ0 | e1000.E1000_ICR_TXQ0;
+        }
+        regs.RCTL.value = e1000.E1000_RCTL_EN;
+        regs.TCTL.value = e1000.E1000_TCTL_EN;
+        if (bug.enableInterrupts) bug.enableInterrupts(a);
+        else ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, EnableInterrupts, a);
+        bug.afterInitialize?.(a);
+        return NDIS_STATUS_SUCCESS;
+      },
+    );
 
     const HaltEx = MINIPORT_HALT('E1000HaltEx', (MiniportAdapterContext) => {
       (bug.halt ?? correctHalt)(MiniportAdapterContext as Adapter);

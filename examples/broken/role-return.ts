@@ -22,7 +22,10 @@ const takeCauseBits = (SynchronizeContext: NDIS_HANDLE): number => {
 };
 
 // Narrow cast: the declared function's type demands a boolean result, which this one does not give.
-const TakeCauseBits = MINIPORT_SYNCHRONIZE_INTERRUPT('TakeCauseBits', takeCauseBits as unknown as (SynchronizeContext: NDIS_HANDLE) => boolean);
+const TakeCauseBits = MINIPORT_SYNCHRONIZE_INTERRUPT(
+  'TakeCauseBits',
+  takeCauseBits as unknown as (SynchronizeContext: NDIS_HANDLE) => boolean,
+);
 
 export default brokenE1000('broken-role-return', {
   dpc: (a) => {

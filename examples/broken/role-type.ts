@@ -26,6 +26,11 @@ export default brokenE1000('broken-role-type', {
   dpc: (a) => {
     correctDpc(a);
     // Narrow cast: the DDI's parameter type accepts declared synchronize functions only.
-    a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, readIsrCount as unknown as MINIPORT_SYNCHRONIZE_INTERRUPT, a);
+    a.ndis.NdisMSynchronizeWithInterruptEx(
+      a.interrupt,
+      0,
+      readIsrCount as unknown as MINIPORT_SYNCHRONIZE_INTERRUPT,
+      a,
+    );
   },
 });

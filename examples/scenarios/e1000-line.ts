@@ -31,10 +31,20 @@ import {
   type NDIS_HANDLE,
   type NDIS_SPIN_LOCK,
 } from '@ddikit/ndis';
-import { defineMiniport, E1000Nic, e1000, REGISTER_REMOVED_VALUE, resourcesOf, setMiniportAdapterContext, type Scenario, type SimResources } from '@ddikit/sim';
+import {
+  defineMiniport,
+  E1000Nic,
+  e1000,
+  REGISTER_REMOVED_VALUE,
+  resourcesOf,
+  setMiniportAdapterContext,
+  type Scenario,
+  type SimResources,
+} from '@ddikit/sim';
 
 const RING = 256;
-const ENABLED = e1000.E1000_IMS_RXT0 | e1000.E1000_IMS_RXO | e1000.E1000_IMS_RXDMT0 | e1000.E1000_IMS_TXDW | e1000.E1000_IMS_LSC;
+const ENABLED =
+  e1000.E1000_IMS_RXT0 | e1000.E1000_IMS_RXO | e1000.E1000_IMS_RXDMT0 | e1000.E1000_IMS_TXDW | e1000.E1000_IMS_LSC;
 const RX_CAUSES = e1000.E1000_ICR_RXT0 | e1000.E1000_ICR_RXO | e1000.E1000_ICR_RXDMT0;
 const ALL = 0xffffffff;
 const GONE = REGISTER_REMOVED_VALUE;
@@ -138,7 +148,19 @@ export default defineMiniport('e1000-line', (ndis) => {
     MiniportInitializeEx: MINIPORT_INITIALIZE('E1000InitializeEx', (handle, _driverContext, parameters) => {
       const resources = resourcesOf(parameters);
       const a: Adapter = resources.shared(
-        { regs: resources.registers, interrupt: null, causes: 0, taken: 0, rxHead: 0, txTail: 0, txInFlight: 0, txLock: {}, linkUp: true, received: 0, sent: 0 },
+        {
+          regs: resources.registers,
+          interrupt: null,
+          causes: 0,
+          taken: 0,
+          rxHead: 0,
+          txTail: 0,
+          txInFlight: 0,
+          txLock: {},
+          linkUp: true,
+          received: 0,
+          sent: 0,
+        },
         'causes',
       );
       ndis.NdisAllocateSpinLock(a.txLock);
@@ -150,8 +172,14 @@ export default defineMiniport('e1000-line', (ndis) => {
           Header: { Type: NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT, Revision: NDIS_MINIPORT_INTERRUPT_REVISION_1, Size: 0 },
           InterruptHandler: E1000Isr,
           InterruptDpcHandler: E1000Dpc,
-          DisableInterruptHandler: MINIPORT_DISABLE_INTERRUPT('E1000Disable', (c) => void ((c as Adapter).regs.IMC!.value = ALL)),
-          EnableInterruptHandler: MINIPORT_ENABLE_INTERRUPT('E1000Enable', (c) => void ((c as Adapter).regs.IMS!.value = ENABLED)),
+          DisableInterruptHandler: MINIPORT_DISABLE_INTERRUPT(
+            'E1000Disable',
+            (c) => void ((c as Adapter).regs.IMC!.value = ALL),
+          ),
+          EnableInterruptHandler: MINIPORT_ENABLE_INTERRUPT(
+            'E1000Enable',
+            (c) => void ((c as Adapter).regs.IMS!.value = ENABLED),
+          ),
           MsiSupported: false,
           MsiSyncWithAllMessages: false,
         },
@@ -181,6 +209,12 @@ export default defineMiniport('e1000-line', (ndis) => {
 
 /** RX and TX traffic with link changes, long enough for a few dozen interrupts. */
 export const scenario: Scenario = {
-  device: () => new E1000Nic({ rxArrivalGapTicksMin: 20, rxArrivalGapTicksMax: 120, linkChangeGapTicksMin: 400, linkChangeGapTicksMax: 1_500 }),
+  device: () =>
+    new E1000Nic({
+      rxArrivalGapTicksMin: 20,
+      rxArrivalGapTicksMax: 120,
+      linkChangeGapTicksMin: 400,
+      linkChangeGapTicksMax: 1_500,
+    }),
   ticks: 3_000,
 };

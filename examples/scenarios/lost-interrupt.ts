@@ -28,7 +28,16 @@ import {
   NDIS_STATUS_SUCCESS,
   type NDIS_HANDLE,
 } from '@ddikit/ndis';
-import { defineMiniport, E1000Nic, e1000, resourcesOf, setMiniportAdapterContext, type MiniportDefinition, type Scenario, type SimResources } from '@ddikit/sim';
+import {
+  defineMiniport,
+  E1000Nic,
+  e1000,
+  resourcesOf,
+  setMiniportAdapterContext,
+  type MiniportDefinition,
+  type Scenario,
+  type SimResources,
+} from '@ddikit/sim';
 
 /** Receive descriptors in the ring. */
 const RING = 256;
@@ -105,17 +114,30 @@ export function lostInterruptDriver(options: { readonly fixed: boolean }): Minip
       MiniportInitializeEx: MINIPORT_INITIALIZE('LostInitializeEx', (handle, _driverContext, parameters) => {
         const resources = resourcesOf(parameters);
         // Ready before registering: the ISR may run before NdisMRegisterInterruptEx returns.
-        const a: Adapter = resources.shared({ regs: resources.registers, interrupt: null, causes: 0, taken: 0 }, 'causes');
+        const a: Adapter = resources.shared(
+          { regs: resources.registers, interrupt: null, causes: 0, taken: 0 },
+          'causes',
+        );
         const box = { value: null as NDIS_HANDLE };
         const status = ndis.NdisMRegisterInterruptEx(
           handle,
           a,
           {
-            Header: { Type: NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT, Revision: NDIS_MINIPORT_INTERRUPT_REVISION_1, Size: 0 },
+            Header: {
+              Type: NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT,
+              Revision: NDIS_MINIPORT_INTERRUPT_REVISION_1,
+              Size: 0,
+            },
             InterruptHandler: LostIsr,
             InterruptDpcHandler: LostDpc,
-            DisableInterruptHandler: MINIPORT_DISABLE_INTERRUPT('LostDisable', (c) => void ((c as Adapter).regs.IMC!.value = ALL)),
-            EnableInterruptHandler: MINIPORT_ENABLE_INTERRUPT('LostEnable', (c) => void ((c as Adapter).regs.IMS!.value = ENABLED)),
+            DisableInterruptHandler: MINIPORT_DISABLE_INTERRUPT(
+              'LostDisable',
+              (c) => void ((c as Adapter).regs.IMC!.value = ALL),
+            ),
+            EnableInterruptHandler: MINIPORT_ENABLE_INTERRUPT(
+              'LostEnable',
+              (c) => void ((c as Adapter).regs.IMS!.value = ENABLED),
+            ),
             MsiSupported: false,
             MsiSyncWithAllMessages: false,
           },

@@ -62,7 +62,13 @@ const ALL = 0xffffffff;
 const GONE = REGISTER_REMOVED_VALUE;
 const MESSAGE_OTHER = 4;
 /** The cause each message carries (message m: CAUSES[m]). */
-const CAUSES = [e1000.E1000_ICR_RXQ0, e1000.E1000_ICR_RXQ1, e1000.E1000_ICR_TXQ0, e1000.E1000_ICR_TXQ1, e1000.E1000_ICR_OTHER] as const;
+const CAUSES = [
+  e1000.E1000_ICR_RXQ0,
+  e1000.E1000_ICR_RXQ1,
+  e1000.E1000_ICR_TXQ0,
+  e1000.E1000_ICR_TXQ1,
+  e1000.E1000_ICR_OTHER,
+] as const;
 const QUEUE_CAUSES = CAUSES[0] | CAUSES[1] | CAUSES[2] | CAUSES[3];
 /** IVAR: each queue's cause, and the other causes, routed to their message. */
 const IVAR =
@@ -107,18 +113,23 @@ interface Adapter {
 }
 
 /** The per-queue MSI-X driver, with or without MsiSyncWithAllMessages (and the shared-counter bug). */
-export function msixQueues(options: { readonly syncWithAll: boolean; readonly sharedCounter?: boolean }): MiniportDefinition {
+export function msixQueues(options: {
+  readonly syncWithAll: boolean;
+  readonly sharedCounter?: boolean;
+}): MiniportDefinition {
   const name = `msix-queues${options.syncWithAll ? '-sync-all' : ''}${options.sharedCounter === true ? '-shared-counter' : ''}`;
   return defineMiniport(name, (ndis) => {
     // ---- message mode --------------------------------------------------------------------------
     const enableMessage = MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT('QueueEnable', (context) => {
       const q = context as { regs: SimResources['registers']; message: number };
-      q.regs.IMS!.value = q.message === MESSAGE_OTHER ? CAUSES[MESSAGE_OTHER] | e1000.E1000_IMS_LSC : CAUSES[q.message]!;
+      q.regs.IMS!.value =
+        q.message === MESSAGE_OTHER ? CAUSES[MESSAGE_OTHER] | e1000.E1000_IMS_LSC : CAUSES[q.message]!;
       return true;
     });
     const disableMessage = MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT('QueueDisable', (context) => {
       const q = context as { regs: SimResources['registers']; message: number };
-      q.regs.IMC!.value = q.message === MESSAGE_OTHER ? CAUSES[MESSAGE_OTHER] | e1000.E1000_IMS_LSC : CAUSES[q.message]!;
+      q.regs.IMC!.value =
+        q.message === MESSAGE_OTHER ? CAUSES[MESSAGE_OTHER] | e1000.E1000_IMS_LSC : CAUSES[q.message]!;
       return true;
     });
     /** Takes the queue's interrupt count and unmasks its cause (the NIC masked it when it sent the message). */
@@ -228,7 +239,8 @@ export function msixQueues(options: { readonly syncWithAll: boolean; readonly sh
     });
 
     const eachMessage = (a: Adapter, fn: typeof enableMessage): void => {
-      for (let m = 0; m < a.messageCount && m <= MESSAGE_OTHER; m++) ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, m, fn, { regs: a.regs, message: m });
+      for (let m = 0; m < a.messageCount && m <= MESSAGE_OTHER; m++)
+        ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, m, fn, { regs: a.regs, message: m });
     };
 
     return {
@@ -255,7 +267,17 @@ export function msixQueues(options: { readonly syncWithAll: boolean; readonly sh
           );
         const queues = [queue(0, true, 0), queue(1, true, 1), queue(2, false, 0), queue(3, false, 1)];
         const a: Adapter = resources.shared(
-          { regs: r, queues, interrupt: null, messageBased: false, messageCount: 1, causes: 0, taken: 0, interruptsTotal: 0, linkUp: true },
+          {
+            regs: r,
+            queues,
+            interrupt: null,
+            messageBased: false,
+            messageCount: 1,
+            causes: 0,
+            taken: 0,
+            interruptsTotal: 0,
+            linkUp: true,
+          },
           'causes',
           'interruptsTotal',
         );
@@ -264,14 +286,26 @@ export function msixQueues(options: { readonly syncWithAll: boolean; readonly sh
           Header: { Type: NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT, Revision: NDIS_MINIPORT_INTERRUPT_REVISION_1, Size: 0 },
           InterruptHandler: LineIsr,
           InterruptDpcHandler: LineDpc,
-          DisableInterruptHandler: MINIPORT_DISABLE_INTERRUPT('LineDisableHandler', (c) => void ((c as Adapter).regs.IMC!.value = ALL)),
-          EnableInterruptHandler: MINIPORT_ENABLE_INTERRUPT('LineEnableHandler', (c) => void ((c as Adapter).regs.IMS!.value = LINE_ENABLED)),
+          DisableInterruptHandler: MINIPORT_DISABLE_INTERRUPT(
+            'LineDisableHandler',
+            (c) => void ((c as Adapter).regs.IMC!.value = ALL),
+          ),
+          EnableInterruptHandler: MINIPORT_ENABLE_INTERRUPT(
+            'LineEnableHandler',
+            (c) => void ((c as Adapter).regs.IMS!.value = LINE_ENABLED),
+          ),
           MsiSupported: true,
           MsiSyncWithAllMessages: options.syncWithAll,
           MessageInterruptHandler: QueueIsr,
           MessageInterruptDpcHandler: QueueDpc,
-          DisableMessageInterruptHandler: MINIPORT_DISABLE_MESSAGE_INTERRUPT('QueueDisableHandler', (c, m) => void ((c as Adapter).regs.IMC!.value = CAUSES[m] ?? 0)),
-          EnableMessageInterruptHandler: MINIPORT_ENABLE_MESSAGE_INTERRUPT('QueueEnableHandler', (c, m) => void ((c as Adapter).regs.IMS!.value = CAUSES[m] ?? 0)),
+          DisableMessageInterruptHandler: MINIPORT_DISABLE_MESSAGE_INTERRUPT(
+            'QueueDisableHandler',
+            (c, m) => void ((c as Adapter).regs.IMC!.value = CAUSES[m] ?? 0),
+          ),
+          EnableMessageInterruptHandler: MINIPORT_ENABLE_MESSAGE_INTERRUPT(
+            'QueueEnableHandler',
+            (c, m) => void ((c as Adapter).regs.IMS!.value = CAUSES[m] ?? 0),
+          ),
         };
         const box = { value: null as NDIS_HANDLE };
         const status = ndis.NdisMRegisterInterruptEx(handle, a, chars, box);
@@ -308,7 +342,14 @@ export function msixQueues(options: { readonly syncWithAll: boolean; readonly sh
 
 /** Both RX queues fed, link changes on. */
 export const scenario: Scenario = {
-  device: () => new E1000Nic({ rxQueueCount: 2, rxArrivalGapTicksMin: 20, rxArrivalGapTicksMax: 150, linkChangeGapTicksMin: 500, linkChangeGapTicksMax: 2_000 }),
+  device: () =>
+    new E1000Nic({
+      rxQueueCount: 2,
+      rxArrivalGapTicksMin: 20,
+      rxArrivalGapTicksMax: 150,
+      linkChangeGapTicksMin: 500,
+      linkChangeGapTicksMax: 2_000,
+    }),
   ticks: 3_000,
 };
 

@@ -6,7 +6,14 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs, styleText } from 'node:util';
 import { coverage, formatCoverage } from './coverage.js';
-import { compareStrings, diagnosticCodes, formatDiagnostic, formatSummary, hasErrors, type Diagnostic } from './diagnostics.js';
+import {
+  compareStrings,
+  diagnosticCodes,
+  formatDiagnostic,
+  formatSummary,
+  hasErrors,
+  type Diagnostic,
+} from './diagnostics.js';
 import { importedMark } from './import/emit.js';
 import { importDocs, type ImportSummary } from './import/import-docs.js';
 import type { PageSource } from './import/page.js';
@@ -89,7 +96,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'coverage':
         return runCoverage(rest, io);
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}. Commands: generate, validate, scaffold, import-docs, coverage, simulate, explore.`);
+        throw new UsageError(
+          `unknown command ${JSON.stringify(command)}. Commands: generate, validate, scaffold, import-docs, coverage, simulate, explore.`,
+        );
     }
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
@@ -110,7 +119,9 @@ function isParseArgsError(error: unknown): boolean {
 }
 
 function codesHelp(): string {
-  const lines = Object.entries({ ...diagnosticCodes, ...scaffoldDiagnosticCodes }).map(([code, what]) => `  ${code}  ${what}`);
+  const lines = Object.entries({ ...diagnosticCodes, ...scaffoldDiagnosticCodes }).map(
+    ([code, what]) => `  ${code}  ${what}`,
+  );
   return `\nDiagnostic codes:\n${lines.join('\n')}\n`;
 }
 
@@ -144,7 +155,9 @@ function printDiagnostics(diagnostics: readonly Diagnostic[], io: CliIo, json: b
   }
   for (const d of diagnostics) {
     const line = formatDiagnostic(d);
-    io.stderr(`${io.color ? line.replace(/ (error|warning) (DDI\d+)/, (_m, s: string, c: string) => ` ${styleText(s === 'error' ? 'red' : 'yellow', s)} ${styleText('gray', c)}`) : line}\n`);
+    io.stderr(
+      `${io.color ? line.replace(/ (error|warning) (DDI\d+)/, (_m, s: string, c: string) => ` ${styleText(s === 'error' ? 'red' : 'yellow', s)} ${styleText('gray', c)}`) : line}\n`,
+    );
   }
   if (diagnostics.length > 0) io.stderr(`\n${formatSummary(diagnostics)}\n`);
 }
@@ -161,7 +174,12 @@ function noSpecFiles(spec: SpecOptions, io: CliIo): Diagnostic {
 }
 
 function runValidate(args: readonly string[], io: CliIo): number {
-  const { values } = parseArgs({ args: [...args], options: { spec: { type: 'string' }, json: { type: 'boolean' } }, strict: true, allowPositionals: false });
+  const { values } = parseArgs({
+    args: [...args],
+    options: { spec: { type: 'string' }, json: { type: 'boolean' } },
+    strict: true,
+    allowPositionals: false,
+  });
   const spec = specOption(values.spec, io);
   const sources = loadSources(spec, io);
   const result = check(sources, { schema: readSchema(bundled.schemaPath) });
@@ -170,7 +188,9 @@ function runValidate(args: readonly string[], io: CliIo): number {
   if (hasErrors(diagnostics)) return 1;
   if (!values.json) {
     const model = result.model!;
-    io.stdout(`${sources.length} spec files are valid: ${model.roles.length} roles, ${model.functions.length} functions, ${model.types.length} types, ${model.constants.length} constants.\n`);
+    io.stdout(
+      `${sources.length} spec files are valid: ${model.roles.length} roles, ${model.functions.length} functions, ${model.types.length} types, ${model.constants.length} constants.\n`,
+    );
   }
   return 0;
 }
@@ -178,7 +198,12 @@ function runValidate(args: readonly string[], io: CliIo): number {
 function runGenerate(args: readonly string[], io: CliIo): number {
   const { values } = parseArgs({
     args: [...args],
-    options: { spec: { type: 'string' }, out: { type: 'string' }, check: { type: 'boolean' }, json: { type: 'boolean' } },
+    options: {
+      spec: { type: 'string' },
+      out: { type: 'string' },
+      check: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
     strict: true,
     allowPositionals: false,
   });
@@ -203,12 +228,19 @@ function runGenerate(args: readonly string[], io: CliIo): number {
   if (values.check) {
     const stale = [...plan.changed.map((f) => f.path), ...plan.stale].sort();
     if (json) {
-      io.stdout(`${JSON.stringify({ diagnostics: result.diagnostics, stale: stale.map((p) => `${outShown}/${p}`) }, null, 2)}\n`);
+      io.stdout(
+        `${JSON.stringify({ diagnostics: result.diagnostics, stale: stale.map((p) => `${outShown}/${p}`) }, null, 2)}\n`,
+      );
     } else if (stale.length > 0) {
-      io.stderr(`generated files are not up to date (${stale.length} of ${result.files.length + plan.stale.length}):\n`);
-      for (const path of plan.changed.map((f) => f.path)) io.stderr(`  ${existsSync(join(outDir, path)) ? 'changed' : 'missing'}  ${outShown}/${path}\n`);
+      io.stderr(
+        `generated files are not up to date (${stale.length} of ${result.files.length + plan.stale.length}):\n`,
+      );
+      for (const path of plan.changed.map((f) => f.path))
+        io.stderr(`  ${existsSync(join(outDir, path)) ? 'changed' : 'missing'}  ${outShown}/${path}\n`);
       for (const path of plan.stale) io.stderr(`  extra    ${outShown}/${path}\n`);
-      io.stderr(`Run "npm run generate" (or "ddikit generate${spec.custom ? ` --spec ${values.spec} --out ${values.out}` : ''}") to update them.\n`);
+      io.stderr(
+        `Run "npm run generate" (or "ddikit generate${spec.custom ? ` --spec ${values.spec} --out ${values.out}` : ''}") to update them.\n`,
+      );
     } else {
       io.stdout(`${result.files.length} generated files in ${outShown} are up to date.\n`);
     }
@@ -252,12 +284,19 @@ function runScaffold(args: readonly string[], io: CliIo): number {
     strict: true,
     allowPositionals: false,
   });
-  if (!values.role || values.role.length === 0) throw new UsageError('give at least one --role ROLE:Name, e.g. --role MINIPORT_SYNCHRONIZE_INTERRUPT:MySynchronizeInterrupt.');
+  if (!values.role || values.role.length === 0)
+    throw new UsageError(
+      'give at least one --role ROLE:Name, e.g. --role MINIPORT_SYNCHRONIZE_INTERRUPT:MySynchronizeInterrupt.',
+    );
   if (values.out === undefined) throw new UsageError('--out DIR is required: the folder to write the scaffold into.');
-  if (values.lang !== 'c' && values.lang !== 'ts') throw new UsageError(`--lang must be c or ts (got ${JSON.stringify(values.lang)}).`);
+  if (values.lang !== 'c' && values.lang !== 'ts')
+    throw new UsageError(`--lang must be c or ts (got ${JSON.stringify(values.lang)}).`);
   const requests = values.role.map((text) => {
     const match = /^([^:]+):([^:]+)$/.exec(text);
-    if (!match) throw new UsageError(`--role must be ROLE:Name, e.g. MINIPORT_SYNCHRONIZE_INTERRUPT:MySynchronizeInterrupt (got ${JSON.stringify(text)}).`);
+    if (!match)
+      throw new UsageError(
+        `--role must be ROLE:Name, e.g. MINIPORT_SYNCHRONIZE_INTERRUPT:MySynchronizeInterrupt (got ${JSON.stringify(text)}).`,
+      );
     return { role: match[1]!, name: match[2]! };
   });
   if (values.name !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(values.name)) {
@@ -267,7 +306,11 @@ function runScaffold(args: readonly string[], io: CliIo): number {
   const sources = loadSources(spec, io);
   const checked = check(sources, { schema: readSchema(bundled.schemaPath) });
   if (!checked.model) {
-    printDiagnostics(checked.diagnostics.length > 0 ? checked.diagnostics : [noSpecFiles(spec, io)], io, values.json === true);
+    printDiagnostics(
+      checked.diagnostics.length > 0 ? checked.diagnostics : [noSpecFiles(spec, io)],
+      io,
+      values.json === true,
+    );
     return 1;
   }
   const result = scaffold(checked.model, requests, values.lang, values.name);
@@ -281,7 +324,9 @@ function runScaffold(args: readonly string[], io: CliIo): number {
   const blocked = plan.changed.filter((f) => existsSync(join(outDir, f.path)));
   if (blocked.length > 0 && !values.force) {
     for (const file of blocked) {
-      io.stderr(`ddikit scaffold: error: ${outShown}/${file.path} exists and differs from the scaffold; it was left as it is. Pass --force to replace it (the old file is kept as ${file.path}.bak).\n`);
+      io.stderr(
+        `ddikit scaffold: error: ${outShown}/${file.path} exists and differs from the scaffold; it was left as it is. Pass --force to replace it (the old file is kept as ${file.path}.bak).\n`,
+      );
     }
     return 1;
   }
@@ -289,15 +334,16 @@ function runScaffold(args: readonly string[], io: CliIo): number {
     path: `${file.path}.bak`,
     content: readFileSync(join(outDir, file.path), 'utf8'),
   }));
-  const written = withOutputLock(outDir, () =>
-    applyWrite({ ...plan, changed: [...plan.changed, ...backups] }),
-  );
-  for (const path of written.written) io.stdout(`${backups.some((b) => b.path === path) ? 'kept' : 'wrote'}  ${outShown}/${path}\n`);
+  const written = withOutputLock(outDir, () => applyWrite({ ...plan, changed: [...plan.changed, ...backups] }));
+  for (const path of written.written)
+    io.stdout(`${backups.some((b) => b.path === path) ? 'kept' : 'wrote'}  ${outShown}/${path}\n`);
   for (const path of written.unchanged) io.stdout(`same   ${outShown}/${path}\n`);
   if (values.lang === 'c') {
     const include = join(bundled.outDir, 'include');
     const shown = displayPath(include, io.cwd);
-    io.stdout(`Compile against the generated header: gcc -std=c11 -fsyntax-only -Wall -Wextra -Werror -I${shown.startsWith('../..') ? include : shown} ${outShown}/*.c\n`);
+    io.stdout(
+      `Compile against the generated header: gcc -std=c11 -fsyntax-only -Wall -Wextra -Werror -I${shown.startsWith('../..') ? include : shown} ${outShown}/*.c\n`,
+    );
   }
   return 0;
 }
@@ -314,14 +360,24 @@ function readPages(dir: string, io: CliIo): PageSource[] {
 function runImportDocs(args: readonly string[], io: CliIo): number {
   const { values, positionals } = parseArgs({
     args: [...args],
-    options: { out: { type: 'string' }, 'with-text': { type: 'boolean' }, check: { type: 'boolean' }, json: { type: 'boolean' } },
+    options: {
+      out: { type: 'string' },
+      'with-text': { type: 'boolean' },
+      check: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
     strict: true,
     allowPositionals: true,
   });
-  if (positionals.length !== 1) throw new UsageError('give exactly one folder of reference pages, e.g. ddikit import-docs ../shared/ddi-docs/ndis --out spec/ndis/imported.');
-  if (values.out === undefined) throw new UsageError('--out DIR is required: the folder to write the spec YAML into (e.g. spec/ndis/imported).');
+  if (positionals.length !== 1)
+    throw new UsageError(
+      'give exactly one folder of reference pages, e.g. ddikit import-docs ../shared/ddi-docs/ndis --out spec/ndis/imported.',
+    );
+  if (values.out === undefined)
+    throw new UsageError('--out DIR is required: the folder to write the spec YAML into (e.g. spec/ndis/imported).');
   const pagesDir = resolve(io.cwd, positionals[0]!);
-  if (!existsSync(pagesDir) || !statSync(pagesDir).isDirectory()) throw new UsageError(`${JSON.stringify(positionals[0])} is not a folder.`);
+  if (!existsSync(pagesDir) || !statSync(pagesDir).isDirectory())
+    throw new UsageError(`${JSON.stringify(positionals[0])} is not a folder.`);
   const outDir = resolve(io.cwd, values.out);
   const outShown = displayPath(outDir, io.cwd);
   const json = values.json === true;
@@ -334,19 +390,28 @@ function runImportDocs(args: readonly string[], io: CliIo): number {
   const stale = existsSync(outDir)
     ? readdirSync(outDir)
         .filter((name) => /\.ya?ml$/.test(name) && !produced.has(name) && statSync(join(outDir, name)).isFile())
-        .filter((name) => readFileSync(join(outDir, name), 'utf8').split('\n', 3).some((line) => line.startsWith(importedMark)))
+        .filter((name) =>
+          readFileSync(join(outDir, name), 'utf8')
+            .split('\n', 3)
+            .some((line) => line.startsWith(importedMark)),
+        )
         .sort(compareStrings)
     : [];
   const fullPlan = { ...plan, stale };
   if (values.check) {
     const changed = [...plan.changed.map((f) => f.path), ...stale].sort(compareStrings);
     if (json) {
-      io.stdout(`${JSON.stringify({ diagnostics: result.diagnostics, summary: result.summary, stale: changed.map((p) => `${outShown}/${p}`) }, null, 2)}\n`);
+      io.stdout(
+        `${JSON.stringify({ diagnostics: result.diagnostics, summary: result.summary, stale: changed.map((p) => `${outShown}/${p}`) }, null, 2)}\n`,
+      );
     } else {
       printDiagnostics(result.diagnostics, io, false);
       if (changed.length > 0) {
         io.stderr(`imported spec files are not up to date with ${displayPath(pagesDir, io.cwd)}:\n`);
-        for (const path of changed) io.stderr(`  ${produced.has(path) ? (existsSync(join(outDir, path)) ? 'changed' : 'missing') : 'extra  '}  ${outShown}/${path}\n`);
+        for (const path of changed)
+          io.stderr(
+            `  ${produced.has(path) ? (existsSync(join(outDir, path)) ? 'changed' : 'missing') : 'extra  '}  ${outShown}/${path}\n`,
+          );
         io.stderr(`Run "ddikit import-docs ${positionals[0]} --out ${values.out}" to update them.\n`);
       } else {
         io.stdout(`${result.files.length} imported spec files in ${outShown} are up to date.\n`);
@@ -356,7 +421,9 @@ function runImportDocs(args: readonly string[], io: CliIo): number {
   }
   const written = withOutputLock(outDir, () => applyWrite(fullPlan));
   if (json) {
-    io.stdout(`${JSON.stringify({ diagnostics: result.diagnostics, summary: result.summary, ...written, out: outShown }, null, 2)}\n`);
+    io.stdout(
+      `${JSON.stringify({ diagnostics: result.diagnostics, summary: result.summary, ...written, out: outShown }, null, 2)}\n`,
+    );
   } else {
     printDiagnostics(result.diagnostics, io, false);
     io.stdout(importSummaryText(result.summary, displayPath(pagesDir, io.cwd), outShown, written));
@@ -364,7 +431,12 @@ function runImportDocs(args: readonly string[], io: CliIo): number {
   return hasErrors(result.diagnostics) ? 1 : 0;
 }
 
-function importSummaryText(summary: ImportSummary, from: string, out: string, written: { written: string[]; unchanged: string[]; removed: string[] }): string {
+function importSummaryText(
+  summary: ImportSummary,
+  from: string,
+  out: string,
+  written: { written: string[]; unchanged: string[]; removed: string[] },
+): string {
   const { byKind, irql, params, since } = summary;
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
   return [
@@ -379,7 +451,12 @@ function importSummaryText(summary: ImportSummary, from: string, out: string, wr
 }
 
 function runCoverage(args: readonly string[], io: CliIo): number {
-  const { values } = parseArgs({ args: [...args], options: { spec: { type: 'string' }, json: { type: 'boolean' } }, strict: true, allowPositionals: false });
+  const { values } = parseArgs({
+    args: [...args],
+    options: { spec: { type: 'string' }, json: { type: 'boolean' } },
+    strict: true,
+    allowPositionals: false,
+  });
   const spec = specOption(values.spec, io);
   const sources = loadSources(spec, io);
   const result = check(sources, { schema: readSchema(bundled.schemaPath) });

@@ -56,9 +56,12 @@ export function coverage(model: Model, files: readonly LoadedFile[]): CoverageRe
     callables(kind).filter((e) => irqlStatus(e) === status).length;
   const params = (typed: boolean) => (kind: CoverageKind) => {
     if (kind === 'roles' || kind === 'functions') {
-      return callables(kind).flatMap((e) => e.params).filter((p) => (p.type.kind !== 'unknown') === typed).length;
+      return callables(kind)
+        .flatMap((e) => e.params)
+        .filter((p) => (p.type.kind !== 'unknown') === typed).length;
     }
-    return byKind[kind].flatMap((t) => (t as TypeModel).fields).filter((f) => (f.type.kind !== 'unknown') === typed).length;
+    return byKind[kind].flatMap((t) => (t as TypeModel).fields).filter((f) => (f.type.kind !== 'unknown') === typed)
+      .length;
   };
   const declared = (kind: CoverageKind): number => {
     if (kind === 'roles') return model.roles.filter((r) => r.prototype).length;
@@ -87,7 +90,10 @@ export function coverage(model: Model, files: readonly LoadedFile[]): CoverageRe
     row('signature differences', conflicts('signature')),
   ];
   return {
-    files: { total: files.length, imported: files.filter((f) => (f.value as { imported?: unknown }).imported === true).length },
+    files: {
+      total: files.length,
+      imported: files.filter((f) => (f.value as { imported?: unknown }).imported === true).length,
+    },
     rows,
     otherTypes: model.types.length - structs.length - enums.length,
     disagreements,
@@ -111,11 +117,16 @@ export function formatCoverage(report: CoverageReport): string {
     `|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 2)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
     ...lines.map((l) => `| ${l.map(cell).join(' | ')} |`),
   ];
-  out.push('', `${report.files.total} spec files (${report.files.imported} imported); ${report.otherTypes} scalar, handle, pointer and void types besides.`);
+  out.push(
+    '',
+    `${report.files.total} spec files (${report.files.imported} imported); ${report.otherTypes} scalar, handle, pointer and void types besides.`,
+  );
   if (report.disagreements.length > 0) {
     out.push('', 'Curated entries that differ from their reference pages:');
     for (const d of report.disagreements) {
-      out.push(`  ${d.file}:${d.line}:${d.col}  ${d.name}: ${d.what} is ${d.curated} here, ${d.docs} in ${d.page}${d.kind === 'contract' ? ' (DDI2014)' : ''}`);
+      out.push(
+        `  ${d.file}:${d.line}:${d.col}  ${d.name}: ${d.what} is ${d.curated} here, ${d.docs} in ${d.page}${d.kind === 'contract' ? ' (DDI2014)' : ''}`,
+      );
     }
   }
   return `${out.join('\n')}\n`;

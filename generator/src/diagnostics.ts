@@ -103,8 +103,9 @@ export function quote(value: unknown): string {
   else if (typeof value === 'object') text = Array.isArray(value) ? 'a list' : 'a mapping';
   else text = String(value);
   // JSON.stringify leaves bidi controls and line separators as they are; escape them too.
-  text = text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g, (c) =>
-    `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  text = text.replace(
+    /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -15,7 +15,17 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type * as SimModule from '@ddikit/sim';
-import type { ExploreResult, FaultOptions, MiniportDefinition, Report, ReplayResult, RunTarget, Scenario, Schedule, ScheduleStep } from '@ddikit/sim';
+import type {
+  ExploreResult,
+  FaultOptions,
+  MiniportDefinition,
+  Report,
+  ReplayResult,
+  RunTarget,
+  Scenario,
+  Schedule,
+  ScheduleStep,
+} from '@ddikit/sim';
 import { displayPath } from './spec-files.js';
 import { firstLines, integerOption, plural } from './command-helpers.js';
 import type { CliIo } from './cli.js';
@@ -86,8 +96,16 @@ export async function runExplore(args: readonly string[], io: ExploreIo): Promis
   }
   const display = displayPath(request.modulePath, io.cwd);
   const absolute = resolve(io.cwd, request.modulePath);
-  if (!existsSync(absolute)) return usageError(new ExploreUsageError(`cannot find the driver module ${JSON.stringify(request.modulePath)}.`), io);
-  if (!statSync(absolute).isFile()) return usageError(new ExploreUsageError(`${JSON.stringify(request.modulePath)} is a folder; name a driver module (.ts or .js).`), io);
+  if (!existsSync(absolute))
+    return usageError(
+      new ExploreUsageError(`cannot find the driver module ${JSON.stringify(request.modulePath)}.`),
+      io,
+    );
+  if (!statSync(absolute).isFile())
+    return usageError(
+      new ExploreUsageError(`${JSON.stringify(request.modulePath)} is a folder; name a driver module (.ts or .js).`),
+      io,
+    );
 
   const { register } = await import('tsx/esm/api');
   const loader = register({ namespace: `ddikit-explore-${++loads}` });
@@ -108,14 +126,31 @@ export async function runExplore(args: readonly string[], io: ExploreIo): Promis
     const driver = exports[request.exportName];
     if (!(request.exportName in exports)) {
       const listed = Object.keys(exports).sort().join(', ') || 'nothing';
-      return usageError(new ExploreUsageError(request.exportName === 'default' ? `${display} has no default export; a driver module ends with \`export default defineMiniport(...)\` (it exports: ${listed}).` : `${display} has no export ${JSON.stringify(request.exportName)} (it exports: ${listed}).`), io);
+      return usageError(
+        new ExploreUsageError(
+          request.exportName === 'default'
+            ? `${display} has no default export; a driver module ends with \`export default defineMiniport(...)\` (it exports: ${listed}).`
+            : `${display} has no export ${JSON.stringify(request.exportName)} (it exports: ${listed}).`,
+        ),
+        io,
+      );
     }
     if (!sim.isMiniportDefinition(driver)) {
-      return usageError(new ExploreUsageError(`${display}: the ${request.exportName === 'default' ? 'default export' : `export ${JSON.stringify(request.exportName)}`} is not a miniport made with defineMiniport of @ddikit/sim.`), io);
+      return usageError(
+        new ExploreUsageError(
+          `${display}: the ${request.exportName === 'default' ? 'default export' : `export ${JSON.stringify(request.exportName)}`} is not a miniport made with defineMiniport of @ddikit/sim.`,
+        ),
+        io,
+      );
     }
     const scenario = exports['scenario'];
     if (scenario !== undefined && (typeof scenario !== 'object' || scenario === null)) {
-      return usageError(new ExploreUsageError(`${display}: the export \`scenario\` must be an object ({ device?, ticks?, processors?, interrupt?, faults? }).`), io);
+      return usageError(
+        new ExploreUsageError(
+          `${display}: the export \`scenario\` must be an object ({ device?, ticks?, processors?, interrupt?, faults? }).`,
+        ),
+        io,
+      );
     }
     let faults: FaultOptions | undefined;
     let schedule: Schedule | null = null;
@@ -155,7 +190,10 @@ interface Context {
 }
 
 /** The @ddikit/sim the driver itself resolves (one copy for both), else the one next to this module. */
-async function harnessFor(scopedImport: (specifier: string, parent: string) => Promise<unknown>, moduleUrl: string): Promise<typeof SimModule> {
+async function harnessFor(
+  scopedImport: (specifier: string, parent: string) => Promise<unknown>,
+  moduleUrl: string,
+): Promise<typeof SimModule> {
   try {
     return (await scopedImport('@ddikit/sim', moduleUrl)) as typeof SimModule;
   } catch {
@@ -168,14 +206,25 @@ function exploreAll(context: Context, target: RunTarget): number {
   const progress = makeProgress(io);
   let result: ExploreResult;
   try {
-    result = sim.explore({ ...target, preemptions: request.preemptions, budget: request.budget, onProgress: progress.update, progressEvery: 100 });
+    result = sim.explore({
+      ...target,
+      preemptions: request.preemptions,
+      budget: request.budget,
+      onProgress: progress.update,
+      progressEvery: 100,
+    });
   } finally {
     progress.done();
   }
   const elapsedMs = progress.elapsedMs();
   let timeline: string | null = null;
   if (request.timeline !== null && result.failure !== null) {
-    const replayed = sim.replay({ ...target, ticks: result.failure.ticks, schedule: result.failure.schedule, trace: true });
+    const replayed = sim.replay({
+      ...target,
+      ticks: result.failure.ticks,
+      schedule: result.failure.schedule,
+      trace: true,
+    });
     timeline = writeTimeline(context, replayed, result.failure.schedule, result.failure.ticks);
   }
   if (request.json) {
@@ -220,10 +269,15 @@ function replayOne(context: Context, target: RunTarget, schedule: Schedule): num
   out.push(`${settingsLine(context, ticks)} schedule=${sim.formatSchedule(schedule)}`);
   out.push('');
   out.push(...stepsText(replayed.steps));
-  for (const d of replayed.unmatched) out.push(`  (choice #${d.index}:${d.alternative} did not apply: the run has no such choice)`);
+  for (const d of replayed.unmatched)
+    out.push(`  (choice #${d.index}:${d.alternative} did not apply: the run has no such choice)`);
   out.push('');
   for (const report of result.reports) out.push(sim.formatReportText(report));
-  out.push(result.clean ? 'No violations.' : `${plural(result.errors, 'error')}, ${plural(result.warnings, 'warning')}: ${result.reports.map((r) => `${r.rule} ${r.subject}`).join(', ')}.`);
+  out.push(
+    result.clean
+      ? 'No violations.'
+      : `${plural(result.errors, 'error')}, ${plural(result.warnings, 'warning')}: ${result.reports.map((r) => `${r.rule} ${r.subject}`).join(', ')}.`,
+  );
   if (timeline !== null) out.push(`Timeline: ${timeline}`);
   io.stdout(`${out.join('\n')}\n`);
   return result.errors > 0 ? 1 : 0;
@@ -257,7 +311,9 @@ function textResult(context: Context, result: ExploreResult, timeline: string | 
     const f = result.failure;
     const n = f.schedule.length;
     out.push(`FAILED after ${plural(f.foundAt, 'schedule')}${rate} (${f.phase}): ${f.report.rule} — ${f.report.title}`);
-    out.push(`Schedule: ${plural(n, 'preemption')}${f.found.length !== n ? `, shrunk from ${f.found.length}` : ''}; the run stops at tick ${f.ticks}`);
+    out.push(
+      `Schedule: ${plural(n, 'preemption')}${f.found.length !== n ? `, shrunk from ${f.found.length}` : ''}; the run stops at tick ${f.ticks}`,
+    );
     out.push(...stepsText(f.steps));
     out.push('');
     out.push(sim.formatReportText(f.report));
@@ -277,7 +333,9 @@ function textResult(context: Context, result: ExploreResult, timeline: string | 
 
 function coverageText(result: ExploreResult): string {
   const levels = result.perLevel.map((n, k) => `${n} with ${plural(k, 'preemption')}`).join(', ');
-  const systematic = result.exhaustive ? `every schedule with up to ${plural(result.preemptions, 'preemption')} (${levels})` : `systematic: ${levels} (the budget ran out before every schedule with up to ${plural(result.preemptions, 'preemption')} ran)`;
+  const systematic = result.exhaustive
+    ? `every schedule with up to ${plural(result.preemptions, 'preemption')} (${levels})`
+    : `systematic: ${levels} (the budget ran out before every schedule with up to ${plural(result.preemptions, 'preemption')} ran)`;
   return result.random > 0 ? `${systematic}, then ${plural(result.random, 'random schedule')}` : systematic;
 }
 
@@ -294,7 +352,9 @@ function stepsText(steps: readonly ScheduleStep[]): string[] {
 function raceText(sim: typeof SimModule, report: Report): string[] {
   const out = [`  ${report.rule}  ${report.race?.kind ?? 'state'} ${report.subject}`];
   for (const access of report.race?.accesses ?? []) {
-    out.push(`      ${access.access} — ${access.function} (${access.role}) on cpu ${access.processor} at ${sim.irqlText(access.irql)}, tick ${access.tick}, holding ${access.locks}`);
+    out.push(
+      `      ${access.access} — ${access.function} (${access.role}) on cpu ${access.processor} at ${sim.irqlText(access.irql)}, tick ${access.tick}, holding ${access.locks}`,
+    );
   }
   return out;
 }
@@ -373,7 +433,9 @@ function makeProgress(io: ExploreIo): Progress {
       lastDraw = now;
       const rate = p.schedules / Math.max((now - started) / 1000, 1e-3);
       const phase = p.phase === 'systematic' ? `systematic, ${plural(p.level, 'preemption')}` : p.phase;
-      io.stderr(`\r\x1b[K  ${p.schedules.toLocaleString('en-US')} schedules (${phase}) — ${Math.round(rate).toLocaleString('en-US')}/s`);
+      io.stderr(
+        `\r\x1b[K  ${p.schedules.toLocaleString('en-US')} schedules (${phase}) — ${Math.round(rate).toLocaleString('en-US')}/s`,
+      );
       drawn = true;
     },
     done: () => {
@@ -404,26 +466,65 @@ function parseRequest(args: readonly string[]): ExploreRequest {
       json: { type: 'boolean' },
     },
   });
-  if (positionals.length === 0) throw new ExploreUsageError('explore needs a driver module, e.g. ddikit explore examples/scenarios/lost-interrupt.ts.');
-  if (positionals.length > 1) throw new ExploreUsageError(`explore takes one driver module (got ${positionals.length}: ${positionals.join(' ')}).`);
+  if (positionals.length === 0)
+    throw new ExploreUsageError(
+      'explore needs a driver module, e.g. ddikit explore examples/scenarios/lost-interrupt.ts.',
+    );
+  if (positionals.length > 1)
+    throw new ExploreUsageError(
+      `explore takes one driver module (got ${positionals.length}: ${positionals.join(' ')}).`,
+    );
   const exportName = values.export ?? 'default';
   if (exportName.length === 0) throw new ExploreUsageError('--export needs a name.');
-  if (values.timeline !== undefined && values.timeline.length === 0) throw new ExploreUsageError('--timeline needs a file name, e.g. --timeline out.html.');
+  if (values.timeline !== undefined && values.timeline.length === 0)
+    throw new ExploreUsageError('--timeline needs a file name, e.g. --timeline out.html.');
   return {
     modulePath: positionals[0]!,
     exportName,
-    seed: integerOption('--seed', values.seed, exploreDefaults.seed, 0, Number.MAX_SAFE_INTEGER, (message) => new ExploreUsageError(message)),
-    preemptions: integerOption('--preemptions', values.preemptions, exploreDefaults.preemptions, 0, 16, (message) => new ExploreUsageError(message)),
-    budget: integerOption('--budget', values.budget, exploreDefaults.budget, 1, BUDGET_MAX, (message) => new ExploreUsageError(message)),
+    seed: integerOption(
+      '--seed',
+      values.seed,
+      exploreDefaults.seed,
+      0,
+      Number.MAX_SAFE_INTEGER,
+      (message) => new ExploreUsageError(message),
+    ),
+    preemptions: integerOption(
+      '--preemptions',
+      values.preemptions,
+      exploreDefaults.preemptions,
+      0,
+      16,
+      (message) => new ExploreUsageError(message),
+    ),
+    budget: integerOption(
+      '--budget',
+      values.budget,
+      exploreDefaults.budget,
+      1,
+      BUDGET_MAX,
+      (message) => new ExploreUsageError(message),
+    ),
     timeline: values.timeline ?? null,
     replay: values.replay ?? null,
-    ticks: values.ticks === undefined ? null : integerOption('--ticks', values.ticks, 0, 1, 2 ** 40, (message) => new ExploreUsageError(message)),
-    processors: values.processors === undefined ? null : integerOption('--processors', values.processors, 0, 1, 64, (message) => new ExploreUsageError(message)),
-    faults: values.faults === undefined ? [] : values.faults.split(',').map((f) => f.trim()).filter((f) => f !== ''),
+    ticks:
+      values.ticks === undefined
+        ? null
+        : integerOption('--ticks', values.ticks, 0, 1, 2 ** 40, (message) => new ExploreUsageError(message)),
+    processors:
+      values.processors === undefined
+        ? null
+        : integerOption('--processors', values.processors, 0, 1, 64, (message) => new ExploreUsageError(message)),
+    faults:
+      values.faults === undefined
+        ? []
+        : values.faults
+            .split(',')
+            .map((f) => f.trim())
+            .filter((f) => f !== ''),
     json: values.json === true,
   };
 }
-
 
 function usageError(error: unknown, io: CliIo): number {
   const code = (error as { code?: unknown } | null)?.code;
@@ -436,9 +537,6 @@ function usageError(error: unknown, io: CliIo): number {
 
 // ---- small helpers ----------------------------------------------------------------------------------
 
-
 function quote(text: string): string {
   return /^[\w./@:+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
-
-

@@ -1,11 +1,27 @@
 export { main, nodeIo, run } from './cli.js';
 export type { CliIo } from './cli.js';
-export { compareDiagnostics, diagnosticCodes, formatDiagnostic, formatSummary, hasErrors, sortDiagnostics } from './diagnostics.js';
+export {
+  compareDiagnostics,
+  diagnosticCodes,
+  formatDiagnostic,
+  formatSummary,
+  hasErrors,
+  sortDiagnostics,
+} from './diagnostics.js';
 export type { Diagnostic, DiagnosticCode, Severity } from './diagnostics.js';
 export { load, loadLimits } from './load.js';
 export type { LoadedFile, LoadResult, SpecSource } from './load.js';
 export { buildModel } from './model.js';
-export type { ConstantModel, EntryModel, FunctionModel, IrqlModel, Model, ParamModel, RoleModel, TypeModel } from './model.js';
+export type {
+  ConstantModel,
+  EntryModel,
+  FunctionModel,
+  IrqlModel,
+  Model,
+  ParamModel,
+  RoleModel,
+  TypeModel,
+} from './model.js';
 export { bundled } from './paths.js';
 export { check, generate } from './pipeline.js';
 export type { PipelineOptions, PipelineResult } from './pipeline.js';

@@ -63,22 +63,43 @@ function loadOne(source: SpecSource): { file?: LoadedFile; diagnostics: Diagnost
   };
   const bytes = Buffer.byteLength(source.text, 'utf8');
   if (bytes > loadLimits.fileBytesMax) {
-    at(1, 1, 'DDI1009', `the file is ${bytes} bytes, more than the ${loadLimits.fileBytesMax} a spec file may have. Split it into several files.`);
+    at(
+      1,
+      1,
+      'DDI1009',
+      `the file is ${bytes} bytes, more than the ${loadLimits.fileBytesMax} a spec file may have. Split it into several files.`,
+    );
     return { diagnostics };
   }
   let text = source.text.replace(/\r\n?/g, '\n');
   if (text.startsWith('\ufeff')) text = text.slice(1);
   const firstLine = text.slice(0, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n'));
   if (!schemaModeline.test(firstLine)) {
-    at(1, 1, 'DDI1007', `a spec file must start with "# yaml-language-server: $schema=<path to ddi.schema.json>" (got ${JSON.stringify(firstLine.slice(0, 40))}). Add the line so editors can check the file.`);
+    at(
+      1,
+      1,
+      'DDI1007',
+      `a spec file must start with "# yaml-language-server: $schema=<path to ddi.schema.json>" (got ${JSON.stringify(firstLine.slice(0, 40))}). Add the line so editors can check the file.`,
+    );
   }
   const lineCounter = new LineCounter();
   let document: Document.Parsed;
   try {
-    document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, stringKeys: false });
+    document = parseDocument(text, {
+      lineCounter,
+      prettyErrors: false,
+      uniqueKeys: true,
+      strict: true,
+      stringKeys: false,
+    });
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    at(1, 1, 'DDI1009', `the document nests too deeply for the parser. A spec never needs that; check the file for runaway brackets or indentation.`);
+    at(
+      1,
+      1,
+      'DDI1009',
+      `the document nests too deeply for the parser. A spec never needs that; check the file for runaway brackets or indentation.`,
+    );
     return { diagnostics };
   }
   for (const error of document.errors) {
@@ -87,7 +108,12 @@ function loadOne(source: SpecSource): { file?: LoadedFile; diagnostics: Diagnost
     const duplicate = error.code === 'DUPLICATE_KEY';
     const message = firstSentence(error.message);
     if (/call stack/i.test(message)) {
-      at(1, 1, 'DDI1009', `the document nests too deeply for the parser. A spec never needs that; check the file for runaway brackets or indentation.`);
+      at(
+        1,
+        1,
+        'DDI1009',
+        `the document nests too deeply for the parser. A spec never needs that; check the file for runaway brackets or indentation.`,
+      );
       break;
     }
     if (duplicate) {
@@ -99,7 +125,12 @@ function loadOne(source: SpecSource): { file?: LoadedFile; diagnostics: Diagnost
   if (document.errors.length > 0) return { diagnostics };
   const depth = maxDepth(document.contents as Node | null, 0);
   if (depth > loadLimits.depthMax) {
-    at(1, 1, 'DDI1009', `the document nests more than the ${loadLimits.depthMax} levels allowed. A spec never needs that; check the file for runaway brackets or indentation.`);
+    at(
+      1,
+      1,
+      'DDI1009',
+      `the document nests more than the ${loadLimits.depthMax} levels allowed. A spec never needs that; check the file for runaway brackets or indentation.`,
+    );
     return { diagnostics };
   }
   let value: unknown;
@@ -107,10 +138,25 @@ function loadOne(source: SpecSource): { file?: LoadedFile; diagnostics: Diagnost
     value = document.toJS({ maxAliasCount: loadLimits.aliasCountMax });
   } catch (error) {
     const anchorLine = firstAliasLine(document, lineCounter);
-    at(anchorLine.line, anchorLine.col, 'DDI1009', `${firstSentence((error as Error).message)}. Spec files should not need YAML aliases; write the values out.`);
+    at(
+      anchorLine.line,
+      anchorLine.col,
+      'DDI1009',
+      `${firstSentence((error as Error).message)}. Spec files should not need YAML aliases; write the values out.`,
+    );
     return { diagnostics };
   }
-  return { file: { path: source.path, origin: source.origin ?? source.path, text, document, lineCounter, value: toPlain(value) }, diagnostics };
+  return {
+    file: {
+      path: source.path,
+      origin: source.origin ?? source.path,
+      text,
+      document,
+      lineCounter,
+      value: toPlain(value),
+    },
+    diagnostics,
+  };
 }
 
 /** 1-based line and column of an offset in a text (clamped into the text). */
@@ -181,7 +227,11 @@ function defineData(object: Record<string, unknown>, key: string, value: unknown
 }
 
 /** Source position of the node at a path of keys and indexes, or of its nearest existing parent. */
-export function positionOf(file: LoadedFile, path: readonly (string | number)[], part: 'key' | 'value' = 'value'): { line: number; col: number } {
+export function positionOf(
+  file: LoadedFile,
+  path: readonly (string | number)[],
+  part: 'key' | 'value' = 'value',
+): { line: number; col: number } {
   let node: unknown = file.document.contents;
   let position = nodeStart(node) ?? 0;
   for (const segment of path) {
@@ -191,7 +241,8 @@ export function positionOf(file: LoadedFile, path: readonly (string | number)[],
       const keyStart = nodeStart(pair.key);
       const valueStart = nodeStart(pair.value);
       node = pair.value;
-      position = (part === 'key' && segment === path[path.length - 1] ? keyStart : valueStart ?? keyStart) ?? position;
+      position =
+        (part === 'key' && segment === path[path.length - 1] ? keyStart : (valueStart ?? keyStart)) ?? position;
     } else if (isSeq(node) && typeof segment === 'number') {
       const item = node.items[segment];
       if (item === undefined) break;

@@ -257,20 +257,41 @@ export function buildModel(files: readonly LoadedFile[]): Model {
       const under = importedTypes.get(type.name);
       if (under !== undefined) taken.add(`types:${type.name}`);
       const merged = overlay(type, under?.spec);
-      rawTypes.set(type.name, { spec: merged, file, index, header: merged.header ?? spec.header, family, origin: under ? 'merged' : 'curated' });
+      rawTypes.set(type.name, {
+        spec: merged,
+        file,
+        index,
+        header: merged.header ?? spec.header,
+        family,
+        origin: under ? 'merged' : 'curated',
+      });
     });
     spec.roles?.forEach((role, index) => {
       const under = importedRoles.get(role.name);
       if (under !== undefined) taken.add(`roles:${role.name}`);
       for (const variant of role.variants ?? []) taken.add(`roles:${variant.name}`);
       const merged = overlay(role, under?.spec);
-      rawRoles.push({ spec: merged, file, index, header: merged.header ?? spec.header, family, origin: under ? 'merged' : 'curated' });
+      rawRoles.push({
+        spec: merged,
+        file,
+        index,
+        header: merged.header ?? spec.header,
+        family,
+        origin: under ? 'merged' : 'curated',
+      });
     });
     spec.functions?.forEach((fn, index) => {
       const under = importedFunctions.get(fn.name);
       if (under !== undefined) taken.add(`functions:${fn.name}`);
       const merged = overlay(fn, under?.spec);
-      rawFunctions.push({ spec: merged, file, index, header: merged.header ?? spec.header, family, origin: under ? 'merged' : 'curated' });
+      rawFunctions.push({
+        spec: merged,
+        file,
+        index,
+        header: merged.header ?? spec.header,
+        family,
+        origin: under ? 'merged' : 'curated',
+      });
     });
   }
   for (const file of sorted) {
@@ -279,13 +300,23 @@ export function buildModel(files: readonly LoadedFile[]): Model {
     const family = familyOf(file);
     const fresh = (section: string, name: string): boolean => !taken.has(`${section}:${name}`);
     spec.types?.forEach((type, index) => {
-      if (fresh('types', type.name)) rawTypes.set(type.name, { spec: type, file, index, header: type.header ?? spec.header, family, origin: 'imported' });
+      if (fresh('types', type.name))
+        rawTypes.set(type.name, {
+          spec: type,
+          file,
+          index,
+          header: type.header ?? spec.header,
+          family,
+          origin: 'imported',
+        });
     });
     spec.roles?.forEach((role, index) => {
-      if (fresh('roles', role.name)) rawRoles.push({ spec: role, file, index, header: role.header ?? spec.header, family, origin: 'imported' });
+      if (fresh('roles', role.name))
+        rawRoles.push({ spec: role, file, index, header: role.header ?? spec.header, family, origin: 'imported' });
     });
     spec.functions?.forEach((fn, index) => {
-      if (fresh('functions', fn.name)) rawFunctions.push({ spec: fn, file, index, header: fn.header ?? spec.header, family, origin: 'imported' });
+      if (fresh('functions', fn.name))
+        rawFunctions.push({ spec: fn, file, index, header: fn.header ?? spec.header, family, origin: 'imported' });
     });
   }
 
@@ -331,7 +362,11 @@ export function buildModel(files: readonly LoadedFile[]): Model {
       optional: field.optional === true,
       description: field.description ?? null,
     }));
-    const values: EnumValueModel[] = (spec.values ?? []).map((value) => ({ name: value.name, value: value.value ?? null, description: value.description ?? null }));
+    const values: EnumValueModel[] = (spec.values ?? []).map((value) => ({
+      name: value.name,
+      value: value.value ?? null,
+      description: value.description ?? null,
+    }));
     return {
       kind: 'type',
       name: spec.name,
@@ -487,7 +522,8 @@ export function buildModel(files: readonly LoadedFile[]): Model {
 
   const byName = new Map<string, EntryModel>();
   for (const entry of [...types, ...roles, ...functions, ...constants]) byName.set(entry.name, entry);
-  const byNameSort = <T extends { name: string }>(list: T[]): T[] => list.sort((a, b) => compareStrings(a.name, b.name));
+  const byNameSort = <T extends { name: string }>(list: T[]): T[] =>
+    list.sort((a, b) => compareStrings(a.name, b.name));
 
   return {
     sources: sorted.map((f) => f.origin),
@@ -511,7 +547,8 @@ function constantValue(
   let value = BigInt(written);
   // A hexadecimal value of a signed type is written as its bit pattern, as C headers do.
   if (signed && value >= 1n << BigInt(bits - 1)) value -= 1n << BigInt(bits);
-  const literal = typeof written === 'string' ? written.replace(/^0x/, '0x').toUpperCase().replace(/^0X/, '0x') : String(written);
+  const literal =
+    typeof written === 'string' ? written.replace(/^0x/, '0x').toUpperCase().replace(/^0X/, '0x') : String(written);
   const suffix = bits === 64 ? (signed ? 'LL' : 'ULL') : typeof written === 'string' && bits === 32 ? 'L' : '';
   const c = `((${type})${literal}${suffix})`;
   const hex = typeof written === 'string' && value >= 0n ? literal : undefined;
@@ -546,7 +583,11 @@ function typeTsText(spec: SpecType, typeRef: (name: string | undefined) => TypeR
 /** The type reference of a type the spec does not state (imported entries): TypeScript `unknown`. */
 export const unknownType: Readonly<TypeRefModel> = { name: 'unknown', kind: 'unknown', ts: 'unknown', c: 'unknown' };
 
-function returnsModel(type: string | undefined, description: string | undefined, typeRef: (name: string | undefined) => TypeRefModel): ReturnsModel {
+function returnsModel(
+  type: string | undefined,
+  description: string | undefined,
+  typeRef: (name: string | undefined) => TypeRefModel,
+): ReturnsModel {
   const ref = typeRef(type);
   return { type: ref, void: ref.kind === 'void', description: description ?? null };
 }
@@ -597,8 +638,8 @@ export function irqlModel(spec: SpecIrql): IrqlModel {
   if (spec.same) sal.push('_IRQL_requires_same_');
   const when: IrqlCondition[] = (spec.when ?? []).map((condition) => {
     const inner = condition.irql;
-    const innerMin = inner.runsAt ?? (inner.any ? 'PASSIVE_LEVEL' : inner.min ?? 'PASSIVE_LEVEL');
-    const innerMax = inner.runsAt ?? (inner.any ? 'HIGH_LEVEL' : inner.max ?? 'HIGH_LEVEL');
+    const innerMin = inner.runsAt ?? (inner.any ? 'PASSIVE_LEVEL' : (inner.min ?? 'PASSIVE_LEVEL'));
+    const innerMax = inner.runsAt ?? (inner.any ? 'HIGH_LEVEL' : (inner.max ?? 'HIGH_LEVEL'));
     const innerSal = inner.runsAt
       ? levelSal('requires', inner.runsAt)
       : inner.any
@@ -607,9 +648,18 @@ export function irqlModel(spec: SpecIrql): IrqlModel {
     if (condition.param === undefined) {
       // A condition stated in words has no C expression, so SAL cannot carry it.
       const stated = condition.condition ?? '';
-      return { param: null, equals: null, condition: stated, min: innerMin, max: innerMax, sal: null, text: `${rangeText(innerMin, innerMax)} when ${stated}` };
+      return {
+        param: null,
+        equals: null,
+        condition: stated,
+        min: innerMin,
+        max: innerMax,
+        sal: null,
+        text: `${rangeText(innerMin, innerMax)} when ${stated}`,
+      };
     }
-    const value = typeof condition.equals === 'boolean' ? (condition.equals ? 'TRUE' : 'FALSE') : String(condition.equals);
+    const value =
+      typeof condition.equals === 'boolean' ? (condition.equals ? 'TRUE' : 'FALSE') : String(condition.equals);
     return {
       param: condition.param,
       equals: condition.equals ?? null,
@@ -621,14 +671,25 @@ export function irqlModel(spec: SpecIrql): IrqlModel {
     };
   });
   for (const condition of when) if (condition.sal !== null) sal.push(condition.sal);
-  const enforced = known ? narrowed(min!, max!, when.filter((c) => c.param === null)) : null;
+  const enforced = known
+    ? narrowed(
+        min!,
+        max!,
+        when.filter((c) => c.param === null),
+      )
+    : null;
   const parts: string[] = [];
   parts.push(known ? rangeText(min!, max!) : 'unknown');
   for (const condition of when) parts.push(condition.text);
   if (enforced !== null && (enforced.min !== min || enforced.max !== max)) {
-    parts.push(enforced.min === null ? 'no level meets every case' : `enforced where no condition is stated: ${rangeText(enforced.min, enforced.max)}`);
+    parts.push(
+      enforced.min === null
+        ? 'no level meets every case'
+        : `enforced where no condition is stated: ${rangeText(enforced.min, enforced.max)}`,
+    );
   }
-  if (spec.raisesTo) parts.push(`raises IRQL to ${spec.raisesTo}${spec.saves ? ` and saves the previous IRQL in ${spec.saves}` : ''}`);
+  if (spec.raisesTo)
+    parts.push(`raises IRQL to ${spec.raisesTo}${spec.saves ? ` and saves the previous IRQL in ${spec.saves}` : ''}`);
   if (spec.restores) parts.push(`restores the IRQL saved in ${spec.restores}`);
   if (spec.same) parts.push('IRQL unchanged on return');
   return {
@@ -642,7 +703,7 @@ export function irqlModel(spec: SpecIrql): IrqlModel {
     restores: spec.restores ?? null,
     when,
     note: spec.note ?? null,
-    reason: known ? null : spec.unknown ?? 'the spec states no level',
+    reason: known ? null : (spec.unknown ?? 'the spec states no level'),
     enforced: enforced === null || enforced.min === null ? null : { min: enforced.min, max: enforced.max },
     text: parts.join('; '),
     sal,
@@ -650,7 +711,11 @@ export function irqlModel(spec: SpecIrql): IrqlModel {
 }
 
 /** min..max narrowed by every branch (the strictest branch); min null when no level meets them all. */
-function narrowed(min: LevelName, max: LevelName, branches: readonly IrqlCondition[]): { min: LevelName; max: LevelName } | { min: null; max: LevelName } {
+function narrowed(
+  min: LevelName,
+  max: LevelName,
+  branches: readonly IrqlCondition[],
+): { min: LevelName; max: LevelName } | { min: null; max: LevelName } {
   let lo = min;
   let hi = max;
   for (const branch of branches) {

@@ -165,7 +165,8 @@ export function cParamLines(params: readonly Pick<ParamModel, 'sal' | 'name' | '
 /** Function-level SAL of an entry: the model's annotations, then conditional (_When_) ones not yet in it. */
 export function entrySal(entry: Pick<FunctionModel, 'sal' | 'irql'>): string[] {
   const sal = [...entry.sal];
-  for (const condition of entry.irql.when) if (condition.sal !== null && !sal.includes(condition.sal)) sal.push(condition.sal);
+  for (const condition of entry.irql.when)
+    if (condition.sal !== null && !sal.includes(condition.sal)) sal.push(condition.sal);
   return sal;
 }
 
@@ -181,7 +182,10 @@ function fallbackCType(type: TypeModel): string {
 function typedefLines(rows: readonly (readonly [c: string, name: string])[]): string[] {
   return rows.map(([c, name]) => {
     const stars = /(\**)$/.exec(c.trimEnd())![1]!;
-    const base = c.trimEnd().slice(0, c.trimEnd().length - stars.length).trimEnd();
+    const base = c
+      .trimEnd()
+      .slice(0, c.trimEnd().length - stars.length)
+      .trimEnd();
     return `typedef ${base} ${stars}${name};`;
   });
 }
@@ -209,10 +213,16 @@ function pointerOrder(types: readonly TypeModel[]): TypeModel[] {
 }
 
 /** `#define` texts of macros; with `align`, the values start in one column. */
-function macros(rows: readonly (readonly [name: string, params: string | null, value: string])[], align: boolean): MacroView[] {
+function macros(
+  rows: readonly (readonly [name: string, params: string | null, value: string])[],
+  align: boolean,
+): MacroView[] {
   const heads = rows.map(([name, params]) => (params === null ? name : `${name}(${params})`));
   const width = align ? Math.max(0, ...heads.map((h) => h.length)) : 0;
-  return rows.map(([name, , value], i) => ({ name, define: value === '' ? heads[i]! : `${heads[i]!.padEnd(width)} ${value}` }));
+  return rows.map(([name, , value], i) => ({
+    name,
+    define: value === '' ? heads[i]! : `${heads[i]!.padEnd(width)} ${value}`,
+  }));
 }
 
 /** SAL annotation names used anywhere in the model. */
@@ -224,7 +234,8 @@ export function salNamesUsed(model: Model): string[] {
     }
   }
   const names = new Set<string>(['_Use_decl_annotations_']);
-  for (const text of texts) for (const match of text.matchAll(/(?<![A-Za-z0-9_])_[A-Za-z][A-Za-z_]*_(?![A-Za-z0-9_])/g)) names.add(match[0]);
+  for (const text of texts)
+    for (const match of text.matchAll(/(?<![A-Za-z0-9_])_[A-Za-z][A-Za-z_]*_(?![A-Za-z0-9_])/g)) names.add(match[0]);
   return [...names].sort(compareStrings);
 }
 
@@ -299,14 +310,12 @@ function constantGroups(constants: readonly ConstantModel[]): string[][] {
   const byType = new Map<string, ConstantModel[]>();
   for (const constant of constants) byType.set(constant.type, [...(byType.get(constant.type) ?? []), constant]);
   const width = Math.max(0, ...constants.map((c) => c.name.length));
-  return [...byType.keys()]
-    .sort(compareStrings)
-    .map((type) =>
-      byType
-        .get(type)!
-        .sort((a, b) => compareStrings(a.name, b.name))
-        .map((c) => `${c.name.padEnd(width)} ${c.c}`),
-    );
+  return [...byType.keys()].sort(compareStrings).map((type) =>
+    byType
+      .get(type)!
+      .sort((a, b) => compareStrings(a.name, b.name))
+      .map((c) => `${c.name.padEnd(width)} ${c.c}`),
+  );
 }
 
 function headerView(model: Model, provenance: string): HeaderView {
@@ -314,7 +323,9 @@ function headerView(model: Model, provenance: string): HeaderView {
   const known = new Set(salFallbacks.map(([name]) => name));
   const missing = used.filter((name) => !known.has(name));
   if (missing.length > 0) {
-    throw new Error(`render-c: the model uses SAL annotations with no C fallback: ${missing.join(', ')}; add them to salFallbacks`);
+    throw new Error(
+      `render-c: the model uses SAL annotations with no C fallback: ${missing.join(', ')}; add them to salFallbacks`,
+    );
   }
   const typeNames = new Set(model.types.map((t) => t.name));
   const byKind = (kind: TypeModel['typeKind']): TypeModel[] => model.types.filter((t) => t.typeKind === kind);
@@ -326,7 +337,9 @@ function headerView(model: Model, provenance: string): HeaderView {
   const declared = model.functions.filter((f) => f.prototype);
   const omittedRoles = model.roles.filter((r) => r.variantOf === null && !r.prototype).length;
   const omittedFunctions = model.functions.length - declared.length;
-  const omittedTypes = model.types.filter((t) => (t.typeKind === 'struct' || t.typeKind === 'enum') && !t.complete).length;
+  const omittedTypes = model.types.filter(
+    (t) => (t.typeKind === 'struct' || t.typeKind === 'enum') && !t.complete,
+  ).length;
 
   const families = [...new Set(declared.map((f) => f.family))].sort(compareStrings);
 
@@ -355,13 +368,21 @@ function headerView(model: Model, provenance: string): HeaderView {
     provenance: cCommentText(provenance),
     guard: cHeaderGuard,
     omitted,
-    salMacros: macros(salFallbacks.map(([name, params]) => [name, params, ''] as const), false),
+    salMacros: macros(
+      salFallbacks.map(([name, params]) => [name, params, ''] as const),
+      false,
+    ),
     levelMacros: macros(
-      levelNames.filter((level) => level !== 'DIRQL').map((level) => [level, null, String(levelRange[level][0])] as const),
+      levelNames
+        .filter((level) => level !== 'DIRQL')
+        .map((level) => [level, null, String(levelRange[level][0])] as const),
       true,
     ),
     baseMacros: macros(baseMacros, true),
-    voidMacros: macros(byKind('void').map((t) => [t.name, null, 'void'] as const), false),
+    voidMacros: macros(
+      byKind('void').map((t) => [t.name, null, 'void'] as const),
+      false,
+    ),
     // An enum the spec gives no members (or no member values) falls back to its underlying int.
     scalars: typedefLines(
       model.types
@@ -375,7 +396,9 @@ function headerView(model: Model, provenance: string): HeaderView {
     forwards: typedefLines(byKind('struct').map((t) => [`struct ${structTag(t)}`, t.name] as const)),
     pointers: typedefLines(pointerOrder(model.types).map((t) => [`${t.to ?? 'VOID'} *`, t.name] as const)),
     roles: baseRoles.map((r) => roleView(r, variantsOf(r))),
-    structs: model.typesInCOrder.filter((t) => t.typeKind === 'struct' && t.fields.length > 0 && t.complete).map(structView),
+    structs: model.typesInCOrder
+      .filter((t) => t.typeKind === 'struct' && t.fields.length > 0 && t.complete)
+      .map(structView),
     constantGroups: constantGroups(model.constants),
     functionGroups: families.map((family) => ({
       family,

@@ -89,7 +89,12 @@ export function firstSentence(text: string | null): string | null {
 
 /** Remarks as list items: a line break inside one continues the item. */
 function remarkItems(remarks: readonly string[]): string[] {
-  return remarks.map((r) => r.replace(/\r\n?/g, '\n').trim().replace(/\n[ \t]*/g, '\n  '));
+  return remarks.map((r) =>
+    r
+      .replace(/\r\n?/g, '\n')
+      .trim()
+      .replace(/\n[ \t]*/g, '\n  '),
+  );
 }
 
 function code(text: string): string {
@@ -128,7 +133,9 @@ function linkTable(model: Model): LinkTable {
     const file = `${entry.stem}.md`;
     const taken = pages.get(file.toLowerCase());
     if (taken !== undefined) {
-      throw new Error(`Reference page ${docsDir}/${file} of ${entry.name} would overwrite ${taken}; rename one of them.`);
+      throw new Error(
+        `Reference page ${docsDir}/${file} of ${entry.name} would overwrite ${taken}; rename one of them.`,
+      );
     }
     pages.set(file.toLowerCase(), entry.name);
     href.set(entry.name, `./${file}`);
@@ -296,13 +303,21 @@ export function exampleFunctionName(role: { function: string | null; name?: stri
       .filter((w) => w !== '')
       .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
       .join('');
-  const rest = conventional.startsWith(prefix) && conventional.length > prefix.length ? conventional.slice(prefix.length) : conventional;
+  const rest =
+    conventional.startsWith(prefix) && conventional.length > prefix.length
+      ? conventional.slice(prefix.length)
+      : conventional;
   return `My${rest}`;
 }
 
 const interruptWords = { line: 'line-based interrupts', message: 'message-signaled interrupts' } as const;
 
-function roleView(context: RenderContext, role: RoleModel, links: LinkTable, head: (e: EntryModel, kind: string) => PageHead): object {
+function roleView(
+  context: RenderContext,
+  role: RoleModel,
+  links: LinkTable,
+  head: (e: EntryModel, kind: string) => PageHead,
+): object {
   const { model } = context;
   const name = exampleFunctionName(role);
   const baseEntry = role.variantOf === null ? undefined : model.byName.get(role.variantOf);
@@ -336,7 +351,10 @@ function roleView(context: RenderContext, role: RoleModel, links: LinkTable, hea
     alias: role.variantOf === null ? null : `typedef ${role.variantOf} ${role.name};`,
     pointer: code(role.pointerC),
     pointerTypedef: role.pointer === null ? null : `typedef ${role.name} *${role.pointer};`,
-    pointerAlsoAccepts: role.accepts.filter((n) => n !== role.name).sort(compareStrings).map((n) => link(links, n)),
+    pointerAlsoAccepts: role.accepts
+      .filter((n) => n !== role.name)
+      .sort(compareStrings)
+      .map((n) => link(links, n)),
     tsSignature: role.tsSignature,
     variants,
     variantOf: role.variantOf === null ? null : link(links, role.variantOf),
@@ -404,7 +422,12 @@ function roleExample(context: RenderContext, role: RoleModel, name: string): Exa
 // ---------------------------------------------------------------------------------------------------
 // Functions
 
-function functionView(model: Model, fn: FunctionModel, links: LinkTable, head: (e: EntryModel, kind: string) => PageHead): object {
+function functionView(
+  model: Model,
+  fn: FunctionModel,
+  links: LinkTable,
+  head: (e: EntryModel, kind: string) => PageHead,
+): object {
   const callsBack = model.roles.filter((r) => r.invokedBy.includes(fn.name)).map((r) => link(links, r.name));
   return {
     head: head(fn, fn.macro ? 'DDI (macro)' : 'DDI function'),
@@ -442,7 +465,9 @@ export function usageSnippet(model: Model, fn: FunctionModel): string {
     }
     return p.name;
   });
-  const target = fn.returns.void ? '' : `${fn.returns.type.c} ${fn.returns.type.name === 'NDIS_STATUS' ? 'status' : 'result'} = `;
+  const target = fn.returns.void
+    ? ''
+    : `${fn.returns.type.c} ${fn.returns.type.name === 'NDIS_STATUS' ? 'status' : 'result'} = `;
   const oneLine = `${target}${fn.name}(${args.join(', ')});`;
   const call =
     oneLine.length <= usageLineMax || args.length === 0
@@ -472,7 +497,12 @@ function usersOf(model: Model, name: string): string[] {
   return [...users].sort(compareStrings);
 }
 
-function typeView(model: Model, type: TypeModel, links: LinkTable, head: (e: EntryModel, kind: string) => PageHead): object {
+function typeView(
+  model: Model,
+  type: TypeModel,
+  links: LinkTable,
+  head: (e: EntryModel, kind: string) => PageHead,
+): object {
   const pointers = pointersTo(model, type.name);
   const forward = type.complete
     ? null
@@ -503,7 +533,11 @@ function typeView(model: Model, type: TypeModel, links: LinkTable, head: (e: Ent
       optional: f.optional ? 'yes' : 'no',
       description: cell(f.description),
     })),
-    values: type.values.map((v) => ({ name: escapeTableCell(code(v.name)), value: v.value === null ? 'not stated' : String(v.value), description: cell(v.description) })),
+    values: type.values.map((v) => ({
+      name: escapeTableCell(code(v.name)),
+      value: v.value === null ? 'not stated' : String(v.value),
+      description: cell(v.description),
+    })),
     pointers: pointers.map((p) => link(links, p)),
     usedBy: linkedList(
       links,
@@ -546,7 +580,14 @@ function sharedTypesView(context: RenderContext, links: LinkTable): object {
   });
   const groups = sharedKinds.map(({ kind, title }) => {
     const rows = model.types.filter((t) => t.typeKind === kind).map(row);
-    return { title, rows, scalar: kind === 'scalar', handle: kind === 'handle', pointer: kind === 'pointer', void: kind === 'void' };
+    return {
+      title,
+      rows,
+      scalar: kind === 'scalar',
+      handle: kind === 'handle',
+      pointer: kind === 'pointer',
+      void: kind === 'void',
+    };
   });
   return {
     provenance: commentSafe(context.provenance),
@@ -558,7 +599,10 @@ function sharedTypesView(context: RenderContext, links: LinkTable): object {
 // ---------------------------------------------------------------------------------------------------
 // Index
 
-function byFamily<T extends EntryModel>(entries: readonly T[], row: (entry: T) => object): { title: string; rows: object[] }[] {
+function byFamily<T extends EntryModel>(
+  entries: readonly T[],
+  row: (entry: T) => object,
+): { title: string; rows: object[] }[] {
   const families = [...new Set(entries.map((e) => e.family))].sort(compareStrings);
   return families.map((family) => ({
     title: familyTitle(family),
@@ -572,14 +616,21 @@ function indexView(context: RenderContext, links: LinkTable): object {
   const roleRow = (role: RoleModel): object => ({
     link: escapeTableCell(link(links, role.name)),
     function: role.function === null ? '—' : escapeTableCell(code(role.function)),
-    summary: role.variantOf === null ? summary(role) : escapeTableCell(`Variant of ${role.variantOf}. ${firstSentence(role.description) ?? ''}`.trim()),
+    summary:
+      role.variantOf === null
+        ? summary(role)
+        : escapeTableCell(`Variant of ${role.variantOf}. ${firstSentence(role.description) ?? ''}`.trim()),
   });
   const functionRow = (fn: FunctionModel): object => ({
     link: escapeTableCell(link(links, fn.name)),
     irql: escapeTableCell(fn.irql.text),
     summary: summary(fn),
   });
-  const typeRow = (type: TypeModel): object => ({ link: escapeTableCell(link(links, type.name)), kind: type.typeKind, summary: summary(type) });
+  const typeRow = (type: TypeModel): object => ({
+    link: escapeTableCell(link(links, type.name)),
+    kind: type.typeKind,
+    summary: summary(type),
+  });
   const pageTypes = model.types.filter((t) => ownPageKinds.has(t.typeKind));
   const shared = model.types.filter((t) => !ownPageKinds.has(t.typeKind));
   const rules = Object.keys(ruleSummaries)

@@ -42,7 +42,13 @@ function provenance(entry: { provenance: { file: string; line: number } }): stri
 }
 
 function params(list: readonly ParamModel[]): object[] {
-  return list.map((p) => ({ name: p.name, type: p.type.name, direction: p.direction, optional: p.optional, sal: p.sal }));
+  return list.map((p) => ({
+    name: p.name,
+    type: p.type.name,
+    direction: p.direction,
+    optional: p.optional,
+    sal: p.sal,
+  }));
 }
 
 export function irqlMeta(irql: IrqlModel): object {
@@ -126,7 +132,8 @@ export function tsLiteral(value: unknown, indent: string): string {
     if (value.length === 0) return '[]';
     const items = value.map((item) => tsLiteral(item, inner));
     const oneLine = `[${items.join(', ')}]`;
-    if (value.every((item) => typeof item !== 'object' || item === null) && oneLine.length + indent.length <= 100) return oneLine;
+    if (value.every((item) => typeof item !== 'object' || item === null) && oneLine.length + indent.length <= 100)
+      return oneLine;
     return `[\n${items.map((item) => `${inner}${item},`).join('\n')}\n${indent}]`;
   }
   const entries = Object.entries(value as Record<string, unknown>);

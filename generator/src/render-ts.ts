@@ -80,7 +80,8 @@ class DocBuilder {
 
   build(): DocView {
     const only = this.sections.length === 1 && this.sections[0]!.length === 1 ? this.sections[0]![0]! : null;
-    const inline = only !== null && this.indent + only.length + 7 <= lineWidthMax && !only.startsWith('@') ? only : null;
+    const inline =
+      only !== null && this.indent + only.length + 7 <= lineWidthMax && !only.startsWith('@') ? only : null;
     return { inline, sections: this.sections };
   }
 
@@ -100,7 +101,10 @@ function safe(text: string): string {
  * a word longer than the width keeps its own line.
  */
 export function wrap(text: string, width: number, hang = ''): string[] {
-  const words = safe(text).trim().match(/(?:`[^`]*`|[^\s`])+/g) ?? [];
+  const words =
+    safe(text)
+      .trim()
+      .match(/(?:`[^`]*`|[^\s`])+/g) ?? [];
   const lines: string[] = [];
   let line = '';
   for (const word of words) {
@@ -172,7 +176,13 @@ function pageLine(entry: { page: string | null; origin: string }): string | null
  * characters on its first and last lines (a name before it, a `;` after it). When it does not fit,
  * one parameter per line, indented two more, with a trailing comma.
  */
-function functionType(oneLine: string, params: readonly ParamModel[], returns: ReturnsModel, indent: number, extra: number): string {
+function functionType(
+  oneLine: string,
+  params: readonly ParamModel[],
+  returns: ReturnsModel,
+  indent: number,
+  extra: number,
+): string {
   if (indent + extra + oneLine.length <= lineWidthMax || params.length === 0) return oneLine;
   const pad = ' '.repeat(indent + 2);
   const lines = params.map((p) => `${pad}${p.name}: ${p.type.ts},`);
@@ -252,7 +262,12 @@ interface ConstantView {
   value: string;
 }
 
-function typesView(model: Model): { roleImports: string[]; boxDoc: DocView; types: TypeView[]; constants: ConstantView[] } {
+function typesView(model: Model): {
+  roleImports: string[];
+  boxDoc: DocView;
+  types: TypeView[];
+  constants: ConstantView[];
+} {
   const refs = model.types.flatMap((t) => t.fields.map((f) => f.type));
   return {
     roleImports: importsFrom(refs, model, 'roles'),
@@ -295,7 +310,9 @@ function typeView(type: TypeModel, model: Model): TypeView {
             name: value.name,
             value: value.value!,
             memberDoc: new DocBuilder(2).text(description ?? `${type.name} member ${value.name}.`).build(),
-            constDoc: new DocBuilder(0).text(`${description === null ? '' : `${description} `}A member of ${type.name}.`).build(),
+            constDoc: new DocBuilder(0)
+              .text(`${description === null ? '' : `${description} `}A member of ${type.name}.`)
+              .build(),
           };
         }),
       };
@@ -304,7 +321,8 @@ function typeView(type: TypeModel, model: Model): TypeView {
     case 'struct':
       if (type.opaque) {
         const brand = `${type.name}_BRAND`;
-        if (model.byName.has(brand)) throw new Error(`render-ts: the brand ${brand} of opaque ${type.name} collides with a spec name`);
+        if (model.byName.has(brand))
+          throw new Error(`render-ts: the brand ${brand} of opaque ${type.name} collides with a spec name`);
         view.opaque = { brand };
       } else {
         view.struct = {
@@ -325,10 +343,14 @@ function typeDoc(type: TypeModel): DocView {
   const facts: string[] = [];
   switch (type.typeKind) {
     case 'scalar':
-      facts.push(`C: \`${type.c ?? type.name}\`${type.bits === null ? '' : `, ${type.bits} bits`}${type.signed === null ? '' : type.signed ? ', signed' : ', unsigned'}.`);
+      facts.push(
+        `C: \`${type.c ?? type.name}\`${type.bits === null ? '' : `, ${type.bits} bits`}${type.signed === null ? '' : type.signed ? ', signed' : ', unsigned'}.`,
+      );
       break;
     case 'handle':
-      facts.push(`C: \`${type.c ?? 'void *'}\`. Opaque to the driver: anything NDIS or the driver hands over passes as is.`);
+      facts.push(
+        `C: \`${type.c ?? 'void *'}\`. Opaque to the driver: anything NDIS or the driver hands over passes as is.`,
+      );
       break;
     case 'pointer':
       facts.push(
@@ -349,7 +371,9 @@ function typeDoc(type: TypeModel): DocView {
     case 'enum':
       facts.push(`C: \`enum ${type.tag ?? `_${type.name}`}\`.`);
       if (!type.complete) {
-        facts.push(`Members: ${type.values.map((v) => v.name).join(', ') || 'none listed'}; the reference states no values, so the type is a plain number here.`);
+        facts.push(
+          `Members: ${type.values.map((v) => v.name).join(', ') || 'none listed'}; the reference states no values, so the type is a plain number here.`,
+        );
       }
       break;
     case 'void':
@@ -368,7 +392,9 @@ function typeDoc(type: TypeModel): DocView {
 function fieldDoc(field: FieldModel): DocView {
   const notes: string[] = [];
   if (field.count !== null) notes.push(`C: an array of ${field.count} \`${field.type.c}\`.`);
-  const text = [field.description === null ? null : sentence(field.description), ...notes].filter((t) => t !== null).join(' ');
+  const text = [field.description === null ? null : sentence(field.description), ...notes]
+    .filter((t) => t !== null)
+    .join(' ');
   return new DocBuilder(2).text(text === '' ? `${field.name}.` : text).build();
 }
 
@@ -410,7 +436,8 @@ function rolesView(model: Model): { typeImports: string[]; roles: RoleView[] } {
 
 function roleView(role: RoleModel, model: Model): RoleView {
   const accepts = role.accepts;
-  const acceptsText = accepts.length === 1 ? accepts[0]! : `${accepts.slice(0, -1).join(', ')} or ${accepts[accepts.length - 1]!}`;
+  const acceptsText =
+    accepts.length === 1 ? accepts[0]! : `${accepts.slice(0, -1).join(', ')} or ${accepts[accepts.length - 1]!}`;
   const example = roleExample(role, model);
   return {
     name: role.name,
@@ -481,14 +508,15 @@ function roleExample(role: RoleModel, model: Model): string[] {
   const body: string[] = [];
   for (const param of role.params) {
     const pointer = model.byName.get(param.type.name);
-    if (param.direction === 'in' || pointer?.kind !== 'type' || !pointer.ts.startsWith('Box<') || pointer.to === null) continue;
+    if (param.direction === 'in' || pointer?.kind !== 'type' || !pointer.ts.startsWith('Box<') || pointer.to === null)
+      continue;
     const target = model.byName.get(pointer.to);
     const value = target?.kind === 'type' ? zeroOf(target, model) : null;
     if (value !== null) body.push(`${param.name}.value = ${value};`);
   }
   if (!role.returns.void) {
     const type = model.byName.get(role.returns.type.name);
-    body.push(`return ${type?.kind === 'type' ? zeroOf(type, model) ?? 'undefined' : 'undefined'};`);
+    body.push(`return ${type?.kind === 'type' ? (zeroOf(type, model) ?? 'undefined') : 'undefined'};`);
   }
   if (body.length === 0) body.push('// …');
   const params = `(${role.params.map((p) => p.name).join(', ')}) => {`;
@@ -496,7 +524,9 @@ function roleExample(role: RoleModel, model: Model): string[] {
   // Doc comment lines lose three columns to ` * `.
   if (head.length <= lineWidthMax - 3) return [head, ...body.map((l) => `  ${l}`), '});'];
   const arrow =
-    params.length + 2 <= lineWidthMax - 3 ? [`  ${params}`] : ['  (', ...role.params.map((p) => `    ${p.name},`), '  ) => {'];
+    params.length + 2 <= lineWidthMax - 3
+      ? [`  ${params}`]
+      : ['  (', ...role.params.map((p) => `    ${p.name},`), '  ) => {'];
   return [`const ${name} = ${role.name}(`, `  '${name}',`, ...arrow, ...body.map((l) => `    ${l}`), '  },', ');'];
 }
 
@@ -520,7 +550,13 @@ interface FunctionView {
   signature: string;
 }
 
-function functionsView(model: Model): { typeImports: string[]; roleImports: string[]; functions: FunctionView[]; tableDoc: DocView; members: { name: string; doc: DocView }[] } {
+function functionsView(model: Model): {
+  typeImports: string[];
+  roleImports: string[];
+  functions: FunctionView[];
+  tableDoc: DocView;
+  members: { name: string; doc: DocView }[];
+} {
   const refs = model.functions.flatMap(signatureRefs);
   return {
     typeImports: importsFrom(refs, model, 'types'),
@@ -534,7 +570,9 @@ function functionsView(model: Model): { typeImports: string[]; roleImports: stri
     members: model.functions.map((fn) => ({
       name: fn.name,
       doc: new DocBuilder(2)
-        .text(`${fn.description === null ? fn.name : sentence(firstSentence(fn.description))} IRQL: ${sentence(fn.irql.text)}`)
+        .text(
+          `${fn.description === null ? fn.name : sentence(firstSentence(fn.description))} IRQL: ${sentence(fn.irql.text)}`,
+        )
         .build(),
     })),
   };
@@ -583,10 +621,18 @@ function indexView(model: Model): { exports: ExportView[] } {
   const typeValues = model.types.flatMap((t) => (valueEnum(t) ? [t.name, ...t.values.map((v) => v.name)] : []));
   const typeOnly = ['Box', ...model.types.filter((t) => !valueEnum(t)).map((t) => t.name)];
   const exports: ExportView[] = [
-    { keyword: 'export type', names: model.functions.map((f) => f.name).concat('NdisFunctions'), from: './functions.js' },
+    {
+      keyword: 'export type',
+      names: model.functions.map((f) => f.name).concat('NdisFunctions'),
+      from: './functions.js',
+    },
     { keyword: 'export', names: ['metadata'], from: './metadata.js' },
     { keyword: 'export', names: model.roles.map((r) => r.name), from: './roles.js' },
-    { keyword: 'export type', names: model.roles.flatMap((r) => (r.pointer === null ? [] : [r.pointer])), from: './roles.js' },
+    {
+      keyword: 'export type',
+      names: model.roles.flatMap((r) => (r.pointer === null ? [] : [r.pointer])),
+      from: './roles.js',
+    },
     { keyword: 'export', names: [...typeValues, ...model.constants.map((c) => c.name)], from: './types.js' },
     { keyword: 'export type', names: typeOnly, from: './types.js' },
   ];

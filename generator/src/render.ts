@@ -30,12 +30,7 @@ export function provenanceLine(model: Model): string {
 export function render(model: Model, options: RenderOptions): OutputFile[] {
   const templates = loadTemplates(options.templatesDir);
   const context = { model, provenance: provenanceLine(model), templates };
-  const files = [
-    ...renderTs(context),
-    ...renderMetadata(context),
-    ...renderC(context),
-    ...renderDocs(context),
-  ];
+  const files = [...renderTs(context), ...renderMetadata(context), ...renderC(context), ...renderDocs(context)];
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 

@@ -82,7 +82,8 @@ export function scaffold(
   base?: string,
   templates: TemplateSet = loadTemplates(bundled.templatesDir),
 ): ScaffoldResult {
-  if (lang !== 'c' && lang !== 'ts') throw new ScaffoldError(`scaffold: the language must be "c" or "ts" (got ${JSON.stringify(lang)})`);
+  if (lang !== 'c' && lang !== 'ts')
+    throw new ScaffoldError(`scaffold: the language must be "c" or "ts" (got ${JSON.stringify(lang)})`);
   const diagnostics: string[] = [];
   const baseName = base ?? defaultBaseName(requests);
   if (requests.length === 0) {
@@ -92,7 +93,9 @@ export function scaffold(
   }
   // A base taken from a function name is checked with that name (an identifier is a valid file name).
   if (base !== undefined && !baseNamePattern.test(base)) {
-    diagnostics.push(`DDI4005: the base file name must be a plain file name of letters, digits, "_", "." and "-" (got ${JSON.stringify(base)}).`);
+    diagnostics.push(
+      `DDI4005: the base file name must be a plain file name of letters, digits, "_", "." and "-" (got ${JSON.stringify(base)}).`,
+    );
   } else if (lang === 'c' && `${baseName}.h` === cHeaderName) {
     const origin = base === undefined ? ' (taken from the first function name)' : '';
     diagnostics.push(
@@ -131,7 +134,12 @@ function requestText(request: ScaffoldRequest): string {
   return `--role ${request.role}:${request.name}`;
 }
 
-function planFunctions(model: Model, requests: readonly ScaffoldRequest[], lang: ScaffoldLanguage, diagnostics: string[]): PlannedFunction[] {
+function planFunctions(
+  model: Model,
+  requests: readonly ScaffoldRequest[],
+  lang: ScaffoldLanguage,
+  diagnostics: string[],
+): PlannedFunction[] {
   const roles = new Map(model.roles.map((r) => [r.name, r]));
   const taken = cHeaderNames(model);
   const owners = new Map<string, string>();
@@ -151,7 +159,9 @@ function planFunctions(model: Model, requests: readonly ScaffoldRequest[], lang:
     if (role === undefined || problem !== null) continue;
 
     const calls = callSites(model, role, request.name);
-    const clash = calls.flatMap((c) => c.invoker.params.filter((p) => p !== c.functionParam && p.name === request.name).map(() => c))[0];
+    const clash = calls.flatMap((c) =>
+      c.invoker.params.filter((p) => p !== c.functionParam && p.name === request.name).map(() => c),
+    )[0];
     if (clash !== undefined) {
       diagnostics.push(
         `DDI4004: ${at}: the function name ${JSON.stringify(request.name)} is also a parameter of ${clash.name}, the helper that passes it to ${clash.invoker.name}; choose another name.`,
@@ -163,7 +173,9 @@ function planFunctions(model: Model, requests: readonly ScaffoldRequest[], lang:
       const owner = owners.get(name);
       if (owner !== undefined) {
         const what = name === request.name ? 'the function name' : 'the name of its call helper';
-        diagnostics.push(`DDI4004: ${at}: ${what} ${JSON.stringify(name)} is already used by ${owner}; give each function its own name.`);
+        diagnostics.push(
+          `DDI4004: ${at}: ${what} ${JSON.stringify(name)} is already used by ${owner}; give each function its own name.`,
+        );
         duplicate = true;
         break;
       }
@@ -183,13 +195,23 @@ function unknownRole(model: Model, request: ScaffoldRequest): string {
     const kind = entry.kind === 'function' ? 'a DDI function' : entry.kind === 'type' ? 'a type' : 'a constant';
     return `${at}: ${JSON.stringify(request.role)} is ${kind}, not a role. Give a function role type, such as ${JSON.stringify(exampleRole(model))}.`;
   }
-  const suggestion = didYouMean(request.role, model.roles.map((r) => r.name));
-  const fix = suggestion !== '' ? suggestion : ` Give a function role type as ndis.h spells it, such as ${JSON.stringify(exampleRole(model))}.`;
+  const suggestion = didYouMean(
+    request.role,
+    model.roles.map((r) => r.name),
+  );
+  const fix =
+    suggestion !== ''
+      ? suggestion
+      : ` Give a function role type as ndis.h spells it, such as ${JSON.stringify(exampleRole(model))}.`;
   return `${at}: the spec has no role named ${JSON.stringify(request.role)}.${fix}`;
 }
 
 function exampleRole(model: Model): string {
-  return model.roles.find((r) => r.invokedBy.length > 0 && r.variantOf === null)?.name ?? model.roles[0]?.name ?? 'MINIPORT_ISR';
+  return (
+    model.roles.find((r) => r.invokedBy.length > 0 && r.variantOf === null)?.name ??
+    model.roles[0]?.name ??
+    'MINIPORT_ISR'
+  );
 }
 
 function nameProblem(
@@ -214,7 +236,10 @@ function nameProblem(
     };
   }
   if (lang === 'ts' && (tsReservedWords.has(name) || tsImportedNames.includes(name))) {
-    return { code: 'DDI4003', message: `${shown} is a reserved word in TypeScript or a name the scaffold imports; choose another function name.` };
+    return {
+      code: 'DDI4003',
+      message: `${shown} is a reserved word in TypeScript or a name the scaffold imports; choose another function name.`,
+    };
   }
   if (taken.has(name)) {
     return {
@@ -242,7 +267,10 @@ function callSites(model: Model, role: RoleModel, name: string): CallSite[] {
     if (functionParam !== undefined) sites.push({ name: '', invoker, functionParam });
   }
   // One helper is `<Name>Call`; several are told apart by the DDI that runs the function.
-  return sites.map((site) => ({ ...site, name: sites.length === 1 ? `${name}Call` : `${name}Via${site.invoker.name}` }));
+  return sites.map((site) => ({
+    ...site,
+    name: sites.length === 1 ? `${name}Call` : `${name}Via${site.invoker.name}`,
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -420,7 +448,13 @@ interface CHelperView {
   body: string[];
 }
 
-function cFiles(model: Model, planned: readonly PlannedFunction[], base: string, firstLine: string, templates: TemplateSet): OutputFile[] {
+function cFiles(
+  model: Model,
+  planned: readonly PlannedFunction[],
+  base: string,
+  firstLine: string,
+  templates: TemplateSet,
+): OutputFile[] {
   const functions = planned.map((p) => cFunctionView(model, p));
   const view = {
     firstLine: cCommentText(firstLine),
@@ -446,14 +480,19 @@ function cFunctionView(model: Model, planned: PlannedFunction): CFunctionView {
   const comment = (paragraphs: readonly string[]): string[] => cComment(paragraphs, cIndent).split('\n');
   const body: string[] = [...comment(bodyNotes(model, role))];
   const outs = defaultedOuts(model, role, 'c');
-  for (const param of role.params.filter((p) => !outs.has(p))) body.push(`${cIndent}UNREFERENCED_PARAMETER(${param.name});`);
+  for (const param of role.params.filter((p) => !outs.has(p)))
+    body.push(`${cIndent}UNREFERENCED_PARAMETER(${param.name});`);
   const unfilled = role.params.filter((p) => p.direction === 'out' && !outs.has(p));
   for (const param of unfilled) body.push(...comment([`Fill in *${param.name} before returning.`]));
   if (outs.size > 0) body.push('');
   for (const [param, value] of outs) {
     if (param.description !== null) body.push(...comment([param.description]));
     if (param.optional) {
-      body.push(`${cIndent}if (${param.name} != NULL) {`, `${cIndent}${cIndent}*${param.name} = ${value};`, `${cIndent}}`);
+      body.push(
+        `${cIndent}if (${param.name} != NULL) {`,
+        `${cIndent}${cIndent}*${param.name} = ${value};`,
+        `${cIndent}}`,
+      );
     } else {
       body.push(`${cIndent}*${param.name} = ${value};`);
     }
@@ -521,7 +560,13 @@ interface TsHelperView {
   body: string[];
 }
 
-function tsFiles(model: Model, planned: readonly PlannedFunction[], base: string, firstLine: string, templates: TemplateSet): OutputFile[] {
+function tsFiles(
+  model: Model,
+  planned: readonly PlannedFunction[],
+  base: string,
+  firstLine: string,
+  templates: TemplateSet,
+): OutputFile[] {
   const values = new Set<string>();
   const types = new Set<string>();
   const functions = planned.map((p) => tsFunctionView(model, p, values, types));
@@ -547,7 +592,12 @@ function tsComment(paragraphs: readonly string[]): string[] {
   return paragraphs.flatMap((p) => wrap(p.replace(/\s+/g, ' ').trim(), 100 - 5).map((line) => `// ${line}`));
 }
 
-function tsFunctionView(model: Model, planned: PlannedFunction, values: Set<string>, types: Set<string>): TsFunctionView {
+function tsFunctionView(
+  model: Model,
+  planned: PlannedFunction,
+  values: Set<string>,
+  types: Set<string>,
+): TsFunctionView {
   const { role, name } = planned;
   values.add(role.name);
   const body: string[] = [...tsComment(bodyNotes(model, role))];
@@ -559,14 +609,22 @@ function tsFunctionView(model: Model, planned: PlannedFunction, values: Set<stri
   for (const [param, value] of outs) {
     if (param.description !== null) body.push(...tsComment([param.description]));
     for (const i of safeValue(model, pointee(model, param), 'ts', false).imports) values.add(i);
-    body.push(param.optional ? `if (${param.name} !== null) ${param.name}.value = ${value};` : `${param.name}.value = ${value};`);
+    body.push(
+      param.optional
+        ? `if (${param.name} !== null) ${param.name}.value = ${value};`
+        : `${param.name}.value = ${value};`,
+    );
   }
   const returned = returnPlan(model, role, 'ts');
   if (returned !== null) {
     body.push('');
     if (returned.comment !== null) body.push(...tsComment([returned.comment]));
     for (const i of returned.imports) values.add(i);
-    body.push(returned.value === null ? `throw new Error('${name}: return a ${role.returns.type.name}');` : `return ${returned.value};`);
+    body.push(
+      returned.value === null
+        ? `throw new Error('${name}: return a ${role.returns.type.name}');`
+        : `return ${returned.value};`,
+    );
   }
   const params = `(${role.params.map((p) => p.name).join(', ')}) => {`;
   const oneLine = `export const ${name} = ${role.name}('${name}', ${params}`;
@@ -601,10 +659,15 @@ function tsHelperView(site: CallSite, planned: PlannedFunction, types: Set<strin
       ...params.map((p) => `${p.name}: ${p.type.ts},`),
     ],
     returns,
-    body: 2 + call.length <= tsLineMax ? [call] : [`${keyword}${site.invoker.name}(`, ...args.map((a) => `  ${a},`), ');'],
+    body:
+      2 + call.length <= tsLineMax ? [call] : [`${keyword}${site.invoker.name}(`, ...args.map((a) => `  ${a},`), ');'],
   };
 }
 
 function tsDoc(paragraphs: readonly string[]): string[] {
-  return ['/**', ...paragraphs.flatMap((p) => wrap(p.replace(/\s+/g, ' ').trim(), 100 - 3).map((line) => ` * ${line}`)), ' */'];
+  return [
+    '/**',
+    ...paragraphs.flatMap((p) => wrap(p.replace(/\s+/g, ' ').trim(), 100 - 3).map((line) => ` * ${line}`)),
+    ' */',
+  ];
 }

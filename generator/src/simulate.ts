@@ -105,10 +105,16 @@ export async function runSimulate(args: readonly string[], io: CliIo): Promise<n
   const display = displayPath(request.modulePath, io.cwd);
   const absolute = resolve(io.cwd, request.modulePath);
   if (!existsSync(absolute)) {
-    return usageError(new SimulateUsageError(`cannot find the driver module ${JSON.stringify(request.modulePath)}.`), io);
+    return usageError(
+      new SimulateUsageError(`cannot find the driver module ${JSON.stringify(request.modulePath)}.`),
+      io,
+    );
   }
   if (!statSync(absolute).isFile()) {
-    return usageError(new SimulateUsageError(`${JSON.stringify(request.modulePath)} is a folder; name a driver module (.ts or .js).`), io);
+    return usageError(
+      new SimulateUsageError(`${JSON.stringify(request.modulePath)} is a folder; name a driver module (.ts or .js).`),
+      io,
+    );
   }
 
   const { register } = await import('tsx/esm/api');
@@ -139,7 +145,10 @@ export async function runSimulate(args: readonly string[], io: CliIo): Promise<n
  * The @ddikit/sim the driver itself resolves (so both use one copy), else the one next to this
  * module. Both go through the loader at run time: the harness is never bundled into the CLI.
  */
-async function harnessFor(scopedImport: (specifier: string, parent: string) => Promise<unknown>, moduleUrl: string): Promise<typeof SimModule> {
+async function harnessFor(
+  scopedImport: (specifier: string, parent: string) => Promise<unknown>,
+  moduleUrl: string,
+): Promise<typeof SimModule> {
   try {
     return (await scopedImport('@ddikit/sim', moduleUrl)) as typeof SimModule;
   } catch {
@@ -148,7 +157,12 @@ async function harnessFor(scopedImport: (specifier: string, parent: string) => P
 }
 
 /** The miniport export, or the message saying why there is none. */
-function pickDriver(exports: Record<string, unknown>, exportName: string, display: string, sim: typeof SimModule): MiniportDefinition | string {
+function pickDriver(
+  exports: Record<string, unknown>,
+  exportName: string,
+  display: string,
+  sim: typeof SimModule,
+): MiniportDefinition | string {
   const names = Object.keys(exports).sort();
   const listed = names.length === 0 ? 'nothing' : names.join(', ');
   if (!(exportName in exports)) {
@@ -174,7 +188,13 @@ interface SeedRun {
   readonly failure: string | null;
 }
 
-function runAll(sim: typeof SimModule, driver: MiniportDefinition, request: SimulateRequest, display: string, io: CliIo): number {
+function runAll(
+  sim: typeof SimModule,
+  driver: MiniportDefinition,
+  request: SimulateRequest,
+  display: string,
+  io: CliIo,
+): number {
   const runs: SeedRun[] = [];
   for (let seed = request.seed; seed < request.seed + request.seeds; seed++) {
     const options = simulationOptions(sim, request, seed);
@@ -184,22 +204,42 @@ function runAll(sim: typeof SimModule, driver: MiniportDefinition, request: Simu
         ticks: request.ticks,
         ...(request.surpriseRemoveAtTick !== null ? { surpriseRemoveAtTick: request.surpriseRemoveAtTick } : {}),
       });
-      runs.push({ result, nicEventBoundHits: options.device.stats.eventBoundHits, simulation: request.timeline !== null ? simulation : null, failure: null });
+      runs.push({
+        result,
+        nicEventBoundHits: options.device.stats.eventBoundHits,
+        simulation: request.timeline !== null ? simulation : null,
+        failure: null,
+      });
     } catch (error) {
       runs.push({ result: null, nicEventBoundHits: 0, simulation: null, failure: firstLines(error) });
     }
   }
   const clean = runs.every((run) => run.result !== null && run.result.clean);
   const timeline = request.timeline !== null ? writeTimeline(sim, driver, display, request, runs, io) : null;
-  if (request.json) io.stdout(`${JSON.stringify({ ...jsonReport(driver, display, request, runs, clean), ...(timeline !== null ? { timeline } : {}) }, null, 2)}\n`);
-  else io.stdout(`${textReport(sim, driver, display, request, runs, clean)}${timeline !== null ? `Timeline: ${timeline}\n` : ''}`);
+  if (request.json)
+    io.stdout(
+      `${JSON.stringify({ ...jsonReport(driver, display, request, runs, clean), ...(timeline !== null ? { timeline } : {}) }, null, 2)}\n`,
+    );
+  else
+    io.stdout(
+      `${textReport(sim, driver, display, request, runs, clean)}${timeline !== null ? `Timeline: ${timeline}\n` : ''}`,
+    );
   return clean ? 0 : 1;
 }
 
 /** Writes the timeline of the first run with findings (else the first run); returns its display path. */
-function writeTimeline(sim: typeof SimModule, driver: MiniportDefinition, display: string, request: SimulateRequest, runs: readonly SeedRun[], io: CliIo): string | null {
-  const chosen = runs.find((run) => run.result !== null && !run.result.clean) ?? runs.find((run) => run.result !== null);
-  if (chosen === undefined || chosen.result === null || chosen.simulation === null || !chosen.simulation.trace) return null;
+function writeTimeline(
+  sim: typeof SimModule,
+  driver: MiniportDefinition,
+  display: string,
+  request: SimulateRequest,
+  runs: readonly SeedRun[],
+  io: CliIo,
+): string | null {
+  const chosen =
+    runs.find((run) => run.result !== null && !run.result.clean) ?? runs.find((run) => run.result !== null);
+  if (chosen === undefined || chosen.result === null || chosen.simulation === null || !chosen.simulation.trace)
+    return null;
   const path = resolve(io.cwd, request.timeline!);
   const html = sim.renderTimeline(chosen.simulation.trace.snapshot(chosen.result.tick), chosen.result.reports, {
     title: `${driver.name} — ddikit simulate`,
@@ -209,7 +249,11 @@ function writeTimeline(sim: typeof SimModule, driver: MiniportDefinition, displa
   return displayPath(path, io.cwd);
 }
 
-function simulationOptions(sim: typeof SimModule, request: SimulateRequest, seed: number): SimulationOptions & { readonly device: E1000Nic } {
+function simulationOptions(
+  sim: typeof SimModule,
+  request: SimulateRequest,
+  seed: number,
+): SimulationOptions & { readonly device: E1000Nic } {
   const device = new sim.E1000Nic({
     rxQueueCount: request.rxQueues,
     ...(request.linkChanges ? { linkChangeGapTicksMin: 2_000, linkChangeGapTicksMax: 20_000 } : {}),
@@ -230,7 +274,14 @@ function simulationOptions(sim: typeof SimModule, request: SimulateRequest, seed
 
 // ---- output -----------------------------------------------------------------------------------------
 
-function textReport(sim: typeof SimModule, driver: MiniportDefinition, display: string, request: SimulateRequest, runs: readonly SeedRun[], clean: boolean): string {
+function textReport(
+  sim: typeof SimModule,
+  driver: MiniportDefinition,
+  display: string,
+  request: SimulateRequest,
+  runs: readonly SeedRun[],
+  clean: boolean,
+): string {
   const out: string[] = [];
   out.push(`ddikit simulate: ${driver.name} (${display})`);
   out.push(`${settingsLine(request)}\n`);
@@ -242,7 +293,9 @@ function textReport(sim: typeof SimModule, driver: MiniportDefinition, display: 
       continue;
     }
     if (result.clean) {
-      out.push(`seed=${result.seed} tick=${result.tick}: clean — ${statsText(result)}${boundText(run.nicEventBoundHits)}`);
+      out.push(
+        `seed=${result.seed} tick=${result.tick}: clean — ${statsText(result)}${boundText(run.nicEventBoundHits)}`,
+      );
       continue;
     }
     // Every report of the first run with findings in full; later runs in a line each.
@@ -255,7 +308,11 @@ function textReport(sim: typeof SimModule, driver: MiniportDefinition, display: 
   const failed = runs.filter((run) => run.result === null || !run.result.clean).length;
   out.push('');
   if (runs.length > 1) {
-    out.push(clean ? `${runs.length} runs, all clean.` : `${runs.length} runs: ${runs.length - failed} clean, ${failed} with findings.`);
+    out.push(
+      clean
+        ? `${runs.length} runs, all clean.`
+        : `${runs.length} runs: ${runs.length - failed} clean, ${failed} with findings.`,
+    );
   } else {
     out.push(clean ? 'No violations.' : 'Violations found.');
   }
@@ -263,7 +320,8 @@ function textReport(sim: typeof SimModule, driver: MiniportDefinition, display: 
 }
 
 function settingsLine(request: SimulateRequest): string {
-  const seeds = request.seeds === 1 ? `seed=${request.seed}` : `seeds=${request.seed}..${request.seed + request.seeds - 1}`;
+  const seeds =
+    request.seeds === 1 ? `seed=${request.seed}` : `seeds=${request.seed}..${request.seed + request.seeds - 1}`;
   const parts = [
     seeds,
     `ticks=${request.ticks}`,
@@ -282,7 +340,9 @@ function settingsLine(request: SimulateRequest): string {
 
 /** Says when the NIC's bound on events per tick was reached (nothing was lost: the rest ran a tick later). */
 function boundText(hits: number): string {
-  return hits > 0 ? `; the NIC reached its bound on events per tick ${plural(hits, 'time')} (the rest ran a tick later)` : '';
+  return hits > 0
+    ? `; the NIC reached its bound on events per tick ${plural(hits, 'time')} (the rest ran a tick later)`
+    : '';
 }
 
 function statsText(result: RunResult): string {
@@ -294,9 +354,13 @@ function statsText(result: RunResult): string {
 function findingsText(result: RunResult): string {
   const counts = `${plural(result.errors, 'error')}, ${plural(result.warnings, 'warning')}`;
   const list = result.reports
-    .map((report) => `${report.rule}${codeText(report)} ${report.subject}${report.function !== null ? ` in ${report.function}` : ''}${report.occurrences > 1 ? ` ×${report.occurrences}` : ''}`)
+    .map(
+      (report) =>
+        `${report.rule}${codeText(report)} ${report.subject}${report.function !== null ? ` in ${report.function}` : ''}${report.occurrences > 1 ? ` ×${report.occurrences}` : ''}`,
+    )
     .join(', ');
-  const stop = result.bugCheck !== null ? `; bug check ${hex(result.bugCheck.bugCheck?.code ?? 0)} stopped the run` : '';
+  const stop =
+    result.bugCheck !== null ? `; bug check ${hex(result.bugCheck.bugCheck?.code ?? 0)} stopped the run` : '';
   return `${counts} — ${list}${stop}`;
 }
 
@@ -305,7 +369,13 @@ function codeText(report: Report): string {
   return check === null ? ' (warning)' : ` (${hex(check.code)}/${hex(check.parameters[0] ?? 0)})`;
 }
 
-function jsonReport(driver: MiniportDefinition, display: string, request: SimulateRequest, runs: readonly SeedRun[], clean: boolean): object {
+function jsonReport(
+  driver: MiniportDefinition,
+  display: string,
+  request: SimulateRequest,
+  runs: readonly SeedRun[],
+  clean: boolean,
+): object {
   return {
     driver: driver.name,
     module: display,
@@ -373,14 +443,34 @@ function parseRequest(args: readonly string[]): SimulateRequest {
       timeline: { type: 'string' },
     },
   });
-  if (positionals.length === 0) throw new SimulateUsageError('simulate needs a driver module, e.g. ddikit simulate examples/e1000-line.ts.');
-  if (positionals.length > 1) throw new SimulateUsageError(`simulate takes one driver module (got ${positionals.length}: ${positionals.join(' ')}).`);
+  if (positionals.length === 0)
+    throw new SimulateUsageError('simulate needs a driver module, e.g. ddikit simulate examples/e1000-line.ts.');
+  if (positionals.length > 1)
+    throw new SimulateUsageError(
+      `simulate takes one driver module (got ${positionals.length}: ${positionals.join(' ')}).`,
+    );
   const mode = values.mode ?? 'bugcheck';
-  if (mode !== 'bugcheck' && mode !== 'collect') throw new SimulateUsageError(`--mode must be bugcheck or collect (got ${JSON.stringify(mode)}).`);
+  if (mode !== 'bugcheck' && mode !== 'collect')
+    throw new SimulateUsageError(`--mode must be bugcheck or collect (got ${JSON.stringify(mode)}).`);
   const interrupt = values.interrupt ?? 'msix';
-  if (interrupt !== 'msix' && interrupt !== 'line') throw new SimulateUsageError(`--interrupt must be msix or line (got ${JSON.stringify(interrupt)}).`);
-  const seeds = integerOption('--seeds', values.seeds, simulateDefaults.seeds, 1, SEEDS_MAX, (message) => new SimulateUsageError(message));
-  const seed = integerOption('--seed', values.seed, simulateDefaults.seed, 0, Number.MAX_SAFE_INTEGER - seeds, (message) => new SimulateUsageError(message));
+  if (interrupt !== 'msix' && interrupt !== 'line')
+    throw new SimulateUsageError(`--interrupt must be msix or line (got ${JSON.stringify(interrupt)}).`);
+  const seeds = integerOption(
+    '--seeds',
+    values.seeds,
+    simulateDefaults.seeds,
+    1,
+    SEEDS_MAX,
+    (message) => new SimulateUsageError(message),
+  );
+  const seed = integerOption(
+    '--seed',
+    values.seed,
+    simulateDefaults.seed,
+    0,
+    Number.MAX_SAFE_INTEGER - seeds,
+    (message) => new SimulateUsageError(message),
+  );
   const exportName = values.export ?? 'default';
   if (exportName.length === 0) throw new SimulateUsageError('--export needs a name.');
   return {
@@ -388,27 +478,68 @@ function parseRequest(args: readonly string[]): SimulateRequest {
     exportName,
     seed,
     seeds,
-    ticks: integerOption('--ticks', values.ticks, simulateDefaults.ticks, 1, 2 ** 40, (message) => new SimulateUsageError(message)),
+    ticks: integerOption(
+      '--ticks',
+      values.ticks,
+      simulateDefaults.ticks,
+      1,
+      2 ** 40,
+      (message) => new SimulateUsageError(message),
+    ),
     mode,
     json: values.json === true,
-    processors: integerOption('--processors', values.processors, simulateDefaults.processors, 1, 64, (message) => new SimulateUsageError(message)),
+    processors: integerOption(
+      '--processors',
+      values.processors,
+      simulateDefaults.processors,
+      1,
+      64,
+      (message) => new SimulateUsageError(message),
+    ),
     interrupt,
-    messages: values.messages === undefined ? null : integerOption('--messages', values.messages, 1, 1, 32, (message) => new SimulateUsageError(message)),
-    rxQueues: integerOption('--rx-queues', values['rx-queues'], simulateDefaults.rxQueues, 1, 2, (message) => new SimulateUsageError(message)) as 1 | 2,
-    sharedLinePerMille: integerOption('--shared-line', values['shared-line'], simulateDefaults.sharedLinePerMille, 0, 1000, (message) => new SimulateUsageError(message)),
+    messages:
+      values.messages === undefined
+        ? null
+        : integerOption('--messages', values.messages, 1, 1, 32, (message) => new SimulateUsageError(message)),
+    rxQueues: integerOption(
+      '--rx-queues',
+      values['rx-queues'],
+      simulateDefaults.rxQueues,
+      1,
+      2,
+      (message) => new SimulateUsageError(message),
+    ) as 1 | 2,
+    sharedLinePerMille: integerOption(
+      '--shared-line',
+      values['shared-line'],
+      simulateDefaults.sharedLinePerMille,
+      0,
+      1000,
+      (message) => new SimulateUsageError(message),
+    ),
     isrEarly: values['isr-early'] === true,
     linkChanges: values['link-changes'] === true,
-    surpriseRemoveAtTick: values['surprise-remove'] === undefined ? null : integerOption('--surprise-remove', values['surprise-remove'], 0, 0, 2 ** 40, (message) => new SimulateUsageError(message)),
+    surpriseRemoveAtTick:
+      values['surprise-remove'] === undefined
+        ? null
+        : integerOption(
+            '--surprise-remove',
+            values['surprise-remove'],
+            0,
+            0,
+            2 ** 40,
+            (message) => new SimulateUsageError(message),
+          ),
     timeline: timelineOption(values.timeline),
   };
 }
 
 function timelineOption(value: string | undefined): string | null {
   if (value === undefined) return null;
-  if (value.length === 0 || !/\.html?$/i.test(value)) throw new SimulateUsageError(`--timeline needs a file name ending in .html (got ${JSON.stringify(value)}).`);
+  if (value.length === 0 || !/\.html?$/i.test(value))
+    throw new SimulateUsageError(`--timeline needs a file name ending in .html (got ${JSON.stringify(value)}).`);
   return value;
 }
-
 
 function usageError(error: unknown, io: CliIo): number {
   const code = (error as { code?: unknown } | null)?.code;
@@ -421,15 +552,12 @@ function usageError(error: unknown, io: CliIo): number {
 
 // ---- small helpers ----------------------------------------------------------------------------------
 
-
-
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'function') return `a function${value.name ? ` (${value.name})` : ''}`;
   if (typeof value === 'object') return 'an object';
   return `a ${typeof value}`;
 }
-
 
 function hex(value: number): string {
   return `0x${value.toString(16).toUpperCase()}`;

@@ -24,7 +24,10 @@ export function loadTemplates(templatesDir: string): TemplateSet {
   const partialsDir = join(templatesDir, 'partials');
   for (const file of safeReaddir(partialsDir).sort()) {
     if (!file.endsWith('.hbs')) continue;
-    hbs.registerPartial(file.replace(/\.hbs$/, '').replace(/\.[a-z]+$/, ''), normalize(readFileSync(join(partialsDir, file), 'utf8')));
+    hbs.registerPartial(
+      file.replace(/\.hbs$/, '').replace(/\.[a-z]+$/, ''),
+      normalize(readFileSync(join(partialsDir, file), 'utf8')),
+    );
   }
   const compiled = new Map<string, Template>();
   const set: TemplateSet = {
@@ -71,11 +74,9 @@ function registerHelpers(hbs: typeof Handlebars): void {
 
 /** Removes trailing spaces, collapses runs of blank lines to one, ends with exactly one newline. */
 export function tidy(text: string): string {
-  return (
-    text
-      .replace(/[ \t]+$/gm, '')
-      .replace(/\n{3,}/g, '\n\n')
-      .replace(/^\n+/, '')
-      .replace(/\n*$/, '\n')
-  );
+  return text
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .replace(/^\n+/, '')
+    .replace(/\n*$/, '\n');
 }

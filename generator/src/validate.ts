@@ -10,7 +10,15 @@ import { isImported, overriddenImports } from './import/overlay.js';
 import { positionOf, type LoadedFile } from './load.js';
 import { cReservedWords, didYouMean, isCImplementationReserved, tsReservedWords } from './names.js';
 import { ruleSummaries } from './rules.js';
-import { levelRange, type LevelName, type SpecFile, type SpecFunction, type SpecIrql, type SpecParam, type SpecRole } from './spec-types.js';
+import {
+  levelRange,
+  type LevelName,
+  type SpecFile,
+  type SpecFunction,
+  type SpecIrql,
+  type SpecParam,
+  type SpecRole,
+} from './spec-types.js';
 
 const require = createRequire(import.meta.url);
 
@@ -39,7 +47,9 @@ const compiled = new WeakMap<object, ValidateFunction>();
 function compileSchema(schema: object): ValidateFunction {
   let check = compiled.get(schema);
   if (!check) {
-    const AjvModule = require('ajv') as { default: new (options: object) => { compile(schema: object): ValidateFunction } };
+    const AjvModule = require('ajv') as {
+      default: new (options: object) => { compile(schema: object): ValidateFunction };
+    };
     const ajv = new AjvModule.default({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
     check = ajv.compile(schema);
     compiled.set(schema, check);
@@ -71,7 +81,12 @@ function schemaDiagnostic(file: LoadedFile, error: ErrorObject): Diagnostic | un
   const path = pointerToPath(error.instancePath);
   const where = displayPath(path);
   const value = valueAt(file.value, path);
-  const make = (code: DiagnosticCode, message: string, at: Path = path, part: 'key' | 'value' = 'value'): Diagnostic => {
+  const make = (
+    code: DiagnosticCode,
+    message: string,
+    at: Path = path,
+    part: 'key' | 'value' = 'value',
+  ): Diagnostic => {
     const { line, col } = positionOf(file, at, part);
     return { file: file.path, line, col, severity: 'error', code, message };
   };
@@ -88,22 +103,37 @@ function schemaDiagnostic(file: LoadedFile, error: ErrorObject): Diagnostic | un
     }
     case 'enum': {
       const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map(String);
-      return make('DDI1003', `${where} must be one of ${allowed.join(', ')} (got ${quote(value)}).${typeof value === 'string' ? didYouMean(value, allowed) : ''}`);
+      return make(
+        'DDI1003',
+        `${where} must be one of ${allowed.join(', ')} (got ${quote(value)}).${typeof value === 'string' ? didYouMean(value, allowed) : ''}`,
+      );
     }
     case 'const':
-      return make('DDI1003', `${where} must be ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)} (got ${quote(value)}). Remove it or set it to that value.`);
+      return make(
+        'DDI1003',
+        `${where} must be ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)} (got ${quote(value)}). Remove it or set it to that value.`,
+      );
     case 'required': {
       const missing = (error.params as { missingProperty: string }).missingProperty;
-      return make('DDI1004', `${where ? `${where} ` : 'the file '}is missing the required property ${quote(missing)}. Add it.`);
+      return make(
+        'DDI1004',
+        `${where ? `${where} ` : 'the file '}is missing the required property ${quote(missing)}. Add it.`,
+      );
     }
     case 'type': {
       const expected = String((error.params as { type: string | string[] }).type).replace(/,/g, ' or ');
-      return make('DDI1005', `${where || 'the file'} must be ${article(expected)} (got ${describe(value)}).${expected === 'array' ? ' Write it as a YAML list.' : ''}`);
+      return make(
+        'DDI1005',
+        `${where || 'the file'} must be ${article(expected)} (got ${describe(value)}).${expected === 'array' ? ' Write it as a YAML list.' : ''}`,
+      );
     }
     case 'pattern': {
       const hidden = typeof value === 'string' ? hiddenCharacter(value) : undefined;
       if (hidden !== undefined) {
-        return make('DDI1006', `${where} contains the invisible or control character ${hidden}, which could hide text in generated comments and code. Remove it.`);
+        return make(
+          'DDI1006',
+          `${where} contains the invisible or control character ${hidden}, which could hide text in generated comments and code. Remove it.`,
+        );
       }
       return make('DDI1006', `${where} has the wrong form (got ${quote(value)}). ${patternHint(path)}`);
     }
@@ -112,7 +142,10 @@ function schemaDiagnostic(file: LoadedFile, error: ErrorObject): Diagnostic | un
     case 'minItems':
       return make('DDI1006', `${where} must not be an empty list. Add an item or remove the property.`);
     case 'minimum':
-      return make('DDI1006', `${where} must be at least ${(error.params as { limit: number }).limit} (got ${quote(value)}).`);
+      return make(
+        'DDI1006',
+        `${where} must be at least ${(error.params as { limit: number }).limit} (got ${quote(value)}).`,
+      );
     case 'uniqueItems':
       return make('DDI1006', `${where} lists the same item twice. Remove the repeat.`);
     default:
@@ -121,7 +154,8 @@ function schemaDiagnostic(file: LoadedFile, error: ErrorObject): Diagnostic | un
 }
 
 function article(type: string): string {
-  const word = type === 'integer' ? 'an integer' : type === 'object' ? 'a mapping' : type === 'array' ? 'a list' : `a ${type}`;
+  const word =
+    type === 'integer' ? 'an integer' : type === 'object' ? 'a mapping' : type === 'array' ? 'a list' : `a ${type}`;
   return word.replace('a string or number or boolean', 'a string, number or boolean');
 }
 
@@ -191,7 +225,13 @@ interface Definition {
 
 function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedFile[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const report = (file: LoadedFile, path: Path, code: DiagnosticCode, message: string, part: 'key' | 'value' = 'value'): void => {
+  const report = (
+    file: LoadedFile,
+    path: Path,
+    code: DiagnosticCode,
+    message: string,
+    part: 'key' | 'value' = 'value',
+  ): void => {
     const { line, col } = positionOf(file, path, part);
     diagnostics.push({ file: file.path, line, col, severity: 'error', code, message });
   };
@@ -208,8 +248,12 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
     const existing = definitions.get(name);
     if (existing) {
       if (reportDuplicate) {
-        report(definition.file, [...definition.path, name === entryName(definition) ? 'name' : 'pointer'], 'DDI2001',
-          `${quote(name)} is already defined as a ${existing.kind} at ${where(existing)}. Rename one of them or remove the repeat.`);
+        report(
+          definition.file,
+          [...definition.path, name === entryName(definition) ? 'name' : 'pointer'],
+          'DDI2001',
+          `${quote(name)} is already defined as a ${existing.kind} at ${where(existing)}. Rename one of them or remove the repeat.`,
+        );
       }
       return;
     }
@@ -224,15 +268,27 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
     if (!spec || typeof spec !== 'object') continue;
     const strict = validSet.has(file);
     const imported = isImported(file);
-    const skip = (section: string, name: unknown): boolean => imported && typeof name === 'string' && overridden.has(`${section}:${name}`);
+    const skip = (section: string, name: unknown): boolean =>
+      imported && typeof name === 'string' && overridden.has(`${section}:${name}`);
     forEachEntry(spec.types, (entry, i) => {
       if (skip('types', entry.name)) return;
-      define(entry.name, { kind: 'type', typeKind: typeof entry.kind === 'string' ? entry.kind : '', file, path: ['types', i], imported }, strict);
+      define(
+        entry.name,
+        {
+          kind: 'type',
+          typeKind: typeof entry.kind === 'string' ? entry.kind : '',
+          file,
+          path: ['types', i],
+          imported,
+        },
+        strict,
+      );
     });
     forEachEntry(spec.roles, (entry, i) => {
       if (skip('roles', entry.name)) return;
       define(entry.name, { kind: 'role', file, path: ['roles', i], imported }, strict);
-      if (entry.pointer !== undefined) define(entry.pointer, { kind: 'role pointer', file, path: ['roles', i] }, strict);
+      if (entry.pointer !== undefined)
+        define(entry.pointer, { kind: 'role pointer', file, path: ['roles', i] }, strict);
       forEachEntry(entry.variants, (variant, j) => {
         define(variant.name, { kind: 'variant', file, path: ['roles', i, 'variants', j] }, strict);
         define(variant.pointer, { kind: 'role pointer', file, path: ['roles', i, 'variants', j] }, strict);
@@ -242,37 +298,75 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
       if (skip('functions', entry.name)) return;
       define(entry.name, { kind: 'function', file, path: ['functions', i], imported }, strict);
     });
-    forEachEntry(spec.constants, (entry, i) => define(entry.name, { kind: 'constant', file, path: ['constants', i] }, strict));
+    forEachEntry(spec.constants, (entry, i) =>
+      define(entry.name, { kind: 'constant', file, path: ['constants', i] }, strict),
+    );
   }
 
   const typeNames = [...definitions].filter(([, d]) => d.kind === 'type' || d.kind === 'role pointer').map(([n]) => n);
   const entryNames = [...definitions].filter(([, d]) => d.kind !== 'role pointer').map(([n]) => n);
 
-  const checkTypeRef = (file: LoadedFile, path: Path, name: string, usage: 'param' | 'return' | 'field' | 'pointee' | 'constant'): Definition | undefined => {
+  const checkTypeRef = (
+    file: LoadedFile,
+    path: Path,
+    name: string,
+    usage: 'param' | 'return' | 'field' | 'pointee' | 'constant',
+  ): Definition | undefined => {
     const definition = definitions.get(name);
     if (!definition || (definition.kind !== 'type' && definition.kind !== 'role pointer')) {
       const what = definition ? ` (it names a ${definition.kind}, not a type)` : '';
-      const hint = definition?.kind === 'role' || definition?.kind === 'variant' ? ` Use its pointer typedef instead.` : '';
-      report(file, path, 'DDI2002', `unknown type ${quote(name)}${what}.${didYouMean(name, typeNames)}${hint || ' Define it under types:, or use a type the spec defines.'}`);
+      const hint =
+        definition?.kind === 'role' || definition?.kind === 'variant' ? ` Use its pointer typedef instead.` : '';
+      report(
+        file,
+        path,
+        'DDI2002',
+        `unknown type ${quote(name)}${what}.${didYouMean(name, typeNames)}${hint || ' Define it under types:, or use a type the spec defines.'}`,
+      );
       return undefined;
     }
     if (definition.typeKind === 'void' && usage !== 'return' && usage !== 'pointee') {
-      report(file, path, 'DDI2011', `${quote(name)} is void and can only be a return type (got it as a ${usage} type). Use PVOID for an untyped pointer.`);
+      report(
+        file,
+        path,
+        'DDI2011',
+        `${quote(name)} is void and can only be a return type (got it as a ${usage} type). Use PVOID for an untyped pointer.`,
+      );
     }
     if (usage === 'return' && definition.typeKind === 'struct') {
-      report(file, path, 'DDI2011', `${quote(name)} is a structure; DDIs do not return structures by value. Return a pointer type.`);
+      report(
+        file,
+        path,
+        'DDI2011',
+        `${quote(name)} is a structure; DDIs do not return structures by value. Return a pointer type.`,
+      );
     }
     return definition;
   };
 
   const checkIdentifier = (file: LoadedFile, path: Path, name: string, what: string): void => {
     if (cReservedWords.has(name)) {
-      report(file, path, 'DDI2004', `${what} ${quote(name)} is a reserved word in C, so the generated header would not compile. Rename it (Windows names never collide with C keywords).`);
+      report(
+        file,
+        path,
+        'DDI2004',
+        `${what} ${quote(name)} is a reserved word in C, so the generated header would not compile. Rename it (Windows names never collide with C keywords).`,
+      );
     } else if (isCImplementationReserved(name)) {
-      report(file, path, 'DDI2010', `${what} ${quote(name)} is reserved for the C implementation (leading underscore and capital, or "__"). Drop the leading underscore, as in ${quote(name.replace(/^_+/, '').replace(/__+/g, '_') || 'Name')}.`);
+      report(
+        file,
+        path,
+        'DDI2010',
+        `${what} ${quote(name)} is reserved for the C implementation (leading underscore and capital, or "__"). Drop the leading underscore, as in ${quote(name.replace(/^_+/, '').replace(/__+/g, '_') || 'Name')}.`,
+      );
     }
     if (tsReservedWords.has(name)) {
-      report(file, path, 'DDI2005', `${what} ${quote(name)} is a reserved word in TypeScript, so the generated declarations would not compile. Rename it.`);
+      report(
+        file,
+        path,
+        'DDI2005',
+        `${what} ${quote(name)} is a reserved word in TypeScript, so the generated declarations would not compile. Rename it.`,
+      );
     }
   };
 
@@ -281,12 +375,18 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
     params.forEach((param, i) => {
       const at: Path = [...path, 'params', i];
       checkIdentifier(file, [...at, 'name'], param.name, 'parameter');
-      if (seen.has(param.name)) report(file, [...at, 'name'], 'DDI2012', `parameter ${quote(param.name)} appears twice. Rename or remove one.`);
+      if (seen.has(param.name))
+        report(file, [...at, 'name'], 'DDI2012', `parameter ${quote(param.name)} appears twice. Rename or remove one.`);
       seen.add(param.name);
       if (param.type === undefined) return;
       const type = checkTypeRef(file, [...at, 'type'], param.type, 'param');
       if (type && param.dir !== undefined && param.dir !== 'in' && type.typeKind !== 'pointer') {
-        report(file, [...at, 'dir'], 'DDI2009', `parameter ${quote(param.name)} is "${param.dir}" but its type ${quote(param.type)} is not a pointer, so the callee could not write through it. Use a pointer type (such as P${param.type}) or make it "in".`);
+        report(
+          file,
+          [...at, 'dir'],
+          'DDI2009',
+          `parameter ${quote(param.name)} is "${param.dir}" but its type ${quote(param.type)} is not a pointer, so the callee could not write through it. Use a pointer type (such as P${param.type}) or make it "in".`,
+        );
       }
     });
   };
@@ -294,56 +394,141 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
   const checkIrql = (file: LoadedFile, path: Path, irql: SpecIrql, params: readonly SpecParam[]): void => {
     const at: Path = [...path, 'irql'];
     const names = params.map((p) => p.name);
-    const bounds = [irql.runsAt && 'runsAt', irql.min && 'min', irql.max && 'max', irql.any && 'any'].filter(Boolean) as string[];
+    const bounds = [irql.runsAt && 'runsAt', irql.min && 'min', irql.max && 'max', irql.any && 'any'].filter(
+      Boolean,
+    ) as string[];
     if (bounds.length === 0 && irql.unknown === undefined) {
-      report(file, at, 'DDI2007', `the IRQL contract states no level. Give one of runsAt, min, max or any (or unknown, with the reason no level is known).`);
+      report(
+        file,
+        at,
+        'DDI2007',
+        `the IRQL contract states no level. Give one of runsAt, min, max or any (or unknown, with the reason no level is known).`,
+      );
     }
     if (irql.unknown !== undefined && bounds.length > 0) {
-      report(file, [...at, 'unknown'], 'DDI2007', `unknown says no level is known, but the contract states ${bounds.join(' and ')}. Keep the level and remove unknown, or the reverse.`, 'key');
+      report(
+        file,
+        [...at, 'unknown'],
+        'DDI2007',
+        `unknown says no level is known, but the contract states ${bounds.join(' and ')}. Keep the level and remove unknown, or the reverse.`,
+        'key',
+      );
     }
     if (irql.runsAt && (irql.min || irql.max || irql.any)) {
-      report(file, [...at, 'runsAt'], 'DDI2007', `runsAt fixes the level, so it cannot be combined with ${bounds.filter((b) => b !== 'runsAt').join(' or ')}. Keep runsAt alone, or replace it with min/max.`);
+      report(
+        file,
+        [...at, 'runsAt'],
+        'DDI2007',
+        `runsAt fixes the level, so it cannot be combined with ${bounds.filter((b) => b !== 'runsAt').join(' or ')}. Keep runsAt alone, or replace it with min/max.`,
+      );
     }
     if (irql.any && (irql.min || irql.max)) {
-      report(file, [...at, 'any'], 'DDI2007', `any cannot be combined with ${bounds.filter((b) => b !== 'any').join(' or ')}. Keep one of them.`);
+      report(
+        file,
+        [...at, 'any'],
+        'DDI2007',
+        `any cannot be combined with ${bounds.filter((b) => b !== 'any').join(' or ')}. Keep one of them.`,
+      );
     }
     if (irql.min && irql.max && lower(irql.min) > upper(irql.max)) {
-      report(file, [...at, 'min'], 'DDI2007', `min ${irql.min} is above max ${irql.max}, so no IRQL satisfies the contract. Swap or correct them.`);
+      report(
+        file,
+        [...at, 'min'],
+        'DDI2007',
+        `min ${irql.min} is above max ${irql.max}, so no IRQL satisfies the contract. Swap or correct them.`,
+      );
     }
     const entry = irql.runsAt ?? irql.max;
     if (irql.raisesTo && entry && upper(irql.raisesTo) < lower(entry)) {
-      report(file, [...at, 'raisesTo'], 'DDI2007', `raisesTo ${irql.raisesTo} is below the entry level ${entry}; a raise can never lower IRQL. Use restores for a call that lowers.`);
+      report(
+        file,
+        [...at, 'raisesTo'],
+        'DDI2007',
+        `raisesTo ${irql.raisesTo} is below the entry level ${entry}; a raise can never lower IRQL. Use restores for a call that lowers.`,
+      );
     }
     if (irql.same && (irql.raisesTo || irql.restores)) {
-      report(file, [...at, 'same'], 'DDI2007', `same says IRQL is unchanged on return, but ${irql.raisesTo ? 'raisesTo' : 'restores'} says the call changes it. Remove one of them.`);
+      report(
+        file,
+        [...at, 'same'],
+        'DDI2007',
+        `same says IRQL is unchanged on return, but ${irql.raisesTo ? 'raisesTo' : 'restores'} says the call changes it. Remove one of them.`,
+      );
     }
     for (const key of ['saves', 'restores'] as const) {
       const name = irql[key];
       if (name !== undefined && !names.includes(name)) {
-        report(file, [...at, key], 'DDI2008', `${key} names the parameter ${quote(name)}, which this entry does not have.${didYouMean(name, names)} Parameters: ${names.join(', ') || 'none'}.`);
+        report(
+          file,
+          [...at, key],
+          'DDI2008',
+          `${key} names the parameter ${quote(name)}, which this entry does not have.${didYouMean(name, names)} Parameters: ${names.join(', ') || 'none'}.`,
+        );
       }
     }
     irql.when?.forEach((condition, i) => {
       if (condition.param !== undefined && condition.condition !== undefined) {
-        report(file, [...at, 'when', i, 'condition'], 'DDI2007', `the condition both tests the parameter ${quote(condition.param)} and states ${quote(condition.condition)}. Give param and equals, or condition, not both.`, 'key');
+        report(
+          file,
+          [...at, 'when', i, 'condition'],
+          'DDI2007',
+          `the condition both tests the parameter ${quote(condition.param)} and states ${quote(condition.condition)}. Give param and equals, or condition, not both.`,
+          'key',
+        );
       } else if (condition.param === undefined && condition.condition === undefined) {
-        report(file, [...at, 'when', i], 'DDI1004', `when[${i}] is missing the required property "param" (with "equals") or "condition". Add one.`);
+        report(
+          file,
+          [...at, 'when', i],
+          'DDI1004',
+          `when[${i}] is missing the required property "param" (with "equals") or "condition". Add one.`,
+        );
       } else if (condition.param !== undefined && condition.equals === undefined) {
-        report(file, [...at, 'when', i], 'DDI1004', `when[${i}] is missing the required property "equals". Add the value the parameter must have.`);
+        report(
+          file,
+          [...at, 'when', i],
+          'DDI1004',
+          `when[${i}] is missing the required property "equals". Add the value the parameter must have.`,
+        );
       } else if (condition.param === undefined && condition.equals !== undefined) {
-        report(file, [...at, 'when', i, 'equals'], 'DDI1004', `when[${i}] has equals but no param. Add the parameter it tests.`, 'key');
+        report(
+          file,
+          [...at, 'when', i, 'equals'],
+          'DDI1004',
+          `when[${i}] has equals but no param. Add the parameter it tests.`,
+          'key',
+        );
       }
       if (condition.param !== undefined && !names.includes(condition.param)) {
-        report(file, [...at, 'when', i, 'param'], 'DDI2008', `the condition tests the parameter ${quote(condition.param)}, which this entry does not have.${didYouMean(condition.param, names)} Parameters: ${names.join(', ') || 'none'}.`);
+        report(
+          file,
+          [...at, 'when', i, 'param'],
+          'DDI2008',
+          `the condition tests the parameter ${quote(condition.param)}, which this entry does not have.${didYouMean(condition.param, names)} Parameters: ${names.join(', ') || 'none'}.`,
+        );
       }
       const inner = condition.irql;
       const innerBounds = [inner.runsAt, inner.min, inner.max, inner.any].filter((b) => b !== undefined);
       if (innerBounds.length === 0) {
-        report(file, [...at, 'when', i, 'irql'], 'DDI2007', `the conditional contract states no level. Give one of runsAt, min, max or any.`);
+        report(
+          file,
+          [...at, 'when', i, 'irql'],
+          'DDI2007',
+          `the conditional contract states no level. Give one of runsAt, min, max or any.`,
+        );
       } else if ((inner.runsAt && (inner.min || inner.max || inner.any)) || (inner.any && (inner.min || inner.max))) {
-        report(file, [...at, 'when', i, 'irql'], 'DDI2007', `the conditional contract combines bounds that exclude each other. Use runsAt alone, any alone, or min/max.`);
+        report(
+          file,
+          [...at, 'when', i, 'irql'],
+          'DDI2007',
+          `the conditional contract combines bounds that exclude each other. Use runsAt alone, any alone, or min/max.`,
+        );
       } else if (inner.min && inner.max && lower(inner.min) > upper(inner.max)) {
-        report(file, [...at, 'when', i, 'irql', 'min'], 'DDI2007', `min ${inner.min} is above max ${inner.max}, so no IRQL satisfies the condition's contract.`);
+        report(
+          file,
+          [...at, 'when', i, 'irql', 'min'],
+          'DDI2007',
+          `min ${inner.min} is above max ${inner.max}, so no IRQL satisfies the condition's contract.`,
+        );
       }
     });
   };
@@ -355,7 +540,8 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
       if (!Array.isArray(list)) continue;
       const seen = new Set<unknown>();
       list.forEach((item, i) => {
-        if (seen.has(item)) report(file, [...path, key, i], 'DDI1006', `${key} lists ${quote(item)} twice. Remove the repeat.`);
+        if (seen.has(item))
+          report(file, [...path, key, i], 'DDI1006', `${key} lists ${quote(item)} twice. Remove the repeat.`);
         seen.add(item);
       });
     }
@@ -365,7 +551,12 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
   const checkRules = (file: LoadedFile, path: Path, rules: readonly string[] | undefined): void => {
     rules?.forEach((rule, i) => {
       if (!Object.hasOwn(ruleSummaries, rule)) {
-        report(file, [...path, 'rules', i], 'DDI2013', `rules names ${quote(rule)}, which is not a rule of the harness.${didYouMean(rule, ruleIds)} Rules: ${ruleIds.join(', ')}.`);
+        report(
+          file,
+          [...path, 'rules', i],
+          'DDI2013',
+          `rules names ${quote(rule)}, which is not a rule of the harness.${didYouMean(rule, ruleIds)} Rules: ${ruleIds.join(', ')}.`,
+        );
       }
     });
   };
@@ -373,7 +564,12 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
   const checkSeeAlso = (file: LoadedFile, path: Path, names: readonly string[] | undefined, self: string): void => {
     names?.forEach((name, i) => {
       if (!definitions.has(name)) {
-        report(file, [...path, 'seeAlso', i], 'DDI2003', `seeAlso names ${quote(name)}, which no entry defines.${didYouMean(name, entryNames)} Remove it or define the entry.`);
+        report(
+          file,
+          [...path, 'seeAlso', i],
+          'DDI2003',
+          `seeAlso names ${quote(name)}, which no entry defines.${didYouMean(name, entryNames)} Remove it or define the entry.`,
+        );
       } else if (name === self) {
         report(file, [...path, 'seeAlso', i], 'DDI2003', `seeAlso names the entry itself. Remove it.`);
       }
@@ -388,38 +584,80 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
       checkIdentifier(file, [...path, 'name'], type.name, 'type');
       const misplaced = misplacedTypeProperties(type.kind, type as unknown as Record<string, unknown>);
       for (const key of misplaced) {
-        report(file, [...path, key], 'DDI2011', `${key} does not apply to a ${type.kind} type. Remove it, or change kind.`, 'key');
+        report(
+          file,
+          [...path, key],
+          'DDI2011',
+          `${key} does not apply to a ${type.kind} type. Remove it, or change kind.`,
+          'key',
+        );
       }
       if (type.kind === 'pointer') {
-        if (type.to === undefined) report(file, path, 'DDI1004', `a pointer type is missing the required property "to". Name the type it points to.`);
+        if (type.to === undefined)
+          report(
+            file,
+            path,
+            'DDI1004',
+            `a pointer type is missing the required property "to". Name the type it points to.`,
+          );
         else checkTypeRef(file, [...path, 'to'], type.to, 'pointee');
       }
       if ((type.kind === 'scalar' || type.kind === 'handle') && (type.c === undefined || type.ts === undefined)) {
-        report(file, path, 'DDI1004', `a ${type.kind} type needs both "c" (its C fallback type) and "ts" (its TypeScript type). Add ${[type.c === undefined && '"c"', type.ts === undefined && '"ts"'].filter(Boolean).join(' and ')}.`);
+        report(
+          file,
+          path,
+          'DDI1004',
+          `a ${type.kind} type needs both "c" (its C fallback type) and "ts" (its TypeScript type). Add ${[type.c === undefined && '"c"', type.ts === undefined && '"ts"'].filter(Boolean).join(' and ')}.`,
+        );
       }
       if (type.kind === 'struct') {
-        if (type.fields === undefined && !imported) report(file, path, 'DDI1004', `a struct type is missing the required property "fields". List its fields.`);
+        if (type.fields === undefined && !imported)
+          report(file, path, 'DDI1004', `a struct type is missing the required property "fields". List its fields.`);
         const seen = new Set<string>();
         type.fields?.forEach((field, j) => {
           checkIdentifier(file, [...path, 'fields', j, 'name'], field.name, 'field');
-          if (seen.has(field.name)) report(file, [...path, 'fields', j, 'name'], 'DDI2012', `field ${quote(field.name)} appears twice. Rename or remove one.`);
+          if (seen.has(field.name))
+            report(
+              file,
+              [...path, 'fields', j, 'name'],
+              'DDI2012',
+              `field ${quote(field.name)} appears twice. Rename or remove one.`,
+            );
           seen.add(field.name);
           if (field.type === undefined) return;
-          if (field.type === type.name) report(file, [...path, 'fields', j, 'type'], 'DDI2011', `field ${quote(field.name)} contains its own structure, which has no finite size. Use a pointer type.`);
+          if (field.type === type.name)
+            report(
+              file,
+              [...path, 'fields', j, 'type'],
+              'DDI2011',
+              `field ${quote(field.name)} contains its own structure, which has no finite size. Use a pointer type.`,
+            );
           else checkTypeRef(file, [...path, 'fields', j, 'type'], field.type, 'field');
         });
       }
       if (type.kind === 'enum') {
-        if (type.values === undefined && !imported) report(file, path, 'DDI1004', `an enum type is missing the required property "values". List its members.`);
+        if (type.values === undefined && !imported)
+          report(file, path, 'DDI1004', `an enum type is missing the required property "values". List its members.`);
         type.values?.forEach((value, j) => {
           checkIdentifier(file, [...path, 'values', j, 'name'], value.name, 'enum member');
           if (definitions.has(value.name)) {
-            report(file, [...path, 'values', j, 'name'], 'DDI2001', `enum member ${quote(value.name)} has the name of a ${definitions.get(value.name)!.kind} at ${where(definitions.get(value.name)!)}. In C both share one name space; rename one.`);
+            report(
+              file,
+              [...path, 'values', j, 'name'],
+              'DDI2001',
+              `enum member ${quote(value.name)} has the name of a ${definitions.get(value.name)!.kind} at ${where(definitions.get(value.name)!)}. In C both share one name space; rename one.`,
+            );
           }
         });
         const seenValues = new Set<string>();
         type.values?.forEach((value, j) => {
-          if (seenValues.has(value.name)) report(file, [...path, 'values', j, 'name'], 'DDI2001', `enum member ${quote(value.name)} appears twice. Remove the repeat.`);
+          if (seenValues.has(value.name))
+            report(
+              file,
+              [...path, 'values', j, 'name'],
+              'DDI2001',
+              `enum member ${quote(value.name)} appears twice. Remove the repeat.`,
+            );
           seenValues.add(value.name);
         });
       }
@@ -437,32 +675,69 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
       checkRules(file, path, role.rules);
       checkUnique(file, path, role as unknown as Record<string, unknown>);
       if (role.pointer !== undefined && !role.pointer.endsWith('_HANDLER')) {
-        report(file, [...path, 'pointer'], 'DDI2006', `the pointer typedef ${quote(role.pointer)} must end in _HANDLER, as ndis.h names them (for example ${role.name}_HANDLER).`);
+        report(
+          file,
+          [...path, 'pointer'],
+          'DDI2006',
+          `the pointer typedef ${quote(role.pointer)} must end in _HANDLER, as ndis.h names them (for example ${role.name}_HANDLER).`,
+        );
       }
       role.invokedBy?.forEach((name, j) => {
         const definition = definitions.get(name);
         if (name === 'NDIS') return;
         if (!definition || definition.kind !== 'function') {
-          report(file, [...path, 'invokedBy', j], 'DDI2003', `invokedBy names ${quote(name)}, which is not a function of the spec.${didYouMean(name, [...definitions].filter(([, d]) => d.kind === 'function').map(([n]) => n).concat('NDIS'))} Use a function name, or NDIS for NDIS itself.`);
+          report(
+            file,
+            [...path, 'invokedBy', j],
+            'DDI2003',
+            `invokedBy names ${quote(name)}, which is not a function of the spec.${didYouMean(
+              name,
+              [...definitions]
+                .filter(([, d]) => d.kind === 'function')
+                .map(([n]) => n)
+                .concat('NDIS'),
+            )} Use a function name, or NDIS for NDIS itself.`,
+          );
         }
       });
       if (role.registeredIn !== undefined) {
         const [structName, fieldName] = role.registeredIn.split('.') as [string, string];
         const definition = definitions.get(structName);
-        const struct = definition?.kind === 'type' && definition.typeKind === 'struct'
-          ? ((definition.file.value as SpecFile).types![definition.path[1] as number]!)
-          : undefined;
+        const struct =
+          definition?.kind === 'type' && definition.typeKind === 'struct'
+            ? (definition.file.value as SpecFile).types![definition.path[1] as number]!
+            : undefined;
         if (struct && !validSet.has(definition!.file)) {
           // The structure's own file failed the schema and has its own diagnostics; its fields cannot be trusted.
         } else if (!struct) {
-          report(file, [...path, 'registeredIn'], 'DDI2003', `registeredIn names the structure ${quote(structName)}, which the spec does not define.${didYouMean(structName, typeNames)}`);
+          report(
+            file,
+            [...path, 'registeredIn'],
+            'DDI2003',
+            `registeredIn names the structure ${quote(structName)}, which the spec does not define.${didYouMean(structName, typeNames)}`,
+          );
         } else {
           const field = struct.fields?.find((f) => f.name === fieldName);
-          const pointers = [role.pointer, ...(role.variants ?? []).map((v) => v.pointer)].filter((p) => p !== undefined);
+          const pointers = [role.pointer, ...(role.variants ?? []).map((v) => v.pointer)].filter(
+            (p) => p !== undefined,
+          );
           if (!field) {
-            report(file, [...path, 'registeredIn'], 'DDI2003', `registeredIn names the field ${quote(fieldName)}, which ${structName} does not have.${didYouMean(fieldName, (struct.fields ?? []).map((f) => f.name))}`);
+            report(
+              file,
+              [...path, 'registeredIn'],
+              'DDI2003',
+              `registeredIn names the field ${quote(fieldName)}, which ${structName} does not have.${didYouMean(
+                fieldName,
+                (struct.fields ?? []).map((f) => f.name),
+              )}`,
+            );
           } else if (field.type === undefined || !pointers.includes(field.type)) {
-            report(file, [...path, 'registeredIn'], 'DDI2011', `${structName}.${fieldName} has type ${field.type ?? 'unknown'}, not the role's pointer typedef ${role.pointer ?? '(none stated)'}. Point registeredIn at a field of that type.`);
+            report(
+              file,
+              [...path, 'registeredIn'],
+              'DDI2011',
+              `${structName}.${fieldName} has type ${field.type ?? 'unknown'}, not the role's pointer typedef ${role.pointer ?? '(none stated)'}. Point registeredIn at a field of that type.`,
+            );
           }
         }
       }
@@ -472,10 +747,20 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
         checkIdentifier(file, [...at, 'pointer'], variant.pointer, 'pointer typedef');
         if (!isVariantName(role.name, variant.name)) {
           const words = role.name.split('_');
-          report(file, [...at, 'name'], 'DDI2006', `the variant ${quote(variant.name)} must keep the words of its base role ${role.name} in order, with its own words inserted between the first and the last (for example ${[...words.slice(0, -1), 'MESSAGE', words[words.length - 1]].join('_')}).`);
+          report(
+            file,
+            [...at, 'name'],
+            'DDI2006',
+            `the variant ${quote(variant.name)} must keep the words of its base role ${role.name} in order, with its own words inserted between the first and the last (for example ${[...words.slice(0, -1), 'MESSAGE', words[words.length - 1]].join('_')}).`,
+          );
         }
         if (!variant.pointer.endsWith('_HANDLER')) {
-          report(file, [...at, 'pointer'], 'DDI2006', `the pointer typedef ${quote(variant.pointer)} must end in _HANDLER, as ndis.h names them.`);
+          report(
+            file,
+            [...at, 'pointer'],
+            'DDI2006',
+            `the pointer typedef ${quote(variant.pointer)} must end in _HANDLER, as ndis.h names them.`,
+          );
         }
       });
     });
@@ -485,17 +770,29 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
       checkIdentifier(file, [...path, 'name'], constant.name, 'constant');
       const type = checkTypeRef(file, [...path, 'type'], constant.type, 'constant');
       if (type && type.typeKind !== 'scalar') {
-        report(file, [...path, 'type'], 'DDI2011', `a constant needs a scalar type (got ${quote(constant.type)}, a ${type.typeKind}). Use a scalar such as ULONG.`);
+        report(
+          file,
+          [...path, 'type'],
+          'DDI2011',
+          `a constant needs a scalar type (got ${quote(constant.type)}, a ${type.typeKind}). Use a scalar such as ULONG.`,
+        );
       } else if (type && validSet.has(type.file)) {
         // (A type from a file that failed the schema has its own diagnostics; its bits cannot be trusted.)
         const spec = (type.file.value as SpecFile).types![type.path[1] as number]!;
         const value = BigInt(constant.value);
         const bits = BigInt(spec.bits ?? 64);
         const fits = spec.signed
-          ? (typeof constant.value === 'string' ? value < 1n << bits : value >= -(1n << (bits - 1n)) && value < 1n << (bits - 1n))
+          ? typeof constant.value === 'string'
+            ? value < 1n << bits
+            : value >= -(1n << (bits - 1n)) && value < 1n << (bits - 1n)
           : value >= 0n && value < 1n << bits;
         if (!fits) {
-          report(file, [...path, 'value'], 'DDI1006', `the value ${quote(constant.value)} does not fit in ${constant.type} (${spec.signed ? 'signed' : 'unsigned'} ${spec.bits ?? 64} bits). Correct the value or the type.`);
+          report(
+            file,
+            [...path, 'value'],
+            'DDI1006',
+            `the value ${quote(constant.value)} does not fit in ${constant.type} (${spec.signed ? 'signed' : 'unsigned'} ${spec.bits ?? 64} bits). Correct the value or the type.`,
+          );
         }
       }
     });
@@ -549,7 +846,9 @@ export function disagreementsOf(files: readonly LoadedFile[]): Disagreement[] {
     if (!isImported(file)) continue;
     const spec = file.value as SpecFile;
     spec.roles?.forEach((role, i) => imported.set(`roles:${role.name}`, { spec: role, file, path: ['roles', i] }));
-    spec.functions?.forEach((fn, i) => imported.set(`functions:${fn.name}`, { spec: fn, file, path: ['functions', i] }));
+    spec.functions?.forEach((fn, i) =>
+      imported.set(`functions:${fn.name}`, { spec: fn, file, path: ['functions', i] }),
+    );
   }
   const found: Disagreement[] = [];
   for (const file of files) {
@@ -620,13 +919,40 @@ function compareCallable(curated: Callable, docs: Callable): Difference[] {
   } else {
     docs.params.forEach((param, i) => {
       const mine = curated.params[i]!;
-      if (mine.name !== param.name) found.push({ at: ['params', i, 'name'], kind: 'signature', what: `name of parameter ${i + 1}`, curated: quote(mine.name), docs: quote(param.name) });
-      if (param.dir !== undefined && mine.dir !== param.dir) found.push({ at: ['params', i, 'dir'], kind: 'contract', what: `direction of ${mine.name}`, curated: String(mine.dir), docs: param.dir });
-      if (param.optional === true && mine.optional !== true) found.push({ at: ['params', i, 'name'], kind: 'contract', what: `optional mark of ${mine.name}`, curated: 'not optional', docs: 'optional' });
+      if (mine.name !== param.name)
+        found.push({
+          at: ['params', i, 'name'],
+          kind: 'signature',
+          what: `name of parameter ${i + 1}`,
+          curated: quote(mine.name),
+          docs: quote(param.name),
+        });
+      if (param.dir !== undefined && mine.dir !== param.dir)
+        found.push({
+          at: ['params', i, 'dir'],
+          kind: 'contract',
+          what: `direction of ${mine.name}`,
+          curated: String(mine.dir),
+          docs: param.dir,
+        });
+      if (param.optional === true && mine.optional !== true)
+        found.push({
+          at: ['params', i, 'name'],
+          kind: 'contract',
+          what: `optional mark of ${mine.name}`,
+          curated: 'not optional',
+          docs: 'optional',
+        });
     });
   }
   if (docs.returns !== undefined && curated.returns !== undefined && docs.returns.type !== curated.returns.type) {
-    found.push({ at: ['returns', 'type'], kind: 'signature', what: 'return type', curated: curated.returns.type, docs: docs.returns.type });
+    found.push({
+      at: ['returns', 'type'],
+      kind: 'signature',
+      what: 'return type',
+      curated: curated.returns.type,
+      docs: docs.returns.type,
+    });
   }
   if (docs.since !== undefined && curated.since !== undefined && docs.since !== curated.since) {
     found.push({ at: ['since'], kind: 'signature', what: 'first version', curated: curated.since, docs: docs.since });
@@ -644,10 +970,23 @@ function irqlRangeText(irql: SpecIrql): string | null {
   else return null;
   const conditions = (irql.when ?? []).map((c) => {
     const inner = c.irql;
-    const range = inner.runsAt ? `exactly ${inner.runsAt}` : inner.any ? 'any level' : `${inner.min ?? 'PASSIVE_LEVEL'} to ${inner.max ?? 'HIGH_LEVEL'}`;
+    const range = inner.runsAt
+      ? `exactly ${inner.runsAt}`
+      : inner.any
+        ? 'any level'
+        : `${inner.min ?? 'PASSIVE_LEVEL'} to ${inner.max ?? 'HIGH_LEVEL'}`;
     return `${range} when ${c.param !== undefined ? `${c.param} is ${String(c.equals)}` : c.condition}`;
   });
-  const base = min === max ? `exactly ${min}` : min === 'PASSIVE_LEVEL' && max === 'HIGH_LEVEL' ? 'any level' : min === 'PASSIVE_LEVEL' ? `at most ${max}` : max === 'HIGH_LEVEL' ? `at least ${min}` : `${min} to ${max}`;
+  const base =
+    min === max
+      ? `exactly ${min}`
+      : min === 'PASSIVE_LEVEL' && max === 'HIGH_LEVEL'
+        ? 'any level'
+        : min === 'PASSIVE_LEVEL'
+          ? `at most ${max}`
+          : max === 'HIGH_LEVEL'
+            ? `at least ${min}`
+            : `${min} to ${max}`;
   return [base, ...conditions].join('; ');
 }
 
@@ -657,10 +996,14 @@ function entryName(definition: Definition): unknown {
   return (value as { name?: unknown }).name;
 }
 
-function forEachEntry<T extends Record<string, unknown>>(list: unknown, visit: (entry: Partial<T> & Record<string, unknown>, index: number) => void): void {
+function forEachEntry<T extends Record<string, unknown>>(
+  list: unknown,
+  visit: (entry: Partial<T> & Record<string, unknown>, index: number) => void,
+): void {
   if (!Array.isArray(list)) return;
   list.forEach((entry, index) => {
-    if (entry !== null && typeof entry === 'object' && !Array.isArray(entry)) visit(entry as Partial<T> & Record<string, unknown>, index);
+    if (entry !== null && typeof entry === 'object' && !Array.isArray(entry))
+      visit(entry as Partial<T> & Record<string, unknown>, index);
   });
 }
 
@@ -684,7 +1027,8 @@ export function isVariantName(base: string, variant: string): boolean {
   const baseWords = base.split('_');
   const variantWords = variant.split('_');
   if (variantWords.length <= baseWords.length) return false;
-  if (variantWords[0] !== baseWords[0] || variantWords[variantWords.length - 1] !== baseWords[baseWords.length - 1]) return false;
+  if (variantWords[0] !== baseWords[0] || variantWords[variantWords.length - 1] !== baseWords[baseWords.length - 1])
+    return false;
   let i = 0;
   for (const word of variantWords) if (word === baseWords[i]) i++;
   return i === baseWords.length;

@@ -54,7 +54,12 @@ export class WriteError extends Error {
 }
 
 /** Compares outputs with the disk. Reads only. */
-export function planWrite(outDir: string, files: readonly OutputFile[], ownedDirs: readonly string[], fs: WriterFs = realFs): WritePlan {
+export function planWrite(
+  outDir: string,
+  files: readonly OutputFile[],
+  ownedDirs: readonly string[],
+  fs: WriterFs = realFs,
+): WritePlan {
   const changed: OutputFile[] = [];
   const unchanged: string[] = [];
   const produced = new Set(files.map((f) => f.path));
@@ -175,7 +180,11 @@ export function applyWrite(plan: WritePlan, fs: WriterFs = realFs): WriteResult 
     throw error;
   }
   for (const backup of backups) tryUnlink(backup, fs);
-  return { written: plan.changed.map((f) => f.path).sort(compareStrings), unchanged: plan.unchanged, removed: plan.stale };
+  return {
+    written: plan.changed.map((f) => f.path).sort(compareStrings),
+    unchanged: plan.unchanged,
+    removed: plan.stale,
+  };
 }
 
 function tryUnlink(path: string, fs: WriterFs): void {
@@ -222,7 +231,11 @@ export function withOutputLock<T>(outDir: string, run: () => T, timeoutMs = 30_0
         continue;
       }
       if (Date.now() > deadline) {
-        throw new WriteError(`another ddikit run holds ${lock}; waited ${timeoutMs / 1000} s. Remove the file if no run is active.`, lock, 'EBUSY');
+        throw new WriteError(
+          `another ddikit run holds ${lock}; waited ${timeoutMs / 1000} s. Remove the file if no run is active.`,
+          lock,
+          'EBUSY',
+        );
       }
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25);
     }

@@ -42,7 +42,13 @@ const CASES: readonly BrokenCase[] = [
   { file: 'int-deregister', rule: 'INT-DEREGISTER', code: BUG_CHECKS.BUGCODE_NDIS_DRIVER, p1: 0x08, sites: 1 },
   { file: 'irql-call', rule: 'IRQL-CALL', code: C4, p1: 0xe5, sites: 2 },
   { file: 'isr-claim', rule: 'ISR-CLAIM', code: null, p1: null, sites: 1 },
-  { file: 'lock-leak', rule: 'LOCK-LEAK', code: BUG_CHECKS.IRQL_UNEXPECTED_VALUE, p1: irqlUnexpectedP1(DISPATCH_LEVEL, DISPATCH_LEVEL), sites: 1 },
+  {
+    file: 'lock-leak',
+    rule: 'LOCK-LEAK',
+    code: BUG_CHECKS.IRQL_UNEXPECTED_VALUE,
+    p1: irqlUnexpectedP1(DISPATCH_LEVEL, DISPATCH_LEVEL),
+    sites: 1,
+  },
   { file: 'lock-mismatch', rule: 'LOCK-MISMATCH', code: C4, p1: 0x1009, sites: 1 },
   { file: 'lock-order', rule: 'LOCK-ORDER', code: C4, p1: 0x1003, sites: 1 },
   { file: 'lock-reacquire', rule: 'LOCK-REACQUIRE', code: C4, p1: 0x1000, sites: 1 },
@@ -59,11 +65,12 @@ const CASES: readonly BrokenCase[] = [
 
 /** Rules no broken example trips, and why. */
 const WITHOUT_EXAMPLE: Readonly<Record<string, string>> = {
-  'IRQL-SAME': 'a driver changes IRQL only through spin locks, and LOCK-LEAK, LOCK-ORDER or MAY-CALL catch the cause first',
+  'IRQL-SAME':
+    'a driver changes IRQL only through spin locks, and LOCK-LEAK, LOCK-ORDER or MAY-CALL catch the cause first',
   'RAISE-LOWER': 'a driver cannot raise or lower IRQL directly; an out-of-order release is LOCK-ORDER first',
-  'ISR-SHARED-RACE': 'a race-detector rule, shown by the race detector\'s own scenarios',
-  'SPINLOCK-FOR-ISR-STATE': 'a race-detector rule, shown by the race detector\'s own scenarios',
-  'INT-LOST': 'a race-detector rule, shown by the race detector\'s own scenarios',
+  'ISR-SHARED-RACE': "a race-detector rule, shown by the race detector's own scenarios",
+  'SPINLOCK-FOR-ISR-STATE': "a race-detector rule, shown by the race detector's own scenarios",
+  'INT-LOST': "a race-detector rule, shown by the race detector's own scenarios",
 };
 
 const brokenDir = fileURLToPath(new URL('../../examples/broken/', import.meta.url));
@@ -72,7 +79,8 @@ const SEEDS = 10;
 
 async function load(file: string): Promise<MiniportDefinition> {
   const module = (await import(`../../examples/broken/${file}.ts`)) as { default: unknown };
-  if (!isMiniportDefinition(module.default)) throw new Error(`examples/broken/${file}.ts: the default export is not a miniport`);
+  if (!isMiniportDefinition(module.default))
+    throw new Error(`examples/broken/${file}.ts: the default export is not a miniport`);
   return module.default;
 }
 

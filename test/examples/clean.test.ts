@@ -5,7 +5,13 @@
  * MSI-X driver, fewer messages than queues, and surprise removal — and they do their work: they
  * receive and transmit frames and take interrupts.
  */
-import { createSimulation, E1000Nic, type InterruptOptions, type MiniportDefinition, type NicOptions } from '@ddikit/sim';
+import {
+  createSimulation,
+  E1000Nic,
+  type InterruptOptions,
+  type MiniportDefinition,
+  type NicOptions,
+} from '@ddikit/sim';
 import { describe, expect, it } from 'vitest';
 import e1000Line from '../../examples/e1000-line.js';
 import msixQueues, { syncWithAllMessages } from '../../examples/msix-queues.js';
@@ -26,10 +32,20 @@ interface Configuration {
 const CONFIGURATIONS: readonly Configuration[] = [
   { name: 'defaults of ddikit simulate' },
   { name: 'one processor', processors: 1 },
-  { name: 'four processors, link changes', processors: 4, nic: { linkChangeGapTicksMin: 300, linkChangeGapTicksMax: 1_500 } },
-  { name: 'ISR before registration returns, always preempted', interrupt: { isrBeforeRegisterReturns: true, preemptPerMille: 1000 } },
+  {
+    name: 'four processors, link changes',
+    processors: 4,
+    nic: { linkChangeGapTicksMin: 300, linkChangeGapTicksMax: 1_500 },
+  },
+  {
+    name: 'ISR before registration returns, always preempted',
+    interrupt: { isrBeforeRegisterReturns: true, preemptPerMille: 1000 },
+  },
   { name: 'two RX queues, dense traffic', nic: { rxQueueCount: 2, rxArrivalGapTicksMin: 5, rxArrivalGapTicksMax: 30 } },
-  { name: 'line granted to an MSI driver, busy shared line', interrupt: { grantLineToMsiDriver: true, sharedLinePerMille: 200 } },
+  {
+    name: 'line granted to an MSI driver, busy shared line',
+    interrupt: { grantLineToMsiDriver: true, sharedLinePerMille: 200 },
+  },
   { name: 'fewer messages than queues', interrupt: { messageCountMax: 3 } },
   { name: 'surprise removal', surpriseRemoveAtTick: 2_500 },
 ];
@@ -58,10 +74,14 @@ describe.each(DRIVERS)('%s', (_name, driver) => {
       });
       const result = sim.run(driver, {
         ticks: TICKS,
-        ...(configuration.surpriseRemoveAtTick !== undefined ? { surpriseRemoveAtTick: configuration.surpriseRemoveAtTick } : {}),
+        ...(configuration.surpriseRemoveAtTick !== undefined
+          ? { surpriseRemoveAtTick: configuration.surpriseRemoveAtTick }
+          : {}),
       });
-      for (const report of result.reports) findings.push(`seed=${seed} (${configuration.name}): ${report.rule} ${report.message}`);
-      if (!result.halted || result.initializeStatus !== 0) findings.push(`seed=${seed} (${configuration.name}): did not initialize and halt`);
+      for (const report of result.reports)
+        findings.push(`seed=${seed} (${configuration.name}): ${report.rule} ${report.message}`);
+      if (!result.halted || result.initializeStatus !== 0)
+        findings.push(`seed=${seed} (${configuration.name}): did not initialize and halt`);
       framesReceived += nic.stats.packetsReceived;
       framesSent += nic.stats.descriptorsTransmitted;
       interrupts += result.stats.interrupts;

@@ -31,7 +31,13 @@ interface JsonRun {
   halted: boolean;
   bugCheck: string | null;
   stats: { interrupts: number; dpcs: number; synchronizeCalls: number };
-  reports: { rule: string; bugCheck: { code: number; parameters: number[] } | null; seed: number; tick: number; occurrences: number }[];
+  reports: {
+    rule: string;
+    bugCheck: { code: number; parameters: number[] } | null;
+    seed: number;
+    tick: number;
+    occurrences: number;
+  }[];
   failure?: string;
 }
 
@@ -50,19 +56,42 @@ describe('ddikit simulate with a clean example', () => {
     expect(code).toBe(0);
     const lines = stdout.split('\n');
     expect(lines[0]).toBe('ddikit simulate: e1000-line (examples/e1000-line.ts)');
-    expect(lines[1]).toBe('seed=1 ticks=20000 mode=bugcheck processors=2 grant=msix-if-supported rx-queues=1 shared-line=10‰');
-    expect(lines[3]).toMatch(/^seed=1 tick=200\d\d: clean — \d+ interrupts( \(\d+ raised by another device\))?, \d+ DPCs, \d+ synchronize calls, \d+ role calls, \d+ register reads, \d+ writes$/);
+    expect(lines[1]).toBe(
+      'seed=1 ticks=20000 mode=bugcheck processors=2 grant=msix-if-supported rx-queues=1 shared-line=10‰',
+    );
+    expect(lines[3]).toMatch(
+      /^seed=1 tick=200\d\d: clean — \d+ interrupts( \(\d+ raised by another device\))?, \d+ DPCs, \d+ synchronize calls, \d+ role calls, \d+ register reads, \d+ writes$/,
+    );
     expect(stdout.endsWith('\nNo violations.\n')).toBe(true);
   });
 
   it('prints JSON with --json: one clean run per seed, with its statistics', async () => {
-    const { code, stdout } = await simulate(['examples/e1000-line.ts', '--json', '--seeds', '3', '--seed', '7', '--ticks', '10000', '--mode', 'collect']);
+    const { code, stdout } = await simulate([
+      'examples/e1000-line.ts',
+      '--json',
+      '--seeds',
+      '3',
+      '--seed',
+      '7',
+      '--ticks',
+      '10000',
+      '--mode',
+      'collect',
+    ]);
     expect(code).toBe(0);
     const output = JSON.parse(stdout) as JsonOutput;
     expect(output.driver).toBe('e1000-line');
     expect(output.module).toBe('examples/e1000-line.ts');
     expect(output.clean).toBe(true);
-    expect(output.options).toMatchObject({ seed: 7, seeds: 3, ticks: 10000, mode: 'collect', processors: 2, interrupt: 'msix', sharedLinePerMille: 10 });
+    expect(output.options).toMatchObject({
+      seed: 7,
+      seeds: 3,
+      ticks: 10000,
+      mode: 'collect',
+      processors: 2,
+      interrupt: 'msix',
+      sharedLinePerMille: 10,
+    });
     expect(output.runs.map((r) => r.seed)).toEqual([7, 8, 9]);
     for (const run of output.runs) {
       expect(run).toMatchObject({ clean: true, errors: 0, warnings: 0, halted: true, bugCheck: null, reports: [] });
@@ -72,13 +101,31 @@ describe('ddikit simulate with a clean example', () => {
   });
 
   it('runs a named export: --export syncWithAllMessages', async () => {
-    const { code, stdout } = await simulate(['examples/msix-queues.ts', '--export', 'syncWithAllMessages', '--rx-queues', '2', '--ticks', '20000']);
+    const { code, stdout } = await simulate([
+      'examples/msix-queues.ts',
+      '--export',
+      'syncWithAllMessages',
+      '--rx-queues',
+      '2',
+      '--ticks',
+      '20000',
+    ]);
     expect(code).toBe(0);
     expect(stdout.split('\n')[0]).toBe('ddikit simulate: msix-queues-sync-all (examples/msix-queues.ts)');
   });
 
   it('gives the same bytes for the same seed', async () => {
-    const args = ['examples/msix-queues.ts', '--json', '--seed', '11', '--ticks', '20000', '--interrupt', 'line', '--link-changes'];
+    const args = [
+      'examples/msix-queues.ts',
+      '--json',
+      '--seed',
+      '11',
+      '--ticks',
+      '20000',
+      '--interrupt',
+      'line',
+      '--link-changes',
+    ];
     const first = await simulate(args);
     const second = await simulate(args);
     expect(second.stdout).toBe(first.stdout);
@@ -95,7 +142,9 @@ describe('ddikit simulate with a broken example', () => {
     expect(stdout).toContain('\nRULE_ID:  MAY-CALL\n');
     expect(stdout).toContain('\nFUNCTION:  E1000Isr\n');
     expect(stdout).toMatch(/\nREPRODUCE: {2}seed=1 tick=\d+\n/);
-    expect(stdout).toMatch(/\nseed=1 tick=\d+: 1 error, 0 warnings — MAY-CALL \(0xC4\/0x42\) NdisDprAcquireSpinLock in E1000Isr; bug check 0xC4 stopped the run\n\nViolations found\.\n$/);
+    expect(stdout).toMatch(
+      /\nseed=1 tick=\d+: 1 error, 0 warnings — MAY-CALL \(0xC4\/0x42\) NdisDprAcquireSpinLock in E1000Isr; bug check 0xC4 stopped the run\n\nViolations found\.\n$/,
+    );
   });
 
   it('prints the report as JSON with --json', async () => {
@@ -113,10 +162,22 @@ describe('ddikit simulate with a broken example', () => {
   });
 
   it('in collect mode over several seeds, reports each seed in a line and the first in full', async () => {
-    const { code, stdout } = await simulate(['examples/broken/lock-order.ts', '--mode', 'collect', '--seeds', '3', '--ticks', '20000']);
+    const { code, stdout } = await simulate([
+      'examples/broken/lock-order.ts',
+      '--mode',
+      'collect',
+      '--seeds',
+      '3',
+      '--ticks',
+      '20000',
+    ]);
     expect(code).toBe(1);
     expect(stdout.match(/RULE_ID: {2}LOCK-ORDER\n/g)).toHaveLength(1);
-    expect(stdout.match(/^seed=\d tick=\d+: 1 error, 0 warnings — LOCK-ORDER \(0xC4\/0x1003\) NdisReleaseSpinLock in E1000InterruptDpc ×\d+$/gm)).toHaveLength(3);
+    expect(
+      stdout.match(
+        /^seed=\d tick=\d+: 1 error, 0 warnings — LOCK-ORDER \(0xC4\/0x1003\) NdisReleaseSpinLock in E1000InterruptDpc ×\d+$/gm,
+      ),
+    ).toHaveLength(3);
     expect(stdout.endsWith('\n3 runs: 0 clean, 3 with findings.\n')).toBe(true);
   });
 
@@ -185,7 +246,10 @@ describe('ddikit simulate usage', () => {
     [['examples/e1000-line.ts', '--rx-queues', '3'], '--rx-queues must be an integer in 1..2 (got "3").'],
     [['examples/e1000-line.ts', '--shared-line', '1001'], '--shared-line must be an integer in 0..1000 (got "1001").'],
     [['examples/e1000-line.ts', '--seeds', '0'], '--seeds must be an integer in 1..100000 (got "0").'],
-    [['examples/e1000-line.ts', '--export', 'nope'], 'examples/e1000-line.ts has no export "nope" (it exports: default).'],
+    [
+      ['examples/e1000-line.ts', '--export', 'nope'],
+      'examples/e1000-line.ts has no export "nope" (it exports: default).',
+    ],
     [
       ['examples/broken/_e1000.ts'],
       'examples/broken/_e1000.ts has no default export; a driver module ends with `export default defineMiniport(...)` (it exports: ALL_CAUSES, LINE_CAUSES, MESSAGE_CAUSES, RING_DESCRIPTORS, brokenE1000, cleanRxRing, correctDpc, correctHalt, correctIsr, serviceTxRing).',

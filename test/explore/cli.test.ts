@@ -18,14 +18,22 @@ const FIXED = 'examples/scenarios/lost-interrupt-fixed.ts';
 async function explore(args: string[], progress = false): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const io: ExploreIo = { cwd: root, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), color: false, progress };
+  const io: ExploreIo = {
+    cwd: root,
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    color: false,
+    progress,
+  };
   const code = await runExplore(args, io);
   return { code, stdout, stderr };
 }
 
 /** The report text block of an output (from the analysis banner to the REPRODUCE line). */
 function reportBlock(stdout: string, rule: string): string {
-  const blocks = stdout.split('*******************************************************************************\n*                                                                             *\n*                          ddikit Verifier Analysis');
+  const blocks = stdout.split(
+    '*******************************************************************************\n*                                                                             *\n*                          ddikit Verifier Analysis',
+  );
   const block = blocks.find((b) => b.includes(`RULE_ID:  ${rule}\n`));
   expect(block, `no ${rule} report in the output`).toBeDefined();
   return block!.slice(0, block!.indexOf('\n', block!.indexOf('REPRODUCE:')));
@@ -39,12 +47,20 @@ describe('ddikit explore on the lost interrupt', () => {
     const lines = stdout.split('\n');
     expect(lines[0]).toBe('ddikit explore: lost-interrupt (examples/scenarios/lost-interrupt.ts)');
     expect(lines[1]).toBe(`seed=1 ticks=800 processors=2 faults=none preemptions≤2 budget=10000`);
-    expect(lines[3]).toMatch(/^FAILED after \d+ schedules \(systematic\): INT-LOST — interrupts left masked after the last DPC while work is pending$/);
+    expect(lines[3]).toMatch(
+      /^FAILED after \d+ schedules \(systematic\): INT-LOST — interrupts left masked after the last DPC while work is pending$/,
+    );
     expect(lines[4]).toMatch(/^Schedule: 1 preemption; the run stops at tick \d+$/);
-    expect(lines[5]).toMatch(/^ {2}#\d+ {2}tick \d+ {2}LostDpc \(MINIPORT_INTERRUPT_DPC\) on processor 0 after write IMS$/);
+    expect(lines[5]).toMatch(
+      /^ {2}#\d+ {2}tick \d+ {2}LostDpc \(MINIPORT_INTERRUPT_DPC\) on processor 0 after write IMS$/,
+    );
     expect(lines[6]).toBe('      → LostIsr (line) preempts on processor 0  (alternative 1 of 2)');
-    expect(stdout).toMatch(/\nReplay: ddikit explore examples\/scenarios\/lost-interrupt\.ts --seed 1 --ticks \d+ --replay \d+:1\n/);
-    expect(stdout).toContain('\nRaces (lockset analysis: found without needing any particular interleaving):\n  ISR-SHARED-RACE  field causes\n');
+    expect(stdout).toMatch(
+      /\nReplay: ddikit explore examples\/scenarios\/lost-interrupt\.ts --seed 1 --ticks \d+ --replay \d+:1\n/,
+    );
+    expect(stdout).toContain(
+      '\nRaces (lockset analysis: found without needing any particular interleaving):\n  ISR-SHARED-RACE  field causes\n',
+    );
     expect(stdout).toContain('\n  ISR-SHARED-RACE  register IMS\n');
   });
 
@@ -69,7 +85,9 @@ describe('ddikit explore on the lost interrupt', () => {
       const html = readFileSync(file, 'utf8');
       expect(html).toContain('<title>lost-interrupt — ddikit explore</title>');
       expect(html).toMatch(/data-rule="INT-LOST"/);
-      expect(html).toMatch(/replay: ddikit explore examples\/scenarios\/lost-interrupt\.ts --seed 1 --ticks \d+ --replay \d+:1/);
+      expect(html).toMatch(
+        /replay: ddikit explore examples\/scenarios\/lost-interrupt\.ts --seed 1 --ticks \d+ --replay \d+:1/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -78,7 +96,11 @@ describe('ddikit explore on the lost interrupt', () => {
   it('prints JSON with --json', async () => {
     const { code, stdout } = await explore([LOST, '--json', '--budget', '500']);
     expect(code).toBe(1);
-    const result = JSON.parse(stdout) as { failure: { rule: string; schedule: string; replay: string; steps: unknown[] }; races: { rule: string }[]; schedules: number };
+    const result = JSON.parse(stdout) as {
+      failure: { rule: string; schedule: string; replay: string; steps: unknown[] };
+      races: { rule: string }[];
+      schedules: number;
+    };
     expect(result.failure.rule).toBe('INT-LOST');
     expect(result.failure.schedule).toMatch(/^\d+:1$/);
     expect(result.failure.replay).toContain(`--replay ${result.failure.schedule}`);
@@ -90,13 +112,17 @@ describe('ddikit explore on the fixed driver', () => {
   it('reports it clean up to the bound; exit 0', async () => {
     const { code, stdout } = await explore([FIXED]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/\nNo schedule failed: 10000 schedules — every schedule with up to 2 preemptions \(1 with 0 preemptions, \d+ with 1 preemption, \d+ with 2 preemptions\), then \d+ random schedules\.\n$/);
+    expect(stdout).toMatch(
+      /\nNo schedule failed: 10000 schedules — every schedule with up to 2 preemptions \(1 with 0 preemptions, \d+ with 1 preemption, \d+ with 2 preemptions\), then \d+ random schedules\.\n$/,
+    );
   });
 
   it('with faults, named on the command line and echoed in the replay command', async () => {
     const { code, stdout } = await explore([FIXED, '--faults', 'spurious,dpc-coalescing', '--budget', '300']);
     expect(code).toBe(0);
-    expect(stdout.split('\n')[1]).toBe('seed=1 ticks=800 processors=2 faults=spurious,dpc-coalescing preemptions≤2 budget=300');
+    expect(stdout.split('\n')[1]).toBe(
+      'seed=1 ticks=800 processors=2 faults=spurious,dpc-coalescing preemptions≤2 budget=300',
+    );
     const lost = await explore([LOST, '--faults', 'spurious', '--budget', '300']);
     expect(lost.stdout).toMatch(/--faults spurious --replay /);
   });
@@ -125,16 +151,31 @@ describe('usage', () => {
 
   const cases: { args: string[]; want: string }[] = [
     { args: [], want: 'explore needs a driver module, e.g. ddikit explore examples/scenarios/lost-interrupt.ts.' },
-    { args: [LOST, FIXED], want: 'explore takes one driver module (got 2: examples/scenarios/lost-interrupt.ts examples/scenarios/lost-interrupt-fixed.ts).' },
+    {
+      args: [LOST, FIXED],
+      want: 'explore takes one driver module (got 2: examples/scenarios/lost-interrupt.ts examples/scenarios/lost-interrupt-fixed.ts).',
+    },
     { args: ['nope.ts'], want: 'cannot find the driver module "nope.ts".' },
     { args: ['examples'], want: '"examples" is a folder; name a driver module (.ts or .js).' },
     { args: [LOST, '--budget', '0'], want: '--budget must be an integer in 1..100000000 (got "0").' },
     { args: [LOST, '--preemptions', '17'], want: '--preemptions must be an integer in 0..16 (got "17").' },
     { args: [LOST, '--seed', 'x'], want: '--seed must be an integer in 0..9007199254740991 (got "x").' },
-    { args: [LOST, '--replay', '3-1'], want: '--replay: a schedule is a list of INDEX:ALTERNATIVE pairs such as 14:1,40:2 (got "3-1").' },
-    { args: [LOST, '--faults', 'hail'], want: '--faults: unknown fault "hail" (one of shared-line, spurious, storm, surprise-removal, interrupt-during-register, dpc-coalescing, line-for-msi).' },
-    { args: [LOST, '--export', 'nothing'], want: 'examples/scenarios/lost-interrupt.ts has no export "nothing" (it exports: default, lostInterruptDriver, scenario).' },
-    { args: [LOST, '--export', 'scenario'], want: 'examples/scenarios/lost-interrupt.ts: the export "scenario" is not a miniport made with defineMiniport of @ddikit/sim.' },
+    {
+      args: [LOST, '--replay', '3-1'],
+      want: '--replay: a schedule is a list of INDEX:ALTERNATIVE pairs such as 14:1,40:2 (got "3-1").',
+    },
+    {
+      args: [LOST, '--faults', 'hail'],
+      want: '--faults: unknown fault "hail" (one of shared-line, spurious, storm, surprise-removal, interrupt-during-register, dpc-coalescing, line-for-msi).',
+    },
+    {
+      args: [LOST, '--export', 'nothing'],
+      want: 'examples/scenarios/lost-interrupt.ts has no export "nothing" (it exports: default, lostInterruptDriver, scenario).',
+    },
+    {
+      args: [LOST, '--export', 'scenario'],
+      want: 'examples/scenarios/lost-interrupt.ts: the export "scenario" is not a miniport made with defineMiniport of @ddikit/sim.',
+    },
     { args: [LOST, '--frobnicate'], want: "Unknown option '--frobnicate'" },
   ];
   for (const { args, want } of cases) {

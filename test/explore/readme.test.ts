@@ -14,9 +14,18 @@ it('the README shows lines the explorer really prints for the lost interrupt', a
   const command = 'npx ddikit explore examples/scenarios/lost-interrupt.ts --timeline lost.html';
   const at = readme.indexOf(command);
   expect(at, 'the README runs the explorer on the lost interrupt').toBeGreaterThan(0);
-  const shown = readme.slice(readme.indexOf('```text\n', at) + 8, readme.indexOf('```', readme.indexOf('```text\n', at) + 8));
+  const shown = readme.slice(
+    readme.indexOf('```text\n', at) + 8,
+    readme.indexOf('```', readme.indexOf('```text\n', at) + 8),
+  );
   let stdout = '';
-  const code = await runExplore(['examples/scenarios/lost-interrupt.ts'], { cwd: root, stdout: (t) => (stdout += t), stderr: () => {}, color: false, progress: false });
+  const code = await runExplore(['examples/scenarios/lost-interrupt.ts'], {
+    cwd: root,
+    stdout: (t) => (stdout += t),
+    stderr: () => {},
+    color: false,
+    progress: false,
+  });
   expect(code).toBe(1);
   const printed = stdout.split('\n');
   const lines = shown.split('\n').filter((line) => line !== '' && line !== '…');

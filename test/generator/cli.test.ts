@@ -1,5 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -97,12 +107,22 @@ describe('ddikit generate', () => {
     const spec = specCopy();
     const path = join(spec, 'ndis/interrupts.yaml');
     const text = readFileSync(path, 'utf8');
-    writeFileSync(path, text.replace('      runsAt: DIRQL\n      same: true\n      note:', '      runsAt: DIRQ\n      same: true\n      note:').replace('        type: PBOOLEAN', '        type: PBOOLEEN'));
+    writeFileSync(
+      path,
+      text
+        .replace(
+          '      runsAt: DIRQL\n      same: true\n      note:',
+          '      runsAt: DIRQ\n      same: true\n      note:',
+        )
+        .replace('        type: PBOOLEAN', '        type: PBOOLEEN'),
+    );
     await ddikit(['generate', '--spec', 'spec', '--out', 'out']).then((r) => expect(r.code).toBe(1));
     const result = await ddikit(['generate', '--spec', 'spec', '--out', 'out2']);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^spec\/ndis\/interrupts\.yaml:\d+:\d+ - error DDI1003: irql\.runsAt must be one of .* \(got "DIRQ"\)\. Did you mean "DIRQL"\?\n/);
+    expect(result.stderr).toMatch(
+      /^spec\/ndis\/interrupts\.yaml:\d+:\d+ - error DDI1003: irql\.runsAt must be one of .* \(got "DIRQ"\)\. Did you mean "DIRQL"\?\n/,
+    );
     expect(result.stderr).toMatch(/\nFound 1 error\.\n$/);
     expect(existsSync(join(work, 'out'))).toBe(false);
     expect(existsSync(join(work, 'out2'))).toBe(false);
@@ -111,13 +131,27 @@ describe('ddikit generate', () => {
   it('reports every located problem in one run (schema and semantic), with --json as data', async () => {
     const spec = specCopy();
     const path = join(spec, 'ndis/spin-locks.yaml');
-    writeFileSync(path, readFileSync(path, 'utf8').replace('        type: PNDIS_SPIN_LOCK\n        dir: out', '        type: PNDIS_SPINLOCK\n        dir: out'));
+    writeFileSync(
+      path,
+      readFileSync(path, 'utf8').replace(
+        '        type: PNDIS_SPIN_LOCK\n        dir: out',
+        '        type: PNDIS_SPINLOCK\n        dir: out',
+      ),
+    );
     const result = await ddikit(['validate', '--spec', 'spec', '--json']);
     expect(result.code).toBe(1);
-    const parsed = JSON.parse(result.stdout) as { diagnostics: { file: string; line: number; col: number; code: string; message: string }[] };
+    const parsed = JSON.parse(result.stdout) as {
+      diagnostics: { file: string; line: number; col: number; code: string; message: string }[];
+    };
     expect(parsed.diagnostics).toHaveLength(1);
-    expect(parsed.diagnostics[0]).toMatchObject({ file: 'spec/ndis/spin-locks.yaml', code: 'DDI2002', severity: 'error' });
-    expect(parsed.diagnostics[0]!.message).toBe('unknown type "PNDIS_SPINLOCK". Did you mean "PNDIS_SPIN_LOCK"? Define it under types:, or use a type the spec defines.');
+    expect(parsed.diagnostics[0]).toMatchObject({
+      file: 'spec/ndis/spin-locks.yaml',
+      code: 'DDI2002',
+      severity: 'error',
+    });
+    expect(parsed.diagnostics[0]!.message).toBe(
+      'unknown type "PNDIS_SPINLOCK". Did you mean "PNDIS_SPIN_LOCK"? Define it under types:, or use a type the spec defines.',
+    );
     const lines = readFileSync(path, 'utf8').split('\n');
     expect(lines[parsed.diagnostics[0]!.line - 1]!.slice(parsed.diagnostics[0]!.col - 1)).toBe('PNDIS_SPINLOCK');
   });
@@ -126,20 +160,28 @@ describe('ddikit generate', () => {
     mkdirSync(join(work, 'empty'));
     const result = await ddikit(['generate', '--spec', 'empty', '--out', 'out']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('empty:1:1 - error DDI1010: no .yaml file in the spec folder. Add spec files, or point --spec at the folder that holds them.\n\nFound 1 error.\n');
+    expect(result.stderr).toBe(
+      'empty:1:1 - error DDI1010: no .yaml file in the spec folder. Add spec files, or point --spec at the folder that holds them.\n\nFound 1 error.\n',
+    );
   });
 });
 
 describe('ddikit usage errors exit 2', () => {
   const cases: { given: string[]; want: RegExp }[] = [
     { given: [], want: /^ddikit — typed Windows DDI role types/ },
-    { given: ['frobnicate'], want: /^ddikit: unknown command "frobnicate"\. Commands: generate, validate, scaffold, import-docs, coverage, simulate, explore\.\nRun "ddikit --help" for usage\.\n$/ },
+    {
+      given: ['frobnicate'],
+      want: /^ddikit: unknown command "frobnicate"\. Commands: generate, validate, scaffold, import-docs, coverage, simulate, explore\.\nRun "ddikit --help" for usage\.\n$/,
+    },
     { given: ['generate', '--bogus'], want: /^ddikit: Unknown option '--bogus'/ },
     { given: ['generate', '--spec', 'nowhere', '--out', 'x'], want: /^ddikit: --spec "nowhere" is not a folder\./ },
     { given: ['generate', '--spec', '.'], want: /^ddikit: --out is required with --spec/ },
     { given: ['scaffold', '--out', 'x'], want: /^ddikit: give at least one --role ROLE:Name/ },
     { given: ['scaffold', '--role', 'MINIPORT_ISR', '--out', 'x'], want: /^ddikit: --role must be ROLE:Name/ },
-    { given: ['scaffold', '--role', 'MINIPORT_ISR:MyIsr', '--out', 'x', '--lang', 'rust'], want: /^ddikit: --lang must be c or ts \(got "rust"\)/ },
+    {
+      given: ['scaffold', '--role', 'MINIPORT_ISR:MyIsr', '--out', 'x', '--lang', 'rust'],
+      want: /^ddikit: --lang must be c or ts \(got "rust"\)/,
+    },
   ];
   for (const { given, want } of cases) {
     it(`ddikit ${given.join(' ') || '(no arguments)'}`, async () => {
@@ -155,18 +197,32 @@ describe('ddikit usage errors exit 2', () => {
     expect(help.stdout).toContain('ddikit scaffold --role ROLE:Name');
     expect(help.stdout).toContain('DDI2002  a reference to a type that no entry defines');
     const version = await ddikit(['--version']);
-    expect(version.stdout).toBe(`${JSON.parse(readFileSync(join(bundled.root, 'generator/package.json'), 'utf8')).version}\n`);
+    expect(version.stdout).toBe(
+      `${JSON.parse(readFileSync(join(bundled.root, 'generator/package.json'), 'utf8')).version}\n`,
+    );
   });
 });
 
 describe('ddikit scaffold', () => {
-  const args = ['scaffold', '--role', 'MINIPORT_SYNCHRONIZE_INTERRUPT:MySynchronizeInterrupt', '--role', 'MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT:MySynchronizeMessageInterrupt', '--out', 'drv', '--name', 'sync'];
+  const args = [
+    'scaffold',
+    '--role',
+    'MINIPORT_SYNCHRONIZE_INTERRUPT:MySynchronizeInterrupt',
+    '--role',
+    'MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT:MySynchronizeMessageInterrupt',
+    '--out',
+    'drv',
+    '--name',
+    'sync',
+  ];
 
   it('writes the .h/.c pair, changes nothing when re-run, refuses to overwrite an edited file, keeps a backup with --force', async () => {
     const first = await ddikit(args);
     expect(first.code).toBe(0);
     expect(Object.keys(tree(join(work, 'drv')))).toEqual(['sync.c', 'sync.h']);
-    expect(readFileSync(join(work, 'drv/sync.h'), 'utf8')).toContain('MINIPORT_SYNCHRONIZE_INTERRUPT MySynchronizeInterrupt;');
+    expect(readFileSync(join(work, 'drv/sync.h'), 'utf8')).toContain(
+      'MINIPORT_SYNCHRONIZE_INTERRUPT MySynchronizeInterrupt;',
+    );
 
     const again = await ddikit(args);
     expect(again.code).toBe(0);
@@ -176,7 +232,9 @@ describe('ddikit scaffold', () => {
     writeFileSync(join(work, 'drv/sync.c'), edited);
     const refused = await ddikit(args);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toBe('ddikit scaffold: error: drv/sync.c exists and differs from the scaffold; it was left as it is. Pass --force to replace it (the old file is kept as sync.c.bak).\n');
+    expect(refused.stderr).toBe(
+      'ddikit scaffold: error: drv/sync.c exists and differs from the scaffold; it was left as it is. Pass --force to replace it (the old file is kept as sync.c.bak).\n',
+    );
     expect(readFileSync(join(work, 'drv/sync.c'), 'utf8')).toBe(edited);
 
     const forced = await ddikit([...args, '--force']);
@@ -207,7 +265,9 @@ describe('the installed ddikit command', () => {
     writeFileSync(join(work, 'bad/a.yaml'), '# yaml-language-server: $schema=x\nheader: ndis.h\nroles: 3\n');
     const findings = spawnSync(process.execPath, [bin, 'validate', '--spec', 'bad'], { cwd: work, encoding: 'utf8' });
     expect(findings.status).toBe(1);
-    expect(findings.stderr).toBe('bad/a.yaml:3:8 - error DDI1005: roles must be a list (got number 3). Write it as a YAML list.\n\nFound 1 error.\n');
+    expect(findings.stderr).toBe(
+      'bad/a.yaml:3:8 - error DDI1005: roles must be a list (got number 3). Write it as a YAML list.\n\nFound 1 error.\n',
+    );
   });
 });
 

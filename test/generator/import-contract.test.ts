@@ -16,7 +16,15 @@ describe('irqlBounds on imported contracts', () => {
   it('enforces the strictest branch of a condition stated in words until the caller states it', () => {
     // NdisMoveMemory: any IRQL where Source and Destination are resident, else below DISPATCH_LEVEL.
     const move = functionContract('NdisMoveMemory')!.irql;
-    expect(move.when).toEqual([{ param: null, equals: null, condition: 'Source and Destination resident', min: 'PASSIVE_LEVEL', max: 'HIGH_LEVEL' }]);
+    expect(move.when).toEqual([
+      {
+        param: null,
+        equals: null,
+        condition: 'Source and Destination resident',
+        min: 'PASSIVE_LEVEL',
+        max: 'HIGH_LEVEL',
+      },
+    ]);
     expect(irqlBounds(move, DIRQL)).toEqual({ min: 0, max: 1 });
     // Arguments say nothing about memory: still the strictest.
     expect(irqlBounds(move, DIRQL, { Destination: {}, Source: {}, Length: 4 })).toEqual({ min: 0, max: 1 });
@@ -35,12 +43,21 @@ describe('irqlBounds on imported contracts', () => {
 
   it('gives no bounds for an unknown contract, unless a stated case has a level', () => {
     const unknown = functionContract('NDIS_MAKE_RID')!.irql;
-    expect([unknown.min, unknown.max, unknown.reason]).toEqual([null, null, 'the page leaves the IRQL empty, and the remarks state no level']);
+    expect([unknown.min, unknown.max, unknown.reason]).toEqual([
+      null,
+      null,
+      'the page leaves the IRQL empty, and the remarks state no level',
+    ]);
     expect(irqlBounds(unknown, DIRQL)).toBeNull();
     const ansi = functionContract('NdisInitAnsiString')!.irql;
     expect(irqlBounds(ansi, DIRQL, {})).toBeNull();
-    expect(irqlBounds(ansi, DIRQL, {}, { 'DestinationString buffer allocated from nonpaged memory': true })).toEqual({ min: 0, max: 2 });
-    expect(roleContract('MINIPORT_SHUTDOWN')!.irql.reason).toBe('the page defers to the remarks, and the remarks state a level only for one case');
+    expect(irqlBounds(ansi, DIRQL, {}, { 'DestinationString buffer allocated from nonpaged memory': true })).toEqual({
+      min: 0,
+      max: 2,
+    });
+    expect(roleContract('MINIPORT_SHUTDOWN')!.irql.reason).toBe(
+      'the page defers to the remarks, and the remarks state a level only for one case',
+    );
   });
 
   it('keeps parameter conditions (SAL _When_) as they were', () => {
@@ -74,14 +91,25 @@ describe('the generated metadata module', () => {
     const file = join(bundled.outDir, 'src/generated/metadata.js');
     const program = ts.createProgram({
       rootNames: [file],
-      options: { allowJs: true, checkJs: true, noEmit: true, strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, skipLibCheck: true, types: [] },
+      options: {
+        allowJs: true,
+        checkJs: true,
+        noEmit: true,
+        strict: true,
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.NodeNext,
+        moduleResolution: ts.ModuleResolutionKind.NodeNext,
+        skipLibCheck: true,
+        types: [],
+      },
     });
     const problems = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
     expect(problems).toEqual([]);
     // A wrong value would be caught: the same check on a broken copy fails.
     const host = ts.createCompilerHost(program.getCompilerOptions());
     const read = host.readFile.bind(host);
-    host.readFile = (name) => (name === file ? read(name)!.replace("direction: 'in'", "direction: 'sideways'") : read(name));
+    host.readFile = (name) =>
+      name === file ? read(name)!.replace("direction: 'in'", "direction: 'sideways'") : read(name);
     const broken = ts.createProgram({ rootNames: [file], options: program.getCompilerOptions(), host });
     expect(ts.getPreEmitDiagnostics(broken).length).toBeGreaterThan(0);
   });

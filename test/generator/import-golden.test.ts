@@ -22,7 +22,10 @@ function pages(): { path: string; text: string }[] {
   return readdirSync(pagesDir)
     .filter((name) => name.endsWith('.md'))
     .sort()
-    .map((name) => ({ path: relative(bundled.root, join(pagesDir, name)).split('\\').join('/'), text: readFileSync(join(pagesDir, name), 'utf8') }));
+    .map((name) => ({
+      path: relative(bundled.root, join(pagesDir, name)).split('\\').join('/'),
+      text: readFileSync(join(pagesDir, name), 'utf8'),
+    }));
 }
 
 function run() {
@@ -69,7 +72,11 @@ describe('golden case import-pages (UPDATE_GOLDEN=1 rewrites expected/)', () => 
       'test/golden/import-pages/pages/nf-ndis-ndissampleodd.md:17:12 - warning DDI3003: the heading holds markup ("<b>"); it was read without it. Headings of reference pages are plain text.',
       'test/golden/import-pages/pages/nf-ndis-ndissamplestatus.md:2:1 - warning DDI3006: nf-ndis-ndissamplestatus~r1.md also documents "NdisSampleStatus"; this page is the NDIS 5.x form, so the other one was kept.',
     ]);
-    expect(result.summary).toMatchObject({ pages: 12, skipped: 2, byKind: { role: 1, function: 6, struct: 1, enum: 1 } });
+    expect(result.summary).toMatchObject({
+      pages: 12,
+      skipped: 2,
+      byKind: { role: 1, function: 6, struct: 1, enum: 1 },
+    });
     expect(result.entries.map((e) => e.name)).toEqual([
       'NdisSampleAcquire',
       'NdisSampleCopy',
@@ -84,14 +91,20 @@ describe('golden case import-pages (UPDATE_GOLDEN=1 rewrites expected/)', () => 
   });
 
   it('reads the facts: directions in both layouts, macro arguments, versions, links, returns and contracts', () => {
-    const functions = parse(run().files.find((f) => f.path === 'functions.yaml')!.content).functions as Record<string, unknown>[];
+    const functions = parse(run().files.find((f) => f.path === 'functions.yaml')!.content).functions as Record<
+      string,
+      unknown
+    >[];
     const byName = new Map(functions.map((f) => [f['name'], f]));
     expect(byName.get('NdisSampleAcquire')).toEqual({
       name: 'NdisSampleAcquire',
       page: 'nf-ndis-ndissampleacquire.md',
       macro: true,
       since: 'NDIS 6.0',
-      params: [{ name: 'SampleLock', dir: 'in' }, { name: 'Flags', dir: 'in', optional: true }],
+      params: [
+        { name: 'SampleLock', dir: 'in' },
+        { name: 'Flags', dir: 'in', optional: true },
+      ],
       irql: { max: 'DISPATCH_LEVEL' },
       compliance: ['SampleLock', 'SampleLockBalanced'],
       // The link to a page that is not in the folder and the one to another header are left out.
@@ -99,13 +112,20 @@ describe('golden case import-pages (UPDATE_GOLDEN=1 rewrites expected/)', () => 
     });
     expect(byName.get('NdisSampleRelease')).toMatchObject({
       since: 'NDIS 6.20',
-      params: [{ name: 'SampleLock', dir: 'in' }, { name: 'OldState', dir: 'out', optional: true }],
+      params: [
+        { name: 'SampleLock', dir: 'in' },
+        { name: 'OldState', dir: 'out', optional: true },
+      ],
       returns: { type: 'VOID' },
       irql: { runsAt: 'DISPATCH_LEVEL' },
     });
     expect(byName.get('NdisSampleCopy')).toMatchObject({
       since: 'NDIS 6.80',
-      irql: { max: 'APC_LEVEL', note: 'Read from the remarks of the reference page.', when: [{ condition: 'both buffers locked in memory', irql: { any: true } }] },
+      irql: {
+        max: 'APC_LEVEL',
+        note: 'Read from the remarks of the reference page.',
+        when: [{ condition: 'both buffers locked in memory', irql: { any: true } }],
+      },
     });
     expect(byName.get('NdisSampleEmpty')).toMatchObject({
       params: [{ name: 'Value', dir: 'in' }],
@@ -113,8 +133,15 @@ describe('golden case import-pages (UPDATE_GOLDEN=1 rewrites expected/)', () => 
       irql: { unknown: 'the page leaves the IRQL empty, and it has no remarks' },
     });
     expect(byName.get('NdisSampleEmpty')).not.toHaveProperty('since');
-    expect(byName.get('NdisSampleOdd')).toMatchObject({ returns: { type: 'NDIS_STATUS' }, params: [{ name: 'Handle', dir: 'in' }] });
-    expect(byName.get('NdisSampleStatus')).toMatchObject({ page: 'nf-ndis-ndissamplestatus~r1.md', since: 'NDIS 6.0', irql: { max: 'DISPATCH_LEVEL' } });
+    expect(byName.get('NdisSampleOdd')).toMatchObject({
+      returns: { type: 'NDIS_STATUS' },
+      params: [{ name: 'Handle', dir: 'in' }],
+    });
+    expect(byName.get('NdisSampleStatus')).toMatchObject({
+      page: 'nf-ndis-ndissamplestatus~r1.md',
+      since: 'NDIS 6.0',
+      irql: { max: 'DISPATCH_LEVEL' },
+    });
     const roles = parse(run().files.find((f) => f.path === 'roles.yaml')!.content).roles as Record<string, unknown>[];
     expect(roles).toEqual([
       {
@@ -123,7 +150,10 @@ describe('golden case import-pages (UPDATE_GOLDEN=1 rewrites expected/)', () => 
         function: 'SampleCallback',
         pointer: 'SAMPLE_CALLBACK_HANDLER',
         since: 'NDIS 6.0',
-        params: [{ name: 'Context', dir: 'in' }, { name: 'Result', dir: 'out' }],
+        params: [
+          { name: 'Context', dir: 'in' },
+          { name: 'Result', dir: 'out' },
+        ],
         returns: { type: 'VOID' },
         // The Examples part ("runs at DIRQL in this example") is not read.
         irql: {
@@ -137,31 +167,59 @@ describe('golden case import-pages (UPDATE_GOLDEN=1 rewrites expected/)', () => 
     ]);
     const types = (name: string) => parse(run().files.find((f) => f.path === name)!.content).types as unknown[];
     expect(types('structures.yaml')).toEqual([
-      { name: 'SAMPLE_BLOCK', kind: 'struct', tag: '_SAMPLE_BLOCK', page: 'ns-ndis-_sample_block.md', since: 'NDIS 6.0', fields: [{ name: 'Header' }, { name: 'Inner' }, { name: 'Size' }] },
+      {
+        name: 'SAMPLE_BLOCK',
+        kind: 'struct',
+        tag: '_SAMPLE_BLOCK',
+        page: 'ns-ndis-_sample_block.md',
+        since: 'NDIS 6.0',
+        fields: [{ name: 'Header' }, { name: 'Inner' }, { name: 'Size' }],
+      },
     ]);
     expect(types('enumerations.yaml')).toEqual([
-      { name: 'SAMPLE_KIND', kind: 'enum', tag: '_SAMPLE_KIND', page: 'ne-ndis-_sample_kind.md', since: 'NDIS 6.20', values: [{ name: 'SampleKindSmall' }, { name: 'SampleKindLarge' }] },
+      {
+        name: 'SAMPLE_KIND',
+        kind: 'enum',
+        tag: '_SAMPLE_KIND',
+        page: 'ne-ndis-_sample_kind.md',
+        since: 'NDIS 6.20',
+        values: [{ name: 'SampleKindSmall' }, { name: 'SampleKindLarge' }],
+      },
     ]);
   });
 
-  it('keeps the pages\' prose only with --with-text', () => {
-    const plain = run().files.map((f) => f.content).join('\n');
+  it("keeps the pages' prose only with --with-text", () => {
+    const plain = run()
+      .files.map((f) => f.content)
+      .join('\n');
     expect(plain).not.toMatch(/description:/);
     const withText = importDocs(pages(), { withText: true });
-    const functions = parse(withText.files.find((f) => f.path === 'functions.yaml')!.content).functions as Record<string, unknown>[];
+    const functions = parse(withText.files.find((f) => f.path === 'functions.yaml')!.content).functions as Record<
+      string,
+      unknown
+    >[];
     expect(functions.find((f) => f['name'] === 'NdisSampleAcquire')).toMatchObject({
       description: 'Takes the sample lock so that its holder alone touches the guarded data.',
-      params: [{ name: 'SampleLock', dir: 'in', description: 'The lock, set up earlier by NdisSampleSetup.' }, { name: 'Flags' }],
+      params: [
+        { name: 'SampleLock', dir: 'in', description: 'The lock, set up earlier by NdisSampleSetup.' },
+        { name: 'Flags' },
+      ],
     });
   });
 
   it('writes YAML that loads and validates with a curated spec, with no diagnostic', () => {
     const sources = [
       { path: 'spec/ndis/base.yaml', text: curated },
-      ...run().files.map((f) => ({ path: `spec/ndis/imported/${f.path}`, text: f.content.replace(/\$schema=\S+/, '$schema=../../schema/ddi.schema.json') })),
+      ...run().files.map((f) => ({
+        path: `spec/ndis/imported/${f.path}`,
+        text: f.content.replace(/\$schema=\S+/, '$schema=../../schema/ddi.schema.json'),
+      })),
     ];
     const loaded = load(sources);
-    const diagnostics = sortDiagnostics([...loaded.diagnostics, ...validate(loaded.files, { schema: readSchema(bundled.schemaPath) })]);
+    const diagnostics = sortDiagnostics([
+      ...loaded.diagnostics,
+      ...validate(loaded.files, { schema: readSchema(bundled.schemaPath) }),
+    ]);
     expect(diagnostics.map(formatDiagnostic)).toEqual([]);
     const model = buildModel(loaded.files);
     expect(model.functions.map((f) => [f.name, f.origin, f.prototype])).toEqual([

@@ -7,7 +7,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importDocs } from '../../generator/src/import/import-docs.js';
-import { conditionLabel, intersect, irqlContract, irqlValue, levelContract, readRemarks, type IrqlValue } from '../../generator/src/import/irql.js';
+import {
+  conditionLabel,
+  intersect,
+  irqlContract,
+  irqlValue,
+  levelContract,
+  readRemarks,
+  type IrqlValue,
+} from '../../generator/src/import/irql.js';
 import { bundled } from '../../generator/src/paths.js';
 import type { SpecIrql } from '../../generator/src/spec-types.js';
 
@@ -59,7 +67,11 @@ const fromRemarks: Record<string, SpecIrql> = {
   'nc-ndis-miniport_isr.md': { runsAt: 'DIRQL', note },
   'nc-ndis-miniport_message_interrupt.md': { runsAt: 'DIRQL', note },
   // Only the user-initiated case names a level ("a high IRQL" names none): the rest stays unknown.
-  'nc-ndis-miniport_shutdown.md': { unknown: oneCase, note, when: [{ condition: 'user-initiated shutdown', irql: { runsAt: 'PASSIVE_LEVEL' } }] },
+  'nc-ndis-miniport_shutdown.md': {
+    unknown: oneCase,
+    note,
+    when: [{ condition: 'user-initiated shutdown', irql: { runsAt: 'PASSIVE_LEVEL' } }],
+  },
   'nc-ndis-miniport_synchronize_interrupt.md': { runsAt: 'DIRQL', note },
   'nf-ndis-ndis_declare_switch_net_buffer_list_context_type.md': emptyNoRemarks,
   'nf-ndis-ndis_get_net_buffer_list_cancel_id.md': emptyNoLevel,
@@ -77,7 +89,11 @@ const fromRemarks: Record<string, SpecIrql> = {
   'nf-ndis-net_buffer_list_receive_queue_id.md': emptyNoLevel,
   'nf-ndis-net_buffer_list_switch_forwarding_detail.md': emptyNoRemarks,
   // "at PASSIVE_LEVEL when canceling a periodic timer, otherwise <= DISPATCH_LEVEL"
-  'nf-ndis-ndiscanceltimerobject.md': { max: 'DISPATCH_LEVEL', note, when: [{ condition: 'canceling periodic timer', irql: { runsAt: 'PASSIVE_LEVEL' } }] },
+  'nf-ndis-ndiscanceltimerobject.md': {
+    max: 'DISPATCH_LEVEL',
+    note,
+    when: [{ condition: 'canceling periodic timer', irql: { runsAt: 'PASSIVE_LEVEL' } }],
+  },
   // Two cases, each with its level, no "otherwise": the strictest is the contract where none is stated.
   'nf-ndis-ndisequalmemory.md': {
     max: 'APC_LEVEL',
@@ -124,14 +140,25 @@ const fromRemarks: Record<string, SpecIrql> = {
     ],
   },
   // The "usually at PASSIVE_LEVEL" sentence is a habit, not a contract; the other case has no level.
-  'nf-ndis-ndisinitansistring.md': { unknown: oneCase, note, when: [{ condition: 'DestinationString buffer allocated from nonpaged memory', irql: { max: 'DISPATCH_LEVEL' } }] },
-  'nf-ndis-ndisinitunicodestring.md': { unknown: oneCase, note, when: [{ condition: 'DestinationString buffer allocated from nonpaged memory', irql: { max: 'DISPATCH_LEVEL' } }] },
+  'nf-ndis-ndisinitansistring.md': {
+    unknown: oneCase,
+    note,
+    when: [{ condition: 'DestinationString buffer allocated from nonpaged memory', irql: { max: 'DISPATCH_LEVEL' } }],
+  },
+  'nf-ndis-ndisinitunicodestring.md': {
+    unknown: oneCase,
+    note,
+    when: [{ condition: 'DestinationString buffer allocated from nonpaged memory', irql: { max: 'DISPATCH_LEVEL' } }],
+  },
   'nf-ndis-ndismconfigmsixtableentry.md': {
     max: 'DISPATCH_LEVEL',
     note,
     when: [
       { condition: 'NdisMSIXTableConfigSetTableEntry operation', irql: { max: 'DISPATCH_LEVEL' } },
-      { condition: 'NdisMSIXTableConfigMaskTableEntry or NdisMSIXTableConfigUnmaskTableEntry operations', irql: { any: true } },
+      {
+        condition: 'NdisMSIXTableConfigMaskTableEntry or NdisMSIXTableConfigUnmaskTableEntry operations',
+        irql: { any: true },
+      },
     ],
   },
   'nf-ndis-ndismindicatestatus.md': {
@@ -142,10 +169,26 @@ const fromRemarks: Record<string, SpecIrql> = {
       { condition: 'deserialized callers', irql: { max: 'DISPATCH_LEVEL' } },
     ],
   },
-  'nf-ndis-ndismovememory.md': { max: 'APC_LEVEL', note, when: [{ condition: 'Source and Destination resident', irql: { any: true } }] },
-  'nf-ndis-ndisretrieveulong.md': { max: 'APC_LEVEL', note, when: [{ condition: 'addresses in nonpaged pool', irql: { any: true } }] },
-  'nf-ndis-ndisstoreulong.md': { max: 'APC_LEVEL', note, when: [{ condition: 'DestinationAddress points nonpaged pool', irql: { any: true } }] },
-  'nf-ndis-ndiszeromemory.md': { max: 'APC_LEVEL', note, when: [{ condition: 'range allocated from nonpaged pool', irql: { any: true } }] },
+  'nf-ndis-ndismovememory.md': {
+    max: 'APC_LEVEL',
+    note,
+    when: [{ condition: 'Source and Destination resident', irql: { any: true } }],
+  },
+  'nf-ndis-ndisretrieveulong.md': {
+    max: 'APC_LEVEL',
+    note,
+    when: [{ condition: 'addresses in nonpaged pool', irql: { any: true } }],
+  },
+  'nf-ndis-ndisstoreulong.md': {
+    max: 'APC_LEVEL',
+    note,
+    when: [{ condition: 'DestinationAddress points nonpaged pool', irql: { any: true } }],
+  },
+  'nf-ndis-ndiszeromemory.md': {
+    max: 'APC_LEVEL',
+    note,
+    when: [{ condition: 'range allocated from nonpaged pool', irql: { any: true } }],
+  },
 };
 
 describe.skipIf(!corpus)(`IRQL forms of the NDIS reference${corpus ? '' : ` (skipped: ${absent})`}`, () => {
@@ -165,7 +208,11 @@ describe.skipIf(!corpus)(`IRQL forms of the NDIS reference${corpus ? '' : ` (ski
     const result = importDocs(pages.map((p) => ({ path: p.file, text: p.text })));
     const read = Object.fromEntries(
       result.entries
-        .filter((e) => (e.kind === 'role' || e.kind === 'function') && (e.irql.source === 'remarks' || e.irql.status === 'unknown'))
+        .filter(
+          (e) =>
+            (e.kind === 'role' || e.kind === 'function') &&
+            (e.irql.source === 'remarks' || e.irql.status === 'unknown'),
+        )
         .map((e) => [e.page, (e.spec as { irql: SpecIrql }).irql]),
     );
     expect(Object.keys(read).sort()).toEqual(Object.keys(fromRemarks).sort());
@@ -203,15 +250,32 @@ describe('levelContract and irqlValue beyond the corpus', () => {
   });
 
   it('marks text it cannot read as unreadable, with no contract', () => {
-    expect(irqlValue('Whenever convenient')).toEqual({ contract: null, seeRemarks: false, empty: false, unreadable: true });
-    expect(irqlValue('  See the Remarks section  ')).toEqual({ contract: null, seeRemarks: true, empty: false, unreadable: false });
+    expect(irqlValue('Whenever convenient')).toEqual({
+      contract: null,
+      seeRemarks: false,
+      empty: false,
+      unreadable: true,
+    });
+    expect(irqlValue('  See the Remarks section  ')).toEqual({
+      contract: null,
+      seeRemarks: true,
+      empty: false,
+      unreadable: false,
+    });
   });
 });
 
 describe('irqlContract', () => {
   const names = ['NdisThing'];
   it('takes the level the value states, ignoring the remarks', () => {
-    expect(irqlContract(irqlValue('<= DISPATCH_LEVEL (see Remarks section)'), 'Callers of NdisThing must run at PASSIVE_LEVEL.', names, '')).toEqual({
+    expect(
+      irqlContract(
+        irqlValue('<= DISPATCH_LEVEL (see Remarks section)'),
+        'Callers of NdisThing must run at PASSIVE_LEVEL.',
+        names,
+        '',
+      ),
+    ).toEqual({
       irql: { max: 'DISPATCH_LEVEL' },
       status: 'resolved',
       source: 'value',
@@ -225,7 +289,14 @@ describe('irqlContract', () => {
   });
 
   it('reads one unconditional level from the remarks', () => {
-    expect(irqlContract(irqlValue('See Remarks section'), 'Callers of NdisThing must be running at IRQL = PASSIVE_LEVEL.', names, '')).toEqual({
+    expect(
+      irqlContract(
+        irqlValue('See Remarks section'),
+        'Callers of NdisThing must be running at IRQL = PASSIVE_LEVEL.',
+        names,
+        '',
+      ),
+    ).toEqual({
       irql: { runsAt: 'PASSIVE_LEVEL', note },
       status: 'resolved',
       source: 'remarks',
@@ -235,7 +306,8 @@ describe('irqlContract', () => {
   it('turns different unconditional levels into unknown rather than picking one', () => {
     const remarks = 'Callers of NdisThing must run at PASSIVE_LEVEL. NdisThing runs at DISPATCH_LEVEL.';
     expect(irqlContract(irqlValue('See Remarks section'), remarks, names, '').irql).toEqual({
-      unknown: 'the page defers to the remarks, and the remarks state different levels without saying when each applies',
+      unknown:
+        'the page defers to the remarks, and the remarks state different levels without saying when each applies',
     });
   });
 
@@ -250,7 +322,10 @@ describe('irqlContract', () => {
     const remarks =
       'A function that runs at DIRQL must not call it. Callers of NdisThing usually run at PASSIVE_LEVEL. ' +
       'Like any function that runs at DISPATCH_LEVEL, NdisThing can be running at IRQL <= APC_LEVEL.';
-    expect(readRemarks(remarks, names)).toEqual({ statements: [{ contract: { max: 'APC_LEVEL' }, condition: null }], unreadable: 0 });
+    expect(readRemarks(remarks, names)).toEqual({
+      statements: [{ contract: { max: 'APC_LEVEL' }, condition: null }],
+      unreadable: 0,
+    });
   });
 
   it('reads leading and trailing conditions, "otherwise", and caller kinds', () => {
@@ -268,7 +343,8 @@ describe('irqlContract', () => {
   });
 
   it('makes several cases with no level in common unknown, keeping the cases', () => {
-    const remarks = 'If the lock is held, NdisThing must run at IRQL = DISPATCH_LEVEL. If the lock is free, NdisThing must run at IRQL = PASSIVE_LEVEL.';
+    const remarks =
+      'If the lock is held, NdisThing must run at IRQL = DISPATCH_LEVEL. If the lock is free, NdisThing must run at IRQL = PASSIVE_LEVEL.';
     expect(irqlContract(irqlValue('See Remarks section'), remarks, names, '').irql).toEqual({
       unknown: 'the page defers to the remarks, and the cases the remarks list share no level',
       note,
@@ -280,9 +356,15 @@ describe('irqlContract', () => {
   });
 
   it('shortens condition labels and keeps identifiers as written', () => {
-    expect(conditionLabel('the caller of NdisThing is canceling a periodic timer', names)).toBe('canceling periodic timer');
-    expect(conditionLabel('the given Source and Destination are resident', names)).toBe('Source and Destination resident');
-    expect(conditionLabel('NDIS calls NdisThing because of a user-initiated shutdown', names)).toBe('user-initiated shutdown');
+    expect(conditionLabel('the caller of NdisThing is canceling a periodic timer', names)).toBe(
+      'canceling periodic timer',
+    );
+    expect(conditionLabel('the given Source and Destination are resident', names)).toBe(
+      'Source and Destination resident',
+    );
+    expect(conditionLabel('NDIS calls NdisThing because of a user-initiated shutdown', names)).toBe(
+      'user-initiated shutdown',
+    );
   });
 
   it('intersects contracts: the strictest branch', () => {

@@ -49,7 +49,9 @@ describe('golden case curated-merge (UPDATE_GOLDEN=1 rewrites expected/)', () =>
       writeFileSync(expectedPath, text);
     }
     expect(existsSync(expectedPath)).toBe(true);
-    expect(text, 'curated-metadata.json differs; if intended, rerun with UPDATE_GOLDEN=1 and review the diff').toBe(readFileSync(expectedPath, 'utf8'));
+    expect(text, 'curated-metadata.json differs; if intended, rerun with UPDATE_GOLDEN=1 and review the diff').toBe(
+      readFileSync(expectedPath, 'utf8'),
+    );
   });
 
   it('with the import merged under them, the interrupt family is byte-identical, and the rest differs only where the page fills a gap', () => {
@@ -67,7 +69,8 @@ describe('golden case curated-merge (UPDATE_GOLDEN=1 rewrites expected/)', () =>
           continue;
         }
         for (const key of new Set([...Object.keys(entry), ...Object.keys(now!)])) {
-          if (JSON.stringify(entry[key]) !== JSON.stringify(now![key])) differences.push(`${entry.name}.${key}: ${JSON.stringify(entry[key])} → ${JSON.stringify(now![key])}`);
+          if (JSON.stringify(entry[key]) !== JSON.stringify(now![key]))
+            differences.push(`${entry.name}.${key}: ${JSON.stringify(entry[key])} → ${JSON.stringify(now![key])}`);
         }
       }
     }
@@ -78,7 +81,8 @@ describe('golden case curated-merge (UPDATE_GOLDEN=1 rewrites expected/)', () =>
 
   it('declares every curated prototype in the C header exactly as before the merge', () => {
     const header = (sources: readonly SpecSource[]): string =>
-      generate(sources, { schema, templatesDir: bundled.templatesDir }).files!.find((f) => f.path === cHeaderPath)!.content;
+      generate(sources, { schema, templatesDir: bundled.templatesDir }).files!.find((f) => f.path === cHeaderPath)!
+        .content;
     const beforeHeader = header(curatedOnly);
     const afterHeader = header(all);
     const block = (text: string, declarator: string): string => {
@@ -87,9 +91,13 @@ describe('golden case curated-merge (UPDATE_GOLDEN=1 rewrites expected/)', () =>
       return text.slice(text.lastIndexOf('\n\n', at) + 2, text.indexOf('\n    );\n', at));
     };
     const model = modelOf(curatedOnly);
-    const declarators = [...model.roles.filter((r) => r.variantOf === null).map((r) => `(${r.name})`), ...model.functions.map((f) => f.name)];
+    const declarators = [
+      ...model.roles.filter((r) => r.variantOf === null).map((r) => `(${r.name})`),
+      ...model.functions.map((f) => f.name),
+    ];
     expect(declarators.length).toBe(24);
-    for (const declarator of declarators) expect(block(afterHeader, declarator), declarator).toBe(block(beforeHeader, declarator));
+    for (const declarator of declarators)
+      expect(block(afterHeader, declarator), declarator).toBe(block(beforeHeader, declarator));
   });
 });
 
@@ -198,7 +206,13 @@ describe('merging imported entries under curated ones', () => {
   it('lets the curated entry win field by field, and fills what it leaves out from the page', () => {
     const model = buildModel(load(spec(base)).files);
     const thing = model.functions.find((f) => f.name === 'NdisThing')!;
-    expect([thing.origin, thing.page, thing.macro, thing.compliance, thing.provenance.file]).toEqual(['merged', 'nf-ndis-ndisthing.md', true, ['ThingRule'], 'spec/ndis/thing.yaml']);
+    expect([thing.origin, thing.page, thing.macro, thing.compliance, thing.provenance.file]).toEqual([
+      'merged',
+      'nf-ndis-ndisthing.md',
+      true,
+      ['ThingRule'],
+      'spec/ndis/thing.yaml',
+    ]);
     expect(thing.params.map((p) => [p.name, p.type.name, p.sal])).toEqual([
       ['Handle', 'NDIS_HANDLE', '_In_'],
       ['Count', 'PULONG', '_Out_'],
@@ -213,11 +227,21 @@ describe('merging imported entries under curated ones', () => {
   });
 
   it('still reports a name defined twice by imported files, or by an imported entry of another kind', () => {
-    const twice = { ...base, 'spec/ndis/imported/more.yaml': importedFile('functions:\n  - { name: NdisOther, params: [], irql: { any: true } }\n') };
+    const twice = {
+      ...base,
+      'spec/ndis/imported/more.yaml': importedFile(
+        'functions:\n  - { name: NdisOther, params: [], irql: { any: true } }\n',
+      ),
+    };
     expect(diagnose(spec(twice))).toEqual([
       'spec/ndis/imported/more.yaml:6:13 - error DDI2001: "NdisOther" is already defined as a function at spec/ndis/imported/functions.yaml:15:11. Rename one of them or remove the repeat.',
     ]);
-    const kinds = { ...base, 'spec/ndis/imported/roles.yaml': importedFile('roles:\n  - { name: NdisThing, params: [], irql: { any: true } }\n') };
+    const kinds = {
+      ...base,
+      'spec/ndis/imported/roles.yaml': importedFile(
+        'roles:\n  - { name: NdisThing, params: [], irql: { any: true } }\n',
+      ),
+    };
     expect(diagnose(spec(kinds))).toEqual([
       'spec/ndis/imported/roles.yaml:6:13 - error DDI2001: "NdisThing" is already defined as a function at spec/ndis/thing.yaml:15:11. Rename one of them or remove the repeat.',
     ]);
@@ -226,7 +250,12 @@ describe('merging imported entries under curated ones', () => {
   it('DDI2014 warns, at the curated entry, where its contract disagrees with the page, naming the page', () => {
     const disagreeing = {
       ...base,
-      'spec/ndis/imported/functions.yaml': importedFunctions.replace('    irql: { max: DISPATCH_LEVEL }\n    compliance', '    irql: { runsAt: PASSIVE_LEVEL }\n    compliance').replace('{ name: Count, dir: out }', '{ name: Count, dir: in, optional: true }'),
+      'spec/ndis/imported/functions.yaml': importedFunctions
+        .replace(
+          '    irql: { max: DISPATCH_LEVEL }\n    compliance',
+          '    irql: { runsAt: PASSIVE_LEVEL }\n    compliance',
+        )
+        .replace('{ name: Count, dir: out }', '{ name: Count, dir: in, optional: true }'),
     };
     expect(diagnose(spec(disagreeing))).toEqual([
       'spec/ndis/thing.yaml:19:11 - warning DDI2014: NdisThing: the curated optional mark of Count is not optional, but the reference page nf-ndis-ndisthing.md says optional (imported at spec/ndis/imported/functions.yaml:6). Check the page, and correct whichever is wrong.',
@@ -234,17 +263,31 @@ describe('merging imported entries under curated ones', () => {
       'spec/ndis/thing.yaml:21:5 - warning DDI2014: NdisThing: the curated IRQL contract is at most DISPATCH_LEVEL, but the reference page nf-ndis-ndisthing.md says exactly PASSIVE_LEVEL (imported at spec/ndis/imported/functions.yaml:6). Check the page, and correct whichever is wrong.',
     ]);
     // A warning stops nothing: the curated contract is the one generated.
-    expect(check(spec(disagreeing), { schema }).model!.functions.find((f) => f.name === 'NdisThing')!.irql.text).toBe('at most DISPATCH_LEVEL');
+    expect(check(spec(disagreeing), { schema }).model!.functions.find((f) => f.name === 'NdisThing')!.irql.text).toBe(
+      'at most DISPATCH_LEVEL',
+    );
   });
 
   it('lists signature differences (names, counts, return types, versions) in the coverage report, not as warnings', () => {
-    const renamed = { ...base, 'spec/ndis/imported/functions.yaml': importedFunctions.replace('{ name: Count, dir: out }', '{ name: Total, dir: out }').replace('    since: NDIS 6.0\n    params:\n      - { name: Handle', '    since: NDIS 6.20\n    params:\n      - { name: Handle') };
+    const renamed = {
+      ...base,
+      'spec/ndis/imported/functions.yaml': importedFunctions
+        .replace('{ name: Count, dir: out }', '{ name: Total, dir: out }')
+        .replace(
+          '    since: NDIS 6.0\n    params:\n      - { name: Handle',
+          '    since: NDIS 6.20\n    params:\n      - { name: Handle',
+        ),
+    };
     expect(diagnose(spec(renamed))).toEqual([]);
     const loaded = load(spec(renamed));
     const text = formatCoverage(coverage(buildModel(loaded.files), loaded.files));
     expect(text).toContain('Curated entries that differ from their reference pages:\n');
-    expect(text).toContain('  spec/ndis/thing.yaml:16:5  NdisThing: first version is NDIS 6.0 here, NDIS 6.20 in nf-ndis-ndisthing.md\n');
-    expect(text).toContain('  spec/ndis/thing.yaml:19:11  NdisThing: name of parameter 2 is "Count" here, "Total" in nf-ndis-ndisthing.md\n');
+    expect(text).toContain(
+      '  spec/ndis/thing.yaml:16:5  NdisThing: first version is NDIS 6.0 here, NDIS 6.20 in nf-ndis-ndisthing.md\n',
+    );
+    expect(text).toContain(
+      '  spec/ndis/thing.yaml:19:11  NdisThing: name of parameter 2 is "Count" here, "Total" in nf-ndis-ndisthing.md\n',
+    );
   });
 });
 
@@ -252,7 +295,10 @@ describe('what only imported files may leave out', () => {
   it('a curated file must state types, directions, return types, versions, pointer and function names (DDI1004)', () => {
     const missing = curatedFile
       .replace('      - { name: Handle, type: NDIS_HANDLE, dir: in }', '      - { name: Handle, dir: in }')
-      .replace('      - { name: Context, type: NDIS_HANDLE, dir: in }\n    returns: { type: VOID }', '      - { name: Context, type: NDIS_HANDLE }')
+      .replace(
+        '      - { name: Context, type: NDIS_HANDLE, dir: in }\n    returns: { type: VOID }',
+        '      - { name: Context, type: NDIS_HANDLE }',
+      )
       .replace('    pointer: THING_CALLBACK_HANDLER\n', '');
     expect(diagnose(spec({ 'spec/ndis/types.yaml': types, 'spec/ndis/thing.yaml': missing }))).toEqual([
       'spec/ndis/thing.yaml:4:5 - error DDI1004: roles[0] is missing the required property "pointer". Add it.',
@@ -293,24 +339,54 @@ describe('entries the spec does not know enough to declare', () => {
   const role = model.roles.find((r) => r.name === 'OTHER_CALLBACK')!;
 
   it('types them unknown in TypeScript and the metadata, with no SAL where no direction is known', () => {
-    expect([other.tsSignature, other.prototype, other.params[0]!.sal, other.params[0]!.direction]).toEqual(['(Value: unknown) => unknown', false, null, null]);
-    expect([role.tsSignature, role.pointer, role.pointerC, role.prototype]).toEqual(['(Context: unknown) => ULONG', null, 'OTHER_CALLBACK *', false]);
+    expect([other.tsSignature, other.prototype, other.params[0]!.sal, other.params[0]!.direction]).toEqual([
+      '(Value: unknown) => unknown',
+      false,
+      null,
+      null,
+    ]);
+    expect([role.tsSignature, role.pointer, role.pointerC, role.prototype]).toEqual([
+      '(Context: unknown) => ULONG',
+      null,
+      'OTHER_CALLBACK *',
+      false,
+    ]);
     const metadata = metadataOf(model) as unknown as Sections;
     expect(metadata.functions.find((f) => f.name === 'NdisOther')).toMatchObject({
       since: null,
       params: [{ name: 'Value', type: 'unknown', direction: null, optional: false, sal: null }],
       returns: { type: 'unknown' },
       sal: ['_IRQL_requires_max_(APC_LEVEL)'],
-      irql: { min: 'PASSIVE_LEVEL', max: 'APC_LEVEL', when: [{ param: null, equals: null, condition: 'value resident', min: 'PASSIVE_LEVEL', max: 'HIGH_LEVEL' }], reason: null },
+      irql: {
+        min: 'PASSIVE_LEVEL',
+        max: 'APC_LEVEL',
+        when: [{ param: null, equals: null, condition: 'value resident', min: 'PASSIVE_LEVEL', max: 'HIGH_LEVEL' }],
+        reason: null,
+      },
     });
-    expect(metadata.roles.find((r) => r.name === 'OTHER_CALLBACK')).toMatchObject({ function: 'OtherCallback', pointer: 'OTHER_CALLBACK *' });
-    expect(metadata.roles.find((r) => r.name === 'THING_MESSAGE_CALLBACK')).toMatchObject({ pointer: 'THING_MESSAGE_CALLBACK_HANDLER' });
+    expect(metadata.roles.find((r) => r.name === 'OTHER_CALLBACK')).toMatchObject({
+      function: 'OtherCallback',
+      pointer: 'OTHER_CALLBACK *',
+    });
+    expect(metadata.roles.find((r) => r.name === 'THING_MESSAGE_CALLBACK')).toMatchObject({
+      pointer: 'THING_MESSAGE_CALLBACK_HANDLER',
+    });
   });
 
   it('states the unknown contract with its reason, and the enforced bound of a conditional one', () => {
-    const unknown = buildModel(load(spec({ 'spec/ndis/types.yaml': types, 'spec/ndis/imported/roles.yaml': importedRoles })).files).roles.find((r) => r.name === 'THING_MESSAGE_CALLBACK')!;
-    expect([unknown.irql.min, unknown.irql.reason, unknown.irql.text, unknown.irql.enforced]).toEqual([null, 'the page leaves the IRQL empty, and it has no remarks', 'unknown', null]);
-    expect([other.irql.text, other.irql.enforced]).toEqual(['at most APC_LEVEL; any level when value resident', { min: 'PASSIVE_LEVEL', max: 'APC_LEVEL' }]);
+    const unknown = buildModel(
+      load(spec({ 'spec/ndis/types.yaml': types, 'spec/ndis/imported/roles.yaml': importedRoles })).files,
+    ).roles.find((r) => r.name === 'THING_MESSAGE_CALLBACK')!;
+    expect([unknown.irql.min, unknown.irql.reason, unknown.irql.text, unknown.irql.enforced]).toEqual([
+      null,
+      'the page leaves the IRQL empty, and it has no remarks',
+      'unknown',
+      null,
+    ]);
+    expect([other.irql.text, other.irql.enforced]).toEqual([
+      'at most APC_LEVEL; any level when value resident',
+      { min: 'PASSIVE_LEVEL', max: 'APC_LEVEL' },
+    ]);
   });
 
   it('leaves them out of the C header, says how many, and the header still compiles with gcc', (ctx) => {
@@ -327,7 +403,11 @@ describe('entries the spec does not know enough to declare', () => {
     try {
       writeFileSync(join(dir, 'ndis_roles.h'), header);
       writeFileSync(join(dir, 'use.c'), '#include "ndis_roles.h"\nint main(void) { return 0; }\n');
-      const gcc = spawnSync('gcc', ['-std=c11', '-fsyntax-only', '-Wall', '-Wextra', '-Werror', '-pedantic', `-I${dir}`, join(dir, 'use.c')], { encoding: 'utf8' });
+      const gcc = spawnSync(
+        'gcc',
+        ['-std=c11', '-fsyntax-only', '-Wall', '-Wextra', '-Werror', '-pedantic', `-I${dir}`, join(dir, 'use.c')],
+        { encoding: 'utf8' },
+      );
       expect(gcc.stderr).toBe('');
       expect(gcc.status).toBe(0);
     } finally {

@@ -53,15 +53,20 @@ describe('parsePage', () => {
     expect(diagnostics).toEqual([]);
     expect(parsed!.file).toBe('nf-ndis-ndisthing.md');
     expect(frontValue(parsed!, 'req.irql')).toBe('PASSIVE_LEVEL');
-    expect(parsed!.frontMatter.get('api_name')).toEqual({ key: 'api_name', value: '', items: ['NdisThing', 'ndis/NdisThing'], line: 6 });
+    expect(parsed!.frontMatter.get('api_name')).toEqual({
+      key: 'api_name',
+      value: '',
+      items: ['NdisThing', 'ndis/NdisThing'],
+      line: 6,
+    });
     expect(parsed!.title).toBe('NdisThing function');
     expect([...parsed!.sections.keys()]).toEqual(['description', 'parameters', 'remarks']);
     const parameters = parsed!.sections.get('parameters')!;
     expect(parameters.line).toBe(17);
     // The heading inside the fenced block is text of the subsection, not a section.
-    expect(parameters.subsections.map((s) => [s.kind, s.title, s.line, s.lines.some((l) => l.text === '## -not-a-section')])).toEqual([
-      ['param', 'Handle [in]', 19, true],
-    ]);
+    expect(
+      parameters.subsections.map((s) => [s.kind, s.title, s.line, s.lines.some((l) => l.text === '## -not-a-section')]),
+    ).toEqual([['param', 'Handle [in]', 19, true]]);
   });
 
   it('reads a CRLF page as it reads an LF one, without a diagnostic', () => {
@@ -102,7 +107,10 @@ describe('parsePage', () => {
   });
 
   it('DDI3003 markup in a heading, at its column; the heading is read without it', () => {
-    const text = page(front, body.replace('### -param Handle [in]', '### -param <b>Handle</b> [in]').replace('## -remarks', '## -**remarks**'));
+    const text = page(
+      front,
+      body.replace('### -param Handle [in]', '### -param <b>Handle</b> [in]').replace('## -remarks', '## -**remarks**'),
+    );
     expect(lines({ path: 'a.md', text })).toEqual([
       'a.md:19:12 - warning DDI3003: the heading holds markup ("<b>"); it was read without it. Headings of reference pages are plain text.',
       'a.md:27:5 - warning DDI3003: the heading holds markup ("**"); it was read without it. Headings of reference pages are plain text.',
@@ -192,16 +200,23 @@ Text.
       'nf-ndis-ndisthing.md:25:1 - warning DDI3007: the parameter "A" is listed twice; the second was left out.',
       'nf-ndis-ndisthing.md:27:1 - warning DDI3007: the parameter "B" is marked "[in, reserved]"; "reserved" is no direction (in, out, in/out, optional) and was ignored.',
     ]);
-    expect(entry!.spec).toMatchObject({ params: [{ name: 'A', dir: 'in' }, { name: 'B', dir: 'in' }] });
+    expect(entry!.spec).toMatchObject({
+      params: [
+        { name: 'A', dir: 'in' },
+        { name: 'B', dir: 'in' },
+      ],
+    });
   });
 
   it('DDI3001 no UID and DDI3008 a UID of another kind skip the page; the header overview page is skipped silently', () => {
     expect(entryOf('title: X', '# X\n\n## -description\n\nX.').diagnostics.map(formatDiagnostic)).toEqual([
       'nf-ndis-ndisthing.md:1:1 - error DDI3001: the front matter has no UID, so the page names no entry; it was skipped. Add "UID: NF:ndis.Name" (NC for callbacks, NS structures, NE enumerations).',
     ]);
-    expect(entryOf('UID: NI:ndis.NdisThing', '# X\n\n## -description\n\nX.').diagnostics.map(formatDiagnostic)).toEqual([
-      'nf-ndis-ndisthing.md:2:6 - error DDI3008: the UID "NI:ndis.NdisThing" is of kind NI, which the importer does not read (NC callbacks, NF functions, NS structures, NE enumerations); the page was skipped.',
-    ]);
+    expect(entryOf('UID: NI:ndis.NdisThing', '# X\n\n## -description\n\nX.').diagnostics.map(formatDiagnostic)).toEqual(
+      [
+        'nf-ndis-ndisthing.md:2:6 - error DDI3008: the UID "NI:ndis.NdisThing" is of kind NI, which the importer does not read (NC callbacks, NF functions, NS structures, NE enumerations); the page was skipped.',
+      ],
+    );
     expect(entryOf('UID: NA:ndis', '# X\n\n## -description\n\nX.')).toEqual({ entry: null, diagnostics: [] });
     expect(entryOf('UID: NC:ndis.THING', '# X\n\n## -description\n\nX.').diagnostics.map(formatDiagnostic)).toEqual([
       'nf-ndis-ndisthing.md:2:6 - warning DDI3008: the UID says NC but the file name says NF; the UID was followed. Rename the file or correct the UID.',
@@ -215,7 +230,14 @@ Text.
       'nc-ndis-thing_callback.md',
     ).entry!;
     expect(role.kind).toBe('role');
-    expect(role.spec).toEqual({ name: 'THING_CALLBACK', page: 'nc-ndis-thing_callback.md', function: 'ThingCallback', pointer: 'THING_CALLBACK_HANDLER', params: [], irql: { runsAt: 'DISPATCH_LEVEL' } });
+    expect(role.spec).toEqual({
+      name: 'THING_CALLBACK',
+      page: 'nc-ndis-thing_callback.md',
+      function: 'ThingCallback',
+      pointer: 'THING_CALLBACK_HANDLER',
+      params: [],
+      irql: { runsAt: 'DISPATCH_LEVEL' },
+    });
   });
 });
 
@@ -223,7 +245,11 @@ describe('facts in words', () => {
   it.each([
     { given: 'None', want: 'VOID' },
     { given: 'This callback function does not return a value.', want: 'VOID' },
-    { given: 'If the call succeeds, it returns NDIS_STATUS_SUCCESS. Otherwise, it returns an NDIS_STATUS_Xxx error code.', want: 'NDIS_STATUS' },
+    {
+      given:
+        'If the call succeeds, it returns NDIS_STATUS_SUCCESS. Otherwise, it returns an NDIS_STATUS_Xxx error code.',
+      want: 'NDIS_STATUS',
+    },
     { given: 'Return code Description NDIS_STATUS_SUCCESS It worked. NDIS_STATUS_PENDING Later.', want: 'NDIS_STATUS' },
     { given: 'NdisThing returns TRUE if the timer was queued; otherwise, it returns FALSE.', want: 'BOOLEAN' },
     { given: 'Returns a Boolean value.', want: 'BOOLEAN' },
@@ -239,12 +265,25 @@ describe('facts in words', () => {
 
   it.each([
     { given: 'Supported in NDIS 6.20 and later.', want: 'NDIS 6.20' },
-    { given: 'Supported for NDIS 6.0 and NDIS 5.1 drivers (see X (NDIS 5.1)) in Windows Vista. Supported for NDIS 5.1 drivers (see X (NDIS 5.1)) in Windows XP.', want: 'NDIS 6.0' },
+    {
+      given:
+        'Supported for NDIS 6.0 and NDIS 5.1 drivers (see X (NDIS 5.1)) in Windows Vista. Supported for NDIS 5.1 drivers (see X (NDIS 5.1)) in Windows XP.',
+      want: 'NDIS 6.0',
+    },
     { given: 'Supported in NDIS 6.0 and 6.1. For NDIS 6.20 and later, use NdisMQueueDpcEx.', want: 'NDIS 6.0' },
-    { given: 'Supported in NDIS 5.1, and NDIS 6.0 and later. For NDIS 5.1 drivers, see X (NDIS 5.1).', want: 'NDIS 6.0' },
+    {
+      given: 'Supported in NDIS 5.1, and NDIS 6.0 and later. For NDIS 5.1 drivers, see X (NDIS 5.1).',
+      want: 'NDIS 6.0',
+    },
     { given: 'None supported,Supported in NDIS 6.30 and later.', want: 'NDIS 6.30' },
-    { given: 'Obsolete in NDIS 6.20 and later. Supported for NDIS 6.0 and NDIS 5.1 in Windows Vista and Windows 7.', want: 'NDIS 6.0' },
-    { given: 'Deprecated for NDIS 6.20 and later drivers, which should use Y instead. Supported in NDIS 6.0 and 6.1.', want: 'NDIS 6.0' },
+    {
+      given: 'Obsolete in NDIS 6.20 and later. Supported for NDIS 6.0 and NDIS 5.1 in Windows Vista and Windows 7.',
+      want: 'NDIS 6.0',
+    },
+    {
+      given: 'Deprecated for NDIS 6.20 and later drivers, which should use Y instead. Supported in NDIS 6.0 and 6.1.',
+      want: 'NDIS 6.0',
+    },
     { given: 'Deprecated for NDIS 6.0 and later drivers in Windows Vista and later.', want: null },
     { given: 'Windows Vista and later', want: 'NDIS 6.0' },
     { given: 'Windows 10', want: 'NDIS 6.50' },
@@ -263,19 +302,19 @@ describe('facts in words', () => {
   });
 
   it('plainText drops markup and code, keeps comparison signs', () => {
-    expect(plainText('Callers of <b>X</b> run at IRQL &lt;= DISPATCH\\_LEVEL, see [**Y**](y.md).\n```\ncode()\n```\nEnd.')).toBe(
-      'Callers of X run at IRQL <= DISPATCH_LEVEL, see Y. End.',
-    );
+    expect(
+      plainText('Callers of <b>X</b> run at IRQL &lt;= DISPATCH\\_LEVEL, see [**Y**](y.md).\n```\ncode()\n```\nEnd.'),
+    ).toBe('Callers of X run at IRQL <= DISPATCH_LEVEL, see Y. End.');
   });
 
   it('isPlain: what may be written without quotes', () => {
-    expect([isPlain('NDIS 6.0', true), isPlain('a, b', true), isPlain('a, b', false), isPlain('true', false), isPlain('x: y', false), isPlain('~r1', false)]).toEqual([
-      true,
-      false,
-      true,
-      false,
-      false,
-      false,
-    ]);
+    expect([
+      isPlain('NDIS 6.0', true),
+      isPlain('a, b', true),
+      isPlain('a, b', false),
+      isPlain('true', false),
+      isPlain('x: y', false),
+      isPlain('~r1', false),
+    ]).toEqual([true, false, true, false, false, false]);
   });
 });

@@ -183,7 +183,11 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('double' as const), at: fc.nat(60) }),
   fc.record({ kind: fc.constant('insert' as const), at: fc.nat(60), text: fragment }),
   fc.record({ kind: fc.constant('endings' as const), at: fc.nat(60), ending: fc.constantFrom('\r\n', '\r', '\n\n') }),
-  fc.record({ kind: fc.constant('markup' as const), at: fc.nat(60), tag: fc.constantFrom('b', 'i', 'a href="x"', 'div') }),
+  fc.record({
+    kind: fc.constant('markup' as const),
+    at: fc.nat(60),
+    tag: fc.constantFrom('b', 'i', 'a href="x"', 'div'),
+  }),
   fc.record({ kind: fc.constant('cut' as const), at: fc.nat(2000) }),
 );
 
@@ -252,7 +256,9 @@ describe('import of mangled pages (property)', () => {
           ...result.files.map((f) => ({ path: `spec/ndis/imported/${f.path}`, text: f.content })),
         ];
         const loaded = load(sources);
-        const problems = sortDiagnostics([...loaded.diagnostics, ...validate(loaded.files, { schema })]).map(formatDiagnostic);
+        const problems = sortDiagnostics([...loaded.diagnostics, ...validate(loaded.files, { schema })]).map(
+          formatDiagnostic,
+        );
         expect(problems, `YAML of the import of:\n${JSON.stringify(text)}`).toEqual([]);
       }),
       { numRuns: 300, seed: 20261129 },
@@ -267,9 +273,17 @@ describe('import of mangled pages (property)', () => {
       page: 'nf-ndis-ndisvictim.md',
       macro: true,
       since: 'NDIS 6.0',
-      params: [{ name: 'Buffer', dir: 'inout' }, { name: 'Length', dir: 'in', optional: true }, { name: 'Flags', dir: 'out' }],
+      params: [
+        { name: 'Buffer', dir: 'inout' },
+        { name: 'Length', dir: 'in', optional: true },
+        { name: 'Flags', dir: 'out' },
+      ],
       returns: { type: 'ULONG' },
-      irql: { max: 'APC_LEVEL', note: 'Read from the remarks of the reference page.', when: [{ condition: 'buffer resident', irql: { any: true } }] },
+      irql: {
+        max: 'APC_LEVEL',
+        note: 'Read from the remarks of the reference page.',
+        when: [{ condition: 'buffer resident', irql: { any: true } }],
+      },
       compliance: ['VictimRule', 'OtherRule'],
       seeAlso: ['NdisGood'],
     });

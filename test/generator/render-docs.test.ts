@@ -47,13 +47,33 @@ function page(name: string): string {
 
 /** The cells of a Markdown table row, split on pipes that are not escaped. */
 function cells(row: string): string[] {
-  return row.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+  return row
+    .split(/(?<!\\)\|/)
+    .slice(1, -1)
+    .map((c) => c.trim());
 }
 
 const ruleIds = [
-  'IRQL-CALL', 'ROLE-IRQL', 'IRQL-SAME', 'MAY-CALL', 'LOCK-REACQUIRE', 'LOCK-RELEASE-UNHELD', 'LOCK-MISMATCH',
-  'LOCK-ORDER', 'LOCK-LEAK', 'LOCK-UNINIT', 'SYNC-UNREGISTERED', 'SYNC-MESSAGE-ID', 'ISR-SHARED-RACE',
-  'SPINLOCK-FOR-ISR-STATE', 'ISR-CLAIM', 'INT-LOST', 'INT-DEREGISTER', 'DPC-IRQL', 'TIME-BUDGET', 'RAISE-LOWER',
+  'IRQL-CALL',
+  'ROLE-IRQL',
+  'IRQL-SAME',
+  'MAY-CALL',
+  'LOCK-REACQUIRE',
+  'LOCK-RELEASE-UNHELD',
+  'LOCK-MISMATCH',
+  'LOCK-ORDER',
+  'LOCK-LEAK',
+  'LOCK-UNINIT',
+  'SYNC-UNREGISTERED',
+  'SYNC-MESSAGE-ID',
+  'ISR-SHARED-RACE',
+  'SPINLOCK-FOR-ISR-STATE',
+  'ISR-CLAIM',
+  'INT-LOST',
+  'INT-DEREGISTER',
+  'DPC-IRQL',
+  'TIME-BUDGET',
+  'RAISE-LOWER',
 ];
 
 describe('reference pages of the bundled spec', () => {
@@ -95,7 +115,8 @@ describe('reference pages of the bundled spec', () => {
         const [file, anchor] = target.split('#') as [string, string | undefined];
         const linked = pages.get(file.replace(/^\.\//, ''));
         if (!file.startsWith('./') || linked === undefined) broken.push(`${name}: ${target}`);
-        else if (anchor !== undefined && !linked.includes(`<a id="${anchor}"></a>`)) broken.push(`${name}: ${target} (no anchor)`);
+        else if (anchor !== undefined && !linked.includes(`<a id="${anchor}"></a>`))
+          broken.push(`${name}: ${target} (no anchor)`);
       }
     }
     expect(broken).toEqual([]);
@@ -104,7 +125,9 @@ describe('reference pages of the bundled spec', () => {
 
   it('shows every role and DDI prototype exactly as the generated C header declares it', () => {
     const { model, pages } = bundledDocs();
-    const header = render(model, { templatesDir: bundled.templatesDir }).find((f) => f.path === 'include/ndis_roles.h')!.content;
+    const header = render(model, { templatesDir: bundled.templatesDir }).find(
+      (f) => f.path === 'include/ndis_roles.h',
+    )!.content;
     // Entries whose types the spec does not know (imported) have no prototype in the header, nor on the page.
     const entries = [...model.roles, ...model.functions].filter((e) => e.prototype);
     expect(entries.length).toBeGreaterThanOrEqual(25);
@@ -129,7 +152,9 @@ describe('reference pages of the bundled spec', () => {
     expect(headings).toEqual(['Role types', 'Functions', 'Types', '<a id="rules"></a>Rules']);
     expect(index).toContain('### Interrupts');
     expect(index).toContain('### Spin locks');
-    expect(index).toMatch(/^\| \[`MINIPORT_SYNCHRONIZE_INTERRUPT`\]\(\.\/miniport_synchronize_interrupt\.md\) \| `MiniportSynchronizeInterrupt` \| Runs driver code .*\. \|$/m);
+    expect(index).toMatch(
+      /^\| \[`MINIPORT_SYNCHRONIZE_INTERRUPT`\]\(\.\/miniport_synchronize_interrupt\.md\) \| `MiniportSynchronizeInterrupt` \| Runs driver code .*\. \|$/m,
+    );
   });
 });
 
@@ -138,7 +163,9 @@ describe('the MINIPORT_SYNCHRONIZE_INTERRUPT page', () => {
   const role = () => bundledDocs().model.roles.find((r) => r.name === 'MINIPORT_SYNCHRONIZE_INTERRUPT')!;
 
   it('opens with the title and the kind, header and version', () => {
-    expect(text()).toContain('\n# MINIPORT_SYNCHRONIZE_INTERRUPT\n\n**Kind:** function role type · **Header:** `ndis.h` · **Since:** NDIS 6.0\n');
+    expect(text()).toContain(
+      '\n# MINIPORT_SYNCHRONIZE_INTERRUPT\n\n**Kind:** function role type · **Header:** `ndis.h` · **Since:** NDIS 6.0\n',
+    );
     expect(text()).toMatch(/^<!-- Spec entry: spec\/ndis\/interrupts\.yaml:\d+ -->$/m);
   });
 
@@ -148,22 +175,34 @@ describe('the MINIPORT_SYNCHRONIZE_INTERRUPT page', () => {
       '```c\ntypedef\n_Function_class_(MINIPORT_SYNCHRONIZE_INTERRUPT)\n_IRQL_requires_min_(DISPATCH_LEVEL + 1)\n' +
         '_IRQL_requires_same_\nBOOLEAN\n(MINIPORT_SYNCHRONIZE_INTERRUPT)(\n    _In_ NDIS_HANDLE SynchronizeContext\n    );\n```',
     );
-    expect(text()).toContain('```c\ntypedef MINIPORT_SYNCHRONIZE_INTERRUPT *MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER;\n```');
+    expect(text()).toContain(
+      '```c\ntypedef MINIPORT_SYNCHRONIZE_INTERRUPT *MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER;\n```',
+    );
     expect(text()).toContain(`\`\`\`ts\n${role().tsSignature}\n\`\`\``);
     expect(role().tsSignature).toBe('(SynchronizeContext: NDIS_HANDLE) => BOOLEAN');
   });
 
   it('names the variant, the caller and what the function may call', () => {
-    expect(text()).toContain('- [`MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT`](./miniport_synchronize_message_interrupt.md) (`MiniportSynchronizeMessageInterrupt`), for message-signaled interrupts');
-    expect(text()).toContain('- **Invoked by:** [`NdisMSynchronizeWithInterruptEx`](./ndismsynchronizewithinterruptex.md).');
+    expect(text()).toContain(
+      '- [`MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT`](./miniport_synchronize_message_interrupt.md) (`MiniportSynchronizeMessageInterrupt`), for message-signaled interrupts',
+    );
+    expect(text()).toContain(
+      '- **Invoked by:** [`NdisMSynchronizeWithInterruptEx`](./ndismsynchronizewithinterruptex.md).',
+    );
     // The list names the DDIs the C header declares (imported ones without types are not).
-    expect(text()).toMatch(/- \*\*May call:\*\* Only DDIs whose contract allows every IRQL\..* Of the DDIs the C header declares: .*\[`NdisMQueueDpcEx`\]\(\.\/ndismqueuedpcex\.md\)/);
+    expect(text()).toMatch(
+      /- \*\*May call:\*\* Only DDIs whose contract allows every IRQL\..* Of the DDIs the C header declares: .*\[`NdisMQueueDpcEx`\]\(\.\/ndismqueuedpcex\.md\)/,
+    );
     expect(text()).not.toMatch(/May call:.*NdisAcquireSpinLock/);
     const variant = page('miniport_synchronize_message_interrupt.md');
     expect(variant).toContain('A variant of [`MINIPORT_SYNCHRONIZE_INTERRUPT`](./miniport_synchronize_interrupt.md)');
     expect(variant).toContain('```c\nMINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT MySynchronizeMessageInterrupt;\n```');
-    expect(variant).toContain('    );\n\ntypedef MINIPORT_SYNCHRONIZE_INTERRUPT MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT;\n```');
-    expect(variant).toContain('typedef MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT *MINIPORT_SYNCHRONIZE_MSI_INTERRUPT_HANDLER;');
+    expect(variant).toContain(
+      '    );\n\ntypedef MINIPORT_SYNCHRONIZE_INTERRUPT MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT;\n```',
+    );
+    expect(variant).toContain(
+      'typedef MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT *MINIPORT_SYNCHRONIZE_MSI_INTERRUPT_HANDLER;',
+    );
   });
 
   it('has the parameter table row for SynchronizeContext', () => {
@@ -176,7 +215,9 @@ describe('the MINIPORT_SYNCHRONIZE_INTERRUPT page', () => {
   it('states the IRQL contract in words and as SAL', () => {
     expect(role().irql.text).toBe('exactly DIRQL; IRQL unchanged on return');
     expect(text()).toContain('**Contract:** exactly DIRQL; IRQL unchanged on return.');
-    expect(text()).toContain('SAL annotations:\n\n```c\n_IRQL_requires_min_(DISPATCH_LEVEL + 1)\n_IRQL_requires_same_\n```');
+    expect(text()).toContain(
+      'SAL annotations:\n\n```c\n_IRQL_requires_min_(DISPATCH_LEVEL + 1)\n_IRQL_requires_same_\n```',
+    );
     expect(text()).toContain(`**Note:** ${role().irql.note}`);
     expect(text()).toContain('DIRQL is the device IRQL of the interrupt concerned');
   });
@@ -188,14 +229,23 @@ describe('the MINIPORT_SYNCHRONIZE_INTERRUPT page', () => {
   });
 
   it('keeps the remarks in order', () => {
-    const items = role().remarks.map((r) => `- ${r}`).join('\n');
+    const items = role()
+      .remarks.map((r) => `- ${r}`)
+      .join('\n');
     expect(text()).toContain(`## Remarks\n\n${items}\n`);
   });
 
   it('shows the C scaffold for MySynchronizeInterrupt as the example, header first', () => {
     const example = text().slice(text().indexOf('\n## Example\n'), text().indexOf('\n## See also\n'));
-    const blocks = [...example.matchAll(/\n(`[^`\n]+`):\n\n```c\n([\s\S]*?)\n```\n/g)].map((m) => ({ path: m[1], content: m[2] }));
-    const { files } = scaffold(bundledDocs().model, [{ role: 'MINIPORT_SYNCHRONIZE_INTERRUPT', name: 'MySynchronizeInterrupt' }], 'c');
+    const blocks = [...example.matchAll(/\n(`[^`\n]+`):\n\n```c\n([\s\S]*?)\n```\n/g)].map((m) => ({
+      path: m[1],
+      content: m[2],
+    }));
+    const { files } = scaffold(
+      bundledDocs().model,
+      [{ role: 'MINIPORT_SYNCHRONIZE_INTERRUPT', name: 'MySynchronizeInterrupt' }],
+      'c',
+    );
     const header = files.find((f) => f.path.endsWith('.h'))!;
     const source = files.find((f) => f.path.endsWith('.c'))!;
     expect(blocks).toEqual([
@@ -220,7 +270,9 @@ describe('function and type pages', () => {
         '    MiniportInterruptContext,\n    MiniportInterruptCharacteristics,\n    &NdisInterruptHandle);\n```',
     );
     expect(page('ndisacquirespinlock.md')).toContain('```c\nNdisAcquireSpinLock(SpinLock);\n```');
-    expect(page('ndismderegisterinterruptex.md')).toContain('```c\nNdisMDeregisterInterruptEx(NdisInterruptHandle);\n```');
+    expect(page('ndismderegisterinterruptex.md')).toContain(
+      '```c\nNdisMDeregisterInterruptEx(NdisInterruptHandle);\n```',
+    );
     expect(page('ndismsynchronizewithinterruptex.md')).toContain(
       'BOOLEAN result = NdisMSynchronizeWithInterruptEx(\n    NdisInterruptHandle,\n    MessageId,\n    SynchronizeFunction,\n    SynchronizeContext);',
     );
@@ -229,20 +281,29 @@ describe('function and type pages', () => {
   it('lists the SDV compliance rules of a function, sorted', () => {
     const fn = bundledDocs().model.functions.find((f) => f.name === 'NdisAcquireSpinLock')!;
     expect(fn.compliance.length).toBeGreaterThan(0);
-    const list = [...fn.compliance].sort().map((c) => `- \`${c}\``).join('\n');
+    const list = [...fn.compliance]
+      .sort()
+      .map((c) => `- \`${c}\``)
+      .join('\n');
     expect(page('ndisacquirespinlock.md')).toContain(`rules that cover it:\n\n${list}\n`);
   });
 
   it('writes a structure as its C definition and a field table', () => {
     const text = page('group_affinity.md');
-    expect(text).toContain('typedef struct _GROUP_AFFINITY {\n    KAFFINITY Mask;\n    USHORT    Group;\n    USHORT    Reserved[3];\n} GROUP_AFFINITY, *PGROUP_AFFINITY;');
+    expect(text).toContain(
+      'typedef struct _GROUP_AFFINITY {\n    KAFFINITY Mask;\n    USHORT    Group;\n    USHORT    Reserved[3];\n} GROUP_AFFINITY, *PGROUP_AFFINITY;',
+    );
     expect(text).toMatch(/^\| `Reserved\[3\]` \| \[`USHORT`\]\(\.\/types\.md#ushort\) \| no \| .+ \|$/m);
-    expect(page('ndis_miniport_interrupt_characteristics.md')).toContain('- [`NdisMRegisterInterruptEx`](./ndismregisterinterruptex.md)');
+    expect(page('ndis_miniport_interrupt_characteristics.md')).toContain(
+      '- [`NdisMRegisterInterruptEx`](./ndismregisterinterruptex.md)',
+    );
   });
 
   it('puts scalars, handles and pointers in tables on types.md with an anchor per row', () => {
     const text = page('types.md');
-    expect(text).toMatch(/^\| <a id="ulong"><\/a>`ULONG` \| `unsigned int` \| 32 \| no \| `number` \| `ntdef\.h` \| .+ \|$/m);
+    expect(text).toMatch(
+      /^\| <a id="ulong"><\/a>`ULONG` \| `unsigned int` \| 32 \| no \| `number` \| `ntdef\.h` \| .+ \|$/m,
+    );
     expect(text).toMatch(/^\| <a id="pboolean"><\/a>`PBOOLEAN` \| \[`BOOLEAN`\]\(\.\/types\.md#boolean\) \| /m);
     expect(text).toMatch(/^\| <a id="ndis_status_success"><\/a>`NDIS_STATUS_SUCCESS` \| /m);
   });
@@ -259,7 +320,8 @@ describe('rule table', () => {
 
   it('matches the rule ids of RULES.md where it is present', (ctx) => {
     const rulesPath = join(bundled.root, '..', 'shared', 'RULES.md');
-    if (!existsSync(rulesPath)) ctx.skip(`RULES.md not found at ${rulesPath}; the rule ids are checked against the built-in list only`);
+    if (!existsSync(rulesPath))
+      ctx.skip(`RULES.md not found at ${rulesPath}; the rule ids are checked against the built-in list only`);
     const ids = [...readFileSync(rulesPath, 'utf8').matchAll(/^\| ([A-Z]+(?:-[A-Z]+)+) \|/gm)].map((m) => m[1]);
     expect(ids.sort()).toEqual(Object.keys(ruleSummaries).sort());
   });
@@ -345,10 +407,16 @@ functions:
 
   it('escapes pipes in the index summary and the types table', () => {
     const { pages } = generated();
-    const indexRow = pages.get('README.md')!.split('\n').find((line) => line.startsWith('| [`TinyCall`]'))!;
+    const indexRow = pages
+      .get('README.md')!
+      .split('\n')
+      .find((line) => line.startsWith('| [`TinyCall`]'))!;
     expect(indexRow).toContain('Takes a \\| b.');
     expect(cells(indexRow)).toHaveLength(3);
-    const typeRow = pages.get('types.md')!.split('\n').find((line) => line.includes('`ULONG`'))!;
+    const typeRow = pages
+      .get('types.md')!
+      .split('\n')
+      .find((line) => line.includes('`ULONG`'))!;
     expect(typeRow).toContain('Holds READ \\| WRITE bits.');
     expect(cells(typeRow)).toHaveLength(7);
   });
@@ -405,7 +473,9 @@ function sharedRuns(ours: string, theirs: readonly string[]): string[] {
 
 describe('own words', () => {
   it('finds a copied sentence (the check itself works)', () => {
-    const theirs = ['---\napi_name:\n - X\n---\n## -description\n\nThe quick brown fox jumps over the lazy sleeping dog today.\n'];
+    const theirs = [
+      '---\napi_name:\n - X\n---\n## -description\n\nThe quick brown fox jumps over the lazy sleeping dog today.\n',
+    ];
     expect(sharedRuns('Intro. The quick brown fox jumps over the lazy sleeping dog. Done.', theirs)).toEqual([
       'brown fox jumps over the lazy sleeping dog',
       'quick brown fox jumps over the lazy sleeping',
@@ -425,7 +495,7 @@ describe('own words', () => {
       ...new Set(
         entries.flatMap((e) => [
           ...(reference.get(e.name) ?? []),
-          ...(e.kind === 'role' && e.variantOf !== null ? reference.get(e.variantOf) ?? [] : []),
+          ...(e.kind === 'role' && e.variantOf !== null ? (reference.get(e.variantOf) ?? []) : []),
         ]),
       ),
     ];
@@ -440,7 +510,9 @@ describe('own words', () => {
       for (const run of sharedRuns(content, theirs)) copied.push(`${name}: "${run}"`);
     }
     expect(copied).toEqual([]);
-    expect(reference.has('MINIPORT_SYNCHRONIZE_INTERRUPT') && reference.has('NdisMSynchronizeWithInterruptEx')).toBe(true);
+    expect(reference.has('MINIPORT_SYNCHRONIZE_INTERRUPT') && reference.has('NdisMSynchronizeWithInterruptEx')).toBe(
+      true,
+    );
     expect(compared).toBeGreaterThanOrEqual(15);
   });
 });

@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import ts from 'typescript';
@@ -40,7 +49,9 @@ function bundledModel(): Model {
 
 let cachedHeader: string | undefined;
 function header(): string {
-  cachedHeader ??= render(bundledModel(), { templatesDir: bundled.templatesDir }).find((f) => f.path === cHeaderPath)!.content;
+  cachedHeader ??= render(bundledModel(), { templatesDir: bundled.templatesDir }).find(
+    (f) => f.path === cHeaderPath,
+  )!.content;
   return cachedHeader;
 }
 
@@ -52,7 +63,12 @@ function requests(...roles: string[]): ScaffoldRequest[] {
   });
 }
 
-function run(lang: ScaffoldLanguage, roles: string[], base?: string, model = bundledModel()): ReturnType<typeof scaffold> {
+function run(
+  lang: ScaffoldLanguage,
+  roles: string[],
+  base?: string,
+  model = bundledModel(),
+): ReturnType<typeof scaffold> {
   return scaffold(model, requests(...roles), lang, base, templates);
 }
 
@@ -67,7 +83,10 @@ function exampleName(role: RoleModel): string {
   return `My${(role.function ?? role.name).replace(/^Miniport/, '')}`;
 }
 
-const wdkExample = ['MINIPORT_SYNCHRONIZE_INTERRUPT:MySynchronizeInterrupt', 'MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT:MySynchronizeMessageInterrupt'];
+const wdkExample = [
+  'MINIPORT_SYNCHRONIZE_INTERRUPT:MySynchronizeInterrupt',
+  'MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT:MySynchronizeMessageInterrupt',
+];
 
 // ---------------------------------------------------------------------------------------------------
 // Compilers
@@ -100,7 +119,10 @@ function writeAll(dir: string, files: readonly OutputFile[]): void {
 
 /** gcc -fsyntax-only on one .c file of a folder holding include/ndis_roles.h; stderr is empty on success. */
 function gcc(dir: string, cFile: string): { status: number | null; stderr: string } {
-  const result = spawnSync('gcc', [...gccFlags, `-I${join(dir, 'include')}`, `-I${dir}`, join(dir, cFile)], { encoding: 'utf8', env: gccEnv });
+  const result = spawnSync('gcc', [...gccFlags, `-I${join(dir, 'include')}`, `-I${dir}`, join(dir, cFile)], {
+    encoding: 'utf8',
+    env: gccEnv,
+  });
   return { status: result.status, stderr: result.stderr };
 }
 
@@ -152,16 +174,25 @@ describe('scaffold (C) of the WDK example', () => {
   it('defines each function with _Use_decl_annotations_ in the WDK form', () => {
     const c = file(result().files, 'mysynchronizeinterrupt.c');
     expect(c).toContain('#include "mysynchronizeinterrupt.h"\n');
-    expect(c).toContain('\n_Use_decl_annotations_\nBOOLEAN\nMySynchronizeInterrupt(\n    NDIS_HANDLE SynchronizeContext\n    )\n{\n');
-    expect(c).toContain('\n_Use_decl_annotations_\nBOOLEAN\nMySynchronizeMessageInterrupt(\n    NDIS_HANDLE SynchronizeContext\n    )\n{\n');
+    expect(c).toContain(
+      '\n_Use_decl_annotations_\nBOOLEAN\nMySynchronizeInterrupt(\n    NDIS_HANDLE SynchronizeContext\n    )\n{\n',
+    );
+    expect(c).toContain(
+      '\n_Use_decl_annotations_\nBOOLEAN\nMySynchronizeMessageInterrupt(\n    NDIS_HANDLE SynchronizeContext\n    )\n{\n',
+    );
   });
 
   it('states the IRQL and what the function may call, marks the parameter unused, returns TRUE', () => {
     const c = file(result().files, 'mysynchronizeinterrupt.c');
-    const body = c.slice(c.indexOf('MySynchronizeInterrupt(\n'), c.indexOf('\n}\n', c.indexOf('MySynchronizeInterrupt(\n')));
+    const body = c.slice(
+      c.indexOf('MySynchronizeInterrupt(\n'),
+      c.indexOf('\n}\n', c.indexOf('MySynchronizeInterrupt(\n')),
+    );
     expect(body).toContain(' * IRQL: exactly DIRQL; IRQL unchanged on return.\n');
     // The DDIs the header declares (imported ones without types are not): a scaffold calls them as written.
-    const anyLevel = bundledModel().functions.filter((f) => f.irql.any && f.prototype).map((f) => f.name);
+    const anyLevel = bundledModel()
+      .functions.filter((f) => f.irql.any && f.prototype)
+      .map((f) => f.name);
     expect(anyLevel.length).toBeGreaterThan(0);
     const flat = body.replace(/\n +\* /g, ' ');
     expect(flat).toContain(`May call only the DDIs callable at any IRQL: ${anyLevel.join(', ')}.`);
@@ -201,7 +232,9 @@ describe('scaffold (C) of the WDK example', () => {
         '{',
       ].join('\n'),
     );
-    expect(c).toContain('    return NdisMSynchronizeWithInterruptEx(\n        NdisInterruptHandle,\n        MessageId,\n        MySynchronizeMessageInterrupt,\n        SynchronizeContext\n        );\n');
+    expect(c).toContain(
+      '    return NdisMSynchronizeWithInterruptEx(\n        NdisInterruptHandle,\n        MessageId,\n        MySynchronizeMessageInterrupt,\n        SynchronizeContext\n        );\n',
+    );
   });
 });
 
@@ -219,7 +252,9 @@ describe('scaffold bodies follow the model', () => {
 
   it('returns TRUE from a message ISR, NDIS_STATUS_SUCCESS from MiniportInitializeEx, nothing from a DPC', () => {
     expect(file(run('c', ['MINIPORT_MESSAGE_INTERRUPT:MyMsi']).files, 'mymsi.c')).toMatch(/\n    return TRUE;\n}\n$/);
-    expect(file(run('c', ['MINIPORT_INITIALIZE:MyInit']).files, 'myinit.c')).toMatch(/\n    return NDIS_STATUS_SUCCESS;\n}\n$/);
+    expect(file(run('c', ['MINIPORT_INITIALIZE:MyInit']).files, 'myinit.c')).toMatch(
+      /\n    return NDIS_STATUS_SUCCESS;\n}\n$/,
+    );
     const dpc = file(run('c', ['MINIPORT_INTERRUPT_DPC:MyDpc']).files, 'mydpc.c');
     expect(dpc).not.toMatch(/^ +return\b/m);
     expect(dpc).toMatch(/\n    UNREFERENCED_PARAMETER\(NdisReserved2\);\n}\n$/);
@@ -278,7 +313,9 @@ functions:
     expect(c.replace(/\n +\* /g, ' ')).toContain('May call the DDIs whose IRQL contract admits its level: WidgetWalk.');
     const ts = file(run('ts', ['WIDGET_VISIT:MyVisit'], undefined, model).files, 'myvisit.ts');
     expect(ts).toContain('  if (Count !== null) Count.value = 0;\n');
-    expect(ts).toContain("  WidgetWalk: NdisFunctions['WidgetWalk'],\n  Context: PVOID,\n): void {\n  WidgetWalk(MyVisit, Context);\n}\n");
+    expect(ts).toContain(
+      "  WidgetWalk: NdisFunctions['WidgetWalk'],\n  Context: PVOID,\n): void {\n  WidgetWalk(MyVisit, Context);\n}\n",
+    );
   });
 });
 
@@ -288,7 +325,9 @@ describe('scaffold (TypeScript)', () => {
     expect(result.diagnostics).toEqual([]);
     expect(result.files.map((f) => f.path)).toEqual(['mysynchronizeinterrupt.ts']);
     const text = file(result.files, 'mysynchronizeinterrupt.ts');
-    expect(text).toContain("import { MINIPORT_SYNCHRONIZE_INTERRUPT, MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT } from '@ddikit/ndis';\n");
+    expect(text).toContain(
+      "import { MINIPORT_SYNCHRONIZE_INTERRUPT, MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT } from '@ddikit/ndis';\n",
+    );
     expect(text).toContain(
       "export const MySynchronizeInterrupt = MINIPORT_SYNCHRONIZE_INTERRUPT('MySynchronizeInterrupt', (SynchronizeContext) => {\n",
     );
@@ -320,7 +359,9 @@ describe('scaffold diagnostics', () => {
     {
       name: 'a role in the wrong case is suggested in the right one',
       given: ['miniport_isr:MyInterrupt'],
-      want: ['DDI4001: --role miniport_isr:MyInterrupt: the spec has no role named "miniport_isr". Did you mean "MINIPORT_ISR"?'],
+      want: [
+        'DDI4001: --role miniport_isr:MyInterrupt: the spec has no role named "miniport_isr". Did you mean "MINIPORT_ISR"?',
+      ],
     },
     {
       name: 'unknown role, nothing close',
@@ -346,7 +387,9 @@ describe('scaffold diagnostics', () => {
     {
       name: 'a C keyword',
       given: ['MINIPORT_ISR:register'],
-      want: ['DDI4003: --role MINIPORT_ISR:register: "register" is a reserved word in C; choose another function name.'],
+      want: [
+        'DDI4003: --role MINIPORT_ISR:register: "register" is a reserved word in C; choose another function name.',
+      ],
     },
     {
       name: 'a name C reserves for the implementation',
@@ -359,7 +402,9 @@ describe('scaffold diagnostics', () => {
       name: 'a TypeScript reserved word (fine in C)',
       lang: 'ts',
       given: ['MINIPORT_ISR:delete'],
-      want: ['DDI4003: --role MINIPORT_ISR:delete: "delete" is a reserved word in TypeScript or a name the scaffold imports; choose another function name.'],
+      want: [
+        'DDI4003: --role MINIPORT_ISR:delete: "delete" is a reserved word in TypeScript or a name the scaffold imports; choose another function name.',
+      ],
     },
     {
       name: 'a name the header declares',
@@ -400,13 +445,17 @@ describe('scaffold diagnostics', () => {
       name: 'a base file name with a folder in it',
       given: ['MINIPORT_ISR:MyInterrupt'],
       base: '../driver',
-      want: ['DDI4005: the base file name must be a plain file name of letters, digits, "_", "." and "-" (got "../driver").'],
+      want: [
+        'DDI4005: the base file name must be a plain file name of letters, digits, "_", "." and "-" (got "../driver").',
+      ],
     },
     {
       name: 'a base file name that would hide the generated header',
       given: ['MINIPORT_ISR:MyInterrupt'],
       base: 'ndis_roles',
-      want: ['DDI4005: the base file name "ndis_roles" would make ndis_roles.h, which hides the generated header; choose another.'],
+      want: [
+        'DDI4005: the base file name "ndis_roles" would make ndis_roles.h, which hides the generated header; choose another.',
+      ],
     },
     {
       name: 'a first function name that would make a base hiding the generated header',
@@ -449,65 +498,84 @@ describe('scaffold diagnostics', () => {
 
   it('throws ScaffoldError for a language it does not write', () => {
     expect(() => run('rust' as ScaffoldLanguage, ['MINIPORT_ISR:MyInterrupt'])).toThrow(ScaffoldError);
-    expect(() => run('rust' as ScaffoldLanguage, ['MINIPORT_ISR:MyInterrupt'])).toThrow('scaffold: the language must be "c" or "ts" (got "rust")');
+    expect(() => run('rust' as ScaffoldLanguage, ['MINIPORT_ISR:MyInterrupt'])).toThrow(
+      'scaffold: the language must be "c" or "ts" (got "rust")',
+    );
   });
 
   it('uses the base name it is given', () => {
     expect(run('c', ['MINIPORT_ISR:MyInterrupt'], 'driver').files.map((f) => f.path)).toEqual(['driver.c', 'driver.h']);
-    expect(file(run('c', ['MINIPORT_ISR:MyInterrupt'], 'my-driver.v2').files, 'my-driver.v2.h')).toContain('#ifndef MY_DRIVER_V2_H\n');
+    expect(file(run('c', ['MINIPORT_ISR:MyInterrupt'], 'my-driver.v2').files, 'my-driver.v2.h')).toContain(
+      '#ifndef MY_DRIVER_V2_H\n',
+    );
   });
 });
 
-describe.skipIf(!gccFound)(`scaffolds compile with gcc ${gccFlags.join(' ')}${gccFound ? '' : ' (skipped: gcc is not installed)'}`, () => {
-  it('for every role, one scaffold each (variants included)', () => {
-    // Roles whose types the spec does not know (imported) get no scaffold (DDI4007).
-    const roles = bundledModel().roles.filter((r) => r.prototype);
-    expect(roles.length).toBeGreaterThan(10);
-    const dir = tempDir();
-    writeAll(dir, [{ path: cHeaderPath, content: header() }]);
-    const failures: string[] = [];
-    for (const role of roles) {
-      const result = run('c', [`${role.name}:${exampleName(role)}`]);
-      expect(result.diagnostics, role.name).toEqual([]);
-      writeAll(dir, result.files);
-      const compiled = gcc(dir, `${exampleName(role).toLowerCase()}.c`);
-      if (compiled.status !== 0 || compiled.stderr !== '') failures.push(`${role.name}:\n${compiled.stderr}`);
-    }
-    expect(failures).toEqual([]);
-  });
+describe.skipIf(!gccFound)(
+  `scaffolds compile with gcc ${gccFlags.join(' ')}${gccFound ? '' : ' (skipped: gcc is not installed)'}`,
+  () => {
+    it('for every role, one scaffold each (variants included)', () => {
+      // Roles whose types the spec does not know (imported) get no scaffold (DDI4007).
+      const roles = bundledModel().roles.filter((r) => r.prototype);
+      expect(roles.length).toBeGreaterThan(10);
+      const dir = tempDir();
+      writeAll(dir, [{ path: cHeaderPath, content: header() }]);
+      const failures: string[] = [];
+      for (const role of roles) {
+        const result = run('c', [`${role.name}:${exampleName(role)}`]);
+        expect(result.diagnostics, role.name).toEqual([]);
+        writeAll(dir, result.files);
+        const compiled = gcc(dir, `${exampleName(role).toLowerCase()}.c`);
+        if (compiled.status !== 0 || compiled.stderr !== '') failures.push(`${role.name}:\n${compiled.stderr}`);
+      }
+      expect(failures).toEqual([]);
+    });
 
-  it('for one scaffold holding every role at once', () => {
-    const dir = tempDir();
-    const result = run('c', bundledModel().roles.filter((r) => r.prototype).map((r) => `${r.name}:${exampleName(r)}`), 'driver');
-    expect(result.diagnostics).toEqual([]);
-    writeAll(dir, [{ path: cHeaderPath, content: header() }, ...result.files]);
-    expect(gcc(dir, 'driver.c')).toEqual({ status: 0, stderr: '' });
-  });
+    it('for one scaffold holding every role at once', () => {
+      const dir = tempDir();
+      const result = run(
+        'c',
+        bundledModel()
+          .roles.filter((r) => r.prototype)
+          .map((r) => `${r.name}:${exampleName(r)}`),
+        'driver',
+      );
+      expect(result.diagnostics).toEqual([]);
+      writeAll(dir, [{ path: cHeaderPath, content: header() }, ...result.files]);
+      expect(gcc(dir, 'driver.c')).toEqual({ status: 0, stderr: '' });
+    });
 
-  it('fails to compile a definition whose return type conflicts with the role-type declaration', () => {
-    const dir = tempDir();
-    const result = run('c', wdkExample);
-    const c = file(result.files, 'mysynchronizeinterrupt.c');
-    const broken = c.replace('_Use_decl_annotations_\nBOOLEAN\nMySynchronizeInterrupt(', '_Use_decl_annotations_\nULONG\nMySynchronizeInterrupt(');
-    expect(broken).not.toBe(c);
-    writeAll(dir, [{ path: cHeaderPath, content: header() }, ...result.files, { path: 'broken.c', content: broken }]);
-    const compiled = gcc(dir, 'broken.c');
-    expect(compiled.status).not.toBe(0);
-    expect(compiled.stderr).toContain("error: conflicting types for 'MySynchronizeInterrupt'");
-  });
+    it('fails to compile a definition whose return type conflicts with the role-type declaration', () => {
+      const dir = tempDir();
+      const result = run('c', wdkExample);
+      const c = file(result.files, 'mysynchronizeinterrupt.c');
+      const broken = c.replace(
+        '_Use_decl_annotations_\nBOOLEAN\nMySynchronizeInterrupt(',
+        '_Use_decl_annotations_\nULONG\nMySynchronizeInterrupt(',
+      );
+      expect(broken).not.toBe(c);
+      writeAll(dir, [{ path: cHeaderPath, content: header() }, ...result.files, { path: 'broken.c', content: broken }]);
+      const compiled = gcc(dir, 'broken.c');
+      expect(compiled.status).not.toBe(0);
+      expect(compiled.stderr).toContain("error: conflicting types for 'MySynchronizeInterrupt'");
+    });
 
-  it('fails to compile a definition whose parameter type conflicts with the role-type declaration', () => {
-    const dir = tempDir();
-    const result = run('c', wdkExample);
-    const c = file(result.files, 'mysynchronizeinterrupt.c');
-    const broken = c.replace('MySynchronizeMessageInterrupt(\n    NDIS_HANDLE SynchronizeContext', 'MySynchronizeMessageInterrupt(\n    ULONG SynchronizeContext');
-    expect(broken).not.toBe(c);
-    writeAll(dir, [{ path: cHeaderPath, content: header() }, ...result.files, { path: 'broken.c', content: broken }]);
-    const compiled = gcc(dir, 'broken.c');
-    expect(compiled.status).not.toBe(0);
-    expect(compiled.stderr).toContain("error: conflicting types for 'MySynchronizeMessageInterrupt'");
-  });
-});
+    it('fails to compile a definition whose parameter type conflicts with the role-type declaration', () => {
+      const dir = tempDir();
+      const result = run('c', wdkExample);
+      const c = file(result.files, 'mysynchronizeinterrupt.c');
+      const broken = c.replace(
+        'MySynchronizeMessageInterrupt(\n    NDIS_HANDLE SynchronizeContext',
+        'MySynchronizeMessageInterrupt(\n    ULONG SynchronizeContext',
+      );
+      expect(broken).not.toBe(c);
+      writeAll(dir, [{ path: cHeaderPath, content: header() }, ...result.files, { path: 'broken.c', content: broken }]);
+      const compiled = gcc(dir, 'broken.c');
+      expect(compiled.status).not.toBe(0);
+      expect(compiled.stderr).toContain("error: conflicting types for 'MySynchronizeMessageInterrupt'");
+    });
+  },
+);
 
 describe('TypeScript scaffolds type-check against @ddikit/ndis (strict, noUnusedLocals, noUnusedParameters)', () => {
   it('for every role, and for one scaffold holding every role at once', () => {
@@ -520,7 +588,11 @@ describe('TypeScript scaffolds type-check against @ddikit/ndis (strict, noUnused
       writeAll(dir, result.files);
       paths.push(join(dir, result.files[0]!.path));
     }
-    const all = run('ts', roles.map((r) => `${r.name}:${exampleName(r)}`), 'driver');
+    const all = run(
+      'ts',
+      roles.map((r) => `${r.name}:${exampleName(r)}`),
+      'driver',
+    );
     expect(all.diagnostics).toEqual([]);
     writeAll(dir, all.files);
     paths.push(join(dir, 'driver.ts'));
@@ -531,7 +603,10 @@ describe('TypeScript scaffolds type-check against @ddikit/ndis (strict, noUnused
     const dir = tempDir();
     const text = file(run('ts', [...wdkExample, 'MINIPORT_ISR:MyInterrupt']).files, 'mysynchronizeinterrupt.ts');
     const returnsNumber = text.replace('  return true;\n', '  return 1;\n');
-    const passesIsr = text.replace('MessageId, MySynchronizeInterrupt, SynchronizeContext', 'MessageId, MyInterrupt, SynchronizeContext');
+    const passesIsr = text.replace(
+      'MessageId, MySynchronizeInterrupt, SynchronizeContext',
+      'MessageId, MyInterrupt, SynchronizeContext',
+    );
     expect(returnsNumber).not.toBe(text);
     expect(passesIsr).not.toBe(text);
     writeAll(dir, [
@@ -543,7 +618,9 @@ describe('TypeScript scaffolds type-check against @ddikit/ndis (strict, noUnused
       expect.stringMatching(/ TS2345: [^]*Type 'number' is not assignable to type 'boolean'\.$/),
     ]);
     expect(errors.filter((e) => e.startsWith('passes-isr.ts:'))).toEqual([
-      expect.stringMatching(/ TS2345: Argument of type 'MINIPORT_ISR' is not assignable to parameter of type 'MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER'\./),
+      expect.stringMatching(
+        / TS2345: Argument of type 'MINIPORT_ISR' is not assignable to parameter of type 'MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER'\./,
+      ),
     ]);
   });
 });
@@ -597,7 +674,10 @@ describe('golden case scaffold-wdk-example (UPDATE_GOLDEN=1 rewrites expected/)'
     }
     expect(listFiles(expectedDir)).toEqual(files.map((f) => f.path));
     for (const f of files) {
-      expect(readFileSync(join(expectedDir, f.path), 'utf8'), `${f.path} differs; if the change is intended, rerun with UPDATE_GOLDEN=1 and review the diff`).toBe(f.content);
+      expect(
+        readFileSync(join(expectedDir, f.path), 'utf8'),
+        `${f.path} differs; if the change is intended, rerun with UPDATE_GOLDEN=1 and review the diff`,
+      ).toBe(f.content);
     }
   });
 
@@ -608,7 +688,10 @@ describe('golden case scaffold-wdk-example (UPDATE_GOLDEN=1 rewrites expected/)'
     const dir = tempDir();
     const tsFiles = listFiles(expectedDir).filter((p) => p.endsWith('.ts'));
     expect(tsFiles).toEqual(['mysynchronizeinterrupt.ts']);
-    writeAll(dir, tsFiles.map((p) => ({ path: p, content: readFileSync(join(expectedDir, p), 'utf8') })));
+    writeAll(
+      dir,
+      tsFiles.map((p) => ({ path: p, content: readFileSync(join(expectedDir, p), 'utf8') })),
+    );
     expect(typecheck(tsFiles.map((p) => join(dir, p)))).toEqual([]);
   });
 });

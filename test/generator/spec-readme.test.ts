@@ -13,7 +13,9 @@ describe('spec/README.md and the schema', () => {
   const headings = new Set([...readme.matchAll(/^### `([A-Za-z.]+)`$/gm)].map((m) => m[1]));
   const expected = [
     ...Object.keys(schema.properties).map((p) => `file.${p}`),
-    ...Object.entries(schema.definitions).flatMap(([name, def]) => Object.keys(def.properties ?? {}).map((p) => `${name}.${p}`)),
+    ...Object.entries(schema.definitions).flatMap(([name, def]) =>
+      Object.keys(def.properties ?? {}).map((p) => `${name}.${p}`),
+    ),
   ];
 
   it('has one heading per schema property, and none for properties the schema lacks', () => {
@@ -30,7 +32,9 @@ describe('spec/README.md and the schema', () => {
   });
 
   it('forbids unknown properties on every object', () => {
-    const open = Object.entries(schema.definitions).filter(([, def]) => def.properties && (def as { additionalProperties?: boolean }).additionalProperties !== false).map(([n]) => n);
+    const open = Object.entries(schema.definitions)
+      .filter(([, def]) => def.properties && (def as { additionalProperties?: boolean }).additionalProperties !== false)
+      .map(([n]) => n);
     expect(open).toEqual([]);
   });
 
@@ -38,7 +42,9 @@ describe('spec/README.md and the schema', () => {
     const { readSpecSources } = await import('../../generator/src/spec-files.js');
     for (const source of readSpecSources(bundled.specDir, bundled.root)) {
       // The path to the schema from the file's own folder (spec/ndis/imported/ is one level deeper).
-      const schema = relative(dirname(join(bundled.root, source.path)), bundled.schemaPath).split(sep).join('/');
+      const schema = relative(dirname(join(bundled.root, source.path)), bundled.schemaPath)
+        .split(sep)
+        .join('/');
       expect(source.text.split('\n')[0], source.path).toBe(`# yaml-language-server: $schema=${schema}`);
     }
   });

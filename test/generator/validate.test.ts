@@ -113,8 +113,14 @@ describe('validate', () => {
     },
     {
       name: 'DDI1003 bad direction',
-      given: replace(base, '        type: NDIS_HANDLE\n        dir: in\n    returns:\n      type: BOOLEAN\n    irql:\n      runsAt', '        type: NDIS_HANDLE\n        dir: input\n    returns:\n      type: BOOLEAN\n    irql:\n      runsAt'),
-      want: ['spec/a.yaml:29:14 - error DDI1003: params[0].dir must be one of in, out, inout (got "input"). Did you mean "inout"?'],
+      given: replace(
+        base,
+        '        type: NDIS_HANDLE\n        dir: in\n    returns:\n      type: BOOLEAN\n    irql:\n      runsAt',
+        '        type: NDIS_HANDLE\n        dir: input\n    returns:\n      type: BOOLEAN\n    irql:\n      runsAt',
+      ),
+      want: [
+        'spec/a.yaml:29:14 - error DDI1003: params[0].dir must be one of in, out, inout (got "input"). Did you mean "inout"?',
+      ],
     },
     {
       name: 'DDI1004 missing required property',
@@ -128,8 +134,14 @@ describe('validate', () => {
     },
     {
       name: 'DDI1006 wrong form of since',
-      given: replace(base, '    since: NDIS 6.0\n    params:\n      - name: SynchronizeContext', '    since: "6.0"\n    params:\n      - name: SynchronizeContext'),
-      want: ['spec/a.yaml:25:12 - error DDI1006: since has the wrong form (got "6.0"). Write the version as "NDIS 6.0".'],
+      given: replace(
+        base,
+        '    since: NDIS 6.0\n    params:\n      - name: SynchronizeContext',
+        '    since: "6.0"\n    params:\n      - name: SynchronizeContext',
+      ),
+      want: [
+        'spec/a.yaml:25:12 - error DDI1006: since has the wrong form (got "6.0"). Write the version as "NDIS 6.0".',
+      ],
     },
     {
       name: 'DDI1007 missing $schema modeline',
@@ -145,14 +157,22 @@ describe('validate', () => {
     },
     {
       name: 'DDI2002 unknown type with did-you-mean',
-      given: replace(base, '        type: MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER', '        type: MINIPORT_SYNCHRONIZE_INTERUPT_HANDLER'),
+      given: replace(
+        base,
+        '        type: MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER',
+        '        type: MINIPORT_SYNCHRONIZE_INTERUPT_HANDLER',
+      ),
       want: [
         'spec/a.yaml:47:15 - error DDI2002: unknown type "MINIPORT_SYNCHRONIZE_INTERUPT_HANDLER". Did you mean "MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER"? Define it under types:, or use a type the spec defines.',
       ],
     },
     {
       name: 'DDI2002 a role name used where its pointer typedef belongs',
-      given: replace(base, '        type: MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER', '        type: MINIPORT_SYNCHRONIZE_INTERRUPT'),
+      given: replace(
+        base,
+        '        type: MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER',
+        '        type: MINIPORT_SYNCHRONIZE_INTERRUPT',
+      ),
       want: [
         'spec/a.yaml:47:15 - error DDI2002: unknown type "MINIPORT_SYNCHRONIZE_INTERRUPT" (it names a role, not a type). Did you mean "MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER"? Use its pointer typedef instead.',
       ],
@@ -195,18 +215,28 @@ describe('validate', () => {
     {
       name: 'DDI2007 min above max',
       given: replace(base, '      max: DIRQL\n', '      min: DIRQL\n      max: DISPATCH_LEVEL\n'),
-      want: ['spec/a.yaml:52:12 - error DDI2007: min DIRQL is above max DISPATCH_LEVEL, so no IRQL satisfies the contract. Swap or correct them.'],
+      want: [
+        'spec/a.yaml:52:12 - error DDI2007: min DIRQL is above max DISPATCH_LEVEL, so no IRQL satisfies the contract. Swap or correct them.',
+      ],
     },
     {
       name: 'DDI2008 a conditional contract naming a missing parameter',
-      given: replace(base, '      max: DIRQL\n', '      max: DIRQL\n      when:\n        - param: MessageID\n          equals: 0\n          irql: { runsAt: PASSIVE_LEVEL }\n'),
+      given: replace(
+        base,
+        '      max: DIRQL\n',
+        '      max: DIRQL\n      when:\n        - param: MessageID\n          equals: 0\n          irql: { runsAt: PASSIVE_LEVEL }\n',
+      ),
       want: [
         'spec/a.yaml:54:18 - error DDI2008: the condition tests the parameter "MessageID", which this entry does not have. Parameters: NdisInterruptHandle, SynchronizeFunction.',
       ],
     },
     {
       name: 'DDI2009 out parameter of a non-pointer type',
-      given: replace(base, '        type: NDIS_HANDLE\n        dir: in\n      - name: SynchronizeFunction', '        type: NDIS_HANDLE\n        dir: out\n      - name: SynchronizeFunction'),
+      given: replace(
+        base,
+        '        type: NDIS_HANDLE\n        dir: in\n      - name: SynchronizeFunction',
+        '        type: NDIS_HANDLE\n        dir: out\n      - name: SynchronizeFunction',
+      ),
       want: [
         'spec/a.yaml:45:14 - error DDI2009: parameter "NdisInterruptHandle" is "out" but its type "NDIS_HANDLE" is not a pointer, so the callee could not write through it. Use a pointer type (such as PNDIS_HANDLE) or make it "in".',
       ],
@@ -254,11 +284,17 @@ describe('validate', () => {
     const lines = run({ 'spec/z.yaml': other, 'spec/b.yaml': semanticError, 'spec/a.yaml': schemaError });
     expect(lines.map((l) => l.split(' - ')[0])).toEqual(['spec/a.yaml:33:15', 'spec/b.yaml:7:15', 'spec/z.yaml:3:12']);
     expect(lines[1]).toContain('error DDI2004: parameter "register" is a reserved word in C');
-    expect(lines[2]).toBe('spec/z.yaml:3:12 - error DDI1005: functions must be a list (got a mapping). Write it as a YAML list.');
+    expect(lines[2]).toBe(
+      'spec/z.yaml:3:12 - error DDI1005: functions must be a list (got a mapping). Write it as a YAML list.',
+    );
   });
 
   it('keeps keys like __proto__ and constructor as data and rejects them as unknown properties', () => {
-    const polluted = replace(base, '    kind: void\n', '    kind: void\n    __proto__: { polluted: true }\n    constructor: 1\n');
+    const polluted = replace(
+      base,
+      '    kind: void\n',
+      '    kind: void\n    __proto__: { polluted: true }\n    constructor: 1\n',
+    );
     const lines = run({ 'spec/a.yaml': polluted });
     expect(lines).toEqual([
       'spec/a.yaml:14:5 - error DDI1002: types[2] has no property "__proto__". Allowed: bits, c, description, fields, header, kind, name, opaque, page, signed, since, tag, to, ts, values.',
@@ -283,6 +319,8 @@ describe('validate', () => {
     const lines = run({ 'spec/bomb.yaml': bomb });
     expect(performance.now() - started).toBeLessThan(2000);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^spec\/bomb\.yaml:4:8 - error DDI1009: .*Spec files should not need YAML aliases; write the values out\.$/);
+    expect(lines[0]).toMatch(
+      /^spec\/bomb\.yaml:4:8 - error DDI1009: .*Spec files should not need YAML aliases; write the values out\.$/,
+    );
   });
 });

@@ -83,7 +83,11 @@ describe('applyWrite', () => {
   });
 
   /** Counts the calls of each kind and fails the n-th call of one kind. */
-  function faulty(kind: 'writeFileSync' | 'renameSync' | 'unlinkSync' | 'mkdirSync', failAt: number, code: string): WriterFs & { calls: number } {
+  function faulty(
+    kind: 'writeFileSync' | 'renameSync' | 'unlinkSync' | 'mkdirSync',
+    failAt: number,
+    code: string,
+  ): WriterFs & { calls: number } {
     let calls = 0;
     const wrapped = { ...realFs, calls: 0 } as WriterFs & { calls: number };
     const original = realFs[kind] as (...args: unknown[]) => unknown;

@@ -38,7 +38,15 @@ function specWith(texts: readonly string[]): string {
     header: 'ndis.h',
     types: [
       { name: 'VOID', kind: 'void', description: texts[0] },
-      { name: 'BOOLEAN', kind: 'scalar', c: 'unsigned char', ts: 'boolean', bits: 8, signed: false, description: texts[1] },
+      {
+        name: 'BOOLEAN',
+        kind: 'scalar',
+        c: 'unsigned char',
+        ts: 'boolean',
+        bits: 8,
+        signed: false,
+        description: texts[1],
+      },
       { name: 'NDIS_HANDLE', kind: 'handle', c: 'void *', ts: 'unknown', description: texts[2] },
       {
         name: 'SAMPLE_STRUCT',
@@ -46,7 +54,12 @@ function specWith(texts: readonly string[]): string {
         description: texts[3],
         fields: [{ name: 'Flag', type: 'BOOLEAN', description: texts[4] }],
       },
-      { name: 'SAMPLE_ENUM', kind: 'enum', description: texts[5], values: [{ name: 'SampleOne', value: 1, description: texts[6] }] },
+      {
+        name: 'SAMPLE_ENUM',
+        kind: 'enum',
+        description: texts[5],
+        values: [{ name: 'SampleOne', value: 1, description: texts[6] }],
+      },
     ],
     constants: [{ name: 'SAMPLE_CONSTANT', type: 'BOOLEAN', value: 1, description: texts[7] }],
     roles: [
@@ -94,7 +107,10 @@ afterAll(() => {
 
 describe('hostile texts are escaped', () => {
   it('generates, and the TypeScript type-checks and the C compiles', () => {
-    const result = generate([{ path: 'spec/hostile.yaml', text: specWith(hostileTexts) }], { schema, templatesDir: bundled.templatesDir });
+    const result = generate([{ path: 'spec/hostile.yaml', text: specWith(hostileTexts) }], {
+      schema,
+      templatesDir: bundled.templatesDir,
+    });
     expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
     const files = result.files!;
     for (const file of files) {
@@ -119,15 +135,33 @@ describe('hostile texts are escaped', () => {
       skipLibCheck: true,
       types: [],
     });
-    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    const diagnostics = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
     expect(diagnostics).toEqual([]);
 
     // Nothing outside comments and strings changed: the injected declaration does not exist.
     const roles = files.find((f) => f.path === 'src/generated/roles.ts')!.content;
     expect(roles).not.toMatch(/^\s*int injected;/m);
 
-    writeFileSync(join(out, 'use.c'), '#include "ndis_roles.h"\nint main(void) { return SAMPLE_CONSTANT == TRUE ? 0 : 1; }\n');
-    const gcc = spawnSync('gcc', ['-std=c11', '-fsyntax-only', '-Wall', '-Wextra', '-Werror', '-pedantic', `-I${join(out, 'include')}`, join(out, 'use.c')], { encoding: 'utf8' });
+    writeFileSync(
+      join(out, 'use.c'),
+      '#include "ndis_roles.h"\nint main(void) { return SAMPLE_CONSTANT == TRUE ? 0 : 1; }\n',
+    );
+    const gcc = spawnSync(
+      'gcc',
+      [
+        '-std=c11',
+        '-fsyntax-only',
+        '-Wall',
+        '-Wextra',
+        '-Werror',
+        '-pedantic',
+        `-I${join(out, 'include')}`,
+        join(out, 'use.c'),
+      ],
+      { encoding: 'utf8' },
+    );
     expect(gcc.stderr).toBe('');
     expect(gcc.status).toBe(0);
 
@@ -148,12 +182,19 @@ describe('hostile characters are rejected with a located diagnostic', () => {
   for (const { what, text, codePoint } of cases) {
     it(what, () => {
       const yaml = specWith([text, ...hostileTexts.slice(1)]);
-      const result = generate([{ path: 'spec/hostile.yaml', text: yaml }], { schema, templatesDir: bundled.templatesDir });
+      const result = generate([{ path: 'spec/hostile.yaml', text: yaml }], {
+        schema,
+        templatesDir: bundled.templatesDir,
+      });
       expect(result.files).toBeUndefined();
       const lines = result.diagnostics.map(formatDiagnostic);
       expect(lines.length).toBeGreaterThan(0);
       for (const line of lines) {
-        expect(line).toMatch(new RegExp(`^spec/hostile\\.yaml:\\d+:\\d+ - error DDI1006: .* contains the invisible or control character ${codePoint.replace('+', '\\+')}`));
+        expect(line).toMatch(
+          new RegExp(
+            `^spec/hostile\\.yaml:\\d+:\\d+ - error DDI1006: .* contains the invisible or control character ${codePoint.replace('+', '\\+')}`,
+          ),
+        );
       }
     });
   }
@@ -196,7 +237,9 @@ describe('oversized and deeply nested specs', () => {
     expect(seconds).toBeLessThan(60);
     const lines = result.diagnostics.map(formatDiagnostic);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^spec\/big\.yaml:\d+:11 - error DDI1003: kind must be one of scalar, handle, pointer, struct, enum, void \(got "scalr"\)\. Did you mean "scalar"\?$/);
+    expect(lines[0]).toMatch(
+      /^spec\/big\.yaml:\d+:11 - error DDI1003: kind must be one of scalar, handle, pointer, struct, enum, void \(got "scalr"\)\. Did you mean "scalar"\?$/,
+    );
   }, 120_000);
 
   it('rejects a file over 16 MB without parsing it', () => {

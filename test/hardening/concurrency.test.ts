@@ -41,12 +41,17 @@ describe.runIf(built)('concurrent generate runs on one folder', () => {
   it('all succeed and leave the folder as one run would, with nothing stray', async () => {
     const work = mkdtempSync(join(tmpdir(), 'ddikit-concurrent-'));
     try {
-      const runs = await Promise.all(Array.from({ length: 4 }, () => run(['generate', '--spec', bundled.specDir, '--out', 'out'], work)));
+      const runs = await Promise.all(
+        Array.from({ length: 4 }, () => run(['generate', '--spec', bundled.specDir, '--out', 'out'], work)),
+      );
       for (const r of runs) {
         expect(r.stderr).toBe('');
         expect(r.code).toBe(0);
       }
-      const expected = generate(readSpecSources(bundled.specDir, bundled.root), { schema: readSchema(bundled.schemaPath), templatesDir: bundled.templatesDir });
+      const expected = generate(readSpecSources(bundled.specDir, bundled.root), {
+        schema: readSchema(bundled.schemaPath),
+        templatesDir: bundled.templatesDir,
+      });
       const want = Object.fromEntries(expected.files!.map((f) => [f.path, f.content]));
       expect(tree(join(work, 'out'))).toEqual(want);
     } finally {

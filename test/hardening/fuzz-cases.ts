@@ -7,10 +7,60 @@ import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
 
 export const hostileTokens = [
-  '', ' ', '-', ':', '[', ']', '{', '}', '&a', '*a', '!!str', '!!binary', '? ', '|', '>', '#', '%YAML 1.1', '---', '...',
-  '"', "'", '\\', '\t', '\u0000', '\u202e', '\ufeff', '0x', '-0', '1e999', 'NaN', '.inf', 'null', '~', 'true', 'no',
-  '__proto__', 'constructor', 'prototype', 'toString', 'DIRQL', 'DIRQ', 'PASSIVE_LEVEL', 'HIGH_LEVEL', 'register', 'interface',
-  '*/', '/*', '{{x}}', '`', '${x}', 'É', 'МINIPORT', '\u00a0', 'a'.repeat(300),
+  '',
+  ' ',
+  '-',
+  ':',
+  '[',
+  ']',
+  '{',
+  '}',
+  '&a',
+  '*a',
+  '!!str',
+  '!!binary',
+  '? ',
+  '|',
+  '>',
+  '#',
+  '%YAML 1.1',
+  '---',
+  '...',
+  '"',
+  "'",
+  '\\',
+  '\t',
+  '\u0000',
+  '\u202e',
+  '\ufeff',
+  '0x',
+  '-0',
+  '1e999',
+  'NaN',
+  '.inf',
+  'null',
+  '~',
+  'true',
+  'no',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'DIRQL',
+  'DIRQ',
+  'PASSIVE_LEVEL',
+  'HIGH_LEVEL',
+  'register',
+  'interface',
+  '*/',
+  '/*',
+  '{{x}}',
+  '`',
+  '${x}',
+  'É',
+  'МINIPORT',
+  '\u00a0',
+  'a'.repeat(300),
 ];
 
 export type Mutation =
@@ -28,8 +78,17 @@ export const mutationArbitrary: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('duplicateLine' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('swapLines' as const), at: fc.nat(), with: fc.nat() }),
   fc.record({ kind: fc.constant('indent' as const), at: fc.nat(), by: fc.integer({ min: -4, max: 4 }) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), column: fc.nat(), token: fc.oneof(fc.constantFrom(...hostileTokens), fc.string({ maxLength: 6 })) }),
-  fc.record({ kind: fc.constant('replaceWord' as const), at: fc.nat(), token: fc.oneof(fc.constantFrom(...hostileTokens), fc.string({ maxLength: 12 })) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    column: fc.nat(),
+    token: fc.oneof(fc.constantFrom(...hostileTokens), fc.string({ maxLength: 6 })),
+  }),
+  fc.record({
+    kind: fc.constant('replaceWord' as const),
+    at: fc.nat(),
+    token: fc.oneof(fc.constantFrom(...hostileTokens), fc.string({ maxLength: 12 })),
+  }),
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
   fc.record({
     kind: fc.constant('value' as const),
@@ -41,7 +100,11 @@ export const mutationArbitrary: fc.Arbitrary<Mutation> = fc.oneof(
       fc.boolean(),
       fc.constant(null),
       fc.array(fc.string({ maxLength: 4 }), { maxLength: 3 }),
-      fc.dictionary(fc.constantFrom('name', 'type', 'dir', 'irql', 'runsAt', '__proto__', 'x'), fc.string({ maxLength: 5 }), { maxKeys: 3 }),
+      fc.dictionary(
+        fc.constantFrom('name', 'type', 'dir', 'irql', 'runsAt', '__proto__', 'x'),
+        fc.string({ maxLength: 5 }),
+        { maxKeys: 3 },
+      ),
     ),
   }),
 );
@@ -67,7 +130,8 @@ export function mutate(text: string, mutation: Mutation): string {
     case 'indent': {
       const i = pick(mutation.at);
       const line = lines[i] ?? '';
-      lines[i] = mutation.by >= 0 ? ' '.repeat(mutation.by) + line : line.replace(new RegExp(`^ {0,${-mutation.by}}`), '');
+      lines[i] =
+        mutation.by >= 0 ? ' '.repeat(mutation.by) + line : line.replace(new RegExp(`^ {0,${-mutation.by}}`), '');
       return lines.join('\n');
     }
     case 'insert': {
@@ -98,7 +162,12 @@ export function mutate(text: string, mutation: Mutation): string {
   }
 }
 
-function mutateValue(root: unknown, path: readonly number[], action: 'delete' | 'rename' | 'set', value: unknown): void {
+function mutateValue(
+  root: unknown,
+  path: readonly number[],
+  action: 'delete' | 'rename' | 'set',
+  value: unknown,
+): void {
   let node = root;
   for (let depth = 0; depth < path.length; depth++) {
     if (node === null || typeof node !== 'object') return;
@@ -117,7 +186,12 @@ function mutateValue(root: unknown, path: readonly number[], action: 'delete' | 
         if (action === 'delete') delete record[key];
         else if (action === 'rename') {
           const renamed = `${key}${typeof value === 'string' ? value : 'x'}`;
-          Object.defineProperty(record, renamed, { value: record[key], enumerable: true, writable: true, configurable: true });
+          Object.defineProperty(record, renamed, {
+            value: record[key],
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
           delete record[key];
         } else record[key] = value;
       }

@@ -32,31 +32,48 @@ export function diagnosticProblems(d: Diagnostic, texts: ReadonlyMap<string, str
     if (d.code !== 'DDI1010') problems.push(`names a file that is not an input: ${d.file}`);
     return problems;
   }
-  const lines = text.replace(/\r\n?/g, '\n').replace(/^\ufeff/, '').split('\n');
-  if (!Number.isInteger(d.line) || d.line < 1 || d.line > lines.length) problems.push(`line ${d.line} outside 1..${lines.length}`);
-  else if (!Number.isInteger(d.col) || d.col < 1 || d.col > lines[d.line - 1]!.length + 1) problems.push(`col ${d.col} outside line ${d.line} (length ${lines[d.line - 1]!.length})`);
-  if (/\n\s+at .+[:(]\d+/.test(d.message) || d.message.includes('node_modules')) problems.push('message carries a stack trace');
+  const lines = text
+    .replace(/\r\n?/g, '\n')
+    .replace(/^\ufeff/, '')
+    .split('\n');
+  if (!Number.isInteger(d.line) || d.line < 1 || d.line > lines.length)
+    problems.push(`line ${d.line} outside 1..${lines.length}`);
+  else if (!Number.isInteger(d.col) || d.col < 1 || d.col > lines[d.line - 1]!.length + 1)
+    problems.push(`col ${d.col} outside line ${d.line} (length ${lines[d.line - 1]!.length})`);
+  if (/\n\s+at .+[:(]\d+/.test(d.message) || d.message.includes('node_modules'))
+    problems.push('message carries a stack trace');
   if (!/^DDI\d{4}$/.test(d.code)) problems.push(`bad code ${d.code}`);
   if (d.message.length === 0) problems.push('empty message');
   return problems;
 }
 
-function fuzz(base: readonly SpecSource[], mutable: readonly SpecSource[], numRuns: number): { withErrors: number; generated: number } {
+function fuzz(
+  base: readonly SpecSource[],
+  mutable: readonly SpecSource[],
+  numRuns: number,
+): { withErrors: number; generated: number } {
   let withErrors = 0;
   let generated = 0;
   fc.assert(
-    fc.property(fc.nat({ max: mutable.length - 1 }), fc.array(mutationArbitrary, { minLength: 1, maxLength: 4 }), (which, mutations) => {
-      const target = mutable[which]!;
-      const mutated = base.map((source) => (source.path === target.path ? { ...source, text: mutations.reduce(mutate, source.text) } : source));
-      const result = generate(mutated, { schema, templatesDir: bundled.templatesDir });
-      const texts = new Map(mutated.map((s) => [s.path, s.text]));
-      for (const d of result.diagnostics) {
-        const problems = diagnosticProblems(d, texts);
-        if (problems.length > 0) throw new Error(`${d.file}:${d.line}:${d.col} ${d.code} ${d.message}\n  ${problems.join('\n  ')}`);
-      }
-      if (result.files) generated++;
-      else withErrors++;
-    }),
+    fc.property(
+      fc.nat({ max: mutable.length - 1 }),
+      fc.array(mutationArbitrary, { minLength: 1, maxLength: 4 }),
+      (which, mutations) => {
+        const target = mutable[which]!;
+        const mutated = base.map((source) =>
+          source.path === target.path ? { ...source, text: mutations.reduce(mutate, source.text) } : source,
+        );
+        const result = generate(mutated, { schema, templatesDir: bundled.templatesDir });
+        const texts = new Map(mutated.map((s) => [s.path, s.text]));
+        for (const d of result.diagnostics) {
+          const problems = diagnosticProblems(d, texts);
+          if (problems.length > 0)
+            throw new Error(`${d.file}:${d.line}:${d.col} ${d.code} ${d.message}\n  ${problems.join('\n  ')}`);
+        }
+        if (result.files) generated++;
+        else withErrors++;
+      },
+    ),
     { numRuns, seed },
   );
   return { withErrors, generated };
@@ -71,8 +88,12 @@ describe('fuzzing the spec pipeline', () => {
     expect(generated).toBeGreaterThan(0);
   }, 3_600_000);
 
-  it.runIf(imported.length > 0)(`${importedRuns} mutated imported specs, generated with the whole spec (seed ${seed})`, () => {
-    const { withErrors, generated } = fuzz(sources, imported, importedRuns);
-    expect(withErrors + generated).toBe(importedRuns);
-  }, 3_600_000);
+  it.runIf(imported.length > 0)(
+    `${importedRuns} mutated imported specs, generated with the whole spec (seed ${seed})`,
+    () => {
+      const { withErrors, generated } = fuzz(sources, imported, importedRuns);
+      expect(withErrors + generated).toBe(importedRuns);
+    },
+    3_600_000,
+  );
 });

@@ -6,7 +6,14 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSimulation, E1000Nic, isMiniportDefinition, type FaultOptions, type MiniportDefinition, type Scenario } from '@ddikit/sim';
+import {
+  createSimulation,
+  E1000Nic,
+  isMiniportDefinition,
+  type FaultOptions,
+  type MiniportDefinition,
+  type Scenario,
+} from '@ddikit/sim';
 import { describe, expect, it } from 'vitest';
 import { bundled } from '../../generator/src/paths.js';
 
@@ -33,16 +40,26 @@ interface Example {
 async function examples(): Promise<Example[]> {
   const root = join(bundled.root, 'examples');
   const files = [
-    ...readdirSync(root).filter((f) => f.endsWith('.ts')).map((f) => join(root, f)),
-    ...readdirSync(join(root, 'broken')).filter((f) => f.endsWith('.ts') && !f.startsWith('_')).map((f) => join(root, 'broken', f)),
-    ...readdirSync(join(root, 'scenarios')).filter((f) => f.endsWith('.ts')).map((f) => join(root, 'scenarios', f)),
+    ...readdirSync(root)
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => join(root, f)),
+    ...readdirSync(join(root, 'broken'))
+      .filter((f) => f.endsWith('.ts') && !f.startsWith('_'))
+      .map((f) => join(root, 'broken', f)),
+    ...readdirSync(join(root, 'scenarios'))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => join(root, 'scenarios', f)),
   ].sort();
   const found: Example[] = [];
   for (const file of files) {
     const module = (await import(file)) as Record<string, unknown>;
     for (const [exported, value] of Object.entries(module)) {
       if (isMiniportDefinition(value)) {
-        found.push({ name: `${file.slice(root.length + 1)}${exported === 'default' ? '' : `#${exported}`}`, driver: value, scenario: module['scenario'] as Scenario | undefined });
+        found.push({
+          name: `${file.slice(root.length + 1)}${exported === 'default' ? '' : `#${exported}`}`,
+          driver: value,
+          scenario: module['scenario'] as Scenario | undefined,
+        });
       }
     }
   }
@@ -75,7 +92,9 @@ describe(`the harness under every example and every fault (${seeds} seeds, ${tic
           try {
             result = sim.run(example.driver, { ticks: limit });
           } catch (error) {
-            throw new Error(`${example.name} under ${label}, seed=${seed}: the harness threw: ${(error as Error).stack ?? String(error)}`);
+            throw new Error(
+              `${example.name} under ${label}, seed=${seed}: the harness threw: ${(error as Error).stack ?? String(error)}`,
+            );
           }
           runs++;
           reports += result.reports.length;
@@ -89,7 +108,8 @@ describe(`the harness under every example and every fault (${seeds} seeds, ${tic
       }
       expect(runs).toBe(faultSettings.length * seeds);
       // Broken drivers are reported; the correct ones survive every fault without a report.
-      if (example.name.startsWith('broken/') || example.name === 'scenarios/lost-interrupt.ts') expect(reports).toBeGreaterThan(0);
+      if (example.name.startsWith('broken/') || example.name === 'scenarios/lost-interrupt.ts')
+        expect(reports).toBeGreaterThan(0);
       else expect(reports).toBe(0);
     }, 300_000);
   }
@@ -97,7 +117,12 @@ describe(`the harness under every example and every fault (${seeds} seeds, ${tic
   it('a run replays to the same reports with the same seed and faults', () => {
     const example = all.find((e) => e.name === 'broken/lock-order.ts') ?? all[0]!;
     const once = (): string => {
-      const sim = createSimulation({ seed: 42, device: new E1000Nic(), mode: 'collect', faults: { storm: true, spurious: true, dpcCoalescing: true } });
+      const sim = createSimulation({
+        seed: 42,
+        device: new E1000Nic(),
+        mode: 'collect',
+        faults: { storm: true, spurious: true, dpcCoalescing: true },
+      });
       return JSON.stringify(sim.run(example.driver, { ticks }));
     };
     expect(once()).toBe(once());

@@ -115,7 +115,12 @@ describe('bad declarations throw TypeError', () => {
   it.each([
     { given: 'an empty name', name: '', impl: () => true, want: /must be a C identifier \(got ""\)/ },
     { given: 'a name starting with a digit', name: '1Sync', impl: () => true, want: /must be a C identifier/ },
-    { given: 'a name with a hyphen', name: 'my-sync', impl: () => true, want: /must be a C identifier \(got "my-sync"\)/ },
+    {
+      given: 'a name with a hyphen',
+      name: 'my-sync',
+      impl: () => true,
+      want: /must be a C identifier \(got "my-sync"\)/,
+    },
     { given: 'a name with a space', name: 'My Sync', impl: () => true, want: /must be a C identifier/ },
     { given: 'a name that is not a string', name: 42, impl: () => true, want: /must be a C identifier \(got 42\)/ },
     { given: 'a null implementation', name: 'MySync', impl: null, want: /must be a function \(got null\)/ },

@@ -26,7 +26,13 @@ import {
   type NDIS_STATUS,
   type NdisFunctions,
 } from '@ddikit/ndis';
-import { defineMiniport, resourcesOf, setMiniportAdapterContext, type MiniportDefinition, type SimResources } from '@ddikit/sim';
+import {
+  defineMiniport,
+  resourcesOf,
+  setMiniportAdapterContext,
+  type MiniportDefinition,
+  type SimResources,
+} from '@ddikit/sim';
 
 /** The driver's adapter context. */
 export interface TestAdapter {
@@ -68,7 +74,12 @@ export interface Hooks {
   /** Replaces the line ISR's body. */
   readonly isr?: (adapter: TestAdapter, queueDpc: Box<boolean>, targets: Box<number>) => boolean;
   /** Replaces the message ISR's body. */
-  readonly messageIsr?: (adapter: TestAdapter, messageId: number, queueDpc: Box<boolean>, targets: Box<number>) => boolean;
+  readonly messageIsr?: (
+    adapter: TestAdapter,
+    messageId: number,
+    queueDpc: Box<boolean>,
+    targets: Box<number>,
+  ) => boolean;
   /** Replaces the DPC's body (line and message). */
   readonly dpc?: (adapter: TestAdapter, messageId: number, dpcContext: unknown) => void;
   /** Replaces MiniportHaltEx's body. */
@@ -151,51 +162,54 @@ export function testDriver(hooks: Hooks = {}, name = 'test-driver'): MiniportDef
       (context as TestAdapter).resources.registers.MASK_SET!.value = ALL;
     });
 
-    const MiniportInitializeEx = MINIPORT_INITIALIZE('TestInitializeEx', (miniportHandle, _driverContext, parameters) => {
-      const resources = resourcesOf(parameters);
-      adapter = {
-        ndis,
-        resources,
-        miniportHandle,
-        interrupt: null,
-        messageBased: false,
-        messageCount: 1,
-        lock: {},
-        otherLock: {},
-        causes: 0,
-        handled: 0,
-        isrCalls: 0,
-        dpcCalls: 0,
-        notes: [],
-        functions: { takeCauses, enableInSync, isr, dpc, messageDpc },
-      };
-      ndis.NdisAllocateSpinLock(adapter.lock);
-      ndis.NdisAllocateSpinLock(adapter.otherLock);
-      const chars: NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS = {
-        Header: { Type: NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT, Revision: NDIS_MINIPORT_INTERRUPT_REVISION_1, Size: 0 },
-        InterruptHandler: isr,
-        InterruptDpcHandler: dpc,
-        DisableInterruptHandler: disable,
-        EnableInterruptHandler: enable,
-        MsiSupported: resources.messageCount > 0,
-        MsiSyncWithAllMessages: false,
-        MessageInterruptHandler: messageIsr,
-        MessageInterruptDpcHandler: messageDpc,
-        DisableMessageInterruptHandler: disableMessage,
-        EnableMessageInterruptHandler: enableMessage,
-      };
-      hooks.characteristics?.(chars, adapter);
-      const handle: Box<NDIS_HANDLE> = { value: null };
-      const status = ndis.NdisMRegisterInterruptEx(miniportHandle, adapter, chars, handle);
-      if (status !== NDIS_STATUS_SUCCESS) return status;
-      adapter.interrupt = handle.value;
-      adapter.messageBased = chars.InterruptType === NDIS_CONNECT_MESSAGE_BASED;
-      adapter.messageCount = adapter.messageBased ? (chars.MessageInfoTable?.MessageCount ?? 1) : 1;
-      setMiniportAdapterContext(miniportHandle, adapter);
-      ndis.NdisWriteRegisterUlong(resources.registers.MASK_SET!, ALL);
-      hooks.afterInitialize?.(adapter);
-      return hooks.initializeStatus ? hooks.initializeStatus(adapter) : NDIS_STATUS_SUCCESS;
-    });
+    const MiniportInitializeEx = MINIPORT_INITIALIZE(
+      'TestInitializeEx',
+      (miniportHandle, _driverContext, parameters) => {
+        const resources = resourcesOf(parameters);
+        adapter = {
+          ndis,
+          resources,
+          miniportHandle,
+          interrupt: null,
+          messageBased: false,
+          messageCount: 1,
+          lock: {},
+          otherLock: {},
+          causes: 0,
+          handled: 0,
+          isrCalls: 0,
+          dpcCalls: 0,
+          notes: [],
+          functions: { takeCauses, enableInSync, isr, dpc, messageDpc },
+        };
+        ndis.NdisAllocateSpinLock(adapter.lock);
+        ndis.NdisAllocateSpinLock(adapter.otherLock);
+        const chars: NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS = {
+          Header: { Type: NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT, Revision: NDIS_MINIPORT_INTERRUPT_REVISION_1, Size: 0 },
+          InterruptHandler: isr,
+          InterruptDpcHandler: dpc,
+          DisableInterruptHandler: disable,
+          EnableInterruptHandler: enable,
+          MsiSupported: resources.messageCount > 0,
+          MsiSyncWithAllMessages: false,
+          MessageInterruptHandler: messageIsr,
+          MessageInterruptDpcHandler: messageDpc,
+          DisableMessageInterruptHandler: disableMessage,
+          EnableMessageInterruptHandler: enableMessage,
+        };
+        hooks.characteristics?.(chars, adapter);
+        const handle: Box<NDIS_HANDLE> = { value: null };
+        const status = ndis.NdisMRegisterInterruptEx(miniportHandle, adapter, chars, handle);
+        if (status !== NDIS_STATUS_SUCCESS) return status;
+        adapter.interrupt = handle.value;
+        adapter.messageBased = chars.InterruptType === NDIS_CONNECT_MESSAGE_BASED;
+        adapter.messageCount = adapter.messageBased ? (chars.MessageInfoTable?.MessageCount ?? 1) : 1;
+        setMiniportAdapterContext(miniportHandle, adapter);
+        ndis.NdisWriteRegisterUlong(resources.registers.MASK_SET!, ALL);
+        hooks.afterInitialize?.(adapter);
+        return hooks.initializeStatus ? hooks.initializeStatus(adapter) : NDIS_STATUS_SUCCESS;
+      },
+    );
 
     const MiniportHaltEx = MINIPORT_HALT('TestHaltEx', (context) => {
       const a = context as TestAdapter;

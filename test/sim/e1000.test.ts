@@ -18,7 +18,15 @@ import {
   type NDIS_HANDLE,
   type NDIS_SPIN_LOCK,
 } from '@ddikit/ndis';
-import { createSimulation, defineMiniport, E1000Nic, e1000, resourcesOf, setMiniportAdapterContext, type SimResources } from '@ddikit/sim';
+import {
+  createSimulation,
+  defineMiniport,
+  E1000Nic,
+  e1000,
+  resourcesOf,
+  setMiniportAdapterContext,
+  type SimResources,
+} from '@ddikit/sim';
 import { describe, expect, it } from 'vitest';
 
 interface Adapter {
@@ -65,8 +73,14 @@ function lineMiniport(options: { isrTakesLock?: boolean } = {}) {
       ndis.NdisDprReleaseSpinLock(a.lock);
       ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, enable, a);
     });
-    const disable = MINIPORT_DISABLE_INTERRUPT('E1000Disable', (context) => void ((context as Adapter).resources.registers.IMC!.value = 0xffffffff));
-    const enableIsr = MINIPORT_ENABLE_INTERRUPT('E1000Enable', (context) => void ((context as Adapter).resources.registers.IMS!.value = ENABLED));
+    const disable = MINIPORT_DISABLE_INTERRUPT(
+      'E1000Disable',
+      (context) => void ((context as Adapter).resources.registers.IMC!.value = 0xffffffff),
+    );
+    const enableIsr = MINIPORT_ENABLE_INTERRUPT(
+      'E1000Enable',
+      (context) => void ((context as Adapter).resources.registers.IMS!.value = ENABLED),
+    );
 
     return {
       MiniportInitializeEx: MINIPORT_INITIALIZE('E1000InitializeEx', (handle, _driverContext, parameters) => {
@@ -77,7 +91,11 @@ function lineMiniport(options: { isrTakesLock?: boolean } = {}) {
           handle,
           a,
           {
-            Header: { Type: NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT, Revision: NDIS_MINIPORT_INTERRUPT_REVISION_1, Size: 0 },
+            Header: {
+              Type: NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT,
+              Revision: NDIS_MINIPORT_INTERRUPT_REVISION_1,
+              Size: 0,
+            },
             InterruptHandler: isr,
             InterruptDpcHandler: dpc,
             DisableInterruptHandler: disable,

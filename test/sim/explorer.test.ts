@@ -4,9 +4,19 @@
  * replays byte for byte; random schedules find what the systematic bound misses and are shrunk;
  * lockset races are gathered once each; the search is deterministic.
  */
-import { explore, formatSchedule, manifestError, replay, EXPLORE_BUDGET_DEFAULT, type ExploreProgress } from '@ddikit/sim';
+import {
+  explore,
+  formatSchedule,
+  manifestError,
+  replay,
+  EXPLORE_BUDGET_DEFAULT,
+  type ExploreProgress,
+} from '@ddikit/sim';
 import { describe, expect, it } from 'vitest';
-import lostInterrupt, { lostInterruptDriver, scenario as lostScenario } from '../../examples/scenarios/lost-interrupt.js';
+import lostInterrupt, {
+  lostInterruptDriver,
+  scenario as lostScenario,
+} from '../../examples/scenarios/lost-interrupt.js';
 import { msixQueues, scenario as msixScenario } from '../../examples/scenarios/msix-queues.js';
 
 const fixed = lostInterruptDriver({ fixed: true });
@@ -23,7 +33,12 @@ describe('the lost interrupt', () => {
     expect(failure.foundAt).toBeLessThanOrEqual(10);
     expect(failure.schedule).toHaveLength(1);
     expect(failure.steps).toEqual([
-      expect.objectContaining({ index: failure.schedule[0]!.index, kind: 'register', site: 'LostDpc (MINIPORT_INTERRUPT_DPC) on processor 0 after write IMS', choice: 'LostIsr (line) preempts on processor 0' }),
+      expect.objectContaining({
+        index: failure.schedule[0]!.index,
+        kind: 'register',
+        site: 'LostDpc (MINIPORT_INTERRUPT_DPC) on processor 0 after write IMS',
+        choice: 'LostIsr (line) preempts on processor 0',
+      }),
     ]);
     expect(result.schedules).toBe(failure.foundAt);
   });
@@ -31,13 +46,28 @@ describe('the lost interrupt', () => {
   it('comes with a run cut just after it, and the races lockset analysis found on the way', () => {
     const failure = result.failure!;
     expect(failure.ticks).toBe(failure.report.tick + 1);
-    expect(result.races.map((r) => `${r.rule} ${r.subject}`).sort()).toEqual(['ISR-SHARED-RACE IMS', 'ISR-SHARED-RACE causes']);
+    expect(result.races.map((r) => `${r.rule} ${r.subject}`).sort()).toEqual([
+      'ISR-SHARED-RACE IMS',
+      'ISR-SHARED-RACE causes',
+    ]);
   });
 
   it('replays byte for byte from the seed and the schedule', () => {
     const failure = result.failure!;
-    const a = replay({ driver: lostInterrupt, scenario: lostScenario, seed: 1, ticks: failure.ticks, schedule: failure.schedule });
-    const b = replay({ driver: lostInterrupt, scenario: lostScenario, seed: 1, ticks: failure.ticks, schedule: failure.schedule });
+    const a = replay({
+      driver: lostInterrupt,
+      scenario: lostScenario,
+      seed: 1,
+      ticks: failure.ticks,
+      schedule: failure.schedule,
+    });
+    const b = replay({
+      driver: lostInterrupt,
+      scenario: lostScenario,
+      seed: 1,
+      ticks: failure.ticks,
+      schedule: failure.schedule,
+    });
     expect(JSON.stringify(b.result)).toBe(JSON.stringify(a.result));
     expect(manifestError(a.result)).toEqual(failure.report);
     expect(a.result.reports).toEqual(failure.reports);
@@ -52,7 +82,13 @@ describe('the lost interrupt', () => {
     expect(random.failure?.report.rule).toBe('INT-LOST');
     expect(random.failure!.schedule.length).toBeLessThanOrEqual(random.failure!.found.length);
     expect(random.failure!.schedule).toHaveLength(1);
-    const again = replay({ driver: lostInterrupt, scenario: lostScenario, seed: 1, ticks: random.failure!.ticks, schedule: random.failure!.schedule });
+    const again = replay({
+      driver: lostInterrupt,
+      scenario: lostScenario,
+      seed: 1,
+      ticks: random.failure!.ticks,
+      schedule: random.failure!.schedule,
+    });
     expect(manifestError(again.result)?.rule).toBe('INT-LOST');
   });
 });
@@ -96,14 +132,26 @@ describe('the search', () => {
   });
 
   it('gathers each lockset race once, from the first schedule that shows it', () => {
-    const result = explore({ driver: msixQueues({ syncWithAll: false, sharedCounter: true }), scenario: msixScenario, seed: 1, budget: 40 });
+    const result = explore({
+      driver: msixQueues({ syncWithAll: false, sharedCounter: true }),
+      scenario: msixScenario,
+      seed: 1,
+      budget: 40,
+    });
     expect(result.races.map((r) => `${r.rule} ${r.subject}`)).toEqual(['ISR-SHARED-RACE interruptsTotal']);
     expect(result.failure).toBeNull();
   });
 
   it('reports progress', () => {
     const seen: ExploreProgress[] = [];
-    explore({ driver: fixed, scenario: lostScenario, seed: 1, budget: 250, progressEvery: 100, onProgress: (p) => seen.push(p) });
+    explore({
+      driver: fixed,
+      scenario: lostScenario,
+      seed: 1,
+      budget: 250,
+      progressEvery: 100,
+      onProgress: (p) => seen.push(p),
+    });
     expect(seen.map((p) => p.schedules)).toEqual([100, 200]);
     expect(seen.every((p) => p.phase === 'systematic' || p.phase === 'random')).toBe(true);
   });

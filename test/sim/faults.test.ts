@@ -3,31 +3,70 @@
  * seed (a seed replays its faults), and does what it says to the run; the scenario drivers survive
  * each fault — or, where the driver has a bug, are reported with the right rule.
  */
-import { createSimulation, defineMiniport, faultsFromNames, FAULT_NAMES, REGISTER_REMOVED_VALUE, resolveFaults, type FaultOptions, type MiniportDefinition, type RunResult, type Scenario } from '@ddikit/sim';
+import {
+  createSimulation,
+  defineMiniport,
+  faultsFromNames,
+  FAULT_NAMES,
+  REGISTER_REMOVED_VALUE,
+  resolveFaults,
+  type FaultOptions,
+  type MiniportDefinition,
+  type RunResult,
+  type Scenario,
+} from '@ddikit/sim';
 import { MINIPORT_HALT, NdisHaltDeviceSurpriseRemoved, NDIS_CONNECT_LINE_BASED } from '@ddikit/ndis';
 import { describe, expect, it } from 'vitest';
 import e1000Line, { scenario as e1000Scenario } from '../../examples/scenarios/e1000-line.js';
-import lostInterrupt, { lostInterruptDriver, scenario as lostScenario } from '../../examples/scenarios/lost-interrupt.js';
-import msixQueues, { msixQueues as msixQueuesDriver, scenario as msixScenario } from '../../examples/scenarios/msix-queues.js';
+import lostInterrupt, {
+  lostInterruptDriver,
+  scenario as lostScenario,
+} from '../../examples/scenarios/lost-interrupt.js';
+import msixQueues, {
+  msixQueues as msixQueuesDriver,
+  scenario as msixScenario,
+} from '../../examples/scenarios/msix-queues.js';
 import { testDriver } from './drivers.js';
 import { FakeDevice } from './fake-device.js';
 
-function run(driver: MiniportDefinition, scenario: Scenario, faults: FaultOptions, seed = 1, ticks = 20_000): RunResult {
+function run(
+  driver: MiniportDefinition,
+  scenario: Scenario,
+  faults: FaultOptions,
+  seed = 1,
+  ticks = 20_000,
+): RunResult {
   return createSimulation({ seed, device: scenario.device!(), mode: 'collect', faults }).run(driver, { ticks });
 }
 
 describe('fault options', () => {
   const cases: { given: FaultOptions; want: Partial<ReturnType<typeof resolveFaults>> }[] = [
-    { given: {}, want: { sharedLinePerMille: 0, spuriousPerMille: 0, stormGapTicks: 0, surpriseRemovalTick: null, dpcCoalescingPerMille: 0 } },
-    { given: { sharedLine: true, spurious: true, dpcCoalescing: true }, want: { sharedLinePerMille: 50, spuriousPerMille: 20, dpcCoalescingPerMille: 300 } },
+    {
+      given: {},
+      want: {
+        sharedLinePerMille: 0,
+        spuriousPerMille: 0,
+        stormGapTicks: 0,
+        surpriseRemovalTick: null,
+        dpcCoalescingPerMille: 0,
+      },
+    },
+    {
+      given: { sharedLine: true, spurious: true, dpcCoalescing: true },
+      want: { sharedLinePerMille: 50, spuriousPerMille: 20, dpcCoalescingPerMille: 300 },
+    },
     { given: { sharedLine: 7, spurious: false }, want: { sharedLinePerMille: 7, spuriousPerMille: 0 } },
     { given: { storm: true }, want: { stormGapTicks: 20 } },
     { given: { storm: 5 }, want: { stormGapTicks: 5 } },
     { given: { surpriseRemoval: true }, want: { surpriseRemovalTick: -1 } },
     { given: { surpriseRemoval: 1234 }, want: { surpriseRemovalTick: 1234 } },
-    { given: { interruptDuringRegister: true, lineForMsiDriver: true }, want: { interruptDuringRegister: true, lineForMsiDriver: true } },
+    {
+      given: { interruptDuringRegister: true, lineForMsiDriver: true },
+      want: { interruptDuringRegister: true, lineForMsiDriver: true },
+    },
   ];
-  for (const { given, want } of cases) it(`${JSON.stringify(given)}`, () => expect(resolveFaults(given)).toMatchObject(want));
+  for (const { given, want } of cases)
+    it(`${JSON.stringify(given)}`, () => expect(resolveFaults(given)).toMatchObject(want));
 
   const bad: { given: unknown; want: RegExp }[] = [
     { given: { sharedLine: 1001 }, want: /faults.sharedLine must be true, false or a chance in 1000/ },
@@ -35,10 +74,19 @@ describe('fault options', () => {
     { given: { surpriseRemoval: -2 }, want: /faults.surpriseRemoval must be true or a tick/ },
     { given: { thunder: true }, want: /faults.thunder is not a fault/ },
   ];
-  for (const { given, want } of bad) it(`rejects ${JSON.stringify(given)}`, () => expect(() => resolveFaults(given as FaultOptions)).toThrow(want));
+  for (const { given, want } of bad)
+    it(`rejects ${JSON.stringify(given)}`, () => expect(() => resolveFaults(given as FaultOptions)).toThrow(want));
 
   it('names each fault for the command line', () => {
-    expect(Object.keys(FAULT_NAMES).sort()).toEqual(['dpc-coalescing', 'interrupt-during-register', 'line-for-msi', 'shared-line', 'spurious', 'storm', 'surprise-removal']);
+    expect(Object.keys(FAULT_NAMES).sort()).toEqual([
+      'dpc-coalescing',
+      'interrupt-during-register',
+      'line-for-msi',
+      'shared-line',
+      'spurious',
+      'storm',
+      'surprise-removal',
+    ]);
     expect(faultsFromNames(['storm', 'line-for-msi'])).toEqual({ storm: true, lineForMsiDriver: true });
     expect(() => faultsFromNames(['rain'])).toThrow(/unknown fault "rain" \(one of shared-line, /);
   });
@@ -94,7 +142,12 @@ describe('each fault does what it says', () => {
       };
     });
     // A line shared with another device keeps the ISR called after the NIC is gone.
-    const sim = createSimulation({ seed: 2, device: new FakeDevice({ periodTicks: 300 }), mode: 'collect', faults: { surpriseRemoval: 5_000, sharedLine: 200 } });
+    const sim = createSimulation({
+      seed: 2,
+      device: new FakeDevice({ periodTicks: 300 }),
+      mode: 'collect',
+      faults: { surpriseRemoval: 5_000, sharedLine: 200 },
+    });
     const result = sim.run(driver, { ticks: 20_000 });
     expect(result.tick).toBeGreaterThanOrEqual(20_000);
     expect(causes.filter((v) => v === 1).length).toBeGreaterThan(5);
@@ -103,7 +156,12 @@ describe('each fault does what it says', () => {
     expect(actions).toEqual([NdisHaltDeviceSurpriseRemoved]);
     expect(result.reports).toEqual([]);
     // Drawn from the seed in the middle half of the run when the fault is just switched on.
-    const drawn = createSimulation({ seed: 2, device: new FakeDevice({ periodTicks: 300 }), mode: 'collect', faults: { surpriseRemoval: true, sharedLine: 200 } });
+    const drawn = createSimulation({
+      seed: 2,
+      device: new FakeDevice({ periodTicks: 300 }),
+      mode: 'collect',
+      faults: { surpriseRemoval: true, sharedLine: 200 },
+    });
     causes.length = 0;
     drawn.run(driver, { ticks: 20_000 });
     const first = causes.indexOf(REGISTER_REMOVED_VALUE);
@@ -113,7 +171,11 @@ describe('each fault does what it says', () => {
 
   it('interrupt during registration: the ISR runs before NdisMRegisterInterruptEx returns', () => {
     const order: string[] = [];
-    const sim = createSimulation({ seed: 1, device: new FakeDevice({ periodTicks: 300 }), faults: { interruptDuringRegister: true } });
+    const sim = createSimulation({
+      seed: 1,
+      device: new FakeDevice({ periodTicks: 300 }),
+      faults: { interruptDuringRegister: true },
+    });
     sim.run(
       testDriver({
         isr: (a) => (order.push(a.interrupt === null ? 'isr before the handle' : 'isr'), false),
@@ -140,7 +202,9 @@ describe('each fault does what it says', () => {
         },
         dpc: () => void dpcs++,
       });
-      createSimulation({ seed: 3, device: new FakeDevice({ periodTicks: 40 }), mode: 'collect', faults }).run(driver, { ticks: 10_000 });
+      createSimulation({ seed: 3, device: new FakeDevice({ periodTicks: 40 }), mode: 'collect', faults }).run(driver, {
+        ticks: 10_000,
+      });
       return { claims, dpcs };
     };
     const plain = counts({});
@@ -152,13 +216,26 @@ describe('each fault does what it says', () => {
 
   it('a line for an MSI driver: NDIS grants a line-based interrupt though MsiSupported is set', () => {
     let type: unknown = null;
-    const sim = createSimulation({ seed: 1, device: new FakeDevice({ messageCount: 4, periodTicks: 300 }), faults: { lineForMsiDriver: true } });
-    sim.run(testDriver({ afterInitialize: (a) => void (type = a.messageBased ? 'message' : NDIS_CONNECT_LINE_BASED) }), { ticks: 1_000 });
+    const sim = createSimulation({
+      seed: 1,
+      device: new FakeDevice({ messageCount: 4, periodTicks: 300 }),
+      faults: { lineForMsiDriver: true },
+    });
+    sim.run(
+      testDriver({ afterInitialize: (a) => void (type = a.messageBased ? 'message' : NDIS_CONNECT_LINE_BASED) }),
+      { ticks: 1_000 },
+    );
     expect(type).toBe(NDIS_CONNECT_LINE_BASED);
   });
 
   it('faults come from the seed: the same seed gives the same faulted run, another seed another one', () => {
-    const all: FaultOptions = { sharedLine: true, spurious: true, storm: 97, surpriseRemoval: true, dpcCoalescing: true };
+    const all: FaultOptions = {
+      sharedLine: true,
+      spurious: true,
+      storm: 97,
+      surpriseRemoval: true,
+      dpcCoalescing: true,
+    };
     const a = run(e1000Line, e1000Scenario, all, 11);
     expect(JSON.stringify(run(e1000Line, e1000Scenario, all, 11))).toBe(JSON.stringify(a));
     expect(JSON.stringify(run(e1000Line, e1000Scenario, all, 12).stats)).not.toBe(JSON.stringify(a.stats));
@@ -179,7 +256,8 @@ describe('the scenario drivers under each fault', () => {
     for (const fault of faults) {
       it(`${name} with ${fault}: ${expected.length === 0 ? 'clean' : expected.join(' + ')}`, () => {
         const rules = new Set<string>();
-        for (let seed = 1; seed <= 6; seed++) for (const r of run(driver, scenario, faultsFromNames([fault]), seed, 10_000).reports) rules.add(r.rule);
+        for (let seed = 1; seed <= 6; seed++)
+          for (const r of run(driver, scenario, faultsFromNames([fault]), seed, 10_000).reports) rules.add(r.rule);
         expect([...rules].sort()).toEqual(expected);
       });
     }

@@ -61,7 +61,11 @@ describe('interrupt rules', () => {
     rule: 'SYNC-UNREGISTERED',
     code: 0xc4,
     p1: 0xdd01,
-    fire: { driver: testDriver({ characteristics: (_chars, a) => void a.ndis.NdisMSynchronizeWithInterruptEx(null, 0, returnsTrue, a) }) },
+    fire: {
+      driver: testDriver({
+        characteristics: (_chars, a) => void a.ndis.NdisMSynchronizeWithInterruptEx(null, 0, returnsTrue, a),
+      }),
+    },
     quiet: { driver: testDriver({ characteristics: () => {} }) },
   });
 
@@ -70,8 +74,18 @@ describe('interrupt rules', () => {
     rule: 'SYNC-MESSAGE-ID',
     code: 0xc4,
     p1: 0xdd02,
-    fire: { device: { messageCount: 2, periodTicks: 400 }, driver: testDriver({ afterInitialize: (a) => void a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 2, returnsTrue, a) }) },
-    quiet: { device: { messageCount: 2, periodTicks: 400 }, driver: testDriver({ afterInitialize: (a) => void a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 1, returnsTrue, a) }) },
+    fire: {
+      device: { messageCount: 2, periodTicks: 400 },
+      driver: testDriver({
+        afterInitialize: (a) => void a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 2, returnsTrue, a),
+      }),
+    },
+    quiet: {
+      device: { messageCount: 2, periodTicks: 400 },
+      driver: testDriver({
+        afterInitialize: (a) => void a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 1, returnsTrue, a),
+      }),
+    },
   });
 
   ruleCase({
@@ -211,7 +225,12 @@ describe('NdisMRegisterInterruptEx', () => {
 
   it('may grant a line-based interrupt to an MSI driver (configuration switch)', () => {
     let chars: NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS | null = null;
-    const { result } = run({ characteristics: (c) => void (chars = c) }, { messageCount: 4, periodTicks: 300 }, { interrupt: { grantLineToMsiDriver: true } }, 5_000);
+    const { result } = run(
+      { characteristics: (c) => void (chars = c) },
+      { messageCount: 4, periodTicks: 300 },
+      { interrupt: { grantLineToMsiDriver: true } },
+      5_000,
+    );
     expect(result.clean).toBe(true);
     expect(chars!.MsiSupported).toBe(true);
     expect(chars!.InterruptType).toBe(NDIS_CONNECT_LINE_BASED);
@@ -257,10 +276,10 @@ describe('NdisMRegisterInterruptEx', () => {
     const sim = makeSim({ messageCount: 3 }, { interrupt: { irql: [4, 9, 6] } });
     const result = sim.run(
       testDriver({
-          afterInitialize: (a) => {
-            a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 1, probe, a);
-            a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 2, probe, a);
-          },
+        afterInitialize: (a) => {
+          a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 1, probe, a);
+          a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 2, probe, a);
+        },
       }),
       { ticks: 100 },
     );
@@ -307,14 +326,14 @@ describe('NdisMSynchronizeWithInterruptEx', () => {
     const sim = makeSim({}, { interrupt: { irql: 7 } });
     const result = sim.run(
       testDriver({
-          afterInitialize: (a) => {
-            returned.push(a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, probe, a));
-            after.push(sim.engine.cpu.irql);
-            a.ndis.NdisAcquireSpinLock(a.lock);
-            returned.push(a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, returnsFalse, a));
-            after.push(sim.engine.cpu.irql);
-            a.ndis.NdisReleaseSpinLock(a.lock);
-          },
+        afterInitialize: (a) => {
+          returned.push(a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, probe, a));
+          after.push(sim.engine.cpu.irql);
+          a.ndis.NdisAcquireSpinLock(a.lock);
+          returned.push(a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, returnsFalse, a));
+          after.push(sim.engine.cpu.irql);
+          a.ndis.NdisReleaseSpinLock(a.lock);
+        },
       }),
       { ticks: 100 },
     );
@@ -326,8 +345,17 @@ describe('NdisMSynchronizeWithInterruptEx', () => {
 
   it('returns FALSE without calling the function for a bad MessageId; a line-based interrupt ignores MessageId', () => {
     const returned: unknown[] = [];
-    const messages = run({ afterInitialize: (a) => void returned.push(a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 7, returnsTrue, a)) }, { messageCount: 2 });
-    const line = run({ afterInitialize: (a) => void returned.push(a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 7, returnsTrue, a)) });
+    const messages = run(
+      {
+        afterInitialize: (a) =>
+          void returned.push(a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 7, returnsTrue, a)),
+      },
+      { messageCount: 2 },
+    );
+    const line = run({
+      afterInitialize: (a) =>
+        void returned.push(a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 7, returnsTrue, a)),
+    });
     expect(returned).toEqual([false, true]);
     expect(messages.result.reports.map((r) => r.rule)).toEqual(['SYNC-MESSAGE-ID']);
     expect(line.result.clean).toBe(true);
@@ -401,14 +429,14 @@ describe('NdisMQueueDpcEx and DPCs', () => {
     const sim = makeSim({ schedule: [{ tick: 50, cause: 1 }] }, { interrupt: { irql: 8 } });
     const result = sim.run(
       testDriver({
-          isr: (a, queueDpc) => {
-            const object = a.interrupt as InterruptObject;
-            isrSeen.push([sim.engine.cpu.irql, object.locks[0]!.holder === sim.engine.cpu.index ? 1 : 0]);
-            a.resources.registers.CAUSE!.value;
-            queueDpc.value = true;
-            return true;
-          },
-          dpc: () => dpcSeen.push(sim.engine.cpu.irql),
+        isr: (a, queueDpc) => {
+          const object = a.interrupt as InterruptObject;
+          isrSeen.push([sim.engine.cpu.irql, object.locks[0]!.holder === sim.engine.cpu.index ? 1 : 0]);
+          a.resources.registers.CAUSE!.value;
+          queueDpc.value = true;
+          return true;
+        },
+        dpc: () => dpcSeen.push(sim.engine.cpu.irql),
       }),
       { ticks: 1_000 },
     );
@@ -422,12 +450,12 @@ describe('NdisMQueueDpcEx and DPCs', () => {
     const sim = makeSim({ schedule: [{ tick: 50, cause: 1 }] }, {});
     const result = sim.run(
       testDriver({
-          isr: (a, _queueDpc, targets) => {
-            a.resources.registers.CAUSE!.value;
-            targets.value = 0b11;
-            return true;
-          },
-          dpc: () => cpus.push(sim.engine.cpu.index),
+        isr: (a, _queueDpc, targets) => {
+          a.resources.registers.CAUSE!.value;
+          targets.value = 0b11;
+          return true;
+        },
+        dpc: () => cpus.push(sim.engine.cpu.index),
       }),
       { ticks: 1_000 },
     );
@@ -440,12 +468,12 @@ describe('NdisMQueueDpcEx and DPCs', () => {
     const sim = makeSim({ periodTicks: 200 }, { processors: 4 });
     const result = sim.run(
       testDriver({
-          isr: (a, queueDpc) => {
-            cpus.add(sim.engine.cpu.index);
-            a.causes |= a.resources.registers.CAUSE!.value;
-            queueDpc.value = true;
-            return true;
-          },
+        isr: (a, queueDpc) => {
+          cpus.add(sim.engine.cpu.index);
+          a.causes |= a.resources.registers.CAUSE!.value;
+          queueDpc.value = true;
+          return true;
+        },
       }),
       { ticks: 20_000 },
     );
@@ -464,7 +492,13 @@ describe('NdisMQueueDpcEx and DPCs', () => {
           return true;
         },
       },
-      { messageCount: 2, schedule: [{ tick: 100, cause: 0b01 }, { tick: 3_000, cause: 0b10 }] },
+      {
+        messageCount: 2,
+        schedule: [
+          { tick: 100, cause: 0b01 },
+          { tick: 3_000, cause: 0b10 },
+        ],
+      },
       {},
       10_000,
     );

@@ -35,8 +35,16 @@ describe('IrqlEngine', () => {
   });
 
   const cases = [
-    { what: 'a raise to a lower level', form: 0x30, act: (e: IrqlEngine) => (e.raise(5, 'KeRaiseIrql'), e.raise(2, 'KeRaiseIrql')) },
-    { what: 'a lower to a higher level', form: 0x31, act: (e: IrqlEngine) => (e.raise(2, 'KeRaiseIrql'), e.lower(5, 'KeLowerIrql')) },
+    {
+      what: 'a raise to a lower level',
+      form: 0x30,
+      act: (e: IrqlEngine) => (e.raise(5, 'KeRaiseIrql'), e.raise(2, 'KeRaiseIrql')),
+    },
+    {
+      what: 'a lower to a higher level',
+      form: 0x31,
+      act: (e: IrqlEngine) => (e.raise(2, 'KeRaiseIrql'), e.lower(5, 'KeLowerIrql')),
+    },
   ];
   for (const c of cases) {
     it(`RAISE-LOWER fires in bugcheck mode on ${c.what}`, () => {

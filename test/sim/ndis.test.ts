@@ -80,7 +80,10 @@ describe('IRQL-CALL', () => {
       const a = context as { ndis: typeof sim.ndis; interrupt: unknown };
       return a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, sync, a);
     });
-    const result = sim.run(testDriver({ afterInitialize: (a) => void a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 1, outer, a) }), { ticks: 10 });
+    const result = sim.run(
+      testDriver({ afterInitialize: (a) => void a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 1, outer, a) }),
+      { ticks: 10 },
+    );
     // A synchronize function may call only DDIs callable at any IRQL: MAY-CALL comes first.
     expect(result.bugCheck!.rule).toBe('MAY-CALL');
     expect(result.bugCheck!.irqlRequired).toBe('<= DIRQL(4)');
@@ -91,7 +94,8 @@ describe('IRQL-CALL', () => {
     const names = metadata.functions.map((f) => f.name).sort();
     for (const name of MODELED_DDIS) expect(names).toContain(name);
     const sim = createSimulation({ seed: 1, device: new FakeDevice() });
-    for (const name of names) expect(typeof (sim.ndis as unknown as Record<string, unknown>)[name], name).toBe('function');
+    for (const name of names)
+      expect(typeof (sim.ndis as unknown as Record<string, unknown>)[name], name).toBe('function');
   });
 });
 
@@ -128,7 +132,11 @@ describe('register access', () => {
   });
 
   it('every register access costs simulated time', () => {
-    const sim = createSimulation({ seed: 1, device: new FakeDevice(), costs: { registerReadTicks: 7, registerWriteTicks: 3 } });
+    const sim = createSimulation({
+      seed: 1,
+      device: new FakeDevice(),
+      costs: { registerReadTicks: 7, registerWriteTicks: 3 },
+    });
     const ticks: number[] = [];
     sim.run(
       testDriver({
@@ -178,7 +186,7 @@ describe('register access', () => {
     expect(() => stale!.value).toThrow(/SCRATCH was mapped for an earlier run \(seed=9 tick=\d+\)/);
   });
 
-  it('resourcesOf rejects parameters that are not the harness\'s', () => {
+  it("resourcesOf rejects parameters that are not the harness's", () => {
     expect(() => resourcesOf({ AllocatedResources: {} })).toThrow(TypeError);
   });
 });
@@ -202,7 +210,9 @@ describe('NdisStallExecution', () => {
 
   it('rejects a stall that is not an integer number of microseconds', () => {
     const sim = createSimulation({ seed: 1, device: new FakeDevice() });
-    expect(() => sim.run(testDriver({ afterInitialize: (a) => a.ndis.NdisStallExecution(1.5) }), { ticks: 10 })).toThrow(/MicroSecondsToStall/);
+    expect(() =>
+      sim.run(testDriver({ afterInitialize: (a) => a.ndis.NdisStallExecution(1.5) }), { ticks: 10 }),
+    ).toThrow(/MicroSecondsToStall/);
   });
 });
 
@@ -211,7 +221,9 @@ describe('sim.ddi.define', () => {
     const sim = createSimulation({ seed: 1, device: new FakeDevice(), mode: 'collect' });
     const calls: unknown[] = [];
     sim.ddi.define('NdisStallExecution', (microseconds: number) => void calls.push(microseconds), { replace: true });
-    sim.ddi.define('NdisMDeregisterInterruptEx', (handle: unknown) => void calls.push(handle === null), { replace: true });
+    sim.ddi.define('NdisMDeregisterInterruptEx', (handle: unknown) => void calls.push(handle === null), {
+      replace: true,
+    });
     const result = sim.run(
       testDriver({
         afterInitialize: (a) => {
@@ -243,20 +255,28 @@ describe('sim.ddi.define', () => {
     supplied.ddi.define('NdisStallExecution', (microseconds: number) => void calls.push(microseconds));
     expect(supplied.run(stall, { ticks: 10 }).clean).toBe(true);
     expect(calls).toEqual([3]);
-    expect(() => createSimulation({ seed: 1, device: new FakeDevice(), modeledDdis: ['NdisFoo'] })).toThrow(/does not model NdisFoo/);
+    expect(() => createSimulation({ seed: 1, device: new FakeDevice(), modeledDdis: ['NdisFoo'] })).toThrow(
+      /does not model NdisFoo/,
+    );
   });
 
   it('a DDI of the spec the harness does not model: throws until defined, then runs with its generated contract check', () => {
     // Any PASSIVE_LEVEL-only DDI the spec carries and the harness does not model.
     const modeled = new Set<string>(MODELED_DDIS);
     const passiveOnly = metadata.functions.find(
-      (f) => !modeled.has(f.name) && f.irql.min === 'PASSIVE_LEVEL' && f.irql.max === 'PASSIVE_LEVEL' && f.irql.when.length === 0,
+      (f) =>
+        !modeled.has(f.name) &&
+        f.irql.min === 'PASSIVE_LEVEL' &&
+        f.irql.max === 'PASSIVE_LEVEL' &&
+        f.irql.when.length === 0,
     );
     if (passiveOnly === undefined) return; // the spec has none (yet): the modeledDdis test covers the path
     const name = passiveOnly.name;
-    const call = (a: { ndis: unknown }) => ((a.ndis as Record<string, (...args: unknown[]) => unknown>)[name]!)();
+    const call = (a: { ndis: unknown }) => (a.ndis as Record<string, (...args: unknown[]) => unknown>)[name]!();
     const bare = createSimulation({ seed: 1, device: new FakeDevice() });
-    expect(() => bare.run(testDriver({ afterInitialize: call }), { ticks: 10 })).toThrow(`${name} is in the spec but the simulator does not model it`);
+    expect(() => bare.run(testDriver({ afterInitialize: call }), { ticks: 10 })).toThrow(
+      `${name} is in the spec but the simulator does not model it`,
+    );
     const sim = createSimulation({ seed: 1, device: new FakeDevice({ periodTicks: 400 }), mode: 'collect' });
     const calls: string[] = [];
     sim.ddi.define(name, () => void calls.push(name));
@@ -277,10 +297,12 @@ describe('sim.ddi.define', () => {
   });
 
   it('a DDI whose contract the spec does not know is not IRQL-checked, and is no any-IRQL DDI for MAY-CALL', () => {
-    const unknown = metadata.functions.find((f) => f.irql.min === null && f.params.every((p) => !p.type.endsWith('_HANDLER')));
+    const unknown = metadata.functions.find(
+      (f) => f.irql.min === null && f.params.every((p) => !p.type.endsWith('_HANDLER')),
+    );
     if (unknown === undefined) return; // every contract known: nothing to show
     const name = unknown.name;
-    const call = (a: { ndis: unknown }) => ((a.ndis as Record<string, (...args: unknown[]) => unknown>)[name]!)();
+    const call = (a: { ndis: unknown }) => (a.ndis as Record<string, (...args: unknown[]) => unknown>)[name]!();
     const sim = createSimulation({ seed: 1, device: new FakeDevice({ periodTicks: 400 }), mode: 'collect' });
     sim.ddi.define(name, () => undefined);
     const result = sim.run(
@@ -302,7 +324,9 @@ describe('sim.ddi.define', () => {
       }),
       { ticks: 1_000 },
     );
-    expect(result.reports.map((r) => [r.rule, r.subject, r.bugCheck!.parameters[0], r.irqlRequired])).toEqual([['MAY-CALL', name, 0xe5, null]]);
+    expect(result.reports.map((r) => [r.rule, r.subject, r.bugCheck!.parameters[0], r.irqlRequired])).toEqual([
+      ['MAY-CALL', name, 0xe5, null],
+    ]);
     expect(result.reports[0]!.message).toContain('an IRQL contract the spec does not know');
   });
 
@@ -315,9 +339,16 @@ describe('sim.ddi.define', () => {
   it('checks handler parameters of a replaced DDI against their role', () => {
     const sim = createSimulation({ seed: 1, device: new FakeDevice(), mode: 'collect' });
     const calls: unknown[] = [];
-    sim.ddi.define('NdisMSynchronizeWithInterruptEx', (...args: unknown[]) => void calls.push(args.length), { replace: true });
+    sim.ddi.define('NdisMSynchronizeWithInterruptEx', (...args: unknown[]) => void calls.push(args.length), {
+      replace: true,
+    });
     const isr = MINIPORT_ISR('NotASyncFunction', () => true);
-    const result = sim.run(testDriver({ afterInitialize: (a) => void a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, isr as never, a) }), { ticks: 10 });
+    const result = sim.run(
+      testDriver({
+        afterInitialize: (a) => void a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, isr as never, a),
+      }),
+      { ticks: 10 },
+    );
     expect(result.reports.map((r) => r.rule)).toEqual(['ROLE-TYPE']);
     expect(calls).toEqual([]);
   });

@@ -18,7 +18,9 @@ describe('Prng', () => {
   });
 
   it('gives different sequences for different seeds, including seeds that differ above 2^32', () => {
-    const seqs = [0, 1, 2, 2 ** 32, 2 ** 32 + 1, Number.MAX_SAFE_INTEGER].map((seed) => draw(new Prng(seed), 8).join(','));
+    const seqs = [0, 1, 2, 2 ** 32, 2 ** 32 + 1, Number.MAX_SAFE_INTEGER].map((seed) =>
+      draw(new Prng(seed), 8).join(','),
+    );
     expect(new Set(seqs).size).toBe(seqs.length);
   });
 

@@ -33,7 +33,10 @@ import {
   type SimResources,
 } from '@ddikit/sim';
 import { describe, expect, it } from 'vitest';
-import lostInterrupt, { lostInterruptDriver, scenario as lostScenario } from '../../examples/scenarios/lost-interrupt.js';
+import lostInterrupt, {
+  lostInterruptDriver,
+  scenario as lostScenario,
+} from '../../examples/scenarios/lost-interrupt.js';
 import { msixQueues, scenario as msixScenario } from '../../examples/scenarios/msix-queues.js';
 import { testDriver, type Hooks } from './drivers.js';
 import { FakeDevice } from './fake-device.js';
@@ -44,8 +47,17 @@ const share: Hooks['characteristics'] = (_chars, a) => void a.resources.shared(a
 /** The default driver (causes taken in a synchronize function), with `causes` marked shared. */
 const sharedDriver = (hooks: Hooks = {}) => testDriver({ characteristics: share, ...hooks });
 
-function lostRun(options: { fixed: boolean; seed?: number; schedule?: string; mode?: 'bugcheck' | 'collect' }): RunResult {
-  const sim = createSimulation({ seed: options.seed ?? 1, device: lostScenario.device!(), mode: options.mode ?? 'collect' });
+function lostRun(options: {
+  fixed: boolean;
+  seed?: number;
+  schedule?: string;
+  mode?: 'bugcheck' | 'collect';
+}): RunResult {
+  const sim = createSimulation({
+    seed: options.seed ?? 1,
+    device: lostScenario.device!(),
+    mode: options.mode ?? 'collect',
+  });
   const driver = options.fixed ? lostInterruptDriver({ fixed: true }) : lostInterrupt;
   const scheduler = options.schedule === undefined ? undefined : new ReplayScheduler(parseSchedule(options.schedule));
   return sim.run(driver, { ticks: lostScenario.ticks!, ...(scheduler !== undefined ? { scheduler } : {}) });
@@ -53,7 +65,10 @@ function lostRun(options: { fixed: boolean; seed?: number; schedule?: string; mo
 
 function find(result: RunResult, rule: string, subject?: string): Report {
   const report = result.reports.find((r) => r.rule === rule && (subject === undefined || r.subject === subject));
-  expect(report, `no ${rule}${subject === undefined ? '' : ` on ${subject}`}; got ${result.reports.map((r) => `${r.rule} ${r.subject}`).join(', ') || 'nothing'}`).toBeDefined();
+  expect(
+    report,
+    `no ${rule}${subject === undefined ? '' : ` on ${subject}`}; got ${result.reports.map((r) => `${r.rule} ${r.subject}`).join(', ') || 'nothing'}`,
+  ).toBeDefined();
   return report!;
 }
 
@@ -72,7 +87,13 @@ describe('ISR-SHARED-RACE', () => {
     const result = sim.run(sharedDriver({ afterInitialize: (a) => void (a.causes = 0) }), { ticks: 5_000 });
     const report = find(result, 'ISR-SHARED-RACE', 'causes');
     const [first, second] = report.race!.accesses;
-    expect(first).toMatchObject({ function: 'TestInitializeEx', role: 'MINIPORT_INITIALIZE', irql: 0, access: 'write causes', locks: 'none' });
+    expect(first).toMatchObject({
+      function: 'TestInitializeEx',
+      role: 'MINIPORT_INITIALIZE',
+      irql: 0,
+      access: 'write causes',
+      locks: 'none',
+    });
     expect(second).toMatchObject({ function: 'TestInterrupt', role: 'MINIPORT_ISR', access: 'read causes' });
     expect(second.irql).toBeGreaterThanOrEqual(3);
     expect(second.locks).toMatch(/^interrupt lock #\d+$/);
@@ -116,15 +137,25 @@ describe('ISR-SHARED-RACE', () => {
     expect(accesses[0]).toMatch(/^LostIsr read IMS → 0x00000084 @\d+ interrupt lock #\d+$/);
     expect(accesses[1]).toBe('LostDpc write IMS = 0x00000084 @2 none');
     expect(report.interleaving!.length).toBeGreaterThan(2);
-    expect(report.interleaving!.at(-1)).toMatchObject({ function: 'LostDpc', access: 'write IMS = 0x00000084', irql: 2 });
+    expect(report.interleaving!.at(-1)).toMatchObject({
+      function: 'LostDpc',
+      access: 'write IMS = 0x00000084',
+      irql: 2,
+    });
     expect(lostRun({ fixed: true }).reports).toEqual([]);
   });
 
   it('two message ISRs holding different locks race on one counter; MsiSyncWithAllMessages (one lock) makes it safe', () => {
     const run = (syncWithAll: boolean): RunResult =>
-      createSimulation({ seed: 2, device: msixScenario.device!(), mode: 'collect' }).run(msixQueues({ syncWithAll, sharedCounter: true }), { ticks: 3_000 });
+      createSimulation({ seed: 2, device: msixScenario.device!(), mode: 'collect' }).run(
+        msixQueues({ syncWithAll, sharedCounter: true }),
+        { ticks: 3_000 },
+      );
     const report = find(run(false), 'ISR-SHARED-RACE', 'interruptsTotal');
-    expect(report.race!.accesses.map((a) => a.role)).toEqual(['MINIPORT_MESSAGE_INTERRUPT', 'MINIPORT_MESSAGE_INTERRUPT']);
+    expect(report.race!.accesses.map((a) => a.role)).toEqual([
+      'MINIPORT_MESSAGE_INTERRUPT',
+      'MINIPORT_MESSAGE_INTERRUPT',
+    ]);
     expect(report.race!.accesses[0].locks).not.toBe(report.race!.accesses[1].locks);
     expect(report.message).toContain('MsiSyncWithAllMessages');
     expect(run(true).reports).toEqual([]);
@@ -140,8 +171,12 @@ describe('ISR-SHARED-RACE', () => {
   it('prints both accesses and the interleaving in the text report', () => {
     const text = formatReportText(find(lostRun({ fixed: false }), 'ISR-SHARED-RACE', 'causes'));
     expect(text).toContain('RACE:  field causes');
-    expect(text).toMatch(/access 1: {2}write causes\n {4}by LostIsr \(MINIPORT_ISR\) on cpu \d at DIRQL\(\d+\), tick \d+, holding interrupt lock #\d+/);
-    expect(text).toMatch(/access 2: {2}read causes\n {4}by LostDpc \(MINIPORT_INTERRUPT_DPC\) on cpu \d at DISPATCH_LEVEL, tick \d+, holding none/);
+    expect(text).toMatch(
+      /access 1: {2}write causes\n {4}by LostIsr \(MINIPORT_ISR\) on cpu \d at DIRQL\(\d+\), tick \d+, holding interrupt lock #\d+/,
+    );
+    expect(text).toMatch(
+      /access 2: {2}read causes\n {4}by LostDpc \(MINIPORT_INTERRUPT_DPC\) on cpu \d at DISPATCH_LEVEL, tick \d+, holding none/,
+    );
     expect(text).toContain('INTERLEAVING:  (tracked accesses, oldest first)');
   });
 });
@@ -189,7 +224,17 @@ describe('marking fields shared', () => {
   it('keeps the object, its keys in order, its values and its other properties as they were', () => {
     const sim = createSimulation({ seed: 1, device: new FakeDevice() });
     let hidden = 5;
-    const object = { a: 1, causes: 2, b: 'x', get c(): number { return hidden; }, set c(v: number) { hidden = v; } };
+    const object = {
+      a: 1,
+      causes: 2,
+      b: 'x',
+      get c(): number {
+        return hidden;
+      },
+      set c(v: number) {
+        hidden = v;
+      },
+    };
     Object.defineProperty(object, 'quiet', { value: 7, enumerable: false, writable: true, configurable: true });
     const same = sim.shared(object, 'causes');
     expect(same).toBe(object);
@@ -258,8 +303,12 @@ describe('conflicts: which pairs of accesses to one state can race', () => {
   const op = { read: 1, write: 2, set: 3, clear: 4, readClear: 5 } as const;
   for (const { given, want } of cases) {
     it(`${given[0]} ${given[1].toString(16)} vs ${given[2]} ${given[3].toString(16)} → ${want ? 'conflict' : 'commute'}`, () => {
-      expect(conflicts(op[given[0] as keyof typeof op], given[1], op[given[2] as keyof typeof op], given[3])).toBe(want);
-      expect(conflicts(op[given[2] as keyof typeof op], given[3], op[given[0] as keyof typeof op], given[1])).toBe(want);
+      expect(conflicts(op[given[0] as keyof typeof op], given[1], op[given[2] as keyof typeof op], given[3])).toBe(
+        want,
+      );
+      expect(conflicts(op[given[2] as keyof typeof op], given[3], op[given[0] as keyof typeof op], given[1])).toBe(
+        want,
+      );
     });
   }
 });
@@ -271,15 +320,28 @@ describe('INT-LOST', () => {
     expect(report.bugCheck!.parameters.slice(0, 2)).toEqual([0xdd06, 0x80]);
     expect(report.subject).toBe('MINIPORT_INTERRUPT_DPC');
     expect(report.function).toBe('LostDpc');
-    expect(report.message).toMatch(/causes 0x00000080 are pending and no DPC is queued: the last DPC, LostDpc, returned on processor 0 at tick \d+; the mask last changed with write IMC \(IMS\) = 0xffffffff by LostIsr on processor 0 at DIRQL\(\d+\), tick \d+/);
+    expect(report.message).toMatch(
+      /causes 0x00000080 are pending and no DPC is queued: the last DPC, LostDpc, returned on processor 0 at tick \d+; the mask last changed with write IMC \(IMS\) = 0xffffffff by LostIsr on processor 0 at DIRQL\(\d+\), tick \d+/,
+    );
     const steps = report.interleaving!.map((s) => `${s.function}: ${s.access}`);
     // The ISR runs between the DPC's IMS write and its reset of causes, which wipes what it recorded.
     const write = steps.lastIndexOf('LostDpc: write IMS = 0x00000084');
-    expect(steps.slice(write + 1)).toEqual(['LostIsr: read IMS → 0x00000084', 'LostIsr: read-to-clear ICR → 0x80000080', 'LostIsr: write IMC (IMS) = 0xffffffff', 'LostIsr: read causes', 'LostIsr: write causes', 'LostDpc: write causes', 'LostDpc: read causes']);
+    expect(steps.slice(write + 1)).toEqual([
+      'LostIsr: read IMS → 0x00000084',
+      'LostIsr: read-to-clear ICR → 0x80000080',
+      'LostIsr: write IMC (IMS) = 0xffffffff',
+      'LostIsr: read causes',
+      'LostIsr: write causes',
+      'LostDpc: write causes',
+      'LostDpc: read causes',
+    ]);
   });
 
   it('fires when an ISR masks the NIC and queues no DPC; bugcheck mode stops with 0xC4 / 0xDD06', () => {
-    const sim = createSimulation({ seed: 4, device: new E1000Nic({ rxArrivalGapTicksMin: 50, rxArrivalGapTicksMax: 100 }) });
+    const sim = createSimulation({
+      seed: 4,
+      device: new E1000Nic({ rxArrivalGapTicksMin: 50, rxArrivalGapTicksMax: 100 }),
+    });
     const result = sim.run(e1000Driver({ queueDpc: false }), { ticks: 5_000 });
     expect(result.bugCheck?.rule).toBe('INT-LOST');
     expect(result.bugCheck?.bugCheck?.parameters[0]).toBe(0xdd06);
@@ -288,20 +350,42 @@ describe('INT-LOST', () => {
 
   it('stays quiet: the fixed driver under the same schedule and across seeds, and a DPC that re-enables', () => {
     expect(lostRun({ fixed: true, schedule: '0:1' }).reports).toEqual([]);
-    for (let seed = 1; seed <= 20; seed++) expect(lostRun({ fixed: true, seed }).reports.map((r) => `${seed}: ${r.rule}`)).toEqual([]);
-    const sim = createSimulation({ seed: 4, device: new E1000Nic({ rxArrivalGapTicksMin: 50, rxArrivalGapTicksMax: 100 }) });
+    for (let seed = 1; seed <= 20; seed++)
+      expect(lostRun({ fixed: true, seed }).reports.map((r) => `${seed}: ${r.rule}`)).toEqual([]);
+    const sim = createSimulation({
+      seed: 4,
+      device: new E1000Nic({ rxArrivalGapTicksMin: 50, rxArrivalGapTicksMax: 100 }),
+    });
     expect(sim.run(e1000Driver({ queueDpc: true }), { ticks: 5_000 }).reports).toEqual([]);
   });
 
   it('is not checked on a device that cannot tell masked work (no maskedPendingCauses): the fake device', () => {
     const sim = createSimulation({ seed: 3, device: new FakeDevice({ periodTicks: 400 }), mode: 'collect' });
-    const result = sim.run(testDriver({ isr: (a, queueDpc) => ((a.resources.registers.CAUSE!.value, (a.resources.registers.MASK_CLEAR!.value = 0xffffffff)), (queueDpc.value = false), true) }), { ticks: 5_000 });
+    const result = sim.run(
+      testDriver({
+        isr: (a, queueDpc) => (
+          a.resources.registers.CAUSE!.value,
+          (a.resources.registers.MASK_CLEAR!.value = 0xffffffff),
+          (queueDpc.value = false),
+          true
+        ),
+      }),
+      { ticks: 5_000 },
+    );
     expect(result.reports.filter((r) => r.rule === 'INT-LOST')).toEqual([]);
   });
 
   it('can be switched off with disabledRules', () => {
-    const sim = createSimulation({ seed: 1, device: lostScenario.device!(), mode: 'collect', disabledRules: ['INT-LOST'] });
-    const result = sim.run(lostInterrupt, { ticks: lostScenario.ticks!, scheduler: new ReplayScheduler([{ index: 0, alternative: 1 }]) });
+    const sim = createSimulation({
+      seed: 1,
+      device: lostScenario.device!(),
+      mode: 'collect',
+      disabledRules: ['INT-LOST'],
+    });
+    const result = sim.run(lostInterrupt, {
+      ticks: lostScenario.ticks!,
+      scheduler: new ReplayScheduler([{ index: 0, alternative: 1 }]),
+    });
     expect(result.reports.map((r) => r.rule)).not.toContain('INT-LOST');
   });
 });
@@ -316,8 +400,8 @@ function e1000Driver(options: { queueDpc: boolean }) {
   }
   const ENABLED = e1000.E1000_IMS_RXT0;
   return defineMiniport('e1000-int-lost', (ndis) => {
-    const enable = MINIPORT_SYNCHRONIZE_INTERRUPT('Enable', (c) => ((c as A).regs.IMS!.value = ENABLED, true));
-    const disable = MINIPORT_SYNCHRONIZE_INTERRUPT('Disable', (c) => ((c as A).regs.IMC!.value = 0xffffffff, true));
+    const enable = MINIPORT_SYNCHRONIZE_INTERRUPT('Enable', (c) => (((c as A).regs.IMS!.value = ENABLED), true));
+    const disable = MINIPORT_SYNCHRONIZE_INTERRUPT('Disable', (c) => (((c as A).regs.IMC!.value = 0xffffffff), true));
     const isr = MINIPORT_ISR('Isr', (c, queueDpc) => {
       const a = c as A;
       if ((a.regs.IMS!.value & ENABLED) === 0) return false;
@@ -339,10 +423,17 @@ function e1000Driver(options: { queueDpc: boolean }) {
           handle,
           a,
           {
-            Header: { Type: NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT, Revision: NDIS_MINIPORT_INTERRUPT_REVISION_1, Size: 0 },
+            Header: {
+              Type: NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT,
+              Revision: NDIS_MINIPORT_INTERRUPT_REVISION_1,
+              Size: 0,
+            },
             InterruptHandler: isr,
             InterruptDpcHandler: dpc,
-            DisableInterruptHandler: MINIPORT_DISABLE_INTERRUPT('D', (x) => void ((x as A).regs.IMC!.value = 0xffffffff)),
+            DisableInterruptHandler: MINIPORT_DISABLE_INTERRUPT(
+              'D',
+              (x) => void ((x as A).regs.IMC!.value = 0xffffffff),
+            ),
             EnableInterruptHandler: MINIPORT_ENABLE_INTERRUPT('E', (x) => void ((x as A).regs.IMS!.value = ENABLED)),
             MsiSupported: false,
             MsiSyncWithAllMessages: false,

@@ -58,7 +58,10 @@ describe('README', () => {
     expect(formatReportText(result.bugCheck!)).toBe(text);
     const json = readme.split('```json\n')[1]!.split('```')[0]!;
     expect(result.bugCheck).toEqual(JSON.parse(json));
-    const collect = createSimulation({ seed: 1, device: new E1000Nic(), mode: 'collect' }).run(driver as Parameters<typeof sim.run>[0], { ticks: 100_000 });
+    const collect = createSimulation({ seed: 1, device: new E1000Nic(), mode: 'collect' }).run(
+      driver as Parameters<typeof sim.run>[0],
+      { ticks: 100_000 },
+    );
     const summary = collect.reports.map((r) => `\`${r.rule} ${r.subject} ×${r.occurrences}\``).join(' and ');
     expect(readme).toContain(summary);
   });

@@ -68,7 +68,11 @@ describe('report text', () => {
   });
 
   it('prints a warning without a bug check', () => {
-    const sim = createSimulation({ seed: 3, device: new FakeDevice({ periodTicks: 400 }), interrupt: { sharedLinePerMille: 200 } });
+    const sim = createSimulation({
+      seed: 3,
+      device: new FakeDevice({ periodTicks: 400 }),
+      interrupt: { sharedLinePerMille: 200 },
+    });
     const result = sim.run(
       testDriver({
         isr: (a, queueDpc) => {
@@ -89,7 +93,13 @@ describe('report text', () => {
   });
 
   it('names levels as the debugger does', () => {
-    expect([0, 1, 2, 5, 15].map(irqlText)).toEqual(['PASSIVE_LEVEL (0)', 'APC_LEVEL (1)', 'DISPATCH_LEVEL (2)', 'DIRQL(5)', 'HIGH_LEVEL (15)']);
+    expect([0, 1, 2, 5, 15].map(irqlText)).toEqual([
+      'PASSIVE_LEVEL (0)',
+      'APC_LEVEL (1)',
+      'DISPATCH_LEVEL (2)',
+      'DIRQL(5)',
+      'HIGH_LEVEL (15)',
+    ]);
     expect(hex32(0xc4)).toBe('0x000000C4');
   });
 });
@@ -115,7 +125,12 @@ describe('report JSON', () => {
       'tick',
       'occurrences',
     ]);
-    expect(report.bugCheck).toEqual({ code: 0xc4, name: 'DRIVER_VERIFIER_DETECTED_VIOLATION', parameters: [0x42, 8, 0, 0], parametersMeaning: 'P2 IRQL found' });
+    expect(report.bugCheck).toEqual({
+      code: 0xc4,
+      name: 'DRIVER_VERIFIER_DETECTED_VIOLATION',
+      parameters: [0x42, 8, 0, 0],
+      parametersMeaning: 'P2 IRQL found',
+    });
   });
 
   it('serializes with a trailing newline and parses back to the same reports', () => {

@@ -48,12 +48,14 @@ describe('role rules', () => {
     p1: 0xe5,
     fire: { driver: testDriver({ afterInitialize: (a) => void a.functions.takeCauses(a) }) },
     quiet: {
-      driver: testDriver({ afterInitialize: (a) => void a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, a.functions.takeCauses, a) }),
+      driver: testDriver({
+        afterInitialize: (a) => void a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, a.functions.takeCauses, a),
+      }),
     },
   });
 
   ruleCase({
-    name: 'a synchronize function that releases its caller\'s spin lock returns at a lower IRQL (MAY-CALL and IRQL-CALL off)',
+    name: "a synchronize function that releases its caller's spin lock returns at a lower IRQL (MAY-CALL and IRQL-CALL off)",
     rule: 'IRQL-SAME',
     code: 0xc4,
     p1: 0x111,
@@ -179,7 +181,8 @@ describe('role rules', () => {
     fire: { driver: testDriver({ afterInitialize: (a) => void a.functions.dpc(a, null, null, null) }) },
     quiet: {
       driver: testDriver({
-        afterInitialize: (a) => void a.ndis.NdisMQueueDpcEx(a.interrupt, 0, { Mask: 1n, Group: 0, Reserved: [0, 0, 0] }, 'from initialize'),
+        afterInitialize: (a) =>
+          void a.ndis.NdisMQueueDpcEx(a.interrupt, 0, { Mask: 1n, Group: 0, Reserved: [0, 0, 0] }, 'from initialize'),
       }),
     },
   });
@@ -221,8 +224,16 @@ describe('role rules', () => {
     rule: 'ROLE-RETURN',
     code: 0xc4,
     p1: 0xdd03,
-    fire: { driver: testDriver({ afterInitialize: (a) => void a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, returnsNumber, a) }) },
-    quiet: { driver: testDriver({ afterInitialize: (a) => void a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, returnsTrue, a) }) },
+    fire: {
+      driver: testDriver({
+        afterInitialize: (a) => void a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, returnsNumber, a),
+      }),
+    },
+    quiet: {
+      driver: testDriver({
+        afterInitialize: (a) => void a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, returnsTrue, a),
+      }),
+    },
   });
 
   ruleCase({
@@ -232,10 +243,20 @@ describe('role rules', () => {
     p1: 0xdd04,
     fire: {
       driver: testDriver({
-        afterInitialize: (a) => void a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, (() => true) as unknown as MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER, a),
+        afterInitialize: (a) =>
+          void a.ndis.NdisMSynchronizeWithInterruptEx(
+            a.interrupt,
+            0,
+            (() => true) as unknown as MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER,
+            a,
+          ),
       }),
     },
-    quiet: { driver: testDriver({ afterInitialize: (a) => void a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, returnsTrue, a) }) },
+    quiet: {
+      driver: testDriver({
+        afterInitialize: (a) => void a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, returnsTrue, a),
+      }),
+    },
   });
 
   ruleCase({
@@ -246,14 +267,24 @@ describe('role rules', () => {
     fire: {
       driver: testDriver({
         afterInitialize: (a) =>
-          void a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, a.functions.isr as unknown as MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER, a),
+          void a.ndis.NdisMSynchronizeWithInterruptEx(
+            a.interrupt,
+            0,
+            a.functions.isr as unknown as MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER,
+            a,
+          ),
       }),
     },
     quiet: {
       driver: testDriver({
         // The variant role is accepted where the base role is.
         afterInitialize: (a) =>
-          void a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT('MessageVariant', () => true), a),
+          void a.ndis.NdisMSynchronizeWithInterruptEx(
+            a.interrupt,
+            0,
+            MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT('MessageVariant', () => true),
+            a,
+          ),
       }),
     },
   });
@@ -302,7 +333,14 @@ describe('role monitor', () => {
   });
 
   it('reports frames innermost first, with the IRQL each was entered at', () => {
-    const result = runScenario({ driver: testDriver({ isr: (a, q) => stallsInIsr(0)(a, q) && a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, returnsTrue, a) }) }, 'bugcheck');
+    const result = runScenario(
+      {
+        driver: testDriver({
+          isr: (a, q) => stallsInIsr(0)(a, q) && a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, returnsTrue, a),
+        }),
+      },
+      'bugcheck',
+    );
     const frames = result.bugCheck!.frames;
     expect(frames.map((f) => [f.role, f.function])).toEqual([['MINIPORT_ISR', 'TestInterrupt']]);
     expect(frames[0]!.irql).toBe(result.bugCheck!.irqlFound);
@@ -317,7 +355,12 @@ describe('role monitor', () => {
       return true;
     });
     const sim = createSimulation({ seed: 2, device: new FakeDevice({ periodTicks: 400 }) });
-    const result = sim.run(testDriver({ dpc: (a, m) => void (a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, m, nested, a), dpcWork(a, m)) }), { ticks: 2_000 });
+    const result = sim.run(
+      testDriver({
+        dpc: (a, m) => void (a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, m, nested, a), dpcWork(a, m)),
+      }),
+      { ticks: 2_000 },
+    );
     expect(result.clean).toBe(true);
     expect(depthSeen).toBe(2);
   });
@@ -329,7 +372,9 @@ describe('role monitor', () => {
     }));
     const result = createSimulation({ seed: 1, device: new FakeDevice() }).run(plain, { ticks: 10 });
     expect(result.bugCheck?.rule).toBe('ROLE-TYPE');
-    expect(result.bugCheck?.message).toContain('MiniportHandlers.MiniportInitializeEx takes a function declared as MINIPORT_INITIALIZE');
+    expect(result.bugCheck?.message).toContain(
+      'MiniportHandlers.MiniportInitializeEx takes a function declared as MINIPORT_INITIALIZE',
+    );
     expect(result.initializeStatus).toBeNull();
   });
 });

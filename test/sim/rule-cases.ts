@@ -4,7 +4,15 @@
  * recorded with the run going on in collect mode — and the same driver without the bug must run clean
  * in both modes.
  */
-import { createSimulation, type MiniportDefinition, type RunOptions, type RunResult, type RuleId, type SimulationOptions, type VerifierMode } from '@ddikit/sim';
+import {
+  createSimulation,
+  type MiniportDefinition,
+  type RunOptions,
+  type RunResult,
+  type RuleId,
+  type SimulationOptions,
+  type VerifierMode,
+} from '@ddikit/sim';
 import { expect, it } from 'vitest';
 import { FakeDevice, type FakeDeviceOptions } from './fake-device.js';
 
@@ -56,7 +64,10 @@ export function ruleCase(c: RuleCase): void {
       expect(report!.bugCheck).toBeNull();
       return;
     }
-    expect(result.bugCheck, `expected ${c.rule}, got ${result.reports.map((r) => r.rule).join(', ') || 'nothing'}`).not.toBeNull();
+    expect(
+      result.bugCheck,
+      `expected ${c.rule}, got ${result.reports.map((r) => r.rule).join(', ') || 'nothing'}`,
+    ).not.toBeNull();
     expect(result.bugCheck!.rule).toBe(c.rule);
     expect(result.bugCheck!.bugCheck!.code).toBe(c.code);
     expect(result.bugCheck!.bugCheck!.parameters[0]).toBe(c.p1);
@@ -69,7 +80,10 @@ export function ruleCase(c: RuleCase): void {
     const result = runScenario(c.fire, 'collect');
     expect(result.bugCheck).toBeNull();
     const report = result.reports.find((r) => r.rule === c.rule);
-    expect(report, `expected ${c.rule}, got ${result.reports.map((r) => r.rule).join(', ') || 'nothing'}`).toBeDefined();
+    expect(
+      report,
+      `expected ${c.rule}, got ${result.reports.map((r) => r.rule).join(', ') || 'nothing'}`,
+    ).toBeDefined();
     if (c.code !== null) {
       expect(report!.bugCheck!.code).toBe(c.code);
       expect(report!.bugCheck!.parameters[0]).toBe(c.p1);

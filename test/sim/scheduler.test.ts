@@ -30,7 +30,13 @@ class Recorder implements Scheduler {
     this.points.length = 0;
   }
   choose(point: ChoicePoint): number {
-    this.points.push({ index: point.index, kind: point.kind, count: point.count, site: point.site(), alternatives: Array.from({ length: point.count }, (_, a) => point.describe(a)) });
+    this.points.push({
+      index: point.index,
+      kind: point.kind,
+      count: point.count,
+      site: point.site(),
+      alternatives: Array.from({ length: point.count }, (_, a) => point.describe(a)),
+    });
     return this.pick(point);
   }
 }
@@ -57,7 +63,8 @@ describe('schedules as text', () => {
     { given: '4:1,4:2', want: /indexes must increase/ },
     { given: '4:1,x', want: /got "x"/ },
   ];
-  for (const { given, want } of bad) it(`rejects ${JSON.stringify(given)}`, () => expect(() => parseSchedule(given)).toThrow(want));
+  for (const { given, want } of bad)
+    it(`rejects ${JSON.stringify(given)}`, () => expect(() => parseSchedule(given)).toThrow(want));
 });
 
 describe('choice points', () => {
@@ -68,7 +75,11 @@ describe('choice points', () => {
     const first = recorder.points[0]!;
     expect(first).toMatchObject({ index: 0, kind: 'register', count: 3 });
     expect(first.site).toBe('LostDpc (MINIPORT_INTERRUPT_DPC) on processor 0 after write IMS');
-    expect(first.alternatives).toEqual(['go on', 'LostIsr (line) preempts on processor 0', 'LostIsr (line) runs on processor 1']);
+    expect(first.alternatives).toEqual([
+      'go on',
+      'LostIsr (line) preempts on processor 0',
+      'LostIsr (line) runs on processor 1',
+    ]);
     expect(recorder.points.map((p) => p.index)).toEqual(recorder.points.map((_, i) => i));
   });
 
@@ -76,16 +87,27 @@ describe('choice points', () => {
     const kinds = new Map<ChoiceKind, string>();
     for (let seed = 1; seed <= 3; seed++) {
       const recorder = new Recorder();
-      createSimulation({ seed, device: msixScenario.device!(), mode: 'collect' }).run(msixQueues, { ticks: msixScenario.ticks!, scheduler: recorder });
+      createSimulation({ seed, device: msixScenario.device!(), mode: 'collect' }).run(msixQueues, {
+        ticks: msixScenario.ticks!,
+        scheduler: recorder,
+      });
       for (const p of recorder.points) if (!kinds.has(p.kind)) kinds.set(p.kind, p.site);
     }
     const recorder = new Recorder((point) => (point.index === 0 ? 2 : 0));
     lostRun(recorder);
-    expect(recorder.points.find((p) => p.kind === 'field')?.site).toBe('LostDpc (MINIPORT_INTERRUPT_DPC) on processor 0 after touching causes');
+    expect(recorder.points.find((p) => p.kind === 'field')?.site).toBe(
+      'LostDpc (MINIPORT_INTERRUPT_DPC) on processor 0 after touching causes',
+    );
     // With a lock per message, another message's ISR may run while one message's ISR runs.
-    expect(kinds.get('field')).toMatch(/^QueueIsr \(MINIPORT_MESSAGE_INTERRUPT\) on processor \d after touching interrupts$/);
-    expect(kinds.get('register')).toMatch(/^QueueDpc \(MINIPORT_MESSAGE_INTERRUPT_DPC\) on processor \d after (read|write) [A-Z]+\d$/);
-    expect(kinds.get('lock')).toMatch(/^QueueDpc \(MINIPORT_MESSAGE_INTERRUPT_DPC\) on processor \d after releasing NdisDprReleaseSpinLock$/);
+    expect(kinds.get('field')).toMatch(
+      /^QueueIsr \(MINIPORT_MESSAGE_INTERRUPT\) on processor \d after touching interrupts$/,
+    );
+    expect(kinds.get('register')).toMatch(
+      /^QueueDpc \(MINIPORT_MESSAGE_INTERRUPT_DPC\) on processor \d after (read|write) [A-Z]+\d$/,
+    );
+    expect(kinds.get('lock')).toMatch(
+      /^QueueDpc \(MINIPORT_MESSAGE_INTERRUPT_DPC\) on processor \d after releasing NdisDprReleaseSpinLock$/,
+    );
     expect(kinds.get('sync')).toMatch(/after returning from NdisMSynchronizeWithInterruptEx$/);
   });
 
@@ -103,7 +125,9 @@ describe('choice points', () => {
 
   it('a scheduler must be one', () => {
     const sim = createSimulation({ seed: 1, device: lostScenario.device!() });
-    expect(() => sim.run(lostInterrupt, { ticks: 10, scheduler: {} as Scheduler })).toThrow(/scheduler must implement Scheduler/);
+    expect(() => sim.run(lostInterrupt, { ticks: 10, scheduler: {} as Scheduler })).toThrow(
+      /scheduler must implement Scheduler/,
+    );
   });
 });
 
@@ -117,7 +141,13 @@ describe('preemption', () => {
     expect(trace[choice - 1]).toBe('0 write IMS');
     expect(events[choice - 1]!.irql).toBe(2);
     const after = trace.slice(choice + 1).filter((e) => /enter|exit|field-write/.test(e));
-    expect(after.slice(0, 5)).toEqual(['0 enter LostIsr', '0 field-write causes', '0 exit LostIsr', '0 field-write causes', '0 exit LostDpc']);
+    expect(after.slice(0, 5)).toEqual([
+      '0 enter LostIsr',
+      '0 field-write causes',
+      '0 exit LostIsr',
+      '0 field-write causes',
+      '0 exit LostDpc',
+    ]);
   });
 
   it('runs the ISR concurrently on another processor; its DPC stays queued there for later', () => {
@@ -159,7 +189,12 @@ describe('preemption', () => {
       [msixQueues, msixScenario],
     ] as const) {
       for (let seed = 1; seed <= 5; seed++) {
-        const sim = createSimulation({ seed, device: scenario.device!(), mode: 'collect', trace: { eventsMax: 1 << 20 } });
+        const sim = createSimulation({
+          seed,
+          device: scenario.device!(),
+          mode: 'collect',
+          trace: { eventsMax: 1 << 20 },
+        });
         const recorder = new Recorder((point) => point.count - 1);
         const result = sim.run(driver, { ticks: scenario.ticks!, scheduler: recorder });
         expect(recorder.points.length).toBeGreaterThan(0);

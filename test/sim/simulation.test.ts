@@ -3,8 +3,19 @@
  * option checks, the verifier switch, surprise removal, failures that carry seed and tick, and the
  * correct test driver staying clean across seeds, processor counts and interrupt kinds.
  */
-import { MINIPORT_HALT, NdisHaltDeviceDisabled, NdisHaltDeviceSurpriseRemoved, NDIS_STATUS_SUCCESS } from '@ddikit/ndis';
-import { createSimulation, defineMiniport, isMiniportDefinition, REGISTER_REMOVED_VALUE, type RunResult } from '@ddikit/sim';
+import {
+  MINIPORT_HALT,
+  NdisHaltDeviceDisabled,
+  NdisHaltDeviceSurpriseRemoved,
+  NDIS_STATUS_SUCCESS,
+} from '@ddikit/ndis';
+import {
+  createSimulation,
+  defineMiniport,
+  isMiniportDefinition,
+  REGISTER_REMOVED_VALUE,
+  type RunResult,
+} from '@ddikit/sim';
 import { describe, expect, it } from 'vitest';
 import { testDriver, type Hooks, type TestAdapter } from './drivers.js';
 import { FakeDevice, type FakeDeviceOptions } from './fake-device.js';
@@ -28,7 +39,12 @@ const buggy: Hooks = {
 };
 
 function collect(seed: number, device: FakeDeviceOptions = { periodTicks: 300 }, hooks: Hooks = buggy): RunResult {
-  const sim = createSimulation({ seed, device: new FakeDevice(device), mode: 'collect', interrupt: { sharedLinePerMille: 50 } });
+  const sim = createSimulation({
+    seed,
+    device: new FakeDevice(device),
+    mode: 'collect',
+    interrupt: { sharedLinePerMille: 50 },
+  });
   return sim.run(testDriver(hooks), { ticks: 50_000 });
 }
 
@@ -38,7 +54,12 @@ describe('determinism', () => {
     expect(first.reports.length).toBeGreaterThanOrEqual(3);
     const second = collect(1234);
     expect(JSON.stringify(second)).toBe(JSON.stringify(first));
-    const sim = createSimulation({ seed: 1234, device: new FakeDevice({ periodTicks: 300 }), mode: 'collect', interrupt: { sharedLinePerMille: 50 } });
+    const sim = createSimulation({
+      seed: 1234,
+      device: new FakeDevice({ periodTicks: 300 }),
+      mode: 'collect',
+      interrupt: { sharedLinePerMille: 50 },
+    });
     const a = sim.run(testDriver(buggy), { ticks: 50_000 });
     const b = sim.run(testDriver(buggy), { ticks: 50_000 });
     expect(JSON.stringify(a)).toBe(JSON.stringify(first));
@@ -46,7 +67,9 @@ describe('determinism', () => {
   });
 
   it('different seeds give different runs (DIRQLs, processors, shared-line interrupts come from the seed)', () => {
-    const runs = [1, 2, 3, 4, 5].map((seed) => JSON.stringify(collect(seed).reports.map((r) => [r.irqlFound, r.processor, r.tick, r.occurrences])));
+    const runs = [1, 2, 3, 4, 5].map((seed) =>
+      JSON.stringify(collect(seed).reports.map((r) => [r.irqlFound, r.processor, r.tick, r.occurrences])),
+    );
     expect(new Set(runs).size).toBeGreaterThan(1);
   });
 
@@ -64,8 +87,24 @@ describe('a run', () => {
   it('initializes, runs the interrupt path over simulated time, halts, and reports statistics', () => {
     const actions: number[] = [];
     const sim = createSimulation({ seed: 5, device: new FakeDevice({ periodTicks: 1_000 }) });
-    const result = sim.run(testDriver({ halt: (a) => (actions.push(a.dpcCalls), a.ndis.NdisMDeregisterInterruptEx(a.interrupt)) }), { ticks: 100_000 });
-    expect(result).toMatchObject({ driver: 'test-driver', seed: 5, mode: 'bugcheck', verifier: true, processors: 2, ticksRequested: 100_000, initializeStatus: NDIS_STATUS_SUCCESS, halted: true, clean: true, errors: 0, warnings: 0, bugCheck: null });
+    const result = sim.run(
+      testDriver({ halt: (a) => (actions.push(a.dpcCalls), a.ndis.NdisMDeregisterInterruptEx(a.interrupt)) }),
+      { ticks: 100_000 },
+    );
+    expect(result).toMatchObject({
+      driver: 'test-driver',
+      seed: 5,
+      mode: 'bugcheck',
+      verifier: true,
+      processors: 2,
+      ticksRequested: 100_000,
+      initializeStatus: NDIS_STATUS_SUCCESS,
+      halted: true,
+      clean: true,
+      errors: 0,
+      warnings: 0,
+      bugCheck: null,
+    });
     expect(result.tick).toBeGreaterThanOrEqual(100_000);
     // Causes at ticks 1000, 2000, … 99000: 99 interrupts, each an ISR, a DPC and two synchronize calls.
     expect(result.stats.interrupts).toBe(99);
@@ -78,7 +117,12 @@ describe('a run', () => {
   it('passes MiniportHaltEx the adapter context and NdisHaltDeviceDisabled', () => {
     const seen: unknown[] = [];
     const sim = createSimulation({ seed: 5, device: new FakeDevice() });
-    sim.run(testDriver({ halt: (a) => (seen.push(a.miniportHandle !== undefined), a.ndis.NdisMDeregisterInterruptEx(a.interrupt)) }), { ticks: 10, haltAction: NdisHaltDeviceDisabled });
+    sim.run(
+      testDriver({
+        halt: (a) => (seen.push(a.miniportHandle !== undefined), a.ndis.NdisMDeregisterInterruptEx(a.interrupt)),
+      }),
+      { ticks: 10, haltAction: NdisHaltDeviceDisabled },
+    );
     expect(seen).toEqual([true]);
   });
 
@@ -152,7 +196,9 @@ describe('a run', () => {
 
   it('refuses a nested run, a driver not made with defineMiniport, and bad tick counts', () => {
     const sim = createSimulation({ seed: 8, device: new FakeDevice() });
-    expect(() => sim.run(testDriver({ afterInitialize: () => void sim.run(testDriver(), { ticks: 1 }) }), { ticks: 10 })).toThrow(/already in progress/);
+    expect(() =>
+      sim.run(testDriver({ afterInitialize: () => void sim.run(testDriver(), { ticks: 1 }) }), { ticks: 10 }),
+    ).toThrow(/already in progress/);
     expect(() => sim.run({} as never, { ticks: 10 })).toThrow(/defineMiniport/);
     expect(() => sim.run(testDriver(), { ticks: -1 })).toThrow(RangeError);
     expect(() => sim.run(testDriver(), { ticks: 1.5 })).toThrow(RangeError);
@@ -164,10 +210,16 @@ describe('a run', () => {
     expect(() => createSimulation({ seed: -1, device })).toThrow(/seed/);
     expect(() => createSimulation({ seed: 1, device: {} as never })).toThrow(/Device interface/);
     expect(() => createSimulation({ seed: 1, device, processors: 0 })).toThrow(/processors/);
-    expect(() => createSimulation({ seed: 1, device, costs: { interruptDispatchTicks: 0 } })).toThrow(/at least 1 tick/);
+    expect(() => createSimulation({ seed: 1, device, costs: { interruptDispatchTicks: 0 } })).toThrow(
+      /at least 1 tick/,
+    );
     expect(() => createSimulation({ seed: 1, device, budgets: { isrTicksMax: 0 } })).toThrow(/budgets.isrTicksMax/);
-    expect(() => createSimulation({ seed: 1, device, interrupt: { preemptPerMille: 2000 } })).toThrow(/preemptPerMille/);
-    expect(() => createSimulation({ seed: 1, device, interrupt: { irql: 2 } }).run(testDriver(), { ticks: 1 })).toThrow(/device levels 3..12/);
+    expect(() => createSimulation({ seed: 1, device, interrupt: { preemptPerMille: 2000 } })).toThrow(
+      /preemptPerMille/,
+    );
+    expect(() => createSimulation({ seed: 1, device, interrupt: { irql: 2 } }).run(testDriver(), { ticks: 1 })).toThrow(
+      /device levels 3..12/,
+    );
   });
 
   it('defineMiniport marks its result; other values are not drivers', () => {
@@ -183,7 +235,12 @@ describe('the correct test driver stays clean', () => {
     { name: 'line, 2 processors', device: { periodTicks: 250 }, processors: 2 },
     { name: 'line, 4 processors', device: { periodTicks: 97 }, processors: 4 },
     { name: 'MSI-X with 2 messages, 2 processors', device: { messageCount: 2, periodTicks: 250 }, processors: 2 },
-    { name: 'MSI-X with 4 messages, one lock for all', device: { messageCount: 4, periodTicks: 250 }, processors: 4, syncAll: true },
+    {
+      name: 'MSI-X with 4 messages, one lock for all',
+      device: { messageCount: 4, periodTicks: 250 },
+      processors: 4,
+      syncAll: true,
+    },
   ];
   for (const c of configurations) {
     it(`across 100 seeds with preemption and a shared line: ${c.name}`, () => {
@@ -195,7 +252,10 @@ describe('the correct test driver stays clean', () => {
           mode: 'collect',
           interrupt: { sharedLinePerMille: 20, preemptPerMille: 1000, isrBeforeRegisterReturns: seed % 2 === 0 },
         });
-        const result = sim.run(testDriver({ characteristics: (chars) => void (chars.MsiSyncWithAllMessages = c.syncAll === true) }), { ticks: 20_000 });
+        const result = sim.run(
+          testDriver({ characteristics: (chars) => void (chars.MsiSyncWithAllMessages = c.syncAll === true) }),
+          { ticks: 20_000 },
+        );
         expect(result.reports.map((r) => `seed ${seed}: ${r.rule} ${r.message}`)).toEqual([]);
         expect(result.stats.interrupts).toBeGreaterThan(40);
       }

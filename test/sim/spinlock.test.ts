@@ -300,7 +300,10 @@ describe('spin-lock semantics', () => {
   });
 
   it('the report names the lock, the DDI, the function and the SDV rule with the code ddikit chose', () => {
-    const result = runScenario({ driver: testDriver({ dpc: inDpcOnce((a) => a.ndis.NdisDprReleaseSpinLock(a.lock)) }) }, 'bugcheck');
+    const result = runScenario(
+      { driver: testDriver({ dpc: inDpcOnce((a) => a.ndis.NdisDprReleaseSpinLock(a.lock)) }) },
+      'bugcheck',
+    );
     const report = result.bugCheck!;
     expect(report.subject).toBe('NdisDprReleaseSpinLock');
     expect(report.function).toBe('TestInterruptDpc');

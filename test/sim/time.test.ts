@@ -1,5 +1,13 @@
 /** Simulated time: the tick unit, conversions, the clock, the default budgets. */
-import { Clock, DEFAULT_BUDGETS, TICK_NANOSECONDS, TICKS_PER_MICROSECOND, formatTicks, microsecondsToTicks, ticksToMicroseconds } from '@ddikit/sim';
+import {
+  Clock,
+  DEFAULT_BUDGETS,
+  TICK_NANOSECONDS,
+  TICKS_PER_MICROSECOND,
+  formatTicks,
+  microsecondsToTicks,
+  ticksToMicroseconds,
+} from '@ddikit/sim';
 import { describe, expect, it } from 'vitest';
 
 describe('time', () => {

@@ -16,14 +16,33 @@ import lostInterrupt, { scenario as lostScenario } from '../../examples/scenario
 
 /** The lost interrupt, found by the explorer as schedule 0:1: two races and INT-LOST. */
 function lostInterruptRun() {
-  return replay({ driver: lostInterrupt, scenario: lostScenario, seed: 1, schedule: [{ index: 0, alternative: 1 }], trace: true });
+  return replay({
+    driver: lostInterrupt,
+    scenario: lostScenario,
+    seed: 1,
+    schedule: [{ index: 0, alternative: 1 }],
+    trace: true,
+  });
 }
 
 describe('the trace', () => {
   it('records IRQL changes, role spans, lock holds, register and field accesses, choices and reports', () => {
     const { trace, result } = lostInterruptRun();
     const kinds = new Set(trace!.events.map((e) => e.kind));
-    expect([...kinds].sort()).toEqual(['choice', 'enter', 'exit', 'field-read', 'field-write', 'interrupt', 'irql', 'lock-acquire', 'lock-release', 'read', 'report', 'write']);
+    expect([...kinds].sort()).toEqual([
+      'choice',
+      'enter',
+      'exit',
+      'field-read',
+      'field-write',
+      'interrupt',
+      'irql',
+      'lock-acquire',
+      'lock-release',
+      'read',
+      'report',
+      'write',
+    ]);
     const isr = trace!.events.find((e) => e.kind === 'enter' && e.name === 'LostIsr')!;
     expect(isr.value).toBe(1); // an ISR span
     expect(isr.irql).toBeGreaterThanOrEqual(3);
@@ -34,14 +53,19 @@ describe('the trace', () => {
   });
 
   it('keeps the last eventsMax events and summarizes the whole run in its overview', () => {
-    const sim = createSimulation({ seed: 1, device: e1000Scenario.device!(), trace: { eventsMax: 256, overviewBuckets: 64 } });
+    const sim = createSimulation({
+      seed: 1,
+      device: e1000Scenario.device!(),
+      trace: { eventsMax: 256, overviewBuckets: 64 },
+    });
     const result = sim.run(e1000Line, { ticks: 200_000 });
     const snapshot = sim.trace!.snapshot(result.tick);
     expect(snapshot.events).toHaveLength(256);
     expect(snapshot.dropped).toBe(snapshot.recorded - 256);
     expect(snapshot.recorded).toBeGreaterThan(10_000);
     // Ticks ascend across the ring's wrap.
-    for (let i = 1; i < snapshot.events.length; i++) expect(snapshot.events[i]!.tick).toBeGreaterThanOrEqual(snapshot.events[i - 1]!.tick);
+    for (let i = 1; i < snapshot.events.length; i++)
+      expect(snapshot.events[i]!.tick).toBeGreaterThanOrEqual(snapshot.events[i - 1]!.tick);
     // The overview covers the whole run: 64 buckets of a power-of-two width reaching past the end.
     const o = snapshot.overview;
     expect(o.bucketTicks * o.buckets).toBeGreaterThanOrEqual(result.tick);
@@ -106,11 +130,23 @@ describe('the timeline page', () => {
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium && process.env['CI'] === undefined) {
-  process.stderr.write(`timeline.test: ${CHROMIUM} not found, so the rendering test is skipped (install it: apt-get install -y chromium); on CI it fails instead\n`);
+  process.stderr.write(
+    `timeline.test: ${CHROMIUM} not found, so the rendering test is skipped (install it: apt-get install -y chromium); on CI it fails instead\n`,
+  );
 }
 
 describe.skipIf(!haveChromium && process.env['CI'] === undefined)('the timeline in headless Chromium', () => {
-  const flags = (profile: string) => ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`];
+  const flags = (profile: string) => [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    `--user-data-dir=${profile}`,
+  ];
 
   it('renders, and shows the violations in their colour', () => {
     expect(existsSync(CHROMIUM), `${CHROMIUM} is required on CI (apt-get install -y chromium)`).toBe(true);
@@ -119,12 +155,26 @@ describe.skipIf(!haveChromium && process.env['CI'] === undefined)('the timeline 
       const { trace, result } = lostInterruptRun();
       const page = join(dir, 'timeline.html');
       writeFileSync(page, renderTimeline(trace!, result.reports, { title: 'lost interrupt' }));
-      const dom = execFileSync(CHROMIUM, [...flags(join(dir, 'profile-dom')), '--dump-dom', `file://${page}`], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] });
+      const dom = execFileSync(CHROMIUM, [...flags(join(dir, 'profile-dom')), '--dump-dom', `file://${page}`], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
       expect(dom).toContain('<svg xmlns="http://www.w3.org/2000/svg" id="timeline"');
       expect(dom).toMatch(/<a href="#report-2" class="violation" data-rule="INT-LOST">/);
       expect(dom).toContain('id="report-2"');
       const png = join(dir, 'shot.png');
-      execFileSync(CHROMIUM, [...flags(join(dir, 'profile-shot')), '--window-size=1400,700', '--hide-scrollbars', `--screenshot=${png}`, `file://${page}`], { timeout: 60_000, stdio: 'ignore' });
+      execFileSync(
+        CHROMIUM,
+        [
+          ...flags(join(dir, 'profile-shot')),
+          '--window-size=1400,700',
+          '--hide-scrollbars',
+          `--screenshot=${png}`,
+          `file://${page}`,
+        ],
+        { timeout: 60_000, stdio: 'ignore' },
+      );
       const image = decodePng(readFileSync(png));
       expect(image.width).toBe(1400);
       // The violation markers: pixels of exactly the violation colour.
@@ -148,7 +198,11 @@ describe.skipIf(!haveChromium && process.env['CI'] === undefined)('the timeline 
 });
 
 /** A minimal PNG decoder: 8-bit RGB or RGBA, not interlaced (what Chromium writes). */
-function decodePng(data: Buffer): { width: number; height: number; pixel(x: number, y: number): [number, number, number] } {
+function decodePng(data: Buffer): {
+  width: number;
+  height: number;
+  pixel(x: number, y: number): [number, number, number];
+} {
   expect(data.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
   let offset = 8;
   let width = 0;
@@ -193,5 +247,13 @@ function decodePng(data: Buffer): { width: number; height: number; pixel(x: numb
       out[y * stride + i] = value & 0xff;
     }
   }
-  return { width, height, pixel: (x, y) => [out[y * stride + x * channels]!, out[y * stride + x * channels + 1]!, out[y * stride + x * channels + 2]!] };
+  return {
+    width,
+    height,
+    pixel: (x, y) => [
+      out[y * stride + x * channels]!,
+      out[y * stride + x * channels + 1]!,
+      out[y * stride + x * channels + 2]!,
+    ],
+  };
 }

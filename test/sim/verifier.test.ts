@@ -25,23 +25,59 @@ describe('rule registry', () => {
   const table: [RuleId, [number, number | null][]][] = [
     ['IRQL-CALL', [[0xc4, 0xe5]]],
     ['ROLE-IRQL', [[0xc4, 0xe5]]],
-    ['IRQL-SAME', [[0xc4, 0x111], [0xc8, null]]],
-    ['MAY-CALL', [[0xc4, 0x42], [0xc4, 0xe5]]],
+    [
+      'IRQL-SAME',
+      [
+        [0xc4, 0x111],
+        [0xc8, null],
+      ],
+    ],
+    [
+      'MAY-CALL',
+      [
+        [0xc4, 0x42],
+        [0xc4, 0xe5],
+      ],
+    ],
     ['ROLE-RETURN', [[0xc4, 0xdd03]]],
     ['ROLE-TYPE', [[0xc4, 0xdd04]]],
     ['LOCK-REACQUIRE', [[0xc4, 0x1000]]],
     ['LOCK-RELEASE-UNHELD', [[0xc4, 0x1007]]],
     ['LOCK-MISMATCH', [[0xc4, 0x1009]]],
-    ['LOCK-ORDER', [[0xc4, 0x1003], [0xc4, 0x1001]]],
+    [
+      'LOCK-ORDER',
+      [
+        [0xc4, 0x1003],
+        [0xc4, 0x1001],
+      ],
+    ],
     ['LOCK-LEAK', [[0xc8, null]]],
     ['LOCK-UNINIT', [[0xc4, 0x1002]]],
     ['SYNC-UNREGISTERED', [[0xc4, 0xdd01]]],
     ['SYNC-MESSAGE-ID', [[0xc4, 0xdd02]]],
     ['ISR-CLAIM', []],
-    ['INT-DEREGISTER', [[0x7c, 0x08], [0x7c, 0x0b]]],
-    ['DPC-IRQL', [[0xc4, 0x3b], [0xb8, 0]]],
+    [
+      'INT-DEREGISTER',
+      [
+        [0x7c, 0x08],
+        [0x7c, 0x0b],
+      ],
+    ],
+    [
+      'DPC-IRQL',
+      [
+        [0xc4, 0x3b],
+        [0xb8, 0],
+      ],
+    ],
     ['TIME-BUDGET', [[0x133, 0]]],
-    ['RAISE-LOWER', [[0xc4, 0x30], [0xc4, 0x31]]],
+    [
+      'RAISE-LOWER',
+      [
+        [0xc4, 0x30],
+        [0xc4, 0x31],
+      ],
+    ],
     ['ISR-SHARED-RACE', [[0xc4, 0xdd05]]],
     ['SPINLOCK-FOR-ISR-STATE', [[0xc4, 0xdd05]]],
     ['INT-LOST', [[0xc4, 0xdd06]]],
@@ -82,8 +118,20 @@ describe('Verifier', () => {
     }
     expect(thrown).toBeInstanceOf(BugCheck);
     const report = (thrown as BugCheck).report;
-    expect(report).toMatchObject({ rule: 'LOCK-REACQUIRE', seed: 99, tick: 1234, processor: 1, function: 'MyFunction', subject: 'NdisAcquireSpinLock' });
-    expect(report.bugCheck).toEqual({ code: 0xc4, name: 'DRIVER_VERIFIER_DETECTED_VIOLATION', parameters: [0x1000, 3, 1, 0], parametersMeaning: 'P2 lock id, P3 processor, P4 other lock id (0 if none)' });
+    expect(report).toMatchObject({
+      rule: 'LOCK-REACQUIRE',
+      seed: 99,
+      tick: 1234,
+      processor: 1,
+      function: 'MyFunction',
+      subject: 'NdisAcquireSpinLock',
+    });
+    expect(report.bugCheck).toEqual({
+      code: 0xc4,
+      name: 'DRIVER_VERIFIER_DETECTED_VIOLATION',
+      parameters: [0x1000, 3, 1, 0],
+      parametersMeaning: 'P2 lock id, P3 processor, P4 other lock id (0 if none)',
+    });
     expect((thrown as BugCheck).message).toContain('RULE_ID:  LOCK-REACQUIRE');
     expect(() => v.assertRunning()).toThrow(BugCheck);
     expect(() => v.report({ rule: 'IRQL-CALL', subject: 'X', message: 'later' })).toThrow(thrown as BugCheck);
@@ -127,7 +175,8 @@ describe('Verifier', () => {
 
   it(`keeps at most ${REPORTS_MAX} distinct reports and counts the rest`, () => {
     const v = verifier('collect');
-    for (let i = 0; i < REPORTS_MAX + 5; i++) v.report({ rule: 'LOCK-UNINIT', subject: 'NdisAcquireSpinLock', message: 'x', site: String(i) });
+    for (let i = 0; i < REPORTS_MAX + 5; i++)
+      v.report({ rule: 'LOCK-UNINIT', subject: 'NdisAcquireSpinLock', message: 'x', site: String(i) });
     expect(v.reports).toHaveLength(REPORTS_MAX);
     expect(v.droppedCount).toBe(5);
   });

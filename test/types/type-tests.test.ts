@@ -42,11 +42,15 @@ const headerPattern = /^\/\/ expect-error (TS\d+(?:\s*,\s*TS\d+)*)(?::\s*(.+))?$
 export function expectationOf(text: string, name: string): Expectation {
   const lines = text.split('\n');
   const header = headerPattern.exec(lines[0] ?? '');
-  if (header === null) throw new Error(`${name}: the first line must be "// expect-error TS<code>[, TS<code>][: fragment]"`);
+  if (header === null)
+    throw new Error(`${name}: the first line must be "// expect-error TS<code>[, TS<code>][: fragment]"`);
   const marked = lines.flatMap((line, i) => (/\/\/ @error\s*$/.test(line) ? [i + 1] : []));
   if (marked.length === 0) throw new Error(`${name}: no line is marked with "// @error"`);
   return {
-    codes: header[1]!.split(',').map((code) => Number(code.trim().slice(2))).sort((a, b) => a - b),
+    codes: header[1]!
+      .split(',')
+      .map((code) => Number(code.trim().slice(2)))
+      .sort((a, b) => a - b),
     fragment: header[2]?.trim() ?? null,
     lines: marked,
   };
@@ -71,7 +75,10 @@ let compiled: { byFile: Map<string, Found[]>; other: string[] } | undefined;
 function compile(): { byFile: Map<string, Found[]>; other: string[] } {
   if (compiled) return compiled;
   const config = rootConfig();
-  const program = ts.createProgram({ rootNames: [...passFiles, ...failFiles], options: { ...config.options, noEmit: true } });
+  const program = ts.createProgram({
+    rootNames: [...passFiles, ...failFiles],
+    options: { ...config.options, noEmit: true },
+  });
   const byFile = new Map<string, Found[]>();
   const other: string[] = [];
   for (const diagnostic of ts.getPreEmitDiagnostics(program)) {
@@ -95,7 +102,8 @@ function compile(): { byFile: Map<string, Found[]>; other: string[] } {
   return compiled;
 }
 
-const describeFound = (found: readonly Found[]): string[] => found.map((f) => `line ${f.line} TS${f.code}: ${f.message}`);
+const describeFound = (found: readonly Found[]): string[] =>
+  found.map((f) => `line ${f.line} TS${f.code}: ${f.message}`);
 
 describe('type tests', () => {
   it('has pass and fail cases, and the root tsconfig checks pass files but not fail files', () => {
@@ -127,16 +135,29 @@ describe('type tests', () => {
   });
 
   describe('fail', () => {
-    it.each(failFiles.map((file) => [relative(failDir, file), file] as const))('%s fails as its header says', (name, file) => {
-      const expected = expectationOf(readFileSync(file, 'utf8'), name);
-      const found = compile().byFile.get(file) ?? [];
-      const detail = describeFound(found).join('\n');
-      expect(found.map((f) => f.code).sort((a, b) => a - b), detail).toEqual(expected.codes);
-      for (const f of found) expect(expected.lines, `unmarked error at ${detail}`).toContain(f.line);
-      for (const line of expected.lines) expect(found.map((f) => f.line), `no error on marked line ${line}: ${detail}`).toContain(line);
-      if (expected.fragment !== null) {
-        expect(found.some((f) => f.message.includes(expected.fragment!)), `no message contains "${expected.fragment}":\n${detail}`).toBe(true);
-      }
-    });
+    it.each(failFiles.map((file) => [relative(failDir, file), file] as const))(
+      '%s fails as its header says',
+      (name, file) => {
+        const expected = expectationOf(readFileSync(file, 'utf8'), name);
+        const found = compile().byFile.get(file) ?? [];
+        const detail = describeFound(found).join('\n');
+        expect(
+          found.map((f) => f.code).sort((a, b) => a - b),
+          detail,
+        ).toEqual(expected.codes);
+        for (const f of found) expect(expected.lines, `unmarked error at ${detail}`).toContain(f.line);
+        for (const line of expected.lines)
+          expect(
+            found.map((f) => f.line),
+            `no error on marked line ${line}: ${detail}`,
+          ).toContain(line);
+        if (expected.fragment !== null) {
+          expect(
+            found.some((f) => f.message.includes(expected.fragment!)),
+            `no message contains "${expected.fragment}":\n${detail}`,
+          ).toBe(true);
+        }
+      },
+    );
   });
 });

@@ -5,7 +5,16 @@
  */
 import type { Diagnostic, DiagnosticCode, Severity } from '../diagnostics.js';
 import { cReservedWords, isCImplementationReserved, tsReservedWords } from '../names.js';
-import type { Direction, SpecEnumValue, SpecField, SpecFunction, SpecParam, SpecReturns, SpecRole, SpecType } from '../spec-types.js';
+import type {
+  Direction,
+  SpecEnumValue,
+  SpecField,
+  SpecFunction,
+  SpecParam,
+  SpecReturns,
+  SpecRole,
+  SpecType,
+} from '../spec-types.js';
 import { irqlContract, irqlValue, type IrqlResult } from './irql.js';
 import { linkTargets, plainText } from './markup.js';
 import { frontValue, type Page, type PageLine, type Subsection } from './page.js';
@@ -55,7 +64,10 @@ const kindsByPrefix: Readonly<Record<string, ImportedKind>> = { NC: 'role', NF: 
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** The entry of a page; null (with a diagnostic, or silently for the header overview page) when it has none. */
-export function pageToEntry(page: Page, options: EntryOptions): { entry: ImportedEntry | null; diagnostics: Diagnostic[] } {
+export function pageToEntry(
+  page: Page,
+  options: EntryOptions,
+): { entry: ImportedEntry | null; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const report = (line: number, col: number, severity: Severity, code: DiagnosticCode, message: string): void => {
     diagnostics.push({ file: page.path, line, col, severity, code, message });
@@ -68,18 +80,42 @@ export function pageToEntry(page: Page, options: EntryOptions): { entry: Importe
   if (!uid || kind === undefined) {
     const filePrefix = /^(n[cfse])-/.exec(page.file)?.[1];
     if (uidField === undefined) {
-      report(1, 1, 'error', 'DDI3001', `the front matter has no UID, so the page names no entry; it was skipped. Add "UID: NF:ndis.Name" (NC for callbacks, NS structures, NE enumerations).`);
+      report(
+        1,
+        1,
+        'error',
+        'DDI3001',
+        `the front matter has no UID, so the page names no entry; it was skipped. Add "UID: NF:ndis.Name" (NC for callbacks, NS structures, NE enumerations).`,
+      );
     } else if (uid) {
-      report(uidField.line, 6, 'error', 'DDI3008', `the UID ${JSON.stringify(uidField.value)} is of kind ${uid[1]}, which the importer does not read (NC callbacks, NF functions, NS structures, NE enumerations); the page was skipped.`);
+      report(
+        uidField.line,
+        6,
+        'error',
+        'DDI3008',
+        `the UID ${JSON.stringify(uidField.value)} is of kind ${uid[1]}, which the importer does not read (NC callbacks, NF functions, NS structures, NE enumerations); the page was skipped.`,
+      );
     } else {
-      report(uidField.line, 6, 'error', 'DDI3001', `the UID ${JSON.stringify(uidField.value.slice(0, 60))} is not of the form "NF:ndis.Name"; the page was skipped.${filePrefix ? '' : ' Its file name has no nc-, nf-, ns- or ne- prefix either.'}`);
+      report(
+        uidField.line,
+        6,
+        'error',
+        'DDI3001',
+        `the UID ${JSON.stringify(uidField.value.slice(0, 60))} is not of the form "NF:ndis.Name"; the page was skipped.${filePrefix ? '' : ' Its file name has no nc-, nf-, ns- or ne- prefix either.'}`,
+      );
     }
     return { entry: null, diagnostics };
   }
   const line = uidField!.line;
   const filePrefix = /^(n[cfse])-/.exec(page.file)?.[1]?.toUpperCase();
   if (filePrefix !== undefined && filePrefix !== uid[1]) {
-    report(line, 6, 'warning', 'DDI3008', `the UID says ${uid[1]} but the file name says ${filePrefix}; the UID was followed. Rename the file or correct the UID.`);
+    report(
+      line,
+      6,
+      'warning',
+      'DDI3008',
+      `the UID says ${uid[1]} but the file name says ${filePrefix}; the UID was followed. Rename the file or correct the UID.`,
+    );
   }
   const title = page.title ?? frontValue(page, 'title');
   // The spec holds a page's file name only in the form reference pages have (letters, digits, _ . ~ -).
@@ -93,10 +129,15 @@ export function pageToEntry(page: Page, options: EntryOptions): { entry: Importe
   };
   const since = normalizeSince(frontValue(page, 'req.target-min-winverclnt'));
   const header = headerOf(frontValue(page, 'req.header'));
-  const description = options.withText ? textOrUndefined(plainText(page.sections.get('description')?.lines ?? [])) : undefined;
+  const description = options.withText
+    ? textOrUndefined(plainText(page.sections.get('description')?.lines ?? []))
+    : undefined;
 
   if (kind === 'struct' || kind === 'enum') {
-    const typeNames = frontValue(page, 'req.typenames').split(',').map((n) => n.trim()).filter((n) => identifier.test(n));
+    const typeNames = frontValue(page, 'req.typenames')
+      .split(',')
+      .map((n) => n.trim())
+      .filter((n) => identifier.test(n));
     const tag = uid[3]!;
     const name = typeNames[0] ?? tag;
     // The UID names the C tag (often _NAME, sometimes NAME itself): written always, never left to a default.
@@ -127,10 +168,21 @@ export function pageToEntry(page: Page, options: EntryOptions): { entry: Importe
   const value = irqlValue(rawIrql);
   const conventional = kind === 'role' ? conventionalName(page, name) : null;
   const remarks = plainText(withoutExamples(page.sections.get('remarks')?.lines ?? []));
-  const irql = irqlContract(value, value.contract === null ? remarks : '', [name, ...(conventional === null ? [] : [conventional])], rawIrql);
+  const irql = irqlContract(
+    value,
+    value.contract === null ? remarks : '',
+    [name, ...(conventional === null ? [] : [conventional])],
+    rawIrql,
+  );
   if (value.unreadable) {
     const field = page.frontMatter.get('req.irql')!;
-    report(field.line, 11, 'warning', 'DDI3004', `req.irql ${JSON.stringify(rawIrql.trim())} is no IRQL form the importer reads (such as "<= DISPATCH_LEVEL", "PASSIVE_LEVEL", "Any level" or "See Remarks section"); the contract is recorded as unknown.`);
+    report(
+      field.line,
+      11,
+      'warning',
+      'DDI3004',
+      `req.irql ${JSON.stringify(rawIrql.trim())} is no IRQL form the importer reads (such as "<= DISPATCH_LEVEL", "PASSIVE_LEVEL", "Any level" or "See Remarks section"); the contract is recorded as unknown.`,
+    );
   }
 
   if (kind === 'role') {
@@ -148,8 +200,33 @@ export function pageToEntry(page: Page, options: EntryOptions): { entry: Importe
 }
 
 /** The order of an imported role's or function's properties in the YAML. */
-export const roleOrder = ['name', 'page', 'function', 'pointer', 'header', 'since', 'params', 'returns', 'irql', 'compliance', 'seeAlso', 'description'];
-export const functionOrder = ['name', 'page', 'macro', 'header', 'since', 'params', 'returns', 'irql', 'compliance', 'seeAlso', 'description'];
+export const roleOrder = [
+  'name',
+  'page',
+  'function',
+  'pointer',
+  'header',
+  'since',
+  'params',
+  'returns',
+  'irql',
+  'compliance',
+  'seeAlso',
+  'description',
+];
+export const functionOrder = [
+  'name',
+  'page',
+  'macro',
+  'header',
+  'since',
+  'params',
+  'returns',
+  'irql',
+  'compliance',
+  'seeAlso',
+  'description',
+];
 
 /** A copy of an object with its keys in a fixed order (so emitted YAML reads the same for every entry). */
 export function reorder<T extends object>(value: T, order: readonly string[]): T {
@@ -164,7 +241,13 @@ function rankOf(order: readonly string[], key: string): number {
 
 function finishCallable(
   spec: SpecRole | SpecFunction,
-  facts: { since: string | null; header: string | null; returns: SpecReturns | null; compliance: string[]; description: string | undefined },
+  facts: {
+    since: string | null;
+    header: string | null;
+    returns: SpecReturns | null;
+    compliance: string[];
+    description: string | undefined;
+  },
 ): void {
   if (facts.since !== null) spec.since = facts.since;
   if (facts.header !== null && facts.header !== 'ndis.h') spec.header = facts.header;
@@ -208,7 +291,13 @@ function reserved(name: string): boolean {
 function memberName(name: string, what: string, line: number, report: Report): string {
   if (!reserved(name)) return name;
   const renamed = `${name.replace(/__+/g, '_')}_`;
-  report(line, 1, 'warning', 'DDI3007', `the ${what} name ${JSON.stringify(name)} is reserved in C or TypeScript; it was written as ${JSON.stringify(renamed)}.`);
+  report(
+    line,
+    1,
+    'warning',
+    'DDI3007',
+    `the ${what} name ${JSON.stringify(name)} is reserved in C or TypeScript; it was written as ${JSON.stringify(renamed)}.`,
+  );
   return renamed;
 }
 
@@ -240,17 +329,35 @@ function parameters(page: Page, report: Report, options: EntryOptions): SpecPara
     const heading = /^(\S+)\s*(?:\[([^\]]*)\])?\s*(.*)$/.exec(sub.title);
     const rawName = heading?.[1] ?? '';
     if (rawName === '...' || rawName === '…') {
-      report(sub.line, 1, 'warning', 'DDI3007', `the parameter "${rawName}" stands for a variable argument list, which the spec cannot state; it was left out.`);
+      report(
+        sub.line,
+        1,
+        'warning',
+        'DDI3007',
+        `the parameter "${rawName}" stands for a variable argument list, which the spec cannot state; it was left out.`,
+      );
       continue;
     }
     const stripped = parameterName(rawName);
     const name = identifier.test(stripped) ? memberName(stripped, 'parameter', sub.line, report) : stripped;
     if (!identifier.test(name)) {
-      report(sub.line, 1, 'warning', 'DDI3007', `the parameter heading ${JSON.stringify(sub.title.slice(0, 60))} does not start with a C identifier; the parameter was left out. Write it as "### -param Name [in]".`);
+      report(
+        sub.line,
+        1,
+        'warning',
+        'DDI3007',
+        `the parameter heading ${JSON.stringify(sub.title.slice(0, 60))} does not start with a C identifier; the parameter was left out. Write it as "### -param Name [in]".`,
+      );
       continue;
     }
     if (seen.has(name)) {
-      report(sub.line, 1, 'warning', 'DDI3007', `the parameter ${JSON.stringify(name)} is listed twice; the second was left out.`);
+      report(
+        sub.line,
+        1,
+        'warning',
+        'DDI3007',
+        `the parameter ${JSON.stringify(name)} is listed twice; the second was left out.`,
+      );
       continue;
     }
     seen.add(name);
@@ -263,7 +370,13 @@ function parameters(page: Page, report: Report, options: EntryOptions): SpecPara
       if (direction.dir !== undefined) param.dir = direction.dir;
       if (direction.optional) param.optional = true;
       if (direction.unknown.length > 0) {
-        report(sub.line, 1, 'warning', 'DDI3007', `the parameter ${JSON.stringify(name)} is marked ${JSON.stringify(`[${marker}]`)}; ${direction.unknown.map((w) => JSON.stringify(w)).join(', ')} is no direction (in, out, in/out, optional) and was ignored.`);
+        report(
+          sub.line,
+          1,
+          'warning',
+          'DDI3007',
+          `the parameter ${JSON.stringify(name)} is marked ${JSON.stringify(`[${marker}]`)}; ${direction.unknown.map((w) => JSON.stringify(w)).join(', ')} is no direction (in, out, in/out, optional) and was ignored.`,
+        );
       }
     }
     if (options.withText) {
@@ -296,7 +409,13 @@ function structFields(page: Page, report: Report, options: EntryOptions): SpecFi
     // Members of nested unions and structures (`Receive.NextHeader`) belong to the outer field.
     const first = (/^(\S+)/.exec(sub.title)?.[1] ?? '').split('.')[0]!;
     if (!identifier.test(first)) {
-      report(sub.line, 1, 'warning', 'DDI3007', `the field heading ${JSON.stringify(sub.title.slice(0, 60))} does not start with a C identifier; the field was left out.`);
+      report(
+        sub.line,
+        1,
+        'warning',
+        'DDI3007',
+        `the field heading ${JSON.stringify(sub.title.slice(0, 60))} does not start with a C identifier; the field was left out.`,
+      );
       continue;
     }
     if (seen.has(first)) continue;
@@ -321,11 +440,23 @@ function enumValues(page: Page, report: Report, options: EntryOptions): SpecEnum
     if (sub.kind !== 'field') continue;
     const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:\s*(?:[:=])\s*(-?\d+|0x[0-9A-Fa-f]+))?\s*$/.exec(sub.title);
     if (!match) {
-      report(sub.line, 1, 'warning', 'DDI3007', `the member heading ${JSON.stringify(sub.title.slice(0, 60))} is not a C identifier (optionally with ": value"); the member was left out.`);
+      report(
+        sub.line,
+        1,
+        'warning',
+        'DDI3007',
+        `the member heading ${JSON.stringify(sub.title.slice(0, 60))} is not a C identifier (optionally with ": value"); the member was left out.`,
+      );
       continue;
     }
     if (seen.has(match[1]!)) {
-      report(sub.line, 1, 'warning', 'DDI3007', `the member ${JSON.stringify(match[1])} is listed twice; the second was left out.`);
+      report(
+        sub.line,
+        1,
+        'warning',
+        'DDI3007',
+        `the member ${JSON.stringify(match[1])} is listed twice; the second was left out.`,
+      );
       continue;
     }
     seen.add(match[1]!);
@@ -355,7 +486,9 @@ function conventionalName(page: Page, role: string): string | null {
 /** The pointer typedef of a role where the page names it (`(*MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER)`). */
 function pointerName(page: Page, role: string): string | null {
   const keywords = frontValue(page, 'ms.keywords');
-  const names = unique([...keywords.matchAll(/\(\*([A-Za-z_][A-Za-z0-9_]*)\)/g)].map((m) => m[1]!)).filter((n) => n !== role && n.endsWith('_HANDLER'));
+  const names = unique([...keywords.matchAll(/\(\*([A-Za-z_][A-Za-z0-9_]*)\)/g)].map((m) => m[1]!)).filter(
+    (n) => n !== role && n.endsWith('_HANDLER'),
+  );
   return names.length === 1 ? names[0]! : null;
 }
 
@@ -370,12 +503,27 @@ function pointerName(page: Page, role: string): string | null {
 export function returnTypeOf(text: string, name: string): string | null {
   const t = text.replace(/\s+/g, ' ').trim();
   if (t === '') return null;
-  if (/^none\.?$/i.test(t) || /\b(?:does not|doesn't) return a value\b/i.test(t) || /^this (?:function|macro|routine) has no return value\b/i.test(t)) {
+  if (
+    /^none\.?$/i.test(t) ||
+    /\b(?:does not|doesn't) return a value\b/i.test(t) ||
+    /^this (?:function|macro|routine) has no return value\b/i.test(t)
+  ) {
     return 'VOID';
   }
-  if (/\bNDIS_STATUS_[A-Z]/.test(t) && !/(?<![A-Z_])STATUS_(?!PENDING\b)[A-Z]/.test(t.replace(/NDIS_STATUS_[A-Z_]+/g, ''))) return 'NDIS_STATUS';
-  if (/\breturns? (?:a |an |the )?Boolean\b/i.test(t) || new RegExp(`\\b(?:${escape(name)}|it|this function) returns TRUE\\b`, 'i').test(t)) return 'BOOLEAN';
-  const named = /\b[Rr]eturns? (?:a |an )?(ULONG|USHORT|UCHAR|BOOLEAN|KIRQL|KAFFINITY|NDIS_STATUS|NDIS_HANDLE|PVOID) value\b/.exec(t);
+  if (
+    /\bNDIS_STATUS_[A-Z]/.test(t) &&
+    !/(?<![A-Z_])STATUS_(?!PENDING\b)[A-Z]/.test(t.replace(/NDIS_STATUS_[A-Z_]+/g, ''))
+  )
+    return 'NDIS_STATUS';
+  if (
+    /\breturns? (?:a |an |the )?Boolean\b/i.test(t) ||
+    new RegExp(`\\b(?:${escape(name)}|it|this function) returns TRUE\\b`, 'i').test(t)
+  )
+    return 'BOOLEAN';
+  const named =
+    /\b[Rr]eturns? (?:a |an )?(ULONG|USHORT|UCHAR|BOOLEAN|KIRQL|KAFFINITY|NDIS_STATUS|NDIS_HANDLE|PVOID) value\b/.exec(
+      t,
+    );
   if (named) return named[1]!;
   return null;
 }

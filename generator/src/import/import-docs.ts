@@ -6,7 +6,15 @@
 import { compareStrings, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
 import type { OutputFile } from '../render.js';
 import { emitImported } from './emit.js';
-import { functionOrder, pageToEntry, reorder, roleOrder, type EntryOptions, type ImportedEntry, type ImportedKind } from './entry.js';
+import {
+  functionOrder,
+  pageToEntry,
+  reorder,
+  roleOrder,
+  type EntryOptions,
+  type ImportedEntry,
+  type ImportedKind,
+} from './entry.js';
 import { parsePage, type PageSource } from './page.js';
 
 export interface ImportOptions extends Partial<EntryOptions> {
@@ -78,7 +86,10 @@ function readOne(source: PageSource, options: EntryOptions, diagnostics: Diagnos
  * One entry per name: where two pages document the same name, the one for NDIS 6 (not titled
  * "NDIS 5.x") is kept, else the first by file name. The dropped page's links resolve to the kept entry.
  */
-function dropRepeats(entries: readonly ImportedEntry[], diagnostics: Diagnostic[]): { kept: ImportedEntry[]; aliases: Map<string, string> } {
+function dropRepeats(
+  entries: readonly ImportedEntry[],
+  diagnostics: Diagnostic[],
+): { kept: ImportedEntry[]; aliases: Map<string, string> } {
   const byName = new Map<string, ImportedEntry[]>();
   for (const entry of entries) byName.set(entry.name, [...(byName.get(entry.name) ?? []), entry]);
   const kept: ImportedEntry[] = [];
@@ -112,7 +123,9 @@ function resolveLinks(entries: ImportedEntry[], aliases: ReadonlyMap<string, str
   for (const entry of entries) byStem.set(stem(entry.page), entry.name);
   for (const entry of entries) {
     if (entry.kind !== 'role' && entry.kind !== 'function') continue;
-    const names = [...new Set(entry.links.map((s) => byStem.get(s)).filter((n): n is string => n !== undefined && n !== entry.name))];
+    const names = [
+      ...new Set(entry.links.map((s) => byStem.get(s)).filter((n): n is string => n !== undefined && n !== entry.name)),
+    ];
     if (names.length === 0) continue;
     if (entry.kind === 'role') entry.spec = reorder({ ...entry.spec, seeAlso: names }, roleOrder);
     else entry.spec = reorder({ ...entry.spec, seeAlso: names }, functionOrder);

@@ -43,7 +43,11 @@ const levelPattern = '(?:PASSIVE_LEVEL|APC_LEVEL|DISPATCH_LEVEL|DIRQL|CLOCK_LEVE
 /** The level just below a fixed level (for "< LEVEL"), or null where there is none or it is not fixed. */
 const below: Partial<Record<LevelName, LevelName>> = { APC_LEVEL: 'PASSIVE_LEVEL', DISPATCH_LEVEL: 'APC_LEVEL' };
 /** The level just above a fixed level (for "> LEVEL"). */
-const above: Partial<Record<LevelName, LevelName>> = { PASSIVE_LEVEL: 'APC_LEVEL', APC_LEVEL: 'DISPATCH_LEVEL', DISPATCH_LEVEL: 'DIRQL' };
+const above: Partial<Record<LevelName, LevelName>> = {
+  PASSIVE_LEVEL: 'APC_LEVEL',
+  APC_LEVEL: 'DISPATCH_LEVEL',
+  DISPATCH_LEVEL: 'DIRQL',
+};
 
 /** Reads a comparison and a level: `<= X`, `IRQL < X`, `= X`, `X`, `the X`, in symbols or in words. */
 export function levelContract(text: string): LevelContract | null {
@@ -105,7 +109,8 @@ export function irqlValue(raw: string): IrqlValue {
     seeRemarks = true;
     text = text.replace(suffix, '').trim();
   }
-  if (/^see (?:the )?remarks(?: section)?\.?$/i.test(text)) return { contract: null, seeRemarks: true, empty: false, unreadable: false };
+  if (/^see (?:the )?remarks(?: section)?\.?$/i.test(text))
+    return { contract: null, seeRemarks: true, empty: false, unreadable: false };
   if (empty) return { contract: null, seeRemarks: false, empty: true, unreadable: false };
   const contract = levelContract(text);
   return { contract, seeRemarks, empty: false, unreadable: contract === null };
@@ -136,35 +141,50 @@ const levelText = `(?:any\\s+IRQL(?:\\s+level)?|any\\s+level|(?:IRQL\\s*)?(?:==|
  * "at"; hedged ones ("usually", "typically") are left out.
  */
 export function readRemarks(text: string, names: readonly string[]): RemarksReading {
-  const nameAlternation = [...new Set(names)].filter((n) => n.length > 0).map(escapeRegExp).join('|') || '(?!)';
+  const nameAlternation =
+    [...new Set(names)]
+      .filter((n) => n.length > 0)
+      .map(escapeRegExp)
+      .join('|') || '(?!)';
   const subject =
     `(?:(?:the|a|all)\\s+)?(?:(serialized|deserialized)\\s+)?` +
     `(?:callers?(?:\\s+of\\s+(?:the\\s+)?(?:${nameAlternation})(?:\\s+(?:function|macro|routine))?)?|(?:${nameAlternation})|it)`;
-  const verb = '(?:(?:must|can|should|may|will)\\s+(?:be\\s+)?(?:running|run|called)|runs|run|is\\s+(?:running|called)|are\\s+(?:running|called))';
+  const verb =
+    '(?:(?:must|can|should|may|will)\\s+(?:be\\s+)?(?:running|run|called)|runs|run|is\\s+(?:running|called)|are\\s+(?:running|called))';
   const statementAt = new RegExp(`(?<![A-Za-z0-9_])(${subject})\\s+${verb}\\s+at\\s+(\\S+(?:\\s+\\S+){0,3})`, 'gi');
-  const ndisCalls = new RegExp(`(?<![A-Za-z0-9_])NDIS\\s+calls\\s+(?:${nameAlternation}|these\\s+handlers|this\\s+function|it)\\s+at\\s+(\\S+(?:\\s+\\S+){0,3})`, 'gi');
+  const ndisCalls = new RegExp(
+    `(?<![A-Za-z0-9_])NDIS\\s+calls\\s+(?:${nameAlternation}|these\\s+handlers|this\\s+function|it)\\s+at\\s+(\\S+(?:\\s+\\S+){0,3})`,
+    'gi',
+  );
   const levelAtStart = new RegExp(`^${levelText}(?![A-Za-z0-9_])`, 'i');
 
   const statements: RemarksStatement[] = [];
   let unreadable = 0;
-  const clean = text.replace(/\\([<>_*])/g, '$1').replace(/&lt;/gi, '<').replace(/&gt;/gi, '>');
+  const clean = text
+    .replace(/\\([<>_*])/g, '$1')
+    .replace(/&lt;/gi, '<')
+    .replace(/&gt;/gi, '>');
   for (const sentence of sentences(clean)) {
     const found: { index: number; adjective: string | null; after: string; length: number }[] = [];
     for (const match of sentence.matchAll(statementAt)) {
       found.push({ index: match.index, adjective: match[2] ?? null, after: match[3]!, length: match[0].length });
     }
-    for (const match of sentence.matchAll(ndisCalls)) found.push({ index: match.index, adjective: null, after: match[1]!, length: match[0].length });
+    for (const match of sentence.matchAll(ndisCalls))
+      found.push({ index: match.index, adjective: null, after: match[1]!, length: match[0].length });
     for (const statement of found) {
       const before = sentence.slice(0, statement.index);
       const hedge = /\b(?:usually|typically|normally|generally|often|seldom)\b/i;
-      if (hedge.test(before) || hedge.test(sentence.slice(statement.index, statement.index + statement.length))) continue;
+      if (hedge.test(before) || hedge.test(sentence.slice(statement.index, statement.index + statement.length)))
+        continue;
       const level = levelAtStart.exec(statement.after);
       const contract = level ? levelContract(level[0]) : null;
       if (contract === null) {
         unreadable++;
         continue;
       }
-      const rest = sentence.slice(statement.index + statement.length - statement.after.length + (level?.[0].length ?? 0));
+      const rest = sentence.slice(
+        statement.index + statement.length - statement.after.length + (level?.[0].length ?? 0),
+      );
       statements.push({ contract, condition: conditionOf(before, rest, statement.adjective, names) });
     }
   }
@@ -231,10 +251,21 @@ export const conditionWordsMax = 8;
  * The contract of an entry from its `req.irql` value and, where the value defers to them or is
  * empty, its remarks.
  */
-export function irqlContract(value: IrqlValue, remarks: string, names: readonly string[], rawValue: string): IrqlResult {
+export function irqlContract(
+  value: IrqlValue,
+  remarks: string,
+  names: readonly string[],
+  rawValue: string,
+): IrqlResult {
   if (value.contract !== null) return { irql: { ...value.contract }, status: 'resolved', source: 'value' };
   if (value.unreadable) {
-    return { irql: { unknown: `the page states the IRQL as ${JSON.stringify(rawValue.trim())}, which names no level the importer reads` }, status: 'unknown', source: 'none' };
+    return {
+      irql: {
+        unknown: `the page states the IRQL as ${JSON.stringify(rawValue.trim())}, which names no level the importer reads`,
+      },
+      status: 'unknown',
+      source: 'none',
+    };
   }
   const where = value.empty ? 'the page leaves the IRQL empty' : 'the page defers to the remarks';
   if (remarks.trim() === '') {
@@ -244,7 +275,8 @@ export function irqlContract(value: IrqlValue, remarks: string, names: readonly 
   const note = 'Read from the remarks of the reference page.';
   const { statements } = reading;
   if (statements.length === 0) {
-    const why = reading.unreadable > 0 ? 'the remarks state it only in words that name no level' : 'the remarks state no level';
+    const why =
+      reading.unreadable > 0 ? 'the remarks state it only in words that name no level' : 'the remarks state no level';
     return { irql: { unknown: `${where}, and ${why}` }, status: 'unknown', source: 'none' };
   }
   const unconditional = statements.filter((s) => s.condition === null);
@@ -256,14 +288,26 @@ export function irqlContract(value: IrqlValue, remarks: string, names: readonly 
     if (all.every((s) => JSON.stringify(s.contract) === first)) {
       return { irql: { ...all[0]!.contract, note }, status: 'resolved', source: 'remarks' };
     }
-    return { irql: { unknown: `${where}, and the remarks state different levels without saying when each applies` }, status: 'unknown', source: 'none' };
+    return {
+      irql: { unknown: `${where}, and the remarks state different levels without saying when each applies` },
+      status: 'unknown',
+      source: 'none',
+    };
   }
   const long = conditional.find((s) => s.condition!.split(' ').length > conditionWordsMax || s.condition === '');
   if (long !== undefined || new Set(conditional.map((s) => s.condition)).size !== conditional.length) {
-    return { irql: { unknown: `${where}, and the remarks tie the level to conditions the importer cannot state briefly` }, status: 'unknown', source: 'none' };
+    return {
+      irql: { unknown: `${where}, and the remarks tie the level to conditions the importer cannot state briefly` },
+      status: 'unknown',
+      source: 'none',
+    };
   }
   if (unconditional.length + otherwise.length > 1) {
-    return { irql: { unknown: `${where}, and the remarks give more than one level for the other cases` }, status: 'unknown', source: 'none' };
+    return {
+      irql: { unknown: `${where}, and the remarks give more than one level for the other cases` },
+      status: 'unknown',
+      source: 'none',
+    };
   }
   const when = conditional.map((s) => ({ condition: s.condition!, irql: { ...s.contract } }));
   const fallback = [...unconditional, ...otherwise][0];
@@ -281,7 +325,11 @@ export function irqlContract(value: IrqlValue, remarks: string, names: readonly 
   // Several cases, each with its level: where the caller does not say which holds, the strictest applies.
   const strictest = intersect(conditional.map((s) => s.contract));
   if (strictest === null) {
-    return { irql: { unknown: `${where}, and the cases the remarks list share no level`, note, when }, status: 'unknown', source: 'remarks' };
+    return {
+      irql: { unknown: `${where}, and the cases the remarks list share no level`, note, when },
+      status: 'unknown',
+      source: 'remarks',
+    };
   }
   return { irql: { ...strictest, note, when }, status: 'conditional', source: 'remarks' };
 }

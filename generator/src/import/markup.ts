@@ -59,8 +59,10 @@ function decodeEntity(name: string): string | undefined {
 export function linkTargets(lines: readonly PageLine[]): string[] {
   const text = lines.map((l) => l.text).join('\n');
   const targets: { at: number; href: string }[] = [];
-  for (const match of text.matchAll(/<a\s[^>]*?href\s*=\s*"([^"]*)"/gi)) targets.push({ at: match.index, href: match[1]! });
-  for (const match of text.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) targets.push({ at: match.index, href: match[1]! });
+  for (const match of text.matchAll(/<a\s[^>]*?href\s*=\s*"([^"]*)"/gi))
+    targets.push({ at: match.index, href: match[1]! });
+  for (const match of text.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g))
+    targets.push({ at: match.index, href: match[1]! });
   return targets.sort((a, b) => a.at - b.at).map((t) => t.href.trim());
 }
 

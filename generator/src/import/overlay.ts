@@ -69,7 +69,10 @@ export interface ImportedSource<T> {
 }
 
 /** The imported entries of a section by name (the first of a name wins; validation reports repeats). */
-export function importedBySection<T extends { name: string }>(files: readonly LoadedFile[], section: Section): Map<string, ImportedSource<T>> {
+export function importedBySection<T extends { name: string }>(
+  files: readonly LoadedFile[],
+  section: Section,
+): Map<string, ImportedSource<T>> {
   const found = new Map<string, ImportedSource<T>>();
   for (const file of files) {
     if (!isImported(file)) continue;

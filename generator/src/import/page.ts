@@ -70,18 +70,36 @@ export function parsePage(source: PageSource): { page: Page | null; diagnostics:
   let text = source.text.startsWith('\ufeff') ? source.text.slice(1) : source.text;
   const endings = lineEndings(text);
   if (endings.mixed) {
-    report(endings.line, 1, 'warning', 'DDI3005', `the page mixes line endings (${endings.kinds.join(', ')}); it was read with each ending as a line break. Save it with one kind of line ending.`);
+    report(
+      endings.line,
+      1,
+      'warning',
+      'DDI3005',
+      `the page mixes line endings (${endings.kinds.join(', ')}); it was read with each ending as a line break. Save it with one kind of line ending.`,
+    );
   }
   text = text.replace(/\r\n?/g, '\n');
   const lines = text.split('\n');
 
   if (lines[0]?.trim() !== '---') {
-    report(1, 1, 'error', 'DDI3001', `the page does not start with a "---" line, so it has no front matter (got ${JSON.stringify((lines[0] ?? '').slice(0, 40))}). A reference page starts with YAML front matter between two "---" lines; the page was skipped.`);
+    report(
+      1,
+      1,
+      'error',
+      'DDI3001',
+      `the page does not start with a "---" line, so it has no front matter (got ${JSON.stringify((lines[0] ?? '').slice(0, 40))}). A reference page starts with YAML front matter between two "---" lines; the page was skipped.`,
+    );
     return { page: null, diagnostics };
   }
   const close = lines.findIndex((l, i) => i > 0 && l.trim() === '---');
   if (close === -1) {
-    report(1, 1, 'error', 'DDI3001', 'the front matter is never closed by a "---" line; the page was skipped. Add the closing line after the last key.');
+    report(
+      1,
+      1,
+      'error',
+      'DDI3001',
+      'the front matter is never closed by a "---" line; the page was skipped. Add the closing line after the last key.',
+    );
     return { page: null, diagnostics };
   }
   const frontMatter = readFrontMatter(lines.slice(1, close), 2, report);
@@ -117,7 +135,13 @@ export function parsePage(source: PageSource): { page: Page | null; diagnostics:
         section = { name: dashed[1]!, line, lines: [], subsections: [] };
         subsection = null;
         if (sections.has(section.name)) {
-          report(line, 1, 'warning', 'DDI3002', `the section "## -${section.name}" appears twice; only the first is read. Merge the two.`);
+          report(
+            line,
+            1,
+            'warning',
+            'DDI3002',
+            `the section "## -${section.name}" appears twice; only the first is read. Merge the two.`,
+          );
         } else {
           sections.set(section.name, section);
         }
@@ -137,9 +161,21 @@ export function parsePage(source: PageSource): { page: Page | null; diagnostics:
     else if (section !== null) section.lines.push({ text: raw, line });
   }
   if (sections.size === 0) {
-    report(close + 2, 1, 'warning', 'DDI3002', 'the page has no "## -" section (description, parameters, remarks, …); only its front matter was read.');
+    report(
+      close + 2,
+      1,
+      'warning',
+      'DDI3002',
+      'the page has no "## -" section (description, parameters, remarks, …); only its front matter was read.',
+    );
   } else if (!sections.has('description')) {
-    report(close + 2, 1, 'warning', 'DDI3002', 'the page has no "## -description" section. Every reference page starts its text with one.');
+    report(
+      close + 2,
+      1,
+      'warning',
+      'DDI3002',
+      'the page has no "## -description" section. Every reference page starts its text with one.',
+    );
   }
   return { page: { path: source.path, file, frontMatter, title, sections, diagnostics }, diagnostics };
 }
@@ -173,7 +209,13 @@ type Report = (line: number, col: number, severity: Severity, code: DiagnosticCo
 function headingText(text: string, line: number, col: number, report: Report): string {
   const found = /<\/?[A-Za-z][^>]*>/.exec(text) ?? /\*\*?|`/.exec(text);
   if (found) {
-    report(line, col + found.index, 'warning', 'DDI3003', `the heading holds markup (${JSON.stringify(found[0])}); it was read without it. Headings of reference pages are plain text.`);
+    report(
+      line,
+      col + found.index,
+      'warning',
+      'DDI3003',
+      `the heading holds markup (${JSON.stringify(found[0])}); it was read without it. Headings of reference pages are plain text.`,
+    );
   }
   return text
     .replace(/<\/?[A-Za-z][^>]*>/g, '')
@@ -196,14 +238,26 @@ function readFrontMatter(lines: readonly string[], firstLine: number, report: Re
     }
     const pair = /^([A-Za-z0-9_][A-Za-z0-9_.-]*):(?:\s(.*)|)$/.exec(raw);
     if (!pair) {
-      report(line, 1, 'warning', 'DDI3001', `the front matter line ${JSON.stringify(raw.slice(0, 40))} is neither "key: value" nor a "- item" of a list; it was skipped.`);
+      report(
+        line,
+        1,
+        'warning',
+        'DDI3001',
+        `the front matter line ${JSON.stringify(raw.slice(0, 40))} is neither "key: value" nor a "- item" of a list; it was skipped.`,
+      );
       current = null;
       return;
     }
     const key = pair[1]!;
     const field: FrontMatterField = { key, value: unquote((pair[2] ?? '').trim()), items: [], line };
     if (fields.has(key)) {
-      report(line, 1, 'warning', 'DDI3001', `the front matter key "${key}" appears twice; the first one (line ${fields.get(key)!.line}) is kept. Remove the repeat.`);
+      report(
+        line,
+        1,
+        'warning',
+        'DDI3001',
+        `the front matter key "${key}" appears twice; the first one (line ${fields.get(key)!.line}) is kept. Remove the repeat.`,
+      );
       current = field;
       return;
     }
@@ -214,7 +268,10 @@ function readFrontMatter(lines: readonly string[], firstLine: number, report: Re
 }
 
 function unquote(value: string): string {
-  if (value.length >= 2 && ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'")))) {
+  if (
+    value.length >= 2 &&
+    ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'")))
+  ) {
     return value.slice(1, -1);
   }
   return value;

@@ -28,13 +28,20 @@ export function levelNumber(level: LevelName, dirql: number): number {
 /** The name of a level number, as a debugger prints it (3..12 are DIRQL). */
 export function levelName(level: number): string {
   switch (level) {
-    case 0: return 'PASSIVE_LEVEL';
-    case 1: return 'APC_LEVEL';
-    case 2: return 'DISPATCH_LEVEL';
-    case 13: return 'CLOCK_LEVEL';
-    case 14: return 'IPI_LEVEL';
-    case 15: return 'HIGH_LEVEL';
-    default: return level >= DIRQL_MIN && level <= DIRQL_MAX ? `DIRQL(${level})` : `IRQL(${level})`;
+    case 0:
+      return 'PASSIVE_LEVEL';
+    case 1:
+      return 'APC_LEVEL';
+    case 2:
+      return 'DISPATCH_LEVEL';
+    case 13:
+      return 'CLOCK_LEVEL';
+    case 14:
+      return 'IPI_LEVEL';
+    case 15:
+      return 'HIGH_LEVEL';
+    default:
+      return level >= DIRQL_MIN && level <= DIRQL_MAX ? `DIRQL(${level})` : `IRQL(${level})`;
   }
 }
 
@@ -90,10 +97,10 @@ export function irqlBounds(
   let max = levelNumber(irql.max, dirql);
   for (const condition of irql.when) {
     const inWords = condition.param === null;
-    if (inWords ? condition.condition !== undefined && stated?.[condition.condition] === false : args !== undefined) continue;
+    if (inWords ? condition.condition !== undefined && stated?.[condition.condition] === false : args !== undefined)
+      continue;
     min = Math.max(min, levelNumber(condition.min, dirql));
     max = Math.min(max, levelNumber(condition.max, dirql));
   }
   return { min, max };
 }
-

@@ -74,13 +74,19 @@ export function declareRole<R extends string, F extends (...args: never[]) => un
       throw new TypeError(`${role.name}: the function name must be a C identifier (got ${JSON.stringify(name)})`);
     }
     if (typeof impl !== 'function') {
-      throw new TypeError(`${role.name} ${name}: the implementation must be a function (got ${impl === null ? 'null' : typeof impl})`);
+      throw new TypeError(
+        `${role.name} ${name}: the implementation must be a function (got ${impl === null ? 'null' : typeof impl})`,
+      );
     }
     if (roleOf(impl)) {
-      throw new TypeError(`${role.name} ${name}: the implementation is already declared as ${roleOf(impl)!.role.name} ${roleOf(impl)!.name}`);
+      throw new TypeError(
+        `${role.name} ${name}: the implementation is already declared as ${roleOf(impl)!.role.name} ${roleOf(impl)!.name}`,
+      );
     }
     if (impl.length > role.params.length) {
-      throw new TypeError(`${role.name} ${name}: the implementation takes ${impl.length} parameters; the role has ${role.params.length}`);
+      throw new TypeError(
+        `${role.name} ${name}: the implementation takes ${impl.length} parameters; the role has ${role.params.length}`,
+      );
     }
     const declaration: RoleDeclaration = { role, name, impl: impl as unknown as (...args: never[]) => unknown };
     const declared = function (this: unknown, ...args: unknown[]): unknown {

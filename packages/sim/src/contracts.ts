@@ -188,7 +188,9 @@ function buildDdiInfo(meta: FunctionMeta): DdiInfo {
     max,
     anyLevel: isAnyLevel(meta.irql),
     unknown,
-    required: unknown ? `an IRQL contract the spec does not know (${meta.irql.reason ?? 'no reason given'})` : requiredText(min, max, 0),
+    required: unknown
+      ? `an IRQL contract the spec does not know (${meta.irql.reason ?? 'no reason given'})`
+      : requiredText(min, max, 0),
     conditional: meta.irql.when.length > 0,
     acquiresLock: meta.rules.includes('LOCK-REACQUIRE'),
     handlers,
@@ -196,7 +198,12 @@ function buildDdiInfo(meta: FunctionMeta): DdiInfo {
 }
 
 /** Bounds of a conditional contract for these arguments (slow path). */
-export function conditionalBounds(irql: IrqlMeta, dirql: number, params: FunctionMeta['params'], args: ArrayLike<unknown>): { min: number; max: number } {
+export function conditionalBounds(
+  irql: IrqlMeta,
+  dirql: number,
+  params: FunctionMeta['params'],
+  args: ArrayLike<unknown>,
+): { min: number; max: number } {
   const named: Record<string, unknown> = {};
   params.forEach((param, i) => {
     named[param.name] = args[i];

@@ -152,9 +152,11 @@ interface Resolved {
 function resolveTarget(target: RunTarget): Resolved {
   if (typeof target !== 'object' || target === null) throw new TypeError('explore: options are required ({ driver })');
   const seed = target.seed ?? 1;
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`explore: seed must be a non-negative safe integer (got ${String(seed)})`);
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new RangeError(`explore: seed must be a non-negative safe integer (got ${String(seed)})`);
   const ticks = target.ticks ?? target.scenario?.ticks ?? SCENARIO_TICKS_DEFAULT;
-  if (!Number.isSafeInteger(ticks) || ticks < 1) throw new RangeError(`explore: ticks must be a positive integer (got ${String(ticks)})`);
+  if (!Number.isSafeInteger(ticks) || ticks < 1)
+    throw new RangeError(`explore: ticks must be a positive integer (got ${String(ticks)})`);
   const processors = target.processors ?? target.scenario?.processors ?? 2;
   return { driver: target.driver, seed, ticks, processors };
 }
@@ -203,9 +205,11 @@ export function replay(options: ReplayOptions): ReplayResult {
 export function explore(options: ExploreOptions): ExploreResult {
   const resolved = resolveTarget(options);
   const preemptions = options.preemptions ?? EXPLORE_PREEMPTIONS_DEFAULT;
-  if (!Number.isInteger(preemptions) || preemptions < 0 || preemptions > 16) throw new RangeError(`explore: preemptions must be an integer in 0..16 (got ${String(preemptions)})`);
+  if (!Number.isInteger(preemptions) || preemptions < 0 || preemptions > 16)
+    throw new RangeError(`explore: preemptions must be an integer in 0..16 (got ${String(preemptions)})`);
   const budget = options.budget ?? EXPLORE_BUDGET_DEFAULT;
-  if (!Number.isSafeInteger(budget) || budget < 1) throw new RangeError(`explore: budget must be a positive integer (got ${String(budget)})`);
+  if (!Number.isSafeInteger(budget) || budget < 1)
+    throw new RangeError(`explore: budget must be a positive integer (got ${String(budget)})`);
   const perMille = options.randomPerMille ?? EXPLORE_RANDOM_PER_MILLE_DEFAULT;
   const progressEvery = options.progressEvery ?? 500;
   const sim = scenarioSimulation(options);
@@ -218,7 +222,8 @@ export function explore(options: ExploreOptions): ExploreResult {
   let level = 0;
 
   const progress = (): void => {
-    if (options.onProgress !== undefined && schedules % progressEvery === 0) options.onProgress({ schedules, phase, level });
+    if (options.onProgress !== undefined && schedules % progressEvery === 0)
+      options.onProgress({ schedules, phase, level });
   };
   const gather = (result: RunResult): void => {
     for (const report of result.reports) {
@@ -253,7 +258,9 @@ export function explore(options: ExploreOptions): ExploreResult {
   perLevel.push(1);
   const rootError = manifestError(root.result);
   if (rootError !== null) found = { schedule: [], at: schedules, phase, rule: rootError.rule };
-  let frontier: Node[] = [{ schedule: [], counts: preemptions > 0 ? root.scheduler.recordedCounts().slice() : null, from: 0 }];
+  let frontier: Node[] = [
+    { schedule: [], counts: preemptions > 0 ? root.scheduler.recordedCounts().slice() : null, from: 0 },
+  ];
   let frontierBytes = 0;
   for (level = 1; level <= preemptions && found === null && exhaustive; level++) {
     const next: Node[] = [];
@@ -340,7 +347,11 @@ export function explore(options: ExploreOptions): ExploreResult {
 }
 
 /** Shrinks a failing schedule: fewer departures, lower alternatives, a shorter run. */
-function shrink(target: RunTarget, resolved: Resolved, found: { schedule: Schedule; at: number; phase: 'systematic' | 'random'; rule: string }): ExploreFailure {
+function shrink(
+  target: RunTarget,
+  resolved: Resolved,
+  found: { schedule: Schedule; at: number; phase: 'systematic' | 'random'; rule: string },
+): ExploreFailure {
   const sim = scenarioSimulation(target);
   let runs = 0;
   const fails = (schedule: Schedule, ticks = resolved.ticks): boolean => {

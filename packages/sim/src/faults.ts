@@ -73,14 +73,16 @@ export const NO_FAULTS: ResolvedFaults = Object.freeze({
 function perMille(value: number | boolean | undefined, fallback: number, name: string): number {
   if (value === undefined || value === false) return 0;
   if (value === true) return fallback;
-  if (!Number.isInteger(value) || value < 0 || value > 1000) throw new RangeError(`faults.${name} must be true, false or a chance in 1000 (0..1000) (got ${String(value)})`);
+  if (!Number.isInteger(value) || value < 0 || value > 1000)
+    throw new RangeError(`faults.${name} must be true, false or a chance in 1000 (0..1000) (got ${String(value)})`);
   return value;
 }
 
 /** Checks and resolves fault options. Throws a RangeError naming the bad option. */
 export function resolveFaults(options: FaultOptions | undefined): ResolvedFaults {
   if (options === undefined) return NO_FAULTS;
-  if (typeof options !== 'object' || options === null) throw new TypeError('faults must be an object of fault switches');
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('faults must be an object of fault switches');
   const known = new Set<string>(Object.values(FAULT_NAMES));
   for (const key of Object.keys(options)) {
     if (!known.has(key)) throw new RangeError(`faults.${key} is not a fault (one of ${[...known].join(', ')})`);
@@ -88,13 +90,15 @@ export function resolveFaults(options: FaultOptions | undefined): ResolvedFaults
   let stormGapTicks = 0;
   if (options.storm === true) stormGapTicks = 20;
   else if (typeof options.storm === 'number') {
-    if (!Number.isInteger(options.storm) || options.storm < 1 || options.storm > 1_000_000) throw new RangeError(`faults.storm must be true or a gap of 1..1000000 ticks (got ${options.storm})`);
+    if (!Number.isInteger(options.storm) || options.storm < 1 || options.storm > 1_000_000)
+      throw new RangeError(`faults.storm must be true or a gap of 1..1000000 ticks (got ${options.storm})`);
     stormGapTicks = options.storm;
   }
   let surpriseRemovalTick: number | null = null;
   if (options.surpriseRemoval === true) surpriseRemovalTick = -1;
   else if (typeof options.surpriseRemoval === 'number') {
-    if (!Number.isSafeInteger(options.surpriseRemoval) || options.surpriseRemoval < 0) throw new RangeError(`faults.surpriseRemoval must be true or a tick ≥ 0 (got ${options.surpriseRemoval})`);
+    if (!Number.isSafeInteger(options.surpriseRemoval) || options.surpriseRemoval < 0)
+      throw new RangeError(`faults.surpriseRemoval must be true or a tick ≥ 0 (got ${options.surpriseRemoval})`);
     surpriseRemovalTick = options.surpriseRemoval;
   }
   return Object.freeze({
@@ -116,7 +120,8 @@ export function faultsFromNames(names: readonly string[]): FaultOptions {
     const name = raw.trim();
     if (name === '') continue;
     const key = (FAULT_NAMES as Record<string, string>)[name];
-    if (key === undefined) throw new RangeError(`unknown fault ${JSON.stringify(name)} (one of ${Object.keys(FAULT_NAMES).join(', ')})`);
+    if (key === undefined)
+      throw new RangeError(`unknown fault ${JSON.stringify(name)} (one of ${Object.keys(FAULT_NAMES).join(', ')})`);
     out[key] = true;
   }
   return out as FaultOptions;

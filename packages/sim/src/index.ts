@@ -4,7 +4,15 @@ export type { SimulationOptions, RunOptions, RunResult, RunStats } from './simul
 export { defineMiniport, isMiniportDefinition, setMiniportAdapterContext } from './miniport.js';
 export type { MiniportDefinition, MiniportHandlers } from './miniport.js';
 export { REGISTER_REMOVED_VALUE } from './device.js';
-export type { Device, DeviceHost, DeviceInterrupts, DeviceRegister, RegisterEffect, RegisterReadEffect, RegisterWriteEffect } from './device.js';
+export type {
+  Device,
+  DeviceHost,
+  DeviceInterrupts,
+  DeviceRegister,
+  RegisterEffect,
+  RegisterReadEffect,
+  RegisterWriteEffect,
+} from './device.js';
 export { RegisterHandle, SimResources, resourcesOf } from './registers.js';
 export { E1000Nic, NIC_DEFAULTS } from './nic.js';
 export type { NicConfig, NicOptions, NicStats } from './nic.js';
@@ -23,7 +31,15 @@ export {
 export type { CostModel, TimeBudgets } from './time.js';
 export { IrqlEngine, Processor, PROCESSORS_MAX } from './irql.js';
 export { SpinLocks, SpinLockState, HELD_LOCKS_MAX } from './spinlock.js';
-export { Adapter, InterruptObject, Interrupts, CHOICE_ALTERNATIVES_MAX, DPC_DRAIN_MAX, MESSAGES_MAX, SCHEDULE_NESTING_MAX } from './interrupt.js';
+export {
+  Adapter,
+  InterruptObject,
+  Interrupts,
+  CHOICE_ALTERNATIVES_MAX,
+  DPC_DRAIN_MAX,
+  MESSAGES_MAX,
+  SCHEDULE_NESTING_MAX,
+} from './interrupt.js';
 export type { InterruptOptions, InterruptStats } from './interrupt.js';
 export { RoleMonitor, ROLE_FRAMES_MAX } from './role-monitor.js';
 export { MODELED_DDIS, NdisTable, STALL_MICROSECONDS_MAX, UnmodeledDdiError } from './ndis.js';
@@ -47,7 +63,13 @@ export { FAULT_NAMES, faultsFromNames, resolveFaults } from './faults.js';
 export type { FaultName, FaultOptions, ResolvedFaults } from './faults.js';
 export { RaceDetector, conflicts } from './race.js';
 export type { InterleavingStep, RaceAccessReport, RaceReport } from './race.js';
-export { RandomScheduler, ReplayScheduler, SCHEDULE_DEVIATIONS_MAX, formatSchedule, parseSchedule } from './scheduler.js';
+export {
+  RandomScheduler,
+  ReplayScheduler,
+  SCHEDULE_DEVIATIONS_MAX,
+  formatSchedule,
+  parseSchedule,
+} from './scheduler.js';
 export type { ChoiceKind, ChoicePoint, Deviation, Schedule, ScheduleStep, Scheduler } from './scheduler.js';
 export { Trace, TRACE_EVENTS_DEFAULT, TRACE_EVENTS_MAX } from './trace.js';
 export type { TraceEvent, TraceEventKind, TraceOptions, TraceOverview, TraceSnapshot } from './trace.js';
@@ -62,6 +84,15 @@ export {
   replay,
   scenarioSimulation,
 } from './explorer.js';
-export type { ExploreFailure, ExploreOptions, ExploreProgress, ExploreResult, ReplayOptions, ReplayResult, RunTarget, Scenario } from './explorer.js';
+export type {
+  ExploreFailure,
+  ExploreOptions,
+  ExploreProgress,
+  ExploreResult,
+  ReplayOptions,
+  ReplayResult,
+  RunTarget,
+  Scenario,
+} from './explorer.js';
 export { TIMELINE_COLORS, renderTimeline } from './timeline.js';
 export type { TimelineOptions } from './timeline.js';

@@ -70,7 +70,15 @@ export const SITE_FIELD = 6;
 
 const ALT_ISR = 1;
 const ALT_DPC = 2;
-const SITE_VERBS = ['', 'after read', 'after write', 'after releasing', 'after returning from', 'after', 'after touching'] as const;
+const SITE_VERBS = [
+  '',
+  'after read',
+  'after write',
+  'after releasing',
+  'after returning from',
+  'after',
+  'after touching',
+] as const;
 
 /** How NDIS grants and delivers interrupts; part of the simulation options. */
 export interface InterruptOptions {
@@ -124,7 +132,9 @@ const INTERRUPT_BRAND: unique symbol = Symbol('ddikit.sim.interrupt');
 
 /** Whether `value` is an interrupt object of the harness (fast brand check). */
 export function isInterruptObject(value: unknown): value is InterruptObject {
-  return typeof value === 'object' && value !== null && (value as { [INTERRUPT_BRAND]?: true })[INTERRUPT_BRAND] === true;
+  return (
+    typeof value === 'object' && value !== null && (value as { [INTERRUPT_BRAND]?: true })[INTERRUPT_BRAND] === true
+  );
 }
 
 /** A registered interrupt: the NdisInterruptHandle the driver gets. */
@@ -188,7 +198,9 @@ export class InterruptObject {
     this.dpcContext = new Array<unknown>(messageCount * processorCount).fill(null);
     this.isrDeclaration = roleOf(isr) ?? null;
     this.dpcDeclaration = roleOf(dpc) ?? null;
-    this.isrArgs = messageBased ? [context, 0, this.queueDpcBox, this.targetProcessorsBox] : [context, this.queueDpcBox, this.targetProcessorsBox];
+    this.isrArgs = messageBased
+      ? [context, 0, this.queueDpcBox, this.targetProcessorsBox]
+      : [context, this.queueDpcBox, this.targetProcessorsBox];
     this.dpcArgs = messageBased ? [context, 0, null, null, null] : [context, null, null, null];
   }
 }
@@ -379,10 +391,14 @@ export class Interrupts {
   ): NDIS_STATUS {
     if (this.checks) this.monitor.checkDdi(REGISTER, 0);
     if (!(adapterHandle instanceof Adapter) || adapterHandle !== currentAdapter) {
-      this.fail('NdisMRegisterInterruptEx: MiniportAdapterHandle is not the NdisMiniportHandle that MiniportInitializeEx was given');
+      this.fail(
+        'NdisMRegisterInterruptEx: MiniportAdapterHandle is not the NdisMiniportHandle that MiniportInitializeEx was given',
+      );
     }
-    if (typeof chars !== 'object' || chars === null) this.fail('NdisMRegisterInterruptEx: MiniportInterruptCharacteristics must be an object');
-    if (typeof handleOut !== 'object' || handleOut === null) this.fail('NdisMRegisterInterruptEx: NdisInterruptHandle must be a box ({ value })');
+    if (typeof chars !== 'object' || chars === null)
+      this.fail('NdisMRegisterInterruptEx: MiniportInterruptCharacteristics must be an object');
+    if (typeof handleOut !== 'object' || handleOut === null)
+      this.fail('NdisMRegisterInterruptEx: NdisInterruptHandle must be a box ({ value })');
     const adapter = adapterHandle;
     // One interrupt per adapter: a second registration fails as NDIS fails it.
     if (adapter.interrupt !== null) return NDIS_STATUS_FAILURE;
@@ -393,7 +409,14 @@ export class Interrupts {
       const value = record[field.name];
       const required = !field.optional || (field.message && msiSupported);
       if ((value === null || value === undefined) && !required) continue;
-      if (!this.handlerAccepted(value, field.accepted, `NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS.${field.name}`, REGISTER.name)) {
+      if (
+        !this.handlerAccepted(
+          value,
+          field.accepted,
+          `NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS.${field.name}`,
+          REGISTER.name,
+        )
+      ) {
         return NDIS_STATUS_FAILURE;
       }
     }
@@ -442,7 +465,20 @@ export class Interrupts {
 
     const isr = record[messageBased ? MESSAGE_ISR_FIELD : LINE_ISR_FIELD] as Fn;
     const dpc = record[messageBased ? MESSAGE_DPC_FIELD : LINE_DPC_FIELD] as Fn;
-    const object = new InterruptObject(id, adapter, messageBased, messageCount, context, dirqls, locks, syncWithAll, isr, dpc, table, this.engine.processorCount);
+    const object = new InterruptObject(
+      id,
+      adapter,
+      messageBased,
+      messageCount,
+      context,
+      dirqls,
+      locks,
+      syncWithAll,
+      isr,
+      dpc,
+      table,
+      this.engine.processorCount,
+    );
     adapter.interrupt = object;
     this.active = object;
     const race = this.race;
@@ -555,7 +591,8 @@ export class Interrupts {
   private messageIdValid(object: InterruptObject, messageId: number, subject: string): boolean {
     if (!object.messageBased) return true;
     if (Number.isInteger(messageId) && messageId >= 0 && messageId < object.messageCount) return true;
-    if (!this.checks) this.fail(`${subject}: MessageId ${messageId} is not below the message count ${object.messageCount}`);
+    if (!this.checks)
+      this.fail(`${subject}: MessageId ${messageId} is not below the message count ${object.messageCount}`);
     this.verifier.report({
       rule: 'SYNC-MESSAGE-ID',
       subject,
@@ -646,7 +683,8 @@ export class Interrupts {
       // Call the declared function's implementation directly: the same as calling the declared
       // function with no monitor installed, one call layer less.
       impl = (roleOf(fn)?.impl ?? fn) as (c: unknown) => unknown;
-      if (typeof impl !== 'function') this.fail('NdisMSynchronizeWithInterruptEx: SynchronizeFunction must be a function');
+      if (typeof impl !== 'function')
+        this.fail('NdisMSynchronizeWithInterruptEx: SynchronizeFunction must be a function');
       this.lastUncheckedFunction = fn;
       this.lastUncheckedImpl = impl;
     }
@@ -659,13 +697,20 @@ export class Interrupts {
   /** Restores `level` after a raise; drains DPCs when it drops below DISPATCH_LEVEL. */
   private lowerTo(cpu: Processor, level: number, by: string): void {
     if (cpu.irql !== level) this.engine.set(level, by);
-    if (level < DISPATCH_LEVEL && cpu.dpcCount > 0 && cpu !== this.noDrainCpu && this.clock.nowTicks >= this.dpcHoldUntilTick) this.drainDpcs(cpu);
+    if (
+      level < DISPATCH_LEVEL &&
+      cpu.dpcCount > 0 &&
+      cpu !== this.noDrainCpu &&
+      this.clock.nowTicks >= this.dpcHoldUntilTick
+    )
+      this.drainDpcs(cpu);
   }
 
   /** For NdisReleaseSpinLock and others that lower IRQL: run DPCs the lower unmasks. */
   afterLower(): void {
     const cpu = this.engine.cpu;
-    if (cpu.irql < DISPATCH_LEVEL && cpu.dpcCount > 0 && this.clock.nowTicks >= this.dpcHoldUntilTick) this.drainDpcs(cpu);
+    if (cpu.irql < DISPATCH_LEVEL && cpu.dpcCount > 0 && this.clock.nowTicks >= this.dpcHoldUntilTick)
+      this.drainDpcs(cpu);
   }
 
   /** A shared field was read or written: a choice point in a scheduled run. */
@@ -748,7 +793,16 @@ export class Interrupts {
     if (!asserted) this.stats.spuriousInterrupts++;
     this.clock.nowTicks += this.costs.interruptDispatchTicks;
     const trace = this.trace;
-    if (trace !== null) trace.record(this.clock.nowTicks, TRACE_INTERRUPT, cpu.index, from, trace.intern(object.messageBased ? `message ${message}` : 'line'), message, asserted ? 1 : 0);
+    if (trace !== null)
+      trace.record(
+        this.clock.nowTicks,
+        TRACE_INTERRUPT,
+        cpu.index,
+        from,
+        trace.intern(object.messageBased ? `message ${message}` : 'line'),
+        message,
+        asserted ? 1 : 0,
+      );
     engine.raise(dirql, 'interrupt');
     const lock = object.locks[message]!;
     const locked = this.locks.acquireInterruptLock(lock, 'interrupt');
@@ -776,7 +830,9 @@ export class Interrupts {
       claimed = this.monitor.callRole(declaration, undefined, args);
     } else {
       const isr = declaration !== null ? (declaration.impl as Fn) : object.isr;
-      claimed = object.messageBased ? isr(object.context, message, queueBox, targetBox) : isr(object.context, queueBox, targetBox);
+      claimed = object.messageBased
+        ? isr(object.context, message, queueBox, targetBox)
+        : isr(object.context, queueBox, targetBox);
     }
     if (race !== null) {
       race.lockMasks[cpu.index] = maskBefore;
@@ -1021,7 +1077,16 @@ export class Interrupts {
     if (!(Number.isInteger(choice) && choice > 0 && choice < n)) choice = 0;
     if (choice === 0) return;
     const trace = this.trace;
-    if (trace !== null) trace.record(this.clock.nowTicks, TRACE_CHOICE, cpu.index, cpu.irql, trace.intern(point.describe(choice)), point.index, choice);
+    if (trace !== null)
+      trace.record(
+        this.clock.nowTicks,
+        TRACE_CHOICE,
+        cpu.index,
+        cpu.irql,
+        trace.intern(point.describe(choice)),
+        point.index,
+        choice,
+      );
     this.runAlternative(object, this.altKind[choice]!, this.altCpu[choice]!, this.altMessage[choice]!);
   }
 
@@ -1052,7 +1117,8 @@ export class Interrupts {
     const current = this.engine.cpu.index;
     const processors = this.engine.processors;
     for (let p = 0; p < processors.length && n < CHOICE_ALTERNATIVES_MAX; p++) {
-      if (p === current || (mask & (1 << p)) === 0 || this.queues[p]!.draining || processors[p]!.irql >= DISPATCH_LEVEL) continue;
+      if (p === current || (mask & (1 << p)) === 0 || this.queues[p]!.draining || processors[p]!.irql >= DISPATCH_LEVEL)
+        continue;
       this.altKind[n] = ALT_DPC;
       this.altCpu[n] = p;
       this.altMessage[n] = 0;
@@ -1140,7 +1206,16 @@ export class Interrupts {
     point.object = object;
     let choice = this.scheduler!.choose(point);
     if (!(Number.isInteger(choice) && choice > 0 && choice < n)) choice = 0;
-    if (choice !== 0 && this.trace !== null) this.trace.record(this.clock.nowTicks, TRACE_CHOICE, choice, 0, this.trace.intern(point.describe(choice)), point.index, choice);
+    if (choice !== 0 && this.trace !== null)
+      this.trace.record(
+        this.clock.nowTicks,
+        TRACE_CHOICE,
+        choice,
+        0,
+        this.trace.intern(point.describe(choice)),
+        point.index,
+        choice,
+      );
     return processors[choice]!;
   }
 
@@ -1165,7 +1240,16 @@ export class Interrupts {
       point.object = this.active;
       let choice = this.scheduler!.choose(point);
       if (!(Number.isInteger(choice) && choice > 0 && choice < n)) choice = 0;
-      if (choice !== 0 && this.trace !== null) this.trace.record(this.clock.nowTicks, TRACE_CHOICE, this.altCpu[choice]!, 0, this.trace.intern(point.describe(choice)), point.index, choice);
+      if (choice !== 0 && this.trace !== null)
+        this.trace.record(
+          this.clock.nowTicks,
+          TRACE_CHOICE,
+          this.altCpu[choice]!,
+          0,
+          this.trace.intern(point.describe(choice)),
+          point.index,
+          choice,
+        );
       pick = this.altCpu[choice]!;
     }
     const cpu = this.engine.processors[pick]!;
@@ -1177,7 +1261,12 @@ export class Interrupts {
 
   /** @internal describes alternative `a` of the current choice point. */
   describeAlternative(point: PointState, a: number): string {
-    if (a === 0) return point.processor < 0 && point.kind === 'deliver' ? 'processor 0 takes it' : point.processor < 0 ? `DPCs of processor ${this.altCpu[0]} first` : 'go on';
+    if (a === 0)
+      return point.processor < 0 && point.kind === 'deliver'
+        ? 'processor 0 takes it'
+        : point.processor < 0
+          ? `DPCs of processor ${this.altCpu[0]} first`
+          : 'go on';
     const p = this.altCpu[a]!;
     if (point.kind === 'deliver') return `processor ${p} takes it`;
     if (point.kind === 'dpc') return `DPCs of processor ${p} first`;
@@ -1185,12 +1274,15 @@ export class Interrupts {
     const object = point.object!;
     const name = object.isrDeclaration?.name ?? (object.isr.name || 'the ISR');
     const what = object.messageBased ? `message ${this.altMessage[a]}` : 'line';
-    return p === point.processor ? `${name} (${what}) preempts on processor ${p}` : `${name} (${what}) runs on processor ${p}`;
+    return p === point.processor
+      ? `${name} (${what}) preempts on processor ${p}`
+      : `${name} (${what}) runs on processor ${p}`;
   }
 
   /** @internal where the current choice point is. */
   describeSite(point: PointState): string {
-    if (point.processor < 0) return point.kind === 'deliver' ? 'the run loop delivers an interrupt' : 'the run loop runs DPCs';
+    if (point.processor < 0)
+      return point.kind === 'deliver' ? 'the run loop delivers an interrupt' : 'the run loop runs DPCs';
     const fn = this.monitor.topName();
     const role = this.monitor.topRoleName();
     const who = fn === '' ? `processor ${point.processor}` : `${fn} (${role}) on processor ${point.processor}`;
@@ -1216,7 +1308,10 @@ export class Interrupts {
     this.lostReported = true;
     const maskState = this.device.interruptMaskState;
     const change = maskState === undefined ? null : (this.race?.lastChangeText(maskState) ?? null);
-    const last = this.lastDpcCpu < 0 ? 'no DPC ran yet' : `the last DPC, ${this.lastDpcName}, returned on processor ${this.lastDpcCpu} at tick ${this.lastDpcTick}`;
+    const last =
+      this.lastDpcCpu < 0
+        ? 'no DPC ran yet'
+        : `the last DPC, ${this.lastDpcName}, returned on processor ${this.lastDpcCpu} at tick ${this.lastDpcTick}`;
     const dpcRole = object.messageBased ? MESSAGE_DPC_ROLE : LINE_DPC_ROLE;
     this.verifier.report({
       rule: 'INT-LOST',
@@ -1251,7 +1346,8 @@ class PointState implements ChoicePoint {
     return this.owner.describeSite(this);
   }
   describe(alternative: number): string {
-    if (!(Number.isInteger(alternative) && alternative >= 0 && alternative < this.count)) throw new RangeError(`alternative ${alternative} is not in 0..${this.count - 1}`);
+    if (!(Number.isInteger(alternative) && alternative >= 0 && alternative < this.count))
+      throw new RangeError(`alternative ${alternative} is not in 0..${this.count - 1}`);
     return this.owner.describeAlternative(this, alternative);
   }
 }

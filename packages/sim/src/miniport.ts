@@ -35,8 +35,10 @@ export interface MiniportDefinition {
 
 /** Defines a miniport driver for the harness. */
 export function defineMiniport(name: string, create: (ndis: NdisFunctions) => MiniportHandlers): MiniportDefinition {
-  if (typeof name !== 'string' || name.length === 0) throw new TypeError('defineMiniport: the name must be a non-empty string');
-  if (typeof create !== 'function') throw new TypeError(`defineMiniport ${name}: the second argument must be a function (ndis) => handlers`);
+  if (typeof name !== 'string' || name.length === 0)
+    throw new TypeError('defineMiniport: the name must be a non-empty string');
+  if (typeof create !== 'function')
+    throw new TypeError(`defineMiniport ${name}: the second argument must be a function (ndis) => handlers`);
   return Object.freeze({ [MINIPORT]: true as const, name, create });
 }
 
@@ -51,7 +53,9 @@ export function isMiniportDefinition(value: unknown): value is MiniportDefinitio
  */
 export function setMiniportAdapterContext(NdisMiniportHandle: NDIS_HANDLE, MiniportAdapterContext: NDIS_HANDLE): void {
   if (!isAdapter(NdisMiniportHandle)) {
-    throw new TypeError('setMiniportAdapterContext: NdisMiniportHandle is not the handle MiniportInitializeEx was given');
+    throw new TypeError(
+      'setMiniportAdapterContext: NdisMiniportHandle is not the handle MiniportInitializeEx was given',
+    );
   }
   NdisMiniportHandle.context = MiniportAdapterContext;
 }

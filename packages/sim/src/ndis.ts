@@ -32,7 +32,9 @@ export type DdiImplementation = (...args: never[]) => unknown;
 /** Thrown when a driver calls a DDI of the spec that the harness does not model and no test defined. */
 export class UnmodeledDdiError extends Error {
   constructor(name: string) {
-    super(`${name} is in the spec but the simulator does not model it; supply its behaviour with sim.ddi.define('${name}', impl)`);
+    super(
+      `${name} is in the spec but the simulator does not model it; supply its behaviour with sim.ddi.define('${name}', impl)`,
+    );
     this.name = 'UnmodeledDdiError';
   }
 }
@@ -109,7 +111,12 @@ function modeled(core: NdisCore): Pick<NdisFunctions, ModeledDdi> {
       interrupts.afterLower();
       interrupts.lockReleased(DPR_RELEASE.name);
     },
-    NdisMRegisterInterruptEx(MiniportAdapterHandle, MiniportInterruptContext, MiniportInterruptCharacteristics, NdisInterruptHandle) {
+    NdisMRegisterInterruptEx(
+      MiniportAdapterHandle,
+      MiniportInterruptContext,
+      MiniportInterruptCharacteristics,
+      NdisInterruptHandle,
+    ) {
       return interrupts.register(
         MiniportAdapterHandle,
         MiniportInterruptContext,
@@ -135,7 +142,8 @@ function modeled(core: NdisCore): Pick<NdisFunctions, ModeledDdi> {
         return;
       }
       // Not a register: ordinary memory, read as such.
-      if (typeof Register !== 'object' || Register === null) core.fail('NdisReadRegisterUlong: Register must be a register handle or a box');
+      if (typeof Register !== 'object' || Register === null)
+        core.fail('NdisReadRegisterUlong: Register must be a register handle or a box');
       Data.value = Register.value;
     },
     NdisWriteRegisterUlong(Register, Data): void {
@@ -143,13 +151,20 @@ function modeled(core: NdisCore): Pick<NdisFunctions, ModeledDdi> {
         registers.write(Register, Data);
         return;
       }
-      if (typeof Register !== 'object' || Register === null) core.fail('NdisWriteRegisterUlong: Register must be a register handle or a box');
+      if (typeof Register !== 'object' || Register === null)
+        core.fail('NdisWriteRegisterUlong: Register must be a register handle or a box');
       Register.value = Data;
     },
     NdisStallExecution(MicroSecondsToStall): void {
       if (checks) monitor.checkDdi(STALL, 0);
-      if (!Number.isInteger(MicroSecondsToStall) || MicroSecondsToStall < 0 || MicroSecondsToStall > STALL_MICROSECONDS_MAX) {
-        core.fail(`NdisStallExecution: MicroSecondsToStall must be an integer in 0..${STALL_MICROSECONDS_MAX} (got ${String(MicroSecondsToStall)})`);
+      if (
+        !Number.isInteger(MicroSecondsToStall) ||
+        MicroSecondsToStall < 0 ||
+        MicroSecondsToStall > STALL_MICROSECONDS_MAX
+      ) {
+        core.fail(
+          `NdisStallExecution: MicroSecondsToStall must be an integer in 0..${STALL_MICROSECONDS_MAX} (got ${String(MicroSecondsToStall)})`,
+        );
       }
       clock.nowTicks += MicroSecondsToStall * TICKS_PER_MICROSECOND;
       interrupts.siteCode = SITE_STALL;
@@ -162,12 +177,17 @@ function modeled(core: NdisCore): Pick<NdisFunctions, ModeledDdi> {
  * The generic form of a DDI, for DDIs the harness does not model (and modeled ones a test replaces):
  * the generated contract checks, role checks on handler parameters, then the supplied behaviour.
  */
-function generic(core: NdisCore, info: DdiInfo, definitions: Map<string, DdiImplementation>): (...args: unknown[]) => unknown {
+function generic(
+  core: NdisCore,
+  info: DdiInfo,
+  definitions: Map<string, DdiImplementation>,
+): (...args: unknown[]) => unknown {
   const fn = function (this: unknown, ...args: unknown[]): unknown {
     if (core.checks) {
       core.monitor.checkDdi(info, core.monitor.topDirql(), args);
       for (const handler of info.handlers) {
-        if (!core.interrupts.handlerAccepted(args[handler.index], handler.accepted, handler.name, info.name)) return undefined;
+        if (!core.interrupts.handlerAccepted(args[handler.index], handler.accepted, handler.name, info.name))
+          return undefined;
       }
     }
     const impl = definitions.get(info.name);
@@ -191,7 +211,8 @@ export class NdisTable {
   constructor(core: NdisCore, modeledNames: readonly string[] = MODELED_DDIS) {
     this.core = core;
     for (const name of modeledNames) {
-      if (!isModeled(name)) throw new TypeError(`modeledDdis: the simulator does not model ${name} (it models ${MODELED_DDIS.join(', ')})`);
+      if (!isModeled(name))
+        throw new TypeError(`modeledDdis: the simulator does not model ${name} (it models ${MODELED_DDIS.join(', ')})`);
     }
     // The generic forms of the hundreds of DDIs the spec carries live on the table's prototype, so
     // the table itself keeps a handful of own properties and V8 keeps their lookup fast.
@@ -224,7 +245,9 @@ export class NdisTable {
     if (typeof impl !== 'function') throw new TypeError(`sim.ddi.define: the behaviour of ${name} must be a function`);
     if (this.modeled.includes(name)) {
       if (options.replace !== true) {
-        throw new TypeError(`sim.ddi.define: the simulator models ${name}; pass { replace: true } to replace its behaviour`);
+        throw new TypeError(
+          `sim.ddi.define: the simulator models ${name}; pass { replace: true } to replace its behaviour`,
+        );
       }
       (this.functions as unknown as Record<string, unknown>)[name] = generic(this.core, info, this.definitions);
     }

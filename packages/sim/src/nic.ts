@@ -902,7 +902,8 @@ export class E1000Nic implements Device {
  */
 const NIC_REGISTER_EFFECTS: ReadonlyMap<number, RegisterEffect> = new Map(
   NIC_REGISTERS.map((register): [number, RegisterEffect] => {
-    const own = (read: RegisterEffect['read'], write: RegisterEffect['write']): RegisterEffect => Object.freeze({ state: register.name, read, write });
+    const own = (read: RegisterEffect['read'], write: RegisterEffect['write']): RegisterEffect =>
+      Object.freeze({ state: register.name, read, write });
     switch (register.offset) {
       case E1000_IMS:
         return [register.offset, Object.freeze({ state: 'IMS', read: 'read', write: 'set' })];

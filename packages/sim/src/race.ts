@@ -254,7 +254,8 @@ export class RaceDetector {
   /** The last change of a register state in this run, as report text, or null. */
   lastChangeText(state: string): string | null {
     const variable = this.registerVars.get(state);
-    if (variable === undefined || variable.lastChangeAt < 0 || this.accesses - variable.lastChangeAt > RACE_HISTORY_MAX) return null;
+    if (variable === undefined || variable.lastChangeAt < 0 || this.accesses - variable.lastChangeAt > RACE_HISTORY_MAX)
+      return null;
     const i = variable.lastChangeAt % RACE_HISTORY_MAX;
     return `${accessText(this.historyOp[i]!, this.historyRegister[i]!, variable, this.historyValue[i]!, true)} by ${this.historyFn[i] || '(harness)'} on processor ${this.historyCpu[i]} at ${levelName(this.historyIrql[i]!)}, tick ${this.historyTick[i]}`;
   }
@@ -266,7 +267,15 @@ export class RaceDetector {
     if (trace !== null) {
       if (variable.traceName < 0) variable.traceName = trace.intern(variable.name);
       const cpu = this.engine.cpu;
-      trace.record(this.clock.nowTicks, write ? TRACE_FIELD_WRITE : TRACE_FIELD_READ, cpu.index, cpu.irql, variable.traceName, 0, 0);
+      trace.record(
+        this.clock.nowTicks,
+        write ? TRACE_FIELD_WRITE : TRACE_FIELD_READ,
+        cpu.index,
+        cpu.irql,
+        variable.traceName,
+        0,
+        0,
+      );
     }
     this.access(variable, write ? OP_WRITE : OP_READ, 0, variable.name, false, variable);
     if (this.afterField !== null) this.afterField(variable.name);
@@ -281,7 +290,14 @@ export class RaceDetector {
     this.access(variable, op, value, tracking.name, true, tracking);
   }
 
-  private access(variable: RaceVar, op: number, value: number, register: string, valueKnown: boolean, cache: ClassCache): void {
+  private access(
+    variable: RaceVar,
+    op: number,
+    value: number,
+    register: string,
+    valueKnown: boolean,
+    cache: ClassCache,
+  ): void {
     const cpu = this.engine.cpu;
     const index = cpu.index;
     const mask = this.lockMasks[index]!;
@@ -333,7 +349,20 @@ export class RaceDetector {
   }
 
   /** A new class of access to `variable` (or new bits of a set or clear): record it, look for a race. */
-  private checkClass(variable: RaceVar, same: RaceRecord | null, key: number, isr: boolean, mask: number, spinHeld: boolean, op: number, value: number, register: string, valueKnown: boolean, fn: string, cache: ClassCache): void {
+  private checkClass(
+    variable: RaceVar,
+    same: RaceRecord | null,
+    key: number,
+    isr: boolean,
+    mask: number,
+    spinHeld: boolean,
+    op: number,
+    value: number,
+    register: string,
+    valueKnown: boolean,
+    fn: string,
+    cache: ClassCache,
+  ): void {
     const cpu = this.engine.cpu;
     const tick = this.clock.nowTicks;
     const records = variable.records;
@@ -351,7 +380,20 @@ export class RaceDetector {
     const spinLock = spinHeld ? this.locks.heldAt(this.locks.depth() - 1).name : null;
     if (same !== null) same.bits |= value;
     else if (records.length < RACE_RECORDS_MAX) {
-      same = new RaceRecord(key, isr, mask, spinLock, op, valueKnown ? value >>> 0 : 0, register, fn, this.monitor.topRoleName(), cpu.index, cpu.irql, tick);
+      same = new RaceRecord(
+        key,
+        isr,
+        mask,
+        spinLock,
+        op,
+        valueKnown ? value >>> 0 : 0,
+        register,
+        fn,
+        this.monitor.topRoleName(),
+        cpu.index,
+        cpu.irql,
+        tick,
+      );
       records.push(same);
     }
     if (same !== null) {
@@ -369,7 +411,8 @@ export class RaceDetector {
   private locksText(mask: number, spinLock: string | null): string {
     if (mask !== 0) {
       const names: string[] = [];
-      for (let bit = 0; bit < 32; bit++) if ((mask & (1 << bit)) !== 0) names.push(this.lockNames[bit] ?? `interrupt lock (message ${bit})`);
+      for (let bit = 0; bit < 32; bit++)
+        if ((mask & (1 << bit)) !== 0) names.push(this.lockNames[bit] ?? `interrupt lock (message ${bit})`);
       return names.join(', ');
     }
     return spinLock ?? 'none';
@@ -414,7 +457,8 @@ export class RaceDetector {
     const twoLocks = mask !== 0 && earlier.lockMask !== 0;
     const rule = !twoLocks && unprotectedSpin !== null ? 'SPINLOCK-FOR-ISR-STATE' : 'ISR-SHARED-RACE';
     const what = variable.kind === 'register' ? `register ${variable.name}` : `field ${variable.name}`;
-    const where = (a: RaceAccessReport): string => `${a.function} (${a.role}) on processor ${a.processor} at ${levelName(a.irql)}`;
+    const where = (a: RaceAccessReport): string =>
+      `${a.function} (${a.role}) on processor ${a.processor} at ${levelName(a.irql)}`;
     let message: string;
     if (twoLocks) {
       message = `${what} is shared by interrupt handlers that hold different locks: ${where(before)} (${before.access}, holding ${before.locks}) and ${where(now)} (${now.access}, holding ${now.locks}); the messages run concurrently — set MsiSyncWithAllMessages or keep the state per message`;
@@ -516,19 +560,28 @@ function accessorsFor(field: string): { readonly cell: symbol; readonly descript
  */
 export function shareFields(detector: RaceDetector, object: object, fields: readonly string[]): void {
   const constructorName = (object as { constructor?: { name?: string } }).constructor?.name;
-  const prefix = constructorName === undefined || constructorName === '' || constructorName === 'Object' ? '' : `${constructorName}.`;
+  const prefix =
+    constructorName === undefined || constructorName === '' || constructorName === 'Object'
+      ? ''
+      : `${constructorName}.`;
   const record = object as Record<PropertyKey, unknown>;
   const wanted = new Set<string>();
   for (const field of fields) {
     if (Object.prototype.hasOwnProperty.call(object, accessorsFor(field).cell)) continue;
     const own = Object.getOwnPropertyDescriptor(object, field);
     if (!Object.isExtensible(object) || (own !== undefined && own.configurable === false)) {
-      throw new TypeError(`shared: ${prefix}${field} cannot be tracked (the object is frozen or the property is not configurable)`);
+      throw new TypeError(
+        `shared: ${prefix}${field} cannot be tracked (the object is frozen or the property is not configurable)`,
+      );
     }
     wanted.add(field);
   }
   if (wanted.size === 0) return;
-  const cellOf = (field: string): SharedCell => ({ detector, variable: detector.fieldVar(`${prefix}${field}`), value: record[field] });
+  const cellOf = (field: string): SharedCell => ({
+    detector,
+    variable: detector.fieldVar(`${prefix}${field}`),
+    value: record[field],
+  });
   const keys = Reflect.ownKeys(object);
   let first = keys.length;
   for (let i = 0; i < keys.length; i++) {
@@ -542,7 +595,12 @@ export function shareFields(detector: RaceDetector, object: object, fields: read
     // Cannot take the tail off: define in place (correct, only slower).
     for (const field of wanted) {
       const { cell, descriptor } = accessorsFor(field);
-      Object.defineProperty(object, cell, { value: cellOf(field), configurable: false, enumerable: false, writable: false });
+      Object.defineProperty(object, cell, {
+        value: cellOf(field),
+        configurable: false,
+        enumerable: false,
+        writable: false,
+      });
       Object.defineProperty(object, field, descriptor);
     }
     return;
@@ -553,10 +611,20 @@ export function shareFields(detector: RaceDetector, object: object, fields: read
   for (const [key, descriptor] of tail) {
     if (typeof key === 'string' && wanted.has(key)) {
       const accessors = accessorsFor(key);
-      Object.defineProperty(object, accessors.cell, { value: cells.get(key), configurable: false, enumerable: false, writable: false });
+      Object.defineProperty(object, accessors.cell, {
+        value: cells.get(key),
+        configurable: false,
+        enumerable: false,
+        writable: false,
+      });
       Object.defineProperty(object, key, accessors.descriptor);
       wanted.delete(key);
-    } else if ('value' in descriptor && descriptor.writable === true && descriptor.enumerable === true && descriptor.configurable === true) {
+    } else if (
+      'value' in descriptor &&
+      descriptor.writable === true &&
+      descriptor.enumerable === true &&
+      descriptor.configurable === true
+    ) {
       record[key] = descriptor.value;
     } else {
       Object.defineProperty(object, key, descriptor);
@@ -565,7 +633,12 @@ export function shareFields(detector: RaceDetector, object: object, fields: read
   // Fields named but not yet on the object come last.
   for (const field of wanted) {
     const { cell, descriptor } = accessorsFor(field);
-    Object.defineProperty(object, cell, { value: cells.get(field), configurable: false, enumerable: false, writable: false });
+    Object.defineProperty(object, cell, {
+      value: cells.get(field),
+      configurable: false,
+      enumerable: false,
+      writable: false,
+    });
     Object.defineProperty(object, field, descriptor);
   }
 }

@@ -52,7 +52,13 @@ export class RegisterHandle {
   /** @internal race detection and trace bookkeeping (null when neither is on). */
   readonly tracking: RegisterTracking | null;
 
-  constructor(name: string, offsetBytes: number, window: RegisterWindow, epoch: number, tracking: RegisterTracking | null = null) {
+  constructor(
+    name: string,
+    offsetBytes: number,
+    window: RegisterWindow,
+    epoch: number,
+    tracking: RegisterTracking | null = null,
+  ) {
     this.name = name;
     this.offsetBytes = offsetBytes;
     this.window = window;
@@ -92,7 +98,9 @@ export class RegisterWindow {
   ) {
     const window = device.registerWindowBytes;
     if (!Number.isInteger(window) || window <= 0 || window % 4 !== 0) {
-      throw new RangeError(`device ${device.name}: registerWindowBytes must be a positive multiple of 4 (got ${String(window)})`);
+      throw new RangeError(
+        `device ${device.name}: registerWindowBytes must be a positive multiple of 4 (got ${String(window)})`,
+      );
     }
   }
 
@@ -113,13 +121,29 @@ export class RegisterWindow {
 
   /** The handle of the register at `offsetBytes`. */
   handleAt(offsetBytes: number, name?: string): RegisterHandle {
-    if (!Number.isInteger(offsetBytes) || offsetBytes < 0 || offsetBytes % 4 !== 0 || offsetBytes >= this.device.registerWindowBytes) {
-      this.fail(`register offset ${String(offsetBytes)} is not a 4-byte aligned offset inside the ${this.device.registerWindowBytes}-byte window of ${this.device.name}`);
+    if (
+      !Number.isInteger(offsetBytes) ||
+      offsetBytes < 0 ||
+      offsetBytes % 4 !== 0 ||
+      offsetBytes >= this.device.registerWindowBytes
+    ) {
+      this.fail(
+        `register offset ${String(offsetBytes)} is not a 4-byte aligned offset inside the ${this.device.registerWindowBytes}-byte window of ${this.device.name}`,
+      );
     }
     let handle = this.handles.get(offsetBytes);
     if (handle === undefined) {
-      const label = name ?? this.device.registers.find((r) => r.offset === offsetBytes)?.name ?? `REG_0x${offsetBytes.toString(16).toUpperCase().padStart(4, '0')}`;
-      handle = new RegisterHandle(label, offsetBytes, this, this.epoch, this.observer?.track(label, offsetBytes) ?? null);
+      const label =
+        name ??
+        this.device.registers.find((r) => r.offset === offsetBytes)?.name ??
+        `REG_0x${offsetBytes.toString(16).toUpperCase().padStart(4, '0')}`;
+      handle = new RegisterHandle(
+        label,
+        offsetBytes,
+        this,
+        this.epoch,
+        this.observer?.track(label, offsetBytes) ?? null,
+      );
       this.handles.set(offsetBytes, handle);
     }
     return handle;
@@ -217,10 +241,12 @@ export class SimResources {
    * ```
    */
   shared<T extends object>(object: T, ...fields: (keyof T & string)[]): T {
-    if (typeof object !== 'object' || object === null) throw new TypeError('SimResources.shared: the first argument must be an object');
+    if (typeof object !== 'object' || object === null)
+      throw new TypeError('SimResources.shared: the first argument must be an object');
     if (fields.length === 0) throw new TypeError('SimResources.shared: name at least one field');
     for (const field of fields) {
-      if (typeof field !== 'string' || field.length === 0) throw new TypeError('SimResources.shared: field names must be non-empty strings');
+      if (typeof field !== 'string' || field.length === 0)
+        throw new TypeError('SimResources.shared: field names must be non-empty strings');
     }
     this.share?.(object, fields);
     return object;
@@ -233,8 +259,14 @@ export class SimResources {
  */
 export function resourcesOf(parameters: { readonly AllocatedResources?: unknown }): SimResources {
   const resources = parameters?.AllocatedResources;
-  if (typeof resources !== 'object' || resources === null || (resources as { [RESOURCES_BRAND]?: true })[RESOURCES_BRAND] !== true) {
-    throw new TypeError('MiniportInitParameters.AllocatedResources holds no @ddikit/sim resources (is the driver running in a simulation?)');
+  if (
+    typeof resources !== 'object' ||
+    resources === null ||
+    (resources as { [RESOURCES_BRAND]?: true })[RESOURCES_BRAND] !== true
+  ) {
+    throw new TypeError(
+      'MiniportInitParameters.AllocatedResources holds no @ddikit/sim resources (is the driver running in a simulation?)',
+    );
   }
   return resources as SimResources;
 }

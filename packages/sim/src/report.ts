@@ -98,7 +98,14 @@ const BUGCHECK_DESCRIPTIONS: Readonly<Record<number, string>> = {
 export function formatReportText(report: Report): string {
   const lines: string[] = [];
   const bar = '*'.repeat(79);
-  lines.push(bar, '*' + ' '.repeat(77) + '*', '*' + 'ddikit Verifier Analysis'.padStart(50).padEnd(77) + '*', '*' + ' '.repeat(77) + '*', bar, '');
+  lines.push(
+    bar,
+    '*' + ' '.repeat(77) + '*',
+    '*' + 'ddikit Verifier Analysis'.padStart(50).padEnd(77) + '*',
+    '*' + ' '.repeat(77) + '*',
+    bar,
+    '',
+  );
   if (report.bugCheck !== null) {
     const bc = report.bugCheck;
     lines.push(`${bc.name} (${shortHex(bc.code)})`);
@@ -118,7 +125,8 @@ export function formatReportText(report: Report): string {
   if (report.function !== null) lines.push(`FUNCTION:  ${report.function}`);
   if (report.irqlRequired !== null) lines.push(`IRQL_REQUIRED:  ${report.irqlRequired}`);
   if (report.irqlFound !== null) lines.push(`IRQL_FOUND:  ${irqlText(report.irqlFound)}`);
-  if (report.compliance !== null) lines.push(`DDI_COMPLIANCE_RULE:  ${report.compliance.rule} (${hex32(report.compliance.code)})`);
+  if (report.compliance !== null)
+    lines.push(`DDI_COMPLIANCE_RULE:  ${report.compliance.rule} (${hex32(report.compliance.code)})`);
   lines.push(`PROCESSOR:  ${report.processor}`);
   lines.push(`SEED:  ${report.seed}`);
   lines.push(`TICK:  ${formatTicks(report.tick)}`);
@@ -128,7 +136,9 @@ export function formatReportText(report: Report): string {
     lines.push(`RACE:  ${report.race.kind} ${report.race.variable}`);
     report.race.accesses.forEach((a, i) => {
       lines.push(`  access ${i + 1}:  ${a.access}`);
-      lines.push(`    by ${a.function} (${a.role}) on cpu ${a.processor} at ${levelName(a.irql)}, tick ${a.tick}, holding ${a.locks}`);
+      lines.push(
+        `    by ${a.function} (${a.role}) on cpu ${a.processor} at ${levelName(a.irql)}, tick ${a.tick}, holding ${a.locks}`,
+      );
     });
     lines.push('');
   }
@@ -136,25 +146,36 @@ export function formatReportText(report: Report): string {
     lines.push('INTERLEAVING:  (tracked accesses, oldest first)');
     lines.push(`  ${'tick'.padStart(10)}  cpu  ${'irql'.padEnd(16)} ${'function'.padEnd(28)} access`);
     for (const step of report.interleaving) {
-      lines.push(`  ${String(step.tick).padStart(10)}  ${String(step.processor).padStart(3)}  ${levelName(step.irql).padEnd(16)} ${step.function.padEnd(28)} ${step.access}`);
+      lines.push(
+        `  ${String(step.tick).padStart(10)}  ${String(step.processor).padStart(3)}  ${levelName(step.irql).padEnd(16)} ${step.function.padEnd(28)} ${step.access}`,
+      );
     }
     lines.push('');
   }
   lines.push('ROLE_FRAMES:  (innermost first)');
   if (report.frames.length === 0) lines.push('  (none: called outside any driver role function)');
   report.frames.forEach((frame, i) => {
-    lines.push(`  #${String(i).padEnd(2)} ${frame.function.padEnd(32)} ${frame.role.padEnd(40)} cpu ${frame.processor}  entered at ${irqlText(frame.irql)}`);
+    lines.push(
+      `  #${String(i).padEnd(2)} ${frame.function.padEnd(32)} ${frame.role.padEnd(40)} cpu ${frame.processor}  entered at ${irqlText(frame.irql)}`,
+    );
   });
   lines.push('');
   lines.push('LAST_IRQL_TRANSITIONS:  (most recent first)');
   if (report.irqlTransitions.length === 0) lines.push('  (none)');
   else lines.push(`  ${'tick'.padStart(10)}  cpu  ${'from'.padEnd(16)} ${'to'.padEnd(16)} by`);
   for (const t of report.irqlTransitions) {
-    lines.push(`  ${String(t.tick).padStart(10)}  ${String(t.processor).padStart(3)}  ${levelName(t.from).padEnd(16)} ${levelName(t.to).padEnd(16)} ${t.by}`);
+    lines.push(
+      `  ${String(t.tick).padStart(10)}  ${String(t.processor).padStart(3)}  ${levelName(t.from).padEnd(16)} ${levelName(t.to).padEnd(16)} ${t.by}`,
+    );
   }
   lines.push('');
-  const code = report.bugCheck === null ? 'WARN' : `0x${shortHex(report.bugCheck.code).toUpperCase()}_${shortHex(report.bugCheck.parameters[0]).toUpperCase()}`;
-  lines.push(`FAILURE_BUCKET_ID:  ${code}_${report.rule}_${report.subject}${report.function === null ? '' : `_${report.function}`}`);
+  const code =
+    report.bugCheck === null
+      ? 'WARN'
+      : `0x${shortHex(report.bugCheck.code).toUpperCase()}_${shortHex(report.bugCheck.parameters[0]).toUpperCase()}`;
+  lines.push(
+    `FAILURE_BUCKET_ID:  ${code}_${report.rule}_${report.subject}${report.function === null ? '' : `_${report.function}`}`,
+  );
   lines.push(`REPRODUCE:  seed=${report.seed} tick=${report.tick}`);
   return lines.join('\n') + '\n';
 }

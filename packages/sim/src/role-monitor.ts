@@ -14,7 +14,12 @@
  *
  * The frame stack lives in preallocated arrays; a call allocates nothing unless a check fires.
  */
-import { NDIS_STATUS_FAILURE, setRoleMonitor, type RoleDeclaration, type RoleMonitor as NdisRoleMonitor } from '@ddikit/ndis';
+import {
+  NDIS_STATUS_FAILURE,
+  setRoleMonitor,
+  type RoleDeclaration,
+  type RoleMonitor as NdisRoleMonitor,
+} from '@ddikit/ndis';
 import {
   conditionalBounds,
   requiredText,
@@ -144,7 +149,12 @@ export class RoleMonitor implements NdisRoleMonitor {
   frames(): RoleFrameReport[] {
     const out: RoleFrameReport[] = [];
     for (let i = this.depth - 1; i >= 0; i--) {
-      out.push({ role: this.frameInfo[i]!.name, function: this.frameName[i]!, processor: this.frameCpu[i]!, irql: this.frameIrql[i]! });
+      out.push({
+        role: this.frameInfo[i]!.name,
+        function: this.frameName[i]!,
+        processor: this.frameCpu[i]!,
+        irql: this.frameIrql[i]!,
+      });
     }
     return out;
   }
@@ -191,7 +201,8 @@ export class RoleMonitor implements NdisRoleMonitor {
     this.clock.nowTicks += this.costs.roleCallTicks;
     this.frameTick[d] = this.clock.nowTicks;
     const trace = this.trace;
-    if (trace !== null) trace.record(this.clock.nowTicks, TRACE_ENTER, cpu.index, irql, trace.intern(declaration.name), info.kind, 0);
+    if (trace !== null)
+      trace.record(this.clock.nowTicks, TRACE_ENTER, cpu.index, irql, trace.intern(declaration.name), info.kind, 0);
 
     let result: unknown;
     try {
@@ -199,13 +210,31 @@ export class RoleMonitor implements NdisRoleMonitor {
     } catch (error) {
       this.depth = d;
       this.frameInfo[d] = null;
-      if (trace !== null) trace.record(this.clock.nowTicks, TRACE_EXIT, this.frameCpu[d]!, this.engine.cpu.irql, trace.intern(declaration.name), info.kind, 0);
+      if (trace !== null)
+        trace.record(
+          this.clock.nowTicks,
+          TRACE_EXIT,
+          this.frameCpu[d]!,
+          this.engine.cpu.irql,
+          trace.intern(declaration.name),
+          info.kind,
+          0,
+        );
       throw error;
     }
     result = this.exit(info, declaration.name, d, result);
     this.depth = d;
     this.frameInfo[d] = null;
-    if (trace !== null) trace.record(this.clock.nowTicks, TRACE_EXIT, cpu.index, this.engine.cpu.irql, trace.intern(declaration.name), info.kind, 0);
+    if (trace !== null)
+      trace.record(
+        this.clock.nowTicks,
+        TRACE_EXIT,
+        cpu.index,
+        this.engine.cpu.irql,
+        trace.intern(declaration.name),
+        info.kind,
+        0,
+      );
     return result;
   }
 
@@ -254,13 +283,21 @@ export class RoleMonitor implements NdisRoleMonitor {
     }
     switch (info.returns) {
       case 'BOOLEAN':
-        if (typeof result !== 'boolean') result = this.badReturn(info, name, result, 'a boolean (BOOLEAN)', result === true || (typeof result === 'number' && result !== 0));
+        if (typeof result !== 'boolean')
+          result = this.badReturn(
+            info,
+            name,
+            result,
+            'a boolean (BOOLEAN)',
+            result === true || (typeof result === 'number' && result !== 0),
+          );
         break;
       case 'VOID':
         if (result !== undefined) result = this.badReturn(info, name, result, 'nothing (VOID)', undefined);
         break;
       case 'NDIS_STATUS':
-        if (typeof result !== 'number' || (result | 0) !== result) result = this.badReturn(info, name, result, 'a 32-bit integer (NDIS_STATUS)', NDIS_STATUS_FAILURE);
+        if (typeof result !== 'number' || (result | 0) !== result)
+          result = this.badReturn(info, name, result, 'a 32-bit integer (NDIS_STATUS)', NDIS_STATUS_FAILURE);
         break;
       default:
         break;
@@ -282,7 +319,12 @@ export class RoleMonitor implements NdisRoleMonitor {
   }
 
   private badReturn(info: RoleInfo, name: string, result: unknown, want: string, repaired: unknown): unknown {
-    const got = result === null ? 'null' : typeof result === 'number' || typeof result === 'boolean' ? `${typeof result} ${String(result)}` : typeof result;
+    const got =
+      result === null
+        ? 'null'
+        : typeof result === 'number' || typeof result === 'boolean'
+          ? `${typeof result} ${String(result)}`
+          : typeof result;
     this.verifier.report({
       rule: 'ROLE-RETURN',
       subject: info.name,

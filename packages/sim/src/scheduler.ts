@@ -82,14 +82,22 @@ export function parseSchedule(text: string): Schedule {
   const out: Deviation[] = [];
   for (const part of trimmed.split(',')) {
     const match = /^(\d{1,9}):(\d{1,3})$/.exec(part.trim());
-    if (match === null) throw new RangeError(`a schedule is a list of INDEX:ALTERNATIVE pairs such as 14:1,40:2 (got ${JSON.stringify(part)})`);
+    if (match === null)
+      throw new RangeError(
+        `a schedule is a list of INDEX:ALTERNATIVE pairs such as 14:1,40:2 (got ${JSON.stringify(part)})`,
+      );
     const index = Number(match[1]);
     const alternative = Number(match[2]);
-    if (alternative < 1) throw new RangeError(`alternative 0 is the default and is never listed (got ${JSON.stringify(part)})`);
-    if (out.length > 0 && index <= out[out.length - 1]!.index) throw new RangeError(`schedule indexes must increase (got ${JSON.stringify(part)} after ${out[out.length - 1]!.index})`);
+    if (alternative < 1)
+      throw new RangeError(`alternative 0 is the default and is never listed (got ${JSON.stringify(part)})`);
+    if (out.length > 0 && index <= out[out.length - 1]!.index)
+      throw new RangeError(
+        `schedule indexes must increase (got ${JSON.stringify(part)} after ${out[out.length - 1]!.index})`,
+      );
     out.push({ index, alternative });
   }
-  if (out.length > SCHEDULE_DEVIATIONS_MAX) throw new RangeError(`a schedule has at most ${SCHEDULE_DEVIATIONS_MAX} deviations (got ${out.length})`);
+  if (out.length > SCHEDULE_DEVIATIONS_MAX)
+    throw new RangeError(`a schedule has at most ${SCHEDULE_DEVIATIONS_MAX} deviations (got ${out.length})`);
   return out;
 }
 
@@ -117,7 +125,10 @@ export class ReplayScheduler implements Scheduler {
   private readonly describe: boolean;
   private readonly recordMax: number;
 
-  constructor(schedule: Schedule, options: { readonly record?: boolean; readonly describe?: boolean; readonly recordMax?: number } = {}) {
+  constructor(
+    schedule: Schedule,
+    options: { readonly record?: boolean; readonly describe?: boolean; readonly recordMax?: number } = {},
+  ) {
     this.schedule = schedule;
     this.byIndex = new Map(schedule.map((d) => [d.index, d.alternative]));
     this.record = options.record === true;
@@ -157,7 +168,16 @@ export class ReplayScheduler implements Scheduler {
       return 0;
     }
     if (this.describe) {
-      this.steps.push({ index, alternative: wanted, kind: point.kind, tick: point.tick, processor: point.processor, site: point.site(), choice: point.describe(wanted), count: point.count });
+      this.steps.push({
+        index,
+        alternative: wanted,
+        kind: point.kind,
+        tick: point.tick,
+        processor: point.processor,
+        site: point.site(),
+        choice: point.describe(wanted),
+        count: point.count,
+      });
     }
     return wanted;
   }
@@ -188,7 +208,8 @@ export class RandomScheduler implements Scheduler {
     readonly perMille = 100,
     readonly deviationsMax = 64,
   ) {
-    if (!(perMille >= 0 && perMille <= 1000)) throw new RangeError(`RandomScheduler: perMille must be in 0..1000 (got ${String(perMille)})`);
+    if (!(perMille >= 0 && perMille <= 1000))
+      throw new RangeError(`RandomScheduler: perMille must be in 0..1000 (got ${String(perMille)})`);
     this.prng = new Prng(seed);
   }
 

@@ -32,7 +32,17 @@ import { IrqlEngine, PASSIVE_LEVEL } from './irql.js';
 import { isMiniportDefinition, type MiniportDefinition, type MiniportHandlers } from './miniport.js';
 import { NdisTable, type DdiImplementation } from './ndis.js';
 import { Prng } from './prng.js';
-import { OP_CLEAR, OP_NONE, OP_READ, OP_READ_CLEAR, OP_SET, OP_WRITE, RaceDetector, RegisterTracking, shareFields } from './race.js';
+import {
+  OP_CLEAR,
+  OP_NONE,
+  OP_READ,
+  OP_READ_CLEAR,
+  OP_SET,
+  OP_WRITE,
+  RaceDetector,
+  RegisterTracking,
+  shareFields,
+} from './race.js';
 import { RegisterWindow, SimResources, type RegisterObserver } from './registers.js';
 import type { Report } from './report.js';
 import { RoleMonitor } from './role-monitor.js';
@@ -167,9 +177,11 @@ export class Simulation {
   private removedByFault = false;
 
   constructor(options: SimulationOptions) {
-    if (typeof options !== 'object' || options === null) throw new TypeError('createSimulation: options are required ({ seed, device })');
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError('createSimulation: options are required ({ seed, device })');
     const { seed, device } = options;
-    if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`createSimulation: seed must be a non-negative safe integer (got ${String(seed)})`);
+    if (!Number.isSafeInteger(seed) || seed < 0)
+      throw new RangeError(`createSimulation: seed must be a non-negative safe integer (got ${String(seed)})`);
     if (typeof device !== 'object' || device === null || typeof device.read32 !== 'function') {
       throw new TypeError('createSimulation: device must implement the Device interface of device.ts');
     }
@@ -180,11 +192,20 @@ export class Simulation {
     const costs: CostModel = { ...DEFAULT_COSTS, ...options.costs };
     const budgets: TimeBudgets = { ...DEFAULT_BUDGETS, ...options.budgets };
     for (const [key, value] of Object.entries(costs)) {
-      if (!Number.isInteger(value) || value < 0) throw new RangeError(`createSimulation: costs.${key} must be a non-negative integer number of ticks (got ${String(value)})`);
+      if (!Number.isInteger(value) || value < 0)
+        throw new RangeError(
+          `createSimulation: costs.${key} must be a non-negative integer number of ticks (got ${String(value)})`,
+        );
     }
-    if (costs.interruptDispatchTicks < 1) throw new RangeError('createSimulation: costs.interruptDispatchTicks must be at least 1 tick (the run loop relies on it to advance)');
+    if (costs.interruptDispatchTicks < 1)
+      throw new RangeError(
+        'createSimulation: costs.interruptDispatchTicks must be at least 1 tick (the run loop relies on it to advance)',
+      );
     for (const [key, value] of Object.entries(budgets)) {
-      if (!Number.isInteger(value) || value < 1) throw new RangeError(`createSimulation: budgets.${key} must be a positive integer number of ticks (got ${String(value)})`);
+      if (!Number.isInteger(value) || value < 1)
+        throw new RangeError(
+          `createSimulation: budgets.${key} must be a positive integer number of ticks (got ${String(value)})`,
+        );
     }
     const fail = (message: string): never => {
       throw new SimulationError(message, this.seed, this.clock.nowTicks);
@@ -194,13 +215,17 @@ export class Simulation {
     this.engine = new IrqlEngine(options.processors ?? 2, options.irqlTransitionsKept ?? 16, this.clock);
     // The monitor is created below; the report context reads it lazily.
     let monitor: RoleMonitor | null = null;
-    this.verifier = new Verifier(this.mode, {
-      seed,
-      nowTicks: () => this.clock.nowTicks,
-      processor: () => this.engine.cpu.index,
-      frames: () => monitor?.frames() ?? [],
-      transitions: () => this.engine.transitions(),
-    }, options.disabledRules ?? []);
+    this.verifier = new Verifier(
+      this.mode,
+      {
+        seed,
+        nowTicks: () => this.clock.nowTicks,
+        processor: () => this.engine.cpu.index,
+        frames: () => monitor?.frames() ?? [],
+        transitions: () => this.engine.transitions(),
+      },
+      options.disabledRules ?? [],
+    );
     this.locks = new SpinLocks(this.engine, this.clock, budgets, fail);
     monitor = new RoleMonitor(this.engine, this.locks, this.verifier, this.clock, costs, budgets, fail);
     this.monitor = monitor;
@@ -215,8 +240,10 @@ export class Simulation {
     if (this.faults.sharedLinePerMille > (interruptOptions.sharedLinePerMille ?? 0)) {
       (interruptOptions as { sharedLinePerMille?: number }).sharedLinePerMille = this.faults.sharedLinePerMille;
     }
-    if (this.faults.interruptDuringRegister) (interruptOptions as { isrBeforeRegisterReturns?: boolean }).isrBeforeRegisterReturns = true;
-    if (this.faults.lineForMsiDriver) (interruptOptions as { grantLineToMsiDriver?: boolean }).grantLineToMsiDriver = true;
+    if (this.faults.interruptDuringRegister)
+      (interruptOptions as { isrBeforeRegisterReturns?: boolean }).isrBeforeRegisterReturns = true;
+    if (this.faults.lineForMsiDriver)
+      (interruptOptions as { grantLineToMsiDriver?: boolean }).grantLineToMsiDriver = true;
     this.interrupts = new Interrupts(
       this.engine,
       this.locks,
@@ -234,8 +261,14 @@ export class Simulation {
     this.registers = new RegisterWindow(device, this.monitor, this.interrupts, this.clock, costs, this.checks, fail);
 
     const traceOption = options.trace;
-    this.trace = traceOption === undefined || traceOption === false ? null : new Trace(this.engine.processorCount, traceOption === true ? {} : traceOption);
-    this.races = this.checks && options.races !== false ? new RaceDetector(this.engine, this.clock, this.monitor, this.locks, this.verifier) : null;
+    this.trace =
+      traceOption === undefined || traceOption === false
+        ? null
+        : new Trace(this.engine.processorCount, traceOption === true ? {} : traceOption);
+    this.races =
+      this.checks && options.races !== false
+        ? new RaceDetector(this.engine, this.clock, this.monitor, this.locks, this.verifier)
+        : null;
     const trace = this.trace;
     if (trace !== null) {
       this.engine.trace = trace;
@@ -244,7 +277,15 @@ export class Simulation {
       this.locks.trace = trace;
       this.interrupts.trace = trace;
       this.verifier.onReport = (report, index) => {
-        trace.record(report.tick, TRACE_REPORT, report.processor, this.engine.cpu.irql, trace.intern(report.rule), index, report.severity === 'error' ? 1 : 0);
+        trace.record(
+          report.tick,
+          TRACE_REPORT,
+          report.processor,
+          this.engine.cpu.irql,
+          trace.intern(report.rule),
+          index,
+          report.severity === 'error' ? 1 : 0,
+        );
       };
     }
     if (this.races !== null) {
@@ -255,16 +296,19 @@ export class Simulation {
     }
     this.registers.race = this.races;
     if (this.races !== null || trace !== null) this.registers.observer = this.registerObserver();
-    const table = new NdisTable({
-      checks: this.checks,
-      monitor: this.monitor,
-      locks: this.locks,
-      interrupts: this.interrupts,
-      registers: this.registers,
-      clock: this.clock,
-      adapter: () => this.currentAdapter,
-      fail,
-    }, options.modeledDdis);
+    const table = new NdisTable(
+      {
+        checks: this.checks,
+        monitor: this.monitor,
+        locks: this.locks,
+        interrupts: this.interrupts,
+        registers: this.registers,
+        clock: this.clock,
+        adapter: () => this.currentAdapter,
+        fail,
+      },
+      options.modeledDdis,
+    );
     this.ndis = table.functions;
     this.ddi = { define: (name, impl, defineOptions) => table.define(name, impl, defineOptions) };
     device.attach({ prng: this.prng, nowTicks: () => this.clock.nowTicks });
@@ -282,7 +326,13 @@ export class Simulation {
       throw new RangeError(`sim.run: surpriseRemoveAtTick must be a non-negative integer (got ${String(removeAt)})`);
     }
     const scheduler = options.scheduler;
-    if (scheduler !== undefined && (typeof scheduler !== 'object' || scheduler === null || typeof scheduler.choose !== 'function' || typeof scheduler.begin !== 'function')) {
+    if (
+      scheduler !== undefined &&
+      (typeof scheduler !== 'object' ||
+        scheduler === null ||
+        typeof scheduler.choose !== 'function' ||
+        typeof scheduler.begin !== 'function')
+    ) {
       throw new TypeError('sim.run: scheduler must implement Scheduler ({ begin(), choose(point) })');
     }
     if (this.running) throw new Error('sim.run: a run is already in progress on this simulation');
@@ -290,7 +340,12 @@ export class Simulation {
     this.interrupts.scheduler = scheduler ?? null;
     this.resetRun();
     const removal = this.faults.surpriseRemovalTick;
-    this.removalTick = removal === null ? Infinity : removal >= 0 ? removal : this.prng.between(Math.floor(ticks / 4), Math.max(Math.floor(ticks / 4), Math.floor((3 * ticks) / 4)));
+    this.removalTick =
+      removal === null
+        ? Infinity
+        : removal >= 0
+          ? removal
+          : this.prng.between(Math.floor(ticks / 4), Math.max(Math.floor(ticks / 4), Math.floor((3 * ticks) / 4)));
     this.removedByFault = false;
     if (this.checks) this.monitor.install();
     let initializeStatus: NDIS_STATUS | null = null;
@@ -305,17 +360,30 @@ export class Simulation {
       const parameters: NDIS_MINIPORT_INIT_PARAMETERS = {
         Header: { Type: 0x81, Revision: 1, Size: 0 },
         Flags: 0,
-        AllocatedResources: new SimResources(this.device, this.registers, (object, fields) => this.shareFields(object, fields)),
+        AllocatedResources: new SimResources(this.device, this.registers, (object, fields) =>
+          this.shareFields(object, fields),
+        ),
         IMDeviceInstanceContext: null,
         MiniportAddDeviceContext: null,
         IfIndex: 1,
       };
       this.onProcessor(0);
-      const status = this.callHandler(handlers.MiniportInitializeEx, [adapter, handlers.MiniportDriverContext ?? null, parameters]) as NDIS_STATUS;
+      const status = this.callHandler(handlers.MiniportInitializeEx, [
+        adapter,
+        handlers.MiniportDriverContext ?? null,
+        parameters,
+      ]) as NDIS_STATUS;
       initializeStatus = status;
       if (status !== NDIS_STATUS_SUCCESS) {
         if (adapter.interrupt !== null) {
-          this.leftRegistered(adapter.interrupt, 1, `${functionName(handlers.MiniportInitializeEx)} failed with status ${status}`, 'MINIPORT_INITIALIZE', status, functionName(handlers.MiniportInitializeEx));
+          this.leftRegistered(
+            adapter.interrupt,
+            1,
+            `${functionName(handlers.MiniportInitializeEx)} failed with status ${status}`,
+            'MINIPORT_INITIALIZE',
+            status,
+            functionName(handlers.MiniportInitializeEx),
+          );
         }
         return this.result(driver, ticks, initializeStatus, halted);
       }
@@ -328,7 +396,14 @@ export class Simulation {
       this.callHandler(handlers.MiniportHaltEx, [adapter.context, haltAction]);
       halted = true;
       if (adapter.interrupt !== null) {
-        this.leftRegistered(adapter.interrupt, 0, `${functionName(handlers.MiniportHaltEx)} returned`, 'MINIPORT_HALT', 0, functionName(handlers.MiniportHaltEx));
+        this.leftRegistered(
+          adapter.interrupt,
+          0,
+          `${functionName(handlers.MiniportHaltEx)} returned`,
+          'MINIPORT_HALT',
+          0,
+          functionName(handlers.MiniportHaltEx),
+        );
       }
       return this.result(driver, ticks, initializeStatus, halted);
     } catch (error) {
@@ -375,7 +450,13 @@ export class Simulation {
         const tracking =
           variable === null && trace === null
             ? null
-            : new RegisterTracking(name, variable, effect === null ? OP_NONE : READ_OPS[effect.read], effect === null ? OP_NONE : WRITE_OPS[effect.write], trace?.intern(name) ?? 0);
+            : new RegisterTracking(
+                name,
+                variable,
+                effect === null ? OP_NONE : READ_OPS[effect.read],
+                effect === null ? OP_NONE : WRITE_OPS[effect.write],
+                trace?.intern(name) ?? 0,
+              );
         if (known === undefined && made.size < 65_536) made.set(offsetBytes, tracking);
         return tracking;
       },
@@ -383,7 +464,15 @@ export class Simulation {
         trace === null
           ? null
           : (tracking: RegisterTracking, write: boolean, value: number): void => {
-              trace.record(clock.nowTicks, write ? TRACE_WRITE : TRACE_READ, engine.cpu.index, engine.cpu.irql, tracking.traceName, value, 0);
+              trace.record(
+                clock.nowTicks,
+                write ? TRACE_WRITE : TRACE_READ,
+                engine.cpu.index,
+                engine.cpu.irql,
+                tracking.traceName,
+                value,
+                0,
+              );
             },
     };
   }
@@ -425,7 +514,10 @@ export class Simulation {
     }
     const accepts = (value: unknown, accepted: readonly string[], field: string): boolean =>
       this.interrupts.handlerAccepted(value, accepted, `MiniportHandlers.${field}`, 'defineMiniport');
-    return accepts(handlers.MiniportInitializeEx, INITIALIZE_ACCEPTED, 'MiniportInitializeEx') && accepts(handlers.MiniportHaltEx, HALT_ACCEPTED, 'MiniportHaltEx');
+    return (
+      accepts(handlers.MiniportInitializeEx, INITIALIZE_ACCEPTED, 'MiniportInitializeEx') &&
+      accepts(handlers.MiniportHaltEx, HALT_ACCEPTED, 'MiniportHaltEx')
+    );
   }
 
   /** The run loop. Returns whether the device was surprise-removed. */
@@ -439,7 +531,11 @@ export class Simulation {
     let stormTick = stormGap > 0 ? stormGap : Infinity;
     for (let iteration = 0; clock.nowTicks < ticks; iteration++) {
       if (iteration > iterationsMax) {
-        throw new SimulationError(`the run loop did not finish within ${iterationsMax} iterations`, this.seed, clock.nowTicks);
+        throw new SimulationError(
+          `the run loop did not finish within ${iterationsMax} iterations`,
+          this.seed,
+          clock.nowTicks,
+        );
       }
       if (removeAt !== null && clock.nowTicks >= removeAt) {
         this.device.surpriseRemove();
@@ -479,7 +575,14 @@ export class Simulation {
   }
 
   /** INT-DEREGISTER; in collect mode the harness deregisters the interrupt itself. */
-  private leftRegistered(object: InterruptObject, form: number, what: string, role: string, status: number, fn: string): void {
+  private leftRegistered(
+    object: InterruptObject,
+    form: number,
+    what: string,
+    role: string,
+    status: number,
+    fn: string,
+  ): void {
     const repair = (): void => {
       object.registered = false;
       object.adapter.interrupt = null;
@@ -502,7 +605,12 @@ export class Simulation {
     repair();
   }
 
-  private result(driver: MiniportDefinition, ticks: number, initializeStatus: NDIS_STATUS | null, halted: boolean): RunResult {
+  private result(
+    driver: MiniportDefinition,
+    ticks: number,
+    initializeStatus: NDIS_STATUS | null,
+    halted: boolean,
+  ): RunResult {
     const reports = [...this.verifier.reports];
     const errors = reports.filter((r) => r.severity === 'error').length;
     const stats = this.interrupts.stats;
@@ -534,8 +642,17 @@ export class Simulation {
   }
 }
 
-const READ_OPS: Readonly<Record<RegisterReadEffect, number>> = { read: OP_READ, readClear: OP_READ_CLEAR, none: OP_NONE };
-const WRITE_OPS: Readonly<Record<RegisterWriteEffect, number>> = { write: OP_WRITE, set: OP_SET, clear: OP_CLEAR, none: OP_NONE };
+const READ_OPS: Readonly<Record<RegisterReadEffect, number>> = {
+  read: OP_READ,
+  readClear: OP_READ_CLEAR,
+  none: OP_NONE,
+};
+const WRITE_OPS: Readonly<Record<RegisterWriteEffect, number>> = {
+  write: OP_WRITE,
+  set: OP_SET,
+  clear: OP_CLEAR,
+  none: OP_NONE,
+};
 
 /** The name a driver gave a declared function. */
 function functionName(fn: unknown): string {

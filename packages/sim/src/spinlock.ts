@@ -133,7 +133,8 @@ export class SpinLocks {
   /** The lock at `index` of the current processor's held stack (0 = outermost). */
   heldAt(index: number): SpinLockState {
     const stack = this.held[this.engine.cpu.index]!;
-    if (index < 0 || index >= stack.depth) this.fail(`no held lock at depth ${index} (processor ${this.engine.cpu.index} holds ${stack.depth})`);
+    if (index < 0 || index >= stack.depth)
+      this.fail(`no held lock at depth ${index} (processor ${this.engine.cpu.index} holds ${stack.depth})`);
     return stack.entries[index]!.lock!;
   }
 
@@ -155,11 +156,15 @@ export class SpinLocks {
   /** NdisAllocateSpinLock. */
   allocate(lock: NDIS_SPIN_LOCK, origin: string): void {
     if (typeof lock !== 'object' || lock === null) {
-      this.fail(`NdisAllocateSpinLock: SpinLock must be an object the driver owns (got ${lock === null ? 'null' : typeof lock})`);
+      this.fail(
+        `NdisAllocateSpinLock: SpinLock must be an object the driver owns (got ${lock === null ? 'null' : typeof lock})`,
+      );
     }
     const existing = (lock as { [STATE]?: SpinLockState })[STATE];
     if (existing !== undefined && existing.epoch === this.epoch && existing.holder >= 0 && !existing.freed) {
-      this.fail(`NdisAllocateSpinLock: ${existing.name} is held by processor ${existing.holder} and cannot be initialized again`);
+      this.fail(
+        `NdisAllocateSpinLock: ${existing.name} is held by processor ${existing.holder} and cannot be initialized again`,
+      );
     }
     const state = this.newState('spin lock', origin, false);
     Object.defineProperty(lock, STATE, { value: state, writable: true, configurable: true, enumerable: false });
@@ -239,7 +244,8 @@ export class SpinLocks {
 
   /** Releases an interrupt lock taken by {@link acquireInterruptLock}; the caller restores IRQL. */
   releaseInterruptLock(state: SpinLockState, by: string): void {
-    if (this.verifier !== null && this.clock.nowTicks - state.acquiredTick > this.budgets.lockHeldTicksMax) this.checkHoldTime(state, by);
+    if (this.verifier !== null && this.clock.nowTicks - state.acquiredTick > this.budgets.lockHeldTicksMax)
+      this.checkHoldTime(state, by);
     if (this.trace !== null) this.traced(TRACE_LOCK_RELEASE, state);
     state.holder = -1;
     state.kind = 0;

@@ -76,17 +76,24 @@ interface Span {
 }
 
 /** Renders a trace and the run's reports as one HTML page (see the module comment). */
-export function renderTimeline(trace: Trace | TraceSnapshot, reports: readonly Report[], options: TimelineOptions = {}): string {
-  const snapshot: TraceSnapshot = 'snapshot' in trace && typeof trace.snapshot === 'function' ? trace.snapshot() : (trace as TraceSnapshot);
+export function renderTimeline(
+  trace: Trace | TraceSnapshot,
+  reports: readonly Report[],
+  options: TimelineOptions = {},
+): string {
+  const snapshot: TraceSnapshot =
+    'snapshot' in trace && typeof trace.snapshot === 'function' ? trace.snapshot() : (trace as TraceSnapshot);
   const width = options.width ?? 1200;
-  if (!Number.isInteger(width) || width < 200 || width > 20_000) throw new RangeError(`renderTimeline: width must be an integer in 200..20000 (got ${String(width)})`);
+  if (!Number.isInteger(width) || width < 200 || width > 20_000)
+    throw new RangeError(`renderTimeline: width must be an integer in 200..20000 (got ${String(width)})`);
   const title = options.title ?? 'ddikit timeline';
   const events = snapshot.events;
   const startTick = events.length > 0 ? events[0]!.tick : 0;
   const endTick = Math.max(snapshot.endTick, startTick + 1);
   const plot = width;
   const x = (tick: number): number => MARGIN_LEFT + ((tick - startTick) / (endTick - startTick)) * plot;
-  const column = (tick: number): number => Math.min(plot - 1, Math.max(0, Math.floor(((tick - startTick) / (endTick - startTick)) * plot)));
+  const column = (tick: number): number =>
+    Math.min(plot - 1, Math.max(0, Math.floor(((tick - startTick) / (endTick - startTick)) * plot)));
   const processors = snapshot.processors;
   const svgWidth = MARGIN_LEFT + plot + MARGIN_RIGHT;
 
@@ -163,7 +170,8 @@ export function renderTimeline(trace: Trace | TraceSnapshot, reports: readonly R
       case 'field-read':
       case 'field-write':
         accessCount[p]![col]!++;
-        accessLast[p]![col] = `${event.kind.replace('field-', 'field ')} ${event.name}${event.kind === 'read' || event.kind === 'write' ? ` 0x${event.value.toString(16).padStart(8, '0')}` : ''} @${event.tick}`;
+        accessLast[p]![col] =
+          `${event.kind.replace('field-', 'field ')} ${event.name}${event.kind === 'read' || event.kind === 'write' ? ` 0x${event.value.toString(16).padStart(8, '0')}` : ''} @${event.tick}`;
         break;
       case 'choice':
         marks[p]!.push(
@@ -194,7 +202,9 @@ export function renderTimeline(trace: Trace | TraceSnapshot, reports: readonly R
     const lane = lanes[p]!;
     const top = AXIS_HEIGHT + p * LANE_HEIGHT;
     lane.push(`<g class="lane" id="cpu-${p}" transform="translate(0 ${top})">`);
-    lane.push(`<rect x="${MARGIN_LEFT}" y="0" width="${plot}" height="${LANE_HEIGHT - 6}" fill="#fafafa" stroke="#ddd"/>`);
+    lane.push(
+      `<rect x="${MARGIN_LEFT}" y="0" width="${plot}" height="${LANE_HEIGHT - 6}" fill="#fafafa" stroke="#ddd"/>`,
+    );
     lane.push(`<text x="8" y="20" class="lane-title">cpu ${p}</text>`);
     for (const [level, label] of [
       [0, 'PASSIVE'],
@@ -204,9 +214,13 @@ export function renderTimeline(trace: Trace | TraceSnapshot, reports: readonly R
       [15, 'HIGH'],
     ] as const) {
       const y = IRQL_TOP + IRQL_HEIGHT - irqlPosition(level) * IRQL_HEIGHT;
-      lane.push(`<line x1="${MARGIN_LEFT}" x2="${MARGIN_LEFT + plot}" y1="${fixed(y)}" y2="${fixed(y)}" stroke="#e4e4e4"/><text x="${MARGIN_LEFT - 6}" y="${fixed(y + 3)}" class="axis" text-anchor="end">${label}</text>`);
+      lane.push(
+        `<line x1="${MARGIN_LEFT}" x2="${MARGIN_LEFT + plot}" y1="${fixed(y)}" y2="${fixed(y)}" stroke="#e4e4e4"/><text x="${MARGIN_LEFT - 6}" y="${fixed(y + 3)}" class="axis" text-anchor="end">${label}</text>`,
+      );
     }
-    lane.push(`<text x="8" y="${SPAN_Y + 12}" class="axis">spans</text><text x="8" y="${LOCK_Y + 8}" class="axis">locks</text><text x="8" y="${ACCESS_Y + 13}" class="axis">registers</text>`);
+    lane.push(
+      `<text x="8" y="${SPAN_Y + 12}" class="axis">spans</text><text x="8" y="${LOCK_Y + 8}" class="axis">locks</text><text x="8" y="${ACCESS_Y + 13}" class="axis">registers</text>`,
+    );
     // IRQL: a step line through each column's range.
     const yOf = (level: number): number => IRQL_TOP + IRQL_HEIGHT - irqlPosition(level) * IRQL_HEIGHT;
     let level = startIrql[p]!;
@@ -220,10 +234,20 @@ export function renderTimeline(trace: Trace | TraceSnapshot, reports: readonly R
       points.push(`${cx},${fixed(yOf(level))}`);
     }
     points.push(`${MARGIN_LEFT + plot},${fixed(yOf(level))}`);
-    lane.push(`<polyline class="irql" points="${points.join(' ')}" fill="none" stroke="${TIMELINE_COLORS.irql}" stroke-width="1.5"/>`);
+    lane.push(
+      `<polyline class="irql" points="${points.join(' ')}" fill="none" stroke="${TIMELINE_COLORS.irql}" stroke-width="1.5"/>`,
+    );
     // Spans, merged below a pixel.
-    const colourOf = (kind: number): string => (kind === SPAN_ISR ? TIMELINE_COLORS.isr : kind === SPAN_DPC ? TIMELINE_COLORS.dpc : kind === SPAN_SYNC ? TIMELINE_COLORS.sync : TIMELINE_COLORS.other);
-    const kindName = (kind: number): string => (kind === SPAN_ISR ? 'isr' : kind === SPAN_DPC ? 'dpc' : kind === SPAN_SYNC ? 'sync' : 'role');
+    const colourOf = (kind: number): string =>
+      kind === SPAN_ISR
+        ? TIMELINE_COLORS.isr
+        : kind === SPAN_DPC
+          ? TIMELINE_COLORS.dpc
+          : kind === SPAN_SYNC
+            ? TIMELINE_COLORS.sync
+            : TIMELINE_COLORS.other;
+    const kindName = (kind: number): string =>
+      kind === SPAN_ISR ? 'isr' : kind === SPAN_DPC ? 'dpc' : kind === SPAN_SYNC ? 'sync' : 'role';
     const ordered = spans[p]!.slice().sort((a, b) => a.start - b.start || depthOrder(a.kind) - depthOrder(b.kind));
     let lastCol = -1;
     let lastKind = -1;
@@ -243,14 +267,18 @@ export function renderTimeline(trace: Trace | TraceSnapshot, reports: readonly R
     for (const hold of locks[p]!) {
       const x0 = x(hold.start);
       const x1 = Math.max(x(hold.end), x0 + 1);
-      lane.push(`<rect class="lock" x="${fixed(x0)}" y="${LOCK_Y}" width="${fixed(x1 - x0)}" height="5" fill="${TIMELINE_COLORS.lock}"><title>${escapeHtml(hold.name)} held ticks ${hold.start}–${hold.end}</title></rect>`);
+      lane.push(
+        `<rect class="lock" x="${fixed(x0)}" y="${LOCK_Y}" width="${fixed(x1 - x0)}" height="5" fill="${TIMELINE_COLORS.lock}"><title>${escapeHtml(hold.name)} held ticks ${hold.start}–${hold.end}</title></rect>`,
+      );
     }
     // Register accesses, one mark per column.
     for (let c = 0; c < plot; c++) {
       const n = accessCount[p]![c]!;
       if (n === 0) continue;
       const h = Math.min(ACCESS_HEIGHT, 4 + Math.log2(n) * 3);
-      lane.push(`<rect class="access" x="${MARGIN_LEFT + c}" y="${fixed(ACCESS_Y + ACCESS_HEIGHT - h)}" width="1" height="${fixed(h)}" fill="${TIMELINE_COLORS.access}"><title>${n === 1 ? escapeHtml(accessLast[p]![c]!) : `${n} accesses, last: ${escapeHtml(accessLast[p]![c]!)}`}</title></rect>`);
+      lane.push(
+        `<rect class="access" x="${MARGIN_LEFT + c}" y="${fixed(ACCESS_Y + ACCESS_HEIGHT - h)}" width="1" height="${fixed(h)}" fill="${TIMELINE_COLORS.access}"><title>${n === 1 ? escapeHtml(accessLast[p]![c]!) : `${n} accesses, last: ${escapeHtml(accessLast[p]![c]!)}`}</title></rect>`,
+      );
     }
     lane.push(...marks[p]!);
     lane.push('</g>');
@@ -263,7 +291,9 @@ export function renderTimeline(trace: Trace | TraceSnapshot, reports: readonly R
   for (let k = 0; k <= ticksShown; k++) {
     const tick = Math.round(startTick + ((endTick - startTick) * k) / ticksShown);
     const tx = x(tick);
-    axis.push(`<line x1="${fixed(tx)}" x2="${fixed(tx)}" y1="${AXIS_HEIGHT - 6}" y2="${AXIS_HEIGHT + processors * LANE_HEIGHT - 6}" stroke="#eee"/><text x="${fixed(tx)}" y="${AXIS_HEIGHT - 10}" class="axis" text-anchor="middle">${tick}</text>`);
+    axis.push(
+      `<line x1="${fixed(tx)}" x2="${fixed(tx)}" y1="${AXIS_HEIGHT - 6}" y2="${AXIS_HEIGHT + processors * LANE_HEIGHT - 6}" stroke="#eee"/><text x="${fixed(tx)}" y="${AXIS_HEIGHT - 10}" class="axis" text-anchor="middle">${tick}</text>`,
+    );
   }
   axis.push('</g>');
 
@@ -278,11 +308,16 @@ export function renderTimeline(trace: Trace | TraceSnapshot, reports: readonly R
     ['scheduler choice', TIMELINE_COLORS.choice],
     ['violation', TIMELINE_COLORS.violation],
   ]
-    .map(([label, colour]) => `<span class="key"><span class="swatch" style="background:${colour}"></span>${label}</span>`)
+    .map(
+      ([label, colour]) => `<span class="key"><span class="swatch" style="background:${colour}"></span>${label}</span>`,
+    )
     .join(' ');
 
   const reportsHtml = reports
-    .map((report, i) => `<section class="report" id="report-${i}"><h3>#${i} ${escapeHtml(report.rule)} — ${escapeHtml(report.subject)}${report.function === null ? '' : ` in ${escapeHtml(report.function)}`} (cpu ${report.processor}, tick ${report.tick})</h3><pre>${escapeHtml(formatReportText(report))}</pre></section>`)
+    .map(
+      (report, i) =>
+        `<section class="report" id="report-${i}"><h3>#${i} ${escapeHtml(report.rule)} — ${escapeHtml(report.subject)}${report.function === null ? '' : ` in ${escapeHtml(report.function)}`} (cpu ${report.processor}, tick ${report.tick})</h3><pre>${escapeHtml(formatReportText(report))}</pre></section>`,
+    )
     .join('\n');
   const subtitle = (options.subtitle ?? []).map((line) => `<p class="sub">${escapeHtml(line)}</p>`).join('\n');
   const range = `ticks ${formatTicks(startTick)} – ${formatTicks(endTick)}; ${snapshot.recorded} events recorded${snapshot.dropped > 0 ? `, the first ${snapshot.dropped} summarized in the overview` : ''}`;
@@ -331,7 +366,10 @@ function renderOverview(snapshot: TraceSnapshot, svgWidth: number): string {
   const plot = svgWidth - MARGIN_LEFT - MARGIN_RIGHT;
   const rowHeight = 24;
   const height = snapshot.processors * rowHeight + 30;
-  const parts: string[] = [`<h2>Overview of the whole run (${formatTicks(snapshot.endTick)}, ${o.bucketTicks} ticks per column)</h2>`, `<svg xmlns="http://www.w3.org/2000/svg" id="overview" width="${svgWidth}" height="${height}" viewBox="0 0 ${svgWidth} ${height}">`];
+  const parts: string[] = [
+    `<h2>Overview of the whole run (${formatTicks(snapshot.endTick)}, ${o.bucketTicks} ticks per column)</h2>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" id="overview" width="${svgWidth}" height="${height}" viewBox="0 0 ${svgWidth} ${height}">`,
+  ];
   const w = plot / used;
   for (let p = 0; p < snapshot.processors; p++) {
     const y = 8 + p * rowHeight;
@@ -340,11 +378,16 @@ function renderOverview(snapshot: TraceSnapshot, svgWidth: number): string {
       const irql = o.irqlMax[p]![b]!;
       if (irql < 0) continue;
       const colour = irql > 2 ? TIMELINE_COLORS.isr : irql === 2 ? TIMELINE_COLORS.dpc : TIMELINE_COLORS.other;
-      parts.push(`<rect x="${fixed(MARGIN_LEFT + b * w)}" y="${y}" width="${fixed(Math.max(w, 1))}" height="18" fill="${colour}"><title>ticks ${b * o.bucketTicks}–${(b + 1) * o.bucketTicks - 1}: IRQL up to ${levelName(irql)}, ${o.isrs[p]![b]} ISRs, ${o.dpcs[p]![b]} DPCs, ${o.accesses[p]![b]} register accesses</title></rect>`);
+      parts.push(
+        `<rect x="${fixed(MARGIN_LEFT + b * w)}" y="${y}" width="${fixed(Math.max(w, 1))}" height="18" fill="${colour}"><title>ticks ${b * o.bucketTicks}–${(b + 1) * o.bucketTicks - 1}: IRQL up to ${levelName(irql)}, ${o.isrs[p]![b]} ISRs, ${o.dpcs[p]![b]} DPCs, ${o.accesses[p]![b]} register accesses</title></rect>`,
+      );
     }
   }
   for (let b = 0; b < used; b++) {
-    if (o.reports[b]! > 0) parts.push(`<circle cx="${fixed(MARGIN_LEFT + (b + 0.5) * w)}" cy="${height - 10}" r="5" fill="${TIMELINE_COLORS.violation}"><title>${o.reports[b]} report(s) in ticks ${b * o.bucketTicks}–${(b + 1) * o.bucketTicks - 1}</title></circle>`);
+    if (o.reports[b]! > 0)
+      parts.push(
+        `<circle cx="${fixed(MARGIN_LEFT + (b + 0.5) * w)}" cy="${height - 10}" r="5" fill="${TIMELINE_COLORS.violation}"><title>${o.reports[b]} report(s) in ticks ${b * o.bucketTicks}–${(b + 1) * o.bucketTicks - 1}</title></circle>`,
+      );
   }
   parts.push('</svg>');
   return parts.join('\n');

@@ -291,7 +291,8 @@ export class Trace {
     }
     const rows = (array: ArrayLike<number>): number[][] => {
       const out: number[][] = [];
-      for (let p = 0; p < this.processors; p++) out.push(Array.from({ length: this.bucketCount }, (_, i) => array[p * this.bucketCount + i]!));
+      for (let p = 0; p < this.processors; p++)
+        out.push(Array.from({ length: this.bucketCount }, (_, i) => array[p * this.bucketCount + i]!));
       return out;
     };
     return {

@@ -131,8 +131,20 @@ export const RULES: Readonly<Record<RuleId, RuleSpec>> = {
     severity: 'error',
     source: '_IRQL_requires_same_; Code Analysis C28166; Driver Verifier 0xC4/0x111',
     bugChecks: [
-      { code: C4, name: C4_NAME, p1: 0x111, when: 'a role that runs at DIRQL (ISR, synchronize, enable/disable)', parameters: 'P2 IRQL on entry, P3 IRQL on return' },
-      { code: C8, name: C8_NAME, p1: null, when: 'any other role', parameters: 'P1 (IRQL on return << 16) | (IRQL on entry << 8) | 2' },
+      {
+        code: C4,
+        name: C4_NAME,
+        p1: 0x111,
+        when: 'a role that runs at DIRQL (ISR, synchronize, enable/disable)',
+        parameters: 'P2 IRQL on entry, P3 IRQL on return',
+      },
+      {
+        code: C8,
+        name: C8_NAME,
+        p1: null,
+        when: 'any other role',
+        parameters: 'P1 (IRQL on return << 16) | (IRQL on entry << 8) | 2',
+      },
     ],
     compliance: null,
   },
@@ -193,8 +205,20 @@ export const RULES: Readonly<Record<RuleId, RuleSpec>> = {
     severity: 'error',
     source: 'NdisAllocateSpinLock remarks; Deadlock Detection',
     bugChecks: [
-      { code: C4, name: C4_NAME, p1: 0x1003, when: 'a lock released before a lock taken after it', parameters: LOCK_IDS },
-      { code: C4, name: C4_NAME, p1: 0x1001, when: 'two locks taken in both orders (possible deadlock)', parameters: LOCK_IDS },
+      {
+        code: C4,
+        name: C4_NAME,
+        p1: 0x1003,
+        when: 'a lock released before a lock taken after it',
+        parameters: LOCK_IDS,
+      },
+      {
+        code: C4,
+        name: C4_NAME,
+        p1: 0x1001,
+        when: 'two locks taken in both orders (possible deadlock)',
+        parameters: LOCK_IDS,
+      },
     ],
     compliance: null,
   },
@@ -203,7 +227,15 @@ export const RULES: Readonly<Record<RuleId, RuleSpec>> = {
     title: 'function returned holding a spin lock it acquired',
     severity: 'error',
     source: 'SDV SpinLock, SpinLockBalanced',
-    bugChecks: [{ code: C8, name: C8_NAME, p1: null, when: 'always', parameters: 'P1 (IRQL on return << 16) | (IRQL on entry << 8) | 2, P2 lock id' }],
+    bugChecks: [
+      {
+        code: C8,
+        name: C8_NAME,
+        p1: null,
+        when: 'always',
+        parameters: 'P1 (IRQL on return << 16) | (IRQL on entry << 8) | 2, P2 lock id',
+      },
+    ],
     compliance: null,
   },
   'LOCK-UNINIT': {
@@ -219,7 +251,15 @@ export const RULES: Readonly<Record<RuleId, RuleSpec>> = {
     title: 'interrupt handle used before registration or after deregistration',
     severity: 'error',
     source: 'SDV NdisMDeregisterInterruptEx',
-    bugChecks: [{ code: C4, name: C4_NAME, p1: DDIKIT_P1.SYNC_UNREGISTERED, when: 'always', parameters: 'P2 interrupt id (0 if not an interrupt handle)' }],
+    bugChecks: [
+      {
+        code: C4,
+        name: C4_NAME,
+        p1: DDIKIT_P1.SYNC_UNREGISTERED,
+        when: 'always',
+        parameters: 'P2 interrupt id (0 if not an interrupt handle)',
+      },
+    ],
     compliance: null,
   },
   'SYNC-MESSAGE-ID': {
@@ -227,7 +267,15 @@ export const RULES: Readonly<Record<RuleId, RuleSpec>> = {
     title: 'MessageId at or above the message count of the interrupt',
     severity: 'error',
     source: 'NdisMSynchronizeWithInterruptEx reference page',
-    bugChecks: [{ code: C4, name: C4_NAME, p1: DDIKIT_P1.SYNC_MESSAGE_ID, when: 'always', parameters: 'P2 MessageId, P3 message count' }],
+    bugChecks: [
+      {
+        code: C4,
+        name: C4_NAME,
+        p1: DDIKIT_P1.SYNC_MESSAGE_ID,
+        when: 'always',
+        parameters: 'P2 MessageId, P3 message count',
+      },
+    ],
     compliance: null,
   },
   'ISR-CLAIM': {
@@ -244,8 +292,20 @@ export const RULES: Readonly<Record<RuleId, RuleSpec>> = {
     severity: 'error',
     source: 'SDV Init_RegisterInterrupt / Init_DeRegisterInterrupt',
     bugChecks: [
-      { code: BUG_CHECKS.BUGCODE_NDIS_DRIVER, name: 'BUGCODE_NDIS_DRIVER', p1: 0x08, when: 'MiniportHaltEx returned', parameters: 'P2 interrupt id' },
-      { code: BUG_CHECKS.BUGCODE_NDIS_DRIVER, name: 'BUGCODE_NDIS_DRIVER', p1: 0x0b, when: 'MiniportInitializeEx failed', parameters: 'P2 interrupt id, P3 the status returned' },
+      {
+        code: BUG_CHECKS.BUGCODE_NDIS_DRIVER,
+        name: 'BUGCODE_NDIS_DRIVER',
+        p1: 0x08,
+        when: 'MiniportHaltEx returned',
+        parameters: 'P2 interrupt id',
+      },
+      {
+        code: BUG_CHECKS.BUGCODE_NDIS_DRIVER,
+        name: 'BUGCODE_NDIS_DRIVER',
+        p1: 0x0b,
+        when: 'MiniportInitializeEx failed',
+        parameters: 'P2 interrupt id, P3 the status returned',
+      },
     ],
     compliance: null,
   },
@@ -255,8 +315,20 @@ export const RULES: Readonly<Record<RuleId, RuleSpec>> = {
     severity: 'error',
     source: 'MINIPORT_INTERRUPT_DPC reference page; Driver Verifier',
     bugChecks: [
-      { code: C4, name: C4_NAME, p1: 0x3b, when: 'a DPC entered, calling a DDI, or returning below/above DISPATCH_LEVEL', parameters: 'P2 IRQL found, P3 DISPATCH_LEVEL' },
-      { code: BUG_CHECKS.ATTEMPTED_SWITCH_FROM_DPC, name: 'ATTEMPTED_SWITCH_FROM_DPC', p1: 0, when: 'a DPC waits (no waiting DDI is modelled yet)', parameters: 'P2–P4 unused (0)' },
+      {
+        code: C4,
+        name: C4_NAME,
+        p1: 0x3b,
+        when: 'a DPC entered, calling a DDI, or returning below/above DISPATCH_LEVEL',
+        parameters: 'P2 IRQL found, P3 DISPATCH_LEVEL',
+      },
+      {
+        code: BUG_CHECKS.ATTEMPTED_SWITCH_FROM_DPC,
+        name: 'ATTEMPTED_SWITCH_FROM_DPC',
+        p1: 0,
+        when: 'a DPC waits (no waiting DDI is modelled yet)',
+        parameters: 'P2–P4 unused (0)',
+      },
     ],
     compliance: null,
   },
@@ -265,7 +337,15 @@ export const RULES: Readonly<Record<RuleId, RuleSpec>> = {
     title: 'ISR, DPC or spin lock over its time budget',
     severity: 'error',
     source: 'DPC_WATCHDOG_VIOLATION guidance: ISR ≤ 25 µs, DPC ≤ 100 µs, lock held ≤ 25 µs',
-    bugChecks: [{ code: BUG_CHECKS.DPC_WATCHDOG_VIOLATION, name: 'DPC_WATCHDOG_VIOLATION', p1: 0, when: 'always', parameters: 'P2 ticks taken, P3 ticks allowed (1 tick = 100 ns)' }],
+    bugChecks: [
+      {
+        code: BUG_CHECKS.DPC_WATCHDOG_VIOLATION,
+        name: 'DPC_WATCHDOG_VIOLATION',
+        p1: 0,
+        when: 'always',
+        parameters: 'P2 ticks taken, P3 ticks allowed (1 tick = 100 ns)',
+      },
+    ],
     compliance: null,
   },
   'RAISE-LOWER': {
@@ -274,8 +354,20 @@ export const RULES: Readonly<Record<RuleId, RuleSpec>> = {
     severity: 'error',
     source: 'SDV IrqlKeRaiseLower; Driver Verifier',
     bugChecks: [
-      { code: C4, name: C4_NAME, p1: 0x30, when: 'a raise to a lower level', parameters: 'P2 current IRQL, P3 target IRQL' },
-      { code: C4, name: C4_NAME, p1: 0x31, when: 'a lower to a higher level', parameters: 'P2 current IRQL, P3 target IRQL' },
+      {
+        code: C4,
+        name: C4_NAME,
+        p1: 0x30,
+        when: 'a raise to a lower level',
+        parameters: 'P2 current IRQL, P3 target IRQL',
+      },
+      {
+        code: C4,
+        name: C4_NAME,
+        p1: 0x31,
+        when: 'a lower to a higher level',
+        parameters: 'P2 current IRQL, P3 target IRQL',
+      },
     ],
     compliance: null,
   },
@@ -283,8 +375,11 @@ export const RULES: Readonly<Record<RuleId, RuleSpec>> = {
     id: 'ISR-SHARED-RACE',
     title: 'state shared with the ISR touched without the interrupt lock',
     severity: 'error',
-    source: 'MINIPORT_SYNCHRONIZE_INTERRUPT remarks; Code Analysis C26100; lockset analysis as in the Eraser race detector',
-    bugChecks: [{ code: C4, name: C4_NAME, p1: DDIKIT_P1.ISR_SHARED_RACE, when: 'always', parameters: RACE_PARAMETERS }],
+    source:
+      'MINIPORT_SYNCHRONIZE_INTERRUPT remarks; Code Analysis C26100; lockset analysis as in the Eraser race detector',
+    bugChecks: [
+      { code: C4, name: C4_NAME, p1: DDIKIT_P1.ISR_SHARED_RACE, when: 'always', parameters: RACE_PARAMETERS },
+    ],
     compliance: null,
   },
   'SPINLOCK-FOR-ISR-STATE': {
@@ -292,7 +387,9 @@ export const RULES: Readonly<Record<RuleId, RuleSpec>> = {
     title: 'state shared with the ISR guarded only by an NDIS spin lock',
     severity: 'error',
     source: 'NdisAcquireSpinLock remarks (a spin lock cannot protect state shared with the ISR); ddikit check',
-    bugChecks: [{ code: C4, name: C4_NAME, p1: DDIKIT_P1.ISR_SHARED_RACE, when: 'always', parameters: RACE_PARAMETERS }],
+    bugChecks: [
+      { code: C4, name: C4_NAME, p1: DDIKIT_P1.ISR_SHARED_RACE, when: 'always', parameters: RACE_PARAMETERS },
+    ],
     compliance: null,
   },
   'INT-LOST': {
@@ -300,7 +397,15 @@ export const RULES: Readonly<Record<RuleId, RuleSpec>> = {
     title: 'interrupts left masked after the last DPC while work is pending',
     severity: 'error',
     source: 'MINIPORT_INTERRUPT_DPC remarks (the last DPC of a batch re-enables interrupts); ddikit check',
-    bugChecks: [{ code: C4, name: C4_NAME, p1: DDIKIT_P1.INT_LOST, when: 'always', parameters: 'P2 causes pending and masked, P3 interrupt id' }],
+    bugChecks: [
+      {
+        code: C4,
+        name: C4_NAME,
+        p1: DDIKIT_P1.INT_LOST,
+        when: 'always',
+        parameters: 'P2 causes pending and masked, P3 interrupt id',
+      },
+    ],
     compliance: null,
   },
 };
@@ -381,7 +486,8 @@ export class Verifier {
       throw new TypeError(`verifier mode must be "bugcheck" or "collect" (got ${JSON.stringify(mode)})`);
     }
     for (const rule of disabledRules) {
-      if (!(rule in RULES)) throw new TypeError(`disabledRules: ${JSON.stringify(rule)} is not a rule id (one of ${RULE_IDS.join(', ')})`);
+      if (!(rule in RULES))
+        throw new TypeError(`disabledRules: ${JSON.stringify(rule)} is not a rule id (one of ${RULE_IDS.join(', ')})`);
     }
     this.mode = mode;
     this.context = context;

@@ -14,13 +14,16 @@ interface Adapter {
   causes: number;
 }
 
-export const MyInterrupt = MINIPORT_ISR('MyInterrupt', (MiniportInterruptContext, QueueDefaultInterruptDpc, TargetProcessors) => {
-  const adapter = MiniportInterruptContext as Adapter;
-  if (adapter.causes === 0) return false; // a shared line: not ours
-  QueueDefaultInterruptDpc.value = true;
-  TargetProcessors.value = 0;
-  return true;
-});
+export const MyInterrupt = MINIPORT_ISR(
+  'MyInterrupt',
+  (MiniportInterruptContext, QueueDefaultInterruptDpc, TargetProcessors) => {
+    const adapter = MiniportInterruptContext as Adapter;
+    if (adapter.causes === 0) return false; // a shared line: not ours
+    QueueDefaultInterruptDpc.value = true;
+    TargetProcessors.value = 0;
+    return true;
+  },
+);
 
 export const MyMessageInterrupt = MINIPORT_MESSAGE_INTERRUPT(
   'MyMessageInterrupt',

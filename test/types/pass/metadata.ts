@@ -13,7 +13,9 @@ import type { FunctionMeta, IrqlMeta } from '@ddikit/ndis';
 const all: Metadata = metadata;
 const sync: RoleMeta | undefined = roleContract('MINIPORT_SYNCHRONIZE_INTERRUPT');
 const level: LevelName | null = sync?.irql.min ?? null;
-const synchronizeDdi: FunctionMeta | undefined = all.functions.find((f) => f.name === 'NdisMSynchronizeWithInterruptEx');
+const synchronizeDdi: FunctionMeta | undefined = all.functions.find(
+  (f) => f.name === 'NdisMSynchronizeWithInterruptEx',
+);
 const irql: IrqlMeta | undefined = synchronizeDdi?.irql;
 
 // The role name carried by a declared function is its type-level brand too.

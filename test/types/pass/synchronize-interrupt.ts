@@ -22,9 +22,12 @@ const MySynchronizeInterrupt = MINIPORT_SYNCHRONIZE_INTERRUPT('MySynchronizeInte
   return true;
 });
 
-const MySynchronizeMessageInterrupt = MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT('MySynchronizeMessageInterrupt', (SynchronizeContext) => {
-  return SynchronizeContext !== null;
-});
+const MySynchronizeMessageInterrupt = MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT(
+  'MySynchronizeMessageInterrupt',
+  (SynchronizeContext) => {
+    return SynchronizeContext !== null;
+  },
+);
 
 // The declared functions have the role types, as in C's `MINIPORT_SYNCHRONIZE_INTERRUPT MySynchronizeInterrupt;`.
 const declared: MINIPORT_SYNCHRONIZE_INTERRUPT = MySynchronizeInterrupt;
