@@ -8,10 +8,10 @@ import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { bundled } from '../generator/src/paths.js';
 import { generate } from '../generator/src/pipeline.js';
-import { generatedDirs } from '../generator/src/render.js';
-import { readSpecSources } from '../generator/src/spec-files.js';
-import { readSchema } from '../generator/src/validate.js';
-import { applyWrite, planWrite } from '../generator/src/write.js';
+import { generatedDirs } from '../generator/src/render/render.js';
+import { readSpecSources } from '../generator/src/spec/read-spec-folder.js';
+import { readSchema } from '../generator/src/spec/validate.js';
+import { applyWrite, planWrite } from '../generator/src/write/write.js';
 import { compare, type Result } from './harness.js';
 
 export function benchGenerate(): Result[] {

@@ -21,10 +21,10 @@ import { parse } from 'yaml';
 import { importDocs } from '../generator/src/import/import-docs.js';
 import { bundled } from '../generator/src/paths.js';
 import { generate } from '../generator/src/pipeline.js';
-import { generatedDirs, type OutputFile } from '../generator/src/render.js';
-import { readSpecSources } from '../generator/src/spec-files.js';
-import { readSchema } from '../generator/src/validate.js';
-import { applyWrite, planWrite } from '../generator/src/write.js';
+import { generatedDirs, type OutputFile } from '../generator/src/render/render.js';
+import { readSpecSources } from '../generator/src/spec/read-spec-folder.js';
+import { readSchema } from '../generator/src/spec/validate.js';
+import { applyWrite, planWrite } from '../generator/src/write/write.js';
 import { compare, type Result } from './harness.js';
 
 const pagesDir = join(bundled.root, '..', 'shared', 'ddi-docs', 'ndis');

@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'generator/src/index.ts', cli: 'generator/src/cli.ts' },
+  entry: { index: 'generator/src/index.ts', cli: 'generator/src/cli/main.ts' },
   outDir: 'generator/dist',
   format: ['esm'],
   target: 'node20',

@@ -19,8 +19,8 @@ import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../generator/src/diagnostics.js';
 import { bundled } from '../generator/src/paths.js';
 import { generate } from '../generator/src/pipeline.js';
-import { readSpecSources } from '../generator/src/spec-files.js';
-import { readSchema } from '../generator/src/validate.js';
+import { readSpecSources } from '../generator/src/spec/read-spec-folder.js';
+import { readSchema } from '../generator/src/spec/validate.js';
 
 const goldenDir = join(bundled.root, 'test/golden');
 const update = process.env['UPDATE_GOLDEN'] === '1';

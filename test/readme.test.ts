@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic, sortDiagnostics } from '../generator/src/diagnostics.js';
-import { load } from '../generator/src/load.js';
-import { coverage, formatCoverage } from '../generator/src/coverage.js';
-import { buildModel } from '../generator/src/model.js';
+import { load } from '../generator/src/spec/load.js';
+import { coverage, formatCoverage } from '../generator/src/spec/coverage.js';
+import { buildModel } from '../generator/src/spec/model.js';
 import { bundled } from '../generator/src/paths.js';
-import { scaffold } from '../generator/src/scaffold.js';
-import { readSpecSources } from '../generator/src/spec-files.js';
-import { readSchema, validate } from '../generator/src/validate.js';
+import { scaffold } from '../generator/src/render/scaffold.js';
+import { readSpecSources } from '../generator/src/spec/read-spec-folder.js';
+import { readSchema, validate } from '../generator/src/spec/validate.js';
 
 /** The README shows real output; these keep it true. */
 const readme = readFileSync(join(bundled.root, 'README.md'), 'utf8');

@@ -1,5 +1,5 @@
-export { main, nodeIo, run } from './cli.js';
-export type { CliIo } from './cli.js';
+export { main, nodeIo, run } from './cli/main.js';
+export type { CliIo } from './cli/main.js';
 export {
   compareDiagnostics,
   diagnosticCodes,
@@ -9,9 +9,9 @@ export {
   sortDiagnostics,
 } from './diagnostics.js';
 export type { Diagnostic, DiagnosticCode, Severity } from './diagnostics.js';
-export { load, loadLimits } from './load.js';
-export type { LoadedFile, LoadResult, SpecSource } from './load.js';
-export { buildModel } from './model.js';
+export { load, loadLimits } from './spec/load.js';
+export type { LoadedFile, LoadResult, SpecSource } from './spec/load.js';
+export { buildModel } from './spec/model.js';
 export type {
   ConstantModel,
   EntryModel,
@@ -21,20 +21,20 @@ export type {
   ParamModel,
   RoleModel,
   TypeModel,
-} from './model.js';
+} from './spec/model.js';
 export { bundled } from './paths.js';
 export { check, generate } from './pipeline.js';
 export type { PipelineOptions, PipelineResult } from './pipeline.js';
-export { generatedDirs, render } from './render.js';
-export type { OutputFile } from './render.js';
-export { readSpecSources } from './spec-files.js';
-export { readSchema, validate } from './validate.js';
-export { applyWrite, planWrite, WriteError } from './write.js';
-export type { WritePlan, WriteResult } from './write.js';
-export { coverage } from './coverage.js';
-export type { CoverageReport, CoverageRow } from './coverage.js';
+export { generatedDirs, render } from './render/render.js';
+export type { OutputFile } from './render/render.js';
+export { readSpecSources } from './spec/read-spec-folder.js';
+export { readSchema, validate } from './spec/validate.js';
+export { applyWrite, planWrite, WriteError } from './write/write.js';
+export type { WritePlan, WriteResult } from './write/write.js';
+export { coverage } from './spec/coverage.js';
+export type { CoverageReport, CoverageRow } from './spec/coverage.js';
 export { importDocs } from './import/import-docs.js';
 export type { ImportOptions, ImportResult } from './import/import-docs.js';
-export { scaffold, scaffoldDiagnosticCodes } from './scaffold.js';
-export { runSimulate } from './simulate.js';
-export { runExplore } from './explore.js';
+export { scaffold, scaffoldDiagnosticCodes } from './render/scaffold.js';
+export { runSimulate } from './cli/commands/simulate.js';
+export { runExplore } from './cli/commands/explore.js';

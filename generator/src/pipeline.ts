@@ -1,9 +1,9 @@
 /** The whole pipeline without the disk: sources → diagnostics, model, files. */
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
-import { load, type SpecSource } from './load.js';
-import { buildModel, type Model } from './model.js';
-import { render, type OutputFile } from './render.js';
-import { validate } from './validate.js';
+import { load, type SpecSource } from './spec/load.js';
+import { buildModel, type Model } from './spec/model.js';
+import { render, type OutputFile } from './render/render.js';
+import { validate } from './spec/validate.js';
 
 export interface PipelineOptions {
   schema: object;

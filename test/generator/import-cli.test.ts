@@ -7,12 +7,12 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../generator/src/cli.js';
+import { main, type CliIo } from '../../generator/src/cli/main.js';
 import { bundled } from '../../generator/src/paths.js';
 import { check } from '../../generator/src/pipeline.js';
-import { scaffold } from '../../generator/src/scaffold.js';
-import { readSpecSources } from '../../generator/src/spec-files.js';
-import { readSchema } from '../../generator/src/validate.js';
+import { scaffold } from '../../generator/src/render/scaffold.js';
+import { readSpecSources } from '../../generator/src/spec/read-spec-folder.js';
+import { readSchema } from '../../generator/src/spec/validate.js';
 
 const pagesDir = join(bundled.root, 'test/golden/import-pages/pages');
 let work: string;

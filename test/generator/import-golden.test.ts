@@ -8,10 +8,10 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic, sortDiagnostics } from '../../generator/src/diagnostics.js';
 import { importDocs } from '../../generator/src/import/import-docs.js';
-import { load } from '../../generator/src/load.js';
-import { buildModel } from '../../generator/src/model.js';
+import { load } from '../../generator/src/spec/load.js';
+import { buildModel } from '../../generator/src/spec/model.js';
 import { bundled } from '../../generator/src/paths.js';
-import { readSchema, validate } from '../../generator/src/validate.js';
+import { readSchema, validate } from '../../generator/src/spec/validate.js';
 
 const caseDir = join(bundled.root, 'test/golden/import-pages');
 const pagesDir = join(caseDir, 'pages');

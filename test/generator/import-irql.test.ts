@@ -17,7 +17,7 @@ import {
   type IrqlValue,
 } from '../../generator/src/import/irql.js';
 import { bundled } from '../../generator/src/paths.js';
-import type { SpecIrql } from '../../generator/src/spec-types.js';
+import type { SpecIrql } from '../../generator/src/spec/spec-types.js';
 
 const pagesDir = join(bundled.root, '..', 'shared', 'ddi-docs', 'ndis');
 const corpus = existsSync(pagesDir);

@@ -9,17 +9,17 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { coverage, formatCoverage } from '../../generator/src/coverage.js';
+import { coverage, formatCoverage } from '../../generator/src/spec/coverage.js';
 import { formatDiagnostic, sortDiagnostics } from '../../generator/src/diagnostics.js';
-import { load, type SpecSource } from '../../generator/src/load.js';
-import { buildModel, type Model } from '../../generator/src/model.js';
+import { load, type SpecSource } from '../../generator/src/spec/load.js';
+import { buildModel, type Model } from '../../generator/src/spec/model.js';
 import { bundled } from '../../generator/src/paths.js';
 import { check, generate } from '../../generator/src/pipeline.js';
-import { cHeaderPath } from '../../generator/src/render-c.js';
-import { metadataOf } from '../../generator/src/render-metadata.js';
-import { provenanceLine } from '../../generator/src/render.js';
-import { readSpecSources } from '../../generator/src/spec-files.js';
-import { readSchema, validate } from '../../generator/src/validate.js';
+import { cHeaderPath } from '../../generator/src/render/c-header.js';
+import { metadataOf } from '../../generator/src/render/metadata.js';
+import { provenanceLine } from '../../generator/src/render/render.js';
+import { readSpecSources } from '../../generator/src/spec/read-spec-folder.js';
+import { readSchema, validate } from '../../generator/src/spec/validate.js';
 
 const schema = readSchema(bundled.schemaPath);
 const goldenDir = join(bundled.root, 'test/golden/curated-merge');

@@ -8,9 +8,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic, sortDiagnostics } from '../../generator/src/diagnostics.js';
 import { importDocs } from '../../generator/src/import/import-docs.js';
-import { load } from '../../generator/src/load.js';
+import { load } from '../../generator/src/spec/load.js';
 import { bundled } from '../../generator/src/paths.js';
-import { readSchema, validate } from '../../generator/src/validate.js';
+import { readSchema, validate } from '../../generator/src/spec/validate.js';
 
 const schema = readSchema(bundled.schemaPath);
 

@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../generator/src/diagnostics.js';
-import type { Model } from '../../generator/src/model.js';
+import type { Model } from '../../generator/src/spec/model.js';
 import { bundled } from '../../generator/src/paths.js';
 import { check } from '../../generator/src/pipeline.js';
-import { cHeaderNames, cHeaderPath, renderC, salFallbacks, salNamesUsed } from '../../generator/src/render-c.js';
-import { provenanceLine, render } from '../../generator/src/render.js';
-import { readSpecSources } from '../../generator/src/spec-files.js';
-import { loadTemplates } from '../../generator/src/templates.js';
-import { readSchema } from '../../generator/src/validate.js';
+import { cHeaderNames, cHeaderPath, renderC, salFallbacks, salNamesUsed } from '../../generator/src/render/c-header.js';
+import { provenanceLine, render } from '../../generator/src/render/render.js';
+import { readSpecSources } from '../../generator/src/spec/read-spec-folder.js';
+import { loadTemplates } from '../../generator/src/render/templates.js';
+import { readSchema } from '../../generator/src/spec/validate.js';
 
 const schema = readSchema(bundled.schemaPath);
 

@@ -2,16 +2,21 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../generator/src/diagnostics.js';
-import type { EntryModel, Model } from '../../generator/src/model.js';
+import type { EntryModel, Model } from '../../generator/src/spec/model.js';
 import { bundled } from '../../generator/src/paths.js';
 import { check } from '../../generator/src/pipeline.js';
-import { docsDir, escapeTableCell, exampleFunctionName, firstSentence } from '../../generator/src/render-docs.js';
-import { provenanceLine, render } from '../../generator/src/render.js';
-import { ruleAnchor, ruleSummaries } from '../../generator/src/rules.js';
-import { scaffold } from '../../generator/src/scaffold.js';
-import { readSpecSources } from '../../generator/src/spec-files.js';
-import type { SpecSource } from '../../generator/src/load.js';
-import { readSchema } from '../../generator/src/validate.js';
+import {
+  docsDir,
+  escapeTableCell,
+  exampleFunctionName,
+  firstSentence,
+} from '../../generator/src/render/reference-pages.js';
+import { provenanceLine, render } from '../../generator/src/render/render.js';
+import { ruleAnchor, ruleSummaries } from '../../generator/src/spec/rules.js';
+import { scaffold } from '../../generator/src/render/scaffold.js';
+import { readSpecSources } from '../../generator/src/spec/read-spec-folder.js';
+import type { SpecSource } from '../../generator/src/spec/load.js';
+import { readSchema } from '../../generator/src/spec/validate.js';
 
 const schema = readSchema(bundled.schemaPath);
 const ddiDocsDir = join(bundled.root, '..', 'shared', 'ddi-docs', 'ndis');

@@ -14,12 +14,12 @@ import { join, relative, sep } from 'node:path';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../generator/src/diagnostics.js';
-import type { SpecSource } from '../../generator/src/load.js';
-import type { Model, RoleModel } from '../../generator/src/model.js';
+import type { SpecSource } from '../../generator/src/spec/load.js';
+import type { Model, RoleModel } from '../../generator/src/spec/model.js';
 import { bundled } from '../../generator/src/paths.js';
 import { check } from '../../generator/src/pipeline.js';
-import { cHeaderPath } from '../../generator/src/render-c.js';
-import { render, type OutputFile } from '../../generator/src/render.js';
+import { cHeaderPath } from '../../generator/src/render/c-header.js';
+import { render, type OutputFile } from '../../generator/src/render/render.js';
 import {
   defaultBaseName,
   mayCallList,
@@ -27,10 +27,10 @@ import {
   ScaffoldError,
   type ScaffoldLanguage,
   type ScaffoldRequest,
-} from '../../generator/src/scaffold.js';
-import { readSpecSources } from '../../generator/src/spec-files.js';
-import { loadTemplates } from '../../generator/src/templates.js';
-import { readSchema } from '../../generator/src/validate.js';
+} from '../../generator/src/render/scaffold.js';
+import { readSpecSources } from '../../generator/src/spec/read-spec-folder.js';
+import { loadTemplates } from '../../generator/src/render/templates.js';
+import { readSchema } from '../../generator/src/spec/validate.js';
 
 const schema = readSchema(bundled.schemaPath);
 const templates = loadTemplates(bundled.templatesDir);

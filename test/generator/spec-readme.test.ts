@@ -39,7 +39,7 @@ describe('spec/README.md and the schema', () => {
   });
 
   it('every spec file starts with the schema modeline', async () => {
-    const { readSpecSources } = await import('../../generator/src/spec-files.js');
+    const { readSpecSources } = await import('../../generator/src/spec/read-spec-folder.js');
     for (const source of readSpecSources(bundled.specDir, bundled.root)) {
       // The path to the schema from the file's own folder (spec/ndis/imported/ is one level deeper).
       const schema = relative(dirname(join(bundled.root, source.path)), bundled.schemaPath)

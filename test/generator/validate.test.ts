@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic, sortDiagnostics } from '../../generator/src/diagnostics.js';
-import { load, type SpecSource } from '../../generator/src/load.js';
+import { load, type SpecSource } from '../../generator/src/spec/load.js';
 import { bundled } from '../../generator/src/paths.js';
-import { readSpecSources } from '../../generator/src/spec-files.js';
-import { readSchema, validate } from '../../generator/src/validate.js';
+import { readSpecSources } from '../../generator/src/spec/read-spec-folder.js';
+import { readSchema, validate } from '../../generator/src/spec/validate.js';
 
 const schema = readSchema(bundled.schemaPath);
 const modeline = '# yaml-language-server: $schema=../schema/ddi.schema.json';

@@ -3,7 +3,14 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { applyWrite, generatedMark, planWrite, realFs, WriteError, type WriterFs } from '../../generator/src/write.js';
+import {
+  applyWrite,
+  generatedMark,
+  planWrite,
+  realFs,
+  WriteError,
+  type WriterFs,
+} from '../../generator/src/write/write.js';
 
 let dir: string;
 

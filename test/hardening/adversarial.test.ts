@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../generator/src/diagnostics.js';
 import { bundled } from '../../generator/src/paths.js';
 import { generate } from '../../generator/src/pipeline.js';
-import { readSchema } from '../../generator/src/validate.js';
+import { readSchema } from '../../generator/src/spec/validate.js';
 import { stringify } from 'yaml';
 
 const schema = readSchema(bundled.schemaPath);

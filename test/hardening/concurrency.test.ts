@@ -9,8 +9,8 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundled } from '../../generator/src/paths.js';
 import { generate } from '../../generator/src/pipeline.js';
-import { readSpecSources } from '../../generator/src/spec-files.js';
-import { readSchema } from '../../generator/src/validate.js';
+import { readSpecSources } from '../../generator/src/spec/read-spec-folder.js';
+import { readSchema } from '../../generator/src/spec/validate.js';
 
 const bin = join(bundled.root, 'generator/bin/ddikit.js');
 const built = existsSync(join(bundled.root, 'generator/dist/cli.js'));

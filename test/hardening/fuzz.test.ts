@@ -7,11 +7,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../generator/src/diagnostics.js';
-import type { SpecSource } from '../../generator/src/load.js';
+import type { SpecSource } from '../../generator/src/spec/load.js';
 import { bundled } from '../../generator/src/paths.js';
 import { generate } from '../../generator/src/pipeline.js';
-import { readSpecSources } from '../../generator/src/spec-files.js';
-import { readSchema } from '../../generator/src/validate.js';
+import { readSpecSources } from '../../generator/src/spec/read-spec-folder.js';
+import { readSchema } from '../../generator/src/spec/validate.js';
 import { mutate, mutationArbitrary } from './fuzz-cases.js';
 
 const schema = readSchema(bundled.schemaPath);

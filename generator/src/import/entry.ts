@@ -14,7 +14,7 @@ import type {
   SpecReturns,
   SpecRole,
   SpecType,
-} from '../spec-types.js';
+} from '../spec/spec-types.js';
 import { irqlContract, irqlValue, type IrqlResult } from './irql.js';
 import { linkTargets, plainText } from './markup.js';
 import { frontValue, type Page, type PageLine, type Subsection } from './page.js';

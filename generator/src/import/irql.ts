@@ -10,7 +10,7 @@
  *   "Any level", "Any level (see Remarks section)"                     → { any: true }
  *   "See Remarks section", ""                                          → read from the remarks
  */
-import { levelRange, type LevelName, type SpecIrql } from '../spec-types.js';
+import { levelRange, type LevelName, type SpecIrql } from '../spec/spec-types.js';
 import { sentences } from './markup.js';
 
 /** A plain level contract: exactly one level, a range, or any level. */

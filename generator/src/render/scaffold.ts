@@ -14,13 +14,13 @@
  * Pure: it returns files and writes nothing (templates are read once, as render does). Request
  * problems are diagnostics, all reported at once; then no file is returned.
  */
-import { compareStrings } from './diagnostics.js';
-import type { FunctionModel, IrqlModel, Model, ParamModel, RoleModel, TypeModel } from './model.js';
-import { cReservedWords, didYouMean, isCImplementationReserved, tsReservedWords } from './names.js';
-import { bundled } from './paths.js';
+import { compareStrings } from '../diagnostics.js';
+import type { FunctionModel, IrqlModel, Model, ParamModel, RoleModel, TypeModel } from '../spec/model.js';
+import { cReservedWords, didYouMean, isCImplementationReserved, tsReservedWords } from '../names.js';
+import { bundled } from '../paths.js';
 import type { OutputFile } from './render.js';
-import { cComment, cCommentText, cHeaderName, cHeaderNames, cParamLines, entrySal, wrap } from './render-c.js';
-import { levelRange } from './spec-types.js';
+import { cComment, cCommentText, cHeaderName, cHeaderNames, cParamLines, entrySal, wrap } from './c-header.js';
+import { levelRange } from '../spec/spec-types.js';
 import { loadTemplates, tidy, type TemplateSet } from './templates.js';
 
 export type ScaffoldLanguage = 'c' | 'ts';

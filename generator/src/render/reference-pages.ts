@@ -4,7 +4,7 @@
  * docs/reference/README.md as the index. Every name, link, table cell and code text is computed here;
  * the templates in templates/md/ only lay them out.
  */
-import { compareStrings } from './diagnostics.js';
+import { compareStrings } from '../diagnostics.js';
 import type {
   ConstantModel,
   EntryModel,
@@ -16,12 +16,12 @@ import type {
   RoleModel,
   TypeModel,
   TypeRefModel,
-} from './model.js';
+} from '../spec/model.js';
 import type { OutputFile, RenderContext } from './render.js';
-import { cParamLines, entrySal } from './render-c.js';
-import { ruleAnchor, ruleSummaries } from './rules.js';
+import { cParamLines, entrySal } from './c-header.js';
+import { ruleAnchor, ruleSummaries } from '../spec/rules.js';
 import { mayCallList, scaffold } from './scaffold.js';
-import { levelRange } from './spec-types.js';
+import { levelRange } from '../spec/spec-types.js';
 import { tidy } from './templates.js';
 
 /** Folder of the pages, relative to the output folder. */

@@ -4,8 +4,8 @@
  * curated variant of that name, for roles), overrides it field by field: every property the curated
  * entry states wins, the others come from the imported entry. Pure.
  */
-import type { LoadedFile } from '../load.js';
-import type { SpecFile } from '../spec-types.js';
+import type { LoadedFile } from './load.js';
+import type { SpecFile } from './spec-types.js';
 
 export type Section = 'types' | 'roles' | 'functions';
 

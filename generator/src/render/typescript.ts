@@ -4,7 +4,7 @@
  * functions.ts (DDI signatures and the NdisFunctions table) and index.ts (named re-exports).
  * Every name, import list, doc comment and line break is computed here; the templates lay them out.
  */
-import { compareStrings } from './diagnostics.js';
+import { compareStrings } from '../diagnostics.js';
 import type {
   ConstantModel,
   FieldModel,
@@ -16,7 +16,7 @@ import type {
   RoleModel,
   TypeModel,
   TypeRefModel,
-} from './model.js';
+} from '../spec/model.js';
 import type { OutputFile, RenderContext } from './render.js';
 import { tidy } from './templates.js';
 

@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { quote, type Diagnostic, type DiagnosticCode } from './diagnostics.js';
-import { isImported, overriddenImports } from './import/overlay.js';
+import { quote, type Diagnostic, type DiagnosticCode } from '../diagnostics.js';
+import { isImported, overriddenImports } from './merge.js';
 import { positionOf, type LoadedFile } from './load.js';
-import { cReservedWords, didYouMean, isCImplementationReserved, tsReservedWords } from './names.js';
+import { cReservedWords, didYouMean, isCImplementationReserved, tsReservedWords } from '../names.js';
 import { ruleSummaries } from './rules.js';
 import {
   levelRange,

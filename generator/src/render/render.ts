@@ -2,11 +2,11 @@
  * render: model → output files (path relative to the output folder, and exact bytes). Pure: nothing
  * here reads or writes the disk except templates (read once, cached).
  */
-import type { Model } from './model.js';
-import { renderC } from './render-c.js';
-import { renderDocs } from './render-docs.js';
-import { renderMetadata } from './render-metadata.js';
-import { renderTs } from './render-ts.js';
+import type { Model } from '../spec/model.js';
+import { renderC } from './c-header.js';
+import { renderDocs } from './reference-pages.js';
+import { renderMetadata } from './metadata.js';
+import { renderTs } from './typescript.js';
 import { loadTemplates } from './templates.js';
 
 export interface OutputFile {

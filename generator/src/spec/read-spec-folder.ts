@@ -1,7 +1,7 @@
 /** Reads a spec folder: every .yaml/.yml file under it (recursively, except schema/), sorted by path. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
-import { compareStrings } from './diagnostics.js';
+import { compareStrings } from '../diagnostics.js';
 import type { SpecSource } from './load.js';
 
 /** Files found, with paths relative to `cwd` (forward slashes) for messages and provenance. */

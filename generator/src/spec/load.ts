@@ -3,7 +3,7 @@
  * Pure: reading the folder is the caller's job (see readSpecSources in spec-files.ts).
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
-import type { Diagnostic } from './diagnostics.js';
+import type { Diagnostic } from '../diagnostics.js';
 
 export interface SpecSource {
   /** Path relative to the working directory, forward slashes; used in diagnostics. */

@@ -4,10 +4,10 @@
  * _NDIS_) the header adds nothing; elsewhere it declares the same names, SAL annotations expanding to
  * nothing, so role-typed driver code compiles with any C11 compiler.
  */
-import { compareStrings } from './diagnostics.js';
-import type { ConstantModel, FunctionModel, Model, ParamModel, RoleModel, TypeModel } from './model.js';
+import { compareStrings } from '../diagnostics.js';
+import type { ConstantModel, FunctionModel, Model, ParamModel, RoleModel, TypeModel } from '../spec/model.js';
 import type { OutputFile, RenderContext } from './render.js';
-import { levelNames, levelRange } from './spec-types.js';
+import { levelNames, levelRange } from '../spec/spec-types.js';
 import { tidy } from './templates.js';
 
 export const cHeaderPath = 'include/ndis_roles.h';

@@ -2,11 +2,11 @@
  * model: validated spec files → one typed model that every output renders from. The model precomputes
  * every name, annotation string and type text a template needs; templates only lay them out.
  */
-import { compareStrings } from './diagnostics.js';
-import { importedBySection, isImported, overlay } from './import/overlay.js';
+import { compareStrings } from '../diagnostics.js';
+import { importedBySection, isImported, overlay } from './merge.js';
 import type { LoadedFile } from './load.js';
 import { positionOf } from './load.js';
-import { fileStem } from './names.js';
+import { fileStem } from '../names.js';
 import {
   levelRange,
   type Direction,

@@ -4,7 +4,7 @@
  * parameters typed / unknown, what the C header can declare, and where curated entries disagree with
  * the reference pages. Pure: model and loaded files in, a report and its text out.
  */
-import { compareStrings } from './diagnostics.js';
+import { compareStrings } from '../diagnostics.js';
 import type { LoadedFile } from './load.js';
 import type { FunctionModel, Model, RoleModel, TypeModel } from './model.js';
 import { disagreementsOf, type Disagreement } from './validate.js';

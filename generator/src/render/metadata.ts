@@ -4,7 +4,7 @@
  * the structured IRQL contract. The module is JavaScript with a declaration so that programs importing
  * @ddikit/ndis do not type-check thousands of lines of data on every build.
  */
-import type { FunctionModel, IrqlModel, Model, ParamModel, RoleModel, TypeModel } from './model.js';
+import type { FunctionModel, IrqlModel, Model, ParamModel, RoleModel, TypeModel } from '../spec/model.js';
 import type { OutputFile, RenderContext } from './render.js';
 import { tidy } from './templates.js';
 

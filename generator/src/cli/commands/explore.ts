@@ -1,0 +1,542 @@
+/**
+ * `ddikit explore <driver module>`: searches the interleavings of a miniport for one that breaks it
+ * — systematically by number of preemptions (CHESS-style, up to --preemptions), then with random
+ * schedules up to --budget — and prints the shortest failing schedule it finds, shrunk, with the
+ * exact command that replays it; races found by lockset analysis are listed too. `--replay` runs one
+ * schedule; `--timeline FILE` writes the HTML timeline of the failing (or replayed) run.
+ *
+ * Exit codes: 0 no violation up to the bound, 1 a failing schedule or a race, 2 usage errors.
+ *
+ * Like `ddikit simulate`, the harness is taken from the driver's own module graph (one copy of
+ * @ddikit/sim for the driver and the explorer), loaded through tsx.
+ */
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import type * as SimModule from '@ddikit/sim';
+import type {
+  ExploreResult,
+  FaultOptions,
+  MiniportDefinition,
+  Report,
+  ReplayResult,
+  RunTarget,
+  Scenario,
+  Schedule,
+  ScheduleStep,
+} from '@ddikit/sim';
+import { displayPath } from '../../spec/read-spec-folder.js';
+import { firstLines, integerOption, plural } from '../options.js';
+import type { CliIo } from '../main.js';
+
+/** The usage text of the command, in the layout of `ddikit --help`. */
+export const exploreUsage = `  ddikit explore MODULE [--preemptions K] [--budget N] [--seed N] [--timeline FILE]
+                 [--replay SCHEDULE] [--ticks N] [--processors N] [--faults LIST] [--export NAME] [--json]
+      Search the interleavings of a miniport driver MODULE for one that breaks a contract: every
+      schedule with up to K preemptions (an ISR or another processor's DPC run where the default
+      schedule would go on), then random schedules, N schedules in all. Print the shortest failing
+      schedule found, shrunk, and the command that replays it; list the races lockset analysis
+      finds. The module may export \`scenario\` (device, ticks, processors, faults) for its runs.
+      --preemptions K    most preemptions of the systematic search (default 2)
+      --budget N         schedules to run at most (default 10000)
+      --seed N           seed of the simulation: traffic, DIRQLs, faults (default 1)
+      --timeline FILE    write the HTML timeline of the failing run (or of --replay)
+      --replay SCHEDULE  run one schedule, INDEX:ALTERNATIVE pairs as printed (e.g. 12:1,40:2)
+      --ticks N          simulated time per run, 1 tick = 100 ns (default: the scenario's, or 5000)
+      --processors N     simulated processors, 1..64 (default: the scenario's, or 2)
+      --faults LIST      inject faults, comma-separated: shared-line, spurious, storm,
+                         surprise-removal, interrupt-during-register, dpc-coalescing, line-for-msi
+      --export NAME      explore this named export instead of the default export
+      --json             print the result as JSON
+`;
+
+/** What the command runs with when no flag says otherwise. */
+export const exploreDefaults = { seed: 1, preemptions: 2, budget: 10_000 } as const;
+
+/** Most schedules one invocation may run. */
+const BUDGET_MAX = 100_000_000;
+/** Progress is redrawn at most this often (milliseconds of wall time; the simulation never reads it). */
+const PROGRESS_INTERVAL_MS = 100;
+
+/** CliIo plus whether to draw progress (default: stderr is a terminal). */
+export interface ExploreIo extends CliIo {
+  readonly progress?: boolean;
+}
+
+class ExploreUsageError extends Error {}
+
+interface ExploreRequest {
+  readonly modulePath: string;
+  readonly exportName: string;
+  readonly seed: number;
+  readonly preemptions: number;
+  readonly budget: number;
+  readonly timeline: string | null;
+  readonly replay: string | null;
+  readonly ticks: number | null;
+  readonly processors: number | null;
+  readonly faults: readonly string[];
+  readonly json: boolean;
+}
+
+let loads = 0;
+
+/** `ddikit explore …`; `args` are the arguments after `explore`. */
+export async function runExplore(args: readonly string[], io: ExploreIo): Promise<number> {
+  let request: ExploreRequest;
+  try {
+    if (args.includes('--help') || args.includes('-h')) {
+      io.stdout(`Usage:\n${exploreUsage}`);
+      return 0;
+    }
+    request = parseRequest(args);
+  } catch (error) {
+    return usageError(error, io);
+  }
+  const display = displayPath(request.modulePath, io.cwd);
+  const absolute = resolve(io.cwd, request.modulePath);
+  if (!existsSync(absolute))
+    return usageError(
+      new ExploreUsageError(`cannot find the driver module ${JSON.stringify(request.modulePath)}.`),
+      io,
+    );
+  if (!statSync(absolute).isFile())
+    return usageError(
+      new ExploreUsageError(`${JSON.stringify(request.modulePath)} is a folder; name a driver module (.ts or .js).`),
+      io,
+    );
+
+  const { register } = await import('tsx/esm/api');
+  const loader = register({ namespace: `ddikit-explore-${++loads}` });
+  try {
+    const moduleUrl = pathToFileURL(absolute).href;
+    let exports: Record<string, unknown>;
+    try {
+      exports = (await loader.import(moduleUrl, import.meta.url)) as Record<string, unknown>;
+    } catch (error) {
+      return usageError(new ExploreUsageError(`cannot load ${display}: ${firstLines(error)}`), io);
+    }
+    let sim: typeof SimModule;
+    try {
+      sim = await harnessFor(loader.import, moduleUrl);
+    } catch (error) {
+      return usageError(new ExploreUsageError(`cannot load @ddikit/sim for ${display}: ${firstLines(error)}`), io);
+    }
+    const driver = exports[request.exportName];
+    if (!(request.exportName in exports)) {
+      const listed = Object.keys(exports).sort().join(', ') || 'nothing';
+      return usageError(
+        new ExploreUsageError(
+          request.exportName === 'default'
+            ? `${display} has no default export; a driver module ends with \`export default defineMiniport(...)\` (it exports: ${listed}).`
+            : `${display} has no export ${JSON.stringify(request.exportName)} (it exports: ${listed}).`,
+        ),
+        io,
+      );
+    }
+    if (!sim.isMiniportDefinition(driver)) {
+      return usageError(
+        new ExploreUsageError(
+          `${display}: the ${request.exportName === 'default' ? 'default export' : `export ${JSON.stringify(request.exportName)}`} is not a miniport made with defineMiniport of @ddikit/sim.`,
+        ),
+        io,
+      );
+    }
+    const scenario = exports['scenario'];
+    if (scenario !== undefined && (typeof scenario !== 'object' || scenario === null)) {
+      return usageError(
+        new ExploreUsageError(
+          `${display}: the export \`scenario\` must be an object ({ device?, ticks?, processors?, interrupt?, faults? }).`,
+        ),
+        io,
+      );
+    }
+    let faults: FaultOptions | undefined;
+    let schedule: Schedule | null = null;
+    try {
+      faults = request.faults.length > 0 ? sim.faultsFromNames(request.faults) : undefined;
+    } catch (error) {
+      return usageError(new ExploreUsageError(`--faults: ${(error as Error).message}.`), io);
+    }
+    try {
+      if (request.replay !== null) schedule = sim.parseSchedule(request.replay);
+    } catch (error) {
+      return usageError(new ExploreUsageError(`--replay: ${(error as Error).message}.`), io);
+    }
+    const target: RunTarget = {
+      driver,
+      seed: request.seed,
+      ...(scenario !== undefined ? { scenario: scenario as Scenario } : {}),
+      ...(request.ticks !== null ? { ticks: request.ticks } : {}),
+      ...(request.processors !== null ? { processors: request.processors } : {}),
+      ...(faults !== undefined ? { faults } : {}),
+    };
+    const context: Context = { sim, driver, display, request, io, scenario: scenario as Scenario | undefined };
+    if (schedule !== null) return replayOne(context, target, schedule);
+    return exploreAll(context, target);
+  } finally {
+    await loader.unregister();
+  }
+}
+
+interface Context {
+  readonly sim: typeof SimModule;
+  readonly driver: MiniportDefinition;
+  readonly display: string;
+  readonly request: ExploreRequest;
+  readonly io: ExploreIo;
+  readonly scenario: Scenario | undefined;
+}
+
+/** The @ddikit/sim the driver itself resolves (one copy for both), else the one next to this module. */
+async function harnessFor(
+  scopedImport: (specifier: string, parent: string) => Promise<unknown>,
+  moduleUrl: string,
+): Promise<typeof SimModule> {
+  try {
+    return (await scopedImport('@ddikit/sim', moduleUrl)) as typeof SimModule;
+  } catch {
+    return (await scopedImport('@ddikit/sim', import.meta.url)) as typeof SimModule;
+  }
+}
+
+function exploreAll(context: Context, target: RunTarget): number {
+  const { sim, request, io } = context;
+  const progress = makeProgress(io);
+  let result: ExploreResult;
+  try {
+    result = sim.explore({
+      ...target,
+      preemptions: request.preemptions,
+      budget: request.budget,
+      onProgress: progress.update,
+      progressEvery: 100,
+    });
+  } finally {
+    progress.done();
+  }
+  const elapsedMs = progress.elapsedMs();
+  let timeline: string | null = null;
+  if (request.timeline !== null && result.failure !== null) {
+    const replayed = sim.replay({
+      ...target,
+      ticks: result.failure.ticks,
+      schedule: result.failure.schedule,
+      trace: true,
+    });
+    timeline = writeTimeline(context, replayed, result.failure.schedule, result.failure.ticks);
+  }
+  if (request.json) {
+    io.stdout(`${JSON.stringify(jsonResult(context, result, timeline), null, 2)}\n`);
+  } else {
+    io.stdout(textResult(context, result, timeline, elapsedMs));
+  }
+  return result.failure !== null || result.races.length > 0 ? 1 : 0;
+}
+
+function replayOne(context: Context, target: RunTarget, schedule: Schedule): number {
+  const { sim, request, io, driver, display } = context;
+  const replayed = sim.replay({ ...target, schedule, trace: request.timeline !== null });
+  const ticks = request.ticks ?? context.scenario?.ticks ?? sim.SCENARIO_TICKS_DEFAULT;
+  const timeline = request.timeline !== null ? writeTimeline(context, replayed, schedule, ticks) : null;
+  const { result } = replayed;
+  if (request.json) {
+    io.stdout(
+      `${JSON.stringify(
+        {
+          driver: driver.name,
+          module: display,
+          seed: request.seed,
+          ticks,
+          schedule: sim.formatSchedule(schedule),
+          steps: replayed.steps,
+          unmatched: replayed.unmatched,
+          clean: result.clean,
+          errors: result.errors,
+          warnings: result.warnings,
+          reports: result.reports,
+          timeline,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    return result.errors > 0 ? 1 : 0;
+  }
+  const out: string[] = [];
+  out.push(`ddikit explore: ${driver.name} (${display}) — replay`);
+  out.push(`${settingsLine(context, ticks)} schedule=${sim.formatSchedule(schedule)}`);
+  out.push('');
+  out.push(...stepsText(replayed.steps));
+  for (const d of replayed.unmatched)
+    out.push(`  (choice #${d.index}:${d.alternative} did not apply: the run has no such choice)`);
+  out.push('');
+  for (const report of result.reports) out.push(sim.formatReportText(report));
+  out.push(
+    result.clean
+      ? 'No violations.'
+      : `${plural(result.errors, 'error')}, ${plural(result.warnings, 'warning')}: ${result.reports.map((r) => `${r.rule} ${r.subject}`).join(', ')}.`,
+  );
+  if (timeline !== null) out.push(`Timeline: ${timeline}`);
+  io.stdout(`${out.join('\n')}\n`);
+  return result.errors > 0 ? 1 : 0;
+}
+
+function writeTimeline(context: Context, replayed: ReplayResult, schedule: Schedule, ticks: number): string {
+  const { sim, request, driver, display } = context;
+  const path = resolve(context.io.cwd, request.timeline!);
+  const html = sim.renderTimeline(replayed.trace!, replayed.result.reports, {
+    title: `${driver.name} — ddikit explore`,
+    subtitle: [
+      `${display}: ${settingsLine(context, ticks)}`,
+      `schedule ${sim.formatSchedule(schedule)}: ${replayed.steps.map((s) => `#${s.index} ${s.site} → ${s.choice}`).join('; ') || 'the default schedule'}`,
+      `replay: ${replayCommand(context, schedule, ticks)}`,
+    ],
+  });
+  writeFileSync(path, html);
+  return displayPath(path, context.io.cwd);
+}
+
+// ---- output -----------------------------------------------------------------------------------------
+
+function textResult(context: Context, result: ExploreResult, timeline: string | null, elapsedMs: number): string {
+  const { sim, driver, display } = context;
+  const out: string[] = [];
+  out.push(`ddikit explore: ${driver.name} (${display})`);
+  out.push(`${settingsLine(context, result.ticks)} preemptions≤${result.preemptions} budget=${result.budget}`);
+  out.push('');
+  const rate = elapsedMs > 0 ? ` in ${(elapsedMs / 1000).toFixed(1)} s` : '';
+  if (result.failure !== null) {
+    const f = result.failure;
+    const n = f.schedule.length;
+    out.push(`FAILED after ${plural(f.foundAt, 'schedule')}${rate} (${f.phase}): ${f.report.rule} — ${f.report.title}`);
+    out.push(
+      `Schedule: ${plural(n, 'preemption')}${f.found.length !== n ? `, shrunk from ${f.found.length}` : ''}; the run stops at tick ${f.ticks}`,
+    );
+    out.push(...stepsText(f.steps));
+    out.push('');
+    out.push(sim.formatReportText(f.report));
+    out.push(`Replay: ${replayCommand(context, f.schedule, f.ticks)}`);
+    if (timeline !== null) out.push(`Timeline: ${timeline}`);
+  } else {
+    out.push(`No schedule failed: ${plural(result.schedules, 'schedule')}${rate} — ${coverageText(result)}.`);
+  }
+  if (result.races.length > 0) {
+    out.push('');
+    out.push(`Races (lockset analysis: found without needing any particular interleaving):`);
+    for (const report of result.races) out.push(...raceText(sim, report));
+    out.push(`The full reports: replay the default schedule (${replayCommand(context, [], result.ticks)}).`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function coverageText(result: ExploreResult): string {
+  const levels = result.perLevel.map((n, k) => `${n} with ${plural(k, 'preemption')}`).join(', ');
+  const systematic = result.exhaustive
+    ? `every schedule with up to ${plural(result.preemptions, 'preemption')} (${levels})`
+    : `systematic: ${levels} (the budget ran out before every schedule with up to ${plural(result.preemptions, 'preemption')} ran)`;
+  return result.random > 0 ? `${systematic}, then ${plural(result.random, 'random schedule')}` : systematic;
+}
+
+function stepsText(steps: readonly ScheduleStep[]): string[] {
+  if (steps.length === 0) return ['  (the default schedule: no preemption)'];
+  const out: string[] = [];
+  for (const step of steps) {
+    out.push(`  #${step.index}  tick ${step.tick}  ${step.site}`);
+    out.push(`      → ${step.choice}  (alternative ${step.alternative} of ${step.count - 1})`);
+  }
+  return out;
+}
+
+function raceText(sim: typeof SimModule, report: Report): string[] {
+  const out = [`  ${report.rule}  ${report.race?.kind ?? 'state'} ${report.subject}`];
+  for (const access of report.race?.accesses ?? []) {
+    out.push(
+      `      ${access.access} — ${access.function} (${access.role}) on cpu ${access.processor} at ${sim.irqlText(access.irql)}, tick ${access.tick}, holding ${access.locks}`,
+    );
+  }
+  return out;
+}
+
+function settingsLine(context: Context, ticks: number): string {
+  const { request, scenario } = context;
+  const processors = request.processors ?? scenario?.processors ?? 2;
+  const faults = request.faults.length > 0 ? request.faults.join(',') : 'none';
+  return `seed=${request.seed} ticks=${ticks} processors=${processors} faults=${faults}`;
+}
+
+/** The exact command that replays a schedule (every flag that shapes the run). */
+function replayCommand(context: Context, schedule: Schedule, ticks: number): string {
+  const { request, sim, display } = context;
+  const parts = ['ddikit explore', quote(display), `--seed ${request.seed}`, `--ticks ${ticks}`];
+  if (request.processors !== null) parts.push(`--processors ${request.processors}`);
+  if (request.faults.length > 0) parts.push(`--faults ${request.faults.join(',')}`);
+  if (request.exportName !== 'default') parts.push(`--export ${quote(request.exportName)}`);
+  parts.push(`--replay ${sim.formatSchedule(schedule)}`);
+  return parts.join(' ');
+}
+
+function jsonResult(context: Context, result: ExploreResult, timeline: string | null): object {
+  const { sim, display } = context;
+  return {
+    driver: result.driver,
+    module: display,
+    seed: result.seed,
+    ticks: result.ticks,
+    processors: result.processors,
+    faults: context.request.faults,
+    preemptions: result.preemptions,
+    budget: result.budget,
+    schedules: result.schedules,
+    systematic: result.systematic,
+    random: result.random,
+    exhaustive: result.exhaustive,
+    perLevel: result.perLevel,
+    failure:
+      result.failure === null
+        ? null
+        : {
+            rule: result.failure.report.rule,
+            schedule: sim.formatSchedule(result.failure.schedule),
+            found: sim.formatSchedule(result.failure.found),
+            foundAt: result.failure.foundAt,
+            phase: result.failure.phase,
+            ticks: result.failure.ticks,
+            steps: result.failure.steps,
+            replay: replayCommand(context, result.failure.schedule, result.failure.ticks),
+            report: result.failure.report,
+          },
+    races: result.races,
+    timeline,
+  };
+}
+
+interface Progress {
+  readonly update: (progress: { readonly schedules: number; readonly phase: string; readonly level: number }) => void;
+  readonly done: () => void;
+  readonly elapsedMs: () => number;
+}
+
+/** Progress on stderr, redrawn in place — only when drawing it is asked for (a terminal). */
+function makeProgress(io: ExploreIo): Progress {
+  const started = performance.now();
+  let ended = started;
+  const enabled = io.progress ?? process.stderr.isTTY === true;
+  let lastDraw = 0;
+  let drawn = false;
+  return {
+    update: (p) => {
+      if (!enabled) return;
+      const now = performance.now();
+      if (now - lastDraw < PROGRESS_INTERVAL_MS) return;
+      lastDraw = now;
+      const rate = p.schedules / Math.max((now - started) / 1000, 1e-3);
+      const phase = p.phase === 'systematic' ? `systematic, ${plural(p.level, 'preemption')}` : p.phase;
+      io.stderr(
+        `\r\x1b[K  ${p.schedules.toLocaleString('en-US')} schedules (${phase}) — ${Math.round(rate).toLocaleString('en-US')}/s`,
+      );
+      drawn = true;
+    },
+    done: () => {
+      ended = performance.now();
+      if (drawn) io.stderr('\r\x1b[K');
+    },
+    elapsedMs: () => (enabled ? ended - started : 0),
+  };
+}
+
+// ---- arguments --------------------------------------------------------------------------------------
+
+function parseRequest(args: readonly string[]): ExploreRequest {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      preemptions: { type: 'string' },
+      budget: { type: 'string' },
+      seed: { type: 'string' },
+      timeline: { type: 'string' },
+      replay: { type: 'string' },
+      ticks: { type: 'string' },
+      processors: { type: 'string' },
+      faults: { type: 'string' },
+      export: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  if (positionals.length === 0)
+    throw new ExploreUsageError(
+      'explore needs a driver module, e.g. ddikit explore examples/scenarios/lost-interrupt.ts.',
+    );
+  if (positionals.length > 1)
+    throw new ExploreUsageError(
+      `explore takes one driver module (got ${positionals.length}: ${positionals.join(' ')}).`,
+    );
+  const exportName = values.export ?? 'default';
+  if (exportName.length === 0) throw new ExploreUsageError('--export needs a name.');
+  if (values.timeline !== undefined && values.timeline.length === 0)
+    throw new ExploreUsageError('--timeline needs a file name, e.g. --timeline out.html.');
+  return {
+    modulePath: positionals[0]!,
+    exportName,
+    seed: integerOption(
+      '--seed',
+      values.seed,
+      exploreDefaults.seed,
+      0,
+      Number.MAX_SAFE_INTEGER,
+      (message) => new ExploreUsageError(message),
+    ),
+    preemptions: integerOption(
+      '--preemptions',
+      values.preemptions,
+      exploreDefaults.preemptions,
+      0,
+      16,
+      (message) => new ExploreUsageError(message),
+    ),
+    budget: integerOption(
+      '--budget',
+      values.budget,
+      exploreDefaults.budget,
+      1,
+      BUDGET_MAX,
+      (message) => new ExploreUsageError(message),
+    ),
+    timeline: values.timeline ?? null,
+    replay: values.replay ?? null,
+    ticks:
+      values.ticks === undefined
+        ? null
+        : integerOption('--ticks', values.ticks, 0, 1, 2 ** 40, (message) => new ExploreUsageError(message)),
+    processors:
+      values.processors === undefined
+        ? null
+        : integerOption('--processors', values.processors, 0, 1, 64, (message) => new ExploreUsageError(message)),
+    faults:
+      values.faults === undefined
+        ? []
+        : values.faults
+            .split(',')
+            .map((f) => f.trim())
+            .filter((f) => f !== ''),
+    json: values.json === true,
+  };
+}
+
+function usageError(error: unknown, io: CliIo): number {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (error instanceof ExploreUsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
+    io.stderr(`ddikit: ${(error as Error).message}\nRun "ddikit explore --help" for usage.\n`);
+    return 2;
+  }
+  throw error;
+}
+
+// ---- small helpers ----------------------------------------------------------------------------------
+
+function quote(text: string): string {
+  return /^[\w./@:+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
