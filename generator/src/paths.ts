@@ -33,6 +33,14 @@ export const bundled = {
   },
 };
 
+/**
+ * The generator's own package.json, found relative to this module: generator/src/ when run from
+ * source, generator/dist/ when built (tsup bundles this module there), both one level below it.
+ */
+export function generatorPackagePath(): string {
+  return fileURLToPath(new URL('../package.json', import.meta.url));
+}
+
 export function absolute(path: string, cwd: string): string {
   return resolve(cwd, path);
 }

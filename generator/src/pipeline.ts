@@ -2,7 +2,8 @@
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { load, type SpecSource } from './spec/load.js';
 import { buildModel, type Model } from './spec/model.js';
-import { render, type OutputFile } from './render/render.js';
+import type { OutputFile } from './render/output.js';
+import { render } from './render/render.js';
 import { validate } from './spec/validate.js';
 
 export interface PipelineOptions {

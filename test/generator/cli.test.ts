@@ -13,7 +13,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../generator/src/cli/main.js';
+import type { CliIo } from '../../generator/src/cli/io.js';
+import { main } from '../../generator/src/cli/main.js';
 import { bundled } from '../../generator/src/paths.js';
 
 let work: string;

@@ -7,7 +7,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../generator/src/cli/main.js';
+import type { CliIo } from '../../generator/src/cli/io.js';
+import { main } from '../../generator/src/cli/main.js';
 import { bundled } from '../../generator/src/paths.js';
 import { check } from '../../generator/src/pipeline.js';
 import { scaffold } from '../../generator/src/render/scaffold.js';

@@ -17,7 +17,7 @@ import { bundled } from '../../generator/src/paths.js';
 import { check, generate } from '../../generator/src/pipeline.js';
 import { cHeaderPath } from '../../generator/src/render/c-header.js';
 import { metadataOf } from '../../generator/src/render/metadata.js';
-import { provenanceLine } from '../../generator/src/render/render.js';
+import { provenanceLine } from '../../generator/src/render/output.js';
 import { readSpecSources } from '../../generator/src/spec/read-spec-folder.js';
 import { readSchema, validate } from '../../generator/src/spec/validate.js';
 

@@ -11,7 +11,8 @@ import {
   exampleFunctionName,
   firstSentence,
 } from '../../generator/src/render/reference-pages.js';
-import { provenanceLine, render } from '../../generator/src/render/render.js';
+import { provenanceLine } from '../../generator/src/render/output.js';
+import { render } from '../../generator/src/render/render.js';
 import { ruleAnchor, ruleSummaries } from '../../generator/src/spec/rules.js';
 import { scaffold } from '../../generator/src/render/scaffold.js';
 import { readSpecSources } from '../../generator/src/spec/read-spec-folder.js';

@@ -19,7 +19,8 @@ import type { Model, RoleModel } from '../../generator/src/spec/model.js';
 import { bundled } from '../../generator/src/paths.js';
 import { check } from '../../generator/src/pipeline.js';
 import { cHeaderPath } from '../../generator/src/render/c-header.js';
-import { render, type OutputFile } from '../../generator/src/render/render.js';
+import type { OutputFile } from '../../generator/src/render/output.js';
+import { render } from '../../generator/src/render/render.js';
 import {
   defaultBaseName,
   mayCallList,

@@ -5,7 +5,7 @@
  * the same bytes. Pure.
  */
 import { compareStrings } from '../diagnostics.js';
-import type { OutputFile } from '../render/render.js';
+import type { OutputFile } from '../render/output.js';
 import type { ImportedEntry } from './entry.js';
 
 /** The files an import writes, relative to its output folder, with the section and kinds each holds. */

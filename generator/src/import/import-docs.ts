@@ -4,7 +4,7 @@
  * and writes the files (all-or-nothing, through write.ts).
  */
 import { compareStrings, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
-import type { OutputFile } from '../render/render.js';
+import type { OutputFile } from '../render/output.js';
 import { emitImported } from './emit.js';
 import {
   functionOrder,

@@ -6,16 +6,14 @@
  */
 import { compareStrings } from '../diagnostics.js';
 import type { ConstantModel, FunctionModel, Model, ParamModel, RoleModel, TypeModel } from '../spec/model.js';
-import type { OutputFile, RenderContext } from './render.js';
+import type { OutputFile, RenderContext } from './output.js';
 import { levelNames, levelRange } from '../spec/spec-types.js';
+import { cComment, cCommentText, cParamLines, entrySal } from './c-text.js';
 import { tidy } from './templates.js';
 
 export const cHeaderPath = 'include/ndis_roles.h';
 export const cHeaderName = 'ndis_roles.h';
 export const cHeaderGuard = 'DDIKIT_NDIS_ROLES_H';
-
-/** Comments wrap at this column. */
-const commentColumnsMax = 100;
 
 /**
  * Empty stand-ins for the SAL annotations the model emits: name and parameter list (null for an
@@ -107,67 +105,6 @@ interface HeaderView {
 export function renderC(context: RenderContext): OutputFile[] {
   const view = headerView(context.model, context.provenance);
   return [{ path: cHeaderPath, content: tidy(context.templates.get('c/ndis_roles.h')(view)) }];
-}
-
-/** A line comment text made safe for a C block comment. */
-export function cCommentText(text: string): string {
-  return text.replace(/\*\//g, '* /').replace(/\s+/g, ' ').trim();
-}
-
-/**
- * A block comment at an indent: one line when it fits, else wrapped between `/*` and ` *\/` lines.
- * Paragraphs (list items) each start a new line.
- */
-export function cComment(paragraphs: readonly string[], indent = ''): string {
-  const texts = paragraphs.map(cCommentText).filter((t) => t.length > 0);
-  const single = `${indent}/* ${texts.join(' ')} */`;
-  if (texts.length <= 1 && single.length <= commentColumnsMax) return single;
-  const lines = [`${indent}/*`];
-  for (const text of texts) {
-    for (const line of wrap(text, commentColumnsMax - indent.length - 3)) lines.push(`${indent} * ${line}`);
-  }
-  lines.push(`${indent} */`);
-  return lines.join('\n');
-}
-
-/** Splits text into lines of at most `width` characters at spaces (a longer word stays whole). */
-export function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line.length > 0 && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line.length > 0 ? `${line} ${word}` : word;
-    }
-  }
-  if (line.length > 0) lines.push(line);
-  return lines;
-}
-
-/**
- * Parameter lines of a C prototype or definition, columns aligned, commas after all but the last:
- * `_In_  NDIS_HANDLE MiniportInterruptContext,` (withSal) or `NDIS_HANDLE MiniportInterruptContext,`.
- * An empty list is `VOID`.
- */
-export function cParamLines(params: readonly Pick<ParamModel, 'sal' | 'name' | 'type'>[], withSal: boolean): string[] {
-  if (params.length === 0) return ['VOID'];
-  const salWidth = Math.max(...params.map((p) => (p.sal ?? '').length));
-  const typeWidth = Math.max(...params.map((p) => p.type.c.length));
-  return params.map((p, i) => {
-    const sal = withSal ? `${(p.sal ?? '').padEnd(salWidth)} ` : '';
-    const comma = i === params.length - 1 ? '' : ',';
-    return `${sal}${p.type.c.padEnd(typeWidth)} ${p.name}${comma}`;
-  });
-}
-
-/** Function-level SAL of an entry: the model's annotations, then conditional (_When_) ones not yet in it. */
-export function entrySal(entry: Pick<FunctionModel, 'sal' | 'irql'>): string[] {
-  const sal = [...entry.sal];
-  for (const condition of entry.irql.when)
-    if (condition.sal !== null && !sal.includes(condition.sal)) sal.push(condition.sal);
-  return sal;
 }
 
 /** The C text of a scalar's or handle's fallback type: the spec's `c`, else one derived from its size. */

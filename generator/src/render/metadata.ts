@@ -5,7 +5,7 @@
  * @ddikit/ndis do not type-check thousands of lines of data on every build.
  */
 import type { FunctionModel, IrqlModel, Model, ParamModel, RoleModel, TypeModel } from '../spec/model.js';
-import type { OutputFile, RenderContext } from './render.js';
+import type { OutputFile, RenderContext } from './output.js';
 import { tidy } from './templates.js';
 
 export function renderMetadata(context: RenderContext): OutputFile[] {

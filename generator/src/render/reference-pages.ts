@@ -17,8 +17,8 @@ import type {
   TypeModel,
   TypeRefModel,
 } from '../spec/model.js';
-import type { OutputFile, RenderContext } from './render.js';
-import { cParamLines, entrySal } from './c-header.js';
+import type { OutputFile, RenderContext } from './output.js';
+import { cParamLines, entrySal } from './c-text.js';
 import { ruleAnchor, ruleSummaries } from '../spec/rules.js';
 import { mayCallList, scaffold } from './scaffold.js';
 import { levelRange } from '../spec/spec-types.js';

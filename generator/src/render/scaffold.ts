@@ -18,8 +18,9 @@ import { compareStrings } from '../diagnostics.js';
 import type { FunctionModel, IrqlModel, Model, ParamModel, RoleModel, TypeModel } from '../spec/model.js';
 import { cReservedWords, didYouMean, isCImplementationReserved, tsReservedWords } from '../names.js';
 import { bundled } from '../paths.js';
-import type { OutputFile } from './render.js';
-import { cComment, cCommentText, cHeaderName, cHeaderNames, cParamLines, entrySal, wrap } from './c-header.js';
+import type { OutputFile } from './output.js';
+import { cHeaderName, cHeaderNames } from './c-header.js';
+import { cComment, cCommentText, cParamLines, entrySal, wrap } from './c-text.js';
 import { levelRange } from '../spec/spec-types.js';
 import { loadTemplates, tidy, type TemplateSet } from './templates.js';
 

@@ -17,7 +17,7 @@ import type {
   TypeModel,
   TypeRefModel,
 } from '../spec/model.js';
-import type { OutputFile, RenderContext } from './render.js';
+import type { OutputFile, RenderContext } from './output.js';
 import { tidy } from './templates.js';
 
 export function renderTs(context: RenderContext): OutputFile[] {

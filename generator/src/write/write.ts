@@ -7,7 +7,7 @@
 import * as nodeFs from 'node:fs';
 import { dirname, join } from 'node:path';
 import { compareStrings } from '../diagnostics.js';
-import type { OutputFile } from '../render/render.js';
+import type { OutputFile } from '../render/output.js';
 
 /** The file-system calls the writer makes; tests replace them to inject faults. */
 export interface WriterFs {

@@ -8,11 +8,10 @@
  * Exit codes: 0 no violation up to the bound, 1 a failing schedule or a race, 2 usage errors.
  *
  * Like `ddikit simulate`, the harness is taken from the driver's own module graph (one copy of
- * @ddikit/sim for the driver and the explorer), loaded through tsx.
+ * @ddikit/sim for the driver and the explorer), loaded through tsx (driver-module.ts).
  */
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type * as SimModule from '@ddikit/sim';
 import type {
@@ -27,8 +26,18 @@ import type {
   ScheduleStep,
 } from '@ddikit/sim';
 import { displayPath } from '../../spec/read-spec-folder.js';
-import { firstLines, integerOption, plural } from '../options.js';
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
+import { integerOption } from '../options.js';
+import { plural } from '../print.js';
+import {
+  DriverUsageError,
+  exportOption,
+  missingExport,
+  modulePositional,
+  usageError,
+  withDriverModule,
+  type DriverModule,
+} from './driver-module.js';
 
 /** The usage text of the command, in the layout of `ddikit --help`. */
 export const exploreUsage = `  ddikit explore MODULE [--preemptions K] [--budget N] [--seed N] [--timeline FILE]
@@ -64,8 +73,6 @@ export interface ExploreIo extends CliIo {
   readonly progress?: boolean;
 }
 
-class ExploreUsageError extends Error {}
-
 interface ExploreRequest {
   readonly modulePath: string;
   readonly exportName: string;
@@ -80,104 +87,68 @@ interface ExploreRequest {
   readonly json: boolean;
 }
 
-let loads = 0;
-
 /** `ddikit explore …`; `args` are the arguments after `explore`. */
 export async function runExplore(args: readonly string[], io: ExploreIo): Promise<number> {
-  let request: ExploreRequest;
   try {
     if (args.includes('--help') || args.includes('-h')) {
       io.stdout(`Usage:\n${exploreUsage}`);
       return 0;
     }
-    request = parseRequest(args);
+    const request = parseRequest(args);
+    return await withDriverModule('explore', request.modulePath, io.cwd, (module) => {
+      const context = contextOf(module, request, io);
+      const target = runTarget(context);
+      if (request.replay === null) return exploreAll(context, target);
+      let schedule: Schedule;
+      try {
+        schedule = module.sim.parseSchedule(request.replay);
+      } catch (error) {
+        throw new DriverUsageError(`--replay: ${(error as Error).message}.`);
+      }
+      return replayOne(context, target, schedule);
+    });
   } catch (error) {
-    return usageError(error, io);
+    return usageError('explore', error, io);
   }
-  const display = displayPath(request.modulePath, io.cwd);
-  const absolute = resolve(io.cwd, request.modulePath);
-  if (!existsSync(absolute))
-    return usageError(
-      new ExploreUsageError(`cannot find the driver module ${JSON.stringify(request.modulePath)}.`),
-      io,
-    );
-  if (!statSync(absolute).isFile())
-    return usageError(
-      new ExploreUsageError(`${JSON.stringify(request.modulePath)} is a folder; name a driver module (.ts or .js).`),
-      io,
-    );
+}
 
-  const { register } = await import('tsx/esm/api');
-  const loader = register({ namespace: `ddikit-explore-${++loads}` });
-  try {
-    const moduleUrl = pathToFileURL(absolute).href;
-    let exports: Record<string, unknown>;
-    try {
-      exports = (await loader.import(moduleUrl, import.meta.url)) as Record<string, unknown>;
-    } catch (error) {
-      return usageError(new ExploreUsageError(`cannot load ${display}: ${firstLines(error)}`), io);
-    }
-    let sim: typeof SimModule;
-    try {
-      sim = await harnessFor(loader.import, moduleUrl);
-    } catch (error) {
-      return usageError(new ExploreUsageError(`cannot load @ddikit/sim for ${display}: ${firstLines(error)}`), io);
-    }
-    const driver = exports[request.exportName];
-    if (!(request.exportName in exports)) {
-      const listed = Object.keys(exports).sort().join(', ') || 'nothing';
-      return usageError(
-        new ExploreUsageError(
-          request.exportName === 'default'
-            ? `${display} has no default export; a driver module ends with \`export default defineMiniport(...)\` (it exports: ${listed}).`
-            : `${display} has no export ${JSON.stringify(request.exportName)} (it exports: ${listed}).`,
-        ),
-        io,
-      );
-    }
-    if (!sim.isMiniportDefinition(driver)) {
-      return usageError(
-        new ExploreUsageError(
-          `${display}: the ${request.exportName === 'default' ? 'default export' : `export ${JSON.stringify(request.exportName)}`} is not a miniport made with defineMiniport of @ddikit/sim.`,
-        ),
-        io,
-      );
-    }
-    const scenario = exports['scenario'];
-    if (scenario !== undefined && (typeof scenario !== 'object' || scenario === null)) {
-      return usageError(
-        new ExploreUsageError(
-          `${display}: the export \`scenario\` must be an object ({ device?, ticks?, processors?, interrupt?, faults? }).`,
-        ),
-        io,
-      );
-    }
-    let faults: FaultOptions | undefined;
-    let schedule: Schedule | null = null;
-    try {
-      faults = request.faults.length > 0 ? sim.faultsFromNames(request.faults) : undefined;
-    } catch (error) {
-      return usageError(new ExploreUsageError(`--faults: ${(error as Error).message}.`), io);
-    }
-    try {
-      if (request.replay !== null) schedule = sim.parseSchedule(request.replay);
-    } catch (error) {
-      return usageError(new ExploreUsageError(`--replay: ${(error as Error).message}.`), io);
-    }
-    const target: RunTarget = {
-      driver,
-      seed: request.seed,
-      ...(scenario !== undefined ? { scenario: scenario as Scenario } : {}),
-      ...(request.ticks !== null ? { ticks: request.ticks } : {}),
-      ...(request.processors !== null ? { processors: request.processors } : {}),
-      ...(faults !== undefined ? { faults } : {}),
-    };
-    const context: Context = { sim, driver, display, request, io, scenario: scenario as Scenario | undefined };
-    if (schedule !== null) return replayOne(context, target, schedule);
-    return exploreAll(context, target);
-  } finally {
-    await loader.unregister();
+/** The driver to explore and its scenario; DriverUsageError when the module lacks either in good form. */
+function contextOf(module: DriverModule, request: ExploreRequest, io: ExploreIo): Context {
+  const { display, exports, sim } = module;
+  const missing = missingExport(module, request.exportName);
+  if (missing !== null) throw new DriverUsageError(missing);
+  const driver = exports[request.exportName];
+  if (!sim.isMiniportDefinition(driver)) {
+    throw new DriverUsageError(
+      `${display}: the ${request.exportName === 'default' ? 'default export' : `export ${JSON.stringify(request.exportName)}`} is not a miniport made with defineMiniport of @ddikit/sim.`,
+    );
   }
+  const scenario = exports['scenario'];
+  if (scenario !== undefined && (typeof scenario !== 'object' || scenario === null)) {
+    throw new DriverUsageError(
+      `${display}: the export \`scenario\` must be an object ({ device?, ticks?, processors?, interrupt?, faults? }).`,
+    );
+  }
+  return { sim, driver, display, request, io, scenario: scenario as Scenario | undefined };
+}
+
+/** What every run of the search shares: the driver, the seed, the scenario and the flags that override it. */
+function runTarget(context: Context): RunTarget {
+  const { sim, driver, request, scenario } = context;
+  let faults: FaultOptions | undefined;
+  try {
+    faults = request.faults.length > 0 ? sim.faultsFromNames(request.faults) : undefined;
+  } catch (error) {
+    throw new DriverUsageError(`--faults: ${(error as Error).message}.`);
+  }
+  return {
+    driver,
+    seed: request.seed,
+    ...(scenario !== undefined ? { scenario } : {}),
+    ...(request.ticks !== null ? { ticks: request.ticks } : {}),
+    ...(request.processors !== null ? { processors: request.processors } : {}),
+    ...(faults !== undefined ? { faults } : {}),
+  };
 }
 
 interface Context {
@@ -187,18 +158,6 @@ interface Context {
   readonly request: ExploreRequest;
   readonly io: ExploreIo;
   readonly scenario: Scenario | undefined;
-}
-
-/** The @ddikit/sim the driver itself resolves (one copy for both), else the one next to this module. */
-async function harnessFor(
-  scopedImport: (specifier: string, parent: string) => Promise<unknown>,
-  moduleUrl: string,
-): Promise<typeof SimModule> {
-  try {
-    return (await scopedImport('@ddikit/sim', moduleUrl)) as typeof SimModule;
-  } catch {
-    return (await scopedImport('@ddikit/sim', import.meta.url)) as typeof SimModule;
-  }
 }
 
 function exploreAll(context: Context, target: RunTarget): number {
@@ -466,20 +425,12 @@ function parseRequest(args: readonly string[]): ExploreRequest {
       json: { type: 'boolean' },
     },
   });
-  if (positionals.length === 0)
-    throw new ExploreUsageError(
-      'explore needs a driver module, e.g. ddikit explore examples/scenarios/lost-interrupt.ts.',
-    );
-  if (positionals.length > 1)
-    throw new ExploreUsageError(
-      `explore takes one driver module (got ${positionals.length}: ${positionals.join(' ')}).`,
-    );
-  const exportName = values.export ?? 'default';
-  if (exportName.length === 0) throw new ExploreUsageError('--export needs a name.');
+  const modulePath = modulePositional('explore', positionals, 'examples/scenarios/lost-interrupt.ts');
+  const exportName = exportOption(values.export);
   if (values.timeline !== undefined && values.timeline.length === 0)
-    throw new ExploreUsageError('--timeline needs a file name, e.g. --timeline out.html.');
+    throw new DriverUsageError('--timeline needs a file name, e.g. --timeline out.html.');
   return {
-    modulePath: positionals[0]!,
+    modulePath,
     exportName,
     seed: integerOption(
       '--seed',
@@ -487,7 +438,7 @@ function parseRequest(args: readonly string[]): ExploreRequest {
       exploreDefaults.seed,
       0,
       Number.MAX_SAFE_INTEGER,
-      (message) => new ExploreUsageError(message),
+      (message) => new DriverUsageError(message),
     ),
     preemptions: integerOption(
       '--preemptions',
@@ -495,7 +446,7 @@ function parseRequest(args: readonly string[]): ExploreRequest {
       exploreDefaults.preemptions,
       0,
       16,
-      (message) => new ExploreUsageError(message),
+      (message) => new DriverUsageError(message),
     ),
     budget: integerOption(
       '--budget',
@@ -503,18 +454,18 @@ function parseRequest(args: readonly string[]): ExploreRequest {
       exploreDefaults.budget,
       1,
       BUDGET_MAX,
-      (message) => new ExploreUsageError(message),
+      (message) => new DriverUsageError(message),
     ),
     timeline: values.timeline ?? null,
     replay: values.replay ?? null,
     ticks:
       values.ticks === undefined
         ? null
-        : integerOption('--ticks', values.ticks, 0, 1, 2 ** 40, (message) => new ExploreUsageError(message)),
+        : integerOption('--ticks', values.ticks, 0, 1, 2 ** 40, (message) => new DriverUsageError(message)),
     processors:
       values.processors === undefined
         ? null
-        : integerOption('--processors', values.processors, 0, 1, 64, (message) => new ExploreUsageError(message)),
+        : integerOption('--processors', values.processors, 0, 1, 64, (message) => new DriverUsageError(message)),
     faults:
       values.faults === undefined
         ? []
@@ -524,15 +475,6 @@ function parseRequest(args: readonly string[]): ExploreRequest {
             .filter((f) => f !== ''),
     json: values.json === true,
   };
-}
-
-function usageError(error: unknown, io: CliIo): number {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (error instanceof ExploreUsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
-    io.stderr(`ddikit: ${(error as Error).message}\nRun "ddikit explore --help" for usage.\n`);
-    return 2;
-  }
-  throw error;
 }
 
 // ---- small helpers ----------------------------------------------------------------------------------

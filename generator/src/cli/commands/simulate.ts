@@ -5,21 +5,26 @@
  * analysis, or JSON. Exit codes: 0 every run clean, 1 violations (warnings included) or a run that
  * failed, 2 usage errors (bad flags, a module that cannot be found or loaded, no miniport export).
  *
- * The harness is taken from the module graph of the driver: `@ddikit/sim` is imported from the
- * driver's location through the same loader, so the driver's `resourcesOf` and
- * `setMiniportAdapterContext` and the simulation that runs it are one copy of the package. The
- * @ddikit/ndis role monitor lives in a process-wide slot, so declared functions are checked whichever
- * copy of @ddikit/ndis the driver resolved.
+ * Loading the module and finding its harness are shared with `ddikit explore` (driver-module.ts).
  */
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type * as SimModule from '@ddikit/sim';
 import type { E1000Nic, MiniportDefinition, Report, RunResult, Simulation, SimulationOptions } from '@ddikit/sim';
 import { displayPath } from '../../spec/read-spec-folder.js';
-import { firstLines, integerOption, plural } from '../options.js';
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
+import { integerOption } from '../options.js';
+import { firstLines, plural } from '../print.js';
+import {
+  DriverUsageError,
+  exportOption,
+  missingExport,
+  modulePositional,
+  usageError,
+  withDriverModule,
+  type DriverModule,
+} from './driver-module.js';
 
 /** The usage text of the command, in the layout of `ddikit --help`. */
 export const simulateUsage = `  ddikit simulate MODULE [--seed N] [--seeds N] [--ticks N] [--mode bugcheck|collect] [--json]
@@ -63,11 +68,6 @@ export const simulateDefaults = {
 /** Most seeds one invocation runs. */
 const SEEDS_MAX = 100_000;
 
-class SimulateUsageError extends Error {}
-
-/** Loader namespaces made so far: each invocation loads the driver afresh. */
-let loads = 0;
-
 /** What the command line asked for, checked. */
 interface SimulateRequest {
   readonly modulePath: string;
@@ -91,89 +91,31 @@ interface SimulateRequest {
 
 /** `ddikit simulate …`; `args` are the arguments after `simulate`. */
 export async function runSimulate(args: readonly string[], io: CliIo): Promise<number> {
-  let request: SimulateRequest;
   try {
     if (args.includes('--help') || args.includes('-h')) {
       io.stdout(`Usage:\n${simulateUsage}`);
       return 0;
     }
-    request = parseRequest(args);
+    const request = parseRequest(args);
+    return await withDriverModule('simulate', request.modulePath, io.cwd, (module) => {
+      const driver = pickDriver(module, request.exportName);
+      return runAll(module.sim, driver, request, module.display, io);
+    });
   } catch (error) {
-    return usageError(error, io);
-  }
-
-  const display = displayPath(request.modulePath, io.cwd);
-  const absolute = resolve(io.cwd, request.modulePath);
-  if (!existsSync(absolute)) {
-    return usageError(
-      new SimulateUsageError(`cannot find the driver module ${JSON.stringify(request.modulePath)}.`),
-      io,
-    );
-  }
-  if (!statSync(absolute).isFile()) {
-    return usageError(
-      new SimulateUsageError(`${JSON.stringify(request.modulePath)} is a folder; name a driver module (.ts or .js).`),
-      io,
-    );
-  }
-
-  const { register } = await import('tsx/esm/api');
-  const loader = register({ namespace: `ddikit-simulate-${++loads}` });
-  try {
-    const moduleUrl = pathToFileURL(absolute).href;
-    let exports: Record<string, unknown>;
-    try {
-      exports = (await loader.import(moduleUrl, import.meta.url)) as Record<string, unknown>;
-    } catch (error) {
-      return usageError(new SimulateUsageError(`cannot load ${display}: ${firstLines(error)}`), io);
-    }
-    let sim: typeof SimModule;
-    try {
-      sim = await harnessFor(loader.import, moduleUrl);
-    } catch (error) {
-      return usageError(new SimulateUsageError(`cannot load @ddikit/sim for ${display}: ${firstLines(error)}`), io);
-    }
-    const driver = pickDriver(exports, request.exportName, display, sim);
-    if (typeof driver === 'string') return usageError(new SimulateUsageError(driver), io);
-    return runAll(sim, driver, request, display, io);
-  } finally {
-    await loader.unregister();
+    return usageError('simulate', error, io);
   }
 }
 
-/**
- * The @ddikit/sim the driver itself resolves (so both use one copy), else the one next to this
- * module. Both go through the loader at run time: the harness is never bundled into the CLI.
- */
-async function harnessFor(
-  scopedImport: (specifier: string, parent: string) => Promise<unknown>,
-  moduleUrl: string,
-): Promise<typeof SimModule> {
-  try {
-    return (await scopedImport('@ddikit/sim', moduleUrl)) as typeof SimModule;
-  } catch {
-    return (await scopedImport('@ddikit/sim', import.meta.url)) as typeof SimModule;
-  }
-}
-
-/** The miniport export, or the message saying why there is none. */
-function pickDriver(
-  exports: Record<string, unknown>,
-  exportName: string,
-  display: string,
-  sim: typeof SimModule,
-): MiniportDefinition | string {
-  const names = Object.keys(exports).sort();
-  const listed = names.length === 0 ? 'nothing' : names.join(', ');
-  if (!(exportName in exports)) {
-    return exportName === 'default'
-      ? `${display} has no default export; a driver module ends with \`export default defineMiniport(...)\` (it exports: ${listed}).`
-      : `${display} has no export ${JSON.stringify(exportName)} (it exports: ${listed}).`;
-  }
-  const value = exports[exportName];
-  if (!sim.isMiniportDefinition(value)) {
+/** The miniport export; DriverUsageError saying why when there is none. */
+function pickDriver(module: DriverModule, exportName: string): MiniportDefinition {
+  const missing = missingExport(module, exportName);
+  if (missing !== null) throw new DriverUsageError(missing);
+  const value = module.exports[exportName];
+  if (!module.sim.isMiniportDefinition(value)) {
     const what = exportName === 'default' ? 'the default export' : `the export ${JSON.stringify(exportName)}`;
-    return `${display}: ${what} is ${describe(value)}, not a miniport made with defineMiniport of @ddikit/sim.`;
+    throw new DriverUsageError(
+      `${module.display}: ${what} is ${describe(value)}, not a miniport made with defineMiniport of @ddikit/sim.`,
+    );
   }
   return value;
 }
@@ -443,25 +385,20 @@ function parseRequest(args: readonly string[]): SimulateRequest {
       timeline: { type: 'string' },
     },
   });
-  if (positionals.length === 0)
-    throw new SimulateUsageError('simulate needs a driver module, e.g. ddikit simulate examples/e1000-line.ts.');
-  if (positionals.length > 1)
-    throw new SimulateUsageError(
-      `simulate takes one driver module (got ${positionals.length}: ${positionals.join(' ')}).`,
-    );
+  const modulePath = modulePositional('simulate', positionals, 'examples/e1000-line.ts');
   const mode = values.mode ?? 'bugcheck';
   if (mode !== 'bugcheck' && mode !== 'collect')
-    throw new SimulateUsageError(`--mode must be bugcheck or collect (got ${JSON.stringify(mode)}).`);
+    throw new DriverUsageError(`--mode must be bugcheck or collect (got ${JSON.stringify(mode)}).`);
   const interrupt = values.interrupt ?? 'msix';
   if (interrupt !== 'msix' && interrupt !== 'line')
-    throw new SimulateUsageError(`--interrupt must be msix or line (got ${JSON.stringify(interrupt)}).`);
+    throw new DriverUsageError(`--interrupt must be msix or line (got ${JSON.stringify(interrupt)}).`);
   const seeds = integerOption(
     '--seeds',
     values.seeds,
     simulateDefaults.seeds,
     1,
     SEEDS_MAX,
-    (message) => new SimulateUsageError(message),
+    (message) => new DriverUsageError(message),
   );
   const seed = integerOption(
     '--seed',
@@ -469,12 +406,11 @@ function parseRequest(args: readonly string[]): SimulateRequest {
     simulateDefaults.seed,
     0,
     Number.MAX_SAFE_INTEGER - seeds,
-    (message) => new SimulateUsageError(message),
+    (message) => new DriverUsageError(message),
   );
-  const exportName = values.export ?? 'default';
-  if (exportName.length === 0) throw new SimulateUsageError('--export needs a name.');
+  const exportName = exportOption(values.export);
   return {
-    modulePath: positionals[0]!,
+    modulePath,
     exportName,
     seed,
     seeds,
@@ -484,7 +420,7 @@ function parseRequest(args: readonly string[]): SimulateRequest {
       simulateDefaults.ticks,
       1,
       2 ** 40,
-      (message) => new SimulateUsageError(message),
+      (message) => new DriverUsageError(message),
     ),
     mode,
     json: values.json === true,
@@ -494,20 +430,20 @@ function parseRequest(args: readonly string[]): SimulateRequest {
       simulateDefaults.processors,
       1,
       64,
-      (message) => new SimulateUsageError(message),
+      (message) => new DriverUsageError(message),
     ),
     interrupt,
     messages:
       values.messages === undefined
         ? null
-        : integerOption('--messages', values.messages, 1, 1, 32, (message) => new SimulateUsageError(message)),
+        : integerOption('--messages', values.messages, 1, 1, 32, (message) => new DriverUsageError(message)),
     rxQueues: integerOption(
       '--rx-queues',
       values['rx-queues'],
       simulateDefaults.rxQueues,
       1,
       2,
-      (message) => new SimulateUsageError(message),
+      (message) => new DriverUsageError(message),
     ) as 1 | 2,
     sharedLinePerMille: integerOption(
       '--shared-line',
@@ -515,7 +451,7 @@ function parseRequest(args: readonly string[]): SimulateRequest {
       simulateDefaults.sharedLinePerMille,
       0,
       1000,
-      (message) => new SimulateUsageError(message),
+      (message) => new DriverUsageError(message),
     ),
     isrEarly: values['isr-early'] === true,
     linkChanges: values['link-changes'] === true,
@@ -528,7 +464,7 @@ function parseRequest(args: readonly string[]): SimulateRequest {
             0,
             0,
             2 ** 40,
-            (message) => new SimulateUsageError(message),
+            (message) => new DriverUsageError(message),
           ),
     timeline: timelineOption(values.timeline),
   };
@@ -537,17 +473,8 @@ function parseRequest(args: readonly string[]): SimulateRequest {
 function timelineOption(value: string | undefined): string | null {
   if (value === undefined) return null;
   if (value.length === 0 || !/\.html?$/i.test(value))
-    throw new SimulateUsageError(`--timeline needs a file name ending in .html (got ${JSON.stringify(value)}).`);
+    throw new DriverUsageError(`--timeline needs a file name ending in .html (got ${JSON.stringify(value)}).`);
   return value;
-}
-
-function usageError(error: unknown, io: CliIo): number {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (error instanceof SimulateUsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
-    io.stderr(`ddikit: ${(error as Error).message}\nRun "ddikit simulate --help" for usage.\n`);
-    return 2;
-  }
-  throw error;
 }
 
 // ---- small helpers ----------------------------------------------------------------------------------

@@ -1,0 +1,124 @@
+/**
+ * What `ddikit simulate` and `ddikit explore` share: loading a driver module through tsx, finding
+ * the @ddikit/sim that the driver itself resolves, picking the export to run, and the options and
+ * usage errors both commands read the same way.
+ *
+ * The harness is taken from the module graph of the driver: `@ddikit/sim` is imported from the
+ * driver's location through the same loader, so the driver's `resourcesOf` and
+ * `setMiniportAdapterContext` and the simulation that runs it are one copy of the package. The
+ * @ddikit/ndis role monitor lives in a process-wide slot, so declared functions are checked whichever
+ * copy of @ddikit/ndis the driver resolved.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type * as SimModule from '@ddikit/sim';
+import { displayPath } from '../../spec/read-spec-folder.js';
+import type { CliIo } from '../io.js';
+import { isParseArgsError } from '../options.js';
+import { firstLines } from '../print.js';
+
+export type DriverCommand = 'simulate' | 'explore';
+
+/** A bad command line or a driver module that cannot be run: printed with a pointer to the command's --help, exit 2. */
+export class DriverUsageError extends Error {}
+
+/** A loaded driver module: its exports, and the harness it resolves. */
+export interface DriverModule {
+  /** The module path as shown in messages (relative to the working folder). */
+  readonly display: string;
+  readonly exports: Record<string, unknown>;
+  readonly sim: typeof SimModule;
+}
+
+/** Loader namespaces made so far: each invocation loads the driver afresh. */
+let loads = 0;
+
+/**
+ * Loads the driver module at `modulePath` (relative to `cwd`) through tsx and runs `use` with it;
+ * the loader is unregistered afterwards. Throws DriverUsageError when the module is missing, is a
+ * folder, or fails to load, or when no @ddikit/sim can be found for it.
+ */
+export async function withDriverModule<T>(
+  command: DriverCommand,
+  modulePath: string,
+  cwd: string,
+  use: (module: DriverModule) => T | Promise<T>,
+): Promise<T> {
+  const display = displayPath(modulePath, cwd);
+  const absolute = resolve(cwd, modulePath);
+  if (!existsSync(absolute)) throw new DriverUsageError(`cannot find the driver module ${JSON.stringify(modulePath)}.`);
+  if (!statSync(absolute).isFile())
+    throw new DriverUsageError(`${JSON.stringify(modulePath)} is a folder; name a driver module (.ts or .js).`);
+  const { register } = await import('tsx/esm/api');
+  const loader = register({ namespace: `ddikit-${command}-${++loads}` });
+  try {
+    const moduleUrl = pathToFileURL(absolute).href;
+    let exports: Record<string, unknown>;
+    try {
+      exports = (await loader.import(moduleUrl, import.meta.url)) as Record<string, unknown>;
+    } catch (error) {
+      throw new DriverUsageError(`cannot load ${display}: ${firstLines(error)}`);
+    }
+    let sim: typeof SimModule;
+    try {
+      sim = await harnessFor(loader.import, moduleUrl);
+    } catch (error) {
+      throw new DriverUsageError(`cannot load @ddikit/sim for ${display}: ${firstLines(error)}`);
+    }
+    return await use({ display, exports, sim });
+  } finally {
+    await loader.unregister();
+  }
+}
+
+/**
+ * The @ddikit/sim the driver itself resolves (so both use one copy), else the one next to this
+ * module. Both go through the loader at run time: the harness is never bundled into the CLI.
+ */
+async function harnessFor(
+  scopedImport: (specifier: string, parent: string) => Promise<unknown>,
+  moduleUrl: string,
+): Promise<typeof SimModule> {
+  try {
+    return (await scopedImport('@ddikit/sim', moduleUrl)) as typeof SimModule;
+  } catch {
+    return (await scopedImport('@ddikit/sim', import.meta.url)) as typeof SimModule;
+  }
+}
+
+/** The message saying the module lacks the export to run, or null when it has it. */
+export function missingExport(module: DriverModule, exportName: string): string | null {
+  if (exportName in module.exports) return null;
+  const listed = Object.keys(module.exports).sort().join(', ') || 'nothing';
+  return exportName === 'default'
+    ? `${module.display} has no default export; a driver module ends with \`export default defineMiniport(...)\` (it exports: ${listed}).`
+    : `${module.display} has no export ${JSON.stringify(exportName)} (it exports: ${listed}).`;
+}
+
+/** The one driver module among the positionals; `example` is a module path for the message. */
+export function modulePositional(command: DriverCommand, positionals: readonly string[], example: string): string {
+  if (positionals.length === 0)
+    throw new DriverUsageError(`${command} needs a driver module, e.g. ddikit ${command} ${example}.`);
+  if (positionals.length > 1)
+    throw new DriverUsageError(
+      `${command} takes one driver module (got ${positionals.length}: ${positionals.join(' ')}).`,
+    );
+  return positionals[0]!;
+}
+
+/** --export NAME: the export to run, `default` when absent. */
+export function exportOption(value: string | undefined): string {
+  const exportName = value ?? 'default';
+  if (exportName.length === 0) throw new DriverUsageError('--export needs a name.');
+  return exportName;
+}
+
+/** Usage errors print with a pointer to the command's help and give exit code 2; anything else is rethrown. */
+export function usageError(command: DriverCommand, error: unknown, io: CliIo): number {
+  if (error instanceof DriverUsageError || isParseArgsError(error)) {
+    io.stderr(`ddikit: ${(error as Error).message}\nRun "ddikit ${command} --help" for usage.\n`);
+    return 2;
+  }
+  throw error;
+}

@@ -1,0 +1,110 @@
+/** `ddikit scaffold`: writes a C or TypeScript driver scaffold for functions of given roles. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { bundled } from '../../paths.js';
+import { check } from '../../pipeline.js';
+import type { OutputFile } from '../../render/output.js';
+import { scaffold, type ScaffoldRequest } from '../../render/scaffold.js';
+import { displayPath, readSpecSources } from '../../spec/read-spec-folder.js';
+import { readSchema } from '../../spec/validate.js';
+import { applyWrite, planWrite, withOutputLock } from '../../write/write.js';
+import type { CliIo } from '../io.js';
+import { specOption, UsageError } from '../options.js';
+import { noSpecFiles, printDiagnostics } from '../print.js';
+
+export const scaffoldUsage = `  ddikit scaffold --role ROLE:Name [--role ROLE:Name ...] --out DIR [--lang c|ts] [--name BASE] [--force]
+      Write a driver scaffold: for C a .h with role-type declarations and a .c with
+      _Use_decl_annotations_ definitions; for TypeScript a module against @ddikit/ndis.
+      An existing file is never overwritten without --force; with --force it is kept as FILE.bak.
+`;
+
+export function runScaffold(args: readonly string[], io: CliIo): number {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      role: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      lang: { type: 'string', default: 'c' },
+      name: { type: 'string' },
+      force: { type: 'boolean' },
+      spec: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (!values.role || values.role.length === 0)
+    throw new UsageError(
+      'give at least one --role ROLE:Name, e.g. --role MINIPORT_SYNCHRONIZE_INTERRUPT:MySynchronizeInterrupt.',
+    );
+  if (values.out === undefined) throw new UsageError('--out DIR is required: the folder to write the scaffold into.');
+  if (values.lang !== 'c' && values.lang !== 'ts')
+    throw new UsageError(`--lang must be c or ts (got ${JSON.stringify(values.lang)}).`);
+  const requests = roleRequests(values.role);
+  if (values.name !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(values.name)) {
+    throw new UsageError(`--name must be a plain file name without folders (got ${JSON.stringify(values.name)}).`);
+  }
+  const spec = specOption(values.spec, io);
+  const sources = readSpecSources(spec.specDir, io.cwd);
+  const checked = check(sources, { schema: readSchema(bundled.schemaPath) });
+  if (!checked.model) {
+    const diagnostics = checked.diagnostics.length > 0 ? checked.diagnostics : [noSpecFiles(spec, io)];
+    printDiagnostics(diagnostics, io, values.json === true);
+    return 1;
+  }
+  const result = scaffold(checked.model, requests, values.lang, values.name);
+  if (result.diagnostics.length > 0) {
+    for (const message of result.diagnostics) io.stderr(`ddikit scaffold: error: ${message}\n`);
+    return 1;
+  }
+  const written = writeScaffold(resolve(io.cwd, values.out), result.files, values.force === true, io);
+  if (written && values.lang === 'c') io.stdout(compileHint(resolve(io.cwd, values.out), io));
+  return written ? 0 : 1;
+}
+
+/** The --role ROLE:Name values as requests. */
+function roleRequests(roles: readonly string[]): ScaffoldRequest[] {
+  return roles.map((text) => {
+    const match = /^([^:]+):([^:]+)$/.exec(text);
+    if (!match)
+      throw new UsageError(
+        `--role must be ROLE:Name, e.g. MINIPORT_SYNCHRONIZE_INTERRUPT:MySynchronizeInterrupt (got ${JSON.stringify(text)}).`,
+      );
+    return { role: match[1]!, name: match[2]! };
+  });
+}
+
+/**
+ * Writes the files, never replacing a different existing file without `force` (then the old one is
+ * kept as FILE.bak); prints what it did. False when a file was in the way.
+ */
+function writeScaffold(outDir: string, files: readonly OutputFile[], force: boolean, io: CliIo): boolean {
+  const outShown = displayPath(outDir, io.cwd);
+  const plan = planWrite(outDir, files, []);
+  const blocked = plan.changed.filter((f) => existsSync(join(outDir, f.path)));
+  if (blocked.length > 0 && !force) {
+    for (const file of blocked) {
+      io.stderr(
+        `ddikit scaffold: error: ${outShown}/${file.path} exists and differs from the scaffold; it was left as it is. Pass --force to replace it (the old file is kept as ${file.path}.bak).\n`,
+      );
+    }
+    return false;
+  }
+  const backups = blocked.map((file) => ({
+    path: `${file.path}.bak`,
+    content: readFileSync(join(outDir, file.path), 'utf8'),
+  }));
+  const written = withOutputLock(outDir, () => applyWrite({ ...plan, changed: [...plan.changed, ...backups] }));
+  for (const path of written.written)
+    io.stdout(`${backups.some((b) => b.path === path) ? 'kept' : 'wrote'}  ${outShown}/${path}\n`);
+  for (const path of written.unchanged) io.stdout(`same   ${outShown}/${path}\n`);
+  return true;
+}
+
+/** How to compile the C scaffold against the generated header. */
+function compileHint(outDir: string, io: CliIo): string {
+  const include = join(bundled.outDir, 'include');
+  const shown = displayPath(include, io.cwd);
+  return `Compile against the generated header: gcc -std=c11 -fsyntax-only -Wall -Wextra -Werror -I${shown.startsWith('../..') ? include : shown} ${displayPath(outDir, io.cwd)}/*.c\n`;
+}

@@ -1,0 +1,36 @@
+/** `ddikit validate`: checks the spec and prints every problem; writes nothing. */
+import { parseArgs } from 'node:util';
+import { hasErrors } from '../../diagnostics.js';
+import { bundled } from '../../paths.js';
+import { check } from '../../pipeline.js';
+import { readSpecSources } from '../../spec/read-spec-folder.js';
+import { readSchema } from '../../spec/validate.js';
+import type { CliIo } from '../io.js';
+import { specOption } from '../options.js';
+import { noSpecFiles, printDiagnostics } from '../print.js';
+
+export const validateUsage = `  ddikit validate [--spec DIR] [--json]
+      Check the spec and print every problem; write nothing.
+`;
+
+export function runValidate(args: readonly string[], io: CliIo): number {
+  const { values } = parseArgs({
+    args: [...args],
+    options: { spec: { type: 'string' }, json: { type: 'boolean' } },
+    strict: true,
+    allowPositionals: false,
+  });
+  const spec = specOption(values.spec, io);
+  const sources = readSpecSources(spec.specDir, io.cwd);
+  const result = check(sources, { schema: readSchema(bundled.schemaPath) });
+  const diagnostics = sources.length === 0 ? [noSpecFiles(spec, io)] : result.diagnostics;
+  printDiagnostics(diagnostics, io, values.json === true, { files: sources.length });
+  if (hasErrors(diagnostics)) return 1;
+  if (!values.json) {
+    const model = result.model!;
+    io.stdout(
+      `${sources.length} spec files are valid: ${model.roles.length} roles, ${model.functions.length} functions, ${model.types.length} types, ${model.constants.length} constants.\n`,
+    );
+  }
+  return 0;
+}

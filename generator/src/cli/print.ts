@@ -1,0 +1,53 @@
+/** How commands print: diagnostics as tsc prints them (or as JSON), and small message helpers. */
+import { styleText } from 'node:util';
+import { formatDiagnostic, formatSummary, type Diagnostic } from '../diagnostics.js';
+import { displayPath } from '../spec/read-spec-folder.js';
+import type { CliIo } from './io.js';
+import type { SpecOption } from './options.js';
+
+/** Diagnostics on stderr with a summary line, or with `json` one JSON object on stdout (with `extra`). */
+export function printDiagnostics(
+  diagnostics: readonly Diagnostic[],
+  io: CliIo,
+  json: boolean,
+  extra: object = {},
+): void {
+  if (json) {
+    io.stdout(`${JSON.stringify({ diagnostics, ...extra }, null, 2)}\n`);
+    return;
+  }
+  for (const d of diagnostics) {
+    const line = formatDiagnostic(d);
+    io.stderr(
+      `${io.color ? line.replace(/ (error|warning) (DDI\d+)/, (_m, s: string, c: string) => ` ${styleText(s === 'error' ? 'red' : 'yellow', s)} ${styleText('gray', c)}`) : line}\n`,
+    );
+  }
+  if (diagnostics.length > 0) io.stderr(`\n${formatSummary(diagnostics)}\n`);
+}
+
+/** DDI1010 for a spec folder that holds no spec file. */
+export function noSpecFiles(spec: SpecOption, io: CliIo): Diagnostic {
+  return {
+    file: displayPath(spec.specDir, io.cwd),
+    line: 1,
+    col: 1,
+    severity: 'error',
+    code: 'DDI1010',
+    message: `no .yaml file in the spec folder. Add spec files, or point --spec at the folder that holds them.`,
+  };
+}
+
+/** An error's message without its stack, at most three lines, joined. */
+export function firstLines(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .slice(0, 3)
+    .join(' ')
+    .trim();
+}
+
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
