@@ -1,6 +1,7 @@
 /**
  * Golden cases: test/golden/<case>/spec is generated and compared, byte for byte, with
- * test/golden/<case>/expected. UPDATE_GOLDEN=1 rewrites expected/ (review the diff like code).
+ * test/golden/<case>/expected. UPDATE_GOLDEN=1 rewrites expected/ (review the diff like code). The
+ * provenance lines name the placeholder version of test/golden/version.ts, not the generator's.
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -21,6 +22,7 @@ import { bundled } from '../generator/src/paths.js';
 import { generate } from '../generator/src/pipeline.js';
 import { readSpecSources } from '../generator/src/spec/read-spec-folder.js';
 import { readSchema } from '../generator/src/spec/validate.js';
+import { goldenVersion } from './golden/version.js';
 
 const goldenDir = join(bundled.root, 'test/golden');
 const update = process.env['UPDATE_GOLDEN'] === '1';
@@ -54,7 +56,7 @@ describe('golden cases', () => {
       const caseDir = join(goldenDir, name);
       const expectedDir = join(caseDir, 'expected');
       const sources = readSpecSources(join(caseDir, 'spec'), caseDir);
-      const result = generate(sources, { schema, templatesDir: bundled.templatesDir });
+      const result = generate(sources, { schema, templatesDir: bundled.templatesDir, version: goldenVersion });
 
       it('generates without diagnostics', () => {
         expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);

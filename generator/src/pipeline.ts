@@ -9,6 +9,11 @@ import { validate } from './spec/validate.js';
 export interface PipelineOptions {
   schema: object;
   templatesDir: string;
+  /**
+   * The generator version the provenance lines name; the generator's own by default. Golden tests
+   * pass a fixed placeholder so their expected files do not change with every release.
+   */
+  version?: string;
 }
 
 export interface PipelineResult {
@@ -34,5 +39,9 @@ export function check(sources: readonly SpecSource[], options: Pick<PipelineOpti
 export function generate(sources: readonly SpecSource[], options: PipelineOptions): PipelineResult {
   const checked = check(sources, options);
   if (!checked.model) return checked;
-  return { ...checked, files: render(checked.model, { templatesDir: options.templatesDir }) };
+  const { templatesDir, version } = options;
+  return {
+    ...checked,
+    files: render(checked.model, version === undefined ? { templatesDir } : { templatesDir, version }),
+  };
 }

@@ -18,6 +18,7 @@ import { check, generate } from '../../generator/src/pipeline.js';
 import { cHeaderPath } from '../../generator/src/render/c-header.js';
 import { metadataOf } from '../../generator/src/render/metadata.js';
 import { provenanceLine } from '../../generator/src/render/output.js';
+import { generatorVersion } from '../../generator/src/version.js';
 import { readSpecSources } from '../../generator/src/spec/read-spec-folder.js';
 import { readSchema, validate } from '../../generator/src/spec/validate.js';
 
@@ -397,7 +398,9 @@ describe('entries the spec does not know enough to declare', () => {
     );
     expect(header).not.toMatch(/\bOTHER_CALLBACK\b|\bNdisOther\b/);
     expect(header).toContain('\nNdisThing(\n');
-    expect(header.startsWith(`/* ${provenanceLine(result.model!)} */`)).toBe(true);
+    expect(header.startsWith(`/* ${provenanceLine(result.model!, generatorVersion(), 'c/ndis_roles.h')} */`)).toBe(
+      true,
+    );
     if (spawnSync('gcc', ['--version']).status !== 0) ctx.skip('gcc is not installed');
     const dir = mkdtempSync(join(tmpdir(), 'ddikit-import-merge-'));
     try {

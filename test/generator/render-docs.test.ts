@@ -12,6 +12,7 @@ import {
   firstSentence,
 } from '../../generator/src/render/reference-pages.js';
 import { provenanceLine } from '../../generator/src/render/output.js';
+import { generatorVersion } from '../../generator/src/version.js';
 import { render } from '../../generator/src/render/render.js';
 import { ruleAnchor, ruleSummaries } from '../../generator/src/spec/rules.js';
 import { scaffold } from '../../generator/src/render/scaffold.js';
@@ -43,6 +44,13 @@ let cached: Generated | undefined;
 function bundledDocs(): Generated {
   cached ??= generateFrom(readSpecSources(bundled.specDir, bundled.root));
   return cached;
+}
+
+/** The template of an entry's own page: md/role.md, md/function.md or md/type.md. */
+function pageTemplate(model: Model, page: string): string {
+  const entry = [...model.roles, ...model.functions, ...model.types].find((e) => `${e.stem}.md` === page);
+  if (entry === undefined) throw new Error(`no entry has the page ${page}`);
+  return entry.kind === 'role' ? 'md/role.md' : entry.kind === 'function' ? 'md/function.md' : 'md/type.md';
 }
 
 function page(name: string): string {
@@ -98,7 +106,9 @@ describe('reference pages of the bundled spec', () => {
   it('starts every page with the provenance comment and keeps the bytes tidy', () => {
     const { model, pages } = bundledDocs();
     for (const [name, content] of pages) {
-      expect(content.startsWith(`<!-- ${provenanceLine(model)} -->\n`), name).toBe(true);
+      const template =
+        name === 'README.md' ? 'md/index.md' : name === 'types.md' ? 'md/types.md' : pageTemplate(model, name);
+      expect(content.startsWith(`<!-- ${provenanceLine(model, generatorVersion(), template)} -->\n`), name).toBe(true);
       expect(content.endsWith('\n') && !content.endsWith('\n\n'), name).toBe(true);
       expect(content, name).not.toMatch(/\r|[ \t]+$|\n\n\n/m);
     }

@@ -32,6 +32,7 @@ import {
 import { readSpecSources } from '../../generator/src/spec/read-spec-folder.js';
 import { loadTemplates } from '../../generator/src/render/templates.js';
 import { readSchema } from '../../generator/src/spec/validate.js';
+import { goldenVersion } from '../golden/version.js';
 
 const schema = readSchema(bundled.schemaPath);
 const templates = loadTemplates(bundled.templatesDir);
@@ -50,7 +51,7 @@ function bundledModel(): Model {
 
 let cachedHeader: string | undefined;
 function header(): string {
-  cachedHeader ??= render(bundledModel(), { templatesDir: bundled.templatesDir }).find(
+  cachedHeader ??= render(bundledModel(), { templatesDir: bundled.templatesDir, version: goldenVersion }).find(
     (f) => f.path === cHeaderPath,
   )!.content;
   return cachedHeader;
@@ -70,7 +71,7 @@ function run(
   base?: string,
   model = bundledModel(),
 ): ReturnType<typeof scaffold> {
-  return scaffold(model, requests(...roles), lang, base, templates);
+  return scaffold(model, requests(...roles), lang, base, templates, goldenVersion);
 }
 
 function file(files: readonly OutputFile[], path: string): string {

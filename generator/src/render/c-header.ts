@@ -103,7 +103,7 @@ interface HeaderView {
 }
 
 export function renderC(context: RenderContext): OutputFile[] {
-  const view = headerView(context.model, context.provenance);
+  const view = headerView(context.model, context.provenance('c/ndis_roles.h'));
   return [{ path: cHeaderPath, content: tidy(context.templates.get('c/ndis_roles.h')(view)) }];
 }
 

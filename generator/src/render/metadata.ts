@@ -10,21 +10,21 @@ import { tidy } from './templates.js';
 
 export function renderMetadata(context: RenderContext): OutputFile[] {
   const metadata = metadataOf(context.model);
-  const json = JSON.stringify({ $comment: context.provenance, ...metadata }, null, 2);
+  const json = JSON.stringify({ $comment: context.provenance(null), ...metadata }, null, 2);
   return [
     { path: 'src/generated/metadata.json', content: `${json}\n` },
     {
       path: 'src/generated/metadata.js',
       content: tidy(
         context.templates.get('ts/metadata.js')({
-          provenance: context.provenance,
+          provenance: context.provenance('ts/metadata.js'),
           metadataLiteral: tsLiteral(metadata, ''),
         }),
       ),
     },
     {
       path: 'src/generated/metadata.d.ts',
-      content: tidy(context.templates.get('ts/metadata.d.ts')({ provenance: context.provenance })),
+      content: tidy(context.templates.get('ts/metadata.d.ts')({ provenance: context.provenance('ts/metadata.d.ts') })),
     },
   ];
 }

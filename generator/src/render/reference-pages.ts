@@ -36,15 +36,23 @@ const ownPageKinds: ReadonlySet<string> = new Set(['struct', 'enum']);
 export function renderDocs(context: RenderContext): OutputFile[] {
   const { model, templates } = context;
   const links = linkTable(model);
-  const head = (entry: EntryModel, kind: string): PageHead => pageHead(context.provenance, entry, kind);
+  /** The head of a page made with `template`: its provenance line names the template. */
+  const headFor =
+    (template: string) =>
+    (entry: EntryModel, kind: string): PageHead =>
+      pageHead(context.provenance(template), entry, kind);
   const files: OutputFile[] = [];
   const page = (file: string, template: string, view: object): void => {
     files.push({ path: `${docsDir}/${file}`, content: tidy(templates.get(template)(view)) });
   };
-  for (const role of model.roles) page(`${role.stem}.md`, 'md/role.md', roleView(context, role, links, head));
-  for (const fn of model.functions) page(`${fn.stem}.md`, 'md/function.md', functionView(model, fn, links, head));
+  for (const role of model.roles) {
+    page(`${role.stem}.md`, 'md/role.md', roleView(context, role, links, headFor('md/role.md')));
+  }
+  for (const fn of model.functions) {
+    page(`${fn.stem}.md`, 'md/function.md', functionView(model, fn, links, headFor('md/function.md')));
+  }
   for (const type of model.types.filter((t) => ownPageKinds.has(t.typeKind))) {
-    page(`${type.stem}.md`, 'md/type.md', typeView(model, type, links, head));
+    page(`${type.stem}.md`, 'md/type.md', typeView(model, type, links, headFor('md/type.md')));
   }
   page(sharedTypesPage, 'md/types.md', sharedTypesView(context, links));
   page(indexPage, 'md/index.md', indexView(context, links));
@@ -406,7 +414,14 @@ interface ExampleFile {
  * the header (the declaration with the role type) first, then the source (the definition).
  */
 function roleExample(context: RenderContext, role: RoleModel, name: string): ExampleFile[] {
-  const result = scaffold(context.model, [{ role: role.name, name }], 'c', undefined, context.templates);
+  const result = scaffold(
+    context.model,
+    [{ role: role.name, name }],
+    'c',
+    undefined,
+    context.templates,
+    context.version,
+  );
   if (result.diagnostics.length > 0) {
     throw new Error(`The C scaffold for ${role.name} ${name} reported: ${result.diagnostics.join('; ')}`);
   }
@@ -590,7 +605,7 @@ function sharedTypesView(context: RenderContext, links: LinkTable): object {
     };
   });
   return {
-    provenance: commentSafe(context.provenance),
+    provenance: commentSafe(context.provenance('md/types.md')),
     groups: groups.filter((g) => g.rows.length > 0),
     constants: model.constants.map(constantRow),
   };
@@ -637,7 +652,7 @@ function indexView(context: RenderContext, links: LinkTable): object {
     .sort(compareStrings)
     .map((id) => ({ id: anchored(ruleAnchor(id), id), meaning: escapeTableCell(ruleSummaries[id]!) }));
   return {
-    provenance: commentSafe(context.provenance),
+    provenance: commentSafe(context.provenance('md/index.md')),
     headers: model.headers.map(code).join(', '),
     counts: {
       roles: model.roles.length,

@@ -3,15 +3,18 @@
  * here reads or writes the disk except templates (read once, cached).
  */
 import type { Model } from '../spec/model.js';
-import { provenanceLine, type OutputFile } from './output.js';
+import { provenanceLine, type OutputFile, type RenderContext } from './output.js';
 import { renderC } from './c-header.js';
 import { renderDocs } from './reference-pages.js';
 import { renderMetadata } from './metadata.js';
 import { renderTs } from './typescript.js';
 import { loadTemplates } from './templates.js';
+import { generatorVersion } from '../version.js';
 
 export interface RenderOptions {
   templatesDir: string;
+  /** The generator version the provenance lines name; the generator's own by default (golden tests pass a placeholder). */
+  version?: string;
 }
 
 /** Folders (under the output folder) that generation owns: files there that it no longer produces are stale. */
@@ -19,7 +22,13 @@ export const generatedDirs = ['src/generated', 'include', 'docs/reference'] as c
 
 export function render(model: Model, options: RenderOptions): OutputFile[] {
   const templates = loadTemplates(options.templatesDir);
-  const context = { model, provenance: provenanceLine(model), templates };
+  const version = options.version ?? generatorVersion();
+  const context: RenderContext = {
+    model,
+    version,
+    templates,
+    provenance: (template) => provenanceLine(model, version, template),
+  };
   const files = [...renderTs(context), ...renderMetadata(context), ...renderC(context), ...renderDocs(context)];
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

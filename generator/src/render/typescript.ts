@@ -21,10 +21,10 @@ import type { OutputFile, RenderContext } from './output.js';
 import { tidy } from './templates.js';
 
 export function renderTs(context: RenderContext): OutputFile[] {
-  const { model, provenance, templates } = context;
+  const { model, templates } = context;
   const file = (name: string, view: object): OutputFile => ({
     path: `src/generated/${name}`,
-    content: tidy(templates.get(`ts/${name}`)({ provenance, ...view })),
+    content: tidy(templates.get(`ts/${name}`)({ provenance: context.provenance(`ts/${name}`), ...view })),
   });
   return [
     file('functions.ts', functionsView(model)),
