@@ -20,7 +20,7 @@ import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../generator/src/diagnostics.js';
 import { bundled } from '../generator/src/paths.js';
 import { generate } from '../generator/src/pipeline.js';
-import { readSpecSources } from '../generator/src/spec/read-spec-folder.js';
+import { readSpecFolder, readSpecSources } from '../generator/src/spec/read-spec-folder.js';
 import { readSchema } from '../generator/src/spec/validate.js';
 import { goldenVersion } from './golden/version.js';
 
@@ -55,7 +55,7 @@ describe('golden cases', () => {
     describe(name, () => {
       const caseDir = join(goldenDir, name);
       const expectedDir = join(caseDir, 'expected');
-      const sources = readSpecSources(join(caseDir, 'spec'), caseDir);
+      const sources = readSpecFolder(join(caseDir, 'spec'), caseDir);
       const result = generate(sources, { schema, templatesDir: bundled.templatesDir, version: goldenVersion });
 
       it('generates without diagnostics', () => {

@@ -14,7 +14,7 @@ export {
   sortDiagnostics,
 } from './diagnostics.js';
 export type { Diagnostic, DiagnosticCode, Severity } from './diagnostics.js';
-export { readSpecSources } from './spec/read-spec-folder.js';
+export { readSpecFolder, readSpecSources } from './spec/read-spec-folder.js';
 export { load, loadLimits } from './spec/load.js';
 export type { LoadedFile, LoadResult, SpecSource } from './spec/load.js';
 export { readSchema, validate } from './spec/validate.js';

@@ -15,12 +15,19 @@ export function projectRoot(): string {
   throw new Error('ddikit: cannot find the folder holding spec/ and templates/ above the generator');
 }
 
+/** The file of a spec folder that holds the rule table. */
+export const rulesFileName = 'rules.yaml';
+
 export const bundled = {
   get root(): string {
     return projectRoot();
   },
   get specDir(): string {
     return join(projectRoot(), 'spec');
+  },
+  /** The harness's rule table: the rules.yaml of the bundled spec. */
+  get rulesPath(): string {
+    return join(projectRoot(), 'spec', rulesFileName);
   },
   get schemaPath(): string {
     return join(projectRoot(), 'spec', 'schema', 'ddi.schema.json');

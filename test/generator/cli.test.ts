@@ -62,8 +62,8 @@ describe('ddikit generate', () => {
     const first = await ddikit(['generate', '--spec', 'spec', '--out', 'out']);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    // Five curated files and the four of spec/ndis/imported/.
-    expect(first.stdout).toMatch(/^ddikit generate: 9 spec files → out\n/);
+    // Five curated files, the four of spec/ndis/imported/ and the rule table.
+    expect(first.stdout).toMatch(/^ddikit generate: 10 spec files → out\n/);
     expect(first.stdout).toMatch(/\n  reference   616 pages in docs\/reference\n/);
     expect(first.stdout).toMatch(/model +137 roles \(1 variant\), 367 functions, 133 types, 7 constants/);
     const files = Object.keys(tree(join(work, 'out')));
@@ -259,7 +259,7 @@ describe('the installed ddikit command', () => {
   it.runIf(built)('exits with the documented codes as a process', () => {
     const ok = spawnSync(process.execPath, [bin, 'validate'], { cwd: bundled.root, encoding: 'utf8' });
     expect(ok.status).toBe(0);
-    expect(ok.stdout).toMatch(/^9 spec files are valid: /);
+    expect(ok.stdout).toMatch(/^10 spec files are valid: /);
     const usage = spawnSync(process.execPath, [bin, 'nope'], { cwd: work, encoding: 'utf8' });
     expect(usage.status).toBe(2);
     mkdirSync(join(work, 'bad'));

@@ -162,7 +162,8 @@ describe('ddikit coverage', () => {
     expect(result.stdout).toContain(
       '| IRQL unknown                 |          0 |         2 |          0 |            0 |\n',
     );
-    expect(result.stdout).toContain('\n5 spec files (4 imported); 3 scalar, handle, pointer and void types besides.\n');
+    // The folder's five files, and the bundled rule table the folder has none of.
+    expect(result.stdout).toContain('\n6 spec files (4 imported); 3 scalar, handle, pointer and void types besides.\n');
     const json = JSON.parse((await ddikit(['coverage', '--spec', 'spec', '--json'])).stdout) as {
       rows: { label: string; counts: Record<string, number> }[];
     };

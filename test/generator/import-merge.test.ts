@@ -44,7 +44,8 @@ describe('golden case curated-merge (UPDATE_GOLDEN=1 rewrites expected/)', () =>
   const after = metadataOf(modelOf(all)) as unknown as Sections;
 
   it('the curated files alone give expected/curated-metadata.json byte for byte', () => {
-    const text = `${JSON.stringify(before, null, 2)}\n`;
+    // The entries' sections; the rule table (spec/rules.yaml) is no curated entry.
+    const text = `${JSON.stringify({ roles: before.roles, functions: before.functions, types: before.types }, null, 2)}\n`;
     if (update) {
       mkdirSync(join(goldenDir, 'expected'), { recursive: true });
       writeFileSync(expectedPath, text);

@@ -10,7 +10,7 @@ describe('spec/README.md and the schema', () => {
     definitions: Record<string, { properties?: Record<string, { description?: string; $ref?: string }> }>;
   };
   const readme = readFileSync(join(bundled.specDir, 'README.md'), 'utf8');
-  const headings = new Set([...readme.matchAll(/^### `([A-Za-z.]+)`$/gm)].map((m) => m[1]));
+  const headings = new Set([...readme.matchAll(/^### `([A-Za-z0-9.]+)`$/gm)].map((m) => m[1]));
   const expected = [
     ...Object.keys(schema.properties).map((p) => `file.${p}`),
     ...Object.entries(schema.definitions).flatMap(([name, def]) =>

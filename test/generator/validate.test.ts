@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic, sortDiagnostics } from '../../generator/src/diagnostics.js';
 import { load, type SpecSource } from '../../generator/src/spec/load.js';
@@ -69,8 +70,12 @@ function diagnose(sources: readonly SpecSource[]): string[] {
   return sortDiagnostics([...loaded.diagnostics, ...validate(loaded.files, { schema })]).map(formatDiagnostic);
 }
 
-function run(files: Record<string, string>): string[] {
-  return diagnose(Object.entries(files).map(([path, text]) => ({ path, text })));
+/** The bundled rule table, which the cases add as spec/rules.yaml unless they give their own. */
+const rulesText = readFileSync(bundled.rulesPath, 'utf8');
+
+function run(files: Record<string, string>, rules: string | null = rulesText): string[] {
+  const all = rules === null ? files : { 'spec/rules.yaml': rules, ...files };
+  return diagnose(Object.entries(all).map(([path, text]) => ({ path, text })));
 }
 
 function replace(text: string, from: string, to: string): string {
@@ -252,7 +257,7 @@ describe('validate', () => {
       name: 'DDI2013 unknown rule id with did-you-mean',
       given: replace(base, '      max: DIRQL\n', '      max: DIRQL\n    rules: [IRQL-CAL]\n'),
       want: [
-        'spec/a.yaml:53:13 - error DDI2013: rules names "IRQL-CAL", which is not a rule of the harness. Did you mean "IRQL-CALL"? Rules: DPC-IRQL, INT-DEREGISTER, INT-LOST, IRQL-CALL, IRQL-SAME, ISR-CLAIM, ISR-SHARED-RACE, LOCK-LEAK, LOCK-MISMATCH, LOCK-ORDER, LOCK-REACQUIRE, LOCK-RELEASE-UNHELD, LOCK-UNINIT, MAY-CALL, RAISE-LOWER, ROLE-IRQL, SPINLOCK-FOR-ISR-STATE, SYNC-MESSAGE-ID, SYNC-UNREGISTERED, TIME-BUDGET.',
+        'spec/a.yaml:53:13 - error DDI2013: rules names "IRQL-CAL", which is not a rule of the harness. Did you mean "IRQL-CALL"? Rules: DPC-IRQL, INT-DEREGISTER, INT-LOST, IRQL-CALL, IRQL-SAME, ISR-CLAIM, ISR-SHARED-RACE, LOCK-LEAK, LOCK-MISMATCH, LOCK-ORDER, LOCK-REACQUIRE, LOCK-RELEASE-UNHELD, LOCK-UNINIT, MAY-CALL, RAISE-LOWER, ROLE-IRQL, ROLE-RETURN, ROLE-TYPE, SPINLOCK-FOR-ISR-STATE, SYNC-MESSAGE-ID, SYNC-UNREGISTERED, TIME-BUDGET.',
       ],
     },
     {
@@ -267,6 +272,13 @@ describe('validate', () => {
       expect(run({ 'spec/a.yaml': given })).toEqual(want);
     });
   }
+
+  it('DDI2013 says so when the spec has no rule table at all', () => {
+    const given = replace(base, '      max: DIRQL\n', '      max: DIRQL\n    rules: [IRQL-CALL]\n');
+    expect(run({ 'spec/a.yaml': given }, null)).toEqual([
+      `spec/a.yaml:53:13 - error DDI2013: rules names "IRQL-CALL", but the spec has no rule table. Add the harness's rule table (spec/rules.yaml) to the spec folder.`,
+    ]);
+  });
 
   it('DDI2001 reports a name defined in two files at the second, naming the first', () => {
     const second = `${modeline}\nheader: ndis.h\ntypes:\n  - name: ULONG\n    kind: scalar\n    c: unsigned int\n    ts: number\n`;
@@ -287,6 +299,68 @@ describe('validate', () => {
     expect(lines[2]).toBe(
       'spec/z.yaml:3:12 - error DDI1005: functions must be a list (got a mapping). Write it as a YAML list.',
     );
+  });
+
+  describe('the rule table', () => {
+    const firstRule = rulesText.slice(rulesText.indexOf('  - id: IRQL-CALL'), rulesText.indexOf('  - id: ROLE-IRQL'));
+    const rules: { name: string; given: string; want: string[] }[] = [
+      {
+        name: 'DDI2001 a rule id defined twice, at the second, naming the first',
+        given: `${rulesText}${firstRule}`,
+        want: [
+          'spec/rules.yaml:297:9 - error DDI2001: rule "IRQL-CALL" is already defined at spec/rules.yaml:6:9. Remove the repeat, or give the rule an id of its own.',
+        ],
+      },
+      {
+        name: 'DDI1006 a bug-check code outside 32 bits',
+        given: replace(rulesText, '      - code: 0xC4\n', '      - code: 0x1FFFFFFFF\n'),
+        want: [
+          'spec/rules.yaml:12:15 - error DDI1006: bugChecks[0].code must be a bug-check code in 0x1..0xFFFFFFFF (got 0x1FFFFFFFF).',
+        ],
+      },
+      {
+        name: 'DDI1006 a negative parameter 1',
+        given: replace(rulesText, '        p1: 0xE5\n', '        p1: -1\n'),
+        want: ['spec/rules.yaml:14:13 - error DDI1006: bugChecks[0].p1 must be in 0x0..0xFFFFFFFF (got -0x1).'],
+      },
+      {
+        name: 'DDI2015 an error that names no bug check',
+        given: replace(rulesText, '    severity: warning\n', '    severity: error\n'),
+        want: [
+          'spec/rules.yaml:196:16 - error DDI2015: rule "ISR-CLAIM" is an error but names no bug check. Add the bug check it is reported as, or make it a warning.',
+        ],
+      },
+      {
+        name: 'DDI2015 a warning that names a bug check',
+        given: replace(rulesText, '    severity: error\n', '    severity: warning\n'),
+        want: [
+          'spec/rules.yaml:12:7 - error DDI2015: rule "IRQL-CALL" is a warning but names bug checks, which a warning never raises. Remove them, or make it an error.',
+        ],
+      },
+      {
+        name: 'DDI1002 a property the rule table does not know',
+        given: replace(rulesText, '    severity: error\n', '    severity: error\n    owner: me\n'),
+        want: [
+          'spec/rules.yaml:10:5 - error DDI1002: rules[0] has no property "owner". Allowed: bugChecks, compliance, id, severity, source, summary, title.',
+        ],
+      },
+      {
+        name: 'DDI1004 a rule table file with entries but no header',
+        given: `${rulesText}types:\n  - name: OTHER_VOID\n    kind: void\n`,
+        want: [
+          'spec/rules.yaml:5:1 - error DDI1004: the file is missing the required property "header", which a file with types needs. Add it.',
+        ],
+      },
+    ];
+    for (const { name, given, want } of rules) {
+      it(name, () => {
+        expect(run({ 'spec/a.yaml': base }, given)).toEqual(want);
+      });
+    }
+
+    it('needs no header in a file of the rule table alone', () => {
+      expect(run({ 'spec/a.yaml': base })).toEqual([]);
+    });
   });
 
   it('keeps keys like __proto__ and constructor as data and rejects them as unknown properties', () => {

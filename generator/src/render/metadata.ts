@@ -5,6 +5,7 @@
  * @ddikit/ndis do not type-check thousands of lines of data on every build.
  */
 import type { FunctionModel, IrqlModel, Model, ParamModel, RoleModel, TypeModel } from '../spec/model.js';
+import type { RuleModel } from '../spec/rules.js';
 import type { OutputFile, RenderContext } from './output.js';
 import { tidy } from './templates.js';
 
@@ -29,11 +30,31 @@ export function renderMetadata(context: RenderContext): OutputFile[] {
   ];
 }
 
-export function metadataOf(model: Model): { roles: object[]; functions: object[]; types: object[] } {
+export function metadataOf(model: Model): { roles: object[]; functions: object[]; types: object[]; rules: object[] } {
   return {
     roles: model.roles.map(roleMeta),
     functions: model.functions.map(functionMeta),
     types: model.types.map(typeMeta),
+    rules: model.rules.map(ruleMeta),
+  };
+}
+
+/** Everything the harness's verifier needs of a rule: the table @ddikit/sim reports by. */
+function ruleMeta(rule: RuleModel): object {
+  return {
+    id: rule.id,
+    title: rule.title,
+    summary: rule.summary,
+    severity: rule.severity,
+    source: rule.source,
+    bugChecks: rule.bugChecks.map((b) => ({
+      code: b.code,
+      name: b.name,
+      p1: b.p1,
+      when: b.when,
+      parameters: b.parameters,
+    })),
+    compliance: rule.compliance === null ? null : { rule: rule.compliance.rule, code: rule.compliance.code },
   };
 }
 

@@ -19,7 +19,6 @@ import type {
 } from '../spec/model.js';
 import type { OutputFile, RenderContext } from './output.js';
 import { cParamLines, entrySal } from './c-text.js';
-import { ruleAnchor, ruleSummaries } from '../spec/rules.js';
 import { mayCallList, scaffold } from './scaffold.js';
 import { levelRange } from '../spec/spec-types.js';
 import { tidy } from './templates.js';
@@ -284,12 +283,12 @@ interface RuleRow {
   meaning: string;
 }
 
-function ruleRows(rules: readonly string[]): RuleRow[] {
-  return [...new Set(rules)].sort(compareStrings).map((id) => {
-    const summary = ruleSummaries[id];
-    return summary === undefined
+function ruleRows(model: Model, ids: readonly string[]): RuleRow[] {
+  return [...new Set(ids)].sort(compareStrings).map((id) => {
+    const rule = model.rules.find((r) => r.id === id);
+    return rule === undefined
       ? { id: escapeTableCell(code(id)), meaning: 'Not a rule of the harness rule table.' }
-      : { id: escapeTableCell(`[${code(id)}](./${indexPage}#${ruleAnchor(id)})`), meaning: escapeTableCell(summary) };
+      : { id: escapeTableCell(`[${code(id)}](./${indexPage}#${rule.anchor})`), meaning: escapeTableCell(rule.summary) };
   });
 }
 
@@ -372,7 +371,7 @@ function roleView(
     params: paramRows(links, role.params),
     returns: returnsView(links, role.returns),
     irql: irqlView(role.irql),
-    rules: ruleRows(role.rules),
+    rules: ruleRows(model, role.rules),
     compliance: [...new Set(role.compliance)].sort(compareStrings).map(code),
     remarks: remarkItems(role.remarks),
     example: role.prototype ? roleExample(context, role, name) : [],
@@ -454,7 +453,7 @@ function functionView(
     params: paramRows(links, fn.params),
     returns: returnsView(links, fn.returns),
     irql: irqlView(fn.irql),
-    rules: ruleRows(fn.rules),
+    rules: ruleRows(model, fn.rules),
     compliance: [...new Set(fn.compliance)].sort(compareStrings).map(code),
     remarks: remarkItems(fn.remarks),
     usage: fn.prototype ? usageSnippet(model, fn) : null,
@@ -648,9 +647,10 @@ function indexView(context: RenderContext, links: LinkTable): object {
   });
   const pageTypes = model.types.filter((t) => ownPageKinds.has(t.typeKind));
   const shared = model.types.filter((t) => !ownPageKinds.has(t.typeKind));
-  const rules = Object.keys(ruleSummaries)
-    .sort(compareStrings)
-    .map((id) => ({ id: anchored(ruleAnchor(id), id), meaning: escapeTableCell(ruleSummaries[id]!) }));
+  const rules = model.rules.map((rule) => ({
+    id: anchored(rule.anchor, rule.id),
+    meaning: escapeTableCell(rule.summary),
+  }));
   return {
     provenance: commentSafe(context.provenance('md/index.md')),
     headers: model.headers.map(code).join(', '),

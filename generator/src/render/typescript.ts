@@ -1,7 +1,8 @@
 /**
  * TypeScript declarations of @ddikit/ndis: src/generated/types.ts (scalars, handles, pointers, enums,
  * structures, constants), roles.ts (role types, their declarators, the handler typedefs),
- * functions.ts (DDI signatures and the NdisFunctions table) and index.ts (named re-exports).
+ * functions.ts (DDI signatures and the NdisFunctions table), rules.ts (the RuleId union) and index.ts
+ * (named re-exports).
  * Every name, import list, doc comment and line break is computed here; the templates lay them out.
  */
 import { compareStrings } from '../diagnostics.js';
@@ -30,6 +31,7 @@ export function renderTs(context: RenderContext): OutputFile[] {
     file('functions.ts', functionsView(model)),
     file('index.ts', indexView(model)),
     file('roles.ts', rolesView(model)),
+    file('rules.ts', rulesView(model)),
     file('types.ts', typesView(model)),
   ];
 }
@@ -607,6 +609,21 @@ function functionView(fn: FunctionModel): FunctionView {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// rules.ts
+
+function rulesView(model: Model): { doc: DocView; ids: string } {
+  const ids = model.rules.map((rule) => `'${rule.id}'`);
+  return {
+    doc: new DocBuilder(0)
+      .text(
+        'A rule id of the harness: every report carries one, and entries list the rules that check them. Each is a row of the rule table (metadata.rules), with the Windows bug checks it stands for.',
+      )
+      .build(),
+    ids: ids.length === 0 ? ' never' : unionText(ids, 'export type RuleId ='.length),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
 // index.ts
 
 interface ExportView {
@@ -633,6 +650,7 @@ function indexView(model: Model): { exports: ExportView[] } {
       names: model.roles.flatMap((r) => (r.pointer === null ? [] : [r.pointer])),
       from: './roles.js',
     },
+    { keyword: 'export type', names: ['RuleId'], from: './rules.js' },
     { keyword: 'export', names: [...typeValues, ...model.constants.map((c) => c.name)], from: './types.js' },
     { keyword: 'export type', names: typeOnly, from: './types.js' },
   ];

@@ -7,6 +7,7 @@ import { importedBySection, isImported, overlay } from './merge.js';
 import type { LoadedFile } from './load.js';
 import { positionOf } from './load.js';
 import { fileStem } from '../names.js';
+import { ruleModels, type RuleModel } from './rules.js';
 import {
   levelRange,
   type Direction,
@@ -226,6 +227,8 @@ export interface Model {
   constants: ConstantModel[];
   /** Every entry by name. */
   byName: ReadonlyMap<string, EntryModel>;
+  /** The contract rules of the harness (the rule table), sorted by id. */
+  rules: RuleModel[];
 }
 
 export function buildModel(files: readonly LoadedFile[]): Model {
@@ -534,6 +537,7 @@ export function buildModel(files: readonly LoadedFile[]): Model {
     functions: byNameSort(functions),
     constants: byNameSort(constants),
     byName,
+    rules: ruleModels(sorted),
   };
 }
 

@@ -1,51 +1,147 @@
 /**
- * rules: what each contract rule id of the harness means, in one line, with the Windows bug check it
- * stands for. The ids are stable once shipped; the reference pages link every rule an entry lists to
- * this table.
+ * rules: the contract rules of the harness, read from the spec's rule table (spec/rules.yaml). Each
+ * rule has a stable id, a title, a one-line summary for the reference pages, a severity, its source,
+ * the bug checks it stands for and the Static Driver Verifier compliance rule that corresponds.
+ * Validation checks the table (ids once, codes in range, bug checks that fit the severity); the model
+ * carries it, sorted by id, for the reference pages, the metadata and the DDI2013 check of entries.
  */
+import { compareStrings, quote, type Diagnostic, type DiagnosticCode } from '../diagnostics.js';
+import { positionOf, type LoadedFile } from './load.js';
+import type { SpecFile, SpecRule } from './spec-types.js';
 
-/** Rule id → one line: what fires it, then how the harness reports it. Keys sorted. */
-export const ruleSummaries: Record<string, string> = {
-  'DPC-IRQL':
-    'A DPC runs at a level other than DISPATCH_LEVEL, or blocks. Stands for 0xB8 ATTEMPTED_SWITCH_FROM_DPC, or 0xC4 with P1 0x3B.',
-  'INT-DEREGISTER':
-    'A miniport halts, or fails its initialization, while its interrupt is still registered. Stands for 0x7C BUGCODE_NDIS_DRIVER with P1 0x08 or 0x0B.',
-  'INT-LOST':
-    'The last DPC of a batch leaves the NIC interrupts masked although work is still waiting. A ddikit code; Windows has no bug check for it.',
-  'IRQL-CALL':
-    'A DDI is called at an IRQL outside its contract. Stands for 0xC4 DRIVER_VERIFIER_DETECTED_VIOLATION with P1 0xE5; the report gives the required and the actual level.',
-  'IRQL-SAME':
-    'A role function returns at a different IRQL from the one it started at. Stands for 0xC4 with P1 0x111 for ISRs and synchronize functions, 0xC8 IRQL_UNEXPECTED_VALUE for the rest.',
-  'ISR-CLAIM':
-    'A line ISR claims an interrupt its NIC did not raise or rejects one it did, or a message ISR returns FALSE. A warning, not a bug check.',
-  'ISR-SHARED-RACE':
-    'Code below DIRQL touches a register or field the ISR also touches, outside a synchronize function. A ddikit code; the report shows both accesses, their levels and the interleaving.',
-  'LOCK-LEAK': 'A callback returns while still holding a spin lock it took. Stands for 0xC8 IRQL_UNEXPECTED_VALUE.',
-  'LOCK-MISMATCH':
-    'A lock taken with the plain acquire is released with the Dpr release, or a Dpr acquire with the plain release. Stands for 0xC4 with P1 0x1009.',
-  'LOCK-ORDER':
-    'Nested spin locks are released in an order other than last taken, first released (0xC4, P1 0x1003), or two locks are taken in both orders (0xC4, P1 0x1001).',
-  'LOCK-REACQUIRE':
-    'Code that holds a spin lock tries to take it again, which deadlocks the processor. Stands for 0xC4 with P1 0x1000.',
-  'LOCK-RELEASE-UNHELD':
-    'A spin lock that is not held is released, a double release included. Stands for 0xC4 with P1 0x1007.',
-  'LOCK-UNINIT': 'A spin lock is used before it was allocated or after it was freed. Stands for 0xC4 with P1 0x1002.',
-  'MAY-CALL':
-    'A function running at DIRQL calls a DDI that is not callable at every level. Stands for 0xC4 with P1 0x42 for a spin-lock acquire, P1 0xE5 otherwise.',
-  'RAISE-LOWER':
-    'A raise targets a lower level than the current one, or a lower targets a higher one. Stands for 0xC4 with P1 0x30 (raise) or 0x31 (lower).',
-  'ROLE-IRQL': 'A role function is entered at an IRQL its role type does not admit. Stands for 0xC4 with P1 0xE5.',
-  'SPINLOCK-FOR-ISR-STATE':
-    'State the ISR shares is guarded by nothing but an NDIS spin lock, which cannot keep the ISR out. Reported under the ddikit code of ISR-SHARED-RACE.',
-  'SYNC-MESSAGE-ID':
-    'NdisMSynchronizeWithInterruptEx gets a MessageId at or past the number of granted messages. Stands for 0xC4 with a ddikit P1; the call returns FALSE.',
-  'SYNC-UNREGISTERED':
-    'NdisMSynchronizeWithInterruptEx runs on an interrupt that is not registered yet or no longer. Stands for 0xC4 with a ddikit P1.',
-  'TIME-BUDGET':
-    'An ISR takes more than 25 µs, a DPC more than 100 µs, or a spin lock stays held more than 25 µs of simulated time. Stands for 0x133 DPC_WATCHDOG_VIOLATION with P1 0.',
-};
+export interface BugCheckModel {
+  code: number;
+  name: string;
+  p1: number | null;
+  when: string;
+  parameters: string;
+}
 
-/** The anchor of a rule's row in the reference index (README.md). */
-export function ruleAnchor(id: string): string {
-  return `rule-${id.toLowerCase()}`;
+export interface RuleModel {
+  id: string;
+  title: string;
+  summary: string;
+  severity: 'error' | 'warning';
+  source: string;
+  bugChecks: BugCheckModel[];
+  compliance: { rule: string; code: number } | null;
+  /** The anchor of the rule's row in the reference index (README.md): `rule-irql-call`. */
+  anchor: string;
+  /** Spec file and line of the rule. */
+  provenance: { file: string; line: number };
+}
+
+/** Largest bug-check code, parameter 1 and compliance code: they are 32-bit values. */
+const codeMax = 0xffff_ffff;
+
+/** Where a rule is defined. */
+export interface RuleDefinition {
+  file: LoadedFile;
+  index: number;
+}
+
+/**
+ * The rule ids a spec defines, each with where it is first defined: from every file with a readable
+ * rule table, so a table with a schema error elsewhere does not make entries' rule ids unknown.
+ */
+export function ruleDefinitions(files: readonly LoadedFile[]): Map<string, RuleDefinition> {
+  const found = new Map<string, RuleDefinition>();
+  for (const file of files) {
+    const rules = (file.value as { rules?: unknown } | null)?.rules;
+    if (!Array.isArray(rules)) continue;
+    rules.forEach((rule: unknown, index) => {
+      const id = (rule as { id?: unknown } | null)?.id;
+      if (typeof id === 'string' && !found.has(id)) found.set(id, { file, index });
+    });
+  }
+  return found;
+}
+
+/** Problems of the rule tables of files that passed the schema: repeated ids, codes out of range, bug checks that do not fit the severity. */
+export function ruleDiagnostics(valid: readonly LoadedFile[], all: readonly LoadedFile[]): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const report = (file: LoadedFile, path: (string | number)[], code: DiagnosticCode, message: string): void => {
+    const { line, col } = positionOf(file, path);
+    diagnostics.push({ file: file.path, line, col, severity: 'error', code, message });
+  };
+  const first = ruleDefinitions(all);
+  for (const file of valid) {
+    (file.value as SpecFile).rules?.forEach((rule, i) => {
+      const at = ['rules', i];
+      const defined = first.get(rule.id)!;
+      if (defined.file !== file || defined.index !== i) {
+        const { line, col } = positionOf(defined.file, ['rules', defined.index, 'id']);
+        report(
+          file,
+          [...at, 'id'],
+          'DDI2001',
+          `rule ${quote(rule.id)} is already defined at ${defined.file.path}:${line}:${col}. Remove the repeat, or give the rule an id of its own.`,
+        );
+      }
+      checkSeverity(rule, (path, message) => report(file, [...at, ...path], 'DDI2015', message));
+      checkCodes(rule, (path, message) => report(file, [...at, ...path], 'DDI1006', message));
+    });
+  }
+  return diagnostics;
+}
+
+/** An error stands for at least one bug check; a warning stops no run, so it stands for none. */
+function checkSeverity(rule: SpecRule, report: (path: (string | number)[], message: string) => void): void {
+  if (rule.severity === 'error' && rule.bugChecks.length === 0) {
+    report(
+      ['bugChecks'],
+      `rule ${quote(rule.id)} is an error but names no bug check. Add the bug check it is reported as, or make it a warning.`,
+    );
+  }
+  if (rule.severity === 'warning' && rule.bugChecks.length > 0) {
+    report(
+      ['bugChecks'],
+      `rule ${quote(rule.id)} is a warning but names bug checks, which a warning never raises. Remove them, or make it an error.`,
+    );
+  }
+}
+
+function checkCodes(rule: SpecRule, report: (path: (string | number)[], message: string) => void): void {
+  rule.bugChecks.forEach((check, j) => {
+    if (check.code < 1 || check.code > codeMax) {
+      report(
+        ['bugChecks', j, 'code'],
+        `bugChecks[${j}].code must be a bug-check code in 0x1..0xFFFFFFFF (got ${hexText(check.code)}).`,
+      );
+    }
+    if (check.p1 !== null && (check.p1 < 0 || check.p1 > codeMax)) {
+      report(['bugChecks', j, 'p1'], `bugChecks[${j}].p1 must be in 0x0..0xFFFFFFFF (got ${hexText(check.p1)}).`);
+    }
+  });
+  if (rule.compliance !== null && (rule.compliance.code < 0 || rule.compliance.code > codeMax)) {
+    report(
+      ['compliance', 'code'],
+      `compliance.code must be in 0x0..0xFFFFFFFF (got ${hexText(rule.compliance.code)}).`,
+    );
+  }
+}
+
+function hexText(value: number): string {
+  return value < 0 ? `-0x${(-value).toString(16).toUpperCase()}` : `0x${value.toString(16).toUpperCase()}`;
+}
+
+/** The rules of the spec's rule tables, sorted by id. */
+export function ruleModels(files: readonly LoadedFile[]): RuleModel[] {
+  const rules: RuleModel[] = [];
+  for (const file of files) {
+    (file.value as SpecFile).rules?.forEach((rule, index) => {
+      rules.push({
+        id: rule.id,
+        title: rule.title,
+        summary: rule.summary,
+        severity: rule.severity,
+        source: rule.source,
+        bugChecks: rule.bugChecks.map((b) => ({ ...b })),
+        compliance: rule.compliance === null ? null : { ...rule.compliance },
+        anchor: `rule-${rule.id.toLowerCase()}`,
+        provenance: { file: file.origin, line: positionOf(file, ['rules', index]).line },
+      });
+    });
+  }
+  return rules.sort((a, b) => compareStrings(a.id, b.id));
 }

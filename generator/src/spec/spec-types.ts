@@ -152,7 +152,29 @@ export interface SpecConstant {
   description?: string;
 }
 
+/** One bug-check form of a rule. */
+export interface SpecBugCheck {
+  code: number;
+  name: string;
+  /** null where the harness computes parameter 1 from the violation. */
+  p1: number | null;
+  when: string;
+  parameters: string;
+}
+
+/** A contract rule of the harness (spec/rules.yaml). */
+export interface SpecRule {
+  id: string;
+  title: string;
+  summary: string;
+  severity: 'error' | 'warning';
+  source: string;
+  bugChecks: SpecBugCheck[];
+  compliance: { rule: string; code: number } | null;
+}
+
 export interface SpecFile {
+  /** Required of every file with entries; a file that holds only the rule table may leave it out. */
   header: string;
   family?: string;
   /** Entries produced by `ddikit import-docs`: facts only; curated entries of the same name win field by field. */
@@ -161,4 +183,6 @@ export interface SpecFile {
   constants?: SpecConstant[];
   roles?: SpecRole[];
   functions?: SpecFunction[];
+  /** The rule table (spec/rules.yaml). */
+  rules?: SpecRule[];
 }

@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { quote, type Diagnostic, type DiagnosticCode } from '../diagnostics.js';
+import { compareStrings, quote, type Diagnostic, type DiagnosticCode } from '../diagnostics.js';
 import { isImported, overriddenImports } from './merge.js';
 import { positionOf, type LoadedFile } from './load.js';
 import { cReservedWords, didYouMean, isCImplementationReserved, tsReservedWords } from '../names.js';
-import { ruleSummaries } from './rules.js';
+import { ruleDefinitions, ruleDiagnostics } from './rules.js';
 import {
   levelRange,
   type LevelName,
@@ -113,6 +113,13 @@ function schemaDiagnostic(file: LoadedFile, error: ErrorObject): Diagnostic | un
         'DDI1003',
         `${where} must be ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)} (got ${quote(value)}). Remove it or set it to that value.`,
       );
+    case 'dependencies': {
+      const { property, missingProperty } = error.params as { property: string; missingProperty: string };
+      return make(
+        'DDI1004',
+        `${where ? `${where} ` : 'the file '}is missing the required property ${quote(missingProperty)}, which a file with ${property} needs. Add it.`,
+      );
+    }
     case 'required': {
       const missing = (error.params as { missingProperty: string }).missingProperty;
       return make(
@@ -179,6 +186,10 @@ function patternHint(path: Path): string {
   if (last === 'family') return 'Use lower-case words joined by hyphens, such as spin-locks.';
   if (last === 'registeredIn') return 'Write it as Structure.Field.';
   if (last === 'c') return 'Write a C type in lower case, such as unsigned int or void *.';
+  if (path.includes('compliance'))
+    return "Write the compliance rule's name as Static Driver Verifier spells it, such as SpinlockRelease.";
+  if (path.includes('bugChecks'))
+    return "Write the bug check's name in capitals, such as DRIVER_VERIFIER_DETECTED_VIOLATION.";
   if (path.includes('rules')) return 'Write a rule id in capitals joined by hyphens, such as IRQL-CALL.';
   return 'Use a C identifier: a letter or underscore, then letters, digits or underscores.';
 }
@@ -547,17 +558,19 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
     }
   };
 
-  const ruleIds = Object.keys(ruleSummaries);
+  const ruleTable = ruleDefinitions(all);
+  const ruleIds = [...ruleTable.keys()].sort(compareStrings);
   const checkRules = (file: LoadedFile, path: Path, rules: readonly string[] | undefined): void => {
     rules?.forEach((rule, i) => {
-      if (!Object.hasOwn(ruleSummaries, rule)) {
-        report(
-          file,
-          [...path, 'rules', i],
-          'DDI2013',
-          `rules names ${quote(rule)}, which is not a rule of the harness.${didYouMean(rule, ruleIds)} Rules: ${ruleIds.join(', ')}.`,
-        );
-      }
+      if (ruleTable.has(rule)) return;
+      report(
+        file,
+        [...path, 'rules', i],
+        'DDI2013',
+        ruleIds.length === 0
+          ? `rules names ${quote(rule)}, but the spec has no rule table. Add the harness's rule table (spec/rules.yaml) to the spec folder.`
+          : `rules names ${quote(rule)}, which is not a rule of the harness.${didYouMean(rule, ruleIds)} Rules: ${ruleIds.join(', ')}.`,
+      );
     });
   };
 
@@ -808,6 +821,7 @@ function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedF
       checkUnique(file, path, fn as unknown as Record<string, unknown>);
     });
   }
+  diagnostics.push(...ruleDiagnostics(valid, all));
   diagnostics.push(...disagreements(valid));
   return diagnostics;
 }

@@ -2,6 +2,7 @@
  * The shape of the annotation metadata (src/generated/metadata.js and metadata.json). Hand-written:
  * the generator renders values of these types.
  */
+import type { RuleId } from './generated/rules.js';
 
 export type LevelName =
   | 'PASSIVE_LEVEL'
@@ -131,8 +132,38 @@ export interface TypeMeta extends EntryMeta {
   readonly values: readonly EnumValueMeta[];
 }
 
+/** One way a rule is reported: a bug-check code and its first parameter. */
+export interface BugCheckMeta {
+  readonly code: number;
+  /** The bug check's name, such as DRIVER_VERIFIER_DETECTED_VIOLATION. */
+  readonly name: string;
+  /** Parameter 1; null where the harness computes it from the violation (0xC8 packs IRQLs into it). */
+  readonly p1: number | null;
+  /** When this form applies. */
+  readonly when: string;
+  /** What parameters 2–4 hold. */
+  readonly parameters: string;
+}
+
+/** A contract rule of the harness, as the rule table (spec/rules.yaml) states it. */
+export interface RuleMeta {
+  readonly id: RuleId;
+  readonly title: string;
+  /** One line: what fires the rule, then the bug check it stands for. */
+  readonly summary: string;
+  readonly severity: 'error' | 'warning';
+  /** Where the rule comes from (SAL, SDV rule, Driver Verifier check, documentation page). */
+  readonly source: string;
+  /** The bug-check forms; empty for warnings. */
+  readonly bugChecks: readonly BugCheckMeta[];
+  /** A Static Driver Verifier DDI compliance rule and its 0xC4 code, where one corresponds. */
+  readonly compliance: { readonly rule: string; readonly code: number } | null;
+}
+
 export interface Metadata {
   readonly roles: readonly RoleMeta[];
   readonly functions: readonly FunctionMeta[];
   readonly types: readonly TypeMeta[];
+  /** The contract rules of the harness, sorted by id. */
+  readonly rules: readonly RuleMeta[];
 }

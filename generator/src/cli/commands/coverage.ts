@@ -4,7 +4,7 @@ import { bundled } from '../../paths.js';
 import { check } from '../../pipeline.js';
 import { coverage, formatCoverage } from '../../spec/coverage.js';
 import { load } from '../../spec/load.js';
-import { readSpecSources } from '../../spec/read-spec-folder.js';
+import { readSpecFolder } from '../../spec/read-spec-folder.js';
 import { readSchema } from '../../spec/validate.js';
 import type { CliIo } from '../io.js';
 import { specOption } from '../options.js';
@@ -23,7 +23,7 @@ export function runCoverage(args: readonly string[], io: CliIo): number {
     allowPositionals: false,
   });
   const spec = specOption(values.spec, io);
-  const sources = readSpecSources(spec.specDir, io.cwd);
+  const sources = readSpecFolder(spec.specDir, io.cwd);
   const result = check(sources, { schema: readSchema(bundled.schemaPath) });
   if (!result.model) {
     printDiagnostics(sources.length === 0 ? [noSpecFiles(spec, io)] : result.diagnostics, io, values.json === true);

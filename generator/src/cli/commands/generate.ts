@@ -7,7 +7,7 @@ import { bundled } from '../../paths.js';
 import { generate, type PipelineResult } from '../../pipeline.js';
 import type { OutputFile } from '../../render/output.js';
 import { generatedDirs } from '../../render/render.js';
-import { displayPath, readSpecSources } from '../../spec/read-spec-folder.js';
+import { displayPath, readSpecFolder } from '../../spec/read-spec-folder.js';
 import { readSchema } from '../../spec/validate.js';
 import { applyWrite, planWrite, withOutputLock, type WritePlan } from '../../write/write.js';
 import type { CliIo } from '../io.js';
@@ -33,7 +33,7 @@ interface GenerateRequest {
 
 export function runGenerate(args: readonly string[], io: CliIo): number {
   const request = parseRequest(args, io);
-  const sources = readSpecSources(request.spec.specDir, io.cwd);
+  const sources = readSpecFolder(request.spec.specDir, io.cwd);
   if (sources.length === 0) {
     printDiagnostics([noSpecFiles(request.spec, io)], io, request.json);
     return 1;

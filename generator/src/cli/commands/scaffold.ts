@@ -6,7 +6,7 @@ import { bundled } from '../../paths.js';
 import { check } from '../../pipeline.js';
 import type { OutputFile } from '../../render/output.js';
 import { scaffold, type ScaffoldRequest } from '../../render/scaffold.js';
-import { displayPath, readSpecSources } from '../../spec/read-spec-folder.js';
+import { displayPath, readSpecFolder } from '../../spec/read-spec-folder.js';
 import { readSchema } from '../../spec/validate.js';
 import { applyWrite, planWrite, withOutputLock } from '../../write/write.js';
 import type { CliIo } from '../io.js';
@@ -46,7 +46,7 @@ export function runScaffold(args: readonly string[], io: CliIo): number {
     throw new UsageError(`--name must be a plain file name without folders (got ${JSON.stringify(values.name)}).`);
   }
   const spec = specOption(values.spec, io);
-  const sources = readSpecSources(spec.specDir, io.cwd);
+  const sources = readSpecFolder(spec.specDir, io.cwd);
   const checked = check(sources, { schema: readSchema(bundled.schemaPath) });
   if (!checked.model) {
     const diagnostics = checked.diagnostics.length > 0 ? checked.diagnostics : [noSpecFiles(spec, io)];

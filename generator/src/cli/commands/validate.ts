@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { hasErrors } from '../../diagnostics.js';
 import { bundled } from '../../paths.js';
 import { check } from '../../pipeline.js';
-import { readSpecSources } from '../../spec/read-spec-folder.js';
+import { readSpecFolder } from '../../spec/read-spec-folder.js';
 import { readSchema } from '../../spec/validate.js';
 import type { CliIo } from '../io.js';
 import { specOption } from '../options.js';
@@ -21,7 +21,7 @@ export function runValidate(args: readonly string[], io: CliIo): number {
     allowPositionals: false,
   });
   const spec = specOption(values.spec, io);
-  const sources = readSpecSources(spec.specDir, io.cwd);
+  const sources = readSpecFolder(spec.specDir, io.cwd);
   const result = check(sources, { schema: readSchema(bundled.schemaPath) });
   const diagnostics = sources.length === 0 ? [noSpecFiles(spec, io)] : result.diagnostics;
   printDiagnostics(diagnostics, io, values.json === true, { files: sources.length });
