@@ -5,7 +5,7 @@
  * nothing, so role-typed driver code compiles with any C11 compiler.
  */
 import { compareStrings } from '../diagnostics.js';
-import type { ConstantModel, FunctionModel, Model, ParamModel, RoleModel, TypeModel } from '../spec/model.js';
+import type { ConstantModel, FunctionModel, Model, RoleModel, TypeModel } from '../spec/model.js';
 import type { OutputFile, RenderContext } from './output.js';
 import { levelNames, levelRange } from '../spec/spec-types.js';
 import { cComment, cCommentText, cParamLines, entrySal } from './c-text.js';

@@ -7,7 +7,7 @@
 import { compareStrings } from '../diagnostics.js';
 import type { LoadedFile } from './load.js';
 import type { FunctionModel, Model, RoleModel, TypeModel } from './model.js';
-import { disagreementsOf, type Disagreement } from './validate.js';
+import { disagreementsOf, type Disagreement } from './disagreements.js';
 
 export const coverageKinds = ['roles', 'functions', 'structures', 'enumerations'] as const;
 export type CoverageKind = (typeof coverageKinds)[number];

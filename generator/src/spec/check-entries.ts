@@ -1,0 +1,463 @@
+/**
+ * The semantic checks of the spec, after the schema: names and references (pass 1 collects every
+ * definition, see definitions.ts), identifiers reserved in C or TypeScript, parameters, IRQL
+ * contracts (check-irql.ts), type kinds, role pointers and variants, constant ranges, rule ids
+ * against the rule table, then the rule table itself (rules.ts) and curated entries against their
+ * reference pages (disagreements.ts).
+ */
+import { compareStrings, quote, type Diagnostic } from '../diagnostics.js';
+import { cReservedWords, didYouMean, isCImplementationReserved, tsReservedWords } from '../names.js';
+import { checkIrql } from './check-irql.js';
+import { collectDefinitions, where, type Definition } from './definitions.js';
+import { disagreements } from './disagreements.js';
+import type { LoadedFile } from './load.js';
+import { isImported } from './merge.js';
+import { reportInto, type Path, type Report } from './report.js';
+import { ruleDefinitions, ruleDiagnostics, type RuleDefinition } from './rules.js';
+import type { SpecConstant, SpecFile, SpecFunction, SpecParam, SpecRole, SpecType } from './spec-types.js';
+
+/** Every semantic problem of the files; `valid` are those that passed the schema (only they are checked in depth). */
+export function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedFile[]): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const checks = new EntryChecks(all, valid, reportInto(diagnostics));
+  for (const file of valid) checks.checkFile(file);
+  diagnostics.push(...ruleDiagnostics(valid, all));
+  diagnostics.push(...disagreements(valid));
+  return diagnostics;
+}
+
+class EntryChecks {
+  private readonly definitions: Map<string, Definition>;
+  private readonly validSet: ReadonlySet<LoadedFile>;
+  private readonly typeNames: string[];
+  private readonly entryNames: string[];
+  private readonly ruleTable: Map<string, RuleDefinition>;
+  private readonly ruleIds: string[];
+
+  constructor(
+    all: readonly LoadedFile[],
+    valid: readonly LoadedFile[],
+    private readonly report: Report,
+  ) {
+    this.definitions = collectDefinitions(all, valid, report);
+    this.validSet = new Set(valid);
+    this.typeNames = [...this.definitions]
+      .filter(([, d]) => d.kind === 'type' || d.kind === 'role pointer')
+      .map(([n]) => n);
+    this.entryNames = [...this.definitions].filter(([, d]) => d.kind !== 'role pointer').map(([n]) => n);
+    this.ruleTable = ruleDefinitions(all);
+    this.ruleIds = [...this.ruleTable.keys()].sort(compareStrings);
+  }
+
+  checkFile(file: LoadedFile): void {
+    const spec = file.value as SpecFile;
+    const imported = isImported(file);
+    spec.types?.forEach((type, i) => this.checkType(file, type, i, imported));
+    spec.roles?.forEach((role, i) => this.checkRole(file, role, i));
+    spec.constants?.forEach((constant, i) => this.checkConstant(file, constant, i));
+    spec.functions?.forEach((fn, i) => this.checkFunction(file, fn, i));
+  }
+
+  private checkType(file: LoadedFile, type: SpecType, i: number, imported: boolean): void {
+    const path: Path = ['types', i];
+    this.checkIdentifier(file, [...path, 'name'], type.name, 'type');
+    const misplaced = misplacedTypeProperties(type.kind, type as unknown as Record<string, unknown>);
+    for (const key of misplaced) {
+      this.report(
+        file,
+        [...path, key],
+        'DDI2011',
+        `${key} does not apply to a ${type.kind} type. Remove it, or change kind.`,
+        'key',
+      );
+    }
+    if (type.kind === 'pointer') {
+      if (type.to === undefined)
+        this.report(
+          file,
+          path,
+          'DDI1004',
+          `a pointer type is missing the required property "to". Name the type it points to.`,
+        );
+      else this.checkTypeRef(file, [...path, 'to'], type.to, 'pointee');
+    }
+    if ((type.kind === 'scalar' || type.kind === 'handle') && (type.c === undefined || type.ts === undefined)) {
+      this.report(
+        file,
+        path,
+        'DDI1004',
+        `a ${type.kind} type needs both "c" (its C fallback type) and "ts" (its TypeScript type). Add ${[type.c === undefined && '"c"', type.ts === undefined && '"ts"'].filter(Boolean).join(' and ')}.`,
+      );
+    }
+    if (type.kind === 'struct') this.checkFields(file, path, type, imported);
+    if (type.kind === 'enum') this.checkValues(file, path, type, imported);
+  }
+
+  private checkFields(file: LoadedFile, path: Path, type: SpecType, imported: boolean): void {
+    if (type.fields === undefined && !imported)
+      this.report(file, path, 'DDI1004', `a struct type is missing the required property "fields". List its fields.`);
+    const seen = new Set<string>();
+    type.fields?.forEach((field, j) => {
+      this.checkIdentifier(file, [...path, 'fields', j, 'name'], field.name, 'field');
+      if (seen.has(field.name))
+        this.report(
+          file,
+          [...path, 'fields', j, 'name'],
+          'DDI2012',
+          `field ${quote(field.name)} appears twice. Rename or remove one.`,
+        );
+      seen.add(field.name);
+      if (field.type === undefined) return;
+      if (field.type === type.name)
+        this.report(
+          file,
+          [...path, 'fields', j, 'type'],
+          'DDI2011',
+          `field ${quote(field.name)} contains its own structure, which has no finite size. Use a pointer type.`,
+        );
+      else this.checkTypeRef(file, [...path, 'fields', j, 'type'], field.type, 'field');
+    });
+  }
+
+  private checkValues(file: LoadedFile, path: Path, type: SpecType, imported: boolean): void {
+    if (type.values === undefined && !imported)
+      this.report(file, path, 'DDI1004', `an enum type is missing the required property "values". List its members.`);
+    type.values?.forEach((value, j) => {
+      this.checkIdentifier(file, [...path, 'values', j, 'name'], value.name, 'enum member');
+      if (this.definitions.has(value.name)) {
+        this.report(
+          file,
+          [...path, 'values', j, 'name'],
+          'DDI2001',
+          `enum member ${quote(value.name)} has the name of a ${this.definitions.get(value.name)!.kind} at ${where(this.definitions.get(value.name)!)}. In C both share one name space; rename one.`,
+        );
+      }
+    });
+    const seenValues = new Set<string>();
+    type.values?.forEach((value, j) => {
+      if (seenValues.has(value.name))
+        this.report(
+          file,
+          [...path, 'values', j, 'name'],
+          'DDI2001',
+          `enum member ${quote(value.name)} appears twice. Remove the repeat.`,
+        );
+      seenValues.add(value.name);
+    });
+  }
+
+  private checkRole(file: LoadedFile, role: SpecRole, i: number): void {
+    const path: Path = ['roles', i];
+    this.checkIdentifier(file, [...path, 'name'], role.name, 'role');
+    if (role.pointer !== undefined) this.checkIdentifier(file, [...path, 'pointer'], role.pointer, 'pointer typedef');
+    if (role.function !== undefined) this.checkIdentifier(file, [...path, 'function'], role.function, 'function name');
+    this.checkParams(file, path, role.params);
+    if (role.returns !== undefined) this.checkTypeRef(file, [...path, 'returns', 'type'], role.returns.type, 'return');
+    checkIrql(this.report, file, path, role.irql, role.params);
+    this.checkSeeAlso(file, path, role.seeAlso, role.name);
+    this.checkRules(file, path, role.rules);
+    this.checkUnique(file, path, role as unknown as Record<string, unknown>);
+    if (role.pointer !== undefined && !role.pointer.endsWith('_HANDLER')) {
+      this.report(
+        file,
+        [...path, 'pointer'],
+        'DDI2006',
+        `the pointer typedef ${quote(role.pointer)} must end in _HANDLER, as ndis.h names them (for example ${role.name}_HANDLER).`,
+      );
+    }
+    this.checkInvokedBy(file, path, role);
+    if (role.registeredIn !== undefined) this.checkRegisteredIn(file, path, role, role.registeredIn);
+    this.checkVariants(file, path, role);
+  }
+
+  /** invokedBy names functions of the spec, or NDIS itself. */
+  private checkInvokedBy(file: LoadedFile, path: Path, role: SpecRole): void {
+    role.invokedBy?.forEach((name, j) => {
+      const definition = this.definitions.get(name);
+      if (name === 'NDIS') return;
+      if (!definition || definition.kind !== 'function') {
+        this.report(
+          file,
+          [...path, 'invokedBy', j],
+          'DDI2003',
+          `invokedBy names ${quote(name)}, which is not a function of the spec.${didYouMean(
+            name,
+            [...this.definitions]
+              .filter(([, d]) => d.kind === 'function')
+              .map(([n]) => n)
+              .concat('NDIS'),
+          )} Use a function name, or NDIS for NDIS itself.`,
+        );
+      }
+    });
+  }
+
+  /** registeredIn names a field of a structure, of the role's pointer type. */
+  private checkRegisteredIn(file: LoadedFile, path: Path, role: SpecRole, registeredIn: string): void {
+    const [structName, fieldName] = registeredIn.split('.') as [string, string];
+    const definition = this.definitions.get(structName);
+    const struct =
+      definition?.kind === 'type' && definition.typeKind === 'struct'
+        ? (definition.file.value as SpecFile).types![definition.path[1] as number]!
+        : undefined;
+    if (struct && !this.validSet.has(definition!.file)) {
+      // The structure's own file failed the schema and has its own diagnostics; its fields cannot be trusted.
+    } else if (!struct) {
+      this.report(
+        file,
+        [...path, 'registeredIn'],
+        'DDI2003',
+        `registeredIn names the structure ${quote(structName)}, which the spec does not define.${didYouMean(structName, this.typeNames)}`,
+      );
+    } else {
+      const field = struct.fields?.find((f) => f.name === fieldName);
+      const pointers = [role.pointer, ...(role.variants ?? []).map((v) => v.pointer)].filter((p) => p !== undefined);
+      if (!field) {
+        this.report(
+          file,
+          [...path, 'registeredIn'],
+          'DDI2003',
+          `registeredIn names the field ${quote(fieldName)}, which ${structName} does not have.${didYouMean(
+            fieldName,
+            (struct.fields ?? []).map((f) => f.name),
+          )}`,
+        );
+      } else if (field.type === undefined || !pointers.includes(field.type)) {
+        this.report(
+          file,
+          [...path, 'registeredIn'],
+          'DDI2011',
+          `${structName}.${fieldName} has type ${field.type ?? 'unknown'}, not the role's pointer typedef ${role.pointer ?? '(none stated)'}. Point registeredIn at a field of that type.`,
+        );
+      }
+    }
+  }
+
+  private checkVariants(file: LoadedFile, path: Path, role: SpecRole): void {
+    role.variants?.forEach((variant, j) => {
+      const at: Path = [...path, 'variants', j];
+      this.checkIdentifier(file, [...at, 'name'], variant.name, 'variant');
+      this.checkIdentifier(file, [...at, 'pointer'], variant.pointer, 'pointer typedef');
+      if (!isVariantName(role.name, variant.name)) {
+        const words = role.name.split('_');
+        this.report(
+          file,
+          [...at, 'name'],
+          'DDI2006',
+          `the variant ${quote(variant.name)} must keep the words of its base role ${role.name} in order, with its own words inserted between the first and the last (for example ${[...words.slice(0, -1), 'MESSAGE', words[words.length - 1]].join('_')}).`,
+        );
+      }
+      if (!variant.pointer.endsWith('_HANDLER')) {
+        this.report(
+          file,
+          [...at, 'pointer'],
+          'DDI2006',
+          `the pointer typedef ${quote(variant.pointer)} must end in _HANDLER, as ndis.h names them.`,
+        );
+      }
+    });
+  }
+
+  private checkConstant(file: LoadedFile, constant: SpecConstant, i: number): void {
+    const path: Path = ['constants', i];
+    this.checkIdentifier(file, [...path, 'name'], constant.name, 'constant');
+    const type = this.checkTypeRef(file, [...path, 'type'], constant.type, 'constant');
+    if (type && type.typeKind !== 'scalar') {
+      this.report(
+        file,
+        [...path, 'type'],
+        'DDI2011',
+        `a constant needs a scalar type (got ${quote(constant.type)}, a ${type.typeKind}). Use a scalar such as ULONG.`,
+      );
+    } else if (type && this.validSet.has(type.file)) {
+      // (A type from a file that failed the schema has its own diagnostics; its bits cannot be trusted.)
+      const spec = (type.file.value as SpecFile).types![type.path[1] as number]!;
+      const value = BigInt(constant.value);
+      const bits = BigInt(spec.bits ?? 64);
+      const fits = spec.signed
+        ? typeof constant.value === 'string'
+          ? value < 1n << bits
+          : value >= -(1n << (bits - 1n)) && value < 1n << (bits - 1n)
+        : value >= 0n && value < 1n << bits;
+      if (!fits) {
+        this.report(
+          file,
+          [...path, 'value'],
+          'DDI1006',
+          `the value ${quote(constant.value)} does not fit in ${constant.type} (${spec.signed ? 'signed' : 'unsigned'} ${spec.bits ?? 64} bits). Correct the value or the type.`,
+        );
+      }
+    }
+  }
+
+  private checkFunction(file: LoadedFile, fn: SpecFunction, i: number): void {
+    const path: Path = ['functions', i];
+    this.checkIdentifier(file, [...path, 'name'], fn.name, 'function');
+    this.checkParams(file, path, fn.params);
+    if (fn.returns !== undefined) this.checkTypeRef(file, [...path, 'returns', 'type'], fn.returns.type, 'return');
+    checkIrql(this.report, file, path, fn.irql, fn.params);
+    this.checkSeeAlso(file, path, fn.seeAlso, fn.name);
+    this.checkRules(file, path, fn.rules);
+    this.checkUnique(file, path, fn as unknown as Record<string, unknown>);
+  }
+
+  private checkTypeRef(
+    file: LoadedFile,
+    path: Path,
+    name: string,
+    usage: 'param' | 'return' | 'field' | 'pointee' | 'constant',
+  ): Definition | undefined {
+    const definition = this.definitions.get(name);
+    if (!definition || (definition.kind !== 'type' && definition.kind !== 'role pointer')) {
+      const what = definition ? ` (it names a ${definition.kind}, not a type)` : '';
+      const hint =
+        definition?.kind === 'role' || definition?.kind === 'variant' ? ` Use its pointer typedef instead.` : '';
+      this.report(
+        file,
+        path,
+        'DDI2002',
+        `unknown type ${quote(name)}${what}.${didYouMean(name, this.typeNames)}${hint || ' Define it under types:, or use a type the spec defines.'}`,
+      );
+      return undefined;
+    }
+    if (definition.typeKind === 'void' && usage !== 'return' && usage !== 'pointee') {
+      this.report(
+        file,
+        path,
+        'DDI2011',
+        `${quote(name)} is void and can only be a return type (got it as a ${usage} type). Use PVOID for an untyped pointer.`,
+      );
+    }
+    if (usage === 'return' && definition.typeKind === 'struct') {
+      this.report(
+        file,
+        path,
+        'DDI2011',
+        `${quote(name)} is a structure; DDIs do not return structures by value. Return a pointer type.`,
+      );
+    }
+    return definition;
+  }
+
+  private checkIdentifier(file: LoadedFile, path: Path, name: string, what: string): void {
+    if (cReservedWords.has(name)) {
+      this.report(
+        file,
+        path,
+        'DDI2004',
+        `${what} ${quote(name)} is a reserved word in C, so the generated header would not compile. Rename it (Windows names never collide with C keywords).`,
+      );
+    } else if (isCImplementationReserved(name)) {
+      this.report(
+        file,
+        path,
+        'DDI2010',
+        `${what} ${quote(name)} is reserved for the C implementation (leading underscore and capital, or "__"). Drop the leading underscore, as in ${quote(name.replace(/^_+/, '').replace(/__+/g, '_') || 'Name')}.`,
+      );
+    }
+    if (tsReservedWords.has(name)) {
+      this.report(
+        file,
+        path,
+        'DDI2005',
+        `${what} ${quote(name)} is a reserved word in TypeScript, so the generated declarations would not compile. Rename it.`,
+      );
+    }
+  }
+
+  private checkParams(file: LoadedFile, path: Path, params: readonly SpecParam[]): void {
+    const seen = new Set<string>();
+    params.forEach((param, i) => {
+      const at: Path = [...path, 'params', i];
+      this.checkIdentifier(file, [...at, 'name'], param.name, 'parameter');
+      if (seen.has(param.name))
+        this.report(
+          file,
+          [...at, 'name'],
+          'DDI2012',
+          `parameter ${quote(param.name)} appears twice. Rename or remove one.`,
+        );
+      seen.add(param.name);
+      if (param.type === undefined) return;
+      const type = this.checkTypeRef(file, [...at, 'type'], param.type, 'param');
+      if (type && param.dir !== undefined && param.dir !== 'in' && type.typeKind !== 'pointer') {
+        this.report(
+          file,
+          [...at, 'dir'],
+          'DDI2009',
+          `parameter ${quote(param.name)} is "${param.dir}" but its type ${quote(param.type)} is not a pointer, so the callee could not write through it. Use a pointer type (such as P${param.type}) or make it "in".`,
+        );
+      }
+    });
+  }
+
+  /** Each of these lists names an item at most once (a semantic check: the schema's uniqueItems would deep-compare hostile objects). */
+  private checkUnique(file: LoadedFile, path: Path, entry: Record<string, unknown>): void {
+    for (const key of ['seeAlso', 'rules', 'invokedBy', 'compliance']) {
+      const list = entry[key];
+      if (!Array.isArray(list)) continue;
+      const seen = new Set<unknown>();
+      list.forEach((item, i) => {
+        if (seen.has(item))
+          this.report(file, [...path, key, i], 'DDI1006', `${key} lists ${quote(item)} twice. Remove the repeat.`);
+        seen.add(item);
+      });
+    }
+  }
+
+  private checkRules(file: LoadedFile, path: Path, rules: readonly string[] | undefined): void {
+    rules?.forEach((rule, i) => {
+      if (this.ruleTable.has(rule)) return;
+      this.report(
+        file,
+        [...path, 'rules', i],
+        'DDI2013',
+        this.ruleIds.length === 0
+          ? `rules names ${quote(rule)}, but the spec has no rule table. Add the harness's rule table (spec/rules.yaml) to the spec folder.`
+          : `rules names ${quote(rule)}, which is not a rule of the harness.${didYouMean(rule, this.ruleIds)} Rules: ${this.ruleIds.join(', ')}.`,
+      );
+    });
+  }
+
+  private checkSeeAlso(file: LoadedFile, path: Path, names: readonly string[] | undefined, self: string): void {
+    names?.forEach((name, i) => {
+      if (!this.definitions.has(name)) {
+        this.report(
+          file,
+          [...path, 'seeAlso', i],
+          'DDI2003',
+          `seeAlso names ${quote(name)}, which no entry defines.${didYouMean(name, this.entryNames)} Remove it or define the entry.`,
+        );
+      } else if (name === self) {
+        this.report(file, [...path, 'seeAlso', i], 'DDI2003', `seeAlso names the entry itself. Remove it.`);
+      }
+    });
+  }
+}
+
+const kindProperties: Record<string, readonly string[]> = {
+  scalar: ['c', 'ts', 'bits', 'signed'],
+  handle: ['c', 'ts'],
+  pointer: ['to'],
+  struct: ['tag', 'fields', 'opaque'],
+  enum: ['tag', 'values'],
+  void: [],
+};
+const kindSpecific = ['c', 'ts', 'bits', 'signed', 'to', 'tag', 'fields', 'values', 'opaque'];
+
+function misplacedTypeProperties(kind: string, type: Record<string, unknown>): string[] {
+  const allowed = kindProperties[kind] ?? [];
+  return kindSpecific.filter((key) => type[key] !== undefined && !allowed.includes(key));
+}
+
+/** A variant keeps its base's words in order, with the same first and last word and at least one word more. */
+export function isVariantName(base: string, variant: string): boolean {
+  const baseWords = base.split('_');
+  const variantWords = variant.split('_');
+  if (variantWords.length <= baseWords.length) return false;
+  if (variantWords[0] !== baseWords[0] || variantWords[variantWords.length - 1] !== baseWords[baseWords.length - 1])
+    return false;
+  let i = 0;
+  for (const word of variantWords) if (word === baseWords[i]) i++;
+  return i === baseWords.length;
+}

@@ -1,0 +1,170 @@
+/**
+ * The semantic checks of an IRQL contract: bounds that exist and do not contradict each other, a
+ * raise that does not lower, parameters that exist, and conditional branches of one form each.
+ */
+import { didYouMean } from '../names.js';
+import { quote } from '../diagnostics.js';
+import type { LoadedFile } from './load.js';
+import type { Path, Report } from './report.js';
+import { levelRange, type LevelName, type SpecIrql, type SpecParam } from './spec-types.js';
+
+export function checkIrql(
+  report: Report,
+  file: LoadedFile,
+  path: Path,
+  irql: SpecIrql,
+  params: readonly SpecParam[],
+): void {
+  const at: Path = [...path, 'irql'];
+  const names = params.map((p) => p.name);
+  const bounds = [irql.runsAt && 'runsAt', irql.min && 'min', irql.max && 'max', irql.any && 'any'].filter(
+    Boolean,
+  ) as string[];
+  if (bounds.length === 0 && irql.unknown === undefined) {
+    report(
+      file,
+      at,
+      'DDI2007',
+      `the IRQL contract states no level. Give one of runsAt, min, max or any (or unknown, with the reason no level is known).`,
+    );
+  }
+  if (irql.unknown !== undefined && bounds.length > 0) {
+    report(
+      file,
+      [...at, 'unknown'],
+      'DDI2007',
+      `unknown says no level is known, but the contract states ${bounds.join(' and ')}. Keep the level and remove unknown, or the reverse.`,
+      'key',
+    );
+  }
+  if (irql.runsAt && (irql.min || irql.max || irql.any)) {
+    report(
+      file,
+      [...at, 'runsAt'],
+      'DDI2007',
+      `runsAt fixes the level, so it cannot be combined with ${bounds.filter((b) => b !== 'runsAt').join(' or ')}. Keep runsAt alone, or replace it with min/max.`,
+    );
+  }
+  if (irql.any && (irql.min || irql.max)) {
+    report(
+      file,
+      [...at, 'any'],
+      'DDI2007',
+      `any cannot be combined with ${bounds.filter((b) => b !== 'any').join(' or ')}. Keep one of them.`,
+    );
+  }
+  if (irql.min && irql.max && lower(irql.min) > upper(irql.max)) {
+    report(
+      file,
+      [...at, 'min'],
+      'DDI2007',
+      `min ${irql.min} is above max ${irql.max}, so no IRQL satisfies the contract. Swap or correct them.`,
+    );
+  }
+  const entry = irql.runsAt ?? irql.max;
+  if (irql.raisesTo && entry && upper(irql.raisesTo) < lower(entry)) {
+    report(
+      file,
+      [...at, 'raisesTo'],
+      'DDI2007',
+      `raisesTo ${irql.raisesTo} is below the entry level ${entry}; a raise can never lower IRQL. Use restores for a call that lowers.`,
+    );
+  }
+  if (irql.same && (irql.raisesTo || irql.restores)) {
+    report(
+      file,
+      [...at, 'same'],
+      'DDI2007',
+      `same says IRQL is unchanged on return, but ${irql.raisesTo ? 'raisesTo' : 'restores'} says the call changes it. Remove one of them.`,
+    );
+  }
+  for (const key of ['saves', 'restores'] as const) {
+    const name = irql[key];
+    if (name !== undefined && !names.includes(name)) {
+      report(
+        file,
+        [...at, key],
+        'DDI2008',
+        `${key} names the parameter ${quote(name)}, which this entry does not have.${didYouMean(name, names)} Parameters: ${names.join(', ') || 'none'}.`,
+      );
+    }
+  }
+  checkConditions(report, file, at, irql, names);
+}
+
+/** The `when` branches: a parameter test or a condition in words, each with a contract of its own. */
+function checkConditions(report: Report, file: LoadedFile, at: Path, irql: SpecIrql, names: readonly string[]): void {
+  irql.when?.forEach((condition, i) => {
+    if (condition.param !== undefined && condition.condition !== undefined) {
+      report(
+        file,
+        [...at, 'when', i, 'condition'],
+        'DDI2007',
+        `the condition both tests the parameter ${quote(condition.param)} and states ${quote(condition.condition)}. Give param and equals, or condition, not both.`,
+        'key',
+      );
+    } else if (condition.param === undefined && condition.condition === undefined) {
+      report(
+        file,
+        [...at, 'when', i],
+        'DDI1004',
+        `when[${i}] is missing the required property "param" (with "equals") or "condition". Add one.`,
+      );
+    } else if (condition.param !== undefined && condition.equals === undefined) {
+      report(
+        file,
+        [...at, 'when', i],
+        'DDI1004',
+        `when[${i}] is missing the required property "equals". Add the value the parameter must have.`,
+      );
+    } else if (condition.param === undefined && condition.equals !== undefined) {
+      report(
+        file,
+        [...at, 'when', i, 'equals'],
+        'DDI1004',
+        `when[${i}] has equals but no param. Add the parameter it tests.`,
+        'key',
+      );
+    }
+    if (condition.param !== undefined && !names.includes(condition.param)) {
+      report(
+        file,
+        [...at, 'when', i, 'param'],
+        'DDI2008',
+        `the condition tests the parameter ${quote(condition.param)}, which this entry does not have.${didYouMean(condition.param, names)} Parameters: ${names.join(', ') || 'none'}.`,
+      );
+    }
+    const inner = condition.irql;
+    const innerBounds = [inner.runsAt, inner.min, inner.max, inner.any].filter((b) => b !== undefined);
+    if (innerBounds.length === 0) {
+      report(
+        file,
+        [...at, 'when', i, 'irql'],
+        'DDI2007',
+        `the conditional contract states no level. Give one of runsAt, min, max or any.`,
+      );
+    } else if ((inner.runsAt && (inner.min || inner.max || inner.any)) || (inner.any && (inner.min || inner.max))) {
+      report(
+        file,
+        [...at, 'when', i, 'irql'],
+        'DDI2007',
+        `the conditional contract combines bounds that exclude each other. Use runsAt alone, any alone, or min/max.`,
+      );
+    } else if (inner.min && inner.max && lower(inner.min) > upper(inner.max)) {
+      report(
+        file,
+        [...at, 'when', i, 'irql', 'min'],
+        'DDI2007',
+        `min ${inner.min} is above max ${inner.max}, so no IRQL satisfies the condition's contract.`,
+      );
+    }
+  });
+}
+
+function lower(level: LevelName): number {
+  return levelRange[level][0];
+}
+
+function upper(level: LevelName): number {
+  return levelRange[level][1];
+}

@@ -1,0 +1,166 @@
+/**
+ * The JSON Schema's errors as diagnostics: each error becomes one located message that states the
+ * rule, the value found and the fix (an unknown property with the allowed ones, a value outside its
+ * set with a suggestion, a missing property, a wrong type or form).
+ */
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { quote, type Diagnostic, type DiagnosticCode } from '../diagnostics.js';
+import { didYouMean } from '../names.js';
+import { positionOf, type LoadedFile } from './load.js';
+import type { Path } from './report.js';
+
+export function schemaDiagnostics(file: LoadedFile, check: ValidateFunction): Diagnostic[] {
+  if (check(file.value)) return [];
+  const diagnostics: Diagnostic[] = [];
+  for (const error of check.errors ?? []) {
+    const diagnostic = schemaDiagnostic(file, error);
+    if (diagnostic) diagnostics.push(diagnostic);
+  }
+  return diagnostics;
+}
+
+function schemaDiagnostic(file: LoadedFile, error: ErrorObject): Diagnostic | undefined {
+  // The `if` of the curated/imported split only says that its `else` failed; the `else` errors say how.
+  if (error.keyword === 'if') return undefined;
+  const path = pointerToPath(error.instancePath);
+  const where = displayPath(path);
+  const value = valueAt(file.value, path);
+  const make = (
+    code: DiagnosticCode,
+    message: string,
+    at: Path = path,
+    part: 'key' | 'value' = 'value',
+  ): Diagnostic => {
+    const { line, col } = positionOf(file, at, part);
+    return { file: file.path, line, col, severity: 'error', code, message };
+  };
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const name = String((error.params as { additionalProperty: string }).additionalProperty);
+      const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {}).sort();
+      return make(
+        'DDI1002',
+        `${where ? `${where} ` : 'the file '}has no property ${quote(name)}.${didYouMean(name, allowed)} Allowed: ${allowed.join(', ')}.`,
+        [...path, name],
+        'key',
+      );
+    }
+    case 'enum': {
+      const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map(String);
+      return make(
+        'DDI1003',
+        `${where} must be one of ${allowed.join(', ')} (got ${quote(value)}).${typeof value === 'string' ? didYouMean(value, allowed) : ''}`,
+      );
+    }
+    case 'const':
+      return make(
+        'DDI1003',
+        `${where} must be ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)} (got ${quote(value)}). Remove it or set it to that value.`,
+      );
+    case 'dependencies': {
+      const { property, missingProperty } = error.params as { property: string; missingProperty: string };
+      return make(
+        'DDI1004',
+        `${where ? `${where} ` : 'the file '}is missing the required property ${quote(missingProperty)}, which a file with ${property} needs. Add it.`,
+      );
+    }
+    case 'required': {
+      const missing = (error.params as { missingProperty: string }).missingProperty;
+      return make(
+        'DDI1004',
+        `${where ? `${where} ` : 'the file '}is missing the required property ${quote(missing)}. Add it.`,
+      );
+    }
+    case 'type': {
+      const expected = String((error.params as { type: string | string[] }).type).replace(/,/g, ' or ');
+      return make(
+        'DDI1005',
+        `${where || 'the file'} must be ${article(expected)} (got ${describe(value)}).${expected === 'array' ? ' Write it as a YAML list.' : ''}`,
+      );
+    }
+    case 'pattern': {
+      const hidden = typeof value === 'string' ? hiddenCharacter(value) : undefined;
+      if (hidden !== undefined) {
+        return make(
+          'DDI1006',
+          `${where} contains the invisible or control character ${hidden}, which could hide text in generated comments and code. Remove it.`,
+        );
+      }
+      return make('DDI1006', `${where} has the wrong form (got ${quote(value)}). ${patternHint(path)}`);
+    }
+    case 'minLength':
+      return make('DDI1006', `${where} must not be empty. Write the text or remove the property.`);
+    case 'minItems':
+      return make('DDI1006', `${where} must not be an empty list. Add an item or remove the property.`);
+    case 'minimum':
+      return make(
+        'DDI1006',
+        `${where} must be at least ${(error.params as { limit: number }).limit} (got ${quote(value)}).`,
+      );
+    case 'uniqueItems':
+      return make('DDI1006', `${where} lists the same item twice. Remove the repeat.`);
+    default:
+      return make('DDI1006', `${where} ${error.message ?? 'is not valid'} (got ${quote(value)}).`);
+  }
+}
+
+function article(type: string): string {
+  const word =
+    type === 'integer' ? 'an integer' : type === 'object' ? 'a mapping' : type === 'array' ? 'a list' : `a ${type}`;
+  return word.replace('a string or number or boolean', 'a string, number or boolean');
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${quote(value)}`;
+}
+
+/** The first control, invisible or bidirectional formatting character of a text, as U+XXXX. */
+export function hiddenCharacter(text: string): string | undefined {
+  const match = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF]/.exec(text);
+  return match ? `U+${match[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` : undefined;
+}
+
+function patternHint(path: Path): string {
+  const last = String(path[path.length - 1]);
+  if (last === 'header') return 'Write a header file name such as ndis.h.';
+  if (last === 'since') return 'Write the version as "NDIS 6.0".';
+  if (last === 'family') return 'Use lower-case words joined by hyphens, such as spin-locks.';
+  if (last === 'registeredIn') return 'Write it as Structure.Field.';
+  if (last === 'c') return 'Write a C type in lower case, such as unsigned int or void *.';
+  if (path.includes('compliance'))
+    return "Write the compliance rule's name as Static Driver Verifier spells it, such as SpinlockRelease.";
+  if (path.includes('bugChecks'))
+    return "Write the bug check's name in capitals, such as DRIVER_VERIFIER_DETECTED_VIOLATION.";
+  if (path.includes('rules')) return 'Write a rule id in capitals joined by hyphens, such as IRQL-CALL.';
+  return 'Use a C identifier: a letter or underscore, then letters, digits or underscores.';
+}
+
+function pointerToPath(pointer: string): Path {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+/** The path inside the entry: /roles/3/irql/runsAt → irql.runsAt; /roles/3 → roles[3]. */
+function displayPath(path: Path): string {
+  const inEntry = path.length >= 2 && typeof path[1] === 'number' ? path.slice(2) : path;
+  if (inEntry.length === 0 && path.length >= 2) return `${path[0]}[${path[1]}]`;
+  let text = '';
+  for (const part of inEntry) text += typeof part === 'number' ? `[${part}]` : text ? `.${part}` : part;
+  return text;
+}
+
+function valueAt(root: unknown, path: Path): unknown {
+  let value = root;
+  for (const part of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string | number, unknown>)[part];
+  }
+  return value;
+}
