@@ -2,11 +2,11 @@
  * Reference pages: docs/reference/<stem>.md for every role (variants included), function, structure and
  * enumeration; docs/reference/types.md for scalars, handles, pointers, void and constants; and
  * docs/reference/README.md as the index. Every name, link, table cell and code text is computed here;
- * the templates in templates/md/ only lay them out.
+ * the templates in templates/md/ only lay them out. The index and types.md are in reference-index.ts,
+ * Markdown helpers and the link table in markdown.ts.
  */
 import { compareStrings } from '../diagnostics.js';
 import type {
-  ConstantModel,
   EntryModel,
   FunctionModel,
   IrqlModel,
@@ -19,18 +19,29 @@ import type {
 } from '../spec/model.js';
 import type { OutputFile, RenderContext } from './output.js';
 import { cParamLines, entrySal } from './c-text.js';
-import { mayCallList, scaffold } from './scaffold.js';
+import { scaffold } from './scaffold.js';
+import { mayCallList } from './scaffold-bodies.js';
 import { levelRange } from '../spec/spec-types.js';
+import {
+  code,
+  docsDir,
+  escapeTableCell,
+  indexPage,
+  link,
+  linkedList,
+  linkTable,
+  listInWords,
+  ownPageKinds,
+  remarkItems,
+  sharedTypesPage,
+  cell,
+  commentSafe,
+  type LinkTable,
+} from './markdown.js';
+import { indexView, sharedTypesView } from './reference-index.js';
 import { tidy } from './templates.js';
 
-/** Folder of the pages, relative to the output folder. */
-export const docsDir = 'docs/reference';
-/** The page that holds scalars, handles, pointers, void and constants. */
-export const sharedTypesPage = 'types.md';
-export const indexPage = 'README.md';
-
-/** Type kinds that get a page of their own; the others share types.md. */
-const ownPageKinds: ReadonlySet<string> = new Set(['struct', 'enum']);
+export { docsDir, escapeTableCell, firstSentence } from './markdown.js';
 
 export function renderDocs(context: RenderContext): OutputFile[] {
   const { model, templates } = context;
@@ -56,125 +67,6 @@ export function renderDocs(context: RenderContext): OutputFile[] {
   page(sharedTypesPage, 'md/types.md', sharedTypesView(context, links));
   page(indexPage, 'md/index.md', indexView(context, links));
   return files.sort((a, b) => compareStrings(a.path, b.path));
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Markdown text helpers
-
-/**
- * Makes text safe inside one cell of a Markdown table: pipes are escaped (GitHub splits cells on them
- * even inside code spans), a blank line becomes `<br><br>`, any other line break a space.
- */
-export function escapeTableCell(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .trim()
-    .replace(/\|/g, '\\|')
-    .replace(/[ \t]*\n[ \t]*(?:\n[ \t]*)+/g, '<br><br>')
-    .replace(/[ \t]*\n[ \t]*/g, ' ');
-}
-
-/** A table cell for optional prose: escaped text, or an em dash where there is none. */
-function cell(text: string | null): string {
-  return text === null || text.trim() === '' ? '—' : escapeTableCell(text);
-}
-
-/** Text that cannot end or break an HTML comment. */
-function commentSafe(text: string): string {
-  let safe = text.replace(/\r?\n/g, ' ');
-  while (safe.includes('--')) safe = safe.replace(/--/g, '- -');
-  return safe;
-}
-
-/** The first sentence of a description (the whole text when it has one sentence), on one line. */
-export function firstSentence(text: string | null): string | null {
-  if (text === null) return null;
-  const flat = text.replace(/\s+/g, ' ').trim();
-  const match = /^(.+?[.!?])(?:\s|$)/.exec(flat);
-  return match ? match[1]! : flat;
-}
-
-/** Remarks as list items: a line break inside one continues the item. */
-function remarkItems(remarks: readonly string[]): string[] {
-  return remarks.map((r) =>
-    r
-      .replace(/\r\n?/g, '\n')
-      .trim()
-      .replace(/\n[ \t]*/g, '\n  '),
-  );
-}
-
-function code(text: string): string {
-  return `\`${text}\``;
-}
-
-/** "interrupts" → "Interrupts", "spin-locks" → "Spin locks". */
-function familyTitle(family: string): string {
-  const words = family.replace(/[-_]+/g, ' ').trim();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-/** "A, B and C". */
-function listInWords(items: readonly string[]): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Links
-
-interface LinkTable {
-  /** Entry name → relative link target (`./stem.md` or `./types.md#stem`). */
-  href: ReadonlyMap<string, string>;
-  /** Role pointer typedef → role name. */
-  pointerRole: ReadonlyMap<string, string>;
-}
-
-function linkTable(model: Model): LinkTable {
-  const href = new Map<string, string>();
-  const pages = new Map<string, string>([
-    [sharedTypesPage, 'the shared types page'],
-    [indexPage, 'the index'],
-  ]);
-  const ownPage = (entry: EntryModel): void => {
-    const file = `${entry.stem}.md`;
-    const taken = pages.get(file.toLowerCase());
-    if (taken !== undefined) {
-      throw new Error(
-        `Reference page ${docsDir}/${file} of ${entry.name} would overwrite ${taken}; rename one of them.`,
-      );
-    }
-    pages.set(file.toLowerCase(), entry.name);
-    href.set(entry.name, `./${file}`);
-  };
-  for (const role of model.roles) ownPage(role);
-  for (const fn of model.functions) ownPage(fn);
-  for (const type of model.types) {
-    if (ownPageKinds.has(type.typeKind)) ownPage(type);
-    else href.set(type.name, `./${sharedTypesPage}#${type.stem}`);
-  }
-  for (const constant of model.constants) href.set(constant.name, `./${sharedTypesPage}#${constant.stem}`);
-  const pointerRole = new Map<string, string>();
-  for (const role of model.roles) if (role.pointer !== null) pointerRole.set(role.pointer, role.name);
-  return { href, pointerRole };
-}
-
-/** `[`NAME`](./target)`, or plain `NAME` in code when there is no page for it. */
-function link(links: LinkTable, name: string): string {
-  const target = links.href.get(name) ?? links.href.get(links.pointerRole.get(name) ?? '');
-  return target === undefined ? code(name) : `[${code(name)}](${target})`;
-}
-
-function hasLink(links: LinkTable, name: string): boolean {
-  return links.href.has(name);
-}
-
-/** Sorted, unique, linked names of `names` that have a page, leaving out `self`. */
-function linkedList(links: LinkTable, names: readonly string[], self: string): string[] {
-  return [...new Set(names)]
-    .filter((name) => name !== self && hasLink(links, name))
-    .sort(compareStrings)
-    .map((name) => link(links, name));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -559,116 +451,5 @@ function typeView(
       type.name,
     ),
     seeAlso: linkedList(links, type.seeAlso, type.name),
-  };
-}
-
-const sharedKinds = [
-  { kind: 'scalar', title: 'Scalars' },
-  { kind: 'handle', title: 'Handles' },
-  { kind: 'pointer', title: 'Pointers' },
-  { kind: 'void', title: 'Void' },
-] as const;
-
-function anchored(stem: string, name: string): string {
-  return escapeTableCell(`<a id="${stem}"></a>${code(name)}`);
-}
-
-function sharedTypesView(context: RenderContext, links: LinkTable): object {
-  const { model } = context;
-  const row = (t: TypeModel): object => ({
-    name: anchored(t.stem, t.name),
-    c: t.c === null ? '—' : escapeTableCell(code(t.c)),
-    bits: t.bits === null ? '—' : String(t.bits),
-    signed: t.signed === null ? '—' : t.signed ? 'yes' : 'no',
-    ts: escapeTableCell(code(t.ts)),
-    to: t.to === null ? '—' : escapeTableCell(link(links, t.to)),
-    header: escapeTableCell(code(t.header)),
-    description: cell(t.description),
-  });
-  const constantRow = (c: ConstantModel): object => ({
-    name: anchored(c.stem, c.name),
-    type: escapeTableCell(link(links, c.type)),
-    c: escapeTableCell(code(c.c)),
-    ts: escapeTableCell(code(c.ts)),
-    description: cell(c.description),
-  });
-  const groups = sharedKinds.map(({ kind, title }) => {
-    const rows = model.types.filter((t) => t.typeKind === kind).map(row);
-    return {
-      title,
-      rows,
-      scalar: kind === 'scalar',
-      handle: kind === 'handle',
-      pointer: kind === 'pointer',
-      void: kind === 'void',
-    };
-  });
-  return {
-    provenance: commentSafe(context.provenance('md/types.md')),
-    groups: groups.filter((g) => g.rows.length > 0),
-    constants: model.constants.map(constantRow),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Index
-
-function byFamily<T extends EntryModel>(
-  entries: readonly T[],
-  row: (entry: T) => object,
-): { title: string; rows: object[] }[] {
-  const families = [...new Set(entries.map((e) => e.family))].sort(compareStrings);
-  return families.map((family) => ({
-    title: familyTitle(family),
-    rows: entries.filter((e) => e.family === family).map(row),
-  }));
-}
-
-function indexView(context: RenderContext, links: LinkTable): object {
-  const { model } = context;
-  const summary = (entry: EntryModel): string => cell(firstSentence(entry.description));
-  const roleRow = (role: RoleModel): object => ({
-    link: escapeTableCell(link(links, role.name)),
-    function: role.function === null ? '—' : escapeTableCell(code(role.function)),
-    summary:
-      role.variantOf === null
-        ? summary(role)
-        : escapeTableCell(`Variant of ${role.variantOf}. ${firstSentence(role.description) ?? ''}`.trim()),
-  });
-  const functionRow = (fn: FunctionModel): object => ({
-    link: escapeTableCell(link(links, fn.name)),
-    irql: escapeTableCell(fn.irql.text),
-    summary: summary(fn),
-  });
-  const typeRow = (type: TypeModel): object => ({
-    link: escapeTableCell(link(links, type.name)),
-    kind: type.typeKind,
-    summary: summary(type),
-  });
-  const pageTypes = model.types.filter((t) => ownPageKinds.has(t.typeKind));
-  const shared = model.types.filter((t) => !ownPageKinds.has(t.typeKind));
-  const rules = model.rules.map((rule) => ({
-    id: anchored(rule.anchor, rule.id),
-    meaning: escapeTableCell(rule.summary),
-  }));
-  return {
-    provenance: commentSafe(context.provenance('md/index.md')),
-    headers: model.headers.map(code).join(', '),
-    counts: {
-      roles: model.roles.length,
-      functions: model.functions.length,
-      structs: pageTypes.filter((t) => t.typeKind === 'struct').length,
-      enums: pageTypes.filter((t) => t.typeKind === 'enum').length,
-      shared: shared.length,
-      constants: model.constants.length,
-    },
-    roles: byFamily(model.roles, roleRow),
-    functions: byFamily(model.functions, functionRow),
-    structs: pageTypes.filter((t) => t.typeKind === 'struct').map(typeRow),
-    enums: pageTypes.filter((t) => t.typeKind === 'enum').map(typeRow),
-    shared: shared.map(typeRow),
-    constants: model.constants.map((c) => ({ link: escapeTableCell(link(links, c.name)), summary: summary(c) })),
-    sharedPage: `./${sharedTypesPage}`,
-    rules,
   };
 }
