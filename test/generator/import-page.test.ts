@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../generator/src/diagnostics.js';
-import { directionOf, pageToEntry, parameterName, returnTypeOf } from '../../generator/src/import/entry.js';
+import { pageToEntry, returnTypeOf } from '../../generator/src/import/entry.js';
+import { directionOf, parameterName } from '../../generator/src/import/members.js';
 import { isPlain } from '../../generator/src/import/emit.js';
 import { plainText } from '../../generator/src/import/markup.js';
 import { frontValue, parsePage } from '../../generator/src/import/page.js';

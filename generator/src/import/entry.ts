@@ -1,23 +1,15 @@
 /**
  * One parsed reference page → one spec entry with the facts the page states: name, kind, header,
  * since, parameters (names, directions, optional), return type where stated, compliance rule names,
- * see-also targets and the IRQL contract. Prose is kept only on request (`withText`). Pure.
+ * see-also targets and the IRQL contract. Prose is kept only on request (`withText`). Pure. The
+ * parameters, fields and enumeration members are read in members.ts.
  */
 import type { Diagnostic, DiagnosticCode, Severity } from '../diagnostics.js';
-import { cReservedWords, isCImplementationReserved, tsReservedWords } from '../names.js';
-import type {
-  Direction,
-  SpecEnumValue,
-  SpecField,
-  SpecFunction,
-  SpecParam,
-  SpecReturns,
-  SpecRole,
-  SpecType,
-} from '../spec/spec-types.js';
+import type { SpecFunction, SpecReturns, SpecRole, SpecType } from '../spec/spec-types.js';
 import { irqlContract, irqlValue, type IrqlResult } from './irql.js';
 import { linkTargets, plainText } from './markup.js';
 import { frontValue, type Page, type PageLine, type Subsection } from './page.js';
+import { enumValues, parameters, structFields, type EntryOptions, type Report } from './members.js';
 import { normalizeSince } from './since.js';
 
 export type ImportedKind = 'role' | 'function' | 'struct' | 'enum';
@@ -55,10 +47,7 @@ export interface ImportedType extends EntryBase {
 
 export type ImportedEntry = ImportedRole | ImportedFunction | ImportedType;
 
-export interface EntryOptions {
-  /** Keep the page's prose as descriptions (for people importing their own copy of the docs). */
-  withText: boolean;
-}
+export type { EntryOptions } from './members.js';
 
 const kindsByPrefix: Readonly<Record<string, ImportedKind>> = { NC: 'role', NF: 'function', NS: 'struct', NE: 'enum' };
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -72,9 +61,49 @@ export function pageToEntry(
   const report = (line: number, col: number, severity: Severity, code: DiagnosticCode, message: string): void => {
     diagnostics.push({ file: page.path, line, col, severity, code, message });
   };
+  const uid = pageUid(page, report);
+  if (uid === null) return { entry: null, diagnostics };
+  const { kind, line } = uid;
+  const facts: PageFacts = {
+    // The spec holds a page's file name only in the form reference pages have (letters, digits, _ . ~ -).
+    pageName: /^[A-Za-z0-9_.~-]+\.md$/.test(page.file) ? page.file : undefined,
+    since: normalizeSince(frontValue(page, 'req.target-min-winverclnt')),
+    header: headerOf(frontValue(page, 'req.header')),
+    description: options.withText
+      ? textOrUndefined(plainText(page.sections.get('description')?.lines ?? []))
+      : undefined,
+  };
+  const base = {
+    page: page.file,
+    path: page.path,
+    line,
+    links: seeAlsoStems(page),
+    legacy: /\(NDIS 5\.[x0-9]+\)/i.test(frontValue(page, 'title')),
+  };
+  if (kind === 'struct' || kind === 'enum') {
+    const spec = typeSpec(page, kind, uid.name, facts, report, options);
+    return { entry: { kind, name: spec.name, spec, ...base }, diagnostics };
+  }
+  return { entry: { ...callableEntry(page, kind, uid.name, facts, report, options), ...base }, diagnostics };
+}
+
+/** What every kind of entry takes from a page's front matter and description. */
+interface PageFacts {
+  pageName: string | undefined;
+  since: string | null;
+  header: string | null;
+  description: string | undefined;
+}
+
+/**
+ * The kind and name the page's UID gives (`NF:ndis.NdisMRegisterInterruptEx`), with the line of the
+ * UID; null when the page names no entry (the header overview page, silently; a missing, malformed
+ * or unread UID, with a diagnostic). A file name prefix that contradicts the UID is a warning.
+ */
+function pageUid(page: Page, report: Report): { kind: ImportedKind; name: string; line: number } | null {
   const uidField = page.frontMatter.get('UID');
   // The header overview page (NA:ndis) documents no entry.
-  if (/^NA:[A-Za-z0-9_]+$/.test(uidField?.value ?? '')) return { entry: null, diagnostics };
+  if (/^NA:[A-Za-z0-9_]+$/.test(uidField?.value ?? '')) return null;
   const uid = /^(N[A-Z]):([A-Za-z0-9_]+)\.([A-Za-z_][A-Za-z0-9_]*)(?:~r\d+)?$/.exec(uidField?.value ?? '');
   const kind = uid ? kindsByPrefix[uid[1]!] : undefined;
   if (!uid || kind === undefined) {
@@ -104,7 +133,7 @@ export function pageToEntry(
         `the UID ${JSON.stringify(uidField.value.slice(0, 60))} is not of the form "NF:ndis.Name"; the page was skipped.${filePrefix ? '' : ' Its file name has no nc-, nf-, ns- or ne- prefix either.'}`,
       );
     }
-    return { entry: null, diagnostics };
+    return null;
   }
   const line = uidField!.line;
   const filePrefix = /^(n[cfse])-/.exec(page.file)?.[1]?.toUpperCase();
@@ -117,45 +146,50 @@ export function pageToEntry(
       `the UID says ${uid[1]} but the file name says ${filePrefix}; the UID was followed. Rename the file or correct the UID.`,
     );
   }
-  const title = page.title ?? frontValue(page, 'title');
-  // The spec holds a page's file name only in the form reference pages have (letters, digits, _ . ~ -).
-  const pageName = /^[A-Za-z0-9_.~-]+\.md$/.test(page.file) ? page.file : undefined;
-  const base = {
-    page: page.file,
-    path: page.path,
-    line,
-    links: seeAlsoStems(page),
-    legacy: /\(NDIS 5\.[x0-9]+\)/i.test(frontValue(page, 'title')),
-  };
-  const since = normalizeSince(frontValue(page, 'req.target-min-winverclnt'));
-  const header = headerOf(frontValue(page, 'req.header'));
-  const description = options.withText
-    ? textOrUndefined(plainText(page.sections.get('description')?.lines ?? []))
-    : undefined;
+  return { kind, name: uid[3]!, line };
+}
 
-  if (kind === 'struct' || kind === 'enum') {
-    const typeNames = frontValue(page, 'req.typenames')
-      .split(',')
-      .map((n) => n.trim())
-      .filter((n) => identifier.test(n));
-    const tag = uid[3]!;
-    const name = typeNames[0] ?? tag;
-    // The UID names the C tag (often _NAME, sometimes NAME itself): written always, never left to a default.
-    const spec: SpecType = { name, kind, tag, ...(pageName === undefined ? {} : { page: pageName }) };
-    if (since !== null) spec.since = since;
-    if (header !== null && header !== 'ndis.h') spec.header = header;
-    if (kind === 'struct') {
-      const fields = structFields(page, report, options);
-      if (fields.length > 0) spec.fields = fields;
-    } else {
-      const values = enumValues(page, report, options);
-      if (values.length > 0) spec.values = values;
-    }
-    if (description !== undefined) spec.description = description;
-    return { entry: { kind, name, spec, ...base }, diagnostics };
+/** A structure or enumeration: the UID names its C tag, req.typenames its name. */
+function typeSpec(
+  page: Page,
+  kind: 'struct' | 'enum',
+  tag: string,
+  facts: PageFacts,
+  report: Report,
+  options: EntryOptions,
+): SpecType {
+  const { pageName, since, header, description } = facts;
+  const typeNames = frontValue(page, 'req.typenames')
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => identifier.test(n));
+  const name = typeNames[0] ?? tag;
+  // The UID names the C tag (often _NAME, sometimes NAME itself): written always, never left to a default.
+  const spec: SpecType = { name, kind, tag, ...(pageName === undefined ? {} : { page: pageName }) };
+  if (since !== null) spec.since = since;
+  if (header !== null && header !== 'ndis.h') spec.header = header;
+  if (kind === 'struct') {
+    const fields = structFields(page, report, options);
+    if (fields.length > 0) spec.fields = fields;
+  } else {
+    const values = enumValues(page, report, options);
+    if (values.length > 0) spec.values = values;
   }
+  if (description !== undefined) spec.description = description;
+  return spec;
+}
 
-  const name = uid[3]!;
+/** A role or a function: parameters, return type, compliance rules and the IRQL contract. */
+function callableEntry(
+  page: Page,
+  kind: 'role' | 'function',
+  name: string,
+  facts: PageFacts,
+  report: Report,
+  options: EntryOptions,
+): Pick<ImportedRole, 'kind' | 'name' | 'spec' | 'irql'> | Pick<ImportedFunction, 'kind' | 'name' | 'spec' | 'irql'> {
+  const { pageName, since, header, description } = facts;
+  const title = page.title ?? frontValue(page, 'title');
   const params = parameters(page, report, options);
   const returns = returnsOf(page, name, options);
   const compliance = unique(
@@ -164,16 +198,28 @@ export function pageToEntry(
       .map((c) => c.trim())
       .filter((c) => /^[A-Za-z][A-Za-z0-9_]*$/.test(c)),
   );
+  const conventional = kind === 'role' ? conventionalName(page, name) : null;
+  const irql = pageIrql(page, [name, ...(conventional === null ? [] : [conventional])], report);
+  if (kind === 'role') {
+    const spec: SpecRole = { name, ...(pageName === undefined ? {} : { page: pageName }), params, irql: irql.irql };
+    if (conventional !== null) spec.function = conventional;
+    const pointer = pointerName(page, name);
+    if (pointer !== null) spec.pointer = pointer;
+    finishCallable(spec, { since, header, returns, compliance, description });
+    return { kind, name, spec: reorder(spec, roleOrder), irql };
+  }
+  const spec: SpecFunction = { name, ...(pageName === undefined ? {} : { page: pageName }), params, irql: irql.irql };
+  if (/\bmacro\b/i.test(title ?? '') || /\bmacro\b/i.test(frontValue(page, 'title'))) spec.macro = true;
+  finishCallable(spec, { since, header, returns, compliance, description });
+  return { kind, name, spec: reorder(spec, functionOrder), irql };
+}
+
+/** The IRQL contract from req.irql, or from the remarks where req.irql states none the importer reads. */
+function pageIrql(page: Page, names: readonly string[], report: Report): IrqlResult {
   const rawIrql = frontValue(page, 'req.irql');
   const value = irqlValue(rawIrql);
-  const conventional = kind === 'role' ? conventionalName(page, name) : null;
   const remarks = plainText(withoutExamples(page.sections.get('remarks')?.lines ?? []));
-  const irql = irqlContract(
-    value,
-    value.contract === null ? remarks : '',
-    [name, ...(conventional === null ? [] : [conventional])],
-    rawIrql,
-  );
+  const irql = irqlContract(value, value.contract === null ? remarks : '', names, rawIrql);
   if (value.unreadable) {
     const field = page.frontMatter.get('req.irql')!;
     report(
@@ -184,22 +230,9 @@ export function pageToEntry(
       `req.irql ${JSON.stringify(rawIrql.trim())} is no IRQL form the importer reads (such as "<= DISPATCH_LEVEL", "PASSIVE_LEVEL", "Any level" or "See Remarks section"); the contract is recorded as unknown.`,
     );
   }
-
-  if (kind === 'role') {
-    const spec: SpecRole = { name, ...(pageName === undefined ? {} : { page: pageName }), params, irql: irql.irql };
-    if (conventional !== null) spec.function = conventional;
-    const pointer = pointerName(page, name);
-    if (pointer !== null) spec.pointer = pointer;
-    finishCallable(spec, { since, header, returns, compliance, description });
-    return { entry: { kind, name, spec: reorder(spec, roleOrder), irql, ...base }, diagnostics };
-  }
-  const spec: SpecFunction = { name, ...(pageName === undefined ? {} : { page: pageName }), params, irql: irql.irql };
-  if (/\bmacro\b/i.test(title ?? '') || /\bmacro\b/i.test(frontValue(page, 'title'))) spec.macro = true;
-  finishCallable(spec, { since, header, returns, compliance, description });
-  return { entry: { kind, name, spec: reorder(spec, functionOrder), irql, ...base }, diagnostics };
+  return irql;
 }
 
-/** The order of an imported role's or function's properties in the YAML. */
 export const roleOrder = [
   'name',
   'page',
@@ -267,208 +300,6 @@ function textOrUndefined(text: string): string | undefined {
 
 function unique<T>(list: readonly T[]): T[] {
   return [...new Set(list)];
-}
-
-type Report = (line: number, col: number, severity: Severity, code: DiagnosticCode, message: string) => void;
-
-// ---------------------------------------------------------------------------------------------------
-// Parameters
-
-/** A parameter name as the spec can hold it: macro arguments (`_SpinLock`, `_OldIrql_`) lose their underscores. */
-export function parameterName(name: string): string {
-  return name.startsWith('_') ? name.replace(/^_+|_+$/g, '') : name;
-}
-
-/** Whether C or TypeScript reserves a name, so that the spec cannot hold it as written. */
-function reserved(name: string): boolean {
-  return cReservedWords.has(name) || tsReservedWords.has(name) || isCImplementationReserved(name);
-}
-
-/**
- * A member name (parameter, field, enumeration member) the spec can hold: a name C or TypeScript
- * reserves gets a trailing underscore, with a warning, so the member keeps its place.
- */
-function memberName(name: string, what: string, line: number, report: Report): string {
-  if (!reserved(name)) return name;
-  const renamed = `${name.replace(/__+/g, '_')}_`;
-  report(
-    line,
-    1,
-    'warning',
-    'DDI3007',
-    `the ${what} name ${JSON.stringify(name)} is reserved in C or TypeScript; it was written as ${JSON.stringify(renamed)}.`,
-  );
-  return renamed;
-}
-
-/** `[in]`, `[in, optional]`, `[out]`, `[in, out]`, `[_out_]`, `[optional]` → direction and optional. */
-export function directionOf(marker: string): { dir?: Direction; optional?: boolean; unknown: string[] } {
-  const words = marker
-    .toLowerCase()
-    .split(/[\s,/]+/)
-    .map((w) => w.replace(/^_+|_+$/g, ''))
-    .filter((w) => w !== '');
-  const input = words.includes('in') || words.includes('inout');
-  const output = words.includes('out') || words.includes('inout');
-  const unknown = words.filter((w) => !['in', 'out', 'inout', 'optional', 'opt'].includes(w));
-  const result: { dir?: Direction; optional?: boolean; unknown: string[] } = { unknown };
-  if (input && output) result.dir = 'inout';
-  else if (input) result.dir = 'in';
-  else if (output) result.dir = 'out';
-  if (words.includes('optional') || words.includes('opt')) result.optional = true;
-  return result;
-}
-
-function parameters(page: Page, report: Report, options: EntryOptions): SpecParam[] {
-  const section = page.sections.get('parameters');
-  if (section === undefined) return [];
-  const params: SpecParam[] = [];
-  const seen = new Set<string>();
-  for (const sub of section.subsections) {
-    if (sub.kind !== 'param') continue;
-    const heading = /^(\S+)\s*(?:\[([^\]]*)\])?\s*(.*)$/.exec(sub.title);
-    const rawName = heading?.[1] ?? '';
-    if (rawName === '...' || rawName === '…') {
-      report(
-        sub.line,
-        1,
-        'warning',
-        'DDI3007',
-        `the parameter "${rawName}" stands for a variable argument list, which the spec cannot state; it was left out.`,
-      );
-      continue;
-    }
-    const stripped = parameterName(rawName);
-    const name = identifier.test(stripped) ? memberName(stripped, 'parameter', sub.line, report) : stripped;
-    if (!identifier.test(name)) {
-      report(
-        sub.line,
-        1,
-        'warning',
-        'DDI3007',
-        `the parameter heading ${JSON.stringify(sub.title.slice(0, 60))} does not start with a C identifier; the parameter was left out. Write it as "### -param Name [in]".`,
-      );
-      continue;
-    }
-    if (seen.has(name)) {
-      report(
-        sub.line,
-        1,
-        'warning',
-        'DDI3007',
-        `the parameter ${JSON.stringify(name)} is listed twice; the second was left out.`,
-      );
-      continue;
-    }
-    seen.add(name);
-    // The direction is on the heading line, or on the first line of text below it.
-    let marker = heading?.[2];
-    if (marker === undefined) marker = markerBelow(sub.lines);
-    const param: SpecParam = { name };
-    if (marker !== undefined) {
-      const direction = directionOf(marker);
-      if (direction.dir !== undefined) param.dir = direction.dir;
-      if (direction.optional) param.optional = true;
-      if (direction.unknown.length > 0) {
-        report(
-          sub.line,
-          1,
-          'warning',
-          'DDI3007',
-          `the parameter ${JSON.stringify(name)} is marked ${JSON.stringify(`[${marker}]`)}; ${direction.unknown.map((w) => JSON.stringify(w)).join(', ')} is no direction (in, out, in/out, optional) and was ignored.`,
-        );
-      }
-    }
-    if (options.withText) {
-      const text = plainText(sub.lines.filter((l) => !/^\s*(?:[*_]*\[[^\]]*\][*_]*)\s*$/.test(l.text)));
-      if (text !== '') param.description = text;
-    }
-    params.push(param);
-  }
-  return params;
-}
-
-/** A direction marker alone at the start of the first non-empty line under a heading (`[in]`, `*[in, optional]*`). */
-function markerBelow(lines: readonly PageLine[]): string | undefined {
-  const first = lines.find((l) => l.text.trim() !== '');
-  if (first === undefined) return undefined;
-  const match = /^\s*[*_`]*\[([A-Za-z_, /]+)\][*_`]*(?:\s|$)/.exec(first.text);
-  return match?.[1];
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Structures and enumerations
-
-function structFields(page: Page, report: Report, options: EntryOptions): SpecField[] {
-  const section = page.sections.get('struct-fields');
-  if (section === undefined) return [];
-  const fields: SpecField[] = [];
-  const seen = new Set<string>();
-  for (const sub of section.subsections) {
-    if (sub.kind !== 'field') continue;
-    // Members of nested unions and structures (`Receive.NextHeader`) belong to the outer field.
-    const first = (/^(\S+)/.exec(sub.title)?.[1] ?? '').split('.')[0]!;
-    if (!identifier.test(first)) {
-      report(
-        sub.line,
-        1,
-        'warning',
-        'DDI3007',
-        `the field heading ${JSON.stringify(sub.title.slice(0, 60))} does not start with a C identifier; the field was left out.`,
-      );
-      continue;
-    }
-    if (seen.has(first)) continue;
-    seen.add(first);
-    const name = memberName(first, 'field', sub.line, report);
-    const field: SpecField = { name };
-    if (options.withText) {
-      const text = plainText(sub.lines);
-      if (text !== '') field.description = text;
-    }
-    fields.push(field);
-  }
-  return fields;
-}
-
-function enumValues(page: Page, report: Report, options: EntryOptions): SpecEnumValue[] {
-  const section = page.sections.get('enum-fields');
-  if (section === undefined) return [];
-  const values: SpecEnumValue[] = [];
-  const seen = new Set<string>();
-  for (const sub of section.subsections) {
-    if (sub.kind !== 'field') continue;
-    const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:\s*(?:[:=])\s*(-?\d+|0x[0-9A-Fa-f]+))?\s*$/.exec(sub.title);
-    if (!match) {
-      report(
-        sub.line,
-        1,
-        'warning',
-        'DDI3007',
-        `the member heading ${JSON.stringify(sub.title.slice(0, 60))} is not a C identifier (optionally with ": value"); the member was left out.`,
-      );
-      continue;
-    }
-    if (seen.has(match[1]!)) {
-      report(
-        sub.line,
-        1,
-        'warning',
-        'DDI3007',
-        `the member ${JSON.stringify(match[1])} is listed twice; the second was left out.`,
-      );
-      continue;
-    }
-    seen.add(match[1]!);
-    const value: SpecEnumValue = { name: memberName(match[1]!, 'member', sub.line, report) };
-    if (match[2] !== undefined) value.value = Number(match[2]);
-    if (options.withText) {
-      const text = plainText(sub.lines);
-      if (text !== '') value.description = text;
-    }
-    values.push(value);
-  }
-  return values;
 }
 
 // ---------------------------------------------------------------------------------------------------
