@@ -104,12 +104,42 @@ export function parsePage(source: PageSource): { page: Page | null; diagnostics:
   }
   const frontMatter = readFrontMatter(lines.slice(1, close), 2, report);
 
+  const { title, sections } = readBody(lines, close + 1, report);
+  if (sections.size === 0) {
+    report(
+      close + 2,
+      1,
+      'warning',
+      'DDI3002',
+      'the page has no "## -" section (description, parameters, remarks, …); only its front matter was read.',
+    );
+  } else if (!sections.has('description')) {
+    report(
+      close + 2,
+      1,
+      'warning',
+      'DDI3002',
+      'the page has no "## -description" section. Every reference page starts its text with one.',
+    );
+  }
+  return { page: { path: source.path, file, frontMatter, title, sections, diagnostics }, diagnostics };
+}
+
+/**
+ * The text after the front matter from line index `start`: the title (the first level-1 heading) and
+ * the `## -name` sections with their `### -kind` subsections. Headings inside code fences are text.
+ */
+function readBody(
+  lines: readonly string[],
+  start: number,
+  report: Report,
+): { title: string | null; sections: Map<string, Section> } {
   let title: string | null = null;
   const sections = new Map<string, Section>();
   let section: Section | null = null;
   let subsection: Subsection | null = null;
   let fence: string | null = null;
-  for (let i = close + 1; i < lines.length; i++) {
+  for (let i = start; i < lines.length; i++) {
     const raw = lines[i]!;
     const line = i + 1;
     const fenceMatch = /^\s*(```+|~~~+)/.exec(raw);
@@ -160,24 +190,7 @@ export function parsePage(source: PageSource): { page: Page | null; diagnostics:
     if (subsection !== null) subsection.lines.push({ text: raw, line });
     else if (section !== null) section.lines.push({ text: raw, line });
   }
-  if (sections.size === 0) {
-    report(
-      close + 2,
-      1,
-      'warning',
-      'DDI3002',
-      'the page has no "## -" section (description, parameters, remarks, …); only its front matter was read.',
-    );
-  } else if (!sections.has('description')) {
-    report(
-      close + 2,
-      1,
-      'warning',
-      'DDI3002',
-      'the page has no "## -description" section. Every reference page starts its text with one.',
-    );
-  }
-  return { page: { path: source.path, file, frontMatter, title, sections, diagnostics }, diagnostics };
+  return { title, sections };
 }
 
 function lineEndings(text: string): { mixed: boolean; kinds: string[]; line: number } {

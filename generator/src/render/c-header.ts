@@ -256,14 +256,7 @@ function constantGroups(constants: readonly ConstantModel[]): string[][] {
 }
 
 function headerView(model: Model, provenance: string): HeaderView {
-  const used = salNamesUsed(model);
-  const known = new Set(salFallbacks.map(([name]) => name));
-  const missing = used.filter((name) => !known.has(name));
-  if (missing.length > 0) {
-    throw new Error(
-      `render-c: the model uses SAL annotations with no C fallback: ${missing.join(', ')}; add them to salFallbacks`,
-    );
-  }
+  checkSalFallbacks(model);
   const typeNames = new Set(model.types.map((t) => t.name));
   const byKind = (kind: TypeModel['typeKind']): TypeModel[] => model.types.filter((t) => t.typeKind === kind);
 
@@ -272,35 +265,9 @@ function headerView(model: Model, provenance: string): HeaderView {
   const baseRoles = model.roles.filter((r) => r.variantOf === null && r.prototype);
   const variantsOf = (role: RoleModel): RoleModel[] => model.roles.filter((r) => r.variantOf === role.name);
   const declared = model.functions.filter((f) => f.prototype);
-  const omittedRoles = model.roles.filter((r) => r.variantOf === null && !r.prototype).length;
-  const omittedFunctions = model.functions.length - declared.length;
-  const omittedTypes = model.types.filter(
-    (t) => (t.typeKind === 'struct' || t.typeKind === 'enum') && !t.complete,
-  ).length;
-
   const families = [...new Set(declared.map((f) => f.family))].sort(compareStrings);
 
-  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-  const omittedParts = [
-    omittedRoles > 0 && plural(omittedRoles, 'role type'),
-    omittedFunctions > 0 && plural(omittedFunctions, 'DDI'),
-  ].filter((p): p is string => p !== false);
-  const omitted =
-    omittedParts.length === 0 && omittedTypes === 0
-      ? null
-      : cComment([
-          [
-            omittedParts.length > 0
-              ? `Not declared here: ${omittedParts.join(' and ')} whose parameter or return types the reference pages do not state.`
-              : '',
-            omittedTypes > 0
-              ? `${omittedTypes} ${omittedTypes === 1 ? 'structure or enumeration' : 'structures and enumerations'} of unknown layout ${omittedTypes === 1 ? 'is' : 'are'} declared by name only.`
-              : '',
-            'Their contracts are in the metadata; add a curated entry with the types to declare one.',
-          ]
-            .filter((t) => t !== '')
-            .join(' '),
-        ]);
+  const omitted = omittedComment(model);
   return {
     provenance: cCommentText(provenance),
     guard: cHeaderGuard,
@@ -342,4 +309,50 @@ function headerView(model: Model, provenance: string): HeaderView {
       functions: declared.filter((f) => f.family === family).map(functionView),
     })),
   };
+}
+
+/** Throws when the model uses a SAL annotation the header has no empty stand-in for. */
+function checkSalFallbacks(model: Model): void {
+  const used = salNamesUsed(model);
+  const known = new Set(salFallbacks.map(([name]) => name));
+  const missing = used.filter((name) => !known.has(name));
+  if (missing.length > 0) {
+    throw new Error(
+      `render-c: the model uses SAL annotations with no C fallback: ${missing.join(', ')}; add them to salFallbacks`,
+    );
+  }
+}
+
+/**
+ * The comment saying what the header leaves out: entries whose parameter or return types the spec
+ * does not know (imported from pages without prototypes), and structures and enumerations of unknown
+ * layout; null when nothing is left out.
+ */
+function omittedComment(model: Model): string | null {
+  const omittedRoles = model.roles.filter((r) => r.variantOf === null && !r.prototype).length;
+  const omittedFunctions = model.functions.filter((f) => !f.prototype).length;
+  const omittedTypes = model.types.filter(
+    (t) => (t.typeKind === 'struct' || t.typeKind === 'enum') && !t.complete,
+  ).length;
+
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const omittedParts = [
+    omittedRoles > 0 && plural(omittedRoles, 'role type'),
+    omittedFunctions > 0 && plural(omittedFunctions, 'DDI'),
+  ].filter((p): p is string => p !== false);
+  return omittedParts.length === 0 && omittedTypes === 0
+    ? null
+    : cComment([
+        [
+          omittedParts.length > 0
+            ? `Not declared here: ${omittedParts.join(' and ')} whose parameter or return types the reference pages do not state.`
+            : '',
+          omittedTypes > 0
+            ? `${omittedTypes} ${omittedTypes === 1 ? 'structure or enumeration' : 'structures and enumerations'} of unknown layout ${omittedTypes === 1 ? 'is' : 'are'} declared by name only.`
+            : '',
+          'Their contracts are in the metadata; add a curated entry with the types to declare one.',
+        ]
+          .filter((t) => t !== '')
+          .join(' '),
+      ]);
 }

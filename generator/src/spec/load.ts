@@ -58,7 +58,7 @@ export function load(sources: readonly SpecSource[]): LoadResult {
 
 function loadOne(source: SpecSource): { file?: LoadedFile; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const at = (line: number, col: number, code: Diagnostic['code'], message: string): void => {
+  const at: At = (line, col, code, message) => {
     diagnostics.push({ file: source.path, line, col, severity: 'error', code, message });
   };
   const bytes = Buffer.byteLength(source.text, 'utf8');
@@ -83,6 +83,24 @@ function loadOne(source: SpecSource): { file?: LoadedFile; diagnostics: Diagnost
     );
   }
   const lineCounter = new LineCounter();
+  const document = parse(text, lineCounter, at);
+  if (document === null) return { diagnostics };
+  const value = plainValue(document, lineCounter, at);
+  if (value === undefined) return { diagnostics };
+  return {
+    file: { path: source.path, origin: source.origin ?? source.path, text, document, lineCounter, value },
+    diagnostics,
+  };
+}
+
+/** Reports a problem of the file being loaded. */
+type At = (line: number, col: number, code: Diagnostic['code'], message: string) => void;
+
+const tooDeep =
+  'the document nests too deeply for the parser. A spec never needs that; check the file for runaway brackets or indentation.';
+
+/** The parsed document, or null after reporting why it has none (a syntax error, a repeated key, runaway nesting). */
+function parse(text: string, lineCounter: LineCounter, at: At): Document.Parsed | null {
   let document: Document.Parsed;
   try {
     document = parseDocument(text, {
@@ -94,35 +112,28 @@ function loadOne(source: SpecSource): { file?: LoadedFile; diagnostics: Diagnost
     });
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    at(
-      1,
-      1,
-      'DDI1009',
-      `the document nests too deeply for the parser. A spec never needs that; check the file for runaway brackets or indentation.`,
-    );
-    return { diagnostics };
+    at(1, 1, 'DDI1009', tooDeep);
+    return null;
   }
   for (const error of document.errors) {
     // The parser may stop before it has seen every line, so count lines in the text itself.
     const { line, col } = positionAt(text, error.pos[0]);
-    const duplicate = error.code === 'DUPLICATE_KEY';
     const message = firstSentence(error.message);
     if (/call stack/i.test(message)) {
-      at(
-        1,
-        1,
-        'DDI1009',
-        `the document nests too deeply for the parser. A spec never needs that; check the file for runaway brackets or indentation.`,
-      );
+      at(1, 1, 'DDI1009', tooDeep);
       break;
     }
-    if (duplicate) {
+    if (error.code === 'DUPLICATE_KEY') {
       at(line, col, 'DDI1008', `${message}. Keep one of the two and remove the other.`);
     } else {
       at(line, col, 'DDI1001', `${message}. Fix the YAML syntax at this point.`);
     }
   }
-  if (document.errors.length > 0) return { diagnostics };
+  return document.errors.length > 0 ? null : document;
+}
+
+/** The document's plain value (see toPlain), or undefined after reporting nesting or aliases past the limits. */
+function plainValue(document: Document.Parsed, lineCounter: LineCounter, at: At): unknown {
   const depth = maxDepth(document.contents as Node | null, 0);
   if (depth > loadLimits.depthMax) {
     at(
@@ -131,11 +142,10 @@ function loadOne(source: SpecSource): { file?: LoadedFile; diagnostics: Diagnost
       'DDI1009',
       `the document nests more than the ${loadLimits.depthMax} levels allowed. A spec never needs that; check the file for runaway brackets or indentation.`,
     );
-    return { diagnostics };
+    return undefined;
   }
-  let value: unknown;
   try {
-    value = document.toJS({ maxAliasCount: loadLimits.aliasCountMax });
+    return toPlain(document.toJS({ maxAliasCount: loadLimits.aliasCountMax }));
   } catch (error) {
     const anchorLine = firstAliasLine(document, lineCounter);
     at(
@@ -144,19 +154,8 @@ function loadOne(source: SpecSource): { file?: LoadedFile; diagnostics: Diagnost
       'DDI1009',
       `${firstSentence((error as Error).message)}. Spec files should not need YAML aliases; write the values out.`,
     );
-    return { diagnostics };
+    return undefined;
   }
-  return {
-    file: {
-      path: source.path,
-      origin: source.origin ?? source.path,
-      text,
-      document,
-      lineCounter,
-      value: toPlain(value),
-    },
-    diagnostics,
-  };
 }
 
 /** 1-based line and column of an offset in a text (clamped into the text). */

@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import type * as SimModule from '@ddikit/sim';
 import { displayPath } from '../../spec/read-spec-folder.js';
 import type { CliIo } from '../io.js';
-import { isParseArgsError } from '../options.js';
+import { integerOption, isParseArgsError } from '../options.js';
 import { firstLines } from '../print.js';
 
 export type DriverCommand = 'simulate' | 'explore';
@@ -121,4 +121,15 @@ export function usageError(command: DriverCommand, error: unknown, io: CliIo): n
     return 2;
   }
   throw error;
+}
+
+/** An integer option in min..max, or the fallback when absent; a usage error otherwise. */
+export function driverInteger(
+  flag: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  return integerOption(flag, value, fallback, min, max, (message) => new DriverUsageError(message));
 }

@@ -27,10 +27,10 @@ import type {
 } from '@ddikit/sim';
 import { displayPath } from '../../spec/read-spec-folder.js';
 import type { CliIo } from '../io.js';
-import { integerOption } from '../options.js';
 import { plural } from '../print.js';
 import {
   DriverUsageError,
+  driverInteger,
   exportOption,
   missingExport,
   modulePositional,
@@ -432,40 +432,13 @@ function parseRequest(args: readonly string[]): ExploreRequest {
   return {
     modulePath,
     exportName,
-    seed: integerOption(
-      '--seed',
-      values.seed,
-      exploreDefaults.seed,
-      0,
-      Number.MAX_SAFE_INTEGER,
-      (message) => new DriverUsageError(message),
-    ),
-    preemptions: integerOption(
-      '--preemptions',
-      values.preemptions,
-      exploreDefaults.preemptions,
-      0,
-      16,
-      (message) => new DriverUsageError(message),
-    ),
-    budget: integerOption(
-      '--budget',
-      values.budget,
-      exploreDefaults.budget,
-      1,
-      BUDGET_MAX,
-      (message) => new DriverUsageError(message),
-    ),
+    seed: driverInteger('--seed', values.seed, exploreDefaults.seed, 0, Number.MAX_SAFE_INTEGER),
+    preemptions: driverInteger('--preemptions', values.preemptions, exploreDefaults.preemptions, 0, 16),
+    budget: driverInteger('--budget', values.budget, exploreDefaults.budget, 1, BUDGET_MAX),
     timeline: values.timeline ?? null,
     replay: values.replay ?? null,
-    ticks:
-      values.ticks === undefined
-        ? null
-        : integerOption('--ticks', values.ticks, 0, 1, 2 ** 40, (message) => new DriverUsageError(message)),
-    processors:
-      values.processors === undefined
-        ? null
-        : integerOption('--processors', values.processors, 0, 1, 64, (message) => new DriverUsageError(message)),
+    ticks: values.ticks === undefined ? null : driverInteger('--ticks', values.ticks, 0, 1, 2 ** 40),
+    processors: values.processors === undefined ? null : driverInteger('--processors', values.processors, 0, 1, 64),
     faults:
       values.faults === undefined
         ? []

@@ -14,10 +14,10 @@ import type * as SimModule from '@ddikit/sim';
 import type { E1000Nic, MiniportDefinition, Report, RunResult, Simulation, SimulationOptions } from '@ddikit/sim';
 import { displayPath } from '../../spec/read-spec-folder.js';
 import type { CliIo } from '../io.js';
-import { integerOption } from '../options.js';
 import { firstLines, plural } from '../print.js';
 import {
   DriverUsageError,
+  driverInteger,
   exportOption,
   missingExport,
   modulePositional,
@@ -392,80 +392,34 @@ function parseRequest(args: readonly string[]): SimulateRequest {
   const interrupt = values.interrupt ?? 'msix';
   if (interrupt !== 'msix' && interrupt !== 'line')
     throw new DriverUsageError(`--interrupt must be msix or line (got ${JSON.stringify(interrupt)}).`);
-  const seeds = integerOption(
-    '--seeds',
-    values.seeds,
-    simulateDefaults.seeds,
-    1,
-    SEEDS_MAX,
-    (message) => new DriverUsageError(message),
-  );
-  const seed = integerOption(
-    '--seed',
-    values.seed,
-    simulateDefaults.seed,
-    0,
-    Number.MAX_SAFE_INTEGER - seeds,
-    (message) => new DriverUsageError(message),
-  );
+  const seeds = driverInteger('--seeds', values.seeds, simulateDefaults.seeds, 1, SEEDS_MAX);
+  const seed = driverInteger('--seed', values.seed, simulateDefaults.seed, 0, Number.MAX_SAFE_INTEGER - seeds);
   const exportName = exportOption(values.export);
   return {
     modulePath,
     exportName,
     seed,
     seeds,
-    ticks: integerOption(
-      '--ticks',
-      values.ticks,
-      simulateDefaults.ticks,
-      1,
-      2 ** 40,
-      (message) => new DriverUsageError(message),
-    ),
+    ticks: driverInteger('--ticks', values.ticks, simulateDefaults.ticks, 1, 2 ** 40),
     mode,
     json: values.json === true,
-    processors: integerOption(
-      '--processors',
-      values.processors,
-      simulateDefaults.processors,
-      1,
-      64,
-      (message) => new DriverUsageError(message),
-    ),
+    processors: driverInteger('--processors', values.processors, simulateDefaults.processors, 1, 64),
     interrupt,
-    messages:
-      values.messages === undefined
-        ? null
-        : integerOption('--messages', values.messages, 1, 1, 32, (message) => new DriverUsageError(message)),
-    rxQueues: integerOption(
-      '--rx-queues',
-      values['rx-queues'],
-      simulateDefaults.rxQueues,
-      1,
-      2,
-      (message) => new DriverUsageError(message),
-    ) as 1 | 2,
-    sharedLinePerMille: integerOption(
+    messages: values.messages === undefined ? null : driverInteger('--messages', values.messages, 1, 1, 32),
+    rxQueues: driverInteger('--rx-queues', values['rx-queues'], simulateDefaults.rxQueues, 1, 2) as 1 | 2,
+    sharedLinePerMille: driverInteger(
       '--shared-line',
       values['shared-line'],
       simulateDefaults.sharedLinePerMille,
       0,
       1000,
-      (message) => new DriverUsageError(message),
     ),
     isrEarly: values['isr-early'] === true,
     linkChanges: values['link-changes'] === true,
     surpriseRemoveAtTick:
       values['surprise-remove'] === undefined
         ? null
-        : integerOption(
-            '--surprise-remove',
-            values['surprise-remove'],
-            0,
-            0,
-            2 ** 40,
-            (message) => new DriverUsageError(message),
-          ),
+        : driverInteger('--surprise-remove', values['surprise-remove'], 0, 0, 2 ** 40),
     timeline: timelineOption(values.timeline),
   };
 }
