@@ -8,7 +8,8 @@ import { importDocs, type ImportResult, type ImportSummary } from '../../import/
 import type { PageSource } from '../../import/page.js';
 import { bundled } from '../../paths.js';
 import { displayPath } from '../../spec/read-spec-folder.js';
-import { applyWrite, planWrite, withOutputLock, type WritePlan, type WriteResult } from '../../write/write.js';
+import { withOutputLock } from '../../write/output-lock.js';
+import { applyWrite, planWrite, type WritePlan, type WriteResult } from '../../write/write.js';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../options.js';
 import { plural, printDiagnostics } from '../print.js';
