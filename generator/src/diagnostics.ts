@@ -32,6 +32,7 @@ export const diagnosticCodes = {
   DDI1008: 'a key appears twice in one mapping',
   DDI1009: 'the file is too large or too deeply nested, or expands too many aliases',
   DDI1010: 'the spec folder holds no spec file',
+  DDI1011: 'a YAML feature spec files never use: a tag, or a key that is a list, a mapping or an alias',
   DDI2001: 'two entries share a name',
   DDI2002: 'a reference to a type that no entry defines',
   DDI2003: 'a reference to an entry that does not exist',

@@ -151,7 +151,8 @@ export function mutate(text: string, mutation: Mutation): string {
     case 'value': {
       let doc: unknown;
       try {
-        doc = parse(text);
+        // logLevel: the mutation's own parse must not print the library's warnings either.
+        doc = parse(text, { logLevel: 'error' });
       } catch {
         return text;
       }

@@ -5,7 +5,7 @@
  * cases (FUZZ_RUNS) before a release.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
 import type { Diagnostic } from '../../generator/src/diagnostics.js';
 import type { SpecSource } from '../../generator/src/spec/load.js';
 import { bundled } from '../../generator/src/paths.js';
@@ -47,6 +47,15 @@ export function diagnosticProblems(d: Diagnostic, texts: ReadonlyMap<string, str
   return problems;
 }
 
+/** Process warnings (the YAML library prints its own unless told not to): each one is a finding. */
+let warnings: MockInstance;
+beforeAll(() => {
+  warnings = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+});
+afterAll(() => {
+  warnings.mockRestore();
+});
+
 function fuzz(
   base: readonly SpecSource[],
   mutable: readonly SpecSource[],
@@ -63,7 +72,10 @@ function fuzz(
         const mutated = base.map((source) =>
           source.path === target.path ? { ...source, text: mutations.reduce(mutate, source.text) } : source,
         );
+        const warned = warnings.mock.calls.length;
         const result = generate(mutated, { schema, templatesDir: bundled.templatesDir });
+        if (warnings.mock.calls.length > warned)
+          throw new Error(`a process warning: ${String(warnings.mock.calls[warned]![0])}`);
         const texts = new Map(mutated.map((s) => [s.path, s.text]));
         for (const d of result.diagnostics) {
           const problems = diagnosticProblems(d, texts);

@@ -3,7 +3,7 @@
  * Pure: reading the folder is the caller's job (see readSpecSources in spec-files.ts).
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
-import type { Diagnostic } from '../diagnostics.js';
+import { quote, type Diagnostic, type Severity } from '../diagnostics.js';
 
 export interface SpecSource {
   /** Path relative to the working directory, forward slashes; used in diagnostics. */
@@ -58,8 +58,8 @@ export function load(sources: readonly SpecSource[]): LoadResult {
 
 function loadOne(source: SpecSource): { file?: LoadedFile; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const at: At = (line, col, code, message) => {
-    diagnostics.push({ file: source.path, line, col, severity: 'error', code, message });
+  const at: At = (line, col, code, message, severity = 'error') => {
+    diagnostics.push({ file: source.path, line, col, severity, code, message });
   };
   const bytes = Buffer.byteLength(source.text, 'utf8');
   if (bytes > loadLimits.fileBytesMax) {
@@ -94,7 +94,7 @@ function loadOne(source: SpecSource): { file?: LoadedFile; diagnostics: Diagnost
 }
 
 /** Reports a problem of the file being loaded. */
-type At = (line: number, col: number, code: Diagnostic['code'], message: string) => void;
+type At = (line: number, col: number, code: Diagnostic['code'], message: string, severity?: Severity) => void;
 
 const tooDeep =
   'the document nests too deeply for the parser. A spec never needs that; check the file for runaway brackets or indentation.';
@@ -109,6 +109,12 @@ function parse(text: string, lineCounter: LineCounter, at: At): Document.Parsed 
       uniqueKeys: true,
       strict: true,
       stringKeys: false,
+      // YAML 1.2's core schema whatever the document's %YAML directive says, and no tags beyond it
+      // (binary, timestamp, set, …); the library's warnings become diagnostics below, never
+      // process warnings.
+      schema: 'core',
+      resolveKnownTags: false,
+      logLevel: 'error',
     });
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
@@ -129,7 +135,41 @@ function parse(text: string, lineCounter: LineCounter, at: At): Document.Parsed 
       at(line, col, 'DDI1001', `${message}. Fix the YAML syntax at this point.`);
     }
   }
-  return document.errors.length > 0 ? null : document;
+  if (document.errors.length > 0) return null;
+  for (const warning of document.warnings) {
+    const { line, col } = positionAt(text, warning.pos[0]);
+    const tag = /^Unresolved tag: (.*)$/.exec(firstSentence(warning.message))?.[1];
+    if (warning.code === 'TAG_RESOLVE_FAILED' && tag !== undefined) {
+      at(
+        line,
+        col,
+        'DDI1011',
+        `the tag ${quote(tag)} is not a tag of YAML's core schema; spec files use no tags. Remove it.`,
+      );
+    } else {
+      at(line, col, 'DDI1001', `${firstSentence(warning.message)}. Fix the YAML at this point.`, 'warning');
+    }
+  }
+  const keys = collectionKeys(document);
+  for (const key of keys) {
+    const { line, col } = positionAt(text, key.offset);
+    at(line, col, 'DDI1011', `a mapping key must be a plain name (got ${key.what}). Write the key as a word.`);
+  }
+  return keys.length > 0 ? null : document;
+}
+
+/** Keys that are lists, mappings or aliases: the library would stringify them (and say so on stderr). */
+function collectionKeys(document: Document.Parsed): { offset: number; what: string }[] {
+  const found: { offset: number; what: string }[] = [];
+  visit(document, {
+    Pair(_key, pair) {
+      const key = pair.key;
+      if (key === null || isScalar(key)) return;
+      const what = isMap(key) ? 'a mapping' : isSeq(key) ? 'a list' : 'an alias';
+      found.push({ offset: nodeStart(key) ?? 0, what });
+    },
+  });
+  return found;
 }
 
 /** The document's plain value (see toPlain), or undefined after reporting nesting or aliases past the limits. */

@@ -55,7 +55,9 @@ export function overriddenImports(files: readonly LoadedFile[]): Set<string> {
     if (!spec || typeof spec !== 'object') continue;
     for (const section of sections) {
       for (const entry of entries(spec[section])) {
-        const key = `${section}:${String(entry['name'])}`;
+        // A name of another type is the schema's to report; it overrides nothing.
+        if (typeof entry['name'] !== 'string') continue;
+        const key = `${section}:${entry['name']}`;
         if (curated.has(key)) overridden.add(key);
       }
     }
