@@ -3,11 +3,19 @@
  * diagnostic (the exact text) or generated into code that does only what the spec says. Nothing
  * throws, and the YAML library never prints a process warning of its own.
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { formatDiagnostic } from '../../generator/src/diagnostics.js';
 import { bundled } from '../../generator/src/paths.js';
 import { generate, type PipelineResult } from '../../generator/src/pipeline.js';
+import { prose } from '../../generator/src/render/markdown.js';
+import { render } from '../../generator/src/render/render.js';
+import { scaffold } from '../../generator/src/render/scaffold.js';
+import { load } from '../../generator/src/spec/load.js';
+import { buildModel } from '../../generator/src/spec/model.js';
 import { readSchema } from '../../generator/src/spec/validate.js';
 
 const schema = readSchema(bundled.schemaPath);
@@ -145,5 +153,236 @@ functions:
   ];
   it.each(cases)('$what', ({ given, want }) => {
     expect(diagnosticsOf(given)).toEqual(want);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Template slots: every value that reaches C, TypeScript or Markdown outside a comment has a kind.
+
+/** The base spec with the `equals` of its one conditional contract replaced (YAML text). */
+function withEquals(param: string, equals: string): string {
+  return baseSpec.replace(
+    '        - param: Flags\n          equals: 1\n',
+    `        - param: ${param}\n          equals: ${equals}\n`,
+  );
+}
+
+/** Writes the generated header and a C scaffold of SAMPLE_CALLBACK and compiles both with -Werror. */
+function compileC(result: PipelineResult): { status: number | null; stderr: string; header: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'ddikit-hostile-c-'));
+  try {
+    const header = result.files!.find((f) => f.path === 'include/ndis_roles.h')!.content;
+    mkdirSync(join(dir, 'include'));
+    writeFileSync(join(dir, 'include/ndis_roles.h'), header);
+    const scaffolded = scaffold(result.model!, [{ role: 'SAMPLE_CALLBACK', name: 'ContosoCallback' }], 'c');
+    expect(scaffolded.diagnostics).toEqual([]);
+    for (const file of scaffolded.files) writeFileSync(join(dir, file.path), file.content);
+    writeFileSync(join(dir, 'use.c'), '#include "ndis_roles.h"\nint main(void) { return 0; }\n');
+    const gcc = spawnSync(
+      'gcc',
+      [
+        '-std=c11',
+        '-fsyntax-only',
+        '-Wall',
+        '-Wextra',
+        '-Werror',
+        '-pedantic',
+        `-I${join(dir, 'include')}`,
+        join(dir, 'use.c'),
+        join(dir, 'contosocallback.c'),
+      ],
+      { encoding: 'utf8' },
+    );
+    return { status: gcc.status, stderr: gcc.stderr, header };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('irql.when[].equals is an integer in range, TRUE/FALSE, a level name or a constant or member name', () => {
+  const rejected: { what: string; given: string; want: string[] }[] = [
+    {
+      what: 'C code after the value (the injection into _When_)',
+      given: withEquals('Flags', '"0, x) int injected_by_spec = 1; void evil(void) { } _When_(0"'),
+      want: [
+        'spec/ndis/sample.yaml:33:19 - error DDI1006: irql.when[0].equals has the wrong form (got "0, x) int injected_by_spec = 1; void evil(void) { } _Whe...). Write an integer, TRUE or FALSE, a level name, or the name of a constant or enum member.',
+      ],
+    },
+    {
+      what: 'an expression',
+      given: withEquals('Flags', '"1 || 1"'),
+      want: [
+        'spec/ndis/sample.yaml:33:19 - error DDI1006: irql.when[0].equals has the wrong form (got "1 || 1"). Write an integer, TRUE or FALSE, a level name, or the name of a constant or enum member.',
+      ],
+    },
+    {
+      what: 'a fraction',
+      given: withEquals('Flags', '1.5'),
+      want: [
+        'spec/ndis/sample.yaml:33:19 - error DDI1005: irql.when[0].equals must be a string, an integer or a boolean (got number 1.5).',
+      ],
+    },
+    {
+      what: 'an integer out of the range of the parameter type',
+      given: withEquals('Small', '256'),
+      want: [
+        "spec/ndis/sample.yaml:33:19 - error DDI1006: irql.when[0].equals is 256, which does not fit in Small's type UCHAR (unsigned 8 bits). Correct the value.",
+      ],
+    },
+    {
+      what: 'a negative integer for an unsigned parameter',
+      given: withEquals('Flags', '-1'),
+      want: [
+        "spec/ndis/sample.yaml:33:19 - error DDI1006: irql.when[0].equals is -1, which does not fit in Flags's type ULONG (unsigned 32 bits). Correct the value.",
+      ],
+    },
+    {
+      what: 'a hexadecimal string out of range',
+      given: withEquals('Small', '"0x100"'),
+      want: [
+        "spec/ndis/sample.yaml:33:19 - error DDI1006: irql.when[0].equals is 0x100, which does not fit in Small's type UCHAR (unsigned 8 bits). Correct the value.",
+      ],
+    },
+    {
+      what: 'a name the spec does not define',
+      given: withEquals('Flags', 'SAMPLE_FLAGS'),
+      want: [
+        'spec/ndis/sample.yaml:33:19 - error DDI2003: irql.when[0].equals names "SAMPLE_FLAGS", which is no constant of the spec. Did you mean "SAMPLE_FLAG"? Use an integer, TRUE or FALSE, a level name, or the name of a constant.',
+      ],
+    },
+    {
+      what: 'a member of the parameter type that the spec does not define',
+      given: withEquals('Mode', 'SampleModeMaybe'),
+      want: [
+        'spec/ndis/sample.yaml:33:19 - error DDI2003: irql.when[0].equals names "SampleModeMaybe", which is no constant of the spec and no member of SAMPLE_MODE. Did you mean "SampleModeOff"? Use an integer, TRUE or FALSE, a level name, or the name of a constant or member.',
+      ],
+    },
+    {
+      what: 'DIRQL, which C has no name for',
+      given: withEquals('Flags', 'DIRQL'),
+      want: [
+        'spec/ndis/sample.yaml:33:19 - error DDI2003: irql.when[0].equals names "DIRQL", which is no constant of the spec; DIRQL is a range of levels with no C name. Use an integer, TRUE or FALSE, a level name, or the name of a constant.',
+      ],
+    },
+  ];
+  it.each(rejected)('rejects $what', ({ given, want }) => {
+    expect(diagnosticsOf({ 'spec/ndis/sample.yaml': given })).toEqual(want);
+  });
+
+  const accepted: { what: string; given: string; want: string }[] = [
+    { what: 'a decimal integer', given: withEquals('Flags', '4294967295'), want: '_When_(Flags == 4294967295,' },
+    { what: 'a hexadecimal string', given: withEquals('Small', '"0xFF"'), want: '_When_(Small == 0xFF,' },
+    { what: 'a boolean', given: withEquals('Wait', 'true'), want: '_When_(Wait == TRUE,' },
+    { what: 'TRUE', given: withEquals('Wait', 'FALSE'), want: '_When_(Wait == FALSE,' },
+    { what: 'a constant', given: withEquals('Flags', 'SAMPLE_FLAG'), want: '_When_(Flags == SAMPLE_FLAG,' },
+    {
+      what: 'a member of the parameter enum',
+      given: withEquals('Mode', 'SampleModeOn'),
+      want: '_When_(Mode == SampleModeOn,',
+    },
+    { what: 'a level name', given: withEquals('Small', 'DISPATCH_LEVEL'), want: '_When_(Small == DISPATCH_LEVEL,' },
+  ];
+  it.each(accepted)('accepts $what, and the header compiles', ({ given, want }) => {
+    const result = generateFrom({ 'spec/ndis/sample.yaml': given });
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
+    const compiled = compileC(result);
+    expect(compiled.header).toContain(want);
+    expect(compiled.stderr).toBe('');
+    expect(compiled.status).toBe(0);
+  });
+
+  it('the renderer refuses a value of no kind even when validation is skipped', () => {
+    const hostile = withEquals('Flags', '"0) int injected; _When_(0"');
+    const loaded = load([
+      { path: 'spec/rules.yaml', text: rulesText },
+      { path: 'spec/ndis/sample.yaml', text: hostile },
+    ]);
+    expect(() => render(buildModel(loaded.files), { templatesDir: bundled.templatesDir, version: '0.0.0' })).toThrow(
+      /internal error: .*equals.* is not a C constant \(got "0\) int injected; _When_\(0"\)/,
+    );
+  });
+});
+
+describe('prose reaches C comments without opening or splicing one', () => {
+  const prose = 'Opens /* a comment, ends one */ and splices ??/';
+  const cases: { what: string; given: string }[] = [
+    {
+      what: 'a condition stated in words',
+      given: baseSpec.replace('        - param: Flags\n          equals: 1\n', `        - condition: "${prose}"\n`),
+    },
+    {
+      what: 'a return description',
+      given: baseSpec.replace(
+        '    returns: { type: VOID }\n    irql:\n      max',
+        `    returns: { type: ULONG, description: "${prose}" }\n    irql:\n      max`,
+      ),
+    },
+    {
+      what: 'the description of an out parameter the scaffold fills in',
+      given: baseSpec
+        .replace(
+          '  - { name: NDIS_HANDLE, kind: handle, c: void *, ts: unknown }',
+          '  - { name: NDIS_HANDLE, kind: handle, c: void *, ts: unknown }\n  - { name: PULONG, kind: pointer, to: ULONG }',
+        )
+        .replace(
+          '      - { name: Context, type: NDIS_HANDLE, dir: in }',
+          `      - { name: Context, type: NDIS_HANDLE, dir: in }\n      - { name: Count, type: PULONG, dir: out, description: "${prose}" }`,
+        ),
+    },
+  ];
+  it.each(cases)('$what: the header and the scaffold compile with -Wall -Wextra -Werror', ({ given }) => {
+    const result = generateFrom({ 'spec/ndis/sample.yaml': given });
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
+    const compiled = compileC(result);
+    expect(compiled.stderr).toBe('');
+    expect(compiled.status).toBe(0);
+  });
+});
+
+describe('raw HTML in prose does not reach the reference pages', () => {
+  const hostile = 'A <img src=x onerror=alert(1)> and <script>alert(2)</script>, <!-- hidden, a & b, `x<y` stays code';
+  const given = baseSpec
+    .replace('    description: A sample role.', `    description: "${hostile}"`)
+    .replace(
+      '      - { name: Context, type: NDIS_HANDLE, dir: in }',
+      `      - { name: Context, type: NDIS_HANDLE, dir: in, description: "${hostile}" }`,
+    )
+    .replace('        - param: Flags\n          equals: 1\n', `        - condition: "${hostile}"\n`);
+  const result = generateFrom({ 'spec/ndis/sample.yaml': given });
+  const pages = (result.files ?? []).filter((f) => f.path.endsWith('.md'));
+
+  it('escapes <, > and & outside code spans, everywhere prose appears', () => {
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
+    const page = pages.find((f) => f.path === 'docs/reference/sample_callback.md')!.content;
+    const escaped =
+      'A &lt;img src=x onerror=alert(1)&gt; and &lt;script&gt;alert(2)&lt;/script&gt;, &lt;!-- hidden, a &amp; b, `x<y` stays code';
+    expect(page).toContain(`${escaped}\n`);
+    expect(page).toContain(`| \`Context\` | [\`NDIS_HANDLE\`](./types.md#ndis_handle) | in (\`_In_\`) | ${escaped} |`);
+    for (const { path, content } of pages) {
+      // Past the two provenance comments at the top, and outside code, no tag or comment but the
+      // generator's own anchors and line breaks.
+      const body = content
+        .split('\n')
+        .slice(2)
+        .join('\n')
+        .replace(/```[\s\S]*?```/g, '')
+        .replace(/`[^`\n]*`/g, '');
+      expect(body, path).not.toMatch(/<(?!a id="[a-z0-9_-]+"><\/a>|br>|\/a>)[A-Za-z!/]/);
+    }
+  });
+});
+
+describe('prose(): HTML escaped outside code spans, code spans as written', () => {
+  const cases: { given: string; want: string }[] = [
+    { given: 'plain text stays as it is', want: 'plain text stays as it is' },
+    { given: 'a < b && c > d', want: 'a &lt; b &amp;&amp; c &gt; d' },
+    { given: '`a<b` < c', want: '`a<b` &lt; c' },
+    { given: '``a`b<`` <!--', want: '``a`b<`` &lt;!--' },
+    { given: 'an unclosed ` <x> stays text', want: 'an unclosed ` &lt;x&gt; stays text' },
+    { given: '`` closes only on two: ` <a> ``', want: '`` closes only on two: ` <a> ``' },
+    { given: '<script>`</script>`', want: '&lt;script&gt;`</script>`' },
+  ];
+  it.each(cases)('$given', ({ given, want }) => {
+    expect(prose(given)).toBe(want);
   });
 });

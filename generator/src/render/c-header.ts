@@ -9,6 +9,7 @@ import type { ConstantModel, FunctionModel, Model, RoleModel, TypeModel } from '
 import type { OutputFile, RenderContext } from './output.js';
 import { levelNames, levelRange } from '../spec/spec-types.js';
 import { cComment, cCommentText, cParamLines, entrySal } from './c-text.js';
+import { ofKind } from './slot-kinds.js';
 import { tidy } from './templates.js';
 
 export const cHeaderPath = 'include/ndis_roles.h';
@@ -109,7 +110,7 @@ export function renderC(context: RenderContext): OutputFile[] {
 
 /** The C text of a scalar's or handle's fallback type: the spec's `c`, else one derived from its size. */
 function fallbackCType(type: TypeModel): string {
-  if (type.c !== null) return type.c;
+  if (type.c !== null) return ofKind('cFallbackType', type.c, `the C fallback type of ${type.name}`);
   if (type.typeKind === 'handle') return 'void *';
   const base = type.bits === 8 ? 'char' : type.bits === 16 ? 'short' : type.bits === 64 ? 'long long' : 'int';
   return `${type.signed === false ? 'unsigned ' : type.bits === 8 ? 'signed ' : ''}${base}`;
@@ -118,6 +119,7 @@ function fallbackCType(type: TypeModel): string {
 /** `typedef <c> <name>;` lines, written as the WDK writes them: a `*` goes with the name. */
 function typedefLines(rows: readonly (readonly [c: string, name: string])[]): string[] {
   return rows.map(([c, name]) => {
+    ofKind('identifier', name, 'a typedef name');
     const stars = /(\**)$/.exec(c.trimEnd())![1]!;
     const base = c
       .trimEnd()
@@ -203,12 +205,16 @@ export function cHeaderNames(model: Model): ReadonlySet<string> {
 function roleView(role: RoleModel, variants: readonly RoleModel[]): RoleView {
   return {
     comment: cComment([`${role.function ?? role.name}. IRQL: ${role.irql.text}.`]),
-    sal: role.sal,
-    returns: role.returns.type.c,
-    name: role.name,
+    sal: entrySal(role),
+    returns: ofKind('cTypeName', role.returns.type.c, `the return type of ${role.name}`),
+    name: ofKind('identifier', role.name, 'a role name'),
     params: cParamLines(role.params, true),
-    pointer: role.pointerC,
-    variants: variants.map((v) => ({ base: role.name, name: v.name, pointer: v.pointerC })),
+    pointer: ofKind('cTypeName', role.pointerC, `the pointer type of ${role.name}`),
+    variants: variants.map((v) => ({
+      base: role.name,
+      name: ofKind('identifier', v.name, 'a variant name'),
+      pointer: ofKind('cTypeName', v.pointerC, `the pointer type of ${v.name}`),
+    })),
   };
 }
 
@@ -217,41 +223,66 @@ function functionView(fn: FunctionModel): FunctionView {
   return {
     comment: cComment([`IRQL: ${fn.irql.text}.${macroNote}`]),
     sal: entrySal(fn),
-    returns: fn.returns.type.c,
-    name: fn.name,
+    returns: ofKind('cTypeName', fn.returns.type.c, `the return type of ${fn.name}`),
+    name: ofKind('identifier', fn.name, 'a function name'),
     params: cParamLines(fn.params, true),
   };
 }
 
 function structView(type: TypeModel): StructView {
-  const width = Math.max(...type.fields.map((f) => f.type.c.length));
+  const width = widest(type.fields.map((f) => f.type.c));
   return {
     comment: type.opaque ? cComment([`Opaque: drivers leave its fields to the DDIs that take it.`]) : null,
-    tag: structTag(type),
-    fields: type.fields.map((f) => `${f.type.c.padEnd(width)} ${f.name}${f.count === null ? '' : `[${f.count}]`};`),
+    tag: ofKind('identifier', structTag(type), `the tag of ${type.name}`),
+    fields: type.fields.map((f) => {
+      ofKind('cTypeName', f.type.c, `the type of ${type.name}.${f.name}`);
+      ofKind('identifier', f.name, `a field of ${type.name}`);
+      const count =
+        f.count === null ? '' : `[${ofKind('integer', String(f.count), `the count of ${type.name}.${f.name}`)}]`;
+      return `${f.type.c.padEnd(width)} ${f.name}${count};`;
+    }),
   };
 }
 
 function enumView(type: TypeModel, typeNames: ReadonlySet<string>): EnumView {
-  const width = Math.max(...type.values.map((v) => v.name.length));
+  const width = widest(type.values.map((v) => v.name));
   const pointer = `P${type.name}`;
   return {
-    tag: structTag(type),
+    tag: ofKind('identifier', structTag(type), `the tag of ${type.name}`),
     // The pointer name comes with the enum, as in the WDK, unless the spec defines that name itself.
     names: typeNames.has(pointer) ? type.name : `${type.name}, *${pointer}`,
-    values: type.values.map((v, i) => `${v.name.padEnd(width)} = ${v.value}${i === type.values.length - 1 ? '' : ','}`),
+    values: type.values.map((v, i) => {
+      ofKind('identifier', v.name, `a member of ${type.name}`);
+      ofKind('integer', String(v.value), `the value of ${v.name}`);
+      return `${v.name.padEnd(width)} = ${v.value}${i === type.values.length - 1 ? '' : ','}`;
+    }),
   };
+}
+
+/** The length of the longest text (0 for none), without spreading a long list into arguments. */
+function widest(texts: readonly string[]): number {
+  let width = 0;
+  for (const text of texts) if (text.length > width) width = text.length;
+  return width;
 }
 
 function constantGroups(constants: readonly ConstantModel[]): string[][] {
   const byType = new Map<string, ConstantModel[]>();
-  for (const constant of constants) byType.set(constant.type, [...(byType.get(constant.type) ?? []), constant]);
-  const width = Math.max(0, ...constants.map((c) => c.name.length));
+  for (const constant of constants) {
+    const group = byType.get(constant.type);
+    if (group === undefined) byType.set(constant.type, [constant]);
+    else group.push(constant);
+  }
+  const width = widest(constants.map((c) => c.name));
   return [...byType.keys()].sort(compareStrings).map((type) =>
     byType
       .get(type)!
       .sort((a, b) => compareStrings(a.name, b.name))
-      .map((c) => `${c.name.padEnd(width)} ${c.c}`),
+      .map((c) => {
+        ofKind('identifier', c.name, 'a constant name');
+        ofKind('cConstantExpression', c.c, `the value of ${c.name}`);
+        return `${c.name.padEnd(width)} ${c.c}`;
+      }),
   );
 }
 
@@ -284,7 +315,7 @@ function headerView(model: Model, provenance: string): HeaderView {
     ),
     baseMacros: macros(baseMacros, true),
     voidMacros: macros(
-      byKind('void').map((t) => [t.name, null, 'void'] as const),
+      byKind('void').map((t) => [ofKind('identifier', t.name, 'a void type name'), null, 'void'] as const),
       false,
     ),
     // An enum the spec gives no members (or no member values) falls back to its underlying int.
@@ -297,8 +328,16 @@ function headerView(model: Model, provenance: string): HeaderView {
     enums: byKind('enum')
       .filter((t) => t.values.length > 0 && t.complete)
       .map((t) => enumView(t, typeNames)),
-    forwards: typedefLines(byKind('struct').map((t) => [`struct ${structTag(t)}`, t.name] as const)),
-    pointers: typedefLines(pointerOrder(model.types).map((t) => [`${t.to ?? 'VOID'} *`, t.name] as const)),
+    forwards: typedefLines(
+      byKind('struct').map(
+        (t) => [`struct ${ofKind('identifier', structTag(t), `the tag of ${t.name}`)}`, t.name] as const,
+      ),
+    ),
+    pointers: typedefLines(
+      pointerOrder(model.types).map(
+        (t) => [`${ofKind('identifier', t.to ?? 'VOID', `the pointee of ${t.name}`)} *`, t.name] as const,
+      ),
+    ),
     roles: baseRoles.map((r) => roleView(r, variantsOf(r))),
     structs: model.typesInCOrder
       .filter((t) => t.typeKind === 'struct' && t.fields.length > 0 && t.complete)

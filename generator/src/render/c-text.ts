@@ -3,13 +3,23 @@
  * word wrap, aligned parameter lines and an entry's function-level SAL.
  */
 import type { FunctionModel, ParamModel } from '../spec/model.js';
+import { ofKind } from './slot-kinds.js';
 
 /** Comments wrap at this column. */
 const commentColumnsMax = 100;
 
-/** A line comment text made safe for a C block comment. */
+/**
+ * A text made safe for a C block comment: no comment terminator can close it early, no `/*` can
+ * open a nested one (gcc's -Wcomment), no trigraph `??/` can splice lines, and every run of white
+ * space is one space.
+ */
 export function cCommentText(text: string): string {
-  return text.replace(/\*\//g, '* /').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/\*\//g, '* /')
+    .replace(/\/\*/g, '/ *')
+    .replace(/\?\?(?=[=(/)'<!>-])/g, '? ?')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /**
@@ -51,6 +61,11 @@ export function wrap(text: string, width: number): string[] {
  */
 export function cParamLines(params: readonly Pick<ParamModel, 'sal' | 'name' | 'type'>[], withSal: boolean): string[] {
   if (params.length === 0) return ['VOID'];
+  for (const p of params) {
+    ofKind('identifier', p.name, 'a parameter name');
+    ofKind('cTypeName', p.type.c, `the type of parameter ${p.name}`);
+    if (p.sal !== null) ofKind('salParam', p.sal, `the annotation of parameter ${p.name}`);
+  }
   const salWidth = Math.max(...params.map((p) => (p.sal ?? '').length));
   const typeWidth = Math.max(...params.map((p) => p.type.c.length));
   return params.map((p, i) => {
@@ -60,10 +75,19 @@ export function cParamLines(params: readonly Pick<ParamModel, 'sal' | 'name' | '
   });
 }
 
-/** Function-level SAL of an entry: the model's annotations, then conditional (_When_) ones not yet in it. */
-export function entrySal(entry: Pick<FunctionModel, 'sal' | 'irql'>): string[] {
+/**
+ * Function-level SAL of an entry: the model's annotations, then conditional (_When_) ones not yet in
+ * it; each checked against the SAL forms the model writes, and each `_When_` value against its kind.
+ */
+export function entrySal(entry: Pick<FunctionModel, 'name' | 'sal' | 'irql'>): string[] {
+  entry.irql.when.forEach((condition, i) => {
+    if (condition.param === null) return;
+    ofKind('identifier', condition.param, `${entry.name} irql.when[${i}].param`);
+    ofKind('cConstant', condition.equalsC ?? '', `${entry.name} irql.when[${i}].equals`);
+  });
   const sal = [...entry.sal];
   for (const condition of entry.irql.when)
     if (condition.sal !== null && !sal.includes(condition.sal)) sal.push(condition.sal);
+  for (const annotation of sal) ofKind('sal', annotation, `an annotation of ${entry.name}`);
   return sal;
 }

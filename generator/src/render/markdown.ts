@@ -29,7 +29,54 @@ export function escapeTableCell(text: string): string {
 
 /** A table cell for optional prose: escaped text, or an em dash where there is none. */
 export function cell(text: string | null): string {
-  return text === null || text.trim() === '' ? '—' : escapeTableCell(text);
+  return text === null || text.trim() === '' ? '—' : escapeTableCell(prose(text));
+}
+
+/**
+ * Prose of the spec made safe for a Markdown page: `&`, `<` and `>` outside code spans become
+ * entities, so no raw HTML (`<script>`, `<img onerror>`, `<!--`) reaches the page; code spans (a run
+ * of backticks closed by a run of the same length) stay as written, since Markdown shows them
+ * literally. Text without those characters comes back unchanged.
+ */
+export function prose(text: string): string;
+export function prose(text: string | null): string | null;
+export function prose(text: string | null): string | null {
+  if (text === null || !/[&<>]/.test(text)) return text;
+  // Every run of backticks, and for each run the next run of the same length (its closer, if any).
+  const runs: { start: number; length: number }[] = [];
+  for (const match of text.matchAll(/`+/g)) runs.push({ start: match.index, length: match[0].length });
+  const closer = new Array<number>(runs.length).fill(-1);
+  const lastOfLength = new Map<number, number>();
+  for (let i = runs.length - 1; i >= 0; i--) {
+    closer[i] = lastOfLength.get(runs[i]!.length) ?? -1;
+    lastOfLength.set(runs[i]!.length, i);
+  }
+  let out = '';
+  let at = 0;
+  let run = 0;
+  while (at < text.length) {
+    while (run < runs.length && runs[run]!.start < at) run++;
+    const next = run < runs.length ? runs[run]!.start : text.length;
+    out += escapeHtml(text.slice(at, next));
+    if (next === text.length) break;
+    const open = runs[run]!;
+    const close = closer[run]!;
+    if (close === -1) {
+      out += '`'.repeat(open.length);
+      at = open.start + open.length;
+      run++;
+    } else {
+      const end = runs[close]!.start + runs[close]!.length;
+      out += text.slice(open.start, end);
+      at = end;
+      run = close + 1;
+    }
+  }
+  return out;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** Text that cannot end or break an HTML comment. */
@@ -50,14 +97,17 @@ export function firstSentence(text: string | null): string | null {
 /** Remarks as list items: a line break inside one continues the item. */
 export function remarkItems(remarks: readonly string[]): string[] {
   return remarks.map((r) =>
-    r
+    prose(r)
       .replace(/\r\n?/g, '\n')
       .trim()
       .replace(/\n[ \t]*/g, '\n  '),
   );
 }
 
+/** A code span of a name, C or TypeScript text: never prose, so it holds no backtick and no line break. */
 export function code(text: string): string {
+  if (/[`\r\n]/.test(text))
+    throw new Error(`ddikit internal error: a code span would hold ${JSON.stringify(text.slice(0, 200))}.`);
   return `\`${text}\``;
 }
 

@@ -11,6 +11,7 @@ import {
   ownPageKinds,
   sharedTypesPage,
   commentSafe,
+  prose,
   type LinkTable,
 } from './markdown.js';
 import type { RenderContext } from './output.js';
@@ -86,11 +87,11 @@ export function indexView(context: RenderContext, links: LinkTable): object {
     summary:
       role.variantOf === null
         ? summary(role)
-        : escapeTableCell(`Variant of ${role.variantOf}. ${firstSentence(role.description) ?? ''}`.trim()),
+        : escapeTableCell(prose(`Variant of ${role.variantOf}. ${firstSentence(role.description) ?? ''}`.trim())),
   });
   const functionRow = (fn: FunctionModel): object => ({
     link: escapeTableCell(link(links, fn.name)),
-    irql: escapeTableCell(fn.irql.text),
+    irql: escapeTableCell(prose(fn.irql.text)),
     summary: summary(fn),
   });
   const typeRow = (type: TypeModel): object => ({
@@ -102,7 +103,7 @@ export function indexView(context: RenderContext, links: LinkTable): object {
   const shared = model.types.filter((t) => !ownPageKinds.has(t.typeKind));
   const rules = model.rules.map((rule) => ({
     id: anchored(rule.anchor, rule.id),
-    meaning: escapeTableCell(rule.summary),
+    meaning: escapeTableCell(prose(rule.summary)),
   }));
   return {
     provenance: commentSafe(context.provenance('md/index.md')),

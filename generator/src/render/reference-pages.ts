@@ -36,9 +36,11 @@ import {
   sharedTypesPage,
   cell,
   commentSafe,
+  prose,
   type LinkTable,
 } from './markdown.js';
 import { indexView, sharedTypesView } from './reference-index.js';
+import { ofKind } from './slot-kinds.js';
 import { tidy } from './templates.js';
 
 export { docsDir, escapeTableCell, firstSentence } from './markdown.js';
@@ -85,7 +87,7 @@ function pageHead(provenance: string, entry: EntryModel, kind: string): PageHead
   return {
     provenance: commentSafe(provenance),
     source: commentSafe(`Spec entry: ${entry.provenance.file}:${entry.provenance.line}`),
-    name: entry.name,
+    name: ofKind('identifier', entry.name, 'the name of a page'),
     facts: `**Kind:** ${kind} · **Header:** ${code(entry.header)} · **Since:** ${entry.since ?? 'not stated'}${page}`,
   };
 }
@@ -145,7 +147,7 @@ interface ReturnsView {
 
 function returnsView(links: LinkTable, returns: ReturnsModel): ReturnsView {
   if (returns.type.kind === 'unknown') return { void: false, type: 'Not stated by the reference', description: null };
-  return { void: returns.void, type: link(links, returns.type.name), description: returns.description };
+  return { void: returns.void, type: link(links, returns.type.name), description: prose(returns.description) };
 }
 
 interface IrqlView {
@@ -161,11 +163,11 @@ interface IrqlView {
 function irqlView(irql: IrqlModel): IrqlView {
   const levels = [irql.min, irql.max, irql.raisesTo, ...irql.when.flatMap((c) => [c.min, c.max])];
   return {
-    text: irql.text,
+    text: prose(irql.text),
     sal: [...irql.sal],
-    note: irql.note,
-    reason: irql.reason,
-    conditions: irql.when.map((c) => ({ sal: c.sal, text: c.text })),
+    note: prose(irql.note),
+    reason: prose(irql.reason),
+    conditions: irql.when.map((c) => ({ sal: c.sal, text: prose(c.text) })),
     dirql: levels.includes('DIRQL'),
   };
 }
@@ -180,7 +182,10 @@ function ruleRows(model: Model, ids: readonly string[]): RuleRow[] {
     const rule = model.rules.find((r) => r.id === id);
     return rule === undefined
       ? { id: escapeTableCell(code(id)), meaning: 'Not a rule of the harness rule table.' }
-      : { id: escapeTableCell(`[${code(id)}](./${indexPage}#${rule.anchor})`), meaning: escapeTableCell(rule.summary) };
+      : {
+          id: escapeTableCell(`[${code(id)}](./${indexPage}#${rule.anchor})`),
+          meaning: escapeTableCell(prose(rule.summary)),
+        };
   });
 }
 
@@ -240,7 +245,7 @@ function roleView(
   }
   return {
     head: head(role, role.variantOf === null ? 'function role type' : 'function role type (variant)'),
-    description: role.description,
+    description: prose(role.description),
     interrupt: role.interrupt === null ? null : interruptWords[role.interrupt],
     conventionalName: role.function === null ? null : code(role.function),
     exampleName: code(name),
@@ -337,7 +342,7 @@ function functionView(
   const callsBack = model.roles.filter((r) => r.invokedBy.includes(fn.name)).map((r) => link(links, r.name));
   return {
     head: head(fn, fn.macro ? 'DDI (macro)' : 'DDI function'),
-    description: fn.description,
+    description: prose(fn.description),
     macro: fn.macro,
     prototype: prototypeView(fn),
     tsSignature: fn.tsSignature,
@@ -419,7 +424,7 @@ function typeView(
   const declarator = [type.name, ...pointers.map((p) => `*${p}`)].join(', ');
   return {
     head: head(type, type.typeKind === 'struct' ? 'structure' : 'enumeration'),
-    description: type.description,
+    description: prose(type.description),
     struct: type.typeKind === 'struct',
     opaque: type.opaque,
     forward,

@@ -1,5 +1,6 @@
 /** The view of src/generated/roles.ts: each role's type, declarator and pointer typedef with their doc comments. */
 import type { Model, RoleModel, TypeModel } from '../spec/model.js';
+import { ofKind } from './slot-kinds.js';
 import {
   DocBuilder,
   functionType,
@@ -44,10 +45,15 @@ function roleView(role: RoleModel, model: Model): RoleView {
   const acceptsText =
     accepts.length === 1 ? accepts[0]! : `${accepts.slice(0, -1).join(', ')} or ${accepts[accepts.length - 1]!}`;
   const example = roleExample(role, model);
+  for (const name of accepts) ofKind('identifier', name, `a role ${role.pointer ?? role.name} accepts`);
   return {
-    name: role.name,
-    pointer: role.pointer,
-    signature: functionType(role.tsSignature, role.params, role.returns, 2, 'impl: ,'.length),
+    name: ofKind('identifier', role.name, 'a role name'),
+    pointer: role.pointer === null ? null : ofKind('identifier', role.pointer, `the pointer typedef of ${role.name}`),
+    signature: ofKind(
+      'tsSignature',
+      functionType(role.tsSignature, role.params, role.returns, 2, 'impl: ,'.length),
+      `the signature of ${role.name}`,
+    ),
     accepts: unionText(accepts, `export type ${role.pointer ?? ''} =`.length),
     doc: new DocBuilder(0)
       .text(role.description)

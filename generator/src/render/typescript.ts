@@ -8,6 +8,7 @@
  */
 import type { ConstantModel, FieldModel, FunctionModel, Model, TypeModel } from '../spec/model.js';
 import type { OutputFile, RenderContext } from './output.js';
+import { ofKind } from './slot-kinds.js';
 import { tidy } from './templates.js';
 import { rolesView } from './ts-roles.js';
 import {
@@ -103,13 +104,14 @@ function typesView(model: Model): {
 }
 
 function typeView(type: TypeModel, model: Model): TypeView {
-  const view: TypeView = { name: type.name, doc: typeDoc(type), alias: null, enum: null, struct: null, opaque: null };
+  const name = ofKind('identifier', type.name, 'a type name');
+  const view: TypeView = { name, doc: typeDoc(type), alias: null, enum: null, struct: null, opaque: null };
   switch (type.typeKind) {
     case 'scalar':
     case 'handle':
     case 'void':
     case 'pointer':
-      view.alias = type.ts;
+      view.alias = ofKind('tsType', type.ts, `the TypeScript type of ${type.name}`);
       break;
     case 'enum': {
       if (!type.complete) {
@@ -118,6 +120,7 @@ function typeView(type: TypeModel, model: Model): TypeView {
         break;
       }
       const values = [...new Set(type.values.map((v) => v.value!))].sort((a, b) => a - b);
+      for (const value of values) ofKind('integer', String(value), `a value of ${type.name}`);
       view.enum = {
         union: values.length === 0 ? 'never' : values.join(' | '),
         objectDoc: new DocBuilder(0)
@@ -128,7 +131,7 @@ function typeView(type: TypeModel, model: Model): TypeView {
         members: type.values.map((value) => {
           const description = value.description === null ? null : sentence(value.description);
           return {
-            name: value.name,
+            name: ofKind('identifier', value.name, `a member of ${type.name}`),
             value: value.value!,
             memberDoc: new DocBuilder(2).text(description ?? `${type.name} member ${value.name}.`).build(),
             constDoc: new DocBuilder(0)
@@ -149,9 +152,9 @@ function typeView(type: TypeModel, model: Model): TypeView {
         view.struct = {
           fields: type.fields.map((field) => ({
             doc: fieldDoc(field),
-            name: field.name,
+            name: ofKind('identifier', field.name, `a field of ${type.name}`),
             optional: field.optional,
-            ts: fieldTs(field),
+            ts: ofKind('tsType', fieldTs(field), `the TypeScript type of ${type.name}.${field.name}`),
           })),
         };
       }
@@ -221,9 +224,9 @@ function fieldDoc(field: FieldModel): DocView {
 
 function constantView(constant: ConstantModel): ConstantView {
   return {
-    name: constant.name,
-    type: constant.type,
-    value: constant.ts,
+    name: ofKind('identifier', constant.name, 'a constant name'),
+    type: ofKind('identifier', constant.type, `the type of ${constant.name}`),
+    value: ofKind('tsLiteral', constant.ts, `the value of ${constant.name}`),
     doc: new DocBuilder(0)
       .text(constant.description)
       .text(`C: \`${constant.c}\`.`, headerLine(constant), specLine(constant))
@@ -277,8 +280,12 @@ function firstSentence(text: string): string {
 
 function functionView(fn: FunctionModel): FunctionView {
   return {
-    name: fn.name,
-    signature: functionType(fn.tsSignature, fn.params, fn.returns, 0, `export type ${fn.name} = ;`.length),
+    name: ofKind('identifier', fn.name, 'a function name'),
+    signature: ofKind(
+      'tsSignature',
+      functionType(fn.tsSignature, fn.params, fn.returns, 0, `export type ${fn.name} = ;`.length),
+      `the signature of ${fn.name}`,
+    ),
     doc: new DocBuilder(0)
       .text(fn.description)
       .text(
@@ -302,7 +309,7 @@ function functionView(fn: FunctionModel): FunctionView {
 // rules.ts
 
 function rulesView(model: Model): { doc: DocView; ids: string } {
-  const ids = model.rules.map((rule) => `'${rule.id}'`);
+  const ids = model.rules.map((rule) => `'${ofKind('ruleId', rule.id, 'a rule id')}'`);
   return {
     doc: new DocBuilder(0)
       .text(
@@ -344,5 +351,6 @@ function indexView(model: Model): { exports: ExportView[] } {
     { keyword: 'export', names: [...typeValues, ...model.constants.map((c) => c.name)], from: './types.js' },
     { keyword: 'export type', names: typeOnly, from: './types.js' },
   ];
+  for (const { names } of exports) for (const name of names) ofKind('identifier', name, 'an exported name');
   return { exports: exports.filter((e) => e.names.length > 0).map((e) => ({ ...e, names: uniqueSorted(e.names) })) };
 }

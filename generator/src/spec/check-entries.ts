@@ -7,7 +7,7 @@
  */
 import { compareStrings, quote, type Diagnostic } from '../diagnostics.js';
 import { cReservedWords, didYouMean, isCImplementationReserved, tsReservedWords } from '../names.js';
-import { checkIrql } from './check-irql.js';
+import { checkIrql, type EqualsScope } from './check-irql.js';
 import { collectDefinitions, where, type Definition } from './definitions.js';
 import { disagreements } from './disagreements.js';
 import type { LoadedFile } from './load.js';
@@ -33,6 +33,7 @@ class EntryChecks {
   private readonly entryNames: string[];
   private readonly ruleTable: Map<string, RuleDefinition>;
   private readonly ruleIds: string[];
+  private readonly equalsScope: EqualsScope;
 
   constructor(
     all: readonly LoadedFile[],
@@ -47,6 +48,14 @@ class EntryChecks {
     this.entryNames = [...this.definitions].filter(([, d]) => d.kind !== 'role pointer').map(([n]) => n);
     this.ruleTable = ruleDefinitions(all);
     this.ruleIds = [...this.ruleTable.keys()].sort(compareStrings);
+    this.equalsScope = {
+      type: (name) => {
+        const definition = this.definitions.get(name);
+        if (definition?.kind !== 'type' || !this.validSet.has(definition.file)) return undefined;
+        return (definition.file.value as SpecFile).types![definition.path[1] as number];
+      },
+      constants: new Set([...this.definitions].filter(([, d]) => d.kind === 'constant').map(([n]) => n)),
+    };
   }
 
   checkFile(file: LoadedFile): void {
@@ -153,7 +162,7 @@ class EntryChecks {
     if (role.function !== undefined) this.checkIdentifier(file, [...path, 'function'], role.function, 'function name');
     this.checkParams(file, path, role.params);
     if (role.returns !== undefined) this.checkTypeRef(file, [...path, 'returns', 'type'], role.returns.type, 'return');
-    checkIrql(this.report, file, path, role.irql, role.params);
+    checkIrql(this.report, file, path, role.irql, role.params, this.equalsScope);
     this.checkSeeAlso(file, path, role.seeAlso, role.name);
     this.checkRules(file, path, role.rules);
     this.checkUnique(file, path, role as unknown as Record<string, unknown>);
@@ -295,7 +304,7 @@ class EntryChecks {
     this.checkIdentifier(file, [...path, 'name'], fn.name, 'function');
     this.checkParams(file, path, fn.params);
     if (fn.returns !== undefined) this.checkTypeRef(file, [...path, 'returns', 'type'], fn.returns.type, 'return');
-    checkIrql(this.report, file, path, fn.irql, fn.params);
+    checkIrql(this.report, file, path, fn.irql, fn.params, this.equalsScope);
     this.checkSeeAlso(file, path, fn.seeAlso, fn.name);
     this.checkRules(file, path, fn.rules);
     this.checkUnique(file, path, fn as unknown as Record<string, unknown>);

@@ -6,7 +6,15 @@ import { didYouMean } from '../names.js';
 import { quote } from '../diagnostics.js';
 import type { LoadedFile } from './load.js';
 import type { Path, Report } from './report.js';
-import { levelRange, type LevelName, type SpecIrql, type SpecParam } from './spec-types.js';
+import { levelNames, levelRange, type LevelName, type SpecIrql, type SpecParam, type SpecType } from './spec-types.js';
+
+/** What the check of `equals` needs to know of the whole spec. */
+export interface EqualsScope {
+  /** A type by name, when its file passed the schema (so its bits can be trusted). */
+  type(name: string): SpecType | undefined;
+  /** Names of the constants the spec defines. */
+  constants: ReadonlySet<string>;
+}
 
 export function checkIrql(
   report: Report,
@@ -14,6 +22,7 @@ export function checkIrql(
   path: Path,
   irql: SpecIrql,
   params: readonly SpecParam[],
+  scope?: EqualsScope,
 ): void {
   const at: Path = [...path, 'irql'];
   const names = params.map((p) => p.name);
@@ -90,6 +99,82 @@ export function checkIrql(
     }
   }
   checkConditions(report, file, at, irql, names);
+  if (scope !== undefined) {
+    irql.when?.forEach((condition, i) => {
+      const param = params.find((p) => p.name === condition.param);
+      if (param !== undefined && condition.equals !== undefined)
+        checkEquals(
+          report,
+          file,
+          [...at, 'when', i, 'equals'],
+          `irql.when[${i}].equals`,
+          condition.equals,
+          param,
+          scope,
+        );
+    });
+  }
+}
+
+/** The C level names SAL compares with: every level but DIRQL, which names a range. */
+const cLevelNames: readonly string[] = levelNames.filter((level) => level !== 'DIRQL');
+
+/**
+ * `equals` is copied into C (`_When_(Param == equals, …)`), so it must be one C constant: an integer
+ * that fits the parameter's type, TRUE/FALSE, a level name, or the name of a constant of the spec or
+ * a member of the parameter's enum type. The schema has checked its form; this checks its meaning.
+ */
+function checkEquals(
+  report: Report,
+  file: LoadedFile,
+  path: Path,
+  what: string,
+  equals: string | number | boolean,
+  param: SpecParam,
+  scope: EqualsScope,
+): void {
+  if (typeof equals === 'boolean') return;
+  const type = param.type === undefined ? undefined : scope.type(param.type);
+  const integer = typeof equals === 'number' ? equals : /^-?[0-9]+$|^0x[0-9A-Fa-f]+$/.test(equals) ? equals : null;
+  if (integer !== null) {
+    const range = integerRange(type);
+    const value = typeof integer === 'number' && !Number.isSafeInteger(integer) ? null : BigInt(integer);
+    if (value === null || value < range.min || value > range.max) {
+      report(
+        file,
+        path,
+        'DDI1006',
+        `${what} is ${String(integer)}, which does not fit in ${param.name}'s type ${param.type ?? '(not stated)'} (${range.text}). Correct the value.`,
+      );
+    }
+    return;
+  }
+  if (typeof equals !== 'string') return;
+  if (equals === 'TRUE' || equals === 'FALSE' || cLevelNames.includes(equals) || scope.constants.has(equals)) return;
+  const members = type?.kind === 'enum' ? (type.values ?? []).map((v) => v.name) : null;
+  if (members?.includes(equals)) return;
+  const candidates = [...scope.constants, ...(members ?? []), ...cLevelNames, 'TRUE', 'FALSE'];
+  const no = members === null ? 'no constant of the spec' : `no constant of the spec and no member of ${type!.name}`;
+  const why =
+    equals === 'DIRQL' ? '; DIRQL is a range of levels with no C name.' : `.${didYouMean(equals, candidates)}`;
+  report(
+    file,
+    path,
+    'DDI2003',
+    `${what} names ${quote(equals)}, which is ${no}${why} Use an integer, TRUE or FALSE, a level name, or the name of a constant${members === null ? '' : ' or member'}.`,
+  );
+}
+
+/** The integers a parameter of the type can hold: a scalar's bits, an enum's C int, else 64 bits either way. */
+function integerRange(type: SpecType | undefined): { min: bigint; max: bigint; text: string } {
+  if (type?.kind === 'scalar' && type.bits !== undefined) {
+    const bits = BigInt(type.bits);
+    return type.signed === true
+      ? { min: -(1n << (bits - 1n)), max: (1n << (bits - 1n)) - 1n, text: `signed ${type.bits} bits` }
+      : { min: 0n, max: (1n << bits) - 1n, text: `unsigned ${type.bits} bits` };
+  }
+  if (type?.kind === 'enum') return { min: -(1n << 31n), max: (1n << 31n) - 1n, text: 'an enum: a C int of 32 bits' };
+  return { min: -(1n << 63n), max: (1n << 64n) - 1n, text: '64 bits' };
 }
 
 /** The `when` branches: a parameter test or a condition in words, each with a contract of its own. */

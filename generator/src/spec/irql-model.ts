@@ -129,6 +129,7 @@ function conditionModel(condition: SpecIrqlCondition): IrqlCondition {
     return {
       param: null,
       equals: null,
+      equalsC: null,
       condition: stated,
       min: innerMin,
       max: innerMax,
@@ -141,6 +142,7 @@ function conditionModel(condition: SpecIrqlCondition): IrqlCondition {
   return {
     param: condition.param,
     equals: condition.equals ?? null,
+    equalsC: value,
     condition: null,
     min: innerMin,
     max: innerMax,

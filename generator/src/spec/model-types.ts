@@ -15,6 +15,8 @@ export interface IrqlCondition {
   /** The parameter tested; null for a condition stated in words (`condition`). */
   param: string | null;
   equals: string | number | boolean | null;
+  /** `equals` as C writes it (`TRUE` for true, `4` for 4); null for a condition stated in words. */
+  equalsC: string | null;
   /** A condition that is no parameter value ("canceling periodic timer"); null for a parameter test. */
   condition: string | null;
   min: LevelName;

@@ -72,10 +72,10 @@ function schemaDiagnostic(file: LoadedFile, error: ErrorObject): Diagnostic | un
       );
     }
     case 'type': {
-      const expected = String((error.params as { type: string | string[] }).type).replace(/,/g, ' or ');
+      const types = String((error.params as { type: string | string[] }).type).split(',');
       return make(
         'DDI1005',
-        `${where || 'the file'} must be ${article(expected)} (got ${describe(value)}).${expected === 'array' ? ' Write it as a YAML list.' : ''}`,
+        `${where || 'the file'} must be ${typesInWords(types)} (got ${describe(value)}).${types.length === 1 && types[0] === 'array' ? ' Write it as a YAML list.' : ''}`,
       );
     }
     case 'pattern': {
@@ -88,6 +88,11 @@ function schemaDiagnostic(file: LoadedFile, error: ErrorObject): Diagnostic | un
       }
       return make('DDI1006', `${where} has the wrong form (got ${quote(value)}). ${patternHint(path)}`);
     }
+    case 'maxLength':
+      return make(
+        'DDI1006',
+        `${where} is ${typeof value === 'string' ? value.length : '?'} characters long, more than the ${(error.params as { limit: number }).limit} allowed (got ${quote(value)}). Shorten it.`,
+      );
     case 'minLength':
       return make('DDI1006', `${where} must not be empty. Write the text or remove the property.`);
     case 'minItems':
@@ -105,9 +110,19 @@ function schemaDiagnostic(file: LoadedFile, error: ErrorObject): Diagnostic | un
 }
 
 function article(type: string): string {
-  const word =
-    type === 'integer' ? 'an integer' : type === 'object' ? 'a mapping' : type === 'array' ? 'a list' : `a ${type}`;
-  return word.replace('a string or number or boolean', 'a string, number or boolean');
+  return type === 'integer'
+    ? 'an integer'
+    : type === 'object'
+      ? 'a mapping'
+      : type === 'array'
+        ? 'a list'
+        : `a ${type}`;
+}
+
+/** "a string", "a string or a number", "a string, an integer or a boolean". */
+function typesInWords(types: readonly string[]): string {
+  const words = types.map(article);
+  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
 }
 
 function describe(value: unknown): string {
@@ -130,6 +145,8 @@ function patternHint(path: Path): string {
   if (last === 'family') return 'Use lower-case words joined by hyphens, such as spin-locks.';
   if (last === 'registeredIn') return 'Write it as Structure.Field.';
   if (last === 'c') return 'Write a C type in lower case, such as unsigned int or void *.';
+  if (last === 'equals')
+    return 'Write an integer, TRUE or FALSE, a level name, or the name of a constant or enum member.';
   if (path.includes('compliance'))
     return "Write the compliance rule's name as Static Driver Verifier spells it, such as SpinlockRelease.";
   if (path.includes('bugChecks'))
