@@ -386,3 +386,104 @@ describe('prose(): HTML escaped outside code spans, code spans as written', () =
     expect(prose(given)).toBe(want);
   });
 });
+
+// ---------------------------------------------------------------------------------------------------
+// Numbers: every literal fits its type and is held exactly.
+
+describe('numeric literals are checked against the range and exactness of their type', () => {
+  const withMode = (value: string): string =>
+    baseSpec.replace('{ name: SampleModeOn, value: 1 }', `{ name: SampleModeOn, value: ${value} }`);
+  const withTypes = (types: string, constant: string): string =>
+    baseSpec
+      .replace(
+        '  - { name: NDIS_HANDLE, kind: handle, c: void *, ts: unknown }',
+        `  - { name: NDIS_HANDLE, kind: handle, c: void *, ts: unknown }\n${types}`,
+      )
+      .replace(
+        '  - { name: SAMPLE_FLAG, type: ULONG, value: 4 }',
+        `  - { name: SAMPLE_FLAG, type: ULONG, value: 4 }\n${constant}`,
+      );
+  const cases: { what: string; given: string; want: string[] }[] = [
+    {
+      what: 'an enum value that overflows to Infinity',
+      given: withMode('1e309'),
+      want: [
+        'spec/ndis/sample.yaml:13:38 - error DDI1006: the number 1e309 cannot be held exactly: a spec number is an integer of at most 2^53 - 1 in magnitude, and this one would be read as Infinity. Correct it, or write it as a string ("0x…") where the property allows one.',
+      ],
+    },
+    {
+      what: 'an enum value in exponent form',
+      given: withMode('1e21'),
+      want: [
+        'spec/ndis/sample.yaml:13:38 - error DDI1006: the number 1e21 cannot be held exactly: a spec number is an integer of at most 2^53 - 1 in magnitude, and this one would be read as 1e+21. Correct it, or write it as a string ("0x…") where the property allows one.',
+      ],
+    },
+    {
+      what: 'an integer beyond 2^53, silently rounded by the parser',
+      given: withMode('9007199254740993'),
+      want: [
+        'spec/ndis/sample.yaml:13:38 - error DDI1006: the number 9007199254740993 cannot be held exactly: a spec number is an integer of at most 2^53 - 1 in magnitude, and this one would be read as 9007199254740992. Correct it, or write it as a string ("0x…") where the property allows one.',
+      ],
+    },
+    {
+      what: 'NaN',
+      given: withMode('.nan'),
+      want: [
+        'spec/ndis/sample.yaml:13:38 - error DDI1006: the number .nan cannot be held exactly: a spec number is an integer of at most 2^53 - 1 in magnitude, and this one would be read as NaN. Correct it, or write it as a string ("0x…") where the property allows one.',
+      ],
+    },
+    {
+      what: 'an enum value past a C int',
+      given: withMode('4294967296'),
+      want: [
+        'spec/ndis/sample.yaml:13:38 - error DDI1006: the value 4294967296 of SampleModeOn does not fit in a C enum (a signed 32-bit int, -2147483648 to 2147483647). Correct the value.',
+      ],
+    },
+    {
+      what: 'a negative decimal string below a signed type',
+      given: withTypes(
+        '  - { name: LONG, kind: scalar, c: int, ts: number, bits: 32, signed: true }',
+        '  - { name: SAMPLE_LOW, type: LONG, value: "-99999999999999999999" }',
+      ),
+      want: [
+        'spec/ndis/sample.yaml:17:44 - error DDI1006: the value "-99999999999999999999" does not fit in LONG (signed 32 bits). Correct the value or the type.',
+      ],
+    },
+    {
+      what: 'a 64-bit constant of a type TypeScript holds as a number',
+      given: withTypes(
+        '  - { name: ULONG64, kind: scalar, c: unsigned long long, ts: number, bits: 64, signed: false }',
+        '  - { name: SAMPLE_ALL, type: ULONG64, value: "0xFFFFFFFFFFFFFFFF" }',
+      ),
+      want: [
+        'spec/ndis/sample.yaml:17:47 - error DDI1006: the value "0xFFFFFFFFFFFFFFFF" of SAMPLE_ALL is beyond 2^53 - 1, which a TypeScript number (the ts of ULONG64) cannot hold exactly. Give ULONG64 ts: bigint, or correct the value.',
+      ],
+    },
+    {
+      what: 'an array count past the bound',
+      given: baseSpec.replace(
+        '  - name: SAMPLE_MODE',
+        '  - name: SAMPLE_BUFFER\n    kind: struct\n    fields:\n      - { name: Data, type: UCHAR, count: 100000 }\n  - name: SAMPLE_MODE',
+      ),
+      want: ['spec/ndis/sample.yaml:12:43 - error DDI1006: fields[0].count must be at most 65535 (got 100000).'],
+    },
+  ];
+  it.each(cases)('$what', ({ given, want }) => {
+    expect(diagnosticsOf({ 'spec/ndis/sample.yaml': given })).toEqual(want);
+  });
+
+  it('a 64-bit constant of a bigint type keeps every bit in C and TypeScript', () => {
+    const result = generateFrom({
+      'spec/ndis/sample.yaml': withTypes(
+        '  - { name: ULONG64, kind: scalar, c: unsigned long long, ts: bigint, bits: 64, signed: false }',
+        '  - { name: SAMPLE_ALL, type: ULONG64, value: "0xFFFFFFFFFFFFFFFF" }',
+      ),
+    });
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
+    const types = result.files!.find((f) => f.path === 'src/generated/types.ts')!.content;
+    expect(types).toContain('export const SAMPLE_ALL: ULONG64 = 0xFFFFFFFFFFFFFFFFn;');
+    expect(result.files!.find((f) => f.path === 'include/ndis_roles.h')!.content).toMatch(
+      /#define SAMPLE_ALL +\(\(ULONG64\)0xFFFFFFFFFFFFFFFFULL\)/,
+    );
+  });
+});

@@ -142,6 +142,17 @@ class EntryChecks {
         );
       }
     });
+    type.values?.forEach((value, j) => {
+      // C17 6.7.2.2: an enumerator's value is representable as an int.
+      if (value.value !== undefined && (value.value < -(2 ** 31) || value.value > 2 ** 31 - 1)) {
+        this.report(
+          file,
+          [...path, 'values', j, 'value'],
+          'DDI1006',
+          `the value ${value.value} of ${value.name} does not fit in a C enum (a signed 32-bit int, -2147483648 to 2147483647). Correct the value.`,
+        );
+      }
+    });
     const seenValues = new Set<string>();
     type.values?.forEach((value, j) => {
       if (seenValues.has(value.name))
@@ -283,17 +294,31 @@ class EntryChecks {
       const spec = (type.file.value as SpecFile).types![type.path[1] as number]!;
       const value = BigInt(constant.value);
       const bits = BigInt(spec.bits ?? 64);
-      const fits = spec.signed
-        ? typeof constant.value === 'string'
-          ? value < 1n << bits
-          : value >= -(1n << (bits - 1n)) && value < 1n << (bits - 1n)
-        : value >= 0n && value < 1n << bits;
+      // A hexadecimal string is the bit pattern, as C headers write it (0xC0000001L of a signed
+      // NTSTATUS); a decimal value, number or string, is the value itself.
+      const pattern = typeof constant.value === 'string' && constant.value.startsWith('0x');
+      const fits = pattern
+        ? value < 1n << bits
+        : spec.signed
+          ? value >= -(1n << (bits - 1n)) && value < 1n << (bits - 1n)
+          : value >= 0n && value < 1n << bits;
       if (!fits) {
         this.report(
           file,
           [...path, 'value'],
           'DDI1006',
           `the value ${quote(constant.value)} does not fit in ${constant.type} (${spec.signed ? 'signed' : 'unsigned'} ${spec.bits ?? 64} bits). Correct the value or the type.`,
+        );
+      } else if (
+        spec.ts !== 'bigint' &&
+        spec.ts !== 'boolean' &&
+        valueAsTs(value, Number(bits), spec.signed === true) > safeMax
+      ) {
+        this.report(
+          file,
+          [...path, 'value'],
+          'DDI1006',
+          `the value ${quote(constant.value)} of ${constant.name} is beyond 2^53 - 1, which a TypeScript number (the ts of ${constant.type}) cannot hold exactly. Give ${constant.type} ts: bigint, or correct the value.`,
         );
       }
     }
@@ -442,6 +467,15 @@ class EntryChecks {
       }
     });
   }
+}
+
+/** The largest magnitude a TypeScript number holds exactly. */
+const safeMax = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** The magnitude of a constant as TypeScript sees it: a bit pattern of a signed type is negative. */
+function valueAsTs(value: bigint, bits: number, signed: boolean): bigint {
+  const seen = signed && value >= 1n << BigInt(bits - 1) ? value - (1n << BigInt(bits)) : value;
+  return seen < 0n ? -seen : seen;
 }
 
 const kindProperties: Record<string, readonly string[]> = {

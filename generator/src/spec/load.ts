@@ -155,7 +155,37 @@ function parse(text: string, lineCounter: LineCounter, at: At): Document.Parsed 
     const { line, col } = positionAt(text, key.offset);
     at(line, col, 'DDI1011', `a mapping key must be a plain name (got ${key.what}). Write the key as a word.`);
   }
-  return keys.length > 0 ? null : document;
+  const inexact = inexactNumbers(document);
+  for (const number of inexact) {
+    const { line, col } = positionAt(text, number.offset);
+    const written = text.slice(number.offset, number.end).trim();
+    at(
+      line,
+      col,
+      'DDI1006',
+      `the number ${written} cannot be held exactly: a spec number is an integer of at most 2^53 - 1 in magnitude, and this one would be read as ${String(number.value)}. Correct it, or write it as a string ("0x…") where the property allows one.`,
+    );
+  }
+  return keys.length > 0 || inexact.length > 0 ? null : document;
+}
+
+/**
+ * Numbers the parser could not read exactly: past ±(2^53 - 1), where an integer is silently rounded
+ * (9007199254740993 reads as 9007199254740992) or written with an exponent (1e21), and the ones that
+ * are no number at all (1e309 is Infinity, .nan). Every number of a spec is an integer, so none of
+ * them is ever meant; a fraction is left to the schema, which says where an integer belongs.
+ */
+function inexactNumbers(document: Document.Parsed): { offset: number; end: number; value: number }[] {
+  const found: { offset: number; end: number; value: number }[] = [];
+  visit(document, {
+    Scalar(_key, node) {
+      const value = node.value;
+      if (typeof value !== 'number' || Number.isSafeInteger(value)) return;
+      if (Number.isFinite(value) && !Number.isInteger(value)) return;
+      found.push({ offset: node.range?.[0] ?? 0, end: node.range?.[1] ?? 0, value });
+    },
+  });
+  return found;
 }
 
 /** Keys that are lists, mappings or aliases: the library would stringify them (and say so on stderr). */

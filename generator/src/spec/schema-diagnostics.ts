@@ -102,6 +102,11 @@ function schemaDiagnostic(file: LoadedFile, error: ErrorObject): Diagnostic | un
         'DDI1006',
         `${where} must be at least ${(error.params as { limit: number }).limit} (got ${quote(value)}).`,
       );
+    case 'maximum':
+      return make(
+        'DDI1006',
+        `${where} must be at most ${(error.params as { limit: number }).limit} (got ${quote(value)}).`,
+      );
     case 'uniqueItems':
       return make('DDI1006', `${where} lists the same item twice. Remove the repeat.`);
     default:
