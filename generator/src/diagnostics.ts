@@ -33,6 +33,9 @@ export const diagnosticCodes = {
   DDI1009: 'the file is too large or too deeply nested, or expands too many aliases',
   DDI1010: 'the spec folder holds no spec file',
   DDI1011: 'a YAML feature spec files never use: a tag, or a key that is a list, a mapping or an alias',
+  DDI1012: 'a file that is not UTF-8 text (an invalid byte sequence, or a NUL byte of binary data)',
+  DDI1013:
+    'a path that is not read: a symbolic link, a special file, a folder too deep or looped, or a name with control characters',
   DDI2001: 'two entries share a name',
   DDI2002: 'a reference to a type that no entry defines',
   DDI2003: 'a reference to an entry that does not exist',
@@ -56,6 +59,7 @@ export const diagnosticCodes = {
   DDI3006: 'two reference pages document the same name; one is kept',
   DDI3007: 'a parameter, field or member heading the importer cannot read; it is left out',
   DDI3008: 'a reference page of a kind the importer does not know (not nc-, nf-, ns- or ne-)',
+  DDI3009: 'a subfolder of the reference pages folder, whose pages are not read (warning)',
 } as const;
 
 export type DiagnosticCode = keyof typeof diagnosticCodes;
@@ -76,8 +80,26 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
   return sorted.filter((d, i) => i === 0 || compareDiagnostics(d, sorted[i - 1]!) !== 0);
 }
 
+/** Longest message a diagnostic line shows; a longer one (never expected) is cut. */
+export const messageLengthMax = 1000;
+
+/**
+ * One line, as tsc prints it. The path and the message are shown with control, invisible and
+ * bidirectional characters escaped (a hostile file name cannot drive the terminal), and the message
+ * is cut at `messageLengthMax` characters.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.file}:${d.line}:${d.col} - ${d.severity} ${d.code}: ${d.message}`;
+  const message = escapeHidden(d.message);
+  const cut = message.length > messageLengthMax ? `${message.slice(0, messageLengthMax - 3)}...` : message;
+  return `${escapeHidden(d.file)}:${d.line}:${d.col} - ${d.severity} ${d.code}: ${cut}`;
+}
+
+/** Control, invisible and bidirectional formatting characters written as \uXXXX. */
+export function escapeHidden(text: string): string {
+  return text.replace(
+    /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 export function formatSummary(diagnostics: readonly Diagnostic[]): string {
@@ -105,9 +127,6 @@ export function quote(value: unknown): string {
   else if (typeof value === 'object') text = Array.isArray(value) ? 'a list' : 'a mapping';
   else text = String(value);
   // JSON.stringify leaves bidi controls and line separators as they are; escape them too.
-  text = text.replace(
-    /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  text = escapeHidden(text);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -4,7 +4,7 @@
  * see-also targets and the IRQL contract. Prose is kept only on request (`withText`). Pure. The
  * parameters, fields and enumeration members are read in members.ts.
  */
-import type { Diagnostic, DiagnosticCode, Severity } from '../diagnostics.js';
+import { quote, type Diagnostic, type DiagnosticCode, type Severity } from '../diagnostics.js';
 import type { SpecFunction, SpecReturns, SpecRole, SpecType } from '../spec/spec-types.js';
 import { irqlContract, irqlValue, type IrqlResult } from './irql.js';
 import { linkTargets, plainText } from './markup.js';
@@ -122,7 +122,7 @@ function pageUid(page: Page, report: Report): { kind: ImportedKind; name: string
         6,
         'error',
         'DDI3008',
-        `the UID ${JSON.stringify(uidField.value)} is of kind ${uid[1]}, which the importer does not read (NC callbacks, NF functions, NS structures, NE enumerations); the page was skipped.`,
+        `the UID ${quote(uidField.value)} is of kind ${uid[1]}, which the importer does not read (NC callbacks, NF functions, NS structures, NE enumerations); the page was skipped.`,
       );
     } else {
       report(
@@ -130,7 +130,7 @@ function pageUid(page: Page, report: Report): { kind: ImportedKind; name: string
         6,
         'error',
         'DDI3001',
-        `the UID ${JSON.stringify(uidField.value.slice(0, 60))} is not of the form "NF:ndis.Name"; the page was skipped.${filePrefix ? '' : ' Its file name has no nc-, nf-, ns- or ne- prefix either.'}`,
+        `the UID ${quote(uidField.value)} is not of the form "NF:ndis.Name"; the page was skipped.${filePrefix ? '' : ' Its file name has no nc-, nf-, ns- or ne- prefix either.'}`,
       );
     }
     return null;
@@ -227,7 +227,7 @@ function pageIrql(page: Page, names: readonly string[], report: Report): IrqlRes
       11,
       'warning',
       'DDI3004',
-      `req.irql ${JSON.stringify(rawIrql.trim())} is no IRQL form the importer reads (such as "<= DISPATCH_LEVEL", "PASSIVE_LEVEL", "Any level" or "See Remarks section"); the contract is recorded as unknown.`,
+      `req.irql ${quote(rawIrql.trim())} is no IRQL form the importer reads (such as "<= DISPATCH_LEVEL", "PASSIVE_LEVEL", "Any level" or "See Remarks section"); the contract is recorded as unknown.`,
     );
   }
   return irql;

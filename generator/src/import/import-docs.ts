@@ -3,7 +3,7 @@
  * Each page is read on its own, so a broken page costs only itself. Pure: the CLI reads the folder
  * and writes the files (all-or-nothing, through write.ts).
  */
-import { compareStrings, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
+import { compareStrings, quote, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
 import type { OutputFile } from '../render/output.js';
 import { emitImported } from './emit.js';
 import {
@@ -76,7 +76,7 @@ function readOne(source: PageSource, options: EntryOptions, diagnostics: Diagnos
       col: 1,
       severity: 'error',
       code: 'DDI3001',
-      message: `the page could not be read (${(error as Error).message}); it was skipped.`,
+      message: `the page could not be read (${quote((error as Error).message)}); it was skipped.`,
     });
     return null;
   }
@@ -106,7 +106,7 @@ function dropRepeats(
         col: 1,
         severity: 'warning',
         code: 'DDI3006',
-        message: `${winner.page} also documents ${JSON.stringify(name)}${winner.kind === loser.kind ? '' : ` (as a ${winner.kind}, here a ${loser.kind})`}; ${loser.legacy && !winner.legacy ? 'this page is the NDIS 5.x form, so the other one was kept' : 'the other one was kept (first by file name)'}.`,
+        message: `${winner.page} also documents ${quote(name)}${winner.kind === loser.kind ? '' : ` (as a ${winner.kind}, here a ${loser.kind})`}; ${loser.legacy && !winner.legacy ? 'this page is the NDIS 5.x form, so the other one was kept' : 'the other one was kept (first by file name)'}.`,
       });
     }
   }

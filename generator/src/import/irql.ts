@@ -10,6 +10,7 @@
  *   "Any level", "Any level (see Remarks section)"                     → { any: true }
  *   "See Remarks section", ""                                          → read from the remarks
  */
+import { quote } from '../diagnostics.js';
 import { levelRange, type LevelName, type SpecIrql } from '../spec/spec-types.js';
 import { sentences } from './markup.js';
 
@@ -261,7 +262,7 @@ export function irqlContract(
   if (value.unreadable) {
     return {
       irql: {
-        unknown: `the page states the IRQL as ${JSON.stringify(rawValue.trim())}, which names no level the importer reads`,
+        unknown: `the page states the IRQL as ${quote(rawValue.trim())}, which names no level the importer reads`,
       },
       status: 'unknown',
       source: 'none',

@@ -2,7 +2,7 @@
  * The members a reference page lists: parameters (names, directions, optional marks) and the fields
  * and enumeration members of structures and enumerations, each with its diagnostic when unreadable.
  */
-import type { DiagnosticCode, Severity } from '../diagnostics.js';
+import { quote, type DiagnosticCode, type Severity } from '../diagnostics.js';
 import { cReservedWords, isCImplementationReserved, tsReservedWords } from '../names.js';
 import type { Direction, SpecEnumValue, SpecField, SpecParam } from '../spec/spec-types.js';
 import { plainText } from './markup.js';
@@ -43,7 +43,7 @@ function memberName(name: string, what: string, line: number, report: Report): s
     1,
     'warning',
     'DDI3007',
-    `the ${what} name ${JSON.stringify(name)} is reserved in C or TypeScript; it was written as ${JSON.stringify(renamed)}.`,
+    `the ${what} name ${quote(name)} is reserved in C or TypeScript; it was written as ${quote(renamed)}.`,
   );
   return renamed;
 }
@@ -93,7 +93,7 @@ export function parameters(page: Page, report: Report, options: EntryOptions): S
         1,
         'warning',
         'DDI3007',
-        `the parameter heading ${JSON.stringify(sub.title.slice(0, 60))} does not start with a C identifier; the parameter was left out. Write it as "### -param Name [in]".`,
+        `the parameter heading ${quote(sub.title)} does not start with a C identifier; the parameter was left out. Write it as "### -param Name [in]".`,
       );
       continue;
     }
@@ -103,7 +103,7 @@ export function parameters(page: Page, report: Report, options: EntryOptions): S
         1,
         'warning',
         'DDI3007',
-        `the parameter ${JSON.stringify(name)} is listed twice; the second was left out.`,
+        `the parameter ${quote(name)} is listed twice; the second was left out.`,
       );
       continue;
     }
@@ -122,7 +122,7 @@ export function parameters(page: Page, report: Report, options: EntryOptions): S
           1,
           'warning',
           'DDI3007',
-          `the parameter ${JSON.stringify(name)} is marked ${JSON.stringify(`[${marker}]`)}; ${direction.unknown.map((w) => JSON.stringify(w)).join(', ')} is no direction (in, out, in/out, optional) and was ignored.`,
+          `the parameter ${quote(name)} is marked ${quote(`[${marker}]`)}; ${direction.unknown.map((w) => quote(w)).join(', ')} is no direction (in, out, in/out, optional) and was ignored.`,
         );
       }
     }
@@ -161,7 +161,7 @@ export function structFields(page: Page, report: Report, options: EntryOptions):
         1,
         'warning',
         'DDI3007',
-        `the field heading ${JSON.stringify(sub.title.slice(0, 60))} does not start with a C identifier; the field was left out.`,
+        `the field heading ${quote(sub.title)} does not start with a C identifier; the field was left out.`,
       );
       continue;
     }
@@ -192,7 +192,7 @@ export function enumValues(page: Page, report: Report, options: EntryOptions): S
         1,
         'warning',
         'DDI3007',
-        `the member heading ${JSON.stringify(sub.title.slice(0, 60))} is not a C identifier (optionally with ": value"); the member was left out.`,
+        `the member heading ${quote(sub.title)} is not a C identifier (optionally with ": value"); the member was left out.`,
       );
       continue;
     }
@@ -202,7 +202,7 @@ export function enumValues(page: Page, report: Report, options: EntryOptions): S
         1,
         'warning',
         'DDI3007',
-        `the member ${JSON.stringify(match[1])} is listed twice; the second was left out.`,
+        `the member ${quote(match[1])} is listed twice; the second was left out.`,
       );
       continue;
     }

@@ -7,7 +7,7 @@
  * Problems become located diagnostics (DDI3001 front matter, DDI3003 markup in a heading, DDI3005 line
  * endings); a page is unusable only when its front matter cannot be found at all.
  */
-import type { Diagnostic, DiagnosticCode, Severity } from '../diagnostics.js';
+import { quote, type Diagnostic, type DiagnosticCode, type Severity } from '../diagnostics.js';
 
 export interface PageSource {
   /** Path as shown in diagnostics (relative to the working directory, forward slashes). */
@@ -87,7 +87,7 @@ export function parsePage(source: PageSource): { page: Page | null; diagnostics:
       1,
       'error',
       'DDI3001',
-      `the page does not start with a "---" line, so it has no front matter (got ${JSON.stringify((lines[0] ?? '').slice(0, 40))}). A reference page starts with YAML front matter between two "---" lines; the page was skipped.`,
+      `the page does not start with a "---" line, so it has no front matter (got ${quote(lines[0] ?? '')}). A reference page starts with YAML front matter between two "---" lines; the page was skipped.`,
     );
     return { page: null, diagnostics };
   }
@@ -227,7 +227,7 @@ function headingText(text: string, line: number, col: number, report: Report): s
       col + found.index,
       'warning',
       'DDI3003',
-      `the heading holds markup (${JSON.stringify(found[0])}); it was read without it. Headings of reference pages are plain text.`,
+      `the heading holds markup (${quote(found[0])}); it was read without it. Headings of reference pages are plain text.`,
     );
   }
   return text
@@ -256,7 +256,7 @@ function readFrontMatter(lines: readonly string[], firstLine: number, report: Re
         1,
         'warning',
         'DDI3001',
-        `the front matter line ${JSON.stringify(raw.slice(0, 40))} is neither "key: value" nor a "- item" of a list; it was skipped.`,
+        `the front matter line ${quote(raw)} is neither "key: value" nor a "- item" of a list; it was skipped.`,
       );
       current = null;
       return;
@@ -269,7 +269,7 @@ function readFrontMatter(lines: readonly string[], firstLine: number, report: Re
         1,
         'warning',
         'DDI3001',
-        `the front matter key "${key}" appears twice; the first one (line ${fields.get(key)!.line}) is kept. Remove the repeat.`,
+        `the front matter key ${quote(key)} appears twice; the first one (line ${fields.get(key)!.line}) is kept. Remove the repeat.`,
       );
       current = field;
       return;

@@ -3,7 +3,8 @@
  * Pure: reading the folder is the caller's job (see readSpecSources in spec-files.ts).
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
-import { quote, type Diagnostic, type Severity } from '../diagnostics.js';
+import { escapeHidden, quote, type Diagnostic, type Severity } from '../diagnostics.js';
+import type { ReadProblem } from './read-file.js';
 
 export interface SpecSource {
   /** Path relative to the working directory, forward slashes; used in diagnostics. */
@@ -14,6 +15,8 @@ export interface SpecSource {
    */
   origin?: string;
   text: string;
+  /** Why the file was not read (a link, a special file, too large, not UTF-8); load reports it. */
+  problem?: ReadProblem;
 }
 
 export interface LoadedFile {
@@ -61,6 +64,11 @@ function loadOne(source: SpecSource): { file?: LoadedFile; diagnostics: Diagnost
   const at: At = (line, col, code, message, severity = 'error') => {
     diagnostics.push({ file: source.path, line, col, severity, code, message });
   };
+  if (source.problem !== undefined) {
+    const { line, col, code, message, severity } = source.problem;
+    at(line, col, code, message, severity);
+    return { diagnostics };
+  }
   const bytes = Buffer.byteLength(source.text, 'utf8');
   if (bytes > loadLimits.fileBytesMax) {
     at(
@@ -79,7 +87,7 @@ function loadOne(source: SpecSource): { file?: LoadedFile; diagnostics: Diagnost
       1,
       1,
       'DDI1007',
-      `a spec file must start with "# yaml-language-server: $schema=<path to ddi.schema.json>" (got ${JSON.stringify(firstLine.slice(0, 40))}). Add the line so editors can check the file.`,
+      `a spec file must start with "# yaml-language-server: $schema=<path to ddi.schema.json>" (got ${quote(firstLine)}). Add the line so editors can check the file.`,
     );
   }
   const lineCounter = new LineCounter();
@@ -240,9 +248,11 @@ export function positionAt(text: string, offset: number): { line: number; col: n
   return { line, col: at - lineStart + 1 };
 }
 
+/** The first line of a YAML library message, without its position, escaped and cut to 200 characters. */
 function firstSentence(message: string): string {
-  const line = message.split('\n')[0] ?? message;
-  return line.replace(/ at line \d+, column \d+:?$/, '').replace(/[.:]\s*$/, '');
+  const line = (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '').replace(/[.:]\s*$/, '');
+  const shown = escapeHidden(line);
+  return shown.length > 200 ? `${shown.slice(0, 197)}...` : shown;
 }
 
 function maxDepth(node: Node | null, depth: number): number {

@@ -1,12 +1,13 @@
 /** `ddikit import-docs`: Windows DDI reference pages → spec YAML of their facts. */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { compareStrings, hasErrors } from '../../diagnostics.js';
+import { compareStrings, hasErrors, sortDiagnostics, type Diagnostic } from '../../diagnostics.js';
 import { importedMark } from '../../import/emit.js';
 import { importDocs, type ImportResult, type ImportSummary } from '../../import/import-docs.js';
 import type { PageSource } from '../../import/page.js';
 import { bundled } from '../../paths.js';
+import { walkFolder, type ReadProblem, type WalkLimits } from '../../spec/read-file.js';
 import { displayPath } from '../../spec/read-spec-folder.js';
 import { withOutputLock } from '../../write/output-lock.js';
 import { applyWrite, planWrite, type WritePlan, type WriteResult } from '../../write/write.js';
@@ -19,6 +20,8 @@ export const importDocsUsage = `  ddikit import-docs DIR --out DIR [--with-text]
       YAML of their facts to --out: names, kinds, header, first version, parameters with their
       directions, return types where stated, compliance rules, see-also links, IRQL contracts.
       A bad page gets a diagnostic and never stops the others; files are written all-or-nothing.
+      Pages are the regular .md files of DIR itself: links, special files, pages over 4 MiB and
+      pages that are not UTF-8 are errors, and a subfolder gets a warning (it is not read).
       --with-text  keep the pages' descriptions too (for your own copy of the docs; never commit)
       --check      write nothing; exit 1 if the files in --out differ from a fresh import
 `;
@@ -36,9 +39,20 @@ interface ImportRequest {
 
 export function runImportDocs(args: readonly string[], io: CliIo): number {
   const request = parseRequest(args, io);
-  const pages = readPages(request.pagesDir, io);
+  const read = readPages(request.pagesDir, io);
   const schemaPath = relative(request.outDir, bundled.schemaPath).split(sep).join('/');
-  const result = importDocs(pages, { withText: request.withText, schemaPath });
+  const imported = importDocs(read.pages, { withText: request.withText, schemaPath });
+  // Paths that are no page to read count as pages that gave no entry.
+  const unread = read.diagnostics.filter((d) => d.severity === 'error').length;
+  const result: ImportResult = {
+    ...imported,
+    diagnostics: sortDiagnostics([...read.diagnostics, ...imported.diagnostics]),
+    summary: {
+      ...imported.summary,
+      pages: imported.summary.pages + unread,
+      skipped: imported.summary.skipped + unread,
+    },
+  };
   // Files this import owns in --out: the ones it writes, and earlier imported files it no longer writes.
   const plan = { ...planWrite(request.outDir, result.files, []), stale: staleImports(request.outDir, result) };
   if (request.check) return reportCheck(request, result, plan, io);
@@ -87,13 +101,42 @@ function parseRequest(args: readonly string[], io: CliIo): ImportRequest {
   };
 }
 
-/** The reference pages of a folder: every .md file but its README, sorted. */
-function readPages(dir: string, io: CliIo): PageSource[] {
-  return readdirSync(dir)
-    .filter((name) => name.toLowerCase().endsWith('.md') && name.toLowerCase() !== 'readme.md')
-    .sort(compareStrings)
-    .filter((name) => statSync(join(dir, name)).isFile())
-    .map((name) => ({ path: displayPath(join(dir, name), io.cwd), text: readFileSync(join(dir, name), 'utf8') }));
+/** The bounds of reading a folder of reference pages (pages are read from the folder itself only). */
+export const pagesFolderLimits: WalkLimits = {
+  fileBytesMax: 4 * 1024 * 1024,
+  folderBytesMax: 256 * 1024 * 1024,
+  depthMax: 0,
+  entriesMax: 100_000,
+  fileNoun: 'a reference page',
+};
+
+/**
+ * The reference pages of a folder: every .md file but its README, sorted, read by the rules of the
+ * spec folder (regular files only, no link followed, a size cap, strict UTF-8). A subfolder is not
+ * read: it gets a warning, so that no page is left out unseen.
+ */
+function readPages(dir: string, io: CliIo): { pages: PageSource[]; diagnostics: Diagnostic[] } {
+  const root = realpathSync(dir);
+  const shown = (path: string): string => displayPath(join(dir, relative(root, path)), io.cwd);
+  const wanted = (name: string): boolean => name.toLowerCase().endsWith('.md') && name.toLowerCase() !== 'readme.md';
+  const { files, others } = walkFolder(root, shown, wanted, pagesFolderLimits, {
+    subfolder: (path) => ({
+      line: 1,
+      col: 1,
+      severity: 'warning',
+      code: 'DDI3009',
+      message: `${shown(path)} is a folder; import-docs reads the pages of the folder it is given, not of its subfolders. Import it on its own, or move its pages up.`,
+    }),
+  });
+  const diagnostics: Diagnostic[] = [];
+  const located = (path: string, problem: ReadProblem): Diagnostic => ({ file: shown(path), ...problem });
+  for (const { path, problem } of others) diagnostics.push(located(path, problem));
+  const pages: PageSource[] = [];
+  for (const file of files) {
+    if (file.problem !== undefined) diagnostics.push(located(file.path, file.problem));
+    else pages.push({ path: shown(file.path), text: file.text });
+  }
+  return { pages, diagnostics };
 }
 
 /** Imported files in --out (they carry the import's mark) that this import no longer writes. */
