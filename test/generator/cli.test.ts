@@ -234,7 +234,7 @@ describe('ddikit scaffold', () => {
     const refused = await ddikit(args);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toBe(
-      'ddikit scaffold: error: drv/sync.c exists and differs from the scaffold; it was left as it is. Pass --force to replace it (the old file is kept as sync.c.bak).\n',
+      'ddikit scaffold: error: drv/sync.c exists and differs from the scaffold; it was left as it is. Pass --force to replace it (the old file is kept as sync.c.bak, or sync.c.1.bak, … when that exists).\n',
     );
     expect(readFileSync(join(work, 'drv/sync.c'), 'utf8')).toBe(edited);
 

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { provenanceLine } from '../../generator/src/render/output.js';
 import type { Model } from '../../generator/src/spec/model.js';
+import { withOutputLock } from '../../generator/src/write/output-lock.js';
 import { applyWrite, planWrite, realFs, WriteError, type WriterFs } from '../../generator/src/write/write.js';
+import { writeFileAtomic } from '../../generator/src/write/write-file-atomic.js';
 
 let dir: string;
 
@@ -17,18 +19,25 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Every file under dir with its bytes, for before/after comparison. */
+/** Every file under dir with its bytes, and every folder (as `name/`), for before/after comparison. */
 function snapshot(root: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (sub: string): void => {
     for (const name of readdirSync(join(root, sub)).sort()) {
       const rel = sub ? `${sub}/${name}` : name;
-      if (fs.statSync(join(root, rel)).isDirectory()) walk(rel);
-      else out[rel] = readFileSync(join(root, rel), 'utf8');
+      if (fs.statSync(join(root, rel)).isDirectory()) {
+        out[`${rel}/`] = '';
+        walk(rel);
+      } else out[rel] = readFileSync(join(root, rel), 'utf8');
     }
   };
   walk('');
   return out;
+}
+
+/** The snapshot without folders, where a test compares files only. */
+function files(root: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(snapshot(root)).filter(([path]) => !path.endsWith('/')));
 }
 
 const model = { sources: ['spec/a.yaml'] } as Model;
@@ -76,6 +85,26 @@ describe('planWrite', () => {
   });
 });
 
+/** Counts the calls of one kind and fails the n-th with `code`. */
+function faulty(kind: keyof WriterFs, failAt: number, code: string): WriterFs & { calls: number } {
+  let calls = 0;
+  const wrapped = { ...realFs, calls: 0 } as WriterFs & { calls: number };
+  const original = realFs[kind] as (...args: unknown[]) => unknown;
+  (wrapped as unknown as Record<string, unknown>)[kind] = (...args: unknown[]) => {
+    calls++;
+    wrapped.calls = calls;
+    if (calls === failAt) throw injected(code);
+    return original(...args);
+  };
+  return wrapped;
+}
+
+function injected(code: string): NodeJS.ErrnoException {
+  const error = new Error(`${code}: injected`) as NodeJS.ErrnoException;
+  error.code = code;
+  return error;
+}
+
 describe('applyWrite', () => {
   it('writes changed files, removes stale ones, leaves the rest and hand-written files alone', () => {
     seed();
@@ -85,7 +114,7 @@ describe('applyWrite', () => {
       unchanged: ['src/generated/b.ts'],
       removed: ['src/generated/old.ts'],
     });
-    expect(snapshot(dir)).toEqual({
+    expect(files(dir)).toEqual({
       'include/h.h': next[3]!.content,
       'src/generated/a.ts': next[0]!.content,
       'src/generated/b.ts': next[1]!.content,
@@ -102,36 +131,15 @@ describe('applyWrite', () => {
     expect(plan.stale).toEqual([]);
   });
 
-  /** Counts the calls of each kind and fails the n-th call of one kind. */
-  function faulty(
-    kind: 'writeFileSync' | 'renameSync' | 'unlinkSync' | 'mkdirSync',
-    failAt: number,
-    code: string,
-  ): WriterFs & { calls: number } {
-    let calls = 0;
-    const wrapped = { ...realFs, calls: 0 } as WriterFs & { calls: number };
-    const original = realFs[kind] as (...args: unknown[]) => unknown;
-    (wrapped as unknown as Record<string, unknown>)[kind] = (...args: unknown[]) => {
-      calls++;
-      wrapped.calls = calls;
-      if (calls === failAt) {
-        const error = new Error(`${code}: injected`) as NodeJS.ErrnoException;
-        error.code = code;
-        throw error;
-      }
-      return original.apply(fs, args);
-    };
-    return wrapped;
-  }
-
   for (const [kind, code] of [
-    ['writeFileSync', 'ENOSPC'],
-    ['writeFileSync', 'EACCES'],
+    ['writeSync', 'ENOSPC'],
+    ['openSync', 'EACCES'],
+    ['fsyncSync', 'EIO'],
     ['renameSync', 'EACCES'],
     ['renameSync', 'EPERM'],
     ['mkdirSync', 'EACCES'],
   ] as const) {
-    it(`a ${code} at every ${kind} leaves the previous output byte-identical and names the file`, () => {
+    it(`a ${code} at any ${kind} leaves the previous output byte-identical and names the file`, () => {
       seed();
       const before = snapshot(dir);
       // Count the calls of a clean run, then fail each one in turn.
@@ -141,7 +149,12 @@ describe('applyWrite', () => {
         const counter = faulty(kind, Number.POSITIVE_INFINITY, code);
         applyWrite(planWrite(probe, next, ['src/generated', 'include']), counter);
         expect(counter.calls).toBeGreaterThan(0);
+        const after = snapshot(probe);
+        let failed = 0;
         for (let failAt = 1; failAt <= counter.calls; failAt++) {
+          rmSync(dir, { recursive: true, force: true });
+          mkdirSync(dir);
+          seed();
           const plan = planWrite(dir, next, ['src/generated', 'include']);
           let thrown: unknown;
           try {
@@ -149,10 +162,21 @@ describe('applyWrite', () => {
           } catch (error) {
             thrown = error;
           }
+          if (thrown === undefined) {
+            // A call whose failure costs nothing (flushing a folder's entries, which some file
+            // systems cannot do): the write went through, whole.
+            expect(snapshot(dir), `after failing call ${failAt} of ${kind}`).toEqual(after);
+            continue;
+          }
+          failed++;
           expect(thrown, `call ${failAt} of ${kind}`).toBeInstanceOf(WriteError);
-          expect((thrown as WriteError).message).toMatch(new RegExp(`(${code}).*nothing was changed`));
+          expect((thrown as WriteError).message).toMatch(
+            new RegExp(`^cannot write .*\\(${code}\\); nothing was changed`),
+          );
+          // Files and folders alike: a failed run leaves no folder it created (a full disk included).
           expect(snapshot(dir), `after failing call ${failAt} of ${kind}`).toEqual(before);
         }
+        expect(failed).toBeGreaterThan(0);
       } finally {
         rmSync(probe, { recursive: true, force: true });
       }
@@ -165,5 +189,117 @@ describe('applyWrite', () => {
     const names = Object.keys(snapshot(dir));
     expect(names.filter((n) => n.includes('.ddikit-'))).toEqual([]);
     expect(existsSync(join(dir, 'src/generated/old.ts'))).toBe(false);
+  });
+});
+
+describe('a process killed at any call of a write', () => {
+  /**
+   * The file system as a killed process sees it: the first `alive` calls go through, then every
+   * call fails, so nothing the run would do afterwards (its own undo and cleanup included) happens.
+   */
+  function killedAfter(alive: number): WriterFs & { calls: number } {
+    const wrapped = { calls: 0 } as WriterFs & { calls: number };
+    for (const key of Object.keys(realFs) as (keyof WriterFs)[]) {
+      const original = realFs[key] as (...args: unknown[]) => unknown;
+      (wrapped as unknown as Record<string, unknown>)[key] = (...args: unknown[]) => {
+        wrapped.calls++;
+        if (wrapped.calls > alive) throw injected('EKILLED');
+        return original(...args);
+      };
+    }
+    return wrapped;
+  }
+
+  it('leaves, after the next run recovers, exactly the old or the new output and nothing stray', () => {
+    seed();
+    const old = snapshot(dir);
+    const probe = mkdtempSync(join(tmpdir(), 'ddikit-probe-'));
+    let total: number;
+    let fresh: Record<string, string>;
+    try {
+      fs.cpSync(dir, probe, { recursive: true });
+      const counter = killedAfter(Number.POSITIVE_INFINITY);
+      applyWrite(planWrite(probe, next, ['src/generated', 'include']), counter);
+      total = counter.calls;
+      fresh = snapshot(probe);
+    } finally {
+      rmSync(probe, { recursive: true, force: true });
+    }
+    const outcomes = { old: 0, new: 0 };
+    for (let alive = 0; alive <= total; alive++) {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir);
+      seed();
+      try {
+        applyWrite(planWrite(dir, next, ['src/generated', 'include']), killedAfter(alive));
+      } catch {
+        // Killed.
+      }
+      withOutputLock(dir, () => undefined, { ownedDirs: ['src/generated', 'include'] });
+      const after = snapshot(dir);
+      const which = JSON.stringify(after) === JSON.stringify(fresh) ? 'new' : 'old';
+      expect(after, `killed after ${alive} of ${total} calls`).toEqual(which === 'new' ? fresh : old);
+      outcomes[which]++;
+    }
+    expect(outcomes.old).toBeGreaterThan(0);
+    expect(outcomes.new).toBeGreaterThan(0);
+  });
+
+  it('removes stray temporary and backup files of earlier runs and versions, and no other file', () => {
+    seed();
+    writeFileSync(join(dir, 'src/generated/a.ts.ddikit-123-4.tmp'), 'half');
+    writeFileSync(join(dir, 'src/generated/old.ts.ddikit-99-z.bak'), 'old');
+    writeFileSync(join(dir, 'src/generated/notes.ddikit.txt'), 'mine');
+    const recovered = withOutputLock(dir, () => snapshot(dir), { ownedDirs: ['src/generated', 'include'] });
+    expect(Object.keys(recovered).filter((p) => p.includes('ddikit'))).toEqual([
+      '.ddikit.lock',
+      'src/generated/notes.ddikit.txt',
+    ]);
+    expect(existsSync(join(dir, '.ddikit.lock'))).toBe(false);
+  });
+});
+
+describe('the output lock and the folder it creates', () => {
+  it.each([
+    { code: 'EROFS', want: 'the file system is read-only (EROFS); nothing was changed.' },
+    {
+      code: 'EACCES',
+      want: 'permission denied (EACCES); nothing was changed. Check the permissions of the output folder.',
+    },
+  ])('a lock that cannot be taken ($code) is one WriteError, and the folder it made is gone', ({ code, want }) => {
+    const out = join(dir, 'new/out');
+    let thrown: unknown;
+    try {
+      withOutputLock(out, () => 'ran', { fs: faulty('openSync', 1, code) });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(WriteError);
+    expect((thrown as WriteError).message).toBe(`cannot write ${join(out, '.ddikit.lock')}: ${want}`);
+    expect(existsSync(join(dir, 'new'))).toBe(false);
+  });
+
+  it('a full disk while writing into a new folder leaves no folder behind', () => {
+    const out = join(dir, 'fresh/out');
+    const fs2 = faulty('writeSync', 3, 'ENOSPC');
+    expect(() =>
+      withOutputLock(out, () => applyWrite(planWrite(out, next, ['src/generated', 'include'], fs2), fs2), { fs: fs2 }),
+    ).toThrow(/the disk is full \(ENOSPC\); nothing was changed/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('writeFileAtomic', () => {
+  it('replaces a file whole, or leaves it as it was', () => {
+    const page = join(dir, 'page.html');
+    writeFileSync(page, 'old page');
+    expect(() => writeFileAtomic(page, 'new page', faulty('writeSync', 1, 'ENOSPC'))).toThrow(
+      `cannot write ${page}: the disk is full (ENOSPC); nothing was changed. Free some space and run again.`,
+    );
+    expect(readdirSync(dir)).toEqual(['page.html']);
+    expect(readFileSync(page, 'utf8')).toBe('old page');
+    writeFileAtomic(page, 'new page');
+    expect(readdirSync(dir)).toEqual(['page.html']);
+    expect(readFileSync(page, 'utf8')).toBe('new page');
   });
 });

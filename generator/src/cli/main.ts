@@ -3,6 +3,7 @@
  * 1 findings (diagnostics, stale files, violations), 2 usage errors.
  */
 import { diagnosticCodes } from '../diagnostics.js';
+import { writeErrorLine } from './print.js';
 import { scaffoldDiagnosticCodes } from '../render/scaffold.js';
 import { generatorVersion } from '../version.js';
 import { WriteError } from '../write/write.js';
@@ -66,7 +67,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return 2;
     }
     if (error instanceof WriteError) {
-      io.stderr(`ddikit: ${error.message}\n`);
+      io.stderr(`${writeErrorLine(error, io)}\n`);
       return 1;
     }
     throw error;

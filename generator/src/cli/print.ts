@@ -1,6 +1,7 @@
 /** How commands print: diagnostics as tsc prints them (or as JSON), and small message helpers. */
 import { styleText } from 'node:util';
-import { formatDiagnostic, formatSummary, type Diagnostic } from '../diagnostics.js';
+import { escapeHidden, formatDiagnostic, formatSummary, type Diagnostic } from '../diagnostics.js';
+import type { WriteError } from '../write/write-fs.js';
 import { displayPath } from '../spec/read-spec-folder.js';
 import type { CliIo } from './io.js';
 import type { SpecOption } from './options.js';
@@ -50,4 +51,14 @@ export function firstLines(error: unknown): string {
 
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * `ddikit: cannot write PATH: reason`, the path relative to the working folder, escaped, and cut
+ * in the middle when it is longer than 200 characters.
+ */
+export function writeErrorLine(error: WriteError, io: CliIo): string {
+  let path = escapeHidden(displayPath(error.path, io.cwd));
+  if (path.length > 200) path = `${path.slice(0, 100)}…${path.slice(-99)}`;
+  return `ddikit: cannot write ${path}: ${error.reason}`;
 }

@@ -9,6 +9,8 @@ export interface OutputFile {
   /** Path relative to the output folder, forward slashes. */
   path: string;
   content: string;
+  /** The exact bytes, where they are not `content` as UTF-8 (a backup of a file kept as it was). */
+  bytes?: Uint8Array;
 }
 
 export interface RenderContext {

@@ -1,27 +1,38 @@
 /**
- * write: the only stage that touches the disk. Writes are all-or-nothing: every changed file is first
- * written beside its target under a temporary name; only when all of them are on disk are they renamed
- * over their targets, and a failure while renaming puts every target back as it was. Files whose bytes
- * would not change are left alone; generated files that are no longer produced are removed.
+ * write: the only stage that touches the disk. Writes are all-or-nothing and survive being killed:
+ * a journal (journal.ts) names everything the run will do; every changed file is first written
+ * beside its target under a temporary name and flushed; only when all of them are on disk is the
+ * journal marked committing and are they renamed over their targets. A failure while staging or
+ * renaming puts every target back as it was and removes the folders the run created; a run killed
+ * at any moment is finished or undone by the next one (recoverOutput, under the output lock).
+ *
+ * Nothing is written through a link or over anything but a regular file: a link, a file where a
+ * folder belongs, or a special file anywhere on the way is a WriteError before anything changes.
+ * Files whose bytes would not change are left alone; generated files that are no longer produced
+ * are removed, and only those that carry the generated-file mark.
  */
 import * as nodeFs from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { compareStrings } from '../diagnostics.js';
 import { generatedMark, type OutputFile } from '../render/output.js';
+import { backupOf, removeJournal, tempOf, writeJournal, type Journal } from './journal.js';
+import {
+  checkTarget,
+  failure,
+  holds,
+  linkReason,
+  lstatOrNull,
+  readHead,
+  realFs,
+  removeIfPresent,
+  runToken,
+  strayName,
+  WriteError,
+  writeNewFile,
+  type WriterFs,
+} from './write-fs.js';
 
-/** The file-system calls the writer makes; tests replace them to inject faults. */
-export interface WriterFs {
-  readFileSync(path: string): Buffer;
-  writeFileSync(path: string, data: string, options: { flag: string }): void;
-  renameSync(from: string, to: string): void;
-  unlinkSync(path: string): void;
-  mkdirSync(path: string, options: { recursive: true }): unknown;
-  existsSync(path: string): boolean;
-  readdirSync(path: string): string[];
-  statSync(path: string): { isDirectory(): boolean; isFile(): boolean };
-}
-
-export const realFs: WriterFs = nodeFs as unknown as WriterFs;
+export { realFs, WriteError, type WriterFs } from './write-fs.js';
 
 /**
  * The marks a generated file carries near its top; only files with one are ever removed as stale.
@@ -38,6 +49,8 @@ export interface WritePlan {
   unchanged: string[];
   /** Generated files (relative) that the outputs no longer include. */
   stale: string[];
+  /** Folders (relative) the changed files need that do not exist yet, parents first. */
+  dirs: string[];
 }
 
 export interface WriteResult {
@@ -46,172 +59,233 @@ export interface WriteResult {
   removed: string[];
 }
 
-export class WriteError extends Error {
-  constructor(
-    message: string,
-    readonly path: string,
-    readonly causeCode: string | undefined,
-  ) {
-    super(message);
-    this.name = 'WriteError';
-  }
-}
+/** Deepest folder below an owned folder that is searched for stale files. */
+const staleDepthMax = 8;
 
-/** Compares outputs with the disk. Reads only. */
+/**
+ * Compares outputs with the disk. Reads only; throws WriteError when a path on the way to an
+ * output is a link, a file where a folder belongs, or not a regular file.
+ */
 export function planWrite(
   outDir: string,
   files: readonly OutputFile[],
   ownedDirs: readonly string[],
   fs: WriterFs = realFs,
 ): WritePlan {
+  // The output folder itself may be reached through a link (the user's choice); nothing below it is.
+  const root = lstatOrNull(outDir, fs);
+  if (root !== null && !root.isDirectory() && !(root.isSymbolicLink() && isFolder(outDir))) {
+    throw new WriteError(outDir, 'it is a file, not a folder; nothing was changed.', 'ENOTDIR');
+  }
+  const known = new Map<string, 'dir' | 'missing'>();
   const changed: OutputFile[] = [];
   const unchanged: string[] = [];
-  const produced = new Set(files.map((f) => f.path));
+  const dirs = new Set<string>();
   for (const file of files) {
-    const target = join(outDir, file.path);
-    let current: Buffer | undefined;
-    try {
-      current = fs.readFileSync(target);
-    } catch {
-      current = undefined;
-    }
-    if (current !== undefined && current.equals(Buffer.from(file.content, 'utf8'))) unchanged.push(file.path);
+    const { missing, stat } = checkTarget(outDir, file.path, fs, known);
+    for (const dir of missing) dirs.add(dir);
+    if (stat !== null && holds(join(outDir, file.path), stat, bytesOf(file), fs)) unchanged.push(file.path);
     else changed.push(file);
   }
+  const produced = new Set(files.map((f) => f.path));
   const stale: string[] = [];
   for (const dir of ownedDirs) {
-    for (const path of listFiles(join(outDir, dir), fs, 0)) {
-      const relative = `${dir}/${path}`;
-      if (produced.has(relative)) continue;
-      if (isGenerated(join(outDir, relative), fs)) stale.push(relative);
+    for (const path of listFiles(outDir, dir, fs, 0)) {
+      if (produced.has(path)) continue;
+      if (isGenerated(join(outDir, path), fs)) stale.push(path);
     }
   }
-  return { outDir, changed, unchanged: unchanged.sort(compareStrings), stale: stale.sort(compareStrings) };
+  return {
+    outDir,
+    changed,
+    unchanged: unchanged.sort(compareStrings),
+    stale: stale.sort(compareStrings),
+    dirs: [...dirs].sort((a, b) => a.split('/').length - b.split('/').length || compareStrings(a, b)),
+  };
 }
 
-function listFiles(dir: string, fs: WriterFs, depth: number): string[] {
-  if (depth > 8 || !fs.existsSync(dir)) return [];
-  const found: string[] = [];
-  for (const name of fs.readdirSync(dir).sort(compareStrings)) {
-    const path = join(dir, name);
-    const stat = fs.statSync(path);
-    if (stat.isDirectory()) found.push(...listFiles(path, fs, depth + 1).map((p) => `${name}/${p}`));
-    else if (stat.isFile() && !name.includes('.ddikit-')) found.push(name);
-  }
-  return found;
+function bytesOf(file: OutputFile): Buffer {
+  return file.bytes === undefined ? Buffer.from(file.content, 'utf8') : Buffer.from(file.bytes);
 }
 
-function isGenerated(path: string, fs: WriterFs): boolean {
+/** Whether a path is a folder, following a link: only for the output folder itself. */
+function isFolder(path: string): boolean {
   try {
-    const head = fs.readFileSync(path).subarray(0, 512).toString('utf8');
-    return generatedMarks.some((mark) => head.includes(mark));
+    return nodeFs.statSync(path).isDirectory();
   } catch {
     return false;
   }
 }
 
-let sequence = 0;
-
-/** Carries out a plan all-or-nothing. Throws WriteError (with everything restored) on failure. */
-export function applyWrite(plan: WritePlan, fs: WriterFs = realFs): WriteResult {
-  const token = `${process.pid}-${(sequence++).toString(36)}`;
-  const staged: { temp: string; target: string; path: string }[] = [];
-  const fail = (what: string, path: string, error: unknown): never => {
-    const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    throw new WriteError(`${what} ${path} failed${code ? ` (${code})` : ''}: ${explain(code)}`, path, code);
-  };
-
-  // 1. Stage: write every changed file under a temporary name beside its target.
+/**
+ * Regular files under an owned folder (relative to the output folder), never through a link: a
+ * link found there is a WriteError, since a later run could otherwise be led to remove files
+ * elsewhere. Temporary and backup files of ddikit are not listed.
+ */
+function listFiles(outDir: string, dir: string, fs: WriterFs, depth: number): string[] {
+  const path = join(outDir, dir);
+  const stat = lstatOrNull(path, fs);
+  if (stat === null) return [];
+  if (stat.isSymbolicLink()) throw new WriteError(path, linkReason, 'ELOOP');
+  if (!stat.isDirectory()) throw new WriteError(path, 'it is a file, not a folder; nothing was changed.', 'ENOTDIR');
+  if (depth > staleDepthMax) return [];
+  let names: string[];
   try {
-    for (const file of plan.changed) {
-      const target = join(plan.outDir, file.path);
-      const temp = `${target}.ddikit-${token}.tmp`;
-      try {
-        fs.mkdirSync(dirname(target), { recursive: true });
-        fs.writeFileSync(temp, file.content, { flag: 'wx' });
-      } catch (error) {
-        staged.push({ temp, target, path: file.path });
-        fail('writing', file.path, error);
-      }
-      staged.push({ temp, target, path: file.path });
-    }
+    names = fs.readdirSync(path);
   } catch (error) {
-    for (const { temp } of staged) tryUnlink(temp, fs);
-    throw error;
+    throw failure(path, error);
+  }
+  const found: string[] = [];
+  for (const name of names.sort(compareStrings)) {
+    const relative = `${dir}/${name}`;
+    const child = lstatOrNull(join(outDir, relative), fs);
+    if (child === null) continue;
+    if (child.isSymbolicLink()) throw new WriteError(join(outDir, relative), linkReason, 'ELOOP');
+    if (child.isDirectory()) found.push(...listFiles(outDir, relative, fs, depth + 1));
+    else if (child.isFile() && !strayName.test(name)) found.push(relative);
+  }
+  return found;
+}
+
+function isGenerated(path: string, fs: WriterFs): boolean {
+  const head = readHead(path, 512, fs);
+  if (head === null) return false;
+  const text = head.toString('utf8');
+  return generatedMarks.some((mark) => text.includes(mark));
+}
+
+/**
+ * A pause after each rename of the commit, for the kill test only (test/hardening/kill-loop.test.ts
+ * sets it so that some of its kills land between renames). Never set it otherwise.
+ */
+function commitDelayMs(): number {
+  const value = Number(process.env['DDIKIT_TEST_COMMIT_DELAY_MS'] ?? 0);
+  return Number.isFinite(value) && value > 0 ? Math.min(value, 1000) : 0;
+}
+
+/**
+ * Carries out a plan all-or-nothing. Call it holding the output lock (withOutputLock), which first
+ * finishes or undoes the write of a run that died. Throws WriteError, with everything restored, on
+ * failure.
+ */
+export function applyWrite(plan: WritePlan, fs: WriterFs = realFs): WriteResult {
+  const result: WriteResult = {
+    written: plan.changed.map((f) => f.path).sort(compareStrings),
+    unchanged: plan.unchanged,
+    removed: plan.stale,
+  };
+  if (plan.changed.length === 0 && plan.stale.length === 0) return result;
+  const { outDir } = plan;
+  const token = runToken();
+  const journal: Journal = {
+    version: 1,
+    phase: 'staging',
+    token,
+    files: plan.changed.map((f) => f.path),
+    stale: plan.stale,
+    dirs: plan.dirs,
+  };
+  writeJournal(outDir, journal, fs);
+
+  // 1. Stage: create the missing folders, write every changed file under a temporary name, flushed.
+  const created: string[] = [];
+  const staged: string[] = [];
+  try {
+    for (const dir of plan.dirs) {
+      const path = join(outDir, dir);
+      try {
+        fs.mkdirSync(path);
+      } catch (error) {
+        throw failure(path, error);
+      }
+      created.push(path);
+    }
+    for (const file of plan.changed) {
+      const target = join(outDir, file.path);
+      const temp = tempOf(target, token);
+      try {
+        writeNewFile(temp, bytesOf(file), fs);
+      } catch (error) {
+        removeIfPresent(temp, fs);
+        throw failure(target, error);
+      }
+      staged.push(temp);
+    }
+    journal.phase = 'committing';
+    writeJournal(outDir, journal, fs);
+  } catch (error) {
+    for (const temp of staged) removeIfPresent(temp, fs);
+    removeFolders(created, fs);
+    removeJournal(outDir, fs);
+    throw failure(outDir, error);
   }
 
   // 2. Commit: move old files aside, move new ones in; on any failure undo every step so far.
+  const delay = commitDelayMs();
+  const pause = (): void => {
+    if (delay > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, delay);
+  };
   const undo: (() => void)[] = [];
   const backups: string[] = [];
   try {
-    for (const { temp, target, path } of staged) {
-      if (fs.existsSync(target)) {
-        const backup = `${target}.ddikit-${token}.bak`;
-        try {
-          fs.renameSync(target, backup);
-        } catch (error) {
-          fail('moving aside', path, error);
-        }
-        backups.push(backup);
-        undo.push(() => fs.renameSync(backup, target));
-      }
+    for (const file of plan.changed) {
+      const target = join(outDir, file.path);
+      const backup = backupOf(target, token);
       try {
-        fs.renameSync(temp, target);
+        if (lstatOrNull(target, fs) !== null) {
+          fs.renameSync(target, backup);
+          backups.push(backup);
+          undo.push(() => fs.renameSync(backup, target));
+        }
+        fs.renameSync(tempOf(target, token), target);
+        undo.push(() => fs.unlinkSync(target));
       } catch (error) {
-        fail('renaming into place', path, error);
+        throw failure(target, error);
       }
-      undo.push(() => fs.unlinkSync(target));
+      pause();
     }
     for (const path of plan.stale) {
-      const target = join(plan.outDir, path);
-      const backup = `${target}.ddikit-${token}.bak`;
+      const target = join(outDir, path);
+      const backup = backupOf(target, token);
       try {
         fs.renameSync(target, backup);
       } catch (error) {
-        fail('removing', path, error);
+        throw failure(target, error);
       }
       backups.push(backup);
       undo.push(() => fs.renameSync(backup, target));
+      pause();
     }
   } catch (error) {
+    let undone = true;
     for (const step of undo.reverse()) {
       try {
         step();
       } catch {
         // Keep undoing the rest; the error below names the first failure.
+        undone = false;
       }
     }
-    for (const { temp } of staged) tryUnlink(temp, fs);
+    // What cannot be undone the next run finishes: the journal (committing) and the staged files stay.
+    if (undone) {
+      for (const file of plan.changed) removeIfPresent(tempOf(join(outDir, file.path), token), fs);
+      removeFolders(created, fs);
+      removeJournal(outDir, fs);
+    }
     throw error;
   }
-  for (const backup of backups) tryUnlink(backup, fs);
-  return {
-    written: plan.changed.map((f) => f.path).sort(compareStrings),
-    unchanged: plan.unchanged,
-    removed: plan.stale,
-  };
+  for (const backup of backups) removeIfPresent(backup, fs);
+  removeJournal(outDir, fs);
+  return result;
 }
 
-function tryUnlink(path: string, fs: WriterFs): void {
-  try {
-    if (fs.existsSync(path)) fs.unlinkSync(path);
-  } catch {
-    // Best effort: a leftover temporary file is named *.ddikit-*.tmp and ignored by the next run.
-  }
-}
-
-function explain(code: string | undefined): string {
-  switch (code) {
-    case 'ENOSPC':
-      return 'the disk is full. Free some space and run again; nothing was changed.';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied. Check the permissions of the output folder; nothing was changed.';
-    case 'EROFS':
-      return 'the file system is read-only; nothing was changed.';
-    case 'EEXIST':
-      return 'a temporary file of another run is in the way. Run again; nothing was changed.';
-    default:
-      return 'nothing was changed.';
+/** Removes folders this run created (deepest first) when they are empty; one it cannot remove stays. */
+function removeFolders(created: readonly string[], fs: WriterFs): void {
+  for (const path of [...created].reverse()) {
+    try {
+      fs.rmdirSync(path);
+    } catch {
+      // Not empty, or gone: the run's own error is what is reported.
+    }
   }
 }

@@ -10,7 +10,6 @@
  * Like `ddikit simulate`, the harness is taken from the driver's own module graph (one copy of
  * @ddikit/sim for the driver and the explorer), loaded through tsx (driver-module.ts).
  */
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as SimModule from '@ddikit/sim';
@@ -28,6 +27,7 @@ import type {
 import { displayPath } from '../../spec/read-spec-folder.js';
 import type { CliIo } from '../io.js';
 import { plural } from '../print.js';
+import { writeTimelinePage, type TimelinePage } from '../timeline-page.js';
 import {
   DriverUsageError,
   driverInteger,
@@ -176,7 +176,7 @@ function exploreAll(context: Context, target: RunTarget): number {
     progress.done();
   }
   const elapsedMs = progress.elapsedMs();
-  let timeline: string | null = null;
+  let page: TimelinePage | null = null;
   if (request.timeline !== null && result.failure !== null) {
     const replayed = sim.replay({
       ...target,
@@ -184,21 +184,24 @@ function exploreAll(context: Context, target: RunTarget): number {
       schedule: result.failure.schedule,
       trace: true,
     });
-    timeline = writeTimeline(context, replayed, result.failure.schedule, result.failure.ticks);
+    page = writeTimeline(context, replayed, result.failure.schedule, result.failure.ticks);
   }
+  const timeline = page?.shown ?? null;
   if (request.json) {
     io.stdout(`${JSON.stringify(jsonResult(context, result, timeline), null, 2)}\n`);
   } else {
     io.stdout(textResult(context, result, timeline, elapsedMs));
   }
-  return result.failure !== null || result.races.length > 0 ? 1 : 0;
+  return result.failure !== null || result.races.length > 0 || page?.failed === true ? 1 : 0;
 }
 
 function replayOne(context: Context, target: RunTarget, schedule: Schedule): number {
   const { sim, request, io, driver, display } = context;
   const replayed = sim.replay({ ...target, schedule, trace: request.timeline !== null });
   const ticks = request.ticks ?? context.scenario?.ticks ?? sim.SCENARIO_TICKS_DEFAULT;
-  const timeline = request.timeline !== null ? writeTimeline(context, replayed, schedule, ticks) : null;
+  const page = request.timeline !== null ? writeTimeline(context, replayed, schedule, ticks) : null;
+  const timeline = page?.shown ?? null;
+  const failed = page?.failed === true;
   const { result } = replayed;
   if (request.json) {
     io.stdout(
@@ -221,7 +224,7 @@ function replayOne(context: Context, target: RunTarget, schedule: Schedule): num
         2,
       )}\n`,
     );
-    return result.errors > 0 ? 1 : 0;
+    return result.errors > 0 || failed ? 1 : 0;
   }
   const out: string[] = [];
   out.push(`ddikit explore: ${driver.name} (${display}) — replay`);
@@ -239,10 +242,10 @@ function replayOne(context: Context, target: RunTarget, schedule: Schedule): num
   );
   if (timeline !== null) out.push(`Timeline: ${timeline}`);
   io.stdout(`${out.join('\n')}\n`);
-  return result.errors > 0 ? 1 : 0;
+  return result.errors > 0 || failed ? 1 : 0;
 }
 
-function writeTimeline(context: Context, replayed: ReplayResult, schedule: Schedule, ticks: number): string {
+function writeTimeline(context: Context, replayed: ReplayResult, schedule: Schedule, ticks: number): TimelinePage {
   const { sim, request, driver, display } = context;
   const path = resolve(context.io.cwd, request.timeline!);
   const html = sim.renderTimeline(replayed.trace!, replayed.result.reports, {
@@ -253,8 +256,7 @@ function writeTimeline(context: Context, replayed: ReplayResult, schedule: Sched
       `replay: ${replayCommand(context, schedule, ticks)}`,
     ],
   });
-  writeFileSync(path, html);
-  return displayPath(path, context.io.cwd);
+  return writeTimelinePage(path, html, context.io);
 }
 
 // ---- output -----------------------------------------------------------------------------------------

@@ -44,10 +44,11 @@ export function runGenerate(args: readonly string[], io: CliIo): number {
     printDiagnostics(result.diagnostics, io, request.json);
     return 1;
   }
-  const plan = planWrite(request.outDir, result.files, generatedDirs);
-  if (request.check) return reportCheck(request, result, plan, io);
   const files = result.files;
-  const written = withOutputLock(request.outDir, () => applyWrite(planWrite(request.outDir, files, generatedDirs)));
+  if (request.check) return reportCheck(request, result, planWrite(request.outDir, files, generatedDirs), io);
+  const written = withOutputLock(request.outDir, () => applyWrite(planWrite(request.outDir, files, generatedDirs)), {
+    ownedDirs: generatedDirs,
+  });
   const outShown = displayPath(request.outDir, io.cwd);
   if (request.json) {
     io.stdout(`${JSON.stringify({ diagnostics: result.diagnostics, ...written, out: outShown }, null, 2)}\n`);

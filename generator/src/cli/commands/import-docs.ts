@@ -1,5 +1,5 @@
 /** `ddikit import-docs`: Windows DDI reference pages → spec YAML of their facts. */
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compareStrings, hasErrors, sortDiagnostics, type Diagnostic } from '../../diagnostics.js';
@@ -11,6 +11,7 @@ import { walkFolder, type ReadProblem, type WalkLimits } from '../../spec/read-f
 import { displayPath } from '../../spec/read-spec-folder.js';
 import { withOutputLock } from '../../write/output-lock.js';
 import { applyWrite, planWrite, type WritePlan, type WriteResult } from '../../write/write.js';
+import { readHead, realFs } from '../../write/write-fs.js';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../options.js';
 import { plural, printDiagnostics } from '../print.js';
@@ -56,7 +57,10 @@ export function runImportDocs(args: readonly string[], io: CliIo): number {
   // Files this import owns in --out: the ones it writes, and earlier imported files it no longer writes.
   const plan = { ...planWrite(request.outDir, result.files, []), stale: staleImports(request.outDir, result) };
   if (request.check) return reportCheck(request, result, plan, io);
-  const written = withOutputLock(request.outDir, () => applyWrite(plan));
+  // Planned again under the lock, after what a dead run left there is finished or undone.
+  const written = withOutputLock(request.outDir, () =>
+    applyWrite({ ...planWrite(request.outDir, result.files, []), stale: staleImports(request.outDir, result) }),
+  );
   const outShown = displayPath(request.outDir, io.cwd);
   if (request.json) {
     io.stdout(
@@ -139,14 +143,18 @@ function readPages(dir: string, io: CliIo): { pages: PageSource[]; diagnostics: 
   return { pages, diagnostics };
 }
 
-/** Imported files in --out (they carry the import's mark) that this import no longer writes. */
+/**
+ * Imported files in --out (they carry the import's mark) that this import no longer writes: regular
+ * files only, read without following a link or blocking on a FIFO.
+ */
 function staleImports(outDir: string, result: ImportResult): string[] {
   if (!existsSync(outDir)) return [];
   const produced = new Set(result.files.map((f) => f.path));
-  return readdirSync(outDir)
-    .filter((name) => /\.ya?ml$/.test(name) && !produced.has(name) && statSync(join(outDir, name)).isFile())
+  return readdirSync(outDir, { withFileTypes: true })
+    .filter((entry) => /\.ya?ml$/.test(entry.name) && !produced.has(entry.name) && entry.isFile())
+    .map((entry) => entry.name)
     .filter((name) =>
-      readFileSync(join(outDir, name), 'utf8')
+      (readHead(join(outDir, name), 1024, realFs)?.toString('utf8') ?? '')
         .split('\n', 3)
         .some((line) => line.startsWith(importedMark)),
     )

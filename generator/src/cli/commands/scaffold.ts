@@ -1,5 +1,5 @@
 /** `ddikit scaffold`: writes a C or TypeScript driver scaffold for functions of given roles. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundled } from '../../paths.js';
@@ -17,7 +17,8 @@ import { noSpecFiles, printDiagnostics } from '../print.js';
 export const scaffoldUsage = `  ddikit scaffold --role ROLE:Name [--role ROLE:Name ...] --out DIR [--lang c|ts] [--name BASE] [--force]
       Write a driver scaffold: for C a .h with role-type declarations and a .c with
       _Use_decl_annotations_ definitions; for TypeScript a module against @ddikit/ndis.
-      An existing file is never overwritten without --force; with --force it is kept as FILE.bak.
+      An existing file is never overwritten without --force; with --force it is kept as FILE.bak,
+      or as FILE.1.bak, FILE.2.bak, … when that exists, so no earlier version is lost.
 `;
 
 export function runScaffold(args: readonly string[], io: CliIo): number {
@@ -76,9 +77,30 @@ function roleRequests(roles: readonly string[]): ScaffoldRequest[] {
   });
 }
 
+/** Most numbered backups kept of one file; past it, --force refuses rather than drop one. */
+const backupsMax = 1000;
+
+/**
+ * The first backup name of a file that is free: FILE.bak, then FILE.1.bak, FILE.2.bak, …, so every
+ * earlier version is kept; null when all `backupsMax` are taken.
+ */
+function backupName(outDir: string, path: string, taken: ReadonlySet<string>): string | null {
+  for (let n = 0; n < backupsMax; n++) {
+    const name = n === 0 ? `${path}.bak` : `${path}.${n}.bak`;
+    if (taken.has(name)) continue;
+    try {
+      lstatSync(join(outDir, name));
+    } catch {
+      return name;
+    }
+  }
+  return null;
+}
+
 /**
  * Writes the files, never replacing a different existing file without `force` (then the old one is
- * kept as FILE.bak); prints what it did. False when a file was in the way.
+ * kept as FILE.bak, or the first free FILE.N.bak); prints what it did. False when a file was in the
+ * way.
  */
 function writeScaffold(outDir: string, files: readonly OutputFile[], force: boolean, io: CliIo): boolean {
   const outShown = displayPath(outDir, io.cwd);
@@ -87,16 +109,27 @@ function writeScaffold(outDir: string, files: readonly OutputFile[], force: bool
   if (blocked.length > 0 && !force) {
     for (const file of blocked) {
       io.stderr(
-        `ddikit scaffold: error: ${outShown}/${file.path} exists and differs from the scaffold; it was left as it is. Pass --force to replace it (the old file is kept as ${file.path}.bak).\n`,
+        `ddikit scaffold: error: ${outShown}/${file.path} exists and differs from the scaffold; it was left as it is. Pass --force to replace it (the old file is kept as ${file.path}.bak, or ${file.path}.1.bak, … when that exists).\n`,
       );
     }
     return false;
   }
-  const backups = blocked.map((file) => ({
-    path: `${file.path}.bak`,
-    content: readFileSync(join(outDir, file.path), 'utf8'),
-  }));
-  const written = withOutputLock(outDir, () => applyWrite({ ...plan, changed: [...plan.changed, ...backups] }));
+  const backups: OutputFile[] = [];
+  const taken = new Set<string>();
+  for (const file of blocked) {
+    const name = backupName(outDir, file.path, taken);
+    if (name === null) {
+      io.stderr(
+        `ddikit scaffold: error: ${outShown}/${file.path} already has ${backupsMax} backups; nothing was written. Remove old backups and run again.\n`,
+      );
+      return false;
+    }
+    taken.add(name);
+    // Byte for byte: the driver's own file, whatever its encoding.
+    const bytes = readFileSync(join(outDir, file.path));
+    backups.push({ path: name, content: bytes.toString('utf8'), bytes });
+  }
+  const written = withOutputLock(outDir, () => applyWrite(planWrite(outDir, [...files, ...backups], [])));
   for (const path of written.written)
     io.stdout(`${backups.some((b) => b.path === path) ? 'kept' : 'wrote'}  ${outShown}/${path}\n`);
   for (const path of written.unchanged) io.stdout(`same   ${outShown}/${path}\n`);

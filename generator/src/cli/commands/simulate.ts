@@ -7,14 +7,13 @@
  *
  * Loading the module and finding its harness are shared with `ddikit explore` (driver-module.ts).
  */
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as SimModule from '@ddikit/sim';
 import type { E1000Nic, MiniportDefinition, Report, RunResult, Simulation, SimulationOptions } from '@ddikit/sim';
-import { displayPath } from '../../spec/read-spec-folder.js';
 import type { CliIo } from '../io.js';
 import { firstLines, plural } from '../print.js';
+import { writeTimelinePage, type TimelinePage } from '../timeline-page.js';
 import {
   DriverUsageError,
   driverInteger,
@@ -157,7 +156,8 @@ function runAll(
     }
   }
   const clean = runs.every((run) => run.result !== null && run.result.clean);
-  const timeline = request.timeline !== null ? writeTimeline(sim, driver, display, request, runs, io) : null;
+  const page = request.timeline !== null ? writeTimeline(sim, driver, display, request, runs, io) : null;
+  const timeline = page?.shown ?? null;
   if (request.json)
     io.stdout(
       `${JSON.stringify({ ...jsonReport(driver, display, request, runs, clean), ...(timeline !== null ? { timeline } : {}) }, null, 2)}\n`,
@@ -166,10 +166,10 @@ function runAll(
     io.stdout(
       `${textReport(sim, driver, display, request, runs, clean)}${timeline !== null ? `Timeline: ${timeline}\n` : ''}`,
     );
-  return clean ? 0 : 1;
+  return clean && page?.failed !== true ? 0 : 1;
 }
 
-/** Writes the timeline of the first run with findings (else the first run); returns its display path. */
+/** Writes the timeline of the first run with findings (else the first run); null when there is none to write. */
 function writeTimeline(
   sim: typeof SimModule,
   driver: MiniportDefinition,
@@ -177,7 +177,7 @@ function writeTimeline(
   request: SimulateRequest,
   runs: readonly SeedRun[],
   io: CliIo,
-): string | null {
+): TimelinePage | null {
   const chosen =
     runs.find((run) => run.result !== null && !run.result.clean) ?? runs.find((run) => run.result !== null);
   if (chosen === undefined || chosen.result === null || chosen.simulation === null || !chosen.simulation.trace)
@@ -187,8 +187,7 @@ function writeTimeline(
     title: `${driver.name} — ddikit simulate`,
     subtitle: [`${display}: ${settingsLine({ ...request, seed: chosen.result.seed, seeds: 1 })}`],
   });
-  writeFileSync(path, html);
-  return displayPath(path, io.cwd);
+  return writeTimelinePage(path, html, io);
 }
 
 function simulationOptions(
