@@ -441,3 +441,69 @@ describe('numeric literals are checked against the range and exactness of their 
     );
   });
 });
+
+// ---------------------------------------------------------------------------------------------------
+// Names: within MSVC's limit, file names the file system takes, and scaffold names C leaves free.
+
+describe('identifiers are at most 2,048 characters (MSVC), and long ones still make valid file names', () => {
+  const long = (n: number): string => `SAMPLE_${'X'.repeat(n - 7)}`;
+  it('rejects a name of 2,049 characters', () => {
+    const given = baseSpec.replaceAll('SAMPLE_MODE', long(2049));
+    expect(diagnosticsOf({ 'spec/ndis/sample.yaml': given })).toEqual([
+      `spec/ndis/sample.yaml:9:11 - error DDI1006: name is 2049 characters long, more than the 2048 allowed (got "${long(2049).slice(0, 56)}...). Shorten it.`,
+      `spec/ndis/sample.yaml:25:29 - error DDI1006: params[2].type is 2049 characters long, more than the 2048 allowed (got "${long(2049).slice(0, 56)}...). Shorten it.`,
+    ]);
+  });
+
+  it('generates for a name of 2,048 characters, its page under a file name of at most 255 bytes', () => {
+    const given = baseSpec.replaceAll('SAMPLE_MODE', long(2048));
+    const result = generateFrom({ 'spec/ndis/sample.yaml': given });
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
+    const page = result.files!.find((f) => f.content.includes(`# ${long(2048)}\n`))!;
+    const name = page.path.split('/').pop()!;
+    expect(Buffer.byteLength(name)).toBeLessThanOrEqual(255 - '.ddikit-4194304-zzzzzz.tmp'.length);
+    expect(name).toMatch(/^sample_x+-[0-9a-f]{8}\.md$/);
+    // The index links to it under that name.
+    expect(result.files!.find((f) => f.path === 'docs/reference/README.md')!.content).toContain(`(./${name})`);
+  });
+});
+
+describe('scaffold names that C or the WDK already use are refused with a suggestion', () => {
+  const model = generateFrom({ 'spec/ndis/sample.yaml': baseSpec }).model!;
+  const cases: { given: string; want: string }[] = [
+    {
+      given: 'main',
+      want: 'DDI4003: --role SAMPLE_CALLBACK:main: "main" is the name of a C program\'s entry point; a driver function of that name conflicts with it (gcc -Werror fails). Choose another name, such as "ContosoMain".',
+    },
+    {
+      given: 'abs',
+      want: 'DDI4003: --role SAMPLE_CALLBACK:abs: "abs" is a name of the C standard library; a driver function of that name conflicts with its declaration (gcc -Werror fails). Choose another name, such as "ContosoAbs".',
+    },
+    {
+      given: 'printf',
+      want: 'DDI4003: --role SAMPLE_CALLBACK:printf: "printf" is a name of the C standard library; a driver function of that name conflicts with its declaration (gcc -Werror fails). Choose another name, such as "ContosoPrintf".',
+    },
+    {
+      given: 'strsample',
+      want: 'DDI4003: --role SAMPLE_CALLBACK:strsample: "strsample" is reserved for the C standard library (names starting with str, mem, wcs, is or to and a lower-case letter). Choose another name, such as "ContosoStrsample".',
+    },
+    {
+      given: 'DriverEntry',
+      want: 'DDI4003: --role SAMPLE_CALLBACK:DriverEntry: "DriverEntry" is the entry point the WDK gives every driver. Choose another name, such as "ContosoDriverEntry".',
+    },
+    {
+      given: 'KeSampleCallback',
+      want: 'DDI4003: --role SAMPLE_CALLBACK:KeSampleCallback: "KeSampleCallback" starts with Ke, a prefix the WDK reserves for its own routines. Choose another name, such as "ContosoSampleCallback".',
+    },
+  ];
+  it.each(cases)('$given', ({ given, want }) => {
+    expect(scaffold(model, [{ role: 'SAMPLE_CALLBACK', name: given }], 'c').diagnostics).toEqual([want]);
+  });
+
+  it('accepts driver names, and the TypeScript scaffold is not held to C names', () => {
+    for (const name of ['ContosoCallback', 'MySampleCallback', 'Kernel', 'IsrHandler']) {
+      expect(scaffold(model, [{ role: 'SAMPLE_CALLBACK', name }], 'c').diagnostics, name).toEqual([]);
+    }
+    expect(scaffold(model, [{ role: 'SAMPLE_CALLBACK', name: 'printf' }], 'ts').diagnostics).toEqual([]);
+  });
+});

@@ -16,7 +16,14 @@
  * problems are diagnostics, all reported at once; then no file is returned.
  */
 import { compareStrings } from '../diagnostics.js';
-import { cReservedWords, didYouMean, isCImplementationReserved, tsReservedWords } from '../names.js';
+import {
+  cLibraryConflict,
+  cReservedWords,
+  didYouMean,
+  fileStem,
+  isCImplementationReserved,
+  tsReservedWords,
+} from '../names.js';
 import { bundled } from '../paths.js';
 import type { Model, RoleModel } from '../spec/model.js';
 import { generatorVersion } from '../version.js';
@@ -46,7 +53,8 @@ export interface ScaffoldResult {
 export const scaffoldDiagnosticCodes = {
   DDI4001: 'a --role names no role of the spec',
   DDI4002: 'a scaffold function name that is not a C identifier',
-  DDI4003: 'a scaffold function name that is reserved or already declared by the generated header',
+  DDI4003:
+    'a scaffold function name that is reserved, already declared by the generated header, or taken by the C library or the WDK',
   DDI4004: 'two scaffold functions (or their call helpers) share a name',
   DDI4005: 'a scaffold base file name that is not a plain file name, or that shadows the generated header',
   DDI4006: 'a scaffold with no function',
@@ -74,7 +82,7 @@ const tsImportedNames = ['NdisFunctions'];
 
 /** The base file name used when none is given: the first function's name in lower case. */
 export function defaultBaseName(requests: readonly ScaffoldRequest[]): string {
-  return requests[0]?.name.toLowerCase() ?? 'scaffold';
+  return requests[0] === undefined ? 'scaffold' : fileStem(requests[0].name);
 }
 
 export function scaffold(
@@ -236,6 +244,14 @@ function nameProblem(
     return {
       code: 'DDI4003',
       message: `${shown} is already declared by ${cHeaderName} and @ddikit/ndis (a role, DDI, type, constant or macro); choose another function name.`,
+    };
+  }
+  // Names the C library, a C program or the WDK already give a meaning.
+  const conflict = lang === 'c' ? cLibraryConflict(name) : null;
+  if (conflict !== null) {
+    return {
+      code: 'DDI4003',
+      message: `${shown} ${conflict.reason}. Choose another name, such as ${JSON.stringify(conflict.suggestion)}.`,
     };
   }
   return null;
