@@ -1,12 +1,13 @@
 /** `npm run bench`: every benchmark, each printing its ratio against a baseline measured in the same run. */
 import { benchExplore } from './explore.bench.js';
-import { benchGenerate } from './generate.bench.js';
+import { benchGenerate, benchGenerateSynthetic } from './generate.bench.js';
 import { report, type Result } from './harness.js';
 import { benchImport } from './import.bench.js';
 import { benchSim } from './sim.bench.js';
 
 const benches: [string, () => Result[] | Promise<Result[]>][] = [
   ['generate', benchGenerate],
+  ['generate-synthetic', benchGenerateSynthetic],
   ['import', benchImport],
   ['sim', benchSim],
   ['explore', benchExplore],

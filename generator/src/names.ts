@@ -168,6 +168,23 @@ export function didYouMean(name: string, candidates: Iterable<string>): string {
   return suggestion === undefined || suggestion === name ? '' : ` Did you mean "${suggestion}"?`;
 }
 
+/** didYouMean with its candidates given lazily, as a Suggester makes it. */
+export type Suggest = (name: string, candidates: () => Iterable<string>) => string;
+
+/**
+ * didYouMean with a budget: each suggestion compares the name with every candidate, so a spec with
+ * thousands of unknown names among thousands of entries would take quadratic time; after the
+ * first `max` suggestions of a run, the messages go without one.
+ */
+export function suggester(max = 1000): Suggest {
+  let left = max;
+  return (name, candidates) => {
+    if (left <= 0) return '';
+    left--;
+    return didYouMean(name, candidates());
+  };
+}
+
 /**
  * File stem for an entry's page: the name in lower case, as the Windows reference names its pages
  * (MINIPORT_SYNCHRONIZE_INTERRUPT → miniport_synchronize_interrupt), so both are found the same way.

@@ -45,7 +45,8 @@ export function emitImported(
       lines.push(`${section}: []`);
     } else {
       lines.push(`${section}:`);
-      for (const entry of chosen) lines.push(...mapping(entry.spec as unknown as Record<string, unknown>, '  ', true));
+      for (const entry of chosen)
+        for (const line of mapping(entry.spec as unknown as Record<string, unknown>, '  ', true)) lines.push(line);
     }
     return { path, content: `${lines.join('\n')}\n` };
   });
@@ -60,7 +61,7 @@ function mapping(value: Record<string, unknown>, indent: string, item: boolean):
     const lead = item ? (first ? `${indent}- ` : `${indent}  `) : indent;
     const inner = item ? `${indent}    ` : `${indent}  `;
     first = false;
-    lines.push(...keyValue(key, child, lead, inner));
+    for (const line of keyValue(key, child, lead, inner)) lines.push(line);
   }
   return lines;
 }
@@ -77,7 +78,7 @@ function keyValue(key: string, value: unknown, lead: string, inner: string): str
     for (const item of value as Record<string, unknown>[]) {
       const flow = flowMapping(item);
       if (flow !== null && inner.length + 2 + flow.length <= lineWidthMax) lines.push(`${inner}- ${flow}`);
-      else lines.push(...mapping(item, inner, true));
+      else for (const line of mapping(item, inner, true)) lines.push(line);
     }
     return lines;
   }

@@ -63,10 +63,10 @@ export function importDocs(sources: readonly PageSource[], options: ImportOption
 function readOne(source: PageSource, options: EntryOptions, diagnostics: Diagnostic[]): ImportedEntry | null {
   try {
     const parsed = parsePage(source);
-    diagnostics.push(...parsed.diagnostics);
+    for (const d of parsed.diagnostics) diagnostics.push(d);
     if (parsed.page === null) return null;
     const result = pageToEntry(parsed.page, options);
-    diagnostics.push(...result.diagnostics);
+    for (const d of result.diagnostics) diagnostics.push(d);
     return result.entry;
   } catch (error) {
     // A page the importer cannot read must not stop the others; the message says what broke.
@@ -91,7 +91,11 @@ function dropRepeats(
   diagnostics: Diagnostic[],
 ): { kept: ImportedEntry[]; aliases: Map<string, string> } {
   const byName = new Map<string, ImportedEntry[]>();
-  for (const entry of entries) byName.set(entry.name, [...(byName.get(entry.name) ?? []), entry]);
+  for (const entry of entries) {
+    const group = byName.get(entry.name);
+    if (group === undefined) byName.set(entry.name, [entry]);
+    else group.push(entry);
+  }
   const kept: ImportedEntry[] = [];
   const aliases = new Map<string, string>();
   for (const [name, group] of byName) {

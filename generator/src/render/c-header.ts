@@ -9,6 +9,7 @@ import type { ConstantModel, FunctionModel, Model, RoleModel, TypeModel } from '
 import type { OutputFile, RenderContext } from './output.js';
 import { levelNames, levelRange } from '../spec/spec-types.js';
 import { cComment, cCommentText, cParamLines, entrySal } from './c-text.js';
+import { indexOf } from './model-index.js';
 import { ofKind } from './slot-kinds.js';
 import { tidy } from './templates.js';
 
@@ -157,7 +158,7 @@ function macros(
   align: boolean,
 ): MacroView[] {
   const heads = rows.map(([name, params]) => (params === null ? name : `${name}(${params})`));
-  const width = align ? Math.max(0, ...heads.map((h) => h.length)) : 0;
+  const width = align ? widest(heads) : 0;
   return rows.map(([name, , value], i) => ({
     name,
     define: value === '' ? heads[i]! : `${heads[i]!.padEnd(width)} ${value}`,
@@ -178,8 +179,12 @@ export function salNamesUsed(model: Model): string[] {
   return [...names].sort(compareStrings);
 }
 
+const headerNames = new WeakMap<Model, ReadonlySet<string>>();
+
 /** Every identifier the header defines off Windows (types, roles, enumerators, constants, DDIs, macros). */
 export function cHeaderNames(model: Model): ReadonlySet<string> {
+  const cached = headerNames.get(model);
+  if (cached !== undefined) return cached;
   const names = new Set<string>();
   for (const [name] of salFallbacks) names.add(name);
   for (const [name] of baseMacros) names.add(name);
@@ -199,6 +204,7 @@ export function cHeaderNames(model: Model): ReadonlySet<string> {
   }
   for (const fn of model.functions) names.add(fn.name);
   for (const constant of model.constants) names.add(constant.name);
+  headerNames.set(model, names);
   return names;
 }
 
@@ -294,9 +300,16 @@ function headerView(model: Model, provenance: string): HeaderView {
   // Entries whose parameter or return types the spec does not know (imported from pages without
   // prototypes) cannot be declared: the header leaves them out and says how many.
   const baseRoles = model.roles.filter((r) => r.variantOf === null && r.prototype);
-  const variantsOf = (role: RoleModel): RoleModel[] => model.roles.filter((r) => r.variantOf === role.name);
-  const declared = model.functions.filter((f) => f.prototype);
-  const families = [...new Set(declared.map((f) => f.family))].sort(compareStrings);
+  const index = indexOf(model);
+  const variantsOf = (role: RoleModel): readonly RoleModel[] => index.variants.get(role.name) ?? [];
+  const byFamily = new Map<string, FunctionModel[]>();
+  for (const fn of model.functions) {
+    if (!fn.prototype) continue;
+    const group = byFamily.get(fn.family);
+    if (group === undefined) byFamily.set(fn.family, [fn]);
+    else group.push(fn);
+  }
+  const families = [...byFamily.keys()].sort(compareStrings);
 
   const omitted = omittedComment(model);
   return {
@@ -345,7 +358,7 @@ function headerView(model: Model, provenance: string): HeaderView {
     constantGroups: constantGroups(model.constants),
     functionGroups: families.map((family) => ({
       family,
-      functions: declared.filter((f) => f.family === family).map(functionView),
+      functions: byFamily.get(family)!.map(functionView),
     })),
   };
 }

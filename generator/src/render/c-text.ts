@@ -66,8 +66,12 @@ export function cParamLines(params: readonly Pick<ParamModel, 'sal' | 'name' | '
     ofKind('cTypeName', p.type.c, `the type of parameter ${p.name}`);
     if (p.sal !== null) ofKind('salParam', p.sal, `the annotation of parameter ${p.name}`);
   }
-  const salWidth = Math.max(...params.map((p) => (p.sal ?? '').length));
-  const typeWidth = Math.max(...params.map((p) => p.type.c.length));
+  let salWidth = 0;
+  let typeWidth = 0;
+  for (const p of params) {
+    salWidth = Math.max(salWidth, (p.sal ?? '').length);
+    typeWidth = Math.max(typeWidth, p.type.c.length);
+  }
   return params.map((p, i) => {
     const sal = withSal ? `${(p.sal ?? '').padEnd(salWidth)} ` : '';
     const comma = i === params.length - 1 ? '' : ',';

@@ -71,10 +71,15 @@ function byFamily<T extends EntryModel>(
   entries: readonly T[],
   row: (entry: T) => object,
 ): { title: string; rows: object[] }[] {
-  const families = [...new Set(entries.map((e) => e.family))].sort(compareStrings);
-  return families.map((family) => ({
+  const groups = new Map<string, T[]>();
+  for (const entry of entries) {
+    const group = groups.get(entry.family);
+    if (group === undefined) groups.set(entry.family, [entry]);
+    else group.push(entry);
+  }
+  return [...groups.keys()].sort(compareStrings).map((family) => ({
     title: familyTitle(family),
-    rows: entries.filter((e) => e.family === family).map(row),
+    rows: groups.get(family)!.map(row),
   }));
 }
 

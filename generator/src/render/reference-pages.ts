@@ -40,6 +40,7 @@ import {
   type LinkTable,
 } from './markdown.js';
 import { indexView, sharedTypesView } from './reference-index.js';
+import { indexOf } from './model-index.js';
 import { ofKind } from './slot-kinds.js';
 import { tidy } from './templates.js';
 
@@ -279,7 +280,7 @@ function roleView(
 function mayCallView(model: Model, role: RoleModel, links: LinkTable): { text: string; lead: string; ddis: string[] } {
   const ddis = mayCallList(model, role).map((fn) => link(links, fn.name));
   // The list names the DDIs the C header declares; say so where the spec has others (imported, untyped).
-  const among = model.functions.every((f) => f.prototype) ? 'in this spec' : 'of the DDIs the C header declares';
+  const among = indexOf(model).allDeclared ? 'in this spec' : 'of the DDIs the C header declares';
   if (role.mayCall === 'anyLevel') {
     const aboveSpinLocks = role.irql.min !== null && levelRange[role.irql.min][0] > levelRange.DISPATCH_LEVEL[1];
     return {
@@ -339,7 +340,7 @@ function functionView(
   links: LinkTable,
   head: (e: EntryModel, kind: string) => PageHead,
 ): object {
-  const callsBack = model.roles.filter((r) => r.invokedBy.includes(fn.name)).map((r) => link(links, r.name));
+  const callsBack = (indexOf(model).invokedRoles.get(fn.name) ?? []).map((r) => link(links, r.name));
   return {
     head: head(fn, fn.macro ? 'DDI (macro)' : 'DDI function'),
     description: prose(fn.description),
@@ -391,21 +392,12 @@ export function usageSnippet(model: Model, fn: FunctionModel): string {
 // Types
 
 function pointersTo(model: Model, name: string): string[] {
-  return model.types.filter((t) => t.typeKind === 'pointer' && t.to === name).map((t) => t.name);
+  return [...(indexOf(model).pointersTo.get(name) ?? [])];
 }
 
 /** Entries whose parameters, return value, fields or pointee name the type. */
 function usersOf(model: Model, name: string): string[] {
-  const users = new Set<string>();
-  for (const entry of [...model.roles, ...model.functions]) {
-    if (entry.returns.type.name === name || entry.params.some((p) => p.type.name === name)) users.add(entry.name);
-  }
-  for (const type of model.types) {
-    if (type.to === name || type.fields.some((f) => f.type.name === name)) users.add(type.name);
-  }
-  for (const constant of model.constants) if (constant.type === name) users.add(constant.name);
-  users.delete(name);
-  return [...users].sort(compareStrings);
+  return [...(indexOf(model).users.get(name) ?? [])].sort(compareStrings);
 }
 
 function typeView(
@@ -420,7 +412,8 @@ function typeView(
     : type.typeKind === 'struct'
       ? `typedef struct ${type.tag ?? type.name} ${type.name};`
       : `typedef int ${type.name}; /* enum ${type.tag ?? type.name}: values not stated */`;
-  const fieldTypeWidth = Math.max(0, ...type.fields.map((f) => f.type.c.length));
+  let fieldTypeWidth = 0;
+  for (const field of type.fields) fieldTypeWidth = Math.max(fieldTypeWidth, field.type.c.length);
   const declarator = [type.name, ...pointers.map((p) => `*${p}`)].join(', ');
   return {
     head: head(type, type.typeKind === 'struct' ? 'structure' : 'enumeration'),

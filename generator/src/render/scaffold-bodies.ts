@@ -6,6 +6,7 @@
 import { compareStrings } from '../diagnostics.js';
 import type { FunctionModel, IrqlModel, Model, ParamModel, RoleModel, TypeModel } from '../spec/model.js';
 import { levelRange } from '../spec/spec-types.js';
+import { indexOf } from './model-index.js';
 
 export type ScaffoldLanguage = 'c' | 'ts';
 
@@ -32,17 +33,22 @@ function range(irql: IrqlModel): [number, number] | null {
 
 /**
  * The DDIs a function of the role may call, as its mayCall says: those the generated header declares
- * (a scaffold calls them as written), so DDIs imported without types are not listed.
+ * (a scaffold calls them as written), so DDIs imported without types are not listed. In model
+ * order; found through the index of declared DDIs by IRQL range (at most one group per pair of
+ * levels), so the work follows the length of the list, not the size of the model.
  */
 export function mayCallList(model: Model, role: RoleModel): FunctionModel[] {
-  const declared = model.functions.filter((f) => f.prototype);
-  if (role.mayCall === 'anyLevel') return declared.filter((f) => f.irql.any);
+  const index = indexOf(model);
+  if (role.mayCall === 'anyLevel') return [...index.declaredAnyLevel];
   const at = range(role.irql);
   if (at === null) return [];
-  return declared.filter((f) => {
-    const allowed = range(f.irql);
-    return allowed !== null && allowed[0] <= at[0] && at[1] <= allowed[1];
-  });
+  const groups: (readonly FunctionModel[])[] = [];
+  for (const [key, group] of index.declaredByRange) {
+    const [min, max] = key.split(':').map(Number) as [number, number];
+    if (min <= at[0] && at[1] <= max) groups.push(group);
+  }
+  if (groups.length === 1) return [...groups[0]!];
+  return groups.flat().sort((a, b) => index.functionOrder.get(a)! - index.functionOrder.get(b)!);
 }
 
 /** The first clause of an IRQL text: the level range ("exactly DIRQL"). */
@@ -107,10 +113,9 @@ function isBoolean(type: TypeModel): boolean {
   return type.typeKind === 'scalar' && type.ts === 'boolean';
 }
 
-/** A zero constant of a scalar type (NDIS_STATUS_SUCCESS), if the spec has one. */
+/** A zero constant of a scalar type (NDIS_STATUS_SUCCESS), if the spec has one: the first by name. */
 function zeroConstant(model: Model, type: TypeModel): string | null {
-  const zeros = model.constants.filter((c) => c.type === type.name && Number(c.value) === 0).map((c) => c.name);
-  return zeros.sort(compareStrings)[0] ?? null;
+  return indexOf(model).zeroConstants.get(type.name)?.[0] ?? null;
 }
 
 /** A line ISR on a line that may be shared must not claim by default; every other BOOLEAN role succeeds. */

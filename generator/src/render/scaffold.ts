@@ -28,6 +28,7 @@ import { bundled } from '../paths.js';
 import type { Model, RoleModel } from '../spec/model.js';
 import { generatorVersion } from '../version.js';
 import { cHeaderName, cHeaderNames } from './c-header.js';
+import { indexOf } from './model-index.js';
 import type { OutputFile } from './output.js';
 import type { CallSite, PlannedFunction, ScaffoldLanguage } from './scaffold-bodies.js';
 import { cFiles } from './scaffold-c.js';
@@ -139,7 +140,7 @@ function planFunctions(
   lang: ScaffoldLanguage,
   diagnostics: string[],
 ): PlannedFunction[] {
-  const roles = new Map(model.roles.map((r) => [r.name, r]));
+  const roles = indexOf(model).rolesByName;
   const taken = cHeaderNames(model);
   const owners = new Map<string, string>();
   const planned: PlannedFunction[] = [];
@@ -262,7 +263,7 @@ function nameProblem(
  * take a pointer whose role accepts this one (the role itself or, for a variant, its base role).
  */
 function callSites(model: Model, role: RoleModel, name: string): CallSite[] {
-  const rolesByPointer = new Map(model.roles.flatMap((r) => (r.pointer === null ? [] : [[r.pointer, r] as const])));
+  const rolesByPointer = indexOf(model).rolesByPointer;
   const sites: CallSite[] = [];
   for (const invokerName of [...role.invokedBy].sort(compareStrings)) {
     const invoker = model.byName.get(invokerName);

@@ -72,11 +72,25 @@ function registerHelpers(hbs: typeof Handlebars): void {
   hbs.registerHelper('pad', (value: unknown, width: unknown) => String(value).padEnd(Number(width)));
 }
 
-/** Removes trailing spaces, collapses runs of blank lines to one, ends with exactly one newline. */
+/**
+ * Removes trailing spaces, collapses runs of blank lines to one, ends with exactly one newline. One
+ * pass by hand: a regular expression for trailing spaces is tried at every position of a long run.
+ */
 export function tidy(text: string): string {
-  return text
-    .replace(/[ \t]+$/gm, '')
-    .replace(/\n{3,}/g, '\n\n')
-    .replace(/^\n+/, '')
-    .replace(/\n*$/, '\n');
+  const out: string[] = [];
+  let blank = true;
+  for (const raw of text.split('\n')) {
+    let end = raw.length;
+    while (end > 0 && (raw.charCodeAt(end - 1) === 32 || raw.charCodeAt(end - 1) === 9)) end--;
+    const line = end === raw.length ? raw : raw.slice(0, end);
+    if (line === '') {
+      if (!blank) out.push('');
+      blank = true;
+    } else {
+      out.push(line);
+      blank = false;
+    }
+  }
+  while (out.length > 0 && out[out.length - 1] === '') out.pop();
+  return `${out.join('\n')}\n`;
 }

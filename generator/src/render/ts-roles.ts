@@ -1,5 +1,6 @@
 /** The view of src/generated/roles.ts: each role's type, declarator and pointer typedef with their doc comments. */
 import type { Model, RoleModel, TypeModel } from '../spec/model.js';
+import { indexOf } from './model-index.js';
 import { ofKind } from './slot-kinds.js';
 import {
   DocBuilder,
@@ -146,7 +147,12 @@ function zeroOf(type: TypeModel, model: Model): string | null {
   if (type.typeKind === 'enum') return type.values[0] === undefined ? null : type.values[0].name;
   if (type.typeKind !== 'scalar') return null;
   if (type.ts === 'boolean') return 'true';
-  const constant = model.constants.find((c) => c.type === type.name && Number(c.value) === 0);
-  if (constant !== undefined) return constant.name;
+  const constant = firstZero(model, type.name);
+  if (constant !== undefined) return constant;
   return type.ts === 'bigint' ? '0n' : '0';
+}
+
+/** The first constant of the type (in model order, by name) whose value is 0. */
+function firstZero(model: Model, type: string): string | undefined {
+  return indexOf(model).zeroConstants.get(type)?.[0];
 }

@@ -6,7 +6,7 @@
  * reference pages (disagreements.ts).
  */
 import { compareStrings, quote, type Diagnostic } from '../diagnostics.js';
-import { cReservedWords, didYouMean, isCImplementationReserved, tsReservedWords } from '../names.js';
+import { cReservedWords, isCImplementationReserved, suggester, tsReservedWords, type Suggest } from '../names.js';
 import { checkIrql, type EqualsScope } from './check-irql.js';
 import { collectDefinitions, where, type Definition } from './definitions.js';
 import { disagreements } from './disagreements.js';
@@ -21,8 +21,8 @@ export function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly 
   const diagnostics: Diagnostic[] = [];
   const checks = new EntryChecks(all, valid, reportInto(diagnostics));
   for (const file of valid) checks.checkFile(file);
-  diagnostics.push(...ruleDiagnostics(valid, all));
-  diagnostics.push(...disagreements(valid));
+  for (const d of ruleDiagnostics(valid, all)) diagnostics.push(d);
+  for (const d of disagreements(valid)) diagnostics.push(d);
   return diagnostics;
 }
 
@@ -34,6 +34,8 @@ class EntryChecks {
   private readonly ruleTable: Map<string, RuleDefinition>;
   private readonly ruleIds: string[];
   private readonly equalsScope: EqualsScope;
+  private readonly suggest: Suggest = suggester();
+  private functionNamesCache: string[] | undefined;
 
   constructor(
     all: readonly LoadedFile[],
@@ -55,7 +57,14 @@ class EntryChecks {
         return (definition.file.value as SpecFile).types![definition.path[1] as number];
       },
       constants: new Set([...this.definitions].filter(([, d]) => d.kind === 'constant').map(([n]) => n)),
+      suggest: this.suggest,
     };
+  }
+
+  /** Names of the functions of the spec, for suggestions (computed on first use). */
+  private functionNames(): string[] {
+    this.functionNamesCache ??= [...this.definitions].filter(([, d]) => d.kind === 'function').map(([n]) => n);
+    return this.functionNamesCache;
   }
 
   checkFile(file: LoadedFile): void {
@@ -200,12 +209,8 @@ class EntryChecks {
           file,
           [...path, 'invokedBy', j],
           'DDI2003',
-          `invokedBy names ${quote(name)}, which is not a function of the spec.${didYouMean(
-            name,
-            [...this.definitions]
-              .filter(([, d]) => d.kind === 'function')
-              .map(([n]) => n)
-              .concat('NDIS'),
+          `invokedBy names ${quote(name)}, which is not a function of the spec.${this.suggest(name, () =>
+            this.functionNames().concat('NDIS'),
           )} Use a function name, or NDIS for NDIS itself.`,
         );
       }
@@ -227,7 +232,7 @@ class EntryChecks {
         file,
         [...path, 'registeredIn'],
         'DDI2003',
-        `registeredIn names the structure ${quote(structName)}, which the spec does not define.${didYouMean(structName, this.typeNames)}`,
+        `registeredIn names the structure ${quote(structName)}, which the spec does not define.${this.suggest(structName, () => this.typeNames)}`,
       );
     } else {
       const field = struct.fields?.find((f) => f.name === fieldName);
@@ -237,9 +242,9 @@ class EntryChecks {
           file,
           [...path, 'registeredIn'],
           'DDI2003',
-          `registeredIn names the field ${quote(fieldName)}, which ${structName} does not have.${didYouMean(
+          `registeredIn names the field ${quote(fieldName)}, which ${structName} does not have.${this.suggest(
             fieldName,
-            (struct.fields ?? []).map((f) => f.name),
+            () => (struct.fields ?? []).map((f) => f.name),
           )}`,
         );
       } else if (field.type === undefined || !pointers.includes(field.type)) {
@@ -350,7 +355,7 @@ class EntryChecks {
         file,
         path,
         'DDI2002',
-        `unknown type ${quote(name)}${what}.${didYouMean(name, this.typeNames)}${hint || ' Define it under types:, or use a type the spec defines.'}`,
+        `unknown type ${quote(name)}${what}.${this.suggest(name, () => this.typeNames)}${hint || ' Define it under types:, or use a type the spec defines.'}`,
       );
       return undefined;
     }
@@ -448,7 +453,7 @@ class EntryChecks {
         'DDI2013',
         this.ruleIds.length === 0
           ? `rules names ${quote(rule)}, but the spec has no rule table. Add the harness's rule table (spec/rules.yaml) to the spec folder.`
-          : `rules names ${quote(rule)}, which is not a rule of the harness.${didYouMean(rule, this.ruleIds)} Rules: ${this.ruleIds.join(', ')}.`,
+          : `rules names ${quote(rule)}, which is not a rule of the harness.${this.suggest(rule, () => this.ruleIds)} Rules: ${this.ruleIds.join(', ')}.`,
       );
     });
   }
@@ -460,7 +465,7 @@ class EntryChecks {
           file,
           [...path, 'seeAlso', i],
           'DDI2003',
-          `seeAlso names ${quote(name)}, which no entry defines.${didYouMean(name, this.entryNames)} Remove it or define the entry.`,
+          `seeAlso names ${quote(name)}, which no entry defines.${this.suggest(name, () => this.entryNames)} Remove it or define the entry.`,
         );
       } else if (name === self) {
         this.report(file, [...path, 'seeAlso', i], 'DDI2003', `seeAlso names the entry itself. Remove it.`);

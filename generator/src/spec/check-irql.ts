@@ -2,7 +2,7 @@
  * The semantic checks of an IRQL contract: bounds that exist and do not contradict each other, a
  * raise that does not lower, parameters that exist, and conditional branches of one form each.
  */
-import { didYouMean } from '../names.js';
+import { didYouMean, type Suggest } from '../names.js';
 import { quote } from '../diagnostics.js';
 import type { LoadedFile } from './load.js';
 import type { Path, Report } from './report.js';
@@ -14,6 +14,8 @@ export interface EqualsScope {
   type(name: string): SpecType | undefined;
   /** Names of the constants the spec defines. */
   constants: ReadonlySet<string>;
+  /** Did-you-mean suggestions, within the run's budget. */
+  suggest: Suggest;
 }
 
 export function checkIrql(
@@ -26,6 +28,7 @@ export function checkIrql(
 ): void {
   const at: Path = [...path, 'irql'];
   const names = params.map((p) => p.name);
+  const suggest: Suggest = scope?.suggest ?? ((name, candidates) => didYouMean(name, candidates()));
   const bounds = [irql.runsAt && 'runsAt', irql.min && 'min', irql.max && 'max', irql.any && 'any'].filter(
     Boolean,
   ) as string[];
@@ -94,11 +97,11 @@ export function checkIrql(
         file,
         [...at, key],
         'DDI2008',
-        `${key} names the parameter ${quote(name)}, which this entry does not have.${didYouMean(name, names)} Parameters: ${names.join(', ') || 'none'}.`,
+        `${key} names the parameter ${quote(name)}, which this entry does not have.${suggest(name, () => names)} Parameters: ${names.join(', ') || 'none'}.`,
       );
     }
   }
-  checkConditions(report, file, at, irql, names);
+  checkConditions(report, file, at, irql, names, suggest);
   if (scope !== undefined) {
     irql.when?.forEach((condition, i) => {
       const param = params.find((p) => p.name === condition.param);
@@ -153,10 +156,10 @@ function checkEquals(
   if (equals === 'TRUE' || equals === 'FALSE' || cLevelNames.includes(equals) || scope.constants.has(equals)) return;
   const members = type?.kind === 'enum' ? (type.values ?? []).map((v) => v.name) : null;
   if (members?.includes(equals)) return;
-  const candidates = [...scope.constants, ...(members ?? []), ...cLevelNames, 'TRUE', 'FALSE'];
+  const candidates = (): string[] => [...scope.constants, ...(members ?? []), ...cLevelNames, 'TRUE', 'FALSE'];
   const no = members === null ? 'no constant of the spec' : `no constant of the spec and no member of ${type!.name}`;
   const why =
-    equals === 'DIRQL' ? '; DIRQL is a range of levels with no C name.' : `.${didYouMean(equals, candidates)}`;
+    equals === 'DIRQL' ? '; DIRQL is a range of levels with no C name.' : `.${scope.suggest(equals, candidates)}`;
   report(
     file,
     path,
@@ -178,7 +181,14 @@ function integerRange(type: SpecType | undefined): { min: bigint; max: bigint; t
 }
 
 /** The `when` branches: a parameter test or a condition in words, each with a contract of its own. */
-function checkConditions(report: Report, file: LoadedFile, at: Path, irql: SpecIrql, names: readonly string[]): void {
+function checkConditions(
+  report: Report,
+  file: LoadedFile,
+  at: Path,
+  irql: SpecIrql,
+  names: readonly string[],
+  suggest: Suggest,
+): void {
   irql.when?.forEach((condition, i) => {
     if (condition.param !== undefined && condition.condition !== undefined) {
       report(
@@ -216,7 +226,7 @@ function checkConditions(report: Report, file: LoadedFile, at: Path, irql: SpecI
         file,
         [...at, 'when', i, 'param'],
         'DDI2008',
-        `the condition tests the parameter ${quote(condition.param)}, which this entry does not have.${didYouMean(condition.param, names)} Parameters: ${names.join(', ') || 'none'}.`,
+        `the condition tests the parameter ${quote(condition.param)}, which this entry does not have.${suggest(condition.param, () => names)} Parameters: ${names.join(', ') || 'none'}.`,
       );
     }
     const inner = condition.irql;

@@ -2,7 +2,18 @@
  * load: spec sources (path + text) → parsed YAML documents that keep source positions.
  * Pure: reading the folder is the caller's job (see readSpecSources in spec-files.ts).
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+  type Pair,
+  type YAMLMap,
+} from 'yaml';
 import { escapeHidden, quote, type Diagnostic, type Severity } from '../diagnostics.js';
 import type { ReadProblem } from './read-file.js';
 
@@ -53,7 +64,7 @@ export function load(sources: readonly SpecSource[]): LoadResult {
   const diagnostics: Diagnostic[] = [];
   for (const source of sources) {
     const result = loadOne(source);
-    diagnostics.push(...result.diagnostics);
+    for (const d of result.diagnostics) diagnostics.push(d);
     if (result.file) files.push(result.file);
   }
   return { files, diagnostics };
@@ -107,14 +118,19 @@ type At = (line: number, col: number, code: Diagnostic['code'], message: string,
 const tooDeep =
   'the document nests too deeply for the parser. A spec never needs that; check the file for runaway brackets or indentation.';
 
-/** The parsed document, or null after reporting why it has none (a syntax error, a repeated key, runaway nesting). */
+/**
+ * The parsed document, or null after reporting why it has none: a syntax error, runaway nesting, a
+ * tag, a key that is a collection or repeated, a number that cannot be read exactly.
+ */
 function parse(text: string, lineCounter: LineCounter, at: At): Document.Parsed | null {
   let document: Document.Parsed;
   try {
     document = parseDocument(text, {
       lineCounter,
       prettyErrors: false,
-      uniqueKeys: true,
+      // Repeated keys are found below in one pass; the library's own check compares every key of a
+      // mapping with every other, which a file of many keys turns into hours.
+      uniqueKeys: false,
       strict: true,
       stringKeys: false,
       // YAML 1.2's core schema whatever the document's %YAML directive says, and no tags beyond it
@@ -144,6 +160,16 @@ function parse(text: string, lineCounter: LineCounter, at: At): Document.Parsed 
     }
   }
   if (document.errors.length > 0) return null;
+  // Before anything walks the document recursively.
+  if (maxDepth(document.contents as Node | null, 0) > loadLimits.depthMax) {
+    at(
+      1,
+      1,
+      'DDI1009',
+      `the document nests more than the ${loadLimits.depthMax} levels allowed. A spec never needs that; check the file for runaway brackets or indentation.`,
+    );
+    return null;
+  }
   for (const warning of document.warnings) {
     const { line, col } = positionAt(text, warning.pos[0]);
     const tag = /^Unresolved tag: (.*)$/.exec(firstSentence(warning.message))?.[1];
@@ -158,12 +184,15 @@ function parse(text: string, lineCounter: LineCounter, at: At): Document.Parsed 
       at(line, col, 'DDI1001', `${firstSentence(warning.message)}. Fix the YAML at this point.`, 'warning');
     }
   }
-  const keys = collectionKeys(document);
+  const { keys, repeated, inexact } = scan(document);
   for (const key of keys) {
     const { line, col } = positionAt(text, key.offset);
     at(line, col, 'DDI1011', `a mapping key must be a plain name (got ${key.what}). Write the key as a word.`);
   }
-  const inexact = inexactNumbers(document);
+  for (const offset of repeated) {
+    const { line, col } = positionAt(text, offset);
+    at(line, col, 'DDI1008', 'Map keys must be unique. Keep one of the two and remove the other.');
+  }
   for (const number of inexact) {
     const { line, col } = positionAt(text, number.offset);
     const written = text.slice(number.offset, number.end).trim();
@@ -174,7 +203,7 @@ function parse(text: string, lineCounter: LineCounter, at: At): Document.Parsed 
       `the number ${written} cannot be held exactly: a spec number is an integer of at most 2^53 - 1 in magnitude, and this one would be read as ${String(number.value)}. Correct it, or write it as a string ("0x…") where the property allows one.`,
     );
   }
-  return keys.length > 0 || inexact.length > 0 ? null : document;
+  return keys.length > 0 || repeated.length > 0 || inexact.length > 0 ? null : document;
 }
 
 /**
@@ -196,32 +225,53 @@ function inexactNumbers(document: Document.Parsed): { offset: number; end: numbe
   return found;
 }
 
-/** Keys that are lists, mappings or aliases: the library would stringify them (and say so on stderr). */
-function collectionKeys(document: Document.Parsed): { offset: number; what: string }[] {
-  const found: { offset: number; what: string }[] = [];
+/**
+ * One pass over the document for what the parser lets through: keys that are lists, mappings or
+ * aliases (the library would stringify them, and say so on stderr), keys repeated in one mapping
+ * (a set per mapping, so a mapping of many keys stays linear), and numbers the parser could not
+ * read exactly: past ±(2^53 - 1), where an integer is silently rounded (9007199254740993 reads as
+ * 9007199254740992) or written with an exponent (1e21), and the ones that are no number at all
+ * (1e309 is Infinity, .nan). Every number of a spec is an integer, so none of those is ever meant;
+ * a fraction is left to the schema, which says where an integer belongs.
+ */
+function scan(document: Document.Parsed): {
+  keys: { offset: number; what: string }[];
+  repeated: number[];
+  inexact: { offset: number; end: number; value: number }[];
+} {
+  const keys: { offset: number; what: string }[] = [];
+  const repeated: number[] = [];
+  const inexact: { offset: number; end: number; value: number }[] = [];
   visit(document, {
-    Pair(_key, pair) {
-      const key = pair.key;
-      if (key === null || isScalar(key)) return;
-      const what = isMap(key) ? 'a mapping' : isSeq(key) ? 'a list' : 'an alias';
-      found.push({ offset: nodeStart(key) ?? 0, what });
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const key = pair.key;
+        if (key === null || key === undefined) continue;
+        if (!isScalar(key)) {
+          keys.push({
+            offset: nodeStart(key) ?? 0,
+            what: isMap(key) ? 'a mapping' : isSeq(key) ? 'a list' : 'an alias',
+          });
+          continue;
+        }
+        const identity = `${typeof key.value}:${String(key.value)}`;
+        if (seen.has(identity)) repeated.push(nodeStart(key) ?? 0);
+        seen.add(identity);
+      }
+    },
+    Scalar(_key, node) {
+      const value = node.value;
+      if (typeof value !== 'number' || Number.isSafeInteger(value)) return;
+      if (Number.isFinite(value) && !Number.isInteger(value)) return;
+      inexact.push({ offset: node.range?.[0] ?? 0, end: node.range?.[1] ?? 0, value });
     },
   });
-  return found;
+  return { keys, repeated, inexact };
 }
 
-/** The document's plain value (see toPlain), or undefined after reporting nesting or aliases past the limits. */
+/** The document's plain value (see toPlain), or undefined after reporting aliases past the limit. */
 function plainValue(document: Document.Parsed, lineCounter: LineCounter, at: At): unknown {
-  const depth = maxDepth(document.contents as Node | null, 0);
-  if (depth > loadLimits.depthMax) {
-    at(
-      1,
-      1,
-      'DDI1009',
-      `the document nests more than the ${loadLimits.depthMax} levels allowed. A spec never needs that; check the file for runaway brackets or indentation.`,
-    );
-    return undefined;
-  }
   try {
     return toPlain(document.toJS({ maxAliasCount: loadLimits.aliasCountMax }));
   } catch (error) {
@@ -315,7 +365,7 @@ export function positionOf(
   let position = nodeStart(node) ?? 0;
   for (const segment of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+      const pair = pairsOf(node).get(String(segment));
       if (!pair) break;
       const keyStart = nodeStart(pair.key);
       const valueStart = nodeStart(pair.value);
@@ -332,6 +382,23 @@ export function positionOf(
     }
   }
   return file.lineCounter.linePos(position);
+}
+
+/** The first pair of each scalar key of a mapping, built once per mapping (lookups stay O(1)). */
+const pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+function pairsOf(map: YAMLMap): Map<string, Pair> {
+  let pairs = pairIndex.get(map);
+  if (pairs === undefined) {
+    pairs = new Map();
+    for (const pair of map.items) {
+      if (!isScalar(pair.key)) continue;
+      const key = String(pair.key.value);
+      if (!pairs.has(key)) pairs.set(key, pair as Pair);
+    }
+    pairIndex.set(map, pairs);
+  }
+  return pairs;
 }
 
 function nodeStart(node: unknown): number | undefined {

@@ -24,10 +24,10 @@ export function validate(files: readonly LoadedFile[], options: ValidateOptions)
   const valid: LoadedFile[] = [];
   for (const file of files) {
     const found = schemaDiagnostics(file, check);
-    diagnostics.push(...found);
+    for (const d of found) diagnostics.push(d);
     if (found.length === 0) valid.push(file);
   }
-  diagnostics.push(...semanticDiagnostics(files, valid));
+  for (const d of semanticDiagnostics(files, valid)) diagnostics.push(d);
   return diagnostics;
 }
 

@@ -141,7 +141,7 @@ function listFiles(outDir: string, dir: string, fs: WriterFs, depth: number): st
     const child = lstatOrNull(join(outDir, relative), fs);
     if (child === null) continue;
     if (child.isSymbolicLink()) throw new WriteError(join(outDir, relative), linkReason, 'ELOOP');
-    if (child.isDirectory()) found.push(...listFiles(outDir, relative, fs, depth + 1));
+    if (child.isDirectory()) for (const path of listFiles(outDir, relative, fs, depth + 1)) found.push(path);
     else if (child.isFile() && !strayName.test(name)) found.push(relative);
   }
   return found;

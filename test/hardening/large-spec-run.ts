@@ -1,0 +1,38 @@
+/**
+ * Generates one large synthetic spec (bench/synthetic-spec.ts) in a process of its own and prints
+ * `{ ms, files, diagnostics, first }` as JSON: large-spec.test.ts runs it with a timeout, so a case
+ * that is quadratic or crashes fails the test instead of holding the test runner.
+ *
+ *   node --import tsx test/hardening/large-spec-run.ts enum 150000
+ */
+import { readFileSync } from 'node:fs';
+import { entriesOfSize, hugeEnum, manyConstants, manyKeys } from '../../bench/synthetic-spec.js';
+import { formatDiagnostic } from '../../generator/src/diagnostics.js';
+import { bundled } from '../../generator/src/paths.js';
+import { generate } from '../../generator/src/pipeline.js';
+import type { SpecSource } from '../../generator/src/spec/load.js';
+import { readSchema } from '../../generator/src/spec/validate.js';
+
+const [kind, size] = [process.argv[2], Number(process.argv[3])];
+const makers: Record<string, (n: number) => SpecSource> = {
+  enum: hugeEnum,
+  constants: manyConstants,
+  bytes: entriesOfSize,
+  keys: manyKeys,
+};
+const make = makers[kind ?? ''];
+if (make === undefined || !Number.isSafeInteger(size))
+  throw new Error(`usage: large-spec-run.ts ${Object.keys(makers).join('|')} N`);
+const sources = [{ path: 'spec/rules.yaml', text: readFileSync(bundled.rulesPath, 'utf8') }, make(size)];
+const schema = readSchema(bundled.schemaPath);
+const started = performance.now();
+const result = generate(sources, { schema, templatesDir: bundled.templatesDir });
+const ms = performance.now() - started;
+process.stdout.write(
+  `${JSON.stringify({
+    ms: Math.round(ms),
+    files: result.files?.length ?? 0,
+    diagnostics: result.diagnostics.length,
+    first: result.diagnostics.slice(0, 2).map(formatDiagnostic),
+  })}\n`,
+);

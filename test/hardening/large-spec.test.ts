@@ -1,0 +1,68 @@
+/**
+ * Large inputs stay linear: one enum of 150,000 members, 200,000 constants, a mapping of 200,000
+ * keys, and 8 then 16 MB of entries. Each is generated in a process of its own with a timeout
+ * (large-spec-run.ts), so a quadratic stage or a crash (a call stack overflowed by spreading a long
+ * list into arguments) fails here. The time ratio against the bundled spec is the bench's to print
+ * (bench/generate.bench.ts); the bounds here are far above what a linear run takes.
+ */
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { bundled } from '../../generator/src/paths.js';
+
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const runner = join(bundled.root, 'test/hardening/large-spec-run.ts');
+
+interface Outcome {
+  ms: number;
+  files: number;
+  diagnostics: number;
+  first: string[];
+}
+
+function generateLarge(kind: string, size: number, timeoutMs: number): Outcome {
+  const result = spawnSync(process.execPath, ['--import', tsx, runner, kind, String(size)], {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (result.status !== 0) {
+    throw new Error(
+      `${kind} ${size}: ${result.error ? result.error.message : `exit ${result.status}`}\n${result.stderr.split('\n').slice(0, 8).join('\n')}`,
+    );
+  }
+  return JSON.parse(result.stdout) as Outcome;
+}
+
+describe('large specs are generated in bounded time, without a crash', () => {
+  it('one enum of 150,000 members', () => {
+    const outcome = generateLarge('enum', 150_000, 120_000);
+    expect(outcome.first).toEqual([]);
+    expect(outcome.files).toBeGreaterThan(0);
+  }, 150_000);
+
+  it('200,000 constants', () => {
+    const outcome = generateLarge('constants', 200_000, 120_000);
+    expect(outcome.first).toEqual([]);
+    expect(outcome.files).toBeGreaterThan(0);
+  }, 150_000);
+
+  it('a mapping of 200,000 keys is rejected key by key', () => {
+    const outcome = generateLarge('keys', 200_000, 120_000);
+    expect(outcome.diagnostics).toBe(200_000);
+    expect(outcome.first[0]).toMatch(
+      /^spec\/ndis\/keys\.yaml:3:1 - error DDI1002: the file has no property "unknownKey0"\./,
+    );
+  }, 150_000);
+
+  it('16 MB of entries takes about twice as long as 8 MB, not four times', () => {
+    const half = generateLarge('bytes', 8 * 1024 * 1024, 120_000);
+    const full = generateLarge('bytes', 16 * 1024 * 1024 - 64 * 1024, 120_000);
+    expect(half.first).toEqual([]);
+    expect(full.first).toEqual([]);
+    expect(full.files).toBeGreaterThan(1.9 * half.files);
+    expect(full.ms / half.ms).toBeLessThan(3);
+  }, 300_000);
+});
