@@ -70,6 +70,8 @@ function createFolder(outDir: string, fs: WriterFs): string[] {
     try {
       fs.mkdirSync(path);
     } catch (error) {
+      // Another run created it meanwhile: it is theirs, and a folder all the same.
+      if (codeOf(error) === 'EEXIST' && lstatOrNull(path, fs)?.isDirectory()) continue;
       removeCreated(created, fs);
       throw failure(path, error);
     }
