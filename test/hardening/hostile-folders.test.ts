@@ -169,6 +169,11 @@ describe('the spec folder: regular files inside it only, read within bounds', ()
   });
 });
 
+/** The text of a valid reference page, for cases that break it one way. */
+function samplePage(): string {
+  return readFileSync(join(bundled.root, 'test/golden/import-pages/pages/nf-ndis-ndissampleacquire.md'), 'utf8');
+}
+
 /** A pages folder with one valid reference page. */
 function pagesFolder(): string {
   const dir = join(work, 'pages');
@@ -221,6 +226,37 @@ describe('reference pages: read by the same rules, every diagnostic line short',
         'pages/nf-ndis-image.md:1:1 - error DDI1012: the file is not valid UTF-8: the byte 0x89 here starts no UTF-8 character (a file saved in another encoding?). Save it as UTF-8.',
       ],
       code: 1,
+    },
+    {
+      what: 'a page whose IRQL is a 3.4 MB text',
+      hostile: (pages) =>
+        writeFileSync(
+          join(pages, 'nf-ndis-long.md'),
+          samplePage()
+            .replace('NdisSampleAcquire', 'NdisSampleLong')
+            .replace('req.irql: <= DISPATCH_LEVEL', `req.irql: ${'X'.repeat(3_400_000)}`),
+        ),
+      want: [
+        `pages/nf-ndis-long.md:9:11 - warning DDI3004: req.irql "${'X'.repeat(56)}... is no IRQL form the importer reads (such as "<= DISPATCH_LEVEL", "PASSIVE_LEVEL", "Any level" or "See Remarks section"); the contract is recorded as unknown.`,
+      ],
+      code: 0,
+    },
+    {
+      what: 'a page whose heading holds a 3.4 MB tag',
+      hostile: (pages) =>
+        writeFileSync(
+          join(pages, 'nf-ndis-tag.md'),
+          samplePage()
+            .replace(/NdisSampleAcquire/g, 'NdisSampleTag')
+            .replace(
+              '### -param Flags [in, optional]',
+              `### -param <b${' x'.repeat(1_700_000)}>Flags</b> [in, optional]`,
+            ),
+        ),
+      want: [
+        `pages/nf-ndis-tag.md:26:12 - warning DDI3003: the heading holds markup ("<b${' x'.repeat(27)}...); it was read without it. Headings of reference pages are plain text.`,
+      ],
+      code: 0,
     },
     {
       what: 'a page of one 3.4 MB line',
