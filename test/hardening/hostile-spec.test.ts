@@ -227,7 +227,7 @@ describe('irql.when[].equals is an integer in range, TRUE/FALSE, a level name or
     { what: 'a decimal integer', given: withEquals('Flags', '4294967295'), want: '_When_(Flags == 4294967295,' },
     { what: 'a hexadecimal string', given: withEquals('Small', '"0xFF"'), want: '_When_(Small == 0xFF,' },
     { what: 'a boolean', given: withEquals('Wait', 'true'), want: '_When_(Wait == TRUE,' },
-    { what: 'TRUE', given: withEquals('Wait', 'FALSE'), want: '_When_(Wait == FALSE,' },
+    { what: 'FALSE', given: withEquals('Wait', 'FALSE'), want: '_When_(Wait == FALSE,' },
     { what: 'a constant', given: withEquals('Flags', 'SAMPLE_FLAG'), want: '_When_(Flags == SAMPLE_FLAG,' },
     {
       what: 'a member of the parameter enum',
