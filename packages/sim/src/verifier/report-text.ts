@@ -1,0 +1,186 @@
+/**
+ * Violation reports: the data (plain JSON) and a readable text summary laid out like a kernel
+ * debugger's `!analyze -v` bug-check analysis. Every report names its seed and tick, so the run that
+ * produced it can be replayed.
+ */
+import { levelName } from '@ddikit/ndis';
+import type { InterleavingStep, RaceReport } from '../race/race-detector.js';
+import { formatTicks } from '../core/time.js';
+
+/** A role function that was running, as the report shows it. */
+export interface RoleFrameReport {
+  /** The role type (`MINIPORT_ISR`). */
+  readonly role: string;
+  /** The name the driver gave the function (`MyInterrupt`). */
+  readonly function: string;
+  readonly processor: number;
+  /** IRQL on entry. */
+  readonly irql: number;
+}
+
+/** One IRQL change, as `!verifier 0x8` lists them. */
+export interface IrqlTransitionReport {
+  readonly tick: number;
+  readonly processor: number;
+  readonly from: number;
+  readonly to: number;
+  /** What changed it (a DDI, `interrupt`, `dpc`, `repair`). */
+  readonly by: string;
+}
+
+export interface BugCheckReport {
+  readonly code: number;
+  readonly name: string;
+  /** Parameters 1–4. */
+  readonly parameters: readonly [number, number, number, number];
+  /** What parameters 2–4 hold for this form of the rule. */
+  readonly parametersMeaning: string;
+}
+
+export interface Report {
+  /** Stable rule id (`IRQL-CALL`). */
+  readonly rule: string;
+  readonly title: string;
+  readonly severity: 'error' | 'warning';
+  /** The bug check the violation stands for; null for warnings. */
+  readonly bugCheck: BugCheckReport | null;
+  /** A Static Driver Verifier DDI compliance rule that covers the same bug, with its 0xC4 code. */
+  readonly compliance: { readonly rule: string; readonly code: number } | null;
+  /** The DDI or role concerned. */
+  readonly subject: string;
+  /** The driver function running when it happened (innermost role frame), if any. */
+  readonly function: string | null;
+  readonly message: string;
+  /** The IRQL contract that applied, as text, if any. */
+  readonly irqlRequired: string | null;
+  /** The IRQL found, if any. */
+  readonly irqlFound: number | null;
+  readonly processor: number;
+  /** Role frames, innermost first. */
+  readonly frames: readonly RoleFrameReport[];
+  /** The last IRQL transitions, most recent first. */
+  readonly irqlTransitions: readonly IrqlTransitionReport[];
+  readonly seed: number;
+  readonly tick: number;
+  /** How many times the same bug was seen at the same site (collect mode). */
+  readonly occurrences: number;
+  /** Races only: the variable and both accesses, the earlier first. */
+  readonly race?: RaceReport;
+  /** Races and INT-LOST: the tracked register and field accesses that led up to it, oldest first. */
+  readonly interleaving?: readonly InterleavingStep[];
+}
+
+/** `0x000000C4` */
+export function hex32(value: number): string {
+  return `0x${(value >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
+}
+
+/** `c4`, as the debugger prints a bug-check code in its heading. */
+function shortHex(value: number): string {
+  return (value >>> 0).toString(16);
+}
+
+/** `DIRQL(5) (5)`-style level text: name and number. */
+export function irqlText(level: number): string {
+  const name = levelName(level);
+  return name.includes('(') ? name : `${name} (${level})`;
+}
+
+const BUGCHECK_DESCRIPTIONS: Readonly<Record<number, string>> = {
+  0x7c: 'An NDIS driver broke an NDIS rule that NDIS checks itself.',
+  0xb8: 'A DPC tried to wait or to switch threads, which is not allowed at DISPATCH_LEVEL.',
+  0xc4: 'Driver Verifier caught a driver breaking a kernel contract. Parameter 1 names the check.',
+  0xc8: "A processor's IRQL was not what it must be at this point (P1 = current << 16 | expected << 8 | kind).",
+  0x133: 'An ISR, a DPC or a spin lock held the processor longer than its time budget.',
+};
+
+/** The text summary of one report, in the layout of `!analyze -v`. */
+export function formatReportText(report: Report): string {
+  const lines: string[] = [];
+  const bar = '*'.repeat(79);
+  lines.push(
+    bar,
+    '*' + ' '.repeat(77) + '*',
+    '*' + 'ddikit Verifier Analysis'.padStart(50).padEnd(77) + '*',
+    '*' + ' '.repeat(77) + '*',
+    bar,
+    '',
+  );
+  if (report.bugCheck !== null) {
+    const bc = report.bugCheck;
+    lines.push(`${bc.name} (${shortHex(bc.code)})`);
+    lines.push(BUGCHECK_DESCRIPTIONS[bc.code] ?? 'A driver broke a contract.');
+    lines.push('Arguments:');
+    bc.parameters.forEach((value, i) => lines.push(`Arg${i + 1}: ${(value >>> 0).toString(16).padStart(16, '0')}`));
+    lines.push(`(${bc.parametersMeaning})`);
+  } else {
+    lines.push(`WARNING: ${report.title}`);
+    lines.push('Reported as a warning; the run goes on.');
+  }
+  lines.push('');
+  lines.push(`RULE_ID:  ${report.rule}`);
+  lines.push(`RULE:  ${report.title}`);
+  lines.push(`DESCRIPTION:  ${report.message}`);
+  lines.push(`SUBJECT:  ${report.subject}`);
+  if (report.function !== null) lines.push(`FUNCTION:  ${report.function}`);
+  if (report.irqlRequired !== null) lines.push(`IRQL_REQUIRED:  ${report.irqlRequired}`);
+  if (report.irqlFound !== null) lines.push(`IRQL_FOUND:  ${irqlText(report.irqlFound)}`);
+  if (report.compliance !== null)
+    lines.push(`DDI_COMPLIANCE_RULE:  ${report.compliance.rule} (${hex32(report.compliance.code)})`);
+  lines.push(`PROCESSOR:  ${report.processor}`);
+  lines.push(`SEED:  ${report.seed}`);
+  lines.push(`TICK:  ${formatTicks(report.tick)}`);
+  if (report.occurrences > 1) lines.push(`OCCURRENCES:  ${report.occurrences}`);
+  lines.push('');
+  if (report.race !== undefined) {
+    lines.push(`RACE:  ${report.race.kind} ${report.race.variable}`);
+    report.race.accesses.forEach((a, i) => {
+      lines.push(`  access ${i + 1}:  ${a.access}`);
+      lines.push(
+        `    by ${a.function} (${a.role}) on cpu ${a.processor} at ${levelName(a.irql)}, tick ${a.tick}, holding ${a.locks}`,
+      );
+    });
+    lines.push('');
+  }
+  if (report.interleaving !== undefined && report.interleaving.length > 0) {
+    lines.push('INTERLEAVING:  (tracked accesses, oldest first)');
+    lines.push(`  ${'tick'.padStart(10)}  cpu  ${'irql'.padEnd(16)} ${'function'.padEnd(28)} access`);
+    for (const step of report.interleaving) {
+      lines.push(
+        `  ${String(step.tick).padStart(10)}  ${String(step.processor).padStart(3)}  ${levelName(step.irql).padEnd(16)} ${step.function.padEnd(28)} ${step.access}`,
+      );
+    }
+    lines.push('');
+  }
+  lines.push('ROLE_FRAMES:  (innermost first)');
+  if (report.frames.length === 0) lines.push('  (none: called outside any driver role function)');
+  report.frames.forEach((frame, i) => {
+    lines.push(
+      `  #${String(i).padEnd(2)} ${frame.function.padEnd(32)} ${frame.role.padEnd(40)} cpu ${frame.processor}  entered at ${irqlText(frame.irql)}`,
+    );
+  });
+  lines.push('');
+  lines.push('LAST_IRQL_TRANSITIONS:  (most recent first)');
+  if (report.irqlTransitions.length === 0) lines.push('  (none)');
+  else lines.push(`  ${'tick'.padStart(10)}  cpu  ${'from'.padEnd(16)} ${'to'.padEnd(16)} by`);
+  for (const t of report.irqlTransitions) {
+    lines.push(
+      `  ${String(t.tick).padStart(10)}  ${String(t.processor).padStart(3)}  ${levelName(t.from).padEnd(16)} ${levelName(t.to).padEnd(16)} ${t.by}`,
+    );
+  }
+  lines.push('');
+  const code =
+    report.bugCheck === null
+      ? 'WARN'
+      : `0x${shortHex(report.bugCheck.code).toUpperCase()}_${shortHex(report.bugCheck.parameters[0]).toUpperCase()}`;
+  lines.push(
+    `FAILURE_BUCKET_ID:  ${code}_${report.rule}_${report.subject}${report.function === null ? '' : `_${report.function}`}`,
+  );
+  lines.push(`REPRODUCE:  seed=${report.seed} tick=${report.tick}`);
+  return lines.join('\n') + '\n';
+}
+
+/** Reports as pretty JSON (stable key order, trailing newline). */
+export function formatReportsJson(reports: readonly Report[]): string {
+  return JSON.stringify(reports, null, 2) + '\n';
+}
