@@ -46,31 +46,29 @@ export { MODELED_DDIS, NdisTable, STALL_MICROSECONDS_MAX, UnmodeledDdiError } fr
 export type { DdiImplementation } from './ndis/ndis-ddis.js';
 export {
   BUG_CHECKS,
-  BugCheck,
   DDIKIT_P1,
-  REPORTS_MAX,
   RULE_IDS,
   RULES,
   SPINLOCK_RELEASE_COMPLIANCE_CODE,
-  SimulationError,
-  Verifier,
   irqlUnexpectedP1,
-} from './verifier/verifier.js';
-export type {
-  BugCheckSpec,
-  ReportContext,
-  RuleId,
-  RuleSpec,
-  Severity,
-  VerifierMode,
-  Violation,
-} from './verifier/verifier.js';
+} from './verifier/rule-table.js';
+export type { BugCheckSpec, RuleId, RuleSpec, Severity } from './verifier/rule-types.js';
+export type { Violation } from './verifier/violation-sink.js';
+export { BugCheck, REPORTS_MAX, SimulationError, Verifier } from './verifier/verifier.js';
+export type { ReportContext, VerifierMode } from './verifier/verifier.js';
 export { formatReportText, formatReportsJson, hex32, irqlText } from './verifier/report-text.js';
-export type { BugCheckReport, IrqlTransitionReport, Report, RoleFrameReport } from './verifier/report-text.js';
+export type {
+  BugCheckReport,
+  InterleavingStep,
+  IrqlTransitionReport,
+  RaceAccessReport,
+  RaceReport,
+  Report,
+  RoleFrameReport,
+} from './verifier/report-types.js';
 export { FAULT_NAMES, faultsFromNames, resolveFaults } from './schedule/faults.js';
 export type { FaultName, FaultOptions, ResolvedFaults } from './schedule/faults.js';
 export { RaceDetector, conflicts } from './race/race-detector.js';
-export type { InterleavingStep, RaceAccessReport, RaceReport } from './race/race-detector.js';
 export {
   RandomScheduler,
   ReplayScheduler,

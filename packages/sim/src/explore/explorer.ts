@@ -22,7 +22,7 @@ import type { FaultOptions } from '../schedule/faults.js';
 import type { InterruptOptions } from '../interrupts/interrupts.js';
 import type { MiniportDefinition } from '../ndis/miniport.js';
 import { E1000Nic } from '../device/e1000/e1000-nic.js';
-import type { Report } from '../verifier/report-text.js';
+import type { Report } from '../verifier/report-types.js';
 import {
   RandomScheduler,
   ReplayScheduler,

@@ -51,7 +51,7 @@ import type { ChoiceKind, ChoicePoint, Scheduler } from '../schedule/scheduler.j
 import type { SpinLocks, SpinLockState } from '../kernel/spinlock.js';
 import type { Clock, CostModel } from '../core/time.js';
 import { TRACE_CHOICE, TRACE_INTERRUPT, type Trace } from '../core/trace.js';
-import type { Verifier } from '../verifier/verifier.js';
+import type { ViolationSink } from '../verifier/violation-sink.js';
 
 /** Most messages the harness grants one interrupt (one 32-bit pending mask). */
 export const MESSAGES_MAX = 32;
@@ -308,7 +308,7 @@ export class Interrupts {
     private readonly engine: IrqlEngine,
     private readonly locks: SpinLocks,
     private readonly monitor: RoleMonitor,
-    private readonly verifier: Verifier,
+    private readonly verifier: ViolationSink,
     private readonly checks: boolean,
     private readonly clock: Clock,
     private readonly prng: Prng,

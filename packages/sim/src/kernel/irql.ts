@@ -8,10 +8,10 @@
  * JavaScript stack (an ISR preempting a DPC) runs on the same processor.
  */
 import { IRQL } from '@ddikit/ndis';
-import type { IrqlTransitionReport } from '../verifier/report-text.js';
+import type { IrqlTransitionReport } from '../verifier/report-types.js';
 import type { Clock } from '../core/time.js';
 import { TRACE_IRQL, type Trace } from '../core/trace.js';
-import type { Verifier } from '../verifier/verifier.js';
+import type { ViolationSink } from '../verifier/violation-sink.js';
 
 export const PASSIVE_LEVEL = IRQL.PASSIVE_LEVEL;
 export const DISPATCH_LEVEL = IRQL.DISPATCH_LEVEL;
@@ -37,7 +37,7 @@ export class IrqlEngine {
   /** The processor executing now. */
   cpu: Processor;
   /** Set after construction; null runs without checks (verifier off). */
-  verifier: Verifier | null = null;
+  verifier: ViolationSink | null = null;
   /** Record transitions (off when the verifier is off: nothing would read them). */
   logging = true;
   /** The run's trace, when on (every transition is recorded there too). */

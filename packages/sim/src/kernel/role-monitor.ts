@@ -32,11 +32,12 @@ import {
   type RoleInfo,
 } from '../verifier/contract-table.js';
 import { DISPATCH_LEVEL, type IrqlEngine } from './irql.js';
-import type { RoleFrameReport } from '../verifier/report-text.js';
+import type { RoleFrameReport } from '../verifier/report-types.js';
+import { irqlUnexpectedP1 } from '../verifier/rule-table.js';
 import type { SpinLocks } from './spinlock.js';
 import { ticksToMicroseconds, type Clock, type CostModel, type TimeBudgets } from '../core/time.js';
 import { TRACE_ENTER, TRACE_EXIT, type Trace } from '../core/trace.js';
-import { irqlUnexpectedP1, type Verifier } from '../verifier/verifier.js';
+import type { ViolationSink } from '../verifier/violation-sink.js';
 
 /** Deepest nesting of role frames (an ISR preempting a DPC preempting …). */
 export const ROLE_FRAMES_MAX = 64;
@@ -71,7 +72,7 @@ export class RoleMonitor implements NdisRoleMonitor {
 
   private readonly engine: IrqlEngine;
   private readonly locks: SpinLocks;
-  private readonly verifier: Verifier;
+  private readonly verifier: ViolationSink;
   private readonly clock: Clock;
   private readonly costs: CostModel;
   private readonly budgets: TimeBudgets;
@@ -80,7 +81,7 @@ export class RoleMonitor implements NdisRoleMonitor {
   constructor(
     engine: IrqlEngine,
     locks: SpinLocks,
-    verifier: Verifier,
+    verifier: ViolationSink,
     clock: Clock,
     costs: CostModel,
     budgets: TimeBudgets,

@@ -16,7 +16,7 @@ import type { NDIS_SPIN_LOCK } from '@ddikit/ndis';
 import { DISPATCH_LEVEL, type IrqlEngine } from './irql.js';
 import { ticksToMicroseconds, type Clock, type TimeBudgets } from '../core/time.js';
 import { TRACE_LOCK_ACQUIRE, TRACE_LOCK_RELEASE, type Trace } from '../core/trace.js';
-import type { Verifier } from '../verifier/verifier.js';
+import type { ViolationSink } from '../verifier/violation-sink.js';
 
 /** How a held lock was taken. */
 export const KIND_ACQUIRE = 1;
@@ -81,7 +81,7 @@ class HeldStack {
 }
 
 export class SpinLocks {
-  verifier: Verifier | null = null;
+  verifier: ViolationSink | null = null;
   /** The run's trace, when on: lock holds are spans there. */
   trace: Trace | null = null;
   private readonly engine: IrqlEngine;

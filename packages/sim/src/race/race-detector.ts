@@ -31,7 +31,8 @@ import type { RoleMonitor } from '../kernel/role-monitor.js';
 import type { SpinLocks } from '../kernel/spinlock.js';
 import type { Clock } from '../core/time.js';
 import { TRACE_FIELD_READ, TRACE_FIELD_WRITE, type Trace } from '../core/trace.js';
-import type { Verifier } from '../verifier/verifier.js';
+import type { InterleavingStep, RaceAccessReport } from '../verifier/report-types.js';
+import type { ViolationSink } from '../verifier/violation-sink.js';
 
 /** Access operations. */
 export const OP_NONE = 0;
@@ -49,36 +50,6 @@ export const RACE_RECORDS_MAX = 8;
 export const RACE_HISTORY_MAX = 256;
 /** Steps of the interleaving a report shows at most. */
 export const INTERLEAVING_STEPS_MAX = 16;
-
-/** One access of a race, as a report shows it. */
-export interface RaceAccessReport {
-  readonly function: string;
-  readonly role: string;
-  readonly processor: number;
-  readonly irql: number;
-  readonly tick: number;
-  /** `write IMS = 0x00000084`, `read causes`. */
-  readonly access: string;
-  /** The locks held: `interrupt lock #1`, `spin lock #2`, or `none`. */
-  readonly locks: string;
-}
-
-/** What a race report adds: the variable and both accesses, the earlier first. */
-export interface RaceReport {
-  /** The register (through the state it touches) or field. */
-  readonly variable: string;
-  readonly kind: 'register' | 'field';
-  readonly accesses: readonly [RaceAccessReport, RaceAccessReport];
-}
-
-/** One step of the interleaving that led to a report (tracked accesses, oldest first). */
-export interface InterleavingStep {
-  readonly tick: number;
-  readonly processor: number;
-  readonly irql: number;
-  readonly function: string;
-  readonly access: string;
-}
 
 /** A tracked variable. */
 export class RaceVar {
@@ -208,7 +179,7 @@ export class RaceDetector {
     private readonly clock: Clock,
     private readonly monitor: RoleMonitor,
     private readonly locks: SpinLocks,
-    private readonly verifier: Verifier,
+    private readonly verifier: ViolationSink,
   ) {
     this.lockMasks = new Int32Array(engine.processorCount);
     this.isrDepth = new Uint8Array(engine.processorCount);

@@ -44,13 +44,14 @@ import {
   shareFields,
 } from '../race/race-detector.js';
 import { RegisterWindow, SimResources, type RegisterObserver } from '../ndis/register-window.js';
-import type { Report } from '../verifier/report-text.js';
+import type { Report } from '../verifier/report-types.js';
 import { RoleMonitor } from '../kernel/role-monitor.js';
 import type { Scheduler } from '../schedule/scheduler.js';
 import { SpinLocks } from '../kernel/spinlock.js';
 import { Clock, DEFAULT_BUDGETS, DEFAULT_COSTS, type CostModel, type TimeBudgets } from '../core/time.js';
 import { Trace, TRACE_READ, TRACE_REPORT, TRACE_WRITE, type TraceOptions } from '../core/trace.js';
-import { BugCheck, SimulationError, Verifier, type RuleId, type VerifierMode } from '../verifier/verifier.js';
+import type { RuleId } from '../verifier/rule-types.js';
+import { BugCheck, SimulationError, Verifier, type VerifierMode } from '../verifier/verifier.js';
 
 export interface SimulationOptions {
   /** The seed of the one PRNG; every report carries it. A non-negative safe integer. */

@@ -10,7 +10,8 @@
  * events an overview strip shows the whole run from the trace's buckets.
  */
 import { levelName } from '@ddikit/ndis';
-import { formatReportText, type Report } from '../verifier/report-text.js';
+import { formatReportText } from '../verifier/report-text.js';
+import type { Report } from '../verifier/report-types.js';
 import { formatTicks } from '../core/time.js';
 import type { Trace, TraceSnapshot } from '../core/trace.js';
 import { SPAN_DPC, SPAN_ISR, SPAN_OTHER, SPAN_SYNC } from '../core/trace.js';

@@ -1,74 +1,11 @@
 /**
- * Violation reports: the data (plain JSON) and a readable text summary laid out like a kernel
- * debugger's `!analyze -v` bug-check analysis. Every report names its seed and tick, so the run that
- * produced it can be replayed.
+ * Violation reports as text: a readable summary laid out like a kernel debugger's `!analyze -v`
+ * bug-check analysis, and JSON. Every report names its seed and tick, so the run that produced it can
+ * be replayed. The report's shape is report-types.ts.
  */
 import { levelName } from '@ddikit/ndis';
-import type { InterleavingStep, RaceReport } from '../race/race-detector.js';
 import { formatTicks } from '../core/time.js';
-
-/** A role function that was running, as the report shows it. */
-export interface RoleFrameReport {
-  /** The role type (`MINIPORT_ISR`). */
-  readonly role: string;
-  /** The name the driver gave the function (`MyInterrupt`). */
-  readonly function: string;
-  readonly processor: number;
-  /** IRQL on entry. */
-  readonly irql: number;
-}
-
-/** One IRQL change, as `!verifier 0x8` lists them. */
-export interface IrqlTransitionReport {
-  readonly tick: number;
-  readonly processor: number;
-  readonly from: number;
-  readonly to: number;
-  /** What changed it (a DDI, `interrupt`, `dpc`, `repair`). */
-  readonly by: string;
-}
-
-export interface BugCheckReport {
-  readonly code: number;
-  readonly name: string;
-  /** Parameters 1–4. */
-  readonly parameters: readonly [number, number, number, number];
-  /** What parameters 2–4 hold for this form of the rule. */
-  readonly parametersMeaning: string;
-}
-
-export interface Report {
-  /** Stable rule id (`IRQL-CALL`). */
-  readonly rule: string;
-  readonly title: string;
-  readonly severity: 'error' | 'warning';
-  /** The bug check the violation stands for; null for warnings. */
-  readonly bugCheck: BugCheckReport | null;
-  /** A Static Driver Verifier DDI compliance rule that covers the same bug, with its 0xC4 code. */
-  readonly compliance: { readonly rule: string; readonly code: number } | null;
-  /** The DDI or role concerned. */
-  readonly subject: string;
-  /** The driver function running when it happened (innermost role frame), if any. */
-  readonly function: string | null;
-  readonly message: string;
-  /** The IRQL contract that applied, as text, if any. */
-  readonly irqlRequired: string | null;
-  /** The IRQL found, if any. */
-  readonly irqlFound: number | null;
-  readonly processor: number;
-  /** Role frames, innermost first. */
-  readonly frames: readonly RoleFrameReport[];
-  /** The last IRQL transitions, most recent first. */
-  readonly irqlTransitions: readonly IrqlTransitionReport[];
-  readonly seed: number;
-  readonly tick: number;
-  /** How many times the same bug was seen at the same site (collect mode). */
-  readonly occurrences: number;
-  /** Races only: the variable and both accesses, the earlier first. */
-  readonly race?: RaceReport;
-  /** Races and INT-LOST: the tracked register and field accesses that led up to it, oldest first. */
-  readonly interleaving?: readonly InterleavingStep[];
-}
+import type { Report } from './report-types.js';
 
 /** `0x000000C4` */
 export function hex32(value: number): string {
