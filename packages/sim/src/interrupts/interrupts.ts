@@ -483,8 +483,8 @@ export class Interrupts {
     this.active = object;
     const race = this.race;
     if (race !== null) {
-      race.armed = true;
-      for (let i = 0; i < messageCount; i++) race.lockNames[lockBitIndex(object, i)] = locks[i]!.name;
+      race.arm();
+      for (let i = 0; i < messageCount; i++) race.nameLock(lockBitIndex(object, i), locks[i]!.name);
     }
     this.device.setMessageSignaled(messageBased);
     chars.InterruptType = messageBased ? NDIS_CONNECT_MESSAGE_BASED : NDIS_CONNECT_LINE_BASED;
@@ -523,7 +523,7 @@ export class Interrupts {
     object.registered = false;
     object.adapter.interrupt = null;
     if (this.active === object) this.active = null;
-    if (this.race !== null) this.race.armed = false;
+    if (this.race !== null) this.race.disarm();
   }
 
   private queueHolds(queue: DpcQueue, object: InterruptObject): boolean {
@@ -645,15 +645,15 @@ export class Interrupts {
     const locked = this.locks.acquireInterruptLock(lock, SYNC.name);
     this.monitor.nextDirql = dirql;
     const race = this.race;
-    const maskBefore = race !== null ? race.lockMasks[cpu.index]! : 0;
-    if (race !== null && locked) race.lockMasks[cpu.index] = maskBefore | (1 << lockBitIndex(object, index));
+    const lockBit = lockBitIndex(object, index);
+    if (race !== null && locked) race.holdInterruptLock(cpu.index, lockBit);
     // The same as calling fn(context) with the monitor installed, without the argument array
     // a call through the declared wrapper allocates.
     const args = this.synchronizeArgs;
     args[0] = context;
     // (A throw ends the run; the detector is reset with the next one.)
     const result = this.monitor.callRole(declaration, undefined, args);
-    if (race !== null) race.lockMasks[cpu.index] = maskBefore;
+    if (race !== null && locked) race.releaseInterruptLock(cpu.index, lockBit);
     args[0] = null;
     if (locked) this.locks.releaseInterruptLock(lock, SYNC.name);
     this.lowerTo(cpu, from, SYNC.name);
@@ -807,10 +807,10 @@ export class Interrupts {
     const lock = object.locks[message]!;
     const locked = this.locks.acquireInterruptLock(lock, 'interrupt');
     const race = this.race;
-    const maskBefore = race !== null ? race.lockMasks[cpu.index]! : 0;
+    const lockBit = lockBitIndex(object, message);
     if (race !== null) {
-      if (locked) race.lockMasks[cpu.index] = maskBefore | (1 << lockBitIndex(object, message));
-      race.isrDepth[cpu.index]!++;
+      if (locked) race.holdInterruptLock(cpu.index, lockBit);
+      race.enterIsr(cpu.index);
     }
     const queueBox = object.queueDpcBox;
     const targetBox = object.targetProcessorsBox;
@@ -835,8 +835,8 @@ export class Interrupts {
         : isr(object.context, queueBox, targetBox);
     }
     if (race !== null) {
-      race.lockMasks[cpu.index] = maskBefore;
-      race.isrDepth[cpu.index]!--;
+      if (locked) race.releaseInterruptLock(cpu.index, lockBit);
+      race.exitIsr(cpu.index);
     }
     if (locked) this.locks.releaseInterruptLock(lock, 'interrupt');
     if (cpu.irql !== dirql) engine.set(dirql, 'interrupt');

@@ -145,19 +145,19 @@ export function conflicts(opA: number, bitsA: number, opB: number, bitsB: number
 }
 
 export class RaceDetector {
-  /** An interrupt is registered: accesses can race with its ISR. */
-  armed = false;
   /** The run's trace, when on: shared-field accesses are recorded there. */
   trace: Trace | null = null;
   /** Called after each shared-field access (a preemption point of scheduled runs). */
   afterField: ((name: string) => void) | null = null;
+  /** An interrupt is registered: accesses can race with its ISR. */
+  private armed = false;
   private epoch = 0;
   /** Per processor: bit mask of the interrupt locks it holds (bit = lock index of the interrupt). */
-  readonly lockMasks: Int32Array;
+  private readonly lockMasks: Int32Array;
   /** Per processor: ISRs running (interrupt dispatch counts them in and out). */
-  readonly isrDepth: Uint8Array;
+  private readonly isrDepth: Uint8Array;
   /** Interrupt lock names by bit, for reports. */
-  readonly lockNames: string[] = [];
+  private readonly lockNames: string[] = [];
   private readonly registerVars = new Map<string, RaceVar>();
 
   // The ring of recent tracked accesses.
@@ -206,6 +206,45 @@ export class RaceDetector {
       variable.epoch = this.epoch;
     }
   }
+
+  // ---- What interrupt dispatch and NdisMSynchronizeWithInterruptEx tell the detector ---------------
+
+  /** An interrupt was registered: from now on accesses can race with its ISR. */
+  arm(): void {
+    this.armed = true;
+  }
+
+  /** The interrupt was deregistered (or the run ended): accesses are no longer tracked. */
+  disarm(): void {
+    this.armed = false;
+  }
+
+  /** Names the interrupt lock whose bit is `bit`, for reports. */
+  nameLock(bit: number, name: string): void {
+    this.lockNames[bit] = name;
+  }
+
+  /** Processor `cpu` entered an ISR: its accesses are the ISR's. */
+  enterIsr(cpu: number): void {
+    this.isrDepth[cpu]!++;
+  }
+
+  /** Processor `cpu` returned from an ISR. */
+  exitIsr(cpu: number): void {
+    this.isrDepth[cpu]!--;
+  }
+
+  /** Processor `cpu` took the interrupt lock whose bit is `bit`. */
+  holdInterruptLock(cpu: number, bit: number): void {
+    this.lockMasks[cpu] = this.lockMasks[cpu]! | (1 << bit);
+  }
+
+  /** Processor `cpu` released the interrupt lock whose bit is `bit`. */
+  releaseInterruptLock(cpu: number, bit: number): void {
+    this.lockMasks[cpu] = this.lockMasks[cpu]! & ~(1 << bit);
+  }
+
+  // ---- Variables and accesses ----------------------------------------------------------------------
 
   /** The variable of a register state (one per state name, kept across runs). */
   registerVar(state: string): RaceVar {

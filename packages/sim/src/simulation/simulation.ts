@@ -417,7 +417,7 @@ export class Simulation {
       this.currentAdapter = null;
       this.running = false;
       this.interrupts.scheduler = null;
-      if (this.races !== null) this.races.armed = false;
+      this.races?.disarm();
     }
   }
 
