@@ -31,16 +31,12 @@ export {
 export type { CostModel, TimeBudgets } from './core/time.js';
 export { IrqlEngine, Processor, PROCESSORS_MAX } from './kernel/irql.js';
 export { SpinLocks, SpinLockState, HELD_LOCKS_MAX } from './kernel/spinlock.js';
-export {
-  Adapter,
-  InterruptObject,
-  Interrupts,
-  CHOICE_ALTERNATIVES_MAX,
-  DPC_DRAIN_MAX,
-  MESSAGES_MAX,
-  SCHEDULE_NESTING_MAX,
-} from './interrupts/interrupts.js';
-export type { InterruptOptions, InterruptStats } from './interrupts/interrupts.js';
+export { Adapter } from './ndis/adapter.js';
+export { InterruptObject, MESSAGES_MAX } from './interrupts/interrupt-object.js';
+export type { InterruptOptions, InterruptStats } from './interrupts/interrupt-object.js';
+export { Interrupts } from './interrupts/interrupts.js';
+export { DPC_DRAIN_MAX } from './interrupts/dpc-queues.js';
+export { CHOICE_ALTERNATIVES_MAX, SCHEDULE_NESTING_MAX } from './interrupts/choice-points.js';
 export { RoleMonitor, ROLE_FRAMES_MAX } from './kernel/role-monitor.js';
 export { MODELED_DDIS, NdisTable, STALL_MICROSECONDS_MAX, UnmodeledDdiError } from './ndis/ndis-ddis.js';
 export type { DdiImplementation } from './ndis/ndis-ddis.js';

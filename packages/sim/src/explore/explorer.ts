@@ -19,7 +19,7 @@
  */
 import type { Device } from '../device/device.js';
 import type { FaultOptions } from '../schedule/faults.js';
-import type { InterruptOptions } from '../interrupts/interrupts.js';
+import type { InterruptOptions } from '../interrupts/interrupt-object.js';
 import type { MiniportDefinition } from '../ndis/miniport.js';
 import { E1000Nic } from '../device/e1000/e1000-nic.js';
 import type { Report } from '../verifier/report-types.js';

@@ -13,7 +13,7 @@
  * run and a seed replays a run exactly.
  */
 import type { MINIPORT_HALT_HANDLER, MINIPORT_INITIALIZE_HANDLER, NDIS_HANDLE, NdisFunctions } from '@ddikit/ndis';
-import { isAdapter } from '../interrupts/interrupts.js';
+import { isAdapter } from './adapter.js';
 
 /** The handlers a miniport registers with NDIS (the part of NDIS_MINIPORT_DRIVER_CHARACTERISTICS the harness uses). */
 export interface MiniportHandlers {

@@ -7,7 +7,9 @@
  */
 import type { NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS, NDIS_SPIN_LOCK, NdisFunctions } from '@ddikit/ndis';
 import { allDdiNames, ddiInfo, type DdiInfo } from '../verifier/contract-table.js';
-import { SITE_STALL, type Adapter, type Interrupts } from '../interrupts/interrupts.js';
+import { SITE_STALL } from '../interrupts/choice-points.js';
+import type { Interrupts } from '../interrupts/interrupts.js';
+import type { Adapter } from './adapter.js';
 import { isRegisterHandle, type RegisterWindow } from './register-window.js';
 import type { RoleMonitor } from '../kernel/role-monitor.js';
 import type { SpinLocks } from '../kernel/spinlock.js';
@@ -81,6 +83,7 @@ function originName(core: NdisCore): string {
 /** The modeled DDIs over `core`. */
 function modeled(core: NdisCore): Pick<NdisFunctions, ModeledDdi> {
   const { monitor, locks, interrupts, registers, clock } = core;
+  const synchronizer = interrupts.synchronizer;
   const checks = core.checks;
   return {
     NdisAllocateSpinLock(SpinLock: NDIS_SPIN_LOCK): void {
@@ -98,7 +101,7 @@ function modeled(core: NdisCore): Pick<NdisFunctions, ModeledDdi> {
     NdisReleaseSpinLock(SpinLock: NDIS_SPIN_LOCK): void {
       if (checks) monitor.checkDdi(RELEASE, 0);
       locks.release(SpinLock, false, RELEASE.name);
-      interrupts.afterLower();
+      interrupts.dpcs.afterLower();
       interrupts.lockReleased(RELEASE.name);
     },
     NdisDprAcquireSpinLock(SpinLock: NDIS_SPIN_LOCK): void {
@@ -108,7 +111,7 @@ function modeled(core: NdisCore): Pick<NdisFunctions, ModeledDdi> {
     NdisDprReleaseSpinLock(SpinLock: NDIS_SPIN_LOCK): void {
       if (checks) monitor.checkDdi(DPR_RELEASE, 0);
       locks.release(SpinLock, true, DPR_RELEASE.name);
-      interrupts.afterLower();
+      interrupts.dpcs.afterLower();
       interrupts.lockReleased(DPR_RELEASE.name);
     },
     NdisMRegisterInterruptEx(
@@ -130,9 +133,9 @@ function modeled(core: NdisCore): Pick<NdisFunctions, ModeledDdi> {
     },
     NdisMSynchronizeWithInterruptEx: checks
       ? (NdisInterruptHandle, MessageId, SynchronizeFunction, SynchronizeContext) =>
-          interrupts.synchronize(NdisInterruptHandle, MessageId, SynchronizeFunction, SynchronizeContext)
+          synchronizer.synchronize(NdisInterruptHandle, MessageId, SynchronizeFunction, SynchronizeContext)
       : (NdisInterruptHandle, MessageId, SynchronizeFunction, SynchronizeContext) =>
-          interrupts.synchronizeUnchecked(NdisInterruptHandle, MessageId, SynchronizeFunction, SynchronizeContext),
+          synchronizer.synchronizeUnchecked(NdisInterruptHandle, MessageId, SynchronizeFunction, SynchronizeContext),
     NdisMQueueDpcEx(NdisInterruptHandle, MessageId, TargetProcessors, MiniportDpcContext) {
       return interrupts.queueDpcEx(NdisInterruptHandle, MessageId, TargetProcessors, MiniportDpcContext);
     },
@@ -167,8 +170,7 @@ function modeled(core: NdisCore): Pick<NdisFunctions, ModeledDdi> {
         );
       }
       clock.nowTicks += MicroSecondsToStall * TICKS_PER_MICROSECOND;
-      interrupts.siteCode = SITE_STALL;
-      interrupts.preemptionPoint();
+      interrupts.preemptionPoint(SITE_STALL, STALL.name);
     },
   };
 }
@@ -186,7 +188,7 @@ function generic(
     if (core.checks) {
       core.monitor.checkDdi(info, core.monitor.topDirql(), args);
       for (const handler of info.handlers) {
-        if (!core.interrupts.handlerAccepted(args[handler.index], handler.accepted, handler.name, info.name))
+        if (!core.interrupts.table.handlerAccepted(args[handler.index], handler.accepted, handler.name, info.name))
           return undefined;
       }
     }

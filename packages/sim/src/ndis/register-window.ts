@@ -7,6 +7,8 @@
  */
 import { ddiInfo } from '../verifier/contract-table.js';
 import type { Device } from '../device/device.js';
+import { SITE_READ, SITE_WRITE } from '../interrupts/choice-points.js';
+import type { InterruptDispatch } from '../interrupts/dispatch.js';
 import type { Interrupts } from '../interrupts/interrupts.js';
 import type { RaceDetector, RegisterTracking } from '../race/race-detector.js';
 import type { RoleMonitor } from '../kernel/role-monitor.js';
@@ -29,10 +31,6 @@ export interface RegisterObserver {
   /** An access just happened (before its preemption point); null when only the race detector watches. */
   readonly access: ((tracking: RegisterTracking, write: boolean, value: number) => void) | null;
 }
-
-/** Site codes of a preemption point, for the scheduler's descriptions. */
-export const SITE_READ = 1;
-export const SITE_WRITE = 2;
 
 /** Whether `value` is a register handle of the harness (a brand check, cheaper than instanceof). */
 export function isRegisterHandle(value: unknown): value is RegisterHandle {
@@ -86,6 +84,7 @@ export class RegisterWindow {
   race: RaceDetector | null = null;
   private epoch = 0;
   private handles: Map<number, RegisterHandle> = new Map();
+  private readonly dispatch: InterruptDispatch;
 
   constructor(
     private readonly device: Device,
@@ -102,6 +101,7 @@ export class RegisterWindow {
         `device ${device.name}: registerWindowBytes must be a positive multiple of 4 (got ${String(window)})`,
       );
     }
+    this.dispatch = interrupts.dispatch;
   }
 
   /** A new run: handles of earlier runs stop working. */
@@ -154,7 +154,7 @@ export class RegisterWindow {
     if (this.checks) this.monitor.checkDdi(READ, 0);
     this.clock.nowTicks += this.costs.registerReadTicks;
     this.stats.reads++;
-    this.interrupts.beforeRegisterAccess();
+    this.dispatch.beforeRegisterAccess();
     const value = this.device.read32(handle.offsetBytes) >>> 0;
     const tracking = handle.tracking;
     if (tracking !== null) {
@@ -162,12 +162,7 @@ export class RegisterWindow {
       const access = this.observer!.access;
       if (access !== null) access(tracking, false, value);
     }
-    const interrupts = this.interrupts;
-    if (interrupts.scheduler !== null) {
-      interrupts.siteName = handle.name;
-      interrupts.siteCode = SITE_READ;
-    }
-    interrupts.preemptionPoint();
+    this.interrupts.preemptionPoint(SITE_READ, handle.name);
     return value;
   }
 
@@ -179,7 +174,7 @@ export class RegisterWindow {
     if (this.checks) this.monitor.checkDdi(WRITE, 0);
     this.clock.nowTicks += this.costs.registerWriteTicks;
     this.stats.writes++;
-    this.interrupts.beforeRegisterAccess();
+    this.dispatch.beforeRegisterAccess();
     this.device.write32(handle.offsetBytes, data >>> 0);
     const tracking = handle.tracking;
     if (tracking !== null) {
@@ -187,12 +182,7 @@ export class RegisterWindow {
       const access = this.observer!.access;
       if (access !== null) access(tracking, true, data >>> 0);
     }
-    const interrupts = this.interrupts;
-    if (interrupts.scheduler !== null) {
-      interrupts.siteName = handle.name;
-      interrupts.siteCode = SITE_WRITE;
-    }
-    interrupts.preemptionPoint();
+    this.interrupts.preemptionPoint(SITE_WRITE, handle.name);
   }
 }
 

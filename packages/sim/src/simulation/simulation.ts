@@ -27,7 +27,10 @@ import {
 import { acceptedRoles } from '../verifier/contract-table.js';
 import type { Device, RegisterReadEffect, RegisterWriteEffect } from '../device/device.js';
 import { resolveFaults, type FaultOptions, type ResolvedFaults } from '../schedule/faults.js';
-import { Adapter, Interrupts, type InterruptObject, type InterruptOptions } from '../interrupts/interrupts.js';
+import type { InterruptObject, InterruptOptions } from '../interrupts/interrupt-object.js';
+import { Interrupts } from '../interrupts/interrupts.js';
+import { Adapter } from '../ndis/adapter.js';
+import { DeviceStepper } from '../device/device-stepper.js';
 import { IrqlEngine, PASSIVE_LEVEL } from '../kernel/irql.js';
 import { isMiniportDefinition, type MiniportDefinition, type MiniportHandlers } from '../ndis/miniport.js';
 import { NdisTable, type DdiImplementation } from '../ndis/ndis-ddis.js';
@@ -171,6 +174,8 @@ export class Simulation {
   readonly trace: Trace | null;
   readonly faults: ResolvedFaults;
 
+  /** Lets the device catch up with simulated time. */
+  private readonly stepper: DeviceStepper;
   private currentAdapter: Adapter | null = null;
   private running = false;
   /** The surprise-removal fault's tick in this run (Infinity: none). */
@@ -245,22 +250,6 @@ export class Simulation {
       (interruptOptions as { isrBeforeRegisterReturns?: boolean }).isrBeforeRegisterReturns = true;
     if (this.faults.lineForMsiDriver)
       (interruptOptions as { grantLineToMsiDriver?: boolean }).grantLineToMsiDriver = true;
-    this.interrupts = new Interrupts(
-      this.engine,
-      this.locks,
-      this.monitor,
-      this.verifier,
-      this.checks,
-      this.clock,
-      this.prng,
-      device,
-      costs,
-      interruptOptions,
-      fail,
-    );
-    this.interrupts.faults = this.faults;
-    this.registers = new RegisterWindow(device, this.monitor, this.interrupts, this.clock, costs, this.checks, fail);
-
     const traceOption = options.trace;
     this.trace =
       traceOption === undefined || traceOption === false
@@ -270,13 +259,31 @@ export class Simulation {
       this.checks && options.races !== false
         ? new RaceDetector(this.engine, this.clock, this.monitor, this.locks, this.verifier)
         : null;
+    this.stepper = new DeviceStepper(device, this.clock);
+    this.interrupts = new Interrupts({
+      engine: this.engine,
+      locks: this.locks,
+      monitor: this.monitor,
+      sink: this.verifier,
+      checks: this.checks,
+      clock: this.clock,
+      prng: this.prng,
+      device,
+      stepper: this.stepper,
+      costs,
+      options: interruptOptions,
+      faults: this.faults,
+      race: this.races,
+      trace: this.trace,
+      fail,
+    });
+    this.registers = new RegisterWindow(device, this.monitor, this.interrupts, this.clock, costs, this.checks, fail);
     const trace = this.trace;
     if (trace !== null) {
       this.engine.trace = trace;
       this.engine.logging = true;
       this.monitor.trace = trace;
       this.locks.trace = trace;
-      this.interrupts.trace = trace;
       this.verifier.onReport = (report, index) => {
         trace.record(
           report.tick,
@@ -293,7 +300,6 @@ export class Simulation {
       const interrupts = this.interrupts;
       this.races.trace = trace;
       this.races.afterField = (name) => interrupts.fieldAccessed(name);
-      interrupts.race = this.races;
     }
     this.registers.race = this.races;
     if (this.races !== null || trace !== null) this.registers.observer = this.registerObserver();
@@ -389,7 +395,7 @@ export class Simulation {
         return this.result(driver, ticks, initializeStatus, halted);
       }
       const removed = this.loop(ticks, removeAt ?? null) || this.removedByFault;
-      this.interrupts.releaseDpcHold();
+      this.interrupts.dpcs.releaseHold();
       this.drainAll();
       this.interrupts.quiescent();
       this.onProcessor(0);
@@ -498,6 +504,7 @@ export class Simulation {
     this.locks.reset();
     this.monitor.reset();
     this.interrupts.reset();
+    this.stepper.reset();
     this.registers.reset();
     this.verifier.reset();
     this.device.reset();
@@ -514,7 +521,7 @@ export class Simulation {
       throw new TypeError(`driver ${name}: the factory must return { MiniportInitializeEx, MiniportHaltEx }`);
     }
     const accepts = (value: unknown, accepted: readonly string[], field: string): boolean =>
-      this.interrupts.handlerAccepted(value, accepted, `MiniportHandlers.${field}`, 'defineMiniport');
+      this.interrupts.table.handlerAccepted(value, accepted, `MiniportHandlers.${field}`, 'defineMiniport');
     return (
       accepts(handlers.MiniportInitializeEx, INITIALIZE_ACCEPTED, 'MiniportInitializeEx') &&
       accepts(handlers.MiniportHaltEx, HALT_ACCEPTED, 'MiniportHaltEx')
@@ -525,6 +532,7 @@ export class Simulation {
   private loop(ticks: number, removeAt: number | null): boolean {
     const clock = this.clock;
     const interrupts = this.interrupts;
+    const stepper = this.stepper;
     // Every iteration advances time by at least one tick (an interrupt costs interruptDispatchTicks,
     // a DPC turn one tick, an idle step jumps ahead), so ticks + 1 iterations always suffice.
     const iterationsMax = ticks + 1;
@@ -552,15 +560,15 @@ export class Simulation {
         this.device.raiseInterrupt?.();
         stormTick = clock.nowTicks + stormGap;
       }
-      interrupts.stepDevice();
+      stepper.step();
       if (interrupts.deliverPending()) continue;
       if (interrupts.runQueuedDpcs()) continue;
       interrupts.quiescent();
-      let next = interrupts.deviceDueTick;
+      let next = stepper.dueTick;
       if (next > stormTick) next = stormTick;
       if (next > this.removalTick) next = this.removalTick;
-      const hold = interrupts.dpcHoldUntilTick;
-      if (hold > clock.nowTicks && next > hold && interrupts.dpcPending()) next = hold;
+      const hold = interrupts.dpcs.holdUntilTick;
+      if (hold > clock.nowTicks && next > hold && interrupts.dpcs.pending()) next = hold;
       if (next > ticks) next = ticks;
       if (removeAt !== null && next > removeAt) next = removeAt;
       clock.advanceTo(next > clock.nowTicks ? next : clock.nowTicks + 1);
@@ -584,11 +592,7 @@ export class Simulation {
     status: number,
     fn: string,
   ): void {
-    const repair = (): void => {
-      object.registered = false;
-      object.adapter.interrupt = null;
-      if (this.interrupts.active === object) this.interrupts.active = null;
-    };
+    const repair = (): void => this.interrupts.table.remove(object);
     if (!this.checks) {
       repair();
       return;
