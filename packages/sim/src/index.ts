@@ -14,9 +14,11 @@ export type {
   RegisterWriteEffect,
 } from './device/device.js';
 export { RegisterHandle, SimResources, resourcesOf } from './ndis/register-window.js';
-export { E1000Nic, NIC_DEFAULTS } from './device/e1000/e1000-nic.js';
-export type { NicConfig, NicOptions, NicStats } from './device/e1000/e1000-nic.js';
-export * as e1000 from './device/e1000/e1000-registers.js';
+export { E1000Nic } from './device/e1000/e1000-nic.js';
+export { NIC_DEFAULTS } from './device/e1000/e1000-options.js';
+export type { NicConfig, NicOptions } from './device/e1000/e1000-options.js';
+export type { NicStats } from './device/e1000/e1000-stats.js';
+export * as e1000 from './device/e1000/e1000.js';
 export { Prng } from './core/prng.js';
 export {
   Clock,

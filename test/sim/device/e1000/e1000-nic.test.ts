@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { REGISTER_REMOVED_VALUE } from '../../../../packages/sim/src/device/device.js';
+import { E1000Nic } from '../../../../packages/sim/src/device/e1000/e1000-nic.js';
 import {
-  E1000Nic,
   E1000_CTRL,
   E1000_CTRL_EXT,
   E1000_CTRL_EXT_IAME,
@@ -49,9 +49,8 @@ import {
   E1000_TDH0,
   E1000_TDT0,
   NIC_REGISTERS,
-  resolveNicOptions,
-  type NicOptions,
-} from '../../../../packages/sim/src/device/e1000/e1000-nic.js';
+} from '../../../../packages/sim/src/device/e1000/e1000.js';
+import { resolveNicOptions, type NicOptions } from '../../../../packages/sim/src/device/e1000/e1000-options.js';
 import { Prng } from '../../../../packages/sim/src/core/prng.js';
 
 /** A NIC attached to a fake host whose clock the test moves. Traffic is off unless the options turn it on. */

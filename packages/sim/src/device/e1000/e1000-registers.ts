@@ -1,10 +1,9 @@
 /**
  * Register offsets and bit names of the simulated NIC, spelled as the Intel 8254x / 82574 datasheets
  * and the e1000 drivers spell them, so a driver written for the sim reads like one written for the
- * hardware. Offsets are byte offsets into BAR 0.
+ * hardware. Offsets are byte offsets into BAR 0. What each register does is the register table's
+ * (e1000-register-table.ts).
  */
-import type { DeviceRegister } from '../device.js';
-
 // Register offsets.
 
 /** Device Control. */
@@ -257,52 +256,3 @@ export const E1000_RING_DESCRIPTORS_MAX = E1000_XDLEN_MASK / E1000_DESCRIPTOR_BY
 export const E1000_REGISTER_WINDOW_BYTES = 0x2_0000;
 /** One ITR/EITR unit, in nanoseconds. */
 export const E1000_ITR_UNIT_NS = 256;
-
-/** The registers handed to drivers as named handles, sorted by offset. */
-export const NIC_REGISTERS: readonly DeviceRegister[] = Object.freeze(
-  (
-    [
-      ['CTRL', E1000_CTRL],
-      ['STATUS', E1000_STATUS],
-      ['CTRL_EXT', E1000_CTRL_EXT],
-      ['ICR', E1000_ICR],
-      ['ITR', E1000_ITR],
-      ['ICS', E1000_ICS],
-      ['IMS', E1000_IMS],
-      ['IMC', E1000_IMC],
-      ['EIAC', E1000_EIAC],
-      ['IAM', E1000_IAM],
-      ['IVAR', E1000_IVAR],
-      ['EITR0', E1000_EITR_82574(0)],
-      ['EITR1', E1000_EITR_82574(1)],
-      ['EITR2', E1000_EITR_82574(2)],
-      ['EITR3', E1000_EITR_82574(3)],
-      ['EITR4', E1000_EITR_82574(4)],
-      ['RCTL', E1000_RCTL],
-      ['TCTL', E1000_TCTL],
-      ['RDBAL0', E1000_RDBAL0],
-      ['RDBAH0', E1000_RDBAH0],
-      ['RDLEN0', E1000_RDLEN0],
-      ['RDH0', E1000_RDH0],
-      ['RDT0', E1000_RDT0],
-      ['RDBAL1', E1000_RDBAL1],
-      ['RDBAH1', E1000_RDBAH1],
-      ['RDLEN1', E1000_RDLEN1],
-      ['RDH1', E1000_RDH1],
-      ['RDT1', E1000_RDT1],
-      ['TDBAL0', E1000_TDBAL0],
-      ['TDBAH0', E1000_TDBAH0],
-      ['TDLEN0', E1000_TDLEN0],
-      ['TDH0', E1000_TDH0],
-      ['TDT0', E1000_TDT0],
-      ['TDBAL1', E1000_TDBAL1],
-      ['TDBAH1', E1000_TDBAH1],
-      ['TDLEN1', E1000_TDLEN1],
-      ['TDH1', E1000_TDH1],
-      ['TDT1', E1000_TDT1],
-      ['MPC', E1000_MPC],
-      ['GPRC', E1000_GPRC],
-      ['GPTC', E1000_GPTC],
-    ] as const
-  ).map(([name, offset]) => Object.freeze({ name, offset })),
-);
