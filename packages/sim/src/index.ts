@@ -1,6 +1,7 @@
 /** @ddikit/sim: the runtime harness. Re-exports only. */
-export { createSimulation, Simulation, RUN_TICKS_MAX } from './simulation/simulation.js';
-export type { SimulationOptions, RunOptions, RunResult, RunStats } from './simulation/simulation.js';
+export { createSimulation, Simulation } from './simulation/simulation.js';
+export { RUN_TICKS_MAX } from './simulation/options.js';
+export type { SimulationOptions, RunOptions, RunResult, RunStats } from './simulation/options.js';
 export { defineMiniport, isMiniportDefinition, setMiniportAdapterContext } from './ndis/miniport.js';
 export type { MiniportDefinition, MiniportHandlers } from './ndis/miniport.js';
 export { REGISTER_REMOVED_VALUE } from './device/device.js';
@@ -13,7 +14,8 @@ export type {
   RegisterReadEffect,
   RegisterWriteEffect,
 } from './device/device.js';
-export { RegisterHandle, SimResources, resourcesOf } from './ndis/register-window.js';
+export { RegisterHandle } from './ndis/register-window.js';
+export { SimResources, resourcesOf } from './ndis/resources.js';
 export { E1000Nic } from './device/e1000/e1000-nic.js';
 export { NIC_DEFAULTS } from './device/e1000/e1000-options.js';
 export type { NicConfig, NicOptions } from './device/e1000/e1000-options.js';
@@ -66,7 +68,8 @@ export type {
 } from './verifier/report-types.js';
 export { FAULT_NAMES, faultsFromNames, resolveFaults } from './schedule/faults.js';
 export type { FaultName, FaultOptions, ResolvedFaults } from './schedule/faults.js';
-export { RaceDetector, conflicts } from './race/race-detector.js';
+export { RaceDetector } from './race/race-detector.js';
+export { conflicts } from './race/access.js';
 export {
   RandomScheduler,
   ReplayScheduler,

@@ -30,7 +30,8 @@ import {
   type Schedule,
   type ScheduleStep,
 } from '../schedule/scheduler.js';
-import { createSimulation, type RunResult, type Simulation } from '../simulation/simulation.js';
+import type { RunResult } from '../simulation/options.js';
+import { createSimulation, type Simulation } from '../simulation/simulation.js';
 import type { CostModel, TimeBudgets } from '../core/time.js';
 import type { TraceOptions, TraceSnapshot } from '../core/trace.js';
 
@@ -216,86 +217,144 @@ export function explore(options: ExploreOptions): ExploreResult {
   const budget = options.budget ?? EXPLORE_BUDGET_DEFAULT;
   if (!Number.isSafeInteger(budget) || budget < 1)
     throw new RangeError(`explore: budget must be a positive integer (got ${String(budget)})`);
-  const perMille = options.randomPerMille ?? EXPLORE_RANDOM_PER_MILLE_DEFAULT;
-  const progressEvery = options.progressEvery ?? 500;
-  const sim = scenarioSimulation(options);
-  const races = new Map<string, Report>();
-  let schedules = 0;
-  let systematic = 0;
-  let random = 0;
-  const perLevel: number[] = [];
-  let phase: 'systematic' | 'random' = 'systematic';
-  let level = 0;
-
-  const progress = (): void => {
-    if (options.onProgress !== undefined && schedules % progressEvery === 0)
-      options.onProgress({ schedules, phase, level });
+  const search = new ScheduleSearch(options, resolved, budget);
+  search.systematic(preemptions);
+  if (search.found === null && options.random !== false)
+    search.random(options.randomPerMille ?? EXPLORE_RANDOM_PER_MILLE_DEFAULT);
+  let failure: ExploreFailure | null = null;
+  const found = search.found;
+  if (found !== null) {
+    options.onProgress?.({ schedules: search.schedules, phase: 'shrink', level: found.schedule.length });
+    failure = shrink(options, resolved, found);
+  }
+  return {
+    driver: resolved.driver.name,
+    seed: resolved.seed,
+    processors: resolved.processors,
+    ticks: resolved.ticks,
+    preemptions,
+    budget,
+    schedules: search.schedules,
+    systematic: search.systematicCount,
+    random: search.randomCount,
+    exhaustive: search.exhaustive && found === null,
+    perLevel: search.perLevel,
+    failure,
+    races: [...search.races.values()],
   };
-  const gather = (result: RunResult): void => {
+}
+
+/** A failing schedule as the search found it (before shrinking). */
+interface Found {
+  readonly schedule: Schedule;
+  /** How many schedules had run when it failed. */
+  readonly at: number;
+  readonly phase: 'systematic' | 'random';
+  readonly rule: string;
+}
+
+/** A schedule of the systematic search whose children are still to run. */
+interface SearchNode {
+  readonly schedule: Schedule;
+  /** Counts of the choice points after the node's last departure (null: re-run to learn them). */
+  counts: Uint8Array | null;
+  /** Index of the first choice point `counts` describes. */
+  readonly from: number;
+}
+
+/** The state of one exploration: the runs made, the races gathered, the failure found. */
+class ScheduleSearch {
+  schedules = 0;
+  systematicCount = 0;
+  randomCount = 0;
+  readonly perLevel: number[] = [];
+  readonly races = new Map<string, Report>();
+  found: Found | null = null;
+  /** Every schedule up to the preemption bound ran (the budget did not run out). */
+  exhaustive = true;
+  private phase: 'systematic' | 'random' = 'systematic';
+  private level = 0;
+  private readonly sim: Simulation;
+  private readonly reused = new ReplayScheduler([]);
+  private readonly progressEvery: number;
+
+  constructor(
+    private readonly options: ExploreOptions,
+    private readonly resolved: Resolved,
+    private readonly budget: number,
+  ) {
+    this.sim = scenarioSimulation(options);
+    this.progressEvery = options.progressEvery ?? 500;
+  }
+
+  /** Runs one schedule, recording its choice points' counts when `record`. */
+  private run(schedule: Schedule, record: boolean): { result: RunResult; scheduler: ReplayScheduler } {
+    const scheduler = this.reused.follow(schedule, record);
+    const result = this.sim.run(this.resolved.driver, { ticks: this.resolved.ticks, scheduler });
+    this.counted(result);
+    return { result, scheduler };
+  }
+
+  /** A schedule ran: count it, gather its races, tell the progress listener. */
+  private counted(result: RunResult): void {
+    this.schedules++;
     for (const report of result.reports) {
       if (!LOCKSET_RULES.includes(report.rule)) continue;
       const key = `${report.rule}|${report.subject}`;
-      if (!races.has(key)) races.set(key, report);
+      if (!this.races.has(key)) this.races.set(key, report);
     }
-  };
-  const reused = new ReplayScheduler([]);
-  const run = (schedule: Schedule, record: boolean): { result: RunResult; scheduler: ReplayScheduler } => {
-    const scheduler = reused.follow(schedule, record);
-    const result = sim.run(resolved.driver, { ticks: resolved.ticks, scheduler });
-    schedules++;
-    gather(result);
-    progress();
-    return { result, scheduler };
-  };
-
-  let found: { schedule: Schedule; at: number; phase: 'systematic' | 'random'; rule: string } | null = null;
-  let exhaustive = true;
-
-  // 1. Systematic, by level.
-  interface Node {
-    readonly schedule: Schedule;
-    /** Counts of the choice points after the node's last departure (null: re-run to learn them). */
-    counts: Uint8Array | null;
-    /** Index of the first choice point `counts` describes. */
-    readonly from: number;
+    if (this.options.onProgress !== undefined && this.schedules % this.progressEvery === 0)
+      this.options.onProgress({ schedules: this.schedules, phase: this.phase, level: this.level });
   }
-  const root = run([], preemptions > 0);
-  systematic++;
-  perLevel.push(1);
-  const rootError = manifestError(root.result);
-  if (rootError !== null) found = { schedule: [], at: schedules, phase, rule: rootError.rule };
-  let frontier: Node[] = [
-    { schedule: [], counts: preemptions > 0 ? root.scheduler.recordedCounts().slice() : null, from: 0 },
-  ];
-  let frontierBytes = 0;
-  for (level = 1; level <= preemptions && found === null && exhaustive; level++) {
-    const next: Node[] = [];
+
+  /** 1. Systematic, by level: every schedule with 0, 1, … up to `preemptions` departures. */
+  systematic(preemptions: number): void {
+    const root = this.run([], preemptions > 0);
+    this.systematicCount++;
+    this.perLevel.push(1);
+    const rootError = manifestError(root.result);
+    if (rootError !== null) this.found = { schedule: [], at: this.schedules, phase: this.phase, rule: rootError.rule };
+    let frontier: SearchNode[] = [
+      { schedule: [], counts: preemptions > 0 ? root.scheduler.recordedCounts().slice() : null, from: 0 },
+    ];
+    let frontierBytes = 0;
+    for (this.level = 1; this.level <= preemptions && this.found === null && this.exhaustive; this.level++) {
+      const next: SearchNode[] = [];
+      const expand = this.level < preemptions;
+      const runs = this.runLevel(frontier, next, expand, frontierBytes);
+      this.perLevel.push(runs);
+      frontier = next;
+      frontierBytes = next.reduce((bytes, node) => bytes + (node.counts?.length ?? 0), 0);
+    }
+  }
+
+  /** Runs every child of the frontier (one more departure each); returns how many ran. */
+  private runLevel(frontier: SearchNode[], next: SearchNode[], expand: boolean, frontierBytes: number): number {
     let runs = 0;
     let nextBytes = 0;
-    outer: for (const node of frontier) {
+    for (const node of frontier) {
       let counts = node.counts;
       if (counts === null) {
         // Re-run the parent to learn its choice points (not counted as a schedule).
         const scheduler = new ReplayScheduler(node.schedule, { record: true });
-        sim.run(resolved.driver, { ticks: resolved.ticks, scheduler });
+        this.sim.run(this.resolved.driver, { ticks: this.resolved.ticks, scheduler });
         counts = scheduler.recordedCounts().subarray(node.from).slice();
       }
       for (let k = 0; k < counts.length; k++) {
         const index = node.from + k;
         for (let alternative = 1; alternative < counts[k]!; alternative++) {
-          if (schedules >= budget) {
-            exhaustive = false;
-            break outer;
+          if (this.schedules >= this.budget) {
+            this.exhaustive = false;
+            return runs;
           }
           const schedule: Schedule = [...node.schedule, { index, alternative }];
-          const expand = level < preemptions;
-          const { result, scheduler } = run(schedule, expand);
-          systematic++;
+          const { result, scheduler } = this.run(schedule, expand);
+          this.systematicCount++;
           runs++;
           const error = manifestError(result);
           if (error !== null) {
-            found = { schedule, at: schedules, phase, rule: error.rule };
-            break outer;
+            this.found = { schedule, at: this.schedules, phase: this.phase, rule: error.rule };
+            return runs;
           }
           if (expand) {
             const suffix = scheduler.recordedCounts().subarray(index + 1);
@@ -307,57 +366,28 @@ export function explore(options: ExploreOptions): ExploreResult {
       }
       node.counts = null;
     }
-    perLevel.push(runs);
-    frontier = next;
-    frontierBytes = nextBytes;
+    return runs;
   }
 
-  // 2. Random schedules for the rest of the budget.
-  if (found === null && options.random !== false) {
-    phase = 'random';
-    for (let r = 0; schedules < budget; r++) {
-      const scheduler = new RandomScheduler(mixSeed(resolved.seed, r), perMille);
-      const result = sim.run(resolved.driver, { ticks: resolved.ticks, scheduler });
-      schedules++;
-      random++;
-      gather(result);
-      progress();
+  /** 2. Random schedules for the rest of the budget. */
+  random(perMille: number): void {
+    this.phase = 'random';
+    for (let r = 0; this.schedules < this.budget; r++) {
+      const scheduler = new RandomScheduler(mixSeed(this.resolved.seed, r), perMille);
+      const result = this.sim.run(this.resolved.driver, { ticks: this.resolved.ticks, scheduler });
+      this.randomCount++;
+      this.counted(result);
       const error = manifestError(result);
       if (error !== null) {
-        found = { schedule: scheduler.schedule(), at: schedules, phase, rule: error.rule };
-        break;
+        this.found = { schedule: scheduler.schedule(), at: this.schedules, phase: this.phase, rule: error.rule };
+        return;
       }
     }
   }
-
-  let failure: ExploreFailure | null = null;
-  if (found !== null) {
-    options.onProgress?.({ schedules, phase: 'shrink', level: found.schedule.length });
-    failure = shrink(options, resolved, found);
-  }
-  return {
-    driver: resolved.driver.name,
-    seed: resolved.seed,
-    processors: resolved.processors,
-    ticks: resolved.ticks,
-    preemptions,
-    budget,
-    schedules,
-    systematic,
-    random,
-    exhaustive: exhaustive && found === null,
-    perLevel,
-    failure,
-    races: [...races.values()],
-  };
 }
 
 /** Shrinks a failing schedule: fewer departures, lower alternatives, a shorter run. */
-function shrink(
-  target: RunTarget,
-  resolved: Resolved,
-  found: { schedule: Schedule; at: number; phase: 'systematic' | 'random'; rule: string },
-): ExploreFailure {
+function shrink(target: RunTarget, resolved: Resolved, found: Found): ExploreFailure {
   const sim = scenarioSimulation(target);
   let runs = 0;
   const fails = (schedule: Schedule, ticks = resolved.ticks): boolean => {

@@ -70,6 +70,19 @@ export const MODELED_DDIS = [
 ] as const satisfies readonly (keyof NdisFunctions)[];
 
 export type ModeledDdi = (typeof MODELED_DDIS)[number];
+type SpinLockDdi =
+  | 'NdisAllocateSpinLock'
+  | 'NdisFreeSpinLock'
+  | 'NdisAcquireSpinLock'
+  | 'NdisReleaseSpinLock'
+  | 'NdisDprAcquireSpinLock'
+  | 'NdisDprReleaseSpinLock';
+type InterruptDdi =
+  | 'NdisMRegisterInterruptEx'
+  | 'NdisMDeregisterInterruptEx'
+  | 'NdisMSynchronizeWithInterruptEx'
+  | 'NdisMQueueDpcEx';
+type RegisterDdi = Exclude<ModeledDdi, SpinLockDdi | InterruptDdi>;
 
 function isModeled(name: string): name is ModeledDdi {
   return (MODELED_DDIS as readonly string[]).includes(name);
@@ -82,8 +95,12 @@ function originName(core: NdisCore): string {
 
 /** The modeled DDIs over `core`. */
 function modeled(core: NdisCore): Pick<NdisFunctions, ModeledDdi> {
-  const { monitor, locks, interrupts, registers, clock } = core;
-  const synchronizer = interrupts.synchronizer;
+  return { ...spinLockDdis(core), ...interruptDdis(core), ...registerDdis(core) };
+}
+
+/** NdisAllocateSpinLock … NdisDprReleaseSpinLock: the spin locks of kernel/spinlock.ts. */
+function spinLockDdis(core: NdisCore): Pick<NdisFunctions, SpinLockDdi> {
+  const { monitor, locks, interrupts } = core;
   const checks = core.checks;
   return {
     NdisAllocateSpinLock(SpinLock: NDIS_SPIN_LOCK): void {
@@ -114,6 +131,14 @@ function modeled(core: NdisCore): Pick<NdisFunctions, ModeledDdi> {
       interrupts.dpcs.afterLower();
       interrupts.lockReleased(DPR_RELEASE.name);
     },
+  };
+}
+
+/** NdisMRegisterInterruptEx … NdisMQueueDpcEx: the interrupts of interrupts/. */
+function interruptDdis(core: NdisCore): Pick<NdisFunctions, InterruptDdi> {
+  const { interrupts } = core;
+  const synchronizer = interrupts.synchronizer;
+  return {
     NdisMRegisterInterruptEx(
       MiniportAdapterHandle,
       MiniportInterruptContext,
@@ -131,7 +156,7 @@ function modeled(core: NdisCore): Pick<NdisFunctions, ModeledDdi> {
     NdisMDeregisterInterruptEx(NdisInterruptHandle): void {
       interrupts.deregister(NdisInterruptHandle);
     },
-    NdisMSynchronizeWithInterruptEx: checks
+    NdisMSynchronizeWithInterruptEx: core.checks
       ? (NdisInterruptHandle, MessageId, SynchronizeFunction, SynchronizeContext) =>
           synchronizer.synchronize(NdisInterruptHandle, MessageId, SynchronizeFunction, SynchronizeContext)
       : (NdisInterruptHandle, MessageId, SynchronizeFunction, SynchronizeContext) =>
@@ -139,6 +164,14 @@ function modeled(core: NdisCore): Pick<NdisFunctions, ModeledDdi> {
     NdisMQueueDpcEx(NdisInterruptHandle, MessageId, TargetProcessors, MiniportDpcContext) {
       return interrupts.queueDpcEx(NdisInterruptHandle, MessageId, TargetProcessors, MiniportDpcContext);
     },
+  };
+}
+
+/** NdisReadRegisterUlong, NdisWriteRegisterUlong (the register window) and NdisStallExecution. */
+function registerDdis(core: NdisCore): Pick<NdisFunctions, RegisterDdi> {
+  const { monitor, interrupts, registers, clock } = core;
+  const checks = core.checks;
+  return {
     NdisReadRegisterUlong(Register, Data): void {
       if (isRegisterHandle(Register)) {
         Data.value = registers.read(Register);

@@ -33,16 +33,7 @@ import type { Clock } from '../core/time.js';
 import { TRACE_FIELD_READ, TRACE_FIELD_WRITE, type Trace } from '../core/trace.js';
 import type { InterleavingStep, RaceAccessReport } from '../verifier/report-types.js';
 import type { ViolationSink } from '../verifier/violation-sink.js';
-
-/** Access operations. */
-export const OP_NONE = 0;
-export const OP_READ = 1;
-export const OP_WRITE = 2;
-export const OP_SET = 3;
-export const OP_CLEAR = 4;
-export const OP_READ_CLEAR = 5;
-
-const OP_VERBS = ['', 'read', 'write', 'set bits', 'clear bits', 'read-to-clear'] as const;
+import { accessText, conflicts, OP_CLEAR, OP_NONE, OP_READ, OP_SET, OP_WRITE } from './access.js';
 
 /** Distinct access classes kept per variable (lock set × operation). */
 export const RACE_RECORDS_MAX = 8;
@@ -118,30 +109,6 @@ interface ClassCache {
   lastRecord: RaceRecord | null;
   lastKey: number;
   cacheEpoch: number;
-}
-
-function hex(value: number): string {
-  return `0x${(value >>> 0).toString(16).padStart(8, '0')}`;
-}
-
-function accessText(op: number, register: string, variable: RaceVar, value: number, valueKnown: boolean): string {
-  if (variable.kind === 'field') return `${op === OP_READ ? 'read' : 'write'} ${variable.name}`;
-  const target = register === variable.name ? register : `${register} (${variable.name})`;
-  switch (op) {
-    case OP_READ:
-    case OP_READ_CLEAR:
-      return valueKnown ? `${OP_VERBS[op]} ${target} → ${hex(value)}` : `${OP_VERBS[op]} ${target}`;
-    default:
-      return valueKnown ? `write ${target} = ${hex(value)}` : `write ${target}`;
-  }
-}
-
-/** Whether two accesses to one state conflict (their order can change what happens). */
-export function conflicts(opA: number, bitsA: number, opB: number, bitsB: number): boolean {
-  if (opA === OP_READ && opB === OP_READ) return false;
-  if (opA === opB && (opA === OP_SET || opA === OP_CLEAR)) return false;
-  if ((opA === OP_SET && opB === OP_CLEAR) || (opA === OP_CLEAR && opB === OP_SET)) return (bitsA & bitsB) !== 0;
-  return true;
 }
 
 export class RaceDetector {
@@ -513,142 +480,5 @@ export class RaceDetector {
       });
     }
     return steps.reverse();
-  }
-}
-
-interface SharedCell {
-  readonly detector: RaceDetector;
-  readonly variable: RaceVar;
-  value: unknown;
-}
-
-/**
- * Per field name: the (non-enumerable) symbol under which an object keeps the field's cell, and one
- * accessor pair — the same functions for every object and run, so objects that share the same
- * fields keep one hidden class and the driver's property accesses stay fast.
- */
-const FIELD_ACCESSORS = new Map<string, { readonly cell: symbol; readonly descriptor: PropertyDescriptor }>();
-
-function accessorsFor(field: string): { readonly cell: symbol; readonly descriptor: PropertyDescriptor } {
-  let entry = FIELD_ACCESSORS.get(field);
-  if (entry === undefined) {
-    const cellKey = Symbol(`ddikit.sim.shared.${field}`);
-    type WithCell = Record<symbol, SharedCell>;
-    entry = {
-      cell: cellKey,
-      descriptor: {
-        configurable: true,
-        enumerable: true,
-        // The access happens, then the detector sees it (a preemption point comes after it).
-        get(this: WithCell): unknown {
-          const cell = this[cellKey]!;
-          const value = cell.value;
-          cell.detector.field(cell.variable, false);
-          return value;
-        },
-        set(this: WithCell, value: unknown) {
-          const cell = this[cellKey]!;
-          cell.value = value;
-          cell.detector.field(cell.variable, true);
-        },
-      },
-    };
-    FIELD_ACCESSORS.set(field, entry);
-  }
-  return entry;
-}
-
-/**
- * Turns `fields` of `object` into accessors that report every read and write to `detector`; the
- * values stay where the driver sees them. Names in reports: the field, prefixed with the object's
- * class name when it has one (`Adapter.causes`).
- *
- * Redefining a data property as an accessor would drop the object into V8's slow dictionary mode,
- * and every property access of the driver's adapter with it; so the properties from the first
- * shared field on are taken off (last first, which keeps the object fast) and put back in their
- * order, the shared ones as accessors.
- */
-export function shareFields(detector: RaceDetector, object: object, fields: readonly string[]): void {
-  const constructorName = (object as { constructor?: { name?: string } }).constructor?.name;
-  const prefix =
-    constructorName === undefined || constructorName === '' || constructorName === 'Object'
-      ? ''
-      : `${constructorName}.`;
-  const record = object as Record<PropertyKey, unknown>;
-  const wanted = new Set<string>();
-  for (const field of fields) {
-    if (Object.prototype.hasOwnProperty.call(object, accessorsFor(field).cell)) continue;
-    const own = Object.getOwnPropertyDescriptor(object, field);
-    if (!Object.isExtensible(object) || (own !== undefined && own.configurable === false)) {
-      throw new TypeError(
-        `shared: ${prefix}${field} cannot be tracked (the object is frozen or the property is not configurable)`,
-      );
-    }
-    wanted.add(field);
-  }
-  if (wanted.size === 0) return;
-  const cellOf = (field: string): SharedCell => ({
-    detector,
-    variable: detector.fieldVar(`${prefix}${field}`),
-    value: record[field],
-  });
-  const keys = Reflect.ownKeys(object);
-  let first = keys.length;
-  for (let i = 0; i < keys.length; i++) {
-    if (typeof keys[i] === 'string' && wanted.has(keys[i] as string)) {
-      first = i;
-      break;
-    }
-  }
-  const tail = keys.slice(first).map((key) => [key, Object.getOwnPropertyDescriptor(object, key)!] as const);
-  if (tail.some(([, descriptor]) => descriptor.configurable === false)) {
-    // Cannot take the tail off: define in place (correct, only slower).
-    for (const field of wanted) {
-      const { cell, descriptor } = accessorsFor(field);
-      Object.defineProperty(object, cell, {
-        value: cellOf(field),
-        configurable: false,
-        enumerable: false,
-        writable: false,
-      });
-      Object.defineProperty(object, field, descriptor);
-    }
-    return;
-  }
-  const cells = new Map<string, SharedCell>();
-  for (const field of wanted) cells.set(field, cellOf(field));
-  for (let i = tail.length - 1; i >= 0; i--) delete record[tail[i]![0]];
-  for (const [key, descriptor] of tail) {
-    if (typeof key === 'string' && wanted.has(key)) {
-      const accessors = accessorsFor(key);
-      Object.defineProperty(object, accessors.cell, {
-        value: cells.get(key),
-        configurable: false,
-        enumerable: false,
-        writable: false,
-      });
-      Object.defineProperty(object, key, accessors.descriptor);
-      wanted.delete(key);
-    } else if (
-      'value' in descriptor &&
-      descriptor.writable === true &&
-      descriptor.enumerable === true &&
-      descriptor.configurable === true
-    ) {
-      record[key] = descriptor.value;
-    } else {
-      Object.defineProperty(object, key, descriptor);
-    }
-  }
-  // Fields named but not yet on the object come last.
-  for (const field of wanted) {
-    const { cell, descriptor } = accessorsFor(field);
-    Object.defineProperty(object, cell, {
-      value: cells.get(field),
-      configurable: false,
-      enumerable: false,
-      writable: false,
-    });
-    Object.defineProperty(object, field, descriptor);
   }
 }

@@ -24,127 +24,45 @@ import {
   type NDIS_STATUS,
   type NdisFunctions,
 } from '@ddikit/ndis';
-import { acceptedRoles } from '../verifier/contract-table.js';
-import type { Device, RegisterReadEffect, RegisterWriteEffect } from '../device/device.js';
-import { resolveFaults, type FaultOptions, type ResolvedFaults } from '../schedule/faults.js';
-import type { InterruptObject, InterruptOptions } from '../interrupts/interrupt-object.js';
-import { Interrupts } from '../interrupts/interrupts.js';
-import { Adapter } from '../ndis/adapter.js';
-import { DeviceStepper } from '../device/device-stepper.js';
-import { IrqlEngine, PASSIVE_LEVEL } from '../kernel/irql.js';
-import { isMiniportDefinition, type MiniportDefinition, type MiniportHandlers } from '../ndis/miniport.js';
-import { NdisTable, type DdiImplementation } from '../ndis/ndis-ddis.js';
 import { Prng } from '../core/prng.js';
-import {
-  OP_CLEAR,
-  OP_NONE,
-  OP_READ,
-  OP_READ_CLEAR,
-  OP_SET,
-  OP_WRITE,
-  RaceDetector,
-  RegisterTracking,
-  shareFields,
-} from '../race/race-detector.js';
-import { RegisterWindow, SimResources, type RegisterObserver } from '../ndis/register-window.js';
-import type { Report } from '../verifier/report-types.js';
+import { Clock, type CostModel, type TimeBudgets } from '../core/time.js';
+import { Trace, TRACE_REPORT } from '../core/trace.js';
+import type { Device } from '../device/device.js';
+import { DeviceStepper } from '../device/device-stepper.js';
+import type { InterruptObject } from '../interrupts/interrupt-object.js';
+import { Interrupts } from '../interrupts/interrupts.js';
+import { IrqlEngine, PASSIVE_LEVEL } from '../kernel/irql.js';
 import { RoleMonitor } from '../kernel/role-monitor.js';
-import type { Scheduler } from '../schedule/scheduler.js';
 import { SpinLocks } from '../kernel/spinlock.js';
-import { Clock, DEFAULT_BUDGETS, DEFAULT_COSTS, type CostModel, type TimeBudgets } from '../core/time.js';
-import { Trace, TRACE_READ, TRACE_REPORT, TRACE_WRITE, type TraceOptions } from '../core/trace.js';
-import type { RuleId } from '../verifier/rule-types.js';
+import { Adapter } from '../ndis/adapter.js';
+import type { MiniportDefinition, MiniportHandlers } from '../ndis/miniport.js';
+import { NdisTable, type DdiImplementation } from '../ndis/ndis-ddis.js';
+import { RegisterWindow } from '../ndis/register-window.js';
+import { SimResources } from '../ndis/resources.js';
+import { RaceDetector } from '../race/race-detector.js';
+import { shareFields } from '../race/shared-fields.js';
+import { resolveFaults, type ResolvedFaults } from '../schedule/faults.js';
+import { acceptedRoles } from '../verifier/contract-table.js';
 import { BugCheck, SimulationError, Verifier, type VerifierMode } from '../verifier/verifier.js';
+import {
+  checkRunOptions,
+  checkSimulationOptions,
+  interruptOptionsWithFaults,
+  resolveBudgets,
+  resolveCosts,
+  type RunOptions,
+  type RunResult,
+  type SimulationOptions,
+} from './options.js';
+import { registerObserver } from './register-observer.js';
 
-export interface SimulationOptions {
-  /** The seed of the one PRNG; every report carries it. A non-negative safe integer. */
-  readonly seed: number;
-  /** The device the driver drives (e.g. the e1000 model of nic.ts). */
-  readonly device: Device;
-  /** Number of processors, 1..64. Default 2. */
-  readonly processors?: number;
-  /** `bugcheck` (default): stop at the first error. `collect`: record, repair, go on. */
-  readonly mode?: VerifierMode;
-  /** false switches every check off (for measuring the harness's own cost). Default true. */
-  readonly verifier?: boolean;
-  readonly interrupt?: InterruptOptions;
-  readonly costs?: Partial<CostModel>;
-  readonly budgets?: Partial<TimeBudgets>;
-  /** IRQL transitions kept for reports. Default 16. */
-  readonly irqlTransitionsKept?: number;
-  /**
-   * Rules not to check. A disabled rule reports nothing and its repair is skipped where the repair
-   * would hide what the kernel does (an out-of-order release restores IRQL as the kernel would).
-   */
-  readonly disabledRules?: readonly RuleId[];
-  /**
-   * The DDIs the harness models (default: all it can). Any other DDI of the spec runs only the
-   * generated checks and then what a test supplies with `sim.ddi.define`; without that it throws.
-   */
-  readonly modeledDdis?: readonly string[];
-  /**
-   * Race detection (ISR-SHARED-RACE, SPINLOCK-FOR-ISR-STATE) on registers — for devices that
-   * describe their registers' effects (`Device.registerEffect`) — and on fields the driver marks
-   * with `resources.shared`. Default: on when the verifier is.
-   */
-  readonly races?: boolean;
-  /** Faults to inject (faults.ts), each drawn from the seed. Default none. */
-  readonly faults?: FaultOptions;
-  /** Record a trace of every run (for the timeline): true, or the ring's size. Default off. */
-  readonly trace?: boolean | TraceOptions;
-}
-
-export interface RunOptions {
-  /** Simulated time to run, in ticks (1 tick = 100 ns). */
-  readonly ticks: number;
-  /** The HaltAction MiniportHaltEx gets. Default NdisHaltDeviceDisabled (NdisHaltDeviceSurpriseRemoved after a removal). */
-  readonly haltAction?: NDIS_HALT_ACTION;
-  /** Pull the device off the bus at this tick, then halt. */
-  readonly surpriseRemoveAtTick?: number;
-  /**
-   * Make the run a scheduled one: at every choice point (scheduler.ts) the scheduler picks what
-   * happens — go on, an ISR on some processor, another processor's DPCs. Without one, a register
-   * access below a pending interrupt's DIRQL delivers it on the spot with chance `preemptPerMille`.
-   */
-  readonly scheduler?: Scheduler;
-}
-
-export interface RunStats {
-  readonly roleCalls: number;
-  readonly interrupts: number;
-  readonly spuriousInterrupts: number;
-  readonly dpcs: number;
-  readonly synchronizeCalls: number;
-  readonly registerReads: number;
-  readonly registerWrites: number;
-}
-
-export interface RunResult {
-  readonly driver: string;
-  readonly seed: number;
-  readonly mode: VerifierMode;
-  readonly verifier: boolean;
-  readonly processors: number;
-  readonly ticksRequested: number;
-  /** Simulated time when the run ended. */
-  readonly tick: number;
+/** How far a run got, for its result (a bug check may stop it anywhere). */
+interface RunProgress {
   /** What MiniportInitializeEx returned; null if it never returned. */
-  readonly initializeStatus: NDIS_STATUS | null;
+  initializeStatus: NDIS_STATUS | null;
   /** MiniportHaltEx was called and returned. */
-  readonly halted: boolean;
-  /** No report at all (warnings included). */
-  readonly clean: boolean;
-  readonly errors: number;
-  readonly warnings: number;
-  /** Every report, in the order found. */
-  readonly reports: readonly Report[];
-  /** The report that stopped the run (bugcheck mode), or null. */
-  readonly bugCheck: Report | null;
-  readonly stats: RunStats;
+  halted: boolean;
 }
-
-/** The ticks one run may ask for (about 30 simulated hours). */
-export const RUN_TICKS_MAX = 2 ** 40;
 
 const INITIALIZE_ACCEPTED = acceptedRoles('MINIPORT_INITIALIZE_HANDLER') ?? ['MINIPORT_INITIALIZE'];
 const HALT_ACCEPTED = acceptedRoles('MINIPORT_HALT_HANDLER') ?? ['MINIPORT_HALT'];
@@ -183,36 +101,14 @@ export class Simulation {
   private removedByFault = false;
 
   constructor(options: SimulationOptions) {
-    if (typeof options !== 'object' || options === null)
-      throw new TypeError('createSimulation: options are required ({ seed, device })');
+    checkSimulationOptions(options);
     const { seed, device } = options;
-    if (!Number.isSafeInteger(seed) || seed < 0)
-      throw new RangeError(`createSimulation: seed must be a non-negative safe integer (got ${String(seed)})`);
-    if (typeof device !== 'object' || device === null || typeof device.read32 !== 'function') {
-      throw new TypeError('createSimulation: device must implement the Device interface of device.ts');
-    }
     this.seed = seed;
     this.mode = options.mode ?? 'bugcheck';
     this.checks = options.verifier !== false;
     this.device = device;
-    const costs: CostModel = { ...DEFAULT_COSTS, ...options.costs };
-    const budgets: TimeBudgets = { ...DEFAULT_BUDGETS, ...options.budgets };
-    for (const [key, value] of Object.entries(costs)) {
-      if (!Number.isInteger(value) || value < 0)
-        throw new RangeError(
-          `createSimulation: costs.${key} must be a non-negative integer number of ticks (got ${String(value)})`,
-        );
-    }
-    if (costs.interruptDispatchTicks < 1)
-      throw new RangeError(
-        'createSimulation: costs.interruptDispatchTicks must be at least 1 tick (the run loop relies on it to advance)',
-      );
-    for (const [key, value] of Object.entries(budgets)) {
-      if (!Number.isInteger(value) || value < 1)
-        throw new RangeError(
-          `createSimulation: budgets.${key} must be a positive integer number of ticks (got ${String(value)})`,
-        );
-    }
+    const costs = resolveCosts(options);
+    const budgets = resolveBudgets(options);
     const fail = (message: string): never => {
       throw new SimulationError(message, this.seed, this.clock.nowTicks);
     };
@@ -242,14 +138,6 @@ export class Simulation {
       this.engine.logging = false;
     }
     this.faults = resolveFaults(options.faults);
-    const interruptOptions: InterruptOptions = { ...options.interrupt };
-    if (this.faults.sharedLinePerMille > (interruptOptions.sharedLinePerMille ?? 0)) {
-      (interruptOptions as { sharedLinePerMille?: number }).sharedLinePerMille = this.faults.sharedLinePerMille;
-    }
-    if (this.faults.interruptDuringRegister)
-      (interruptOptions as { isrBeforeRegisterReturns?: boolean }).isrBeforeRegisterReturns = true;
-    if (this.faults.lineForMsiDriver)
-      (interruptOptions as { grantLineToMsiDriver?: boolean }).grantLineToMsiDriver = true;
     const traceOption = options.trace;
     this.trace =
       traceOption === undefined || traceOption === false
@@ -260,49 +148,9 @@ export class Simulation {
         ? new RaceDetector(this.engine, this.clock, this.monitor, this.locks, this.verifier)
         : null;
     this.stepper = new DeviceStepper(device, this.clock);
-    this.interrupts = new Interrupts({
-      engine: this.engine,
-      locks: this.locks,
-      monitor: this.monitor,
-      sink: this.verifier,
-      checks: this.checks,
-      clock: this.clock,
-      prng: this.prng,
-      device,
-      stepper: this.stepper,
-      costs,
-      options: interruptOptions,
-      faults: this.faults,
-      race: this.races,
-      trace: this.trace,
-      fail,
-    });
+    this.interrupts = this.makeInterrupts(options, costs, fail);
     this.registers = new RegisterWindow(device, this.monitor, this.interrupts, this.clock, costs, this.checks, fail);
-    const trace = this.trace;
-    if (trace !== null) {
-      this.engine.trace = trace;
-      this.engine.logging = true;
-      this.monitor.trace = trace;
-      this.locks.trace = trace;
-      this.verifier.onReport = (report, index) => {
-        trace.record(
-          report.tick,
-          TRACE_REPORT,
-          report.processor,
-          this.engine.cpu.irql,
-          trace.intern(report.rule),
-          index,
-          report.severity === 'error' ? 1 : 0,
-        );
-      };
-    }
-    if (this.races !== null) {
-      const interrupts = this.interrupts;
-      this.races.trace = trace;
-      this.races.afterField = (name) => interrupts.fieldAccessed(name);
-    }
-    this.registers.race = this.races;
-    if (this.races !== null || trace !== null) this.registers.observer = this.registerObserver();
+    this.connectObservers();
     const table = new NdisTable(
       {
         checks: this.checks,
@@ -321,31 +169,65 @@ export class Simulation {
     device.attach({ prng: this.prng, nowTicks: () => this.clock.nowTicks });
   }
 
+  private makeInterrupts(options: SimulationOptions, costs: CostModel, fail: (message: string) => never): Interrupts {
+    return new Interrupts({
+      engine: this.engine,
+      locks: this.locks,
+      monitor: this.monitor,
+      sink: this.verifier,
+      checks: this.checks,
+      clock: this.clock,
+      prng: this.prng,
+      device: this.device,
+      stepper: this.stepper,
+      costs,
+      options: interruptOptionsWithFaults(options.interrupt, this.faults),
+      faults: this.faults,
+      race: this.races,
+      trace: this.trace,
+      fail,
+    });
+  }
+
+  /** Connects the trace and the race detector to what they watch. */
+  private connectObservers(): void {
+    const trace = this.trace;
+    if (trace !== null) {
+      this.engine.trace = trace;
+      this.engine.logging = true;
+      this.monitor.trace = trace;
+      this.locks.trace = trace;
+      this.verifier.onReport = (report, index) => {
+        trace.record(
+          report.tick,
+          TRACE_REPORT,
+          report.processor,
+          this.engine.cpu.irql,
+          trace.intern(report.rule),
+          index,
+          report.severity === 'error' ? 1 : 0,
+        );
+      };
+    }
+    const races = this.races;
+    if (races !== null) {
+      const interrupts = this.interrupts;
+      races.trace = trace;
+      races.afterField = (name) => interrupts.fieldAccessed(name);
+    }
+    this.registers.race = races;
+    if (races !== null || trace !== null)
+      this.registers.observer = registerObserver(this.device, races, trace, this.engine, this.clock);
+  }
+
   /** Runs a driver for `ticks` of simulated time and returns what the verifier found. */
   run(driver: MiniportDefinition, options: RunOptions): RunResult {
-    if (!isMiniportDefinition(driver)) throw new TypeError('sim.run: the driver must be made with defineMiniport');
-    const ticks = options?.ticks;
-    if (!Number.isSafeInteger(ticks) || ticks < 0 || ticks > RUN_TICKS_MAX) {
-      throw new RangeError(`sim.run: ticks must be an integer in 0..2^40 (got ${String(ticks)})`);
-    }
-    const removeAt = options.surpriseRemoveAtTick;
-    if (removeAt !== undefined && (!Number.isSafeInteger(removeAt) || removeAt < 0)) {
-      throw new RangeError(`sim.run: surpriseRemoveAtTick must be a non-negative integer (got ${String(removeAt)})`);
-    }
-    const scheduler = options.scheduler;
-    if (
-      scheduler !== undefined &&
-      (typeof scheduler !== 'object' ||
-        scheduler === null ||
-        typeof scheduler.choose !== 'function' ||
-        typeof scheduler.begin !== 'function')
-    ) {
-      throw new TypeError('sim.run: scheduler must implement Scheduler ({ begin(), choose(point) })');
-    }
+    checkRunOptions(driver, options);
     if (this.running) throw new Error('sim.run: a run is already in progress on this simulation');
     this.running = true;
-    this.interrupts.scheduler = scheduler ?? null;
+    this.interrupts.scheduler = options.scheduler ?? null;
     this.resetRun();
+    const ticks = options.ticks;
     const removal = this.faults.surpriseRemovalTick;
     this.removalTick =
       removal === null
@@ -355,66 +237,12 @@ export class Simulation {
           : this.prng.between(Math.floor(ticks / 4), Math.max(Math.floor(ticks / 4), Math.floor((3 * ticks) / 4)));
     this.removedByFault = false;
     if (this.checks) this.monitor.install();
-    let initializeStatus: NDIS_STATUS | null = null;
-    let halted = false;
+    const progress: RunProgress = { initializeStatus: null, halted: false };
     try {
-      const handlers = driver.create(this.ndis);
-      if (!this.acceptHandlers(handlers, driver.name)) {
-        return this.result(driver, ticks, initializeStatus, halted);
-      }
-      const adapter = new Adapter(1);
-      this.currentAdapter = adapter;
-      const parameters: NDIS_MINIPORT_INIT_PARAMETERS = {
-        Header: { Type: 0x81, Revision: 1, Size: 0 },
-        Flags: 0,
-        AllocatedResources: new SimResources(this.device, this.registers, (object, fields) =>
-          this.shareFields(object, fields),
-        ),
-        IMDeviceInstanceContext: null,
-        MiniportAddDeviceContext: null,
-        IfIndex: 1,
-      };
-      this.onProcessor(0);
-      const status = this.callHandler(handlers.MiniportInitializeEx, [
-        adapter,
-        handlers.MiniportDriverContext ?? null,
-        parameters,
-      ]) as NDIS_STATUS;
-      initializeStatus = status;
-      if (status !== NDIS_STATUS_SUCCESS) {
-        if (adapter.interrupt !== null) {
-          this.leftRegistered(
-            adapter.interrupt,
-            1,
-            `${functionName(handlers.MiniportInitializeEx)} failed with status ${status}`,
-            'MINIPORT_INITIALIZE',
-            status,
-            functionName(handlers.MiniportInitializeEx),
-          );
-        }
-        return this.result(driver, ticks, initializeStatus, halted);
-      }
-      const removed = this.loop(ticks, removeAt ?? null) || this.removedByFault;
-      this.interrupts.dpcs.releaseHold();
-      this.drainAll();
-      this.interrupts.quiescent();
-      this.onProcessor(0);
-      const haltAction = options.haltAction ?? (removed ? NdisHaltDeviceSurpriseRemoved : NdisHaltDeviceDisabled);
-      this.callHandler(handlers.MiniportHaltEx, [adapter.context, haltAction]);
-      halted = true;
-      if (adapter.interrupt !== null) {
-        this.leftRegistered(
-          adapter.interrupt,
-          0,
-          `${functionName(handlers.MiniportHaltEx)} returned`,
-          'MINIPORT_HALT',
-          0,
-          functionName(handlers.MiniportHaltEx),
-        );
-      }
-      return this.result(driver, ticks, initializeStatus, halted);
+      this.runDriver(driver, options, progress);
+      return this.result(driver, ticks, progress);
     } catch (error) {
-      if (error instanceof BugCheck) return this.result(driver, ticks, initializeStatus, halted);
+      if (error instanceof BugCheck) return this.result(driver, ticks, progress);
       if (error instanceof SimulationError) throw error;
       const message = error instanceof Error ? error.message : String(error);
       throw new SimulationError(`driver ${driver.name} threw: ${message}`, this.seed, this.clock.nowTicks);
@@ -428,6 +256,64 @@ export class Simulation {
   }
 
   /**
+   * The run itself: MiniportInitializeEx, the run loop, the final DPCs and INT-LOST check,
+   * MiniportHaltEx and INT-DEREGISTER. Records in `progress` how far it got (a bug check may stop it).
+   */
+  private runDriver(driver: MiniportDefinition, options: RunOptions, progress: RunProgress): void {
+    const handlers = driver.create(this.ndis);
+    if (!this.acceptHandlers(handlers, driver.name)) return;
+    const adapter = new Adapter(1);
+    this.currentAdapter = adapter;
+    const status = this.initialize(handlers, adapter);
+    progress.initializeStatus = status;
+    if (status !== NDIS_STATUS_SUCCESS) {
+      const initialize = functionName(handlers.MiniportInitializeEx);
+      if (adapter.interrupt !== null)
+        this.leftRegistered(
+          adapter.interrupt,
+          1,
+          `${initialize} failed with status ${status}`,
+          'MINIPORT_INITIALIZE',
+          status,
+          initialize,
+        );
+      return;
+    }
+    const removed = this.loop(options.ticks, options.surpriseRemoveAtTick ?? null) || this.removedByFault;
+    this.interrupts.dpcs.releaseHold();
+    this.drainAll();
+    this.interrupts.quiescent();
+    this.onProcessor(0);
+    const haltAction: NDIS_HALT_ACTION =
+      options.haltAction ?? (removed ? NdisHaltDeviceSurpriseRemoved : NdisHaltDeviceDisabled);
+    this.callHandler(handlers.MiniportHaltEx, [adapter.context, haltAction]);
+    progress.halted = true;
+    const halt = functionName(handlers.MiniportHaltEx);
+    if (adapter.interrupt !== null)
+      this.leftRegistered(adapter.interrupt, 0, `${halt} returned`, 'MINIPORT_HALT', 0, halt);
+  }
+
+  /** MiniportInitializeEx on processor 0 at PASSIVE_LEVEL, with the adapter's resources. */
+  private initialize(handlers: MiniportHandlers, adapter: Adapter): NDIS_STATUS {
+    const parameters: NDIS_MINIPORT_INIT_PARAMETERS = {
+      Header: { Type: 0x81, Revision: 1, Size: 0 },
+      Flags: 0,
+      AllocatedResources: new SimResources(this.device, this.registers, (object, fields) =>
+        this.shareFields(object, fields),
+      ),
+      IMDeviceInstanceContext: null,
+      MiniportAddDeviceContext: null,
+      IfIndex: 1,
+    };
+    this.onProcessor(0);
+    return this.callHandler(handlers.MiniportInitializeEx, [
+      adapter,
+      handlers.MiniportDriverContext ?? null,
+      parameters,
+    ]) as NDIS_STATUS;
+  }
+
+  /**
    * Declares fields of a driver object shared with the ISR (as `resources.shared` does from inside
    * the driver): every read and write of them is checked for races while an interrupt is registered.
    */
@@ -438,50 +324,6 @@ export class Simulation {
 
   private shareFields(object: object, fields: readonly string[]): void {
     if (this.races !== null) shareFields(this.races, object, fields);
-  }
-
-  private registerObserver(): RegisterObserver {
-    const races = this.races;
-    const trace = this.trace;
-    const device = this.device;
-    const engine = this.engine;
-    const clock = this.clock;
-    // The bookkeeping of a register does not change from run to run: made once per offset (and name).
-    const made = new Map<number, RegisterTracking | null>();
-    return {
-      track(name: string, offsetBytes: number): RegisterTracking | null {
-        const known = made.get(offsetBytes);
-        if (known !== undefined && (known === null || known.name === name)) return known;
-        const effect = device.registerEffect?.(offsetBytes) ?? null;
-        const variable = races !== null && effect !== null ? races.registerVar(effect.state) : null;
-        const tracking =
-          variable === null && trace === null
-            ? null
-            : new RegisterTracking(
-                name,
-                variable,
-                effect === null ? OP_NONE : READ_OPS[effect.read],
-                effect === null ? OP_NONE : WRITE_OPS[effect.write],
-                trace?.intern(name) ?? 0,
-              );
-        if (known === undefined && made.size < 65_536) made.set(offsetBytes, tracking);
-        return tracking;
-      },
-      access:
-        trace === null
-          ? null
-          : (tracking: RegisterTracking, write: boolean, value: number): void => {
-              trace.record(
-                clock.nowTicks,
-                write ? TRACE_WRITE : TRACE_READ,
-                engine.cpu.index,
-                engine.cpu.irql,
-                tracking.traceName,
-                value,
-                0,
-              );
-            },
-    };
   }
 
   /**
@@ -610,12 +452,7 @@ export class Simulation {
     repair();
   }
 
-  private result(
-    driver: MiniportDefinition,
-    ticks: number,
-    initializeStatus: NDIS_STATUS | null,
-    halted: boolean,
-  ): RunResult {
+  private result(driver: MiniportDefinition, ticks: number, progress: RunProgress): RunResult {
     const reports = [...this.verifier.reports];
     const errors = reports.filter((r) => r.severity === 'error').length;
     const stats = this.interrupts.stats;
@@ -627,8 +464,8 @@ export class Simulation {
       processors: this.engine.processorCount,
       ticksRequested: ticks,
       tick: this.clock.nowTicks,
-      initializeStatus,
-      halted,
+      initializeStatus: progress.initializeStatus,
+      halted: progress.halted,
       clean: reports.length === 0,
       errors,
       warnings: reports.length - errors,
@@ -646,18 +483,6 @@ export class Simulation {
     };
   }
 }
-
-const READ_OPS: Readonly<Record<RegisterReadEffect, number>> = {
-  read: OP_READ,
-  readClear: OP_READ_CLEAR,
-  none: OP_NONE,
-};
-const WRITE_OPS: Readonly<Record<RegisterWriteEffect, number>> = {
-  write: OP_WRITE,
-  set: OP_SET,
-  clear: OP_CLEAR,
-  none: OP_NONE,
-};
 
 /** The name a driver gave a declared function. */
 function functionName(fn: unknown): string {

@@ -8,6 +8,8 @@
  * pixel column and kind (a column holding many accesses draws one taller mark; IRQL draws the
  * column's range), spans shorter than a pixel merge, and when the trace's ring dropped older
  * events an overview strip shows the whole run from the trace's buckets.
+ *
+ * Long function: renderTimeline lays the page out in one pass; it stays whole until the page is redesigned.
  */
 import { levelName } from '@ddikit/ndis';
 import { formatReportText } from '../verifier/report-text.js';

@@ -43,6 +43,23 @@ export function formatReportText(report: Report): string {
     bar,
     '',
   );
+  pushBugCheck(lines, report);
+  pushFields(lines, report);
+  pushRace(lines, report);
+  pushFramesAndTransitions(lines, report);
+  const code =
+    report.bugCheck === null
+      ? 'WARN'
+      : `0x${shortHex(report.bugCheck.code).toUpperCase()}_${shortHex(report.bugCheck.parameters[0]).toUpperCase()}`;
+  lines.push(
+    `FAILURE_BUCKET_ID:  ${code}_${report.rule}_${report.subject}${report.function === null ? '' : `_${report.function}`}`,
+  );
+  lines.push(`REPRODUCE:  seed=${report.seed} tick=${report.tick}`);
+  return lines.join('\n') + '\n';
+}
+
+/** The bug check and its arguments, or the warning. */
+function pushBugCheck(lines: string[], report: Report): void {
   if (report.bugCheck !== null) {
     const bc = report.bugCheck;
     lines.push(`${bc.name} (${shortHex(bc.code)})`);
@@ -55,6 +72,10 @@ export function formatReportText(report: Report): string {
     lines.push('Reported as a warning; the run goes on.');
   }
   lines.push('');
+}
+
+/** RULE_ID … OCCURRENCES. */
+function pushFields(lines: string[], report: Report): void {
   lines.push(`RULE_ID:  ${report.rule}`);
   lines.push(`RULE:  ${report.title}`);
   lines.push(`DESCRIPTION:  ${report.message}`);
@@ -69,6 +90,10 @@ export function formatReportText(report: Report): string {
   lines.push(`TICK:  ${formatTicks(report.tick)}`);
   if (report.occurrences > 1) lines.push(`OCCURRENCES:  ${report.occurrences}`);
   lines.push('');
+}
+
+/** RACE and INTERLEAVING, where the report has them. */
+function pushRace(lines: string[], report: Report): void {
   if (report.race !== undefined) {
     lines.push(`RACE:  ${report.race.kind} ${report.race.variable}`);
     report.race.accesses.forEach((a, i) => {
@@ -89,6 +114,10 @@ export function formatReportText(report: Report): string {
     }
     lines.push('');
   }
+}
+
+/** ROLE_FRAMES and LAST_IRQL_TRANSITIONS. */
+function pushFramesAndTransitions(lines: string[], report: Report): void {
   lines.push('ROLE_FRAMES:  (innermost first)');
   if (report.frames.length === 0) lines.push('  (none: called outside any driver role function)');
   report.frames.forEach((frame, i) => {
@@ -106,15 +135,6 @@ export function formatReportText(report: Report): string {
     );
   }
   lines.push('');
-  const code =
-    report.bugCheck === null
-      ? 'WARN'
-      : `0x${shortHex(report.bugCheck.code).toUpperCase()}_${shortHex(report.bugCheck.parameters[0]).toUpperCase()}`;
-  lines.push(
-    `FAILURE_BUCKET_ID:  ${code}_${report.rule}_${report.subject}${report.function === null ? '' : `_${report.function}`}`,
-  );
-  lines.push(`REPRODUCE:  seed=${report.seed} tick=${report.tick}`);
-  return lines.join('\n') + '\n';
 }
 
 /** Reports as pretty JSON (stable key order, trailing newline). */
