@@ -26,7 +26,7 @@ export const TRACE_CHOICE = 10;
 export const TRACE_REPORT = 11;
 export const TRACE_INTERRUPT = 12;
 
-/** Span kinds of TRACE_ENTER / TRACE_EXIT events (the role kinds of contracts.ts). */
+/** Span kinds of TRACE_ENTER / TRACE_EXIT events (the role kinds of verifier/contract-table.ts). */
 export const SPAN_OTHER = 0;
 export const SPAN_ISR = 1;
 export const SPAN_DPC = 2;

@@ -1,5 +1,6 @@
 /**
- * The contract between the harness and a simulated device (the NIC model in nic.ts, or a test's fake).
+ * The contract between the harness and a simulated device (the e1000 model in e1000/, or a test's
+ * fake).
  *
  * The harness owns time, randomness, processors and interrupt delivery; the device owns its register
  * file and its own activity. The harness:

@@ -25,7 +25,7 @@ export class Processor {
   readonly index: number;
   /** Current IRQL. */
   irql: number = PASSIVE_LEVEL;
-  /** DPCs queued on this processor (kept by interrupt.ts). */
+  /** DPCs queued on this processor (kept by interrupts/dpc-queues.ts). */
   dpcCount = 0;
   constructor(index: number) {
     this.index = index;

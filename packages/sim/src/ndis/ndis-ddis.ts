@@ -1,9 +1,10 @@
 /**
- * The NDIS DDIs over the simulation: an object implementing the `NdisFunctions` interface that
- * @ddikit/ndis generates, which drivers call through. Each DDI checks its generated IRQL contract
- * (contracts.ts) and then does what NDIS does, through the modules that model it. A DDI of the spec
- * that the harness does not model calls what a test supplied with `sim.ddi.define(name, impl)`, after
- * the same generated checks; without a definition it throws — never a silent stub.
+ * The NDIS DDI table: an object implementing the `NdisFunctions` interface that @ddikit/ndis
+ * generates, which drivers call through. Each DDI checks its generated IRQL contract
+ * (verifier/contract-table.ts) and then does what NDIS does, through the modules that model it. A
+ * DDI of the spec that the harness does not model calls what a test supplied with
+ * `sim.ddi.define(name, impl)`, after the same generated checks; without a definition it throws —
+ * never a silent stub.
  */
 import type { NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS, NDIS_SPIN_LOCK, NdisFunctions } from '@ddikit/ndis';
 import { allDdiNames, ddiInfo, type DdiInfo } from '../verifier/contract-table.js';

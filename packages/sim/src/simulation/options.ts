@@ -17,7 +17,7 @@ import type { VerifierMode } from '../verifier/verifier.js';
 export interface SimulationOptions {
   /** The seed of the one PRNG; every report carries it. A non-negative safe integer. */
   readonly seed: number;
-  /** The device the driver drives (e.g. the e1000 model of nic.ts). */
+  /** The device the driver drives (e.g. the e1000 model, E1000Nic). */
   readonly device: Device;
   /** Number of processors, 1..64. Default 2. */
   readonly processors?: number;
