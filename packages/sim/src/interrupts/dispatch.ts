@@ -103,7 +103,7 @@ export class InterruptDispatch {
     const lock = object.locks[message]!;
     const locked = this.locks.acquireInterruptLock(lock, 'interrupt');
     const race = this.race;
-    const lockBit = lockBitIndex(object, message);
+    const lockBit = race !== null ? lockBitIndex(object, message) : 0;
     if (race !== null) {
       if (locked) race.holdInterruptLock(cpu.index, lockBit);
       race.enterIsr(cpu.index);

@@ -87,7 +87,7 @@ export class Synchronizer {
     const locked = this.locks.acquireInterruptLock(lock, SYNC.name);
     this.monitor.nextDirql = dirql;
     const race = this.race;
-    const lockBit = lockBitIndex(object, index);
+    const lockBit = race !== null ? lockBitIndex(object, index) : 0;
     if (race !== null && locked) race.holdInterruptLock(cpu.index, lockBit);
     // The same as calling fn(context) with the monitor installed, without the argument array
     // a call through the declared wrapper allocates.
