@@ -106,13 +106,15 @@ const simLayers = ['core', 'verifier', 'kernel', 'race', 'device', 'schedule', '
 const simTop = ['explore', 'timeline'];
 
 const simLayerRules: IForbiddenRuleType[] = [
-  ...simLayers.map((folder, i): IForbiddenRuleType => ({
-    name: `sim-${folder}-imports-down`,
-    comment: `packages/sim/src/${folder}/ imports only from ${i === 0 ? 'no other folder' : simLayers.slice(0, i).join(', ')}.`,
-    severity: 'error',
-    from: { path: `${s}${folder}/` },
-    to: { path: `${s}(${[...simLayers.slice(i + 1), ...simTop].join('|')})/` },
-  })),
+  ...simLayers.map(
+    (folder, i): IForbiddenRuleType => ({
+      name: `sim-${folder}-imports-down`,
+      comment: `packages/sim/src/${folder}/ imports only from ${i === 0 ? 'no other folder' : simLayers.slice(0, i).join(', ')}.`,
+      severity: 'error',
+      from: { path: `${s}${folder}/` },
+      to: { path: `${s}(${[...simLayers.slice(i + 1), ...simTop].join('|')})/` },
+    }),
+  ),
   {
     name: 'sim-top-folders-apart',
     comment: 'explore/ and timeline/ sit side by side on the layers below them and import neither the other.',
@@ -202,9 +204,12 @@ describe('the import graph', () => {
     expect(violationsOf(cruised, circleRules)).toEqual([]);
   });
 
-  it.each([...layerRules, ...simLayerRules].map((rule) => ({ name: rule.name, rule })))('keeps the layer rule $name', ({ rule }) => {
-    expect(violationsOf(cruised, [rule]), rule.comment).toEqual([]);
-  });
+  it.each([...layerRules, ...simLayerRules].map((rule) => ({ name: rule.name, rule })))(
+    'keeps the layer rule $name',
+    ({ rule }) => {
+      expect(violationsOf(cruised, [rule]), rule.comment).toEqual([]);
+    },
+  );
 });
 
 describe('the circle check', () => {

@@ -78,13 +78,13 @@ export {
   parseSchedule,
 } from './schedule/scheduler.js';
 export type { ChoiceKind, ChoicePoint, Deviation, Schedule, ScheduleStep, Scheduler } from './schedule/scheduler.js';
+export { LOCKSET_RULES } from './verifier/rule-table.js';
 export { Trace, TRACE_EVENTS_DEFAULT, TRACE_EVENTS_MAX } from './core/trace.js';
 export type { TraceEvent, TraceEventKind, TraceOptions, TraceOverview, TraceSnapshot } from './core/trace.js';
 export {
   EXPLORE_BUDGET_DEFAULT,
   EXPLORE_PREEMPTIONS_DEFAULT,
   EXPLORE_RANDOM_PER_MILLE_DEFAULT,
-  LOCKSET_RULES,
   SCENARIO_TICKS_DEFAULT,
   explore,
   manifestError,

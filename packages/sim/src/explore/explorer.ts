@@ -23,6 +23,7 @@ import type { InterruptOptions } from '../interrupts/interrupt-object.js';
 import type { MiniportDefinition } from '../ndis/miniport.js';
 import { E1000Nic } from '../device/e1000/e1000-nic.js';
 import type { Report } from '../verifier/report-types.js';
+import { LOCKSET_RULES } from '../verifier/rule-table.js';
 import {
   RandomScheduler,
   ReplayScheduler,
@@ -60,9 +61,6 @@ export const EXPLORE_RANDOM_PER_MILLE_DEFAULT = 50;
 const FRONTIER_BYTES_MAX = 32 * 1024 * 1024;
 /** Runs one shrink may make. */
 const SHRINK_RUNS_MAX = 400;
-
-/** The rules lockset analysis reports (found without a particular interleaving). */
-export const LOCKSET_RULES: readonly string[] = ['ISR-SHARED-RACE', 'SPINLOCK-FOR-ISR-STATE'];
 
 /** What to run: the driver, and how (the scenario; options here override it). */
 export interface RunTarget {

@@ -50,3 +50,6 @@ export const RULES: Readonly<Record<RuleId, RuleSpec>> = Object.freeze(
 
 /** Every rule id, sorted. */
 export const RULE_IDS: readonly RuleId[] = Object.freeze(metadata.rules.map((rule) => rule.id));
+
+/** The rules lockset analysis reports (found without a particular interleaving). */
+export const LOCKSET_RULES: readonly string[] = ['ISR-SHARED-RACE', 'SPINLOCK-FOR-ISR-STATE'];
