@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { bundled } from '../generator/src/paths.js';
 
 /** The source trees whose imports are checked, one per line. */
-const roots = ['generator/src', 'packages/ndis/src'];
+const roots = ['generator/src', 'packages/ndis/src', 'packages/sim/src'];
 
 /** The generated declarations of @ddikit/ndis. */
 const generated = '^packages/ndis/src/generated/';
@@ -40,8 +40,6 @@ const circleRules: IForbiddenRuleType[] = [
 const g = '^generator/src/';
 /** The modules at the bottom of the generator: they import none of the others. */
 const bottom = `${g}(diagnostics|names|paths|version)\\.ts$`;
-/** The former module paths of the command line, kept as re-exports for the harness tests. */
-const formerCliPaths = `${g}(cli|simulate|explore)\\.ts$`;
 
 const layerRules: IForbiddenRuleType[] = [
   {
@@ -94,8 +92,42 @@ const layerRules: IForbiddenRuleType[] = [
     name: 'only-cli-imports-cli',
     comment: 'The CLI sits on top: nothing outside cli/ imports it (the library index included).',
     severity: 'error',
-    from: { path: g, pathNot: `${g}cli/|${formerCliPaths}` },
+    from: { path: g, pathNot: `${g}cli/` },
     to: { path: `${g}cli/` },
+  },
+];
+
+const s = '^packages/sim/src/';
+/**
+ * The harness's folders, bottom first (ARCHITECTURE.md): each imports only from the folders before it
+ * (and from itself). explore/ and timeline/ sit side by side on top.
+ */
+const simLayers = ['core', 'verifier', 'kernel', 'race', 'device', 'schedule', 'interrupts', 'ndis', 'simulation'];
+const simTop = ['explore', 'timeline'];
+
+const simLayerRules: IForbiddenRuleType[] = [
+  ...simLayers.map(
+    (folder, i): IForbiddenRuleType => ({
+      name: `sim-${folder}-imports-down`,
+      comment: `packages/sim/src/${folder}/ imports only from ${i === 0 ? 'no other folder' : simLayers.slice(0, i).join(', ')}.`,
+      severity: 'error',
+      from: { path: `${s}${folder}/` },
+      to: { path: `${s}(${[...simLayers.slice(i + 1), ...simTop].join('|')})/` },
+    }),
+  ),
+  {
+    name: 'sim-top-folders-apart',
+    comment: 'explore/ and timeline/ sit side by side on the layers below them and import neither the other.',
+    severity: 'error',
+    from: { path: `${s}(explore|timeline)/` },
+    to: { path: `${s}(explore|timeline)/`, pathNot: `${s}$1/` },
+  },
+  {
+    name: 'sim-index-only-reexports',
+    comment: 'Nothing inside the harness imports its index.',
+    severity: 'error',
+    from: { path: s },
+    to: { path: `${s}index\\.ts$` },
   },
 ];
 
@@ -157,7 +189,7 @@ function sourceFiles(dir: string): string[] {
 describe('the import graph', () => {
   let cruised: Cruised;
   beforeAll(async () => {
-    cruised = await cruiseWith(bundled.root, roots, [...circleRules, ...layerRules, ...resolveRules]);
+    cruised = await cruiseWith(bundled.root, roots, [...circleRules, ...layerRules, ...simLayerRules, ...resolveRules]);
   });
 
   it('takes in every source file of the roots', () => {
@@ -172,9 +204,12 @@ describe('the import graph', () => {
     expect(violationsOf(cruised, circleRules)).toEqual([]);
   });
 
-  it.each(layerRules.map((rule) => ({ name: rule.name, rule })))('keeps the layer rule $name', ({ rule }) => {
-    expect(violationsOf(cruised, [rule]), rule.comment).toEqual([]);
-  });
+  it.each([...layerRules, ...simLayerRules].map((rule) => ({ name: rule.name, rule })))(
+    'keeps the layer rule $name',
+    ({ rule }) => {
+      expect(violationsOf(cruised, [rule]), rule.comment).toEqual([]);
+    },
+  );
 });
 
 describe('the circle check', () => {

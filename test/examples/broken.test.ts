@@ -21,7 +21,7 @@ import {
   type VerifierMode,
 } from '@ddikit/sim';
 import { describe, expect, it } from 'vitest';
-import { simulateDefaults } from '../../generator/src/simulate.js';
+import { simulateDefaults } from '../../generator/src/cli/commands/simulate.js';
 
 const C4 = BUG_CHECKS.DRIVER_VERIFIER_DETECTED_VIOLATION;
 const DISPATCH_LEVEL = 2;

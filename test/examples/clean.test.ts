@@ -15,7 +15,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import e1000Line from '../../examples/e1000-line.js';
 import msixQueues, { syncWithAllMessages } from '../../examples/msix-queues.js';
-import { simulateDefaults } from '../../generator/src/simulate.js';
+import { simulateDefaults } from '../../generator/src/cli/commands/simulate.js';
 
 const SEEDS = 100;
 const TICKS = 5_000;

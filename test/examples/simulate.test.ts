@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../generator/src/cli.js';
-import { runSimulate, simulateUsage } from '../../generator/src/simulate.js';
+import type { CliIo } from '../../generator/src/cli/io.js';
+import { runSimulate, simulateUsage } from '../../generator/src/cli/commands/simulate.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 

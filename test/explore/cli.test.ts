@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { exploreUsage, runExplore, type ExploreIo } from '../../generator/src/explore.js';
+import { exploreUsage, runExplore, type ExploreIo } from '../../generator/src/cli/commands/explore.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const LOST = 'examples/scenarios/lost-interrupt.ts';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { runExplore } from '../../generator/src/explore.js';
+import { runExplore } from '../../generator/src/cli/commands/explore.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const readme = readFileSync(`${root}packages/sim/README.md`, 'utf8');

@@ -1,6 +1,6 @@
 /**
- * The rule table (spec/rules.yaml) is the one source of the harness's rules: it states every rule of
- * @ddikit/sim's verifier exactly as the verifier reports it, and the generated metadata carries it.
+ * The rule table (spec/rules.yaml) is the one source of the harness's rules: the generated metadata
+ * carries it and @ddikit/sim's verifier reads it from there.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,26 +19,10 @@ describe('spec/rules.yaml', () => {
     expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
   });
 
-  it("states every rule of the harness's verifier as the verifier reports it", () => {
-    const table = result.model!.rules.map((rule) => ({
-      id: rule.id,
-      title: rule.title,
-      severity: rule.severity,
-      source: rule.source,
-      bugChecks: rule.bugChecks,
-      compliance: rule.compliance,
-    }));
-    const verifier = Object.values(RULES)
-      .map((rule) => ({
-        id: rule.id,
-        title: rule.title,
-        severity: rule.severity,
-        source: rule.source,
-        bugChecks: rule.bugChecks.map((b) => ({ ...b })),
-        compliance: rule.compliance === null ? null : { ...rule.compliance },
-      }))
-      .sort((a, b) => (a.id < b.id ? -1 : 1));
-    expect(table).toEqual(verifier);
+  it("is the harness's rule table: the verifier reads every rule from the generated metadata", () => {
+    expect(Object.keys(RULES).sort()).toEqual(result.model!.rules.map((r) => r.id));
+    for (const rule of result.model!.rules)
+      expect(RULES[rule.id as keyof typeof RULES]).toMatchObject({ title: rule.title, severity: rule.severity });
   });
 
   it('is the table of the generated metadata', () => {

@@ -1,9 +1,10 @@
 /** @ddikit/sim: the runtime harness. Re-exports only. */
-export { createSimulation, Simulation, RUN_TICKS_MAX } from './simulation.js';
-export type { SimulationOptions, RunOptions, RunResult, RunStats } from './simulation.js';
-export { defineMiniport, isMiniportDefinition, setMiniportAdapterContext } from './miniport.js';
-export type { MiniportDefinition, MiniportHandlers } from './miniport.js';
-export { REGISTER_REMOVED_VALUE } from './device.js';
+export { createSimulation, Simulation } from './simulation/simulation.js';
+export { RUN_TICKS_MAX } from './simulation/options.js';
+export type { SimulationOptions, RunOptions, RunResult, RunStats } from './simulation/options.js';
+export { defineMiniport, isMiniportDefinition, setMiniportAdapterContext } from './ndis/miniport.js';
+export type { MiniportDefinition, MiniportHandlers } from './ndis/miniport.js';
+export { REGISTER_REMOVED_VALUE } from './device/device.js';
 export type {
   Device,
   DeviceHost,
@@ -12,12 +13,15 @@ export type {
   RegisterEffect,
   RegisterReadEffect,
   RegisterWriteEffect,
-} from './device.js';
-export { RegisterHandle, SimResources, resourcesOf } from './registers.js';
-export { E1000Nic, NIC_DEFAULTS } from './nic.js';
-export type { NicConfig, NicOptions, NicStats } from './nic.js';
-export * as e1000 from './nic-regs.js';
-export { Prng } from './prng.js';
+} from './device/device.js';
+export { RegisterHandle } from './ndis/register-window.js';
+export { SimResources, resourcesOf } from './ndis/resources.js';
+export { E1000Nic } from './device/e1000/e1000-nic.js';
+export { NIC_DEFAULTS } from './device/e1000/e1000-options.js';
+export type { NicConfig, NicOptions } from './device/e1000/e1000-options.js';
+export type { NicStats } from './device/e1000/e1000-stats.js';
+export * as e1000 from './device/e1000/e1000.js';
+export { Prng } from './core/prng.js';
 export {
   Clock,
   DEFAULT_BUDGETS,
@@ -27,63 +31,66 @@ export {
   formatTicks,
   microsecondsToTicks,
   ticksToMicroseconds,
-} from './time.js';
-export type { CostModel, TimeBudgets } from './time.js';
-export { IrqlEngine, Processor, PROCESSORS_MAX } from './irql.js';
-export { SpinLocks, SpinLockState, HELD_LOCKS_MAX } from './spinlock.js';
-export {
-  Adapter,
-  InterruptObject,
-  Interrupts,
-  CHOICE_ALTERNATIVES_MAX,
-  DPC_DRAIN_MAX,
-  MESSAGES_MAX,
-  SCHEDULE_NESTING_MAX,
-} from './interrupt.js';
-export type { InterruptOptions, InterruptStats } from './interrupt.js';
-export { RoleMonitor, ROLE_FRAMES_MAX } from './role-monitor.js';
-export { MODELED_DDIS, NdisTable, STALL_MICROSECONDS_MAX, UnmodeledDdiError } from './ndis.js';
-export type { DdiImplementation } from './ndis.js';
+} from './core/time.js';
+export type { CostModel, TimeBudgets } from './core/time.js';
+export { IrqlEngine, Processor, PROCESSORS_MAX } from './kernel/irql.js';
+export { SpinLocks, SpinLockState, HELD_LOCKS_MAX } from './kernel/spinlock.js';
+export { Adapter } from './ndis/adapter.js';
+export { InterruptObject, MESSAGES_MAX } from './interrupts/interrupt-object.js';
+export type { InterruptOptions, InterruptStats } from './interrupts/interrupt-object.js';
+export { Interrupts } from './interrupts/interrupts.js';
+export { DPC_DRAIN_MAX } from './interrupts/dpc-queues.js';
+export { CHOICE_ALTERNATIVES_MAX, SCHEDULE_NESTING_MAX } from './interrupts/choice-points.js';
+export { RoleMonitor, ROLE_FRAMES_MAX } from './kernel/role-monitor.js';
+export { MODELED_DDIS, NdisTable, STALL_MICROSECONDS_MAX, UnmodeledDdiError } from './ndis/ndis-ddis.js';
+export type { DdiImplementation } from './ndis/ndis-ddis.js';
 export {
   BUG_CHECKS,
-  BugCheck,
   DDIKIT_P1,
-  REPORTS_MAX,
   RULE_IDS,
   RULES,
   SPINLOCK_RELEASE_COMPLIANCE_CODE,
-  SimulationError,
-  Verifier,
   irqlUnexpectedP1,
-} from './verifier.js';
-export type { BugCheckSpec, ReportContext, RuleId, RuleSpec, Severity, VerifierMode, Violation } from './verifier.js';
-export { formatReportText, formatReportsJson, hex32, irqlText } from './report.js';
-export type { BugCheckReport, IrqlTransitionReport, Report, RoleFrameReport } from './report.js';
-export { FAULT_NAMES, faultsFromNames, resolveFaults } from './faults.js';
-export type { FaultName, FaultOptions, ResolvedFaults } from './faults.js';
-export { RaceDetector, conflicts } from './race.js';
-export type { InterleavingStep, RaceAccessReport, RaceReport } from './race.js';
+} from './verifier/rule-table.js';
+export type { BugCheckSpec, RuleId, RuleSpec, Severity } from './verifier/rule-types.js';
+export type { Violation } from './verifier/violation-sink.js';
+export { BugCheck, REPORTS_MAX, SimulationError, Verifier } from './verifier/verifier.js';
+export type { ReportContext, VerifierMode } from './verifier/verifier.js';
+export { formatReportText, formatReportsJson, hex32, irqlText } from './verifier/report-text.js';
+export type {
+  BugCheckReport,
+  InterleavingStep,
+  IrqlTransitionReport,
+  RaceAccessReport,
+  RaceReport,
+  Report,
+  RoleFrameReport,
+} from './verifier/report-types.js';
+export { FAULT_NAMES, faultsFromNames, resolveFaults } from './schedule/faults.js';
+export type { FaultName, FaultOptions, ResolvedFaults } from './schedule/faults.js';
+export { RaceDetector } from './race/race-detector.js';
+export { conflicts } from './race/access.js';
 export {
   RandomScheduler,
   ReplayScheduler,
   SCHEDULE_DEVIATIONS_MAX,
   formatSchedule,
   parseSchedule,
-} from './scheduler.js';
-export type { ChoiceKind, ChoicePoint, Deviation, Schedule, ScheduleStep, Scheduler } from './scheduler.js';
-export { Trace, TRACE_EVENTS_DEFAULT, TRACE_EVENTS_MAX } from './trace.js';
-export type { TraceEvent, TraceEventKind, TraceOptions, TraceOverview, TraceSnapshot } from './trace.js';
+} from './schedule/scheduler.js';
+export type { ChoiceKind, ChoicePoint, Deviation, Schedule, ScheduleStep, Scheduler } from './schedule/scheduler.js';
+export { LOCKSET_RULES } from './verifier/rule-table.js';
+export { Trace, TRACE_EVENTS_DEFAULT, TRACE_EVENTS_MAX } from './core/trace.js';
+export type { TraceEvent, TraceEventKind, TraceOptions, TraceOverview, TraceSnapshot } from './core/trace.js';
 export {
   EXPLORE_BUDGET_DEFAULT,
   EXPLORE_PREEMPTIONS_DEFAULT,
   EXPLORE_RANDOM_PER_MILLE_DEFAULT,
-  LOCKSET_RULES,
   SCENARIO_TICKS_DEFAULT,
   explore,
   manifestError,
   replay,
   scenarioSimulation,
-} from './explorer.js';
+} from './explore/explorer.js';
 export type {
   ExploreFailure,
   ExploreOptions,
@@ -93,6 +100,6 @@ export type {
   ReplayResult,
   RunTarget,
   Scenario,
-} from './explorer.js';
-export { TIMELINE_COLORS, renderTimeline } from './timeline.js';
-export type { TimelineOptions } from './timeline.js';
+} from './explore/explorer.js';
+export { TIMELINE_COLORS, renderTimeline } from './timeline/timeline.js';
+export type { TimelineOptions } from './timeline/timeline.js';

@@ -1,0 +1,439 @@
+/**
+ * The interleaving explorer: runs one driver under many schedules (scheduler.ts) to find the one
+ * that breaks it, then shrinks it and describes it so it can be replayed exactly.
+ *
+ * 1. Systematic search by number of preemptions, as CHESS does (Musuvathi and Qadeer, 2007): the
+ *    default schedule first, then every schedule that departs from it at one choice point, then at
+ *    two, up to K (default 2). A departure — an ISR or another processor's DPC run where the default
+ *    schedule would have gone on — counts as one preemption. The first level that holds a failure
+ *    gives a failing schedule with the fewest preemptions.
+ * 2. Random schedules fill the rest of the budget: at each choice point a departure with a small
+ *    chance, drawn from a generator seeded from the explorer's seed.
+ * 3. A failure is shrunk: departures removed while it still fails, alternatives lowered, the run cut
+ *    short after the failure. The result names every departure and the seed, which replay it.
+ *
+ * A schedule fails when its run reports an error other than the lockset rules (ISR-SHARED-RACE,
+ * SPINLOCK-FOR-ISR-STATE): lockset analysis finds a race without any particular interleaving, so
+ * those reports are gathered (each once) as the races of the driver; the search goes on for a
+ * schedule where the race does harm — a lost interrupt, a deadlock, any contract broken.
+ */
+import type { Device } from '../device/device.js';
+import type { FaultOptions } from '../schedule/faults.js';
+import type { InterruptOptions } from '../interrupts/interrupt-object.js';
+import type { MiniportDefinition } from '../ndis/miniport.js';
+import { E1000Nic } from '../device/e1000/e1000-nic.js';
+import type { Report } from '../verifier/report-types.js';
+import { LOCKSET_RULES } from '../verifier/rule-table.js';
+import {
+  RandomScheduler,
+  ReplayScheduler,
+  type Deviation,
+  type Schedule,
+  type ScheduleStep,
+} from '../schedule/scheduler.js';
+import type { RunResult } from '../simulation/options.js';
+import { createSimulation, type Simulation } from '../simulation/simulation.js';
+import type { CostModel, TimeBudgets } from '../core/time.js';
+import type { TraceOptions, TraceSnapshot } from '../core/trace.js';
+
+/**
+ * How to run a driver module for `ddikit explore` and `ddikit simulate`: a module may export it as
+ * `scenario` next to its default-exported driver.
+ */
+export interface Scenario {
+  /** A fresh device (default: `new E1000Nic()`). */
+  readonly device?: () => Device;
+  /** Simulated time of one run, in ticks (default {@link SCENARIO_TICKS_DEFAULT}). */
+  readonly ticks?: number;
+  readonly processors?: number;
+  readonly interrupt?: InterruptOptions;
+  readonly faults?: FaultOptions;
+  readonly costs?: Partial<CostModel>;
+  readonly budgets?: Partial<TimeBudgets>;
+}
+
+export const SCENARIO_TICKS_DEFAULT = 5_000;
+export const EXPLORE_PREEMPTIONS_DEFAULT = 2;
+export const EXPLORE_BUDGET_DEFAULT = 10_000;
+/** Chance in 1000 of a departure at each choice point of a random schedule. */
+export const EXPLORE_RANDOM_PER_MILLE_DEFAULT = 50;
+/** Bytes of choice-point counts the systematic search keeps before it re-runs parents instead. */
+const FRONTIER_BYTES_MAX = 32 * 1024 * 1024;
+/** Runs one shrink may make. */
+const SHRINK_RUNS_MAX = 400;
+
+/** What to run: the driver, and how (the scenario; options here override it). */
+export interface RunTarget {
+  readonly driver: MiniportDefinition;
+  /** Default 1. */
+  readonly seed?: number;
+  readonly scenario?: Scenario;
+  readonly ticks?: number;
+  readonly processors?: number;
+  /** Replaces the scenario's faults. */
+  readonly faults?: FaultOptions;
+}
+
+export interface ExploreOptions extends RunTarget {
+  /** Most preemptions of the systematic search (K). Default 2. */
+  readonly preemptions?: number;
+  /** Schedules to run at most, systematic and random together. Default 10,000. */
+  readonly budget?: number;
+  /** Fill the budget with random schedules after the systematic search. Default true. */
+  readonly random?: boolean;
+  readonly randomPerMille?: number;
+  /** Called every `progressEvery` schedules. */
+  readonly onProgress?: (progress: ExploreProgress) => void;
+  readonly progressEvery?: number;
+}
+
+export interface ExploreProgress {
+  readonly schedules: number;
+  readonly phase: 'systematic' | 'random' | 'shrink';
+  /** Preemptions of the schedules being run (systematic phase). */
+  readonly level: number;
+}
+
+export interface ExploreFailure {
+  /** The shrunk schedule. */
+  readonly schedule: Schedule;
+  /** The schedule as the search found it. */
+  readonly found: Schedule;
+  /** Which schedule found it (1-based). */
+  readonly foundAt: number;
+  readonly phase: 'systematic' | 'random';
+  /** Run length of the shrunk schedule (the run ends just after the failure). */
+  readonly ticks: number;
+  /** The departures of the shrunk schedule, described. */
+  readonly steps: readonly ScheduleStep[];
+  /** The first error of the shrunk run that is not a lockset report. */
+  readonly report: Report;
+  /** Every report of the shrunk run. */
+  readonly reports: readonly Report[];
+}
+
+export interface ExploreResult {
+  readonly driver: string;
+  readonly seed: number;
+  readonly processors: number;
+  readonly ticks: number;
+  readonly preemptions: number;
+  readonly budget: number;
+  /** Schedules run (shrinking not counted). */
+  readonly schedules: number;
+  readonly systematic: number;
+  readonly random: number;
+  /** Every schedule with up to `preemptions` preemptions was run. */
+  readonly exhaustive: boolean;
+  /** Schedules with 0, 1, … preemptions that were run, per level. */
+  readonly perLevel: readonly number[];
+  readonly failure: ExploreFailure | null;
+  /** Races lockset analysis found, each once, from the first schedule that showed it. */
+  readonly races: readonly Report[];
+}
+
+export interface ReplayOptions extends RunTarget {
+  readonly schedule: Schedule;
+  /** Record the trace (for the timeline). */
+  readonly trace?: boolean | TraceOptions;
+}
+
+export interface ReplayResult {
+  readonly result: RunResult;
+  /** The departures taken, described. */
+  readonly steps: readonly ScheduleStep[];
+  /** Departures that did not apply (the run never reached their index, or the alternative did not exist). */
+  readonly unmatched: readonly Deviation[];
+  readonly trace: TraceSnapshot | null;
+}
+
+interface Resolved {
+  readonly driver: MiniportDefinition;
+  readonly seed: number;
+  readonly ticks: number;
+  readonly processors: number;
+}
+
+function resolveTarget(target: RunTarget): Resolved {
+  if (typeof target !== 'object' || target === null) throw new TypeError('explore: options are required ({ driver })');
+  const seed = target.seed ?? 1;
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new RangeError(`explore: seed must be a non-negative safe integer (got ${String(seed)})`);
+  const ticks = target.ticks ?? target.scenario?.ticks ?? SCENARIO_TICKS_DEFAULT;
+  if (!Number.isSafeInteger(ticks) || ticks < 1)
+    throw new RangeError(`explore: ticks must be a positive integer (got ${String(ticks)})`);
+  const processors = target.processors ?? target.scenario?.processors ?? 2;
+  return { driver: target.driver, seed, ticks, processors };
+}
+
+/** A simulation for a target (collect mode: a run goes on past its first report). */
+export function scenarioSimulation(target: RunTarget, trace?: boolean | TraceOptions): Simulation {
+  const resolved = resolveTarget(target);
+  const scenario = target.scenario ?? {};
+  const device = scenario.device !== undefined ? scenario.device() : new E1000Nic();
+  return createSimulation({
+    seed: resolved.seed,
+    device,
+    processors: resolved.processors,
+    mode: 'collect',
+    ...(scenario.interrupt !== undefined ? { interrupt: scenario.interrupt } : {}),
+    ...(scenario.costs !== undefined ? { costs: scenario.costs } : {}),
+    ...(scenario.budgets !== undefined ? { budgets: scenario.budgets } : {}),
+    ...((target.faults ?? scenario.faults) !== undefined ? { faults: target.faults ?? scenario.faults } : {}),
+    ...(trace !== undefined && trace !== false ? { trace } : {}),
+  });
+}
+
+/** The first error of a run that lockset analysis did not find (what makes a schedule fail). */
+export function manifestError(result: RunResult): Report | null {
+  for (const report of result.reports) {
+    if (report.severity === 'error' && !LOCKSET_RULES.includes(report.rule)) return report;
+  }
+  return null;
+}
+
+/** Runs one schedule and describes its departures. */
+export function replay(options: ReplayOptions): ReplayResult {
+  const resolved = resolveTarget(options);
+  const sim = scenarioSimulation(options, options.trace);
+  const scheduler = new ReplayScheduler(options.schedule, { describe: true });
+  const result = sim.run(resolved.driver, { ticks: resolved.ticks, scheduler });
+  return {
+    result,
+    steps: [...scheduler.steps],
+    unmatched: [...scheduler.unmatched, ...scheduler.unreached()],
+    trace: sim.trace?.snapshot(result.tick) ?? null,
+  };
+}
+
+/** Searches the schedules of a driver for one that fails (see the module comment). */
+export function explore(options: ExploreOptions): ExploreResult {
+  const resolved = resolveTarget(options);
+  const preemptions = options.preemptions ?? EXPLORE_PREEMPTIONS_DEFAULT;
+  if (!Number.isInteger(preemptions) || preemptions < 0 || preemptions > 16)
+    throw new RangeError(`explore: preemptions must be an integer in 0..16 (got ${String(preemptions)})`);
+  const budget = options.budget ?? EXPLORE_BUDGET_DEFAULT;
+  if (!Number.isSafeInteger(budget) || budget < 1)
+    throw new RangeError(`explore: budget must be a positive integer (got ${String(budget)})`);
+  const search = new ScheduleSearch(options, resolved, budget);
+  search.systematic(preemptions);
+  if (search.found === null && options.random !== false)
+    search.random(options.randomPerMille ?? EXPLORE_RANDOM_PER_MILLE_DEFAULT);
+  let failure: ExploreFailure | null = null;
+  const found = search.found;
+  if (found !== null) {
+    options.onProgress?.({ schedules: search.schedules, phase: 'shrink', level: found.schedule.length });
+    failure = shrink(options, resolved, found);
+  }
+  return {
+    driver: resolved.driver.name,
+    seed: resolved.seed,
+    processors: resolved.processors,
+    ticks: resolved.ticks,
+    preemptions,
+    budget,
+    schedules: search.schedules,
+    systematic: search.systematicCount,
+    random: search.randomCount,
+    exhaustive: search.exhaustive && found === null,
+    perLevel: search.perLevel,
+    failure,
+    races: [...search.races.values()],
+  };
+}
+
+/** A failing schedule as the search found it (before shrinking). */
+interface Found {
+  readonly schedule: Schedule;
+  /** How many schedules had run when it failed. */
+  readonly at: number;
+  readonly phase: 'systematic' | 'random';
+  readonly rule: string;
+}
+
+/** A schedule of the systematic search whose children are still to run. */
+interface SearchNode {
+  readonly schedule: Schedule;
+  /** Counts of the choice points after the node's last departure (null: re-run to learn them). */
+  counts: Uint8Array | null;
+  /** Index of the first choice point `counts` describes. */
+  readonly from: number;
+}
+
+/** The state of one exploration: the runs made, the races gathered, the failure found. */
+class ScheduleSearch {
+  schedules = 0;
+  systematicCount = 0;
+  randomCount = 0;
+  readonly perLevel: number[] = [];
+  readonly races = new Map<string, Report>();
+  found: Found | null = null;
+  /** Every schedule up to the preemption bound ran (the budget did not run out). */
+  exhaustive = true;
+  private phase: 'systematic' | 'random' = 'systematic';
+  private level = 0;
+  private readonly sim: Simulation;
+  private readonly reused = new ReplayScheduler([]);
+  private readonly progressEvery: number;
+
+  constructor(
+    private readonly options: ExploreOptions,
+    private readonly resolved: Resolved,
+    private readonly budget: number,
+  ) {
+    this.sim = scenarioSimulation(options);
+    this.progressEvery = options.progressEvery ?? 500;
+  }
+
+  /** Runs one schedule, recording its choice points' counts when `record`. */
+  private run(schedule: Schedule, record: boolean): { result: RunResult; scheduler: ReplayScheduler } {
+    const scheduler = this.reused.follow(schedule, record);
+    const result = this.sim.run(this.resolved.driver, { ticks: this.resolved.ticks, scheduler });
+    this.counted(result);
+    return { result, scheduler };
+  }
+
+  /** A schedule ran: count it, gather its races, tell the progress listener. */
+  private counted(result: RunResult): void {
+    this.schedules++;
+    for (const report of result.reports) {
+      if (!LOCKSET_RULES.includes(report.rule)) continue;
+      const key = `${report.rule}|${report.subject}`;
+      if (!this.races.has(key)) this.races.set(key, report);
+    }
+    if (this.options.onProgress !== undefined && this.schedules % this.progressEvery === 0)
+      this.options.onProgress({ schedules: this.schedules, phase: this.phase, level: this.level });
+  }
+
+  /** 1. Systematic, by level: every schedule with 0, 1, … up to `preemptions` departures. */
+  systematic(preemptions: number): void {
+    const root = this.run([], preemptions > 0);
+    this.systematicCount++;
+    this.perLevel.push(1);
+    const rootError = manifestError(root.result);
+    if (rootError !== null) this.found = { schedule: [], at: this.schedules, phase: this.phase, rule: rootError.rule };
+    let frontier: SearchNode[] = [
+      { schedule: [], counts: preemptions > 0 ? root.scheduler.recordedCounts().slice() : null, from: 0 },
+    ];
+    let frontierBytes = 0;
+    for (this.level = 1; this.level <= preemptions && this.found === null && this.exhaustive; this.level++) {
+      const next: SearchNode[] = [];
+      const expand = this.level < preemptions;
+      const runs = this.runLevel(frontier, next, expand, frontierBytes);
+      this.perLevel.push(runs);
+      frontier = next;
+      frontierBytes = next.reduce((bytes, node) => bytes + (node.counts?.length ?? 0), 0);
+    }
+  }
+
+  /** Runs every child of the frontier (one more departure each); returns how many ran. */
+  private runLevel(frontier: SearchNode[], next: SearchNode[], expand: boolean, frontierBytes: number): number {
+    let runs = 0;
+    let nextBytes = 0;
+    for (const node of frontier) {
+      let counts = node.counts;
+      if (counts === null) {
+        // Re-run the parent to learn its choice points (not counted as a schedule).
+        const scheduler = new ReplayScheduler(node.schedule, { record: true });
+        this.sim.run(this.resolved.driver, { ticks: this.resolved.ticks, scheduler });
+        counts = scheduler.recordedCounts().subarray(node.from).slice();
+      }
+      for (let k = 0; k < counts.length; k++) {
+        const index = node.from + k;
+        for (let alternative = 1; alternative < counts[k]!; alternative++) {
+          if (this.schedules >= this.budget) {
+            this.exhaustive = false;
+            return runs;
+          }
+          const schedule: Schedule = [...node.schedule, { index, alternative }];
+          const { result, scheduler } = this.run(schedule, expand);
+          this.systematicCount++;
+          runs++;
+          const error = manifestError(result);
+          if (error !== null) {
+            this.found = { schedule, at: this.schedules, phase: this.phase, rule: error.rule };
+            return runs;
+          }
+          if (expand) {
+            const suffix = scheduler.recordedCounts().subarray(index + 1);
+            const keep = frontierBytes + nextBytes + suffix.length <= FRONTIER_BYTES_MAX;
+            if (keep) nextBytes += suffix.length;
+            next.push({ schedule, counts: keep ? suffix.slice() : null, from: index + 1 });
+          }
+        }
+      }
+      node.counts = null;
+    }
+    return runs;
+  }
+
+  /** 2. Random schedules for the rest of the budget. */
+  random(perMille: number): void {
+    this.phase = 'random';
+    for (let r = 0; this.schedules < this.budget; r++) {
+      const scheduler = new RandomScheduler(mixSeed(this.resolved.seed, r), perMille);
+      const result = this.sim.run(this.resolved.driver, { ticks: this.resolved.ticks, scheduler });
+      this.randomCount++;
+      this.counted(result);
+      const error = manifestError(result);
+      if (error !== null) {
+        this.found = { schedule: scheduler.schedule(), at: this.schedules, phase: this.phase, rule: error.rule };
+        return;
+      }
+    }
+  }
+}
+
+/** Shrinks a failing schedule: fewer departures, lower alternatives, a shorter run. */
+function shrink(target: RunTarget, resolved: Resolved, found: Found): ExploreFailure {
+  const sim = scenarioSimulation(target);
+  let runs = 0;
+  const fails = (schedule: Schedule, ticks = resolved.ticks): boolean => {
+    if (runs >= SHRINK_RUNS_MAX) return false;
+    runs++;
+    const result = sim.run(resolved.driver, { ticks, scheduler: new ReplayScheduler(schedule) });
+    return manifestError(result)?.rule === found.rule;
+  };
+  let schedule = [...found.schedule];
+  // Remove departures, one at a time, while the failure stays.
+  for (let i = 0; i < schedule.length; ) {
+    const candidate = [...schedule.slice(0, i), ...schedule.slice(i + 1)];
+    if (fails(candidate)) schedule = candidate;
+    else i++;
+  }
+  // Lower each alternative as far as the failure allows.
+  for (let i = 0; i < schedule.length; i++) {
+    for (let alternative = 1; alternative < schedule[i]!.alternative; alternative++) {
+      const candidate = schedule.map((d, j) => (j === i ? { index: d.index, alternative } : d));
+      if (fails(candidate)) {
+        schedule = candidate;
+        break;
+      }
+    }
+  }
+  // Cut the run short just after the failure.
+  const first = replay({ ...target, seed: resolved.seed, ticks: resolved.ticks, schedule });
+  let ticks = resolved.ticks;
+  const report = manifestError(first.result);
+  if (report !== null && report.tick + 1 < ticks && fails(schedule, report.tick + 1)) ticks = report.tick + 1;
+  const final = replay({ ...target, seed: resolved.seed, ticks, schedule });
+  const finalReport = manifestError(final.result) ?? report!;
+  return {
+    schedule,
+    found: found.schedule,
+    foundAt: found.at,
+    phase: found.phase,
+    ticks,
+    steps: final.steps,
+    report: finalReport,
+    reports: final.result.reports,
+  };
+}
+
+/** A seed for the r-th random schedule (splitmix-style mixing, stays a safe integer). */
+function mixSeed(seed: number, r: number): number {
+  let z = (Math.imul((seed >>> 0) ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(r + 1, 0xc2b2ae35)) >>> 0;
+  z = Math.imul(z ^ (z >>> 16), 0x7feb352d) >>> 0;
+  z = Math.imul(z ^ (z >>> 15), 0x846ca68b) >>> 0;
+  return (z ^ (z >>> 16)) >>> 0;
+}

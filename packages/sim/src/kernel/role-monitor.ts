@@ -1,0 +1,427 @@
+/**
+ * Roles enforced at run time. While a simulation runs, the harness installs itself as the
+ * @ddikit/ndis role monitor, so every call of a function declared with a role
+ * (`MINIPORT_ISR('MyInterrupt', fn)`) comes through {@link RoleMonitor.callRole}, which checks:
+ *
+ * - the IRQL it is entered at (ROLE-IRQL; DPC-IRQL for DPCs);
+ * - that it returns holding no lock it took (LOCK-LEAK) and at the IRQL it was entered at
+ *   (IRQL-SAME; DPC-IRQL for DPCs);
+ * - its return value against the role's return type (ROLE-RETURN);
+ * - for ISRs and DPCs, the simulated time it took (TIME-BUDGET).
+ *
+ * It keeps the stack of role frames that reports print, and checks every DDI call against the
+ * frame it is made from ({@link RoleMonitor.checkDdi}: MAY-CALL, IRQL-CALL, DPC-IRQL).
+ *
+ * The frame stack lives in preallocated arrays; a call allocates nothing unless a check fires.
+ */
+import {
+  NDIS_STATUS_FAILURE,
+  setRoleMonitor,
+  type RoleDeclaration,
+  type RoleMonitor as NdisRoleMonitor,
+} from '@ddikit/ndis';
+import {
+  conditionalBounds,
+  requiredText,
+  resolveMax,
+  resolveMin,
+  roleInfo,
+  ROLE_KIND_DPC,
+  ROLE_KIND_ISR,
+  type DdiInfo,
+  type RoleInfo,
+} from '../verifier/contract-table.js';
+import { DISPATCH_LEVEL, type IrqlEngine } from './irql.js';
+import type { RoleFrameReport } from '../verifier/report-types.js';
+import { irqlUnexpectedP1 } from '../verifier/rule-table.js';
+import type { SpinLocks } from './spinlock.js';
+import { ticksToMicroseconds, type Clock, type CostModel, type TimeBudgets } from '../core/time.js';
+import { TRACE_ENTER, TRACE_EXIT, type Trace } from '../core/trace.js';
+import type { ViolationSink } from '../verifier/violation-sink.js';
+
+/** Deepest nesting of role frames (an ISR preempting a DPC preempting …). */
+export const ROLE_FRAMES_MAX = 64;
+
+export class RoleMonitor implements NdisRoleMonitor {
+  /** Frames in use. */
+  depth = 0;
+  /**
+   * The DIRQL of the interrupt the harness is about to call a role function for (ISR, synchronize
+   * function); consumed by the next call. 0: not known.
+   */
+  nextDirql = 0;
+  /** Role calls made (statistics). */
+  callCount = 0;
+  /** The run's trace, when on: every role call is a span there. */
+  trace: Trace | null = null;
+
+  private readonly frameInfo: (RoleInfo | null)[] = new Array<RoleInfo | null>(ROLE_FRAMES_MAX).fill(null);
+  private readonly frameName: string[] = new Array<string>(ROLE_FRAMES_MAX).fill('');
+  private readonly frameIrql = new Int32Array(ROLE_FRAMES_MAX);
+  private readonly frameDirql = new Int32Array(ROLE_FRAMES_MAX);
+  private readonly frameCpu = new Int32Array(ROLE_FRAMES_MAX);
+  private readonly frameTick = new Float64Array(ROLE_FRAMES_MAX);
+  private readonly frameLocks = new Int32Array(ROLE_FRAMES_MAX);
+
+  /** A small cache of role → contract (a handful of roles make up the hot path). */
+  private readonly cacheRoles: unknown[] = [null, null, null, null];
+  private readonly cacheInfos: (RoleInfo | null)[] = [null, null, null, null];
+  private cacheNext = 0;
+  private previous: NdisRoleMonitor | null = null;
+  private installed = false;
+
+  private readonly engine: IrqlEngine;
+  private readonly locks: SpinLocks;
+  private readonly verifier: ViolationSink;
+  private readonly clock: Clock;
+  private readonly costs: CostModel;
+  private readonly budgets: TimeBudgets;
+  private readonly fail: (message: string) => never;
+
+  constructor(
+    engine: IrqlEngine,
+    locks: SpinLocks,
+    verifier: ViolationSink,
+    clock: Clock,
+    costs: CostModel,
+    budgets: TimeBudgets,
+    fail: (message: string) => never,
+  ) {
+    this.engine = engine;
+    this.locks = locks;
+    this.verifier = verifier;
+    this.clock = clock;
+    this.costs = costs;
+    this.budgets = budgets;
+    this.fail = fail;
+  }
+
+  /** Makes this the @ddikit/ndis role monitor (until {@link uninstall}). */
+  install(): void {
+    if (this.installed) return;
+    this.previous = setRoleMonitor(this);
+    this.installed = true;
+  }
+
+  uninstall(): void {
+    if (!this.installed) return;
+    setRoleMonitor(this.previous);
+    this.previous = null;
+    this.installed = false;
+  }
+
+  reset(): void {
+    for (let i = 0; i < this.depth; i++) this.frameInfo[i] = null;
+    this.depth = 0;
+    this.nextDirql = 0;
+    this.callCount = 0;
+  }
+
+  /** The innermost role being run, or null. */
+  topInfo(): RoleInfo | null {
+    return this.depth > 0 ? this.frameInfo[this.depth - 1]! : null;
+  }
+
+  /** The name of the innermost role function ('' when none runs). */
+  topName(): string {
+    return this.depth > 0 ? this.frameName[this.depth - 1]! : '';
+  }
+
+  /** The role of the innermost role function ('' when none runs). */
+  topRoleName(): string {
+    return this.depth > 0 ? this.frameInfo[this.depth - 1]!.name : '';
+  }
+
+  /**
+   * Time spent by other processors while the frames on the stack were suspended beneath them (a
+   * scheduled run nests another processor's ISR or DPC at a choice point): it does not count toward
+   * the time budgets of those frames.
+   */
+  creditTicks(ticks: number): void {
+    for (let i = 0; i < this.depth; i++) this.frameTick[i] = this.frameTick[i]! + ticks;
+  }
+
+  /** The DIRQL the innermost frame runs for (0: none). */
+  topDirql(): number {
+    return this.depth > 0 ? this.frameDirql[this.depth - 1]! : 0;
+  }
+
+  /** Role frames, innermost first. */
+  frames(): RoleFrameReport[] {
+    const out: RoleFrameReport[] = [];
+    for (let i = this.depth - 1; i >= 0; i--) {
+      out.push({
+        role: this.frameInfo[i]!.name,
+        function: this.frameName[i]!,
+        processor: this.frameCpu[i]!,
+        irql: this.frameIrql[i]!,
+      });
+    }
+    return out;
+  }
+
+  /** Called by @ddikit/ndis for every call of a declared function while installed. */
+  callRole(declaration: RoleDeclaration, thisArg: unknown, args: unknown[]): unknown {
+    const verifier = this.verifier;
+    if (verifier.stopped !== null) throw verifier.stopped;
+    const role = declaration.role;
+    const roles = this.cacheRoles;
+    let info: RoleInfo;
+    if (roles[0] === role) info = this.cacheInfos[0]!;
+    else if (roles[1] === role) info = this.cacheInfos[1]!;
+    else if (roles[2] === role) info = this.cacheInfos[2]!;
+    else if (roles[3] === role) info = this.cacheInfos[3]!;
+    else {
+      info = roleInfo(role);
+      const slot = this.cacheNext;
+      roles[slot] = role;
+      this.cacheInfos[slot] = info;
+      this.cacheNext = (slot + 1) & 3;
+    }
+    const cpu = this.engine.cpu;
+    const irql = cpu.irql;
+    let dirql = this.nextDirql;
+    this.nextDirql = 0;
+    if (dirql === 0 && this.depth > 0) dirql = this.frameDirql[this.depth - 1]!;
+    if (info.kind === ROLE_KIND_DPC) {
+      if (irql !== DISPATCH_LEVEL) this.dpcIrql(info, declaration.name, irql, 'was entered');
+    } else if (irql < resolveMin(info.min, dirql) || irql > resolveMax(info.max, dirql)) {
+      this.roleIrql(info, declaration.name, irql, dirql);
+    }
+
+    const d = this.depth;
+    if (d >= ROLE_FRAMES_MAX) this.fail(`role calls nested deeper than ${ROLE_FRAMES_MAX} (${declaration.name})`);
+    this.frameInfo[d] = info;
+    this.frameName[d] = declaration.name;
+    this.frameIrql[d] = irql;
+    this.frameDirql[d] = dirql > 0 ? dirql : irql > DISPATCH_LEVEL ? irql : 0;
+    this.frameCpu[d] = cpu.index;
+    this.frameLocks[d] = this.locks.depth();
+    this.depth = d + 1;
+    this.callCount++;
+    this.clock.nowTicks += this.costs.roleCallTicks;
+    this.frameTick[d] = this.clock.nowTicks;
+    const trace = this.trace;
+    if (trace !== null)
+      trace.record(this.clock.nowTicks, TRACE_ENTER, cpu.index, irql, trace.intern(declaration.name), info.kind, 0);
+
+    let result: unknown;
+    try {
+      result = (declaration.impl as (...a: unknown[]) => unknown).apply(thisArg, args);
+    } catch (error) {
+      this.depth = d;
+      this.frameInfo[d] = null;
+      if (trace !== null)
+        trace.record(
+          this.clock.nowTicks,
+          TRACE_EXIT,
+          this.frameCpu[d]!,
+          this.engine.cpu.irql,
+          trace.intern(declaration.name),
+          info.kind,
+          0,
+        );
+      throw error;
+    }
+    result = this.exit(info, declaration.name, d, result);
+    this.depth = d;
+    this.frameInfo[d] = null;
+    if (trace !== null)
+      trace.record(
+        this.clock.nowTicks,
+        TRACE_EXIT,
+        cpu.index,
+        this.engine.cpu.irql,
+        trace.intern(declaration.name),
+        info.kind,
+        0,
+      );
+    return result;
+  }
+
+  private exit(info: RoleInfo, name: string, d: number, result: unknown): unknown {
+    const verifier = this.verifier;
+    if (verifier.stopped !== null) throw verifier.stopped;
+    const cpu = this.engine.cpu;
+    const entryIrql = this.frameIrql[d]!;
+    // Locks taken and not released.
+    if (this.locks.depth() > this.frameLocks[d]! && verifier.enabled('LOCK-LEAK')) {
+      const irqlNow = cpu.irql;
+      const leaked = this.locks.heldAt(this.frameLocks[d]!);
+      verifier.report({
+        rule: 'LOCK-LEAK',
+        subject: info.name,
+        message: `${name} returned holding ${leaked.name}, which it acquired`,
+        p1: irqlUnexpectedP1(irqlNow, entryIrql),
+        p2: leaked.id,
+        irqlFound: irqlNow,
+        irqlRequired: requiredText(entryIrql, entryIrql, 0),
+        site: leaked.name,
+      });
+      this.locks.releaseAbove(this.frameLocks[d]!, `${name} return (repair)`);
+      if (cpu.irql !== entryIrql) this.engine.set(entryIrql, `${name} return (repair)`);
+    }
+    const irql = cpu.irql;
+    if (info.kind === ROLE_KIND_DPC) {
+      // Entered off DISPATCH_LEVEL was reported on entry; here only a change counts.
+      if (irql !== entryIrql) {
+        this.dpcIrql(info, name, irql, 'returned');
+        this.engine.set(entryIrql, `${name} return (repair)`);
+      }
+    } else if (info.same && irql !== entryIrql) {
+      verifier.report({
+        rule: 'IRQL-SAME',
+        form: info.atDirql ? 0 : 1,
+        subject: info.name,
+        message: `${name} was entered at IRQL ${entryIrql} and returned at IRQL ${irql}`,
+        p1: info.atDirql ? undefined : irqlUnexpectedP1(irql, entryIrql),
+        p2: info.atDirql ? entryIrql : 0,
+        p3: info.atDirql ? irql : 0,
+        irqlFound: irql,
+        irqlRequired: `${requiredText(entryIrql, entryIrql, 0)} (the IRQL on entry)`,
+      });
+      this.engine.set(entryIrql, `${name} return (repair)`);
+    }
+    switch (info.returns) {
+      case 'BOOLEAN':
+        if (typeof result !== 'boolean')
+          result = this.badReturn(
+            info,
+            name,
+            result,
+            'a boolean (BOOLEAN)',
+            result === true || (typeof result === 'number' && result !== 0),
+          );
+        break;
+      case 'VOID':
+        if (result !== undefined) result = this.badReturn(info, name, result, 'nothing (VOID)', undefined);
+        break;
+      case 'NDIS_STATUS':
+        if (typeof result !== 'number' || (result | 0) !== result)
+          result = this.badReturn(info, name, result, 'a 32-bit integer (NDIS_STATUS)', NDIS_STATUS_FAILURE);
+        break;
+      default:
+        break;
+    }
+    if (info.kind === ROLE_KIND_ISR || info.kind === ROLE_KIND_DPC) {
+      const tookTicks = this.clock.nowTicks - this.frameTick[d]!;
+      const budget = info.kind === ROLE_KIND_ISR ? this.budgets.isrTicksMax : this.budgets.dpcTicksMax;
+      if (tookTicks > budget) {
+        verifier.report({
+          rule: 'TIME-BUDGET',
+          subject: info.name,
+          message: `${name} ran for ${ticksToMicroseconds(tookTicks)} µs of simulated time; the budget of ${info.kind === ROLE_KIND_ISR ? 'an ISR' : 'a DPC'} is ${ticksToMicroseconds(budget)} µs`,
+          p2: tookTicks,
+          p3: budget,
+        });
+      }
+    }
+    return result;
+  }
+
+  private badReturn(info: RoleInfo, name: string, result: unknown, want: string, repaired: unknown): unknown {
+    const got =
+      result === null
+        ? 'null'
+        : typeof result === 'number' || typeof result === 'boolean'
+          ? `${typeof result} ${String(result)}`
+          : typeof result;
+    this.verifier.report({
+      rule: 'ROLE-RETURN',
+      subject: info.name,
+      message: `${name} returned ${got}; the role ${info.name} returns ${want}`,
+    });
+    return repaired;
+  }
+
+  private roleIrql(info: RoleInfo, name: string, irql: number, dirql: number): void {
+    const min = resolveMin(info.min, dirql);
+    const max = resolveMax(info.max, dirql);
+    this.verifier.report({
+      rule: 'ROLE-IRQL',
+      subject: info.name,
+      message: `${name} (${info.name}) was entered at IRQL ${irql}; its role requires ${requiredText(info.min, info.max, dirql)}`,
+      p2: irql,
+      p3: min,
+      p4: max,
+      irqlFound: irql,
+      irqlRequired: requiredText(info.min, info.max, dirql),
+      site: name,
+    });
+  }
+
+  private dpcIrql(info: RoleInfo, name: string, irql: number, what: string): void {
+    this.verifier.report({
+      rule: 'DPC-IRQL',
+      subject: info.name,
+      message: `the DPC ${name} ${what} at IRQL ${irql}, not DISPATCH_LEVEL`,
+      p2: irql,
+      p3: DISPATCH_LEVEL,
+      irqlFound: irql,
+      irqlRequired: 'DISPATCH_LEVEL',
+      site: `${name} ${what}`,
+    });
+  }
+
+  /**
+   * The checks every DDI call gets: MAY-CALL (a function that may call only DDIs callable at any
+   * IRQL called another one), IRQL-CALL (outside the DDI's contract), DPC-IRQL (a DPC calling at an
+   * IRQL below DISPATCH_LEVEL). `dirql` is the DIRQL of the interrupt concerned (0: none). Returns
+   * false when a violation was reported (collect mode), true when the call is in contract.
+   */
+  checkDdi(info: DdiInfo, dirql: number, args?: ArrayLike<unknown>): boolean {
+    const verifier = this.verifier;
+    if (verifier.stopped !== null) throw verifier.stopped;
+    const irql = this.engine.cpu.irql;
+    const d = this.depth;
+    if (d > 0) {
+      const role = this.frameInfo[d - 1]!;
+      if (role.mayCallAnyLevel && !info.anyLevel) {
+        this.mayCall(info, role, irql, dirql);
+        return false;
+      }
+      if (role.kind === ROLE_KIND_DPC && irql < DISPATCH_LEVEL && this.frameIrql[d - 1] === DISPATCH_LEVEL) {
+        this.dpcIrql(role, this.frameName[d - 1]!, irql, `called ${info.name}`);
+        return false;
+      }
+    }
+    if (info.anyLevel || info.unknown) return true;
+    let min: number;
+    let max: number;
+    if (info.conditional && args !== undefined) {
+      const bounds = conditionalBounds(info.meta.irql, dirql, info.meta.params, args);
+      min = bounds.min;
+      max = bounds.max;
+    } else {
+      min = resolveMin(info.min, dirql);
+      max = resolveMax(info.max, dirql);
+    }
+    if (irql >= min && irql <= max) return true;
+    verifier.report({
+      rule: 'IRQL-CALL',
+      subject: info.name,
+      message: `${info.name} was called at IRQL ${irql}; its contract requires ${requiredText(info.min, info.max, dirql)}`,
+      p2: irql,
+      p3: min,
+      p4: max,
+      irqlFound: irql,
+      irqlRequired: requiredText(info.min, info.max, dirql),
+    });
+    return false;
+  }
+
+  private mayCall(info: DdiInfo, role: RoleInfo, irql: number, dirql: number): void {
+    const name = this.frameName[this.depth - 1]!;
+    this.verifier.report({
+      rule: 'MAY-CALL',
+      form: info.acquiresLock ? 0 : 1,
+      subject: info.name,
+      message: `${name} (${role.name}) may call only DDIs callable at any IRQL, and called ${info.name} (${info.unknown ? info.required : requiredText(info.min, info.max, dirql)})`,
+      p2: irql,
+      p3: info.acquiresLock ? 0 : resolveMin(info.min, dirql),
+      p4: info.acquiresLock ? 0 : resolveMax(info.max, dirql),
+      irqlFound: irql,
+      irqlRequired: info.unknown ? null : requiredText(info.min, info.max, dirql),
+    });
+  }
+}

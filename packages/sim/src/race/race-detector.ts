@@ -1,0 +1,484 @@
+/**
+ * Race detection on state shared with the ISR, lockset-style as in the Eraser detector (Savage et
+ * al., 1997): every access to a tracked variable — a device register, through the state it touches,
+ * or a driver field marked shared with `resources.shared(obj, 'field')` — is recorded with the locks
+ * its processor held. Two accesses race when they conflict (at least one changes the state, and the
+ * two changes do not commute), one of them ran in the ISR — the state is shared with the ISR — and
+ * no lock protects both: the other ran without the ISR's interrupt lock (the lock the ISR and the
+ * functions NdisMSynchronizeWithInterruptEx calls hold). Which access came first does not matter, and the two never have to meet in an unlucky interleaving:
+ * the lockset is what is checked.
+ *
+ * - ISR-SHARED-RACE: the other access held no interrupt lock (code below DIRQL outside a
+ *   synchronize function), or held the lock of another message (per-message locks without
+ *   MsiSyncWithAllMessages).
+ * - SPINLOCK-FOR-ISR-STATE: the other access held an NDIS spin lock, which keeps other DPCs out
+ *   but never the ISR.
+ *
+ * Accesses made while no interrupt is registered cannot race with an ISR and are not tracked (this
+ * replaces Eraser's "exclusive" initialization state, so detection stays independent of order).
+ * Conflicts are judged by effect: two reads never conflict; two writes that set bits (IMS, ICS) or
+ * two that clear bits (IMC) commute; a set and a clear conflict only when their bits overlap;
+ * everything else (plain writes, read-to-clear) conflicts with any other access.
+ *
+ * Cost: an access whose class (locks, ISR or not, spin lock or not, operation) was seen before for
+ * the same register or field costs one compare — every pair of classes was checked when the later
+ * of the two first came. Accesses to state the ISR has touched also go to a small ring, from which
+ * reports take the interleaving that led up to them.
+ */
+import { levelName } from '@ddikit/ndis';
+import type { IrqlEngine } from '../kernel/irql.js';
+import type { RoleMonitor } from '../kernel/role-monitor.js';
+import type { SpinLocks } from '../kernel/spinlock.js';
+import type { Clock } from '../core/time.js';
+import { TRACE_FIELD_READ, TRACE_FIELD_WRITE, type Trace } from '../core/trace.js';
+import type { InterleavingStep, RaceAccessReport } from '../verifier/report-types.js';
+import type { ViolationSink } from '../verifier/violation-sink.js';
+import { accessText, conflicts, OP_CLEAR, OP_NONE, OP_READ, OP_SET, OP_WRITE } from './access.js';
+
+/** Distinct access classes kept per variable (lock set × operation). */
+export const RACE_RECORDS_MAX = 8;
+/** Recent tracked accesses kept for the interleaving a report shows. */
+export const RACE_HISTORY_MAX = 256;
+/** Steps of the interleaving a report shows at most. */
+export const INTERLEAVING_STEPS_MAX = 16;
+
+/** A tracked variable. */
+export class RaceVar {
+  readonly name: string;
+  readonly kind: 'register' | 'field';
+  /** The run it belongs to (field variables are made per run). */
+  epoch: number;
+  readonly records: RaceRecord[] = [];
+  /** Which tracked access (the detector's running count) last changed the state; -1 when none. */
+  lastChangeAt = -1;
+  /** The class of the last access and its record, to skip the search when the next is alike. */
+  lastRecord: RaceRecord | null = null;
+  lastKey = -1;
+  cacheEpoch = -1;
+  /** The name's id in the trace (-1: not interned yet). */
+  traceName = -1;
+  /** Non-zero once a race on it was reported in this run. */
+  reported = 0;
+  /** The ISR has touched it in this run (its accesses go to the interleaving history from then on). */
+  isrShared = false;
+  constructor(name: string, kind: 'register' | 'field', epoch: number) {
+    this.name = name;
+    this.kind = kind;
+    this.epoch = epoch;
+  }
+}
+
+/** The first access of one class (lock set, operation, spin lock held or not) to a variable. */
+class RaceRecord {
+  constructor(
+    /** The class: lock mask, ISR, spin lock and operation in one number. */
+    readonly key: number,
+    /** Made in an ISR (the state is shared with the ISR). */
+    readonly isr: boolean,
+    readonly lockMask: number,
+    readonly spinLock: string | null,
+    readonly op: number,
+    /** Union of the bits set or cleared (set/clear), else the value of the first access. */
+    public bits: number,
+    readonly register: string,
+    readonly fn: string,
+    readonly role: string,
+    readonly processor: number,
+    readonly irql: number,
+    readonly tick: number,
+  ) {}
+}
+
+/** Per-register bookkeeping of the detector and the trace, made once per register and name. */
+export class RegisterTracking {
+  /** The class of this register's last access and its record (see RaceDetector.access). */
+  lastRecord: RaceRecord | null = null;
+  lastKey = -1;
+  cacheEpoch = -1;
+  constructor(
+    readonly name: string,
+    readonly variable: RaceVar | null,
+    readonly readOp: number,
+    readonly writeOp: number,
+    readonly traceName: number,
+  ) {}
+}
+
+/** Where the detector caches the class of the last access (a register's tracking, or a field's variable). */
+interface ClassCache {
+  lastRecord: RaceRecord | null;
+  lastKey: number;
+  cacheEpoch: number;
+}
+
+export class RaceDetector {
+  /** The run's trace, when on: shared-field accesses are recorded there. */
+  trace: Trace | null = null;
+  /** Called after each shared-field access (a preemption point of scheduled runs). */
+  afterField: ((name: string) => void) | null = null;
+  /** An interrupt is registered: accesses can race with its ISR. */
+  private armed = false;
+  private epoch = 0;
+  /** Per processor: bit mask of the interrupt locks it holds (bit = lock index of the interrupt). */
+  private readonly lockMasks: Int32Array;
+  /** Per processor: ISRs running (interrupt dispatch counts them in and out). */
+  private readonly isrDepth: Uint8Array;
+  /** Interrupt lock names by bit, for reports. */
+  private readonly lockNames: string[] = [];
+  private readonly registerVars = new Map<string, RaceVar>();
+
+  // The ring of recent tracked accesses.
+  private readonly historyTick = new Float64Array(RACE_HISTORY_MAX);
+  private readonly historyCpu = new Uint8Array(RACE_HISTORY_MAX);
+  private readonly historyIrql = new Uint8Array(RACE_HISTORY_MAX);
+  private readonly historyOp = new Uint8Array(RACE_HISTORY_MAX);
+  private readonly historyValue = new Uint32Array(RACE_HISTORY_MAX);
+  private readonly historyFn: string[] = new Array<string>(RACE_HISTORY_MAX).fill('');
+  private readonly historyVar: (RaceVar | null)[] = new Array<RaceVar | null>(RACE_HISTORY_MAX).fill(null);
+  private readonly historyRegister: string[] = new Array<string>(RACE_HISTORY_MAX).fill('');
+  private historyNext = 0;
+  private historyCount = 0;
+  /** Tracked accesses in this run (the ring holds the last RACE_HISTORY_MAX of them). */
+  private accesses = 0;
+
+  constructor(
+    private readonly engine: IrqlEngine,
+    private readonly clock: Clock,
+    private readonly monitor: RoleMonitor,
+    private readonly locks: SpinLocks,
+    private readonly verifier: ViolationSink,
+  ) {
+    this.lockMasks = new Int32Array(engine.processorCount);
+    this.isrDepth = new Uint8Array(engine.processorCount);
+  }
+
+  /** A new run. */
+  reset(): void {
+    this.epoch++;
+    this.armed = false;
+    this.lockMasks.fill(0);
+    this.isrDepth.fill(0);
+    this.lockNames.length = 0;
+    this.historyNext = 0;
+    this.historyCount = 0;
+    this.accesses = 0;
+    for (const variable of this.registerVars.values()) {
+      variable.records.length = 0;
+      variable.lastChangeAt = -1;
+      variable.lastRecord = null;
+      variable.lastKey = -1;
+      variable.cacheEpoch = -1;
+      variable.reported = 0;
+      variable.isrShared = false;
+      variable.epoch = this.epoch;
+    }
+  }
+
+  // ---- What interrupt dispatch and NdisMSynchronizeWithInterruptEx tell the detector ---------------
+
+  /** An interrupt was registered: from now on accesses can race with its ISR. */
+  arm(): void {
+    this.armed = true;
+  }
+
+  /** The interrupt was deregistered (or the run ended): accesses are no longer tracked. */
+  disarm(): void {
+    this.armed = false;
+  }
+
+  /** Names the interrupt lock whose bit is `bit`, for reports. */
+  nameLock(bit: number, name: string): void {
+    this.lockNames[bit] = name;
+  }
+
+  /** Processor `cpu` entered an ISR: its accesses are the ISR's. */
+  enterIsr(cpu: number): void {
+    this.isrDepth[cpu]!++;
+  }
+
+  /** Processor `cpu` returned from an ISR. */
+  exitIsr(cpu: number): void {
+    this.isrDepth[cpu]!--;
+  }
+
+  /** Processor `cpu` took the interrupt lock whose bit is `bit`. */
+  holdInterruptLock(cpu: number, bit: number): void {
+    this.lockMasks[cpu] = this.lockMasks[cpu]! | (1 << bit);
+  }
+
+  /** Processor `cpu` released the interrupt lock whose bit is `bit`. */
+  releaseInterruptLock(cpu: number, bit: number): void {
+    this.lockMasks[cpu] = this.lockMasks[cpu]! & ~(1 << bit);
+  }
+
+  // ---- Variables and accesses ----------------------------------------------------------------------
+
+  /** The variable of a register state (one per state name, kept across runs). */
+  registerVar(state: string): RaceVar {
+    let variable = this.registerVars.get(state);
+    if (variable === undefined) {
+      variable = new RaceVar(state, 'register', this.epoch);
+      this.registerVars.set(state, variable);
+    }
+    return variable;
+  }
+
+  /** A new field variable for this run. */
+  fieldVar(name: string): RaceVar {
+    return new RaceVar(name, 'field', this.epoch);
+  }
+
+  /** The last change of a register state in this run, as report text, or null. */
+  lastChangeText(state: string): string | null {
+    const variable = this.registerVars.get(state);
+    if (variable === undefined || variable.lastChangeAt < 0 || this.accesses - variable.lastChangeAt > RACE_HISTORY_MAX)
+      return null;
+    const i = variable.lastChangeAt % RACE_HISTORY_MAX;
+    return `${accessText(this.historyOp[i]!, this.historyRegister[i]!, variable, this.historyValue[i]!, true)} by ${this.historyFn[i] || '(harness)'} on processor ${this.historyCpu[i]} at ${levelName(this.historyIrql[i]!)}, tick ${this.historyTick[i]}`;
+  }
+
+  /** An access of a field variable (from the accessors `shared` installs). */
+  field(variable: RaceVar, write: boolean): void {
+    if (!this.armed || variable.epoch !== this.epoch) return;
+    const trace = this.trace;
+    if (trace !== null) {
+      if (variable.traceName < 0) variable.traceName = trace.intern(variable.name);
+      const cpu = this.engine.cpu;
+      trace.record(
+        this.clock.nowTicks,
+        write ? TRACE_FIELD_WRITE : TRACE_FIELD_READ,
+        cpu.index,
+        cpu.irql,
+        variable.traceName,
+        0,
+        0,
+      );
+    }
+    this.access(variable, write ? OP_WRITE : OP_READ, 0, variable.name, false, variable);
+    if (this.afterField !== null) this.afterField(variable.name);
+  }
+
+  /** An access of a register through its tracking. */
+  register(tracking: RegisterTracking, write: boolean, value: number): void {
+    const variable = tracking.variable;
+    if (!this.armed || variable === null) return;
+    const op = write ? tracking.writeOp : tracking.readOp;
+    if (op === OP_NONE) return;
+    this.access(variable, op, value, tracking.name, true, tracking);
+  }
+
+  private access(
+    variable: RaceVar,
+    op: number,
+    value: number,
+    register: string,
+    valueKnown: boolean,
+    cache: ClassCache,
+  ): void {
+    const cpu = this.engine.cpu;
+    const index = cpu.index;
+    const mask = this.lockMasks[index]!;
+    const isr = this.isrDepth[index]! > 0;
+    const fn = this.monitor.topName();
+    if (isr) variable.isrShared = true;
+    // History ring, of the state the ISR touches (what an interleaving is about).
+    if (variable.isrShared) {
+      const h = this.historyNext;
+      this.historyTick[h] = this.clock.nowTicks;
+      this.historyCpu[h] = index;
+      this.historyIrql[h] = cpu.irql;
+      this.historyOp[h] = op;
+      this.historyValue[h] = valueKnown ? value >>> 0 : 0;
+      this.historyFn[h] = fn;
+      this.historyVar[h] = variable;
+      this.historyRegister[h] = register;
+      this.historyNext = h + 1 === RACE_HISTORY_MAX ? 0 : h + 1;
+      if (this.historyCount < RACE_HISTORY_MAX) this.historyCount++;
+      if (op !== OP_READ) variable.lastChangeAt = this.accesses;
+      this.accesses++;
+    }
+
+    // The access's class: its locks, whether it runs in the ISR, whether it holds a spin lock, its
+    // operation. A class seen before was checked against every other class when the later of the
+    // two first came: only a new class, or a set or clear of bits not touched before, is checked.
+    const spinHeld = mask === 0 && this.locks.depth() > 0;
+    const key = (mask >>> 0) * 32 + (isr ? 16 : 0) + (spinHeld ? 8 : 0) + op;
+    let same = cache.lastKey === key && cache.cacheEpoch === this.epoch ? cache.lastRecord : null;
+    if (same === null) {
+      const records = variable.records;
+      for (let i = 0; i < records.length; i++) {
+        if (records[i]!.key === key) {
+          same = records[i]!;
+          break;
+        }
+      }
+    }
+    if (same !== null) {
+      if (cache.lastRecord !== same) {
+        cache.lastKey = key;
+        cache.lastRecord = same;
+        cache.cacheEpoch = this.epoch;
+      }
+      if (op !== OP_SET && op !== OP_CLEAR) return;
+      if ((value & ~same.bits) === 0) return;
+    }
+    this.checkClass(variable, same, key, isr, mask, spinHeld, op, value, register, valueKnown, fn, cache);
+  }
+
+  /** A new class of access to `variable` (or new bits of a set or clear): record it, look for a race. */
+  private checkClass(
+    variable: RaceVar,
+    same: RaceRecord | null,
+    key: number,
+    isr: boolean,
+    mask: number,
+    spinHeld: boolean,
+    op: number,
+    value: number,
+    register: string,
+    valueKnown: boolean,
+    fn: string,
+    cache: ClassCache,
+  ): void {
+    const cpu = this.engine.cpu;
+    const tick = this.clock.nowTicks;
+    const records = variable.records;
+    let clash: RaceRecord | null = null;
+    if (variable.reported === 0) {
+      for (let i = 0; i < records.length; i++) {
+        const r = records[i]!;
+        if ((!r.isr && !isr) || (r.lockMask & mask) !== 0) continue;
+        if (conflicts(r.op, r.bits, op, value)) {
+          clash = r;
+          break;
+        }
+      }
+    }
+    const spinLock = spinHeld ? this.locks.heldAt(this.locks.depth() - 1).name : null;
+    if (same !== null) same.bits |= value;
+    else if (records.length < RACE_RECORDS_MAX) {
+      same = new RaceRecord(
+        key,
+        isr,
+        mask,
+        spinLock,
+        op,
+        valueKnown ? value >>> 0 : 0,
+        register,
+        fn,
+        this.monitor.topRoleName(),
+        cpu.index,
+        cpu.irql,
+        tick,
+      );
+      records.push(same);
+    }
+    if (same !== null) {
+      cache.lastKey = key;
+      cache.lastRecord = same;
+      cache.cacheEpoch = this.epoch;
+    }
+    if (clash !== null) {
+      // One report per variable: later clashes of it are the same bug.
+      variable.reported = 1;
+      this.reportRace(variable, clash, op, value, valueKnown, register, mask, spinLock, fn, tick);
+    }
+  }
+
+  private locksText(mask: number, spinLock: string | null): string {
+    if (mask !== 0) {
+      const names: string[] = [];
+      for (let bit = 0; bit < 32; bit++)
+        if ((mask & (1 << bit)) !== 0) names.push(this.lockNames[bit] ?? `interrupt lock (message ${bit})`);
+      return names.join(', ');
+    }
+    return spinLock ?? 'none';
+  }
+
+  private reportRace(
+    variable: RaceVar,
+    earlier: RaceRecord,
+    op: number,
+    value: number,
+    valueKnown: boolean,
+    register: string,
+    mask: number,
+    spinLock: string | null,
+    fn: string,
+    tick: number,
+  ): void {
+    const cpu = this.engine.cpu;
+    const now: RaceAccessReport = {
+      function: fn || '(harness)',
+      role: this.monitor.topRoleName(),
+      processor: cpu.index,
+      irql: cpu.irql,
+      tick,
+      access: accessText(op, register, variable, value, valueKnown),
+      locks: this.locksText(mask, spinLock),
+    };
+    const before: RaceAccessReport = {
+      function: earlier.fn || '(harness)',
+      role: earlier.role,
+      processor: earlier.processor,
+      irql: earlier.irql,
+      tick: earlier.tick,
+      access: accessText(earlier.op, earlier.register, variable, earlier.bits, variable.kind === 'register'),
+      locks: this.locksText(earlier.lockMask, earlier.spinLock),
+    };
+    // The unprotected side is the one without an interrupt lock (if both hold one, they differ).
+    const nowUnprotected = mask === 0;
+    const unprotected = nowUnprotected ? now : earlier.lockMask === 0 ? before : now;
+    const protectedSide = unprotected === now ? before : now;
+    const unprotectedSpin = unprotected === now ? spinLock : earlier.spinLock;
+    const twoLocks = mask !== 0 && earlier.lockMask !== 0;
+    const rule = !twoLocks && unprotectedSpin !== null ? 'SPINLOCK-FOR-ISR-STATE' : 'ISR-SHARED-RACE';
+    const what = variable.kind === 'register' ? `register ${variable.name}` : `field ${variable.name}`;
+    const where = (a: RaceAccessReport): string =>
+      `${a.function} (${a.role}) on processor ${a.processor} at ${levelName(a.irql)}`;
+    let message: string;
+    if (twoLocks) {
+      message = `${what} is shared by interrupt handlers that hold different locks: ${where(before)} (${before.access}, holding ${before.locks}) and ${where(now)} (${now.access}, holding ${now.locks}); the messages run concurrently — set MsiSyncWithAllMessages or keep the state per message`;
+    } else if (rule === 'SPINLOCK-FOR-ISR-STATE') {
+      message = `${what} is shared with the ISR but guarded only by ${unprotectedSpin}: ${where(unprotected)} (${unprotected.access}) holds it, ${where(protectedSide)} (${protectedSide.access}) runs under ${protectedSide.locks}; a spin lock never keeps the ISR out — touch it in a function called through NdisMSynchronizeWithInterruptEx`;
+    } else {
+      message = `${what} is shared with the ISR and touched below DIRQL without the interrupt lock: ${where(unprotected)} (${unprotected.access}) races with ${where(protectedSide)} (${protectedSide.access}, holding ${protectedSide.locks}); touch it in a function called through NdisMSynchronizeWithInterruptEx`;
+    }
+    const first = before.tick <= now.tick ? before : now;
+    const second = first === before ? now : before;
+    this.verifier.report({
+      rule,
+      subject: variable.name,
+      message,
+      p2: variable.kind === 'register' ? 1 : 2,
+      p3: unprotected.irql,
+      p4: unprotected.processor,
+      irqlFound: unprotected.irql,
+      irqlRequired: 'DIRQL, holding the interrupt lock (in the ISR or a synchronize function)',
+      site: `${variable.kind} ${variable.name}`,
+      function: unprotected.function,
+      race: { variable: variable.name, kind: variable.kind, accesses: [first, second] },
+      interleaving: this.interleaving(first.tick),
+    });
+  }
+
+  /** The tracked accesses since `fromTick` (the most recent ones if there are many), oldest first. */
+  interleaving(fromTick: number): InterleavingStep[] {
+    const steps: InterleavingStep[] = [];
+    // Walk newest to oldest, keep those at or after fromTick, stop at the step bound.
+    for (let k = 0; k < this.historyCount && steps.length < INTERLEAVING_STEPS_MAX; k++) {
+      const i = (this.historyNext - 1 - k + RACE_HISTORY_MAX * 2) % RACE_HISTORY_MAX;
+      if (this.historyTick[i]! < fromTick) break;
+      const variable = this.historyVar[i]!;
+      const op = this.historyOp[i]!;
+      steps.push({
+        tick: this.historyTick[i]!,
+        processor: this.historyCpu[i]!,
+        irql: this.historyIrql[i]!,
+        function: this.historyFn[i] || '(harness)',
+        access: accessText(op, this.historyRegister[i]!, variable, this.historyValue[i]!, variable.kind === 'register'),
+      });
+    }
+    return steps.reverse();
+  }
+}

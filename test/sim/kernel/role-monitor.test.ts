@@ -1,0 +1,380 @@
+/**
+ * Roles at run time: ROLE-IRQL, IRQL-SAME (both forms), MAY-CALL (both forms), LOCK-LEAK, DPC-IRQL,
+ * the ISR and DPC time budgets, ROLE-RETURN and ROLE-TYPE, each fired and shown quiet; the monitor is
+ * installed only while a run lasts; frames nest as the calls do.
+ */
+import {
+  currentRoleMonitor,
+  MINIPORT_HALT,
+  MINIPORT_INITIALIZE,
+  MINIPORT_SYNCHRONIZE_INTERRUPT,
+  MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT,
+  NDIS_STATUS_SUCCESS,
+  type MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER,
+} from '@ddikit/ndis';
+import { createSimulation, defineMiniport, irqlUnexpectedP1 } from '@ddikit/sim';
+import { describe, expect, it } from 'vitest';
+import { testDriver, type TestAdapter } from '../drivers.js';
+import { FakeDevice } from '../fake-device.js';
+import { ruleCase, runScenario } from '../rule-cases.js';
+
+const returnsNumber = MINIPORT_SYNCHRONIZE_INTERRUPT('ReturnsNumber', (() => 1) as unknown as () => boolean);
+const returnsTrue = MINIPORT_SYNCHRONIZE_INTERRUPT('ReturnsTrue', () => true);
+const releasesCallersLock = MINIPORT_SYNCHRONIZE_INTERRUPT('ReleasesCallersLock', (context) => {
+  const a = context as TestAdapter;
+  a.ndis.NdisReleaseSpinLock(a.lock);
+  return true;
+});
+const stallsInIsr = (microseconds: number) => (a: TestAdapter, queueDpc: { value: boolean }) => {
+  a.ndis.NdisStallExecution(microseconds);
+  const causes = a.resources.registers.CAUSE!.value;
+  if (causes === 0) return false;
+  a.causes |= causes;
+  a.resources.registers.MASK_CLEAR!.value = 0xffffffff;
+  queueDpc.value = true;
+  return true;
+};
+const dpcWork = (a: TestAdapter, messageId: number) => {
+  a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, messageId, a.functions.takeCauses, a);
+  a.notes.pop();
+  a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, messageId, a.functions.enableInSync, a);
+};
+
+describe('role rules', () => {
+  ruleCase({
+    name: 'MiniportInitializeEx calls its synchronize function directly, at PASSIVE_LEVEL',
+    rule: 'ROLE-IRQL',
+    code: 0xc4,
+    p1: 0xe5,
+    fire: { driver: testDriver({ afterInitialize: (a) => void a.functions.takeCauses(a) }) },
+    quiet: {
+      driver: testDriver({
+        afterInitialize: (a) => void a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, a.functions.takeCauses, a),
+      }),
+    },
+  });
+
+  ruleCase({
+    name: "a synchronize function that releases its caller's spin lock returns at a lower IRQL (MAY-CALL and IRQL-CALL off)",
+    rule: 'IRQL-SAME',
+    code: 0xc4,
+    p1: 0x111,
+    fire: {
+      options: { disabledRules: ['MAY-CALL', 'IRQL-CALL'] },
+      driver: testDriver({
+        afterInitialize: (a) => {
+          a.ndis.NdisAcquireSpinLock(a.lock);
+          a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, releasesCallersLock, a);
+        },
+      }),
+    },
+    quiet: {
+      options: { disabledRules: ['MAY-CALL', 'IRQL-CALL'] },
+      driver: testDriver({
+        afterInitialize: (a) => {
+          a.ndis.NdisAcquireSpinLock(a.lock);
+          a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, returnsTrue, a);
+          a.ndis.NdisReleaseSpinLock(a.lock);
+        },
+      }),
+    },
+  });
+
+  ruleCase({
+    name: 'MiniportInitializeEx returns at DISPATCH_LEVEL, holding a lock (LOCK-LEAK off)',
+    rule: 'IRQL-SAME',
+    code: 0xc8,
+    p1: irqlUnexpectedP1(2, 0),
+    fire: {
+      options: { disabledRules: ['LOCK-LEAK'] },
+      driver: testDriver({ afterInitialize: (a) => a.ndis.NdisAcquireSpinLock(a.lock) }),
+    },
+    quiet: {
+      options: { disabledRules: ['LOCK-LEAK'] },
+      driver: testDriver({
+        afterInitialize: (a) => {
+          a.ndis.NdisAcquireSpinLock(a.lock);
+          a.ndis.NdisReleaseSpinLock(a.lock);
+        },
+      }),
+    },
+  });
+
+  ruleCase({
+    name: 'an ISR acquires a spin lock',
+    rule: 'MAY-CALL',
+    code: 0xc4,
+    p1: 0x42,
+    fire: {
+      driver: testDriver({
+        isr: (a, queueDpc) => {
+          a.ndis.NdisDprAcquireSpinLock(a.lock);
+          a.ndis.NdisDprReleaseSpinLock(a.lock);
+          return stallsInIsr(0)(a, queueDpc);
+        },
+      }),
+    },
+    quiet: { driver: testDriver({ isr: (a, queueDpc) => stallsInIsr(0)(a, queueDpc) }) },
+  });
+
+  ruleCase({
+    name: 'an ISR calls NdisMSynchronizeWithInterruptEx',
+    rule: 'MAY-CALL',
+    code: 0xc4,
+    p1: 0xe5,
+    fire: {
+      driver: testDriver({
+        isr: (a, queueDpc) => {
+          a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, returnsTrue, a);
+          return stallsInIsr(0)(a, queueDpc);
+        },
+      }),
+    },
+    quiet: {
+      driver: testDriver({
+        isr: (a, queueDpc) => {
+          // DDIs callable at any IRQL are fine.
+          a.ndis.NdisMQueueDpcEx(a.interrupt, 0, { Mask: 0n, Group: 0, Reserved: [0, 0, 0] }, null);
+          return stallsInIsr(0)(a, queueDpc);
+        },
+      }),
+    },
+  });
+
+  ruleCase({
+    name: 'MiniportInitializeEx returns holding a spin lock',
+    rule: 'LOCK-LEAK',
+    code: 0xc8,
+    p1: irqlUnexpectedP1(2, 0),
+    fire: { driver: testDriver({ afterInitialize: (a) => a.ndis.NdisAcquireSpinLock(a.lock) }) },
+    quiet: {
+      driver: testDriver({
+        afterInitialize: (a) => {
+          a.ndis.NdisAcquireSpinLock(a.lock);
+          a.ndis.NdisReleaseSpinLock(a.lock);
+        },
+      }),
+    },
+  });
+
+  ruleCase({
+    name: 'a DPC returns holding a lock taken with NdisDprAcquireSpinLock',
+    rule: 'LOCK-LEAK',
+    code: 0xc8,
+    p1: irqlUnexpectedP1(2, 2),
+    fire: {
+      driver: testDriver({
+        dpc: (a, messageId) => {
+          dpcWork(a, messageId);
+          if (a.dpcCalls === 2) a.ndis.NdisDprAcquireSpinLock(a.otherLock);
+        },
+      }),
+    },
+    quiet: { driver: testDriver({ dpc: dpcWork }) },
+  });
+
+  ruleCase({
+    name: 'MiniportInitializeEx calls its DPC directly, at PASSIVE_LEVEL',
+    rule: 'DPC-IRQL',
+    code: 0xc4,
+    p1: 0x3b,
+    fire: { driver: testDriver({ afterInitialize: (a) => void a.functions.dpc(a, null, null, null) }) },
+    quiet: {
+      driver: testDriver({
+        afterInitialize: (a) =>
+          void a.ndis.NdisMQueueDpcEx(a.interrupt, 0, { Mask: 1n, Group: 0, Reserved: [0, 0, 0] }, 'from initialize'),
+      }),
+    },
+  });
+
+  ruleCase({
+    name: 'an ISR stalls 30 µs',
+    rule: 'TIME-BUDGET',
+    code: 0x133,
+    p1: 0,
+    fire: { driver: testDriver({ isr: (a, q) => stallsInIsr(30)(a, q) }) },
+    quiet: { driver: testDriver({ isr: (a, q) => stallsInIsr(10)(a, q) }) },
+  });
+
+  ruleCase({
+    name: 'a DPC stalls 120 µs',
+    rule: 'TIME-BUDGET',
+    code: 0x133,
+    p1: 0,
+    fire: {
+      driver: testDriver({
+        dpc: (a, m) => {
+          a.ndis.NdisStallExecution(120);
+          dpcWork(a, m);
+        },
+      }),
+    },
+    quiet: {
+      driver: testDriver({
+        dpc: (a, m) => {
+          a.ndis.NdisStallExecution(60);
+          dpcWork(a, m);
+        },
+      }),
+    },
+  });
+
+  ruleCase({
+    name: 'a synchronize function returns the number 1, not a BOOLEAN',
+    rule: 'ROLE-RETURN',
+    code: 0xc4,
+    p1: 0xdd03,
+    fire: {
+      driver: testDriver({
+        afterInitialize: (a) => void a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, returnsNumber, a),
+      }),
+    },
+    quiet: {
+      driver: testDriver({
+        afterInitialize: (a) => void a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, returnsTrue, a),
+      }),
+    },
+  });
+
+  ruleCase({
+    name: 'a plain function handed to NdisMSynchronizeWithInterruptEx',
+    rule: 'ROLE-TYPE',
+    code: 0xc4,
+    p1: 0xdd04,
+    fire: {
+      driver: testDriver({
+        afterInitialize: (a) =>
+          void a.ndis.NdisMSynchronizeWithInterruptEx(
+            a.interrupt,
+            0,
+            (() => true) as unknown as MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER,
+            a,
+          ),
+      }),
+    },
+    quiet: {
+      driver: testDriver({
+        afterInitialize: (a) => void a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, returnsTrue, a),
+      }),
+    },
+  });
+
+  ruleCase({
+    name: 'an ISR handed to NdisMSynchronizeWithInterruptEx as SynchronizeFunction',
+    rule: 'ROLE-TYPE',
+    code: 0xc4,
+    p1: 0xdd04,
+    fire: {
+      driver: testDriver({
+        afterInitialize: (a) =>
+          void a.ndis.NdisMSynchronizeWithInterruptEx(
+            a.interrupt,
+            0,
+            a.functions.isr as unknown as MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER,
+            a,
+          ),
+      }),
+    },
+    quiet: {
+      driver: testDriver({
+        // The variant role is accepted where the base role is.
+        afterInitialize: (a) =>
+          void a.ndis.NdisMSynchronizeWithInterruptEx(
+            a.interrupt,
+            0,
+            MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT('MessageVariant', () => true),
+            a,
+          ),
+      }),
+    },
+  });
+
+  ruleCase({
+    name: 'a plain function registered as the DPC handler',
+    rule: 'ROLE-TYPE',
+    code: 0xc4,
+    p1: 0xdd04,
+    haltsInCollect: false,
+    fire: {
+      driver: testDriver({
+        characteristics: (chars) => {
+          (chars as unknown as Record<string, unknown>).InterruptDpcHandler = function MyPlainDpc() {};
+        },
+      }),
+    },
+    quiet: { driver: testDriver() },
+  });
+});
+
+describe('role monitor', () => {
+  it('is installed while a run lasts and removed after it', () => {
+    let during: unknown = 'unset';
+    const sim = createSimulation({ seed: 1, device: new FakeDevice() });
+    expect(currentRoleMonitor()).toBeNull();
+    sim.run(testDriver({ afterInitialize: () => (during = currentRoleMonitor()) }), { ticks: 10 });
+    expect(during).toBe(sim.monitor);
+    expect(currentRoleMonitor()).toBeNull();
+  });
+
+  it('is not installed with the verifier off, and declared functions run unchecked', () => {
+    let during: unknown = 'unset';
+    const sim = createSimulation({ seed: 1, device: new FakeDevice(), verifier: false });
+    const result = sim.run(
+      testDriver({
+        afterInitialize: (a) => {
+          during = currentRoleMonitor();
+          a.functions.takeCauses(a); // at PASSIVE_LEVEL: ROLE-IRQL, were the verifier on
+        },
+      }),
+      { ticks: 10 },
+    );
+    expect(during).toBeNull();
+    expect(result.reports).toEqual([]);
+  });
+
+  it('reports frames innermost first, with the IRQL each was entered at', () => {
+    const result = runScenario(
+      {
+        driver: testDriver({
+          isr: (a, q) => stallsInIsr(0)(a, q) && a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, returnsTrue, a),
+        }),
+      },
+      'bugcheck',
+    );
+    const frames = result.bugCheck!.frames;
+    expect(frames.map((f) => [f.role, f.function])).toEqual([['MINIPORT_ISR', 'TestInterrupt']]);
+    expect(frames[0]!.irql).toBe(result.bugCheck!.irqlFound);
+    expect(frames[0]!.irql).toBeGreaterThanOrEqual(3);
+  });
+
+  it('nests frames: a synchronize function called from a DPC', () => {
+    let depthSeen = 0;
+    const nested = MINIPORT_SYNCHRONIZE_INTERRUPT('Nested', () => {
+      depthSeen = sim.monitor.frames().length;
+      expect(sim.monitor.frames().map((f) => f.function)).toEqual(['Nested', 'TestInterruptDpc']);
+      return true;
+    });
+    const sim = createSimulation({ seed: 2, device: new FakeDevice({ periodTicks: 400 }) });
+    const result = sim.run(
+      testDriver({
+        dpc: (a, m) => void (a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, m, nested, a), dpcWork(a, m)),
+      }),
+      { ticks: 2_000 },
+    );
+    expect(result.clean).toBe(true);
+    expect(depthSeen).toBe(2);
+  });
+
+  it('rejects a MiniportInitializeEx declared with no role', () => {
+    const plain = defineMiniport('plain', () => ({
+      MiniportInitializeEx: (() => NDIS_STATUS_SUCCESS) as unknown as ReturnType<typeof MINIPORT_INITIALIZE>,
+      MiniportHaltEx: MINIPORT_HALT('H', () => {}),
+    }));
+    const result = createSimulation({ seed: 1, device: new FakeDevice() }).run(plain, { ticks: 10 });
+    expect(result.bugCheck?.rule).toBe('ROLE-TYPE');
+    expect(result.bugCheck?.message).toContain(
+      'MiniportHandlers.MiniportInitializeEx takes a function declared as MINIPORT_INITIALIZE',
+    );
+    expect(result.initializeStatus).toBeNull();
+  });
+});
