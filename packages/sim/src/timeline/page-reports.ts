@@ -1,0 +1,72 @@
+/**
+ * The page's text around the drawing: the banner of the report that decides the run, every report in
+ * full (the headline first), and the line for the processors without a lane.
+ */
+import type { TraceEvent, TraceSnapshot } from '../core/trace.js';
+import { formatReportText } from '../verifier/report-text.js';
+import type { Report } from '../verifier/report-types.js';
+import { LOCKSET_RULES } from '../verifier/rule-table.js';
+import type { TimelineData } from './timeline-data.js';
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** The banner that opens the page: the headline report (see headlineReport), or that the run is clean. */
+export function headlineBanner(reports: readonly Report[], headline: number, events: readonly TraceEvent[]): string {
+  if (headline < 0)
+    return '<div class="headline clean" id="headline"><strong>No report:</strong> the run is clean.</div>';
+  const report = reports[headline]!;
+  const lockset = reports.filter((r, i) => i < headline && LOCKSET_RULES.includes(r.rule)).length;
+  const why =
+    report.severity === 'warning'
+      ? 'the first warning (no error)'
+      : LOCKSET_RULES.includes(report.rule)
+        ? 'the first error'
+        : lockset > 0
+          ? `the error that decides the run; ${lockset} lockset race report${lockset === 1 ? ' is' : 's are'} listed before it`
+          : 'the error that decides the run';
+  const marked = events.some((e) => e.kind === 'report' && e.value === headline);
+  const where = `cpu ${report.processor}, tick ${report.tick}${report.function === null ? '' : `, in ${escapeHtml(report.function)}`}`;
+  return [
+    `<div class="headline ${report.severity}" id="headline" data-report="${headline}" data-rule="${escapeHtml(report.rule)}">`,
+    `<div><strong>${escapeHtml(report.rule)}</strong> — ${escapeHtml(report.title)} <span class="why">(${why})</span></div>`,
+    `<div class="msg">${escapeHtml(report.message)}</div>`,
+    `<div>${where} · ${marked ? `<a href="#mark-${headline}">show on the timeline</a>` : 'before the kept events (see the overview)'} · <a href="#report-${headline}">full report #${headline}</a>${reports.length > 1 ? ` · ${reports.length - 1} more report${reports.length === 2 ? '' : 's'} below` : ''}</div>`,
+    '</div>',
+  ].join('\n');
+}
+
+export function reportsHtml(reports: readonly Report[], headline: number, events: readonly TraceEvent[]): string {
+  if (reports.length === 0) return '<p>No violation.</p>';
+  const marked = new Set(events.filter((e) => e.kind === 'report').map((e) => e.value));
+  const others = reports.map((_, i) => i).filter((i) => i !== headline);
+  const order = headline >= 0 ? [headline, ...others] : others;
+  return order
+    .map((i) => {
+      const report = reports[i]!;
+      return `<section class="report${i === headline ? ' headline-report' : ''}" id="report-${i}" data-rule="${escapeHtml(report.rule)}"><h3>#${i} ${escapeHtml(report.rule)} — ${escapeHtml(report.subject)}${report.function === null ? '' : ` in ${escapeHtml(report.function)}`} (cpu ${report.processor}, tick ${report.tick})${i === headline ? ' <span class="tag">headline</span>' : ''}${marked.has(i) ? ` <a href="#mark-${i}" class="to-mark">mark</a>` : ''}</h3><pre>${escapeHtml(formatReportText(report))}</pre></section>`;
+    })
+    .join('\n');
+}
+
+/** "cpu 2–7 idle": the processors without a lane, folded into runs of neighbours. */
+export function idleLine(snapshot: TraceSnapshot, data: TimelineData): string {
+  const busy = new Set(data.lanes.map((lane) => lane.cpu));
+  const earlier = new Set(data.ov.cpus.map((row) => row.cpu));
+  const groups: { from: number; to: number; earlier: boolean }[] = [];
+  for (let p = 0; p < snapshot.processors; p++) {
+    if (busy.has(p)) continue;
+    const last = groups[groups.length - 1];
+    if (last !== undefined && last.to === p - 1 && last.earlier === earlier.has(p)) last.to = p;
+    else groups.push({ from: p, to: p, earlier: earlier.has(p) });
+  }
+  if (groups.length === 0) return '';
+  const text = groups
+    .map((g) => {
+      const cpus = g.from === g.to ? `cpu ${g.from}` : `cpu ${g.from}–${g.to}`;
+      return g.earlier ? `${cpus}: no kept events (busy earlier, see the overview)` : `${cpus} idle`;
+    })
+    .join('; ');
+  return `<p class="idle" id="idle">${escapeHtml(text)}</p>`;
+}
