@@ -1,8 +1,9 @@
 /**
- * The timeline page is the same bytes whether the harness runs from its sources or from its build:
- * the page's script carries the drawing as source text of its own, never a bundled function's text
- * (a bundler rewrites that). The same trace and reports are rendered by the tsup build of
- * @ddikit/sim under plain node, by the sources under tsx, and by the sources in this test.
+ * The page's script, drawing included, is JavaScript source of its own, never a bundled function's
+ * text (a bundler rewrites that): so the page is the same bytes whether the harness runs from its
+ * sources or from its build — the same trace and reports are rendered by the tsup build of
+ * @ddikit/sim under plain node, by the sources under tsx, and by the sources in this test — and,
+ * as TypeScript does not check source text, TypeScript reads the script here for unknown names.
  *
  * The build is made here from packages/sim/tsup.config.ts into a folder of its own (the config's
  * output, without declarations), not read from packages/sim/dist: that folder may be older than the
@@ -13,9 +14,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { createSimulation, renderTimeline, replay, type Report, type TraceSnapshot } from '@ddikit/sim';
 import { build } from 'tsup';
+import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import e1000Line, { scenario as e1000Scenario } from '../../../examples/scenarios/e1000-line.js';
 import lostInterrupt, { scenario as lostScenario } from '../../../examples/scenarios/lost-interrupt.js';
+import { PAGE_SCRIPT } from '../../../packages/sim/src/timeline/page-script.js';
 import simBuild from '../../../packages/sim/tsup.config.js';
 
 const root = join(import.meta.dirname, '../../..');
@@ -106,5 +109,66 @@ describe('the timeline page from the build and from the sources', () => {
         true,
       );
     }
+  });
+});
+
+/** The browser globals the page's script may use (it fetches nothing: no fetch, XMLHttpRequest, WebSocket …). */
+const BROWSER_GLOBALS = [
+  'document',
+  'window',
+  'location',
+  'innerWidth',
+  'innerHeight',
+  'requestAnimationFrame',
+  'setTimeout',
+];
+
+const libFiles = new Map<string, ts.SourceFile | undefined>();
+
+/** TypeScript's errors for `source` read as a script with the ES2022 library and BROWSER_GLOBALS, as `line: message`. */
+function scriptDiagnostics(source: string): { code: number; text: string }[] {
+  const name = '/page-script.js';
+  const globals = '/browser-globals.d.ts';
+  const options: ts.CompilerOptions = {
+    allowJs: true,
+    checkJs: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    lib: ['lib.es2022.d.ts'],
+    types: [],
+  };
+  const host = ts.createCompilerHost(options);
+  const { getSourceFile, fileExists } = host;
+  const own: Record<string, string> = {
+    [name]: source,
+    [globals]: BROWSER_GLOBALS.map((global) => `declare var ${global}: any;`).join('\n'),
+  };
+  host.getSourceFile = (file, language, ...rest) => {
+    if (own[file] !== undefined) return ts.createSourceFile(file, own[file], language);
+    if (!libFiles.has(file)) libFiles.set(file, getSourceFile.call(host, file, language, ...rest));
+    return libFiles.get(file);
+  };
+  host.fileExists = (file) => own[file] !== undefined || fileExists.call(host, file);
+  const program = ts.createProgram([globals, name], options, host);
+  return ts.getPreEmitDiagnostics(program).map((d) => ({
+    code: d.code,
+    text: `${d.file === undefined ? '' : d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`,
+  }));
+}
+
+describe("the page's script as TypeScript reads it", () => {
+  it('has no error and uses no global but BROWSER_GLOBALS, the drawing included', () => {
+    expect(scriptDiagnostics(PAGE_SCRIPT).map((d) => d.text)).toEqual([]);
+  });
+
+  it('would show a function the drawing misses, a global it is not allowed and a syntax error', () => {
+    const broken = PAGE_SCRIPT.replace('function drawLocks(', 'function drawLocksRenamed(').replace(
+      'var MIN_TICKS = 8;',
+      'var MIN_TICKS = 8 +; fetch(location.href);',
+    );
+    const found = scriptDiagnostics(broken);
+    expect(found.map((d) => d.text).join('\n')).toMatch(/Cannot find name 'drawLocks'/);
+    expect(found.map((d) => d.text).join('\n')).toMatch(/Cannot find name 'fetch'/);
+    expect(found.some((d) => d.code < 2000)).toBe(true);
   });
 });
