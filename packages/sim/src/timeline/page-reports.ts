@@ -18,21 +18,29 @@ export function headlineBanner(reports: readonly Report[], headline: number, eve
     return '<div class="headline clean" id="headline"><strong>No report:</strong> the run is clean.</div>';
   const report = reports[headline]!;
   const lockset = reports.filter((r, i) => i < headline && LOCKSET_RULES.includes(r.rule)).length;
+  const verb = lockset === 1 ? 'is' : 'are';
   const why =
     report.severity === 'warning'
       ? 'the first warning (no error)'
       : LOCKSET_RULES.includes(report.rule)
         ? 'the first error'
         : lockset > 0
-          ? `the error that decides the run; ${lockset} lockset race report${lockset === 1 ? ' is' : 's are'} listed before it`
+          ? `the error that decides the run; ${plural(lockset, 'lockset race report')} ${verb} listed before it`
           : 'the error that decides the run';
   const marked = events.some((e) => e.kind === 'report' && e.value === headline);
-  const where = `cpu ${report.processor}, tick ${report.tick}${report.function === null ? '' : `, in ${escapeHtml(report.function)}`}`;
+  const inFunction = report.function === null ? '' : `, in ${escapeHtml(report.function)}`;
+  const where = `cpu ${report.processor}, tick ${report.tick}${inFunction}`;
+  const show = marked
+    ? `<a href="#mark-${headline}">show on the timeline</a>`
+    : 'before the kept events (see the overview)';
+  const full = `<a href="#report-${headline}">full report #${headline}</a>`;
+  const more = reports.length > 1 ? ` · ${plural(reports.length - 1, 'more report')} below` : '';
+  const rule = escapeHtml(report.rule);
   return [
-    `<div class="headline ${report.severity}" id="headline" data-report="${headline}" data-rule="${escapeHtml(report.rule)}">`,
-    `<div><strong>${escapeHtml(report.rule)}</strong> — ${escapeHtml(report.title)} <span class="why">(${why})</span></div>`,
+    `<div class="headline ${report.severity}" id="headline" data-report="${headline}" data-rule="${rule}">`,
+    `<div><strong>${rule}</strong> — ${escapeHtml(report.title)} <span class="why">(${why})</span></div>`,
     `<div class="msg">${escapeHtml(report.message)}</div>`,
-    `<div>${where} · ${marked ? `<a href="#mark-${headline}">show on the timeline</a>` : 'before the kept events (see the overview)'} · <a href="#report-${headline}">full report #${headline}</a>${reports.length > 1 ? ` · ${reports.length - 1} more report${reports.length === 2 ? '' : 's'} below` : ''}</div>`,
+    `<div>${where} · ${show} · ${full}${more}</div>`,
     '</div>',
   ].join('\n');
 }
@@ -45,7 +53,15 @@ export function reportsHtml(reports: readonly Report[], headline: number, events
   return order
     .map((i) => {
       const report = reports[i]!;
-      return `<section class="report${i === headline ? ' headline-report' : ''}" id="report-${i}" data-rule="${escapeHtml(report.rule)}"><h3>#${i} ${escapeHtml(report.rule)} — ${escapeHtml(report.subject)}${report.function === null ? '' : ` in ${escapeHtml(report.function)}`} (cpu ${report.processor}, tick ${report.tick})${i === headline ? ' <span class="tag">headline</span>' : ''}${marked.has(i) ? ` <a href="#mark-${i}" class="to-mark">mark</a>` : ''}</h3><pre>${escapeHtml(formatReportText(report))}</pre></section>`;
+      const rule = escapeHtml(report.rule);
+      const inFunction = report.function === null ? '' : ` in ${escapeHtml(report.function)}`;
+      const tag = i === headline ? ' <span class="tag">headline</span>' : '';
+      const toMark = marked.has(i) ? ` <a href="#mark-${i}" class="to-mark">mark</a>` : '';
+      const at = `(cpu ${report.processor}, tick ${report.tick})`;
+      const heading = `#${i} ${rule} — ${escapeHtml(report.subject)}${inFunction} ${at}`;
+      const kind = i === headline ? 'report headline-report' : 'report';
+      const section = `<section class="${kind}" id="report-${i}" data-rule="${rule}">`;
+      return `${section}<h3>${heading}${tag}${toMark}</h3><pre>${escapeHtml(formatReportText(report))}</pre></section>`;
     })
     .join('\n');
 }
@@ -69,4 +85,9 @@ export function idleLine(snapshot: TraceSnapshot, data: TimelineData): string {
     })
     .join('; ');
   return `<p class="idle" id="idle">${escapeHtml(text)}</p>`;
+}
+
+/** "1 report", "3 reports". */
+export function plural(n: number, one: string): string {
+  return `${n} ${one}${n === 1 ? '' : 's'}`;
 }

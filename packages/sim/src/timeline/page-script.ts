@@ -50,8 +50,9 @@ export const PAGE_SCRIPT = String.raw`
     outline(view[0], view[1]);
     tipBox.hidden = true;
     var span = view[1] - view[0];
+    var zoomed = span < full[1] - full[0] ? ', ' + round((full[1] - full[0]) / span) + '× zoom' : '';
     rangeText.textContent = 'ticks ' + Math.round(view[0]) + '–' + Math.round(view[1]) + ' (' + Math.round(span) +
-      ' ticks, ' + round(span / 10) + ' µs' + (span < full[1] - full[0] ? ', ' + round((full[1] - full[0]) / span) + '× zoom' : '') + ')';
+      ' ticks, ' + round(span / 10) + ' µs' + zoomed + ')';
   }
   /** Moves the overview's outline to ticks a..b. */
   function outline(a, b) {
@@ -153,7 +154,8 @@ export const PAGE_SCRIPT = String.raw`
     var horizontal = Math.abs(e.deltaX) > Math.abs(e.deltaY);
     if (!(e.ctrlKey || e.metaKey) && !horizontal && !e.shiftKey) return;
     e.preventDefault();
-    if (e.ctrlKey || e.metaKey) zoom(Math.pow(2, Math.max(-1, Math.min(1, e.deltaY / 120))), tickAt(svg, e.clientX).tick);
+    var factor = Math.pow(2, Math.max(-1, Math.min(1, e.deltaY / 120)));
+    if (e.ctrlKey || e.metaKey) zoom(factor, tickAt(svg, e.clientX).tick);
     else pan((horizontal ? e.deltaX : e.deltaY) / 600);
   }, { passive: false });
   svg.addEventListener('dblclick', function (e) {

@@ -20,7 +20,7 @@ import type { Trace, TraceSnapshot } from '../core/trace.js';
 import { TRACE_EVENTS_DEFAULT, TRACE_EVENTS_MAX } from '../core/trace.js';
 import type { Report } from '../verifier/report-types.js';
 import { compiledDrawing, type Drawn, VIEW_GUTTER, VIEW_RIGHT } from './drawing.js';
-import { escapeHtml, headlineBanner, idleLine, reportsHtml } from './page-reports.js';
+import { escapeHtml, headlineBanner, idleLine, plural, reportsHtml } from './page-reports.js';
 import { PAGE_SCRIPT } from './page-script.js';
 import { COLOR_CSS, CONTROLS, LEGEND, PAGE_CSS } from './page-style.js';
 import { buildData, detailWindow, headlineReport, type TimelineData } from './timeline-data.js';
@@ -74,13 +74,19 @@ export function renderTimeline(
   const strip = view.overview(model, model.start, model.end, pageWidth);
 
   const subtitle = (options.subtitle ?? []).map((line) => `<p class="sub">${escapeHtml(line)}</p>`).join('\n');
+  const around = headline >= 0 ? 'the headline' : 'the end';
   const kept =
     events.length < snapshot.events.length
-      ? `; the ${events.length} events around ${headline >= 0 ? 'the headline' : 'the end'} of ${snapshot.events.length} kept are drawn`
+      ? `; the ${events.length} events around ${around} of ${snapshot.events.length} kept are drawn`
       : '';
-  const range = `ticks ${formatTicks(data.start)} – ${formatTicks(data.end)}${data.end < data.runEnd ? ` of ${formatTicks(data.runEnd)}` : ''}; ${snapshot.recorded} events recorded${snapshot.dropped > 0 ? `, the first ${snapshot.dropped} only in the overview` : ''}${kept}`;
+  const of = data.end < data.runEnd ? ` of ${formatTicks(data.runEnd)}` : '';
+  const dropped = snapshot.dropped > 0 ? `, the first ${snapshot.dropped} only in the overview` : '';
+  const ticks = `ticks ${formatTicks(data.start)} – ${formatTicks(data.end)}${of}`;
+  const range = `${ticks}; ${snapshot.recorded} events recorded${dropped}${kept}`;
   const svgOpen = (id: string, drawn: Drawn, label: string): string =>
-    `<svg xmlns="http://www.w3.org/2000/svg" id="${id}" viewBox="0 0 ${pageWidth} ${drawn.height}" data-t0="${data.start}" data-t1="${data.end}" role="img" aria-label="${escapeHtml(label)}">`;
+    `<svg xmlns="http://www.w3.org/2000/svg" id="${id}" viewBox="0 0 ${pageWidth} ${drawn.height}"` +
+    ` data-t0="${data.start}" data-t1="${data.end}" role="img" aria-label="${escapeHtml(label)}">`;
+  const busy = `timeline of ${plural(data.lanes.length, 'busy processor')} of ${snapshot.processors}`;
 
   return [
     '<!DOCTYPE html>',
@@ -95,7 +101,7 @@ export function renderTimeline(
     `<h1>${escapeHtml(title)}</h1>`,
     subtitle,
     headlineBanner(reports, headline, events),
-    `<p class="sub">${escapeHtml(range)}; ${reports.length} report${reports.length === 1 ? '' : 's'}</p>`,
+    `<p class="sub">${escapeHtml(range)}; ${plural(reports.length, 'report')}</p>`,
     `<p class="legend">${LEGEND}</p>`,
     CONTROLS,
     '<div class="tip" id="tl-tip" hidden></div>',
@@ -103,7 +109,7 @@ export function renderTimeline(
     strip.height > 0
       ? `${svgOpen('overview', strip, 'overview of the whole run')}\n${strip.svg}\n</svg>`
       : '<svg xmlns="http://www.w3.org/2000/svg" id="overview" viewBox="0 0 10 0" hidden></svg>',
-    `${svgOpen('timeline', main, `timeline of ${data.lanes.length} busy processor${data.lanes.length === 1 ? '' : 's'} of ${snapshot.processors}`)}\n${main.svg}\n</svg>`,
+    `${svgOpen('timeline', main, busy)}\n${main.svg}\n</svg>`,
     '</div>',
     idleLine(snapshot, data),
     '<h2>Reports</h2>',
