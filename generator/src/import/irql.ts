@@ -9,6 +9,8 @@
  *   "Greater than or equal to DISPATCH_LEVEL"                          → { min: DISPATCH_LEVEL }
  *   "Any level", "Any level (see Remarks section)"                     → { any: true }
  *   "See Remarks section", ""                                          → read from the remarks
+ *
+ * Length: irqlContract reads the forms in the table above in order, one branch each.
  */
 import { quote } from '../diagnostics.js';
 import { levelRange, type LevelName, type SpecIrql } from '../spec/spec-types.js';

@@ -4,6 +4,8 @@
  * contracts (check-irql.ts), type kinds, role pointers and variants, constant ranges, rule ids
  * against the rule table, then the rule table itself (rules.ts) and curated entries against their
  * reference pages (disagreements.ts).
+ *
+ * Length: one pass per entry kind over the same definitions; splitting it further would pass that state around.
  */
 import { compareStrings, quote, type Diagnostic } from '../diagnostics.js';
 import { cReservedWords, isCImplementationReserved, suggester, tsReservedWords, type Suggest } from '../names.js';

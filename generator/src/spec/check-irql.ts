@@ -1,6 +1,8 @@
 /**
  * The semantic checks of an IRQL contract: bounds that exist and do not contradict each other, a
  * raise that does not lower, parameters that exist, and conditional branches of one form each.
+ *
+ * Length: checkIrql checks one contract bound by bound in the order a reader reads it.
  */
 import { didYouMean, type Suggest } from '../names.js';
 import { quote } from '../diagnostics.js';

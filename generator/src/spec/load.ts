@@ -1,6 +1,8 @@
 /**
  * load: spec sources (path + text) → parsed YAML documents that keep source positions.
  * Pure: reading the folder is the caller's job (see readSpecSources in spec-files.ts).
+ *
+ * Length: parse is one sequence of the YAML parser's options and limits, kept in one place.
  */
 import {
   isMap,

@@ -3,6 +3,8 @@
  * inside the folder only, within bounds, as strict UTF-8 text. Nothing here follows a symbolic link,
  * opens a FIFO or a device, reads past a size cap, or walks a folder loop; each refusal is a problem
  * located at the path, and no excerpt of a refused file is ever read, let alone quoted.
+ *
+ * Length: walkFolder checks each entry against every refusal in a fixed order in one loop; the order is the guarantee.
  */
 import * as fs from 'node:fs';
 import { join, relative, sep } from 'node:path';

@@ -2,6 +2,8 @@
  * The JSON Schema's errors as diagnostics: each error becomes one located message that states the
  * rule, the value found and the fix (an unknown property with the allowed ones, a value outside its
  * set with a suggestion, a missing property, a wrong type or form).
+ *
+ * Length: schemaDiagnostic is one switch over the JSON Schema's error keywords, a table in code.
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { quote, type Diagnostic, type DiagnosticCode } from '../diagnostics.js';

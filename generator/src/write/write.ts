@@ -10,6 +10,8 @@
  * folder belongs, or a special file anywhere on the way is a WriteError before anything changes.
  * Files whose bytes would not change are left alone; generated files that are no longer produced
  * are removed, and only those that carry the generated-file mark.
+ *
+ * Length: applyWrite is one sequence (journal, stage, commit, rename, roll back) over one undo state, kept whole so the order is visible.
  */
 import * as nodeFs from 'node:fs';
 import { join } from 'node:path';
