@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic, sortDiagnostics } from '../../generator/src/diagnostics.js';
 import { importDocs } from '../../generator/src/import/import-docs.js';
+import { goldenVersion } from '../golden/version.js';
 import { load } from '../../generator/src/spec/load.js';
 import { buildModel } from '../../generator/src/spec/model.js';
 import { bundled } from '../../generator/src/paths.js';
@@ -29,7 +30,7 @@ function pages(): { path: string; text: string }[] {
 }
 
 function run() {
-  return importDocs(pages(), { schemaPath: '../../../../spec/schema/ddi.schema.json' });
+  return importDocs(pages(), { schemaPath: '../../../../spec/schema/ddi.schema.json', version: goldenVersion });
 }
 
 /** A curated file with the types the imported return types name. */

@@ -20,6 +20,8 @@ import { parsePage, type PageSource } from './page.js';
 export interface ImportOptions extends Partial<EntryOptions> {
   /** The schema path written in each file's modeline, relative to the output folder. */
   schemaPath?: string;
+  /** The generator version written in each file's mark; the package's own by default. */
+  version?: string;
 }
 
 export interface ImportSummary {
@@ -54,7 +56,7 @@ export function importDocs(sources: readonly PageSource[], options: ImportOption
   resolveLinks(kept, aliases);
   return {
     entries: kept,
-    files: emitImported(kept, options.schemaPath),
+    files: emitImported(kept, options.schemaPath, options.version),
     diagnostics: sortDiagnostics(diagnostics),
     summary: summarize(sources.length, skipped, kept),
   };

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compareStrings, hasErrors, sortDiagnostics, type Diagnostic } from '../../diagnostics.js';
-import { importedMark } from '../../import/emit.js';
+import { isImportedMark } from '../../import/emit.js';
 import { importDocs, type ImportResult, type ImportSummary } from '../../import/import-docs.js';
 import type { PageSource } from '../../import/page.js';
 import { bundled } from '../../paths.js';
@@ -154,9 +154,7 @@ function staleImports(outDir: string, result: ImportResult): string[] {
     .filter((entry) => /\.ya?ml$/.test(entry.name) && !produced.has(entry.name) && entry.isFile())
     .map((entry) => entry.name)
     .filter((name) =>
-      (readHead(join(outDir, name), 1024, realFs)?.toString('utf8') ?? '')
-        .split('\n', 3)
-        .some((line) => line.startsWith(importedMark)),
+      (readHead(join(outDir, name), 1024, realFs)?.toString('utf8') ?? '').split('\n', 3).some(isImportedMark),
     )
     .sort(compareStrings);
 }
