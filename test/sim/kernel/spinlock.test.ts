@@ -245,7 +245,8 @@ describe('spin-lock semantics', () => {
           seen.push(sim.engine.cpu.irql);
           a.ndis.NdisDprAcquireSpinLock(a.otherLock);
           seen.push(sim.engine.cpu.irql);
-          expect(sim.locks.heldNames()).toEqual(['spin lock #1', 'spin lock #2']);
+          // Named after where the driver keeps them (the adapter it hands NdisMRegisterInterruptEx).
+          expect(sim.locks.heldNames()).toEqual(['lock (spin lock #1)', 'otherLock (spin lock #2)']);
           a.ndis.NdisDprReleaseSpinLock(a.otherLock);
           seen.push(sim.engine.cpu.irql);
           a.ndis.NdisReleaseSpinLock(a.lock);

@@ -38,7 +38,7 @@ import lostInterrupt, {
   scenario as lostScenario,
 } from '../../../examples/scenarios/lost-interrupt.js';
 import { msixQueues, scenario as msixScenario } from '../../../examples/scenarios/msix-queues.js';
-import { testDriver, type Hooks } from '../drivers.js';
+import { testDriver, type Hooks, type TestAdapter } from '../drivers.js';
 import { FakeDevice } from '../fake-device.js';
 import { ruleCase } from '../rule-cases.js';
 
@@ -46,6 +46,17 @@ const share: Hooks['characteristics'] = (_chars, a) => void a.resources.shared(a
 
 /** The default driver (causes taken in a synchronize function), with `causes` marked shared. */
 const sharedDriver = (hooks: Hooks = {}) => testDriver({ characteristics: share, ...hooks });
+
+/**
+ * A DPC that re-enables interrupts first (through a synchronize function) and then runs `body`:
+ * what `body` touches, it touches while the device can interrupt again.
+ */
+const afterUnmask =
+  (body: (a: TestAdapter) => void): Hooks['dpc'] =>
+  (a) => {
+    a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, a.functions.enableInSync, a);
+    body(a);
+  };
 
 function lostRun(options: {
   fixed: boolean;
@@ -78,7 +89,7 @@ describe('ISR-SHARED-RACE', () => {
     rule: 'ISR-SHARED-RACE',
     code: 0xc4,
     p1: 0xdd05,
-    fire: { driver: sharedDriver({ dpc: (a) => void (a.handled |= a.causes) }) },
+    fire: { driver: sharedDriver({ dpc: afterUnmask((a) => void (a.handled |= a.causes)) }) },
     quiet: { driver: sharedDriver() },
   });
 
@@ -104,7 +115,9 @@ describe('ISR-SHARED-RACE', () => {
 
   it('is found whichever access comes first: the ISR before the unprotected read', () => {
     const sim = createSimulation({ seed: 3, device: new FakeDevice({ periodTicks: 400 }), mode: 'collect' });
-    const result = sim.run(sharedDriver({ dpc: (a) => void (a.handled |= a.causes) }), { ticks: 5_000 });
+    const result = sim.run(sharedDriver({ dpc: afterUnmask((a) => void (a.handled |= a.causes)) }), {
+      ticks: 5_000,
+    });
     const report = find(result, 'ISR-SHARED-RACE', 'causes');
     expect(report.race!.accesses.map((a) => a.function)).toEqual(['TestInterrupt', 'TestInterruptDpc']);
     expect(report.race!.accesses[1].irql).toBe(2);
@@ -130,18 +143,21 @@ describe('ISR-SHARED-RACE', () => {
     expect(result.stats.interrupts).toBeGreaterThan(5);
   });
 
-  it('on registers: the lost-interrupt DPC writes IMS directly while the ISR reads it; the fix does it under the lock', () => {
-    const report = find(lostRun({ fixed: false }), 'ISR-SHARED-RACE', 'IMS');
+  it('on registers: a DPC masks the NIC with a direct IMC write while it can interrupt; the fix does it under the lock', () => {
+    const run = (fixed: boolean): RunResult =>
+      createSimulation({
+        seed: 4,
+        device: new E1000Nic({ rxArrivalGapTicksMin: 50, rxArrivalGapTicksMax: 100 }),
+        mode: 'collect',
+      }).run(e1000Driver({ queueDpc: true, dpcMasksDirectly: !fixed }), { ticks: 5_000 });
+    const report = find(run(false), 'ISR-SHARED-RACE', 'IMS');
     expect(report.race!.kind).toBe('register');
     const accesses = report.race!.accesses.map((a) => `${a.function} ${a.access} @${a.irql} ${a.locks}`);
-    expect(accesses[0]).toMatch(/^LostIsr read IMS → 0x00000084 @\d+ interrupt lock #\d+$/);
-    expect(accesses[1]).toBe('LostDpc write IMS = 0x00000084 @2 none');
+    expect(accesses).toContainEqual(expect.stringMatching(/^Isr read IMS → 0x00000080 @\d+ interrupt lock #\d+$/));
+    expect(accesses).toContain('Dpc write IMC (IMS) = 0xffffffff @2 none');
     expect(report.interleaving!.length).toBeGreaterThan(2);
-    expect(report.interleaving!.at(-1)).toMatchObject({
-      function: 'LostDpc',
-      access: 'write IMS = 0x00000084',
-      irql: 2,
-    });
+    expect(report.interleaving!.at(-1)).toMatchObject({ function: 'Dpc', access: 'write IMC (IMS) = 0xffffffff' });
+    expect(run(true).reports).toEqual([]);
     expect(lostRun({ fixed: true }).reports).toEqual([]);
   });
 
@@ -163,7 +179,9 @@ describe('ISR-SHARED-RACE', () => {
 
   it('in bugcheck mode stops the run with 0xC4 / 0xDD05, P2 field (2), P3 the IRQL and P4 the processor of the unprotected access', () => {
     const sim = createSimulation({ seed: 3, device: new FakeDevice({ periodTicks: 400 }) });
-    const result = sim.run(sharedDriver({ dpc: (a) => void (a.handled |= a.causes) }), { ticks: 5_000 });
+    const result = sim.run(sharedDriver({ dpc: afterUnmask((a) => void (a.handled |= a.causes)) }), {
+      ticks: 5_000,
+    });
     expect(result.bugCheck?.rule).toBe('ISR-SHARED-RACE');
     expect(result.bugCheck?.bugCheck?.parameters).toEqual([0xdd05, 2, 2, result.bugCheck!.race!.accesses[1].processor]);
   });
@@ -172,10 +190,10 @@ describe('ISR-SHARED-RACE', () => {
     const text = formatReportText(find(lostRun({ fixed: false }), 'ISR-SHARED-RACE', 'causes'));
     expect(text).toContain('RACE:  field causes');
     expect(text).toMatch(
-      /access 1: {2}write causes\n {4}by LostIsr \(MINIPORT_ISR\) on cpu \d at DIRQL\(\d+\), tick \d+, holding interrupt lock #\d+/,
+      /access 1: {2}read causes\n {4}by LostIsr \(MINIPORT_ISR\) on cpu \d at DIRQL\(\d+\), tick \d+, holding interrupt lock #\d+/,
     );
     expect(text).toMatch(
-      /access 2: {2}read causes\n {4}by LostDpc \(MINIPORT_INTERRUPT_DPC\) on cpu \d at DISPATCH_LEVEL, tick \d+, holding none/,
+      /access 2: {2}write causes\n {4}by LostDpc \(MINIPORT_INTERRUPT_DPC\) on cpu \d at DISPATCH_LEVEL, tick \d+, holding none/,
     );
     expect(text).toContain('INTERLEAVING:  (tracked accesses, oldest first)');
   });
@@ -189,13 +207,12 @@ describe('SPINLOCK-FOR-ISR-STATE', () => {
     p1: 0xdd05,
     fire: {
       driver: sharedDriver({
-        dpc: (a) => {
+        dpc: afterUnmask((a) => {
           a.ndis.NdisDprAcquireSpinLock(a.lock);
           a.handled |= a.causes;
           a.causes = 0;
           a.ndis.NdisDprReleaseSpinLock(a.lock);
-          a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, a.functions.enableInSync, a);
-        },
+        }),
       }),
     },
     quiet: { driver: sharedDriver() },
@@ -205,17 +222,19 @@ describe('SPINLOCK-FOR-ISR-STATE', () => {
     const sim = createSimulation({ seed: 3, device: new FakeDevice({ periodTicks: 400 }), mode: 'collect' });
     const result = sim.run(
       sharedDriver({
-        dpc: (a) => {
+        dpc: afterUnmask((a) => {
           a.ndis.NdisDprAcquireSpinLock(a.lock);
           a.causes = 0;
           a.ndis.NdisDprReleaseSpinLock(a.lock);
-          a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, a.functions.enableInSync, a);
-        },
+        }),
       }),
       { ticks: 5_000 },
     );
     const report = find(result, 'SPINLOCK-FOR-ISR-STATE', 'causes');
-    expect(report.race!.accesses.find((a) => a.function === 'TestInterruptDpc')!.locks).toMatch(/^spin lock #\d+$/);
+    // Named after where the driver keeps it: the adapter's `lock`.
+    expect(report.race!.accesses.find((a) => a.function === 'TestInterruptDpc')!.locks).toMatch(
+      /^lock \(spin lock #\d+\)$/,
+    );
     expect(report.message).toContain('a spin lock never keeps the ISR out');
   });
 });
@@ -267,10 +286,7 @@ describe('marking fields shared', () => {
           queueDpc.value = true;
           return true;
         },
-        dpc: (a) => {
-          (a.notes[0] as Adapter).causes = 0;
-          a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, a.functions.enableInSync, a);
-        },
+        dpc: afterUnmask((a) => void ((a.notes[0] as Adapter).causes = 0)),
       }),
       { ticks: 3_000 },
     );
@@ -393,7 +409,7 @@ describe('INT-LOST', () => {
 // ---- helpers ----------------------------------------------------------------------------------------
 
 /** A small e1000 line driver; with `queueDpc: false` its ISR masks the NIC and forgets to queue the DPC. */
-function e1000Driver(options: { queueDpc: boolean }) {
+function e1000Driver(options: { queueDpc: boolean; dpcMasksDirectly?: boolean }) {
   interface A {
     regs: SimResources['registers'];
     interrupt: NDIS_HANDLE;
@@ -414,6 +430,9 @@ function e1000Driver(options: { queueDpc: boolean }) {
       const a = c as A;
       ndis.NdisWriteRegisterUlong(a.regs.RDT0!, (a.regs.RDH0!.value + 255) % 256);
       ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, enable, a);
+      // The bug: masking again with a direct write, while the NIC can interrupt.
+      if (options.dpcMasksDirectly === true) a.regs.IMC!.value = 0xffffffff;
+      if (options.dpcMasksDirectly === true) ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, enable, a);
     });
     return {
       MiniportInitializeEx: MINIPORT_INITIALIZE('Init', (handle, _c, parameters) => {

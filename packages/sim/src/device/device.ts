@@ -143,6 +143,15 @@ export interface Device {
    */
   maskedPendingCauses?(): number;
 
+  /**
+   * True when the device can raise no interrupt now, whatever happens inside it, until the driver
+   * unmasks a cause: every cause masked, the line not asserted, no message pending (and after
+   * surprise removal). The race detector orders accesses made then with every ISR, so a driver that
+   * writes IMS while every cause is still masked is not reported. A device without it can always
+   * interrupt. Must have no side effects.
+   */
+  interruptsBlocked?(): boolean;
+
   /** The name of the state {@link registerEffect} gives the interrupt mask (`IMS`), for INT-LOST reports. */
   readonly interruptMaskState?: string;
 

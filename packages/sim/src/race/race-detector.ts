@@ -42,6 +42,11 @@ export const RACE_HISTORY_MAX = 256;
 /** Steps of the interleaving a report shows at most. */
 export const INTERLEAVING_STEPS_MAX = 16;
 
+/** The lock mask of an access made while no ISR can run (isrCannotRun): every interrupt lock. */
+const BLOCKED_MASK = -1;
+/** Ask isrCannotRun at the access (reads and field accesses: they change no device state). */
+const BLOCKED_ASK = 2;
+
 /** A tracked variable. */
 export class RaceVar {
   readonly name: string;
@@ -61,10 +66,16 @@ export class RaceVar {
   reported = 0;
   /** The ISR has touched it in this run (its accesses go to the interleaving history from then on). */
   isrShared = false;
-  constructor(name: string, kind: 'register' | 'field', epoch: number) {
+  /**
+   * Marked by the driver (`resources.shared`), not found by the automatic tracking: its every access
+   * is a choice point of scheduled runs (an automatic field's only once the ISR has touched it).
+   */
+  explicit: boolean;
+  constructor(name: string, kind: 'register' | 'field', epoch: number, explicit = true) {
     this.name = name;
     this.kind = kind;
     this.epoch = epoch;
+    this.explicit = explicit;
   }
 }
 
@@ -116,6 +127,19 @@ export class RaceDetector {
   trace: Trace | null = null;
   /** Called after each shared-field access (a preemption point of scheduled runs). */
   afterField: ((name: string) => void) | null = null;
+  /**
+   * Track the fields of the contexts the driver hands NDIS, and of what is reachable from them
+   * (shared-fields.ts, ContextTracker). Default true; the `races: { contexts: false }` option.
+   */
+  trackContexts = true;
+  /**
+   * Whether the ISR cannot run now whatever the driver does next, short of unmasking: the device
+   * can assert nothing (every cause masked, nothing pending) and nothing else raises the line. Set
+   * by interrupts/; null: it always can.
+   */
+  isrBlocked: (() => boolean) | null = null;
+  /** ISRs running on any processor. */
+  private isrRunning = 0;
   /** An interrupt is registered: accesses can race with its ISR. */
   private armed = false;
   private epoch = 0;
@@ -158,6 +182,7 @@ export class RaceDetector {
     this.armed = false;
     this.lockMasks.fill(0);
     this.isrDepth.fill(0);
+    this.isrRunning = 0;
     this.lockNames.length = 0;
     this.historyNext = 0;
     this.historyCount = 0;
@@ -194,11 +219,23 @@ export class RaceDetector {
   /** Processor `cpu` entered an ISR: its accesses are the ISR's. */
   enterIsr(cpu: number): void {
     this.isrDepth[cpu]!++;
+    this.isrRunning++;
   }
 
   /** Processor `cpu` returned from an ISR. */
   exitIsr(cpu: number): void {
     this.isrDepth[cpu]!--;
+    this.isrRunning--;
+  }
+
+  /**
+   * Whether no ISR can run now: none is running and the device cannot raise one (isrBlocked). An
+   * access made then is ordered with every ISR — the ISR can only come after the driver unmasks —
+   * as if it held every interrupt lock. A register write asks before it changes the device.
+   */
+  isrCannotRun(): boolean {
+    const blocked = this.isrBlocked;
+    return blocked !== null && this.isrRunning === 0 && blocked();
   }
 
   /** Processor `cpu` took the interrupt lock whose bit is `bit`. */
@@ -223,9 +260,9 @@ export class RaceDetector {
     return variable;
   }
 
-  /** A new field variable for this run. */
-  fieldVar(name: string): RaceVar {
-    return new RaceVar(name, 'field', this.epoch);
+  /** A new field variable for this run; `explicit`: marked by the driver, not found automatically. */
+  fieldVar(name: string, explicit = true): RaceVar {
+    return new RaceVar(name, 'field', this.epoch, explicit);
   }
 
   /** The last change of a register state in this run, as report text, or null. */
@@ -240,10 +277,13 @@ export class RaceDetector {
   /** An access of a field variable (from the accessors `shared` installs). */
   field(variable: RaceVar, write: boolean): void {
     if (!this.armed || variable.epoch !== this.epoch) return;
+    // A field found automatically shows in the trace, and is a choice point, once the ISR touched it.
+    const cpu = this.engine.cpu;
+    if (this.isrDepth[cpu.index]! > 0) variable.isrShared = true;
+    const shown = variable.explicit || variable.isrShared;
     const trace = this.trace;
-    if (trace !== null) {
+    if (trace !== null && shown) {
       if (variable.traceName < 0) variable.traceName = trace.intern(variable.name);
-      const cpu = this.engine.cpu;
       trace.record(
         this.clock.nowTicks,
         write ? TRACE_FIELD_WRITE : TRACE_FIELD_READ,
@@ -254,17 +294,20 @@ export class RaceDetector {
         0,
       );
     }
-    this.access(variable, write ? OP_WRITE : OP_READ, 0, variable.name, false, variable);
-    if (this.afterField !== null) this.afterField(variable.name);
+    this.access(variable, write ? OP_WRITE : OP_READ, 0, variable.name, false, variable, BLOCKED_ASK);
+    if (this.afterField !== null && shown) this.afterField(variable.name);
   }
 
-  /** An access of a register through its tracking. */
-  register(tracking: RegisterTracking, write: boolean, value: number): void {
+  /**
+   * An access of a register through its tracking. `blockedBefore`: for a write, whether the ISR
+   * could not run before the write changed the device (isrCannotRun, asked before the write).
+   */
+  register(tracking: RegisterTracking, write: boolean, value: number, blockedBefore = false): void {
     const variable = tracking.variable;
     if (!this.armed || variable === null) return;
     const op = write ? tracking.writeOp : tracking.readOp;
     if (op === OP_NONE) return;
-    this.access(variable, op, value, tracking.name, true, tracking);
+    this.access(variable, op, value, tracking.name, true, tracking, write ? (blockedBefore ? 1 : 0) : BLOCKED_ASK);
   }
 
   private access(
@@ -274,11 +317,15 @@ export class RaceDetector {
     register: string,
     valueKnown: boolean,
     cache: ClassCache,
+    /** 1: no ISR could run (asked before a write), 0: one could, BLOCKED_ASK: ask now. */
+    blocked: number,
   ): void {
     const cpu = this.engine.cpu;
     const index = cpu.index;
-    const mask = this.lockMasks[index]!;
     const isr = this.isrDepth[index]! > 0;
+    let mask = this.lockMasks[index]!;
+    // No ISR can run now: the access is ordered with every ISR, as if it held every interrupt lock.
+    if (mask === 0 && !isr && (blocked === BLOCKED_ASK ? this.isrCannotRun() : blocked === 1)) mask = BLOCKED_MASK;
     const fn = this.monitor.topName();
     if (isr) variable.isrShared = true;
     // History ring, of the state the ISR touches (what an interleaving is about).
@@ -386,6 +433,7 @@ export class RaceDetector {
   }
 
   private locksText(mask: number, spinLock: string | null): string {
+    if (mask === BLOCKED_MASK) return 'none (no interrupt could be raised: every cause masked)';
     if (mask !== 0) {
       const names: string[] = [];
       for (let bit = 0; bit < 32; bit++)

@@ -42,10 +42,12 @@ export interface SimulationOptions {
   readonly modeledDdis?: readonly string[];
   /**
    * Race detection (ISR-SHARED-RACE, SPINLOCK-FOR-ISR-STATE) on registers — for devices that
-   * describe their registers' effects (`Device.registerEffect`) — and on fields the driver marks
-   * with `resources.shared`. Default: on when the verifier is.
+   * describe their registers' effects (`Device.registerEffect`) — on the fields of the contexts the
+   * driver hands NDIS and of what is reachable from them, and on fields the driver marks with
+   * `resources.shared`. Default: on when the verifier is. `{ contexts: false }`: on, but only
+   * registers and the fields marked with `resources.shared` are tracked.
    */
-  readonly races?: boolean;
+  readonly races?: boolean | { readonly contexts?: boolean };
   /** Faults to inject (faults.ts), each drawn from the seed. Default none. */
   readonly faults?: FaultOptions;
   /** Record a trace of every run (for the timeline): true, or the ring's size. Default off. */

@@ -209,6 +209,10 @@ export class E1000Nic implements Device {
     return this.core.signaling.maskedPendingCauses();
   }
 
+  interruptsBlocked(): boolean {
+    return this.removed || this.core.signaling.blocked();
+  }
+
   raiseInterrupt(): void {
     if (this.removed) return;
     this.core.signaling.raiseEnabledCause(this.core.host.nowTicks());
