@@ -3,7 +3,7 @@ export { createSimulation, Simulation } from './simulation/simulation.js';
 export { RUN_TICKS_MAX } from './simulation/options.js';
 export type { SimulationOptions, RunOptions, RunResult, RunStats } from './simulation/options.js';
 export { defineMiniport, isMiniportDefinition, setMiniportAdapterContext } from './ndis/miniport.js';
-export type { MiniportDefinition, MiniportHandlers } from './ndis/miniport.js';
+export type { MiniportDefinition, MiniportHandlers, MiniportRoles } from './ndis/miniport.js';
 export { REGISTER_REMOVED_VALUE } from './device/device.js';
 export type {
   Device,
