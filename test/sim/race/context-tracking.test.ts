@@ -61,6 +61,8 @@ interface Options {
   readonly syncContext?: 'adapter' | 'separate';
   /** Called in initialize before registering. */
   readonly prepare?: (a: Adapter) => void;
+  /** Keep the adapter here, across runs (state outside the run), instead of making one per run. */
+  readonly keep?: { adapter: Adapter | null };
   /** MiniportHaltEx releases the adapter's lock once more than it acquires it (LOCK-RELEASE-UNHELD). */
   readonly releaseTwiceInHalt?: boolean;
 }
@@ -124,7 +126,12 @@ function e1000Driver(options: Options) {
     return {
       MiniportInitializeEx: MINIPORT_INITIALIZE('Init', (handle, _c, parameters) => {
         const resources = resourcesOf(parameters, 'e1000');
-        const a: Adapter = {
+        const kept = options.keep?.adapter;
+        if (kept !== undefined && kept !== null) {
+          // The same object as in the last run, its fields tracked by that run.
+          Object.assign(kept, { regs: resources.registers, resources, interrupt: null, causes: 0, lock: {} });
+        }
+        const a: Adapter = kept ?? {
           regs: resources.registers,
           resources,
           interrupt: null,
@@ -137,6 +144,7 @@ function e1000Driver(options: Options) {
           ring: new Uint32Array(4),
         };
         a.self = a; // a cycle
+        if (options.keep !== undefined) options.keep.adapter = a;
         options.prepare?.(a);
         ndis.NdisAllocateSpinLock(a.lock);
         const box = { value: null as NDIS_HANDLE };
@@ -223,6 +231,19 @@ describe('the fields of the contexts the driver hands NDIS are tracked without r
     expect(race(run({ take: 'afterUnmask', field: 'rx.pending' }), 'rx.pending').race!.kind).toBe('field');
     race(run({ take: 'afterUnmask', field: 'queues[1].causes' }), 'queues[1].causes');
     expect(rules(run({ take: 'synchronized', field: 'queues[1].causes' }))).toEqual([]);
+  });
+
+  it('tracks state kept outside the run in every run, of one simulation or another', () => {
+    const keep = { adapter: null as Adapter | null };
+    const sim = createSimulation({
+      seed: 4,
+      device: new E1000Nic({ rxArrivalGapTicksMin: 50, rxArrivalGapTicksMax: 100 }),
+      mode: 'collect',
+    });
+    const driver = e1000Driver({ take: 'afterUnmask', keep });
+    for (let i = 0; i < 2; i++)
+      expect(sim.run(driver, { ticks: 6_000 }).reports.map((r) => r.subject)).toContain('causes');
+    race(run({ take: 'afterUnmask', keep }), 'causes');
   });
 
   it('walks a SynchronizeContext that is not the interrupt context', () => {

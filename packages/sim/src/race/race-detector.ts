@@ -265,6 +265,11 @@ export class RaceDetector {
     return new RaceVar(name, 'field', this.epoch, explicit);
   }
 
+  /** The run's number (field variables of earlier runs carry older ones). */
+  get runEpoch(): number {
+    return this.epoch;
+  }
+
   /** The last change of a register state in this run, as report text, or null. */
   lastChangeText(state: string): string | null {
     const variable = this.registerVars.get(state);

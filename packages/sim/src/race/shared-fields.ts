@@ -8,8 +8,9 @@
 import type { RaceDetector, RaceVar } from './race-detector.js';
 
 interface SharedCell {
-  readonly detector: RaceDetector;
-  readonly variable: RaceVar;
+  /** The detector and the variable of the run that tracks the field (a later run takes it over). */
+  detector: RaceDetector;
+  variable: RaceVar;
   value: unknown;
 }
 
@@ -72,7 +73,7 @@ export function shareFields(
 ): void {
   const prefix = how.prefix ?? namePrefix(object);
   const automatic = how.automatic === true;
-  const wanted = fieldsToTrack(object, fields, prefix, automatic);
+  const wanted = fieldsToTrack(detector, object, fields, prefix, automatic);
   if (wanted.size === 0) return;
   const record = object as Record<PropertyKey, unknown>;
   const cellOf = (field: string): SharedCell => ({
@@ -129,12 +130,23 @@ function namePrefix(object: object): string {
  * or, for the automatic tracking, the field left out. A field tracked automatically that the driver
  * then marks shared becomes an explicit one (a choice point of scheduled runs from then on).
  */
-function fieldsToTrack(object: object, fields: readonly string[], prefix: string, automatic: boolean): Set<string> {
+function fieldsToTrack(
+  detector: RaceDetector,
+  object: object,
+  fields: readonly string[],
+  prefix: string,
+  automatic: boolean,
+): Set<string> {
   const wanted = new Set<string>();
   for (const field of fields) {
     const cellKey = accessorsFor(field).cell;
     if (Object.prototype.hasOwnProperty.call(object, cellKey)) {
-      if (!automatic) (object as Record<symbol, SharedCell>)[cellKey]!.variable.explicit = true;
+      const cell = (object as Record<symbol, SharedCell>)[cellKey]!;
+      if (cell.detector !== detector || cell.variable.epoch !== detector.runEpoch) {
+        // Tracked by an earlier run or another simulation (state kept outside the run): this run takes it over.
+        cell.detector = detector;
+        cell.variable = detector.fieldVar(`${prefix}${field}`, !automatic);
+      } else if (!automatic) cell.variable.explicit = true;
       continue;
     }
     const own = Object.getOwnPropertyDescriptor(object, field);
@@ -285,7 +297,12 @@ export class ContextTracker {
       for (const key of Object.keys(object)) {
         if (marks !== undefined && marks.has(key)) continue;
         const own = Object.getOwnPropertyDescriptor(object, key);
-        if (own === undefined || !('value' in own)) continue;
+        if (own === undefined) continue;
+        if (!('value' in own)) {
+          // A field tracked already (by an earlier run, maybe): this run takes it over.
+          if (FIELD_ACCESSORS.get(key)?.descriptor.get === own.get) fields.push(key);
+          continue;
+        }
         if (primitive(own.value)) {
           if (own.writable === true && own.configurable === true) fields.push(key);
         } else visit(own.value, key);
