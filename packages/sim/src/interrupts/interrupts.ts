@@ -59,6 +59,7 @@ export class Interrupts {
   private readonly options: InterruptOptions;
   private readonly race: RaceDetector | null;
   private readonly faults: InterruptDeps['faults'];
+  private readonly sink: InterruptDeps['sink'];
   private readonly fail: (message: string) => never;
 
   constructor(deps: InterruptDeps) {
@@ -71,6 +72,7 @@ export class Interrupts {
     this.options = deps.options;
     this.race = deps.race;
     this.faults = deps.faults;
+    this.sink = deps.sink;
     this.fail = deps.fail;
     const locks = deps.locks;
     this.contexts = deps.checks
@@ -155,6 +157,25 @@ export class Interrupts {
     this.dpcs.drainHolding(object);
     this.table.remove(object);
     this.race?.disarm();
+    if (this.checks) this.checkLeftAsserting(object);
+  }
+
+  /**
+   * INT-DEREGISTER-ASSERTED: the line-based interrupt is gone but the device still asserts the line —
+   * a cause enabled and unmasked that no ISR will acknowledge (the OS sees an interrupt storm nobody
+   * claims). A message the device still holds after the driver masked its causes is not reported:
+   * nothing says a cause is unmasked.
+   */
+  private checkLeftAsserting(object: InterruptObject): void {
+    if (object.messageBased || !this.device.lineAsserted()) return;
+    const fn = this.monitor.depth > 0 ? this.monitor.frames()[0]!.function : '(harness)';
+    this.sink.report({
+      rule: 'INT-DEREGISTER-ASSERTED',
+      subject: DEREGISTER.name,
+      message: `${DEREGISTER.name} deregistered interrupt ${object.id} while the device still asserts its line: causes are enabled and unmasked with no ISR left to acknowledge them; mask the device's interrupts (in a function called through NdisMSynchronizeWithInterruptEx) before deregistering`,
+      site: `interrupt ${object.id}`,
+      function: fn,
+    });
   }
 
   /** NdisMQueueDpcEx. */

@@ -217,10 +217,28 @@ export class SpinLocks {
     state.named = true;
   }
 
-  /** NdisFreeSpinLock. */
+  /**
+   * NdisFreeSpinLock. Freeing a lock a processor holds is LOCK-FREE-HELD, reported here rather than
+   * at the release that would touch freed memory; in collect mode the free is skipped (the lock stays
+   * allocated, so its holder's release goes through).
+   */
   free(lock: NDIS_SPIN_LOCK, ddi: string): void {
     const state = this.stateOf(lock, ddi);
     if (state === null) return;
+    const verifier = this.verifier;
+    if (state.holder >= 0 && verifier !== null) {
+      const cpu = this.engine.cpu.index;
+      verifier.report({
+        rule: 'LOCK-FREE-HELD',
+        subject: ddi,
+        message: `${ddi} freed ${state.name}, which processor ${state.holder} holds${state.holder === cpu ? ' (the caller itself)' : ''}; release it first — its release would touch freed memory`,
+        p2: state.id,
+        p3: state.holder,
+        p4: cpu,
+        site: state.name,
+      });
+      return;
+    }
     state.freed = true;
   }
 

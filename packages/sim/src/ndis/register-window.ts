@@ -156,6 +156,7 @@ export class RegisterWindow {
     this.stats.reads++;
     this.dispatch.beforeRegisterAccess();
     const value = this.device.read32(handle.offsetBytes) >>> 0;
+    if (value === 0xffffffff) this.dispatch.afterRegisterRead(handle.name, value);
     const tracking = handle.tracking;
     if (tracking !== null) {
       if (tracking.variable !== null) this.race!.register(tracking, false, value);
