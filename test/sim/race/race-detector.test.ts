@@ -177,6 +177,44 @@ describe('ISR-SHARED-RACE', () => {
     expect(run(true).reports).toEqual([]);
   });
 
+  it('a DPC synchronizing with the wrong MessageId: the fix names the right MessageId', () => {
+    interface Slot {
+      causes: number;
+    }
+    const takeSlot = MINIPORT_SYNCHRONIZE_INTERRUPT('TakeSlot', (c) => {
+      const slot = c as Slot;
+      const taken = slot.causes;
+      slot.causes = 0;
+      return taken !== 0;
+    });
+    const driver = (offset: number) =>
+      testDriver({
+        characteristics: (_c, a) => void a.notes.push({ causes: 0 }, { causes: 0 }),
+        messageIsr: (a, messageId, queueDpc) => {
+          (a.notes[messageId] as Slot).causes |= a.resources.registers.CAUSE!.value;
+          a.resources.registers.MASK_CLEAR!.value = 0xffffffff;
+          queueDpc.value = true;
+          return true;
+        },
+        dpc: (a, messageId) => {
+          a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, messageId, a.functions.enableInSync, a);
+          // The bug (offset 1): the slot of message 0 taken under message 1's lock.
+          a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, messageId ^ offset, takeSlot, a.notes[messageId]);
+        },
+      });
+    const run = (offset: number): RunResult =>
+      createSimulation({ seed: 3, device: new FakeDevice({ messageCount: 2, periodTicks: 400 }), mode: 'collect' }).run(
+        driver(offset),
+        { ticks: 5_000 },
+      );
+    const report = find(run(1), 'ISR-SHARED-RACE', 'notes[0].causes');
+    expect(report.message).toMatch(
+      /^field notes\[0\]\.causes is shared with the ISR of message 0, TestMessageInterrupt \(MINIPORT_MESSAGE_INTERRUPT\) on processor \d at DIRQL\(\d+\) \([a-z]+ notes\[0\]\.causes, holding interrupt lock #\d+\), but TakeSlot ran under the lock of message 1 \([a-z]+ notes\[0\]\.causes, holding interrupt lock #\d+\): call NdisMSynchronizeWithInterruptEx with MessageId 0, the message whose ISR touches it$/,
+    );
+    expect(report.message).not.toContain('MsiSyncWithAllMessages');
+    expect(run(0).reports).toEqual([]);
+  });
+
   it('in bugcheck mode stops the run with 0xC4 / 0xDD05, P2 field (2), P3 the IRQL and P4 the processor of the unprotected access', () => {
     const sim = createSimulation({ seed: 3, device: new FakeDevice({ periodTicks: 400 }) });
     const result = sim.run(sharedDriver({ dpc: afterUnmask((a) => void (a.handled |= a.causes)) }), {
@@ -362,6 +400,27 @@ describe('INT-LOST', () => {
     expect(result.bugCheck?.rule).toBe('INT-LOST');
     expect(result.bugCheck?.bugCheck?.parameters[0]).toBe(0xdd06);
     expect(result.bugCheck?.message).toContain('no DPC ran yet');
+    // The ISR that masked and queued nothing is blamed, not a DPC.
+    expect(result.bugCheck?.function).toBe('Isr');
+    expect(result.bugCheck?.subject).toBe('MINIPORT_ISR');
+    expect(result.bugCheck?.message).toMatch(
+      /; Isr masked the interrupt at tick \d+ and queued no DPC: an ISR that masks must queue the DPC that unmasks/,
+    );
+  });
+
+  it('blames the ISR that masked after the last DPC and queued nothing, not that DPC', () => {
+    // DPCs run for a while; then the ISR stops queueing them.
+    let interrupts = 0;
+    const sim = createSimulation({
+      seed: 4,
+      device: new E1000Nic({ rxArrivalGapTicksMin: 50, rxArrivalGapTicksMax: 100 }),
+      mode: 'collect',
+    });
+    const result = sim.run(e1000Driver({ queueDpc: () => ++interrupts < 4 }), { ticks: 5_000 });
+    const report = find(result, 'INT-LOST');
+    expect(report.function).toBe('Isr');
+    expect(report.message).toMatch(/the last DPC, Dpc, returned on processor \d at tick \d+/);
+    expect(report.message).toMatch(/Isr masked the interrupt at tick \d+ and queued no DPC/);
   });
 
   it('stays quiet: the fixed driver under the same schedule and across seeds, and a DPC that re-enables', () => {
@@ -409,7 +468,7 @@ describe('INT-LOST', () => {
 // ---- helpers ----------------------------------------------------------------------------------------
 
 /** A small e1000 line driver; with `queueDpc: false` its ISR masks the NIC and forgets to queue the DPC. */
-function e1000Driver(options: { queueDpc: boolean; dpcMasksDirectly?: boolean }) {
+function e1000Driver(options: { queueDpc: boolean | (() => boolean); dpcMasksDirectly?: boolean }) {
   interface A {
     regs: SimResources['registers'];
     interrupt: NDIS_HANDLE;
@@ -423,7 +482,7 @@ function e1000Driver(options: { queueDpc: boolean; dpcMasksDirectly?: boolean })
       if ((a.regs.IMS!.value & ENABLED) === 0) return false;
       if ((a.regs.ICR!.value & ENABLED) === 0) return false;
       a.regs.IMC!.value = 0xffffffff;
-      queueDpc.value = options.queueDpc;
+      queueDpc.value = typeof options.queueDpc === 'function' ? options.queueDpc() : options.queueDpc;
       return true;
     });
     const dpc = MINIPORT_INTERRUPT_DPC('Dpc', (c) => {

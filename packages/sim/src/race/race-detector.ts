@@ -42,6 +42,13 @@ export const RACE_HISTORY_MAX = 256;
 /** Steps of the interleaving a report shows at most. */
 export const INTERLEAVING_STEPS_MAX = 16;
 
+/** The roles of synchronize functions (MINIPORT_SYNCHRONIZE_INTERRUPT, …_MESSAGE_INTERRUPT). */
+const SYNC_ROLE = /^MINIPORT_SYNCHRONIZE_/;
+
+function singleBit(mask: number): boolean {
+  return mask !== 0 && mask !== BLOCKED_MASK && (mask & (mask - 1)) === 0;
+}
+
 /** The lock mask of an access made while no ISR can run (isrCannotRun): every interrupt lock. */
 const BLOCKED_MASK = -1;
 /** Ask isrCannotRun at the access (reads and field accesses: they change no device state). */
@@ -160,6 +167,7 @@ export class RaceDetector {
   private readonly historyFn: string[] = new Array<string>(RACE_HISTORY_MAX).fill('');
   private readonly historyVar: (RaceVar | null)[] = new Array<RaceVar | null>(RACE_HISTORY_MAX).fill(null);
   private readonly historyRegister: string[] = new Array<string>(RACE_HISTORY_MAX).fill('');
+  private readonly historyIsr = new Uint8Array(RACE_HISTORY_MAX);
   private historyNext = 0;
   private historyCount = 0;
   /** Tracked accesses in this run (the ring holds the last RACE_HISTORY_MAX of them). */
@@ -279,6 +287,18 @@ export class RaceDetector {
     return `${accessText(this.historyOp[i]!, this.historyRegister[i]!, variable, this.historyValue[i]!, true)} by ${this.historyFn[i] || '(harness)'} on processor ${this.historyCpu[i]} at ${levelName(this.historyIrql[i]!)}, tick ${this.historyTick[i]}`;
   }
 
+  /**
+   * Who last changed a register state in this run: the function, whether it ran in an ISR, the tick;
+   * null when unknown (never changed, or too long ago for the history ring).
+   */
+  lastChangeSite(state: string): { readonly fn: string; readonly isr: boolean; readonly tick: number } | null {
+    const variable = this.registerVars.get(state);
+    if (variable === undefined || variable.lastChangeAt < 0 || this.accesses - variable.lastChangeAt > RACE_HISTORY_MAX)
+      return null;
+    const i = variable.lastChangeAt % RACE_HISTORY_MAX;
+    return { fn: this.historyFn[i] || '(harness)', isr: this.historyIsr[i] === 1, tick: this.historyTick[i]! };
+  }
+
   /** An access of a field variable (from the accessors `shared` installs). */
   field(variable: RaceVar, write: boolean): void {
     if (!this.armed || variable.epoch !== this.epoch) return;
@@ -344,6 +364,7 @@ export class RaceDetector {
       this.historyFn[h] = fn;
       this.historyVar[h] = variable;
       this.historyRegister[h] = register;
+      this.historyIsr[h] = isr ? 1 : 0;
       this.historyNext = h + 1 === RACE_HISTORY_MAX ? 0 : h + 1;
       if (this.historyCount < RACE_HISTORY_MAX) this.historyCount++;
       if (op !== OP_READ) variable.lastChangeAt = this.accesses;
@@ -490,7 +511,19 @@ export class RaceDetector {
     const where = (a: RaceAccessReport): string =>
       `${a.function} (${a.role}) on processor ${a.processor} at ${levelName(a.irql)}`;
     let message: string;
-    if (twoLocks) {
+    // A synchronize function run under another message's lock than the ISR it shares state with:
+    // NdisMSynchronizeWithInterruptEx was given the wrong MessageId.
+    const nowSync = SYNC_ROLE.test(now.role);
+    const beforeSync = SYNC_ROLE.test(before.role);
+    const wrongMessageId =
+      twoLocks && nowSync !== beforeSync && singleBit(mask) && singleBit(earlier.lockMask)
+        ? { sync: nowSync ? now : before, isr: nowSync ? before : now, syncBit: nowSync ? mask : earlier.lockMask }
+        : null;
+    if (wrongMessageId !== null) {
+      const isrMessage = 31 - Math.clz32(wrongMessageId.syncBit === mask ? earlier.lockMask : mask);
+      const syncMessage = 31 - Math.clz32(wrongMessageId.syncBit);
+      message = `${what} is shared with the ISR of message ${isrMessage}, ${where(wrongMessageId.isr)} (${wrongMessageId.isr.access}, holding ${wrongMessageId.isr.locks}), but ${wrongMessageId.sync.function} ran under the lock of message ${syncMessage} (${wrongMessageId.sync.access}, holding ${wrongMessageId.sync.locks}): call NdisMSynchronizeWithInterruptEx with MessageId ${isrMessage}, the message whose ISR touches it`;
+    } else if (twoLocks) {
       message = `${what} is shared by interrupt handlers that hold different locks: ${where(before)} (${before.access}, holding ${before.locks}) and ${where(now)} (${now.access}, holding ${now.locks}); the messages run concurrently — set MsiSyncWithAllMessages or keep the state per message`;
     } else if (rule === 'SPINLOCK-FOR-ISR-STATE') {
       message = `${what} is shared with the ISR but guarded only by ${unprotectedSpin}: ${where(unprotected)} (${unprotected.access}) holds it, ${where(protectedSide)} (${protectedSide.access}) runs under ${protectedSide.locks}; a spin lock never keeps the ISR out — touch it in a function called through NdisMSynchronizeWithInterruptEx`;
