@@ -177,6 +177,27 @@ describe('ISR-SHARED-RACE', () => {
     expect(run(true).reports).toEqual([]);
   });
 
+  it('reports each distinct pair of racing sites, each once: a fix of one does not hide the next', () => {
+    const sim = createSimulation({ seed: 3, device: new FakeDevice({ periodTicks: 400 }), mode: 'collect' });
+    const result = sim.run(
+      sharedDriver({
+        afterInitialize: (a) => void (a.causes = 0),
+        dpc: afterUnmask((a) => void (a.handled |= a.causes)),
+      }),
+      { ticks: 5_000 },
+    );
+    const pairs = result.reports
+      .filter((r) => r.rule === 'ISR-SHARED-RACE' && r.subject === 'causes')
+      .map((r) =>
+        r
+          .race!.accesses.map((x) => x.function)
+          .sort()
+          .join(' / '),
+      );
+    expect(pairs.sort()).toEqual(['TestInitializeEx / TestInterrupt', 'TestInterrupt / TestInterruptDpc']);
+    expect(result.reports.every((r) => r.occurrences === 1)).toBe(true);
+  });
+
   it('a DPC synchronizing with the wrong MessageId: the fix names the right MessageId', () => {
     interface Slot {
       causes: number;

@@ -35,8 +35,8 @@ import type { InterleavingStep, RaceAccessReport } from '../verifier/report-type
 import type { ViolationSink } from '../verifier/violation-sink.js';
 import { accessText, conflicts, OP_CLEAR, OP_NONE, OP_READ, OP_SET, OP_WRITE } from './access.js';
 
-/** Distinct access classes kept per variable (lock set × operation). */
-export const RACE_RECORDS_MAX = 8;
+/** Distinct access classes kept per variable (lock set × operation × function). */
+export const RACE_RECORDS_MAX = 16;
 /** Recent tracked accesses kept for the interleaving a report shows. */
 export const RACE_HISTORY_MAX = 256;
 /** Steps of the interleaving a report shows at most. */
@@ -69,8 +69,8 @@ export class RaceVar {
   cacheEpoch = -1;
   /** The name's id in the trace (-1: not interned yet). */
   traceName = -1;
-  /** Non-zero once a race on it was reported in this run. */
-  reported = 0;
+  /** The pairs of functions whose race on it was reported in this run (`fnA\u0000fnB`, sorted). */
+  readonly reportedPairs = new Set<string>();
   /** The ISR has touched it in this run (its accesses go to the interleaving history from then on). */
   isrShared = false;
   /**
@@ -201,7 +201,7 @@ export class RaceDetector {
       variable.lastRecord = null;
       variable.lastKey = -1;
       variable.cacheEpoch = -1;
-      variable.reported = 0;
+      variable.reportedPairs.clear();
       variable.isrShared = false;
       variable.epoch = this.epoch;
     }
@@ -376,11 +376,13 @@ export class RaceDetector {
     // two first came: only a new class, or a set or clear of bits not touched before, is checked.
     const spinHeld = mask === 0 && this.locks.depth() > 0;
     const key = (mask >>> 0) * 32 + (isr ? 16 : 0) + (spinHeld ? 8 : 0) + op;
-    let same = cache.lastKey === key && cache.cacheEpoch === this.epoch ? cache.lastRecord : null;
+    // A class is kept per function too: each site that races is reported (a report per pair of sites).
+    let same =
+      cache.lastKey === key && cache.cacheEpoch === this.epoch && cache.lastRecord!.fn === fn ? cache.lastRecord : null;
     if (same === null) {
       const records = variable.records;
       for (let i = 0; i < records.length; i++) {
-        if (records[i]!.key === key) {
+        if (records[i]!.key === key && records[i]!.fn === fn) {
           same = records[i]!;
           break;
         }
@@ -416,16 +418,16 @@ export class RaceDetector {
     const cpu = this.engine.cpu;
     const tick = this.clock.nowTicks;
     const records = variable.records;
-    let clash: RaceRecord | null = null;
-    if (variable.reported === 0) {
-      for (let i = 0; i < records.length; i++) {
-        const r = records[i]!;
-        if ((!r.isr && !isr) || (r.lockMask & mask) !== 0) continue;
-        if (conflicts(r.op, r.bits, op, value)) {
-          clash = r;
-          break;
-        }
-      }
+    // Every earlier site this access races with, one per function not reported with this one yet.
+    let clashes: RaceRecord[] | null = null;
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      if ((!r.isr && !isr) || (r.lockMask & mask) !== 0) continue;
+      if (!conflicts(r.op, r.bits, op, value)) continue;
+      const pair = r.fn < fn ? `${r.fn}\u0000${fn}` : `${fn}\u0000${r.fn}`;
+      if (variable.reportedPairs.has(pair)) continue;
+      variable.reportedPairs.add(pair);
+      (clashes ??= []).push(r);
     }
     const spinLock = spinHeld ? this.locks.heldAt(this.locks.depth() - 1).name : null;
     if (same !== null) same.bits |= value;
@@ -451,10 +453,9 @@ export class RaceDetector {
       cache.lastRecord = same;
       cache.cacheEpoch = this.epoch;
     }
-    if (clash !== null) {
-      // One report per variable: later clashes of it are the same bug.
-      variable.reported = 1;
-      this.reportRace(variable, clash, op, value, valueKnown, register, mask, spinLock, fn, tick);
+    if (clashes !== null) {
+      for (const clash of clashes)
+        this.reportRace(variable, clash, op, value, valueKnown, register, mask, spinLock, fn, tick);
     }
   }
 
@@ -541,7 +542,7 @@ export class RaceDetector {
       p4: unprotected.processor,
       irqlFound: unprotected.irql,
       irqlRequired: 'DIRQL, holding the interrupt lock (in the ISR or a synchronize function)',
-      site: `${variable.kind} ${variable.name}`,
+      site: `${variable.kind} ${variable.name} ${first.function} / ${second.function}`,
       function: unprotected.function,
       race: { variable: variable.name, kind: variable.kind, accesses: [first, second] },
       interleaving: this.interleaving(first.tick),
