@@ -10,6 +10,7 @@ export type {
   DeviceHost,
   DeviceInterrupts,
   DeviceRegister,
+  FrameCounts,
   RegisterEffect,
   RegisterReadEffect,
   RegisterWriteEffect,

@@ -22,6 +22,7 @@ import {
   type E1000Resources,
 } from '@ddikit/sim';
 import { describe, expect, it } from 'vitest';
+import { testDriver } from '../drivers.js';
 import { FakeDevice } from '../fake-device.js';
 
 interface Adapter {
@@ -132,6 +133,33 @@ describe('a driver typed once', () => {
       return typedDriver.create(_ndis);
     }).create(createSimulation({ seed: 1, device: new E1000Nic() }).ndis);
     expect(same).toBe(true);
+  });
+
+  it('counts the frames the device received, sent and missed, so a driver that loses traffic shows it', () => {
+    const device = () => new E1000Nic({ rxArrivalGapTicksMin: 50, rxArrivalGapTicksMax: 90 });
+    const good = createSimulation({ seed: 3, device: device() }).run(typedDriver, { ticks: 20_000 });
+    expect(good.stats.frames).toMatchObject({ missed: 0 });
+    expect(good.stats.frames!.received).toBeGreaterThan(100);
+    // The same driver, its DPC never handing RX descriptors back: no rule broken, frames missed.
+    const hoarding = defineMiniport<Adapter>('hoarding', (ndis, roles) => {
+      const handlers = typedDriver.create({
+        ...ndis,
+        NdisWriteRegisterUlong: (register, data) => {
+          if ((register as { name?: string }).name !== 'RDT0' || data === 255)
+            ndis.NdisWriteRegisterUlong(register, data);
+        },
+      });
+      void roles;
+      return handlers;
+    });
+    const lossy = createSimulation({ seed: 3, device: device() }).run(hoarding, { ticks: 20_000 });
+    expect(lossy.reports).toEqual([]);
+    expect(lossy.stats.frames!.received).toBeLessThan(256);
+    expect(lossy.stats.frames!.missed).toBeGreaterThan(0);
+    // A device that moves no frames counts none.
+    expect(createSimulation({ seed: 1, device: new FakeDevice() }).run(testDriver(), { ticks: 100 }).stats.frames).toBe(
+      null,
+    );
   });
 
   it('names every register of the e1000 model in its register type, and only those', () => {

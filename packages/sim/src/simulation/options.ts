@@ -5,7 +5,7 @@
 import type { NDIS_HALT_ACTION, NDIS_STATUS } from '@ddikit/ndis';
 import { DEFAULT_BUDGETS, DEFAULT_COSTS, type CostModel, type TimeBudgets } from '../core/time.js';
 import type { TraceOptions } from '../core/trace.js';
-import type { Device } from '../device/device.js';
+import type { Device, FrameCounts } from '../device/device.js';
 import type { InterruptOptions } from '../interrupts/interrupt-object.js';
 import { isMiniportDefinition, type MiniportDefinition } from '../ndis/miniport.js';
 import type { FaultOptions, ResolvedFaults } from '../schedule/faults.js';
@@ -77,6 +77,8 @@ export interface RunStats {
   readonly synchronizeCalls: number;
   readonly registerReads: number;
   readonly registerWrites: number;
+  /** Frames the device received, sent and missed (Device.frameCounts); null for a device that does not count them. */
+  readonly frames: FrameCounts | null;
 }
 
 export interface RunResult {

@@ -481,6 +481,7 @@ export class Simulation {
         synchronizeCalls: this.interrupts.synchronizeCount,
         registerReads: this.registers.stats.reads,
         registerWrites: this.registers.stats.writes,
+        frames: this.device.frameCounts?.() ?? null,
       },
     };
   }
