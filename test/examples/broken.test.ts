@@ -35,6 +35,8 @@ interface BrokenCase {
   readonly p1: number | null;
   /** Distinct call sites the collect run reports (each once, with its occurrence count). */
   readonly sites: number;
+  /** Rules the same bug breaks too, reported besides it in collect mode. */
+  readonly also?: readonly RuleId[];
 }
 
 const CASES: readonly BrokenCase[] = [
@@ -55,7 +57,9 @@ const CASES: readonly BrokenCase[] = [
   { file: 'lock-release-unheld', rule: 'LOCK-RELEASE-UNHELD', code: C4, p1: 0x1007, sites: 1 },
   { file: 'lock-uninit', rule: 'LOCK-UNINIT', code: C4, p1: 0x1002, sites: 3 },
   { file: 'may-call', rule: 'MAY-CALL', code: C4, p1: 0x42, sites: 2 },
-  { file: 'role-irql', rule: 'ROLE-IRQL', code: C4, p1: 0xe5, sites: 1 },
+  // Called directly, the synchronize function touches the ISR's pendingCauses without the interrupt
+  // lock: the race the automatic tracking of the adapter finds.
+  { file: 'role-irql', rule: 'ROLE-IRQL', code: C4, p1: 0xe5, sites: 1, also: ['ISR-SHARED-RACE'] },
   { file: 'role-return', rule: 'ROLE-RETURN', code: C4, p1: DDIKIT_P1.ROLE_RETURN, sites: 1 },
   { file: 'role-type', rule: 'ROLE-TYPE', code: C4, p1: DDIKIT_P1.ROLE_TYPE, sites: 1 },
   { file: 'sync-message-id', rule: 'SYNC-MESSAGE-ID', code: C4, p1: DDIKIT_P1.SYNC_MESSAGE_ID, sites: 1 },
@@ -71,6 +75,8 @@ const WITHOUT_EXAMPLE: Readonly<Record<string, string>> = {
   'ISR-SHARED-RACE': "a race-detector rule, shown by the race detector's own scenarios",
   'SPINLOCK-FOR-ISR-STATE': "a race-detector rule, shown by the race detector's own scenarios",
   'INT-LOST': "a race-detector rule, shown by the race detector's own scenarios",
+  'LOCK-FREE-HELD': 'shown by the spin-lock cases of test/sim/kernel/spinlock.test.ts',
+  'INT-DEREGISTER-ASSERTED': 'shown by the interrupt cases of test/sim/interrupts/interrupts.test.ts',
 };
 
 const brokenDir = fileURLToPath(new URL('../../examples/broken/', import.meta.url));
@@ -122,9 +128,11 @@ describe.each(CASES.map((c) => [c.file, c] as const))('examples/broken/%s.ts', (
   });
 
   it(`reports only ${c.rule} in collect mode, each of its ${c.sites} call site${c.sites === 1 ? '' : 's'} once`, async () => {
-    const result = run(await load(c.file), 'collect');
-    expect(result.bugCheck).toBeNull();
-    expect(result.halted).toBe(true);
+    const all = run(await load(c.file), 'collect');
+    expect(all.bugCheck).toBeNull();
+    expect(all.halted).toBe(true);
+    for (const rule of c.also ?? []) expect(all.reports.map((r) => r.rule)).toContain(rule);
+    const result = { ...all, reports: all.reports.filter((r) => !(c.also ?? []).includes(r.rule as RuleId)) };
     expect(result.reports.map((r) => r.rule)).toEqual(new Array<RuleId>(c.sites).fill(c.rule));
     const sites = new Set(result.reports.map((r) => `${r.subject}|${r.function ?? ''}|${r.message}`));
     expect(sites.size).toBe(c.sites);

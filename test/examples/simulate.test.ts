@@ -60,7 +60,7 @@ describe('ddikit simulate with a clean example', () => {
       'seed=1 ticks=20000 mode=bugcheck processors=2 grant=msix-if-supported rx-queues=1 shared-line=10‰',
     );
     expect(lines[3]).toMatch(
-      /^seed=1 tick=200\d\d: clean — \d+ interrupts( \(\d+ raised by another device\))?, \d+ DPCs, \d+ synchronize calls, \d+ role calls, \d+ register reads, \d+ writes$/,
+      /^seed=1 tick=200\d\d: clean — [1-9]\d* frames received, [1-9]\d* sent, 0 missed; \d+ interrupts( \(\d+ raised by another device\))?, \d+ DPCs, \d+ synchronize calls, \d+ role calls, \d+ register reads, \d+ writes$/,
     );
     expect(stdout.endsWith('\nNo violations.\n')).toBe(true);
   });

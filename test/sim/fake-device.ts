@@ -166,6 +166,11 @@ export class FakeDevice implements Device {
     this.removed = true;
   }
 
+  /** Nothing can interrupt until the driver unmasks: the mask is 0 and nothing is asserted or pending. */
+  interruptsBlocked(): boolean {
+    return this.removed || (this.mask === 0 && !this.lineAsserted() && this.pendingMessages() === 0);
+  }
+
   /** The host's clock (for assertions). */
   now(): number {
     return this.host?.nowTicks() ?? 0;

@@ -3,19 +3,21 @@ export { createSimulation, Simulation } from './simulation/simulation.js';
 export { RUN_TICKS_MAX } from './simulation/options.js';
 export type { SimulationOptions, RunOptions, RunResult, RunStats } from './simulation/options.js';
 export { defineMiniport, isMiniportDefinition, setMiniportAdapterContext } from './ndis/miniport.js';
-export type { MiniportDefinition, MiniportHandlers } from './ndis/miniport.js';
+export type { MiniportDefinition, MiniportHandlers, MiniportRoles } from './ndis/miniport.js';
 export { REGISTER_REMOVED_VALUE } from './device/device.js';
 export type {
   Device,
   DeviceHost,
   DeviceInterrupts,
   DeviceRegister,
+  FrameCounts,
   RegisterEffect,
   RegisterReadEffect,
   RegisterWriteEffect,
 } from './device/device.js';
 export { RegisterHandle } from './ndis/register-window.js';
 export { SimResources, resourcesOf } from './ndis/resources.js';
+export type { DeviceRegisterNames, E1000Resources, Registers } from './ndis/resources.js';
 export { E1000Nic } from './device/e1000/e1000-nic.js';
 export { NIC_DEFAULTS } from './device/e1000/e1000-options.js';
 export type { NicConfig, NicOptions } from './device/e1000/e1000-options.js';
@@ -34,7 +36,7 @@ export {
 } from './core/time.js';
 export type { CostModel, TimeBudgets } from './core/time.js';
 export { IrqlEngine, Processor, PROCESSORS_MAX } from './kernel/irql.js';
-export { SpinLocks, SpinLockState, HELD_LOCKS_MAX } from './kernel/spinlock.js';
+export { SpinLocks, SpinLockState, HELD_LOCKS_MAX, LOCK_NAME_LENGTH_MAX, namedSpinLock } from './kernel/spinlock.js';
 export { Adapter } from './ndis/adapter.js';
 export { InterruptObject, MESSAGES_MAX } from './interrupts/interrupt-object.js';
 export type { InterruptOptions, InterruptStats } from './interrupts/interrupt-object.js';
@@ -69,6 +71,7 @@ export type {
 export { FAULT_NAMES, faultsFromNames, resolveFaults } from './schedule/faults.js';
 export type { FaultName, FaultOptions, ResolvedFaults } from './schedule/faults.js';
 export { RaceDetector } from './race/race-detector.js';
+export { REACHABLE_ELEMENTS_MAX, REACHABLE_OBJECTS_MAX } from './race/shared-fields.js';
 export { conflicts } from './race/access.js';
 export {
   RandomScheduler,

@@ -6,6 +6,7 @@
 import {
   IRQL,
   MINIPORT_SYNCHRONIZE_INTERRUPT,
+  type MINIPORT_SYNCHRONIZE_INTERRUPT as SynchronizeFunction,
   NDIS_CONNECT_LINE_BASED,
   NDIS_CONNECT_MESSAGE_BASED,
   NDIS_STATUS_FAILURE,
@@ -152,6 +153,39 @@ describe('interrupt rules', () => {
     quiet: { driver: testDriver() },
   });
 
+  // The device raises a cause just before halt deregisters: masked first, or left asserting.
+  const raiseCause = MINIPORT_SYNCHRONIZE_INTERRUPT('RaiseCause', (c) => {
+    (c as TestAdapter).resources.registers.RAISE!.value = 1;
+    return true;
+  });
+  const raiseCauseThenMask = MINIPORT_SYNCHRONIZE_INTERRUPT('RaiseCauseThenMask', (c) => {
+    const a = c as TestAdapter;
+    a.resources.registers.RAISE!.value = 1;
+    a.resources.registers.MASK_CLEAR!.value = 0xffffffff;
+    return true;
+  });
+  const haltAfter = (fn: SynchronizeFunction) => (a: TestAdapter) => {
+    a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, fn, a);
+    a.ndis.NdisMDeregisterInterruptEx(a.interrupt);
+    a.ndis.NdisFreeSpinLock(a.lock);
+    a.ndis.NdisFreeSpinLock(a.otherLock);
+  };
+  ruleCase({
+    name: 'MiniportHaltEx deregisters while its device asserts the line, causes unmasked',
+    rule: 'INT-DEREGISTER-ASSERTED',
+    code: null,
+    p1: null,
+    fire: { driver: testDriver({ halt: haltAfter(raiseCause) }) },
+    quiet: { driver: testDriver({ halt: haltAfter(raiseCauseThenMask) }) },
+  });
+
+  it('INT-DEREGISTER-ASSERTED names the function that deregistered and what the device still does', () => {
+    const { result } = run({ halt: haltAfter(raiseCause) }, {}, {}, 2_000);
+    expect(result.reports.map((r) => `${r.rule} ${r.function}: ${r.message}`)).toEqual([
+      "INT-DEREGISTER-ASSERTED TestHaltEx: NdisMDeregisterInterruptEx deregistered interrupt 1 while the device still asserts its line: causes are enabled and unmasked with no ISR left to acknowledge them; mask the device's interrupts (in a function called through NdisMSynchronizeWithInterruptEx) before deregistering",
+    ]);
+  });
+
   ruleCase({
     name: 'MiniportInitializeEx fails after registering, without deregistering',
     rule: 'INT-DEREGISTER',
@@ -193,6 +227,41 @@ describe('ISR-CLAIM on a shared line', () => {
     expect(claims[0]).toBe(true);
     expect(result.stats.spuriousInterrupts).toBe(1);
     expect(result.reports).toEqual([]);
+  });
+});
+
+describe('ISR-CLAIM after surprise removal', () => {
+  // An ISR that claims whenever its cause register reads non-zero: all-ones, once the NIC is gone.
+  const naive: Hooks = {
+    isr: (a, queueDpc) => {
+      const causes = a.resources.registers.CAUSE!.value;
+      if (causes === 0) return false;
+      queueDpc.value = true;
+      return true;
+    },
+    dpc: (a) => void a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, a.functions.enableInSync, a),
+  };
+  const removed = (hooks: Hooks) =>
+    run(hooks, { periodTicks: 300 }, { faults: { surpriseRemoval: 2_000, sharedLine: 300 } }, 6_000).result;
+
+  it('names the all-ones read as the cause when the ISR claims another device’s interrupt', () => {
+    const claim = removed(naive).reports.find((r) => r.rule === 'ISR-CLAIM');
+    expect(claim?.message).toBe(
+      'TestInterrupt returned TRUE for an interrupt its NIC did not raise: its read of CAUSE returned 0xFFFFFFFF, what every register of a device that left the bus (surprise removal) reads — take all-ones as "not mine" and return FALSE (another device on the shared line raised it)',
+    );
+  });
+
+  it('stays quiet for an ISR that takes all-ones as "not mine"', () => {
+    const careful: Hooks = {
+      ...naive,
+      isr: (a, queueDpc) => {
+        const causes = a.resources.registers.CAUSE!.value;
+        if (causes === 0 || causes === 0xffffffff) return false;
+        queueDpc.value = true;
+        return true;
+      },
+    };
+    expect(removed(careful).reports).toEqual([]);
   });
 });
 

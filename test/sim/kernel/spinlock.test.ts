@@ -208,6 +208,54 @@ describe('spin-lock rules', () => {
   });
 
   ruleCase({
+    name: 'NdisFreeSpinLock on a lock the caller holds, then its release',
+    rule: 'LOCK-FREE-HELD',
+    code: 0xc4,
+    p1: 0xdd07,
+    fire: {
+      driver: testDriver({
+        afterInitialize: (a) => {
+          const lock = {};
+          a.ndis.NdisAllocateSpinLock(lock);
+          a.ndis.NdisAcquireSpinLock(lock);
+          a.ndis.NdisFreeSpinLock(lock);
+          a.ndis.NdisReleaseSpinLock(lock);
+        },
+      }),
+    },
+    quiet: {
+      driver: testDriver({
+        afterInitialize: (a) => {
+          const lock = {};
+          a.ndis.NdisAllocateSpinLock(lock);
+          a.ndis.NdisAcquireSpinLock(lock);
+          a.ndis.NdisReleaseSpinLock(lock);
+          a.ndis.NdisFreeSpinLock(lock);
+        },
+      }),
+    },
+  });
+
+  it('reports the free of a held lock at the free, naming the lock and its holder, and not again at the release', () => {
+    const result = runScenario(
+      {
+        driver: testDriver({
+          afterInitialize: (a) => {
+            a.ndis.NdisAcquireSpinLock(a.otherLock);
+            a.ndis.NdisFreeSpinLock(a.otherLock);
+            a.ndis.NdisReleaseSpinLock(a.otherLock);
+          },
+        }),
+      },
+      'collect',
+    );
+    expect(result.reports.map((r) => `${r.rule} ${r.function}: ${r.message}`)).toEqual([
+      'LOCK-FREE-HELD TestInitializeEx: NdisFreeSpinLock freed otherLock (spin lock #2), which processor 0 holds (the caller itself); release it first — its release would touch freed memory',
+    ]);
+    expect(result.reports[0]!.bugCheck!.parameters).toEqual([0xdd07, 2, 0, 0]);
+  });
+
+  ruleCase({
     name: 'a spin lock held across a 30 µs stall',
     rule: 'TIME-BUDGET',
     code: 0x133,
@@ -245,7 +293,8 @@ describe('spin-lock semantics', () => {
           seen.push(sim.engine.cpu.irql);
           a.ndis.NdisDprAcquireSpinLock(a.otherLock);
           seen.push(sim.engine.cpu.irql);
-          expect(sim.locks.heldNames()).toEqual(['spin lock #1', 'spin lock #2']);
+          // Named after where the driver keeps them (the adapter it hands NdisMRegisterInterruptEx).
+          expect(sim.locks.heldNames()).toEqual(['lock (spin lock #1)', 'otherLock (spin lock #2)']);
           a.ndis.NdisDprReleaseSpinLock(a.otherLock);
           seen.push(sim.engine.cpu.irql);
           a.ndis.NdisReleaseSpinLock(a.lock);

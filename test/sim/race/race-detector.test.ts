@@ -38,7 +38,7 @@ import lostInterrupt, {
   scenario as lostScenario,
 } from '../../../examples/scenarios/lost-interrupt.js';
 import { msixQueues, scenario as msixScenario } from '../../../examples/scenarios/msix-queues.js';
-import { testDriver, type Hooks } from '../drivers.js';
+import { testDriver, type Hooks, type TestAdapter } from '../drivers.js';
 import { FakeDevice } from '../fake-device.js';
 import { ruleCase } from '../rule-cases.js';
 
@@ -46,6 +46,17 @@ const share: Hooks['characteristics'] = (_chars, a) => void a.resources.shared(a
 
 /** The default driver (causes taken in a synchronize function), with `causes` marked shared. */
 const sharedDriver = (hooks: Hooks = {}) => testDriver({ characteristics: share, ...hooks });
+
+/**
+ * A DPC that re-enables interrupts first (through a synchronize function) and then runs `body`:
+ * what `body` touches, it touches while the device can interrupt again.
+ */
+const afterUnmask =
+  (body: (a: TestAdapter) => void): Hooks['dpc'] =>
+  (a) => {
+    a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, a.functions.enableInSync, a);
+    body(a);
+  };
 
 function lostRun(options: {
   fixed: boolean;
@@ -78,7 +89,7 @@ describe('ISR-SHARED-RACE', () => {
     rule: 'ISR-SHARED-RACE',
     code: 0xc4,
     p1: 0xdd05,
-    fire: { driver: sharedDriver({ dpc: (a) => void (a.handled |= a.causes) }) },
+    fire: { driver: sharedDriver({ dpc: afterUnmask((a) => void (a.handled |= a.causes)) }) },
     quiet: { driver: sharedDriver() },
   });
 
@@ -104,7 +115,9 @@ describe('ISR-SHARED-RACE', () => {
 
   it('is found whichever access comes first: the ISR before the unprotected read', () => {
     const sim = createSimulation({ seed: 3, device: new FakeDevice({ periodTicks: 400 }), mode: 'collect' });
-    const result = sim.run(sharedDriver({ dpc: (a) => void (a.handled |= a.causes) }), { ticks: 5_000 });
+    const result = sim.run(sharedDriver({ dpc: afterUnmask((a) => void (a.handled |= a.causes)) }), {
+      ticks: 5_000,
+    });
     const report = find(result, 'ISR-SHARED-RACE', 'causes');
     expect(report.race!.accesses.map((a) => a.function)).toEqual(['TestInterrupt', 'TestInterruptDpc']);
     expect(report.race!.accesses[1].irql).toBe(2);
@@ -130,18 +143,21 @@ describe('ISR-SHARED-RACE', () => {
     expect(result.stats.interrupts).toBeGreaterThan(5);
   });
 
-  it('on registers: the lost-interrupt DPC writes IMS directly while the ISR reads it; the fix does it under the lock', () => {
-    const report = find(lostRun({ fixed: false }), 'ISR-SHARED-RACE', 'IMS');
+  it('on registers: a DPC masks the NIC with a direct IMC write while it can interrupt; the fix does it under the lock', () => {
+    const run = (fixed: boolean): RunResult =>
+      createSimulation({
+        seed: 4,
+        device: new E1000Nic({ rxArrivalGapTicksMin: 50, rxArrivalGapTicksMax: 100 }),
+        mode: 'collect',
+      }).run(e1000Driver({ queueDpc: true, dpcMasksDirectly: !fixed }), { ticks: 5_000 });
+    const report = find(run(false), 'ISR-SHARED-RACE', 'IMS');
     expect(report.race!.kind).toBe('register');
     const accesses = report.race!.accesses.map((a) => `${a.function} ${a.access} @${a.irql} ${a.locks}`);
-    expect(accesses[0]).toMatch(/^LostIsr read IMS → 0x00000084 @\d+ interrupt lock #\d+$/);
-    expect(accesses[1]).toBe('LostDpc write IMS = 0x00000084 @2 none');
+    expect(accesses).toContainEqual(expect.stringMatching(/^Isr read IMS → 0x00000080 @\d+ interrupt lock #\d+$/));
+    expect(accesses).toContain('Dpc write IMC (IMS) = 0xffffffff @2 none');
     expect(report.interleaving!.length).toBeGreaterThan(2);
-    expect(report.interleaving!.at(-1)).toMatchObject({
-      function: 'LostDpc',
-      access: 'write IMS = 0x00000084',
-      irql: 2,
-    });
+    expect(report.interleaving!.at(-1)).toMatchObject({ function: 'Dpc', access: 'write IMC (IMS) = 0xffffffff' });
+    expect(run(true).reports).toEqual([]);
     expect(lostRun({ fixed: true }).reports).toEqual([]);
   });
 
@@ -161,9 +177,70 @@ describe('ISR-SHARED-RACE', () => {
     expect(run(true).reports).toEqual([]);
   });
 
+  it('reports each distinct pair of racing sites, each once: a fix of one does not hide the next', () => {
+    const sim = createSimulation({ seed: 3, device: new FakeDevice({ periodTicks: 400 }), mode: 'collect' });
+    const result = sim.run(
+      sharedDriver({
+        afterInitialize: (a) => void (a.causes = 0),
+        dpc: afterUnmask((a) => void (a.handled |= a.causes)),
+      }),
+      { ticks: 5_000 },
+    );
+    const pairs = result.reports
+      .filter((r) => r.rule === 'ISR-SHARED-RACE' && r.subject === 'causes')
+      .map((r) =>
+        r
+          .race!.accesses.map((x) => x.function)
+          .sort()
+          .join(' / '),
+      );
+    expect(pairs.sort()).toEqual(['TestInitializeEx / TestInterrupt', 'TestInterrupt / TestInterruptDpc']);
+    expect(result.reports.every((r) => r.occurrences === 1)).toBe(true);
+  });
+
+  it('a DPC synchronizing with the wrong MessageId: the fix names the right MessageId', () => {
+    interface Slot {
+      causes: number;
+    }
+    const takeSlot = MINIPORT_SYNCHRONIZE_INTERRUPT('TakeSlot', (c) => {
+      const slot = c as Slot;
+      const taken = slot.causes;
+      slot.causes = 0;
+      return taken !== 0;
+    });
+    const driver = (offset: number) =>
+      testDriver({
+        characteristics: (_c, a) => void a.notes.push({ causes: 0 }, { causes: 0 }),
+        messageIsr: (a, messageId, queueDpc) => {
+          (a.notes[messageId] as Slot).causes |= a.resources.registers.CAUSE!.value;
+          a.resources.registers.MASK_CLEAR!.value = 0xffffffff;
+          queueDpc.value = true;
+          return true;
+        },
+        dpc: (a, messageId) => {
+          a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, messageId, a.functions.enableInSync, a);
+          // The bug (offset 1): the slot of message 0 taken under message 1's lock.
+          a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, messageId ^ offset, takeSlot, a.notes[messageId]);
+        },
+      });
+    const run = (offset: number): RunResult =>
+      createSimulation({ seed: 3, device: new FakeDevice({ messageCount: 2, periodTicks: 400 }), mode: 'collect' }).run(
+        driver(offset),
+        { ticks: 5_000 },
+      );
+    const report = find(run(1), 'ISR-SHARED-RACE', 'notes[0].causes');
+    expect(report.message).toMatch(
+      /^field notes\[0\]\.causes is shared with the ISR of message 0, TestMessageInterrupt \(MINIPORT_MESSAGE_INTERRUPT\) on processor \d at DIRQL\(\d+\) \([a-z]+ notes\[0\]\.causes, holding interrupt lock #\d+\), but TakeSlot ran under the lock of message 1 \([a-z]+ notes\[0\]\.causes, holding interrupt lock #\d+\): call NdisMSynchronizeWithInterruptEx with MessageId 0, the message whose ISR touches it$/,
+    );
+    expect(report.message).not.toContain('MsiSyncWithAllMessages');
+    expect(run(0).reports).toEqual([]);
+  });
+
   it('in bugcheck mode stops the run with 0xC4 / 0xDD05, P2 field (2), P3 the IRQL and P4 the processor of the unprotected access', () => {
     const sim = createSimulation({ seed: 3, device: new FakeDevice({ periodTicks: 400 }) });
-    const result = sim.run(sharedDriver({ dpc: (a) => void (a.handled |= a.causes) }), { ticks: 5_000 });
+    const result = sim.run(sharedDriver({ dpc: afterUnmask((a) => void (a.handled |= a.causes)) }), {
+      ticks: 5_000,
+    });
     expect(result.bugCheck?.rule).toBe('ISR-SHARED-RACE');
     expect(result.bugCheck?.bugCheck?.parameters).toEqual([0xdd05, 2, 2, result.bugCheck!.race!.accesses[1].processor]);
   });
@@ -172,10 +249,10 @@ describe('ISR-SHARED-RACE', () => {
     const text = formatReportText(find(lostRun({ fixed: false }), 'ISR-SHARED-RACE', 'causes'));
     expect(text).toContain('RACE:  field causes');
     expect(text).toMatch(
-      /access 1: {2}write causes\n {4}by LostIsr \(MINIPORT_ISR\) on cpu \d at DIRQL\(\d+\), tick \d+, holding interrupt lock #\d+/,
+      /access 1: {2}read causes\n {4}by LostIsr \(MINIPORT_ISR\) on cpu \d at DIRQL\(\d+\), tick \d+, holding interrupt lock #\d+/,
     );
     expect(text).toMatch(
-      /access 2: {2}read causes\n {4}by LostDpc \(MINIPORT_INTERRUPT_DPC\) on cpu \d at DISPATCH_LEVEL, tick \d+, holding none/,
+      /access 2: {2}write causes\n {4}by LostDpc \(MINIPORT_INTERRUPT_DPC\) on cpu \d at DISPATCH_LEVEL, tick \d+, holding none/,
     );
     expect(text).toContain('INTERLEAVING:  (tracked accesses, oldest first)');
   });
@@ -189,13 +266,12 @@ describe('SPINLOCK-FOR-ISR-STATE', () => {
     p1: 0xdd05,
     fire: {
       driver: sharedDriver({
-        dpc: (a) => {
+        dpc: afterUnmask((a) => {
           a.ndis.NdisDprAcquireSpinLock(a.lock);
           a.handled |= a.causes;
           a.causes = 0;
           a.ndis.NdisDprReleaseSpinLock(a.lock);
-          a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, a.functions.enableInSync, a);
-        },
+        }),
       }),
     },
     quiet: { driver: sharedDriver() },
@@ -205,17 +281,19 @@ describe('SPINLOCK-FOR-ISR-STATE', () => {
     const sim = createSimulation({ seed: 3, device: new FakeDevice({ periodTicks: 400 }), mode: 'collect' });
     const result = sim.run(
       sharedDriver({
-        dpc: (a) => {
+        dpc: afterUnmask((a) => {
           a.ndis.NdisDprAcquireSpinLock(a.lock);
           a.causes = 0;
           a.ndis.NdisDprReleaseSpinLock(a.lock);
-          a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, a.functions.enableInSync, a);
-        },
+        }),
       }),
       { ticks: 5_000 },
     );
     const report = find(result, 'SPINLOCK-FOR-ISR-STATE', 'causes');
-    expect(report.race!.accesses.find((a) => a.function === 'TestInterruptDpc')!.locks).toMatch(/^spin lock #\d+$/);
+    // Named after where the driver keeps it: the adapter's `lock`.
+    expect(report.race!.accesses.find((a) => a.function === 'TestInterruptDpc')!.locks).toMatch(
+      /^lock \(spin lock #\d+\)$/,
+    );
     expect(report.message).toContain('a spin lock never keeps the ISR out');
   });
 });
@@ -267,10 +345,7 @@ describe('marking fields shared', () => {
           queueDpc.value = true;
           return true;
         },
-        dpc: (a) => {
-          (a.notes[0] as Adapter).causes = 0;
-          a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, a.functions.enableInSync, a);
-        },
+        dpc: afterUnmask((a) => void ((a.notes[0] as Adapter).causes = 0)),
       }),
       { ticks: 3_000 },
     );
@@ -346,6 +421,27 @@ describe('INT-LOST', () => {
     expect(result.bugCheck?.rule).toBe('INT-LOST');
     expect(result.bugCheck?.bugCheck?.parameters[0]).toBe(0xdd06);
     expect(result.bugCheck?.message).toContain('no DPC ran yet');
+    // The ISR that masked and queued nothing is blamed, not a DPC.
+    expect(result.bugCheck?.function).toBe('Isr');
+    expect(result.bugCheck?.subject).toBe('MINIPORT_ISR');
+    expect(result.bugCheck?.message).toMatch(
+      /; Isr masked the interrupt at tick \d+ and queued no DPC: an ISR that masks must queue the DPC that unmasks/,
+    );
+  });
+
+  it('blames the ISR that masked after the last DPC and queued nothing, not that DPC', () => {
+    // DPCs run for a while; then the ISR stops queueing them.
+    let interrupts = 0;
+    const sim = createSimulation({
+      seed: 4,
+      device: new E1000Nic({ rxArrivalGapTicksMin: 50, rxArrivalGapTicksMax: 100 }),
+      mode: 'collect',
+    });
+    const result = sim.run(e1000Driver({ queueDpc: () => ++interrupts < 4 }), { ticks: 5_000 });
+    const report = find(result, 'INT-LOST');
+    expect(report.function).toBe('Isr');
+    expect(report.message).toMatch(/the last DPC, Dpc, returned on processor \d at tick \d+/);
+    expect(report.message).toMatch(/Isr masked the interrupt at tick \d+ and queued no DPC/);
   });
 
   it('stays quiet: the fixed driver under the same schedule and across seeds, and a DPC that re-enables', () => {
@@ -393,7 +489,7 @@ describe('INT-LOST', () => {
 // ---- helpers ----------------------------------------------------------------------------------------
 
 /** A small e1000 line driver; with `queueDpc: false` its ISR masks the NIC and forgets to queue the DPC. */
-function e1000Driver(options: { queueDpc: boolean }) {
+function e1000Driver(options: { queueDpc: boolean | (() => boolean); dpcMasksDirectly?: boolean }) {
   interface A {
     regs: SimResources['registers'];
     interrupt: NDIS_HANDLE;
@@ -407,13 +503,16 @@ function e1000Driver(options: { queueDpc: boolean }) {
       if ((a.regs.IMS!.value & ENABLED) === 0) return false;
       if ((a.regs.ICR!.value & ENABLED) === 0) return false;
       a.regs.IMC!.value = 0xffffffff;
-      queueDpc.value = options.queueDpc;
+      queueDpc.value = typeof options.queueDpc === 'function' ? options.queueDpc() : options.queueDpc;
       return true;
     });
     const dpc = MINIPORT_INTERRUPT_DPC('Dpc', (c) => {
       const a = c as A;
       ndis.NdisWriteRegisterUlong(a.regs.RDT0!, (a.regs.RDH0!.value + 255) % 256);
       ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, enable, a);
+      // The bug: masking again with a direct write, while the NIC can interrupt.
+      if (options.dpcMasksDirectly === true) a.regs.IMC!.value = 0xffffffff;
+      if (options.dpcMasksDirectly === true) ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, enable, a);
     });
     return {
       MiniportInitializeEx: MINIPORT_INITIALIZE('Init', (handle, _c, parameters) => {

@@ -98,17 +98,17 @@ describe.skipIf(!haveChromium && !onCi)('the timeline page in headless Chromium'
       `({ rule: document.getElementById('headline').dataset.rule,
           links: [...document.querySelectorAll('#headline a')].map((a) => a.getAttribute('href')),
           first: document.querySelector('section.report').id,
-          mark: document.getElementById('mark-2').getAttribute('class') })`,
+          mark: document.getElementById('mark-1').getAttribute('class') })`,
     );
     expect(banner).toEqual({
       rule: 'INT-LOST',
-      links: ['#mark-2', '#report-2'],
-      first: 'report-2',
+      links: ['#mark-1', '#report-1'],
+      first: 'report-1',
       mark: 'violation headline',
     });
-    expect(await tab.evaluate(`document.getElementById('report-2').dataset.rule`)).toBe('INT-LOST');
+    expect(await tab.evaluate(`document.getElementById('report-1').dataset.rule`)).toBe('INT-LOST');
     // "show on the timeline" zooms to the mark.
-    await tab.click('#headline a[href="#mark-2"]');
+    await tab.click('#headline a[href="#mark-1"]');
     const view = await tab.visibleTicks();
     expect(view.t0).toBeLessThan(376);
     expect(view.t1).toBeGreaterThan(376);

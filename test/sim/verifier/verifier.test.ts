@@ -81,6 +81,8 @@ describe('rule registry', () => {
     ['ISR-SHARED-RACE', [[0xc4, 0xdd05]]],
     ['SPINLOCK-FOR-ISR-STATE', [[0xc4, 0xdd05]]],
     ['INT-LOST', [[0xc4, 0xdd06]]],
+    ['LOCK-FREE-HELD', [[0xc4, 0xdd07]]],
+    ['INT-DEREGISTER-ASSERTED', []],
   ];
 
   it('holds exactly the rules of the table', () => {

@@ -289,7 +289,10 @@ function boundText(hits: number): string {
 function statsText(result: RunResult): string {
   const s = result.stats;
   const shared = s.spuriousInterrupts > 0 ? ` (${s.spuriousInterrupts} raised by another device)` : '';
-  return `${s.interrupts} interrupts${shared}, ${s.dpcs} DPCs, ${s.synchronizeCalls} synchronize calls, ${s.roleCalls} role calls, ${s.registerReads} register reads, ${s.registerWrites} writes`;
+  // Frames first: a driver that breaks no rule but loses traffic shows it here.
+  const frames =
+    s.frames === null ? '' : `${s.frames.received} frames received, ${s.frames.sent} sent, ${s.frames.missed} missed; `;
+  return `${frames}${s.interrupts} interrupts${shared}, ${s.dpcs} DPCs, ${s.synchronizeCalls} synchronize calls, ${s.roleCalls} role calls, ${s.registerReads} register reads, ${s.registerWrites} writes`;
 }
 
 function findingsText(result: RunResult): string {

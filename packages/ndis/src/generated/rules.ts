@@ -8,11 +8,13 @@
 export type RuleId =
   | 'DPC-IRQL'
   | 'INT-DEREGISTER'
+  | 'INT-DEREGISTER-ASSERTED'
   | 'INT-LOST'
   | 'IRQL-CALL'
   | 'IRQL-SAME'
   | 'ISR-CLAIM'
   | 'ISR-SHARED-RACE'
+  | 'LOCK-FREE-HELD'
   | 'LOCK-LEAK'
   | 'LOCK-MISMATCH'
   | 'LOCK-ORDER'

@@ -143,6 +143,15 @@ export interface Device {
    */
   maskedPendingCauses?(): number;
 
+  /**
+   * True when the device can raise no interrupt now, whatever happens inside it, until the driver
+   * unmasks a cause: every cause masked, the line not asserted, no message pending (and after
+   * surprise removal). The race detector orders accesses made then with every ISR, so a driver that
+   * writes IMS while every cause is still masked is not reported. A device without it can always
+   * interrupt. Must have no side effects.
+   */
+  interruptsBlocked?(): boolean;
+
   /** The name of the state {@link registerEffect} gives the interrupt mask (`IMS`), for INT-LOST reports. */
   readonly interruptMaskState?: string;
 
@@ -151,6 +160,22 @@ export interface Device {
    * fault). A device without it cannot be stormed.
    */
   raiseInterrupt?(): void;
+
+  /**
+   * What a network device moved since the last reset, for the run summary, so a driver that breaks
+   * no rule but loses traffic shows it. A device that moves no frames leaves it out.
+   */
+  frameCounts?(): FrameCounts;
+}
+
+/** Frames a network device moved (Device.frameCounts). */
+export interface FrameCounts {
+  /** Frames received into buffers the driver handed the device. */
+  readonly received: number;
+  /** Frames the device sent. */
+  readonly sent: number;
+  /** Frames that arrived and were dropped for want of a buffer the driver handed back. */
+  readonly missed: number;
 }
 
 /** What a read or a write of a register does to the state it touches. */

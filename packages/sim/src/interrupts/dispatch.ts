@@ -9,7 +9,7 @@
 import type { Box } from '@ddikit/ndis';
 import type { Clock, CostModel } from '../core/time.js';
 import { TRACE_INTERRUPT, type Trace } from '../core/trace.js';
-import type { Device } from '../device/device.js';
+import { REGISTER_REMOVED_VALUE, type Device } from '../device/device.js';
 import type { IrqlEngine, Processor } from '../kernel/irql.js';
 import type { RoleMonitor } from '../kernel/role-monitor.js';
 import type { SpinLocks } from '../kernel/spinlock.js';
@@ -25,6 +25,10 @@ export class InterruptDispatch {
   /** During an ISR called for another device's interrupt: whether the NIC asserted the line meanwhile. */
   private watchingLine = false;
   private sawLine = false;
+  /** ISRs running (nested across processors); register reads are watched for all-ones while any is. */
+  private isrDepth = 0;
+  /** The first register an ISR read as 0xFFFFFFFF during its call ('' none): what a removed device reads. */
+  private allOnesRegister = '';
 
   private readonly engine: IrqlEngine;
   private readonly locks: SpinLocks;
@@ -58,6 +62,8 @@ export class InterruptDispatch {
   reset(): void {
     this.watchingLine = false;
     this.sawLine = false;
+    this.isrDepth = 0;
+    this.allOnesRegister = '';
   }
 
   /**
@@ -115,7 +121,14 @@ export class InterruptDispatch {
     const sawLine = this.sawLine;
     this.watchingLine = !asserted;
     this.sawLine = asserted;
+    const allOnesOuter = this.allOnesRegister;
+    this.allOnesRegister = '';
+    // (A throw ends the run; reset() puts the depth back.)
+    this.isrDepth++;
     const claimed = this.callIsr(object, message);
+    this.isrDepth--;
+    const allOnes = this.allOnesRegister;
+    this.allOnesRegister = allOnesOuter;
     if (race !== null) {
       if (locked) race.releaseInterruptLock(cpu.index, lockBit);
       race.exitIsr(cpu.index);
@@ -125,7 +138,7 @@ export class InterruptDispatch {
     const raised = this.sawLine;
     this.watchingLine = watching;
     this.sawLine = sawLine;
-    if (this.checks) this.checkClaim(object, message, claimed === true, raised);
+    if (this.checks) this.checkClaim(object, message, claimed === true, raised, allOnes);
     if (claimed === true) this.queueRequestedDpcs(object, message, cpu);
     this.lowerTo(cpu, from, 'interrupt return');
     return true;
@@ -158,14 +171,22 @@ export class InterruptDispatch {
     }
   }
 
-  private checkClaim(object: InterruptObject, message: number, claimed: boolean, asserted: boolean): void {
+  private checkClaim(
+    object: InterruptObject,
+    message: number,
+    claimed: boolean,
+    asserted: boolean,
+    allOnes: string,
+  ): void {
     if (claimed === asserted) return;
     const name = isrName(object);
     const role = object.messageBased ? MESSAGE_ISR_ROLE : LINE_ISR_ROLE;
     const message_ = object.messageBased
       ? `${name} returned FALSE for message ${message}; message interrupts are never shared, so a message ISR returns TRUE`
       : claimed
-        ? `${name} returned TRUE for an interrupt its NIC did not raise (another device on the shared line did)`
+        ? allOnes !== ''
+          ? `${name} returned TRUE for an interrupt its NIC did not raise: its read of ${allOnes} returned 0xFFFFFFFF, what every register of a device that left the bus (surprise removal) reads — take all-ones as "not mine" and return FALSE (another device on the shared line raised it)`
+          : `${name} returned TRUE for an interrupt its NIC did not raise (another device on the shared line did)`
         : `${name} returned FALSE though its NIC raised the interrupt`;
     this.sink.report({
       rule: 'ISR-CLAIM',
@@ -187,6 +208,12 @@ export class InterruptDispatch {
   /** Called before each register access: notes whether the NIC asserts the line during a shared-line ISR. */
   beforeRegisterAccess(): void {
     if (this.watchingLine && !this.sawLine && this.device.lineAsserted()) this.sawLine = true;
+  }
+
+  /** Called after each register read: notes an all-ones read inside an ISR (what ISR-CLAIM blames). */
+  afterRegisterRead(register: string, value: number): void {
+    if (value === REGISTER_REMOVED_VALUE && this.isrDepth > 0 && this.allOnesRegister === '')
+      this.allOnesRegister = register;
   }
 }
 

@@ -22,6 +22,7 @@ import type { DeviceStepper } from '../device/device-stepper.js';
 import type { IrqlEngine } from '../kernel/irql.js';
 import type { RoleMonitor } from '../kernel/role-monitor.js';
 import type { RaceDetector } from '../race/race-detector.js';
+import { ContextTracker } from '../race/shared-fields.js';
 import type { Scheduler } from '../schedule/scheduler.js';
 import { ddiInfo } from '../verifier/contract-table.js';
 import { ChoicePoints, SITE_FIELD, SITE_LOCK, SITE_STALL } from './choice-points.js';
@@ -44,6 +45,8 @@ export class Interrupts {
   readonly dispatch: InterruptDispatch;
   readonly synchronizer: Synchronizer;
   readonly points: ChoicePoints;
+  /** Walks the contexts the driver hands NDIS: tracks their fields, names the spin locks kept there. */
+  readonly contexts: ContextTracker | null;
   private readonly delivery: SeededDelivery;
   private readonly lost: LostInterruptCheck;
 
@@ -55,6 +58,8 @@ export class Interrupts {
   private readonly clock: Clock;
   private readonly options: InterruptOptions;
   private readonly race: RaceDetector | null;
+  private readonly faults: InterruptDeps['faults'];
+  private readonly sink: InterruptDeps['sink'];
   private readonly fail: (message: string) => never;
 
   constructor(deps: InterruptDeps) {
@@ -66,12 +71,19 @@ export class Interrupts {
     this.clock = deps.clock;
     this.options = deps.options;
     this.race = deps.race;
+    this.faults = deps.faults;
+    this.sink = deps.sink;
     this.fail = deps.fail;
+    const locks = deps.locks;
+    this.contexts = deps.checks
+      ? new ContextTracker(deps.race, (object, place) => locks.nameByPlace(object, place))
+      : null;
+    if (deps.race !== null) deps.race.isrBlocked = () => this.isrBlocked();
     this.table = new InterruptTable(deps);
     this.dpcs = new DpcQueues(deps, this.stats);
     this.dispatch = new InterruptDispatch(deps, this.dpcs, this.stats);
     this.points = new ChoicePoints(deps, this.table, this.dpcs, this.dispatch);
-    this.synchronizer = new Synchronizer(deps, this.table, this.dpcs, this.dispatch, this.points);
+    this.synchronizer = new Synchronizer(deps, this.table, this.dpcs, this.dispatch, this.points, this.contexts);
     this.delivery = new SeededDelivery(deps, this.dpcs, this.dispatch);
     this.lost = new LostInterruptCheck(deps, this.table, this.dpcs);
   }
@@ -102,6 +114,7 @@ export class Interrupts {
     this.synchronizer.reset();
     this.points.reset();
     this.lost.reset();
+    this.contexts?.reset();
     this.stats.interrupts = 0;
     this.stats.spuriousInterrupts = 0;
     this.stats.dpcs = 0;
@@ -119,6 +132,7 @@ export class Interrupts {
   ): NDIS_STATUS {
     const status = this.table.register(adapterHandle, context, chars, handleOut, currentAdapter);
     const object = this.table.active;
+    if (status === NDIS_STATUS_SUCCESS) this.contexts?.track(context);
     if (status !== NDIS_STATUS_SUCCESS || object === null || this.options.isrBeforeRegisterReturns !== true)
       return status;
     if (object.messageBased) {
@@ -143,6 +157,25 @@ export class Interrupts {
     this.dpcs.drainHolding(object);
     this.table.remove(object);
     this.race?.disarm();
+    if (this.checks) this.checkLeftAsserting(object);
+  }
+
+  /**
+   * INT-DEREGISTER-ASSERTED: the line-based interrupt is gone but the device still asserts the line —
+   * a cause enabled and unmasked that no ISR will acknowledge (the OS sees an interrupt storm nobody
+   * claims). A message the device still holds after the driver masked its causes is not reported:
+   * nothing says a cause is unmasked.
+   */
+  private checkLeftAsserting(object: InterruptObject): void {
+    if (object.messageBased || !this.device.lineAsserted()) return;
+    const fn = this.monitor.depth > 0 ? this.monitor.frames()[0]!.function : '(harness)';
+    this.sink.report({
+      rule: 'INT-DEREGISTER-ASSERTED',
+      subject: DEREGISTER.name,
+      message: `${DEREGISTER.name} deregistered interrupt ${object.id} while the device still asserts its line: causes are enabled and unmasked with no ISR left to acknowledge them; mask the device's interrupts (in a function called through NdisMSynchronizeWithInterruptEx) before deregistering`,
+      site: `interrupt ${object.id}`,
+      function: fn,
+    });
   }
 
   /** NdisMQueueDpcEx. */
@@ -152,6 +185,7 @@ export class Interrupts {
     if (object === null) return 0n;
     const message = object.messageBased ? messageId : 0;
     if (!this.table.messageIdValid(object, messageId, QUEUE_DPC.name)) return 0n;
+    this.contexts?.track(context);
     if (typeof target !== 'object' || target === null || typeof target.Mask !== 'bigint') {
       this.fail('NdisMQueueDpcEx: TargetProcessors must be a GROUP_AFFINITY whose Mask is a bigint');
     }
@@ -164,6 +198,20 @@ export class Interrupts {
     }
     this.dpcs.afterLower();
     return queued;
+  }
+
+  /**
+   * Whether no ISR of the registered interrupt can come, short of the driver unmasking: the device
+   * says it can raise nothing (Device.interruptsBlocked), no spurious interrupt is injected and no
+   * other device shares the line. Without a registered interrupt, none can.
+   */
+  private isrBlocked(): boolean {
+    const object = this.table.active;
+    if (object === null) return true;
+    if (this.faults.spuriousPerMille > 0) return false;
+    if (!object.messageBased && (this.options.sharedLinePerMille ?? 0) > 0) return false;
+    const blocked = this.device.interruptsBlocked;
+    return blocked !== undefined && blocked.call(this.device);
   }
 
   // ---- Preemption points ----------------------------------------------------------------------------

@@ -8,7 +8,13 @@ import type { RaceDetector } from '../race/race-detector.js';
 import type { ViolationSink } from '../verifier/violation-sink.js';
 import type { DpcQueues } from './dpc-queues.js';
 import type { InterruptDeps } from './interrupt-deps.js';
-import { LINE_DPC_ROLE, MESSAGE_DPC_ROLE, type InterruptTable } from './interrupt-table.js';
+import {
+  LINE_DPC_ROLE,
+  LINE_ISR_ROLE,
+  MESSAGE_DPC_ROLE,
+  MESSAGE_ISR_ROLE,
+  type InterruptTable,
+} from './interrupt-table.js';
 
 export class LostInterruptCheck {
   private reported = false;
@@ -42,24 +48,38 @@ export class LostInterruptCheck {
     if (causes === 0 || !this.sink.enabled('INT-LOST')) return;
     this.reported = true;
     const maskState = this.device.interruptMaskState;
-    const change = maskState === undefined ? null : (this.race?.lastChangeText(maskState) ?? null);
+    const race = this.race;
+    const change = maskState === undefined ? null : (race?.lastChangeText(maskState) ?? null);
+    const site = maskState === undefined ? null : (race?.lastChangeSite(maskState) ?? null);
     const dpcs = this.dpcs;
     const last =
       dpcs.lastDpcCpu < 0
         ? 'no DPC ran yet'
         : `the last DPC, ${dpcs.lastDpcName}, returned on processor ${dpcs.lastDpcCpu} at tick ${dpcs.lastDpcTick}`;
+    // Who left the interrupt masked: an ISR that masked it after the last DPC returned queued no
+    // DPC to unmask it; otherwise the last DPC returned without unmasking.
+    const isrMasked = site !== null && site.isr && (dpcs.lastDpcCpu < 0 || dpcs.lastDpcTick <= site.tick);
     const dpcRole = object.messageBased ? MESSAGE_DPC_ROLE : LINE_DPC_ROLE;
+    const isrRole = object.messageBased ? MESSAGE_ISR_ROLE : LINE_ISR_ROLE;
+    const blamed = isrMasked
+      ? site.fn
+      : dpcs.lastDpcName === ''
+        ? (object.isrDeclaration?.name ?? '(none)')
+        : dpcs.lastDpcName;
+    const fix = isrMasked
+      ? `${blamed} masked the interrupt at tick ${site.tick} and queued no DPC: an ISR that masks must queue the DPC that unmasks (QueueDefaultInterruptDpc or TargetProcessors)`
+      : 'the last DPC of a batch must re-enable interrupts (with NdisMSynchronizeWithInterruptEx)';
     this.sink.report({
       rule: 'INT-LOST',
-      subject: dpcRole,
+      subject: isrMasked ? isrRole : dpcRole,
       message:
         `interrupts stay masked while causes 0x${causes.toString(16).padStart(8, '0')} are pending and no DPC is queued: ${last}` +
-        `${change === null ? '' : `; the mask last changed with ${change}`}. No interrupt will announce the pending work; the last DPC of a batch must re-enable interrupts (with NdisMSynchronizeWithInterruptEx)`,
+        `${change === null ? '' : `; the mask last changed with ${change}`}. No interrupt will announce the pending work; ${fix}`,
       p2: causes,
       p3: object.id,
       site: 'masked',
-      function: dpcs.lastDpcName === '' ? (object.isrDeclaration?.name ?? '(none)') : dpcs.lastDpcName,
-      ...(this.race !== null ? { interleaving: this.race.interleaving(0) } : {}),
+      function: blamed,
+      ...(race !== null ? { interleaving: race.interleaving(0) } : {}),
     });
   }
 }

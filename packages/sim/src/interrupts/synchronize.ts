@@ -9,6 +9,7 @@ import { DISPATCH_LEVEL, type IrqlEngine } from '../kernel/irql.js';
 import type { RoleMonitor } from '../kernel/role-monitor.js';
 import type { SpinLocks } from '../kernel/spinlock.js';
 import type { RaceDetector } from '../race/race-detector.js';
+import type { ContextTracker } from '../race/shared-fields.js';
 import { ddiInfo } from '../verifier/contract-table.js';
 import { SITE_SYNC, type ChoicePoints } from './choice-points.js';
 import type { InterruptDispatch } from './dispatch.js';
@@ -29,6 +30,8 @@ export class Synchronizer {
   private readonly args: unknown[] = [null];
   private lastUncheckedFunction: unknown = null;
   private lastUncheckedImpl: ((c: unknown) => unknown) | null = null;
+  /** The last SynchronizeContext walked (most drivers hand over one adapter every time). */
+  private lastContext: unknown = undefined;
 
   private readonly engine: IrqlEngine;
   private readonly locks: SpinLocks;
@@ -42,6 +45,7 @@ export class Synchronizer {
     private readonly dpcs: DpcQueues,
     private readonly dispatch: InterruptDispatch,
     private readonly points: ChoicePoints,
+    private readonly contexts: ContextTracker | null = null,
   ) {
     this.engine = deps.engine;
     this.locks = deps.locks;
@@ -57,6 +61,7 @@ export class Synchronizer {
     this.acceptedNext = 0;
     this.lastUncheckedFunction = null;
     this.lastUncheckedImpl = null;
+    this.lastContext = undefined;
   }
 
   /** NdisMSynchronizeWithInterruptEx with the verifier on. */
@@ -82,6 +87,10 @@ export class Synchronizer {
     const declaration = this.acceptedDeclaration(fn);
     if (declaration === null) return false;
     this.count++;
+    if (context !== this.lastContext) {
+      this.lastContext = context;
+      this.contexts?.track(context);
+    }
     engine.raise(target, SYNC.name);
     const lock = object.locks[index]!;
     const locked = this.locks.acquireInterruptLock(lock, SYNC.name);

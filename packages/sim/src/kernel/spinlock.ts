@@ -31,12 +31,43 @@ export const HELD_LOCKS_MAX = 32;
 export const LOCKS_MAX = 4096;
 
 const STATE: unique symbol = Symbol('ddikit.sim.spinLockState');
+/** Where namedSpinLock keeps the name a driver gave a lock. */
+const GIVEN_NAME: unique symbol = Symbol('ddikit.sim.spinLockName');
+
+/** Longest name a driver may give a spin lock. */
+export const LOCK_NAME_LENGTH_MAX = 80;
+
+/**
+ * An NDIS_SPIN_LOCK for NdisAllocateSpinLock that reports call by `name`
+ * (`rxLock (spin lock #2)`) rather than by number:
+ *
+ * ```ts
+ * const adapter = { rxLock: namedSpinLock('rxLock'), … };
+ * ndis.NdisAllocateSpinLock(adapter.rxLock);
+ * ```
+ *
+ * Without it, a lock kept in a context the driver hands NDIS is named by where it is kept.
+ */
+export function namedSpinLock(name: string): NDIS_SPIN_LOCK {
+  if (typeof name !== 'string' || name.length === 0 || name.length > LOCK_NAME_LENGTH_MAX)
+    throw new TypeError(
+      `namedSpinLock: the name must be a string of 1..${LOCK_NAME_LENGTH_MAX} characters (got ${JSON.stringify(name)})`,
+    );
+  const lock: NDIS_SPIN_LOCK = {};
+  Object.defineProperty(lock, GIVEN_NAME, { value: name, enumerable: false });
+  return lock;
+}
 
 /** The harness's record of one lock. */
 export class SpinLockState {
   readonly id: number;
-  /** `spin lock #2`, `interrupt lock #1 (message 0)`. */
-  readonly name: string;
+  /**
+   * `spin lock #2`, `interrupt lock #1`; a spin lock the driver named (namedSpinLock) or keeps in a
+   * context the harness walked: `rxLock (spin lock #2)`.
+   */
+  name: string;
+  /** Named by the driver (namedSpinLock) or after its first place: not renamed again. */
+  named = false;
   /** The driver function that allocated it (or the interrupt it belongs to). */
   readonly origin: string;
   readonly interrupt: boolean;
@@ -167,13 +198,47 @@ export class SpinLocks {
       );
     }
     const state = this.newState('spin lock', origin, false);
+    const given = (lock as { [GIVEN_NAME]?: string })[GIVEN_NAME];
+    if (given !== undefined) {
+      state.name = `${given} (${state.name})`;
+      state.named = true;
+    }
     Object.defineProperty(lock, STATE, { value: state, writable: true, configurable: true, enumerable: false });
   }
 
-  /** NdisFreeSpinLock. */
+  /**
+   * Names an allocated spin lock of this run after where the driver keeps it (`rxLock`,
+   * `queues[1].lock`), unless the driver named it; anything else is left alone.
+   */
+  nameByPlace(object: object, place: string): void {
+    const state = (object as { [STATE]?: SpinLockState })[STATE];
+    if (state === undefined || state.epoch !== this.epoch || state.interrupt || state.named) return;
+    state.name = `${place} (spin lock #${state.id})`;
+    state.named = true;
+  }
+
+  /**
+   * NdisFreeSpinLock. Freeing a lock a processor holds is LOCK-FREE-HELD, reported here rather than
+   * at the release that would touch freed memory; in collect mode the free is skipped (the lock stays
+   * allocated, so its holder's release goes through).
+   */
   free(lock: NDIS_SPIN_LOCK, ddi: string): void {
     const state = this.stateOf(lock, ddi);
     if (state === null) return;
+    const verifier = this.verifier;
+    if (state.holder >= 0 && verifier !== null) {
+      const cpu = this.engine.cpu.index;
+      verifier.report({
+        rule: 'LOCK-FREE-HELD',
+        subject: ddi,
+        message: `${ddi} freed ${state.name}, which processor ${state.holder} holds${state.holder === cpu ? ' (the caller itself)' : ''}; release it first — its release would touch freed memory`,
+        p2: state.id,
+        p3: state.holder,
+        p4: cpu,
+        site: state.name,
+      });
+      return;
+    }
     state.freed = true;
   }
 

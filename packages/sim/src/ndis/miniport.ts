@@ -12,7 +12,23 @@
  * The factory runs once per simulation run, so driver state kept in its closure starts fresh every
  * run and a seed replays a run exactly.
  */
-import type { MINIPORT_HALT_HANDLER, MINIPORT_INITIALIZE_HANDLER, NDIS_HANDLE, NdisFunctions } from '@ddikit/ndis';
+import {
+  MINIPORT_DISABLE_INTERRUPT,
+  MINIPORT_DISABLE_MESSAGE_INTERRUPT,
+  MINIPORT_ENABLE_INTERRUPT,
+  MINIPORT_ENABLE_MESSAGE_INTERRUPT,
+  MINIPORT_HALT,
+  MINIPORT_INITIALIZE,
+  MINIPORT_INTERRUPT_DPC,
+  MINIPORT_ISR,
+  MINIPORT_MESSAGE_INTERRUPT,
+  MINIPORT_MESSAGE_INTERRUPT_DPC,
+  MINIPORT_SYNCHRONIZE_INTERRUPT,
+  type MINIPORT_HALT_HANDLER,
+  type MINIPORT_INITIALIZE_HANDLER,
+  type NDIS_HANDLE,
+  type NdisFunctions,
+} from '@ddikit/ndis';
 import { isAdapter } from './adapter.js';
 
 /** The handlers a miniport registers with NDIS (the part of NDIS_MINIPORT_DRIVER_CHARACTERISTICS the harness uses). */
@@ -33,13 +49,80 @@ export interface MiniportDefinition {
   readonly create: (ndis: NdisFunctions) => MiniportHandlers;
 }
 
-/** Defines a miniport driver for the harness. */
-export function defineMiniport(name: string, create: (ndis: NdisFunctions) => MiniportHandlers): MiniportDefinition {
+/**
+ * A role declarator whose function takes the driver's context as `Context` instead of NDIS_HANDLE:
+ * the same declarator, so what it returns carries its role as before.
+ */
+type WithContext<Declarator, Context> = Declarator extends (
+  name: string,
+  impl: (context: NDIS_HANDLE, ...rest: infer Rest) => infer Result,
+) => infer Declared
+  ? (name: string, impl: (context: Context, ...rest: Rest) => Result) => Declared
+  : never;
+
+/**
+ * The role declarators of the functions NDIS hands the driver's own context — the ISRs, DPCs,
+ * synchronize functions, interrupt enable/disable and MiniportHaltEx — typed with that context
+ * (`Adapter`), so callbacks need no cast. They are the declarators of @ddikit/ndis: what they return
+ * is declared with its role, and NDIS's handler types accept it. MINIPORT_INITIALIZE is here too for
+ * one import.
+ */
+export interface MiniportRoles<Adapter> {
+  readonly MINIPORT_INITIALIZE: typeof MINIPORT_INITIALIZE;
+  readonly MINIPORT_HALT: WithContext<typeof MINIPORT_HALT, Adapter>;
+  readonly MINIPORT_ISR: WithContext<typeof MINIPORT_ISR, Adapter>;
+  readonly MINIPORT_INTERRUPT_DPC: WithContext<typeof MINIPORT_INTERRUPT_DPC, Adapter>;
+  readonly MINIPORT_MESSAGE_INTERRUPT: WithContext<typeof MINIPORT_MESSAGE_INTERRUPT, Adapter>;
+  readonly MINIPORT_MESSAGE_INTERRUPT_DPC: WithContext<typeof MINIPORT_MESSAGE_INTERRUPT_DPC, Adapter>;
+  readonly MINIPORT_SYNCHRONIZE_INTERRUPT: WithContext<typeof MINIPORT_SYNCHRONIZE_INTERRUPT, Adapter>;
+  readonly MINIPORT_ENABLE_INTERRUPT: WithContext<typeof MINIPORT_ENABLE_INTERRUPT, Adapter>;
+  readonly MINIPORT_DISABLE_INTERRUPT: WithContext<typeof MINIPORT_DISABLE_INTERRUPT, Adapter>;
+  readonly MINIPORT_ENABLE_MESSAGE_INTERRUPT: WithContext<typeof MINIPORT_ENABLE_MESSAGE_INTERRUPT, Adapter>;
+  readonly MINIPORT_DISABLE_MESSAGE_INTERRUPT: WithContext<typeof MINIPORT_DISABLE_MESSAGE_INTERRUPT, Adapter>;
+}
+
+/** The declarators themselves: the typing of MiniportRoles is all that differs. */
+const ROLES = Object.freeze({
+  MINIPORT_INITIALIZE,
+  MINIPORT_HALT,
+  MINIPORT_ISR,
+  MINIPORT_INTERRUPT_DPC,
+  MINIPORT_MESSAGE_INTERRUPT,
+  MINIPORT_MESSAGE_INTERRUPT_DPC,
+  MINIPORT_SYNCHRONIZE_INTERRUPT,
+  MINIPORT_ENABLE_INTERRUPT,
+  MINIPORT_DISABLE_INTERRUPT,
+  MINIPORT_ENABLE_MESSAGE_INTERRUPT,
+  MINIPORT_DISABLE_MESSAGE_INTERRUPT,
+});
+
+/**
+ * Defines a miniport driver for the harness. The factory gets the run's DDIs and, to type the
+ * driver's context once, the role declarators typed with it:
+ *
+ * ```ts
+ * export default defineMiniport<Adapter>('my-miniport', (ndis, roles) => {
+ *   const isr = roles.MINIPORT_ISR('MyIsr', (adapter, queueDpc) => { adapter.causes |= …; … });
+ *   …
+ * });
+ * ```
+ *
+ * The context type is the driver's promise: the harness passes whatever the driver registered.
+ */
+export function defineMiniport<Adapter = NDIS_HANDLE>(
+  name: string,
+  create: (ndis: NdisFunctions, roles: MiniportRoles<Adapter>) => MiniportHandlers,
+): MiniportDefinition {
   if (typeof name !== 'string' || name.length === 0)
     throw new TypeError('defineMiniport: the name must be a non-empty string');
   if (typeof create !== 'function')
     throw new TypeError(`defineMiniport ${name}: the second argument must be a function (ndis) => handlers`);
-  return Object.freeze({ [MINIPORT]: true as const, name, create });
+  const roles = ROLES as unknown as MiniportRoles<Adapter>;
+  return Object.freeze({
+    [MINIPORT]: true as const,
+    name,
+    create: (ndis: NdisFunctions) => create(ndis, roles),
+  });
 }
 
 /** Whether a value (e.g. a module's default export) is a miniport definition. */

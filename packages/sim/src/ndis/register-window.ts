@@ -156,6 +156,7 @@ export class RegisterWindow {
     this.stats.reads++;
     this.dispatch.beforeRegisterAccess();
     const value = this.device.read32(handle.offsetBytes) >>> 0;
+    if (value === 0xffffffff) this.dispatch.afterRegisterRead(handle.name, value);
     const tracking = handle.tracking;
     if (tracking !== null) {
       if (tracking.variable !== null) this.race!.register(tracking, false, value);
@@ -175,10 +176,13 @@ export class RegisterWindow {
     this.clock.nowTicks += this.costs.registerWriteTicks;
     this.stats.writes++;
     this.dispatch.beforeRegisterAccess();
-    this.device.write32(handle.offsetBytes, data >>> 0);
     const tracking = handle.tracking;
+    // Whether an ISR could run is a matter of the device before the write (one that unmasks is
+    // ordered before every ISR it lets in).
+    const blocked = tracking !== null && tracking.variable !== null && this.race!.isrCannotRun();
+    this.device.write32(handle.offsetBytes, data >>> 0);
     if (tracking !== null) {
-      if (tracking.variable !== null) this.race!.register(tracking, true, data >>> 0);
+      if (tracking.variable !== null) this.race!.register(tracking, true, data >>> 0, blocked);
       const access = this.observer!.access;
       if (access !== null) access(tracking, true, data >>> 0);
     }

@@ -35,12 +35,24 @@ import type { InterleavingStep, RaceAccessReport } from '../verifier/report-type
 import type { ViolationSink } from '../verifier/violation-sink.js';
 import { accessText, conflicts, OP_CLEAR, OP_NONE, OP_READ, OP_SET, OP_WRITE } from './access.js';
 
-/** Distinct access classes kept per variable (lock set × operation). */
-export const RACE_RECORDS_MAX = 8;
+/** Distinct access classes kept per variable (lock set × operation × function). */
+export const RACE_RECORDS_MAX = 16;
 /** Recent tracked accesses kept for the interleaving a report shows. */
 export const RACE_HISTORY_MAX = 256;
 /** Steps of the interleaving a report shows at most. */
 export const INTERLEAVING_STEPS_MAX = 16;
+
+/** The roles of synchronize functions (MINIPORT_SYNCHRONIZE_INTERRUPT, …_MESSAGE_INTERRUPT). */
+const SYNC_ROLE = /^MINIPORT_SYNCHRONIZE_/;
+
+function singleBit(mask: number): boolean {
+  return mask !== 0 && mask !== BLOCKED_MASK && (mask & (mask - 1)) === 0;
+}
+
+/** The lock mask of an access made while no ISR can run (isrCannotRun): every interrupt lock. */
+const BLOCKED_MASK = -1;
+/** Ask isrCannotRun at the access (reads and field accesses: they change no device state). */
+const BLOCKED_ASK = 2;
 
 /** A tracked variable. */
 export class RaceVar {
@@ -57,14 +69,20 @@ export class RaceVar {
   cacheEpoch = -1;
   /** The name's id in the trace (-1: not interned yet). */
   traceName = -1;
-  /** Non-zero once a race on it was reported in this run. */
-  reported = 0;
+  /** The pairs of functions whose race on it was reported in this run (`fnA\u0000fnB`, sorted). */
+  readonly reportedPairs = new Set<string>();
   /** The ISR has touched it in this run (its accesses go to the interleaving history from then on). */
   isrShared = false;
-  constructor(name: string, kind: 'register' | 'field', epoch: number) {
+  /**
+   * Marked by the driver (`resources.shared`), not found by the automatic tracking: its every access
+   * is a choice point of scheduled runs (an automatic field's only once the ISR has touched it).
+   */
+  explicit: boolean;
+  constructor(name: string, kind: 'register' | 'field', epoch: number, explicit = true) {
     this.name = name;
     this.kind = kind;
     this.epoch = epoch;
+    this.explicit = explicit;
   }
 }
 
@@ -116,6 +134,19 @@ export class RaceDetector {
   trace: Trace | null = null;
   /** Called after each shared-field access (a preemption point of scheduled runs). */
   afterField: ((name: string) => void) | null = null;
+  /**
+   * Track the fields of the contexts the driver hands NDIS, and of what is reachable from them
+   * (shared-fields.ts, ContextTracker). Default true; the `races: { contexts: false }` option.
+   */
+  trackContexts = true;
+  /**
+   * Whether the ISR cannot run now whatever the driver does next, short of unmasking: the device
+   * can assert nothing (every cause masked, nothing pending) and nothing else raises the line. Set
+   * by interrupts/; null: it always can.
+   */
+  isrBlocked: (() => boolean) | null = null;
+  /** ISRs running on any processor. */
+  private isrRunning = 0;
   /** An interrupt is registered: accesses can race with its ISR. */
   private armed = false;
   private epoch = 0;
@@ -136,6 +167,7 @@ export class RaceDetector {
   private readonly historyFn: string[] = new Array<string>(RACE_HISTORY_MAX).fill('');
   private readonly historyVar: (RaceVar | null)[] = new Array<RaceVar | null>(RACE_HISTORY_MAX).fill(null);
   private readonly historyRegister: string[] = new Array<string>(RACE_HISTORY_MAX).fill('');
+  private readonly historyIsr = new Uint8Array(RACE_HISTORY_MAX);
   private historyNext = 0;
   private historyCount = 0;
   /** Tracked accesses in this run (the ring holds the last RACE_HISTORY_MAX of them). */
@@ -158,6 +190,7 @@ export class RaceDetector {
     this.armed = false;
     this.lockMasks.fill(0);
     this.isrDepth.fill(0);
+    this.isrRunning = 0;
     this.lockNames.length = 0;
     this.historyNext = 0;
     this.historyCount = 0;
@@ -168,7 +201,7 @@ export class RaceDetector {
       variable.lastRecord = null;
       variable.lastKey = -1;
       variable.cacheEpoch = -1;
-      variable.reported = 0;
+      variable.reportedPairs.clear();
       variable.isrShared = false;
       variable.epoch = this.epoch;
     }
@@ -194,11 +227,23 @@ export class RaceDetector {
   /** Processor `cpu` entered an ISR: its accesses are the ISR's. */
   enterIsr(cpu: number): void {
     this.isrDepth[cpu]!++;
+    this.isrRunning++;
   }
 
   /** Processor `cpu` returned from an ISR. */
   exitIsr(cpu: number): void {
     this.isrDepth[cpu]!--;
+    this.isrRunning--;
+  }
+
+  /**
+   * Whether no ISR can run now: none is running and the device cannot raise one (isrBlocked). An
+   * access made then is ordered with every ISR — the ISR can only come after the driver unmasks —
+   * as if it held every interrupt lock. A register write asks before it changes the device.
+   */
+  isrCannotRun(): boolean {
+    const blocked = this.isrBlocked;
+    return blocked !== null && this.isrRunning === 0 && blocked();
   }
 
   /** Processor `cpu` took the interrupt lock whose bit is `bit`. */
@@ -223,9 +268,14 @@ export class RaceDetector {
     return variable;
   }
 
-  /** A new field variable for this run. */
-  fieldVar(name: string): RaceVar {
-    return new RaceVar(name, 'field', this.epoch);
+  /** A new field variable for this run; `explicit`: marked by the driver, not found automatically. */
+  fieldVar(name: string, explicit = true): RaceVar {
+    return new RaceVar(name, 'field', this.epoch, explicit);
+  }
+
+  /** The run's number (field variables of earlier runs carry older ones). */
+  get runEpoch(): number {
+    return this.epoch;
   }
 
   /** The last change of a register state in this run, as report text, or null. */
@@ -237,13 +287,28 @@ export class RaceDetector {
     return `${accessText(this.historyOp[i]!, this.historyRegister[i]!, variable, this.historyValue[i]!, true)} by ${this.historyFn[i] || '(harness)'} on processor ${this.historyCpu[i]} at ${levelName(this.historyIrql[i]!)}, tick ${this.historyTick[i]}`;
   }
 
+  /**
+   * Who last changed a register state in this run: the function, whether it ran in an ISR, the tick;
+   * null when unknown (never changed, or too long ago for the history ring).
+   */
+  lastChangeSite(state: string): { readonly fn: string; readonly isr: boolean; readonly tick: number } | null {
+    const variable = this.registerVars.get(state);
+    if (variable === undefined || variable.lastChangeAt < 0 || this.accesses - variable.lastChangeAt > RACE_HISTORY_MAX)
+      return null;
+    const i = variable.lastChangeAt % RACE_HISTORY_MAX;
+    return { fn: this.historyFn[i] || '(harness)', isr: this.historyIsr[i] === 1, tick: this.historyTick[i]! };
+  }
+
   /** An access of a field variable (from the accessors `shared` installs). */
   field(variable: RaceVar, write: boolean): void {
     if (!this.armed || variable.epoch !== this.epoch) return;
+    // A field found automatically shows in the trace, and is a choice point, once the ISR touched it.
+    const cpu = this.engine.cpu;
+    if (this.isrDepth[cpu.index]! > 0) variable.isrShared = true;
+    const shown = variable.explicit || variable.isrShared;
     const trace = this.trace;
-    if (trace !== null) {
+    if (trace !== null && shown) {
       if (variable.traceName < 0) variable.traceName = trace.intern(variable.name);
-      const cpu = this.engine.cpu;
       trace.record(
         this.clock.nowTicks,
         write ? TRACE_FIELD_WRITE : TRACE_FIELD_READ,
@@ -254,17 +319,20 @@ export class RaceDetector {
         0,
       );
     }
-    this.access(variable, write ? OP_WRITE : OP_READ, 0, variable.name, false, variable);
-    if (this.afterField !== null) this.afterField(variable.name);
+    this.access(variable, write ? OP_WRITE : OP_READ, 0, variable.name, false, variable, BLOCKED_ASK);
+    if (this.afterField !== null && shown) this.afterField(variable.name);
   }
 
-  /** An access of a register through its tracking. */
-  register(tracking: RegisterTracking, write: boolean, value: number): void {
+  /**
+   * An access of a register through its tracking. `blockedBefore`: for a write, whether the ISR
+   * could not run before the write changed the device (isrCannotRun, asked before the write).
+   */
+  register(tracking: RegisterTracking, write: boolean, value: number, blockedBefore = false): void {
     const variable = tracking.variable;
     if (!this.armed || variable === null) return;
     const op = write ? tracking.writeOp : tracking.readOp;
     if (op === OP_NONE) return;
-    this.access(variable, op, value, tracking.name, true, tracking);
+    this.access(variable, op, value, tracking.name, true, tracking, write ? (blockedBefore ? 1 : 0) : BLOCKED_ASK);
   }
 
   private access(
@@ -274,11 +342,15 @@ export class RaceDetector {
     register: string,
     valueKnown: boolean,
     cache: ClassCache,
+    /** 1: no ISR could run (asked before a write), 0: one could, BLOCKED_ASK: ask now. */
+    blocked: number,
   ): void {
     const cpu = this.engine.cpu;
     const index = cpu.index;
-    const mask = this.lockMasks[index]!;
     const isr = this.isrDepth[index]! > 0;
+    let mask = this.lockMasks[index]!;
+    // No ISR can run now: the access is ordered with every ISR, as if it held every interrupt lock.
+    if (mask === 0 && !isr && (blocked === BLOCKED_ASK ? this.isrCannotRun() : blocked === 1)) mask = BLOCKED_MASK;
     const fn = this.monitor.topName();
     if (isr) variable.isrShared = true;
     // History ring, of the state the ISR touches (what an interleaving is about).
@@ -292,6 +364,7 @@ export class RaceDetector {
       this.historyFn[h] = fn;
       this.historyVar[h] = variable;
       this.historyRegister[h] = register;
+      this.historyIsr[h] = isr ? 1 : 0;
       this.historyNext = h + 1 === RACE_HISTORY_MAX ? 0 : h + 1;
       if (this.historyCount < RACE_HISTORY_MAX) this.historyCount++;
       if (op !== OP_READ) variable.lastChangeAt = this.accesses;
@@ -303,11 +376,13 @@ export class RaceDetector {
     // two first came: only a new class, or a set or clear of bits not touched before, is checked.
     const spinHeld = mask === 0 && this.locks.depth() > 0;
     const key = (mask >>> 0) * 32 + (isr ? 16 : 0) + (spinHeld ? 8 : 0) + op;
-    let same = cache.lastKey === key && cache.cacheEpoch === this.epoch ? cache.lastRecord : null;
+    // A class is kept per function too: each site that races is reported (a report per pair of sites).
+    let same =
+      cache.lastKey === key && cache.cacheEpoch === this.epoch && cache.lastRecord!.fn === fn ? cache.lastRecord : null;
     if (same === null) {
       const records = variable.records;
       for (let i = 0; i < records.length; i++) {
-        if (records[i]!.key === key) {
+        if (records[i]!.key === key && records[i]!.fn === fn) {
           same = records[i]!;
           break;
         }
@@ -343,16 +418,16 @@ export class RaceDetector {
     const cpu = this.engine.cpu;
     const tick = this.clock.nowTicks;
     const records = variable.records;
-    let clash: RaceRecord | null = null;
-    if (variable.reported === 0) {
-      for (let i = 0; i < records.length; i++) {
-        const r = records[i]!;
-        if ((!r.isr && !isr) || (r.lockMask & mask) !== 0) continue;
-        if (conflicts(r.op, r.bits, op, value)) {
-          clash = r;
-          break;
-        }
-      }
+    // Every earlier site this access races with, one per function not reported with this one yet.
+    let clashes: RaceRecord[] | null = null;
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      if ((!r.isr && !isr) || (r.lockMask & mask) !== 0) continue;
+      if (!conflicts(r.op, r.bits, op, value)) continue;
+      const pair = r.fn < fn ? `${r.fn}\u0000${fn}` : `${fn}\u0000${r.fn}`;
+      if (variable.reportedPairs.has(pair)) continue;
+      variable.reportedPairs.add(pair);
+      (clashes ??= []).push(r);
     }
     const spinLock = spinHeld ? this.locks.heldAt(this.locks.depth() - 1).name : null;
     if (same !== null) same.bits |= value;
@@ -378,14 +453,14 @@ export class RaceDetector {
       cache.lastRecord = same;
       cache.cacheEpoch = this.epoch;
     }
-    if (clash !== null) {
-      // One report per variable: later clashes of it are the same bug.
-      variable.reported = 1;
-      this.reportRace(variable, clash, op, value, valueKnown, register, mask, spinLock, fn, tick);
+    if (clashes !== null) {
+      for (const clash of clashes)
+        this.reportRace(variable, clash, op, value, valueKnown, register, mask, spinLock, fn, tick);
     }
   }
 
   private locksText(mask: number, spinLock: string | null): string {
+    if (mask === BLOCKED_MASK) return 'none (no interrupt could be raised: every cause masked)';
     if (mask !== 0) {
       const names: string[] = [];
       for (let bit = 0; bit < 32; bit++)
@@ -437,7 +512,19 @@ export class RaceDetector {
     const where = (a: RaceAccessReport): string =>
       `${a.function} (${a.role}) on processor ${a.processor} at ${levelName(a.irql)}`;
     let message: string;
-    if (twoLocks) {
+    // A synchronize function run under another message's lock than the ISR it shares state with:
+    // NdisMSynchronizeWithInterruptEx was given the wrong MessageId.
+    const nowSync = SYNC_ROLE.test(now.role);
+    const beforeSync = SYNC_ROLE.test(before.role);
+    const wrongMessageId =
+      twoLocks && nowSync !== beforeSync && singleBit(mask) && singleBit(earlier.lockMask)
+        ? { sync: nowSync ? now : before, isr: nowSync ? before : now, syncBit: nowSync ? mask : earlier.lockMask }
+        : null;
+    if (wrongMessageId !== null) {
+      const isrMessage = 31 - Math.clz32(wrongMessageId.syncBit === mask ? earlier.lockMask : mask);
+      const syncMessage = 31 - Math.clz32(wrongMessageId.syncBit);
+      message = `${what} is shared with the ISR of message ${isrMessage}, ${where(wrongMessageId.isr)} (${wrongMessageId.isr.access}, holding ${wrongMessageId.isr.locks}), but ${wrongMessageId.sync.function} ran under the lock of message ${syncMessage} (${wrongMessageId.sync.access}, holding ${wrongMessageId.sync.locks}): call NdisMSynchronizeWithInterruptEx with MessageId ${isrMessage}, the message whose ISR touches it`;
+    } else if (twoLocks) {
       message = `${what} is shared by interrupt handlers that hold different locks: ${where(before)} (${before.access}, holding ${before.locks}) and ${where(now)} (${now.access}, holding ${now.locks}); the messages run concurrently — set MsiSyncWithAllMessages or keep the state per message`;
     } else if (rule === 'SPINLOCK-FOR-ISR-STATE') {
       message = `${what} is shared with the ISR but guarded only by ${unprotectedSpin}: ${where(unprotected)} (${unprotected.access}) holds it, ${where(protectedSide)} (${protectedSide.access}) runs under ${protectedSide.locks}; a spin lock never keeps the ISR out — touch it in a function called through NdisMSynchronizeWithInterruptEx`;
@@ -455,7 +542,7 @@ export class RaceDetector {
       p4: unprotected.processor,
       irqlFound: unprotected.irql,
       irqlRequired: 'DIRQL, holding the interrupt lock (in the ISR or a synchronize function)',
-      site: `${variable.kind} ${variable.name}`,
+      site: `${variable.kind} ${variable.name} ${first.function} / ${second.function}`,
       function: unprotected.function,
       race: { variable: variable.name, kind: variable.kind, accesses: [first, second] },
       interleaving: this.interleaving(first.tick),

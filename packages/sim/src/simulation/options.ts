@@ -5,7 +5,7 @@
 import type { NDIS_HALT_ACTION, NDIS_STATUS } from '@ddikit/ndis';
 import { DEFAULT_BUDGETS, DEFAULT_COSTS, type CostModel, type TimeBudgets } from '../core/time.js';
 import type { TraceOptions } from '../core/trace.js';
-import type { Device } from '../device/device.js';
+import type { Device, FrameCounts } from '../device/device.js';
 import type { InterruptOptions } from '../interrupts/interrupt-object.js';
 import { isMiniportDefinition, type MiniportDefinition } from '../ndis/miniport.js';
 import type { FaultOptions, ResolvedFaults } from '../schedule/faults.js';
@@ -42,10 +42,12 @@ export interface SimulationOptions {
   readonly modeledDdis?: readonly string[];
   /**
    * Race detection (ISR-SHARED-RACE, SPINLOCK-FOR-ISR-STATE) on registers — for devices that
-   * describe their registers' effects (`Device.registerEffect`) — and on fields the driver marks
-   * with `resources.shared`. Default: on when the verifier is.
+   * describe their registers' effects (`Device.registerEffect`) — on the fields of the contexts the
+   * driver hands NDIS and of what is reachable from them, and on fields the driver marks with
+   * `resources.shared`. Default: on when the verifier is. `{ contexts: false }`: on, but only
+   * registers and the fields marked with `resources.shared` are tracked.
    */
-  readonly races?: boolean;
+  readonly races?: boolean | { readonly contexts?: boolean };
   /** Faults to inject (faults.ts), each drawn from the seed. Default none. */
   readonly faults?: FaultOptions;
   /** Record a trace of every run (for the timeline): true, or the ring's size. Default off. */
@@ -75,6 +77,8 @@ export interface RunStats {
   readonly synchronizeCalls: number;
   readonly registerReads: number;
   readonly registerWrites: number;
+  /** Frames the device received, sent and missed (Device.frameCounts); null for a device that does not count them. */
+  readonly frames: FrameCounts | null;
 }
 
 export interface RunResult {

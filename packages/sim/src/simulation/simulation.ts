@@ -147,6 +147,8 @@ export class Simulation {
       this.checks && options.races !== false
         ? new RaceDetector(this.engine, this.clock, this.monitor, this.locks, this.verifier)
         : null;
+    if (this.races !== null && typeof options.races === 'object' && options.races.contexts === false)
+      this.races.trackContexts = false;
     this.stepper = new DeviceStepper(device, this.clock);
     this.interrupts = this.makeInterrupts(options, costs, fail);
     this.registers = new RegisterWindow(device, this.monitor, this.interrupts, this.clock, costs, this.checks, fail);
@@ -479,6 +481,7 @@ export class Simulation {
         synchronizeCalls: this.interrupts.synchronizeCount,
         registerReads: this.registers.stats.reads,
         registerWrites: this.registers.stats.writes,
+        frames: this.device.frameCounts?.() ?? null,
       },
     };
   }

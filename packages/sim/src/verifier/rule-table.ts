@@ -24,6 +24,7 @@ export const DDIKIT_P1 = {
   ROLE_TYPE: 0xdd04,
   ISR_SHARED_RACE: 0xdd05,
   INT_LOST: 0xdd06,
+  LOCK_FREE_HELD: 0xdd07,
 } as const;
 
 /** The value UniqueValue takes in an 0xC8 parameter 1 for a driver routine called out to. */

@@ -24,6 +24,7 @@ import {
   type Device,
   type DeviceHost,
   type DeviceInterrupts,
+  type FrameCounts,
   type RegisterEffect,
 } from '../device.js';
 import { drawBetween, E1000Core } from './e1000-core.js';
@@ -207,6 +208,16 @@ export class E1000Nic implements Device {
   maskedPendingCauses(): number {
     if (this.removed) return 0;
     return this.core.signaling.maskedPendingCauses();
+  }
+
+  /** From the NIC's counters: packets written to RX descriptors, TX descriptors written back, packets missed. */
+  frameCounts(): FrameCounts {
+    const c = this.counters;
+    return { received: c.packetsReceived, sent: c.descriptorsTransmitted, missed: c.packetsMissed };
+  }
+
+  interruptsBlocked(): boolean {
+    return this.removed || this.core.signaling.blocked();
   }
 
   raiseInterrupt(): void {

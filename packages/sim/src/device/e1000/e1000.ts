@@ -4,3 +4,4 @@
  */
 export * from './e1000-registers.js';
 export { NIC_REGISTERS } from './e1000-register-table.js';
+export { E1000_REGISTER_NAMES, type E1000RegisterName } from './e1000-register-names.js';

@@ -160,6 +160,11 @@ export class E1000Signaling {
     return (this.mac[ICR]! & this.imsEver & ~this.mac[IMS]!) >>> 0;
   }
 
+  /** No interrupt can be raised until the driver unmasks: IMS is 0, the line is low, no message waits. */
+  blocked(): boolean {
+    return this.mac[IMS] === 0 && !this.line && this.pendingVectors === 0;
+  }
+
   private signal(before: number, nowTicks: number): void {
     const raised = this.mac[IMS]! & this.mac[ICR]! & ~before;
     if (raised === 0) return;
