@@ -1,5 +1,10 @@
 /** @ddikit/sim: the runtime harness. Re-exports only. */
-export { createSimulation, Simulation } from './simulation/simulation.js';
+export { createSimulation, LATE_CALLS_MAX, Simulation } from './simulation/simulation.js';
+export type { LateCall } from './simulation/simulation.js';
+export { DriverError } from './simulation/driver-error.js';
+export { DRIVER_FRAMES_MAX, currentDriverFrames, driverFrames, frameText } from './simulation/driver-frames.js';
+export type { DriverFrame } from './simulation/driver-frames.js';
+export type { RunProbe } from './core/probe.js';
 export { RUN_TICKS_MAX } from './simulation/options.js';
 export type { SimulationOptions, RunOptions, RunResult, RunStats } from './simulation/options.js';
 export { defineMiniport, isMiniportDefinition, setMiniportAdapterContext } from './ndis/miniport.js';
@@ -92,6 +97,7 @@ export {
   scenarioSimulation,
 } from './explore/explorer.js';
 export type {
+  ExploreCrash,
   ExploreFailure,
   ExploreOptions,
   ExploreProgress,

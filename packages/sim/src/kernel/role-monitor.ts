@@ -40,6 +40,7 @@ import type { RoleFrameReport } from '../verifier/report-types.js';
 import { irqlUnexpectedP1 } from '../verifier/rule-table.js';
 import type { SpinLocks } from './spinlock.js';
 import { ticksToMicroseconds, type Clock, type CostModel, type TimeBudgets } from '../core/time.js';
+import type { RunProbe } from '../core/probe.js';
 import { TRACE_ENTER, TRACE_EXIT, type Trace } from '../core/trace.js';
 import type { ViolationSink } from '../verifier/violation-sink.js';
 
@@ -58,6 +59,8 @@ export class RoleMonitor implements NdisRoleMonitor {
   callCount = 0;
   /** The run's trace, when on: every role call is a span there. */
   trace: Trace | null = null;
+  /** Told of every role call (a wall-clock watchdog in another thread reads it), or null. */
+  probe: RunProbe | null = null;
 
   private readonly frameInfo: (RoleInfo | null)[] = new Array<RoleInfo | null>(ROLE_FRAMES_MAX).fill(null);
   private readonly frameName: string[] = new Array<string>(ROLE_FRAMES_MAX).fill('');
@@ -73,6 +76,9 @@ export class RoleMonitor implements NdisRoleMonitor {
   private readonly cacheRoles: unknown[] = [null, null, null, null];
   private readonly cacheInfos: (RoleInfo | null)[] = [null, null, null, null];
   private cacheNext = 0;
+  /** The last error a role function threw, and the role frames it was thrown in (innermost first). */
+  thrown: unknown = null;
+  thrownFrames: RoleFrameReport[] = [];
   private previous: NdisRoleMonitor | null = null;
   private installed = false;
 
@@ -121,6 +127,8 @@ export class RoleMonitor implements NdisRoleMonitor {
     this.depth = 0;
     this.nextDirql = 0;
     this.callCount = 0;
+    this.thrown = null;
+    this.thrownFrames = [];
   }
 
   /** The innermost role being run, or null. */
@@ -214,13 +222,20 @@ export class RoleMonitor implements NdisRoleMonitor {
     const trace = this.trace;
     if (trace !== null)
       trace.record(this.clock.nowTicks, TRACE_ENTER, cpu.index, irql, trace.intern(declaration.name), info.kind, 0);
+    const probe = this.probe;
+    if (probe !== null) probe.enter(declaration.name, info.name, d + 1, this.clock.nowTicks);
 
     let result: unknown;
     try {
       result = (declaration.impl as (...a: unknown[]) => unknown).apply(thisArg, args);
     } catch (error) {
+      if (this.thrown !== error) {
+        this.thrown = error;
+        this.thrownFrames = this.frames();
+      }
       this.depth = d;
       this.frameInfo[d] = null;
+      if (probe !== null) probe.exit(d, this.clock.nowTicks);
       if (trace !== null)
         trace.record(
           this.clock.nowTicks,
@@ -236,6 +251,7 @@ export class RoleMonitor implements NdisRoleMonitor {
     result = this.exit(info, declaration.name, d, result);
     this.depth = d;
     this.frameInfo[d] = null;
+    if (probe !== null) probe.exit(d, this.clock.nowTicks);
     if (trace !== null)
       trace.record(
         this.clock.nowTicks,

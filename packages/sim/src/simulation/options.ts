@@ -4,6 +4,7 @@
  */
 import type { NDIS_HALT_ACTION, NDIS_STATUS } from '@ddikit/ndis';
 import { DEFAULT_BUDGETS, DEFAULT_COSTS, type CostModel, type TimeBudgets } from '../core/time.js';
+import type { RunProbe } from '../core/probe.js';
 import type { TraceOptions } from '../core/trace.js';
 import type { Device } from '../device/device.js';
 import type { InterruptOptions } from '../interrupts/interrupt-object.js';
@@ -50,6 +51,8 @@ export interface SimulationOptions {
   readonly faults?: FaultOptions;
   /** Record a trace of every run (for the timeline): true, or the ring's size. Default off. */
   readonly trace?: boolean | TraceOptions;
+  /** Told of every role call (for a wall-clock watchdog in another thread). Default none. */
+  readonly probe?: RunProbe;
 }
 
 export interface RunOptions {
