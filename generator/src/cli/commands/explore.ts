@@ -10,10 +10,12 @@
  * Like `ddikit simulate`, the harness is taken from the driver's own module graph (one copy of
  * @ddikit/sim for the driver and the explorer), loaded through tsx (driver-module.ts).
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as SimModule from '@ddikit/sim';
 import type {
+  ExploreCrash,
   ExploreResult,
   FaultOptions,
   MiniportDefinition,
@@ -38,6 +40,8 @@ import {
   withDriverModule,
   type DriverModule,
 } from './driver-module.js';
+import { runInWorker, WATCHDOG_SECONDS_DEFAULT } from './driver-run.js';
+import { WatchProbe } from './watch-probe.js';
 
 /** The usage text of the command, in the layout of `ddikit --help`. */
 export const exploreUsage = `  ddikit explore MODULE [--preemptions K] [--budget N] [--seed N] [--timeline FILE]
@@ -63,6 +67,10 @@ export const exploreUsage = `  ddikit explore MODULE [--preemptions K] [--budget
 /** What the command runs with when no flag says otherwise. */
 export const exploreDefaults = { seed: 1, preemptions: 2, budget: 10_000 } as const;
 
+/** The device IRQLs a scenario's interrupt may ask for (the harness's own check runs only at registration). */
+const DIRQL_MIN = 3;
+const DIRQL_MAX = 12;
+
 /** Most schedules one invocation may run. */
 const BUDGET_MAX = 100_000_000;
 /** Progress is redrawn at most this often (milliseconds of wall time; the simulation never reads it). */
@@ -85,18 +93,48 @@ interface ExploreRequest {
   readonly processors: number | null;
   readonly faults: readonly string[];
   readonly json: boolean;
+  readonly watchdogSeconds: number;
 }
 
-/** `ddikit explore …`; `args` are the arguments after `explore`. */
+/** `ddikit explore …`; `args` are the arguments after `explore`. The search goes to a watched worker thread. */
 export async function runExplore(args: readonly string[], io: ExploreIo): Promise<number> {
+  let request: ExploreRequest;
   try {
     if (args.includes('--help') || args.includes('-h')) {
       io.stdout(`Usage:\n${exploreUsage}`);
       return 0;
     }
+    request = parseRequest(args);
+  } catch (error) {
+    return usageError('explore', error, io);
+  }
+  return runInWorker(
+    {
+      command: 'explore',
+      args,
+      watchdogSeconds: request.watchdogSeconds,
+      json: request.json,
+      progress: io.progress ?? process.stderr.isTTY === true,
+    },
+    io,
+  );
+}
+
+/** The search itself, in the worker thread (driver-worker.ts); `buffer` is the watch probe's memory. */
+export async function exploreInThread(
+  args: readonly string[],
+  io: ExploreIo,
+  buffer: SharedArrayBuffer,
+): Promise<number> {
+  try {
     const request = parseRequest(args);
     return await withDriverModule('explore', request.modulePath, io.cwd, (module) => {
-      const context = contextOf(module, request, io);
+      const partial = contextOf(module, request, io);
+      const context: Context = {
+        ...partial,
+        probe: new WatchProbe(buffer, (_seed, schedule) => probeReplay(partial, schedule)),
+      };
+      context.probe.loaded();
       const target = runTarget(context);
       if (request.replay === null) return exploreAll(context, target);
       let schedule: Schedule;
@@ -113,7 +151,7 @@ export async function runExplore(args: readonly string[], io: ExploreIo): Promis
 }
 
 /** The driver to explore and its scenario; DriverUsageError when the module lacks either in good form. */
-function contextOf(module: DriverModule, request: ExploreRequest, io: ExploreIo): Context {
+function contextOf(module: DriverModule, request: ExploreRequest, io: ExploreIo): Omit<Context, 'probe'> {
   const { display, exports, sim } = module;
   const missing = missingExport(module, request.exportName);
   if (missing !== null) throw new DriverUsageError(missing);
@@ -141,14 +179,79 @@ function runTarget(context: Context): RunTarget {
   } catch (error) {
     throw new DriverUsageError(`--faults: ${(error as Error).message}.`);
   }
-  return {
+  const target: RunTarget = {
     driver,
     seed: request.seed,
+    probe: context.probe,
     ...(scenario !== undefined ? { scenario } : {}),
     ...(request.ticks !== null ? { ticks: request.ticks } : {}),
     ...(request.processors !== null ? { processors: request.processors } : {}),
     ...(faults !== undefined ? { faults } : {}),
   };
+  checkScenario(context, target);
+  return target;
+}
+
+/**
+ * Builds one simulation of the target, so a bad `scenario` export (processors: 1000, ticks: -5,
+ * device: 42, an unknown fault, a negative cost, irql: 99) is a usage error naming the module, the
+ * line of the property and what is wrong — before any schedule runs.
+ */
+function checkScenario(context: Omit<Context, 'probe'> | Context, target: RunTarget): void {
+  const { sim, scenario, display } = context;
+  if (scenario === undefined) return;
+  try {
+    if (scenario.device !== undefined && typeof scenario.device !== 'function')
+      throw new TypeError(
+        `device must be a function that returns a new device, e.g. () => new E1000Nic() (got ${describeValue(scenario.device)})`,
+      );
+    if (
+      scenario.ticks !== undefined &&
+      (!Number.isSafeInteger(scenario.ticks) || scenario.ticks < 1 || scenario.ticks > sim.RUN_TICKS_MAX)
+    )
+      throw new RangeError(`ticks must be an integer in 1..2^40 (got ${String(scenario.ticks)})`);
+    const irql = scenario.interrupt?.irql;
+    const levels = irql === undefined ? [] : Array.isArray(irql) ? irql : [irql];
+    for (const level of levels)
+      if (!Number.isInteger(level) || level < DIRQL_MIN || level > DIRQL_MAX)
+        throw new RangeError(`interrupt.irql must be device levels ${DIRQL_MIN}..${DIRQL_MAX} (got ${String(level)})`);
+    sim.scenarioSimulation(target);
+  } catch (error) {
+    if (error instanceof DriverUsageError) throw error;
+    const message = (error as Error).message.replace(/^(?:createSimulation|explore|sim\.run): /, '');
+    throw new DriverUsageError(
+      `${display}${locate(context, scenarioKey(message))}: the \`scenario\` export is not valid: ${message}.`,
+    );
+  }
+}
+
+/** The scenario property a message is about (its first word before "must"/"is"), for locating it. */
+function scenarioKey(message: string): string {
+  const word = /^(?:faults\.)?([A-Za-z]+)/.exec(message)?.[1] ?? '';
+  if (message.startsWith('faults.') || message.startsWith('unknown fault')) return 'faults';
+  if (message.startsWith('costs.')) return 'costs';
+  if (message.startsWith('budgets.')) return 'budgets';
+  return word;
+}
+
+/** `:line:col` of `key:` inside the module's `scenario` export, or '' when it cannot be found. */
+function locate(context: Omit<Context, 'probe'> | Context, key: string): string {
+  let text: string;
+  try {
+    text = readFileSync(resolve(context.io.cwd, context.request.modulePath), 'utf8');
+  } catch {
+    return '';
+  }
+  const start = text.search(/export\s+(?:const|let|var)\s+scenario\b/);
+  if (start < 0) return '';
+  const at = key === '' ? -1 : text.slice(start).search(new RegExp(`\\b${key}\\s*:`));
+  const offset = at < 0 ? start : start + at;
+  const before = text.slice(0, offset).split('\n');
+  return `:${before.length}:${before[before.length - 1]!.length + 1}`;
+}
+
+function describeValue(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' ? 'an object' : String(value);
 }
 
 interface Context {
@@ -158,6 +261,14 @@ interface Context {
   readonly request: ExploreRequest;
   readonly io: ExploreIo;
   readonly scenario: Scenario | undefined;
+  readonly probe: WatchProbe;
+}
+
+/** The replay command of the run the probe is told of. */
+function probeReplay(context: Omit<Context, 'probe'>, schedule: string | null): string {
+  const ticks = context.request.ticks ?? context.scenario?.ticks ?? context.sim.SCENARIO_TICKS_DEFAULT;
+  const departures = schedule === null || schedule === '' ? [] : context.sim.parseSchedule(schedule);
+  return replayCommand(context as Context, departures, ticks);
 }
 
 function exploreAll(context: Context, target: RunTarget): number {
@@ -177,7 +288,7 @@ function exploreAll(context: Context, target: RunTarget): number {
   }
   const elapsedMs = progress.elapsedMs();
   let page: TimelinePage | null = null;
-  if (request.timeline !== null && result.failure !== null) {
+  if (request.timeline !== null && result.failure !== null && result.failure.reproduced) {
     const replayed = sim.replay({
       ...target,
       ticks: result.failure.ticks,
@@ -192,12 +303,33 @@ function exploreAll(context: Context, target: RunTarget): number {
   } else {
     io.stdout(textResult(context, result, timeline, elapsedMs));
   }
-  return result.failure !== null || result.races.length > 0 || page?.failed === true ? 1 : 0;
+  return result.failure !== null || result.crash !== null || result.races.length > 0 || page?.failed === true ? 1 : 0;
 }
 
 function replayOne(context: Context, target: RunTarget, schedule: Schedule): number {
   const { sim, request, io, driver, display } = context;
-  const replayed = sim.replay({ ...target, schedule, trace: request.timeline !== null });
+  let replayed: ReplayResult;
+  try {
+    replayed = sim.replay({ ...target, schedule, trace: request.timeline !== null });
+  } catch (error) {
+    if (!(error instanceof sim.SimulationError)) throw error;
+    const ticks = request.ticks ?? context.scenario?.ticks ?? sim.SCENARIO_TICKS_DEFAULT;
+    const crash = crashOf(sim, error, schedule, ticks);
+    if (request.json)
+      io.stdout(
+        `${JSON.stringify({ driver: driver.name, module: display, seed: request.seed, ticks, clean: false, crash: crashJson(context, crash) }, null, 2)}\n`,
+      );
+    else {
+      const out = [
+        `ddikit explore: ${driver.name} (${display}) — replay`,
+        `${settingsLine(context, ticks)} schedule=${sim.formatSchedule(schedule)}`,
+        '',
+      ];
+      out.push(...crashText(context, crash));
+      io.stdout(`${out.join('\n')}\n`);
+    }
+    return 1;
+  }
   const ticks = request.ticks ?? context.scenario?.ticks ?? sim.SCENARIO_TICKS_DEFAULT;
   const page = request.timeline !== null ? writeTimeline(context, replayed, schedule, ticks) : null;
   const timeline = page?.shown ?? null;
@@ -280,6 +412,15 @@ function textResult(context: Context, result: ExploreResult, timeline: string | 
     out.push(sim.formatReportText(f.report));
     out.push(`Replay: ${replayCommand(context, f.schedule, f.ticks)}`);
     if (timeline !== null) out.push(`Timeline: ${timeline}`);
+    if (!f.reproduced)
+      out.push(
+        'The failure did not come back when its schedule ran again: the driver keeps state from one run to the next (module variables?), so the schedule is shown as found, unshrunk, and may not replay.',
+      );
+  } else if (result.crash !== null) {
+    out.push(
+      `CRASHED after ${plural(result.crash.foundAt, 'schedule')}${rate} (${result.crash.phase}): the run did not finish`,
+    );
+    out.push(...crashText(context, result.crash));
   } else {
     out.push(`No schedule failed: ${plural(result.schedules, 'schedule')}${rate} — ${coverageText(result)}.`);
   }
@@ -366,10 +507,61 @@ function jsonResult(context: Context, result: ExploreResult, timeline: string | 
             ticks: result.failure.ticks,
             steps: result.failure.steps,
             replay: replayCommand(context, result.failure.schedule, result.failure.ticks),
+            reproduced: result.failure.reproduced,
             report: result.failure.report,
           },
+    crash: result.crash === null ? null : crashJson(context, result.crash),
     races: result.races,
     timeline,
+  };
+}
+
+/** A run that threw, in the shape of the explorer's crash (for --replay, which runs one schedule). */
+function crashOf(
+  sim: typeof SimModule,
+  error: InstanceType<typeof SimModule.SimulationError>,
+  schedule: Schedule,
+  ticks: number,
+): ExploreCrash {
+  const driverError = error instanceof sim.DriverError ? error : null;
+  return {
+    schedule,
+    foundAt: 1,
+    phase: 'systematic',
+    ticks,
+    steps: [],
+    message: error.message,
+    tick: error.tick,
+    thrown: driverError?.thrownMessage ?? null,
+    frames: driverError?.frames ?? [],
+    driverFrames: driverError?.driverFrames ?? [],
+  };
+}
+
+function crashText(context: Context, crash: ExploreCrash): string[] {
+  const { sim } = context;
+  const out: string[] = [];
+  out.push(`Schedule: ${plural(crash.schedule.length, 'preemption')}`);
+  if (crash.steps.length > 0 || crash.schedule.length === 0) out.push(...stepsText(crash.steps));
+  out.push('');
+  out.push(crash.thrown !== null ? `The driver threw: ${crash.thrown}` : `The simulation failed: ${crash.message}`);
+  if (crash.frames.length > 0)
+    out.push(
+      `  in ${crash.frames.map((f) => `${f.function} (${f.role}) on cpu ${f.processor} at ${sim.irqlText(f.irql)}`).join(' ← ')}`,
+    );
+  for (const frame of crash.driverFrames)
+    out.push(`  at ${frame.function !== '' ? `${frame.function} (${sim.frameText(frame)})` : sim.frameText(frame)}`);
+  out.push(`  ${crash.message}`);
+  out.push(`Replay: ${replayCommand(context, crash.schedule, crash.ticks)}`);
+  return out;
+}
+
+function crashJson(context: Context, crash: ExploreCrash): object {
+  return {
+    ...crash,
+    schedule: context.sim.formatSchedule(crash.schedule),
+    driverFrames: crash.driverFrames.map((frame) => ({ ...frame, at: context.sim.frameText(frame) })),
+    replay: replayCommand(context, crash.schedule, crash.ticks),
   };
 }
 
@@ -425,6 +617,7 @@ function parseRequest(args: readonly string[]): ExploreRequest {
       faults: { type: 'string' },
       export: { type: 'string' },
       json: { type: 'boolean' },
+      watchdog: { type: 'string' },
     },
   });
   const modulePath = modulePositional('explore', positionals, 'examples/scenarios/lost-interrupt.ts');
@@ -449,6 +642,7 @@ function parseRequest(args: readonly string[]): ExploreRequest {
             .map((f) => f.trim())
             .filter((f) => f !== ''),
     json: values.json === true,
+    watchdogSeconds: driverInteger('--watchdog', values.watchdog, WATCHDOG_SECONDS_DEFAULT, 0, 86_400),
   };
 }
 

@@ -10,7 +10,16 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as SimModule from '@ddikit/sim';
-import type { E1000Nic, MiniportDefinition, Report, RunResult, Simulation, SimulationOptions } from '@ddikit/sim';
+import type {
+  E1000Nic,
+  LateCall,
+  MiniportDefinition,
+  Report,
+  RunProbe,
+  RunResult,
+  Simulation,
+  SimulationOptions,
+} from '@ddikit/sim';
 import type { CliIo } from '../io.js';
 import { firstLines, plural } from '../print.js';
 import { writeTimelinePage, type TimelinePage } from '../timeline-page.js';
@@ -24,6 +33,8 @@ import {
   withDriverModule,
   type DriverModule,
 } from './driver-module.js';
+import { runInWorker, WATCHDOG_SECONDS_DEFAULT } from './driver-run.js';
+import { WatchProbe } from './watch-probe.js';
 
 /** The usage text of the command, in the layout of `ddikit --help`. */
 export const simulateUsage = `  ddikit simulate MODULE [--seed N] [--seeds N] [--ticks N] [--mode bugcheck|collect] [--json]
@@ -86,23 +97,60 @@ interface SimulateRequest {
   readonly surpriseRemoveAtTick: number | null;
   /** Where to write the HTML timeline, or null. */
   readonly timeline: string | null;
+  readonly watchdogSeconds: number;
 }
 
-/** `ddikit simulate …`; `args` are the arguments after `simulate`. */
+/** `ddikit simulate …`; `args` are the arguments after `simulate`. The runs go to a watched worker thread. */
 export async function runSimulate(args: readonly string[], io: CliIo): Promise<number> {
+  let request: SimulateRequest;
   try {
     if (args.includes('--help') || args.includes('-h')) {
       io.stdout(`Usage:\n${simulateUsage}`);
       return 0;
     }
+    request = parseRequest(args);
+  } catch (error) {
+    return usageError('simulate', error, io);
+  }
+  return runInWorker(
+    { command: 'simulate', args, watchdogSeconds: request.watchdogSeconds, json: request.json, progress: false },
+    io,
+  );
+}
+
+/** The runs themselves, in the worker thread (driver-worker.ts); `buffer` is the watch probe's memory. */
+export async function simulateInThread(args: readonly string[], io: CliIo, buffer: SharedArrayBuffer): Promise<number> {
+  try {
     const request = parseRequest(args);
+    const probe = new WatchProbe(buffer, (seed) => replayCommand(args, seed));
     return await withDriverModule('simulate', request.modulePath, io.cwd, (module) => {
+      probe.loaded();
       const driver = pickDriver(module, request.exportName);
-      return runAll(module.sim, driver, request, module.display, io);
+      return runAll(module.sim, driver, request, module.display, io, probe);
     });
   } catch (error) {
     return usageError('simulate', error, io);
   }
+}
+
+/** The command that runs one seed again: the same flags, that seed alone. */
+function replayCommand(args: readonly string[], seed: number): string {
+  const kept: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const name = arg.split('=')[0]!;
+    if (name === '--json') continue;
+    if (name === '--seed' || name === '--seeds' || name === '--timeline') {
+      if (!arg.includes('=')) i++;
+      continue;
+    }
+    kept.push(quoteArg(arg));
+  }
+  return ['ddikit simulate', ...kept, `--seed ${seed}`].join(' ');
+}
+
+function quoteArg(text: string): string {
+  return /^[\w./@:+=,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The miniport export; DriverUsageError saying why when there is none. */
@@ -129,17 +177,25 @@ interface SeedRun {
   readonly failure: string | null;
 }
 
-function runAll(
+async function runAll(
   sim: typeof SimModule,
   driver: MiniportDefinition,
   request: SimulateRequest,
   display: string,
   io: CliIo,
-): number {
+  probe: RunProbe,
+): Promise<number> {
   const runs: SeedRun[] = [];
+  const simulations: Simulation[] = [];
   for (let seed = request.seed; seed < request.seed + request.seeds; seed++) {
     const options = simulationOptions(sim, request, seed);
-    const simulation = sim.createSimulation({ ...options, ...(request.timeline !== null ? { trace: true } : {}) });
+    const simulation = sim.createSimulation({
+      ...options,
+      probe,
+      ...(request.timeline !== null ? { trace: true } : {}),
+    });
+    simulations.push(simulation);
+    probe.run(seed, null);
     try {
       const result = simulation.run(driver, {
         ticks: request.ticks,
@@ -152,10 +208,19 @@ function runAll(
         failure: null,
       });
     } catch (error) {
+      if (!(error instanceof sim.SimulationError)) throw error;
       runs.push({ result: null, nicEventBoundHits: 0, simulation: null, failure: firstLines(error) });
     }
   }
-  const clean = runs.every((run) => run.result !== null && run.result.clean);
+  // Let timers and promises the driver left behind run: a DDI they call is a late call of its run.
+  await settle();
+  for (const [i, simulation] of simulations.entries()) {
+    if (simulation.lateCalls.length === 0) continue;
+    const run = runs[i]!;
+    const late = lateText(sim, simulation.lateCalls);
+    runs[i] = { ...run, failure: run.failure === null ? late : `${run.failure}; ${late}` };
+  }
+  const clean = runs.every((run) => run.result !== null && run.result.clean && run.failure === null);
   const page = request.timeline !== null ? writeTimeline(sim, driver, display, request, runs, io) : null;
   const timeline = page?.shown ?? null;
   if (request.json)
@@ -167,6 +232,18 @@ function runAll(
       `${textReport(sim, driver, display, request, runs, clean)}${timeline !== null ? `Timeline: ${timeline}\n` : ''}`,
     );
   return clean && page?.failed !== true ? 0 : 1;
+}
+
+/** Two turns of the event loop: what a driver scheduled on timers (0 ms) and promises has run. */
+async function settle(): Promise<void> {
+  for (let turn = 0; turn < 2; turn++) await new Promise<void>((resolve) => setTimeout(resolve, 0));
+}
+
+function lateText(sim: typeof SimModule, calls: readonly LateCall[]): string {
+  const first = calls[0]!;
+  const at = first.driverFrames.length > 0 ? ` at ${sim.frameText(first.driverFrames[0]!)}` : '';
+  const more = calls.length > 1 ? ` (and ${plural(calls.length - 1, 'more late call')})` : '';
+  return `${first.ddi} was called after the run ended${at}, from a timer or a promise the driver left behind${more}; NDIS calls must end before MiniportHaltEx returns`;
 }
 
 /** Writes the timeline of the first run with findings (else the first run); null when there is none to write. */
@@ -233,6 +310,10 @@ function textReport(
       out.push(`seed=${seedOf(runs, run, request)}: the run failed: ${run.failure}`);
       continue;
     }
+    if (run.failure !== null) {
+      out.push(`seed=${result.seed}: ${run.failure}`);
+      if (result.clean) continue;
+    }
     if (result.clean) {
       out.push(
         `seed=${result.seed} tick=${result.tick}: clean — ${statsText(result)}${boundText(run.nicEventBoundHits)}`,
@@ -246,7 +327,7 @@ function textReport(
     }
     out.push(`seed=${result.seed} tick=${result.tick}: ${findingsText(result)}`);
   }
-  const failed = runs.filter((run) => run.result === null || !run.result.clean).length;
+  const failed = runs.filter((run) => run.result === null || !run.result.clean || run.failure !== null).length;
   out.push('');
   if (runs.length > 1) {
     out.push(
@@ -342,7 +423,7 @@ function jsonReport(
         : {
             seed: run.result.seed,
             tick: run.result.tick,
-            clean: run.result.clean,
+            clean: run.result.clean && run.failure === null,
             errors: run.result.errors,
             warnings: run.result.warnings,
             halted: run.result.halted,
@@ -350,6 +431,7 @@ function jsonReport(
             bugCheck: run.result.bugCheck?.rule ?? null,
             stats: run.result.stats,
             reports: run.result.reports,
+            ...(run.failure !== null ? { failure: run.failure } : {}),
           },
     ),
   };
@@ -382,6 +464,7 @@ function parseRequest(args: readonly string[]): SimulateRequest {
       'link-changes': { type: 'boolean' },
       'surprise-remove': { type: 'string' },
       timeline: { type: 'string' },
+      watchdog: { type: 'string' },
     },
   });
   const modulePath = modulePositional('simulate', positionals, 'examples/e1000-line.ts');
@@ -420,6 +503,7 @@ function parseRequest(args: readonly string[]): SimulateRequest {
         ? null
         : driverInteger('--surprise-remove', values['surprise-remove'], 0, 0, 2 ** 40),
     timeline: timelineOption(values.timeline),
+    watchdogSeconds: driverInteger('--watchdog', values.watchdog, WATCHDOG_SECONDS_DEFAULT, 0, 86_400),
   };
 }
 

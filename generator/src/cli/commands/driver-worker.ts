@@ -1,0 +1,49 @@
+/**
+ * The thread that runs a driver for `ddikit simulate` and `ddikit explore` (driver-run.ts starts
+ * it and watches it): loads the command, runs it with an io that posts its output to the watching
+ * thread, and says when it is done. A driver module that calls process.exit is caught here and
+ * named; everything else the driver does wrong the command itself reports.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { DriverCommand } from './driver-module.js';
+
+/** What the watching thread hands the worker. */
+export interface DriverWorkerData {
+  readonly command: DriverCommand;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  readonly color: boolean;
+  readonly progress: boolean;
+  /** The shared memory of the watch probe (watch-probe.ts). */
+  readonly buffer: SharedArrayBuffer;
+}
+
+/** What the worker posts. */
+export type DriverWorkerMessage =
+  | { readonly type: 'out'; readonly stream: 'stdout' | 'stderr'; readonly text: string }
+  | { readonly type: 'done'; readonly code: number }
+  | { readonly type: 'exit'; readonly code: number; readonly at: string | null };
+
+/** Runs the command in this thread; called by the worker's bootstrap. */
+export async function runDriverWorker(data: DriverWorkerData, port: MessagePort): Promise<void> {
+  const post = (message: DriverWorkerMessage): void => port.postMessage(message);
+  const exit = process.exit.bind(process);
+  process.exit = ((code?: number | string | null) => {
+    const at = new Error().stack?.split('\n')[2]?.replace(/^\s*at /, '') ?? null;
+    post({ type: 'exit', code: Number(code ?? process.exitCode ?? 0), at });
+    return exit(code as number | undefined);
+  }) as typeof process.exit;
+  process.setSourceMapsEnabled(true);
+  const io = {
+    cwd: data.cwd,
+    color: data.color,
+    progress: data.progress,
+    stdout: (text: string) => post({ type: 'out', stream: 'stdout', text }),
+    stderr: (text: string) => post({ type: 'out', stream: 'stderr', text }),
+  };
+  const code =
+    data.command === 'simulate'
+      ? await (await import('./simulate.js')).simulateInThread(data.args, io, data.buffer)
+      : await (await import('./explore.js')).exploreInThread(data.args, io, data.buffer);
+  post({ type: 'done', code });
+}
