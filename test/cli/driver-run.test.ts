@@ -215,3 +215,50 @@ describe('after the run and around it', () => {
     expect(explored.code).toBe(0);
   });
 });
+
+describe('one option set', () => {
+  it('simulate and explore take the same run options, from one table, in their usage', async () => {
+    const { RUN_OPTIONS } = await import('../../generator/src/cli/commands/run-options.js');
+    const { simulateUsage } = await import('../../generator/src/cli/commands/simulate.js');
+    const { exploreUsage } = await import('../../generator/src/cli/commands/explore.js');
+    for (const option of RUN_OPTIONS.filter((o) => o.commands.length === 2)) {
+      expect(simulateUsage).toContain(`      --${option.name}`);
+      expect(exploreUsage).toContain(`      --${option.name}`);
+    }
+    for (const name of ['faults', 'link-changes', 'messages', 'interrupt', 'watchdog'])
+      expect(RUN_OPTIONS.find((o) => o.name === name)!.commands).toEqual(['simulate', 'explore']);
+  });
+
+  it('simulate --faults all: every fault and link changes, echoed in the settings; an unknown fault is a usage error', async () => {
+    const { code, stdout } = await ddikit('simulate', [FIXTURE, '--faults', 'all', '--json', '--mode', 'collect']);
+    const json = JSON.parse(stdout) as {
+      options: { faults: string[] };
+      runs: { stats: { spuriousInterrupts: number } }[];
+    };
+    expect(json.options.faults).toEqual(['all']);
+    expect(json.runs[0]!.stats.spuriousInterrupts).toBeGreaterThan(0);
+    expect([0, 1]).toContain(code);
+    const bad = await ddikit('simulate', [FIXTURE, '--faults', 'lightning']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^ddikit: --faults: unknown fault "lightning" \(one of shared-line, .*, or all\)\.\n/);
+  });
+
+  it('explore --link-changes --messages 1 --interrupt line --shared-line 0: echoed in the replay command', async () => {
+    const { code, stdout } = await ddikit('explore', [
+      FIXTURE,
+      '--export',
+      'throwsInDpc',
+      '--link-changes',
+      '--messages',
+      '1',
+      '--interrupt',
+      'line',
+      '--shared-line',
+      '0',
+    ]);
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      `Replay: ddikit explore ${FIXTURE} --seed 1 --ticks 5000 --interrupt line --messages 1 --shared-line 0 --link-changes --export throwsInDpc --replay -\n`,
+    );
+  });
+});

@@ -146,7 +146,7 @@ describe('usage', () => {
     const { code, stdout } = await explore(['--help']);
     expect(code).toBe(0);
     expect(stdout).toBe(`Usage:\n${exploreUsage}`);
-    expect(exploreUsage).toContain('ddikit explore MODULE [--preemptions K] [--budget N] [--seed N] [--timeline FILE]');
+    expect(exploreUsage).toContain('ddikit explore MODULE [--seed N] [--ticks N] [--preemptions K] [--budget N]');
   });
 
   const cases: { args: string[]; want: string }[] = [

@@ -71,7 +71,7 @@ export type {
   Report,
   RoleFrameReport,
 } from './verifier/report-types.js';
-export { FAULT_NAMES, faultsFromNames, resolveFaults } from './schedule/faults.js';
+export { ALL_FAULTS, FAULT_NAMES, faultsFromNames, resolveFaults } from './schedule/faults.js';
 export type { FaultName, FaultOptions, ResolvedFaults } from './schedule/faults.js';
 export { RaceDetector } from './race/race-detector.js';
 export { conflicts } from './race/access.js';

@@ -41,28 +41,18 @@ import {
   type DriverModule,
 } from './driver-module.js';
 import { runInWorker, WATCHDOG_SECONDS_DEFAULT } from './driver-run.js';
+import { faultList, optionValues, optionsSynopsis, optionsUsage, parseArgsOptions } from './run-options.js';
 import { WatchProbe } from './watch-probe.js';
 
 /** The usage text of the command, in the layout of `ddikit --help`. */
-export const exploreUsage = `  ddikit explore MODULE [--preemptions K] [--budget N] [--seed N] [--timeline FILE]
-                 [--replay SCHEDULE] [--ticks N] [--processors N] [--faults LIST] [--export NAME] [--json]
+export const exploreUsage = `  ddikit explore MODULE ${optionsSynopsis('explore', '                 ')}
       Search the interleavings of a miniport driver MODULE for one that breaks a contract: every
       schedule with up to K preemptions (an ISR or another processor's DPC run where the default
       schedule would go on), then random schedules, N schedules in all. Print the shortest failing
       schedule found, shrunk, and the command that replays it; list the races lockset analysis
-      finds. The module may export \`scenario\` (device, ticks, processors, faults) for its runs.
-      --preemptions K    most preemptions of the systematic search (default 2)
-      --budget N         schedules to run at most (default 10000)
-      --seed N           seed of the simulation: traffic, DIRQLs, faults (default 1)
-      --timeline FILE    write the HTML timeline of the failing run (or of --replay)
-      --replay SCHEDULE  run one schedule, INDEX:ALTERNATIVE pairs as printed (e.g. 12:1,40:2)
-      --ticks N          simulated time per run, 1 tick = 100 ns (default: the scenario's, or 5000)
-      --processors N     simulated processors, 1..64 (default: the scenario's, or 2)
-      --faults LIST      inject faults, comma-separated: shared-line, spurious, storm,
-                         surprise-removal, interrupt-during-register, dpc-coalescing, line-for-msi
-      --export NAME      explore this named export instead of the default export
-      --json             print the result as JSON
-`;
+      finds. The module may export \`scenario\` (device, ticks, processors, faults) for its runs;
+      the options below override it. Exit 1 on a failing schedule, a race or a crash.
+${optionsUsage('explore')}`;
 
 /** What the command runs with when no flag says otherwise. */
 export const exploreDefaults = { seed: 1, preemptions: 2, budget: 10_000 } as const;
@@ -94,6 +84,14 @@ interface ExploreRequest {
   readonly faults: readonly string[];
   readonly json: boolean;
   readonly watchdogSeconds: number;
+  /** Device and interrupt flags, null or false when absent (the scenario's then apply). */
+  readonly interrupt: 'msix' | 'line' | null;
+  readonly messages: number | null;
+  readonly rxQueues: 1 | 2 | null;
+  readonly sharedLinePerMille: number | null;
+  readonly isrEarly: boolean;
+  readonly linkChanges: boolean;
+  readonly surpriseRemoveAtTick: number | null;
 }
 
 /** `ddikit explore …`; `args` are the arguments after `explore`. The search goes to a watched worker thread. */
@@ -179,17 +177,51 @@ function runTarget(context: Context): RunTarget {
   } catch (error) {
     throw new DriverUsageError(`--faults: ${(error as Error).message}.`);
   }
+  if (faults !== undefined && request.surpriseRemoveAtTick !== null)
+    faults = { ...faults, surpriseRemoval: request.surpriseRemoveAtTick };
+  else if (request.surpriseRemoveAtTick !== null)
+    faults = { ...scenario?.faults, surpriseRemoval: request.surpriseRemoveAtTick };
+  const overridden = withFlags(context, scenario);
   const target: RunTarget = {
     driver,
     seed: request.seed,
     probe: context.probe,
-    ...(scenario !== undefined ? { scenario } : {}),
+    ...(overridden !== undefined ? { scenario: overridden } : {}),
     ...(request.ticks !== null ? { ticks: request.ticks } : {}),
     ...(request.processors !== null ? { processors: request.processors } : {}),
     ...(faults !== undefined ? { faults } : {}),
   };
   checkScenario(context, target);
   return target;
+}
+
+/** The scenario with the device and interrupt flags of the command line applied over it. */
+function withFlags(context: Omit<Context, 'probe'>, scenario: Scenario | undefined): Scenario | undefined {
+  const { request, sim } = context;
+  const linkChanges = request.linkChanges || request.faults.includes(sim.ALL_FAULTS);
+  const device = linkChanges || request.rxQueues !== null;
+  const interrupt =
+    request.interrupt !== null || request.messages !== null || request.sharedLinePerMille !== null || request.isrEarly;
+  if (!device && !interrupt) return scenario;
+  return {
+    ...scenario,
+    ...(device
+      ? {
+          device: () =>
+            new sim.E1000Nic({
+              ...(request.rxQueues !== null ? { rxQueueCount: request.rxQueues } : {}),
+              ...(linkChanges ? { linkChangeGapTicksMin: 2_000, linkChangeGapTicksMax: 20_000 } : {}),
+            }),
+        }
+      : {}),
+    interrupt: {
+      ...scenario?.interrupt,
+      ...(request.interrupt !== null ? { grantLineToMsiDriver: request.interrupt === 'line' } : {}),
+      ...(request.messages !== null ? { messageCountMax: request.messages } : {}),
+      ...(request.sharedLinePerMille !== null ? { sharedLinePerMille: request.sharedLinePerMille } : {}),
+      ...(request.isrEarly ? { isrBeforeRegisterReturns: true } : {}),
+    },
+  };
 }
 
 /**
@@ -474,6 +506,13 @@ function replayCommand(context: Context, schedule: Schedule, ticks: number): str
   const parts = ['ddikit explore', quote(display), `--seed ${request.seed}`, `--ticks ${ticks}`];
   if (request.processors !== null) parts.push(`--processors ${request.processors}`);
   if (request.faults.length > 0) parts.push(`--faults ${request.faults.join(',')}`);
+  if (request.interrupt !== null) parts.push(`--interrupt ${request.interrupt}`);
+  if (request.messages !== null) parts.push(`--messages ${request.messages}`);
+  if (request.rxQueues !== null) parts.push(`--rx-queues ${request.rxQueues}`);
+  if (request.sharedLinePerMille !== null) parts.push(`--shared-line ${request.sharedLinePerMille}`);
+  if (request.isrEarly) parts.push('--isr-early');
+  if (request.linkChanges) parts.push('--link-changes');
+  if (request.surpriseRemoveAtTick !== null) parts.push(`--surprise-remove ${request.surpriseRemoveAtTick}`);
   if (request.exportName !== 'default') parts.push(`--export ${quote(request.exportName)}`);
   parts.push(`--replay ${sim.formatSchedule(schedule)}`);
   return parts.join(' ');
@@ -602,28 +641,23 @@ function makeProgress(io: ExploreIo): Progress {
 // ---- arguments --------------------------------------------------------------------------------------
 
 function parseRequest(args: readonly string[]): ExploreRequest {
-  const { values, positionals } = parseArgs({
+  const parsed = parseArgs({
     args: [...args],
     allowPositionals: true,
     strict: true,
-    options: {
-      preemptions: { type: 'string' },
-      budget: { type: 'string' },
-      seed: { type: 'string' },
-      timeline: { type: 'string' },
-      replay: { type: 'string' },
-      ticks: { type: 'string' },
-      processors: { type: 'string' },
-      faults: { type: 'string' },
-      export: { type: 'string' },
-      json: { type: 'boolean' },
-      watchdog: { type: 'string' },
-    },
+    options: parseArgsOptions('explore'),
   });
+  const { positionals } = parsed;
+  const values = optionValues(parsed.values);
   const modulePath = modulePositional('explore', positionals, 'examples/scenarios/lost-interrupt.ts');
   const exportName = exportOption(values.export);
   if (values.timeline !== undefined && values.timeline.length === 0)
     throw new DriverUsageError('--timeline needs a file name, e.g. --timeline out.html.');
+  const interrupt = values.interrupt ?? null;
+  if (interrupt !== null && interrupt !== 'msix' && interrupt !== 'line')
+    throw new DriverUsageError(`--interrupt must be msix or line (got ${JSON.stringify(interrupt)}).`);
+  const optional = (flag: string, value: string | undefined, min: number, max: number): number | null =>
+    value === undefined ? null : driverInteger(flag, value, 0, min, max);
   return {
     modulePath,
     exportName,
@@ -632,17 +666,18 @@ function parseRequest(args: readonly string[]): ExploreRequest {
     budget: driverInteger('--budget', values.budget, exploreDefaults.budget, 1, BUDGET_MAX),
     timeline: values.timeline ?? null,
     replay: values.replay ?? null,
-    ticks: values.ticks === undefined ? null : driverInteger('--ticks', values.ticks, 0, 1, 2 ** 40),
-    processors: values.processors === undefined ? null : driverInteger('--processors', values.processors, 0, 1, 64),
-    faults:
-      values.faults === undefined
-        ? []
-        : values.faults
-            .split(',')
-            .map((f) => f.trim())
-            .filter((f) => f !== ''),
+    ticks: optional('--ticks', values.ticks, 1, 2 ** 40),
+    processors: optional('--processors', values.processors, 1, 64),
+    faults: faultList(values.faults),
     json: values.json === true,
     watchdogSeconds: driverInteger('--watchdog', values.watchdog, WATCHDOG_SECONDS_DEFAULT, 0, 86_400),
+    interrupt,
+    messages: optional('--messages', values.messages, 1, 32),
+    rxQueues: optional('--rx-queues', values['rx-queues'], 1, 2) as 1 | 2 | null,
+    sharedLinePerMille: optional('--shared-line', values['shared-line'], 0, 1000),
+    isrEarly: values['isr-early'] === true,
+    linkChanges: values['link-changes'] === true,
+    surpriseRemoveAtTick: optional('--surprise-remove', values['surprise-remove'], 0, 2 ** 40),
   };
 }
 

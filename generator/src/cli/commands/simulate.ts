@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import type * as SimModule from '@ddikit/sim';
 import type {
   E1000Nic,
+  FaultOptions,
   LateCall,
   MiniportDefinition,
   Report,
@@ -34,36 +35,15 @@ import {
   type DriverModule,
 } from './driver-module.js';
 import { runInWorker, WATCHDOG_SECONDS_DEFAULT } from './driver-run.js';
+import { faultList, optionValues, optionsSynopsis, optionsUsage, parseArgsOptions } from './run-options.js';
 import { WatchProbe } from './watch-probe.js';
 
 /** The usage text of the command, in the layout of `ddikit --help`. */
-export const simulateUsage = `  ddikit simulate MODULE [--seed N] [--seeds N] [--ticks N] [--mode bugcheck|collect] [--json]
-                  [--export NAME] [--processors N] [--interrupt msix|line] [--messages N]
-                  [--rx-queues 1|2] [--shared-line PERMILLE] [--isr-early] [--link-changes]
-                  [--surprise-remove TICK] [--timeline FILE]
+export const simulateUsage = `  ddikit simulate MODULE ${optionsSynopsis('simulate', '                  ')}
       Run a miniport driver MODULE (.ts or .js whose default export is made with defineMiniport
       of @ddikit/sim) on the simulated e1000 NIC with every IRQL contract and role checked, and
-      print the verifier's reports. Exit 0 when every run is clean, 1 on any report.
-      --seed N             seed of the run (default 1); every report prints seed= and tick=
-      --seeds N            run N seeds from --seed on (default 1)
-      --ticks N            simulated time per run, 1 tick = 100 ns (default 100000: 10 ms)
-      --mode MODE          bugcheck: stop at the first error (default); collect: each bug once
-      --json               print the runs and reports as JSON
-      --export NAME        run this named export instead of the default export
-      --processors N       simulated processors, 1..64 (default 2)
-      --interrupt KIND     msix: grant messages to a driver that supports MSI (default);
-                           line: grant a line-based interrupt even then, as NDIS may
-      --messages N         grant at most N MSI-X messages (default: the NIC's 5)
-      --rx-queues N        RX queues the NIC's traffic source feeds, 1 or 2 (default 1)
-      --shared-line N      chance in 1000 per step that another device raises the shared line
-                           (default 10; 0 for a line of its own)
-      --isr-early          call the ISR once before NdisMRegisterInterruptEx returns, as NDIS may
-      --link-changes       let the link go down and up every 0.2 to 2 ms
-      --surprise-remove T  pull the NIC off the bus at tick T, then halt
-      --timeline FILE      write an offline HTML timeline of the first run with findings (or of
-                           the first run): IRQL per processor, ISR/DPC/synchronize spans, lock
-                           holds, register accesses, violations linked to their reports
-`;
+      print the verifier's reports. Exit 0 when every run is clean, 1 on any report (warnings too).
+${optionsUsage('simulate')}`;
 
 /** What `ddikit simulate` runs with when no flag says otherwise. */
 export const simulateDefaults = {
@@ -98,6 +78,8 @@ interface SimulateRequest {
   /** Where to write the HTML timeline, or null. */
   readonly timeline: string | null;
   readonly watchdogSeconds: number;
+  /** Fault names as given (`all` included). */
+  readonly faults: readonly string[];
 }
 
 /** `ddikit simulate …`; `args` are the arguments after `simulate`. The runs go to a watched worker thread. */
@@ -272,15 +254,23 @@ function simulationOptions(
   request: SimulateRequest,
   seed: number,
 ): SimulationOptions & { readonly device: E1000Nic } {
+  const linkChanges = request.linkChanges || request.faults.includes(sim.ALL_FAULTS);
   const device = new sim.E1000Nic({
     rxQueueCount: request.rxQueues,
-    ...(request.linkChanges ? { linkChangeGapTicksMin: 2_000, linkChangeGapTicksMax: 20_000 } : {}),
+    ...(linkChanges ? { linkChangeGapTicksMin: 2_000, linkChangeGapTicksMax: 20_000 } : {}),
   });
+  let faults: FaultOptions | undefined;
+  try {
+    faults = request.faults.length > 0 ? sim.faultsFromNames(request.faults) : undefined;
+  } catch (error) {
+    throw new DriverUsageError(`--faults: ${(error as Error).message}.`);
+  }
   return {
     seed,
     device,
     mode: request.mode,
     processors: request.processors,
+    ...(faults !== undefined ? { faults } : {}),
     interrupt: {
       grantLineToMsiDriver: request.interrupt === 'line',
       isrBeforeRegisterReturns: request.isrEarly,
@@ -356,6 +346,7 @@ function settingsLine(request: SimulateRequest): string {
     ...(request.isrEarly ? ['isr-early'] : []),
     ...(request.linkChanges ? ['link-changes'] : []),
     ...(request.surpriseRemoveAtTick !== null ? [`surprise-remove=${request.surpriseRemoveAtTick}`] : []),
+    ...(request.faults.length > 0 ? [`faults=${request.faults.join(',')}`] : []),
   ];
   return parts.join(' ');
 }
@@ -415,6 +406,7 @@ function jsonReport(
       isrEarly: request.isrEarly,
       linkChanges: request.linkChanges,
       surpriseRemoveAtTick: request.surpriseRemoveAtTick,
+      faults: request.faults,
     },
     clean,
     runs: runs.map((run) =>
@@ -444,29 +436,14 @@ function seedOf(runs: readonly SeedRun[], run: SeedRun, request: SimulateRequest
 // ---- arguments --------------------------------------------------------------------------------------
 
 function parseRequest(args: readonly string[]): SimulateRequest {
-  const { values, positionals } = parseArgs({
+  const parsed = parseArgs({
     args: [...args],
     allowPositionals: true,
     strict: true,
-    options: {
-      seed: { type: 'string' },
-      seeds: { type: 'string' },
-      ticks: { type: 'string' },
-      mode: { type: 'string' },
-      json: { type: 'boolean' },
-      export: { type: 'string' },
-      processors: { type: 'string' },
-      interrupt: { type: 'string' },
-      messages: { type: 'string' },
-      'rx-queues': { type: 'string' },
-      'shared-line': { type: 'string' },
-      'isr-early': { type: 'boolean' },
-      'link-changes': { type: 'boolean' },
-      'surprise-remove': { type: 'string' },
-      timeline: { type: 'string' },
-      watchdog: { type: 'string' },
-    },
+    options: parseArgsOptions('simulate'),
   });
+  const { positionals } = parsed;
+  const values = optionValues(parsed.values);
   const modulePath = modulePositional('simulate', positionals, 'examples/e1000-line.ts');
   const mode = values.mode ?? 'bugcheck';
   if (mode !== 'bugcheck' && mode !== 'collect')
@@ -504,6 +481,7 @@ function parseRequest(args: readonly string[]): SimulateRequest {
         : driverInteger('--surprise-remove', values['surprise-remove'], 0, 0, 2 ** 40),
     timeline: timelineOption(values.timeline),
     watchdogSeconds: driverInteger('--watchdog', values.watchdog, WATCHDOG_SECONDS_DEFAULT, 0, 86_400),
+    faults: faultList(values.faults),
   };
 }
 
