@@ -262,3 +262,20 @@ describe('one option set', () => {
     );
   });
 });
+
+describe('explore has something to search without faults', () => {
+  it('a driver that masks in its ISR: causes arrive at its choice points, many schedules run, and the setting is echoed', async () => {
+    const { code, stdout } = await ddikit('explore', [FIXTURE, '--budget', '300', '--json']);
+    expect(code).toBe(0);
+    const json = JSON.parse(stdout) as {
+      arrivals: boolean;
+      schedules: number;
+      distinct: number;
+      spaceExhausted: boolean;
+    };
+    expect(json.arrivals).toBe(true);
+    expect(json.schedules).toBe(300);
+    expect(json.distinct).toBe(300);
+    expect(json.spaceExhausted).toBe(false);
+  });
+});

@@ -91,6 +91,7 @@ interface ExploreRequest {
   readonly sharedLinePerMille: number | null;
   readonly isrEarly: boolean;
   readonly linkChanges: boolean;
+  readonly arrivals: boolean;
   readonly surpriseRemoveAtTick: number | null;
 }
 
@@ -186,6 +187,7 @@ function runTarget(context: Context): RunTarget {
     driver,
     seed: request.seed,
     probe: context.probe,
+    ...(request.arrivals ? { arrivals: true } : {}),
     ...(overridden !== undefined ? { scenario: overridden } : {}),
     ...(request.ticks !== null ? { ticks: request.ticks } : {}),
     ...(request.processors !== null ? { processors: request.processors } : {}),
@@ -323,6 +325,7 @@ function exploreAll(context: Context, target: RunTarget): number {
   if (request.timeline !== null && result.failure !== null && result.failure.reproduced) {
     const replayed = sim.replay({
       ...target,
+      ...(result.arrivals ? { arrivals: true } : {}),
       ticks: result.failure.ticks,
       schedule: result.failure.schedule,
       trace: true,
@@ -429,7 +432,9 @@ function textResult(context: Context, result: ExploreResult, timeline: string | 
   const { sim, driver, display } = context;
   const out: string[] = [];
   out.push(`ddikit explore: ${driver.name} (${display})`);
-  out.push(`${settingsLine(context, result.ticks)} preemptions≤${result.preemptions} budget=${result.budget}`);
+  out.push(
+    `${settingsLine(context, result.ticks)} preemptions≤${result.preemptions} budget=${result.budget}${result.arrivals ? ' arrivals' : ''}`,
+  );
   out.push('');
   const rate = elapsedMs > 0 ? ` in ${(elapsedMs / 1000).toFixed(1)} s` : '';
   if (result.failure !== null) {
@@ -442,7 +447,7 @@ function textResult(context: Context, result: ExploreResult, timeline: string | 
     out.push(...stepsText(f.steps));
     out.push('');
     out.push(sim.formatReportText(f.report));
-    out.push(`Replay: ${replayCommand(context, f.schedule, f.ticks)}`);
+    out.push(`Replay: ${replayCommand(context, f.schedule, f.ticks, result.arrivals)}`);
     if (timeline !== null) out.push(`Timeline: ${timeline}`);
     if (!f.reproduced)
       out.push(
@@ -452,7 +457,7 @@ function textResult(context: Context, result: ExploreResult, timeline: string | 
     out.push(
       `CRASHED after ${plural(result.crash.foundAt, 'schedule')}${rate} (${result.crash.phase}): the run did not finish`,
     );
-    out.push(...crashText(context, result.crash));
+    out.push(...crashText(context, result.crash, result.arrivals));
   } else {
     out.push(`No schedule failed: ${plural(result.schedules, 'schedule')}${rate} — ${coverageText(result)}.`);
   }
@@ -466,11 +471,15 @@ function textResult(context: Context, result: ExploreResult, timeline: string | 
 }
 
 function coverageText(result: ExploreResult): string {
+  if (result.spaceExhausted)
+    return `the space is exhausted: every schedule of the driver ran (${plural(result.distinct, 'distinct schedule')}; no run left a choice point unexplored)`;
   const levels = result.perLevel.map((n, k) => `${n} with ${plural(k, 'preemption')}`).join(', ');
   const systematic = result.exhaustive
     ? `every schedule with up to ${plural(result.preemptions, 'preemption')} (${levels})`
     : `systematic: ${levels} (the budget ran out before every schedule with up to ${plural(result.preemptions, 'preemption')} ran)`;
-  return result.random > 0 ? `${systematic}, then ${plural(result.random, 'random schedule')}` : systematic;
+  return result.random > 0
+    ? `${systematic}, then ${plural(result.random, 'random schedule')} (${result.distinct} distinct in all)`
+    : systematic;
 }
 
 function stepsText(steps: readonly ScheduleStep[]): string[] {
@@ -501,7 +510,12 @@ function settingsLine(context: Context, ticks: number): string {
 }
 
 /** The exact command that replays a schedule (every flag that shapes the run). */
-function replayCommand(context: Context, schedule: Schedule, ticks: number): string {
+function replayCommand(
+  context: Context,
+  schedule: Schedule,
+  ticks: number,
+  arrivals = context.request.arrivals,
+): string {
   const { request, sim, display } = context;
   const parts = ['ddikit explore', quote(display), `--seed ${request.seed}`, `--ticks ${ticks}`];
   if (request.processors !== null) parts.push(`--processors ${request.processors}`);
@@ -512,6 +526,7 @@ function replayCommand(context: Context, schedule: Schedule, ticks: number): str
   if (request.sharedLinePerMille !== null) parts.push(`--shared-line ${request.sharedLinePerMille}`);
   if (request.isrEarly) parts.push('--isr-early');
   if (request.linkChanges) parts.push('--link-changes');
+  if (arrivals) parts.push('--arrivals');
   if (request.surpriseRemoveAtTick !== null) parts.push(`--surprise-remove ${request.surpriseRemoveAtTick}`);
   if (request.exportName !== 'default') parts.push(`--export ${quote(request.exportName)}`);
   parts.push(`--replay ${sim.formatSchedule(schedule)}`);
@@ -533,6 +548,8 @@ function jsonResult(context: Context, result: ExploreResult, timeline: string | 
     systematic: result.systematic,
     random: result.random,
     exhaustive: result.exhaustive,
+    distinct: result.distinct,
+    spaceExhausted: result.spaceExhausted,
     perLevel: result.perLevel,
     failure:
       result.failure === null
@@ -545,11 +562,12 @@ function jsonResult(context: Context, result: ExploreResult, timeline: string | 
             phase: result.failure.phase,
             ticks: result.failure.ticks,
             steps: result.failure.steps,
-            replay: replayCommand(context, result.failure.schedule, result.failure.ticks),
+            replay: replayCommand(context, result.failure.schedule, result.failure.ticks, result.arrivals),
             reproduced: result.failure.reproduced,
             report: result.failure.report,
           },
-    crash: result.crash === null ? null : crashJson(context, result.crash),
+    crash: result.crash === null ? null : crashJson(context, result.crash, result.arrivals),
+    arrivals: result.arrivals,
     races: result.races,
     timeline,
   };
@@ -577,7 +595,7 @@ function crashOf(
   };
 }
 
-function crashText(context: Context, crash: ExploreCrash): string[] {
+function crashText(context: Context, crash: ExploreCrash, arrivals = context.request.arrivals): string[] {
   const { sim } = context;
   const out: string[] = [];
   out.push(`Schedule: ${plural(crash.schedule.length, 'preemption')}`);
@@ -591,16 +609,16 @@ function crashText(context: Context, crash: ExploreCrash): string[] {
   for (const frame of crash.driverFrames)
     out.push(`  at ${frame.function !== '' ? `${frame.function} (${sim.frameText(frame)})` : sim.frameText(frame)}`);
   out.push(`  ${crash.message}`);
-  out.push(`Replay: ${replayCommand(context, crash.schedule, crash.ticks)}`);
+  out.push(`Replay: ${replayCommand(context, crash.schedule, crash.ticks, arrivals)}`);
   return out;
 }
 
-function crashJson(context: Context, crash: ExploreCrash): object {
+function crashJson(context: Context, crash: ExploreCrash, arrivals = context.request.arrivals): object {
   return {
     ...crash,
     schedule: context.sim.formatSchedule(crash.schedule),
     driverFrames: crash.driverFrames.map((frame) => ({ ...frame, at: context.sim.frameText(frame) })),
-    replay: replayCommand(context, crash.schedule, crash.ticks),
+    replay: replayCommand(context, crash.schedule, crash.ticks, arrivals),
   };
 }
 
@@ -677,6 +695,7 @@ function parseRequest(args: readonly string[]): ExploreRequest {
     sharedLinePerMille: optional('--shared-line', values['shared-line'], 0, 1000),
     isrEarly: values['isr-early'] === true,
     linkChanges: values['link-changes'] === true,
+    arrivals: values.arrivals === true,
     surpriseRemoveAtTick: optional('--surprise-remove', values['surprise-remove'], 0, 2 ** 40),
   };
 }

@@ -71,6 +71,16 @@ export const RUN_OPTIONS: readonly RunOptionSpec[] = [
     help: ['run one schedule, INDEX:ALTERNATIVE pairs as printed (e.g. 12:1,40:2)'],
     commands: ['explore'],
   },
+  {
+    name: 'arrivals',
+    type: 'boolean',
+    value: '',
+    help: [
+      'let interrupt causes arrive at choice points where nothing else could',
+      'preempt (on by itself when the default schedule has no choice point)',
+    ],
+    commands: ['explore'],
+  },
   { name: 'processors', type: 'string', value: 'N', help: ['simulated processors, 1..64 (default 2)'], commands: BOTH },
   {
     name: 'interrupt',
@@ -218,7 +228,7 @@ export function faultList(value: string | undefined): string[] {
 export type OptionValues = Readonly<Record<string, string | undefined>> & {
   readonly [flag in BooleanOption]?: boolean;
 };
-type BooleanOption = 'json' | 'isr-early' | 'link-changes';
+type BooleanOption = 'json' | 'isr-early' | 'link-changes' | 'arrivals';
 
 export function optionValues(values: Record<string, string | boolean | undefined>): OptionValues {
   return values as OptionValues;

@@ -81,6 +81,12 @@ export interface RunTarget {
   readonly faults?: FaultOptions;
   /** Told of every run (seed and schedule) and role call, for a wall-clock watchdog. */
   readonly probe?: RunProbe;
+  /**
+   * Interrupt causes may arrive at choice points where nothing else could preempt
+   * (InterruptOptions.arrivals). Default: explore turns them on when the default schedule has no
+   * choice point with an alternative (a driver that masks its interrupts in its ISR).
+   */
+  readonly arrivals?: boolean;
 }
 
 export interface ExploreOptions extends RunTarget {
@@ -160,6 +166,15 @@ export interface ExploreResult {
   readonly random: number;
   /** Every schedule with up to `preemptions` preemptions was run. */
   readonly exhaustive: boolean;
+  /** Interrupt causes arrived at choice points (RunTarget.arrivals), asked for or turned on by the search. */
+  readonly arrivals: boolean;
+  /** Schedules that were different runs (random schedules that departed nowhere new count once). */
+  readonly distinct: number;
+  /**
+   * Every schedule of the driver ran — with any number of preemptions, not only up to the bound: no
+   * run left a choice point with an alternative unexplored. The random phase is then skipped.
+   */
+  readonly spaceExhausted: boolean;
   /** Schedules with 0, 1, … preemptions that were run, per level. */
   readonly perLevel: readonly number[];
   readonly failure: ExploreFailure | null;
@@ -213,7 +228,11 @@ export function scenarioSimulation(target: RunTarget, trace?: boolean | TraceOpt
     device,
     processors: resolved.processors,
     mode: 'collect',
-    ...(scenario.interrupt !== undefined ? { interrupt: scenario.interrupt } : {}),
+    ...(scenario.interrupt !== undefined || target.arrivals !== undefined
+      ? {
+          interrupt: { ...scenario.interrupt, ...(target.arrivals !== undefined ? { arrivals: target.arrivals } : {}) },
+        }
+      : {}),
     ...(scenario.costs !== undefined ? { costs: scenario.costs } : {}),
     ...(scenario.budgets !== undefined ? { budgets: scenario.budgets } : {}),
     ...((target.faults ?? scenario.faults) !== undefined ? { faults: target.faults ?? scenario.faults } : {}),
@@ -246,7 +265,8 @@ export function replay(options: ReplayOptions): ReplayResult {
 }
 
 /** Searches the schedules of a driver for one that fails (see the module comment). */
-export function explore(options: ExploreOptions): ExploreResult {
+export function explore(exploreOptions: ExploreOptions): ExploreResult {
+  let options = exploreOptions;
   const resolved = resolveTarget(options);
   const preemptions = options.preemptions ?? EXPLORE_PREEMPTIONS_DEFAULT;
   if (!Number.isInteger(preemptions) || preemptions < 0 || preemptions > 16)
@@ -254,9 +274,15 @@ export function explore(options: ExploreOptions): ExploreResult {
   const budget = options.budget ?? EXPLORE_BUDGET_DEFAULT;
   if (!Number.isSafeInteger(budget) || budget < 1)
     throw new RangeError(`explore: budget must be a positive integer (got ${String(budget)})`);
-  const search = new ScheduleSearch(options, resolved, budget);
+  let search = new ScheduleSearch(options, resolved, budget);
   search.systematic(preemptions);
-  if (search.found === null && search.crash === null && options.random !== false)
+  if (options.arrivals === undefined && search.spaceExhausted && search.schedules === 1) {
+    // Nothing to search: the driver masks its interrupts wherever it could be preempted. Let causes arrive there.
+    options = { ...options, arrivals: true };
+    search = new ScheduleSearch(options, resolved, budget);
+    search.systematic(preemptions);
+  }
+  if (search.found === null && search.crash === null && !search.spaceExhausted && options.random !== false)
     search.random(options.randomPerMille ?? EXPLORE_RANDOM_PER_MILLE_DEFAULT);
   let failure: ExploreFailure | null = null;
   const found = search.found;
@@ -275,6 +301,9 @@ export function explore(options: ExploreOptions): ExploreResult {
     systematic: search.systematicCount,
     random: search.randomCount,
     exhaustive: search.exhaustive && found === null && search.crash === null,
+    arrivals: options.arrivals === true,
+    distinct: search.distinct.size,
+    spaceExhausted: search.spaceExhausted && found === null && search.crash === null,
     perLevel: search.perLevel,
     failure,
     crash: search.crash === null ? null : describeCrash(options, resolved, search.crash),
@@ -337,6 +366,12 @@ class ScheduleSearch {
   crash: Crashed | null = null;
   /** Every schedule up to the preemption bound ran (the budget did not run out). */
   exhaustive = true;
+  /** The schedules run, as text (each distinct run once). */
+  readonly distinct = new Set<string>();
+  /** No run of the last level left a choice point with an alternative after its departures. */
+  spaceExhausted = false;
+  /** Whether a run of the level being run had alternatives left after its last departure. */
+  private deeper = false;
   private phase: 'systematic' | 'random' = 'systematic';
   private level = 0;
   private readonly sim: Simulation;
@@ -371,6 +406,7 @@ class ScheduleSearch {
   /** A schedule ran: count it, gather its races, note a failure or a crash, tell the progress listener. */
   private counted(outcome: Outcome, schedule: Schedule): void {
     this.schedules++;
+    this.distinct.add(formatSchedule(schedule));
     const { result } = outcome;
     if (result === null) {
       this.crash = { schedule, at: this.schedules, phase: this.phase, error: outcome.error };
@@ -390,10 +426,14 @@ class ScheduleSearch {
 
   /** 1. Systematic, by level: every schedule with 0, 1, … up to `preemptions` departures. */
   systematic(preemptions: number): void {
-    const root = this.run([], preemptions > 0);
+    const root = this.run([], true);
     this.systematicCount++;
     this.perLevel.push(1);
     if (this.done) return;
+    if (!hasAlternatives(root.scheduler.recordedCounts())) {
+      this.spaceExhausted = true;
+      return;
+    }
     let frontier: SearchNode[] = [
       { schedule: [], counts: preemptions > 0 ? root.scheduler.recordedCounts().slice() : null, from: 0 },
     ];
@@ -401,8 +441,13 @@ class ScheduleSearch {
     for (this.level = 1; this.level <= preemptions && !this.done && this.exhaustive; this.level++) {
       const next: SearchNode[] = [];
       const expand = this.level < preemptions;
+      this.deeper = false;
       const runs = this.runLevel(frontier, next, expand, frontierBytes);
       this.perLevel.push(runs);
+      if (!this.done && this.exhaustive && !this.deeper) {
+        this.spaceExhausted = true;
+        return;
+      }
       frontier = next;
       frontierBytes = next.reduce((bytes, node) => bytes + (node.counts?.length ?? 0), 0);
     }
@@ -429,10 +474,11 @@ class ScheduleSearch {
             return runs;
           }
           const schedule: Schedule = [...node.schedule, { index, alternative }];
-          const { scheduler } = this.run(schedule, expand);
+          const { scheduler } = this.run(schedule, true);
           this.systematicCount++;
           runs++;
           if (this.done) return runs;
+          if (!this.deeper && hasAlternatives(scheduler.recordedCounts().subarray(index + 1))) this.deeper = true;
           if (expand) {
             const suffix = scheduler.recordedCounts().subarray(index + 1);
             const keep = frontierBytes + nextBytes + suffix.length <= FRONTIER_BYTES_MAX;
@@ -562,6 +608,12 @@ function describeCrash(target: RunTarget, resolved: Resolved, crash: Crashed): E
     frames: driverError?.frames ?? [],
     driverFrames: driverError?.driverFrames ?? [],
   };
+}
+
+/** Whether some choice point of a run had an alternative to going on. */
+function hasAlternatives(counts: Uint8Array): boolean {
+  for (let i = 0; i < counts.length; i++) if (counts[i]! > 1) return true;
+  return false;
 }
 
 /** A seed for the r-th random schedule (splitmix-style mixing, stays a safe integer). */
