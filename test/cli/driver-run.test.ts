@@ -279,3 +279,20 @@ describe('explore has something to search without faults', () => {
     expect(json.spaceExhausted).toBe(false);
   });
 });
+
+describe('one policy for warnings: exit 1 in both commands', () => {
+  it('fire: an ISR claiming another device’s interrupt on a shared line (ISR-CLAIM) exits 1 in simulate and explore', async () => {
+    const simulated = await ddikit('simulate', ['examples/broken/isr-claim.ts']);
+    expect(simulated.code).toBe(1);
+    const explored = await ddikit('explore', ['examples/broken/isr-claim.ts', '--shared-line', '50', '--budget', '50']);
+    expect(explored.stdout).toMatch(
+      /\nWarnings \(they do not stop a schedule, but the driver is not clean; exit 1 as in simulate\):\n {2}ISR-CLAIM /,
+    );
+    expect(explored.code).toBe(1);
+  });
+
+  it('quiet: the clean fixture on a shared line exits 0 in both', async () => {
+    expect((await ddikit('simulate', [FIXTURE, '--shared-line', '50'])).code).toBe(0);
+    expect((await ddikit('explore', [FIXTURE, '--shared-line', '50', '--budget', '50'])).code).toBe(0);
+  });
+});

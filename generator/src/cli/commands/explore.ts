@@ -338,7 +338,9 @@ function exploreAll(context: Context, target: RunTarget): number {
   } else {
     io.stdout(textResult(context, result, timeline, elapsedMs));
   }
-  return result.failure !== null || result.crash !== null || result.races.length > 0 || page?.failed === true ? 1 : 0;
+  const findings =
+    result.failure !== null || result.crash !== null || result.races.length > 0 || result.warnings.length > 0;
+  return findings || page?.failed === true ? 1 : 0;
 }
 
 function replayOne(context: Context, target: RunTarget, schedule: Schedule): number {
@@ -391,7 +393,7 @@ function replayOne(context: Context, target: RunTarget, schedule: Schedule): num
         2,
       )}\n`,
     );
-    return result.errors > 0 || failed ? 1 : 0;
+    return !result.clean || failed ? 1 : 0;
   }
   const out: string[] = [];
   out.push(`ddikit explore: ${driver.name} (${display}) — replay`);
@@ -409,7 +411,7 @@ function replayOne(context: Context, target: RunTarget, schedule: Schedule): num
   );
   if (timeline !== null) out.push(`Timeline: ${timeline}`);
   io.stdout(`${out.join('\n')}\n`);
-  return result.errors > 0 || failed ? 1 : 0;
+  return !result.clean || failed ? 1 : 0;
 }
 
 function writeTimeline(context: Context, replayed: ReplayResult, schedule: Schedule, ticks: number): TimelinePage {
@@ -460,6 +462,14 @@ function textResult(context: Context, result: ExploreResult, timeline: string | 
     out.push(...crashText(context, result.crash, result.arrivals));
   } else {
     out.push(`No schedule failed: ${plural(result.schedules, 'schedule')}${rate} — ${coverageText(result)}.`);
+  }
+  if (result.warnings.length > 0) {
+    out.push('');
+    out.push('Warnings (they do not stop a schedule, but the driver is not clean; exit 1 as in simulate):');
+    for (const report of result.warnings)
+      out.push(
+        `  ${report.rule}  ${report.subject}${report.function !== null ? ` in ${report.function}` : ''} — ${report.message}`,
+      );
   }
   if (result.races.length > 0) {
     out.push('');
@@ -569,6 +579,7 @@ function jsonResult(context: Context, result: ExploreResult, timeline: string | 
     crash: result.crash === null ? null : crashJson(context, result.crash, result.arrivals),
     arrivals: result.arrivals,
     races: result.races,
+    warnings: result.warnings,
     timeline,
   };
 }

@@ -182,6 +182,12 @@ export interface ExploreResult {
   readonly crash: ExploreCrash | null;
   /** Races lockset analysis found, each once, from the first schedule that showed it. */
   readonly races: readonly Report[];
+  /**
+   * Warnings (ISR-CLAIM, …), each once per rule, subject and function, from the first schedule that
+   * showed it. A warning does not make a schedule fail (the search goes on), but the result is not
+   * clean: `ddikit explore` exits 1 on one, as `ddikit simulate` does.
+   */
+  readonly warnings: readonly Report[];
 }
 
 export interface ReplayOptions extends RunTarget {
@@ -308,6 +314,7 @@ export function explore(exploreOptions: ExploreOptions): ExploreResult {
     failure,
     crash: search.crash === null ? null : describeCrash(options, resolved, search.crash),
     races: [...search.races.values()],
+    warnings: [...search.warnings.values()],
   };
 }
 
@@ -362,6 +369,7 @@ class ScheduleSearch {
   randomCount = 0;
   readonly perLevel: number[] = [];
   readonly races = new Map<string, Report>();
+  readonly warnings = new Map<string, Report>();
   found: Found | null = null;
   crash: Crashed | null = null;
   /** Every schedule up to the preemption bound ran (the budget did not run out). */
@@ -412,6 +420,11 @@ class ScheduleSearch {
       this.crash = { schedule, at: this.schedules, phase: this.phase, error: outcome.error };
     } else {
       for (const report of result.reports) {
+        if (report.severity === 'warning') {
+          const key = `${report.rule}|${report.subject}|${report.function ?? ''}`;
+          if (!this.warnings.has(key)) this.warnings.set(key, report);
+          continue;
+        }
         if (!LOCKSET_RULES.includes(report.rule)) continue;
         const key = `${report.rule}|${report.subject}`;
         if (!this.races.has(key)) this.races.set(key, report);
