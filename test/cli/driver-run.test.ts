@@ -296,3 +296,16 @@ describe('one policy for warnings: exit 1 in both commands', () => {
     expect((await ddikit('explore', [FIXTURE, '--shared-line', '50', '--budget', '50'])).code).toBe(0);
   });
 });
+
+describe("every simulate report carries the driver's line", () => {
+  it('text: DRIVER CALL after the report; JSON: location on each report', async () => {
+    const text = await ddikit('simulate', ['examples/broken/lock-order.ts']);
+    expect(text.stdout).toContain('\nDRIVER CALL:  examples/broken/lock-order.ts:23:10\n');
+    const json = await ddikit('simulate', ['examples/broken/lock-order.ts', '--json']);
+    const [run] = (JSON.parse(json.stdout) as { runs: { reports: { rule: string; location: string | null }[] }[] })
+      .runs;
+    expect(run!.reports.map((r) => [r.rule, r.location])).toEqual([
+      ['LOCK-ORDER', 'examples/broken/lock-order.ts:23:10'],
+    ]);
+  });
+});

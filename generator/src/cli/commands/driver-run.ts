@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CliIo } from '../io.js';
 import type { DriverCommand } from './driver-module.js';
-import type { DriverWorkerData, DriverWorkerMessage } from './driver-worker.js';
+import type { DriverWorkerData, DriverWorkerMessage } from './driver-worker-types.js';
 import { PHASE_LOADING, readWatch, watchBuffer, type WatchState } from './watch-probe.js';
 
 /** Wall-clock seconds without a role call starting or returning before the watchdog stops a run. */

@@ -5,24 +5,7 @@
  * named; everything else the driver does wrong the command itself reports.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { DriverCommand } from './driver-module.js';
-
-/** What the watching thread hands the worker. */
-export interface DriverWorkerData {
-  readonly command: DriverCommand;
-  readonly args: readonly string[];
-  readonly cwd: string;
-  readonly color: boolean;
-  readonly progress: boolean;
-  /** The shared memory of the watch probe (watch-probe.ts). */
-  readonly buffer: SharedArrayBuffer;
-}
-
-/** What the worker posts. */
-export type DriverWorkerMessage =
-  | { readonly type: 'out'; readonly stream: 'stdout' | 'stderr'; readonly text: string }
-  | { readonly type: 'done'; readonly code: number }
-  | { readonly type: 'exit'; readonly code: number; readonly at: string | null };
+import type { DriverWorkerData, DriverWorkerMessage } from './driver-worker-types.js';
 
 /** Runs the command in this thread; called by the worker's bootstrap. */
 export async function runDriverWorker(data: DriverWorkerData, port: MessagePort): Promise<void> {

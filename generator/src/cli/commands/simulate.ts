@@ -313,7 +313,11 @@ function textReport(
     // Every report of the first run with findings in full; later runs in a line each.
     if (!detailed) {
       detailed = true;
-      for (const report of result.reports) out.push(sim.formatReportText(report));
+      for (const [i, report] of result.reports.entries()) {
+        out.push(sim.formatReportText(report));
+        const location = result.reportLocations[i] ?? null;
+        if (location !== null) out.push(`DRIVER CALL:  ${location}\n`);
+      }
     }
     out.push(`seed=${result.seed} tick=${result.tick}: ${findingsText(result)}`);
   }
@@ -422,7 +426,10 @@ function jsonReport(
             initializeStatus: run.result.initializeStatus,
             bugCheck: run.result.bugCheck?.rule ?? null,
             stats: run.result.stats,
-            reports: run.result.reports,
+            reports: run.result.reports.map((report, i) => ({
+              ...report,
+              location: run.result!.reportLocations[i] ?? null,
+            })),
             ...(run.failure !== null ? { failure: run.failure } : {}),
           },
     ),

@@ -24,12 +24,16 @@ export const DRIVER_FRAMES_MAX = 8;
 const HARNESS_PATH = /(?:\/node_modules\/|\/packages\/(?:sim|ndis)\/|\/@ddikit\/)/;
 const FRAME = /^\s*at (?:(.*?) \()?(.*?)(?::(\d+):(\d+))?\)?$/;
 
-/** The driver's frames in a V8 stack text, innermost first. */
+/** The run's entry: frames beyond it belong to whoever called `sim.run`, not to the driver. */
+const RUN_ENTRY = /^\s*at Simulation\.run \(/;
+
+/** The driver's frames in a V8 stack text, innermost first (those of the run's caller left out). */
 export function driverFrames(stack: string | undefined): DriverFrame[] {
   if (stack === undefined) return [];
   const out: DriverFrame[] = [];
   for (const line of stack.split('\n')) {
     if (!line.startsWith('    at ')) continue;
+    if (RUN_ENTRY.test(line)) break;
     const match = FRAME.exec(line);
     if (match === null) continue;
     const located = locate(match[2] ?? '');

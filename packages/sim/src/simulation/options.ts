@@ -99,6 +99,11 @@ export interface RunResult {
   readonly warnings: number;
   /** Every report, in the order found. */
   readonly reports: readonly Report[];
+  /**
+   * Per report (same order): the driver's `file:line:col` of the call that raised it — its innermost
+   * stack frame outside the harness — or null when no driver code was on the stack (a check at halt).
+   */
+  readonly reportLocations: readonly (string | null)[];
   /** The report that stopped the run (bugcheck mode), or null. */
   readonly bugCheck: Report | null;
   readonly stats: RunStats;

@@ -55,7 +55,7 @@ import {
   type SimulationOptions,
 } from './options.js';
 import { DriverError } from './driver-error.js';
-import { currentDriverFrames, type DriverFrame } from './driver-frames.js';
+import { currentDriverFrames, frameText, type DriverFrame } from './driver-frames.js';
 import { registerObserver } from './register-observer.js';
 
 /** How far a run got, for its result (a bug check may stop it anywhere). */
@@ -102,6 +102,8 @@ export class Simulation {
   private view: NdisFunctions | null = null;
   /** Runs made (numbers the late calls). */
   private runCount = 0;
+  /** Per report of the current run: the driver's `file:line:col` it was raised from, or null. */
+  private readonly reportLocations: (string | null)[] = [];
   /** DDIs the driver called after their run had ended (from a timer or a promise), in order. */
   readonly lateCalls: LateCall[] = [];
   /** The surprise-removal fault's tick in this run (Infinity: none). */
@@ -206,7 +208,13 @@ export class Simulation {
       this.engine.logging = true;
       this.monitor.trace = trace;
       this.locks.trace = trace;
-      this.verifier.onReport = (report, index) => {
+    }
+    const locations = this.reportLocations;
+    this.verifier.onReport = (report, index) => {
+      // Where in the driver's source the call that raised it was made (its innermost own frame).
+      const frame = currentDriverFrames()[0];
+      locations[index] = frame === undefined ? null : frameText(frame);
+      if (trace !== null)
         trace.record(
           report.tick,
           TRACE_REPORT,
@@ -216,8 +224,7 @@ export class Simulation {
           index,
           report.severity === 'error' ? 1 : 0,
         );
-      };
-    }
+    };
     const races = this.races;
     if (races !== null) {
       const interrupts = this.interrupts;
@@ -395,6 +402,7 @@ export class Simulation {
     this.stepper.reset();
     this.registers.reset();
     this.verifier.reset();
+    this.reportLocations.length = 0;
     this.device.reset();
   }
 
@@ -516,6 +524,7 @@ export class Simulation {
       errors,
       warnings: reports.length - errors,
       reports,
+      reportLocations: reports.map((_, i) => this.reportLocations[i] ?? null),
       bugCheck: this.verifier.stopped?.report ?? null,
       stats: {
         roleCalls: this.monitor.callCount,
