@@ -194,7 +194,9 @@ describe('ddikit simulate with a broken example', () => {
     expect(code).toBe(1);
     const [run] = (JSON.parse(stdout) as JsonOutput).runs;
     expect(run!.clean).toBe(false);
-    expect(run!.failure).toMatch(/^driver throwing-driver threw: descriptor ring corrupted \(seed=1 tick=\d+\)$/);
+    expect(run!.failure).toMatch(
+      /^driver throwing-driver threw in ThrowingDpc \(MINIPORT_INTERRUPT_DPC\) at test\/examples\/fixtures\/throwing-driver\.ts:35:11: descriptor ring corrupted \(seed=1 tick=\d+\)$/,
+    );
   });
 });
 

@@ -113,7 +113,7 @@ describe('ddikit explore on the fixed driver', () => {
     const { code, stdout } = await explore([FIXED]);
     expect(code).toBe(0);
     expect(stdout).toMatch(
-      /\nNo schedule failed: 10000 schedules — every schedule with up to 2 preemptions \(1 with 0 preemptions, \d+ with 1 preemption, \d+ with 2 preemptions\), then \d+ random schedules\.\n$/,
+      /\nNo schedule failed: 10000 schedules — every schedule with up to 2 preemptions \(1 with 0 preemptions, \d+ with 1 preemption, \d+ with 2 preemptions\), then \d+ random schedules \(\d+ distinct in all\)\.\n$/,
     );
   });
 
@@ -146,7 +146,7 @@ describe('usage', () => {
     const { code, stdout } = await explore(['--help']);
     expect(code).toBe(0);
     expect(stdout).toBe(`Usage:\n${exploreUsage}`);
-    expect(exploreUsage).toContain('ddikit explore MODULE [--preemptions K] [--budget N] [--seed N] [--timeline FILE]');
+    expect(exploreUsage).toContain('ddikit explore MODULE [--seed N] [--ticks N] [--preemptions K] [--budget N]');
   });
 
   const cases: { args: string[]; want: string }[] = [
@@ -166,7 +166,7 @@ describe('usage', () => {
     },
     {
       args: [LOST, '--faults', 'hail'],
-      want: '--faults: unknown fault "hail" (one of shared-line, spurious, storm, surprise-removal, interrupt-during-register, dpc-coalescing, line-for-msi).',
+      want: '--faults: unknown fault "hail" (one of shared-line, spurious, storm, surprise-removal, interrupt-during-register, dpc-coalescing, line-for-msi, or all).',
     },
     {
       args: [LOST, '--export', 'nothing'],

@@ -1,5 +1,10 @@
 /** @ddikit/sim: the runtime harness. Re-exports only. */
-export { createSimulation, Simulation } from './simulation/simulation.js';
+export { createSimulation, LATE_CALLS_MAX, Simulation } from './simulation/simulation.js';
+export type { LateCall } from './simulation/simulation.js';
+export { DriverError } from './simulation/driver-error.js';
+export { DRIVER_FRAMES_MAX, currentDriverFrames, driverFrames, frameText } from './simulation/driver-frames.js';
+export type { DriverFrame } from './simulation/driver-frames.js';
+export type { RunProbe } from './core/probe.js';
 export { RUN_TICKS_MAX } from './simulation/options.js';
 export type { SimulationOptions, RunOptions, RunResult, RunStats } from './simulation/options.js';
 export { defineMiniport, isMiniportDefinition, setMiniportAdapterContext } from './ndis/miniport.js';
@@ -68,7 +73,7 @@ export type {
   Report,
   RoleFrameReport,
 } from './verifier/report-types.js';
-export { FAULT_NAMES, faultsFromNames, resolveFaults } from './schedule/faults.js';
+export { ALL_FAULTS, FAULT_NAMES, faultsFromNames, resolveFaults } from './schedule/faults.js';
 export type { FaultName, FaultOptions, ResolvedFaults } from './schedule/faults.js';
 export { RaceDetector } from './race/race-detector.js';
 export { REACHABLE_ELEMENTS_MAX, REACHABLE_OBJECTS_MAX } from './race/shared-fields.js';
@@ -95,6 +100,7 @@ export {
   scenarioSimulation,
 } from './explore/explorer.js';
 export type {
+  ExploreCrash,
   ExploreFailure,
   ExploreOptions,
   ExploreProgress,

@@ -19,8 +19,14 @@ describe('time', () => {
     expect(formatTicks(1234)).toBe('1234 (123.4 µs)');
   });
 
-  it('the budgets follow the DPC watchdog guidance: ISR 25 µs, DPC 100 µs, lock 25 µs', () => {
-    expect(DEFAULT_BUDGETS).toEqual({ isrTicksMax: 250, dpcTicksMax: 1000, lockHeldTicksMax: 250 });
+  it('the budgets follow the DPC watchdog guidance: ISR 25 µs, DPC 100 µs, lock 25 µs; the watchdog at 10×, 1 s at PASSIVE_LEVEL', () => {
+    expect(DEFAULT_BUDGETS).toEqual({
+      isrTicksMax: 250,
+      dpcTicksMax: 1000,
+      lockHeldTicksMax: 250,
+      watchdogMultiple: 10,
+      passiveRoleTicksMax: 10_000_000,
+    });
   });
 
   it('the clock only moves forward', () => {

@@ -248,7 +248,7 @@ describe('sim.ddi.define', () => {
     const stall = testDriver({ afterInitialize: (a) => a.ndis.NdisStallExecution(3) });
     const bare = createSimulation({ seed: 1, device: new FakeDevice(), modeledDdis: unmodeled });
     expect(() => bare.run(stall, { ticks: 10 })).toThrow(
-      "driver test-driver threw: NdisStallExecution is in the spec but the simulator does not model it; supply its behaviour with sim.ddi.define('NdisStallExecution', impl) (seed=1 tick=",
+      "UnmodeledDdiError: NdisStallExecution is in the spec but the simulator does not model it; supply its behaviour with sim.ddi.define('NdisStallExecution', impl) (seed=1 tick=",
     );
     const supplied = createSimulation({ seed: 1, device: new FakeDevice(), modeledDdis: unmodeled });
     const calls: number[] = [];

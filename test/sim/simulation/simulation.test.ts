@@ -191,7 +191,9 @@ describe('a run', () => {
         }),
         { ticks: 10 },
       ),
-    ).toThrow(/^driver test-driver threw: boom \(seed=8 tick=\d+\)$/);
+    ).toThrow(
+      /^driver test-driver threw in TestInitializeEx \(MINIPORT_INITIALIZE\) at test\/sim\/simulation\/simulation\.test\.ts:\d+:\d+: boom \(seed=8 tick=\d+\)$/,
+    );
   });
 
   it('refuses a nested run, a driver not made with defineMiniport, and bad tick counts', () => {

@@ -10,10 +10,12 @@
  * Like `ddikit simulate`, the harness is taken from the driver's own module graph (one copy of
  * @ddikit/sim for the driver and the explorer), loaded through tsx (driver-module.ts).
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as SimModule from '@ddikit/sim';
 import type {
+  ExploreCrash,
   ExploreResult,
   FaultOptions,
   MiniportDefinition,
@@ -38,30 +40,26 @@ import {
   withDriverModule,
   type DriverModule,
 } from './driver-module.js';
+import { runInWorker, WATCHDOG_SECONDS_DEFAULT } from './driver-run.js';
+import { faultList, optionValues, optionsSynopsis, optionsUsage, parseArgsOptions } from './run-options.js';
+import { WatchProbe } from './watch-probe.js';
 
 /** The usage text of the command, in the layout of `ddikit --help`. */
-export const exploreUsage = `  ddikit explore MODULE [--preemptions K] [--budget N] [--seed N] [--timeline FILE]
-                 [--replay SCHEDULE] [--ticks N] [--processors N] [--faults LIST] [--export NAME] [--json]
+export const exploreUsage = `  ddikit explore MODULE ${optionsSynopsis('explore', '                 ')}
       Search the interleavings of a miniport driver MODULE for one that breaks a contract: every
       schedule with up to K preemptions (an ISR or another processor's DPC run where the default
       schedule would go on), then random schedules, N schedules in all. Print the shortest failing
       schedule found, shrunk, and the command that replays it; list the races lockset analysis
-      finds. The module may export \`scenario\` (device, ticks, processors, faults) for its runs.
-      --preemptions K    most preemptions of the systematic search (default 2)
-      --budget N         schedules to run at most (default 10000)
-      --seed N           seed of the simulation: traffic, DIRQLs, faults (default 1)
-      --timeline FILE    write the HTML timeline of the failing run (or of --replay)
-      --replay SCHEDULE  run one schedule, INDEX:ALTERNATIVE pairs as printed (e.g. 12:1,40:2)
-      --ticks N          simulated time per run, 1 tick = 100 ns (default: the scenario's, or 5000)
-      --processors N     simulated processors, 1..64 (default: the scenario's, or 2)
-      --faults LIST      inject faults, comma-separated: shared-line, spurious, storm,
-                         surprise-removal, interrupt-during-register, dpc-coalescing, line-for-msi
-      --export NAME      explore this named export instead of the default export
-      --json             print the result as JSON
-`;
+      finds. The module may export \`scenario\` (device, ticks, processors, faults) for its runs;
+      the options below override it. Exit 1 on a failing schedule, a race or a crash.
+${optionsUsage('explore')}`;
 
 /** What the command runs with when no flag says otherwise. */
 export const exploreDefaults = { seed: 1, preemptions: 2, budget: 10_000 } as const;
+
+/** The device IRQLs a scenario's interrupt may ask for (the harness's own check runs only at registration). */
+const DIRQL_MIN = 3;
+const DIRQL_MAX = 12;
 
 /** Most schedules one invocation may run. */
 const BUDGET_MAX = 100_000_000;
@@ -85,18 +83,57 @@ interface ExploreRequest {
   readonly processors: number | null;
   readonly faults: readonly string[];
   readonly json: boolean;
+  readonly watchdogSeconds: number;
+  /** Device and interrupt flags, null or false when absent (the scenario's then apply). */
+  readonly interrupt: 'msix' | 'line' | null;
+  readonly messages: number | null;
+  readonly rxQueues: 1 | 2 | null;
+  readonly sharedLinePerMille: number | null;
+  readonly isrEarly: boolean;
+  readonly linkChanges: boolean;
+  readonly arrivals: boolean;
+  readonly surpriseRemoveAtTick: number | null;
 }
 
-/** `ddikit explore …`; `args` are the arguments after `explore`. */
+/** `ddikit explore …`; `args` are the arguments after `explore`. The search goes to a watched worker thread. */
 export async function runExplore(args: readonly string[], io: ExploreIo): Promise<number> {
+  let request: ExploreRequest;
   try {
     if (args.includes('--help') || args.includes('-h')) {
       io.stdout(`Usage:\n${exploreUsage}`);
       return 0;
     }
+    request = parseRequest(args);
+  } catch (error) {
+    return usageError('explore', error, io);
+  }
+  return runInWorker(
+    {
+      command: 'explore',
+      args,
+      watchdogSeconds: request.watchdogSeconds,
+      json: request.json,
+      progress: io.progress ?? process.stderr.isTTY === true,
+    },
+    io,
+  );
+}
+
+/** The search itself, in the worker thread (driver-worker.ts); `buffer` is the watch probe's memory. */
+export async function exploreInThread(
+  args: readonly string[],
+  io: ExploreIo,
+  buffer: SharedArrayBuffer,
+): Promise<number> {
+  try {
     const request = parseRequest(args);
     return await withDriverModule('explore', request.modulePath, io.cwd, (module) => {
-      const context = contextOf(module, request, io);
+      const partial = contextOf(module, request, io);
+      const context: Context = {
+        ...partial,
+        probe: new WatchProbe(buffer, (_seed, schedule) => probeReplay(partial, schedule)),
+      };
+      context.probe.loaded();
       const target = runTarget(context);
       if (request.replay === null) return exploreAll(context, target);
       let schedule: Schedule;
@@ -113,7 +150,7 @@ export async function runExplore(args: readonly string[], io: ExploreIo): Promis
 }
 
 /** The driver to explore and its scenario; DriverUsageError when the module lacks either in good form. */
-function contextOf(module: DriverModule, request: ExploreRequest, io: ExploreIo): Context {
+function contextOf(module: DriverModule, request: ExploreRequest, io: ExploreIo): Omit<Context, 'probe'> {
   const { display, exports, sim } = module;
   const missing = missingExport(module, request.exportName);
   if (missing !== null) throw new DriverUsageError(missing);
@@ -141,14 +178,114 @@ function runTarget(context: Context): RunTarget {
   } catch (error) {
     throw new DriverUsageError(`--faults: ${(error as Error).message}.`);
   }
-  return {
+  if (faults !== undefined && request.surpriseRemoveAtTick !== null)
+    faults = { ...faults, surpriseRemoval: request.surpriseRemoveAtTick };
+  else if (request.surpriseRemoveAtTick !== null)
+    faults = { ...scenario?.faults, surpriseRemoval: request.surpriseRemoveAtTick };
+  const overridden = withFlags(context, scenario);
+  const target: RunTarget = {
     driver,
     seed: request.seed,
-    ...(scenario !== undefined ? { scenario } : {}),
+    probe: context.probe,
+    ...(request.arrivals ? { arrivals: true } : {}),
+    ...(overridden !== undefined ? { scenario: overridden } : {}),
     ...(request.ticks !== null ? { ticks: request.ticks } : {}),
     ...(request.processors !== null ? { processors: request.processors } : {}),
     ...(faults !== undefined ? { faults } : {}),
   };
+  checkScenario(context, target);
+  return target;
+}
+
+/** The scenario with the device and interrupt flags of the command line applied over it. */
+function withFlags(context: Omit<Context, 'probe'>, scenario: Scenario | undefined): Scenario | undefined {
+  const { request, sim } = context;
+  const linkChanges = request.linkChanges || request.faults.includes(sim.ALL_FAULTS);
+  const device = linkChanges || request.rxQueues !== null;
+  const interrupt =
+    request.interrupt !== null || request.messages !== null || request.sharedLinePerMille !== null || request.isrEarly;
+  if (!device && !interrupt) return scenario;
+  return {
+    ...scenario,
+    ...(device
+      ? {
+          device: () =>
+            new sim.E1000Nic({
+              ...(request.rxQueues !== null ? { rxQueueCount: request.rxQueues } : {}),
+              ...(linkChanges ? { linkChangeGapTicksMin: 2_000, linkChangeGapTicksMax: 20_000 } : {}),
+            }),
+        }
+      : {}),
+    interrupt: {
+      ...scenario?.interrupt,
+      ...(request.interrupt !== null ? { grantLineToMsiDriver: request.interrupt === 'line' } : {}),
+      ...(request.messages !== null ? { messageCountMax: request.messages } : {}),
+      ...(request.sharedLinePerMille !== null ? { sharedLinePerMille: request.sharedLinePerMille } : {}),
+      ...(request.isrEarly ? { isrBeforeRegisterReturns: true } : {}),
+    },
+  };
+}
+
+/**
+ * Builds one simulation of the target, so a bad `scenario` export (processors: 1000, ticks: -5,
+ * device: 42, an unknown fault, a negative cost, irql: 99) is a usage error naming the module, the
+ * line of the property and what is wrong — before any schedule runs.
+ */
+function checkScenario(context: Omit<Context, 'probe'> | Context, target: RunTarget): void {
+  const { sim, scenario, display } = context;
+  if (scenario === undefined) return;
+  try {
+    if (scenario.device !== undefined && typeof scenario.device !== 'function')
+      throw new TypeError(
+        `device must be a function that returns a new device, e.g. () => new E1000Nic() (got ${describeValue(scenario.device)})`,
+      );
+    if (
+      scenario.ticks !== undefined &&
+      (!Number.isSafeInteger(scenario.ticks) || scenario.ticks < 1 || scenario.ticks > sim.RUN_TICKS_MAX)
+    )
+      throw new RangeError(`ticks must be an integer in 1..2^40 (got ${String(scenario.ticks)})`);
+    const irql = scenario.interrupt?.irql;
+    const levels = irql === undefined ? [] : Array.isArray(irql) ? irql : [irql];
+    for (const level of levels)
+      if (!Number.isInteger(level) || level < DIRQL_MIN || level > DIRQL_MAX)
+        throw new RangeError(`interrupt.irql must be device levels ${DIRQL_MIN}..${DIRQL_MAX} (got ${String(level)})`);
+    sim.scenarioSimulation(target);
+  } catch (error) {
+    if (error instanceof DriverUsageError) throw error;
+    const message = (error as Error).message.replace(/^(?:createSimulation|explore|sim\.run): /, '');
+    throw new DriverUsageError(
+      `${display}${locate(context, scenarioKey(message))}: the \`scenario\` export is not valid: ${message}.`,
+    );
+  }
+}
+
+/** The scenario property a message is about (its first word before "must"/"is"), for locating it. */
+function scenarioKey(message: string): string {
+  const word = /^(?:faults\.)?([A-Za-z]+)/.exec(message)?.[1] ?? '';
+  if (message.startsWith('faults.') || message.startsWith('unknown fault')) return 'faults';
+  if (message.startsWith('costs.')) return 'costs';
+  if (message.startsWith('budgets.')) return 'budgets';
+  return word;
+}
+
+/** `:line:col` of `key:` inside the module's `scenario` export, or '' when it cannot be found. */
+function locate(context: Omit<Context, 'probe'> | Context, key: string): string {
+  let text: string;
+  try {
+    text = readFileSync(resolve(context.io.cwd, context.request.modulePath), 'utf8');
+  } catch {
+    return '';
+  }
+  const start = text.search(/export\s+(?:const|let|var)\s+scenario\b/);
+  if (start < 0) return '';
+  const at = key === '' ? -1 : text.slice(start).search(new RegExp(`\\b${key}\\s*:`));
+  const offset = at < 0 ? start : start + at;
+  const before = text.slice(0, offset).split('\n');
+  return `:${before.length}:${before[before.length - 1]!.length + 1}`;
+}
+
+function describeValue(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' ? 'an object' : String(value);
 }
 
 interface Context {
@@ -158,6 +295,14 @@ interface Context {
   readonly request: ExploreRequest;
   readonly io: ExploreIo;
   readonly scenario: Scenario | undefined;
+  readonly probe: WatchProbe;
+}
+
+/** The replay command of the run the probe is told of. */
+function probeReplay(context: Omit<Context, 'probe'>, schedule: string | null): string {
+  const ticks = context.request.ticks ?? context.scenario?.ticks ?? context.sim.SCENARIO_TICKS_DEFAULT;
+  const departures = schedule === null || schedule === '' ? [] : context.sim.parseSchedule(schedule);
+  return replayCommand(context as Context, departures, ticks);
 }
 
 function exploreAll(context: Context, target: RunTarget): number {
@@ -177,9 +322,10 @@ function exploreAll(context: Context, target: RunTarget): number {
   }
   const elapsedMs = progress.elapsedMs();
   let page: TimelinePage | null = null;
-  if (request.timeline !== null && result.failure !== null) {
+  if (request.timeline !== null && result.failure !== null && result.failure.reproduced) {
     const replayed = sim.replay({
       ...target,
+      ...(result.arrivals ? { arrivals: true } : {}),
       ticks: result.failure.ticks,
       schedule: result.failure.schedule,
       trace: true,
@@ -192,12 +338,35 @@ function exploreAll(context: Context, target: RunTarget): number {
   } else {
     io.stdout(textResult(context, result, timeline, elapsedMs));
   }
-  return result.failure !== null || result.races.length > 0 || page?.failed === true ? 1 : 0;
+  const findings =
+    result.failure !== null || result.crash !== null || result.races.length > 0 || result.warnings.length > 0;
+  return findings || page?.failed === true ? 1 : 0;
 }
 
 function replayOne(context: Context, target: RunTarget, schedule: Schedule): number {
   const { sim, request, io, driver, display } = context;
-  const replayed = sim.replay({ ...target, schedule, trace: request.timeline !== null });
+  let replayed: ReplayResult;
+  try {
+    replayed = sim.replay({ ...target, schedule, trace: request.timeline !== null });
+  } catch (error) {
+    if (!(error instanceof sim.SimulationError)) throw error;
+    const ticks = request.ticks ?? context.scenario?.ticks ?? sim.SCENARIO_TICKS_DEFAULT;
+    const crash = crashOf(sim, error, schedule, ticks);
+    if (request.json)
+      io.stdout(
+        `${JSON.stringify({ driver: driver.name, module: display, seed: request.seed, ticks, clean: false, crash: crashJson(context, crash) }, null, 2)}\n`,
+      );
+    else {
+      const out = [
+        `ddikit explore: ${driver.name} (${display}) — replay`,
+        `${settingsLine(context, ticks)} schedule=${sim.formatSchedule(schedule)}`,
+        '',
+      ];
+      out.push(...crashText(context, crash));
+      io.stdout(`${out.join('\n')}\n`);
+    }
+    return 1;
+  }
   const ticks = request.ticks ?? context.scenario?.ticks ?? sim.SCENARIO_TICKS_DEFAULT;
   const page = request.timeline !== null ? writeTimeline(context, replayed, schedule, ticks) : null;
   const timeline = page?.shown ?? null;
@@ -224,7 +393,7 @@ function replayOne(context: Context, target: RunTarget, schedule: Schedule): num
         2,
       )}\n`,
     );
-    return result.errors > 0 || failed ? 1 : 0;
+    return !result.clean || failed ? 1 : 0;
   }
   const out: string[] = [];
   out.push(`ddikit explore: ${driver.name} (${display}) — replay`);
@@ -242,7 +411,7 @@ function replayOne(context: Context, target: RunTarget, schedule: Schedule): num
   );
   if (timeline !== null) out.push(`Timeline: ${timeline}`);
   io.stdout(`${out.join('\n')}\n`);
-  return result.errors > 0 || failed ? 1 : 0;
+  return !result.clean || failed ? 1 : 0;
 }
 
 function writeTimeline(context: Context, replayed: ReplayResult, schedule: Schedule, ticks: number): TimelinePage {
@@ -265,7 +434,9 @@ function textResult(context: Context, result: ExploreResult, timeline: string | 
   const { sim, driver, display } = context;
   const out: string[] = [];
   out.push(`ddikit explore: ${driver.name} (${display})`);
-  out.push(`${settingsLine(context, result.ticks)} preemptions≤${result.preemptions} budget=${result.budget}`);
+  out.push(
+    `${settingsLine(context, result.ticks)} preemptions≤${result.preemptions} budget=${result.budget}${result.arrivals ? ' arrivals' : ''}`,
+  );
   out.push('');
   const rate = elapsedMs > 0 ? ` in ${(elapsedMs / 1000).toFixed(1)} s` : '';
   if (result.failure !== null) {
@@ -278,10 +449,27 @@ function textResult(context: Context, result: ExploreResult, timeline: string | 
     out.push(...stepsText(f.steps));
     out.push('');
     out.push(sim.formatReportText(f.report));
-    out.push(`Replay: ${replayCommand(context, f.schedule, f.ticks)}`);
+    out.push(`Replay: ${replayCommand(context, f.schedule, f.ticks, result.arrivals)}`);
     if (timeline !== null) out.push(`Timeline: ${timeline}`);
+    if (!f.reproduced)
+      out.push(
+        'The failure did not come back when its schedule ran again: the driver keeps state from one run to the next (module variables?), so the schedule is shown as found, unshrunk, and may not replay.',
+      );
+  } else if (result.crash !== null) {
+    out.push(
+      `CRASHED after ${plural(result.crash.foundAt, 'schedule')}${rate} (${result.crash.phase}): the run did not finish`,
+    );
+    out.push(...crashText(context, result.crash, result.arrivals));
   } else {
     out.push(`No schedule failed: ${plural(result.schedules, 'schedule')}${rate} — ${coverageText(result)}.`);
+  }
+  if (result.warnings.length > 0) {
+    out.push('');
+    out.push('Warnings (they do not stop a schedule, but the driver is not clean; exit 1 as in simulate):');
+    for (const report of result.warnings)
+      out.push(
+        `  ${report.rule}  ${report.subject}${report.function !== null ? ` in ${report.function}` : ''} — ${report.message}`,
+      );
   }
   if (result.races.length > 0) {
     out.push('');
@@ -293,11 +481,15 @@ function textResult(context: Context, result: ExploreResult, timeline: string | 
 }
 
 function coverageText(result: ExploreResult): string {
+  if (result.spaceExhausted)
+    return `the space is exhausted: every schedule of the driver ran (${plural(result.distinct, 'distinct schedule')}; no run left a choice point unexplored)`;
   const levels = result.perLevel.map((n, k) => `${n} with ${plural(k, 'preemption')}`).join(', ');
   const systematic = result.exhaustive
     ? `every schedule with up to ${plural(result.preemptions, 'preemption')} (${levels})`
     : `systematic: ${levels} (the budget ran out before every schedule with up to ${plural(result.preemptions, 'preemption')} ran)`;
-  return result.random > 0 ? `${systematic}, then ${plural(result.random, 'random schedule')}` : systematic;
+  return result.random > 0
+    ? `${systematic}, then ${plural(result.random, 'random schedule')} (${result.distinct} distinct in all)`
+    : systematic;
 }
 
 function stepsText(steps: readonly ScheduleStep[]): string[] {
@@ -328,11 +520,24 @@ function settingsLine(context: Context, ticks: number): string {
 }
 
 /** The exact command that replays a schedule (every flag that shapes the run). */
-function replayCommand(context: Context, schedule: Schedule, ticks: number): string {
+function replayCommand(
+  context: Context,
+  schedule: Schedule,
+  ticks: number,
+  arrivals = context.request.arrivals,
+): string {
   const { request, sim, display } = context;
   const parts = ['ddikit explore', quote(display), `--seed ${request.seed}`, `--ticks ${ticks}`];
   if (request.processors !== null) parts.push(`--processors ${request.processors}`);
   if (request.faults.length > 0) parts.push(`--faults ${request.faults.join(',')}`);
+  if (request.interrupt !== null) parts.push(`--interrupt ${request.interrupt}`);
+  if (request.messages !== null) parts.push(`--messages ${request.messages}`);
+  if (request.rxQueues !== null) parts.push(`--rx-queues ${request.rxQueues}`);
+  if (request.sharedLinePerMille !== null) parts.push(`--shared-line ${request.sharedLinePerMille}`);
+  if (request.isrEarly) parts.push('--isr-early');
+  if (request.linkChanges) parts.push('--link-changes');
+  if (arrivals) parts.push('--arrivals');
+  if (request.surpriseRemoveAtTick !== null) parts.push(`--surprise-remove ${request.surpriseRemoveAtTick}`);
   if (request.exportName !== 'default') parts.push(`--export ${quote(request.exportName)}`);
   parts.push(`--replay ${sim.formatSchedule(schedule)}`);
   return parts.join(' ');
@@ -353,6 +558,8 @@ function jsonResult(context: Context, result: ExploreResult, timeline: string | 
     systematic: result.systematic,
     random: result.random,
     exhaustive: result.exhaustive,
+    distinct: result.distinct,
+    spaceExhausted: result.spaceExhausted,
     perLevel: result.perLevel,
     failure:
       result.failure === null
@@ -365,11 +572,64 @@ function jsonResult(context: Context, result: ExploreResult, timeline: string | 
             phase: result.failure.phase,
             ticks: result.failure.ticks,
             steps: result.failure.steps,
-            replay: replayCommand(context, result.failure.schedule, result.failure.ticks),
+            replay: replayCommand(context, result.failure.schedule, result.failure.ticks, result.arrivals),
+            reproduced: result.failure.reproduced,
             report: result.failure.report,
           },
+    crash: result.crash === null ? null : crashJson(context, result.crash, result.arrivals),
+    arrivals: result.arrivals,
     races: result.races,
+    warnings: result.warnings,
     timeline,
+  };
+}
+
+/** A run that threw, in the shape of the explorer's crash (for --replay, which runs one schedule). */
+function crashOf(
+  sim: typeof SimModule,
+  error: InstanceType<typeof SimModule.SimulationError>,
+  schedule: Schedule,
+  ticks: number,
+): ExploreCrash {
+  const driverError = error instanceof sim.DriverError ? error : null;
+  return {
+    schedule,
+    foundAt: 1,
+    phase: 'systematic',
+    ticks,
+    steps: [],
+    message: error.message,
+    tick: error.tick,
+    thrown: driverError?.thrownMessage ?? null,
+    frames: driverError?.frames ?? [],
+    driverFrames: driverError?.driverFrames ?? [],
+  };
+}
+
+function crashText(context: Context, crash: ExploreCrash, arrivals = context.request.arrivals): string[] {
+  const { sim } = context;
+  const out: string[] = [];
+  out.push(`Schedule: ${plural(crash.schedule.length, 'preemption')}`);
+  if (crash.steps.length > 0 || crash.schedule.length === 0) out.push(...stepsText(crash.steps));
+  out.push('');
+  out.push(crash.thrown !== null ? `The driver threw: ${crash.thrown}` : `The simulation failed: ${crash.message}`);
+  if (crash.frames.length > 0)
+    out.push(
+      `  in ${crash.frames.map((f) => `${f.function} (${f.role}) on cpu ${f.processor} at ${sim.irqlText(f.irql)}`).join(' ← ')}`,
+    );
+  for (const frame of crash.driverFrames)
+    out.push(`  at ${frame.function !== '' ? `${frame.function} (${sim.frameText(frame)})` : sim.frameText(frame)}`);
+  out.push(`  ${crash.message}`);
+  out.push(`Replay: ${replayCommand(context, crash.schedule, crash.ticks, arrivals)}`);
+  return out;
+}
+
+function crashJson(context: Context, crash: ExploreCrash, arrivals = context.request.arrivals): object {
+  return {
+    ...crash,
+    schedule: context.sim.formatSchedule(crash.schedule),
+    driverFrames: crash.driverFrames.map((frame) => ({ ...frame, at: context.sim.frameText(frame) })),
+    replay: replayCommand(context, crash.schedule, crash.ticks, arrivals),
   };
 }
 
@@ -410,27 +670,23 @@ function makeProgress(io: ExploreIo): Progress {
 // ---- arguments --------------------------------------------------------------------------------------
 
 function parseRequest(args: readonly string[]): ExploreRequest {
-  const { values, positionals } = parseArgs({
+  const parsed = parseArgs({
     args: [...args],
     allowPositionals: true,
     strict: true,
-    options: {
-      preemptions: { type: 'string' },
-      budget: { type: 'string' },
-      seed: { type: 'string' },
-      timeline: { type: 'string' },
-      replay: { type: 'string' },
-      ticks: { type: 'string' },
-      processors: { type: 'string' },
-      faults: { type: 'string' },
-      export: { type: 'string' },
-      json: { type: 'boolean' },
-    },
+    options: parseArgsOptions('explore'),
   });
+  const { positionals } = parsed;
+  const values = optionValues(parsed.values);
   const modulePath = modulePositional('explore', positionals, 'examples/scenarios/lost-interrupt.ts');
   const exportName = exportOption(values.export);
   if (values.timeline !== undefined && values.timeline.length === 0)
     throw new DriverUsageError('--timeline needs a file name, e.g. --timeline out.html.');
+  const interrupt = values.interrupt ?? null;
+  if (interrupt !== null && interrupt !== 'msix' && interrupt !== 'line')
+    throw new DriverUsageError(`--interrupt must be msix or line (got ${JSON.stringify(interrupt)}).`);
+  const optional = (flag: string, value: string | undefined, min: number, max: number): number | null =>
+    value === undefined ? null : driverInteger(flag, value, 0, min, max);
   return {
     modulePath,
     exportName,
@@ -439,16 +695,19 @@ function parseRequest(args: readonly string[]): ExploreRequest {
     budget: driverInteger('--budget', values.budget, exploreDefaults.budget, 1, BUDGET_MAX),
     timeline: values.timeline ?? null,
     replay: values.replay ?? null,
-    ticks: values.ticks === undefined ? null : driverInteger('--ticks', values.ticks, 0, 1, 2 ** 40),
-    processors: values.processors === undefined ? null : driverInteger('--processors', values.processors, 0, 1, 64),
-    faults:
-      values.faults === undefined
-        ? []
-        : values.faults
-            .split(',')
-            .map((f) => f.trim())
-            .filter((f) => f !== ''),
+    ticks: optional('--ticks', values.ticks, 1, 2 ** 40),
+    processors: optional('--processors', values.processors, 1, 64),
+    faults: faultList(values.faults),
     json: values.json === true,
+    watchdogSeconds: driverInteger('--watchdog', values.watchdog, WATCHDOG_SECONDS_DEFAULT, 0, 86_400),
+    interrupt,
+    messages: optional('--messages', values.messages, 1, 32),
+    rxQueues: optional('--rx-queues', values['rx-queues'], 1, 2) as 1 | 2 | null,
+    sharedLinePerMille: optional('--shared-line', values['shared-line'], 0, 1000),
+    isrEarly: values['isr-early'] === true,
+    linkChanges: values['link-changes'] === true,
+    arrivals: values.arrivals === true,
+    surpriseRemoveAtTick: optional('--surprise-remove', values['surprise-remove'], 0, 2 ** 40),
   };
 }
 

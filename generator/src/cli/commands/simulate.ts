@@ -10,7 +10,17 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as SimModule from '@ddikit/sim';
-import type { E1000Nic, MiniportDefinition, Report, RunResult, Simulation, SimulationOptions } from '@ddikit/sim';
+import type {
+  E1000Nic,
+  FaultOptions,
+  LateCall,
+  MiniportDefinition,
+  Report,
+  RunProbe,
+  RunResult,
+  Simulation,
+  SimulationOptions,
+} from '@ddikit/sim';
 import type { CliIo } from '../io.js';
 import { firstLines, plural } from '../print.js';
 import { writeTimelinePage, type TimelinePage } from '../timeline-page.js';
@@ -24,35 +34,16 @@ import {
   withDriverModule,
   type DriverModule,
 } from './driver-module.js';
+import { runInWorker, WATCHDOG_SECONDS_DEFAULT } from './driver-run.js';
+import { faultList, optionValues, optionsSynopsis, optionsUsage, parseArgsOptions } from './run-options.js';
+import { WatchProbe } from './watch-probe.js';
 
 /** The usage text of the command, in the layout of `ddikit --help`. */
-export const simulateUsage = `  ddikit simulate MODULE [--seed N] [--seeds N] [--ticks N] [--mode bugcheck|collect] [--json]
-                  [--export NAME] [--processors N] [--interrupt msix|line] [--messages N]
-                  [--rx-queues 1|2] [--shared-line PERMILLE] [--isr-early] [--link-changes]
-                  [--surprise-remove TICK] [--timeline FILE]
+export const simulateUsage = `  ddikit simulate MODULE ${optionsSynopsis('simulate', '                  ')}
       Run a miniport driver MODULE (.ts or .js whose default export is made with defineMiniport
       of @ddikit/sim) on the simulated e1000 NIC with every IRQL contract and role checked, and
-      print the verifier's reports. Exit 0 when every run is clean, 1 on any report.
-      --seed N             seed of the run (default 1); every report prints seed= and tick=
-      --seeds N            run N seeds from --seed on (default 1)
-      --ticks N            simulated time per run, 1 tick = 100 ns (default 100000: 10 ms)
-      --mode MODE          bugcheck: stop at the first error (default); collect: each bug once
-      --json               print the runs and reports as JSON
-      --export NAME        run this named export instead of the default export
-      --processors N       simulated processors, 1..64 (default 2)
-      --interrupt KIND     msix: grant messages to a driver that supports MSI (default);
-                           line: grant a line-based interrupt even then, as NDIS may
-      --messages N         grant at most N MSI-X messages (default: the NIC's 5)
-      --rx-queues N        RX queues the NIC's traffic source feeds, 1 or 2 (default 1)
-      --shared-line N      chance in 1000 per step that another device raises the shared line
-                           (default 10; 0 for a line of its own)
-      --isr-early          call the ISR once before NdisMRegisterInterruptEx returns, as NDIS may
-      --link-changes       let the link go down and up every 0.2 to 2 ms
-      --surprise-remove T  pull the NIC off the bus at tick T, then halt
-      --timeline FILE      write an offline HTML timeline of the first run with findings (or of
-                           the first run): IRQL per processor, ISR/DPC/synchronize spans, lock
-                           holds, register accesses, violations linked to their reports
-`;
+      print the verifier's reports. Exit 0 when every run is clean, 1 on any report (warnings too).
+${optionsUsage('simulate')}`;
 
 /** What `ddikit simulate` runs with when no flag says otherwise. */
 export const simulateDefaults = {
@@ -86,23 +77,62 @@ interface SimulateRequest {
   readonly surpriseRemoveAtTick: number | null;
   /** Where to write the HTML timeline, or null. */
   readonly timeline: string | null;
+  readonly watchdogSeconds: number;
+  /** Fault names as given (`all` included). */
+  readonly faults: readonly string[];
 }
 
-/** `ddikit simulate …`; `args` are the arguments after `simulate`. */
+/** `ddikit simulate …`; `args` are the arguments after `simulate`. The runs go to a watched worker thread. */
 export async function runSimulate(args: readonly string[], io: CliIo): Promise<number> {
+  let request: SimulateRequest;
   try {
     if (args.includes('--help') || args.includes('-h')) {
       io.stdout(`Usage:\n${simulateUsage}`);
       return 0;
     }
+    request = parseRequest(args);
+  } catch (error) {
+    return usageError('simulate', error, io);
+  }
+  return runInWorker(
+    { command: 'simulate', args, watchdogSeconds: request.watchdogSeconds, json: request.json, progress: false },
+    io,
+  );
+}
+
+/** The runs themselves, in the worker thread (driver-worker.ts); `buffer` is the watch probe's memory. */
+export async function simulateInThread(args: readonly string[], io: CliIo, buffer: SharedArrayBuffer): Promise<number> {
+  try {
     const request = parseRequest(args);
+    const probe = new WatchProbe(buffer, (seed) => replayCommand(args, seed));
     return await withDriverModule('simulate', request.modulePath, io.cwd, (module) => {
+      probe.loaded();
       const driver = pickDriver(module, request.exportName);
-      return runAll(module.sim, driver, request, module.display, io);
+      return runAll(module.sim, driver, request, module.display, io, probe);
     });
   } catch (error) {
     return usageError('simulate', error, io);
   }
+}
+
+/** The command that runs one seed again: the same flags, that seed alone. */
+function replayCommand(args: readonly string[], seed: number): string {
+  const kept: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const name = arg.split('=')[0]!;
+    if (name === '--json') continue;
+    if (name === '--seed' || name === '--seeds' || name === '--timeline') {
+      if (!arg.includes('=')) i++;
+      continue;
+    }
+    kept.push(quoteArg(arg));
+  }
+  return ['ddikit simulate', ...kept, `--seed ${seed}`].join(' ');
+}
+
+function quoteArg(text: string): string {
+  return /^[\w./@:+=,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The miniport export; DriverUsageError saying why when there is none. */
@@ -129,17 +159,25 @@ interface SeedRun {
   readonly failure: string | null;
 }
 
-function runAll(
+async function runAll(
   sim: typeof SimModule,
   driver: MiniportDefinition,
   request: SimulateRequest,
   display: string,
   io: CliIo,
-): number {
+  probe: RunProbe,
+): Promise<number> {
   const runs: SeedRun[] = [];
+  const simulations: Simulation[] = [];
   for (let seed = request.seed; seed < request.seed + request.seeds; seed++) {
     const options = simulationOptions(sim, request, seed);
-    const simulation = sim.createSimulation({ ...options, ...(request.timeline !== null ? { trace: true } : {}) });
+    const simulation = sim.createSimulation({
+      ...options,
+      probe,
+      ...(request.timeline !== null ? { trace: true } : {}),
+    });
+    simulations.push(simulation);
+    probe.run(seed, null);
     try {
       const result = simulation.run(driver, {
         ticks: request.ticks,
@@ -152,10 +190,19 @@ function runAll(
         failure: null,
       });
     } catch (error) {
+      if (!(error instanceof sim.SimulationError)) throw error;
       runs.push({ result: null, nicEventBoundHits: 0, simulation: null, failure: firstLines(error) });
     }
   }
-  const clean = runs.every((run) => run.result !== null && run.result.clean);
+  // Let timers and promises the driver left behind run: a DDI they call is a late call of its run.
+  await settle();
+  for (const [i, simulation] of simulations.entries()) {
+    if (simulation.lateCalls.length === 0) continue;
+    const run = runs[i]!;
+    const late = lateText(sim, simulation.lateCalls);
+    runs[i] = { ...run, failure: run.failure === null ? late : `${run.failure}; ${late}` };
+  }
+  const clean = runs.every((run) => run.result !== null && run.result.clean && run.failure === null);
   const page = request.timeline !== null ? writeTimeline(sim, driver, display, request, runs, io) : null;
   const timeline = page?.shown ?? null;
   if (request.json)
@@ -167,6 +214,18 @@ function runAll(
       `${textReport(sim, driver, display, request, runs, clean)}${timeline !== null ? `Timeline: ${timeline}\n` : ''}`,
     );
   return clean && page?.failed !== true ? 0 : 1;
+}
+
+/** Two turns of the event loop: what a driver scheduled on timers (0 ms) and promises has run. */
+async function settle(): Promise<void> {
+  for (let turn = 0; turn < 2; turn++) await new Promise<void>((resolve) => setTimeout(resolve, 0));
+}
+
+function lateText(sim: typeof SimModule, calls: readonly LateCall[]): string {
+  const first = calls[0]!;
+  const at = first.driverFrames.length > 0 ? ` at ${sim.frameText(first.driverFrames[0]!)}` : '';
+  const more = calls.length > 1 ? ` (and ${plural(calls.length - 1, 'more late call')})` : '';
+  return `${first.ddi} was called after the run ended${at}, from a timer or a promise the driver left behind${more}; NDIS calls must end before MiniportHaltEx returns`;
 }
 
 /** Writes the timeline of the first run with findings (else the first run); null when there is none to write. */
@@ -195,15 +254,23 @@ function simulationOptions(
   request: SimulateRequest,
   seed: number,
 ): SimulationOptions & { readonly device: E1000Nic } {
+  const linkChanges = request.linkChanges || request.faults.includes(sim.ALL_FAULTS);
   const device = new sim.E1000Nic({
     rxQueueCount: request.rxQueues,
-    ...(request.linkChanges ? { linkChangeGapTicksMin: 2_000, linkChangeGapTicksMax: 20_000 } : {}),
+    ...(linkChanges ? { linkChangeGapTicksMin: 2_000, linkChangeGapTicksMax: 20_000 } : {}),
   });
+  let faults: FaultOptions | undefined;
+  try {
+    faults = request.faults.length > 0 ? sim.faultsFromNames(request.faults) : undefined;
+  } catch (error) {
+    throw new DriverUsageError(`--faults: ${(error as Error).message}.`);
+  }
   return {
     seed,
     device,
     mode: request.mode,
     processors: request.processors,
+    ...(faults !== undefined ? { faults } : {}),
     interrupt: {
       grantLineToMsiDriver: request.interrupt === 'line',
       isrBeforeRegisterReturns: request.isrEarly,
@@ -233,6 +300,10 @@ function textReport(
       out.push(`seed=${seedOf(runs, run, request)}: the run failed: ${run.failure}`);
       continue;
     }
+    if (run.failure !== null) {
+      out.push(`seed=${result.seed}: ${run.failure}`);
+      if (result.clean) continue;
+    }
     if (result.clean) {
       out.push(
         `seed=${result.seed} tick=${result.tick}: clean — ${statsText(result)}${boundText(run.nicEventBoundHits)}`,
@@ -242,11 +313,15 @@ function textReport(
     // Every report of the first run with findings in full; later runs in a line each.
     if (!detailed) {
       detailed = true;
-      for (const report of result.reports) out.push(sim.formatReportText(report));
+      for (const [i, report] of result.reports.entries()) {
+        out.push(sim.formatReportText(report));
+        const location = result.reportLocations[i] ?? null;
+        if (location !== null) out.push(`DRIVER CALL:  ${location}\n`);
+      }
     }
     out.push(`seed=${result.seed} tick=${result.tick}: ${findingsText(result)}`);
   }
-  const failed = runs.filter((run) => run.result === null || !run.result.clean).length;
+  const failed = runs.filter((run) => run.result === null || !run.result.clean || run.failure !== null).length;
   out.push('');
   if (runs.length > 1) {
     out.push(
@@ -275,6 +350,7 @@ function settingsLine(request: SimulateRequest): string {
     ...(request.isrEarly ? ['isr-early'] : []),
     ...(request.linkChanges ? ['link-changes'] : []),
     ...(request.surpriseRemoveAtTick !== null ? [`surprise-remove=${request.surpriseRemoveAtTick}`] : []),
+    ...(request.faults.length > 0 ? [`faults=${request.faults.join(',')}`] : []),
   ];
   return parts.join(' ');
 }
@@ -337,6 +413,7 @@ function jsonReport(
       isrEarly: request.isrEarly,
       linkChanges: request.linkChanges,
       surpriseRemoveAtTick: request.surpriseRemoveAtTick,
+      faults: request.faults,
     },
     clean,
     runs: runs.map((run) =>
@@ -345,14 +422,18 @@ function jsonReport(
         : {
             seed: run.result.seed,
             tick: run.result.tick,
-            clean: run.result.clean,
+            clean: run.result.clean && run.failure === null,
             errors: run.result.errors,
             warnings: run.result.warnings,
             halted: run.result.halted,
             initializeStatus: run.result.initializeStatus,
             bugCheck: run.result.bugCheck?.rule ?? null,
             stats: run.result.stats,
-            reports: run.result.reports,
+            reports: run.result.reports.map((report, i) => ({
+              ...report,
+              location: run.result!.reportLocations[i] ?? null,
+            })),
+            ...(run.failure !== null ? { failure: run.failure } : {}),
           },
     ),
   };
@@ -365,28 +446,14 @@ function seedOf(runs: readonly SeedRun[], run: SeedRun, request: SimulateRequest
 // ---- arguments --------------------------------------------------------------------------------------
 
 function parseRequest(args: readonly string[]): SimulateRequest {
-  const { values, positionals } = parseArgs({
+  const parsed = parseArgs({
     args: [...args],
     allowPositionals: true,
     strict: true,
-    options: {
-      seed: { type: 'string' },
-      seeds: { type: 'string' },
-      ticks: { type: 'string' },
-      mode: { type: 'string' },
-      json: { type: 'boolean' },
-      export: { type: 'string' },
-      processors: { type: 'string' },
-      interrupt: { type: 'string' },
-      messages: { type: 'string' },
-      'rx-queues': { type: 'string' },
-      'shared-line': { type: 'string' },
-      'isr-early': { type: 'boolean' },
-      'link-changes': { type: 'boolean' },
-      'surprise-remove': { type: 'string' },
-      timeline: { type: 'string' },
-    },
+    options: parseArgsOptions('simulate'),
   });
+  const { positionals } = parsed;
+  const values = optionValues(parsed.values);
   const modulePath = modulePositional('simulate', positionals, 'examples/e1000-line.ts');
   const mode = values.mode ?? 'bugcheck';
   if (mode !== 'bugcheck' && mode !== 'collect')
@@ -423,6 +490,8 @@ function parseRequest(args: readonly string[]): SimulateRequest {
         ? null
         : driverInteger('--surprise-remove', values['surprise-remove'], 0, 0, 2 ** 40),
     timeline: timelineOption(values.timeline),
+    watchdogSeconds: driverInteger('--watchdog', values.watchdog, WATCHDOG_SECONDS_DEFAULT, 0, 86_400),
+    faults: faultList(values.faults),
   };
 }
 

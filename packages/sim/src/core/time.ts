@@ -54,12 +54,21 @@ export interface TimeBudgets {
   readonly dpcTicksMax: number;
   /** A spin lock (interrupt locks included) should be held at most 25 µs. */
   readonly lockHeldTicksMax: number;
+  /**
+   * The watchdog: an ISR, a DPC or a synchronize function still running after this many times its
+   * budget (a synchronize function's is the lock's) stops the run at once with a 0x133 report.
+   */
+  readonly watchdogMultiple: number;
+  /** The watchdog of a role call with no budget of its own (MiniportInitializeEx, MiniportHaltEx): 1 s. */
+  readonly passiveRoleTicksMax: number;
 }
 
 export const DEFAULT_BUDGETS: TimeBudgets = {
   isrTicksMax: microsecondsToTicks(25),
   dpcTicksMax: microsecondsToTicks(100),
   lockHeldTicksMax: microsecondsToTicks(25),
+  watchdogMultiple: 10,
+  passiveRoleTicksMax: microsecondsToTicks(1_000_000),
 };
 
 /** The simulation's clock. */

@@ -25,14 +25,21 @@ import { E1000Nic } from '../device/e1000/e1000-nic.js';
 import type { Report } from '../verifier/report-types.js';
 import { LOCKSET_RULES } from '../verifier/rule-table.js';
 import {
+  formatSchedule,
   RandomScheduler,
   ReplayScheduler,
   type Deviation,
   type Schedule,
+  type Scheduler,
   type ScheduleStep,
 } from '../schedule/scheduler.js';
 import type { RunResult } from '../simulation/options.js';
 import { createSimulation, type Simulation } from '../simulation/simulation.js';
+import { DriverError } from '../simulation/driver-error.js';
+import type { DriverFrame } from '../simulation/driver-frames.js';
+import { SimulationError } from '../verifier/verifier.js';
+import type { RunProbe } from '../core/probe.js';
+import type { RoleFrameReport } from '../verifier/report-types.js';
 import type { CostModel, TimeBudgets } from '../core/time.js';
 import type { TraceOptions, TraceSnapshot } from '../core/trace.js';
 
@@ -72,6 +79,14 @@ export interface RunTarget {
   readonly processors?: number;
   /** Replaces the scenario's faults. */
   readonly faults?: FaultOptions;
+  /** Told of every run (seed and schedule) and role call, for a wall-clock watchdog. */
+  readonly probe?: RunProbe;
+  /**
+   * Interrupt causes may arrive at choice points where nothing else could preempt
+   * (InterruptOptions.arrivals). Default: explore turns them on when the default schedule has no
+   * choice point with an alternative (a driver that masks its interrupts in its ISR).
+   */
+  readonly arrivals?: boolean;
 }
 
 export interface ExploreOptions extends RunTarget {
@@ -110,6 +125,32 @@ export interface ExploreFailure {
   readonly report: Report;
   /** Every report of the shrunk run. */
   readonly reports: readonly Report[];
+  /**
+   * The failure came back when its schedule was run again. False: it did not (the driver keeps state
+   * from one run to the next, in module variables or by changing the ndis table), and `schedule` is
+   * the one as found, unshrunk, with the report of the run that found it.
+   */
+  readonly reproduced: boolean;
+}
+
+/** A schedule whose run did not finish: the driver threw, or the simulation failed. */
+export interface ExploreCrash {
+  readonly schedule: Schedule;
+  readonly foundAt: number;
+  readonly phase: 'systematic' | 'random';
+  readonly ticks: number;
+  /** The departures, described (empty when the run could not be replayed to describe them). */
+  readonly steps: readonly ScheduleStep[];
+  /** The error's message, ending with seed= and tick=. */
+  readonly message: string;
+  /** The tick it happened at. */
+  readonly tick: number;
+  /** What the driver threw (its message), null when the simulation itself failed. */
+  readonly thrown: string | null;
+  /** The role frames it was thrown in, innermost first. */
+  readonly frames: readonly RoleFrameReport[];
+  /** The driver's own stack frames, innermost first. */
+  readonly driverFrames: readonly DriverFrame[];
 }
 
 export interface ExploreResult {
@@ -125,11 +166,28 @@ export interface ExploreResult {
   readonly random: number;
   /** Every schedule with up to `preemptions` preemptions was run. */
   readonly exhaustive: boolean;
+  /** Interrupt causes arrived at choice points (RunTarget.arrivals), asked for or turned on by the search. */
+  readonly arrivals: boolean;
+  /** Schedules that were different runs (random schedules that departed nowhere new count once). */
+  readonly distinct: number;
+  /**
+   * Every schedule of the driver ran — with any number of preemptions, not only up to the bound: no
+   * run left a choice point with an alternative unexplored. The random phase is then skipped.
+   */
+  readonly spaceExhausted: boolean;
   /** Schedules with 0, 1, … preemptions that were run, per level. */
   readonly perLevel: readonly number[];
   readonly failure: ExploreFailure | null;
+  /** The first schedule whose run threw (the search stops there), or null. */
+  readonly crash: ExploreCrash | null;
   /** Races lockset analysis found, each once, from the first schedule that showed it. */
   readonly races: readonly Report[];
+  /**
+   * Warnings (ISR-CLAIM, …), each once per rule, subject and function, from the first schedule that
+   * showed it. A warning does not make a schedule fail (the search goes on), but the result is not
+   * clean: `ddikit explore` exits 1 on one, as `ddikit simulate` does.
+   */
+  readonly warnings: readonly Report[];
 }
 
 export interface ReplayOptions extends RunTarget {
@@ -176,11 +234,16 @@ export function scenarioSimulation(target: RunTarget, trace?: boolean | TraceOpt
     device,
     processors: resolved.processors,
     mode: 'collect',
-    ...(scenario.interrupt !== undefined ? { interrupt: scenario.interrupt } : {}),
+    ...(scenario.interrupt !== undefined || target.arrivals !== undefined
+      ? {
+          interrupt: { ...scenario.interrupt, ...(target.arrivals !== undefined ? { arrivals: target.arrivals } : {}) },
+        }
+      : {}),
     ...(scenario.costs !== undefined ? { costs: scenario.costs } : {}),
     ...(scenario.budgets !== undefined ? { budgets: scenario.budgets } : {}),
     ...((target.faults ?? scenario.faults) !== undefined ? { faults: target.faults ?? scenario.faults } : {}),
     ...(trace !== undefined && trace !== false ? { trace } : {}),
+    ...(target.probe !== undefined ? { probe: target.probe } : {}),
   });
 }
 
@@ -192,11 +255,12 @@ export function manifestError(result: RunResult): Report | null {
   return null;
 }
 
-/** Runs one schedule and describes its departures. */
+/** Runs one schedule and describes its departures. A run that throws throws (DriverError, SimulationError). */
 export function replay(options: ReplayOptions): ReplayResult {
   const resolved = resolveTarget(options);
   const sim = scenarioSimulation(options, options.trace);
   const scheduler = new ReplayScheduler(options.schedule, { describe: true });
+  options.probe?.run(resolved.seed, formatSchedule(options.schedule));
   const result = sim.run(resolved.driver, { ticks: resolved.ticks, scheduler });
   return {
     result,
@@ -207,7 +271,8 @@ export function replay(options: ReplayOptions): ReplayResult {
 }
 
 /** Searches the schedules of a driver for one that fails (see the module comment). */
-export function explore(options: ExploreOptions): ExploreResult {
+export function explore(exploreOptions: ExploreOptions): ExploreResult {
+  let options = exploreOptions;
   const resolved = resolveTarget(options);
   const preemptions = options.preemptions ?? EXPLORE_PREEMPTIONS_DEFAULT;
   if (!Number.isInteger(preemptions) || preemptions < 0 || preemptions > 16)
@@ -215,9 +280,15 @@ export function explore(options: ExploreOptions): ExploreResult {
   const budget = options.budget ?? EXPLORE_BUDGET_DEFAULT;
   if (!Number.isSafeInteger(budget) || budget < 1)
     throw new RangeError(`explore: budget must be a positive integer (got ${String(budget)})`);
-  const search = new ScheduleSearch(options, resolved, budget);
+  let search = new ScheduleSearch(options, resolved, budget);
   search.systematic(preemptions);
-  if (search.found === null && options.random !== false)
+  if (options.arrivals === undefined && search.spaceExhausted && search.schedules === 1) {
+    // Nothing to search: the driver masks its interrupts wherever it could be preempted. Let causes arrive there.
+    options = { ...options, arrivals: true };
+    search = new ScheduleSearch(options, resolved, budget);
+    search.systematic(preemptions);
+  }
+  if (search.found === null && search.crash === null && !search.spaceExhausted && options.random !== false)
     search.random(options.randomPerMille ?? EXPLORE_RANDOM_PER_MILLE_DEFAULT);
   let failure: ExploreFailure | null = null;
   const found = search.found;
@@ -235,10 +306,15 @@ export function explore(options: ExploreOptions): ExploreResult {
     schedules: search.schedules,
     systematic: search.systematicCount,
     random: search.randomCount,
-    exhaustive: search.exhaustive && found === null,
+    exhaustive: search.exhaustive && found === null && search.crash === null,
+    arrivals: options.arrivals === true,
+    distinct: search.distinct.size,
+    spaceExhausted: search.spaceExhausted && found === null && search.crash === null,
     perLevel: search.perLevel,
     failure,
+    crash: search.crash === null ? null : describeCrash(options, resolved, search.crash),
     races: [...search.races.values()],
+    warnings: [...search.warnings.values()],
   };
 }
 
@@ -248,7 +324,33 @@ interface Found {
   /** How many schedules had run when it failed. */
   readonly at: number;
   readonly phase: 'systematic' | 'random';
-  readonly rule: string;
+  /** The error that made it fail, in the run that found it. */
+  readonly report: Report;
+  /** Every report of that run. */
+  readonly reports: readonly Report[];
+}
+
+/** A schedule whose run threw, as the search found it. */
+interface Crashed {
+  readonly schedule: Schedule;
+  readonly at: number;
+  readonly phase: 'systematic' | 'random';
+  readonly error: SimulationError;
+}
+
+/** What one run gave: its result, or the error it threw. */
+type Outcome =
+  | { readonly result: RunResult; readonly error: null }
+  | { readonly result: null; readonly error: SimulationError };
+
+/** Runs the driver once; a run that throws a SimulationError (the driver threw) is an outcome, not an exception. */
+function runOnce(sim: Simulation, resolved: Resolved, ticks: number, scheduler: Scheduler): Outcome {
+  try {
+    return { result: sim.run(resolved.driver, { ticks, scheduler }), error: null };
+  } catch (error) {
+    if (error instanceof SimulationError) return { result: null, error };
+    throw error;
+  }
 }
 
 /** A schedule of the systematic search whose children are still to run. */
@@ -267,14 +369,23 @@ class ScheduleSearch {
   randomCount = 0;
   readonly perLevel: number[] = [];
   readonly races = new Map<string, Report>();
+  readonly warnings = new Map<string, Report>();
   found: Found | null = null;
+  crash: Crashed | null = null;
   /** Every schedule up to the preemption bound ran (the budget did not run out). */
   exhaustive = true;
+  /** The schedules run, as text (each distinct run once). */
+  readonly distinct = new Set<string>();
+  /** No run of the last level left a choice point with an alternative after its departures. */
+  spaceExhausted = false;
+  /** Whether a run of the level being run had alternatives left after its last departure. */
+  private deeper = false;
   private phase: 'systematic' | 'random' = 'systematic';
   private level = 0;
   private readonly sim: Simulation;
   private readonly reused = new ReplayScheduler([]);
   private readonly progressEvery: number;
+  private readonly probe: RunProbe | null;
 
   constructor(
     private readonly options: ExploreOptions,
@@ -283,23 +394,44 @@ class ScheduleSearch {
   ) {
     this.sim = scenarioSimulation(options);
     this.progressEvery = options.progressEvery ?? 500;
+    this.probe = options.probe ?? null;
+  }
+
+  /** Whether the search is over (a failure or a crash found). */
+  private get done(): boolean {
+    return this.found !== null || this.crash !== null;
   }
 
   /** Runs one schedule, recording its choice points' counts when `record`. */
-  private run(schedule: Schedule, record: boolean): { result: RunResult; scheduler: ReplayScheduler } {
+  private run(schedule: Schedule, record: boolean): { outcome: Outcome; scheduler: ReplayScheduler } {
     const scheduler = this.reused.follow(schedule, record);
-    const result = this.sim.run(this.resolved.driver, { ticks: this.resolved.ticks, scheduler });
-    this.counted(result);
-    return { result, scheduler };
+    this.probe?.run(this.resolved.seed, formatSchedule(schedule));
+    const outcome = runOnce(this.sim, this.resolved, this.resolved.ticks, scheduler);
+    this.counted(outcome, schedule);
+    return { outcome, scheduler };
   }
 
-  /** A schedule ran: count it, gather its races, tell the progress listener. */
-  private counted(result: RunResult): void {
+  /** A schedule ran: count it, gather its races, note a failure or a crash, tell the progress listener. */
+  private counted(outcome: Outcome, schedule: Schedule): void {
     this.schedules++;
-    for (const report of result.reports) {
-      if (!LOCKSET_RULES.includes(report.rule)) continue;
-      const key = `${report.rule}|${report.subject}`;
-      if (!this.races.has(key)) this.races.set(key, report);
+    this.distinct.add(formatSchedule(schedule));
+    const { result } = outcome;
+    if (result === null) {
+      this.crash = { schedule, at: this.schedules, phase: this.phase, error: outcome.error };
+    } else {
+      for (const report of result.reports) {
+        if (report.severity === 'warning') {
+          const key = `${report.rule}|${report.subject}|${report.function ?? ''}`;
+          if (!this.warnings.has(key)) this.warnings.set(key, report);
+          continue;
+        }
+        if (!LOCKSET_RULES.includes(report.rule)) continue;
+        const key = `${report.rule}|${report.subject}`;
+        if (!this.races.has(key)) this.races.set(key, report);
+      }
+      const error = manifestError(result);
+      if (error !== null)
+        this.found = { schedule, at: this.schedules, phase: this.phase, report: error, reports: result.reports };
     }
     if (this.options.onProgress !== undefined && this.schedules % this.progressEvery === 0)
       this.options.onProgress({ schedules: this.schedules, phase: this.phase, level: this.level });
@@ -307,20 +439,28 @@ class ScheduleSearch {
 
   /** 1. Systematic, by level: every schedule with 0, 1, … up to `preemptions` departures. */
   systematic(preemptions: number): void {
-    const root = this.run([], preemptions > 0);
+    const root = this.run([], true);
     this.systematicCount++;
     this.perLevel.push(1);
-    const rootError = manifestError(root.result);
-    if (rootError !== null) this.found = { schedule: [], at: this.schedules, phase: this.phase, rule: rootError.rule };
+    if (this.done) return;
+    if (!hasAlternatives(root.scheduler.recordedCounts())) {
+      this.spaceExhausted = true;
+      return;
+    }
     let frontier: SearchNode[] = [
       { schedule: [], counts: preemptions > 0 ? root.scheduler.recordedCounts().slice() : null, from: 0 },
     ];
     let frontierBytes = 0;
-    for (this.level = 1; this.level <= preemptions && this.found === null && this.exhaustive; this.level++) {
+    for (this.level = 1; this.level <= preemptions && !this.done && this.exhaustive; this.level++) {
       const next: SearchNode[] = [];
       const expand = this.level < preemptions;
+      this.deeper = false;
       const runs = this.runLevel(frontier, next, expand, frontierBytes);
       this.perLevel.push(runs);
+      if (!this.done && this.exhaustive && !this.deeper) {
+        this.spaceExhausted = true;
+        return;
+      }
       frontier = next;
       frontierBytes = next.reduce((bytes, node) => bytes + (node.counts?.length ?? 0), 0);
     }
@@ -335,7 +475,8 @@ class ScheduleSearch {
       if (counts === null) {
         // Re-run the parent to learn its choice points (not counted as a schedule).
         const scheduler = new ReplayScheduler(node.schedule, { record: true });
-        this.sim.run(this.resolved.driver, { ticks: this.resolved.ticks, scheduler });
+        this.probe?.run(this.resolved.seed, formatSchedule(node.schedule));
+        runOnce(this.sim, this.resolved, this.resolved.ticks, scheduler);
         counts = scheduler.recordedCounts().subarray(node.from).slice();
       }
       for (let k = 0; k < counts.length; k++) {
@@ -346,14 +487,11 @@ class ScheduleSearch {
             return runs;
           }
           const schedule: Schedule = [...node.schedule, { index, alternative }];
-          const { result, scheduler } = this.run(schedule, expand);
+          const { scheduler } = this.run(schedule, true);
           this.systematicCount++;
           runs++;
-          const error = manifestError(result);
-          if (error !== null) {
-            this.found = { schedule, at: this.schedules, phase: this.phase, rule: error.rule };
-            return runs;
-          }
+          if (this.done) return runs;
+          if (!this.deeper && hasAlternatives(scheduler.recordedCounts().subarray(index + 1))) this.deeper = true;
           if (expand) {
             const suffix = scheduler.recordedCounts().subarray(index + 1);
             const keep = frontierBytes + nextBytes + suffix.length <= FRONTIER_BYTES_MAX;
@@ -370,16 +508,17 @@ class ScheduleSearch {
   /** 2. Random schedules for the rest of the budget. */
   random(perMille: number): void {
     this.phase = 'random';
+    const probe = this.probe;
     for (let r = 0; this.schedules < this.budget; r++) {
       const scheduler = new RandomScheduler(mixSeed(this.resolved.seed, r), perMille);
-      const result = this.sim.run(this.resolved.driver, { ticks: this.resolved.ticks, scheduler });
-      this.randomCount++;
-      this.counted(result);
-      const error = manifestError(result);
-      if (error !== null) {
-        this.found = { schedule: scheduler.schedule(), at: this.schedules, phase: this.phase, rule: error.rule };
-        return;
+      if (probe !== null) {
+        probe.run(this.resolved.seed, '');
+        scheduler.onDeparture = (schedule) => probe.run(this.resolved.seed, formatSchedule(schedule));
       }
+      const outcome = runOnce(this.sim, this.resolved, this.resolved.ticks, scheduler);
+      this.randomCount++;
+      this.counted(outcome, [...scheduler.schedule()]);
+      if (this.done) return;
     }
   }
 }
@@ -387,13 +526,32 @@ class ScheduleSearch {
 /** Shrinks a failing schedule: fewer departures, lower alternatives, a shorter run. */
 function shrink(target: RunTarget, resolved: Resolved, found: Found): ExploreFailure {
   const sim = scenarioSimulation(target);
+  const probe = target.probe;
   let runs = 0;
+  const failsWith = (schedule: Schedule, ticks: number): Report | null => {
+    probe?.run(resolved.seed, formatSchedule(schedule));
+    const { result } = runOnce(sim, resolved, ticks, new ReplayScheduler(schedule));
+    const error = result === null ? null : manifestError(result);
+    return error !== null && error.rule === found.report.rule ? error : null;
+  };
   const fails = (schedule: Schedule, ticks = resolved.ticks): boolean => {
     if (runs >= SHRINK_RUNS_MAX) return false;
     runs++;
-    const result = sim.run(resolved.driver, { ticks, scheduler: new ReplayScheduler(schedule) });
-    return manifestError(result)?.rule === found.rule;
+    return failsWith(schedule, ticks) !== null;
   };
+  const unshrunk = (): ExploreFailure => ({
+    schedule: found.schedule,
+    found: found.schedule,
+    foundAt: found.at,
+    phase: found.phase,
+    ticks: resolved.ticks,
+    steps: describeSteps(target, resolved, found.schedule, resolved.ticks),
+    report: found.report,
+    reports: found.reports,
+    reproduced: false,
+  });
+  // The failure must come back when its schedule runs again, or there is nothing to shrink.
+  if (failsWith(found.schedule, resolved.ticks) === null) return unshrunk();
   let schedule = [...found.schedule];
   // Remove departures, one at a time, while the failure stays.
   for (let i = 0; i < schedule.length; ) {
@@ -412,12 +570,19 @@ function shrink(target: RunTarget, resolved: Resolved, found: Found): ExploreFai
     }
   }
   // Cut the run short just after the failure.
-  const first = replay({ ...target, seed: resolved.seed, ticks: resolved.ticks, schedule });
+  const first = failsWith(schedule, resolved.ticks);
+  if (first === null) return unshrunk();
   let ticks = resolved.ticks;
-  const report = manifestError(first.result);
-  if (report !== null && report.tick + 1 < ticks && fails(schedule, report.tick + 1)) ticks = report.tick + 1;
-  const final = replay({ ...target, seed: resolved.seed, ticks, schedule });
-  const finalReport = manifestError(final.result) ?? report!;
+  if (first.tick + 1 < ticks && fails(schedule, first.tick + 1)) ticks = first.tick + 1;
+  let final: ReplayResult;
+  try {
+    final = replay({ ...target, seed: resolved.seed, ticks, schedule });
+  } catch (error) {
+    if (error instanceof SimulationError) return unshrunk();
+    throw error;
+  }
+  const finalReport = manifestError(final.result);
+  if (finalReport === null || finalReport.rule !== found.report.rule) return unshrunk();
   return {
     schedule,
     found: found.schedule,
@@ -427,7 +592,41 @@ function shrink(target: RunTarget, resolved: Resolved, found: Found): ExploreFai
     steps: final.steps,
     report: finalReport,
     reports: final.result.reports,
+    reproduced: true,
   };
+}
+
+/** The departures of a schedule, described (empty when its run throws). */
+function describeSteps(target: RunTarget, resolved: Resolved, schedule: Schedule, ticks: number): ScheduleStep[] {
+  if (schedule.length === 0) return [];
+  const sim = scenarioSimulation(target);
+  const scheduler = new ReplayScheduler(schedule, { describe: true });
+  runOnce(sim, resolved, ticks, scheduler);
+  return [...scheduler.steps];
+}
+
+/** A crash as the result shows it: what threw, where, and the departures that led there. */
+function describeCrash(target: RunTarget, resolved: Resolved, crash: Crashed): ExploreCrash {
+  const { error } = crash;
+  const driverError = error instanceof DriverError ? error : null;
+  return {
+    schedule: crash.schedule,
+    foundAt: crash.at,
+    phase: crash.phase,
+    ticks: resolved.ticks,
+    steps: describeSteps(target, resolved, crash.schedule, resolved.ticks),
+    message: error.message,
+    tick: error.tick,
+    thrown: driverError?.thrownMessage ?? null,
+    frames: driverError?.frames ?? [],
+    driverFrames: driverError?.driverFrames ?? [],
+  };
+}
+
+/** Whether some choice point of a run had an alternative to going on. */
+function hasAlternatives(counts: Uint8Array): boolean {
+  for (let i = 0; i < counts.length; i++) if (counts[i]! > 1) return true;
+  return false;
 }
 
 /** A seed for the r-th random schedule (splitmix-style mixing, stays a safe integer). */

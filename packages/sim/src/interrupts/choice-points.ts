@@ -50,6 +50,8 @@ const SITE_VERBS = [
 
 const ALT_ISR = 1;
 const ALT_DPC = 2;
+/** The device raises an interrupt cause right here (traffic arriving now), masked or not. */
+const ALT_ARRIVAL = 3;
 
 export class ChoicePoints {
   /** The run's scheduler; null: not a scheduled run (the seeded delivery decides). */
@@ -72,6 +74,8 @@ export class ChoicePoints {
   private readonly device: Device;
   private readonly options: InterruptOptions;
   private readonly faults: ResolvedFaults;
+  /** Offer "an interrupt cause arrives" where nothing else could preempt (InterruptOptions.arrivals). */
+  private readonly arrivals: boolean;
   private readonly trace: Trace | null;
 
   constructor(
@@ -89,6 +93,7 @@ export class ChoicePoints {
     this.options = deps.options;
     this.faults = deps.faults;
     this.trace = deps.trace;
+    this.arrivals = deps.options.arrivals === true;
   }
 
   reset(): void {
@@ -119,6 +124,13 @@ export class ChoicePoints {
       }
     }
     n = this.addDpcAlternatives(object, n);
+    if (n === 1 && this.arrivals && this.device.raiseInterrupt !== undefined) {
+      // Nothing could preempt here (the device is masked or quiet): an interrupt may still arrive.
+      this.altKind[n] = ALT_ARRIVAL;
+      this.altCpu[n] = this.engine.cpu.index;
+      this.altMessage[n] = 0;
+      n++;
+    }
     if (n === 1) return;
     const cpu = this.engine.cpu;
     const choice = this.choose(kind, n, cpu.index, object);
@@ -170,6 +182,10 @@ export class ChoicePoints {
     const target = engine.processors[p]!;
     const before = this.clock.nowTicks;
     const noDrain = this.dpcs.noDrainCpu;
+    if (kind === ALT_ARRIVAL) {
+      this.device.raiseInterrupt?.();
+      return;
+    }
     this.nesting++;
     try {
       if (kind === ALT_ISR) {
@@ -308,6 +324,7 @@ export class ChoicePoints {
     if (point.kind === 'deliver') return `processor ${p} takes it`;
     if (point.kind === 'dpc') return `DPCs of processor ${p} first`;
     if (this.altKind[a] === ALT_DPC) return `run the DPCs queued on processor ${p}`;
+    if (this.altKind[a] === ALT_ARRIVAL) return 'an interrupt cause arrives';
     const object = point.object!;
     const what = object.messageBased ? `message ${this.altMessage[a]}` : 'line';
     return p === point.processor

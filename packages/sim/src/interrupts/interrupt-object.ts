@@ -32,6 +32,13 @@ export interface InterruptOptions {
    * right there, preempting the driver between that access and the next. Default 500.
    */
   readonly preemptPerMille?: number;
+  /**
+   * Scheduled runs (explore): at a choice point where nothing could preempt — the device masked or
+   * quiet — offer "an interrupt cause arrives here" too, so a driver that masks in its ISR still has
+   * interleavings to search. Default false; explore turns it on when a driver's runs have no
+   * other choice point.
+   */
+  readonly arrivals?: boolean;
 }
 
 export interface InterruptStats {

@@ -7,7 +7,9 @@
  * - that it returns holding no lock it took (LOCK-LEAK) and at the IRQL it was entered at
  *   (IRQL-SAME; DPC-IRQL for DPCs);
  * - its return value against the role's return type (ROLE-RETURN);
- * - for ISRs and DPCs, the simulated time it took (TIME-BUDGET).
+ * - for ISRs and DPCs, the simulated time it took (TIME-BUDGET);
+ * - the watchdog: a role call still running long past its budget (a loop that never ends) stops
+ *   the run at the next DDI it calls, in either mode (TIME-BUDGET, site `watchdog`).
  *
  * It keeps the stack of role frames that reports print, and checks every DDI call against the
  * frame it is made from ({@link RoleMonitor.checkDdi}: MAY-CALL, IRQL-CALL, DPC-IRQL).
@@ -28,6 +30,8 @@ import {
   roleInfo,
   ROLE_KIND_DPC,
   ROLE_KIND_ISR,
+  ROLE_KIND_OTHER,
+  ROLE_KIND_SYNC,
   type DdiInfo,
   type RoleInfo,
 } from '../verifier/contract-table.js';
@@ -36,6 +40,7 @@ import type { RoleFrameReport } from '../verifier/report-types.js';
 import { irqlUnexpectedP1 } from '../verifier/rule-table.js';
 import type { SpinLocks } from './spinlock.js';
 import { ticksToMicroseconds, type Clock, type CostModel, type TimeBudgets } from '../core/time.js';
+import type { RunProbe } from '../core/probe.js';
 import { TRACE_ENTER, TRACE_EXIT, type Trace } from '../core/trace.js';
 import type { ViolationSink } from '../verifier/violation-sink.js';
 
@@ -54,6 +59,8 @@ export class RoleMonitor implements NdisRoleMonitor {
   callCount = 0;
   /** The run's trace, when on: every role call is a span there. */
   trace: Trace | null = null;
+  /** Told of every role call (a wall-clock watchdog in another thread reads it), or null. */
+  probe: RunProbe | null = null;
 
   private readonly frameInfo: (RoleInfo | null)[] = new Array<RoleInfo | null>(ROLE_FRAMES_MAX).fill(null);
   private readonly frameName: string[] = new Array<string>(ROLE_FRAMES_MAX).fill('');
@@ -61,12 +68,17 @@ export class RoleMonitor implements NdisRoleMonitor {
   private readonly frameDirql = new Int32Array(ROLE_FRAMES_MAX);
   private readonly frameCpu = new Int32Array(ROLE_FRAMES_MAX);
   private readonly frameTick = new Float64Array(ROLE_FRAMES_MAX);
+  /** The tick past which the watchdog stops the frame. */
+  private readonly frameDeadline = new Float64Array(ROLE_FRAMES_MAX);
   private readonly frameLocks = new Int32Array(ROLE_FRAMES_MAX);
 
   /** A small cache of role → contract (a handful of roles make up the hot path). */
   private readonly cacheRoles: unknown[] = [null, null, null, null];
   private readonly cacheInfos: (RoleInfo | null)[] = [null, null, null, null];
   private cacheNext = 0;
+  /** The last error a role function threw, and the role frames it was thrown in (innermost first). */
+  thrown: unknown = null;
+  thrownFrames: RoleFrameReport[] = [];
   private previous: NdisRoleMonitor | null = null;
   private installed = false;
 
@@ -115,6 +127,8 @@ export class RoleMonitor implements NdisRoleMonitor {
     this.depth = 0;
     this.nextDirql = 0;
     this.callCount = 0;
+    this.thrown = null;
+    this.thrownFrames = [];
   }
 
   /** The innermost role being run, or null. */
@@ -138,7 +152,10 @@ export class RoleMonitor implements NdisRoleMonitor {
    * the time budgets of those frames.
    */
   creditTicks(ticks: number): void {
-    for (let i = 0; i < this.depth; i++) this.frameTick[i] = this.frameTick[i]! + ticks;
+    for (let i = 0; i < this.depth; i++) {
+      this.frameTick[i] = this.frameTick[i]! + ticks;
+      this.frameDeadline[i] = this.frameDeadline[i]! + ticks;
+    }
   }
 
   /** The DIRQL the innermost frame runs for (0: none). */
@@ -201,16 +218,24 @@ export class RoleMonitor implements NdisRoleMonitor {
     this.callCount++;
     this.clock.nowTicks += this.costs.roleCallTicks;
     this.frameTick[d] = this.clock.nowTicks;
+    this.frameDeadline[d] = this.clock.nowTicks + this.watchdogTicks(info.kind);
     const trace = this.trace;
     if (trace !== null)
       trace.record(this.clock.nowTicks, TRACE_ENTER, cpu.index, irql, trace.intern(declaration.name), info.kind, 0);
+    const probe = this.probe;
+    if (probe !== null) probe.enter(declaration.name, info.name, d + 1, this.clock.nowTicks);
 
     let result: unknown;
     try {
       result = (declaration.impl as (...a: unknown[]) => unknown).apply(thisArg, args);
     } catch (error) {
+      if (this.thrown !== error) {
+        this.thrown = error;
+        this.thrownFrames = this.frames();
+      }
       this.depth = d;
       this.frameInfo[d] = null;
+      if (probe !== null) probe.exit(d, this.clock.nowTicks);
       if (trace !== null)
         trace.record(
           this.clock.nowTicks,
@@ -226,6 +251,7 @@ export class RoleMonitor implements NdisRoleMonitor {
     result = this.exit(info, declaration.name, d, result);
     this.depth = d;
     this.frameInfo[d] = null;
+    if (probe !== null) probe.exit(d, this.clock.nowTicks);
     if (trace !== null)
       trace.record(
         this.clock.nowTicks,
@@ -319,6 +345,42 @@ export class RoleMonitor implements NdisRoleMonitor {
     return result;
   }
 
+  /** How long a role call of this kind may run before the watchdog stops it. */
+  private watchdogTicks(kind: number): number {
+    const b = this.budgets;
+    if (kind === ROLE_KIND_ISR) return b.isrTicksMax * b.watchdogMultiple;
+    if (kind === ROLE_KIND_DPC) return b.dpcTicksMax * b.watchdogMultiple;
+    if (kind === ROLE_KIND_SYNC) return b.lockHeldTicksMax * b.watchdogMultiple;
+    return b.passiveRoleTicksMax;
+  }
+
+  /** The innermost frame ran past its watchdog deadline: stop the run (0x133, or a failure at PASSIVE_LEVEL). */
+  private watchdog(d: number): never {
+    const info = this.frameInfo[d]!;
+    const name = this.frameName[d]!;
+    const tookTicks = this.clock.nowTicks - this.frameTick[d]!;
+    const took = `${ticksToMicroseconds(tookTicks)} µs`;
+    if (info.kind === ROLE_KIND_OTHER) {
+      this.fail(
+        `watchdog: ${name} (${info.name}) has run for ${took} of simulated time without returning; a role call is stopped after ${ticksToMicroseconds(this.budgets.passiveRoleTicksMax)} µs (a loop that never ends?)`,
+      );
+    }
+    const [whose, budget]: [string, number] =
+      info.kind === ROLE_KIND_ISR
+        ? ['an ISR', this.budgets.isrTicksMax]
+        : info.kind === ROLE_KIND_DPC
+          ? ['a DPC', this.budgets.dpcTicksMax]
+          : ['a synchronize function (it holds the interrupt lock)', this.budgets.lockHeldTicksMax];
+    return this.verifier.stop({
+      rule: 'TIME-BUDGET',
+      subject: info.name,
+      site: 'watchdog',
+      message: `watchdog: ${name} has run for ${took} of simulated time without returning, over ${this.budgets.watchdogMultiple}× the ${ticksToMicroseconds(budget)} µs budget of ${whose}; the run was stopped (a loop that never ends: waiting on a register or stalling without a bound?)`,
+      p2: tookTicks,
+      p3: budget,
+    });
+  }
+
   private badReturn(info: RoleInfo, name: string, result: unknown, want: string, repaired: unknown): unknown {
     const got =
       result === null
@@ -375,6 +437,7 @@ export class RoleMonitor implements NdisRoleMonitor {
     const irql = this.engine.cpu.irql;
     const d = this.depth;
     if (d > 0) {
+      if (this.clock.nowTicks > this.frameDeadline[d - 1]!) this.watchdog(d - 1);
       const role = this.frameInfo[d - 1]!;
       if (role.mayCallAnyLevel && !info.anyLevel) {
         this.mayCall(info, role, irql, dirql);

@@ -113,15 +113,24 @@ export function resolveFaults(options: FaultOptions | undefined): ResolvedFaults
   });
 }
 
-/** Fault options from command-line names (`shared-line`, `storm`, …), each at its default rate. */
+/** The name that switches every fault on at once. */
+export const ALL_FAULTS = 'all';
+
+/** Fault options from command-line names (`shared-line`, `storm`, …, or `all`), each at its default rate. */
 export function faultsFromNames(names: readonly string[]): FaultOptions {
   const out: Record<string, boolean> = {};
   for (const raw of names) {
     const name = raw.trim();
     if (name === '') continue;
+    if (name === ALL_FAULTS) {
+      for (const key of Object.values(FAULT_NAMES)) out[key] = true;
+      continue;
+    }
     const key = (FAULT_NAMES as Record<string, string>)[name];
     if (key === undefined)
-      throw new RangeError(`unknown fault ${JSON.stringify(name)} (one of ${Object.keys(FAULT_NAMES).join(', ')})`);
+      throw new RangeError(
+        `unknown fault ${JSON.stringify(name)} (one of ${Object.keys(FAULT_NAMES).join(', ')}, or ${ALL_FAULTS})`,
+      );
     out[key] = true;
   }
   return out as FaultOptions;

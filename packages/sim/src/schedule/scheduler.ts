@@ -199,6 +199,8 @@ export class ReplayScheduler implements Scheduler {
  * generator — device traffic, faults — stays the same as in a replay of the recorded deviations.
  */
 export class RandomScheduler implements Scheduler {
+  /** Told of the departures so far at each departure (a watchdog keeps the schedule to replay). */
+  onDeparture: ((schedule: Schedule) => void) | null = null;
   private readonly prng: Prng;
   private deviations: Deviation[] = [];
   private points = 0;
@@ -224,6 +226,7 @@ export class RandomScheduler implements Scheduler {
     if (this.deviations.length >= this.deviationsMax || this.prng.below(1000) >= this.perMille) return 0;
     const alternative = 1 + this.prng.below(point.count - 1);
     this.deviations.push({ index, alternative });
+    this.onDeparture?.(this.deviations);
     return alternative;
   }
 

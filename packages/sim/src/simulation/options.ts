@@ -4,6 +4,7 @@
  */
 import type { NDIS_HALT_ACTION, NDIS_STATUS } from '@ddikit/ndis';
 import { DEFAULT_BUDGETS, DEFAULT_COSTS, type CostModel, type TimeBudgets } from '../core/time.js';
+import type { RunProbe } from '../core/probe.js';
 import type { TraceOptions } from '../core/trace.js';
 import type { Device, FrameCounts } from '../device/device.js';
 import type { InterruptOptions } from '../interrupts/interrupt-object.js';
@@ -52,6 +53,8 @@ export interface SimulationOptions {
   readonly faults?: FaultOptions;
   /** Record a trace of every run (for the timeline): true, or the ring's size. Default off. */
   readonly trace?: boolean | TraceOptions;
+  /** Told of every role call (for a wall-clock watchdog in another thread). Default none. */
+  readonly probe?: RunProbe;
 }
 
 export interface RunOptions {
@@ -100,6 +103,11 @@ export interface RunResult {
   readonly warnings: number;
   /** Every report, in the order found. */
   readonly reports: readonly Report[];
+  /**
+   * Per report (same order): the driver's `file:line:col` of the call that raised it — its innermost
+   * stack frame outside the harness — or null when no driver code was on the stack (a check at halt).
+   */
+  readonly reportLocations: readonly (string | null)[];
   /** The report that stopped the run (bugcheck mode), or null. */
   readonly bugCheck: Report | null;
   readonly stats: RunStats;

@@ -54,6 +54,8 @@ import {
   type RunResult,
   type SimulationOptions,
 } from './options.js';
+import { DriverError } from './driver-error.js';
+import { currentDriverFrames, frameText, type DriverFrame } from './driver-frames.js';
 import { registerObserver } from './register-observer.js';
 
 /** How far a run got, for its result (a bug check may stop it anywhere). */
@@ -96,6 +98,14 @@ export class Simulation {
   private readonly stepper: DeviceStepper;
   private currentAdapter: Adapter | null = null;
   private running = false;
+  /** The table the current run's driver was given; cut off from the DDIs when the run ends. */
+  private view: NdisFunctions | null = null;
+  /** Runs made (numbers the late calls). */
+  private runCount = 0;
+  /** Per report of the current run: the driver's `file:line:col` it was raised from, or null. */
+  private readonly reportLocations: (string | null)[] = [];
+  /** DDIs the driver called after their run had ended (from a timer or a promise), in order. */
+  readonly lateCalls: LateCall[] = [];
   /** The surprise-removal fault's tick in this run (Infinity: none). */
   private removalTick = Infinity;
   private removedByFault = false;
@@ -137,6 +147,7 @@ export class Simulation {
     } else {
       this.engine.logging = false;
     }
+    this.monitor.probe = options.probe ?? null;
     this.faults = resolveFaults(options.faults);
     const traceOption = options.trace;
     this.trace =
@@ -199,7 +210,13 @@ export class Simulation {
       this.engine.logging = true;
       this.monitor.trace = trace;
       this.locks.trace = trace;
-      this.verifier.onReport = (report, index) => {
+    }
+    const locations = this.reportLocations;
+    this.verifier.onReport = (report, index) => {
+      // Where in the driver's source the call that raised it was made (its innermost own frame).
+      const frame = currentDriverFrames()[0];
+      locations[index] = frame === undefined ? null : frameText(frame);
+      if (trace !== null)
         trace.record(
           report.tick,
           TRACE_REPORT,
@@ -209,8 +226,7 @@ export class Simulation {
           index,
           report.severity === 'error' ? 1 : 0,
         );
-      };
-    }
+    };
     const races = this.races;
     if (races !== null) {
       const interrupts = this.interrupts;
@@ -227,6 +243,7 @@ export class Simulation {
     checkRunOptions(driver, options);
     if (this.running) throw new Error('sim.run: a run is already in progress on this simulation');
     this.running = true;
+    this.runCount++;
     this.interrupts.scheduler = options.scheduler ?? null;
     this.resetRun();
     const ticks = options.ticks;
@@ -246,9 +263,11 @@ export class Simulation {
     } catch (error) {
       if (error instanceof BugCheck) return this.result(driver, ticks, progress);
       if (error instanceof SimulationError) throw error;
-      const message = error instanceof Error ? error.message : String(error);
-      throw new SimulationError(`driver ${driver.name} threw: ${message}`, this.seed, this.clock.nowTicks);
+      const frames = this.monitor.thrown === error ? this.monitor.thrownFrames : [];
+      throw new DriverError(driver.name, error, frames, this.seed, this.clock.nowTicks);
     } finally {
+      if (this.view !== null) this.endView(this.view, driver.name);
+      this.view = null;
       this.monitor.uninstall();
       this.currentAdapter = null;
       this.running = false;
@@ -258,11 +277,45 @@ export class Simulation {
   }
 
   /**
+   * Cuts a run's table off from the DDIs: from now on a call through it (a timer or a promise the
+   * driver left behind) does nothing but record a {@link LateCall} of that run.
+   */
+  private endView(view: NdisFunctions, driver: string): void {
+    const run = this.runCount;
+    const late = this.lateCalls;
+    const calls = new Map<string, () => undefined>();
+    const ended = new Proxy(
+      {},
+      {
+        get: (_target, name) => {
+          if (typeof name !== 'string') return undefined;
+          let call = calls.get(name);
+          if (call === undefined) {
+            call = () => {
+              if (late.length < LATE_CALLS_MAX)
+                late.push({ run, driver, ddi: name, driverFrames: currentDriverFrames() });
+              return undefined;
+            };
+            calls.set(name, call);
+          }
+          return call;
+        },
+      },
+    );
+    for (const key of Object.keys(view)) delete (view as unknown as Record<string, unknown>)[key];
+    Object.setPrototypeOf(view, ended);
+  }
+
+  /**
    * The run itself: MiniportInitializeEx, the run loop, the final DPCs and INT-LOST check,
    * MiniportHaltEx and INT-DEREGISTER. Records in `progress` how far it got (a bug check may stop it).
    */
   private runDriver(driver: MiniportDefinition, options: RunOptions, progress: RunProgress): void {
-    const handlers = driver.create(this.ndis);
+    // Each run's driver gets a view of the table of its own: a driver that assigns to it (wraps a
+    // DDI, counts calls) changes only its run, so every run — every schedule of explore — starts alike.
+    const view = Object.create(this.ndis) as NdisFunctions;
+    this.view = view;
+    const handlers = driver.create(view);
     if (!this.acceptHandlers(handlers, driver.name)) return;
     const adapter = new Adapter(1);
     this.currentAdapter = adapter;
@@ -351,6 +404,7 @@ export class Simulation {
     this.stepper.reset();
     this.registers.reset();
     this.verifier.reset();
+    this.reportLocations.length = 0;
     this.device.reset();
   }
 
@@ -472,6 +526,7 @@ export class Simulation {
       errors,
       warnings: reports.length - errors,
       reports,
+      reportLocations: reports.map((_, i) => this.reportLocations[i] ?? null),
       bugCheck: this.verifier.stopped?.report ?? null,
       stats: {
         roleCalls: this.monitor.callCount,
@@ -486,6 +541,19 @@ export class Simulation {
     };
   }
 }
+
+/** A DDI called through a run's table after that run ended. */
+export interface LateCall {
+  /** Which run of the simulation it belongs to (1-based). */
+  readonly run: number;
+  readonly driver: string;
+  readonly ddi: string;
+  /** Where the driver called it, innermost first. */
+  readonly driverFrames: readonly DriverFrame[];
+}
+
+/** Late calls kept per simulation. */
+export const LATE_CALLS_MAX = 100;
 
 /** The name a driver gave a declared function. */
 function functionName(fn: unknown): string {

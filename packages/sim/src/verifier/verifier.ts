@@ -9,7 +9,7 @@
  *   same rule at the same site (same driver function, same DDI or role, same detail) only counts up
  *   `occurrences` on the first report.
  *
- * Warnings (ISR-CLAIM) never stop a run.
+ * Warnings (ISR-CLAIM) never stop a run. The watchdog ({@link Verifier.stop}) stops it in either mode.
  */
 import type { IrqlTransitionReport, Report, RoleFrameReport } from './report-types.js';
 import { formatReportText } from './report-text.js';
@@ -94,6 +94,26 @@ export class Verifier implements ViolationSink {
   report(violation: Violation): void {
     if (this.stopped !== null) throw this.stopped;
     if (this.disabled.size > 0 && this.disabled.has(violation.rule)) return;
+    const report = this.record(violation);
+    if (report !== null && this.mode === 'bugcheck' && report.severity === 'error') {
+      this.stopped = new BugCheck(report);
+      throw this.stopped;
+    }
+  }
+
+  /**
+   * Reports a violation that stops the run in either mode (the watchdog: code that would run
+   * forever cannot be repaired and gone on from). Disabled rules stop it too.
+   */
+  stop(violation: Violation): never {
+    if (this.stopped !== null) throw this.stopped;
+    const report = this.record(violation) ?? this.reports[this.reports.length - 1]!;
+    this.stopped = new BugCheck(report);
+    throw this.stopped;
+  }
+
+  /** Makes and keeps the report of a violation; null when it repeats a site already reported. */
+  private record(violation: Violation): Report | null {
     const spec = RULES[violation.rule];
     const frames = this.context.frames();
     const fn = violation.function ?? (frames.length > 0 ? frames[0]!.function : null);
@@ -101,7 +121,7 @@ export class Verifier implements ViolationSink {
     const seen = this.sites.get(key);
     if (seen !== undefined) {
       (seen as { occurrences: number }).occurrences += 1;
-      return;
+      return null;
     }
     const form = spec.bugChecks[violation.form ?? 0] ?? null;
     const report: Report = {
@@ -139,10 +159,7 @@ export class Verifier implements ViolationSink {
     } else {
       this.droppedCount += 1;
     }
-    if (this.mode === 'bugcheck' && spec.severity === 'error') {
-      this.stopped = new BugCheck(report);
-      throw this.stopped;
-    }
+    return report;
   }
 }
 

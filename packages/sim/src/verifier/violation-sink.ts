@@ -46,4 +46,6 @@ export interface ViolationSink {
    * restores a consistent state.
    */
   report(violation: Violation): void;
+  /** Reports a violation and stops the run whatever the mode (code that would never return). */
+  stop(violation: Violation): never;
 }

@@ -1,0 +1,213 @@
+/**
+ * `ddikit simulate` and `ddikit explore` run the driver in a worker thread and watch it: a driver
+ * that loops without calling a DDI moves no simulated time, so only a wall-clock watchdog can stop
+ * it. When no role call starts or returns for `--watchdog` seconds, the worker is terminated and the
+ * command reports which role function was running, the seed, the tick and the command that replays
+ * the run — exit 1, never a hang. The worker's end is checked too: a driver module that calls
+ * process.exit, or whose top-level await never settles, fails loudly instead of passing for clean.
+ */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { CliIo } from '../io.js';
+import type { DriverCommand } from './driver-module.js';
+import type { DriverWorkerData, DriverWorkerMessage } from './driver-worker-types.js';
+import { PHASE_LOADING, readWatch, watchBuffer, type WatchState } from './watch-probe.js';
+
+/** Wall-clock seconds without a role call starting or returning before the watchdog stops a run. */
+export const WATCHDOG_SECONDS_DEFAULT = 10;
+
+/** Loading the driver module (and compiling it) gets this much longer than a role call. */
+const LOAD_GRACE_MS = 20_000;
+
+/** How often the watchdog looks (milliseconds). */
+const WATCH_INTERVAL_MS = 100;
+
+export interface DriverRun {
+  readonly command: DriverCommand;
+  readonly args: readonly string[];
+  /** Wall-clock seconds without a role call starting or returning before the run is stopped; 0: never. */
+  readonly watchdogSeconds: number;
+  /** Print failures as JSON on stdout (--json). */
+  readonly json: boolean;
+  /** Draw progress on stderr (explore). */
+  readonly progress: boolean;
+}
+
+/** Runs the command in a worker thread under the watchdog; resolves to its exit code. */
+export function runInWorker(run: DriverRun, io: CliIo): Promise<number> {
+  const buffer = watchBuffer();
+  const data: DriverWorkerData = {
+    command: run.command,
+    args: [...run.args],
+    cwd: io.cwd,
+    color: io.color,
+    progress: run.progress,
+    buffer,
+  };
+  const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { ...data, entry: workerEntry(), tsx: tsxApi() } });
+  return new Promise<number>((resolve) => {
+    let code: number | null = null;
+    let exitCalled: { code: number; at: string | null } | null = null;
+    let failure: string | null = null;
+    let lastBeat = -1;
+    let lastBeatAt = Date.now();
+    const limitMs = run.watchdogSeconds * 1000;
+    const timer = setInterval(() => {
+      const state = readWatch(buffer);
+      const now = Date.now();
+      if (state.heartbeat !== lastBeat) {
+        lastBeat = state.heartbeat;
+        lastBeatAt = now;
+        return;
+      }
+      const limit = state.phase === PHASE_LOADING ? limitMs + LOAD_GRACE_MS : limitMs;
+      if (limitMs > 0 && now - lastBeatAt >= limit && failure === null && code === null) {
+        failure = 'watchdog';
+        report(run, io, watchdogReport(run, state));
+        void worker.terminate();
+      }
+    }, WATCH_INTERVAL_MS);
+    timer.unref();
+    worker.on('message', (message: DriverWorkerMessage) => {
+      if (message.type === 'out') (message.stream === 'stdout' ? io.stdout : io.stderr)(message.text);
+      else if (message.type === 'exit') exitCalled = { code: message.code, at: message.at };
+      else {
+        code = message.code;
+        void worker.terminate();
+      }
+    });
+    worker.on('error', (error) => {
+      if (failure !== null || code !== null) return;
+      failure = 'error';
+      report(run, io, {
+        text: `the driver threw outside the run, where the harness cannot catch it: ${errorText(error)}`,
+        json: { error: 'uncaught', message: errorText(error) },
+      });
+    });
+    worker.on('exit', (exitCode) => {
+      clearInterval(timer);
+      if (code !== null) return resolve(code);
+      if (failure === null) report(run, io, endedWithoutResult(exitCalled, exitCode, readWatch(buffer), io.cwd));
+      resolve(1);
+    });
+  });
+}
+
+interface Failure {
+  readonly text: string;
+  readonly json: object;
+}
+
+function report(run: DriverRun, io: CliIo, failure: Failure): void {
+  if (run.json) io.stdout(`${JSON.stringify({ clean: false, ...failure.json }, null, 2)}\n`);
+  io.stderr(`ddikit ${run.command}: ${failure.text}\n`);
+}
+
+function watchdogReport(run: DriverRun, state: WatchState): Failure {
+  const seconds = run.watchdogSeconds;
+  if (state.phase === PHASE_LOADING) {
+    return {
+      text: `the watchdog stopped the run: the driver module did not finish loading within ${seconds + LOAD_GRACE_MS / 1000} s (a loop at its top level?).`,
+      json: { watchdog: { seconds, phase: 'loading' } },
+    };
+  }
+  const running = state.frames[0] ?? null;
+  const lines = [
+    running !== null
+      ? `the watchdog stopped the run: ${running} has not returned for ${seconds} s of wall-clock time.`
+      : `the watchdog stopped the run: no role function started or returned for ${seconds} s of wall-clock time.`,
+    `  seed=${state.seed} tick=${state.tick}`,
+  ];
+  if (state.frames.length > 1) lines.push(`  role frames, innermost first: ${state.frames.join(' ← ')}`);
+  lines.push(
+    '  A loop that calls no DDI lets no simulated time pass, so only this watchdog can stop it: look for a',
+    '  loop whose exit condition the loop itself never changes (--watchdog sets the limit).',
+  );
+  if (state.replay !== '') lines.push(`Replay: ${state.replay}`);
+  return {
+    text: lines.join('\n'),
+    json: {
+      watchdog: {
+        seconds,
+        phase: 'running',
+        function: running,
+        frames: state.frames,
+        seed: state.seed,
+        tick: state.tick,
+        replay: state.replay,
+      },
+    },
+  };
+}
+
+function endedWithoutResult(
+  exitCalled: { code: number; at: string | null } | null,
+  exitCode: number,
+  state: WatchState,
+  cwd: string,
+): Failure {
+  if (exitCalled !== null) {
+    const at = exitCalled.at !== null ? ` at ${relativeTo(exitCalled.at, cwd)}` : '';
+    return {
+      text: `the driver module called process.exit(${exitCalled.code})${at}; the run was cut short and nothing it would have found was reported. A driver must not end the process.`,
+      json: { error: 'process-exit', exitCode: exitCalled.code, at: exitCalled.at },
+    };
+  }
+  if (state.phase === PHASE_LOADING) {
+    return {
+      text: 'the driver module never finished loading: its top-level await did not settle (nothing was left that could settle it).',
+      json: { error: 'load-never-settled' },
+    };
+  }
+  return {
+    text: `the run ended without a result (the worker exited with code ${exitCode}).`,
+    json: { error: 'no-result', exitCode },
+  };
+}
+
+/** A stack location (`fn (file:line:col)`) as `file:line:col`, relative to the working folder. */
+function relativeTo(where: string, cwd: string): string {
+  const inner = /\((.*)\)$/.exec(where)?.[1] ?? where;
+  const path = inner.startsWith('file://') ? decodeURIComponent(inner.slice('file://'.length)) : inner;
+  const prefix = cwd.endsWith('/') ? cwd : `${cwd}/`;
+  return path.startsWith(prefix) ? path.slice(prefix.length) : path;
+}
+
+function errorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const at = error.stack
+    ?.split('\n')
+    .find((line) => line.startsWith('    at '))
+    ?.replace(/^\s*at /, '');
+  return `${error.message}${at !== undefined ? ` (at ${at})` : ''}`;
+}
+
+/** The worker module: the TypeScript source under test runners, the built module otherwise. */
+function workerEntry(): string {
+  const fromSource = import.meta.url.endsWith('.ts');
+  return new URL(fromSource ? './driver-worker.ts' : './driver-worker.js', import.meta.url).href;
+}
+
+/** tsx's loader API (the worker loads the TypeScript sources through it when run from them). */
+function tsxApi(): string {
+  const path = createRequire(import.meta.url).resolve('tsx/esm/api');
+  return pathToFileURL(path.replace(/\.cjs$/, '.mjs')).href;
+}
+
+/** The worker's first code: load the worker module (through tsx when it is TypeScript) and run it. */
+const BOOTSTRAP = `
+const { workerData, parentPort } = require('node:worker_threads');
+(async () => {
+  let entry;
+  if (workerData.entry.endsWith('.ts')) {
+    const { register } = await import(workerData.tsx);
+    entry = await register({ namespace: 'ddikit-worker' }).import(workerData.entry, workerData.entry);
+  } else {
+    entry = await import(workerData.entry);
+  }
+  await entry.runDriverWorker(workerData, parentPort);
+})().catch((error) => {
+  throw error;
+});
+`;

@@ -1,0 +1,14 @@
+/**
+ * A window on where a run is, for a watchdog that lives outside the simulation — one that measures
+ * wall-clock time from another thread, where a driver looping without calling a DDI (so without
+ * moving simulated time) cannot stop it. The simulation tells the probe of every role call and
+ * every run; the probe must be cheap (it is called on the hot path) and must not throw.
+ */
+export interface RunProbe {
+  /** A run of the simulation starts (`schedule`: its departures as text, '' for none; null when unscheduled). */
+  run(seed: number, schedule: string | null): void;
+  /** A role function was entered: `depth` frames are now on the stack, this one the innermost. */
+  enter(name: string, role: string, depth: number, tick: number): void;
+  /** The innermost role function returned or threw: `depth` frames are left. */
+  exit(depth: number, tick: number): void;
+}

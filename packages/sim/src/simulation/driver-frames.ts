@@ -1,0 +1,88 @@
+/**
+ * The driver's own stack frames: where in the driver's source a report was raised or an error was
+ * thrown. A stack frame is the driver's unless it is the harness's (@ddikit/sim, @ddikit/ndis, in
+ * the repository's `packages/` or under `node_modules`) or the runtime's (`node:`). With source maps
+ * on (`process.setSourceMapsEnabled(true)`, which the `ddikit` commands set), a TypeScript driver's
+ * frames name its .ts file and line. Paths are made relative to the working folder, so the same run
+ * prints the same bytes wherever the repository lives.
+ */
+
+/** One frame of the driver's code. */
+export interface DriverFrame {
+  /** The file, relative to the working folder when under it. */
+  readonly file: string;
+  /** 1-based line and column; 0 when not known (a module compiled to a data: URL). */
+  readonly line: number;
+  readonly column: number;
+  /** The function's name in the stack, '' when anonymous. */
+  readonly function: string;
+}
+
+/** Most driver frames kept from one stack. */
+export const DRIVER_FRAMES_MAX = 8;
+
+const HARNESS_PATH = /(?:\/node_modules\/|\/packages\/(?:sim|ndis)\/|\/@ddikit\/)/;
+const FRAME = /^\s*at (?:(.*?) \()?(.*?)(?::(\d+):(\d+))?\)?$/;
+
+/** The run's entry: frames beyond it belong to whoever called `sim.run`, not to the driver. */
+const RUN_ENTRY = /^\s*at Simulation\.run \(/;
+
+/** The driver's frames in a V8 stack text, innermost first (those of the run's caller left out). */
+export function driverFrames(stack: string | undefined): DriverFrame[] {
+  if (stack === undefined) return [];
+  const out: DriverFrame[] = [];
+  for (const line of stack.split('\n')) {
+    if (!line.startsWith('    at ')) continue;
+    if (RUN_ENTRY.test(line)) break;
+    const match = FRAME.exec(line);
+    if (match === null) continue;
+    const located = locate(match[2] ?? '');
+    if (located === null) continue;
+    out.push({
+      file: located.file,
+      line: located.known ? Number(match[3] ?? 0) : 0,
+      column: located.known ? Number(match[4] ?? 0) : 0,
+      function: (match[1] ?? '').replace(/^(?:async |new )/, ''),
+    });
+    if (out.length >= DRIVER_FRAMES_MAX) break;
+  }
+  return out;
+}
+
+/** `file:line:col` (or just the file when the position is not known). */
+export function frameText(frame: DriverFrame): string {
+  return frame.line > 0 ? `${frame.file}:${frame.line}:${frame.column}` : frame.file;
+}
+
+/** The driver's frames of the stack right here (for a report), innermost first. */
+export function currentDriverFrames(): DriverFrame[] {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 40;
+  const stack = new Error().stack;
+  Error.stackTraceLimit = limit;
+  return driverFrames(stack);
+}
+
+/** The file of a frame's location, or null for the harness's and the runtime's frames. */
+function locate(where: string): { file: string; known: boolean } | null {
+  if (where.startsWith('data:')) {
+    // A module loaded as CommonJS through a data: URL names its file in a filePath parameter.
+    const filePath = /[?&]filePath=([^?&:]+)/.exec(where)?.[1];
+    if (filePath === undefined) return null;
+    const file = decodeURIComponent(filePath).replace(/\?namespace=.*$/, '');
+    return HARNESS_PATH.test(file) ? null : { file: relative(file), known: false };
+  }
+  let file = where;
+  if (file.startsWith('file://')) file = decodeURIComponent(file.slice('file://'.length));
+  file = file.replace(/\?.*$/, '');
+  if (!file.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(file)) return null;
+  if (HARNESS_PATH.test(file.replaceAll('\\', '/'))) return null;
+  return { file: relative(file), known: true };
+}
+
+function relative(file: string): string {
+  const cwd = (globalThis as { process?: { cwd?: () => string } }).process?.cwd?.();
+  if (cwd === undefined) return file;
+  const prefix = cwd.endsWith('/') ? cwd : `${cwd}/`;
+  return file.startsWith(prefix) ? file.slice(prefix.length) : file;
+}
