@@ -3,7 +3,9 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: { index: 'packages/ndis/src/index.ts' },
   outDir: 'packages/ndis/dist',
-  format: ['esm'],
+  // ESM for import, CommonJS for require(); the role monitor sits in a process-wide slot, so both
+  // copies in one process check the same calls.
+  format: ['esm', 'cjs'],
   target: 'node20',
   platform: 'neutral',
   dts: true,

@@ -3,7 +3,8 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: { index: 'packages/sim/src/index.ts' },
   outDir: 'packages/sim/dist',
-  format: ['esm'],
+  // ESM for import, CommonJS for require() and for drivers in CommonJS projects.
+  format: ['esm', 'cjs'],
   target: 'node20',
   platform: 'neutral',
   dts: true,

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import type * as SimModule from '@ddikit/sim';
 import type { E1000Nic, MiniportDefinition, Report, RunResult, Simulation, SimulationOptions } from '@ddikit/sim';
 import type { CliIo } from '../io.js';
-import { firstLines, plural } from '../print.js';
+import { firstLines, plural, progress } from '../print.js';
 import { writeTimelinePage, type TimelinePage } from '../timeline-page.js';
 import {
   DriverUsageError,
@@ -137,7 +137,11 @@ function runAll(
   io: CliIo,
 ): number {
   const runs: SeedRun[] = [];
+  const status = progress(io, `ddikit simulate ${display}`, request.seeds);
+  let findings = 0;
   for (let seed = request.seed; seed < request.seed + request.seeds; seed++) {
+    if (runs.length > 0 && runs.at(-1)!.result?.clean !== true) findings++;
+    status.step(runs.length, () => `${plural(findings, 'run')} with findings`);
     const options = simulationOptions(sim, request, seed);
     const simulation = sim.createSimulation({ ...options, ...(request.timeline !== null ? { trace: true } : {}) });
     try {
@@ -155,6 +159,7 @@ function runAll(
       runs.push({ result: null, nicEventBoundHits: 0, simulation: null, failure: firstLines(error) });
     }
   }
+  status.end();
   const clean = runs.every((run) => run.result !== null && run.result.clean);
   const page = request.timeline !== null ? writeTimeline(sim, driver, display, request, runs, io) : null;
   const timeline = page?.shown ?? null;
