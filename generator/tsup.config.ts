@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
 const shared = {
@@ -9,6 +10,7 @@ const shared = {
   tsconfig: 'tsconfig.json',
 } as const;
 
+// No config cleans dist/ (one would race with the other's output): `npm run build` empties it first.
 export default defineConfig([
   // The library and the CLI as ESM; the CLI is only ever imported by bin/ddikit.js.
   {
@@ -16,15 +18,15 @@ export default defineConfig([
     entry: { index: 'generator/src/index.ts', cli: 'generator/src/cli/main.ts' },
     format: ['esm'],
     dts: { entry: { index: 'generator/src/index.ts' } },
-    clean: true,
     splitting: true,
   },
-  // The library for require(): import.meta.url (paths.ts) is shimmed from __filename.
+  // The library for require(): import.meta.url (paths.ts) is shimmed from __filename. Its
+  // declarations are the ESM ones, re-exported, so they ship once.
   {
     ...shared,
     entry: { index: 'generator/src/index.ts' },
     format: ['cjs'],
-    dts: { entry: { index: 'generator/src/index.ts' } },
     shims: true,
+    onSuccess: async () => writeFileSync('generator/dist/index.d.cts', "export * from './index.js';\n"),
   },
 ]);
