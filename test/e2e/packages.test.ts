@@ -55,14 +55,15 @@ describe.each(packageDirs)('%s', { timeout: 120_000 }, (dir) => {
   it('passes @arethetypeswrong/cli under every module resolution', () => {
     const name = manifests[dir]!.name.replace('@', '').replace('/', '-');
     const tarball = packed.tarballs.find((path) => path.includes(`${name}-`))!;
-    // The C header and the metadata JSON are data files the exports map names, not modules: the
-    // header has no types at all, and TypeScript's node10 resolution ignores exports maps, so it
-    // cannot find the JSON under its exported name (Node itself does).
-    const data = ['include/ndis_roles.h', 'metadata.json'];
-    const ran = spawnSync(bin('attw'), [tarball, '--format', 'ascii', '--exclude-entrypoints', ...data], {
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
-    });
+    // The C header is a data file the exports map names, not a module: it has no types to resolve.
+    const ran = spawnSync(
+      bin('attw'),
+      [tarball, '--format', 'ascii', '--exclude-entrypoints', 'include/ndis_roles.h'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      },
+    );
     expect(ran.stdout).toContain('No problems found');
     expect(ran.status).toBe(0);
   });
