@@ -4,6 +4,7 @@ import { benchGenerate, benchGenerateSynthetic } from './generate.bench.js';
 import { report, type Result } from './harness.js';
 import { benchImport } from './import.bench.js';
 import { benchSim } from './sim.bench.js';
+import { benchWeight } from './weight.bench.js';
 
 const benches: [string, () => Result[] | Promise<Result[]>][] = [
   ['generate', benchGenerate],
@@ -11,6 +12,7 @@ const benches: [string, () => Result[] | Promise<Result[]>][] = [
   ['import', benchImport],
   ['sim', benchSim],
   ['explore', benchExplore],
+  ['weight', benchWeight],
 ];
 
 const only = process.argv[2];

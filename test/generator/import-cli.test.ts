@@ -143,13 +143,13 @@ describe('ddikit import-docs', () => {
   ])('usage error: $given', async ({ given, want }) => {
     const result = await ddikit(given);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`${want}Run "ddikit --help" for usage.\n`);
+    expect(result.stderr).toBe(`${want}Run "ddikit import-docs --help" for usage.\n`);
   });
 
   it('is listed in --help', async () => {
     const help = await ddikit(['--help']);
     expect(help.stdout).toContain('  ddikit import-docs DIR --out DIR [--with-text] [--check] [--json]\n');
-    expect(help.stdout).toContain('  ddikit coverage [--spec DIR] [--json]\n');
+    expect(help.stdout).toContain('  ddikit coverage [--spec DIR [--extend-bundled]] [--json]\n');
     expect(help.stdout).toContain(
       '  DDI3004  an IRQL text the importer does not know; the contract is recorded as unknown\n',
     );

@@ -3,6 +3,7 @@
  * 1 findings (diagnostics, stale files, violations), 2 usage errors.
  */
 import { diagnosticCodes } from '../diagnostics.js';
+import { didYouMean } from '../names.js';
 import { writeErrorLine } from './print.js';
 import { scaffoldDiagnosticCodes } from '../render/scaffold.js';
 import { generatorVersion } from '../version.js';
@@ -11,6 +12,7 @@ import { coverageUsage, runCoverage } from './commands/coverage.js';
 import { exploreUsage, runExplore } from './commands/explore.js';
 import { generateUsage, runGenerate } from './commands/generate.js';
 import { importDocsUsage, runImportDocs } from './commands/import-docs.js';
+import { initUsage, runInit } from './commands/init.js';
 import { runScaffold, scaffoldUsage } from './commands/scaffold.js';
 import { runSimulate, simulateUsage } from './commands/simulate.js';
 import { runValidate, validateUsage } from './commands/validate.js';
@@ -26,6 +28,7 @@ const commands: readonly {
   run: (args: readonly string[], io: CliIo) => number | Promise<number>;
   usage: string;
 }[] = [
+  { name: 'init', run: runInit, usage: initUsage },
   { name: 'generate', run: runGenerate, usage: generateUsage },
   { name: 'validate', run: runValidate, usage: validateUsage },
   { name: 'scaffold', run: runScaffold, usage: scaffoldUsage },
@@ -56,14 +59,23 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     const command = commands.find((c) => c.name === name);
     if (command === undefined) {
+      const names = commands.map((c) => c.name);
       throw new UsageError(
-        `unknown command ${JSON.stringify(name)}. Commands: generate, validate, scaffold, import-docs, coverage, simulate, explore.`,
+        `unknown command ${JSON.stringify(name)}.${didYouMean(name, names)} Commands: ${names.join(', ')}.`,
       );
     }
+    if (asksForHelp(rest)) {
+      io.stdout(`Usage:\n${command.usage}`);
+      return 0;
+    }
+    checkFlags(command, rest);
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
-      io.stderr(`ddikit: ${(error as Error).message}\nRun "ddikit --help" for usage.\n`);
+      const command = commands.find((c) => c.name === argv[0]);
+      io.stderr(
+        `ddikit: ${(error as Error).message}\nRun "ddikit ${command === undefined ? '' : `${command.name} `}--help" for usage.\n`,
+      );
       return 2;
     }
     if (error instanceof WriteError) {
@@ -71,6 +83,38 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return 1;
     }
     throw error;
+  }
+}
+
+/** Whether --help or -h comes before a `--` that ends the options. */
+function asksForHelp(args: readonly string[]): boolean {
+  for (const arg of args) {
+    if (arg === '--') return false;
+    if (arg === '--help' || arg === '-h') return true;
+  }
+  return false;
+}
+
+/** The long flags a command declares: every --flag its usage text names. */
+export function declaredFlags(usage: string): Set<string> {
+  return new Set(usage.match(/--[a-z][a-z0-9-]*/g) ?? []);
+}
+
+/**
+ * A usage error for the first long flag (before `--`) that the command does not declare, with the
+ * declared flag it is closest to; the command's own parser checks the rest (values, short flags).
+ */
+function checkFlags(command: { name: string; usage: string }, args: readonly string[]): void {
+  const declared = declaredFlags(command.usage);
+  for (const arg of args) {
+    if (arg === '--') return;
+    if (!arg.startsWith('--')) continue;
+    const flag = arg.split('=', 1)[0]!;
+    if (declared.has(flag)) continue;
+    const suggestion = didYouMean(flag, declared);
+    throw new UsageError(
+      `unknown option ${JSON.stringify(flag)} for ddikit ${command.name}.${suggestion === '' ? ` Options: ${[...declared].sort().join(', ')}.` : suggestion}`,
+    );
   }
 }
 

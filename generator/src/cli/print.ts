@@ -62,3 +62,33 @@ export function writeErrorLine(error: WriteError, io: CliIo): string {
   if (path.length > 200) path = `${path.slice(0, 100)}…${path.slice(-99)}`;
   return `ddikit: cannot write ${path}: ${error.reason}`;
 }
+
+/** A status line for a run of many steps; see `progress`. */
+export interface Progress {
+  /** `done` of the total steps are finished; `note` says what they found so far (asked only when shown). */
+  step(done: number, note?: () => string): void;
+  /** Takes the line away. */
+  end(): void;
+}
+
+/** Shortest gap between two updates of a status line. */
+const progressGapMs = 100;
+
+/**
+ * A status line on a terminal's stderr, `what: done/total (percent)`, updated at most every 100 ms;
+ * nothing at all when the output is not a terminal or there is a single step.
+ */
+export function progress(io: CliIo, what: string, total: number): Progress {
+  const show = io.status;
+  if (show === undefined || total < 2) return { step: () => {}, end: () => {} };
+  let last = 0;
+  return {
+    step(done, note) {
+      const now = Date.now();
+      if (done < total && now - last < progressGapMs) return;
+      last = now;
+      show(`${what}: ${done}/${total} (${Math.floor((done * 100) / total)}%)${note ? `, ${note()}` : ''}`);
+    },
+    end: () => show(null),
+  };
+}

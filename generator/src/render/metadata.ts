@@ -7,11 +7,17 @@
 import type { FunctionModel, IrqlModel, Model, ParamModel, RoleModel, TypeModel } from '../spec/model.js';
 import type { RuleModel } from '../spec/rules.js';
 import type { OutputFile, RenderContext } from './output.js';
+import { ofKind } from './slot-kinds.js';
 import { tidy } from './templates.js';
 
 export function renderMetadata(context: RenderContext): OutputFile[] {
   const metadata = metadataOf(context.model);
   const json = JSON.stringify({ $comment: context.provenance(null), ...metadata }, null, 2);
+  const roles = context.model.roles.map((role, i) => ({
+    name: ofKind('identifier', role.name, 'a role name'),
+    binding: ofKind('identifier', roleMetaBinding(role.name), 'a role metadata binding'),
+    literal: tsLiteral(metadata.roles[i], ''),
+  }));
   return [
     { path: 'src/generated/metadata.json', content: `${json}\n` },
     {
@@ -19,15 +25,41 @@ export function renderMetadata(context: RenderContext): OutputFile[] {
       content: tidy(
         context.templates.get('ts/metadata.js')({
           provenance: context.provenance('ts/metadata.js'),
-          metadataLiteral: tsLiteral(metadata, ''),
+          roles,
+          metadataLiteral: metadataLiteral(
+            roles.map((role) => role.binding),
+            metadata,
+          ),
         }),
       ),
     },
     {
       path: 'src/generated/metadata.d.ts',
-      content: tidy(context.templates.get('ts/metadata.d.ts')({ provenance: context.provenance('ts/metadata.d.ts') })),
+      content: tidy(
+        context.templates.get('ts/metadata.d.ts')({ provenance: context.provenance('ts/metadata.d.ts'), roles }),
+      ),
     },
   ];
+}
+
+/**
+ * The binding of a role's metadata in metadata.js. Each role's entry is a constant of its own, so a
+ * bundle that imports one role's declarator keeps that entry and drops the rest of the table.
+ */
+export function roleMetaBinding(role: string): string {
+  return `${role}_META`;
+}
+
+/** `{ roles: [A_META, …], functions: […], types: […], rules: […] }`, the roles by their bindings. */
+function metadataLiteral(roleBindings: readonly string[], metadata: ReturnType<typeof metadataOf>): string {
+  const roles =
+    roleBindings.length === 0 ? '[]' : `[\n${roleBindings.map((binding) => `    ${binding},`).join('\n')}\n  ]`;
+  const sections = { functions: metadata.functions, types: metadata.types, rules: metadata.rules };
+  const parts = [
+    `roles: ${roles}`,
+    ...Object.entries(sections).map(([key, value]) => `${key}: ${tsLiteral(value, '  ')}`),
+  ];
+  return `{\n${parts.map((part) => `  ${part},`).join('\n')}\n}`;
 }
 
 export function metadataOf(model: Model): { roles: object[]; functions: object[]; types: object[]; rules: object[] } {

@@ -1,5 +1,6 @@
 /** The view of src/generated/roles.ts: each role's type, declarator and pointer typedef with their doc comments. */
 import type { Model, RoleModel, TypeModel } from '../spec/model.js';
+import { roleMetaBinding } from './metadata.js';
 import { indexOf } from './model-index.js';
 import { ofKind } from './slot-kinds.js';
 import {
@@ -32,6 +33,8 @@ interface RoleView {
   signature: string;
   /** ` A | B` or a multi-line union for `export type POINTER =`. */
   accepts: string;
+  /** The binding of the role's entry in metadata.js. */
+  metaBinding: string;
 }
 
 export function rolesView(model: Model): { typeImports: string[]; roles: RoleView[] } {
@@ -49,6 +52,7 @@ function roleView(role: RoleModel, model: Model): RoleView {
   for (const name of accepts) ofKind('identifier', name, `a role ${role.pointer ?? role.name} accepts`);
   return {
     name: ofKind('identifier', role.name, 'a role name'),
+    metaBinding: ofKind('identifier', roleMetaBinding(role.name), 'a role metadata binding'),
     pointer: role.pointer === null ? null : ofKind('identifier', role.pointer, `the pointer typedef of ${role.name}`),
     signature: ofKind(
       'tsSignature',

@@ -45,20 +45,37 @@ export function levelName(level: number): string {
   }
 }
 
-const roles = new Map<string, RoleMeta>(metadata.roles.map((r) => [r.name, r as RoleMeta]));
-const functions = new Map<string, FunctionMeta>(metadata.functions.map((f) => [f.name, f as FunctionMeta]));
-const types = new Map<string, TypeMeta>(metadata.types.map((t) => [t.name, t as TypeMeta]));
+interface Lookups {
+  readonly roles: ReadonlyMap<string, RoleMeta>;
+  readonly functions: ReadonlyMap<string, FunctionMeta>;
+  readonly types: ReadonlyMap<string, TypeMeta>;
+}
+
+let built: Lookups | null = null;
+
+/**
+ * The metadata by name, built on the first lookup: nothing runs when the module loads, so a bundle
+ * that never looks a contract up leaves the whole table out.
+ */
+function lookups(): Lookups {
+  built ??= {
+    roles: new Map(metadata.roles.map((r) => [r.name, r as RoleMeta])),
+    functions: new Map(metadata.functions.map((f) => [f.name, f as FunctionMeta])),
+    types: new Map(metadata.types.map((t) => [t.name, t as TypeMeta])),
+  };
+  return built;
+}
 
 export function roleContract(name: string): RoleMeta | undefined {
-  return roles.get(name);
+  return lookups().roles.get(name);
 }
 
 export function functionContract(name: string): FunctionMeta | undefined {
-  return functions.get(name);
+  return lookups().functions.get(name);
 }
 
 export function typeInfo(name: string): TypeMeta | undefined {
-  return types.get(name);
+  return lookups().types.get(name);
 }
 
 /** True when a contract allows every level (a DDI "callable at any IRQL"). */

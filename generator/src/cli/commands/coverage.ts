@@ -4,13 +4,12 @@ import { bundled } from '../../paths.js';
 import { check } from '../../pipeline.js';
 import { coverage, formatCoverage } from '../../spec/coverage.js';
 import { load } from '../../spec/load.js';
-import { readSpecFolder } from '../../spec/read-spec-folder.js';
 import { readSchema } from '../../spec/validate.js';
 import type { CliIo } from '../io.js';
-import { specOption } from '../options.js';
+import { readSpec, specOption, specOptions } from '../options.js';
 import { noSpecFiles, printDiagnostics } from '../print.js';
 
-export const coverageUsage = `  ddikit coverage [--spec DIR] [--json]
+export const coverageUsage = `  ddikit coverage [--spec DIR [--extend-bundled]] [--json]
       Print how much of the spec is known: entries by kind, IRQL contracts resolved, conditional
       or unknown, parameters typed or unknown, curated overrides, and conflicts with the docs.
 `;
@@ -18,12 +17,12 @@ export const coverageUsage = `  ddikit coverage [--spec DIR] [--json]
 export function runCoverage(args: readonly string[], io: CliIo): number {
   const { values } = parseArgs({
     args: [...args],
-    options: { spec: { type: 'string' }, json: { type: 'boolean' } },
+    options: { ...specOptions, json: { type: 'boolean' } },
     strict: true,
     allowPositionals: false,
   });
-  const spec = specOption(values.spec, io);
-  const sources = readSpecFolder(spec.specDir, io.cwd);
+  const spec = specOption(values.spec, io, values['extend-bundled'] === true);
+  const sources = readSpec(spec, io.cwd);
   const result = check(sources, { schema: readSchema(bundled.schemaPath) });
   if (!result.model) {
     printDiagnostics(sources.length === 0 ? [noSpecFiles(spec, io)] : result.diagnostics, io, values.json === true);

@@ -56,7 +56,7 @@ export async function withDriverModule<T>(
     const moduleUrl = pathToFileURL(absolute).href;
     let exports: Record<string, unknown>;
     try {
-      exports = (await loader.import(moduleUrl, import.meta.url)) as Record<string, unknown>;
+      exports = moduleExports((await loader.import(moduleUrl, import.meta.url)) as Record<string, unknown>);
     } catch (error) {
       throw new DriverUsageError(`cannot load ${display}: ${firstLines(error)}`);
     }
@@ -70,6 +70,21 @@ export async function withDriverModule<T>(
   } finally {
     await loader.unregister();
   }
+}
+
+/**
+ * The exports of a driver module as it was written. A module of a CommonJS package (a `.ts` driver
+ * in a project without `"type": "module"`) is compiled to CommonJS, and importing it gives its
+ * `module.exports` as the default export; when that object is marked `__esModule`, its own
+ * properties are the module's exports (`default`, the named ones).
+ */
+function moduleExports(namespace: Record<string, unknown>): Record<string, unknown> {
+  const compiled = namespace['default'];
+  if (compiled !== null && typeof compiled === 'object' && (compiled as { __esModule?: unknown }).__esModule === true) {
+    const { __esModule: _, ...exports } = compiled as Record<string, unknown>;
+    return exports;
+  }
+  return namespace;
 }
 
 /**

@@ -3,22 +3,25 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hasErrors } from '../../diagnostics.js';
-import { bundled } from '../../paths.js';
+import { bundled, isPackedGenerator } from '../../paths.js';
 import { generate, type PipelineResult } from '../../pipeline.js';
 import type { OutputFile } from '../../render/output.js';
 import { generatedDirs } from '../../render/render.js';
-import { displayPath, readSpecFolder } from '../../spec/read-spec-folder.js';
+import { displayPath } from '../../spec/read-spec-folder.js';
 import { readSchema } from '../../spec/validate.js';
 import { withOutputLock } from '../../write/output-lock.js';
 import { applyWrite, planWrite, type WritePlan } from '../../write/write.js';
 import type { CliIo } from '../io.js';
-import { specOption, UsageError, type SpecOption } from '../options.js';
+import { readSpec, specOption, specOptions, UsageError, type SpecOption } from '../options.js';
 import { noSpecFiles, plural, printDiagnostics } from '../print.js';
 
-export const generateUsage = `  ddikit generate [--spec DIR] [--out DIR] [--check] [--json]
+export const generateUsage = `  ddikit generate [--spec DIR [--extend-bundled]] [--out DIR] [--check] [--json]
       Regenerate declarations, metadata, the C header and reference pages from the spec.
       --spec DIR   spec folder (default: the bundled spec/)
-      --out DIR    output package folder (default: packages/ndis; required with --spec)
+      --extend-bundled
+                   read the bundled spec too: the --spec folder adds entries to it
+      --out DIR    output folder (default in the ddikit checkout: packages/ndis; required
+                   with --spec and wherever the generator is installed from a package)
       --check      write nothing; list files that are stale and exit 1 if any
 `;
 
@@ -34,7 +37,7 @@ interface GenerateRequest {
 
 export function runGenerate(args: readonly string[], io: CliIo): number {
   const request = parseRequest(args, io);
-  const sources = readSpecFolder(request.spec.specDir, io.cwd);
+  const sources = readSpec(request.spec, io.cwd);
   if (sources.length === 0) {
     printDiagnostics([noSpecFiles(request.spec, io)], io, request.json);
     return 1;
@@ -62,7 +65,7 @@ function parseRequest(args: readonly string[], io: CliIo): GenerateRequest {
   const { values } = parseArgs({
     args: [...args],
     options: {
-      spec: { type: 'string' },
+      ...specOptions,
       out: { type: 'string' },
       check: { type: 'boolean' },
       json: { type: 'boolean' },
@@ -70,9 +73,12 @@ function parseRequest(args: readonly string[], io: CliIo): GenerateRequest {
     strict: true,
     allowPositionals: false,
   });
-  const spec = specOption(values.spec, io);
+  const spec = specOption(values.spec, io, values['extend-bundled'] === true);
   if (spec.custom && values.out === undefined) {
     throw new UsageError('--out is required with --spec, so a custom spec never overwrites the bundled package.');
+  }
+  if (values.out === undefined && isPackedGenerator()) {
+    throw new UsageError('--out DIR is required: the folder to write the generated package into.');
   }
   return {
     spec,
@@ -98,7 +104,7 @@ function reportCheck(request: GenerateRequest, result: PipelineResult, plan: Wri
     for (const path of plan.changed.map((f) => f.path))
       io.stderr(`  ${existsSync(join(request.outDir, path)) ? 'changed' : 'missing'}  ${outShown}/${path}\n`);
     for (const path of plan.stale) io.stderr(`  extra    ${outShown}/${path}\n`);
-    const again = request.spec.custom ? ` --spec ${request.specArg} --out ${request.outArg}` : '';
+    const again = `${request.spec.custom ? ` --spec ${request.specArg}` : ''}${request.spec.extendsBundled ? ' --extend-bundled' : ''}${request.outArg !== undefined ? ` --out ${request.outArg}` : ''}`;
     io.stderr(`Run "npm run generate" (or "ddikit generate${again}") to update them.\n`);
   } else {
     io.stdout(`${files.length} generated files in ${outShown} are up to date.\n`);

@@ -2,19 +2,20 @@
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { bundled } from '../../paths.js';
+import { bundled, ndisIncludeDir } from '../../paths.js';
 import { check } from '../../pipeline.js';
 import type { OutputFile } from '../../render/output.js';
 import { scaffold, type ScaffoldRequest } from '../../render/scaffold.js';
-import { displayPath, readSpecFolder } from '../../spec/read-spec-folder.js';
+import { displayPath } from '../../spec/read-spec-folder.js';
 import { readSchema } from '../../spec/validate.js';
 import { withOutputLock } from '../../write/output-lock.js';
 import { applyWrite, planWrite } from '../../write/write.js';
 import type { CliIo } from '../io.js';
-import { specOption, UsageError } from '../options.js';
+import { readSpec, specOption, specOptions, UsageError } from '../options.js';
 import { noSpecFiles, printDiagnostics } from '../print.js';
 
 export const scaffoldUsage = `  ddikit scaffold --role ROLE:Name [--role ROLE:Name ...] --out DIR [--lang c|ts] [--name BASE] [--force]
+                  [--spec DIR [--extend-bundled]] [--json]
       Write a driver scaffold: for C a .h with role-type declarations and a .c with
       _Use_decl_annotations_ definitions; for TypeScript a module against @ddikit/ndis.
       An existing file is never overwritten without --force; with --force it is kept as FILE.bak,
@@ -30,7 +31,7 @@ export function runScaffold(args: readonly string[], io: CliIo): number {
       lang: { type: 'string', default: 'c' },
       name: { type: 'string' },
       force: { type: 'boolean' },
-      spec: { type: 'string' },
+      ...specOptions,
       json: { type: 'boolean' },
     },
     strict: true,
@@ -47,8 +48,8 @@ export function runScaffold(args: readonly string[], io: CliIo): number {
   if (values.name !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(values.name)) {
     throw new UsageError(`--name must be a plain file name without folders (got ${JSON.stringify(values.name)}).`);
   }
-  const spec = specOption(values.spec, io);
-  const sources = readSpecFolder(spec.specDir, io.cwd);
+  const spec = specOption(values.spec, io, values['extend-bundled'] === true);
+  const sources = readSpec(spec, io.cwd);
   const checked = check(sources, { schema: readSchema(bundled.schemaPath) });
   if (!checked.model) {
     const diagnostics = checked.diagnostics.length > 0 ? checked.diagnostics : [noSpecFiles(spec, io)];
@@ -138,7 +139,7 @@ function writeScaffold(outDir: string, files: readonly OutputFile[], force: bool
 
 /** How to compile the C scaffold against the generated header. */
 function compileHint(outDir: string, io: CliIo): string {
-  const include = join(bundled.outDir, 'include');
+  const include = ndisIncludeDir(io.cwd);
   const shown = displayPath(include, io.cwd);
   return `Compile against the generated header: gcc -std=c11 -fsyntax-only -Wall -Wextra -Werror -I${shown.startsWith('../..') ? include : shown} ${displayPath(outDir, io.cwd)}/*.c\n`;
 }

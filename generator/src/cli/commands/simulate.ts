@@ -22,7 +22,7 @@ import type {
   SimulationOptions,
 } from '@ddikit/sim';
 import type { CliIo } from '../io.js';
-import { firstLines, plural } from '../print.js';
+import { firstLines, plural, progress } from '../print.js';
 import { writeTimelinePage, type TimelinePage } from '../timeline-page.js';
 import {
   DriverUsageError,
@@ -169,7 +169,11 @@ async function runAll(
 ): Promise<number> {
   const runs: SeedRun[] = [];
   const simulations: Simulation[] = [];
+  const status = progress(io, `ddikit simulate ${display}`, request.seeds);
+  let findings = 0;
   for (let seed = request.seed; seed < request.seed + request.seeds; seed++) {
+    if (runs.length > 0 && runs.at(-1)!.result?.clean !== true) findings++;
+    status.step(runs.length, () => `${plural(findings, 'run')} with findings`);
     const options = simulationOptions(sim, request, seed);
     const simulation = sim.createSimulation({
       ...options,
@@ -194,6 +198,7 @@ async function runAll(
       runs.push({ result: null, nicEventBoundHits: 0, simulation: null, failure: firstLines(error) });
     }
   }
+  status.end();
   // Let timers and promises the driver left behind run: a DDI they call is a late call of its run.
   await settle();
   for (const [i, simulation] of simulations.entries()) {

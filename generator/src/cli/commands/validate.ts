@@ -3,25 +3,24 @@ import { parseArgs } from 'node:util';
 import { hasErrors } from '../../diagnostics.js';
 import { bundled } from '../../paths.js';
 import { check } from '../../pipeline.js';
-import { readSpecFolder } from '../../spec/read-spec-folder.js';
 import { readSchema } from '../../spec/validate.js';
 import type { CliIo } from '../io.js';
-import { specOption } from '../options.js';
+import { readSpec, specOption, specOptions } from '../options.js';
 import { noSpecFiles, printDiagnostics } from '../print.js';
 
-export const validateUsage = `  ddikit validate [--spec DIR] [--json]
+export const validateUsage = `  ddikit validate [--spec DIR [--extend-bundled]] [--json]
       Check the spec and print every problem; write nothing.
 `;
 
 export function runValidate(args: readonly string[], io: CliIo): number {
   const { values } = parseArgs({
     args: [...args],
-    options: { spec: { type: 'string' }, json: { type: 'boolean' } },
+    options: { ...specOptions, json: { type: 'boolean' } },
     strict: true,
     allowPositionals: false,
   });
-  const spec = specOption(values.spec, io);
-  const sources = readSpecFolder(spec.specDir, io.cwd);
+  const spec = specOption(values.spec, io, values['extend-bundled'] === true);
+  const sources = readSpec(spec, io.cwd);
   const result = check(sources, { schema: readSchema(bundled.schemaPath) });
   const diagnostics = sources.length === 0 ? [noSpecFiles(spec, io)] : result.diagnostics;
   printDiagnostics(diagnostics, io, values.json === true, { files: sources.length });

@@ -5,9 +5,8 @@
  * (`MINIPORT_ISR_HANDLER`) accepts only functions declared with its role or the role's variants:
  * passing anything else is a compile error.
  */
-import type { RoleMeta } from '../metadata-types.js';
 import { declareRole, type RoleFunction } from '../role.js';
-import { metadata } from './metadata.js';
+import * as roleMetadata from './metadata.js';
 import type {
   BOOLEAN,
   NDIS_HALT_ACTION,
@@ -19,17 +18,6 @@ import type {
   PVOID,
   ULONG,
 } from './types.js';
-
-const roleMetaByName = new Map<string, RoleMeta>(metadata.roles.map((role) => [role.name, role]));
-
-/** The metadata of a role; throws when metadata.js lacks it (generated files out of step). */
-function roleMeta<R extends string>(name: R): RoleMeta & { readonly name: R } {
-  const role = roleMetaByName.get(name);
-  if (role === undefined) {
-    throw new Error(`@ddikit/ndis: no metadata for role ${name}; run \`npm run generate\``);
-  }
-  return role as RoleMeta & { readonly name: R };
-}
 
 /**
  * A function role (C: `ALLOCATE_SHARED_MEMORY_HANDLER`, the `_Function_class_` of
@@ -98,14 +86,14 @@ export const ALLOCATE_SHARED_MEMORY_HANDLER: (
     SharedMemoryParameters: unknown,
     pSharedMemoryProviderContext: unknown,
   ) => NDIS_STATUS,
-) => ALLOCATE_SHARED_MEMORY_HANDLER = declareRole<
+) => ALLOCATE_SHARED_MEMORY_HANDLER = /* @__PURE__ */ declareRole<
   'ALLOCATE_SHARED_MEMORY_HANDLER',
   (
     ProviderContext: unknown,
     SharedMemoryParameters: unknown,
     pSharedMemoryProviderContext: unknown,
   ) => NDIS_STATUS
->(roleMeta('ALLOCATE_SHARED_MEMORY_HANDLER'));
+>(roleMetadata.ALLOCATE_SHARED_MEMORY_HANDLER_META);
 
 /**
  * A function role (C: `FILTER_ATTACH`, the `_Function_class_` of FilterAttach). Declare a function
@@ -175,14 +163,14 @@ export const FILTER_ATTACH: (
     FilterDriverContext: unknown,
     AttachParameters: unknown,
   ) => NDIS_STATUS,
-) => FILTER_ATTACH = declareRole<
+) => FILTER_ATTACH = /* @__PURE__ */ declareRole<
   'FILTER_ATTACH',
   (
     NdisFilterHandle: unknown,
     FilterDriverContext: unknown,
     AttachParameters: unknown,
   ) => NDIS_STATUS
->(roleMeta('FILTER_ATTACH'));
+>(roleMetadata.FILTER_ATTACH_META);
 
 /**
  * A function role (C: `FILTER_CANCEL_DIRECT_OID_REQUEST`, the `_Function_class_` of
@@ -243,10 +231,10 @@ export type FILTER_CANCEL_DIRECT_OID_REQUEST = RoleFunction<
 export const FILTER_CANCEL_DIRECT_OID_REQUEST: (
   name: string,
   impl: (FilterModuleContext: unknown, RequestId: unknown) => unknown,
-) => FILTER_CANCEL_DIRECT_OID_REQUEST = declareRole<
+) => FILTER_CANCEL_DIRECT_OID_REQUEST = /* @__PURE__ */ declareRole<
   'FILTER_CANCEL_DIRECT_OID_REQUEST',
   (FilterModuleContext: unknown, RequestId: unknown) => unknown
->(roleMeta('FILTER_CANCEL_DIRECT_OID_REQUEST'));
+>(roleMetadata.FILTER_CANCEL_DIRECT_OID_REQUEST_META);
 
 /**
  * A function role (C: `FILTER_CANCEL_OID_REQUEST`, the `_Function_class_` of
@@ -306,10 +294,10 @@ export type FILTER_CANCEL_OID_REQUEST = RoleFunction<
 export const FILTER_CANCEL_OID_REQUEST: (
   name: string,
   impl: (FilterModuleContext: unknown, RequestId: unknown) => unknown,
-) => FILTER_CANCEL_OID_REQUEST = declareRole<
+) => FILTER_CANCEL_OID_REQUEST = /* @__PURE__ */ declareRole<
   'FILTER_CANCEL_OID_REQUEST',
   (FilterModuleContext: unknown, RequestId: unknown) => unknown
->(roleMeta('FILTER_CANCEL_OID_REQUEST'));
+>(roleMetadata.FILTER_CANCEL_OID_REQUEST_META);
 
 /**
  * A function role (C: `FILTER_CANCEL_SEND_NET_BUFFER_LISTS`, the `_Function_class_` of
@@ -372,10 +360,10 @@ export type FILTER_CANCEL_SEND_NET_BUFFER_LISTS = RoleFunction<
 export const FILTER_CANCEL_SEND_NET_BUFFER_LISTS: (
   name: string,
   impl: (FilterModuleContext: unknown, CancelId: unknown) => unknown,
-) => FILTER_CANCEL_SEND_NET_BUFFER_LISTS = declareRole<
+) => FILTER_CANCEL_SEND_NET_BUFFER_LISTS = /* @__PURE__ */ declareRole<
   'FILTER_CANCEL_SEND_NET_BUFFER_LISTS',
   (FilterModuleContext: unknown, CancelId: unknown) => unknown
->(roleMeta('FILTER_CANCEL_SEND_NET_BUFFER_LISTS'));
+>(roleMetadata.FILTER_CANCEL_SEND_NET_BUFFER_LISTS_META);
 
 /**
  * A pointer to a function declared with FILTER_CANCEL_SEND_NET_BUFFER_LISTS (C:
@@ -435,10 +423,10 @@ export type FILTER_DETACH = RoleFunction<
 export const FILTER_DETACH: (
   name: string,
   impl: (FilterModuleContext: unknown) => unknown,
-) => FILTER_DETACH = declareRole<
+) => FILTER_DETACH = /* @__PURE__ */ declareRole<
   'FILTER_DETACH',
   (FilterModuleContext: unknown) => unknown
->(roleMeta('FILTER_DETACH'));
+>(roleMetadata.FILTER_DETACH_META);
 
 /**
  * A function role (C: `FILTER_DEVICE_PNP_EVENT_NOTIFY`, the `_Function_class_` of
@@ -501,10 +489,10 @@ export type FILTER_DEVICE_PNP_EVENT_NOTIFY = RoleFunction<
 export const FILTER_DEVICE_PNP_EVENT_NOTIFY: (
   name: string,
   impl: (FilterModuleContext: unknown, NetDevicePnPEvent: unknown) => unknown,
-) => FILTER_DEVICE_PNP_EVENT_NOTIFY = declareRole<
+) => FILTER_DEVICE_PNP_EVENT_NOTIFY = /* @__PURE__ */ declareRole<
   'FILTER_DEVICE_PNP_EVENT_NOTIFY',
   (FilterModuleContext: unknown, NetDevicePnPEvent: unknown) => unknown
->(roleMeta('FILTER_DEVICE_PNP_EVENT_NOTIFY'));
+>(roleMetadata.FILTER_DEVICE_PNP_EVENT_NOTIFY_META);
 
 /**
  * A function role (C: `FILTER_DIRECT_OID_REQUEST`, the `_Function_class_` of
@@ -567,10 +555,10 @@ export type FILTER_DIRECT_OID_REQUEST = RoleFunction<
 export const FILTER_DIRECT_OID_REQUEST: (
   name: string,
   impl: (FilterModuleContext: unknown, OidRequest: unknown) => NDIS_STATUS,
-) => FILTER_DIRECT_OID_REQUEST = declareRole<
+) => FILTER_DIRECT_OID_REQUEST = /* @__PURE__ */ declareRole<
   'FILTER_DIRECT_OID_REQUEST',
   (FilterModuleContext: unknown, OidRequest: unknown) => NDIS_STATUS
->(roleMeta('FILTER_DIRECT_OID_REQUEST'));
+>(roleMetadata.FILTER_DIRECT_OID_REQUEST_META);
 
 /**
  * A function role (C: `FILTER_DIRECT_OID_REQUEST_COMPLETE`, the `_Function_class_` of
@@ -634,10 +622,10 @@ export type FILTER_DIRECT_OID_REQUEST_COMPLETE = RoleFunction<
 export const FILTER_DIRECT_OID_REQUEST_COMPLETE: (
   name: string,
   impl: (FilterModuleContext: unknown, OidRequest: unknown, Status: unknown) => unknown,
-) => FILTER_DIRECT_OID_REQUEST_COMPLETE = declareRole<
+) => FILTER_DIRECT_OID_REQUEST_COMPLETE = /* @__PURE__ */ declareRole<
   'FILTER_DIRECT_OID_REQUEST_COMPLETE',
   (FilterModuleContext: unknown, OidRequest: unknown, Status: unknown) => unknown
->(roleMeta('FILTER_DIRECT_OID_REQUEST_COMPLETE'));
+>(roleMetadata.FILTER_DIRECT_OID_REQUEST_COMPLETE_META);
 
 /**
  * A function role (C: `FILTER_NET_PNP_EVENT`, the `_Function_class_` of FilterNetPnPEvent). Declare
@@ -699,10 +687,10 @@ export type FILTER_NET_PNP_EVENT = RoleFunction<
 export const FILTER_NET_PNP_EVENT: (
   name: string,
   impl: (FilterModuleContext: unknown, NetPnPEventNotification: unknown) => NDIS_STATUS,
-) => FILTER_NET_PNP_EVENT = declareRole<
+) => FILTER_NET_PNP_EVENT = /* @__PURE__ */ declareRole<
   'FILTER_NET_PNP_EVENT',
   (FilterModuleContext: unknown, NetPnPEventNotification: unknown) => NDIS_STATUS
->(roleMeta('FILTER_NET_PNP_EVENT'));
+>(roleMetadata.FILTER_NET_PNP_EVENT_META);
 
 /**
  * A function role (C: `FILTER_OID_REQUEST`, the `_Function_class_` of FilterOidRequest). Declare a
@@ -763,10 +751,10 @@ export type FILTER_OID_REQUEST = RoleFunction<
 export const FILTER_OID_REQUEST: (
   name: string,
   impl: (FilterModuleContext: unknown, OidRequest: unknown) => NDIS_STATUS,
-) => FILTER_OID_REQUEST = declareRole<
+) => FILTER_OID_REQUEST = /* @__PURE__ */ declareRole<
   'FILTER_OID_REQUEST',
   (FilterModuleContext: unknown, OidRequest: unknown) => NDIS_STATUS
->(roleMeta('FILTER_OID_REQUEST'));
+>(roleMetadata.FILTER_OID_REQUEST_META);
 
 /**
  * A function role (C: `FILTER_OID_REQUEST_COMPLETE`, the `_Function_class_` of
@@ -829,10 +817,10 @@ export type FILTER_OID_REQUEST_COMPLETE = RoleFunction<
 export const FILTER_OID_REQUEST_COMPLETE: (
   name: string,
   impl: (FilterModuleContext: unknown, OidRequest: unknown, Status: unknown) => unknown,
-) => FILTER_OID_REQUEST_COMPLETE = declareRole<
+) => FILTER_OID_REQUEST_COMPLETE = /* @__PURE__ */ declareRole<
   'FILTER_OID_REQUEST_COMPLETE',
   (FilterModuleContext: unknown, OidRequest: unknown, Status: unknown) => unknown
->(roleMeta('FILTER_OID_REQUEST_COMPLETE'));
+>(roleMetadata.FILTER_OID_REQUEST_COMPLETE_META);
 
 /**
  * A function role (C: `FILTER_PAUSE`, the `_Function_class_` of FilterPause). Declare a function
@@ -892,10 +880,10 @@ export type FILTER_PAUSE = RoleFunction<
 export const FILTER_PAUSE: (
   name: string,
   impl: (FilterModuleContext: unknown, PauseParameters: unknown) => NDIS_STATUS,
-) => FILTER_PAUSE = declareRole<
+) => FILTER_PAUSE = /* @__PURE__ */ declareRole<
   'FILTER_PAUSE',
   (FilterModuleContext: unknown, PauseParameters: unknown) => NDIS_STATUS
->(roleMeta('FILTER_PAUSE'));
+>(roleMetadata.FILTER_PAUSE_META);
 
 /**
  * A function role (C: `FILTER_RECEIVE_NET_BUFFER_LISTS`, the `_Function_class_` of
@@ -976,7 +964,7 @@ export const FILTER_RECEIVE_NET_BUFFER_LISTS: (
     NumberOfNetBufferLists: unknown,
     ReceiveFlags: unknown,
   ) => unknown,
-) => FILTER_RECEIVE_NET_BUFFER_LISTS = declareRole<
+) => FILTER_RECEIVE_NET_BUFFER_LISTS = /* @__PURE__ */ declareRole<
   'FILTER_RECEIVE_NET_BUFFER_LISTS',
   (
     FilterModuleContext: unknown,
@@ -985,7 +973,7 @@ export const FILTER_RECEIVE_NET_BUFFER_LISTS: (
     NumberOfNetBufferLists: unknown,
     ReceiveFlags: unknown,
   ) => unknown
->(roleMeta('FILTER_RECEIVE_NET_BUFFER_LISTS'));
+>(roleMetadata.FILTER_RECEIVE_NET_BUFFER_LISTS_META);
 
 /**
  * A function role (C: `FILTER_RESTART`, the `_Function_class_` of FilterRestart). Declare a
@@ -1051,10 +1039,10 @@ export type FILTER_RESTART = RoleFunction<
 export const FILTER_RESTART: (
   name: string,
   impl: (FilterModuleContext: unknown, RestartParameters: unknown) => NDIS_STATUS,
-) => FILTER_RESTART = declareRole<
+) => FILTER_RESTART = /* @__PURE__ */ declareRole<
   'FILTER_RESTART',
   (FilterModuleContext: unknown, RestartParameters: unknown) => NDIS_STATUS
->(roleMeta('FILTER_RESTART'));
+>(roleMetadata.FILTER_RESTART_META);
 
 /**
  * A function role (C: `FILTER_RETURN_NET_BUFFER_LISTS`, the `_Function_class_` of
@@ -1119,10 +1107,10 @@ export type FILTER_RETURN_NET_BUFFER_LISTS = RoleFunction<
 export const FILTER_RETURN_NET_BUFFER_LISTS: (
   name: string,
   impl: (FilterModuleContext: unknown, NetBufferLists: unknown, ReturnFlags: unknown) => unknown,
-) => FILTER_RETURN_NET_BUFFER_LISTS = declareRole<
+) => FILTER_RETURN_NET_BUFFER_LISTS = /* @__PURE__ */ declareRole<
   'FILTER_RETURN_NET_BUFFER_LISTS',
   (FilterModuleContext: unknown, NetBufferLists: unknown, ReturnFlags: unknown) => unknown
->(roleMeta('FILTER_RETURN_NET_BUFFER_LISTS'));
+>(roleMetadata.FILTER_RETURN_NET_BUFFER_LISTS_META);
 
 /**
  * A function role (C: `FILTER_SEND_NET_BUFFER_LISTS`, the `_Function_class_` of
@@ -1202,7 +1190,7 @@ export const FILTER_SEND_NET_BUFFER_LISTS: (
     PortNumber: unknown,
     SendFlags: unknown,
   ) => unknown,
-) => FILTER_SEND_NET_BUFFER_LISTS = declareRole<
+) => FILTER_SEND_NET_BUFFER_LISTS = /* @__PURE__ */ declareRole<
   'FILTER_SEND_NET_BUFFER_LISTS',
   (
     FilterModuleContext: unknown,
@@ -1210,7 +1198,7 @@ export const FILTER_SEND_NET_BUFFER_LISTS: (
     PortNumber: unknown,
     SendFlags: unknown,
   ) => unknown
->(roleMeta('FILTER_SEND_NET_BUFFER_LISTS'));
+>(roleMetadata.FILTER_SEND_NET_BUFFER_LISTS_META);
 
 /**
  * A function role (C: `FILTER_SEND_NET_BUFFER_LISTS_COMPLETE`, the `_Function_class_` of
@@ -1283,14 +1271,14 @@ export const FILTER_SEND_NET_BUFFER_LISTS_COMPLETE: (
     NetBufferList: unknown,
     SendCompleteFlags: unknown,
   ) => unknown,
-) => FILTER_SEND_NET_BUFFER_LISTS_COMPLETE = declareRole<
+) => FILTER_SEND_NET_BUFFER_LISTS_COMPLETE = /* @__PURE__ */ declareRole<
   'FILTER_SEND_NET_BUFFER_LISTS_COMPLETE',
   (
     FilterModuleContext: unknown,
     NetBufferList: unknown,
     SendCompleteFlags: unknown,
   ) => unknown
->(roleMeta('FILTER_SEND_NET_BUFFER_LISTS_COMPLETE'));
+>(roleMetadata.FILTER_SEND_NET_BUFFER_LISTS_COMPLETE_META);
 
 /**
  * A function role (C: `FILTER_SET_MODULE_OPTIONS`, the `_Function_class_` of
@@ -1350,10 +1338,10 @@ export type FILTER_SET_MODULE_OPTIONS = RoleFunction<
 export const FILTER_SET_MODULE_OPTIONS: (
   name: string,
   impl: (FilterModuleContext: unknown) => NDIS_STATUS,
-) => FILTER_SET_MODULE_OPTIONS = declareRole<
+) => FILTER_SET_MODULE_OPTIONS = /* @__PURE__ */ declareRole<
   'FILTER_SET_MODULE_OPTIONS',
   (FilterModuleContext: unknown) => NDIS_STATUS
->(roleMeta('FILTER_SET_MODULE_OPTIONS'));
+>(roleMetadata.FILTER_SET_MODULE_OPTIONS_META);
 
 /**
  * A pointer to a function declared with FILTER_SET_MODULE_OPTIONS (C:
@@ -1423,10 +1411,10 @@ export type FILTER_STATUS = RoleFunction<
 export const FILTER_STATUS: (
   name: string,
   impl: (FilterModuleContext: unknown, StatusIndication: unknown) => unknown,
-) => FILTER_STATUS = declareRole<
+) => FILTER_STATUS = /* @__PURE__ */ declareRole<
   'FILTER_STATUS',
   (FilterModuleContext: unknown, StatusIndication: unknown) => unknown
->(roleMeta('FILTER_STATUS'));
+>(roleMetadata.FILTER_STATUS_META);
 
 /**
  * A function role (C: `FREE_SHARED_MEMORY_HANDLER`, the `_Function_class_` of NetFreeSharedMemory).
@@ -1485,10 +1473,10 @@ export type FREE_SHARED_MEMORY_HANDLER = RoleFunction<
 export const FREE_SHARED_MEMORY_HANDLER: (
   name: string,
   impl: (ProviderContext: unknown, SharedMemoryProviderContext: unknown) => unknown,
-) => FREE_SHARED_MEMORY_HANDLER = declareRole<
+) => FREE_SHARED_MEMORY_HANDLER = /* @__PURE__ */ declareRole<
   'FREE_SHARED_MEMORY_HANDLER',
   (ProviderContext: unknown, SharedMemoryProviderContext: unknown) => unknown
->(roleMeta('FREE_SHARED_MEMORY_HANDLER'));
+>(roleMetadata.FREE_SHARED_MEMORY_HANDLER_META);
 
 /**
  * A function role (C: `IF_QUERY_OBJECT`, the `_Function_class_` of its functions). Declare a
@@ -1557,7 +1545,7 @@ export const IF_QUERY_OBJECT: (
     pOutputBufferLength: unknown,
     pOutputBuffer: unknown,
   ) => NDIS_STATUS,
-) => IF_QUERY_OBJECT = declareRole<
+) => IF_QUERY_OBJECT = /* @__PURE__ */ declareRole<
   'IF_QUERY_OBJECT',
   (
     ProviderIfContext: unknown,
@@ -1565,7 +1553,7 @@ export const IF_QUERY_OBJECT: (
     pOutputBufferLength: unknown,
     pOutputBuffer: unknown,
   ) => NDIS_STATUS
->(roleMeta('IF_QUERY_OBJECT'));
+>(roleMetadata.IF_QUERY_OBJECT_META);
 
 /**
  * A function role (C: `IF_SET_OBJECT`, the `_Function_class_` of its functions). Declare a function
@@ -1633,7 +1621,7 @@ export const IF_SET_OBJECT: (
     InputBufferLength: unknown,
     pInputBuffer: unknown,
   ) => NDIS_STATUS,
-) => IF_SET_OBJECT = declareRole<
+) => IF_SET_OBJECT = /* @__PURE__ */ declareRole<
   'IF_SET_OBJECT',
   (
     ProviderIfContext: unknown,
@@ -1641,7 +1629,7 @@ export const IF_SET_OBJECT: (
     InputBufferLength: unknown,
     pInputBuffer: unknown,
   ) => NDIS_STATUS
->(roleMeta('IF_SET_OBJECT'));
+>(roleMetadata.IF_SET_OBJECT_META);
 
 /**
  * A function role (C: `MINIPORT_ADD_DEVICE`, the `_Function_class_` of MiniportAddDevice). Declare
@@ -1705,10 +1693,10 @@ export type MINIPORT_ADD_DEVICE = RoleFunction<
 export const MINIPORT_ADD_DEVICE: (
   name: string,
   impl: (NdisMiniportHandle: unknown, MiniportDriverContext: unknown) => NDIS_STATUS,
-) => MINIPORT_ADD_DEVICE = declareRole<
+) => MINIPORT_ADD_DEVICE = /* @__PURE__ */ declareRole<
   'MINIPORT_ADD_DEVICE',
   (NdisMiniportHandle: unknown, MiniportDriverContext: unknown) => NDIS_STATUS
->(roleMeta('MINIPORT_ADD_DEVICE'));
+>(roleMetadata.MINIPORT_ADD_DEVICE_META);
 
 /**
  * A function role (C: `MINIPORT_ALLOCATE_SHARED_MEM_COMPLETE`, the `_Function_class_` of
@@ -1783,7 +1771,7 @@ export const MINIPORT_ALLOCATE_SHARED_MEM_COMPLETE: (
     Length: unknown,
     Context: unknown,
   ) => unknown,
-) => MINIPORT_ALLOCATE_SHARED_MEM_COMPLETE = declareRole<
+) => MINIPORT_ALLOCATE_SHARED_MEM_COMPLETE = /* @__PURE__ */ declareRole<
   'MINIPORT_ALLOCATE_SHARED_MEM_COMPLETE',
   (
     MiniportAdapterContext: unknown,
@@ -1792,7 +1780,7 @@ export const MINIPORT_ALLOCATE_SHARED_MEM_COMPLETE: (
     Length: unknown,
     Context: unknown,
   ) => unknown
->(roleMeta('MINIPORT_ALLOCATE_SHARED_MEM_COMPLETE'));
+>(roleMetadata.MINIPORT_ALLOCATE_SHARED_MEM_COMPLETE_META);
 
 /**
  * A function role (C: `MINIPORT_CANCEL_DIRECT_OID_REQUEST`, the `_Function_class_` of
@@ -1854,10 +1842,10 @@ export type MINIPORT_CANCEL_DIRECT_OID_REQUEST = RoleFunction<
 export const MINIPORT_CANCEL_DIRECT_OID_REQUEST: (
   name: string,
   impl: (MiniportAdapterContext: unknown, RequestId: unknown) => unknown,
-) => MINIPORT_CANCEL_DIRECT_OID_REQUEST = declareRole<
+) => MINIPORT_CANCEL_DIRECT_OID_REQUEST = /* @__PURE__ */ declareRole<
   'MINIPORT_CANCEL_DIRECT_OID_REQUEST',
   (MiniportAdapterContext: unknown, RequestId: unknown) => unknown
->(roleMeta('MINIPORT_CANCEL_DIRECT_OID_REQUEST'));
+>(roleMetadata.MINIPORT_CANCEL_DIRECT_OID_REQUEST_META);
 
 /**
  * A function role (C: `MINIPORT_CANCEL_IDLE_NOTIFICATION`, the `_Function_class_` of
@@ -1915,10 +1903,10 @@ export type MINIPORT_CANCEL_IDLE_NOTIFICATION = RoleFunction<
 export const MINIPORT_CANCEL_IDLE_NOTIFICATION: (
   name: string,
   impl: (MiniportAdapterContext: unknown) => unknown,
-) => MINIPORT_CANCEL_IDLE_NOTIFICATION = declareRole<
+) => MINIPORT_CANCEL_IDLE_NOTIFICATION = /* @__PURE__ */ declareRole<
   'MINIPORT_CANCEL_IDLE_NOTIFICATION',
   (MiniportAdapterContext: unknown) => unknown
->(roleMeta('MINIPORT_CANCEL_IDLE_NOTIFICATION'));
+>(roleMetadata.MINIPORT_CANCEL_IDLE_NOTIFICATION_META);
 
 /**
  * A function role (C: `MINIPORT_CANCEL_OID_REQUEST`, the `_Function_class_` of
@@ -1979,10 +1967,10 @@ export type MINIPORT_CANCEL_OID_REQUEST = RoleFunction<
 export const MINIPORT_CANCEL_OID_REQUEST: (
   name: string,
   impl: (MiniportAdapterContext: unknown, RequestId: unknown) => unknown,
-) => MINIPORT_CANCEL_OID_REQUEST = declareRole<
+) => MINIPORT_CANCEL_OID_REQUEST = /* @__PURE__ */ declareRole<
   'MINIPORT_CANCEL_OID_REQUEST',
   (MiniportAdapterContext: unknown, RequestId: unknown) => unknown
->(roleMeta('MINIPORT_CANCEL_OID_REQUEST'));
+>(roleMetadata.MINIPORT_CANCEL_OID_REQUEST_META);
 
 /**
  * A function role (C: `MINIPORT_CANCEL_SEND`, the `_Function_class_` of MiniportCancelSend).
@@ -2035,10 +2023,10 @@ export type MINIPORT_CANCEL_SEND = RoleFunction<
 export const MINIPORT_CANCEL_SEND: (
   name: string,
   impl: (MiniportAdapterContext: unknown, CancelId: unknown) => unknown,
-) => MINIPORT_CANCEL_SEND = declareRole<
+) => MINIPORT_CANCEL_SEND = /* @__PURE__ */ declareRole<
   'MINIPORT_CANCEL_SEND',
   (MiniportAdapterContext: unknown, CancelId: unknown) => unknown
->(roleMeta('MINIPORT_CANCEL_SEND'));
+>(roleMetadata.MINIPORT_CANCEL_SEND_META);
 
 /**
  * A function role (C: `MINIPORT_CHECK_FOR_HANG`, the `_Function_class_` of MiniportCheckForHangEx).
@@ -2097,10 +2085,10 @@ export type MINIPORT_CHECK_FOR_HANG = RoleFunction<
 export const MINIPORT_CHECK_FOR_HANG: (
   name: string,
   impl: (MiniportAdapterContext: unknown) => unknown,
-) => MINIPORT_CHECK_FOR_HANG = declareRole<
+) => MINIPORT_CHECK_FOR_HANG = /* @__PURE__ */ declareRole<
   'MINIPORT_CHECK_FOR_HANG',
   (MiniportAdapterContext: unknown) => unknown
->(roleMeta('MINIPORT_CHECK_FOR_HANG'));
+>(roleMetadata.MINIPORT_CHECK_FOR_HANG_META);
 
 /**
  * A function role (C: `MINIPORT_CO_ACTIVATE_VC`, the `_Function_class_` of MiniportCoActivateVc).
@@ -2159,10 +2147,10 @@ export type MINIPORT_CO_ACTIVATE_VC = RoleFunction<
 export const MINIPORT_CO_ACTIVATE_VC: (
   name: string,
   impl: (MiniportVcContext: unknown, CallParameters: unknown) => NDIS_STATUS,
-) => MINIPORT_CO_ACTIVATE_VC = declareRole<
+) => MINIPORT_CO_ACTIVATE_VC = /* @__PURE__ */ declareRole<
   'MINIPORT_CO_ACTIVATE_VC',
   (MiniportVcContext: unknown, CallParameters: unknown) => NDIS_STATUS
->(roleMeta('MINIPORT_CO_ACTIVATE_VC'));
+>(roleMetadata.MINIPORT_CO_ACTIVATE_VC_META);
 
 /**
  * A function role (C: `MINIPORT_CO_CREATE_VC`, the `_Function_class_` of MiniportCoCreateVc).
@@ -2229,14 +2217,14 @@ export const MINIPORT_CO_CREATE_VC: (
     NdisVcHandle: unknown,
     MiniportVcContext: unknown,
   ) => NDIS_STATUS,
-) => MINIPORT_CO_CREATE_VC = declareRole<
+) => MINIPORT_CO_CREATE_VC = /* @__PURE__ */ declareRole<
   'MINIPORT_CO_CREATE_VC',
   (
     MiniportAdapterContext: unknown,
     NdisVcHandle: unknown,
     MiniportVcContext: unknown,
   ) => NDIS_STATUS
->(roleMeta('MINIPORT_CO_CREATE_VC'));
+>(roleMetadata.MINIPORT_CO_CREATE_VC_META);
 
 /**
  * A function role (C: `MINIPORT_CO_DEACTIVATE_VC`, the `_Function_class_` of
@@ -2287,10 +2275,10 @@ export type MINIPORT_CO_DEACTIVATE_VC = RoleFunction<
 export const MINIPORT_CO_DEACTIVATE_VC: (
   name: string,
   impl: (MiniportVcContext: unknown) => NDIS_STATUS,
-) => MINIPORT_CO_DEACTIVATE_VC = declareRole<
+) => MINIPORT_CO_DEACTIVATE_VC = /* @__PURE__ */ declareRole<
   'MINIPORT_CO_DEACTIVATE_VC',
   (MiniportVcContext: unknown) => NDIS_STATUS
->(roleMeta('MINIPORT_CO_DEACTIVATE_VC'));
+>(roleMetadata.MINIPORT_CO_DEACTIVATE_VC_META);
 
 /**
  * A function role (C: `MINIPORT_CO_DELETE_VC`, the `_Function_class_` of MiniportCoDeleteVc).
@@ -2340,10 +2328,10 @@ export type MINIPORT_CO_DELETE_VC = RoleFunction<
 export const MINIPORT_CO_DELETE_VC: (
   name: string,
   impl: (MiniportVcContext: unknown) => NDIS_STATUS,
-) => MINIPORT_CO_DELETE_VC = declareRole<
+) => MINIPORT_CO_DELETE_VC = /* @__PURE__ */ declareRole<
   'MINIPORT_CO_DELETE_VC',
   (MiniportVcContext: unknown) => NDIS_STATUS
->(roleMeta('MINIPORT_CO_DELETE_VC'));
+>(roleMetadata.MINIPORT_CO_DELETE_VC_META);
 
 /**
  * A function role (C: `MINIPORT_CO_OID_REQUEST`, the `_Function_class_` of MiniportCoOidRequest).
@@ -2419,14 +2407,14 @@ export const MINIPORT_CO_OID_REQUEST: (
     MiniportVcContext: unknown,
     NdisRequest: unknown,
   ) => NDIS_STATUS,
-) => MINIPORT_CO_OID_REQUEST = declareRole<
+) => MINIPORT_CO_OID_REQUEST = /* @__PURE__ */ declareRole<
   'MINIPORT_CO_OID_REQUEST',
   (
     MiniportAdapterContext: unknown,
     MiniportVcContext: unknown,
     NdisRequest: unknown,
   ) => NDIS_STATUS
->(roleMeta('MINIPORT_CO_OID_REQUEST'));
+>(roleMetadata.MINIPORT_CO_OID_REQUEST_META);
 
 /**
  * A function role (C: `MINIPORT_CO_SEND_NET_BUFFER_LISTS`, the `_Function_class_` of
@@ -2487,10 +2475,10 @@ export type MINIPORT_CO_SEND_NET_BUFFER_LISTS = RoleFunction<
 export const MINIPORT_CO_SEND_NET_BUFFER_LISTS: (
   name: string,
   impl: (MiniportVcContext: unknown, NetBufferLists: unknown, SendFlags: unknown) => unknown,
-) => MINIPORT_CO_SEND_NET_BUFFER_LISTS = declareRole<
+) => MINIPORT_CO_SEND_NET_BUFFER_LISTS = /* @__PURE__ */ declareRole<
   'MINIPORT_CO_SEND_NET_BUFFER_LISTS',
   (MiniportVcContext: unknown, NetBufferLists: unknown, SendFlags: unknown) => unknown
->(roleMeta('MINIPORT_CO_SEND_NET_BUFFER_LISTS'));
+>(roleMetadata.MINIPORT_CO_SEND_NET_BUFFER_LISTS_META);
 
 /**
  * A function role (C: `MINIPORT_DEVICE_PNP_EVENT_NOTIFY`, the `_Function_class_` of
@@ -2551,10 +2539,10 @@ export type MINIPORT_DEVICE_PNP_EVENT_NOTIFY = RoleFunction<
 export const MINIPORT_DEVICE_PNP_EVENT_NOTIFY: (
   name: string,
   impl: (MiniportAdapterContext: unknown, NetDevicePnPEvent: unknown) => unknown,
-) => MINIPORT_DEVICE_PNP_EVENT_NOTIFY = declareRole<
+) => MINIPORT_DEVICE_PNP_EVENT_NOTIFY = /* @__PURE__ */ declareRole<
   'MINIPORT_DEVICE_PNP_EVENT_NOTIFY',
   (MiniportAdapterContext: unknown, NetDevicePnPEvent: unknown) => unknown
->(roleMeta('MINIPORT_DEVICE_PNP_EVENT_NOTIFY'));
+>(roleMetadata.MINIPORT_DEVICE_PNP_EVENT_NOTIFY_META);
 
 /**
  * A function role (C: `MINIPORT_DIRECT_OID_REQUEST`, the `_Function_class_` of
@@ -2621,10 +2609,10 @@ export type MINIPORT_DIRECT_OID_REQUEST = RoleFunction<
 export const MINIPORT_DIRECT_OID_REQUEST: (
   name: string,
   impl: (MiniportAdapterContext: unknown, OidRequest: unknown) => NDIS_STATUS,
-) => MINIPORT_DIRECT_OID_REQUEST = declareRole<
+) => MINIPORT_DIRECT_OID_REQUEST = /* @__PURE__ */ declareRole<
   'MINIPORT_DIRECT_OID_REQUEST',
   (MiniportAdapterContext: unknown, OidRequest: unknown) => NDIS_STATUS
->(roleMeta('MINIPORT_DIRECT_OID_REQUEST'));
+>(roleMetadata.MINIPORT_DIRECT_OID_REQUEST_META);
 
 /**
  * Masks the NIC's line-based interrupt. NDIS calls it, for diagnosis and troubleshooting, with the
@@ -2688,10 +2676,10 @@ export type MINIPORT_DISABLE_INTERRUPT = RoleFunction<
 export const MINIPORT_DISABLE_INTERRUPT: (
   name: string,
   impl: (MiniportInterruptContext: NDIS_HANDLE) => void,
-) => MINIPORT_DISABLE_INTERRUPT = declareRole<
+) => MINIPORT_DISABLE_INTERRUPT = /* @__PURE__ */ declareRole<
   'MINIPORT_DISABLE_INTERRUPT',
   (MiniportInterruptContext: NDIS_HANDLE) => void
->(roleMeta('MINIPORT_DISABLE_INTERRUPT'));
+>(roleMetadata.MINIPORT_DISABLE_INTERRUPT_META);
 
 /**
  * A pointer to a function declared with MINIPORT_DISABLE_INTERRUPT (C:
@@ -2766,10 +2754,10 @@ export type MINIPORT_DISABLE_MESSAGE_INTERRUPT = RoleFunction<
 export const MINIPORT_DISABLE_MESSAGE_INTERRUPT: (
   name: string,
   impl: (MiniportInterruptContext: NDIS_HANDLE, MessageId: ULONG) => void,
-) => MINIPORT_DISABLE_MESSAGE_INTERRUPT = declareRole<
+) => MINIPORT_DISABLE_MESSAGE_INTERRUPT = /* @__PURE__ */ declareRole<
   'MINIPORT_DISABLE_MESSAGE_INTERRUPT',
   (MiniportInterruptContext: NDIS_HANDLE, MessageId: ULONG) => void
->(roleMeta('MINIPORT_DISABLE_MESSAGE_INTERRUPT'));
+>(roleMetadata.MINIPORT_DISABLE_MESSAGE_INTERRUPT_META);
 
 /**
  * A pointer to a function declared with MINIPORT_DISABLE_MESSAGE_INTERRUPT (C:
@@ -2844,10 +2832,10 @@ export type MINIPORT_ENABLE_INTERRUPT = RoleFunction<
 export const MINIPORT_ENABLE_INTERRUPT: (
   name: string,
   impl: (MiniportInterruptContext: NDIS_HANDLE) => void,
-) => MINIPORT_ENABLE_INTERRUPT = declareRole<
+) => MINIPORT_ENABLE_INTERRUPT = /* @__PURE__ */ declareRole<
   'MINIPORT_ENABLE_INTERRUPT',
   (MiniportInterruptContext: NDIS_HANDLE) => void
->(roleMeta('MINIPORT_ENABLE_INTERRUPT'));
+>(roleMetadata.MINIPORT_ENABLE_INTERRUPT_META);
 
 /**
  * A pointer to a function declared with MINIPORT_ENABLE_INTERRUPT (C:
@@ -2922,10 +2910,10 @@ export type MINIPORT_ENABLE_MESSAGE_INTERRUPT = RoleFunction<
 export const MINIPORT_ENABLE_MESSAGE_INTERRUPT: (
   name: string,
   impl: (MiniportInterruptContext: NDIS_HANDLE, MessageId: ULONG) => void,
-) => MINIPORT_ENABLE_MESSAGE_INTERRUPT = declareRole<
+) => MINIPORT_ENABLE_MESSAGE_INTERRUPT = /* @__PURE__ */ declareRole<
   'MINIPORT_ENABLE_MESSAGE_INTERRUPT',
   (MiniportInterruptContext: NDIS_HANDLE, MessageId: ULONG) => void
->(roleMeta('MINIPORT_ENABLE_MESSAGE_INTERRUPT'));
+>(roleMetadata.MINIPORT_ENABLE_MESSAGE_INTERRUPT_META);
 
 /**
  * A pointer to a function declared with MINIPORT_ENABLE_MESSAGE_INTERRUPT (C:
@@ -2995,10 +2983,10 @@ export type MINIPORT_HALT = RoleFunction<
 export const MINIPORT_HALT: (
   name: string,
   impl: (MiniportAdapterContext: NDIS_HANDLE, HaltAction: NDIS_HALT_ACTION) => void,
-) => MINIPORT_HALT = declareRole<
+) => MINIPORT_HALT = /* @__PURE__ */ declareRole<
   'MINIPORT_HALT',
   (MiniportAdapterContext: NDIS_HANDLE, HaltAction: NDIS_HALT_ACTION) => void
->(roleMeta('MINIPORT_HALT'));
+>(roleMetadata.MINIPORT_HALT_META);
 
 /**
  * A pointer to a function declared with MINIPORT_HALT (C: `MINIPORT_HALT_HANDLER`). A function
@@ -3068,10 +3056,10 @@ export type MINIPORT_IDLE_NOTIFICATION = RoleFunction<
 export const MINIPORT_IDLE_NOTIFICATION: (
   name: string,
   impl: (MiniportAdapterContext: unknown, ForceIdle: unknown) => NDIS_STATUS,
-) => MINIPORT_IDLE_NOTIFICATION = declareRole<
+) => MINIPORT_IDLE_NOTIFICATION = /* @__PURE__ */ declareRole<
   'MINIPORT_IDLE_NOTIFICATION',
   (MiniportAdapterContext: unknown, ForceIdle: unknown) => NDIS_STATUS
->(roleMeta('MINIPORT_IDLE_NOTIFICATION'));
+>(roleMetadata.MINIPORT_IDLE_NOTIFICATION_META);
 
 /**
  * Brings a miniport adapter up: allocates its resources and spin locks, registers its interrupt
@@ -3148,14 +3136,14 @@ export const MINIPORT_INITIALIZE: (
     MiniportDriverContext: NDIS_HANDLE,
     MiniportInitParameters: PNDIS_MINIPORT_INIT_PARAMETERS,
   ) => NDIS_STATUS,
-) => MINIPORT_INITIALIZE = declareRole<
+) => MINIPORT_INITIALIZE = /* @__PURE__ */ declareRole<
   'MINIPORT_INITIALIZE',
   (
     NdisMiniportHandle: NDIS_HANDLE,
     MiniportDriverContext: NDIS_HANDLE,
     MiniportInitParameters: PNDIS_MINIPORT_INIT_PARAMETERS,
   ) => NDIS_STATUS
->(roleMeta('MINIPORT_INITIALIZE'));
+>(roleMetadata.MINIPORT_INITIALIZE_META);
 
 /**
  * A pointer to a function declared with MINIPORT_INITIALIZE (C: `MINIPORT_INITIALIZE_HANDLER`). A
@@ -3249,7 +3237,7 @@ export const MINIPORT_INTERRUPT_DPC: (
     ReceiveThrottleParameters: PVOID,
     NdisReserved2: PVOID,
   ) => void,
-) => MINIPORT_INTERRUPT_DPC = declareRole<
+) => MINIPORT_INTERRUPT_DPC = /* @__PURE__ */ declareRole<
   'MINIPORT_INTERRUPT_DPC',
   (
     MiniportInterruptContext: NDIS_HANDLE,
@@ -3257,7 +3245,7 @@ export const MINIPORT_INTERRUPT_DPC: (
     ReceiveThrottleParameters: PVOID,
     NdisReserved2: PVOID,
   ) => void
->(roleMeta('MINIPORT_INTERRUPT_DPC'));
+>(roleMetadata.MINIPORT_INTERRUPT_DPC_META);
 
 /**
  * A pointer to a function declared with MINIPORT_INTERRUPT_DPC (C:
@@ -3355,14 +3343,14 @@ export const MINIPORT_ISR: (
     QueueDefaultInterruptDpc: PBOOLEAN,
     TargetProcessors: PULONG,
   ) => BOOLEAN,
-) => MINIPORT_ISR = declareRole<
+) => MINIPORT_ISR = /* @__PURE__ */ declareRole<
   'MINIPORT_ISR',
   (
     MiniportInterruptContext: NDIS_HANDLE,
     QueueDefaultInterruptDpc: PBOOLEAN,
     TargetProcessors: PULONG,
   ) => BOOLEAN
->(roleMeta('MINIPORT_ISR'));
+>(roleMetadata.MINIPORT_ISR_META);
 
 /**
  * A pointer to a function declared with MINIPORT_ISR (C: `MINIPORT_ISR_HANDLER`). A function
@@ -3460,7 +3448,7 @@ export const MINIPORT_MESSAGE_INTERRUPT: (
     QueueDefaultInterruptDpc: PBOOLEAN,
     TargetProcessors: PULONG,
   ) => BOOLEAN,
-) => MINIPORT_MESSAGE_INTERRUPT = declareRole<
+) => MINIPORT_MESSAGE_INTERRUPT = /* @__PURE__ */ declareRole<
   'MINIPORT_MESSAGE_INTERRUPT',
   (
     MiniportInterruptContext: NDIS_HANDLE,
@@ -3468,7 +3456,7 @@ export const MINIPORT_MESSAGE_INTERRUPT: (
     QueueDefaultInterruptDpc: PBOOLEAN,
     TargetProcessors: PULONG,
   ) => BOOLEAN
->(roleMeta('MINIPORT_MESSAGE_INTERRUPT'));
+>(roleMetadata.MINIPORT_MESSAGE_INTERRUPT_META);
 
 /**
  * A pointer to a function declared with MINIPORT_MESSAGE_INTERRUPT (C: `MINIPORT_MSI_ISR_HANDLER`).
@@ -3574,7 +3562,7 @@ export const MINIPORT_MESSAGE_INTERRUPT_DPC: (
     ReceiveThrottleParameters: PVOID,
     NdisReserved2: PVOID,
   ) => void,
-) => MINIPORT_MESSAGE_INTERRUPT_DPC = declareRole<
+) => MINIPORT_MESSAGE_INTERRUPT_DPC = /* @__PURE__ */ declareRole<
   'MINIPORT_MESSAGE_INTERRUPT_DPC',
   (
     MiniportInterruptContext: NDIS_HANDLE,
@@ -3583,7 +3571,7 @@ export const MINIPORT_MESSAGE_INTERRUPT_DPC: (
     ReceiveThrottleParameters: PVOID,
     NdisReserved2: PVOID,
   ) => void
->(roleMeta('MINIPORT_MESSAGE_INTERRUPT_DPC'));
+>(roleMetadata.MINIPORT_MESSAGE_INTERRUPT_DPC_META);
 
 /**
  * A pointer to a function declared with MINIPORT_MESSAGE_INTERRUPT_DPC (C:
@@ -3658,10 +3646,10 @@ export type MINIPORT_OID_REQUEST = RoleFunction<
 export const MINIPORT_OID_REQUEST: (
   name: string,
   impl: (MiniportAdapterContext: unknown, OidRequest: unknown) => NDIS_STATUS,
-) => MINIPORT_OID_REQUEST = declareRole<
+) => MINIPORT_OID_REQUEST = /* @__PURE__ */ declareRole<
   'MINIPORT_OID_REQUEST',
   (MiniportAdapterContext: unknown, OidRequest: unknown) => NDIS_STATUS
->(roleMeta('MINIPORT_OID_REQUEST'));
+>(roleMetadata.MINIPORT_OID_REQUEST_META);
 
 /**
  * A function role (C: `MINIPORT_PAUSE`, the `_Function_class_` of MiniportPause). Declare a
@@ -3725,10 +3713,10 @@ export type MINIPORT_PAUSE = RoleFunction<
 export const MINIPORT_PAUSE: (
   name: string,
   impl: (MiniportAdapterContext: unknown, PauseParameters: unknown) => NDIS_STATUS,
-) => MINIPORT_PAUSE = declareRole<
+) => MINIPORT_PAUSE = /* @__PURE__ */ declareRole<
   'MINIPORT_PAUSE',
   (MiniportAdapterContext: unknown, PauseParameters: unknown) => NDIS_STATUS
->(roleMeta('MINIPORT_PAUSE'));
+>(roleMetadata.MINIPORT_PAUSE_META);
 
 /**
  * A function role (C: `MINIPORT_PNP_IRP`, the `_Function_class_` of MiniportPnpIrp). Declare a
@@ -3785,10 +3773,10 @@ export type MINIPORT_PNP_IRP = RoleFunction<
 export const MINIPORT_PNP_IRP: (
   name: string,
   impl: (MiniportAddDeviceContext: unknown, Irp: unknown) => NDIS_STATUS,
-) => MINIPORT_PNP_IRP = declareRole<
+) => MINIPORT_PNP_IRP = /* @__PURE__ */ declareRole<
   'MINIPORT_PNP_IRP',
   (MiniportAddDeviceContext: unknown, Irp: unknown) => NDIS_STATUS
->(roleMeta('MINIPORT_PNP_IRP'));
+>(roleMetadata.MINIPORT_PNP_IRP_META);
 
 /**
  * A pointer to a function declared with MINIPORT_PNP_IRP (C: `MINIPORT_PNP_IRP_HANDLER`). A
@@ -3859,10 +3847,10 @@ export type MINIPORT_PROCESS_SG_LIST = RoleFunction<
 export const MINIPORT_PROCESS_SG_LIST: (
   name: string,
   impl: (pDO: unknown, Reserved: unknown, pSGL: unknown, Context: unknown) => unknown,
-) => MINIPORT_PROCESS_SG_LIST = declareRole<
+) => MINIPORT_PROCESS_SG_LIST = /* @__PURE__ */ declareRole<
   'MINIPORT_PROCESS_SG_LIST',
   (pDO: unknown, Reserved: unknown, pSGL: unknown, Context: unknown) => unknown
->(roleMeta('MINIPORT_PROCESS_SG_LIST'));
+>(roleMetadata.MINIPORT_PROCESS_SG_LIST_META);
 
 /**
  * A function role (C: `MINIPORT_REMOVE_DEVICE`, the `_Function_class_` of MiniportRemoveDevice).
@@ -3914,10 +3902,10 @@ export type MINIPORT_REMOVE_DEVICE = RoleFunction<
 export const MINIPORT_REMOVE_DEVICE: (
   name: string,
   impl: (MiniportAddDeviceContext: unknown) => unknown,
-) => MINIPORT_REMOVE_DEVICE = declareRole<
+) => MINIPORT_REMOVE_DEVICE = /* @__PURE__ */ declareRole<
   'MINIPORT_REMOVE_DEVICE',
   (MiniportAddDeviceContext: unknown) => unknown
->(roleMeta('MINIPORT_REMOVE_DEVICE'));
+>(roleMetadata.MINIPORT_REMOVE_DEVICE_META);
 
 /**
  * A function role (C: `MINIPORT_RESET`, the `_Function_class_` of MiniportResetEx). Declare a
@@ -3978,10 +3966,10 @@ export type MINIPORT_RESET = RoleFunction<
 export const MINIPORT_RESET: (
   name: string,
   impl: (MiniportAdapterContext: unknown, AddressingReset: unknown) => NDIS_STATUS,
-) => MINIPORT_RESET = declareRole<
+) => MINIPORT_RESET = /* @__PURE__ */ declareRole<
   'MINIPORT_RESET',
   (MiniportAdapterContext: unknown, AddressingReset: unknown) => NDIS_STATUS
->(roleMeta('MINIPORT_RESET'));
+>(roleMetadata.MINIPORT_RESET_META);
 
 /**
  * A function role (C: `MINIPORT_RESTART`, the `_Function_class_` of MiniportRestart). Declare a
@@ -4043,10 +4031,10 @@ export type MINIPORT_RESTART = RoleFunction<
 export const MINIPORT_RESTART: (
   name: string,
   impl: (MiniportAdapterContext: unknown, RestartParameters: unknown) => NDIS_STATUS,
-) => MINIPORT_RESTART = declareRole<
+) => MINIPORT_RESTART = /* @__PURE__ */ declareRole<
   'MINIPORT_RESTART',
   (MiniportAdapterContext: unknown, RestartParameters: unknown) => NDIS_STATUS
->(roleMeta('MINIPORT_RESTART'));
+>(roleMetadata.MINIPORT_RESTART_META);
 
 /**
  * A function role (C: `MINIPORT_RETURN_NET_BUFFER_LISTS`, the `_Function_class_` of
@@ -4107,10 +4095,10 @@ export type MINIPORT_RETURN_NET_BUFFER_LISTS = RoleFunction<
 export const MINIPORT_RETURN_NET_BUFFER_LISTS: (
   name: string,
   impl: (MiniportAdapterContext: unknown, NetBufferLists: unknown, ReturnFlags: unknown) => unknown,
-) => MINIPORT_RETURN_NET_BUFFER_LISTS = declareRole<
+) => MINIPORT_RETURN_NET_BUFFER_LISTS = /* @__PURE__ */ declareRole<
   'MINIPORT_RETURN_NET_BUFFER_LISTS',
   (MiniportAdapterContext: unknown, NetBufferLists: unknown, ReturnFlags: unknown) => unknown
->(roleMeta('MINIPORT_RETURN_NET_BUFFER_LISTS'));
+>(roleMetadata.MINIPORT_RETURN_NET_BUFFER_LISTS_META);
 
 /**
  * A function role (C: `MINIPORT_SEND_NET_BUFFER_LISTS`, the `_Function_class_` of
@@ -4183,7 +4171,7 @@ export const MINIPORT_SEND_NET_BUFFER_LISTS: (
     PortNumber: unknown,
     SendFlags: unknown,
   ) => unknown,
-) => MINIPORT_SEND_NET_BUFFER_LISTS = declareRole<
+) => MINIPORT_SEND_NET_BUFFER_LISTS = /* @__PURE__ */ declareRole<
   'MINIPORT_SEND_NET_BUFFER_LISTS',
   (
     MiniportAdapterContext: unknown,
@@ -4191,7 +4179,7 @@ export const MINIPORT_SEND_NET_BUFFER_LISTS: (
     PortNumber: unknown,
     SendFlags: unknown,
   ) => unknown
->(roleMeta('MINIPORT_SEND_NET_BUFFER_LISTS'));
+>(roleMetadata.MINIPORT_SEND_NET_BUFFER_LISTS_META);
 
 /**
  * A function role (C: `MINIPORT_SHUTDOWN`, the `_Function_class_` of MiniportShutdownEx). Declare a
@@ -4252,10 +4240,10 @@ export type MINIPORT_SHUTDOWN = RoleFunction<
 export const MINIPORT_SHUTDOWN: (
   name: string,
   impl: (MiniportAdapterContext: unknown, ShutdownAction: unknown) => unknown,
-) => MINIPORT_SHUTDOWN = declareRole<
+) => MINIPORT_SHUTDOWN = /* @__PURE__ */ declareRole<
   'MINIPORT_SHUTDOWN',
   (MiniportAdapterContext: unknown, ShutdownAction: unknown) => unknown
->(roleMeta('MINIPORT_SHUTDOWN'));
+>(roleMetadata.MINIPORT_SHUTDOWN_META);
 
 /**
  * Runs driver code that touches state it shares with the interrupt service routine (NIC registers,
@@ -4334,10 +4322,10 @@ export type MINIPORT_SYNCHRONIZE_INTERRUPT = RoleFunction<
 export const MINIPORT_SYNCHRONIZE_INTERRUPT: (
   name: string,
   impl: (SynchronizeContext: NDIS_HANDLE) => BOOLEAN,
-) => MINIPORT_SYNCHRONIZE_INTERRUPT = declareRole<
+) => MINIPORT_SYNCHRONIZE_INTERRUPT = /* @__PURE__ */ declareRole<
   'MINIPORT_SYNCHRONIZE_INTERRUPT',
   (SynchronizeContext: NDIS_HANDLE) => BOOLEAN
->(roleMeta('MINIPORT_SYNCHRONIZE_INTERRUPT'));
+>(roleMetadata.MINIPORT_SYNCHRONIZE_INTERRUPT_META);
 
 /**
  * A pointer to a function declared with MINIPORT_SYNCHRONIZE_INTERRUPT or
@@ -4430,10 +4418,10 @@ export type MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT = RoleFunction<
 export const MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT: (
   name: string,
   impl: (SynchronizeContext: NDIS_HANDLE) => BOOLEAN,
-) => MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT = declareRole<
+) => MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT = /* @__PURE__ */ declareRole<
   'MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT',
   (SynchronizeContext: NDIS_HANDLE) => BOOLEAN
->(roleMeta('MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT'));
+>(roleMetadata.MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT_META);
 
 /**
  * A pointer to a function declared with MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT (C:
@@ -4498,10 +4486,10 @@ export type MINIPORT_UNLOAD = RoleFunction<
 export const MINIPORT_UNLOAD: (
   name: string,
   impl: (DriverObject: unknown) => unknown,
-) => MINIPORT_UNLOAD = declareRole<
+) => MINIPORT_UNLOAD = /* @__PURE__ */ declareRole<
   'MINIPORT_UNLOAD',
   (DriverObject: unknown) => unknown
->(roleMeta('MINIPORT_UNLOAD'));
+>(roleMetadata.MINIPORT_UNLOAD_META);
 
 /**
  * A function role (C: `NDIS_PD_ALLOCATE_COUNTER`, the `_Function_class_` of NdisPDAllocateCounter).
@@ -4560,10 +4548,10 @@ export type NDIS_PD_ALLOCATE_COUNTER = RoleFunction<
 export const NDIS_PD_ALLOCATE_COUNTER: (
   name: string,
   impl: (ProviderHandle: unknown, CounterParameters: unknown, CounterHandle: unknown) => unknown,
-) => NDIS_PD_ALLOCATE_COUNTER = declareRole<
+) => NDIS_PD_ALLOCATE_COUNTER = /* @__PURE__ */ declareRole<
   'NDIS_PD_ALLOCATE_COUNTER',
   (ProviderHandle: unknown, CounterParameters: unknown, CounterHandle: unknown) => unknown
->(roleMeta('NDIS_PD_ALLOCATE_COUNTER'));
+>(roleMetadata.NDIS_PD_ALLOCATE_COUNTER_META);
 
 /**
  * A function role (C: `NDIS_PD_ALLOCATE_QUEUE`, the `_Function_class_` of NdisPDAllocateQueue).
@@ -4620,10 +4608,10 @@ export type NDIS_PD_ALLOCATE_QUEUE = RoleFunction<
 export const NDIS_PD_ALLOCATE_QUEUE: (
   name: string,
   impl: (ProviderHandle: unknown, QueueParameters: unknown, NdisPDQueue: unknown) => unknown,
-) => NDIS_PD_ALLOCATE_QUEUE = declareRole<
+) => NDIS_PD_ALLOCATE_QUEUE = /* @__PURE__ */ declareRole<
   'NDIS_PD_ALLOCATE_QUEUE',
   (ProviderHandle: unknown, QueueParameters: unknown, NdisPDQueue: unknown) => unknown
->(roleMeta('NDIS_PD_ALLOCATE_QUEUE'));
+>(roleMetadata.NDIS_PD_ALLOCATE_QUEUE_META);
 
 /**
  * A function role (C: `NDIS_PD_CLEAR_RECEIVE_FILTER`, the `_Function_class_` of
@@ -4678,10 +4666,10 @@ export type NDIS_PD_CLEAR_RECEIVE_FILTER = RoleFunction<
 export const NDIS_PD_CLEAR_RECEIVE_FILTER: (
   name: string,
   impl: (FilterHandle: unknown) => void,
-) => NDIS_PD_CLEAR_RECEIVE_FILTER = declareRole<
+) => NDIS_PD_CLEAR_RECEIVE_FILTER = /* @__PURE__ */ declareRole<
   'NDIS_PD_CLEAR_RECEIVE_FILTER',
   (FilterHandle: unknown) => void
->(roleMeta('NDIS_PD_CLEAR_RECEIVE_FILTER'));
+>(roleMetadata.NDIS_PD_CLEAR_RECEIVE_FILTER_META);
 
 /**
  * A function role (C: `NDIS_PD_FLUSH_QUEUE`, the `_Function_class_` of its functions). Declare a
@@ -4729,10 +4717,10 @@ export type NDIS_PD_FLUSH_QUEUE = RoleFunction<
 export const NDIS_PD_FLUSH_QUEUE: (
   name: string,
   impl: (Queue: unknown) => void,
-) => NDIS_PD_FLUSH_QUEUE = declareRole<
+) => NDIS_PD_FLUSH_QUEUE = /* @__PURE__ */ declareRole<
   'NDIS_PD_FLUSH_QUEUE',
   (Queue: unknown) => void
->(roleMeta('NDIS_PD_FLUSH_QUEUE'));
+>(roleMetadata.NDIS_PD_FLUSH_QUEUE_META);
 
 /**
  * A function role (C: `NDIS_PD_FREE_COUNTER`, the `_Function_class_` of NdisPDFreeCounter). Declare
@@ -4781,10 +4769,10 @@ export type NDIS_PD_FREE_COUNTER = RoleFunction<
 export const NDIS_PD_FREE_COUNTER: (
   name: string,
   impl: (CounterHandle: unknown) => void,
-) => NDIS_PD_FREE_COUNTER = declareRole<
+) => NDIS_PD_FREE_COUNTER = /* @__PURE__ */ declareRole<
   'NDIS_PD_FREE_COUNTER',
   (CounterHandle: unknown) => void
->(roleMeta('NDIS_PD_FREE_COUNTER'));
+>(roleMetadata.NDIS_PD_FREE_COUNTER_META);
 
 /**
  * A function role (C: `NDIS_PD_FREE_QUEUE`, the `_Function_class_` of NdisPDFreeQueue). Declare a
@@ -4832,10 +4820,10 @@ export type NDIS_PD_FREE_QUEUE = RoleFunction<
 export const NDIS_PD_FREE_QUEUE: (
   name: string,
   impl: (NdisPDQueue: unknown) => void,
-) => NDIS_PD_FREE_QUEUE = declareRole<
+) => NDIS_PD_FREE_QUEUE = /* @__PURE__ */ declareRole<
   'NDIS_PD_FREE_QUEUE',
   (NdisPDQueue: unknown) => void
->(roleMeta('NDIS_PD_FREE_QUEUE'));
+>(roleMetadata.NDIS_PD_FREE_QUEUE_META);
 
 /**
  * A function role (C: `NDIS_PD_POST_AND_DRAIN_BUFFER_LIST`, the `_Function_class_` of its
@@ -4902,7 +4890,7 @@ export const NDIS_PD_POST_AND_DRAIN_BUFFER_LIST: (
     DrainBufferListTail: unknown,
     MaxDrainCount: unknown,
   ) => void,
-) => NDIS_PD_POST_AND_DRAIN_BUFFER_LIST = declareRole<
+) => NDIS_PD_POST_AND_DRAIN_BUFFER_LIST = /* @__PURE__ */ declareRole<
   'NDIS_PD_POST_AND_DRAIN_BUFFER_LIST',
   (
     Queue: unknown,
@@ -4910,7 +4898,7 @@ export const NDIS_PD_POST_AND_DRAIN_BUFFER_LIST: (
     DrainBufferListTail: unknown,
     MaxDrainCount: unknown,
   ) => void
->(roleMeta('NDIS_PD_POST_AND_DRAIN_BUFFER_LIST'));
+>(roleMetadata.NDIS_PD_POST_AND_DRAIN_BUFFER_LIST_META);
 
 /**
  * A function role (C: `NDIS_PD_QUERY_COUNTER`, the `_Function_class_` of NdisPDQueryCounter).
@@ -4966,10 +4954,10 @@ export type NDIS_PD_QUERY_COUNTER = RoleFunction<
 export const NDIS_PD_QUERY_COUNTER: (
   name: string,
   impl: (CounterHandle: unknown, CounterValue: unknown) => void,
-) => NDIS_PD_QUERY_COUNTER = declareRole<
+) => NDIS_PD_QUERY_COUNTER = /* @__PURE__ */ declareRole<
   'NDIS_PD_QUERY_COUNTER',
   (CounterHandle: unknown, CounterValue: unknown) => void
->(roleMeta('NDIS_PD_QUERY_COUNTER'));
+>(roleMetadata.NDIS_PD_QUERY_COUNTER_META);
 
 /**
  * A function role (C: `NDIS_PD_QUERY_QUEUE_DEPTH`, the `_Function_class_` of its functions).
@@ -5024,10 +5012,10 @@ export type NDIS_PD_QUERY_QUEUE_DEPTH = RoleFunction<
 export const NDIS_PD_QUERY_QUEUE_DEPTH: (
   name: string,
   impl: (Queue: unknown, Depth: unknown) => void,
-) => NDIS_PD_QUERY_QUEUE_DEPTH = declareRole<
+) => NDIS_PD_QUERY_QUEUE_DEPTH = /* @__PURE__ */ declareRole<
   'NDIS_PD_QUERY_QUEUE_DEPTH',
   (Queue: unknown, Depth: unknown) => void
->(roleMeta('NDIS_PD_QUERY_QUEUE_DEPTH'));
+>(roleMetadata.NDIS_PD_QUERY_QUEUE_DEPTH_META);
 
 /**
  * A function role (C: `NDIS_PD_SET_RECEIVE_FILTER`, the `_Function_class_` of
@@ -5084,10 +5072,10 @@ export type NDIS_PD_SET_RECEIVE_FILTER = RoleFunction<
 export const NDIS_PD_SET_RECEIVE_FILTER: (
   name: string,
   impl: (ProviderHandle: unknown, FilterParameters: unknown, FilterHandle: unknown) => unknown,
-) => NDIS_PD_SET_RECEIVE_FILTER = declareRole<
+) => NDIS_PD_SET_RECEIVE_FILTER = /* @__PURE__ */ declareRole<
   'NDIS_PD_SET_RECEIVE_FILTER',
   (ProviderHandle: unknown, FilterParameters: unknown, FilterHandle: unknown) => unknown
->(roleMeta('NDIS_PD_SET_RECEIVE_FILTER'));
+>(roleMetadata.NDIS_PD_SET_RECEIVE_FILTER_META);
 
 /**
  * A function role (C: `NDIS_PROCESS_SG_LIST`, the `_Function_class_` of NetProcessSGList). Declare
@@ -5157,7 +5145,7 @@ export const NDIS_PROCESS_SG_LIST: (
     ScatterGatherListBuffer: unknown,
     Context: unknown,
   ) => unknown,
-) => NDIS_PROCESS_SG_LIST = declareRole<
+) => NDIS_PROCESS_SG_LIST = /* @__PURE__ */ declareRole<
   'NDIS_PROCESS_SG_LIST',
   (
     DeviceObject: unknown,
@@ -5165,7 +5153,7 @@ export const NDIS_PROCESS_SG_LIST: (
     ScatterGatherListBuffer: unknown,
     Context: unknown,
   ) => unknown
->(roleMeta('NDIS_PROCESS_SG_LIST'));
+>(roleMetadata.NDIS_PROCESS_SG_LIST_META);
 
 /**
  * A function role (C: `NDIS_SWITCH_ADD_NET_BUFFER_LIST_DESTINATION`, the `_Function_class_` of
@@ -5228,10 +5216,10 @@ export type NDIS_SWITCH_ADD_NET_BUFFER_LIST_DESTINATION = RoleFunction<
 export const NDIS_SWITCH_ADD_NET_BUFFER_LIST_DESTINATION: (
   name: string,
   impl: (NdisSwitchContext: unknown, NetBufferList: unknown, Destination: unknown) => NDIS_STATUS,
-) => NDIS_SWITCH_ADD_NET_BUFFER_LIST_DESTINATION = declareRole<
+) => NDIS_SWITCH_ADD_NET_BUFFER_LIST_DESTINATION = /* @__PURE__ */ declareRole<
   'NDIS_SWITCH_ADD_NET_BUFFER_LIST_DESTINATION',
   (NdisSwitchContext: unknown, NetBufferList: unknown, Destination: unknown) => NDIS_STATUS
->(roleMeta('NDIS_SWITCH_ADD_NET_BUFFER_LIST_DESTINATION'));
+>(roleMetadata.NDIS_SWITCH_ADD_NET_BUFFER_LIST_DESTINATION_META);
 
 /**
  * A function role (C: `NDIS_SWITCH_ALLOCATE_NET_BUFFER_LIST_FORWARDING_CONTEXT`, the
@@ -5293,10 +5281,10 @@ export type NDIS_SWITCH_ALLOCATE_NET_BUFFER_LIST_FORWARDING_CONTEXT = RoleFuncti
 export const NDIS_SWITCH_ALLOCATE_NET_BUFFER_LIST_FORWARDING_CONTEXT: (
   name: string,
   impl: (NdisSwitchContext: unknown, NetBufferList: unknown) => NDIS_STATUS,
-) => NDIS_SWITCH_ALLOCATE_NET_BUFFER_LIST_FORWARDING_CONTEXT = declareRole<
+) => NDIS_SWITCH_ALLOCATE_NET_BUFFER_LIST_FORWARDING_CONTEXT = /* @__PURE__ */ declareRole<
   'NDIS_SWITCH_ALLOCATE_NET_BUFFER_LIST_FORWARDING_CONTEXT',
   (NdisSwitchContext: unknown, NetBufferList: unknown) => NDIS_STATUS
->(roleMeta('NDIS_SWITCH_ALLOCATE_NET_BUFFER_LIST_FORWARDING_CONTEXT'));
+>(roleMetadata.NDIS_SWITCH_ALLOCATE_NET_BUFFER_LIST_FORWARDING_CONTEXT_META);
 
 /**
  * A function role (C: `NDIS_SWITCH_COPY_NET_BUFFER_LIST_INFO`, the `_Function_class_` of
@@ -5369,7 +5357,7 @@ export const NDIS_SWITCH_COPY_NET_BUFFER_LIST_INFO: (
     SrcNetBufferList: unknown,
     Flags: unknown,
   ) => NDIS_STATUS,
-) => NDIS_SWITCH_COPY_NET_BUFFER_LIST_INFO = declareRole<
+) => NDIS_SWITCH_COPY_NET_BUFFER_LIST_INFO = /* @__PURE__ */ declareRole<
   'NDIS_SWITCH_COPY_NET_BUFFER_LIST_INFO',
   (
     NdisSwitchContext: unknown,
@@ -5377,7 +5365,7 @@ export const NDIS_SWITCH_COPY_NET_BUFFER_LIST_INFO: (
     SrcNetBufferList: unknown,
     Flags: unknown,
   ) => NDIS_STATUS
->(roleMeta('NDIS_SWITCH_COPY_NET_BUFFER_LIST_INFO'));
+>(roleMetadata.NDIS_SWITCH_COPY_NET_BUFFER_LIST_INFO_META);
 
 /**
  * A function role (C: `NDIS_SWITCH_DEREFERENCE_SWITCH_NIC`, the `_Function_class_` of
@@ -5437,10 +5425,10 @@ export type NDIS_SWITCH_DEREFERENCE_SWITCH_NIC = RoleFunction<
 export const NDIS_SWITCH_DEREFERENCE_SWITCH_NIC: (
   name: string,
   impl: (NdisSwitchContext: unknown, SwitchPortId: unknown, SwitchNicIndex: unknown) => NDIS_STATUS,
-) => NDIS_SWITCH_DEREFERENCE_SWITCH_NIC = declareRole<
+) => NDIS_SWITCH_DEREFERENCE_SWITCH_NIC = /* @__PURE__ */ declareRole<
   'NDIS_SWITCH_DEREFERENCE_SWITCH_NIC',
   (NdisSwitchContext: unknown, SwitchPortId: unknown, SwitchNicIndex: unknown) => NDIS_STATUS
->(roleMeta('NDIS_SWITCH_DEREFERENCE_SWITCH_NIC'));
+>(roleMetadata.NDIS_SWITCH_DEREFERENCE_SWITCH_NIC_META);
 
 /**
  * A function role (C: `NDIS_SWITCH_DEREFERENCE_SWITCH_PORT`, the `_Function_class_` of
@@ -5500,10 +5488,10 @@ export type NDIS_SWITCH_DEREFERENCE_SWITCH_PORT = RoleFunction<
 export const NDIS_SWITCH_DEREFERENCE_SWITCH_PORT: (
   name: string,
   impl: (NdisSwitchContext: unknown, SwitchPortId: unknown) => NDIS_STATUS,
-) => NDIS_SWITCH_DEREFERENCE_SWITCH_PORT = declareRole<
+) => NDIS_SWITCH_DEREFERENCE_SWITCH_PORT = /* @__PURE__ */ declareRole<
   'NDIS_SWITCH_DEREFERENCE_SWITCH_PORT',
   (NdisSwitchContext: unknown, SwitchPortId: unknown) => NDIS_STATUS
->(roleMeta('NDIS_SWITCH_DEREFERENCE_SWITCH_PORT'));
+>(roleMetadata.NDIS_SWITCH_DEREFERENCE_SWITCH_PORT_META);
 
 /**
  * A function role (C: `NDIS_SWITCH_FREE_NET_BUFFER_LIST_FORWARDING_CONTEXT`, the `_Function_class_`
@@ -5563,10 +5551,10 @@ export type NDIS_SWITCH_FREE_NET_BUFFER_LIST_FORWARDING_CONTEXT = RoleFunction<
 export const NDIS_SWITCH_FREE_NET_BUFFER_LIST_FORWARDING_CONTEXT: (
   name: string,
   impl: (NdisSwitchContext: unknown, NetBufferList: unknown) => NDIS_STATUS,
-) => NDIS_SWITCH_FREE_NET_BUFFER_LIST_FORWARDING_CONTEXT = declareRole<
+) => NDIS_SWITCH_FREE_NET_BUFFER_LIST_FORWARDING_CONTEXT = /* @__PURE__ */ declareRole<
   'NDIS_SWITCH_FREE_NET_BUFFER_LIST_FORWARDING_CONTEXT',
   (NdisSwitchContext: unknown, NetBufferList: unknown) => NDIS_STATUS
->(roleMeta('NDIS_SWITCH_FREE_NET_BUFFER_LIST_FORWARDING_CONTEXT'));
+>(roleMetadata.NDIS_SWITCH_FREE_NET_BUFFER_LIST_FORWARDING_CONTEXT_META);
 
 /**
  * A function role (C: `NDIS_SWITCH_GET_NET_BUFFER_LIST_DESTINATIONS`, the `_Function_class_` of
@@ -5629,10 +5617,10 @@ export type NDIS_SWITCH_GET_NET_BUFFER_LIST_DESTINATIONS = RoleFunction<
 export const NDIS_SWITCH_GET_NET_BUFFER_LIST_DESTINATIONS: (
   name: string,
   impl: (NdisSwitchContext: unknown, NetBufferList: unknown, Destinations: unknown) => NDIS_STATUS,
-) => NDIS_SWITCH_GET_NET_BUFFER_LIST_DESTINATIONS = declareRole<
+) => NDIS_SWITCH_GET_NET_BUFFER_LIST_DESTINATIONS = /* @__PURE__ */ declareRole<
   'NDIS_SWITCH_GET_NET_BUFFER_LIST_DESTINATIONS',
   (NdisSwitchContext: unknown, NetBufferList: unknown, Destinations: unknown) => NDIS_STATUS
->(roleMeta('NDIS_SWITCH_GET_NET_BUFFER_LIST_DESTINATIONS'));
+>(roleMetadata.NDIS_SWITCH_GET_NET_BUFFER_LIST_DESTINATIONS_META);
 
 /**
  * A function role (C: `NDIS_SWITCH_GET_NET_BUFFER_LIST_SWITCH_CONTEXT`, the `_Function_class_` of
@@ -5697,10 +5685,10 @@ export type NDIS_SWITCH_GET_NET_BUFFER_LIST_SWITCH_CONTEXT = RoleFunction<
 export const NDIS_SWITCH_GET_NET_BUFFER_LIST_SWITCH_CONTEXT: (
   name: string,
   impl: (NdisSwitchContext: unknown, NetBufferList: unknown, ContextType: unknown) => unknown,
-) => NDIS_SWITCH_GET_NET_BUFFER_LIST_SWITCH_CONTEXT = declareRole<
+) => NDIS_SWITCH_GET_NET_BUFFER_LIST_SWITCH_CONTEXT = /* @__PURE__ */ declareRole<
   'NDIS_SWITCH_GET_NET_BUFFER_LIST_SWITCH_CONTEXT',
   (NdisSwitchContext: unknown, NetBufferList: unknown, ContextType: unknown) => unknown
->(roleMeta('NDIS_SWITCH_GET_NET_BUFFER_LIST_SWITCH_CONTEXT'));
+>(roleMetadata.NDIS_SWITCH_GET_NET_BUFFER_LIST_SWITCH_CONTEXT_META);
 
 /**
  * A function role (C: `NDIS_SWITCH_GROW_NET_BUFFER_LIST_DESTINATIONS`, the `_Function_class_` of
@@ -5775,7 +5763,7 @@ export const NDIS_SWITCH_GROW_NET_BUFFER_LIST_DESTINATIONS: (
     NumberOfNewDestinations: unknown,
     Destinations: unknown,
   ) => NDIS_STATUS,
-) => NDIS_SWITCH_GROW_NET_BUFFER_LIST_DESTINATIONS = declareRole<
+) => NDIS_SWITCH_GROW_NET_BUFFER_LIST_DESTINATIONS = /* @__PURE__ */ declareRole<
   'NDIS_SWITCH_GROW_NET_BUFFER_LIST_DESTINATIONS',
   (
     NdisSwitchContext: unknown,
@@ -5783,7 +5771,7 @@ export const NDIS_SWITCH_GROW_NET_BUFFER_LIST_DESTINATIONS: (
     NumberOfNewDestinations: unknown,
     Destinations: unknown,
   ) => NDIS_STATUS
->(roleMeta('NDIS_SWITCH_GROW_NET_BUFFER_LIST_DESTINATIONS'));
+>(roleMetadata.NDIS_SWITCH_GROW_NET_BUFFER_LIST_DESTINATIONS_META);
 
 /**
  * A function role (C: `NDIS_SWITCH_REFERENCE_SWITCH_NIC`, the `_Function_class_` of
@@ -5843,10 +5831,10 @@ export type NDIS_SWITCH_REFERENCE_SWITCH_NIC = RoleFunction<
 export const NDIS_SWITCH_REFERENCE_SWITCH_NIC: (
   name: string,
   impl: (NdisSwitchContext: unknown, SwitchPortId: unknown, SwitchNicIndex: unknown) => NDIS_STATUS,
-) => NDIS_SWITCH_REFERENCE_SWITCH_NIC = declareRole<
+) => NDIS_SWITCH_REFERENCE_SWITCH_NIC = /* @__PURE__ */ declareRole<
   'NDIS_SWITCH_REFERENCE_SWITCH_NIC',
   (NdisSwitchContext: unknown, SwitchPortId: unknown, SwitchNicIndex: unknown) => NDIS_STATUS
->(roleMeta('NDIS_SWITCH_REFERENCE_SWITCH_NIC'));
+>(roleMetadata.NDIS_SWITCH_REFERENCE_SWITCH_NIC_META);
 
 /**
  * A function role (C: `NDIS_SWITCH_REFERENCE_SWITCH_PORT`, the `_Function_class_` of
@@ -5905,10 +5893,10 @@ export type NDIS_SWITCH_REFERENCE_SWITCH_PORT = RoleFunction<
 export const NDIS_SWITCH_REFERENCE_SWITCH_PORT: (
   name: string,
   impl: (NdisSwitchContext: unknown, SwitchPortId: unknown) => NDIS_STATUS,
-) => NDIS_SWITCH_REFERENCE_SWITCH_PORT = declareRole<
+) => NDIS_SWITCH_REFERENCE_SWITCH_PORT = /* @__PURE__ */ declareRole<
   'NDIS_SWITCH_REFERENCE_SWITCH_PORT',
   (NdisSwitchContext: unknown, SwitchPortId: unknown) => NDIS_STATUS
->(roleMeta('NDIS_SWITCH_REFERENCE_SWITCH_PORT'));
+>(roleMetadata.NDIS_SWITCH_REFERENCE_SWITCH_PORT_META);
 
 /**
  * A function role (C: `NDIS_SWITCH_REPORT_FILTERED_NET_BUFFER_LISTS`, the `_Function_class_` of
@@ -6012,7 +6000,7 @@ export const NDIS_SWITCH_REPORT_FILTERED_NET_BUFFER_LISTS: (
     NetBufferLists: unknown,
     FilterReason: unknown,
   ) => unknown,
-) => NDIS_SWITCH_REPORT_FILTERED_NET_BUFFER_LISTS = declareRole<
+) => NDIS_SWITCH_REPORT_FILTERED_NET_BUFFER_LISTS = /* @__PURE__ */ declareRole<
   'NDIS_SWITCH_REPORT_FILTERED_NET_BUFFER_LISTS',
   (
     NdisSwitchContext: unknown,
@@ -6024,7 +6012,7 @@ export const NDIS_SWITCH_REPORT_FILTERED_NET_BUFFER_LISTS: (
     NetBufferLists: unknown,
     FilterReason: unknown,
   ) => unknown
->(roleMeta('NDIS_SWITCH_REPORT_FILTERED_NET_BUFFER_LISTS'));
+>(roleMetadata.NDIS_SWITCH_REPORT_FILTERED_NET_BUFFER_LISTS_META);
 
 /**
  * A function role (C: `NDIS_SWITCH_SET_NET_BUFFER_LIST_SOURCE`, the `_Function_class_` of
@@ -6096,7 +6084,7 @@ export const NDIS_SWITCH_SET_NET_BUFFER_LIST_SOURCE: (
     PortId: unknown,
     NicIndex: unknown,
   ) => NDIS_STATUS,
-) => NDIS_SWITCH_SET_NET_BUFFER_LIST_SOURCE = declareRole<
+) => NDIS_SWITCH_SET_NET_BUFFER_LIST_SOURCE = /* @__PURE__ */ declareRole<
   'NDIS_SWITCH_SET_NET_BUFFER_LIST_SOURCE',
   (
     NdisSwitchContext: unknown,
@@ -6104,7 +6092,7 @@ export const NDIS_SWITCH_SET_NET_BUFFER_LIST_SOURCE: (
     PortId: unknown,
     NicIndex: unknown,
   ) => NDIS_STATUS
->(roleMeta('NDIS_SWITCH_SET_NET_BUFFER_LIST_SOURCE'));
+>(roleMetadata.NDIS_SWITCH_SET_NET_BUFFER_LIST_SOURCE_META);
 
 /**
  * A function role (C: `NDIS_SWITCH_SET_NET_BUFFER_LIST_SWITCH_CONTEXT`, the `_Function_class_` of
@@ -6180,7 +6168,7 @@ export const NDIS_SWITCH_SET_NET_BUFFER_LIST_SWITCH_CONTEXT: (
     ContextType: unknown,
     Context: unknown,
   ) => NDIS_STATUS,
-) => NDIS_SWITCH_SET_NET_BUFFER_LIST_SWITCH_CONTEXT = declareRole<
+) => NDIS_SWITCH_SET_NET_BUFFER_LIST_SWITCH_CONTEXT = /* @__PURE__ */ declareRole<
   'NDIS_SWITCH_SET_NET_BUFFER_LIST_SWITCH_CONTEXT',
   (
     NdisSwitchContext: unknown,
@@ -6188,7 +6176,7 @@ export const NDIS_SWITCH_SET_NET_BUFFER_LIST_SWITCH_CONTEXT: (
     ContextType: unknown,
     Context: unknown,
   ) => NDIS_STATUS
->(roleMeta('NDIS_SWITCH_SET_NET_BUFFER_LIST_SWITCH_CONTEXT'));
+>(roleMetadata.NDIS_SWITCH_SET_NET_BUFFER_LIST_SWITCH_CONTEXT_META);
 
 /**
  * A function role (C: `NDIS_SWITCH_UPDATE_NET_BUFFER_LIST_DESTINATIONS`, the `_Function_class_` of
@@ -6263,7 +6251,7 @@ export const NDIS_SWITCH_UPDATE_NET_BUFFER_LIST_DESTINATIONS: (
     NumberOfNewDestinations: unknown,
     Destinations: unknown,
   ) => NDIS_STATUS,
-) => NDIS_SWITCH_UPDATE_NET_BUFFER_LIST_DESTINATIONS = declareRole<
+) => NDIS_SWITCH_UPDATE_NET_BUFFER_LIST_DESTINATIONS = /* @__PURE__ */ declareRole<
   'NDIS_SWITCH_UPDATE_NET_BUFFER_LIST_DESTINATIONS',
   (
     NdisSwitchContext: unknown,
@@ -6271,7 +6259,7 @@ export const NDIS_SWITCH_UPDATE_NET_BUFFER_LIST_DESTINATIONS: (
     NumberOfNewDestinations: unknown,
     Destinations: unknown,
   ) => NDIS_STATUS
->(roleMeta('NDIS_SWITCH_UPDATE_NET_BUFFER_LIST_DESTINATIONS'));
+>(roleMetadata.NDIS_SWITCH_UPDATE_NET_BUFFER_LIST_DESTINATIONS_META);
 
 /**
  * A function role (C: `NDIS_TIMER_FUNCTION`, the `_Function_class_` of NdisTimerFunction). Declare
@@ -6343,7 +6331,7 @@ export const NDIS_TIMER_FUNCTION: (
     SystemSpecific2: unknown,
     SystemSpecific3: unknown,
   ) => unknown,
-) => NDIS_TIMER_FUNCTION = declareRole<
+) => NDIS_TIMER_FUNCTION = /* @__PURE__ */ declareRole<
   'NDIS_TIMER_FUNCTION',
   (
     SystemSpecific1: unknown,
@@ -6351,7 +6339,7 @@ export const NDIS_TIMER_FUNCTION: (
     SystemSpecific2: unknown,
     SystemSpecific3: unknown,
   ) => unknown
->(roleMeta('NDIS_TIMER_FUNCTION'));
+>(roleMetadata.NDIS_TIMER_FUNCTION_META);
 
 /**
  * A function role (C: `PROTOCOL_BIND_ADAPTER_EX`, the `_Function_class_` of ProtocolBindAdapterEx).
@@ -6427,14 +6415,14 @@ export const PROTOCOL_BIND_ADAPTER_EX: (
     BindContext: unknown,
     BindParameters: unknown,
   ) => NDIS_STATUS,
-) => PROTOCOL_BIND_ADAPTER_EX = declareRole<
+) => PROTOCOL_BIND_ADAPTER_EX = /* @__PURE__ */ declareRole<
   'PROTOCOL_BIND_ADAPTER_EX',
   (
     ProtocolDriverContext: unknown,
     BindContext: unknown,
     BindParameters: unknown,
   ) => NDIS_STATUS
->(roleMeta('PROTOCOL_BIND_ADAPTER_EX'));
+>(roleMetadata.PROTOCOL_BIND_ADAPTER_EX_META);
 
 /**
  * A function role (C: `PROTOCOL_CLOSE_ADAPTER_COMPLETE_EX`, the `_Function_class_` of
@@ -6494,10 +6482,10 @@ export type PROTOCOL_CLOSE_ADAPTER_COMPLETE_EX = RoleFunction<
 export const PROTOCOL_CLOSE_ADAPTER_COMPLETE_EX: (
   name: string,
   impl: (ProtocolBindingContext: unknown) => unknown,
-) => PROTOCOL_CLOSE_ADAPTER_COMPLETE_EX = declareRole<
+) => PROTOCOL_CLOSE_ADAPTER_COMPLETE_EX = /* @__PURE__ */ declareRole<
   'PROTOCOL_CLOSE_ADAPTER_COMPLETE_EX',
   (ProtocolBindingContext: unknown) => unknown
->(roleMeta('PROTOCOL_CLOSE_ADAPTER_COMPLETE_EX'));
+>(roleMetadata.PROTOCOL_CLOSE_ADAPTER_COMPLETE_EX_META);
 
 /**
  * A function role (C: `PROTOCOL_CL_ADD_PARTY_COMPLETE`, the `_Function_class_` of
@@ -6573,7 +6561,7 @@ export const PROTOCOL_CL_ADD_PARTY_COMPLETE: (
     NdisPartyHandle: unknown,
     CallParameters: unknown,
   ) => unknown,
-) => PROTOCOL_CL_ADD_PARTY_COMPLETE = declareRole<
+) => PROTOCOL_CL_ADD_PARTY_COMPLETE = /* @__PURE__ */ declareRole<
   'PROTOCOL_CL_ADD_PARTY_COMPLETE',
   (
     Status: unknown,
@@ -6581,7 +6569,7 @@ export const PROTOCOL_CL_ADD_PARTY_COMPLETE: (
     NdisPartyHandle: unknown,
     CallParameters: unknown,
   ) => unknown
->(roleMeta('PROTOCOL_CL_ADD_PARTY_COMPLETE'));
+>(roleMetadata.PROTOCOL_CL_ADD_PARTY_COMPLETE_META);
 
 /**
  * A function role (C: `PROTOCOL_CL_CALL_CONNECTED`, the `_Function_class_` of
@@ -6643,10 +6631,10 @@ export type PROTOCOL_CL_CALL_CONNECTED = RoleFunction<
 export const PROTOCOL_CL_CALL_CONNECTED: (
   name: string,
   impl: (ProtocolVcContext: unknown) => unknown,
-) => PROTOCOL_CL_CALL_CONNECTED = declareRole<
+) => PROTOCOL_CL_CALL_CONNECTED = /* @__PURE__ */ declareRole<
   'PROTOCOL_CL_CALL_CONNECTED',
   (ProtocolVcContext: unknown) => unknown
->(roleMeta('PROTOCOL_CL_CALL_CONNECTED'));
+>(roleMetadata.PROTOCOL_CL_CALL_CONNECTED_META);
 
 /**
  * A function role (C: `PROTOCOL_CL_CLOSE_AF_COMPLETE`, the `_Function_class_` of
@@ -6710,10 +6698,10 @@ export type PROTOCOL_CL_CLOSE_AF_COMPLETE = RoleFunction<
 export const PROTOCOL_CL_CLOSE_AF_COMPLETE: (
   name: string,
   impl: (Status: unknown, ProtocolAfContext: unknown) => unknown,
-) => PROTOCOL_CL_CLOSE_AF_COMPLETE = declareRole<
+) => PROTOCOL_CL_CLOSE_AF_COMPLETE = /* @__PURE__ */ declareRole<
   'PROTOCOL_CL_CLOSE_AF_COMPLETE',
   (Status: unknown, ProtocolAfContext: unknown) => unknown
->(roleMeta('PROTOCOL_CL_CLOSE_AF_COMPLETE'));
+>(roleMetadata.PROTOCOL_CL_CLOSE_AF_COMPLETE_META);
 
 /**
  * A function role (C: `PROTOCOL_CL_CLOSE_CALL_COMPLETE`, the `_Function_class_` of
@@ -6779,10 +6767,10 @@ export type PROTOCOL_CL_CLOSE_CALL_COMPLETE = RoleFunction<
 export const PROTOCOL_CL_CLOSE_CALL_COMPLETE: (
   name: string,
   impl: (Status: unknown, ProtocolVcContext: unknown, ProtocolPartyContext: unknown) => unknown,
-) => PROTOCOL_CL_CLOSE_CALL_COMPLETE = declareRole<
+) => PROTOCOL_CL_CLOSE_CALL_COMPLETE = /* @__PURE__ */ declareRole<
   'PROTOCOL_CL_CLOSE_CALL_COMPLETE',
   (Status: unknown, ProtocolVcContext: unknown, ProtocolPartyContext: unknown) => unknown
->(roleMeta('PROTOCOL_CL_CLOSE_CALL_COMPLETE'));
+>(roleMetadata.PROTOCOL_CL_CLOSE_CALL_COMPLETE_META);
 
 /**
  * A function role (C: `PROTOCOL_CL_DEREGISTER_SAP_COMPLETE`, the `_Function_class_` of
@@ -6847,10 +6835,10 @@ export type PROTOCOL_CL_DEREGISTER_SAP_COMPLETE = RoleFunction<
 export const PROTOCOL_CL_DEREGISTER_SAP_COMPLETE: (
   name: string,
   impl: (Status: unknown, ProtocolSapContext: unknown) => unknown,
-) => PROTOCOL_CL_DEREGISTER_SAP_COMPLETE = declareRole<
+) => PROTOCOL_CL_DEREGISTER_SAP_COMPLETE = /* @__PURE__ */ declareRole<
   'PROTOCOL_CL_DEREGISTER_SAP_COMPLETE',
   (Status: unknown, ProtocolSapContext: unknown) => unknown
->(roleMeta('PROTOCOL_CL_DEREGISTER_SAP_COMPLETE'));
+>(roleMetadata.PROTOCOL_CL_DEREGISTER_SAP_COMPLETE_META);
 
 /**
  * A function role (C: `PROTOCOL_CL_DROP_PARTY_COMPLETE`, the `_Function_class_` of
@@ -6916,10 +6904,10 @@ export type PROTOCOL_CL_DROP_PARTY_COMPLETE = RoleFunction<
 export const PROTOCOL_CL_DROP_PARTY_COMPLETE: (
   name: string,
   impl: (Status: unknown, ProtocolPartyContext: unknown) => unknown,
-) => PROTOCOL_CL_DROP_PARTY_COMPLETE = declareRole<
+) => PROTOCOL_CL_DROP_PARTY_COMPLETE = /* @__PURE__ */ declareRole<
   'PROTOCOL_CL_DROP_PARTY_COMPLETE',
   (Status: unknown, ProtocolPartyContext: unknown) => unknown
->(roleMeta('PROTOCOL_CL_DROP_PARTY_COMPLETE'));
+>(roleMetadata.PROTOCOL_CL_DROP_PARTY_COMPLETE_META);
 
 /**
  * A function role (C: `PROTOCOL_CL_INCOMING_CALL`, the `_Function_class_` of
@@ -6992,14 +6980,14 @@ export const PROTOCOL_CL_INCOMING_CALL: (
     ProtocolVcContext: unknown,
     CallParameters: unknown,
   ) => NDIS_STATUS,
-) => PROTOCOL_CL_INCOMING_CALL = declareRole<
+) => PROTOCOL_CL_INCOMING_CALL = /* @__PURE__ */ declareRole<
   'PROTOCOL_CL_INCOMING_CALL',
   (
     ProtocolSapContext: unknown,
     ProtocolVcContext: unknown,
     CallParameters: unknown,
   ) => NDIS_STATUS
->(roleMeta('PROTOCOL_CL_INCOMING_CALL'));
+>(roleMetadata.PROTOCOL_CL_INCOMING_CALL_META);
 
 /**
  * A function role (C: `PROTOCOL_CL_INCOMING_CALL_QOS_CHANGE`, the `_Function_class_` of
@@ -7060,10 +7048,10 @@ export type PROTOCOL_CL_INCOMING_CALL_QOS_CHANGE = RoleFunction<
 export const PROTOCOL_CL_INCOMING_CALL_QOS_CHANGE: (
   name: string,
   impl: (ProtocolVcContext: unknown, CallParameters: unknown) => unknown,
-) => PROTOCOL_CL_INCOMING_CALL_QOS_CHANGE = declareRole<
+) => PROTOCOL_CL_INCOMING_CALL_QOS_CHANGE = /* @__PURE__ */ declareRole<
   'PROTOCOL_CL_INCOMING_CALL_QOS_CHANGE',
   (ProtocolVcContext: unknown, CallParameters: unknown) => unknown
->(roleMeta('PROTOCOL_CL_INCOMING_CALL_QOS_CHANGE'));
+>(roleMetadata.PROTOCOL_CL_INCOMING_CALL_QOS_CHANGE_META);
 
 /**
  * A function role (C: `PROTOCOL_CL_INCOMING_CLOSE_CALL`, the `_Function_class_` of
@@ -7143,7 +7131,7 @@ export const PROTOCOL_CL_INCOMING_CLOSE_CALL: (
     CloseData: unknown,
     Size: unknown,
   ) => unknown,
-) => PROTOCOL_CL_INCOMING_CLOSE_CALL = declareRole<
+) => PROTOCOL_CL_INCOMING_CLOSE_CALL = /* @__PURE__ */ declareRole<
   'PROTOCOL_CL_INCOMING_CLOSE_CALL',
   (
     CloseStatus: unknown,
@@ -7151,7 +7139,7 @@ export const PROTOCOL_CL_INCOMING_CLOSE_CALL: (
     CloseData: unknown,
     Size: unknown,
   ) => unknown
->(roleMeta('PROTOCOL_CL_INCOMING_CLOSE_CALL'));
+>(roleMetadata.PROTOCOL_CL_INCOMING_CLOSE_CALL_META);
 
 /**
  * A function role (C: `PROTOCOL_CL_INCOMING_DROP_PARTY`, the `_Function_class_` of
@@ -7228,7 +7216,7 @@ export const PROTOCOL_CL_INCOMING_DROP_PARTY: (
     CloseData: unknown,
     Size: unknown,
   ) => unknown,
-) => PROTOCOL_CL_INCOMING_DROP_PARTY = declareRole<
+) => PROTOCOL_CL_INCOMING_DROP_PARTY = /* @__PURE__ */ declareRole<
   'PROTOCOL_CL_INCOMING_DROP_PARTY',
   (
     DropStatus: unknown,
@@ -7236,7 +7224,7 @@ export const PROTOCOL_CL_INCOMING_DROP_PARTY: (
     CloseData: unknown,
     Size: unknown,
   ) => unknown
->(roleMeta('PROTOCOL_CL_INCOMING_DROP_PARTY'));
+>(roleMetadata.PROTOCOL_CL_INCOMING_DROP_PARTY_META);
 
 /**
  * A function role (C: `PROTOCOL_CL_MAKE_CALL_COMPLETE`, the `_Function_class_` of
@@ -7316,7 +7304,7 @@ export const PROTOCOL_CL_MAKE_CALL_COMPLETE: (
     NdisPartyHandle: unknown,
     CallParameters: unknown,
   ) => unknown,
-) => PROTOCOL_CL_MAKE_CALL_COMPLETE = declareRole<
+) => PROTOCOL_CL_MAKE_CALL_COMPLETE = /* @__PURE__ */ declareRole<
   'PROTOCOL_CL_MAKE_CALL_COMPLETE',
   (
     Status: unknown,
@@ -7324,7 +7312,7 @@ export const PROTOCOL_CL_MAKE_CALL_COMPLETE: (
     NdisPartyHandle: unknown,
     CallParameters: unknown,
   ) => unknown
->(roleMeta('PROTOCOL_CL_MAKE_CALL_COMPLETE'));
+>(roleMetadata.PROTOCOL_CL_MAKE_CALL_COMPLETE_META);
 
 /**
  * A function role (C: `PROTOCOL_CL_MODIFY_CALL_QOS_COMPLETE`, the `_Function_class_` of
@@ -7389,10 +7377,10 @@ export type PROTOCOL_CL_MODIFY_CALL_QOS_COMPLETE = RoleFunction<
 export const PROTOCOL_CL_MODIFY_CALL_QOS_COMPLETE: (
   name: string,
   impl: (Status: unknown, ProtocolVcContext: unknown, CallParameters: unknown) => unknown,
-) => PROTOCOL_CL_MODIFY_CALL_QOS_COMPLETE = declareRole<
+) => PROTOCOL_CL_MODIFY_CALL_QOS_COMPLETE = /* @__PURE__ */ declareRole<
   'PROTOCOL_CL_MODIFY_CALL_QOS_COMPLETE',
   (Status: unknown, ProtocolVcContext: unknown, CallParameters: unknown) => unknown
->(roleMeta('PROTOCOL_CL_MODIFY_CALL_QOS_COMPLETE'));
+>(roleMetadata.PROTOCOL_CL_MODIFY_CALL_QOS_COMPLETE_META);
 
 /**
  * A function role (C: `PROTOCOL_CL_NOTIFY_CLOSE_AF`, the `_Function_class_` of
@@ -7454,10 +7442,10 @@ export type PROTOCOL_CL_NOTIFY_CLOSE_AF = RoleFunction<
 export const PROTOCOL_CL_NOTIFY_CLOSE_AF: (
   name: string,
   impl: (ClientAfContext: unknown) => NDIS_STATUS,
-) => PROTOCOL_CL_NOTIFY_CLOSE_AF = declareRole<
+) => PROTOCOL_CL_NOTIFY_CLOSE_AF = /* @__PURE__ */ declareRole<
   'PROTOCOL_CL_NOTIFY_CLOSE_AF',
   (ClientAfContext: unknown) => NDIS_STATUS
->(roleMeta('PROTOCOL_CL_NOTIFY_CLOSE_AF'));
+>(roleMetadata.PROTOCOL_CL_NOTIFY_CLOSE_AF_META);
 
 /**
  * A function role (C: `PROTOCOL_CL_OPEN_AF_COMPLETE_EX`, the `_Function_class_` of
@@ -7521,10 +7509,10 @@ export type PROTOCOL_CL_OPEN_AF_COMPLETE_EX = RoleFunction<
 export const PROTOCOL_CL_OPEN_AF_COMPLETE_EX: (
   name: string,
   impl: (ProtocolAfContext: unknown, NdisAfHandle: unknown, Status: unknown) => unknown,
-) => PROTOCOL_CL_OPEN_AF_COMPLETE_EX = declareRole<
+) => PROTOCOL_CL_OPEN_AF_COMPLETE_EX = /* @__PURE__ */ declareRole<
   'PROTOCOL_CL_OPEN_AF_COMPLETE_EX',
   (ProtocolAfContext: unknown, NdisAfHandle: unknown, Status: unknown) => unknown
->(roleMeta('PROTOCOL_CL_OPEN_AF_COMPLETE_EX'));
+>(roleMetadata.PROTOCOL_CL_OPEN_AF_COMPLETE_EX_META);
 
 /**
  * A function role (C: `PROTOCOL_CL_REGISTER_SAP_COMPLETE`, the `_Function_class_` of
@@ -7605,7 +7593,7 @@ export const PROTOCOL_CL_REGISTER_SAP_COMPLETE: (
     Sap: unknown,
     NdisSapHandle: unknown,
   ) => unknown,
-) => PROTOCOL_CL_REGISTER_SAP_COMPLETE = declareRole<
+) => PROTOCOL_CL_REGISTER_SAP_COMPLETE = /* @__PURE__ */ declareRole<
   'PROTOCOL_CL_REGISTER_SAP_COMPLETE',
   (
     Status: unknown,
@@ -7613,7 +7601,7 @@ export const PROTOCOL_CL_REGISTER_SAP_COMPLETE: (
     Sap: unknown,
     NdisSapHandle: unknown,
   ) => unknown
->(roleMeta('PROTOCOL_CL_REGISTER_SAP_COMPLETE'));
+>(roleMetadata.PROTOCOL_CL_REGISTER_SAP_COMPLETE_META);
 
 /**
  * A function role (C: `PROTOCOL_CM_ACTIVATE_VC_COMPLETE`, the `_Function_class_` of
@@ -7674,10 +7662,10 @@ export type PROTOCOL_CM_ACTIVATE_VC_COMPLETE = RoleFunction<
 export const PROTOCOL_CM_ACTIVATE_VC_COMPLETE: (
   name: string,
   impl: (Status: unknown, CallMgrVcContext: unknown, CallParameters: unknown) => unknown,
-) => PROTOCOL_CM_ACTIVATE_VC_COMPLETE = declareRole<
+) => PROTOCOL_CM_ACTIVATE_VC_COMPLETE = /* @__PURE__ */ declareRole<
   'PROTOCOL_CM_ACTIVATE_VC_COMPLETE',
   (Status: unknown, CallMgrVcContext: unknown, CallParameters: unknown) => unknown
->(roleMeta('PROTOCOL_CM_ACTIVATE_VC_COMPLETE'));
+>(roleMetadata.PROTOCOL_CM_ACTIVATE_VC_COMPLETE_META);
 
 /**
  * A function role (C: `PROTOCOL_CM_ADD_PARTY`, the `_Function_class_` of ProtocolCmAddParty).
@@ -7747,7 +7735,7 @@ export const PROTOCOL_CM_ADD_PARTY: (
     NdisPartyHandle: unknown,
     CallMgrPartyContext: unknown,
   ) => NDIS_STATUS,
-) => PROTOCOL_CM_ADD_PARTY = declareRole<
+) => PROTOCOL_CM_ADD_PARTY = /* @__PURE__ */ declareRole<
   'PROTOCOL_CM_ADD_PARTY',
   (
     CallMgrVcContext: unknown,
@@ -7755,7 +7743,7 @@ export const PROTOCOL_CM_ADD_PARTY: (
     NdisPartyHandle: unknown,
     CallMgrPartyContext: unknown,
   ) => NDIS_STATUS
->(roleMeta('PROTOCOL_CM_ADD_PARTY'));
+>(roleMetadata.PROTOCOL_CM_ADD_PARTY_META);
 
 /**
  * A function role (C: `PROTOCOL_CM_CLOSE_AF`, the `_Function_class_` of ProtocolCmCloseAf). Declare
@@ -7806,10 +7794,10 @@ export type PROTOCOL_CM_CLOSE_AF = RoleFunction<
 export const PROTOCOL_CM_CLOSE_AF: (
   name: string,
   impl: (CallMgrAfContext: unknown) => NDIS_STATUS,
-) => PROTOCOL_CM_CLOSE_AF = declareRole<
+) => PROTOCOL_CM_CLOSE_AF = /* @__PURE__ */ declareRole<
   'PROTOCOL_CM_CLOSE_AF',
   (CallMgrAfContext: unknown) => NDIS_STATUS
->(roleMeta('PROTOCOL_CM_CLOSE_AF'));
+>(roleMetadata.PROTOCOL_CM_CLOSE_AF_META);
 
 /**
  * A function role (C: `PROTOCOL_CM_CLOSE_CALL`, the `_Function_class_` of ProtocolCmCloseCall).
@@ -7881,7 +7869,7 @@ export const PROTOCOL_CM_CLOSE_CALL: (
     CloseData: unknown,
     Size: unknown,
   ) => NDIS_STATUS,
-) => PROTOCOL_CM_CLOSE_CALL = declareRole<
+) => PROTOCOL_CM_CLOSE_CALL = /* @__PURE__ */ declareRole<
   'PROTOCOL_CM_CLOSE_CALL',
   (
     CallMgrVcContext: unknown,
@@ -7889,7 +7877,7 @@ export const PROTOCOL_CM_CLOSE_CALL: (
     CloseData: unknown,
     Size: unknown,
   ) => NDIS_STATUS
->(roleMeta('PROTOCOL_CM_CLOSE_CALL'));
+>(roleMetadata.PROTOCOL_CM_CLOSE_CALL_META);
 
 /**
  * A function role (C: `PROTOCOL_CM_DEACTIVATE_VC_COMPLETE`, the `_Function_class_` of
@@ -7950,10 +7938,10 @@ export type PROTOCOL_CM_DEACTIVATE_VC_COMPLETE = RoleFunction<
 export const PROTOCOL_CM_DEACTIVATE_VC_COMPLETE: (
   name: string,
   impl: (Status: unknown, CallMgrVcContext: unknown) => unknown,
-) => PROTOCOL_CM_DEACTIVATE_VC_COMPLETE = declareRole<
+) => PROTOCOL_CM_DEACTIVATE_VC_COMPLETE = /* @__PURE__ */ declareRole<
   'PROTOCOL_CM_DEACTIVATE_VC_COMPLETE',
   (Status: unknown, CallMgrVcContext: unknown) => unknown
->(roleMeta('PROTOCOL_CM_DEACTIVATE_VC_COMPLETE'));
+>(roleMetadata.PROTOCOL_CM_DEACTIVATE_VC_COMPLETE_META);
 
 /**
  * A function role (C: `PROTOCOL_CM_DEREGISTER_SAP`, the `_Function_class_` of
@@ -8013,10 +8001,10 @@ export type PROTOCOL_CM_DEREGISTER_SAP = RoleFunction<
 export const PROTOCOL_CM_DEREGISTER_SAP: (
   name: string,
   impl: (CallMgrSapContext: unknown) => NDIS_STATUS,
-) => PROTOCOL_CM_DEREGISTER_SAP = declareRole<
+) => PROTOCOL_CM_DEREGISTER_SAP = /* @__PURE__ */ declareRole<
   'PROTOCOL_CM_DEREGISTER_SAP',
   (CallMgrSapContext: unknown) => NDIS_STATUS
->(roleMeta('PROTOCOL_CM_DEREGISTER_SAP'));
+>(roleMetadata.PROTOCOL_CM_DEREGISTER_SAP_META);
 
 /**
  * A function role (C: `PROTOCOL_CM_DROP_PARTY`, the `_Function_class_` of ProtocolCmDropParty).
@@ -8075,10 +8063,10 @@ export type PROTOCOL_CM_DROP_PARTY = RoleFunction<
 export const PROTOCOL_CM_DROP_PARTY: (
   name: string,
   impl: (CallMgrPartyContext: unknown, CloseData: unknown, Size: unknown) => NDIS_STATUS,
-) => PROTOCOL_CM_DROP_PARTY = declareRole<
+) => PROTOCOL_CM_DROP_PARTY = /* @__PURE__ */ declareRole<
   'PROTOCOL_CM_DROP_PARTY',
   (CallMgrPartyContext: unknown, CloseData: unknown, Size: unknown) => NDIS_STATUS
->(roleMeta('PROTOCOL_CM_DROP_PARTY'));
+>(roleMetadata.PROTOCOL_CM_DROP_PARTY_META);
 
 /**
  * A function role (C: `PROTOCOL_CM_INCOMING_CALL_COMPLETE`, the `_Function_class_` of
@@ -8139,10 +8127,10 @@ export type PROTOCOL_CM_INCOMING_CALL_COMPLETE = RoleFunction<
 export const PROTOCOL_CM_INCOMING_CALL_COMPLETE: (
   name: string,
   impl: (Status: unknown, CallMgrVcContext: unknown, CallParameters: unknown) => unknown,
-) => PROTOCOL_CM_INCOMING_CALL_COMPLETE = declareRole<
+) => PROTOCOL_CM_INCOMING_CALL_COMPLETE = /* @__PURE__ */ declareRole<
   'PROTOCOL_CM_INCOMING_CALL_COMPLETE',
   (Status: unknown, CallMgrVcContext: unknown, CallParameters: unknown) => unknown
->(roleMeta('PROTOCOL_CM_INCOMING_CALL_COMPLETE'));
+>(roleMetadata.PROTOCOL_CM_INCOMING_CALL_COMPLETE_META);
 
 /**
  * A function role (C: `PROTOCOL_CM_MAKE_CALL`, the `_Function_class_` of ProtocolCmMakeCall).
@@ -8214,7 +8202,7 @@ export const PROTOCOL_CM_MAKE_CALL: (
     NdisPartyHandle: unknown,
     CallMgrPartyContext: unknown,
   ) => NDIS_STATUS,
-) => PROTOCOL_CM_MAKE_CALL = declareRole<
+) => PROTOCOL_CM_MAKE_CALL = /* @__PURE__ */ declareRole<
   'PROTOCOL_CM_MAKE_CALL',
   (
     CallMgrVcContext: unknown,
@@ -8222,7 +8210,7 @@ export const PROTOCOL_CM_MAKE_CALL: (
     NdisPartyHandle: unknown,
     CallMgrPartyContext: unknown,
   ) => NDIS_STATUS
->(roleMeta('PROTOCOL_CM_MAKE_CALL'));
+>(roleMetadata.PROTOCOL_CM_MAKE_CALL_META);
 
 /**
  * A function role (C: `PROTOCOL_CM_MODIFY_QOS_CALL`, the `_Function_class_` of
@@ -8283,10 +8271,10 @@ export type PROTOCOL_CM_MODIFY_QOS_CALL = RoleFunction<
 export const PROTOCOL_CM_MODIFY_QOS_CALL: (
   name: string,
   impl: (CallMgrVcContext: unknown, CallParameters: unknown) => NDIS_STATUS,
-) => PROTOCOL_CM_MODIFY_QOS_CALL = declareRole<
+) => PROTOCOL_CM_MODIFY_QOS_CALL = /* @__PURE__ */ declareRole<
   'PROTOCOL_CM_MODIFY_QOS_CALL',
   (CallMgrVcContext: unknown, CallParameters: unknown) => NDIS_STATUS
->(roleMeta('PROTOCOL_CM_MODIFY_QOS_CALL'));
+>(roleMetadata.PROTOCOL_CM_MODIFY_QOS_CALL_META);
 
 /**
  * A function role (C: `PROTOCOL_CM_NOTIFY_CLOSE_AF_COMPLETE`, the `_Function_class_` of
@@ -8347,10 +8335,10 @@ export type PROTOCOL_CM_NOTIFY_CLOSE_AF_COMPLETE = RoleFunction<
 export const PROTOCOL_CM_NOTIFY_CLOSE_AF_COMPLETE: (
   name: string,
   impl: (CallMgrAfContext: unknown, Status: unknown) => unknown,
-) => PROTOCOL_CM_NOTIFY_CLOSE_AF_COMPLETE = declareRole<
+) => PROTOCOL_CM_NOTIFY_CLOSE_AF_COMPLETE = /* @__PURE__ */ declareRole<
   'PROTOCOL_CM_NOTIFY_CLOSE_AF_COMPLETE',
   (CallMgrAfContext: unknown, Status: unknown) => unknown
->(roleMeta('PROTOCOL_CM_NOTIFY_CLOSE_AF_COMPLETE'));
+>(roleMetadata.PROTOCOL_CM_NOTIFY_CLOSE_AF_COMPLETE_META);
 
 /**
  * A function role (C: `PROTOCOL_CM_OPEN_AF`, the `_Function_class_` of ProtocolCmOpenAf). Declare a
@@ -8422,7 +8410,7 @@ export const PROTOCOL_CM_OPEN_AF: (
     NdisAfHandle: unknown,
     CallMgrAfContext: unknown,
   ) => NDIS_STATUS,
-) => PROTOCOL_CM_OPEN_AF = declareRole<
+) => PROTOCOL_CM_OPEN_AF = /* @__PURE__ */ declareRole<
   'PROTOCOL_CM_OPEN_AF',
   (
     CallMgrBindingContext: unknown,
@@ -8430,7 +8418,7 @@ export const PROTOCOL_CM_OPEN_AF: (
     NdisAfHandle: unknown,
     CallMgrAfContext: unknown,
   ) => NDIS_STATUS
->(roleMeta('PROTOCOL_CM_OPEN_AF'));
+>(roleMetadata.PROTOCOL_CM_OPEN_AF_META);
 
 /**
  * A function role (C: `PROTOCOL_CM_REG_SAP`, the `_Function_class_` of ProtocolCmRegisterSap).
@@ -8503,7 +8491,7 @@ export const PROTOCOL_CM_REG_SAP: (
     NdisSapHandle: unknown,
     CallMgrSapContext: unknown,
   ) => NDIS_STATUS,
-) => PROTOCOL_CM_REG_SAP = declareRole<
+) => PROTOCOL_CM_REG_SAP = /* @__PURE__ */ declareRole<
   'PROTOCOL_CM_REG_SAP',
   (
     CallMgrAfContext: unknown,
@@ -8511,7 +8499,7 @@ export const PROTOCOL_CM_REG_SAP: (
     NdisSapHandle: unknown,
     CallMgrSapContext: unknown,
   ) => NDIS_STATUS
->(roleMeta('PROTOCOL_CM_REG_SAP'));
+>(roleMetadata.PROTOCOL_CM_REG_SAP_META);
 
 /**
  * A function role (C: `PROTOCOL_CO_AF_REGISTER_NOTIFY`, the `_Function_class_` of
@@ -8576,10 +8564,10 @@ export type PROTOCOL_CO_AF_REGISTER_NOTIFY = RoleFunction<
 export const PROTOCOL_CO_AF_REGISTER_NOTIFY: (
   name: string,
   impl: (ProtocolBindingContext: unknown, AddressFamily: unknown) => void,
-) => PROTOCOL_CO_AF_REGISTER_NOTIFY = declareRole<
+) => PROTOCOL_CO_AF_REGISTER_NOTIFY = /* @__PURE__ */ declareRole<
   'PROTOCOL_CO_AF_REGISTER_NOTIFY',
   (ProtocolBindingContext: unknown, AddressFamily: unknown) => void
->(roleMeta('PROTOCOL_CO_AF_REGISTER_NOTIFY'));
+>(roleMetadata.PROTOCOL_CO_AF_REGISTER_NOTIFY_META);
 
 /**
  * A function role (C: `PROTOCOL_CO_CREATE_VC`, the `_Function_class_` of ProtocolCoCreateVc).
@@ -8651,14 +8639,14 @@ export const PROTOCOL_CO_CREATE_VC: (
     NdisVcHandle: unknown,
     ProtocolVcContext: unknown,
   ) => NDIS_STATUS,
-) => PROTOCOL_CO_CREATE_VC = declareRole<
+) => PROTOCOL_CO_CREATE_VC = /* @__PURE__ */ declareRole<
   'PROTOCOL_CO_CREATE_VC',
   (
     ProtocolAfContext: unknown,
     NdisVcHandle: unknown,
     ProtocolVcContext: unknown,
   ) => NDIS_STATUS
->(roleMeta('PROTOCOL_CO_CREATE_VC'));
+>(roleMetadata.PROTOCOL_CO_CREATE_VC_META);
 
 /**
  * A function role (C: `PROTOCOL_CO_DELETE_VC`, the `_Function_class_` of ProtocolCoDeleteVc).
@@ -8718,10 +8706,10 @@ export type PROTOCOL_CO_DELETE_VC = RoleFunction<
 export const PROTOCOL_CO_DELETE_VC: (
   name: string,
   impl: (ProtocolVcContext: unknown) => NDIS_STATUS,
-) => PROTOCOL_CO_DELETE_VC = declareRole<
+) => PROTOCOL_CO_DELETE_VC = /* @__PURE__ */ declareRole<
   'PROTOCOL_CO_DELETE_VC',
   (ProtocolVcContext: unknown) => NDIS_STATUS
->(roleMeta('PROTOCOL_CO_DELETE_VC'));
+>(roleMetadata.PROTOCOL_CO_DELETE_VC_META);
 
 /**
  * A function role (C: `PROTOCOL_CO_OID_REQUEST`, the `_Function_class_` of ProtocolCoOidRequest).
@@ -8799,7 +8787,7 @@ export const PROTOCOL_CO_OID_REQUEST: (
     ProtocolPartyContext: unknown,
     OidRequest: unknown,
   ) => NDIS_STATUS,
-) => PROTOCOL_CO_OID_REQUEST = declareRole<
+) => PROTOCOL_CO_OID_REQUEST = /* @__PURE__ */ declareRole<
   'PROTOCOL_CO_OID_REQUEST',
   (
     ProtocolAfContext: unknown,
@@ -8807,7 +8795,7 @@ export const PROTOCOL_CO_OID_REQUEST: (
     ProtocolPartyContext: unknown,
     OidRequest: unknown,
   ) => NDIS_STATUS
->(roleMeta('PROTOCOL_CO_OID_REQUEST'));
+>(roleMetadata.PROTOCOL_CO_OID_REQUEST_META);
 
 /**
  * A function role (C: `PROTOCOL_CO_OID_REQUEST_COMPLETE`, the `_Function_class_` of
@@ -8889,7 +8877,7 @@ export const PROTOCOL_CO_OID_REQUEST_COMPLETE: (
     OidRequest: unknown,
     Status: unknown,
   ) => unknown,
-) => PROTOCOL_CO_OID_REQUEST_COMPLETE = declareRole<
+) => PROTOCOL_CO_OID_REQUEST_COMPLETE = /* @__PURE__ */ declareRole<
   'PROTOCOL_CO_OID_REQUEST_COMPLETE',
   (
     ProtocolAfContext: unknown,
@@ -8898,7 +8886,7 @@ export const PROTOCOL_CO_OID_REQUEST_COMPLETE: (
     OidRequest: unknown,
     Status: unknown,
   ) => unknown
->(roleMeta('PROTOCOL_CO_OID_REQUEST_COMPLETE'));
+>(roleMetadata.PROTOCOL_CO_OID_REQUEST_COMPLETE_META);
 
 /**
  * A function role (C: `PROTOCOL_CO_RECEIVE_NET_BUFFER_LISTS`, the `_Function_class_` of
@@ -8990,7 +8978,7 @@ export const PROTOCOL_CO_RECEIVE_NET_BUFFER_LISTS: (
     NumberOfNetBufferLists: unknown,
     ReceiveFlags: unknown,
   ) => unknown,
-) => PROTOCOL_CO_RECEIVE_NET_BUFFER_LISTS = declareRole<
+) => PROTOCOL_CO_RECEIVE_NET_BUFFER_LISTS = /* @__PURE__ */ declareRole<
   'PROTOCOL_CO_RECEIVE_NET_BUFFER_LISTS',
   (
     ProtocolBindingContext: unknown,
@@ -8999,7 +8987,7 @@ export const PROTOCOL_CO_RECEIVE_NET_BUFFER_LISTS: (
     NumberOfNetBufferLists: unknown,
     ReceiveFlags: unknown,
   ) => unknown
->(roleMeta('PROTOCOL_CO_RECEIVE_NET_BUFFER_LISTS'));
+>(roleMetadata.PROTOCOL_CO_RECEIVE_NET_BUFFER_LISTS_META);
 
 /**
  * A function role (C: `PROTOCOL_CO_SEND_NET_BUFFER_LISTS_COMPLETE`, the `_Function_class_` of
@@ -9071,14 +9059,14 @@ export const PROTOCOL_CO_SEND_NET_BUFFER_LISTS_COMPLETE: (
     NetBufferLists: unknown,
     SendCompleteFlags: unknown,
   ) => unknown,
-) => PROTOCOL_CO_SEND_NET_BUFFER_LISTS_COMPLETE = declareRole<
+) => PROTOCOL_CO_SEND_NET_BUFFER_LISTS_COMPLETE = /* @__PURE__ */ declareRole<
   'PROTOCOL_CO_SEND_NET_BUFFER_LISTS_COMPLETE',
   (
     ProtocolVcContext: unknown,
     NetBufferLists: unknown,
     SendCompleteFlags: unknown,
   ) => unknown
->(roleMeta('PROTOCOL_CO_SEND_NET_BUFFER_LISTS_COMPLETE'));
+>(roleMetadata.PROTOCOL_CO_SEND_NET_BUFFER_LISTS_COMPLETE_META);
 
 /**
  * A function role (C: `PROTOCOL_CO_STATUS_EX`, the `_Function_class_` of ProtocolCoStatusEx).
@@ -9147,14 +9135,14 @@ export const PROTOCOL_CO_STATUS_EX: (
     ProtocolVcContext: unknown,
     StatusIndication: unknown,
   ) => unknown,
-) => PROTOCOL_CO_STATUS_EX = declareRole<
+) => PROTOCOL_CO_STATUS_EX = /* @__PURE__ */ declareRole<
   'PROTOCOL_CO_STATUS_EX',
   (
     ProtocolBindingContext: unknown,
     ProtocolVcContext: unknown,
     StatusIndication: unknown,
   ) => unknown
->(roleMeta('PROTOCOL_CO_STATUS_EX'));
+>(roleMetadata.PROTOCOL_CO_STATUS_EX_META);
 
 /**
  * A function role (C: `PROTOCOL_DIRECT_OID_REQUEST_COMPLETE`, the `_Function_class_` of
@@ -9217,10 +9205,10 @@ export type PROTOCOL_DIRECT_OID_REQUEST_COMPLETE = RoleFunction<
 export const PROTOCOL_DIRECT_OID_REQUEST_COMPLETE: (
   name: string,
   impl: (ProtocolBindingContext: unknown, OidRequest: unknown, Status: unknown) => unknown,
-) => PROTOCOL_DIRECT_OID_REQUEST_COMPLETE = declareRole<
+) => PROTOCOL_DIRECT_OID_REQUEST_COMPLETE = /* @__PURE__ */ declareRole<
   'PROTOCOL_DIRECT_OID_REQUEST_COMPLETE',
   (ProtocolBindingContext: unknown, OidRequest: unknown, Status: unknown) => unknown
->(roleMeta('PROTOCOL_DIRECT_OID_REQUEST_COMPLETE'));
+>(roleMetadata.PROTOCOL_DIRECT_OID_REQUEST_COMPLETE_META);
 
 /**
  * A function role (C: `PROTOCOL_NET_PNP_EVENT`, the `_Function_class_` of ProtocolNetPnPEvent).
@@ -9279,10 +9267,10 @@ export type PROTOCOL_NET_PNP_EVENT = RoleFunction<
 export const PROTOCOL_NET_PNP_EVENT: (
   name: string,
   impl: (ProtocolBindingContext: unknown, NetPnPEventNotification: unknown) => NDIS_STATUS,
-) => PROTOCOL_NET_PNP_EVENT = declareRole<
+) => PROTOCOL_NET_PNP_EVENT = /* @__PURE__ */ declareRole<
   'PROTOCOL_NET_PNP_EVENT',
   (ProtocolBindingContext: unknown, NetPnPEventNotification: unknown) => NDIS_STATUS
->(roleMeta('PROTOCOL_NET_PNP_EVENT'));
+>(roleMetadata.PROTOCOL_NET_PNP_EVENT_META);
 
 /**
  * A function role (C: `PROTOCOL_OID_REQUEST_COMPLETE`, the `_Function_class_` of
@@ -9343,10 +9331,10 @@ export type PROTOCOL_OID_REQUEST_COMPLETE = RoleFunction<
 export const PROTOCOL_OID_REQUEST_COMPLETE: (
   name: string,
   impl: (ProtocolBindingContext: unknown, OidRequest: unknown, Status: unknown) => unknown,
-) => PROTOCOL_OID_REQUEST_COMPLETE = declareRole<
+) => PROTOCOL_OID_REQUEST_COMPLETE = /* @__PURE__ */ declareRole<
   'PROTOCOL_OID_REQUEST_COMPLETE',
   (ProtocolBindingContext: unknown, OidRequest: unknown, Status: unknown) => unknown
->(roleMeta('PROTOCOL_OID_REQUEST_COMPLETE'));
+>(roleMetadata.PROTOCOL_OID_REQUEST_COMPLETE_META);
 
 /**
  * A function role (C: `PROTOCOL_OPEN_ADAPTER_COMPLETE_EX`, the `_Function_class_` of
@@ -9406,10 +9394,10 @@ export type PROTOCOL_OPEN_ADAPTER_COMPLETE_EX = RoleFunction<
 export const PROTOCOL_OPEN_ADAPTER_COMPLETE_EX: (
   name: string,
   impl: (ProtocolBindingContext: unknown, Status: unknown) => unknown,
-) => PROTOCOL_OPEN_ADAPTER_COMPLETE_EX = declareRole<
+) => PROTOCOL_OPEN_ADAPTER_COMPLETE_EX = /* @__PURE__ */ declareRole<
   'PROTOCOL_OPEN_ADAPTER_COMPLETE_EX',
   (ProtocolBindingContext: unknown, Status: unknown) => unknown
->(roleMeta('PROTOCOL_OPEN_ADAPTER_COMPLETE_EX'));
+>(roleMetadata.PROTOCOL_OPEN_ADAPTER_COMPLETE_EX_META);
 
 /**
  * A function role (C: `PROTOCOL_RECEIVE_NET_BUFFER_LISTS`, the `_Function_class_` of
@@ -9485,7 +9473,7 @@ export const PROTOCOL_RECEIVE_NET_BUFFER_LISTS: (
     NumberOfNetBufferLists: unknown,
     ReceiveFlags: unknown,
   ) => unknown,
-) => PROTOCOL_RECEIVE_NET_BUFFER_LISTS = declareRole<
+) => PROTOCOL_RECEIVE_NET_BUFFER_LISTS = /* @__PURE__ */ declareRole<
   'PROTOCOL_RECEIVE_NET_BUFFER_LISTS',
   (
     ProtocolBindingContext: unknown,
@@ -9494,7 +9482,7 @@ export const PROTOCOL_RECEIVE_NET_BUFFER_LISTS: (
     NumberOfNetBufferLists: unknown,
     ReceiveFlags: unknown,
   ) => unknown
->(roleMeta('PROTOCOL_RECEIVE_NET_BUFFER_LISTS'));
+>(roleMetadata.PROTOCOL_RECEIVE_NET_BUFFER_LISTS_META);
 
 /**
  * A function role (C: `PROTOCOL_SEND_NET_BUFFER_LISTS_COMPLETE`, the `_Function_class_` of
@@ -9564,14 +9552,14 @@ export const PROTOCOL_SEND_NET_BUFFER_LISTS_COMPLETE: (
     SendCompleteFlags: unknown,
     NetBufferList: unknown,
   ) => unknown,
-) => PROTOCOL_SEND_NET_BUFFER_LISTS_COMPLETE = declareRole<
+) => PROTOCOL_SEND_NET_BUFFER_LISTS_COMPLETE = /* @__PURE__ */ declareRole<
   'PROTOCOL_SEND_NET_BUFFER_LISTS_COMPLETE',
   (
     ProtocolBindingContext: unknown,
     SendCompleteFlags: unknown,
     NetBufferList: unknown,
   ) => unknown
->(roleMeta('PROTOCOL_SEND_NET_BUFFER_LISTS_COMPLETE'));
+>(roleMetadata.PROTOCOL_SEND_NET_BUFFER_LISTS_COMPLETE_META);
 
 /**
  * A function role (C: `PROTOCOL_STATUS_EX`, the `_Function_class_` of ProtocolStatusEx). Declare a
@@ -9630,10 +9618,10 @@ export type PROTOCOL_STATUS_EX = RoleFunction<
 export const PROTOCOL_STATUS_EX: (
   name: string,
   impl: (ProtocolBindingContext: unknown, StatusIndication: unknown) => unknown,
-) => PROTOCOL_STATUS_EX = declareRole<
+) => PROTOCOL_STATUS_EX = /* @__PURE__ */ declareRole<
   'PROTOCOL_STATUS_EX',
   (ProtocolBindingContext: unknown, StatusIndication: unknown) => unknown
->(roleMeta('PROTOCOL_STATUS_EX'));
+>(roleMetadata.PROTOCOL_STATUS_EX_META);
 
 /**
  * A function role (C: `PROTOCOL_UNBIND_ADAPTER_EX`, the `_Function_class_` of
@@ -9696,10 +9684,10 @@ export type PROTOCOL_UNBIND_ADAPTER_EX = RoleFunction<
 export const PROTOCOL_UNBIND_ADAPTER_EX: (
   name: string,
   impl: (UnbindContext: unknown, ProtocolBindingContext: unknown) => NDIS_STATUS,
-) => PROTOCOL_UNBIND_ADAPTER_EX = declareRole<
+) => PROTOCOL_UNBIND_ADAPTER_EX = /* @__PURE__ */ declareRole<
   'PROTOCOL_UNBIND_ADAPTER_EX',
   (UnbindContext: unknown, ProtocolBindingContext: unknown) => NDIS_STATUS
->(roleMeta('PROTOCOL_UNBIND_ADAPTER_EX'));
+>(roleMetadata.PROTOCOL_UNBIND_ADAPTER_EX_META);
 
 /**
  * A function role (C: `PROTOCOL_UNINSTALL`, the `_Function_class_` of ProtocolUninstall). Declare a
@@ -9752,10 +9740,10 @@ export type PROTOCOL_UNINSTALL = RoleFunction<
 export const PROTOCOL_UNINSTALL: (
   name: string,
   impl: () => unknown,
-) => PROTOCOL_UNINSTALL = declareRole<
+) => PROTOCOL_UNINSTALL = /* @__PURE__ */ declareRole<
   'PROTOCOL_UNINSTALL',
   () => unknown
->(roleMeta('PROTOCOL_UNINSTALL'));
+>(roleMetadata.PROTOCOL_UNINSTALL_META);
 
 /**
  * A function role (C: `SET_OPTIONS`, the `_Function_class_` of SetOptions). Declare a function with
@@ -9811,7 +9799,7 @@ export type SET_OPTIONS = RoleFunction<
 export const SET_OPTIONS: (
   name: string,
   impl: (NdisDriverHandle: unknown, DriverContext: unknown) => NDIS_STATUS,
-) => SET_OPTIONS = declareRole<
+) => SET_OPTIONS = /* @__PURE__ */ declareRole<
   'SET_OPTIONS',
   (NdisDriverHandle: unknown, DriverContext: unknown) => NDIS_STATUS
->(roleMeta('SET_OPTIONS'));
+>(roleMetadata.SET_OPTIONS_META);

@@ -3,80 +3,87 @@
  * Annotation metadata of every role, DDI and type: parameters with their SAL annotations, function-level
  * SAL, and the structured IRQL contract. The same data as metadata.json, typed by metadata.d.ts. Plain
  * JavaScript, so that a build importing @ddikit/ndis does not type-check the whole table again; the
- * generator's tests check it against the Metadata type.
+ * generator's tests check it against the Metadata type. Each role's entry is a constant of its own,
+ * which its declarator in roles.ts takes: a bundle of one declarator keeps one entry.
  */
+
+/** @type {import('../metadata-types.js').RoleMeta} */
+export const SAMPLE_DIRQL_CALLBACK_META = {
+  name: 'SAMPLE_DIRQL_CALLBACK',
+  header: 'ndis.h',
+  since: 'NDIS 6.0',
+  provenance: 'spec/ndis/contracts.yaml:41',
+  function: 'SampleDirqlCallback',
+  pointer: 'SAMPLE_DIRQL_CALLBACK_HANDLER',
+  interrupt: null,
+  params: [
+    { name: 'Context', type: 'NDIS_HANDLE', direction: 'in', optional: false, sal: '_In_' },
+  ],
+  returns: { type: 'BOOLEAN' },
+  sal: [
+    '_Function_class_(SAMPLE_DIRQL_CALLBACK)',
+    '_IRQL_requires_min_(DISPATCH_LEVEL + 1)',
+    '_IRQL_requires_same_',
+  ],
+  irql: {
+    min: 'DIRQL',
+    max: 'DIRQL',
+    same: true,
+    raisesTo: null,
+    saves: null,
+    restores: null,
+    when: [],
+    reason: null,
+  },
+  mayCall: 'anyLevel',
+  invokedBy: ['SampleRunAtDirql'],
+  registeredIn: null,
+  variants: ['SAMPLE_DIRQL_MESSAGE_CALLBACK'],
+  variantOf: null,
+  rules: [],
+};
+
+/** @type {import('../metadata-types.js').RoleMeta} */
+export const SAMPLE_DIRQL_MESSAGE_CALLBACK_META = {
+  name: 'SAMPLE_DIRQL_MESSAGE_CALLBACK',
+  header: 'ndis.h',
+  since: 'NDIS 6.0',
+  provenance: 'spec/ndis/contracts.yaml:60',
+  function: 'SampleDirqlMessageCallback',
+  pointer: 'SAMPLE_DIRQL_MSI_CALLBACK_HANDLER',
+  interrupt: 'message',
+  params: [
+    { name: 'Context', type: 'NDIS_HANDLE', direction: 'in', optional: false, sal: '_In_' },
+  ],
+  returns: { type: 'BOOLEAN' },
+  sal: [
+    '_Function_class_(SAMPLE_DIRQL_CALLBACK)',
+    '_IRQL_requires_min_(DISPATCH_LEVEL + 1)',
+    '_IRQL_requires_same_',
+  ],
+  irql: {
+    min: 'DIRQL',
+    max: 'DIRQL',
+    same: true,
+    raisesTo: null,
+    saves: null,
+    restores: null,
+    when: [],
+    reason: null,
+  },
+  mayCall: 'anyLevel',
+  invokedBy: ['SampleRunAtDirql'],
+  registeredIn: null,
+  variants: [],
+  variantOf: 'SAMPLE_DIRQL_CALLBACK',
+  rules: [],
+};
 
 /** @type {import('../metadata-types.js').Metadata} */
 export const metadata = {
   roles: [
-    {
-      name: 'SAMPLE_DIRQL_CALLBACK',
-      header: 'ndis.h',
-      since: 'NDIS 6.0',
-      provenance: 'spec/ndis/contracts.yaml:41',
-      function: 'SampleDirqlCallback',
-      pointer: 'SAMPLE_DIRQL_CALLBACK_HANDLER',
-      interrupt: null,
-      params: [
-        { name: 'Context', type: 'NDIS_HANDLE', direction: 'in', optional: false, sal: '_In_' },
-      ],
-      returns: { type: 'BOOLEAN' },
-      sal: [
-        '_Function_class_(SAMPLE_DIRQL_CALLBACK)',
-        '_IRQL_requires_min_(DISPATCH_LEVEL + 1)',
-        '_IRQL_requires_same_',
-      ],
-      irql: {
-        min: 'DIRQL',
-        max: 'DIRQL',
-        same: true,
-        raisesTo: null,
-        saves: null,
-        restores: null,
-        when: [],
-        reason: null,
-      },
-      mayCall: 'anyLevel',
-      invokedBy: ['SampleRunAtDirql'],
-      registeredIn: null,
-      variants: ['SAMPLE_DIRQL_MESSAGE_CALLBACK'],
-      variantOf: null,
-      rules: [],
-    },
-    {
-      name: 'SAMPLE_DIRQL_MESSAGE_CALLBACK',
-      header: 'ndis.h',
-      since: 'NDIS 6.0',
-      provenance: 'spec/ndis/contracts.yaml:60',
-      function: 'SampleDirqlMessageCallback',
-      pointer: 'SAMPLE_DIRQL_MSI_CALLBACK_HANDLER',
-      interrupt: 'message',
-      params: [
-        { name: 'Context', type: 'NDIS_HANDLE', direction: 'in', optional: false, sal: '_In_' },
-      ],
-      returns: { type: 'BOOLEAN' },
-      sal: [
-        '_Function_class_(SAMPLE_DIRQL_CALLBACK)',
-        '_IRQL_requires_min_(DISPATCH_LEVEL + 1)',
-        '_IRQL_requires_same_',
-      ],
-      irql: {
-        min: 'DIRQL',
-        max: 'DIRQL',
-        same: true,
-        raisesTo: null,
-        saves: null,
-        restores: null,
-        when: [],
-        reason: null,
-      },
-      mayCall: 'anyLevel',
-      invokedBy: ['SampleRunAtDirql'],
-      registeredIn: null,
-      variants: [],
-      variantOf: 'SAMPLE_DIRQL_CALLBACK',
-      rules: [],
-    },
+    SAMPLE_DIRQL_CALLBACK_META,
+    SAMPLE_DIRQL_MESSAGE_CALLBACK_META,
   ],
   functions: [
     {

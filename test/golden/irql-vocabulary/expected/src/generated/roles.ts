@@ -5,24 +5,12 @@
  * (`MINIPORT_ISR_HANDLER`) accepts only functions declared with its role or the role's variants:
  * passing anything else is a compile error.
  */
-import type { RoleMeta } from '../metadata-types.js';
 import { declareRole, type RoleFunction } from '../role.js';
-import { metadata } from './metadata.js';
+import * as roleMetadata from './metadata.js';
 import type {
   BOOLEAN,
   NDIS_HANDLE,
 } from './types.js';
-
-const roleMetaByName = new Map<string, RoleMeta>(metadata.roles.map((role) => [role.name, role]));
-
-/** The metadata of a role; throws when metadata.js lacks it (generated files out of step). */
-function roleMeta<R extends string>(name: R): RoleMeta & { readonly name: R } {
-  const role = roleMetaByName.get(name);
-  if (role === undefined) {
-    throw new Error(`@ddikit/ndis: no metadata for role ${name}; run \`npm run generate\``);
-  }
-  return role as RoleMeta & { readonly name: R };
-}
 
 /**
  * A callback that runs at the DIRQL of an interrupt and returns at the same level.
@@ -75,10 +63,10 @@ export type SAMPLE_DIRQL_CALLBACK = RoleFunction<
 export const SAMPLE_DIRQL_CALLBACK: (
   name: string,
   impl: (Context: NDIS_HANDLE) => BOOLEAN,
-) => SAMPLE_DIRQL_CALLBACK = declareRole<
+) => SAMPLE_DIRQL_CALLBACK = /* @__PURE__ */ declareRole<
   'SAMPLE_DIRQL_CALLBACK',
   (Context: NDIS_HANDLE) => BOOLEAN
->(roleMeta('SAMPLE_DIRQL_CALLBACK'));
+>(roleMetadata.SAMPLE_DIRQL_CALLBACK_META);
 
 /**
  * A pointer to a function declared with SAMPLE_DIRQL_CALLBACK or SAMPLE_DIRQL_MESSAGE_CALLBACK (C:
@@ -150,10 +138,10 @@ export type SAMPLE_DIRQL_MESSAGE_CALLBACK = RoleFunction<
 export const SAMPLE_DIRQL_MESSAGE_CALLBACK: (
   name: string,
   impl: (Context: NDIS_HANDLE) => BOOLEAN,
-) => SAMPLE_DIRQL_MESSAGE_CALLBACK = declareRole<
+) => SAMPLE_DIRQL_MESSAGE_CALLBACK = /* @__PURE__ */ declareRole<
   'SAMPLE_DIRQL_MESSAGE_CALLBACK',
   (Context: NDIS_HANDLE) => BOOLEAN
->(roleMeta('SAMPLE_DIRQL_MESSAGE_CALLBACK'));
+>(roleMetadata.SAMPLE_DIRQL_MESSAGE_CALLBACK_META);
 
 /**
  * A pointer to a function declared with SAMPLE_DIRQL_MESSAGE_CALLBACK (C:

@@ -1,0 +1,43 @@
+/**
+ * Packs the three packages as npm publishes them, from a copy of their folders laid out as in the
+ * checkout (spec/, templates/ and examples/e1000-line.ts beside them, which the generator's
+ * prepack copies in), so packing never touches the checkout that other tests read.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The workspaces, as folders of the checkout. */
+export const packageDirs = ['packages/ndis', 'packages/sim', 'generator'] as const;
+
+export interface Packed {
+  /** The copied package folders, by their checkout path. */
+  readonly dirs: Readonly<Record<(typeof packageDirs)[number], string>>;
+  /** The tarballs npm pack made. */
+  readonly tarballs: readonly string[];
+}
+
+export function packAll(work: string): Packed {
+  const checkout = join(work, 'checkout');
+  const packs = join(work, 'packs');
+  mkdirSync(packs, { recursive: true });
+  const keep = (path: string): boolean => !/[/\\](node_modules|\.ddikit\.lock)([/\\]|$)/.test(path);
+  for (const dir of ['spec', 'templates'])
+    cpSync(join(repositoryRoot, dir), join(checkout, dir), { recursive: true, filter: keep });
+  mkdirSync(join(checkout, 'examples'), { recursive: true });
+  cpSync(join(repositoryRoot, 'examples/e1000-line.ts'), join(checkout, 'examples/e1000-line.ts'));
+  const dirs = {} as Record<(typeof packageDirs)[number], string>;
+  for (const dir of packageDirs) {
+    dirs[dir] = join(checkout, dir);
+    cpSync(join(repositoryRoot, dir), dirs[dir], { recursive: true, filter: keep });
+    const packed = spawnSync('npm', ['pack', '--pack-destination', packs, '--loglevel=error'], {
+      cwd: dirs[dir],
+      encoding: 'utf8',
+    });
+    if (packed.status !== 0) throw new Error(`npm pack ${dir} exited ${packed.status}\n${packed.stderr}`);
+  }
+  return { dirs, tarballs: readdirSync(packs).map((name) => join(packs, name)) };
+}
