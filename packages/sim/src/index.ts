@@ -14,6 +14,15 @@ export type {
   RegisterReadEffect,
   RegisterWriteEffect,
 } from './device/device.js';
+export {
+  ArrayBufferBacking,
+  DMA_BASE_ADDRESS,
+  DMA_PAGE_BYTES,
+  DmaSpace,
+  SHARED_MEMORY_BYTES_DEFAULT,
+  SharedMemory,
+} from './device/shared-memory.js';
+export type { DeviceDma, DmaMapping, SharedMemoryBacking, SharedMemoryBlock } from './device/shared-memory.js';
 export { RegisterHandle } from './ndis/register-window.js';
 export { SimResources, resourcesOf } from './ndis/resources.js';
 export { E1000Nic } from './device/e1000/e1000-nic.js';

@@ -81,6 +81,8 @@ describe('rule registry', () => {
     ['ISR-SHARED-RACE', [[0xc4, 0xdd05]]],
     ['SPINLOCK-FOR-ISR-STATE', [[0xc4, 0xdd05]]],
     ['INT-LOST', [[0xc4, 0xdd06]]],
+    ['DMA-UNMAPPED', [[0xe6, 0xdd07]]],
+    ['NIC-UNMODELED-REGISTER', []],
   ];
 
   it('holds exactly the rules of the table', () => {
