@@ -83,6 +83,8 @@ describe('rule registry', () => {
     ['INT-LOST', [[0xc4, 0xdd06]]],
     ['LOCK-FREE-HELD', [[0xc4, 0xdd07]]],
     ['INT-DEREGISTER-ASSERTED', []],
+    ['DMA-UNMAPPED', [[0xe6, 0xdd08]]],
+    ['NIC-UNMODELED-REGISTER', []],
   ];
 
   it('holds exactly the rules of the table', () => {

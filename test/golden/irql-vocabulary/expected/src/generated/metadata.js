@@ -380,6 +380,23 @@ export const metadata = {
   ],
   rules: [
     {
+      id: 'DMA-UNMAPPED',
+      title: 'device DMA to memory the driver never mapped, or freed',
+      summary: 'The NIC was told to read or write memory outside every live NdisMAllocateSharedMemory allocation: a ring base or length, a descriptor\'s buffer address, or memory already freed with NdisMFreeSharedMemory. Stands for 0xE6 DRIVER_VERIFIER_DMA_VIOLATION with a ddikit P1.',
+      severity: 'error',
+      source: 'NdisMAllocateSharedMemory and NdisMFreeSharedMemory remarks; Driver Verifier DMA verification; ddikit check',
+      bugChecks: [
+        {
+          code: 230,
+          name: 'DRIVER_VERIFIER_DMA_VIOLATION',
+          p1: 56584,
+          when: 'always',
+          parameters: 'P2 physical address (low 32 bits), P3 physical address (high 32 bits), P4 length in bytes',
+        },
+      ],
+      compliance: null,
+    },
+    {
       id: 'DPC-IRQL',
       title: 'DPC running off DISPATCH_LEVEL',
       summary: 'A DPC runs at a level other than DISPATCH_LEVEL, or blocks. Stands for 0xB8 ATTEMPTED_SWITCH_FROM_DPC, or 0xC4 with P1 0x3B.',
@@ -668,6 +685,15 @@ export const metadata = {
           parameters: 'P2 IRQL found, P3 lowest IRQL allowed, P4 highest IRQL allowed',
         },
       ],
+      compliance: null,
+    },
+    {
+      id: 'NIC-UNMODELED-REGISTER',
+      title: 'driver touched a device register the model does not implement',
+      summary: 'A register read or write reached an offset the device model has no behaviour for; the read returns 0 and the write is dropped, which the hardware would not do. A warning naming the register, not a bug check.',
+      severity: 'warning',
+      source: 'ddikit check (QEMU\'s e1000e traces the same accesses as unknown)',
+      bugChecks: [],
       compliance: null,
     },
     {

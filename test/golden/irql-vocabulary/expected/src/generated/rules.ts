@@ -6,6 +6,7 @@
  * Each is a row of the rule table (metadata.rules), with the Windows bug checks it stands for.
  */
 export type RuleId =
+  | 'DMA-UNMAPPED'
   | 'DPC-IRQL'
   | 'INT-DEREGISTER'
   | 'INT-DEREGISTER-ASSERTED'
@@ -22,6 +23,7 @@ export type RuleId =
   | 'LOCK-RELEASE-UNHELD'
   | 'LOCK-UNINIT'
   | 'MAY-CALL'
+  | 'NIC-UNMODELED-REGISTER'
   | 'RAISE-LOWER'
   | 'ROLE-IRQL'
   | 'ROLE-RETURN'
