@@ -1,95 +1,8 @@
-/**
- * Fuzzing the generator: mutated specs, from the bundled spec, go through load, validate, model and
- * render. Nothing may throw, no diagnostic may carry a stack trace, and every diagnostic's line:col
- * must lie inside its file. A bounded run is part of every `npm test`; `npm run fuzz` runs 100,000
- * cases (FUZZ_RUNS) before a release.
- */
-import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
-import type { Diagnostic } from '../../generator/src/diagnostics.js';
-import type { SpecSource } from '../../generator/src/spec/load.js';
-import { bundled } from '../../generator/src/paths.js';
-import { generate } from '../../generator/src/pipeline.js';
-import { readSpecSources } from '../../generator/src/spec/read-spec-folder.js';
-import { readSchema } from '../../generator/src/spec/validate.js';
-import { mutate, mutationArbitrary } from './fuzz-cases.js';
+/** The bounded fuzz run over the curated spec files (fuzz-run.ts says what is checked). */
+import { describe, expect, it } from 'vitest';
+import { catchProcessWarnings, curated, fuzz, runs, seed } from './fuzz-run.js';
 
-const schema = readSchema(bundled.schemaPath);
-const sources = readSpecSources(bundled.specDir, bundled.root);
-const curated = sources.filter((s) => !s.path.includes('/imported/'));
-const imported = sources.filter((s) => s.path.includes('/imported/'));
-/** Cases that mutate a curated file (generating from the curated files: fast) and an imported one (the whole spec). */
-const runs = Number(process.env['FUZZ_RUNS'] ?? 150);
-const importedRuns = Number(process.env['FUZZ_IMPORTED_RUNS'] ?? 20);
-const seed = process.env['FUZZ_SEED'] === undefined ? 20261129 : Number(process.env['FUZZ_SEED']);
-
-/** Problems with one diagnostic, empty when it is well-formed and inside its file. */
-export function diagnosticProblems(d: Diagnostic, texts: ReadonlyMap<string, string>): string[] {
-  const problems: string[] = [];
-  const text = texts.get(d.file);
-  if (text === undefined) {
-    // Only DDI1010 (empty folder) names a folder; every other diagnostic names an input file.
-    if (d.code !== 'DDI1010') problems.push(`names a file that is not an input: ${d.file}`);
-    return problems;
-  }
-  const lines = text
-    .replace(/\r\n?/g, '\n')
-    .replace(/^\ufeff/, '')
-    .split('\n');
-  if (!Number.isInteger(d.line) || d.line < 1 || d.line > lines.length)
-    problems.push(`line ${d.line} outside 1..${lines.length}`);
-  else if (!Number.isInteger(d.col) || d.col < 1 || d.col > lines[d.line - 1]!.length + 1)
-    problems.push(`col ${d.col} outside line ${d.line} (length ${lines[d.line - 1]!.length})`);
-  if (/\n\s+at .+[:(]\d+/.test(d.message) || d.message.includes('node_modules'))
-    problems.push('message carries a stack trace');
-  if (!/^DDI\d{4}$/.test(d.code)) problems.push(`bad code ${d.code}`);
-  if (d.message.length === 0) problems.push('empty message');
-  return problems;
-}
-
-/** Process warnings (the YAML library prints its own unless told not to): each one is a finding. */
-let warnings: MockInstance;
-beforeAll(() => {
-  warnings = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
-});
-afterAll(() => {
-  warnings.mockRestore();
-});
-
-function fuzz(
-  base: readonly SpecSource[],
-  mutable: readonly SpecSource[],
-  numRuns: number,
-): { withErrors: number; generated: number } {
-  let withErrors = 0;
-  let generated = 0;
-  fc.assert(
-    fc.property(
-      fc.nat({ max: mutable.length - 1 }),
-      fc.array(mutationArbitrary, { minLength: 1, maxLength: 4 }),
-      (which, mutations) => {
-        const target = mutable[which]!;
-        const mutated = base.map((source) =>
-          source.path === target.path ? { ...source, text: mutations.reduce(mutate, source.text) } : source,
-        );
-        const warned = warnings.mock.calls.length;
-        const result = generate(mutated, { schema, templatesDir: bundled.templatesDir });
-        if (warnings.mock.calls.length > warned)
-          throw new Error(`a process warning: ${String(warnings.mock.calls[warned]![0])}`);
-        const texts = new Map(mutated.map((s) => [s.path, s.text]));
-        for (const d of result.diagnostics) {
-          const problems = diagnosticProblems(d, texts);
-          if (problems.length > 0)
-            throw new Error(`${d.file}:${d.line}:${d.col} ${d.code} ${d.message}\n  ${problems.join('\n  ')}`);
-        }
-        if (result.files) generated++;
-        else withErrors++;
-      },
-    ),
-    { numRuns, seed },
-  );
-  return { withErrors, generated };
-}
+catchProcessWarnings();
 
 describe('fuzzing the spec pipeline', () => {
   it(`${runs} mutated curated specs: no exception, no stack trace, every diagnostic inside its file (seed ${seed})`, () => {
@@ -99,13 +12,4 @@ describe('fuzzing the spec pipeline', () => {
     expect(withErrors).toBeGreaterThan(runs / 10);
     expect(generated).toBeGreaterThan(0);
   }, 3_600_000);
-
-  it.runIf(imported.length > 0)(
-    `${importedRuns} mutated imported specs, generated with the whole spec (seed ${seed})`,
-    () => {
-      const { withErrors, generated } = fuzz(sources, imported, importedRuns);
-      expect(withErrors + generated).toBe(importedRuns);
-    },
-    3_600_000,
-  );
 });
