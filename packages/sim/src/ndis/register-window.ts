@@ -23,6 +23,8 @@ export interface RegisterStats {
 }
 
 const REGISTER_BRAND: unique symbol = Symbol('ddikit.sim.register');
+/** Marks the record of named registers (what the context tracking recognises as the harness's). */
+const REGISTERS_BRAND: unique symbol = Symbol('ddikit.sim.registers');
 
 /** Who watches register accesses besides the race detector (the trace); set by the simulation. */
 export interface RegisterObserver {
@@ -121,10 +123,11 @@ export class RegisterWindow {
     // One frozen record per window, handed to every run: its getters hold no state of a run (each
     // asks handleAt, which answers with the handle of the run going on), and defining hundreds of
     // accessors on a new record every run cost a quarter of a short run.
-    this.namedRecord ??= Object.freeze(Object.defineProperties({}, this.buildNamedGetters())) as Record<
-      string,
-      RegisterHandle
-    >;
+    // Branded as the harness's own, so the context tracking (race/shared-fields.ts) names it where a
+    // driver keeps it instead of walking its hundreds of registers on every run.
+    this.namedRecord ??= Object.freeze(
+      Object.defineProperties({}, { ...this.buildNamedGetters(), [REGISTERS_BRAND]: { value: true } }),
+    ) as Record<string, RegisterHandle>;
     return this.namedRecord;
   }
 
