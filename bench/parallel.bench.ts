@@ -4,7 +4,7 @@
  * - `ddikit explore --workers 2` against `--workers 1`: schedules per second over the same budget
  *   (the fixed lost-interrupt driver, so the search runs its whole budget). Target ≥ 1.7× on two
  *   cores, and the same output bytes.
- * - `ddikit simulate --seeds N --workers 2` against `--workers 1`: target ≥ 1.7×, the same output.
+ * - `ddikit simulate --seeds 64 --workers 2` against `--workers 1`: target ≥ 1.7×, the same output.
  *
  * Both commands run in this process as the CLI runs them (a watched driver thread, and the pool's
  * threads beside it), from the sources; each side runs twice, interleaved, and the faster of its two
@@ -17,8 +17,9 @@ import type { CliIo } from '../generator/src/cli/io.js';
 import type { Result } from './harness.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const EXPLORE_BUDGET = 12_000;
-const SIMULATE_SEEDS = 16;
+const EXPLORE_BUDGET = 60_000;
+/** Seeds of the simulate case: enough that starting the workers (each loads the driver) weighs little. */
+const SIMULATE_SEEDS = 64;
 
 async function timed(
   command: typeof runExplore,
@@ -85,19 +86,35 @@ export async function benchParallel(): Promise<Result[]> {
     },
     {
       bench,
-      metric: 'explore, 2 workers / 1 (same output)',
+      metric: 'explore, 2 workers / 1',
       value: exploreRatio,
       unit: '×',
-      target: '≥ 1.7×, same bytes',
-      met: exploreRatio >= 1.7 && explore.same,
+      target: '≥ 1.7×',
+      met: exploreRatio >= 1.7,
     },
     {
       bench,
-      metric: `simulate, ${SIMULATE_SEEDS} seeds, 2 workers / 1 (same output)`,
+      metric: 'explore, output bytes that differ from 1 worker',
+      value: explore.same ? 0 : 1,
+      unit: 'runs',
+      target: '0',
+      met: explore.same,
+    },
+    {
+      bench,
+      metric: `simulate, ${SIMULATE_SEEDS} seeds, 2 workers / 1`,
       value: simulateRatio,
       unit: '×',
-      target: '≥ 1.7×, same bytes',
-      met: simulateRatio >= 1.7 && simulate.same,
+      target: '≥ 1.7×',
+      met: simulateRatio >= 1.7,
+    },
+    {
+      bench,
+      metric: 'simulate, output bytes that differ from 1 worker',
+      value: simulate.same ? 0 : 1,
+      unit: 'runs',
+      target: '0',
+      met: simulate.same,
     },
   ];
 }

@@ -79,7 +79,7 @@ const DIRQL_MAX = 12;
 /** Most schedules one invocation may run. */
 const BUDGET_MAX = 100_000_000;
 /** Runs per batch each worker thread is handed at a time (a batch of the search is this times the workers). */
-const RUNS_PER_WORKER = 32;
+const RUNS_PER_WORKER = 128;
 /** Progress is redrawn at most this often (milliseconds of wall time; the simulation never reads it). */
 const PROGRESS_INTERVAL_MS = 100;
 
