@@ -3,6 +3,7 @@ import { benchExplore } from './explore.bench.js';
 import { benchGenerate, benchGenerateSynthetic } from './generate.bench.js';
 import { report, type Result } from './harness.js';
 import { benchImport } from './import.bench.js';
+import { benchParallel } from './parallel.bench.js';
 import { benchSim } from './sim.bench.js';
 import { benchWeight } from './weight.bench.js';
 
@@ -12,6 +13,7 @@ const benches: [string, () => Result[] | Promise<Result[]>][] = [
   ['import', benchImport],
   ['sim', benchSim],
   ['explore', benchExplore],
+  ['parallel', benchParallel],
   ['weight', benchWeight],
 ];
 

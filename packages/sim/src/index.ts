@@ -104,12 +104,20 @@ export {
   EXPLORE_RANDOM_PER_MILLE_DEFAULT,
   SCENARIO_TICKS_DEFAULT,
   explore,
+  finishExploration,
   manifestError,
   replay,
   scenarioSimulation,
+  searchExploration,
 } from './explore/explorer.js';
+export { createJobRunner, endsSearch, jobKey, runJobs } from './explore/search-jobs.js';
+export type { CrashInfo, JobRunner, RandomJob, RunSummary, ScheduleJob, SearchJob } from './explore/search-jobs.js';
+export { driveSearch } from './explore/schedule-search.js';
+export type { ExploreShard, Search } from './explore/schedule-search.js';
 export type {
   ExploreCrash,
+  ExplorationSettings,
+  Exploration,
   ExploreFailure,
   ExploreOptions,
   ExploreProgress,

@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import type { CliIo } from '../io.js';
 import type { DriverCommand } from './driver-module.js';
 import type { DriverWorkerData, DriverWorkerMessage } from './driver-worker-types.js';
-import { PHASE_LOADING, readWatch, watchBuffer, type WatchState } from './watch-probe.js';
+import { PHASE_LOADING, PHASE_WAITING, readWatch, watchBuffer, type WatchState } from './watch-probe.js';
 
 /** Wall-clock seconds without a role call starting or returning before the watchdog stops a run. */
 export const WATCHDOG_SECONDS_DEFAULT = 10;
@@ -37,42 +37,54 @@ export interface DriverRun {
 /** Runs the command in a worker thread under the watchdog; resolves to its exit code. */
 export function runInWorker(run: DriverRun, io: CliIo): Promise<number> {
   const buffer = watchBuffer();
-  const data: DriverWorkerData = {
+  const worker = startDriverThread({
     command: run.command,
     args: [...run.args],
     cwd: io.cwd,
     color: io.color,
     progress: run.progress,
     buffer,
-  };
-  const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { ...data, entry: workerEntry(), tsx: tsxApi() } });
+  });
   return new Promise<number>((resolve) => {
     let code: number | null = null;
     let exitCalled: { code: number; at: string | null } | null = null;
     let failure: string | null = null;
-    let lastBeat = -1;
-    let lastBeatAt = Date.now();
+    /** Every watched memory (the worker's, and its pool workers'), with its last heartbeat and when it changed. */
+    const watched = [{ buffer, lastBeat: -1, lastBeatAt: Date.now() }];
     const limitMs = run.watchdogSeconds * 1000;
+    /** When a stall was first seen in a pool (several watched threads): the report waits one more limit for the others. */
+    let stallSeenAt: number | null = null;
     const timer = setInterval(() => {
-      const state = readWatch(buffer);
       const now = Date.now();
-      if (state.heartbeat !== lastBeat) {
-        lastBeat = state.heartbeat;
-        lastBeatAt = now;
+      const stalled: WatchState[] = [];
+      for (const watch of watched) {
+        const state = readWatch(watch.buffer);
+        if (state.heartbeat !== watch.lastBeat || state.phase === PHASE_WAITING) {
+          watch.lastBeat = state.heartbeat;
+          watch.lastBeatAt = now;
+          continue;
+        }
+        const limit = state.phase === PHASE_LOADING ? limitMs + LOAD_GRACE_MS : limitMs;
+        if (limitMs > 0 && now - watch.lastBeatAt >= limit) stalled.push(state);
+      }
+      if (stalled.length === 0 || failure !== null || code !== null) return;
+      // With worker threads, runs hang in parallel: wait one more limit, then name the run of the lowest
+      // seed that hangs (the one a single thread would have hung in first), whichever stalled first.
+      if (watched.length > 1 && (stallSeenAt === null || now - stallSeenAt < limitMs)) {
+        stallSeenAt ??= now;
         return;
       }
-      const limit = state.phase === PHASE_LOADING ? limitMs + LOAD_GRACE_MS : limitMs;
-      if (limitMs > 0 && now - lastBeatAt >= limit && failure === null && code === null) {
-        failure = 'watchdog';
-        report(run, io, watchdogReport(run, state));
-        void worker.terminate();
-      }
+      const first = stalled.reduce((a, b) => (b.seed < a.seed ? b : a));
+      failure = 'watchdog';
+      report(run, io, watchdogReport(run, first));
+      void worker.terminate();
     }, WATCH_INTERVAL_MS);
     timer.unref();
     worker.on('message', (message: DriverWorkerMessage) => {
       if (message.type === 'out') (message.stream === 'stdout' ? io.stdout : io.stderr)(message.text);
       else if (message.type === 'exit') exitCalled = { code: message.code, at: message.at };
-      else {
+      else if (message.type === 'watch') watched.push({ buffer: message.buffer, lastBeat: -1, lastBeatAt: Date.now() });
+      else if (message.type === 'done') {
         code = message.code;
         void worker.terminate();
       }
@@ -183,9 +195,14 @@ function errorText(error: unknown): string {
   return `${error.message}${at !== undefined ? ` (at ${at})` : ''}`;
 }
 
+/** Starts a thread that loads the driver and runs a command (driver-worker.ts), or serves a pool (driver-pool.ts). */
+export function startDriverThread(data: DriverWorkerData): Worker {
+  return new Worker(BOOTSTRAP, { eval: true, workerData: { ...data, entry: workerEntry(), tsx: tsxApi() } });
+}
+
 /** The worker module: the TypeScript source under test runners, the built module otherwise. */
 function workerEntry(): string {
-  const fromSource = import.meta.url.endsWith('.ts');
+  const fromSource = new URL(import.meta.url).pathname.endsWith('.ts');
   return new URL(fromSource ? './driver-worker.ts' : './driver-worker.js', import.meta.url).href;
 }
 

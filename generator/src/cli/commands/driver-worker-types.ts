@@ -10,10 +10,32 @@ export interface DriverWorkerData {
   readonly progress: boolean;
   /** The shared memory of the watch probe (watch-probe.ts). */
   readonly buffer: SharedArrayBuffer;
+  /** A worker of a pool (driver-pool.ts): it loads the driver and runs the jobs it is handed. */
+  readonly pool?: boolean;
 }
 
 /** What the worker posts. */
 export type DriverWorkerMessage =
   | { readonly type: 'out'; readonly stream: 'stdout' | 'stderr'; readonly text: string }
   | { readonly type: 'done'; readonly code: number }
-  | { readonly type: 'exit'; readonly code: number; readonly at: string | null };
+  | { readonly type: 'exit'; readonly code: number; readonly at: string | null }
+  /** Watch this memory too: a pool worker's watch probe. */
+  | { readonly type: 'watch'; readonly buffer: SharedArrayBuffer }
+  /** A pool worker is ready for jobs, or answers a batch of them. */
+  | { readonly type: 'ready' }
+  | { readonly type: 'results'; readonly id: number; readonly results: readonly unknown[] };
+
+/** What a pool's owner posts to a pool worker. */
+export type PoolRequest =
+  | { readonly type: 'jobs'; readonly id: number; readonly jobs: readonly unknown[] }
+  | { readonly type: 'close' };
+
+/** What a command running in a driver thread may do besides printing (driver-worker.ts gives it). */
+export interface ThreadHooks {
+  /** Have the watching thread watch a pool worker's memory too. */
+  readonly watch: (buffer: SharedArrayBuffer) => void;
+  /** Pass on a pool worker's process.exit, as if the driver had called it in this thread. */
+  readonly exitCalled: (code: number, at: string | null) => void;
+  /** End this thread now (process.exit as it was before the driver's was caught). */
+  readonly endThread: (code: number) => never;
+}

@@ -10,21 +10,26 @@
  * Like `ddikit simulate`, the harness is taken from the driver's own module graph (one copy of
  * @ddikit/sim for the driver and the explorer), loaded through tsx (driver-module.ts).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { MessagePort } from 'node:worker_threads';
 import type * as SimModule from '@ddikit/sim';
 import type {
+  Exploration,
   ExploreCrash,
   ExploreResult,
   FaultOptions,
   MiniportDefinition,
   Report,
   ReplayResult,
+  RunSummary,
   RunTarget,
   Scenario,
   Schedule,
   ScheduleStep,
+  Search,
+  SearchJob,
 } from '@ddikit/sim';
 import { displayPath } from '../../spec/read-spec-folder.js';
 import type { CliIo } from '../io.js';
@@ -40,7 +45,10 @@ import {
   withDriverModule,
   type DriverModule,
 } from './driver-module.js';
+import { chunksOf, DriverPool, servePool, WORKERS_MAX } from './driver-pool.js';
 import { runInWorker, WATCHDOG_SECONDS_DEFAULT } from './driver-run.js';
+import type { ThreadHooks } from './driver-worker-types.js';
+import { readShards, ShardRecorder, shardFileName, shardRuns, SHARDS_MAX, type ShardNumber } from './explore-shards.js';
 import { faultList, optionValues, optionsSynopsis, optionsUsage, parseArgsOptions } from './run-options.js';
 import { WatchProbe } from './watch-probe.js';
 
@@ -52,7 +60,14 @@ export const exploreUsage = `  ddikit explore MODULE ${optionsSynopsis('explore'
       schedule found, shrunk, and the command that replays it; list the races lockset analysis
       finds. The module may export \`scenario\` (device, ticks, processors, faults) for its runs;
       the options below override it. Exit 1 on a failing schedule, a race or a crash.
-${optionsUsage('explore')}`;
+      --workers N runs the schedules on N threads; --shard K/N runs part K of N of the search and
+      writes shard-K-of-N.json; ddikit explore --merge shard-*.json puts the parts together. The
+      result is the same bytes whatever N: the same schedules, the same shortest failure.
+${optionsUsage('explore')}
+  ddikit explore --merge FILE... [--json] [--timeline FILE] [--watchdog S]
+      Merge the shard files of one exploration (every shard 1..N, run with the same options) and
+      print its result as the single run prints it: the driver module is loaded again (from the
+      path the shards name) to shrink the failure and replay it.`;
 
 /** What the command runs with when no flag says otherwise. */
 export const exploreDefaults = { seed: 1, preemptions: 2, budget: 10_000 } as const;
@@ -63,6 +78,8 @@ const DIRQL_MAX = 12;
 
 /** Most schedules one invocation may run. */
 const BUDGET_MAX = 100_000_000;
+/** Runs per batch each worker thread is handed at a time (a batch of the search is this times the workers). */
+const RUNS_PER_WORKER = 128;
 /** Progress is redrawn at most this often (milliseconds of wall time; the simulation never reads it). */
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -93,6 +110,14 @@ interface ExploreRequest {
   readonly linkChanges: boolean;
   readonly arrivals: boolean;
   readonly surpriseRemoveAtTick: number | null;
+  /** Worker threads that run the schedules (1: this thread). */
+  readonly workers: number;
+  /** Run only this part of the search and write it to its shard file. */
+  readonly shard: ShardNumber | null;
+  /** The shard files to merge (--merge), or null. */
+  readonly merge: readonly string[] | null;
+  /** The arguments that shape the run, the module named as shown (what a shard file records). */
+  readonly runArgs: readonly string[];
 }
 
 /** `ddikit explore …`; `args` are the arguments after `explore`. The search goes to a watched worker thread. */
@@ -103,7 +128,7 @@ export async function runExplore(args: readonly string[], io: ExploreIo): Promis
       io.stdout(`Usage:\n${exploreUsage}`);
       return 0;
     }
-    request = parseRequest(args);
+    request = parseRequest(args, io.cwd);
   } catch (error) {
     return usageError('explore', error, io);
   }
@@ -124,9 +149,16 @@ export async function exploreInThread(
   args: readonly string[],
   io: ExploreIo,
   buffer: SharedArrayBuffer,
+  hooks: ThreadHooks,
 ): Promise<number> {
   try {
-    const request = parseRequest(args);
+    let request = parseRequest(args, io.cwd);
+    let merged: MergeInput | null = null;
+    if (request.merge !== null) {
+      const set = readShards(request.merge, io.cwd);
+      request = parseRequest([...set.args, ...mergeOutputArgs(args)], io.cwd);
+      merged = { set };
+    }
     return await withDriverModule('explore', request.modulePath, io.cwd, (module) => {
       const partial = contextOf(module, request, io);
       const context: Context = {
@@ -135,7 +167,7 @@ export async function exploreInThread(
       };
       context.probe.loaded();
       const target = runTarget(context);
-      if (request.replay === null) return exploreAll(context, target);
+      if (request.replay === null) return exploreAll(context, target, hooks, merged);
       let schedule: Schedule;
       try {
         schedule = module.sim.parseSchedule(request.replay);
@@ -147,6 +179,48 @@ export async function exploreInThread(
   } catch (error) {
     return usageError('explore', error, io);
   }
+}
+
+/** A pool worker of `--workers N` (driver-pool.ts): loads the driver as the search's thread does, then runs the runs it is handed. */
+export async function explorePoolWorker(
+  args: readonly string[],
+  io: ExploreIo,
+  buffer: SharedArrayBuffer,
+  port: MessagePort,
+): Promise<number> {
+  try {
+    const request = parseRequest(args, io.cwd);
+    return await withDriverModule('explore', request.modulePath, io.cwd, (module) => {
+      const partial = contextOf(module, request, io);
+      const probe = new WatchProbe(buffer, (_seed, schedule) => probeReplay(partial, schedule));
+      const runner = module.sim.createJobRunner(runTarget({ ...partial, probe }));
+      probe.loaded();
+      probe.waiting();
+      return servePool<SearchJob, RunSummary>(port, (jobs) => {
+        probe.running();
+        const summaries = module.sim.runJobs(runner, jobs);
+        probe.waiting();
+        return summaries;
+      });
+    });
+  } catch (error) {
+    return usageError('explore', error, io);
+  }
+}
+
+/** The shards a merge reads. */
+interface MergeInput {
+  readonly set: ReturnType<typeof readShards>;
+}
+
+/** The options of a --merge command line that say how to print, passed on to the merged run. */
+function mergeOutputArgs(args: readonly string[]): string[] {
+  const { tokens } = parseArgs({ args: [...args], allowPositionals: true, strict: false, tokens: true });
+  const out: string[] = [];
+  for (const token of tokens)
+    if (token.kind === 'option' && (token.name === 'json' || token.name === 'timeline'))
+      out.push(`--${token.name}`, ...(token.value !== undefined ? [token.value] : []));
+  return out;
 }
 
 /** The driver to explore and its scenario; DriverUsageError when the module lacks either in good form. */
@@ -305,22 +379,151 @@ function probeReplay(context: Omit<Context, 'probe'>, schedule: string | null): 
   return replayCommand(context as Context, departures, ticks);
 }
 
-function exploreAll(context: Context, target: RunTarget): number {
+async function exploreAll(
+  context: Context,
+  target: RunTarget,
+  hooks: ThreadHooks,
+  merged: MergeInput | null,
+): Promise<number> {
   const { sim, request, io } = context;
   const progress = makeProgress(io);
   let result: ExploreResult;
+  let recorder: ShardRecorder | null = null;
   try {
-    result = sim.explore({
+    const options = {
       ...target,
       preemptions: request.preemptions,
       budget: request.budget,
       onProgress: progress.update,
       progressEvery: 100,
-    });
+    };
+    const shard = request.shard === null ? null : { index: request.shard.k - 1, count: request.shard.n };
+    const search = sim.searchExploration(options, { shard, batch: request.workers * RUNS_PER_WORKER });
+    let run: (jobs: readonly SearchJob[]) => readonly RunSummary[] | Promise<readonly RunSummary[]>;
+    let pool: DriverPool<SearchJob, RunSummary> | null = null;
+    if (merged !== null) {
+      run = answerFromShards(context, shardRuns(merged.set, sim.parseSchedule));
+    } else if (request.workers > 1) {
+      const workers = new DriverPool<SearchJob, RunSummary>('explore', request.runArgs, request.workers, io, hooks);
+      pool = workers;
+      run = async (jobs) => {
+        context.probe.waiting();
+        const answered = await workers.run(chunksOf(jobs, Math.ceil(jobs.length / RUNS_PER_WORKER)));
+        context.probe.running();
+        return answeredInOrder(sim, jobs, answered);
+      };
+    } else {
+      const runner = sim.createJobRunner(target);
+      run = (jobs) => sim.runJobs(runner, jobs);
+    }
+    if (request.shard !== null) {
+      const shardRecorder = new ShardRecorder(sim.formatSchedule);
+      recorder = shardRecorder;
+      const inner = run;
+      run = async (jobs) => {
+        const summaries = await inner(jobs);
+        summaries.forEach((summary, i) => {
+          const job = jobs[i]!;
+          if (job.kind === 'random' || job.counted || job.expand) shardRecorder.record(sim.jobKey(job), summary);
+        });
+        return summaries;
+      };
+    }
+    let exploration: Exploration;
+    try {
+      exploration = await driveAsync(search, run);
+    } finally {
+      await pool?.close();
+    }
+    if (recorder !== null) return shardDone(context, recorder, exploration);
+    result = sim.finishExploration(exploration);
   } finally {
     progress.done();
   }
   const elapsedMs = progress.elapsedMs();
+  return printResult(context, target, result, elapsedMs);
+}
+
+/** Drives the search, awaiting runners that answer later (worker threads). */
+async function driveAsync<T>(
+  search: Search<T>,
+  run: (jobs: readonly SearchJob[]) => readonly RunSummary[] | Promise<readonly RunSummary[]>,
+): Promise<T> {
+  let step = search.next();
+  while (step.done !== true) step = search.next(await run(step.value));
+  return step.value;
+}
+
+/** The chunks' answers as one batch's: in order, up to the first run that ends the search. */
+function answeredInOrder(
+  sim: typeof SimModule,
+  jobs: readonly SearchJob[],
+  answered: readonly (readonly RunSummary[])[],
+): RunSummary[] {
+  const out: RunSummary[] = [];
+  for (const summaries of answered)
+    for (const summary of summaries) {
+      out.push(summary);
+      if (sim.endsSearch(jobs[out.length - 1]!, summary)) return out;
+    }
+  return out;
+}
+
+/** A runner that answers each run from the shards' records (a merge). */
+function answerFromShards(
+  context: Context,
+  runs: ReadonlyMap<string, RunSummary>,
+): (jobs: readonly SearchJob[]) => readonly RunSummary[] {
+  const { sim } = context;
+  return (jobs) => {
+    const out: RunSummary[] = [];
+    for (const job of jobs) {
+      const key = sim.jobKey(job);
+      const summary = runs.get(key);
+      if (summary === undefined || (job.kind === 'schedule' && job.expand && summary.counts === null))
+        throw new DriverUsageError(
+          `the shards do not hold the run ${key} that the exploration needs: a shard file is incomplete or was edited.`,
+        );
+      out.push(summary);
+      if (sim.endsSearch(job, summary)) break;
+    }
+    return out;
+  };
+}
+
+/** A shard ran: write its file and say so (exit 0: its findings count only in the merge). */
+function shardDone(context: Context, recorder: ShardRecorder, exploration: Exploration): number {
+  const { request, io, driver, display } = context;
+  const shard = request.shard!;
+  const file = shardFileName(shard);
+  try {
+    writeFileSync(resolve(io.cwd, file), recorder.text(shard, driver.name, display, request.runArgs));
+  } catch (error) {
+    throw new DriverUsageError(
+      `cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+    );
+  }
+  const found = exploration.search.found !== null || exploration.search.crash !== null;
+  if (request.json)
+    io.stdout(
+      `${JSON.stringify({ driver: driver.name, module: display, shard: shard.k, shards: shard.n, runs: recorder.count, stoppedAtFinding: found, file }, null, 2)}\n`,
+    );
+  else
+    io.stdout(
+      [
+        `ddikit explore: ${driver.name} (${display}) — shard ${shard.k}/${shard.n}`,
+        `${settingsLine(context, request.ticks ?? context.scenario?.ticks ?? context.sim.SCENARIO_TICKS_DEFAULT)} preemptions≤${request.preemptions} budget=${request.budget}`,
+        '',
+        `Ran ${plural(recorder.count, 'run')} of this shard${found ? ' (it stopped at a finding of its own)' : ''}; wrote ${file}.`,
+        `Merge the ${plural(shard.n, 'shard')}: ddikit explore --merge ${shard.n === 1 ? file : `shard-*-of-${shard.n}.json`}`,
+        '',
+      ].join('\n'),
+    );
+  return 0;
+}
+
+function printResult(context: Context, target: RunTarget, result: ExploreResult, elapsedMs: number): number {
+  const { sim, request, io } = context;
   let page: TimelinePage | null = null;
   if (request.timeline !== null && result.failure !== null && result.failure.reproduced) {
     const replayed = sim.replay({
@@ -669,15 +872,32 @@ function makeProgress(io: ExploreIo): Progress {
 
 // ---- arguments --------------------------------------------------------------------------------------
 
-function parseRequest(args: readonly string[]): ExploreRequest {
+/** Options a --merge takes from its own command line; the rest come from the shards. */
+const MERGE_OPTIONS = new Set(['merge', 'json', 'timeline', 'watchdog']);
+/** Options a shard file does not record: they say how to print or how fast to run, not what runs. */
+const UNRECORDED_OPTIONS = new Set(['shard', 'workers', 'json', 'timeline', 'watchdog', 'merge']);
+
+function parseRequest(args: readonly string[], cwd: string): ExploreRequest {
   const parsed = parseArgs({
     args: [...args],
     allowPositionals: true,
     strict: true,
+    tokens: true,
     options: parseArgsOptions('explore'),
   });
-  const { positionals } = parsed;
+  const { positionals, tokens } = parsed;
   const values = optionValues(parsed.values);
+  const watchdogSeconds = driverInteger('--watchdog', values.watchdog, WATCHDOG_SECONDS_DEFAULT, 0, 86_400);
+  if (values.merge === true) {
+    const other = tokens.find((t) => t.kind === 'option' && !MERGE_OPTIONS.has(t.name));
+    if (other !== undefined && other.kind === 'option')
+      throw new DriverUsageError(
+        `--merge takes the shard files and only --json, --timeline and --watchdog: the options of the run (here --${other.name}) come from the shards.`,
+      );
+    if (positionals.length === 0)
+      throw new DriverUsageError('--merge needs the shard files, e.g. ddikit explore --merge shard-*.json.');
+    return { ...mergePlaceholder, merge: positionals, json: values.json === true, watchdogSeconds };
+  }
   const modulePath = modulePositional('explore', positionals, 'examples/scenarios/lost-interrupt.ts');
   const exportName = exportOption(values.export);
   if (values.timeline !== undefined && values.timeline.length === 0)
@@ -687,6 +907,20 @@ function parseRequest(args: readonly string[]): ExploreRequest {
     throw new DriverUsageError(`--interrupt must be msix or line (got ${JSON.stringify(interrupt)}).`);
   const optional = (flag: string, value: string | undefined, min: number, max: number): number | null =>
     value === undefined ? null : driverInteger(flag, value, 0, min, max);
+  const shard = values.shard === undefined ? null : shardNumber(values.shard);
+  const workers = driverInteger('--workers', values.workers, 1, 1, WORKERS_MAX);
+  if (values.replay !== undefined && (shard !== null || values.workers !== undefined))
+    throw new DriverUsageError(`--replay runs one schedule: it takes no ${shard !== null ? '--shard' : '--workers'}.`);
+  if (shard !== null && values.timeline !== undefined)
+    throw new DriverUsageError(
+      '--shard writes a shard file; ask the merge for the --timeline (ddikit explore --merge … --timeline FILE).',
+    );
+  const runArgs: string[] = [];
+  for (const token of tokens) {
+    if (token.kind === 'positional') runArgs.push(displayPath(token.value, cwd));
+    else if (token.kind === 'option' && !UNRECORDED_OPTIONS.has(token.name))
+      runArgs.push(`--${token.name}`, ...(token.value !== undefined ? [token.value] : []));
+  }
   return {
     modulePath,
     exportName,
@@ -699,7 +933,7 @@ function parseRequest(args: readonly string[]): ExploreRequest {
     processors: optional('--processors', values.processors, 1, 64),
     faults: faultList(values.faults),
     json: values.json === true,
-    watchdogSeconds: driverInteger('--watchdog', values.watchdog, WATCHDOG_SECONDS_DEFAULT, 0, 86_400),
+    watchdogSeconds,
     interrupt,
     messages: optional('--messages', values.messages, 1, 32),
     rxQueues: optional('--rx-queues', values['rx-queues'], 1, 2) as 1 | 2 | null,
@@ -708,7 +942,51 @@ function parseRequest(args: readonly string[]): ExploreRequest {
     linkChanges: values['link-changes'] === true,
     arrivals: values.arrivals === true,
     surpriseRemoveAtTick: optional('--surprise-remove', values['surprise-remove'], 0, 2 ** 40),
+    workers,
+    shard,
+    merge: null,
+    runArgs,
   };
+}
+
+/** A --merge request before the shards are read: the run's own options come from them. */
+const mergePlaceholder: ExploreRequest = {
+  modulePath: '',
+  exportName: 'default',
+  seed: exploreDefaults.seed,
+  preemptions: exploreDefaults.preemptions,
+  budget: exploreDefaults.budget,
+  timeline: null,
+  replay: null,
+  ticks: null,
+  processors: null,
+  faults: [],
+  json: false,
+  watchdogSeconds: WATCHDOG_SECONDS_DEFAULT,
+  interrupt: null,
+  messages: null,
+  rxQueues: null,
+  sharedLinePerMille: null,
+  isrEarly: false,
+  linkChanges: false,
+  arrivals: false,
+  surpriseRemoveAtTick: null,
+  workers: 1,
+  shard: null,
+  merge: null,
+  runArgs: [],
+};
+
+/** --shard K/N: part K (1-based) of N. */
+function shardNumber(text: string): ShardNumber {
+  const match = /^(\d{1,4})\/(\d{1,4})$/.exec(text.trim());
+  const k = match === null ? Number.NaN : Number(match[1]);
+  const n = match === null ? Number.NaN : Number(match[2]);
+  if (!(n >= 1 && n <= SHARDS_MAX && k >= 1 && k <= n))
+    throw new DriverUsageError(
+      `--shard must be K/N: part K of N, 1 ≤ K ≤ N ≤ ${SHARDS_MAX}, e.g. --shard 2/4 (got ${JSON.stringify(text)}).`,
+    );
+  return { k, n };
 }
 
 // ---- small helpers ----------------------------------------------------------------------------------

@@ -175,6 +175,30 @@ export const RUN_OPTIONS: readonly RunOptionSpec[] = [
     ],
     commands: BOTH,
   },
+  {
+    name: 'workers',
+    type: 'string',
+    value: 'N',
+    help: ['run on N worker threads (default 1); the output is the same whatever N'],
+    commands: BOTH,
+  },
+  {
+    name: 'shard',
+    type: 'string',
+    value: 'K/N',
+    help: [
+      'run part K of N of the search (by first preemption and random schedule',
+      'number modulo N) and write it to shard-K-of-N.json, for --merge',
+    ],
+    commands: ['explore'],
+  },
+  {
+    name: 'merge',
+    type: 'boolean',
+    value: '',
+    help: ['merge shard files (the positionals) and print the result of the whole', 'search, as one run prints it'],
+    commands: ['explore'],
+  },
   { name: 'json', type: 'boolean', value: '', help: ['print the result as JSON'], commands: BOTH },
 ];
 
@@ -228,7 +252,7 @@ export function faultList(value: string | undefined): string[] {
 export type OptionValues = Readonly<Record<string, string | undefined>> & {
   readonly [flag in BooleanOption]?: boolean;
 };
-type BooleanOption = 'json' | 'isr-early' | 'link-changes' | 'arrivals';
+type BooleanOption = 'json' | 'isr-early' | 'link-changes' | 'arrivals' | 'merge';
 
 export function optionValues(values: Record<string, string | boolean | undefined>): OptionValues {
   return values as OptionValues;

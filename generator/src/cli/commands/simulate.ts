@@ -9,6 +9,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { MessagePort } from 'node:worker_threads';
 import type * as SimModule from '@ddikit/sim';
 import type {
   E1000Nic,
@@ -34,7 +35,9 @@ import {
   withDriverModule,
   type DriverModule,
 } from './driver-module.js';
+import { chunksOf, DriverPool, servePool, WORKERS_MAX } from './driver-pool.js';
 import { runInWorker, WATCHDOG_SECONDS_DEFAULT } from './driver-run.js';
+import type { ThreadHooks } from './driver-worker-types.js';
 import { faultList, optionValues, optionsSynopsis, optionsUsage, parseArgsOptions } from './run-options.js';
 import { WatchProbe } from './watch-probe.js';
 
@@ -43,6 +46,7 @@ export const simulateUsage = `  ddikit simulate MODULE ${optionsSynopsis('simula
       Run a miniport driver MODULE (.ts or .js whose default export is made with defineMiniport
       of @ddikit/sim) on the simulated e1000 NIC with every IRQL contract and role checked, and
       print the verifier's reports. Exit 0 when every run is clean, 1 on any report (warnings too).
+      --seeds N --workers M runs the seeds on M threads; the output is the same, in the same order.
 ${optionsUsage('simulate')}`;
 
 /** What `ddikit simulate` runs with when no flag says otherwise. */
@@ -80,6 +84,8 @@ interface SimulateRequest {
   readonly watchdogSeconds: number;
   /** Fault names as given (`all` included). */
   readonly faults: readonly string[];
+  /** Worker threads the seeds are spread over (1: this thread). */
+  readonly workers: number;
 }
 
 /** `ddikit simulate …`; `args` are the arguments after `simulate`. The runs go to a watched worker thread. */
@@ -101,19 +107,73 @@ export async function runSimulate(args: readonly string[], io: CliIo): Promise<n
 }
 
 /** The runs themselves, in the worker thread (driver-worker.ts); `buffer` is the watch probe's memory. */
-export async function simulateInThread(args: readonly string[], io: CliIo, buffer: SharedArrayBuffer): Promise<number> {
+export async function simulateInThread(
+  args: readonly string[],
+  io: CliIo,
+  buffer: SharedArrayBuffer,
+  hooks: ThreadHooks,
+): Promise<number> {
   try {
     const request = parseRequest(args);
     const probe = new WatchProbe(buffer, (seed) => replayCommand(args, seed));
-    return await withDriverModule('simulate', request.modulePath, io.cwd, (module) => {
+    return await withDriverModule('simulate', request.modulePath, io.cwd, async (module) => {
       probe.loaded();
       const driver = pickDriver(module, request.exportName);
-      return runAll(module.sim, driver, request, module.display, io, probe);
+      let runs: SeedRun[];
+      if (request.workers > 1 && request.seeds > 1) {
+        const pool = new DriverPool<number, SeedRun>(
+          'simulate',
+          args,
+          Math.min(request.workers, request.seeds),
+          io,
+          hooks,
+        );
+        const seeds = Array.from({ length: request.seeds }, (_, i) => request.seed + i);
+        probe.waiting();
+        try {
+          runs = (await pool.run(chunksOf(seeds, request.workers * SEED_CHUNKS_PER_WORKER))).flat();
+        } finally {
+          probe.running();
+          await pool.close();
+        }
+      } else {
+        runs = await runSeeds(module.sim, driver, request, request.seed, request.seeds, probe);
+      }
+      return report(module.sim, driver, request, module.display, io, runs, probe);
     });
   } catch (error) {
     return usageError('simulate', error, io);
   }
 }
+
+/** A pool worker of `--workers M` (driver-pool.ts): runs the seeds it is handed, as the single thread runs them. */
+export async function simulatePoolWorker(
+  args: readonly string[],
+  io: CliIo,
+  buffer: SharedArrayBuffer,
+  port: MessagePort,
+): Promise<number> {
+  try {
+    const request = parseRequest(args);
+    const probe = new WatchProbe(buffer, (seed) => replayCommand(args, seed));
+    return await withDriverModule('simulate', request.modulePath, io.cwd, (module) => {
+      probe.loaded();
+      probe.waiting();
+      const driver = pickDriver(module, request.exportName);
+      return servePool<number, SeedRun>(port, async (seeds) => {
+        probe.running();
+        const runs = await runSeeds(module.sim, driver, { ...request, timeline: null }, seeds[0]!, seeds.length, probe);
+        probe.waiting();
+        return runs;
+      });
+    });
+  } catch (error) {
+    return usageError('simulate', error, io);
+  }
+}
+
+/** Chunks of seeds per worker thread (more than one, so a slow seed does not hold up the rest). */
+const SEED_CHUNKS_PER_WORKER = 4;
 
 /** The command that runs one seed again: the same flags, that seed alone. */
 function replayCommand(args: readonly string[], seed: number): string {
@@ -122,7 +182,7 @@ function replayCommand(args: readonly string[], seed: number): string {
     const arg = args[i]!;
     const name = arg.split('=')[0]!;
     if (name === '--json') continue;
-    if (name === '--seed' || name === '--seeds' || name === '--timeline') {
+    if (name === '--seed' || name === '--seeds' || name === '--timeline' || name === '--workers') {
       if (!arg.includes('=')) i++;
       continue;
     }
@@ -153,52 +213,28 @@ interface SeedRun {
   readonly result: RunResult | null;
   /** Ticks at which the NIC had more events due than its per-tick bound (they ran a tick later). */
   readonly nicEventBoundHits: number;
-  /** The run's trace, when a timeline was asked for. */
+  /** The run's trace, when a timeline was asked for (null from a pool worker: the timeline's run is made again here). */
   readonly simulation: Simulation | null;
   /** A run that could not finish (the driver threw, the simulation failed). */
   readonly failure: string | null;
 }
 
-async function runAll(
+/** Runs `count` seeds from `first` on, then lets what the driver left on timers run: its DDI calls are late calls. */
+async function runSeeds(
   sim: typeof SimModule,
   driver: MiniportDefinition,
   request: SimulateRequest,
-  display: string,
-  io: CliIo,
+  first: number,
+  count: number,
   probe: RunProbe,
-): Promise<number> {
+): Promise<SeedRun[]> {
   const runs: SeedRun[] = [];
   const simulations: Simulation[] = [];
-  const status = progress(io, `ddikit simulate ${display}`, request.seeds);
-  let findings = 0;
-  for (let seed = request.seed; seed < request.seed + request.seeds; seed++) {
-    if (runs.length > 0 && runs.at(-1)!.result?.clean !== true) findings++;
-    status.step(runs.length, () => `${plural(findings, 'run')} with findings`);
-    const options = simulationOptions(sim, request, seed);
-    const simulation = sim.createSimulation({
-      ...options,
-      probe,
-      ...(request.timeline !== null ? { trace: true } : {}),
-    });
+  for (let seed = first; seed < first + count; seed++) {
+    const { run, simulation } = runSeed(sim, driver, request, seed, probe, request.timeline !== null);
+    runs.push(run);
     simulations.push(simulation);
-    probe.run(seed, null);
-    try {
-      const result = simulation.run(driver, {
-        ticks: request.ticks,
-        ...(request.surpriseRemoveAtTick !== null ? { surpriseRemoveAtTick: request.surpriseRemoveAtTick } : {}),
-      });
-      runs.push({
-        result,
-        nicEventBoundHits: options.device.stats.eventBoundHits,
-        simulation: request.timeline !== null ? simulation : null,
-        failure: null,
-      });
-    } catch (error) {
-      if (!(error instanceof sim.SimulationError)) throw error;
-      runs.push({ result: null, nicEventBoundHits: 0, simulation: null, failure: firstLines(error) });
-    }
   }
-  status.end();
   // Let timers and promises the driver left behind run: a DDI they call is a late call of its run.
   await settle();
   for (const [i, simulation] of simulations.entries()) {
@@ -207,8 +243,52 @@ async function runAll(
     const late = lateText(sim, simulation.lateCalls);
     runs[i] = { ...run, failure: run.failure === null ? late : `${run.failure}; ${late}` };
   }
+  return runs;
+}
+
+function runSeed(
+  sim: typeof SimModule,
+  driver: MiniportDefinition,
+  request: SimulateRequest,
+  seed: number,
+  probe: RunProbe,
+  trace: boolean,
+): { run: SeedRun; simulation: Simulation } {
+  const options = simulationOptions(sim, request, seed);
+  const simulation = sim.createSimulation({ ...options, probe, ...(trace ? { trace: true } : {}) });
+  probe.run(seed, null);
+  try {
+    const result = simulation.run(driver, {
+      ticks: request.ticks,
+      ...(request.surpriseRemoveAtTick !== null ? { surpriseRemoveAtTick: request.surpriseRemoveAtTick } : {}),
+    });
+    return {
+      run: {
+        result,
+        nicEventBoundHits: options.device.stats.eventBoundHits,
+        simulation: trace ? simulation : null,
+        failure: null,
+      },
+      simulation,
+    };
+  } catch (error) {
+    if (!(error instanceof sim.SimulationError)) throw error;
+    return { run: { result: null, nicEventBoundHits: 0, simulation: null, failure: firstLines(error) }, simulation };
+  }
+}
+
+/** Prints the runs (and writes the timeline); the exit code. */
+function report(
+  sim: typeof SimModule,
+  driver: MiniportDefinition,
+  request: SimulateRequest,
+  display: string,
+  io: CliIo,
+  runs: readonly SeedRun[],
+  probe: RunProbe,
+): number {
   const clean = runs.every((run) => run.result !== null && run.result.clean && run.failure === null);
-  const page = request.timeline !== null ? writeTimeline(sim, driver, display, request, runs, io) : null;
+  const page = request.timeline !== null ? writeTimeline(sim, driver, display, request, runs, io, probe) : null;
   const timeline = page?.shown ?? null;
   if (request.json)
     io.stdout(
@@ -241,11 +321,13 @@ function writeTimeline(
   request: SimulateRequest,
   runs: readonly SeedRun[],
   io: CliIo,
+  probe: RunProbe,
 ): TimelinePage | null {
-  const chosen =
-    runs.find((run) => run.result !== null && !run.result.clean) ?? runs.find((run) => run.result !== null);
-  if (chosen === undefined || chosen.result === null || chosen.simulation === null || !chosen.simulation.trace)
-    return null;
+  const found = runs.find((run) => run.result !== null && !run.result.clean) ?? runs.find((run) => run.result !== null);
+  if (found === undefined || found.result === null) return null;
+  // A run made on a pool worker is made again here, with the trace on (a run is the same for its seed).
+  const chosen = found.simulation === null ? runSeed(sim, driver, request, found.result.seed, probe, true).run : found;
+  if (chosen.result === null || chosen.simulation === null || !chosen.simulation.trace) return null;
   const path = resolve(io.cwd, request.timeline!);
   const html = sim.renderTimeline(chosen.simulation.trace.snapshot(chosen.result.tick), chosen.result.reports, {
     title: `${driver.name} — ddikit simulate`,
@@ -497,6 +579,7 @@ function parseRequest(args: readonly string[]): SimulateRequest {
     timeline: timelineOption(values.timeline),
     watchdogSeconds: driverInteger('--watchdog', values.watchdog, WATCHDOG_SECONDS_DEFAULT, 0, 86_400),
     faults: faultList(values.faults),
+    workers: driverInteger('--workers', values.workers, 1, 1, WORKERS_MAX),
   };
 }
 

@@ -31,6 +31,8 @@ const BYTES = REPLAY_AT + REPLAY_BYTES;
 /** What the watched thread is doing. */
 export const PHASE_LOADING = 0;
 export const PHASE_RUNNING = 1;
+/** Waiting for other threads (a pool worker between jobs, the thread that hands them out): not watched. */
+export const PHASE_WAITING = 2;
 
 export function watchBuffer(): SharedArrayBuffer {
   return new SharedArrayBuffer(BYTES);
@@ -56,6 +58,18 @@ export class WatchProbe implements RunProbe {
 
   /** The driver module is loaded: the runs begin. */
   loaded(): void {
+    this.ints[PHASE] = PHASE_RUNNING;
+    this.ints[HEARTBEAT]!++;
+  }
+
+  /** The thread waits for other threads: the watchdog leaves it alone until `running`. */
+  waiting(): void {
+    this.ints[PHASE] = PHASE_WAITING;
+    this.ints[HEARTBEAT]!++;
+  }
+
+  /** The thread runs the driver again. */
+  running(): void {
     this.ints[PHASE] = PHASE_RUNNING;
     this.ints[HEARTBEAT]!++;
   }

@@ -49,10 +49,14 @@ export interface SharedMemoryBacking {
  */
 export class SharedMemory {
   readonly bytes: Uint8Array;
-  readonly view: DataView;
+  private dataView: DataView | null = null;
   constructor(readonly length: number) {
     this.bytes = new Uint8Array(length);
-    this.view = new DataView(this.bytes.buffer);
+  }
+  /** A DataView of the bytes, made on first use (most packet buffers are only ever read by the device). */
+  get view(): DataView {
+    this.dataView ??= new DataView(this.bytes.buffer);
+    return this.dataView;
   }
   getUint8(offset: number): number {
     return this.view.getUint8(offset);

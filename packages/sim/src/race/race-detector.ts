@@ -89,7 +89,7 @@ export class RaceVar {
 /** The first access of one class (lock set, operation, spin lock held or not) to a variable. */
 class RaceRecord {
   constructor(
-    /** The class: lock mask, ISR, spin lock and operation in one number. */
+    /** The class besides the lock mask: ISR, spin lock and operation in one small integer. */
     readonly key: number,
     /** Made in an ISR (the state is shared with the ISR). */
     readonly isr: boolean,
@@ -375,15 +375,22 @@ export class RaceDetector {
     // operation. A class seen before was checked against every other class when the later of the
     // two first came: only a new class, or a set or clear of bits not touched before, is checked.
     const spinHeld = mask === 0 && this.locks.depth() > 0;
-    const key = (mask >>> 0) * 32 + (isr ? 16 : 0) + (spinHeld ? 8 : 0) + op;
+    // The class is the lock mask, compared on its own, and this small key: with the mask in the same
+    // number (mask × 32 + …) the key was no small integer, and its every compare and store a boxed
+    // double — the costliest line of the detector.
+    const key = (isr ? 16 : 0) + (spinHeld ? 8 : 0) + op;
     // A class is kept per function too: each site that races is reported (a report per pair of sites).
+    const last = cache.lastRecord;
     let same =
-      cache.lastKey === key && cache.cacheEpoch === this.epoch && cache.lastRecord!.fn === fn ? cache.lastRecord : null;
+      cache.lastKey === key && cache.cacheEpoch === this.epoch && last!.lockMask === mask && last!.fn === fn
+        ? last
+        : null;
     if (same === null) {
       const records = variable.records;
       for (let i = 0; i < records.length; i++) {
-        if (records[i]!.key === key && records[i]!.fn === fn) {
-          same = records[i]!;
+        const r = records[i]!;
+        if (r.key === key && r.lockMask === mask && r.fn === fn) {
+          same = r;
           break;
         }
       }

@@ -179,20 +179,43 @@ export class Receiver {
     const mac = this.port.mac;
     const ral = mac[SLOT.RAL]!;
     const rah = mac[SLOT.RAH]!;
-    for (let i = 0; i < buffer.length; i++) {
+    const n = buffer.length;
+    let i = 0;
+    // The header: destination (the NIC's own address), source, EtherType 0x88B5.
+    for (; i < n && offset + i < FRAME_HEADER_BYTES; i++) {
       const k = offset + i;
-      let byte: number;
-      if (k < 4) byte = ral >>> (8 * k);
-      else if (k < 6) byte = rah >>> (8 * (k - 4));
-      else if (k < 12) byte = k === 6 ? 0x02 : k === 11 ? 0x01 : 0;
-      else if (k === 12) byte = 0x88;
-      else if (k === 13) byte = 0xb5;
-      else if (k < length) byte = sequence + k;
-      else byte = 0;
+      const byte =
+        k < 4
+          ? ral >>> (8 * k)
+          : k < 6
+            ? rah >>> (8 * (k - 4))
+            : k < 12
+              ? k === 6
+                ? 0x02
+                : k === 11
+                  ? 0x01
+                  : 0
+              : k === 12
+                ? 0x88
+                : 0xb5;
       buffer[i] = byte & 0xff;
     }
+    // The payload: byte k is (sequence + k) mod 256, copied from a ramp 256 bytes at a time.
+    const payloadEnd = Math.min(n, length - offset);
+    while (i < payloadEnd) {
+      const start = (sequence + offset + i) & 0xff;
+      const count = Math.min(payloadEnd - i, 256);
+      buffer.set(RAMP.subarray(start, start + count), i);
+      i += count;
+    }
+    if (i < n) buffer.fill(0, i);
   }
 }
+
+/** Bytes of a frame's header (two addresses and the EtherType). */
+const FRAME_HEADER_BYTES = 14;
+/** 0, 1, …, 255, 0, 1, …, 255: any 256 consecutive payload bytes are a window of it. */
+const RAMP = Uint8Array.from({ length: 512 }, (_, j) => j & 0xff);
 
 /** The 64-bit buffer address of a descriptor (little-endian), as a number. */
 export function readAddress(descriptor: Uint8Array): number {

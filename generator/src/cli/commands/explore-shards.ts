@@ -1,0 +1,279 @@
+/**
+ * Shard files of `ddikit explore --shard K/N` and their merge (`ddikit explore --merge FILE…`).
+ *
+ * A shard file holds what its part of the exploration ran (schedule-search.ts says which part: by
+ * level-1 ancestor and random number modulo N): for each run, its job's key and its summary, in the
+ * shard's order; and the command line that shapes the run, so a merge can check that its shards
+ * are of one exploration and run it again from them. Summaries are kept small: a report of a
+ * warning or a race only the first time the shard saw it (a merge keeps each once anyway, from the
+ * first run in the whole order, which is the first in some shard's order).
+ *
+ * Reading is strict, as for any file a user hands over: every field is checked, and a wrong,
+ * corrupt, incomplete or mismatched set of shards is a usage error that names the file and what is
+ * wrong, never a stack trace.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Report, RunSummary, Schedule } from '@ddikit/sim';
+import { DriverUsageError } from './driver-module.js';
+
+export const SHARD_FORMAT = 'ddikit-explore-shard';
+export const SHARD_VERSION = 1;
+/** Shards one exploration may be split into. */
+export const SHARDS_MAX = 1_000;
+
+/** Which shard: 1-based K of N, as on the command line. */
+export interface ShardNumber {
+  readonly k: number;
+  readonly n: number;
+}
+
+/** A shard file as written. */
+interface ShardFile {
+  readonly format: typeof SHARD_FORMAT;
+  readonly version: typeof SHARD_VERSION;
+  readonly shard: number;
+  readonly shards: number;
+  readonly driver: string;
+  readonly module: string;
+  /** The arguments that shape the run (no --shard, --workers, --json, --timeline, --watchdog). */
+  readonly args: readonly string[];
+  readonly runs: readonly ShardRun[];
+}
+
+/** One run: [job key, schedule, counts (base64) or null, deeper, error, reports, notes, crash]. */
+type ShardRun = [
+  string,
+  string,
+  string | null,
+  boolean,
+  Report | null,
+  readonly Report[] | null,
+  readonly Report[],
+  RunSummary['crash'],
+];
+
+/** The file name of shard K/N. */
+export function shardFileName(shard: ShardNumber): string {
+  return `shard-${shard.k}-of-${shard.n}.json`;
+}
+
+/** Records a shard's runs, in its order, for its file. */
+export class ShardRecorder {
+  private readonly runs: ShardRun[] = [];
+  private readonly noted = new Set<string>();
+
+  constructor(private readonly formatSchedule: (schedule: Schedule) => string) {}
+
+  record(key: string, summary: RunSummary): void {
+    const notes = summary.notes.filter((report) => {
+      const noteKey = `${report.rule}|${report.subject}|${report.function ?? ''}`;
+      if (this.noted.has(noteKey)) return false;
+      this.noted.add(noteKey);
+      return true;
+    });
+    this.runs.push([
+      key,
+      this.formatSchedule(summary.schedule),
+      summary.counts === null ? null : Buffer.from(summary.counts).toString('base64'),
+      summary.deeper,
+      summary.error,
+      summary.reports,
+      notes,
+      summary.crash,
+    ]);
+  }
+
+  /** The file's text. */
+  text(shard: ShardNumber, driver: string, module: string, args: readonly string[]): string {
+    const file: ShardFile = {
+      format: SHARD_FORMAT,
+      version: SHARD_VERSION,
+      shard: shard.k,
+      shards: shard.n,
+      driver,
+      module,
+      args,
+      runs: this.runs,
+    };
+    return `${JSON.stringify(file)}\n`;
+  }
+
+  get count(): number {
+    return this.runs.length;
+  }
+}
+
+/** The shard files of one exploration, read and checked: its arguments and module, and the files' runs. */
+export interface ShardSet {
+  readonly args: readonly string[];
+  readonly module: string;
+  readonly files: readonly { readonly file: string; readonly shard: ShardFile }[];
+}
+
+/** Reads and checks the shard files of one exploration (usage errors name the file and the fault). */
+export function readShards(files: readonly string[], cwd: string): ShardSet {
+  if (files.length === 0)
+    throw new DriverUsageError('--merge needs the shard files, e.g. ddikit explore --merge shard-*.json.');
+  const read: { file: string; shard: ShardFile }[] = [];
+  for (const file of files) read.push({ file, shard: readShard(file, cwd) });
+  const first = read[0]!;
+  const byNumber = new Map<number, string>();
+  for (const { file, shard } of read) {
+    const differs =
+      shard.shards !== first.shard.shards
+        ? `of ${shard.shards} shards, not ${first.shard.shards}`
+        : shard.driver !== first.shard.driver || shard.module !== first.shard.module
+          ? `of the driver ${shard.driver} (${shard.module}), not ${first.shard.driver} (${first.shard.module})`
+          : JSON.stringify(shard.args) !== JSON.stringify(first.shard.args)
+            ? `of a run with other options (${shard.args.join(' ')}; ${first.file}: ${first.shard.args.join(' ')})`
+            : null;
+    if (differs !== null)
+      throw new DriverUsageError(
+        `${file}: shard ${shard.shard}/${shard.shards} is not of the same exploration as ${first.file}: it is ${differs}.`,
+      );
+    const twice = byNumber.get(shard.shard);
+    if (twice !== undefined)
+      throw new DriverUsageError(`${file}: shard ${shard.shard}/${shard.shards} is given twice (also ${twice}).`);
+    byNumber.set(shard.shard, file);
+  }
+  const n = first.shard.shards;
+  const missing: number[] = [];
+  for (let k = 1; k <= n; k++) if (!byNumber.has(k)) missing.push(k);
+  if (missing.length > 0)
+    throw new DriverUsageError(
+      `the merge needs every shard 1..${n} of the exploration; missing: ${missing.map((k) => `${k}/${n}`).join(', ')}.`,
+    );
+  return { args: first.shard.args, module: first.shard.module, files: read };
+}
+
+/** Every run of the shards by job key; a usage error when a run is malformed or two shards overlap. */
+export function shardRuns(set: ShardSet, parseSchedule: (text: string) => Schedule): Map<string, RunSummary> {
+  const runs = new Map<string, RunSummary>();
+  const from = new Map<string, string>();
+  for (const { file, shard } of set.files) {
+    for (const [i, run] of shard.runs.entries()) {
+      const summary = runSummary(file, i, run, parseSchedule);
+      const key = run[0];
+      const earlier = runs.get(key);
+      if (earlier !== undefined) {
+        // Every shard runs the default schedule (all need its choice points); nothing else is in two shards.
+        const root = key === '-' || key.endsWith(' -');
+        if (!root || JSON.stringify(shardRunOf(earlier)) !== JSON.stringify(shardRunOf(summary)))
+          throw new DriverUsageError(
+            `${file}: run ${i + 1} (${key}) is also in ${from.get(key)}${root ? ' with another result' : ''}: the shards overlap, so they are not the parts of one exploration.`,
+          );
+        continue;
+      }
+      runs.set(key, summary);
+      from.set(key, file);
+    }
+  }
+  return runs;
+}
+
+function shardRunOf(summary: RunSummary): unknown {
+  return [summary.schedule, summary.counts === null ? null : [...summary.counts], summary.deeper, summary.error];
+}
+
+function readShard(file: string, cwd: string): ShardFile {
+  let text: string;
+  try {
+    text = readFileSync(resolve(cwd, file), 'utf8');
+  } catch (error) {
+    throw new DriverUsageError(
+      `cannot read the shard file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new DriverUsageError(
+      `${file} is not a shard file of ddikit explore: it is not JSON (${(error as Error).message}).`,
+    );
+  }
+  const bad = (what: string): never => {
+    throw new DriverUsageError(`${file} is not a shard file of ddikit explore: ${what}.`);
+  };
+  if (!isObject(value) || value['format'] !== SHARD_FORMAT) bad(`it has no "format": "${SHARD_FORMAT}"`);
+  const shard = value as Record<string, unknown>;
+  if (shard['version'] !== SHARD_VERSION)
+    bad(`its version is ${JSON.stringify(shard['version'])}, this ddikit reads version ${SHARD_VERSION}`);
+  const shards = shard['shards'];
+  if (!Number.isInteger(shards) || (shards as number) < 1 || (shards as number) > SHARDS_MAX)
+    bad(`"shards" must be an integer in 1..${SHARDS_MAX} (got ${JSON.stringify(shards)})`);
+  const k = shard['shard'];
+  if (!Number.isInteger(k) || (k as number) < 1 || (k as number) > (shards as number))
+    bad(`"shard" must be an integer in 1..${String(shards)} (got ${JSON.stringify(k)})`);
+  if (typeof shard['driver'] !== 'string') bad('"driver" must be a string');
+  if (typeof shard['module'] !== 'string' || shard['module'] === '') bad('"module" must be the driver module');
+  if (!Array.isArray(shard['args']) || !shard['args'].every((a) => typeof a === 'string'))
+    bad('"args" must be a list of strings');
+  if (!Array.isArray(shard['runs'])) bad('"runs" must be a list');
+  return shard as unknown as ShardFile;
+}
+
+/** One run of a shard file as a summary; a usage error naming the file and the run when it is malformed. */
+function runSummary(file: string, i: number, run: unknown, parseSchedule: (text: string) => Schedule): RunSummary {
+  const bad = (what: string): never => {
+    throw new DriverUsageError(`${file}: run ${i + 1} is corrupt: ${what}.`);
+  };
+  if (!Array.isArray(run) || run.length !== 8) return bad('it must be a list of 8 fields');
+  const [key, scheduleText, counts, deeper, error, reports, notes, crash] = run as unknown[];
+  if (typeof key !== 'string' || key === '') bad('its key must be a string');
+  if (typeof scheduleText !== 'string') bad('its schedule must be a string');
+  let schedule: Schedule = [];
+  if (scheduleText !== '' && scheduleText !== '-') {
+    try {
+      schedule = parseSchedule(scheduleText as string);
+    } catch (e) {
+      bad(`its schedule: ${(e as Error).message}`);
+    }
+  }
+  if (counts !== null && (typeof counts !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(counts)))
+    bad('its counts must be base64 or null');
+  if (typeof deeper !== 'boolean') bad('"deeper" must be true or false');
+  if (error !== null && !isReport(error)) bad('its error is not a report');
+  if (reports !== null && !(Array.isArray(reports) && reports.every(isReport))) bad('its reports are not reports');
+  if (!Array.isArray(notes) || !notes.every(isReport)) bad('its notes are not reports');
+  if (crash !== null && !isCrash(crash)) bad('its crash is not a crash');
+  return {
+    schedule,
+    counts: counts === null ? null : new Uint8Array(Buffer.from(counts as string, 'base64')),
+    deeper: deeper as boolean,
+    error: error as Report | null,
+    reports: reports as Report[] | null,
+    notes: notes as Report[],
+    crash: crash as RunSummary['crash'],
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The fields of a report the explorer's output reads, with their types. */
+function isReport(value: unknown): value is Report {
+  if (!isObject(value)) return false;
+  for (const key of ['rule', 'title', 'severity', 'subject', 'message'])
+    if (typeof value[key] !== 'string') return false;
+  for (const key of ['processor', 'seed', 'tick', 'occurrences']) if (typeof value[key] !== 'number') return false;
+  if (value['function'] !== null && typeof value['function'] !== 'string') return false;
+  if (!Array.isArray(value['frames']) || !Array.isArray(value['irqlTransitions'])) return false;
+  const race = value['race'];
+  if (race !== undefined && !(isObject(race) && Array.isArray(race['accesses']) && race['accesses'].every(isObject)))
+    return false;
+  return true;
+}
+
+function isCrash(value: unknown): boolean {
+  return (
+    isObject(value) &&
+    typeof value['message'] === 'string' &&
+    typeof value['tick'] === 'number' &&
+    (value['thrown'] === null || typeof value['thrown'] === 'string') &&
+    Array.isArray(value['frames']) &&
+    Array.isArray(value['driverFrames'])
+  );
+}

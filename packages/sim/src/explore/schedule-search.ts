@@ -1,0 +1,290 @@
+/**
+ * The search of the explorer as a generator: it yields batches of runs to make (`SearchJob`) and is
+ * handed back what they gave (`RunSummary`), in order, so whoever runs them — this thread
+ * (`explore`), worker threads, or a merge reading shard files — the search reads the same summaries
+ * in the same order and comes to the same result. A runner may stop a batch after the first run
+ * that ends the search (a failure or a crash) or run it whole: the search ignores what comes after.
+ *
+ * The order of the schedules (one fixed enumeration):
+ * - level 0: the default schedule;
+ * - level L (1 ≤ L ≤ K): for each schedule of level L−1 in order, each choice point after its last
+ *   departure in order, each alternative in order: that schedule plus one departure there;
+ * - then random schedule r = 0, 1, … while the budget lasts.
+ *
+ * A shard K/N (`ExploreShard`, 0-based `index` here) runs a part of it, disjoint from every other
+ * shard's and together with theirs the whole, by construction: the default schedule (every shard
+ * runs it, all need its choice points); of level 1, the schedules whose position in the level is
+ * `index` modulo N, and of the deeper levels only their descendants (a schedule of level L ≥ 2 has
+ * exactly one ancestor in level 1: its first departure); random schedule r when r is `index`
+ * modulo N. Within a level the schedules of one level-1 ancestor stay in order, so a shard's own
+ * order agrees with the whole order, and a shard stops where the whole search must have stopped:
+ * at its own budget (a schedule's place in the whole order is at least its place in the shard's)
+ * and at its own first failure. A shard runs random schedules up to the budget less its own
+ * systematic schedules, which the whole search can only have fewer of.
+ */
+import type { Report } from '../verifier/report-types.js';
+import { LOCKSET_RULES } from '../verifier/rule-table.js';
+import { formatSchedule, type Schedule } from '../schedule/scheduler.js';
+import { endsSearch, hasAlternatives, type CrashInfo, type RunSummary, type SearchJob } from './search-jobs.js';
+
+/** Bytes of choice-point counts the systematic search keeps before it re-runs parents instead. */
+const FRONTIER_BYTES_MAX = 32 * 1024 * 1024;
+
+/** Which part of the schedule space a search runs (see the module comment). */
+export interface ExploreShard {
+  /** 0-based: shard 1/3 on the command line is index 0 of count 3. */
+  readonly index: number;
+  readonly count: number;
+}
+
+/** What the search is handed and how it reports its progress. */
+export interface SearchSettings {
+  readonly budget: number;
+  readonly arrivals: boolean | undefined;
+  /** Most runs per batch it yields. */
+  readonly batch: number;
+  readonly shard: ExploreShard | null;
+  readonly progressEvery: number;
+  readonly onProgress:
+    | ((progress: { schedules: number; phase: 'systematic' | 'random' | 'shrink'; level: number }) => void)
+    | undefined;
+}
+
+/** A failing schedule as the search found it (before shrinking). */
+export interface Found {
+  readonly schedule: Schedule;
+  /** How many schedules had run when it failed. */
+  readonly at: number;
+  readonly phase: 'systematic' | 'random';
+  /** The error that made it fail, in the run that found it. */
+  readonly report: Report;
+  /** Every report of that run. */
+  readonly reports: readonly Report[];
+}
+
+/** A schedule whose run threw, as the search found it. */
+export interface Crashed {
+  readonly schedule: Schedule;
+  readonly at: number;
+  readonly phase: 'systematic' | 'random';
+  readonly crash: CrashInfo;
+}
+
+/** The generator type of a search: yields batches of jobs, is handed their summaries. */
+export type Search<T> = Generator<readonly SearchJob[], T, readonly RunSummary[]>;
+
+/** A schedule of the systematic search whose children are still to run. */
+interface SearchNode {
+  readonly schedule: Schedule;
+  /** Counts of the choice points after the node's last departure (null: re-run to learn them). */
+  counts: Uint8Array | null;
+  /** Index of the first choice point `counts` describes. */
+  readonly from: number;
+}
+
+/** A job waiting in a batch, with what the search does with its summary. */
+interface Pending {
+  readonly job: SearchJob & { readonly kind: 'schedule' };
+  readonly index: number;
+}
+
+/** The state of one exploration: the runs made, the races gathered, the failure found. */
+export class ScheduleSearch {
+  schedules = 0;
+  systematicCount = 0;
+  randomCount = 0;
+  readonly perLevel: number[] = [];
+  readonly races = new Map<string, Report>();
+  readonly warnings = new Map<string, Report>();
+  found: Found | null = null;
+  crash: Crashed | null = null;
+  /** Every schedule up to the preemption bound ran (the budget did not run out). */
+  exhaustive = true;
+  /** The schedules run, as text (each distinct run once). */
+  readonly distinct = new Set<string>();
+  /** No run of the last level left a choice point with an alternative after its departures. */
+  spaceExhausted = false;
+  /** The default schedule alone had no choice point with an alternative. */
+  exhaustedAtRoot = false;
+  /** Whether a run of the level being run had alternatives left after its last departure. */
+  private deeper = false;
+  private phase: 'systematic' | 'random' = 'systematic';
+  private level = 0;
+
+  constructor(private readonly settings: SearchSettings) {}
+
+  /** Whether the search is over (a failure or a crash found). */
+  get done(): boolean {
+    return this.found !== null || this.crash !== null;
+  }
+
+  /** A schedule ran: count it, gather its races, note a failure or a crash, tell the progress listener. */
+  private counted(summary: RunSummary): void {
+    this.schedules++;
+    const { schedule } = summary;
+    this.distinct.add(formatSchedule(schedule));
+    if (summary.crash !== null) {
+      this.crash = { schedule, at: this.schedules, phase: this.phase, crash: summary.crash };
+    } else {
+      for (const report of summary.notes) {
+        if (report.severity === 'warning') {
+          const key = `${report.rule}|${report.subject}|${report.function ?? ''}`;
+          if (!this.warnings.has(key)) this.warnings.set(key, report);
+          continue;
+        }
+        if (!LOCKSET_RULES.includes(report.rule)) continue;
+        const key = `${report.rule}|${report.subject}`;
+        if (!this.races.has(key)) this.races.set(key, report);
+      }
+      if (summary.error !== null)
+        this.found = {
+          schedule,
+          at: this.schedules,
+          phase: this.phase,
+          report: summary.error,
+          reports: summary.reports ?? [],
+        };
+    }
+    const { onProgress, progressEvery } = this.settings;
+    if (onProgress !== undefined && this.schedules % progressEvery === 0)
+      onProgress({ schedules: this.schedules, phase: this.phase, level: this.level });
+  }
+
+  /** Yields a batch and checks that the runner answered each job it had to, in order. */
+  private *ask(jobs: readonly SearchJob[]): Search<readonly RunSummary[]> {
+    const summaries = yield jobs;
+    const ended = summaries.length > 0 && endsSearch(jobs[summaries.length - 1]!, summaries.at(-1)!);
+    if (summaries.length > jobs.length || (summaries.length < jobs.length && !ended))
+      throw new Error(`explore: ${jobs.length} runs asked, ${summaries.length} answered`);
+    return summaries;
+  }
+
+  /** 1. Systematic, by level: every schedule with 0, 1, … up to `preemptions` departures. */
+  *systematic(preemptions: number): Search<void> {
+    const { arrivals } = this.settings;
+    const [root] = yield* this.ask([
+      { kind: 'schedule', schedule: [], arrivals, from: 0, expand: preemptions > 0, counted: true },
+    ]);
+    this.counted(root!);
+    this.systematicCount++;
+    this.perLevel.push(1);
+    if (this.done) return;
+    if (!root!.deeper) {
+      this.spaceExhausted = true;
+      this.exhaustedAtRoot = true;
+      return;
+    }
+    let frontier: SearchNode[] = [{ schedule: [], counts: root!.counts, from: 0 }];
+    let frontierBytes = 0;
+    for (this.level = 1; this.level <= preemptions && !this.done && this.exhaustive; this.level++) {
+      const next: SearchNode[] = [];
+      this.deeper = false;
+      const runs = yield* this.runLevel(frontier, next, this.level < preemptions, frontierBytes);
+      this.perLevel.push(runs);
+      if (!this.done && this.exhaustive && !this.deeper) {
+        this.spaceExhausted = true;
+        return;
+      }
+      frontier = next;
+      frontierBytes = next.reduce((bytes, node) => bytes + (node.counts?.length ?? 0), 0);
+    }
+  }
+
+  /** Runs every child of the frontier (one more departure each) that is this search's; returns how many ran. */
+  private *runLevel(
+    frontier: SearchNode[],
+    next: SearchNode[],
+    expand: boolean,
+    frontierBytes: number,
+  ): Search<number> {
+    const { arrivals, batch, budget, shard } = this.settings;
+    let runs = 0;
+    let nextBytes = 0;
+    let ordinal = 0;
+    let pending: Pending[] = [];
+    const self = this;
+    function* flush(): Search<void> {
+      if (pending.length === 0) return;
+      const asked = pending;
+      pending = [];
+      const summaries = yield* self.ask(asked.map((p) => p.job));
+      for (const [i, summary] of summaries.entries()) {
+        const { job, index } = asked[i]!;
+        self.counted(summary);
+        self.systematicCount++;
+        runs++;
+        if (self.done) return;
+        if (summary.deeper) self.deeper = true;
+        if (expand) {
+          const suffix = summary.counts!;
+          const keep = frontierBytes + nextBytes + suffix.length <= FRONTIER_BYTES_MAX;
+          if (keep) nextBytes += suffix.length;
+          next.push({ schedule: job.schedule, counts: keep ? suffix : null, from: index + 1 });
+        }
+      }
+    }
+    for (const node of frontier) {
+      let counts = node.counts;
+      if (counts === null) {
+        // Re-run the parent to learn its choice points (not counted as a schedule).
+        yield* flush();
+        if (this.done) return runs;
+        const [learned] = yield* this.ask([
+          { kind: 'schedule', schedule: node.schedule, arrivals, from: node.from, expand: true, counted: false },
+        ]);
+        counts = learned!.counts!;
+      }
+      for (let k = 0; k < counts.length; k++) {
+        const index = node.from + k;
+        for (let alternative = 1; alternative < counts[k]!; alternative++) {
+          if (this.level === 1 && shard !== null && ordinal++ % shard.count !== shard.index) continue;
+          if (this.schedules + pending.length >= budget) {
+            yield* flush();
+            if (!this.done) this.exhaustive = false;
+            return runs;
+          }
+          const schedule: Schedule = [...node.schedule, { index, alternative }];
+          pending.push({
+            job: { kind: 'schedule', schedule, arrivals, from: index + 1, expand, counted: true },
+            index,
+          });
+          if (pending.length >= batch) {
+            yield* flush();
+            if (this.done) return runs;
+          }
+        }
+      }
+      node.counts = null;
+    }
+    yield* flush();
+    return runs;
+  }
+
+  /** 2. Random schedules for the rest of the budget (a shard: those of its residue). */
+  *random(perMille: number): Search<void> {
+    this.phase = 'random';
+    const { arrivals, batch, budget, shard } = this.settings;
+    const rounds = budget - this.systematicCount;
+    let round = 0;
+    while (round < rounds) {
+      const jobs: SearchJob[] = [];
+      for (; round < rounds && jobs.length < batch; round++)
+        if (shard === null || round % shard.count === shard.index)
+          jobs.push({ kind: 'random', round, perMille, arrivals });
+      if (jobs.length === 0) continue;
+      const summaries = yield* this.ask(jobs);
+      for (const summary of summaries) {
+        this.randomCount++;
+        this.counted(summary);
+        if (this.done) return;
+      }
+    }
+  }
+}
+
+/** Drives a search with a runner in this thread. */
+export function driveSearch<T>(search: Search<T>, run: (jobs: readonly SearchJob[]) => readonly RunSummary[]): T {
+  let step = search.next();
+  while (step.done !== true) step = search.next(run(step.value));
+  return step.value;
+}
