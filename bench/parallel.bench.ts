@@ -19,7 +19,7 @@ import type { Result } from './harness.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const EXPLORE_BUDGET = 60_000;
 /** Seeds of the simulate case: enough that starting the workers (each loads the driver) weighs little. */
-const SIMULATE_SEEDS = 64;
+const SIMULATE_SEEDS = 512;
 
 async function timed(
   command: typeof runExplore,

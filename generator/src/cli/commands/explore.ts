@@ -78,8 +78,13 @@ const DIRQL_MAX = 12;
 
 /** Most schedules one invocation may run. */
 const BUDGET_MAX = 100_000_000;
-/** Runs per batch each worker thread is handed at a time (a batch of the search is this times the workers). */
-const RUNS_PER_WORKER = 128;
+/**
+ * Runs per batch each worker thread is handed at a time (a batch of the search is this times the
+ * workers). The workers wait for each other at the end of a batch, and a run takes a fraction of a
+ * millisecond: on two cores, 128 gave 1.2× with two workers, 1024 1.4×, 4096 1.5×. Runs after the
+ * failure that ends a search are thrown away, at most a batch of them.
+ */
+const RUNS_PER_WORKER = 4096;
 /** Progress is redrawn at most this often (milliseconds of wall time; the simulation never reads it). */
 const PROGRESS_INTERVAL_MS = 100;
 
