@@ -71,6 +71,23 @@ const WITHOUT_EXAMPLE: Readonly<Record<string, string>> = {
   'ISR-SHARED-RACE': "a race-detector rule, shown by the race detector's own scenarios",
   'SPINLOCK-FOR-ISR-STATE': "a race-detector rule, shown by the race detector's own scenarios",
   'INT-LOST': "a race-detector rule, shown by the race detector's own scenarios",
+  ...Object.fromEntries(
+    [
+      'MEM-NULL',
+      'MEM-WILD',
+      'MEM-REGISTER-DEREF',
+      'MEM-HANDLE-DEREF',
+      'STACK-OVERFLOW',
+      'POOL-OVERRUN',
+      'POOL-USE-AFTER-FREE',
+      'POOL-BAD-FREE',
+      'POOL-LEAK',
+      'UB-BOUNDS',
+      'UB-MISALIGNED',
+      'UB-OTHER',
+      'C-TRAP',
+    ].map((rule) => [rule, 'a rule of C drivers (memory safety): examples/c/broken/, test/c/']),
+  ),
 };
 
 const brokenDir = fileURLToPath(new URL('../../examples/broken/', import.meta.url));

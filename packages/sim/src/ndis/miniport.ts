@@ -29,12 +29,19 @@ export interface MiniportDefinition {
   readonly [MINIPORT]: true;
   /** A name for reports and the CLI. */
   readonly name: string;
-  /** Makes the handlers for one run, given the DDIs of that run's simulation. */
-  readonly create: (ndis: NdisFunctions) => MiniportHandlers;
+  /**
+   * Makes the handlers for one run, given the DDIs of that run's simulation and the simulation itself
+   * (a runtime that bridges drivers written in another language — C — reaches the verifier and the
+   * device through it; a TypeScript driver needs only `ndis`).
+   */
+  readonly create: (ndis: NdisFunctions, simulation?: unknown) => MiniportHandlers;
 }
 
 /** Defines a miniport driver for the harness. */
-export function defineMiniport(name: string, create: (ndis: NdisFunctions) => MiniportHandlers): MiniportDefinition {
+export function defineMiniport(
+  name: string,
+  create: (ndis: NdisFunctions, simulation?: unknown) => MiniportHandlers,
+): MiniportDefinition {
   if (typeof name !== 'string' || name.length === 0)
     throw new TypeError('defineMiniport: the name must be a non-empty string');
   if (typeof create !== 'function')

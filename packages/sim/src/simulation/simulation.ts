@@ -260,7 +260,7 @@ export class Simulation {
    * MiniportHaltEx and INT-DEREGISTER. Records in `progress` how far it got (a bug check may stop it).
    */
   private runDriver(driver: MiniportDefinition, options: RunOptions, progress: RunProgress): void {
-    const handlers = driver.create(this.ndis);
+    const handlers = driver.create(this.ndis, this);
     if (!this.acceptHandlers(handlers, driver.name)) return;
     const adapter = new Adapter(1);
     this.currentAdapter = adapter;
