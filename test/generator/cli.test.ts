@@ -172,7 +172,7 @@ describe('ddikit usage errors exit 2', () => {
     { given: [], want: /^ddikit — typed Windows DDI role types/ },
     {
       given: ['frobnicate'],
-      want: /^ddikit: unknown command "frobnicate"\. Commands: generate, validate, scaffold, import-docs, coverage, simulate, explore\.\nRun "ddikit --help" for usage\.\n$/,
+      want: /^ddikit: unknown command "frobnicate"\. Commands: generate, validate, scaffold, import-docs, coverage, simulate, explore, check\.\nRun "ddikit --help" for usage\.\n$/,
     },
     { given: ['generate', '--bogus'], want: /^ddikit: Unknown option '--bogus'/ },
     { given: ['generate', '--spec', 'nowhere', '--out', 'x'], want: /^ddikit: --spec "nowhere" is not a folder\./ },

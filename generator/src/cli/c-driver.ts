@@ -58,12 +58,17 @@ async function importOrExplain<T>(name: string): Promise<T> {
   }
 }
 
-/**
- * Compiles the C sources at `paths` (relative to `cwd`) and returns the driver as a module whose
- * default export is its miniport definition. Throws CDriverError with the compiler's own text when a
- * file is missing or does not compile.
- */
-export async function loadCDriver(paths: readonly string[], cwd: string): Promise<CDriverModule> {
+/** A C driver's sources read from disk with what builds them: the packages, the header, the options. */
+interface PreparedC {
+  readonly cc: typeof CcModule;
+  readonly simC: typeof SimCModule;
+  readonly files: CcModule.SourceFile[];
+  readonly header: string;
+  readonly options: CcModule.CompileOptions;
+}
+
+/** Reads the sources at `paths` (relative to `cwd`) and their quoted includes; CDriverError when one is missing. */
+async function prepare(paths: readonly string[], cwd: string, instrumentAccesses: boolean): Promise<PreparedC> {
   const absolute = paths.map((path) => resolve(cwd, path));
   for (const [i, file] of absolute.entries()) {
     if (!existsSync(file)) throw new CDriverError(`cannot find the C source ${JSON.stringify(paths[i])}.`);
@@ -77,28 +82,66 @@ export async function loadCDriver(paths: readonly string[], cwd: string): Promis
   }));
   const cc = await importOrExplain<typeof CcModule>('@ddikit/cc');
   const simC = await importOrExplain<typeof SimCModule>('@ddikit/sim-c');
-  const sim = await importOrExplain<typeof SimModule>('@ddikit/sim');
   const header = readFileSync(simC.harnessHeaderPath(), 'utf8');
   const files = cc.withIncludedFiles(sources, (path) => {
     const file = resolve(base, path);
     return existsSync(file) && statSync(file).isFile() ? readFileSync(file, 'utf8') : null;
   });
-  let compiled: CcModule.CompiledDriver;
+  const options = cc.buildOptionsFor(header, {
+    cache: cc.diskCache(cc.defaultCacheDirectory(cwd)),
+    instrumentAccesses,
+  });
+  return { cc, simC, files, header, options };
+}
+
+async function compile(prepared: PreparedC): Promise<CcModule.CompiledDriver> {
   try {
-    compiled = await cc.compileDriver(
-      files,
-      header,
-      cc.buildOptionsFor(header, { cache: cc.diskCache(cc.defaultCacheDirectory(cwd)), instrumentAccesses: true }),
-    );
+    return await prepared.cc.compileDriver(prepared.files, prepared.header, prepared.options);
   } catch (error) {
-    if (error instanceof cc.CompileError) throw new CDriverError(`cannot compile the C driver:\n${error.message}`);
+    if (error instanceof prepared.cc.CompileError)
+      throw new CDriverError(`cannot compile the C driver:\n${error.message}`);
     throw error;
   }
-  const definition = simC.defineCMiniport(new simC.CDriverModule(compiled.wasm));
+}
+
+/**
+ * Compiles the C sources at `paths` (relative to `cwd`) and returns the driver as a module whose
+ * default export is its miniport definition. Throws CDriverError with the compiler's own text when a
+ * file is missing or does not compile.
+ */
+export async function loadCDriver(paths: readonly string[], cwd: string): Promise<CDriverModule> {
+  const prepared = await prepare(paths, cwd, true);
+  const sim = await importOrExplain<typeof SimModule>('@ddikit/sim');
+  const compiled = await compile(prepared);
+  const definition = prepared.simC.defineCMiniport(new prepared.simC.CDriverModule(compiled.wasm));
   return {
     display: paths.map((path) => displayPath(path, cwd)).join(' '),
     exports: { default: definition },
     sim,
     warnings: compiled.diagnosticsText,
   };
+}
+
+/** What `ddikit check` found in a C driver. */
+export interface CDriverCheck {
+  /** Compiler warnings, as clang printed them. */
+  readonly warnings: string;
+  /** Functions declared with a role. */
+  readonly declarations: number;
+  /** Handlers stored or passed with another role than the place takes, or with none (C28023 class). */
+  readonly findings: readonly { file: string; line: number; column: number; code: string; message: string }[];
+}
+
+/**
+ * The static role check of a C driver: it must compile (wasm32 and the x64 pass); the build's scan
+ * of the preprocessed sources finds every handler stored in a field (assignments, designated
+ * initializers) or passed to a DDI by name, and checks its declared role against the place's.
+ */
+export async function checkCDriver(paths: readonly string[], cwd: string): Promise<CDriverCheck> {
+  const prepared = await prepare(paths, cwd, false);
+  const compiled = await compile(prepared);
+  const findings = [...compiled.roleFindings].sort((a, b) =>
+    a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1,
+  );
+  return { warnings: compiled.diagnosticsText, declarations: compiled.roles.length, findings };
 }
