@@ -4,7 +4,7 @@
  * compile.
  */
 import { performance } from 'node:perf_hooks';
-import { compileFlags, type CompileOptions, HEADER_DIRECTORY, type SourceFile } from './flags.js';
+import { compileFlags, type CompileOptions, HEADER_DIRECTORY, ROLES_HEADER_SHIM, type SourceFile } from './flags.js';
 import { CompileError, parseDiagnostics } from './diagnostics.js';
 import {
   analyzeAst,
@@ -34,6 +34,7 @@ export async function checkDriverRoles(
   const handlers = handlerTypedefs(header, roleNames);
   const tree: FileTree = {};
   putFile(tree, `${HEADER_DIRECTORY}/ndis.h`, header);
+  putFile(tree, `${HEADER_DIRECTORY}/ndis_roles.h`, ROLES_HEADER_SHIM);
   putSources(tree, files);
   const userPaths = new Set(files.map((f) => f.path));
   const declarations: CRoleDeclaration[] = [];

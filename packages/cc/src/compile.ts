@@ -35,6 +35,7 @@ import {
   compileFlags,
   HEADER_DIRECTORY,
   linkFlags,
+  ROLES_HEADER_SHIM,
   type SourceFile,
   undefinedSymbols,
 } from './flags.js';
@@ -107,6 +108,8 @@ export async function compileDriver(
 
   const tree: FileTree = {};
   putFile(tree, `${HEADER_DIRECTORY}/ndis.h`, header);
+  // Scaffolds include the generated role header by its own name; on the harness it is ndis.h.
+  putFile(tree, `${HEADER_DIRECTORY}/ndis_roles.h`, ROLES_HEADER_SHIM);
   putFile(tree, 'ddikit/ddis.txt', `${undefinedSymbols(options).join('\n')}\n`);
   putSources(tree, files);
   const userPaths = new Set(files.map((f) => f.path));

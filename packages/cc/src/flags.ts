@@ -47,6 +47,8 @@ export interface CompileOptions {
 }
 
 export const HEADER_DIRECTORY = 'ddikit/include';
+/** `ndis_roles.h` on the harness: the role typedefs are part of the harness ndis.h. */
+export const ROLES_HEADER_SHIM = '#include <ndis.h>\n';
 export const STACK_BYTES_DEFAULT = 24 * 1024;
 export const MEMORY_BYTES_MAX_DEFAULT = 256 * 1024 * 1024;
 

@@ -9,7 +9,7 @@
  *
  * No code is generated, so no linker or runtime is needed for x64.
  */
-import { compileFlags, HEADER_DIRECTORY, type CompileOptions, type SourceFile } from './flags.js';
+import { compileFlags, HEADER_DIRECTORY, ROLES_HEADER_SHIM, type CompileOptions, type SourceFile } from './flags.js';
 import { parseDiagnostics, type Diagnostic } from './diagnostics.js';
 import { putSources } from './includes.js';
 import { putFile, runClang, type FileTree } from './toolchain.js';
@@ -31,6 +31,7 @@ export async function checkX64(
 ): Promise<X64Result> {
   const tree: FileTree = {};
   putFile(tree, `${HEADER_DIRECTORY}/ndis.h`, header);
+  putFile(tree, `${HEADER_DIRECTORY}/ndis_roles.h`, ROLES_HEADER_SHIM);
   putSources(tree, files);
   // The wasm32 flags minus target, codegen and sanitizers; the truncation warnings as errors.
   const flags = compileFlags(options).filter(
