@@ -174,13 +174,34 @@ export class CDriverInstance implements DriverRuntime {
     try {
       return fn(...args) as number;
     } catch (error) {
-      if (error instanceof WebAssembly.RuntimeError) throw this.checks.trapped(error, name);
-      // A host exception (the harness's bug check) unwound the wasm frames without their epilogues.
-      this.stackPointerAtThrow ??= (this.stackPointer.value as number) >>> 0;
-      throw error;
-    } finally {
-      if (this.dead === null) this.stackPointer.value = sp;
+      this.unwound(error, name, sp);
     }
+  }
+
+  /** Calls a wasm function of one argument (most roles): as {@link call}, without an argument array. */
+  call1(name: string, fn: (a: number) => unknown, a: number): number {
+    if (this.dead !== null) throw this.dead;
+    const sp = this.stackPointer.value as number;
+    try {
+      return fn(a) as number;
+    } catch (error) {
+      this.unwound(error, name, sp);
+    }
+  }
+
+  /**
+   * An exception left the driver's frames without their epilogues: `__stack_pointer` is put back to
+   * where it was at the call (a normal return restores it itself). A trap becomes a C report and a
+   * BugCheck; a host exception (the harness's bug check) passes through unchanged.
+   */
+  private unwound(error: unknown, name: string, sp: number): never {
+    if (error instanceof WebAssembly.RuntimeError) {
+      const bugCheck = this.checks.trapped(error, name);
+      throw bugCheck;
+    }
+    this.stackPointerAtThrow ??= (this.stackPointer.value as number) >>> 0;
+    if (this.dead === null) this.stackPointer.value = sp;
+    throw error;
   }
 
   /** The table function at `index` as the role-declared callable the harness takes. */
@@ -219,37 +240,49 @@ export class CDriverInstance implements DriverRuntime {
     const outs = params.map((p, i) => (p.direction === 'out' ? i : -1)).filter((i) => i >= 0);
     const initIndex = params.findIndex((p) => p.type === 'PNDIS_MINIPORT_INIT_PARAMETERS');
     const isHalt = meta?.name === 'MINIPORT_HALT';
+    const result = (value: number): unknown => {
+      // Driver Verifier checks the pool when the driver unloads; the harness does after halt.
+      if (isHalt) this.checks.checkLeaks();
+      if (returns === 'BOOLEAN') return (value & 0xff) !== 0;
+      if (returns === 'VOID') return undefined;
+      return value | 0;
+    };
+    if (outs.length === 0 && initIndex < 0 && params.length === 1) {
+      // The common case (synchronize functions, enable/disable): no array, no out cells.
+      return (a: unknown): unknown => result(this.call1(cName, fn, this.toC(a)));
+    }
+    const count = params.length;
+    const outSlots = params.map((_, i) => outs.indexOf(i));
+    const booleanOut = params.map((p) => p.type === 'PBOOLEAN');
+    const outBytes = 16 * outs.length;
     return (...args: unknown[]): unknown => {
-      const wasmArgs: number[] = [];
+      const wasmArgs: number[] = new Array<number>(Math.max(count, args.length));
       const sp = this.stackPointer.value as number;
       // Out parameters: cells carved from the driver's own stack (re-entrancy-safe).
-      const cells = outs.length > 0 ? sp - 16 * outs.length : sp;
-      if (outs.length > 0) this.stackPointer.value = cells;
-      for (let i = 0; i < Math.max(params.length, args.length); i++) {
-        if (params[i]?.direction === 'out') {
-          const cell = cells + 16 * outs.indexOf(i);
+      const cells = sp - outBytes;
+      if (outBytes > 0) this.stackPointer.value = cells;
+      for (let i = 0; i < wasmArgs.length; i++) {
+        const slot = i < count ? outSlots[i]! : -1;
+        if (slot >= 0) {
+          const cell = cells + 16 * slot;
           this.memory.setU32(cell, 0);
-          wasmArgs.push(cell);
-        } else if (i === initIndex) wasmArgs.push(this.writeInitParameters(args[i] as Record<string, unknown>));
-        else wasmArgs.push(this.toC(args[i]));
+          wasmArgs[i] = cell;
+        } else if (i === initIndex) wasmArgs[i] = this.writeInitParameters(args[i] as Record<string, unknown>);
+        else wasmArgs[i] = this.toC(args[i]);
       }
-      let result: number;
+      let value: number;
       try {
-        result = this.call(cName, fn, wasmArgs);
+        value = this.call(cName, fn, wasmArgs);
       } finally {
-        if (this.dead === null) this.stackPointer.value = sp;
+        if (this.dead === null && outBytes > 0) this.stackPointer.value = sp;
       }
       for (const i of outs) {
         const box = args[i] as Box<unknown> | undefined;
         if (box === undefined || box === null) continue;
-        const cell = cells + 16 * outs.indexOf(i);
-        box.value = params[i]!.type === 'PBOOLEAN' ? this.memory.u8(cell) !== 0 : this.memory.u32(cell);
+        const cell = cells + 16 * outSlots[i]!;
+        box.value = booleanOut[i] ? this.memory.u8(cell) !== 0 : this.memory.u32(cell);
       }
-      // Driver Verifier checks the pool when the driver unloads; the harness does after halt.
-      if (isHalt) this.checks.checkLeaks();
-      if (returns === 'BOOLEAN') return (result & 0xff) !== 0;
-      if (returns === 'VOID') return undefined;
-      return result | 0;
+      return result(value);
     };
   }
 
