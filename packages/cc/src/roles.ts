@@ -11,7 +11,7 @@
  *   (C28023 class) needs.
  */
 import { posix } from 'node:path';
-import type { CRoleDeclaration, RoleFinding } from '@ddikit/sim-c';
+import { type CRoleDeclaration, ROLE_VARIANTS, type RoleFinding } from '@ddikit/sim-c';
 
 export type { CRoleDeclaration, RoleFinding };
 
@@ -229,7 +229,7 @@ export function checkHandlerRoles(
     const message =
       have === undefined
         ? `${use.function} is used as ${use.place}, which takes a ${want} function, but it is declared with no role; declare it "${want} ${use.function};"`
-        : have !== want
+        : have !== want && !(ROLE_VARIANTS.get(want) ?? []).includes(have)
           ? `${use.function} is declared as ${have} but used as ${use.place}, which takes a ${want} function`
           : null;
     if (message !== null) out.push({ code: 'C28023', file: use.file, line: use.line, column: use.column, message });

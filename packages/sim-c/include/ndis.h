@@ -439,6 +439,10 @@ typedef _Function_class_(MINIPORT_SYNCHRONIZE_INTERRUPT) _IRQL_requires_same_ BO
     MINIPORT_SYNCHRONIZE_INTERRUPT)(_In_ NDIS_HANDLE SynchronizeContext);
 typedef MINIPORT_SYNCHRONIZE_INTERRUPT(*MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER);
 
+/* The message-signaled variant: the same signature, run under one message's interrupt lock. */
+typedef _Function_class_(MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT) _IRQL_requires_same_ BOOLEAN(
+    MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT)(_In_ NDIS_HANDLE SynchronizeContext);
+
 typedef struct _NDIS_MINIPORT_DRIVER_CHARACTERISTICS {
     NDIS_OBJECT_HEADER Header;
     UCHAR MajorNdisVersion;

@@ -29,5 +29,6 @@ export {
   type Target,
 } from './layout.js';
 export { handlerFields, NDIS_RECORDS } from './ndis-records.js';
+export { ROLE_VARIANTS } from './role-meta.js';
 export { LineTable, type SourceLocation } from './symbolize.js';
 export { appendCustomSection, compileModule } from './wasm-binary.js';

@@ -109,6 +109,7 @@ export class CDriverInstance implements DriverRuntime {
       layouts: WASM32_LAYOUTS,
       handler: (index, role, field) => this.handler(index, role, field),
       allocate: (bytes, label) => this.pool.allocate(bytes, label, 'harness'),
+      opaque: (object) => this.handles.toC(object),
     };
     this.defineBridgedDdis();
     sim.verifier.sourceFrames = (): readonly SourceFrameReport[] => driver.cFrames(this.reportStack ?? captureStack());

@@ -14,6 +14,8 @@ export interface RecordContext {
   handler(tableIndex: number, role: string, field: string): unknown;
   /** Memory for a pointee the writer must place (owned by the harness). */
   allocate(bytes: number, label: string): number;
+  /** The C value of an object the driver holds but never reads (a handle). */
+  opaque(object: object): number;
 }
 
 function layoutOf(context: RecordContext, name: string): RecordLayout {
@@ -79,6 +81,11 @@ function sizeOf(context: RecordContext, type: CType): number {
   }
 }
 
+/** The offset of a record's QuadPart (a LARGE_INTEGER-like union), or undefined. */
+function quadPartOf(context: RecordContext, name: string): number | undefined {
+  return layoutOf(context, name).fields.get('QuadPart')?.offset;
+}
+
 /** Reads a record's top-level fields into an object (nested records become nested objects). */
 export function readRecord(context: RecordContext, name: string, address: number): Record<string, unknown> {
   const layout = layoutOf(context, name);
@@ -119,14 +126,20 @@ function writeValue(context: RecordContext, type: CType, address: number, value:
     case 'pointer': {
       if (value === null || value === undefined || value === 0) m.setU32(address, 0);
       else if (typeof value === 'number') m.setU32(address, value);
+      else if (typeof value === 'object' && !context.layouts.has(type.to))
+        m.setU32(address, context.opaque(value)); // a kernel object the driver only holds (KINTERRUPT)
       else if (typeof value === 'object')
         m.setU32(address, placeRecord(context, type.to, value as Record<string, unknown>, label));
       else throw new TypeError(`${label}: cannot store ${typeof value} in a pointer field`);
       return;
     }
-    case 'record':
-      writeRecord(context, type.name, address, (value ?? {}) as Record<string, unknown>);
+    case 'record': {
+      // A 64-bit value the harness keeps as a number (PHYSICAL_ADDRESS, LARGE_INTEGER): its QuadPart.
+      const quad = typeof value === 'bigint' || typeof value === 'number' ? quadPartOf(context, type.name) : undefined;
+      if (quad !== undefined) m.setU64(address + quad, BigInt.asUintN(64, BigInt(value as bigint | number)));
+      else writeRecord(context, type.name, address, (value ?? {}) as Record<string, unknown>);
       return;
+    }
     case 'array': {
       const items = Array.isArray(value) ? value : [];
       const step = sizeOf(context, type.of);

@@ -19048,7 +19048,7 @@ export const metadata = {
       title: 'C driver trapped',
       summary: 'The C driver\'s code trapped for a reason no other rule names (an unreachable instruction, an indirect call through a bad function pointer). Stands for 0x1E KMODE_EXCEPTION_NOT_HANDLED with 0xC000001D.',
       severity: 'error',
-      source: 'bug check 0x1E KMODE_EXCEPTION_NOT_HANDLED',
+      source: 'bug check 0x1E KMODE_EXCEPTION_NOT_HANDLED; ddikit check',
       bugChecks: [
         {
           code: 30,
@@ -19330,7 +19330,7 @@ export const metadata = {
       title: 'NDIS handle dereferenced',
       summary: 'A C driver reads or writes through an NDIS handle, which is opaque. Stands for 0x50 PAGE_FAULT_IN_NONPAGED_AREA.',
       severity: 'error',
-      source: 'NDIS_HANDLE is opaque (ndis.h); bug check 0x50',
+      source: 'NDIS_HANDLE is opaque (ndis.h); bug check 0x50; ddikit check',
       bugChecks: [
         {
           code: 80,
@@ -19347,7 +19347,7 @@ export const metadata = {
       title: 'NULL pointer dereferenced',
       summary: 'A C driver loads or stores through a NULL pointer. Address 0 is valid memory in wasm32, so the build checks every access (-fsanitize=null) and the harness reports it at the C file:line instead of letting it corrupt the stack. Stands for 0xD1 with P1 0.',
       severity: 'error',
-      source: 'Driver Verifier / bug check 0xD1 DRIVER_IRQL_NOT_LESS_OR_EQUAL (a reference to address 0)',
+      source: 'Driver Verifier / bug check 0xD1 DRIVER_IRQL_NOT_LESS_OR_EQUAL (a reference to address 0); ddikit check',
       bugChecks: [
         {
           code: 209,
@@ -19362,9 +19362,9 @@ export const metadata = {
     {
       id: 'MEM-REGISTER-DEREF',
       title: 'mapped register dereferenced through a plain pointer',
-      summary: 'A C driver reads or writes a device register through the address NdisMMapIoSpace returned instead of NdisReadRegisterUlong / NdisWriteRegisterUlong, which order the access and keep it uncached. Reported at the C file:line.',
+      summary: 'A C driver reads or writes a device register through the address NdisMMapIoSpace returned instead of NdisReadRegisterUlong / NdisWriteRegisterUlong, which order the access and keep it uncached. A ddikit code (0xC4 with P1 0xDD07), reported at the C file:line.',
       severity: 'error',
-      source: 'NdisMMapIoSpace remarks (use NdisRead/WriteRegisterXxx on the mapped range); Code Analysis C28145-class',
+      source: 'NdisMMapIoSpace remarks (use NdisRead/WriteRegisterXxx on the mapped range); Code Analysis C28145-class; ddikit check',
       bugChecks: [
         {
           code: 196,
@@ -19381,7 +19381,7 @@ export const metadata = {
       title: 'memory accessed outside the driver\'s memory',
       summary: 'A C driver reads or writes an address no allocation, stack or image covers (the wasm access traps). Stands for 0x50 PAGE_FAULT_IN_NONPAGED_AREA.',
       severity: 'error',
-      source: 'bug check 0x50 PAGE_FAULT_IN_NONPAGED_AREA',
+      source: 'bug check 0x50 PAGE_FAULT_IN_NONPAGED_AREA; ddikit check',
       bugChecks: [
         {
           code: 80,
@@ -19398,7 +19398,7 @@ export const metadata = {
       title: 'NdisFreeMemory given a block it did not allocate or already freed',
       summary: 'NdisFreeMemory is called with an address no NdisAllocateMemoryWithTagPriority returned, or twice with the same block. Stands for 0xC2 BAD_POOL_CALLER (P1 0x7 double free, 0x46 a bad address).',
       severity: 'error',
-      source: 'Driver Verifier pool tracking; bug check 0xC2 BAD_POOL_CALLER',
+      source: 'Driver Verifier pool tracking; bug check 0xC2 BAD_POOL_CALLER; ddikit check',
       bugChecks: [
         {
           code: 194,
@@ -19422,7 +19422,7 @@ export const metadata = {
       title: 'pool still allocated after MiniportHaltEx',
       summary: 'MiniportHaltEx returned with pool blocks the driver allocated and never freed. Stands for 0xC4 with P1 0x62 (a driver unloading with allocations outstanding).',
       severity: 'error',
-      source: 'Driver Verifier pool tracking; 0xC4/0x62',
+      source: 'Driver Verifier pool tracking; 0xC4/0x62; ddikit check',
       bugChecks: [
         {
           code: 196,
@@ -19439,7 +19439,7 @@ export const metadata = {
       title: 'access beyond the end of a pool block',
       summary: 'A C driver reads or writes past the end of a block NdisAllocateMemoryWithTagPriority returned (seen by the access-instrumented build before it happens). Stands for 0xD6.',
       severity: 'error',
-      source: 'Driver Verifier special pool; bug check 0xD6 DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION',
+      source: 'Driver Verifier special pool; bug check 0xD6 DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION; ddikit check',
       bugChecks: [
         {
           code: 214,
@@ -19456,7 +19456,7 @@ export const metadata = {
       title: 'pool block used after it was freed',
       summary: 'A C driver reads or writes a block after NdisFreeMemory freed it (access-instrumented build). Stands for 0xCC PAGE_FAULT_IN_FREED_SPECIAL_POOL.',
       severity: 'error',
-      source: 'Driver Verifier special pool; bug check 0xCC',
+      source: 'Driver Verifier special pool; bug check 0xCC; ddikit check',
       bugChecks: [
         {
           code: 204,
@@ -19565,7 +19565,7 @@ export const metadata = {
       title: 'kernel stack overflowed',
       summary: 'A C driver\'s frames grew past its kernel stack (24 KiB, as on x64). Stands for 0x7F UNEXPECTED_KERNEL_MODE_TRAP with P1 0x8 (double fault). wasm32 frames are smaller than x64 frames, so a stack that fits here may still overflow on Windows.',
       severity: 'error',
-      source: 'bug check 0x7F UNEXPECTED_KERNEL_MODE_TRAP, P1 0x8',
+      source: 'bug check 0x7F UNEXPECTED_KERNEL_MODE_TRAP, P1 0x8; ddikit check',
       bugChecks: [
         {
           code: 127,
@@ -19631,9 +19631,9 @@ export const metadata = {
     {
       id: 'UB-BOUNDS',
       title: 'array indexed out of bounds',
-      summary: 'A C driver indexes a fixed-size array past its end (-fsanitize=bounds; trailing [1] arrays stay flexible, the WDK idiom). Reported at the C file:line before the access.',
+      summary: 'A C driver indexes a fixed-size array past its end (-fsanitize=bounds; trailing [1] arrays stay flexible, the WDK idiom). A ddikit code (0xC4 with P1 0xDD08), reported at the C file:line before the access.',
       severity: 'error',
-      source: 'C11 6.5.6; -fsanitize=bounds',
+      source: 'C11 6.5.6; -fsanitize=bounds; ddikit check',
       bugChecks: [
         {
           code: 196,
@@ -19648,9 +19648,9 @@ export const metadata = {
     {
       id: 'UB-MISALIGNED',
       title: 'misaligned access',
-      summary: 'A C driver loads or stores a value at an address not aligned for its type (-fsanitize=alignment). Reported at the C file:line.',
+      summary: 'A C driver loads or stores a value at an address not aligned for its type (-fsanitize=alignment). A ddikit code (0xC4 with P1 0xDD09), reported at the C file:line.',
       severity: 'error',
-      source: 'C11 6.3.2.3; -fsanitize=alignment',
+      source: 'C11 6.3.2.3; -fsanitize=alignment; ddikit check',
       bugChecks: [
         {
           code: 196,
@@ -19665,9 +19665,9 @@ export const metadata = {
     {
       id: 'UB-OTHER',
       title: 'undefined behaviour in C',
-      summary: 'Another undefined-behaviour check of the build fired (shift out of range, division by zero, pointer overflow, invalid bool or enum load, a function that fell off its end). Reported at the C file:line.',
+      summary: 'Another undefined-behaviour check of the build fired (shift out of range, division by zero, pointer overflow, invalid bool or enum load, a function that fell off its end). A ddikit code (0xC4 with P1 0xDD0A), reported at the C file:line.',
       severity: 'error',
-      source: 'C11 undefined behaviour; -fsanitize=shift,integer-divide-by-zero,pointer-overflow,bool,enum,return,…',
+      source: 'C11 undefined behaviour; -fsanitize=shift,integer-divide-by-zero,pointer-overflow,bool,enum,return,…; ddikit check',
       bugChecks: [
         {
           code: 196,
