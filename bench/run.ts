@@ -1,4 +1,5 @@
 /** `npm run bench`: every benchmark, each printing its ratio against a baseline measured in the same run. */
+import { benchC } from './c.bench.js';
 import { benchExplore } from './explore.bench.js';
 import { benchGenerate, benchGenerateSynthetic } from './generate.bench.js';
 import { report, type Result } from './harness.js';
@@ -13,6 +14,7 @@ const benches: [string, () => Result[] | Promise<Result[]>][] = [
   ['sim', benchSim],
   ['explore', benchExplore],
   ['weight', benchWeight],
+  ['c', benchC],
 ];
 
 const only = process.argv[2];

@@ -172,7 +172,7 @@ describe('ddikit usage errors exit 2', () => {
     { given: [], want: /^ddikit — typed Windows DDI role types/ },
     {
       given: ['frobnicate'],
-      want: /^ddikit: unknown command "frobnicate"\. Commands: init, generate, validate, scaffold, import-docs, coverage, simulate, explore\.\nRun "ddikit --help" for usage\.\n$/,
+      want: /^ddikit: unknown command "frobnicate"\. Commands: init, generate, validate, scaffold, import-docs, coverage, simulate, explore, check\.\nRun "ddikit --help" for usage\.\n$/,
     },
     { given: ['generate', '--bogus'], want: /^ddikit: unknown option "--bogus" for ddikit generate\. Options: / },
     { given: ['generate', '--spec', 'nowhere', '--out', 'x'], want: /^ddikit: --spec "nowhere" is not a folder\./ },

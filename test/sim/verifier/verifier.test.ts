@@ -83,6 +83,25 @@ describe('rule registry', () => {
     ['INT-LOST', [[0xc4, 0xdd06]]],
     ['LOCK-FREE-HELD', [[0xc4, 0xdd07]]],
     ['INT-DEREGISTER-ASSERTED', []],
+    ['MEM-NULL', [[0xd1, 0x0]]],
+    ['MEM-WILD', [[0x50, null]]],
+    ['MEM-REGISTER-DEREF', [[0xc4, 0xdd08]]],
+    ['MEM-HANDLE-DEREF', [[0x50, null]]],
+    ['STACK-OVERFLOW', [[0x7f, 0x8]]],
+    ['POOL-OVERRUN', [[0xd6, null]]],
+    ['POOL-USE-AFTER-FREE', [[0xcc, null]]],
+    [
+      'POOL-BAD-FREE',
+      [
+        [0xc2, 0x7],
+        [0xc2, 0x46],
+      ],
+    ],
+    ['POOL-LEAK', [[0xc4, 0x62]]],
+    ['UB-BOUNDS', [[0xc4, 0xdd09]]],
+    ['UB-MISALIGNED', [[0xc4, 0xdd0a]]],
+    ['UB-OTHER', [[0xc4, 0xdd0b]]],
+    ['C-TRAP', [[0x1e, 0xc000001d]]],
   ];
 
   it('holds exactly the rules of the table', () => {

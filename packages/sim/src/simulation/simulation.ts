@@ -315,7 +315,7 @@ export class Simulation {
     // DDI, counts calls) changes only its run, so every run — every schedule of explore — starts alike.
     const view = Object.create(this.ndis) as NdisFunctions;
     this.view = view;
-    const handlers = driver.create(view);
+    const handlers = driver.create(view, this);
     if (!this.acceptHandlers(handlers, driver.name)) return;
     const adapter = new Adapter(1);
     this.currentAdapter = adapter;

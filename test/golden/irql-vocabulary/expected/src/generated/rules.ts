@@ -6,6 +6,7 @@
  * Each is a row of the rule table (metadata.rules), with the Windows bug checks it stands for.
  */
 export type RuleId =
+  | 'C-TRAP'
   | 'DPC-IRQL'
   | 'INT-DEREGISTER'
   | 'INT-DEREGISTER-ASSERTED'
@@ -22,11 +23,23 @@ export type RuleId =
   | 'LOCK-RELEASE-UNHELD'
   | 'LOCK-UNINIT'
   | 'MAY-CALL'
+  | 'MEM-HANDLE-DEREF'
+  | 'MEM-NULL'
+  | 'MEM-REGISTER-DEREF'
+  | 'MEM-WILD'
+  | 'POOL-BAD-FREE'
+  | 'POOL-LEAK'
+  | 'POOL-OVERRUN'
+  | 'POOL-USE-AFTER-FREE'
   | 'RAISE-LOWER'
   | 'ROLE-IRQL'
   | 'ROLE-RETURN'
   | 'ROLE-TYPE'
   | 'SPINLOCK-FOR-ISR-STATE'
+  | 'STACK-OVERFLOW'
   | 'SYNC-MESSAGE-ID'
   | 'SYNC-UNREGISTERED'
-  | 'TIME-BUDGET';
+  | 'TIME-BUDGET'
+  | 'UB-BOUNDS'
+  | 'UB-MISALIGNED'
+  | 'UB-OTHER';
