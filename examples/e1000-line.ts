@@ -1,19 +1,20 @@
 /**
  * A line-based miniport for the simulated e1000 NIC, built the way the Intel e1000 drivers are.
  *
- * - MiniportInitializeEx allocates a spin lock per ring, programs the RX and TX rings, fills
+ * - MiniportInitializeEx allocates a spin lock per ring, allocates the RX and TX descriptor rings and
+ *   their buffers with NdisMAllocateSharedMemory and programs them (examples/lib/e1000-rings.ts), fills
  *   NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS, registers the interrupt, checks the InterruptType NDIS
  *   granted, and enables the NIC's interrupts through NdisMSynchronizeWithInterruptEx.
  * - The ISR runs at DIRQL on a line it may share with other devices. It returns FALSE at once when
  *   the NIC cannot be the one interrupting (its interrupts are masked) or when ICR — read-to-clear —
  *   holds none of the causes the driver enabled. Otherwise it masks every cause (IMC), hands the
  *   causes to the DPC through ISR-shared state and queues the DPC.
- * - The DPC runs at DISPATCH_LEVEL: it takes the causes inside a synchronize function, hands the
- *   received descriptors back by moving RDT up to the NIC's head, echoes each received frame on the
- *   TX ring, reclaims completed TX descriptors, follows the link, and re-enables interrupts (IMS)
- *   inside a synchronize function.
- * - MiniportHaltEx masks the NIC under the interrupt lock, stops the rings, deregisters the
- *   interrupt (NDIS runs the DPCs still queued) and frees the spin locks.
+ * - The DPC runs at DISPATCH_LEVEL: it takes the causes inside a synchronize function, takes every
+ *   frame whose RX descriptor the NIC marked done (DD) and hands the descriptors back by moving RDT,
+ *   echoes each received frame on the TX ring, reclaims the TX descriptors the NIC marked done,
+ *   follows the link, and re-enables interrupts (IMS) inside a synchronize function.
+ * - MiniportHaltEx masks the NIC under the interrupt lock, stops the receiver and transmitter,
+ *   deregisters the interrupt (NDIS runs the DPCs still queued), frees the rings and the spin locks.
  *
  * State the ISR touches (`pendingCauses`, `interruptsEnabled`, `halting`, ICR/IMS/IMC) is touched
  * below DIRQL only inside synchronize functions; ring state shared among DPCs is guarded by spin
@@ -31,12 +32,23 @@ import {
   NDIS_MINIPORT_INTERRUPT_REVISION_1,
   NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT,
   NDIS_STATUS_FAILURE,
+  NDIS_STATUS_RESOURCES,
   NDIS_STATUS_SUCCESS,
   type Box,
   type NDIS_HANDLE,
   type NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS,
   type NDIS_SPIN_LOCK,
 } from '@ddikit/ndis';
+import {
+  allocateRing,
+  cleanRxRing,
+  freeRing,
+  postTxFrame,
+  programRxRing,
+  programTxRing,
+  reclaimTxRing,
+  type Ring,
+} from './lib/e1000-rings.js';
 import {
   REGISTER_REMOVED_VALUE,
   defineMiniport,
@@ -47,8 +59,9 @@ import {
   type SimResources,
 } from '@ddikit/sim';
 
-/** Descriptors per ring (RDLEN/TDLEN hold the size in bytes). */
-const RING_DESCRIPTORS = 256;
+/** Descriptors per ring (RDLEN/TDLEN hold the size in bytes) and bytes per packet buffer (RCTL.BSIZE 2048). */
+const RING_DESCRIPTORS = 64;
+const BUFFER_BYTES = 2048;
 /** The causes the driver enables; an ICR holding none of them is another device's interrupt. */
 const RX_CAUSES = e1000.E1000_ICR_RXT0 | e1000.E1000_ICR_RXO | e1000.E1000_ICR_RXDMT0;
 const ENABLED_CAUSES = RX_CAUSES | e1000.E1000_ICR_TXDW | e1000.E1000_ICR_LSC;
@@ -62,9 +75,13 @@ interface Registers {
   readonly IMC: RegisterHandle;
   readonly RCTL: RegisterHandle;
   readonly TCTL: RegisterHandle;
+  readonly RDBAL0: RegisterHandle;
+  readonly RDBAH0: RegisterHandle;
   readonly RDLEN0: RegisterHandle;
   readonly RDH0: RegisterHandle;
   readonly RDT0: RegisterHandle;
+  readonly TDBAL0: RegisterHandle;
+  readonly TDBAH0: RegisterHandle;
   readonly TDLEN0: RegisterHandle;
   readonly TDH0: RegisterHandle;
   readonly TDT0: RegisterHandle;
@@ -74,6 +91,7 @@ interface Registers {
 /** The MiniportAdapterContext (and the interrupt and synchronize context). */
 interface Adapter {
   readonly regs: Registers;
+  readonly handle: NDIS_HANDLE;
   interrupt: NDIS_HANDLE;
 
   // ISR-shared: read and written at DIRQL only (the ISR and synchronize functions).
@@ -86,16 +104,12 @@ interface Adapter {
   /** The causes TakeCauses handed to the DPC that called it. */
   dpcCauses: number;
 
-  /** Guards the RX ring state below. */
+  /** Guards the RX ring. */
   readonly rxLock: NDIS_SPIN_LOCK;
-  /** The next RX descriptor to clean. */
-  rxNext: number;
-  /** Guards the TX ring state below. */
+  rxRing: Ring | null;
+  /** Guards the TX ring. */
   readonly txLock: NDIS_SPIN_LOCK;
-  /** The next TX descriptor to post (TDT) and the next to reclaim. */
-  txTail: number;
-  txClean: number;
-  txInFlight: number;
+  txRing: Ring | null;
 
   linkUp: boolean;
   framesReceived: number;
@@ -116,19 +130,18 @@ function registersOf(resources: SimResources): Registers {
     IMC: pick('IMC'),
     RCTL: pick('RCTL'),
     TCTL: pick('TCTL'),
+    RDBAL0: pick('RDBAL0'),
+    RDBAH0: pick('RDBAH0'),
     RDLEN0: pick('RDLEN0'),
     RDH0: pick('RDH0'),
     RDT0: pick('RDT0'),
+    TDBAL0: pick('TDBAL0'),
+    TDBAH0: pick('TDBAH0'),
     TDLEN0: pick('TDLEN0'),
     TDH0: pick('TDH0'),
     TDT0: pick('TDT0'),
     MPC: pick('MPC'),
   };
-}
-
-/** A ring index read from the NIC, or -1 when the NIC is gone (surprise removal reads all ones). */
-function ringIndex(value: number): number {
-  return value === REGISTER_REMOVED_VALUE || value >= RING_DESCRIPTORS ? -1 : value;
 }
 
 export default defineMiniport('e1000-line', (ndis) => {
@@ -190,44 +203,28 @@ export default defineMiniport('e1000-line', (ndis) => {
 
   // ---- DISPATCH_LEVEL: the DPC and what it calls -----------------------------------------------------
 
-  /** Cleans the RX descriptors the NIC filled and hands them back; returns how many arrived. */
+  /**
+   * Takes the frames the NIC wrote, hands their descriptors back and echoes each on the TX ring
+   * (RX lock, then TX lock: always in this order). Returns how many arrived.
+   */
   function receive(a: Adapter): number {
+    const rx = a.rxRing!;
+    const tx = a.txRing!;
     ndis.NdisDprAcquireSpinLock(a.rxLock);
-    const head = ringIndex(a.regs.RDH0.value);
-    let arrived = 0;
-    if (head >= 0) {
-      arrived = (head - a.rxNext + RING_DESCRIPTORS) % RING_DESCRIPTORS;
-      a.rxNext = head;
-      // The NIC owns head..tail-1: one slot short of the whole ring, so tail never catches head.
-      a.regs.RDT0.value = (head + RING_DESCRIPTORS - 1) % RING_DESCRIPTORS;
-    }
+    ndis.NdisDprAcquireSpinLock(a.txLock);
+    const arrived = cleanRxRing(rx, a.regs.RDT0, (offset, length) => {
+      postTxFrame(tx, a.regs.TDT0, length, rx.buffers, offset);
+    });
+    ndis.NdisDprReleaseSpinLock(a.txLock);
     ndis.NdisDprReleaseSpinLock(a.rxLock);
     a.framesReceived += arrived;
     return arrived;
   }
 
-  /** Posts up to `frames` TX descriptors (the echo of what arrived). */
-  function transmit(a: Adapter, frames: number): void {
-    ndis.NdisDprAcquireSpinLock(a.txLock);
-    const count = Math.min(frames, RING_DESCRIPTORS - 1 - a.txInFlight);
-    if (count > 0) {
-      a.txTail = (a.txTail + count) % RING_DESCRIPTORS;
-      a.txInFlight += count;
-      a.regs.TDT0.value = a.txTail;
-    }
-    ndis.NdisDprReleaseSpinLock(a.txLock);
-  }
-
-  /** Reclaims the TX descriptors the NIC wrote back. */
+  /** Reclaims the TX descriptors the NIC reported done. */
   function completeTransmits(a: Adapter): void {
     ndis.NdisDprAcquireSpinLock(a.txLock);
-    const head = ringIndex(a.regs.TDH0.value);
-    if (head >= 0) {
-      const done = (head - a.txClean + RING_DESCRIPTORS) % RING_DESCRIPTORS;
-      a.txClean = head;
-      a.txInFlight -= done;
-      a.framesSent += done;
-    }
+    a.framesSent += reclaimTxRing(a.txRing!);
     ndis.NdisDprReleaseSpinLock(a.txLock);
   }
 
@@ -236,7 +233,7 @@ export default defineMiniport('e1000-line', (ndis) => {
     if (ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, TakeCauses, a)) {
       const causes = a.dpcCauses;
       if ((causes & RX_CAUSES) !== 0) {
-        transmit(a, receive(a));
+        receive(a);
         if ((causes & e1000.E1000_ICR_RXO) !== 0) a.framesMissed += a.regs.MPC.value; // read-to-clear
       }
       if ((causes & e1000.E1000_ICR_TXDW) !== 0) completeTransmits(a);
@@ -248,37 +245,47 @@ export default defineMiniport('e1000-line', (ndis) => {
 
   // ---- PASSIVE_LEVEL: initialize and halt -----------------------------------------------------------
 
+  /** Frees whatever rings were allocated (the NIC no longer reaches them). */
+  function freeRings(a: Adapter): void {
+    if (a.rxRing !== null) freeRing(ndis, a.handle, a.rxRing);
+    if (a.txRing !== null) freeRing(ndis, a.handle, a.txRing);
+    a.rxRing = null;
+    a.txRing = null;
+  }
+
   const E1000InitializeEx = MINIPORT_INITIALIZE(
     'E1000InitializeEx',
     (MiniportAdapterHandle, _MiniportDriverContext, MiniportInitParameters) => {
       const regs = registersOf(resourcesOf(MiniportInitParameters));
       const a: Adapter = {
         regs,
+        handle: MiniportAdapterHandle,
         interrupt: null,
         interruptsEnabled: false,
         pendingCauses: 0,
         halting: false,
         dpcCauses: 0,
         rxLock: {},
-        rxNext: 0,
+        rxRing: null,
         txLock: {},
-        txTail: 0,
-        txClean: 0,
-        txInFlight: 0,
+        txRing: null,
         linkUp: false,
         framesReceived: 0,
         framesSent: 0,
         framesMissed: 0,
       };
+      // Rings first, with the receiver and transmitter still off and every cause masked.
+      a.rxRing = allocateRing(ndis, MiniportAdapterHandle, RING_DESCRIPTORS, BUFFER_BYTES);
+      a.txRing = allocateRing(ndis, MiniportAdapterHandle, RING_DESCRIPTORS, BUFFER_BYTES);
+      if (a.rxRing === null || a.txRing === null) {
+        freeRings(a);
+        return NDIS_STATUS_RESOURCES;
+      }
       ndis.NdisAllocateSpinLock(a.rxLock);
       ndis.NdisAllocateSpinLock(a.txLock);
-
-      // Rings first, with the receiver and transmitter still off and every cause masked.
       regs.IMC.value = ALL_CAUSES;
-      regs.RDLEN0.value = RING_DESCRIPTORS * e1000.E1000_DESCRIPTOR_BYTES;
-      regs.RDT0.value = RING_DESCRIPTORS - 1; // every descriptor but one to the NIC
-      regs.TDLEN0.value = RING_DESCRIPTORS * e1000.E1000_DESCRIPTOR_BYTES;
-      regs.TDT0.value = 0;
+      programRxRing({ BAL: regs.RDBAL0, BAH: regs.RDBAH0, LEN: regs.RDLEN0, H: regs.RDH0, T: regs.RDT0 }, a.rxRing);
+      programTxRing({ BAL: regs.TDBAL0, BAH: regs.TDBAH0, LEN: regs.TDLEN0, H: regs.TDH0, T: regs.TDT0 }, a.txRing);
 
       const characteristics: NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS = {
         Header: { Type: NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT, Revision: NDIS_MINIPORT_INTERRUPT_REVISION_1, Size: 0 },
@@ -295,6 +302,7 @@ export default defineMiniport('e1000-line', (ndis) => {
       if (status !== NDIS_STATUS_SUCCESS) {
         ndis.NdisFreeSpinLock(a.txLock);
         ndis.NdisFreeSpinLock(a.rxLock);
+        freeRings(a);
         return status;
       }
       a.interrupt = interrupt.value;
@@ -303,12 +311,13 @@ export default defineMiniport('e1000-line', (ndis) => {
         ndis.NdisMDeregisterInterruptEx(a.interrupt);
         ndis.NdisFreeSpinLock(a.txLock);
         ndis.NdisFreeSpinLock(a.rxLock);
+        freeRings(a);
         return NDIS_STATUS_FAILURE;
       }
       setMiniportAdapterContext(MiniportAdapterHandle, a);
 
       a.linkUp = (regs.STATUS.value & e1000.E1000_STATUS_LU) !== 0;
-      regs.RCTL.value = e1000.E1000_RCTL_EN;
+      regs.RCTL.value = e1000.E1000_RCTL_EN | e1000.E1000_RCTL_BAM | e1000.E1000_RCTL_SZ_2048;
       regs.TCTL.value = e1000.E1000_TCTL_EN;
       ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, EnableInterrupts, a);
       return NDIS_STATUS_SUCCESS;
@@ -325,6 +334,7 @@ export default defineMiniport('e1000-line', (ndis) => {
     a.interrupt = null;
     ndis.NdisFreeSpinLock(a.txLock);
     ndis.NdisFreeSpinLock(a.rxLock);
+    freeRings(a);
   });
 
   return { MiniportInitializeEx: E1000InitializeEx, MiniportHaltEx: E1000HaltEx };

@@ -10,6 +10,11 @@
  *   than queues share the last one — and lets the NIC auto-clear queue causes as it sends (EIAC).
  * - A message ISR masks only its own message's causes (IMC), acknowledges the "other" causes when it
  *   is that message, and queues its DPC; message interrupts are never shared, so it returns TRUE.
+ * - Granted a single message, the 82574 signals MSI, not MSI-X: the line-style causes (RXT0, TXDW,
+ *   LSC), no IVAR routing, ICR cleared by reading it. The driver then enables those causes and its
+ *   message ISR reads ICR, as Linux's e1000_intr_msi does.
+ * - The rings and their buffers live in memory from NdisMAllocateSharedMemory
+ *   (examples/lib/e1000-rings.ts); the DPCs poll the DD bits the NIC writes back.
  * - A message DPC cleans only its own queues and unmasks only its own causes, through
  *   NdisMSynchronizeWithInterruptEx with its own MessageId. IMS and IMC set and clear single bits,
  *   so messages never need one another's interrupt lock.
@@ -35,12 +40,24 @@ import {
   NDIS_CONNECT_MESSAGE_BASED,
   NDIS_MINIPORT_INTERRUPT_REVISION_1,
   NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT,
+  NDIS_STATUS_RESOURCES,
   NDIS_STATUS_SUCCESS,
   type Box,
   type NDIS_HANDLE,
   type NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS,
   type NDIS_SPIN_LOCK,
 } from '@ddikit/ndis';
+import {
+  allocateRing,
+  cleanRxRing,
+  freeRing,
+  postTxFrame,
+  programRxRing,
+  programTxRing,
+  reclaimTxRing,
+  type Ring as RingMemory,
+  type RingRegisters,
+} from './lib/e1000-rings.js';
 import {
   REGISTER_REMOVED_VALUE,
   defineMiniport,
@@ -54,7 +71,8 @@ import {
 
 /** Queues per direction (the 82574 has two of each). */
 const QUEUES = 2;
-const RING_DESCRIPTORS = 256;
+const RING_DESCRIPTORS = 64;
+const BUFFER_BYTES = 2048;
 const ALL_CAUSES = 0xffff_ffff;
 
 /**
@@ -96,14 +114,9 @@ interface Registers {
 interface Ring {
   readonly queue: number;
   readonly lock: NDIS_SPIN_LOCK;
-  readonly lengthRegister: RegisterHandle;
-  readonly headRegister: RegisterHandle;
-  readonly tailRegister: RegisterHandle;
-  /** RX: the next descriptor to clean. TX: the next to reclaim. */
-  next: number;
-  /** TX only: the next descriptor to post, and how many are posted and not yet reclaimed. */
-  postNext: number;
-  inFlight: number;
+  readonly registers: RingRegisters;
+  /** The descriptors and buffers in shared memory. */
+  memory: RingMemory | null;
 }
 
 /** What one message serves, and its ISR-shared state (touched at its DIRQL only). */
@@ -121,10 +134,13 @@ interface Message {
 
 interface Adapter {
   readonly regs: Registers;
+  readonly handle: NDIS_HANDLE;
   readonly rx: readonly Ring[];
   readonly tx: readonly Ring[];
   interrupt: NDIS_HANDLE;
   messageBased: boolean;
+  /** A single message: MSI, with the line-style causes. */
+  msi: boolean;
   readonly messages: Message[];
 
   // Line-based fallback, ISR-shared (DIRQL only).
@@ -148,12 +164,14 @@ function registersOf(resources: SimResources): { regs: Registers; rx: Ring[]; tx
   const ring = (prefix: 'R' | 'T', queue: number): Ring => ({
     queue,
     lock: {},
-    lengthRegister: pick(`${prefix}DLEN${queue}`),
-    headRegister: pick(`${prefix}DH${queue}`),
-    tailRegister: pick(`${prefix}DT${queue}`),
-    next: 0,
-    postNext: 0,
-    inFlight: 0,
+    registers: {
+      BAL: pick(`${prefix}DBAL${queue}`),
+      BAH: pick(`${prefix}DBAH${queue}`),
+      LEN: pick(`${prefix}DLEN${queue}`),
+      H: pick(`${prefix}DH${queue}`),
+      T: pick(`${prefix}DT${queue}`),
+    },
+    memory: null,
   });
   const regs: Registers = {
     STATUS: pick('STATUS'),
@@ -175,11 +193,6 @@ function registersOf(resources: SimResources): { regs: Registers; rx: Ring[]; tx
   return { regs, rx, tx };
 }
 
-/** A ring index read from the NIC, or -1 when the NIC is gone (surprise removal reads all ones). */
-function ringIndex(value: number): number {
-  return value === REGISTER_REMOVED_VALUE || value >= RING_DESCRIPTORS ? -1 : value;
-}
-
 /** The miniport, with or without MsiSyncWithAllMessages. */
 export function msixQueuesMiniport(options: MsixQueuesOptions): MiniportDefinition {
   const name = options.syncWithAllMessages ? 'msix-queues-sync-all' : 'msix-queues';
@@ -193,9 +206,11 @@ export function msixQueuesMiniport(options: MsixQueuesOptions): MiniportDefiniti
         const message = a.messages[MessageId];
         if (message === undefined) return true; // a message this driver never routed a cause to
         a.regs.IMC.value = message.causes; // mask this message only
-        // "Other" stands for link and overrun causes, which the NIC does not auto-clear: acknowledge
-        // them (writing OTHER clears the causes behind it); the DPC reads their state afresh.
-        if (message.other) a.regs.ICR.value = e1000.E1000_ICR_OTHER;
+        // MSI: reading ICR clears the causes. MSI-X: "other" stands for link and overrun causes,
+        // which the NIC does not auto-clear: acknowledge them (writing OTHER clears the causes behind
+        // it); the DPC reads their state afresh.
+        if (a.msi) void a.regs.ICR.value;
+        else if (message.other) a.regs.ICR.value = e1000.E1000_ICR_OTHER;
         QueueDefaultInterruptDpc.value = true;
         return true; // message interrupts are never shared
       },
@@ -289,41 +304,24 @@ export function msixQueuesMiniport(options: MsixQueuesOptions): MiniportDefiniti
 
     // ---- DISPATCH_LEVEL ------------------------------------------------------------------------------
 
-    /** Cleans an RX ring, hands its descriptors back, and echoes what arrived on the TX queue of the same number. */
+    /** Takes the frames of an RX ring, hands its descriptors back, and echoes them on the TX queue of the same number. */
     function receive(a: Adapter, ring: Ring): void {
+      const rx = ring.memory!;
+      const txRing = a.tx[ring.queue]!;
+      const tx = txRing.memory!;
+      // RX lock, then TX lock: always in this order.
       ndis.NdisDprAcquireSpinLock(ring.lock);
-      const head = ringIndex(ring.headRegister.value);
-      let arrived = 0;
-      if (head >= 0) {
-        arrived = (head - ring.next + RING_DESCRIPTORS) % RING_DESCRIPTORS;
-        ring.next = head;
-        ring.tailRegister.value = (head + RING_DESCRIPTORS - 1) % RING_DESCRIPTORS;
-      }
-      ndis.NdisDprReleaseSpinLock(ring.lock);
-      a.framesReceived += arrived;
-      if (arrived > 0) transmit(a.tx[ring.queue]!, arrived);
-    }
-
-    function transmit(ring: Ring, frames: number): void {
-      ndis.NdisDprAcquireSpinLock(ring.lock);
-      const count = Math.min(frames, RING_DESCRIPTORS - 1 - ring.inFlight);
-      if (count > 0) {
-        ring.postNext = (ring.postNext + count) % RING_DESCRIPTORS;
-        ring.inFlight += count;
-        ring.tailRegister.value = ring.postNext;
-      }
+      ndis.NdisDprAcquireSpinLock(txRing.lock);
+      a.framesReceived += cleanRxRing(rx, ring.registers.T, (offset, length) => {
+        postTxFrame(tx, txRing.registers.T, length, rx.buffers, offset);
+      });
+      ndis.NdisDprReleaseSpinLock(txRing.lock);
       ndis.NdisDprReleaseSpinLock(ring.lock);
     }
 
     function completeTransmits(a: Adapter, ring: Ring): void {
       ndis.NdisDprAcquireSpinLock(ring.lock);
-      const head = ringIndex(ring.headRegister.value);
-      if (head >= 0) {
-        const done = (head - ring.next + RING_DESCRIPTORS) % RING_DESCRIPTORS;
-        ring.next = head;
-        ring.inFlight -= done;
-        a.framesSent += done;
-      }
+      a.framesSent += reclaimTxRing(ring.memory!);
       ndis.NdisDprReleaseSpinLock(ring.lock);
     }
 
@@ -356,6 +354,14 @@ export function msixQueuesMiniport(options: MsixQueuesOptions): MiniportDefiniti
 
     // ---- PASSIVE_LEVEL -------------------------------------------------------------------------------
 
+    /** Frees the rings' memory (the NIC no longer reaches it). */
+    function freeRings(a: Adapter): void {
+      for (const ring of [...a.rx, ...a.tx]) {
+        if (ring.memory !== null) freeRing(ndis, a.handle, ring.memory);
+        ring.memory = null;
+      }
+    }
+
     /** Routes each source to a message and fills in what each message serves. */
     function planMessages(a: Adapter, messageCount: number): number {
       let ivar = 0;
@@ -379,10 +385,12 @@ export function msixQueuesMiniport(options: MsixQueuesOptions): MiniportDefiniti
         const { regs, rx, tx } = registersOf(resourcesOf(MiniportInitParameters));
         const a: Adapter = {
           regs,
+          handle: MiniportAdapterHandle,
           rx,
           tx,
           interrupt: null,
           messageBased: false,
+          msi: false,
           messages: [],
           lineEnabled: false,
           linePendingCauses: 0,
@@ -394,10 +402,15 @@ export function msixQueuesMiniport(options: MsixQueuesOptions): MiniportDefiniti
           framesMissed: 0,
         };
         for (const ring of [...rx, ...tx]) {
-          ndis.NdisAllocateSpinLock(ring.lock);
-          ring.lengthRegister.value = RING_DESCRIPTORS * e1000.E1000_DESCRIPTOR_BYTES;
+          ring.memory = allocateRing(ndis, MiniportAdapterHandle, RING_DESCRIPTORS, BUFFER_BYTES);
+          if (ring.memory === null) {
+            freeRings(a);
+            return NDIS_STATUS_RESOURCES;
+          }
         }
-        for (const ring of rx) ring.tailRegister.value = RING_DESCRIPTORS - 1;
+        for (const ring of [...rx, ...tx]) ndis.NdisAllocateSpinLock(ring.lock);
+        for (const ring of rx) programRxRing(ring.registers, ring.memory!);
+        for (const ring of tx) programTxRing(ring.registers, ring.memory!);
         regs.IMC.value = ALL_CAUSES;
 
         const characteristics: NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS = {
@@ -417,6 +430,7 @@ export function msixQueuesMiniport(options: MsixQueuesOptions): MiniportDefiniti
         const status = ndis.NdisMRegisterInterruptEx(MiniportAdapterHandle, a, characteristics, interrupt);
         if (status !== NDIS_STATUS_SUCCESS) {
           for (const ring of [...rx, ...tx]) ndis.NdisFreeSpinLock(ring.lock);
+          freeRings(a);
           return status;
         }
         a.interrupt = interrupt.value;
@@ -424,12 +438,25 @@ export function msixQueuesMiniport(options: MsixQueuesOptions): MiniportDefiniti
         a.messageBased = characteristics.InterruptType === NDIS_CONNECT_MESSAGE_BASED;
         setMiniportAdapterContext(MiniportAdapterHandle, a);
 
-        if (a.messageBased) {
-          regs.IVAR.value = planMessages(a, characteristics.MessageInfoTable?.MessageCount ?? 1);
+        const messageCount = characteristics.MessageInfoTable?.MessageCount ?? 1;
+        if (a.messageBased && messageCount === 1) {
+          // One message: MSI, with the line-style causes; it serves everything.
+          a.msi = true;
+          a.messages.push({
+            adapter: a,
+            id: 0,
+            causes: LINE_CAUSES,
+            rx: [...rx],
+            tx: [...tx],
+            other: true,
+            halting: false,
+          });
+        } else if (a.messageBased) {
+          regs.IVAR.value = planMessages(a, messageCount);
           regs.EIAC.value = AUTO_CLEARED_CAUSES;
         }
         a.linkUp = (regs.STATUS.value & e1000.E1000_STATUS_LU) !== 0;
-        regs.RCTL.value = e1000.E1000_RCTL_EN;
+        regs.RCTL.value = e1000.E1000_RCTL_EN | e1000.E1000_RCTL_BAM;
         regs.TCTL.value = e1000.E1000_TCTL_EN;
         if (a.messageBased) {
           for (const message of a.messages)
@@ -454,6 +481,7 @@ export function msixQueuesMiniport(options: MsixQueuesOptions): MiniportDefiniti
       ndis.NdisMDeregisterInterruptEx(a.interrupt);
       a.interrupt = null;
       for (const ring of [...a.rx, ...a.tx]) ndis.NdisFreeSpinLock(ring.lock);
+      freeRings(a);
     });
 
     return { MiniportInitializeEx: QueueInitializeEx, MiniportHaltEx: QueueHaltEx };

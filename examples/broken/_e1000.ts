@@ -21,6 +21,7 @@ import {
   NDIS_CONNECT_MESSAGE_BASED,
   NDIS_MINIPORT_INTERRUPT_REVISION_1,
   NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT,
+  NDIS_STATUS_RESOURCES,
   NDIS_STATUS_SUCCESS,
   type Box,
   type NDIS_HANDLE,
@@ -28,6 +29,17 @@ import {
   type NDIS_SPIN_LOCK,
   type NdisFunctions,
 } from '@ddikit/ndis';
+import {
+  allocateRing,
+  cleanRxRing as takeRxFrames,
+  freeRing,
+  postTxFrame,
+  programRxRing,
+  programTxRing,
+  reclaimTxRing,
+  type Ring,
+} from '../lib/e1000-rings.js';
+export type { Ring } from '../lib/e1000-rings.js';
 import {
   REGISTER_REMOVED_VALUE,
   defineMiniport,
@@ -39,7 +51,8 @@ import {
   type SimResources,
 } from '@ddikit/sim';
 
-export const RING_DESCRIPTORS = 256;
+export const RING_DESCRIPTORS = 64;
+export const BUFFER_BYTES = 2048;
 export const ALL_CAUSES = 0xffff_ffff;
 export const LINE_CAUSES =
   e1000.E1000_ICR_RXT0 | e1000.E1000_ICR_RXO | e1000.E1000_ICR_RXDMT0 | e1000.E1000_ICR_TXDW | e1000.E1000_ICR_LSC;
@@ -54,9 +67,13 @@ export interface Registers {
   readonly IVAR: RegisterHandle;
   readonly RCTL: RegisterHandle;
   readonly TCTL: RegisterHandle;
+  readonly RDBAL0: RegisterHandle;
+  readonly RDBAH0: RegisterHandle;
   readonly RDLEN0: RegisterHandle;
   readonly RDH0: RegisterHandle;
   readonly RDT0: RegisterHandle;
+  readonly TDBAL0: RegisterHandle;
+  readonly TDBAH0: RegisterHandle;
   readonly TDLEN0: RegisterHandle;
   readonly TDH0: RegisterHandle;
   readonly TDT0: RegisterHandle;
@@ -72,6 +89,7 @@ export interface Functions {
 
 export interface Adapter {
   readonly ndis: NdisFunctions;
+  readonly resources: SimResources;
   readonly regs: Registers;
   readonly fns: Functions;
   interrupt: NDIS_HANDLE;
@@ -87,12 +105,14 @@ export interface Adapter {
   dpcCauses: number;
   isrCount: number;
 
+  readonly handle: NDIS_HANDLE;
   readonly rxLock: NDIS_SPIN_LOCK;
-  rxNext: number;
+  rxRing: Ring | null;
   readonly txLock: NDIS_SPIN_LOCK;
-  txTail: number;
-  txClean: number;
-  txInFlight: number;
+  txRing: Ring | null;
+  /** Lengths of received frames waiting to be echoed (rxLock, then txLock). */
+  readonly echoLengths: Int32Array;
+  echoCount: number;
   framesReceived: number;
   framesSent: number;
 }
@@ -109,6 +129,8 @@ export interface Bug {
   readonly dpc?: (a: Adapter) => void;
   /** Unmasks the NIC at the end of MiniportInitializeEx (default: EnableInterrupts, synchronized). */
   readonly enableInterrupts?: (a: Adapter) => void;
+  /** Programs the RX and TX rings (bases, lengths, heads, tails) into the NIC. */
+  readonly programRings?: (a: Adapter, rx: Ring, tx: Ring) => void;
   /** Runs at the end of MiniportInitializeEx, the interrupt registered and enabled. */
   readonly afterInitialize?: (a: Adapter) => void;
   /** MiniportHaltEx's body. */
@@ -129,17 +151,17 @@ function registersOf(resources: SimResources): Registers {
     IVAR: pick('IVAR'),
     RCTL: pick('RCTL'),
     TCTL: pick('TCTL'),
+    RDBAL0: pick('RDBAL0'),
+    RDBAH0: pick('RDBAH0'),
     RDLEN0: pick('RDLEN0'),
     RDH0: pick('RDH0'),
     RDT0: pick('RDT0'),
+    TDBAL0: pick('TDBAL0'),
+    TDBAH0: pick('TDBAH0'),
     TDLEN0: pick('TDLEN0'),
     TDH0: pick('TDH0'),
     TDT0: pick('TDT0'),
   };
-}
-
-function ringIndex(value: number): number {
-  return value === REGISTER_REMOVED_VALUE || value >= RING_DESCRIPTORS ? -1 : value;
 }
 
 // ---- the correct pieces, for variants to reuse -------------------------------------------------------
@@ -158,31 +180,32 @@ export function correctIsr(a: Adapter, queueDpc: Box<boolean>): boolean {
   return true;
 }
 
-/** The received frame count after cleaning the RX ring (the caller holds rxLock). */
+/** The received frame count after taking the frames the NIC wrote (the caller holds rxLock). */
 export function cleanRxRing(a: Adapter): number {
-  const head = ringIndex(a.regs.RDH0.value);
-  if (head < 0) return 0;
-  const arrived = (head - a.rxNext + RING_DESCRIPTORS) % RING_DESCRIPTORS;
-  a.rxNext = head;
-  a.regs.RDT0.value = (head + RING_DESCRIPTORS - 1) % RING_DESCRIPTORS;
+  if (a.rxRing === null) return 0;
+  const arrived = takeRxFrames(a.rxRing, a.regs.RDT0, (_offset, length) => {
+    if (a.echoCount < a.echoLengths.length) a.echoLengths[a.echoCount++] = length;
+  });
   a.framesReceived += arrived;
   return arrived;
 }
 
-/** Posts echo frames and reclaims finished TX descriptors (the caller holds txLock). */
+/** Reclaims finished TX descriptors and echoes up to `frames` received frames (the caller holds txLock). */
 export function serviceTxRing(a: Adapter, frames: number): void {
-  const head = ringIndex(a.regs.TDH0.value);
-  if (head < 0) return;
-  const done = (head - a.txClean + RING_DESCRIPTORS) % RING_DESCRIPTORS;
-  a.txClean = head;
-  a.txInFlight -= done;
-  a.framesSent += done;
-  const count = Math.min(frames, RING_DESCRIPTORS - 1 - a.txInFlight);
-  if (count > 0) {
-    a.txTail = (a.txTail + count) % RING_DESCRIPTORS;
-    a.txInFlight += count;
-    a.regs.TDT0.value = a.txTail;
+  if (a.txRing === null) return;
+  a.framesSent += reclaimTxRing(a.txRing);
+  const count = Math.min(frames, a.echoCount);
+  for (let i = 0; i < count; i++) {
+    if (!postTxFrame(a.txRing, a.regs.TDT0, a.echoLengths[i]!)) break;
   }
+  a.echoCount = 0;
+}
+
+/** The correct ring programming: both halves of each base, the length, head and tail. */
+export function correctProgramRings(a: Adapter, rx: Ring, tx: Ring): void {
+  const regs = a.regs;
+  programRxRing({ BAL: regs.RDBAL0, BAH: regs.RDBAH0, LEN: regs.RDLEN0, H: regs.RDH0, T: regs.RDT0 }, rx);
+  programTxRing({ BAL: regs.TDBAL0, BAH: regs.TDBAH0, LEN: regs.TDLEN0, H: regs.TDH0, T: regs.TDT0 }, tx);
 }
 
 /** The correct DPC body: take the causes, service both rings under their locks, unmask. */
@@ -208,6 +231,15 @@ export function correctHalt(a: Adapter): void {
   a.interrupt = null;
   ndis.NdisFreeSpinLock(a.txLock);
   ndis.NdisFreeSpinLock(a.rxLock);
+  freeRings(a);
+}
+
+/** Frees the rings allocated (the NIC no longer reaches them). */
+export function freeRings(a: Adapter): void {
+  if (a.rxRing !== null) freeRing(a.ndis, a.handle, a.rxRing);
+  if (a.txRing !== null) freeRing(a.ndis, a.handle, a.txRing);
+  a.rxRing = null;
+  a.txRing = null;
 }
 
 /** The miniport with `bug` in place of the correct piece. */
@@ -284,9 +316,11 @@ export function brokenE1000(name: string, bug: Bug): MiniportDefinition {
     const InitializeEx = MINIPORT_INITIALIZE(
       'E1000InitializeEx',
       (MiniportAdapterHandle, _MiniportDriverContext, MiniportInitParameters) => {
-        const regs = registersOf(resourcesOf(MiniportInitParameters));
+        const resources = resourcesOf(MiniportInitParameters);
+        const regs = registersOf(resources);
         const a: Adapter = {
           ndis,
+          resources,
           regs,
           fns: { TakeCauses, EnableInterrupts, DisableInterrupts, InterruptDpc },
           interrupt: null,
@@ -298,12 +332,13 @@ export function brokenE1000(name: string, bug: Bug): MiniportDefinition {
           halting: false,
           dpcCauses: 0,
           isrCount: 0,
+          handle: MiniportAdapterHandle,
           rxLock: {},
-          rxNext: 0,
+          rxRing: allocateRing(ndis, MiniportAdapterHandle, RING_DESCRIPTORS, BUFFER_BYTES),
           txLock: {},
-          txTail: 0,
-          txClean: 0,
-          txInFlight: 0,
+          txRing: allocateRing(ndis, MiniportAdapterHandle, RING_DESCRIPTORS, BUFFER_BYTES),
+          echoLengths: new Int32Array(RING_DESCRIPTORS),
+          echoCount: 0,
           framesReceived: 0,
           framesSent: 0,
         };
@@ -313,10 +348,11 @@ export function brokenE1000(name: string, bug: Bug): MiniportDefinition {
           ndis.NdisAllocateSpinLock(a.txLock);
         }
         regs.IMC.value = ALL_CAUSES;
-        regs.RDLEN0.value = RING_DESCRIPTORS * e1000.E1000_DESCRIPTOR_BYTES;
-        regs.RDT0.value = RING_DESCRIPTORS - 1;
-        regs.TDLEN0.value = RING_DESCRIPTORS * e1000.E1000_DESCRIPTOR_BYTES;
-        regs.TDT0.value = 0;
+        if (a.rxRing === null || a.txRing === null) {
+          freeRings(a);
+          return NDIS_STATUS_RESOURCES;
+        }
+        (bug.programRings ?? correctProgramRings)(a, a.rxRing, a.txRing);
 
         const characteristics: NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS = {
           Header: { Type: NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT, Revision: NDIS_MINIPORT_INTERRUPT_REVISION_1, Size: 0 },
@@ -333,7 +369,10 @@ export function brokenE1000(name: string, bug: Bug): MiniportDefinition {
         };
         const interrupt: Box<NDIS_HANDLE> = { value: null };
         const status = ndis.NdisMRegisterInterruptEx(MiniportAdapterHandle, a, characteristics, interrupt);
-        if (status !== NDIS_STATUS_SUCCESS) return status;
+        if (status !== NDIS_STATUS_SUCCESS) {
+          freeRings(a);
+          return status;
+        }
         a.interrupt = interrupt.value;
         a.messageBased = characteristics.InterruptType === NDIS_CONNECT_MESSAGE_BASED;
         setMiniportAdapterContext(MiniportAdapterHandle, a);
@@ -346,7 +385,7 @@ export function brokenE1000(name: string, bug: Bug): MiniportDefinition {
             (e1000.E1000_IVAR_ENTRY(0) << e1000.E1000_IVAR_OTHER_SHIFT);
           regs.EIAC.value = e1000.E1000_ICR_RXQ0 | e1000.E1000_ICR_TXQ0;
         }
-        regs.RCTL.value = e1000.E1000_RCTL_EN;
+        regs.RCTL.value = e1000.E1000_RCTL_EN | e1000.E1000_RCTL_BAM;
         regs.TCTL.value = e1000.E1000_TCTL_EN;
         if (bug.enableInterrupts) bug.enableInterrupts(a);
         else ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, EnableInterrupts, a);

@@ -17,7 +17,7 @@ import { brokenE1000 } from './_e1000.js';
 export default brokenE1000('broken-irql-call', {
   afterInitialize: (a) => {
     a.ndis.NdisDprAcquireSpinLock(a.rxLock); // the bug: at PASSIVE_LEVEL
-    a.rxNext = 0;
+    a.framesReceived = 0;
     a.ndis.NdisDprReleaseSpinLock(a.rxLock);
   },
 });

@@ -27,6 +27,7 @@ import {
   MINIPORT_SYNCHRONIZE_INTERRUPT,
   NDIS_MINIPORT_INTERRUPT_REVISION_1,
   NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT,
+  NDIS_STATUS_RESOURCES,
   NDIS_STATUS_SUCCESS,
   type NDIS_HANDLE,
   type NDIS_SPIN_LOCK,
@@ -41,8 +42,9 @@ import {
   type Scenario,
   type SimResources,
 } from '@ddikit/sim';
+import { mapHeadTrackedRings } from '../lib/e1000-rings.js';
 
-const RING = 256;
+const RING = 64;
 const ENABLED =
   e1000.E1000_IMS_RXT0 | e1000.E1000_IMS_RXO | e1000.E1000_IMS_RXDMT0 | e1000.E1000_IMS_TXDW | e1000.E1000_IMS_LSC;
 const RX_CAUSES = e1000.E1000_ICR_RXT0 | e1000.E1000_ICR_RXO | e1000.E1000_ICR_RXDMT0;
@@ -65,6 +67,8 @@ interface Adapter {
   linkUp: boolean;
   received: number;
   sent: number;
+  /** Frees the rings (shared memory). */
+  freeRings: () => void;
 }
 
 export default defineMiniport('e1000-line', (ndis) => {
@@ -147,6 +151,9 @@ export default defineMiniport('e1000-line', (ndis) => {
   return {
     MiniportInitializeEx: MINIPORT_INITIALIZE('E1000InitializeEx', (handle, _driverContext, parameters) => {
       const resources = resourcesOf(parameters);
+      // Rings first (in shared memory, the NIC followed by its head registers), with every cause masked.
+      const freeRings = mapHeadTrackedRings(ndis, handle, resources.registers, 1, RING);
+      if (freeRings === null) return NDIS_STATUS_RESOURCES;
       const a: Adapter = resources.shared(
         {
           regs: resources.registers,
@@ -160,6 +167,7 @@ export default defineMiniport('e1000-line', (ndis) => {
           linkUp: true,
           received: 0,
           sent: 0,
+          freeRings,
         },
         'causes',
       );
@@ -187,6 +195,7 @@ export default defineMiniport('e1000-line', (ndis) => {
       );
       if (status !== NDIS_STATUS_SUCCESS) {
         ndis.NdisFreeSpinLock(a.txLock);
+        freeRings();
         return status;
       }
       a.interrupt = box.value;
@@ -203,6 +212,7 @@ export default defineMiniport('e1000-line', (ndis) => {
       ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, disableInterrupts, a);
       ndis.NdisMDeregisterInterruptEx(a.interrupt);
       ndis.NdisFreeSpinLock(a.txLock);
+      a.freeRings();
     }),
   };
 });

@@ -25,6 +25,7 @@ import {
   MINIPORT_SYNCHRONIZE_INTERRUPT,
   NDIS_MINIPORT_INTERRUPT_REVISION_1,
   NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT,
+  NDIS_STATUS_RESOURCES,
   NDIS_STATUS_SUCCESS,
   type NDIS_HANDLE,
 } from '@ddikit/ndis';
@@ -38,9 +39,10 @@ import {
   type Scenario,
   type SimResources,
 } from '@ddikit/sim';
+import { mapHeadTrackedRings } from '../lib/e1000-rings.js';
 
 /** Receive descriptors in the ring. */
-const RING = 256;
+const RING = 64;
 /** The causes the driver handles. */
 const ENABLED = e1000.E1000_IMS_RXT0 | e1000.E1000_IMS_LSC;
 const ALL = 0xffffffff;
@@ -54,6 +56,8 @@ interface Adapter {
   causes: number;
   /** Causes the current DPC took (written only under the interrupt lock). */
   taken: number;
+  /** Frees the rings (shared memory). */
+  readonly freeRings: () => void;
 }
 
 /** The lost-interrupt driver (`fixed: false`) or its fix. */
@@ -113,9 +117,11 @@ export function lostInterruptDriver(options: { readonly fixed: boolean }): Minip
     return {
       MiniportInitializeEx: MINIPORT_INITIALIZE('LostInitializeEx', (handle, _driverContext, parameters) => {
         const resources = resourcesOf(parameters);
+        const freeRings = mapHeadTrackedRings(ndis, handle, resources.registers, 1, RING);
+        if (freeRings === null) return NDIS_STATUS_RESOURCES;
         // Ready before registering: the ISR may run before NdisMRegisterInterruptEx returns.
         const a: Adapter = resources.shared(
-          { regs: resources.registers, interrupt: null, causes: 0, taken: 0 },
+          { regs: resources.registers, interrupt: null, causes: 0, taken: 0, freeRings },
           'causes',
         );
         const box = { value: null as NDIS_HANDLE };
@@ -143,7 +149,10 @@ export function lostInterruptDriver(options: { readonly fixed: boolean }): Minip
           },
           box,
         );
-        if (status !== NDIS_STATUS_SUCCESS) return status;
+        if (status !== NDIS_STATUS_SUCCESS) {
+          freeRings();
+          return status;
+        }
         a.interrupt = box.value;
         setMiniportAdapterContext(handle, a);
         ndis.NdisWriteRegisterUlong(a.regs.RDT0!, RING - 1);
@@ -155,6 +164,7 @@ export function lostInterruptDriver(options: { readonly fixed: boolean }): Minip
         const a = context as Adapter;
         ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, disableInterrupts, a);
         ndis.NdisMDeregisterInterruptEx(a.interrupt);
+        a.freeRings();
       }),
     };
   });

@@ -39,6 +39,7 @@ import {
   NDIS_CONNECT_MESSAGE_BASED,
   NDIS_MINIPORT_INTERRUPT_REVISION_1,
   NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT,
+  NDIS_STATUS_RESOURCES,
   NDIS_STATUS_SUCCESS,
   type NDIS_HANDLE,
   type NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS,
@@ -56,8 +57,9 @@ import {
   type Scenario,
   type SimResources,
 } from '@ddikit/sim';
+import { mapHeadTrackedRings } from '../lib/e1000-rings.js';
 
-const RING = 256;
+const RING = 64;
 const ALL = 0xffffffff;
 const GONE = REGISTER_REMOVED_VALUE;
 const MESSAGE_OTHER = 4;
@@ -110,6 +112,8 @@ interface Adapter {
   /** The bug of `sharedCounter`: one count for every message ISR. */
   interruptsTotal: number;
   linkUp: boolean;
+  /** Frees the rings (shared memory). */
+  readonly freeRings: () => void;
 }
 
 /** The per-queue MSI-X driver, with or without MsiSyncWithAllMessages (and the shared-counter bug). */
@@ -247,6 +251,8 @@ export function msixQueues(options: {
       MiniportInitializeEx: MINIPORT_INITIALIZE('MsixInitializeEx', (handle, _driverContext, parameters) => {
         const resources = resourcesOf(parameters);
         const r = resources.registers;
+        const freeRings = mapHeadTrackedRings(ndis, handle, r, 2, RING);
+        if (freeRings === null) return NDIS_STATUS_RESOURCES;
         const queue = (message: number, rx: boolean, index: number): Queue =>
           resources.shared(
             {
@@ -277,6 +283,7 @@ export function msixQueues(options: {
             taken: 0,
             interruptsTotal: 0,
             linkUp: true,
+            freeRings,
           },
           'causes',
           'interruptsTotal',
@@ -311,6 +318,7 @@ export function msixQueues(options: {
         const status = ndis.NdisMRegisterInterruptEx(handle, a, chars, box);
         if (status !== NDIS_STATUS_SUCCESS) {
           for (const q of queues) ndis.NdisFreeSpinLock(q.lock);
+          freeRings();
           return status;
         }
         a.interrupt = box.value;
@@ -335,6 +343,7 @@ export function msixQueues(options: {
         else ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, lineDisable, a);
         ndis.NdisMDeregisterInterruptEx(a.interrupt);
         for (const q of a.queues) ndis.NdisFreeSpinLock(q.lock);
+        a.freeRings();
       }),
     };
   });

@@ -14,6 +14,7 @@ import {
 } from '@ddikit/sim';
 import { describe, expect, it } from 'vitest';
 import e1000Line from '../../examples/e1000-line.js';
+import e1000eLinux from '../../examples/e1000e-linux.js';
 import msixQueues, { syncWithAllMessages } from '../../examples/msix-queues.js';
 import { simulateDefaults } from '../../generator/src/cli/commands/simulate.js';
 
@@ -28,7 +29,7 @@ interface Configuration {
   readonly surpriseRemoveAtTick?: number;
 }
 
-/** Seed n runs configuration n mod 8. */
+/** Seed n runs configuration n mod 9. */
 const CONFIGURATIONS: readonly Configuration[] = [
   { name: 'defaults of ddikit simulate' },
   { name: 'one processor', processors: 1 },
@@ -47,11 +48,13 @@ const CONFIGURATIONS: readonly Configuration[] = [
     interrupt: { grantLineToMsiDriver: true, sharedLinePerMille: 200 },
   },
   { name: 'fewer messages than queues', interrupt: { messageCountMax: 3 } },
+  { name: 'one message: MSI with the line-style causes', interrupt: { messageCountMax: 1 } },
   { name: 'surprise removal', surpriseRemoveAtTick: 2_500 },
 ];
 
 const DRIVERS: readonly [string, MiniportDefinition][] = [
   ['examples/e1000-line.ts', e1000Line],
+  ['examples/e1000e-linux.ts', e1000eLinux],
   ['examples/msix-queues.ts', msixQueues],
   ['examples/msix-queues.ts (syncWithAllMessages)', syncWithAllMessages],
 ];
@@ -83,7 +86,7 @@ describe.each(DRIVERS)('%s', (_name, driver) => {
       if (!result.halted || result.initializeStatus !== 0)
         findings.push(`seed=${seed} (${configuration.name}): did not initialize and halt`);
       framesReceived += nic.stats.packetsReceived;
-      framesSent += nic.stats.descriptorsTransmitted;
+      framesSent += nic.stats.packetsTransmitted;
       interrupts += result.stats.interrupts;
     }
     expect(findings).toEqual([]);
@@ -100,6 +103,28 @@ describe.each(DRIVERS)('%s', (_name, driver) => {
     expect(result.clean).toBe(true);
     expect(nic.stats.packetsReceived).toBeGreaterThan(1_000);
     expect(nic.stats.packetsMissed).toBe(0);
+  });
+});
+
+describe('examples/e1000e-linux.ts', () => {
+  it('claims only what its NIC asserted on a busy shared line, and auto-masks with IAME instead of writing IMC', () => {
+    const nic = new E1000Nic();
+    const sim = createSimulation({ seed: 5, device: nic, mode: 'collect', interrupt: { sharedLinePerMille: 300 } });
+    const result = sim.run(e1000eLinux, { ticks: 20_000 });
+    expect(result.reports).toEqual([]);
+    expect(result.stats.spuriousInterrupts).toBeGreaterThan(10);
+    expect(nic.stats.packetsReceived).toBeGreaterThan(300);
+    expect(nic.stats.packetsTransmitted).toBeGreaterThan(nic.stats.packetsReceived * 0.9);
+    expect(nic.stats.unmodeledAccesses).toBe(0);
+  });
+
+  it('receives frames into its buffers and sends them back through descriptors with RS', () => {
+    const nic = new E1000Nic();
+    const sim = createSimulation({ seed: 1, device: nic });
+    const result = sim.run(e1000eLinux, { ticks: 5_000 });
+    expect(result.clean).toBe(true);
+    expect(sim.dma.stats.faults).toBe(0);
+    expect(sim.dma.stats.bytesRead).toBeGreaterThan(nic.stats.packetsTransmitted * 1514);
   });
 });
 

@@ -65,7 +65,7 @@ describe('ddikit generate', () => {
     // Five curated files, the four of spec/ndis/imported/ and the rule table.
     expect(first.stdout).toMatch(/^ddikit generate: 10 spec files → out\n/);
     expect(first.stdout).toMatch(/\n  reference   616 pages in docs\/reference\n/);
-    expect(first.stdout).toMatch(/model +137 roles \(1 variant\), 367 functions, 133 types, 7 constants/);
+    expect(first.stdout).toMatch(/model +137 roles \(1 variant\), 367 functions, 136 types, 7 constants/);
     const files = Object.keys(tree(join(work, 'out')));
     expect(files).toContain('src/generated/roles.ts');
     expect(files).toContain('src/generated/metadata.json');

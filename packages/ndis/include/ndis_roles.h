@@ -116,6 +116,7 @@ typedef int NDIS_MSIX_TABLE_OPERATION;
 typedef int NDIS_PARAMETER_TYPE;
 typedef int NDIS_PD_COUNTER_TYPE;
 typedef int NDIS_PD_QUEUE_TYPE;
+typedef long long NDIS_PHYSICAL_ADDRESS;
 typedef int NDIS_SHARED_MEMORY_USAGE;
 typedef int NDIS_STATUS;
 typedef unsigned int NET_IFINDEX;
@@ -265,11 +266,13 @@ typedef IO_INTERRUPT_MESSAGE_INFO *PIO_INTERRUPT_MESSAGE_INFO;
 typedef NDIS_HANDLE *PNDIS_HANDLE;
 typedef NDIS_MINIPORT_INIT_PARAMETERS *PNDIS_MINIPORT_INIT_PARAMETERS;
 typedef NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS *PNDIS_MINIPORT_INTERRUPT_CHARACTERISTICS;
+typedef NDIS_PHYSICAL_ADDRESS *PNDIS_PHYSICAL_ADDRESS;
 typedef NDIS_SPIN_LOCK *PNDIS_SPIN_LOCK;
+typedef PVOID *PPVOID;
 typedef ULONG *PULONG;
 
 /*
- * Not declared here: 125 role types and 351 DDIs whose parameter or return types the reference
+ * Not declared here: 125 role types and 349 DDIs whose parameter or return types the reference
  * pages do not state. 99 structures and enumerations of unknown layout are declared by name only.
  * Their contracts are in the metadata; add a curated entry with the types to declare one.
  */
@@ -501,6 +504,28 @@ struct _NDIS_SPIN_LOCK {
 #define NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT ((UCHAR)0x84)
 
 /* DDIs: hardware. */
+
+/* IRQL: exactly PASSIVE_LEVEL. */
+_IRQL_requires_(PASSIVE_LEVEL)
+VOID
+NdisMAllocateSharedMemory(
+    _In_  NDIS_HANDLE            MiniportAdapterHandle,
+    _In_  ULONG                  Length,
+    _In_  BOOLEAN                Cached,
+    _Out_ PPVOID                 VirtualAddress,
+    _Out_ PNDIS_PHYSICAL_ADDRESS PhysicalAddress
+    );
+
+/* IRQL: at most DISPATCH_LEVEL. */
+_IRQL_requires_max_(DISPATCH_LEVEL)
+VOID
+NdisMFreeSharedMemory(
+    _In_ NDIS_HANDLE           MiniportAdapterHandle,
+    _In_ ULONG                 Length,
+    _In_ BOOLEAN               Cached,
+    _In_ PVOID                 VirtualAddress,
+    _In_ NDIS_PHYSICAL_ADDRESS PhysicalAddress
+    );
 
 /* IRQL: any level. A macro in ndis.h; declared here as a function. */
 _IRQL_requires_max_(HIGH_LEVEL)

@@ -20,6 +20,15 @@ export type {
   RegisterReadEffect,
   RegisterWriteEffect,
 } from './device/device.js';
+export {
+  ArrayBufferBacking,
+  DMA_BASE_ADDRESS,
+  DMA_PAGE_BYTES,
+  DmaSpace,
+  SHARED_MEMORY_BYTES_DEFAULT,
+  SharedMemory,
+} from './device/shared-memory.js';
+export type { DeviceDma, DmaMapping, SharedMemoryBacking, SharedMemoryBlock } from './device/shared-memory.js';
 export { RegisterHandle } from './ndis/register-window.js';
 export { SimResources, resourcesOf } from './ndis/resources.js';
 export type { DeviceRegisterNames, E1000Resources, Registers } from './ndis/resources.js';

@@ -32,6 +32,7 @@ import {
   type RunResult,
   type SimResources,
 } from '@ddikit/sim';
+import { mapHeadTrackedRings } from '../../../examples/lib/e1000-rings.js';
 import { describe, expect, it } from 'vitest';
 import lostInterrupt, {
   lostInterruptDriver,
@@ -541,7 +542,7 @@ function e1000Driver(options: { queueDpc: boolean | (() => boolean); dpcMasksDir
         );
         a.interrupt = box.value;
         setMiniportAdapterContext(handle, a);
-        ndis.NdisWriteRegisterUlong(a.regs.RDT0!, 255);
+        mapHeadTrackedRings(ndis, handle, a.regs, 1, 256); // RX ring in shared memory, RDT = 255
         ndis.NdisWriteRegisterUlong(a.regs.RCTL!, e1000.E1000_RCTL_EN);
         ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, enable, a);
         return NDIS_STATUS_SUCCESS;

@@ -102,6 +102,8 @@ describe('rule registry', () => {
     ['UB-MISALIGNED', [[0xc4, 0xdd0a]]],
     ['UB-OTHER', [[0xc4, 0xdd0b]]],
     ['C-TRAP', [[0x1e, 0xc000001d]]],
+    ['DMA-UNMAPPED', [[0xe6, 0xdd0c]]],
+    ['NIC-UNMODELED-REGISTER', []],
   ];
 
   it('holds exactly the rules of the table', () => {

@@ -10,11 +10,14 @@ import type {
   BOOLEAN,
   KAFFINITY,
   NDIS_HANDLE,
+  NDIS_PHYSICAL_ADDRESS,
   NDIS_STATUS,
   PGROUP_AFFINITY,
   PNDIS_HANDLE,
   PNDIS_MINIPORT_INTERRUPT_CHARACTERISTICS,
+  PNDIS_PHYSICAL_ADDRESS,
   PNDIS_SPIN_LOCK,
+  PPVOID,
   PULONG,
   PVOID,
   ULONG,
@@ -4391,38 +4394,44 @@ export type NdisMAllocatePort = (
 ) => NDIS_STATUS;
 
 /**
+ * Allocates memory that both the driver and its bus-master NIC use: descriptor rings and packet
+ * buffers. Returns the virtual address the driver reads and writes and the physical address it
+ * programs into the NIC, or NULL when no memory is available.
+ *
  * IRQL: exactly PASSIVE_LEVEL.
  * SAL: `_IRQL_requires_(PASSIVE_LEVEL)`
+ * Checked by: IRQL-CALL, DMA-UNMAPPED.
  * Header: ndis.h.
- * Spec: spec/ndis/imported/functions.yaml:2508.
- * Reference page: nf-ndis-ndismallocatesharedmemory.md.
+ * Spec: spec/ndis/hardware.yaml:67.
  *
- * @param MiniportAdapterHandle - `_In_`, type not stated by the reference.
- * @param Length - `_In_`, type not stated by the reference.
- * @param Cached - `_In_`, type not stated by the reference.
- * @param VirtualAddress - `_Out_`, type not stated by the reference.
- * @param PhysicalAddress - `_Out_`, type not stated by the reference.
- * @returns Type not stated by the reference.
+ * @remarks
+ * - Call it from MiniportInitializeEx; test VirtualAddress for NULL before using it.
+ * - The NIC may reach only memory allocated this way and not yet freed; a descriptor or buffer
+ *   address outside it is a DMA to unmapped memory.
+ * - Free the memory with NdisMFreeSharedMemory, passing the same Length, Cached, VirtualAddress and
+ *   PhysicalAddress.
+ *
+ * @param MiniportAdapterHandle - `_In_ NDIS_HANDLE` The handle MiniportInitializeEx received.
+ * @param Length - `_In_ ULONG` How many bytes to allocate.
+ * @param Cached - `_In_ BOOLEAN` TRUE for cached memory; NIC descriptor rings are usually allocated
+ *   uncached (FALSE).
+ * @param VirtualAddress - `_Out_ PPVOID` Receives the virtual address of the memory, or NULL when
+ *   the allocation failed.
+ * @param PhysicalAddress - `_Out_ PNDIS_PHYSICAL_ADDRESS` Receives the physical address to program
+ *   into the NIC; undefined when the allocation failed.
  *
  * @since NDIS 6.0
- * @see MINIPORT_HALT
- * @see MINIPORT_INITIALIZE
- * @see MINIPORT_ALLOCATE_SHARED_MEM_COMPLETE
- * @see NdisMAllocateNetBufferSGList
- * @see NdisMAllocateSharedMemoryAsyncEx
  * @see NdisMFreeSharedMemory
- * @see NdisMGetDmaAlignment
- * @see NdisMIndicateReceiveNetBufferLists
- * @see NdisMSetMiniportAttributes
- * @see NdisSystemProcessorCount
+ * @see MINIPORT_INITIALIZE
+ * @see MINIPORT_HALT
  */
 export type NdisMAllocateSharedMemory = (
-  MiniportAdapterHandle: unknown,
-  Length: unknown,
-  Cached: unknown,
-  VirtualAddress: unknown,
-  PhysicalAddress: unknown,
-) => unknown;
+  MiniportAdapterHandle: NDIS_HANDLE,
+  Length: ULONG,
+  Cached: BOOLEAN,
+  VirtualAddress: PPVOID,
+  PhysicalAddress: PNDIS_PHYSICAL_ADDRESS,
+) => void;
 
 /**
  * IRQL: at most DISPATCH_LEVEL.
@@ -5490,35 +5499,38 @@ export type NdisMFreeNetBufferSGList = (
 export type NdisMFreePort = (NdisMiniportHandle: unknown, PortNumber: unknown) => NDIS_STATUS;
 
 /**
+ * Frees memory allocated with NdisMAllocateSharedMemory. After it returns the NIC must no longer
+ * reach the memory.
+ *
  * IRQL: at most DISPATCH_LEVEL.
  * SAL: `_IRQL_requires_max_(DISPATCH_LEVEL)`
+ * Checked by: IRQL-CALL, DMA-UNMAPPED.
  * Static Driver Verifier rules: Irql_Miniport_Driver_Function, NdisMFreeSharedMemory.
  * Header: ndis.h.
- * Spec: spec/ndis/imported/functions.yaml:3162.
- * Reference page: nf-ndis-ndismfreesharedmemory.md.
+ * Spec: spec/ndis/hardware.yaml:105.
  *
- * @param MiniportAdapterHandle - `_In_`, type not stated by the reference.
- * @param Length - `_In_`, type not stated by the reference.
- * @param Cached - `_In_`, type not stated by the reference.
- * @param VirtualAddress - `_In_`, type not stated by the reference.
- * @param PhysicalAddress - `_In_`, type not stated by the reference.
- * @returns Type not stated by the reference.
+ * @remarks
+ * - Stop the NIC's DMA (receiver and transmitter off) before freeing the rings and buffers it
+ *   reaches.
+ *
+ * @param MiniportAdapterHandle - `_In_ NDIS_HANDLE` The handle MiniportInitializeEx received.
+ * @param Length - `_In_ ULONG` The Length the memory was allocated with.
+ * @param Cached - `_In_ BOOLEAN` The Cached value the memory was allocated with.
+ * @param VirtualAddress - `_In_ PVOID` The virtual address NdisMAllocateSharedMemory returned.
+ * @param PhysicalAddress - `_In_ NDIS_PHYSICAL_ADDRESS` The physical address
+ *   NdisMAllocateSharedMemory returned.
  *
  * @since NDIS 6.0
- * @see MINIPORT_HALT
- * @see MINIPORT_INITIALIZE
- * @see MINIPORT_ALLOCATE_SHARED_MEM_COMPLETE
- * @see MINIPORT_SHUTDOWN
  * @see NdisMAllocateSharedMemory
- * @see NdisMAllocateSharedMemoryAsyncEx
+ * @see MINIPORT_HALT
  */
 export type NdisMFreeSharedMemory = (
-  MiniportAdapterHandle: unknown,
-  Length: unknown,
-  Cached: unknown,
-  VirtualAddress: unknown,
-  PhysicalAddress: unknown,
-) => unknown;
+  MiniportAdapterHandle: NDIS_HANDLE,
+  Length: ULONG,
+  Cached: BOOLEAN,
+  VirtualAddress: PVOID,
+  PhysicalAddress: NDIS_PHYSICAL_ADDRESS,
+) => void;
 
 /**
  * IRQL: any level.
@@ -8691,7 +8703,10 @@ export interface NdisFunctions {
   readonly NdisMAllocateNetBufferSGList: NdisMAllocateNetBufferSGList;
   /** NdisMAllocatePort IRQL: at most DISPATCH_LEVEL. */
   readonly NdisMAllocatePort: NdisMAllocatePort;
-  /** NdisMAllocateSharedMemory IRQL: exactly PASSIVE_LEVEL. */
+  /**
+   * Allocates memory that both the driver and its bus-master NIC use: descriptor rings and packet
+   * buffers. IRQL: exactly PASSIVE_LEVEL.
+   */
   readonly NdisMAllocateSharedMemory: NdisMAllocateSharedMemory;
   /** NdisMAllocateSharedMemoryAsyncEx IRQL: at most DISPATCH_LEVEL. */
   readonly NdisMAllocateSharedMemoryAsyncEx: NdisMAllocateSharedMemoryAsyncEx;
@@ -8787,7 +8802,7 @@ export interface NdisFunctions {
   readonly NdisMFreeNetBufferSGList: NdisMFreeNetBufferSGList;
   /** NdisMFreePort IRQL: at most DISPATCH_LEVEL. */
   readonly NdisMFreePort: NdisMFreePort;
-  /** NdisMFreeSharedMemory IRQL: at most DISPATCH_LEVEL. */
+  /** Frees memory allocated with NdisMAllocateSharedMemory. IRQL: at most DISPATCH_LEVEL. */
   readonly NdisMFreeSharedMemory: NdisMFreeSharedMemory;
   /** NdisMGetBusData IRQL: any level. */
   readonly NdisMGetBusData: NdisMGetBusData;

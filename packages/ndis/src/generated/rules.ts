@@ -7,6 +7,7 @@
  */
 export type RuleId =
   | 'C-TRAP'
+  | 'DMA-UNMAPPED'
   | 'DPC-IRQL'
   | 'INT-DEREGISTER'
   | 'INT-DEREGISTER-ASSERTED'
@@ -27,6 +28,7 @@ export type RuleId =
   | 'MEM-NULL'
   | 'MEM-REGISTER-DEREF'
   | 'MEM-WILD'
+  | 'NIC-UNMODELED-REGISTER'
   | 'POOL-BAD-FREE'
   | 'POOL-LEAK'
   | 'POOL-OVERRUN'

@@ -2181,6 +2181,17 @@ export interface NDIS_PD_TRANSMIT_QUEUE_COUNTER {
 }
 
 /**
+ * A 64-bit physical (bus) address as NDIS passes it; the same as PHYSICAL_ADDRESS.
+ *
+ * C: `long long`, 64 bits, signed.
+ * Header: ndis.h.
+ * Spec: spec/ndis/types.yaml:408.
+ *
+ * @since NDIS 6.0
+ */
+export type NDIS_PHYSICAL_ADDRESS = bigint;
+
+/**
  * C: `struct _NDIS_PROCESSOR_INFO`.
  * The reference states no field types: every field is `unknown` here.
  * Header: ndis.h.
@@ -3130,6 +3141,18 @@ export type PNDIS_MINIPORT_INIT_PARAMETERS = NDIS_MINIPORT_INIT_PARAMETERS;
 export type PNDIS_MINIPORT_INTERRUPT_CHARACTERISTICS = NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS;
 
 /**
+ * A pointer to an NDIS_PHYSICAL_ADDRESS, used where NDIS returns a physical address through a
+ * parameter.
+ *
+ * C: `NDIS_PHYSICAL_ADDRESS *`. A writable box; the callee writes through `.value`.
+ * Header: ndis.h.
+ * Spec: spec/ndis/types.yaml:416.
+ *
+ * @since NDIS 6.0
+ */
+export type PNDIS_PHYSICAL_ADDRESS = Box<NDIS_PHYSICAL_ADDRESS>;
+
+/**
  * A pointer to the hardware resources (I/O ports, memory ranges, interrupt) that the PnP manager
  * assigned to the adapter.
  *
@@ -3151,6 +3174,17 @@ export type PNDIS_RESOURCE_LIST = unknown;
  * @since NDIS 6.0
  */
 export type PNDIS_SPIN_LOCK = NDIS_SPIN_LOCK;
+
+/**
+ * A pointer to a PVOID, used where NDIS returns a virtual address through a parameter.
+ *
+ * C: `PVOID *`. A writable box; the callee writes through `.value`.
+ * Header: ntdef.h.
+ * Spec: spec/ndis/types.yaml:421.
+ *
+ * @since NDIS 6.0
+ */
+export type PPVOID = Box<PVOID>;
 
 /**
  * A pointer to a ULONG.
@@ -3222,7 +3256,7 @@ export type VOID = void;
  *
  * C: `((UCHAR)1)`.
  * Header: ndis.h.
- * Spec: spec/ndis/types.yaml:433.
+ * Spec: spec/ndis/types.yaml:452.
  *
  * @since NDIS 6.0
  */
@@ -3233,7 +3267,7 @@ export const NDIS_MINIPORT_INTERRUPT_REVISION_1: UCHAR = 1;
  *
  * C: `((UCHAR)0x84)`.
  * Header: ndis.h.
- * Spec: spec/ndis/types.yaml:429.
+ * Spec: spec/ndis/types.yaml:448.
  *
  * @since NDIS 6.0
  */
@@ -3244,7 +3278,7 @@ export const NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT: UCHAR = 0x84;
  *
  * C: `((NDIS_STATUS)0xC0000001L)`.
  * Header: ndis.h.
- * Spec: spec/ndis/types.yaml:417.
+ * Spec: spec/ndis/types.yaml:436.
  *
  * @since NDIS 6.0
  */
@@ -3255,7 +3289,7 @@ export const NDIS_STATUS_FAILURE: NDIS_STATUS = -1073741823;
  *
  * C: `((NDIS_STATUS)0xC00000BBL)`.
  * Header: ndis.h.
- * Spec: spec/ndis/types.yaml:425.
+ * Spec: spec/ndis/types.yaml:444.
  *
  * @since NDIS 6.0
  */
@@ -3266,7 +3300,7 @@ export const NDIS_STATUS_NOT_SUPPORTED: NDIS_STATUS = -1073741637;
  *
  * C: `((NDIS_STATUS)0x00000103L)`.
  * Header: ndis.h.
- * Spec: spec/ndis/types.yaml:413.
+ * Spec: spec/ndis/types.yaml:432.
  *
  * @since NDIS 6.0
  */
@@ -3277,7 +3311,7 @@ export const NDIS_STATUS_PENDING: NDIS_STATUS = 0x00000103;
  *
  * C: `((NDIS_STATUS)0xC000009AL)`.
  * Header: ndis.h.
- * Spec: spec/ndis/types.yaml:421.
+ * Spec: spec/ndis/types.yaml:440.
  *
  * @since NDIS 6.0
  */
@@ -3288,7 +3322,7 @@ export const NDIS_STATUS_RESOURCES: NDIS_STATUS = -1073741670;
  *
  * C: `((NDIS_STATUS)0)`.
  * Header: ndis.h.
- * Spec: spec/ndis/types.yaml:409.
+ * Spec: spec/ndis/types.yaml:428.
  *
  * @since NDIS 6.0
  */

@@ -22,6 +22,8 @@
  * Time: 1 tick = 100 ns of simulated time (see time.ts, `TICKS_PER_MICROSECOND`).
  */
 import type { Prng } from '../core/prng.js';
+import type { Violation } from '../verifier/violation-sink.js';
+import type { DeviceDma } from './shared-memory.js';
 
 /** What the harness gives a device. */
 export interface DeviceHost {
@@ -29,6 +31,17 @@ export interface DeviceHost {
   readonly prng: Prng;
   /** Current simulated time, in ticks (1 tick = 100 ns). */
   nowTicks(): number;
+  /**
+   * Driver memory the device may reach by DMA (what the driver allocated with
+   * NdisMAllocateSharedMemory); every access is checked (DMA-UNMAPPED). Absent for a host without
+   * shared memory: a bus-master device then moves no data.
+   */
+  readonly dma?: DeviceDma;
+  /**
+   * Reports what the driver did that the device model caught (NIC-UNMODELED-REGISTER). In bugcheck
+   * mode an error throws out of the device's method; the harness catches it. Absent: not checked.
+   */
+  report?(violation: Violation): void;
 }
 
 /** A named register of the device's register window. */
@@ -122,6 +135,13 @@ export interface Device {
    * grants the driver its interrupt. Called by NdisMRegisterInterruptEx before any interrupt.
    */
   setMessageSignaled(enabled: boolean): void;
+
+  /**
+   * How many messages NDIS granted (0 for a line interrupt), called right after
+   * {@link setMessageSignaled}. A device whose single message is MSI rather than MSI-X (the e1000e)
+   * signals it with its line-style causes.
+   */
+  messagesGranted?(count: number): void;
 
   /** The device vanished from the bus: reads return 0xFFFFFFFF, writes are dropped, no interrupts. */
   surpriseRemove(): void;

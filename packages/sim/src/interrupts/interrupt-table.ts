@@ -150,6 +150,7 @@ export class InterruptTable {
       for (let i = 0; i < grant.messageCount; i++) race.nameLock(lockBitIndex(object, i), object.locks[i]!.name);
     }
     this.device.setMessageSignaled(grant.messageBased);
+    this.device.messagesGranted?.(grant.messageBased ? grant.messageCount : 0);
     chars.InterruptType = grant.messageBased ? NDIS_CONNECT_MESSAGE_BASED : NDIS_CONNECT_LINE_BASED;
     chars.MessageInfoTable = object.table;
     handleOut.value = object;

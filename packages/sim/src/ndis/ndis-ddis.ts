@@ -11,6 +11,7 @@ import { allDdiNames, ddiInfo, type DdiInfo } from '../verifier/contract-table.j
 import { SITE_STALL } from '../interrupts/choice-points.js';
 import type { Interrupts } from '../interrupts/interrupts.js';
 import type { Adapter } from './adapter.js';
+import { sharedMemoryDdis, type SharedMemoryCore, type SharedMemoryDdi } from './shared-memory.js';
 import { isRegisterHandle, type RegisterWindow } from './register-window.js';
 import type { RoleMonitor } from '../kernel/role-monitor.js';
 import type { SpinLocks } from '../kernel/spinlock.js';
@@ -26,6 +27,8 @@ export interface NdisCore {
   readonly clock: Clock;
   /** The adapter being initialized or running, if any. */
   adapter(): Adapter | null;
+  /** Shared memory and the DMA space (NdisMAllocateSharedMemory, NdisMFreeSharedMemory). */
+  readonly sharedMemory: SharedMemoryCore;
   fail(message: string): never;
 }
 
@@ -60,7 +63,9 @@ export const MODELED_DDIS = [
   'NdisDprAcquireSpinLock',
   'NdisDprReleaseSpinLock',
   'NdisFreeSpinLock',
+  'NdisMAllocateSharedMemory',
   'NdisMDeregisterInterruptEx',
+  'NdisMFreeSharedMemory',
   'NdisMQueueDpcEx',
   'NdisMRegisterInterruptEx',
   'NdisMSynchronizeWithInterruptEx',
@@ -83,7 +88,7 @@ type InterruptDdi =
   | 'NdisMDeregisterInterruptEx'
   | 'NdisMSynchronizeWithInterruptEx'
   | 'NdisMQueueDpcEx';
-type RegisterDdi = Exclude<ModeledDdi, SpinLockDdi | InterruptDdi>;
+type RegisterDdi = Exclude<ModeledDdi, SpinLockDdi | InterruptDdi | SharedMemoryDdi>;
 
 function isModeled(name: string): name is ModeledDdi {
   return (MODELED_DDIS as readonly string[]).includes(name);
@@ -96,7 +101,12 @@ function originName(core: NdisCore): string {
 
 /** The modeled DDIs over `core`. */
 function modeled(core: NdisCore): Pick<NdisFunctions, ModeledDdi> {
-  return { ...spinLockDdis(core), ...interruptDdis(core), ...registerDdis(core) };
+  return {
+    ...spinLockDdis(core),
+    ...interruptDdis(core),
+    ...registerDdis(core),
+    ...sharedMemoryDdis(core, core.sharedMemory),
+  };
 }
 
 /** NdisAllocateSpinLock … NdisDprReleaseSpinLock: the spin locks of kernel/spinlock.ts. */

@@ -7,6 +7,7 @@ import { DEFAULT_BUDGETS, DEFAULT_COSTS, type CostModel, type TimeBudgets } from
 import type { RunProbe } from '../core/probe.js';
 import type { TraceOptions } from '../core/trace.js';
 import type { Device, FrameCounts } from '../device/device.js';
+import type { SharedMemoryBacking } from '../device/shared-memory.js';
 import type { InterruptOptions } from '../interrupts/interrupt-object.js';
 import { isMiniportDefinition, type MiniportDefinition } from '../ndis/miniport.js';
 import type { FaultOptions, ResolvedFaults } from '../schedule/faults.js';
@@ -20,6 +21,11 @@ export interface SimulationOptions {
   readonly seed: number;
   /** The device the driver drives (e.g. the e1000 model, E1000Nic). */
   readonly device: Device;
+  /**
+   * Where NdisMAllocateSharedMemory takes its bytes from (default: an ArrayBufferBacking, typed views
+   * for TypeScript drivers; a WebAssembly driver's runtime passes one over the module's memory).
+   */
+  readonly sharedMemory?: SharedMemoryBacking;
   /** Number of processors, 1..64. Default 2. */
   readonly processors?: number;
   /** `bugcheck` (default): stop at the first error. `collect`: record, repair, go on. */

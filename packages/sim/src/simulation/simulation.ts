@@ -29,6 +29,7 @@ import { Clock, type CostModel, type TimeBudgets } from '../core/time.js';
 import { Trace, TRACE_REPORT } from '../core/trace.js';
 import type { Device } from '../device/device.js';
 import { DeviceStepper } from '../device/device-stepper.js';
+import { ArrayBufferBacking, DmaSpace } from '../device/shared-memory.js';
 import type { InterruptObject } from '../interrupts/interrupt-object.js';
 import { Interrupts } from '../interrupts/interrupts.js';
 import { IrqlEngine, PASSIVE_LEVEL } from '../kernel/irql.js';
@@ -44,6 +45,7 @@ import { shareFields } from '../race/shared-fields.js';
 import { resolveFaults, type ResolvedFaults } from '../schedule/faults.js';
 import { acceptedRoles } from '../verifier/contract-table.js';
 import { BugCheck, SimulationError, Verifier, type VerifierMode } from '../verifier/verifier.js';
+import type { Violation } from '../verifier/violation-sink.js';
 import {
   checkRunOptions,
   checkSimulationOptions,
@@ -88,6 +90,8 @@ export class Simulation {
   readonly monitor: RoleMonitor;
   readonly interrupts: Interrupts;
   readonly registers: RegisterWindow;
+  /** Driver memory the device reaches by DMA (NdisMAllocateSharedMemory), checked on every access. */
+  readonly dma: DmaSpace;
   /** Race detection (null when off). */
   readonly races: RaceDetector | null;
   /** The trace of the last run (null unless the `trace` option is on). */
@@ -164,6 +168,12 @@ export class Simulation {
     this.interrupts = this.makeInterrupts(options, costs, fail);
     this.registers = new RegisterWindow(device, this.monitor, this.interrupts, this.clock, costs, this.checks, fail);
     this.connectObservers();
+    this.dma = new DmaSpace(options.sharedMemory ?? new ArrayBufferBacking(), () => this.clock.nowTicks);
+    this.dma.deviceName = device.name;
+    const report = (violation: Violation): void => {
+      if (this.checks && this.verifier.enabled(violation.rule)) this.verifier.report(violation);
+    };
+    this.dma.report = report;
     const table = new NdisTable(
       {
         checks: this.checks,
@@ -173,13 +183,14 @@ export class Simulation {
         registers: this.registers,
         clock: this.clock,
         adapter: () => this.currentAdapter,
+        sharedMemory: { dma: this.dma, sink: this.checks ? this.verifier : null },
         fail,
       },
       options.modeledDdis,
     );
     this.ndis = table.functions;
     this.ddi = { define: (name, impl, defineOptions) => table.define(name, impl, defineOptions) };
-    device.attach({ prng: this.prng, nowTicks: () => this.clock.nowTicks });
+    device.attach({ prng: this.prng, nowTicks: () => this.clock.nowTicks, dma: this.dma, report });
   }
 
   private makeInterrupts(options: SimulationOptions, costs: CostModel, fail: (message: string) => never): Interrupts {
@@ -405,6 +416,7 @@ export class Simulation {
     this.registers.reset();
     this.verifier.reset();
     this.reportLocations.length = 0;
+    this.dma.reset();
     this.device.reset();
   }
 

@@ -14,6 +14,7 @@ export const BUG_CHECKS = {
   DRIVER_VERIFIER_DETECTED_VIOLATION: 0xc4,
   IRQL_UNEXPECTED_VALUE: 0xc8,
   DPC_WATCHDOG_VIOLATION: 0x133,
+  DRIVER_VERIFIER_DMA_VIOLATION: 0xe6,
 } as const;
 
 /** ddikit-defined parameter-1 values under 0xC4, for checks no Windows tool has a code for. */
@@ -25,6 +26,8 @@ export const DDIKIT_P1 = {
   ISR_SHARED_RACE: 0xdd05,
   INT_LOST: 0xdd06,
   LOCK_FREE_HELD: 0xdd07,
+  /** Under 0xE6: device DMA outside the driver's shared memory. */
+  DMA_UNMAPPED: 0xdd0c,
 } as const;
 
 /** The value UniqueValue takes in an 0xC8 parameter 1 for a driver routine called out to. */

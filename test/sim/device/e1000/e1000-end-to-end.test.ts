@@ -27,6 +27,7 @@ import {
   setMiniportAdapterContext,
   type SimResources,
 } from '@ddikit/sim';
+import { mapHeadTrackedRings } from '../../../../examples/lib/e1000-rings.js';
 import { describe, expect, it } from 'vitest';
 
 interface Adapter {
@@ -109,7 +110,7 @@ function lineMiniport(options: { isrTakesLock?: boolean } = {}) {
         a.interrupt = box.value;
         setMiniportAdapterContext(handle, a);
         const r = a.resources.registers;
-        ndis.NdisWriteRegisterUlong(r.RDT0!, RING - 1);
+        mapHeadTrackedRings(ndis, handle, r, 1, RING); // the RX ring in shared memory, RDT = RING - 1
         ndis.NdisWriteRegisterUlong(r.RCTL!, e1000.E1000_RCTL_EN);
         ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, enable, a);
         return NDIS_STATUS_SUCCESS;

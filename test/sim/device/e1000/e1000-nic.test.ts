@@ -52,19 +52,35 @@ import {
 } from '../../../../packages/sim/src/device/e1000/e1000.js';
 import { resolveNicOptions, type NicOptions } from '../../../../packages/sim/src/device/e1000/e1000-options.js';
 import { Prng } from '../../../../packages/sim/src/core/prng.js';
+import { ArrayBufferBacking, DmaSpace, type SharedMemory } from '../../../../packages/sim/src/device/shared-memory.js';
+import type { Violation } from '../../../../packages/sim/src/verifier/violation-sink.js';
 
-/** A NIC attached to a fake host whose clock the test moves. Traffic is off unless the options turn it on. */
+/** What a test driver mapped for each NIC: its DMA space and its RX rings' descriptors. */
+const hosts = new WeakMap<E1000Nic, { dma: DmaSpace; rings: (SharedMemory | null)[] }>();
+
+/**
+ * A NIC attached to a fake host whose clock the test moves, with shared memory for its DMA and the
+ * reports it makes collected. Traffic is off unless the options turn it on.
+ */
 function setup(options: NicOptions = {}, seed = 1) {
   const clock = { now: 0 };
+  const reports: Violation[] = [];
+  const dma = new DmaSpace(
+    new ArrayBufferBacking(),
+    () => clock.now,
+    (v) => reports.push(v),
+    'e1000',
+  );
   const nic = new E1000Nic({ rxArrivalGapTicksMax: 0, ...options });
-  nic.attach({ prng: new Prng(seed), nowTicks: () => clock.now });
+  nic.attach({ prng: new Prng(seed), nowTicks: () => clock.now, dma, report: (v) => reports.push(v) });
   nic.reset();
+  hosts.set(nic, { dma, rings: [null, null, null, null] });
   /** Moves time to `tick` and lets the NIC run everything due. */
   const advanceTo = (tick: number): void => {
     clock.now = tick;
     nic.tick(tick);
   };
-  return { nic, clock, advanceTo };
+  return { nic, clock, advanceTo, dma, reports };
 }
 
 /** ICR as ICS reads it back: the causes, without clearing them. */
@@ -72,15 +88,50 @@ function causes(nic: E1000Nic): number {
   return nic.read32(E1000_ICS) & ~E1000_ICR_INT_ASSERTED;
 }
 
-/** Receiver on, queue `queue` given `free` descriptors (RDH 0, RDT free). */
-function openRx(nic: E1000Nic, free: number, queue = 0): void {
+/**
+ * A ring of `count` descriptors in shared memory (with 2048-byte buffers for RX), programmed into
+ * ring `ring` (0, 1: RX queues; 2, 3: TX queues). Returns the descriptors.
+ */
+function mapRing(nic: E1000Nic, ring: number, count = 256): SharedMemory {
+  const host = hosts.get(nic)!;
+  const descriptors = host.dma.allocate(count * 16)!;
+  const memory = descriptors.block.virtualAddress as SharedMemory;
+  if (ring < 2) {
+    const buffers = host.dma.allocate(count * 2048)!;
+    for (let i = 0; i < count; i++) memory.setBigUint64(i * 16, BigInt(buffers.address + i * 2048));
+  }
+  const base = (ring < 2 ? 0x2800 : 0x3800) + 0x100 * (ring % 2);
+  nic.write32(base, descriptors.address % 2 ** 32);
+  nic.write32(base + 4, Math.floor(descriptors.address / 2 ** 32));
+  nic.write32(base + 8, count * 16);
+  host.rings[ring] = memory;
+  return memory;
+}
+
+/** Receiver on, queue `queue` a ring of `count` with `free` descriptors handed to the NIC (RDH 0, RDT free). */
+function openRx(nic: E1000Nic, free: number, queue = 0, count = 256): SharedMemory {
+  const ring = hosts.get(nic)!.rings[queue] ?? mapRing(nic, queue, count);
   nic.write32(E1000_RCTL, E1000_RCTL_EN);
   nic.write32(queue === 0 ? E1000_RDT0 : E1000_RDT1, free);
+  return ring;
+}
+
+/** Whether the NIC wrote DD into descriptor `index` of a ring. */
+function done(ring: SharedMemory, index: number): boolean {
+  return (ring.getUint8(index * 16 + 12) & 1) === 1;
+}
+
+/** A TX ring of `count` descriptors, each an empty frame with EOP and, where `rs`, RS. */
+function mapTx(nic: E1000Nic, count = 256, rs = true): SharedMemory {
+  const ring = mapRing(nic, 2, count);
+  for (let i = 0; i < count; i++) ring.setUint8(i * 16 + 11, rs ? 0x09 : 0x01);
+  return ring;
 }
 
 describe('ICR', () => {
   it('returns the causes with INT_ASSERTED and clears them on read', () => {
     const { nic } = setup();
+    nic.write32(E1000_IMS, E1000_ICR_RXT0);
     nic.write32(E1000_ICS, E1000_ICR_RXT0 | E1000_ICR_TXDW);
     expect(nic.read32(E1000_ICR)).toBe((E1000_ICR_INT_ASSERTED | E1000_ICR_RXT0 | E1000_ICR_TXDW) >>> 0);
     expect(nic.read32(E1000_ICR)).toBe(0);
@@ -310,12 +361,20 @@ describe('MSI-X', () => {
       imsAfter: E1000_ICR_TXQ0,
     },
     {
-      given: 'IAME: clears ICR and the IAM bits of IMS',
-      ims: E1000_ICR_TXQ0 | E1000_ICR_RXQ1,
+      given: 'IAME, asserted: clears ICR and the IAM bits of IMS',
+      ims: E1000_ICR_TXQ0 | E1000_ICR_RXQ0,
       ctrlExt: E1000_CTRL_EXT_IAME,
       icr: E1000_ICR_RXQ0,
       cleared: true,
-      imsAfter: E1000_ICR_RXQ1,
+      imsAfter: E1000_ICR_RXQ0,
+    },
+    {
+      given: 'IAME, only masked causes set: no effect',
+      ims: E1000_ICR_TXQ0 | E1000_ICR_RXQ1,
+      ctrlExt: E1000_CTRL_EXT_IAME,
+      icr: E1000_ICR_RXQ0,
+      cleared: false,
+      imsAfter: E1000_ICR_TXQ0 | E1000_ICR_RXQ1,
     },
   ])('an ICR read in MSI-X mode clears ICR only per the 82574 rules ($given)', (row) => {
     const { ims, ctrlExt, icr, cleared, imsAfter } = row;
@@ -325,7 +384,8 @@ describe('MSI-X', () => {
     nic.write32(E1000_IAM, E1000_ICR_TXQ0);
     nic.write32(E1000_IMS, ims);
     nic.write32(E1000_ICS, icr);
-    expect(nic.read32(E1000_ICR)).toBe((icr | E1000_ICR_INT_ASSERTED) >>> 0);
+    const asserted = (ims & icr) !== 0 ? E1000_ICR_INT_ASSERTED : 0;
+    expect(nic.read32(E1000_ICR)).toBe((icr | asserted) >>> 0);
     expect(causes(nic)).toBe(cleared ? 0 : icr);
     expect(nic.read32(E1000_IMS)).toBe(imsAfter);
   });
@@ -399,29 +459,34 @@ describe('ITR throttling', () => {
 });
 
 describe('RX rings', () => {
-  it('writes packets into free descriptors, raising RXT0, and counts them in GPRC', () => {
+  it('writes frames into free descriptors, raising RXT0, and counts them in GPRC', () => {
     const { nic } = setup();
-    openRx(nic, 4);
+    const ring = openRx(nic, 4);
     nic.receivePackets(0, 3);
     expect(nic.read32(E1000_RDH0)).toBe(3);
-    expect([0, 1, 2, 3].map((i) => nic.rxDescriptorDone(0, i))).toEqual([true, true, true, false]);
+    expect([0, 1, 2, 3].map((i) => done(ring, i))).toEqual([true, true, true, false]);
     expect(causes(nic) & E1000_ICR_RXT0).toBe(E1000_ICR_RXT0);
     expect(nic.read32(E1000_GPRC)).toBe(3);
     expect(nic.read32(E1000_GPRC)).toBe(0);
   });
 
-  it('misses packets when no descriptor is free: RXO and MPC', () => {
+  it('holds frames in its FIFO when no descriptor is free, and writes them when RDT moves', () => {
     const { nic } = setup();
-    openRx(nic, 2);
+    const ring = openRx(nic, 2);
     nic.receivePackets(0, 5);
     expect(nic.read32(E1000_RDH0)).toBe(2);
-    expect(causes(nic) & E1000_ICR_RXO).toBe(E1000_ICR_RXO);
-    expect(nic.read32(E1000_MPC)).toBe(3);
-    expect(nic.stats.packetsMissed).toBe(3);
+    expect(nic.framesHeld(0)).toBe(3);
+    expect(causes(nic) & E1000_ICR_RXO).toBe(0);
+    expect(nic.read32(E1000_MPC)).toBe(0);
+    nic.write32(E1000_RDT0, 10);
+    expect(nic.read32(E1000_RDH0)).toBe(5);
+    expect(done(ring, 4)).toBe(true);
+    expect(nic.framesHeld(0)).toBe(0);
   });
 
-  it('ignores packets while the receiver is disabled', () => {
+  it('ignores frames while the receiver is disabled', () => {
     const { nic } = setup();
+    mapRing(nic, 0);
     nic.write32(E1000_RDT0, 4);
     nic.receivePackets(0, 2);
     expect(nic.read32(E1000_RDH0)).toBe(0);
@@ -430,7 +495,8 @@ describe('RX rings', () => {
   });
 
   it('raises RXDMT0 when the free descriptors fall to the RDMTS threshold', () => {
-    const { nic } = setup({ ringDescriptors: 64 });
+    const { nic } = setup();
+    mapRing(nic, 0, 64);
     nic.write32(E1000_RCTL, E1000_RCTL_EN | E1000_RCTL_RDMTS_QUAT);
     nic.write32(E1000_RDT0, 20); // 20 free; threshold 64 / 4 = 16
     nic.receivePackets(0, 3);
@@ -439,29 +505,29 @@ describe('RX rings', () => {
     expect(causes(nic) & E1000_ICR_RXDMT0).toBe(E1000_ICR_RXDMT0);
   });
 
-  it('clears the done flag of descriptors the driver hands back by moving RDT', () => {
-    const { nic } = setup({ ringDescriptors: 8 });
-    openRx(nic, 7);
+  it('writes only descriptors between head and tail, wrapping at the end of the ring', () => {
+    const { nic } = setup();
+    const ring = openRx(nic, 7, 0, 8);
     nic.receivePackets(0, 7);
+    for (const i of [0, 1, 2, 3, 4, 5, 6]) ring.setUint8(i * 16 + 12, 0); // the driver takes them
     nic.write32(E1000_RDT0, 3); // hands back 7, 0, 1, 2
-    expect([0, 1, 2, 3, 6, 7].map((i) => nic.rxDescriptorDone(0, i))).toEqual([false, false, false, true, true, false]);
     expect(nic.read32(E1000_RDLEN0)).toBe(8 * 16);
     nic.receivePackets(0, 3); // fills 7, 0, 1
-    nic.write32(E1000_RDT0, 6); // hands back 3, 4, 5; 6 stays done
-    expect([3, 4, 5, 6, 7].map((i) => nic.rxDescriptorDone(0, i))).toEqual([false, false, false, true, true]);
+    expect([7, 0, 1, 2, 3].map((i) => done(ring, i))).toEqual([true, true, true, false, false]);
+    expect(nic.read32(E1000_RDH0)).toBe(2);
   });
 });
 
-describe('TX completions', () => {
+describe('TX descriptors', () => {
   function tx() {
     const env = setup({ txCompletionTicksMin: 10, txCompletionTicksMax: 20 });
     env.nic.write32(E1000_TCTL, E1000_TCTL_EN);
     env.nic.write32(E1000_IMS, E1000_ICR_TXDW);
-    return env;
+    return { ...env, ring: mapTx(env.nic) };
   }
 
-  it('raises TXDW after the driver posts descriptors by writing TDT', () => {
-    const { nic, advanceTo } = tx();
+  it('raises TXDW after the driver posts descriptors by writing TDT, and writes DD back', () => {
+    const { nic, advanceTo, ring } = tx();
     expect(nic.nextEventTick(0)).toBe(Infinity);
     nic.write32(E1000_TDT0, 3);
     expect(causes(nic)).toBe(0);
@@ -474,11 +540,11 @@ describe('TX completions', () => {
     expect(causes(nic)).toBe(E1000_ICR_TXDW | E1000_ICR_TXQE);
     expect(nic.lineAsserted()).toBe(true);
     expect(nic.read32(E1000_TDH0)).toBe(3);
-    expect([0, 1, 2, 3].map((i) => nic.txDescriptorDone(0, i))).toEqual([true, true, true, false]);
+    expect([0, 1, 2, 3].map((i) => done(ring, i))).toEqual([true, true, true, false]);
     expect(nic.read32(E1000_GPTC)).toBe(3);
   });
 
-  it('completes nothing while the transmitter is disabled', () => {
+  it('processes nothing while the transmitter is disabled', () => {
     const { nic, advanceTo } = tx();
     nic.write32(E1000_TCTL, 0);
     nic.write32(E1000_TDT0, 3);
@@ -487,12 +553,13 @@ describe('TX completions', () => {
     expect(nic.read32(E1000_TDH0)).toBe(0);
   });
 
-  it('completes in batches of at most txDescriptorsPerCompletionMax, TXQE only when the ring is drained', () => {
+  it('processes in batches of at most txDescriptorsPerCompletionMax, TXQE only when the ring is drained', () => {
     const { nic, advanceTo } = setup({
       txDescriptorsPerCompletionMax: 2,
       txCompletionTicksMin: 5,
       txCompletionTicksMax: 5,
     });
+    mapTx(nic);
     nic.write32(E1000_TCTL, E1000_TCTL_EN);
     nic.write32(E1000_TDT0, 3);
     advanceTo(5);
@@ -552,12 +619,10 @@ describe('traffic source', () => {
         rxArrivalGapTicksMin: 10,
         rxArrivalGapTicksMax: 300,
         rxPacketsPerArrivalMax: 4,
-        ringDescriptors: 64,
       },
       seed,
     );
-    openRx(nic, 63, 0);
-    openRx(nic, 63, 1);
+    const rings = [openRx(nic, 63, 0, 64), openRx(nic, 63, 1, 64)];
     nic.write32(E1000_IMS, E1000_ICR_RXT0);
     const out: string[] = [];
     const heads = [0, 0];
@@ -571,6 +636,7 @@ describe('traffic source', () => {
         if (rdh !== heads[queue]) {
           out.push(`${next}:${queue}:${rdh}`);
           heads[queue] = rdh;
+          for (let i = 0; i < 64; i++) rings[queue]!.setUint8(i * 16 + 12, 0);
           nic.write32(E1000_RDT0 + 0x100 * queue, (rdh + 63) % 64);
         }
       }
@@ -668,11 +734,20 @@ describe('register window', () => {
     expect(nic.lineAsserted()).toBe(false);
   });
 
-  it('reads 0 and drops writes at offsets it does not model, and counts them', () => {
-    const { nic } = setup();
-    nic.write32(0x5400, 0x1234);
-    expect(nic.read32(0x5400)).toBe(0);
-    expect(nic.stats.unmodeledAccesses).toBe(2);
+  it('reads 0 and drops writes at offsets it does not model, counts them and reports each, naming the register', () => {
+    const { nic, reports } = setup();
+    nic.write32(0x5818, 0x1234);
+    expect(nic.read32(0x5818)).toBe(0);
+    expect(nic.read32(0x1234)).toBe(0);
+    expect(nic.stats.unmodeledAccesses).toBe(3);
+    expect(reports.map((r) => [r.rule, r.subject, r.site])).toEqual([
+      ['NIC-UNMODELED-REGISTER', 'MRQC', 'write'],
+      ['NIC-UNMODELED-REGISTER', 'MRQC', 'read'],
+      ['NIC-UNMODELED-REGISTER', 'REG_0x1234', 'read'],
+    ]);
+    expect(reports[0]!.message).toBe(
+      'write of MRQC (offset 0x5818): the e1000 model does not implement this register, so the write is dropped; the hardware would behave otherwise',
+    );
   });
 
   it.each([3, -4, E1000_REGISTER_WINDOW_BYTES, 1.5])('rejects offset %s', (offset) => {
@@ -696,8 +771,9 @@ describe('register window', () => {
 
 describe('options', () => {
   it.each([
-    { given: { ringDescriptors: 12 }, want: /ringDescriptors must be a multiple of 8/ },
-    { given: { ringDescriptors: 0 }, want: /ringDescriptors must be an integer in 8\.\.65528/ },
+    { given: { frameBytesMin: 10 }, want: /frameBytesMin must be an integer in 14\.\.16384/ },
+    { given: { macAddress: [1, 2, 3] }, want: /macAddress must be 6 bytes/ },
+    { given: { singleMessage: 'msy' }, want: /singleMessage must be 'msi' or 'msix'/ },
     { given: { rxQueueCount: 3 }, want: /rxQueueCount must be an integer in 1\.\.2/ },
     {
       given: { rxArrivalGapTicksMin: 50, rxArrivalGapTicksMax: 10 },
@@ -710,7 +786,7 @@ describe('options', () => {
   });
 
   it('fills in defaults', () => {
-    expect(resolveNicOptions({ ringDescriptors: 64 })).toMatchObject({ ringDescriptors: 64, rxQueueCount: 1 });
+    expect(resolveNicOptions({ rxQueueCount: 2 })).toMatchObject({ rxQueueCount: 2, singleMessage: 'msi' });
   });
 });
 

@@ -1,6 +1,8 @@
 /**
- * The simulated NIC: the interrupt and ring registers of an Intel 82574L (the 8254x family member with
- * MSI-X) behaving as QEMU's e1000e model makes them behave, plus a seeded traffic source.
+ * The simulated NIC: the registers of an Intel 82574L (the 8254x family member with MSI-X) that a
+ * driver's initialization, interrupt handling and descriptor rings touch, behaving as the hardware
+ * (and QEMU's e1000e model) makes them behave, DMA into the driver's shared memory, plus a seeded
+ * traffic source.
  *
  * The parts: the register table (e1000-register-table.ts) decides what every register access does;
  * the core (e1000-core.ts) holds the register file, the rings, the receiver and the transmitter;
@@ -11,13 +13,8 @@
  * Traffic. Packet arrivals per RX queue, TX completion delays and link changes are drawn from the
  * simulation's PRNG and advance with simulated time only ({@link Device.tick}).
  *
- * Where this model departs from QEMU's e1000e, on purpose:
- * - INT_ASSERTED reads as "any cause set" after every change (QEMU recomputes it only when raising).
- * - A throttled interrupt delivered at the end of its interval starts a new interval, and a vector's
- *   throttle timer sends a message only if one was held back (QEMU's MSI-X timer always sends one).
- * - EIAC / EIAME auto-clear applies when the harness delivers the message, not when it is queued.
- * - ITR/EITR values are used as written (QEMU raises any value below 500 to 500).
- * - RX interrupt delay timers (RDTR, RADV), PBA clearing, RSS and descriptor contents are not modeled.
+ * Where this model departs from the hardware and from QEMU's e1000e: packages/sim/README.md, "The
+ * model".
  */
 import {
   REGISTER_REMOVED_VALUE,
@@ -54,6 +51,7 @@ export class E1000Nic implements Device {
   /** The core's signaling, at hand: the harness polls the line and the messages after every access. */
   private readonly signaling: E1000Signaling;
   private removed = false;
+  private readonly frameLengths = new Int32Array(1024);
 
   /** What the NIC did since the last reset (a live view; the NIC updates it in place). */
   get stats(): Readonly<NicStats> {
@@ -77,7 +75,7 @@ export class E1000Nic implements Device {
     const core = this.core;
     const now = core.host.nowTicks();
     this.removed = false;
-    core.signaling.messageSignaled = false;
+    core.signaling.mode = 'line';
     core.linkUp = this.config.linkUpAtReset;
     core.resetRegisters();
     for (const key of Object.keys(this.counters) as (keyof NicStats)[]) this.counters[key] = 0;
@@ -93,7 +91,7 @@ export class E1000Nic implements Device {
   read32(offsetBytes: number): number {
     if (this.removed) return REGISTER_REMOVED_VALUE;
     const register = TABLE.find(offsetBytes);
-    if (register === undefined) return this.unmodeledAccess(offsetBytes);
+    if (register === undefined) return this.unmodeledAccess(offsetBytes, false);
     return register.read(this.core, register.slot, register.index);
   }
 
@@ -101,7 +99,7 @@ export class E1000Nic implements Device {
     if (this.removed) return;
     const register = TABLE.find(offsetBytes);
     if (register === undefined) {
-      this.unmodeledAccess(offsetBytes);
+      this.unmodeledAccess(offsetBytes, true);
       return;
     }
     register.write(this.core, value >>> 0, register.slot, register.index);
@@ -110,9 +108,10 @@ export class E1000Nic implements Device {
   /**
    * An access to an offset with no row in the register table, read or write, handled the same way
    * each time: an offset outside the window or not a multiple of 4 is a RangeError; any other is
-   * counted (`stats.unmodeledAccesses`), reads 0 and its write is dropped.
+   * counted (`stats.unmodeledAccesses`) and reported (NIC-UNMODELED-REGISTER, a warning naming the
+   * register), reads 0 and its write is dropped.
    */
-  private unmodeledAccess(offsetBytes: number): number {
+  private unmodeledAccess(offsetBytes: number, write: boolean): number {
     if (
       !Number.isInteger(offsetBytes) ||
       offsetBytes < 0 ||
@@ -125,6 +124,13 @@ export class E1000Nic implements Device {
       );
     }
     this.counters.unmodeledAccesses++;
+    const name = unmodeledRegisterName(offsetBytes);
+    this.core.host.report?.({
+      rule: 'NIC-UNMODELED-REGISTER',
+      subject: name,
+      message: `${write ? 'write of' : 'read of'} ${name} (offset 0x${offsetBytes.toString(16).toUpperCase().padStart(4, '0')}): the ${this.name} model does not implement this register, so the ${write ? 'write is dropped' : 'read returns 0'}; the hardware would behave otherwise`,
+      site: write ? 'write' : 'read',
+    });
     return 0;
   }
 
@@ -187,7 +193,11 @@ export class E1000Nic implements Device {
   }
 
   setMessageSignaled(enabled: boolean): void {
-    this.core.signaling.setMessageSignaled(enabled, !this.removed);
+    this.core.signaling.setMode(enabled ? 'msix' : 'line', !this.removed);
+  }
+
+  messagesGranted(count: number): void {
+    if (count === 1 && this.config.singleMessage === 'msi') this.core.signaling.setMode('msi', !this.removed);
   }
 
   surpriseRemove(): void {
@@ -232,9 +242,20 @@ export class E1000Nic implements Device {
     return !this.removed;
   }
 
-  /** True while MSI-X signaling is enabled. */
+  /** True while MSI or MSI-X signaling is enabled. */
   get messageSignaledEnabled(): boolean {
-    return this.core.signaling.messageSignaled;
+    return this.core.signaling.mode !== 'line';
+  }
+
+  /** How the NIC signals now: the INTx line, one MSI message, or MSI-X vectors. */
+  get signalingMode(): 'line' | 'msi' | 'msix' {
+    return this.core.signaling.mode;
+  }
+
+  /** Frames held in RX queue `queue`'s on-chip FIFO, waiting for descriptors. */
+  framesHeld(queue: number): number {
+    checkQueue('framesHeld', queue);
+    return this.core.receiver.held(queue);
   }
 
   /** Link state as STATUS.LU reports it. */
@@ -248,26 +269,23 @@ export class E1000Nic implements Device {
     this.core.changeLink(up, this.core.host.nowTicks());
   }
 
-  /** Delivers `count` packets to RX queue `queue` now, as if they had just arrived from the wire. */
-  receivePackets(queue: number, count: number): void {
+  /**
+   * Delivers frames to RX queue `queue` now, as if they had just arrived from the wire: `count` frames
+   * of lengths drawn from the seed, or one frame per entry of `lengths` (bytes without the FCS).
+   */
+  receivePackets(queue: number, count: number | readonly number[]): void {
     checkQueue('receivePackets', queue);
-    if (!Number.isInteger(count) || count < 1 || count > 1024) {
-      throw new RangeError(`E1000Nic.receivePackets: count must be an integer in 1..1024 (got ${count})`);
+    const lengths = typeof count === 'number' ? null : count;
+    const frames = lengths === null ? count : lengths.length;
+    if (!Number.isInteger(frames) || (frames as number) < 1 || (frames as number) > 1024) {
+      throw new RangeError(`E1000Nic.receivePackets: count must be an integer in 1..1024 (got ${String(frames)})`);
+    }
+    for (const length of lengths ?? []) {
+      if (!Number.isInteger(length) || length < 14 || length > 16_384)
+        throw new RangeError(`E1000Nic.receivePackets: a frame length must be an integer in 14..16384 (got ${length})`);
     }
     if (this.removed) return;
-    this.core.receive(queue, count, this.core.host.nowTicks());
-  }
-
-  /** Whether the NIC has written back RX descriptor `index` of `queue` since the driver last posted it. */
-  rxDescriptorDone(queue: number, index: number): boolean {
-    checkQueue('rxDescriptorDone', queue);
-    return this.core.rings[queue]!.done[index] === 1;
-  }
-
-  /** Whether the NIC has written back TX descriptor `index` of `queue` since the driver last posted it. */
-  txDescriptorDone(queue: number, index: number): boolean {
-    checkQueue('txDescriptorDone', queue);
-    return this.core.rings[2 + queue]!.done[index] === 1;
+    this.core.receive(queue, lengths ?? this.drawFrameLengths(frames as number), this.core.host.nowTicks());
   }
 
   // --- The NIC's activity in time -------------------------------------------------------------
@@ -281,7 +299,7 @@ export class E1000Nic implements Device {
         const max = this.config.rxPacketsPerArrivalMax;
         const count = max > 1 ? core.host.prng.between(1, max) : 1;
         this.events.schedule(slot, at + this.drawArrivalGapTicks());
-        core.receive(queue, count, at);
+        core.receive(queue, this.drawFrameLengths(count), at);
         return;
       }
       case SLOT_TX0:
@@ -300,6 +318,14 @@ export class E1000Nic implements Device {
     }
   }
 
+  /** Lengths of `count` frames from the wire, drawn from the seed (a reused array). */
+  private drawFrameLengths(count: number): Int32Array {
+    const lengths = this.frameLengths.subarray(0, count);
+    for (let i = 0; i < count; i++)
+      lengths[i] = drawBetween(this.core.host, this.config.frameBytesMin, this.config.frameBytesMax);
+    return lengths;
+  }
+
   private drawArrivalGapTicks(): number {
     return drawBetween(this.core.host, this.config.rxArrivalGapTicksMin, this.config.rxArrivalGapTicksMax);
   }
@@ -314,3 +340,25 @@ function checkQueue(method: string, queue: number): void {
     throw new RangeError(`E1000Nic.${method}: queue must be 0 or 1 (got ${String(queue)})`);
   }
 }
+
+/** The name of an offset with no row: the datasheet's name where the 82574 has a register there. */
+function unmodeledRegisterName(offsetBytes: number): string {
+  return UNMODELED_NAMES.get(offsetBytes) ?? `REG_0x${offsetBytes.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** 82574 registers the model leaves out, by offset, so a warning names them as a driver does. */
+const UNMODELED_NAMES: ReadonlyMap<number, string> = new Map([
+  [0x0004, 'CTRL_DUP'],
+  [0x0024, 'FEXTNVM'],
+  [0x00fc, 'EIAM'],
+  [0x2160 + 0x10, 'FCRTV'],
+  [0x3004, 'KABGTXD'],
+  [0x5818, 'MRQC'],
+  [0x5810, 'WUS'],
+  [0x5c00, 'RETA'],
+  [0x5c80, 'RSSRK'],
+  [0x5b68, 'PBACLR'],
+  [0xb600, 'TIMINCA'],
+  [0xb608, 'TSYNCRXCTL'],
+  [0xb614, 'TSYNCTXCTL'],
+]);

@@ -1,5 +1,5 @@
 /**
- * Configuration of the simulated NIC: ring sizes and the traffic source (packet arrivals, TX
+ * Configuration of the simulated NIC: its address, how it signals a single message, and the traffic source (packet arrivals, TX
  * completion delays, link changes). Every duration is in ticks (1 tick = 100 ns, see device.ts);
  * every random quantity is drawn uniformly from an inclusive [min, max] range with the simulation's
  * PRNG, so one seed reproduces the whole traffic pattern.
@@ -10,11 +10,17 @@ import { E1000_RING_DESCRIPTORS_MAX } from './e1000-registers.js';
 export interface NicOptions {
   /** Name for reports. */
   name?: string;
+  /** The permanent MAC address (NVM words 0–2, RAL0/RAH0 after reset): 6 bytes. */
+  macAddress?: readonly number[];
   /**
-   * Descriptors per ring at power-on (RDLEN/TDLEN preset to this many 16-byte descriptors); a multiple
-   * of 8. The driver may reprogram RDLEN/TDLEN.
+   * How the NIC signals when NDIS grants a single message: `msi` (the 82574's MSI capability: the
+   * line-style causes and ICR rules, one message per interrupt) or `msix` (a one-entry MSI-X table).
    */
-  ringDescriptors?: number;
+  singleMessage?: 'msi' | 'msix';
+  /** Shortest frame the traffic source sends, in bytes without the FCS (≥ 14). */
+  frameBytesMin?: number;
+  /** Longest such frame (≤ 16,384). */
+  frameBytesMax?: number;
   /** RX queues the traffic source feeds (1 or 2). Queue 0 first. */
   rxQueueCount?: number;
   /** Shortest gap between two packet arrivals on one RX queue, in ticks (≥ 1). */
@@ -44,7 +50,10 @@ export type NicConfig = Readonly<Required<NicOptions>>;
 
 export const NIC_DEFAULTS: NicConfig = Object.freeze({
   name: 'e1000',
-  ringDescriptors: 256,
+  macAddress: Object.freeze([0x52, 0x54, 0x00, 0x12, 0x34, 0x56]),
+  singleMessage: 'msi',
+  frameBytesMin: 1514,
+  frameBytesMax: 1514,
   rxQueueCount: 1,
   rxArrivalGapTicksMin: 50,
   rxArrivalGapTicksMax: 200,
@@ -64,9 +73,17 @@ const TICKS_OPTION_MAX = 2 ** 40;
 /** Resolves options against the defaults and checks them; throws a RangeError naming the option. */
 export function resolveNicOptions(options: NicOptions = {}): NicConfig {
   const config = { ...NIC_DEFAULTS, ...definedOnly(options) };
-  integerIn(config, 'ringDescriptors', 8, E1000_RING_DESCRIPTORS_MAX);
-  if (config.ringDescriptors % 8 !== 0) {
-    throw new RangeError(`NicOptions.ringDescriptors must be a multiple of 8 (got ${config.ringDescriptors})`);
+  integerIn(config, 'frameBytesMin', 14, 16_384);
+  integerIn(config, 'frameBytesMax', config.frameBytesMin, 16_384);
+  if (
+    !Array.isArray(config.macAddress) ||
+    config.macAddress.length !== 6 ||
+    !config.macAddress.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)
+  ) {
+    throw new RangeError(`NicOptions.macAddress must be 6 bytes, each an integer in 0..255`);
+  }
+  if (config.singleMessage !== 'msi' && config.singleMessage !== 'msix') {
+    throw new RangeError(`NicOptions.singleMessage must be 'msi' or 'msix' (got ${String(config.singleMessage)})`);
   }
   integerIn(config, 'rxQueueCount', 1, 2);
   integerIn(config, 'rxArrivalGapTicksMax', 0, TICKS_OPTION_MAX);

@@ -10,8 +10,20 @@
 export const E1000_CTRL = 0x0000;
 /** Device Status (read-only). */
 export const E1000_STATUS = 0x0008;
+/** EEPROM/Flash Control: NVM present (PRES), auto-read done (AUTO_RD). */
+export const E1000_EECD = 0x0010;
+/** EEPROM Read: START a read of the NVM word at ADDR, poll DONE, take DATA (82574 layout). */
+export const E1000_EERD = 0x0014;
 /** Extended Device Control (IAME, EIAME). */
 export const E1000_CTRL_EXT = 0x0018;
+/** MDI Control: one PHY register read or write; poll READY. */
+export const E1000_MDIC = 0x0020;
+/** Flow control address low, high, type. */
+export const E1000_FCAL = 0x0028;
+export const E1000_FCAH = 0x002c;
+export const E1000_FCT = 0x0030;
+/** VLAN EtherType. */
+export const E1000_VET = 0x0038;
 /** Interrupt Cause Read: reading returns the causes and clears them (see the NIC for the MSI-X rules). */
 export const E1000_ICR = 0x00c0;
 /** Interrupt Throttling Rate, in units of 256 ns (0: no throttling). */
@@ -32,8 +44,75 @@ export const E1000_IVAR = 0x00e4;
 export const E1000_EITR0 = 0x00e8;
 /** Receive Control. */
 export const E1000_RCTL = 0x0100;
+/** Flow control transmit timer value. */
+export const E1000_FCTTV = 0x0170;
 /** Transmit Control. */
 export const E1000_TCTL = 0x0400;
+/** Transmit inter-packet gap. */
+export const E1000_TIPG = 0x0410;
+/** Adaptive IFS throttle. */
+export const E1000_AIT = 0x0458;
+/** LED control. */
+export const E1000_LEDCTL = 0x0e00;
+/** Extended configuration control: MDIO_SW_OWNERSHIP (bit 5) is the software semaphore for PHY and NVM. */
+export const E1000_EXTCNF_CTRL = 0x0f00;
+/** Extended configuration size. */
+export const E1000_EXTCNF_SIZE = 0x0f08;
+/** PHY control (low-power link-up bits). */
+export const E1000_PHY_CTRL = 0x0f10;
+/** Packet buffer allocation: RXA (bits 15:0) KiB of the 40 KiB packet buffer receive; TXA reads the rest. */
+export const E1000_PBA = 0x1000;
+/** Packet buffer size. */
+export const E1000_PBS = 0x1008;
+/** Manageability EEPROM control. */
+export const E1000_EEMNGCTL = 0x1010;
+/** EEPROM write (writes the NVM image, no checksum fix-up). */
+export const E1000_EEWR = 0x102c;
+/** Flow control receive threshold low, high. */
+export const E1000_FCRTL = 0x2160;
+export const E1000_FCRTH = 0x2168;
+/** Packet split receive control. */
+export const E1000_PSRCTL = 0x2170;
+/** RX delay timer (units of 1.024 µs); bit 31 FPD flushes a pending delayed RX interrupt. */
+export const E1000_RDTR = 0x2820;
+/** RX descriptor control, queue 0 (queue 1 at +0x100). */
+export const E1000_RXDCTL0 = 0x2828;
+/** RX absolute delay timer (units of 1.024 µs). */
+export const E1000_RADV = 0x282c;
+/** RX small packet detect. */
+export const E1000_RSRPD = 0x2c00;
+/** TX delay timer (units of 1.024 µs), for descriptors with CMD.IDE; bit 31 FPD flushes. */
+export const E1000_TIDV = 0x3820;
+/** TX descriptor control, queue 0 (queue 1 at +0x100). */
+export const E1000_TXDCTL0 = 0x3828;
+/** TX absolute delay timer (units of 1.024 µs). */
+export const E1000_TADV = 0x382c;
+/** TX arbitration counter, queue 0 (queue 1 at +0x100); bit 10 enables the queue. */
+export const E1000_TARC0 = 0x3840;
+/** RX checksum control. */
+export const E1000_RXCSUM = 0x5000;
+/** RX filter control (EXTEN: extended RX descriptors, not modeled). */
+export const E1000_RFCTL = 0x5008;
+/** Multicast table array, 128 entries. */
+export const E1000_MTA = 0x5200;
+/** Receive address low / high of entry 0; entry n at +8n, 16 entries. RAH bit 31 AV: address valid. */
+export const E1000_RAL0 = 0x5400;
+export const E1000_RAH0 = 0x5404;
+/** VLAN filter table array, 128 entries. */
+export const E1000_VFTA = 0x5600;
+/** Wake-up control, filter control, status. */
+export const E1000_WUC = 0x5800;
+export const E1000_WUFC = 0x5808;
+/** Management control. */
+export const E1000_MANC = 0x5820;
+/** PCIe control. */
+export const E1000_GCR = 0x5b00;
+/** Function active and power state to manageability. */
+export const E1000_FACTPS = 0x5b30;
+/** Software semaphore: reading returns the value, then sets SMBI (bit 0); writing 0 releases it. */
+export const E1000_SWSM = 0x5b50;
+/** PCIe control 2. */
+export const E1000_GCR2 = 0x5b64;
 /** RX descriptor ring 0: base address low, high, length in bytes, head, tail. */
 export const E1000_RDBAL0 = 0x2800;
 export const E1000_RDBAH0 = 0x2804;
@@ -58,8 +137,14 @@ export const E1000_TDBAH1 = 0x3904;
 export const E1000_TDLEN1 = 0x3908;
 export const E1000_TDH1 = 0x3910;
 export const E1000_TDT1 = 0x3918;
-/** Missed Packets Count (read-to-clear, saturating): packets dropped for want of an RX descriptor. */
+/** Missed Packets Count (read-to-clear, saturating): frames dropped because the RX FIFO was full. */
 export const E1000_MPC = 0x4010;
+/** Receive No Buffers Count (read-to-clear, saturating): frames that arrived with RDH == RDT. */
+export const E1000_RNBC = 0x40a0;
+/** Total Packets Received (read-to-clear, saturating), missed ones included. */
+export const E1000_TPR = 0x40d0;
+/** Total Packets Transmitted (read-to-clear, saturating). */
+export const E1000_TPT = 0x40d4;
 /** Good Packets Received Count (read-to-clear, saturating). */
 export const E1000_GPRC = 0x4074;
 /** Good Packets Transmitted Count (read-to-clear, saturating). */
@@ -192,8 +277,58 @@ export const E1000_IMC_OTHER = E1000_ICR_OTHER;
 export const E1000_CTRL_FD = 0x0000_0001;
 /** Set link up. */
 export const E1000_CTRL_SLU = 0x0000_0040;
+/** GIO master disable: STATUS.GIO_MASTER_ENABLE reads 0 while set. */
+export const E1000_CTRL_GIO_MASTER_DISABLE = 0x0000_0004;
 /** Device reset (self-clearing): returns every register to its power-on value. */
 export const E1000_CTRL_RST = 0x0400_0000;
+/** CTRL at power-on (QEMU's e1000e): FD, SLU, speed 1000, software-definable pins. */
+export const E1000_CTRL_POWER_ON = 0x0014_0241;
+
+// EECD, EERD, MDIC, EXTCNF_CTRL, SWSM bits.
+
+/** EECD: an NVM is present. */
+export const E1000_EECD_PRES = 0x0000_0100;
+/** EECD: the NVM was read after reset. */
+export const E1000_EECD_AUTO_RD = 0x0000_0200;
+/** EERD / EEWR: start. */
+export const E1000_EERW_START = 0x0000_0001;
+/** EERD / EEWR: done. */
+export const E1000_EERW_DONE = 0x0000_0002;
+/** EERD / EEWR: word address shift (14 bits). */
+export const E1000_EERW_ADDR_SHIFT = 2;
+/** EERD / EEWR: data shift (16 bits). */
+export const E1000_EERW_DATA_SHIFT = 16;
+/** Words of the NVM image. */
+export const E1000_NVM_WORDS = 64;
+/** The 16-bit sum of NVM words 0x00..0x3F. */
+export const E1000_NVM_SUM = 0xbaba;
+/** MDIC fields. */
+export const E1000_MDIC_DATA_MASK = 0x0000_ffff;
+export const E1000_MDIC_REG_SHIFT = 16;
+export const E1000_MDIC_PHY_SHIFT = 21;
+export const E1000_MDIC_OP_WRITE = 0x0400_0000;
+export const E1000_MDIC_OP_READ = 0x0800_0000;
+export const E1000_MDIC_READY = 0x1000_0000;
+export const E1000_MDIC_INT_EN = 0x2000_0000;
+export const E1000_MDIC_ERROR = 0x4000_0000;
+/** The PHY address the 82574's PHY answers at. */
+export const E1000_PHY_ADDRESS = 1;
+/** EXTCNF_CTRL: software owns MDIO / NVM (granted at once: no firmware competes). */
+export const E1000_EXTCNF_CTRL_MDIO_SW_OWNERSHIP = 0x0000_0020;
+/** SWSM: software semaphore bit, set by a read. */
+export const E1000_SWSM_SMBI = 0x0000_0001;
+/** SWSM: software/firmware semaphore bit. */
+export const E1000_SWSM_SWESMBI = 0x0000_0002;
+/** RAH: address valid. */
+export const E1000_RAH_AV = 0x8000_0000;
+/** Entries of the receive address table. */
+export const E1000_RAR_ENTRIES = 16;
+/** TARC bit 10: the queue may transmit. */
+export const E1000_TARC_ENABLE = 0x0000_0400;
+/** RDTR / TIDV bit 31: flush partial descriptor block (fire a pending delayed interrupt now). */
+export const E1000_RDTR_FPD = 0x8000_0000;
+/** One RDTR/RADV/TIDV/TADV unit, in nanoseconds. */
+export const E1000_DELAY_UNIT_NS = 1024;
 
 // STATUS bits.
 
@@ -203,6 +338,8 @@ export const E1000_STATUS_FD = 0x0000_0001;
 export const E1000_STATUS_LU = 0x0000_0002;
 /** Link speed 1000 Mb/s. */
 export const E1000_STATUS_SPEED_1000 = 0x0000_0080;
+/** PCIe master requests enabled (reads 0 while CTRL.GIO_MASTER_DISABLE is set). */
+export const E1000_STATUS_GIO_MASTER_ENABLE = 0x0008_0000;
 
 // CTRL_EXT bits (82574).
 
@@ -215,6 +352,16 @@ export const E1000_CTRL_EXT_IAME = 0x0800_0000;
 
 /** Receiver enable. */
 export const E1000_RCTL_EN = 0x0000_0002;
+/** Accept broadcast frames. */
+export const E1000_RCTL_BAM = 0x0000_8000;
+/** Buffer size field (bits 17:16) and its extension (bit 25): see {@link e1000RxBufferBytes}. */
+export const E1000_RCTL_SZ_2048 = 0x0000_0000;
+export const E1000_RCTL_SZ_1024 = 0x0001_0000;
+export const E1000_RCTL_SZ_512 = 0x0002_0000;
+export const E1000_RCTL_SZ_256 = 0x0003_0000;
+export const E1000_RCTL_BSEX = 0x0200_0000;
+/** Strip the Ethernet CRC: descriptor lengths exclude the 4 FCS bytes. */
+export const E1000_RCTL_SECRC = 0x0400_0000;
 /** RX descriptor minimum threshold: RXDMT0 when free descriptors fall to 1/2 of the ring. */
 export const E1000_RCTL_RDMTS_HALF = 0x0000_0000;
 /** … to 1/4 of the ring. */
@@ -241,6 +388,37 @@ export const E1000_EIAC_MASK = 0x01f0_0000;
 /** One IVAR entry that routes a cause to `vector`, to be shifted by the cause's `E1000_IVAR_*_SHIFT`. */
 export function E1000_IVAR_ENTRY(vector: number): number {
   return (E1000_IVAR_INT_ALLOC_VALID | (vector & E1000_IVAR_ENTRY_VEC_MASK)) >>> 0;
+}
+
+// Descriptor rings and legacy descriptors (16 bytes: buffer address at 0, length at 8, then the
+// RX checksum, status, errors and special fields, or the TX CSO, CMD, STA, CSS and special fields).
+
+/** RX descriptor status: descriptor done. */
+export const E1000_RXD_STAT_DD = 0x01;
+/** RX descriptor status: end of packet. */
+export const E1000_RXD_STAT_EOP = 0x02;
+/** TX descriptor command: end of packet, insert FCS, report status, interrupt delay enable. */
+export const E1000_TXD_CMD_EOP = 0x01;
+export const E1000_TXD_CMD_IFCS = 0x02;
+export const E1000_TXD_CMD_RS = 0x08;
+export const E1000_TXD_CMD_DEXT = 0x20;
+export const E1000_TXD_CMD_IDE = 0x80;
+/** TX descriptor status: descriptor done. */
+export const E1000_TXD_STAT_DD = 0x01;
+/** Byte offsets inside a legacy descriptor. */
+export const E1000_DESC_ADDRESS = 0;
+export const E1000_DESC_LENGTH = 8;
+export const E1000_TXD_CMD = 11;
+export const E1000_DESC_STATUS = 12;
+export const E1000_RXD_ERRORS = 13;
+/** IVAR bit 31: write back every TX descriptor, RS or not (MSI-X). */
+export const E1000_IVAR_TX_INT_EVERY_WB = 0x8000_0000;
+
+/** Bytes of an RX buffer as RCTL.BSIZE and BSEX select them. */
+export function e1000RxBufferBytes(rctl: number): number {
+  const size = (rctl >>> 16) & 3;
+  if ((rctl & E1000_RCTL_BSEX) !== 0) return size === 0 ? 2048 : 32768 >>> size;
+  return 2048 >>> size;
 }
 
 // Descriptor rings.

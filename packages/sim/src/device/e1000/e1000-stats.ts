@@ -4,17 +4,19 @@
 
 /** Counters of what the NIC did since the last `E1000Nic.reset`; plain numbers, never reset by reads. */
 export interface NicStats {
-  /** Packets written to an RX descriptor. */
+  /** Frames written to driver memory through RX descriptors. */
   packetsReceived: number;
-  /** Packets that found no free RX descriptor (each also counted by MPC and signaled by RXO). */
+  /** Frames dropped because the receive FIFO was full (each also counted by MPC and signaled by RXO). */
   packetsMissed: number;
+  /** Frames sent: TX descriptors with EOP processed. */
+  packetsTransmitted: number;
   /** Packets that arrived while the receiver was disabled (RCTL.EN clear) or the link was down. */
   packetsIgnored: number;
-  /** TX descriptors written back. */
+  /** TX descriptors processed (written back or not). */
   descriptorsTransmitted: number;
   /** Rising edges of the INTx line. */
   lineAssertions: number;
-  /** MSI-X messages queued for delivery (a vector already pending is not counted again). */
+  /** MSI and MSI-X messages queued for delivery (a vector already pending is not counted again). */
   messagesRaised: number;
   /** MSI-X messages the harness delivered. */
   messagesDelivered: number;
@@ -24,7 +26,7 @@ export interface NicStats {
   messagesUnrouted: number;
   /** Link state changes (automatic or through {@link E1000Nic.setLinkUp}). */
   linkChanges: number;
-  /** Accesses to offsets inside the window that this model does not implement (read 0, write dropped). */
+  /** Accesses to offsets inside the window that this model does not implement (read 0, write dropped, reported). */
   unmodeledAccesses: number;
   /** Ticks at which more events were due than eventsPerTickMax; the rest ran at the next tick. */
   eventBoundHits: number;
@@ -35,6 +37,7 @@ export function newNicStats(): NicStats {
   return {
     packetsReceived: 0,
     packetsMissed: 0,
+    packetsTransmitted: 0,
     packetsIgnored: 0,
     descriptorsTransmitted: 0,
     lineAssertions: 0,

@@ -1,11 +1,15 @@
 /**
  * How the NIC signals interrupts (QEMU's e1000e interrupt manager): ICR holds the causes, IMS the
- * mask. In line mode (INTx) the line is asserted while `IMS & ICR` is non-zero; reading ICR returns
- * the causes and clears them all, which drops the line. In MSI-X mode each newly raised, unmasked
+ * mask. The NIC asserts an interrupt when a cause becomes pending while enabled in IMS (or IMS
+ * enables a pending one): ICR.INT_ASSERTED (bit 31) reads set from then until ICR holds no cause
+ * (IMC does not clear it). In line mode (INTx) the line is asserted while `IMS & ICR` is non-zero;
+ * reading ICR returns the causes and clears them all, which drops the line, and with CTRL_EXT.IAME
+ * a read while INT_ASSERTED is set also clears the IAM bits from IMS (auto-mask). Single-message
+ * MSI works like the line, with one message on vector 0 per assertion instead of a level. In MSI-X mode each newly raised, unmasked
  * queue cause (RXQ0, RXQ1, TXQ0, TXQ1, OTHER) is routed through IVAR to a vector; when the harness
  * delivers the message, the causes in EIAC are cleared from ICR (and, unless CTRL_EXT.IAME is set,
  * from IMS). An ICR read in MSI-X mode clears ICR only when IMS is zero, or when an unmasked cause
- * is set, or (with CTRL_EXT.IAME) always, then also clearing the IAM bits from IMS. ITR (line mode)
+ * is set, or (with CTRL_EXT.IAME) when INT_ASSERTED is, then also clearing the IAM bits from IMS. ITR (line mode)
  * and EITR (per vector) throttle: after an interrupt, no new one is signaled until the interval
  * (units of 256 ns) has passed; a cause raised in between is signaled when the interval ends.
  *
@@ -55,9 +59,13 @@ function throttleTicks(units: number): number {
   return units === 0 ? 0 : Math.ceil((units * E1000_ITR_UNIT_NS) / TICK_NANOSECONDS);
 }
 
+/** How the NIC signals: the INTx line, one MSI message, or MSI-X vectors. */
+export type SignalingMode = 'line' | 'msi' | 'msix';
+
 export class E1000Signaling {
-  /** MSI-X (true) or the INTx line (false). */
-  messageSignaled = false;
+  mode: SignalingMode = 'line';
+  /** ICR.INT_ASSERTED: the NIC asserted an interrupt for an enabled cause, and ICR still holds causes. */
+  asserted = false;
   /** The INTx line is asserted. */
   line = false;
   /** MSI-X vectors with a message waiting, as a bit mask. */
@@ -80,6 +88,7 @@ export class E1000Signaling {
   /** The register file was reset: nothing pending, no timer running. The signaling mode stays. */
   reset(): void {
     this.imsEver = 0;
+    this.asserted = false;
     this.line = false;
     this.itrExpiryTick = -Infinity;
     this.itrHeld = false;
@@ -91,35 +100,45 @@ export class E1000Signaling {
     this.events.cancelAll(SLOT_EITR0, SLOT_EITR0 + E1000_MSIX_VECTORS);
   }
 
-  /** ICR as software reads it: INT_ASSERTED set whenever any cause is. */
+  /** True in MSI-X mode. */
+  get messageSignaled(): boolean {
+    return this.mode === 'msix';
+  }
+
+  /** ICR as software reads it: the causes, with INT_ASSERTED while the NIC has asserted an interrupt. */
   icrValue(): number {
-    const icr = this.mac[ICR]!;
-    return icr === 0 ? 0 : (icr | E1000_ICR_INT_ASSERTED) >>> 0;
+    return (this.mac[ICR]! | (this.asserted ? E1000_ICR_INT_ASSERTED : 0)) >>> 0;
   }
 
   readIcr(): number {
     const mac = this.mac;
     const value = this.icrValue();
-    if (!this.messageSignaled || mac[IMS] === 0) {
+    if (this.mode !== 'msix' || mac[IMS] === 0) {
+      // INTx and MSI: the read clears ICR; with IAME, an asserted interrupt also masks the IAM causes.
+      if (this.asserted && this.mode !== 'msix' && (mac[CTRL_EXT]! & E1000_CTRL_EXT_IAME) !== 0)
+        mac[IMS] = mac[IMS]! & ~mac[IAM]!;
       mac[ICR] = 0;
+      this.asserted = false;
       this.lowerLine();
     } else if (value !== 0) {
-      if ((mac[CTRL_EXT]! & E1000_CTRL_EXT_IAME) !== 0) {
+      if (this.asserted && (mac[CTRL_EXT]! & E1000_CTRL_EXT_IAME) !== 0) {
         mac[ICR] = 0;
         mac[IMS] = mac[IMS]! & ~mac[IAM]!;
       } else if ((mac[ICR]! & mac[IMS]!) !== 0) {
         mac[ICR] = 0;
       }
+      if (mac[ICR] === 0) this.asserted = false;
     }
     return value;
   }
 
   writeIcr(value: number): void {
     const mac = this.mac;
-    if (mac[ICR] !== 0 && (mac[CTRL_EXT]! & E1000_CTRL_EXT_IAME) !== 0) mac[IMS] = mac[IMS]! & ~mac[IAM]!;
+    if (this.asserted && (mac[CTRL_EXT]! & E1000_CTRL_EXT_IAME) !== 0) mac[IMS] = mac[IMS]! & ~mac[IAM]!;
     // Clearing OTHER clears the causes it stands for (drivers rely on it, QEMU does it).
     const cleared = (value & E1000_ICR_OTHER) !== 0 ? value | E1000_ICR_OTHER_CAUSES : value;
     mac[ICR] = mac[ICR]! & ~cleared;
+    if (mac[ICR] === 0) this.asserted = false;
     this.lowerLine();
   }
 
@@ -143,7 +162,7 @@ export class E1000Signaling {
     const mac = this.mac;
     const before = mac[IMS]! & mac[ICR]!;
     let icr = mac[ICR]! | (causes & E1000_ICR_VALID_CAUSES);
-    if (this.messageSignaled && (icr & E1000_ICR_OTHER_CAUSES) !== 0) icr |= E1000_ICR_OTHER;
+    if (this.mode === 'msix' && (icr & E1000_ICR_OTHER_CAUSES) !== 0) icr |= E1000_ICR_OTHER;
     mac[ICR] = icr;
     this.signal(before, nowTicks);
   }
@@ -151,7 +170,7 @@ export class E1000Signaling {
   /** The interrupt-storm fault: a cause the driver enabled (its lowest), else the receive cause of the mode. */
   raiseEnabledCause(nowTicks: number): void {
     const enabled = this.imsEver & ~E1000_ICR_OTHER;
-    const cause = enabled !== 0 ? enabled & -enabled : this.messageSignaled ? E1000_ICR_RXQ0 : E1000_ICR_RXT0;
+    const cause = enabled !== 0 ? enabled & -enabled : this.mode === 'msix' ? E1000_ICR_RXQ0 : E1000_ICR_RXT0;
     this.raise(cause, nowTicks);
   }
 
@@ -168,7 +187,8 @@ export class E1000Signaling {
   private signal(before: number, nowTicks: number): void {
     const raised = this.mac[IMS]! & this.mac[ICR]! & ~before;
     if (raised === 0) return;
-    if (this.messageSignaled) this.routeMessages(raised, nowTicks);
+    this.asserted = true;
+    if (this.mode === 'msix') this.routeMessages(raised, nowTicks);
     else if (!this.itrHolds(nowTicks)) this.assertLine();
   }
 
@@ -187,8 +207,10 @@ export class E1000Signaling {
     return false;
   }
 
+  /** Line mode: the line goes up. MSI: one message on vector 0 (an edge; nothing when the causes clear). */
   private assertLine(): void {
-    if (!this.line) {
+    if (this.mode === 'msi') this.queueMessage(0);
+    else if (!this.line) {
       this.line = true;
       this.counters.lineAssertions++;
     }
@@ -250,6 +272,7 @@ export class E1000Signaling {
     const mac = this.mac;
     this.pendingVectors &= ~bit;
     this.counters.messagesDelivered++;
+    if (this.mode !== 'msix') return;
     const causes = this.vectorCauses[vector]!;
     this.vectorCauses[vector] = 0;
     if ((mac[CTRL_EXT]! & E1000_CTRL_EXT_EIAME) !== 0) mac[IAM] = mac[IAM]! & ~causes;
@@ -260,9 +283,9 @@ export class E1000Signaling {
     }
   }
 
-  /** The OS switched between the line (false) and MSI-X (true); `present`: the device is on the bus. */
-  setMessageSignaled(enabled: boolean, present: boolean): void {
-    this.messageSignaled = enabled;
+  /** The OS switched the signaling mode; `present`: the device is on the bus. */
+  setMode(mode: SignalingMode, present: boolean): void {
+    this.mode = mode;
     this.line = false;
     this.pendingVectors = 0;
     this.vectorCauses.fill(0);
@@ -272,14 +295,17 @@ export class E1000Signaling {
     this.eitrExpiryTick.fill(-Infinity);
     this.events.cancel(SLOT_ITR);
     this.events.cancelAll(SLOT_EITR0, SLOT_EITR0 + E1000_MSIX_VECTORS);
-    if (!enabled && present && (this.mac[IMS]! & this.mac[ICR]!) !== 0) this.assertLine();
+    if (mode !== 'msix' && present && (this.mac[IMS]! & this.mac[ICR]!) !== 0) {
+      this.asserted = true;
+      this.assertLine();
+    }
   }
 
   /** The ITR interval ended: a line interrupt held back is signaled now. */
   itrExpired(at: number): void {
     this.events.cancel(SLOT_ITR);
     this.itrHeld = false;
-    if (!this.messageSignaled && (this.mac[IMS]! & this.mac[ICR]!) !== 0) {
+    if (this.mode !== 'msix' && (this.mac[IMS]! & this.mac[ICR]!) !== 0) {
       this.assertLine();
       const itrTicks = throttleTicks(this.mac[ITR]!);
       if (itrTicks > 0) this.itrExpiryTick = at + itrTicks;
