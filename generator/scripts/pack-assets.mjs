@@ -10,7 +10,7 @@ const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const checkout = dirname(packageDir);
 const assets = ['spec', 'templates', 'examples'];
 /** What of each folder ships: all of it, or the named files (the example driver `ddikit init` copies). */
-const only = { examples: ['e1000-line.ts'] };
+const only = { examples: ['e1000-line.ts', 'lib/e1000-rings.ts'] };
 const action = process.argv[2];
 
 if (action === 'copy') {

@@ -63,6 +63,10 @@ export const bundled = {
   get exampleDriverPath(): string {
     return join(projectRoot(), 'examples', 'e1000-line.ts');
   },
+  /** The examples folder: the example driver and the ring helpers it imports (lib/). */
+  get examplesDir(): string {
+    return join(projectRoot(), 'examples');
+  },
   /** The @ddikit/ndis sources in the source checkout, which `generate` writes by default there. */
   get outDir(): string {
     return join(projectRoot(), 'packages', 'ndis');

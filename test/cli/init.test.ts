@@ -41,6 +41,7 @@ describe('ddikit init', () => {
     const dir = join(work, 'nic-driver');
     expect(Object.keys(snapshot(dir)).sort()).toEqual([
       'examples/e1000-line.ts',
+      'examples/lib/e1000-rings.ts',
       'package.json',
       'spec/nic-driver.yaml',
       'tsconfig.json',

@@ -195,7 +195,7 @@ describe('ddikit simulate with a broken example', () => {
     const [run] = (JSON.parse(stdout) as JsonOutput).runs;
     expect(run!.clean).toBe(false);
     expect(run!.failure).toMatch(
-      /^driver throwing-driver threw in ThrowingDpc \(MINIPORT_INTERRUPT_DPC\) at test\/examples\/fixtures\/throwing-driver\.ts:35:11: descriptor ring corrupted \(seed=1 tick=\d+\)$/,
+      /^driver throwing-driver threw in ThrowingDpc \(MINIPORT_INTERRUPT_DPC\) at test\/examples\/fixtures\/throwing-driver\.ts:36:11: descriptor ring corrupted \(seed=1 tick=\d+\)$/,
     );
   });
 });

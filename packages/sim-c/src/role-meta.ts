@@ -2,11 +2,9 @@
  * What the C runtime reads from the generated metadata and the record table: each role's parameters
  * (which are out parameters, what it returns) and the wasm32 layout of every structure.
  */
-import { createRequire } from 'node:module';
+import { metadata } from '@ddikit/ndis';
 import { computeLayouts, type RecordLayout } from './layout.js';
 import { NDIS_RECORDS } from './ndis-records.js';
-
-const require = createRequire(import.meta.url);
 
 export interface RoleParamMeta {
   readonly name: string;
@@ -22,7 +20,7 @@ export interface RoleMeta {
   readonly variants: readonly string[];
 }
 
-const METADATA = require('@ddikit/ndis/metadata.json') as { roles: RoleMeta[] };
+const METADATA = metadata as unknown as { roles: readonly RoleMeta[] };
 
 /** Role name → its parameters and result. */
 export const ROLE_META: ReadonlyMap<string, RoleMeta> = new Map(METADATA.roles.map((r) => [r.name, r]));

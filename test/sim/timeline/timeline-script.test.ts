@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSimulation, renderTimeline, replay, type Report, type TraceSnapshot } from '@ddikit/sim';
-import { build } from 'tsup';
+import { build, type Options } from 'tsup';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import e1000Line, { scenario as e1000Scenario } from '../../../examples/scenarios/e1000-line.js';
@@ -78,8 +78,12 @@ describe('the timeline page from the build and from the sources', () => {
   beforeAll(async () => {
     mkdirSync(cache, { recursive: true });
     dir = mkdtempSync(join(cache, 'ddikit-timeline-build-'));
+    // The sim's ESM build as its config makes it (the config may list a CommonJS build beside it).
+    const configs = (Array.isArray(simBuild) ? simBuild : [simBuild]) as Options[];
+    const esm = configs.find((c) => [c.format].flat().includes('esm')) ?? configs[0]!;
     await build({
-      ...(simBuild as object),
+      ...esm,
+      onSuccess: undefined,
       config: false,
       outDir: join(dir, 'dist'),
       dts: false,

@@ -19,13 +19,15 @@ import { UsageError } from '../options.js';
 
 export const initUsage = `  ddikit init [DIR]
       Set up a driver project in DIR (default: the working folder): spec/ extending the bundled
-      spec, tsconfig.json, examples/e1000-line.ts, and npm scripts validate, generate, simulate
+      spec, tsconfig.json, examples/e1000-line.ts (and its lib/), and npm scripts validate, generate, simulate
       and explore in package.json (created when missing). Nothing is overwritten.
 `;
 
 /** The example driver's place in the project; the scripts and the tsconfig name it. */
 const driverFolder = 'examples';
 const driverFile = `${driverFolder}/e1000-line.ts`;
+/** What init copies from the bundled examples: the driver and the descriptor-ring helpers it imports. */
+export const exampleFiles = ['e1000-line.ts', 'lib/e1000-rings.ts'] as const;
 
 /** The npm scripts init adds, by name. */
 const scripts: Readonly<Record<string, string>> = {
@@ -135,7 +137,10 @@ function projectFiles(dir: string, slug: string): OutputFile[] {
       }),
     },
     { path: 'tsconfig.json', content: templates.get('init/tsconfig.json')({ driverFolder }) },
-    { path: driverFile, content: readFileSync(bundled.exampleDriverPath, 'utf8') },
+    ...exampleFiles.map((file) => ({
+      path: `${driverFolder}/${file}`,
+      content: readFileSync(join(bundled.examplesDir, file), 'utf8'),
+    })),
   ];
 }
 

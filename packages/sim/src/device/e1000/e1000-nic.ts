@@ -220,10 +220,13 @@ export class E1000Nic implements Device {
     return this.core.signaling.maskedPendingCauses();
   }
 
-  /** From the NIC's counters: packets written to RX descriptors, TX descriptors written back, packets missed. */
+  /**
+   * From the NIC's counters: packets written into the driver's receive buffers, packets sent (the
+   * descriptor with EOP), packets missed (dropped when the receive FIFO overflowed).
+   */
   frameCounts(): FrameCounts {
     const c = this.counters;
-    return { received: c.packetsReceived, sent: c.descriptorsTransmitted, missed: c.packetsMissed };
+    return { received: c.packetsReceived, sent: c.packetsTransmitted, missed: c.packetsMissed };
   }
 
   interruptsBlocked(): boolean {
