@@ -162,8 +162,8 @@ describe('a project with the packed packages installed', { timeout: 120_000 }, (
     // The ISR claims an interrupt it did not take from the NIC: a lost interrupt, INT-LOST.
     const broken = source.replace('if (causes === 0) return false; // not ours', 'if (causes === 0) return true;');
     expect(broken).not.toBe(source);
-    writeFileSync(join(project, 'broken.ts'), broken);
-    const ran = ddikit('simulate', 'broken.ts', '--mode', 'collect', '--json');
+    writeFileSync(join(project, 'examples/broken.ts'), broken);
+    const ran = ddikit('simulate', 'examples/broken.ts', '--mode', 'collect', '--json');
     expect(ran.code, ran.stderr).toBe(1);
     const rules = (JSON.parse(ran.stdout) as { runs: { reports: { rule: string }[] }[] }).runs.flatMap((r) =>
       r.reports.map((report) => report.rule),

@@ -1,6 +1,6 @@
 /**
  * Packs the three packages as npm publishes them, from a copy of their folders laid out as in the
- * checkout (spec/, templates/ and examples/e1000-line.ts beside them, which the generator's
+ * checkout (spec/, templates/ and examples/e1000-line.ts with its lib/ beside them, which the generator's
  * prepack copies in), so packing never touches the checkout that other tests read.
  */
 import { spawnSync } from 'node:child_process';
@@ -27,8 +27,9 @@ export function packAll(work: string): Packed {
   const keep = (path: string): boolean => !/[/\\](node_modules|\.ddikit\.lock)([/\\]|$)/.test(path);
   for (const dir of ['spec', 'templates'])
     cpSync(join(repositoryRoot, dir), join(checkout, dir), { recursive: true, filter: keep });
-  mkdirSync(join(checkout, 'examples'), { recursive: true });
-  cpSync(join(repositoryRoot, 'examples/e1000-line.ts'), join(checkout, 'examples/e1000-line.ts'));
+  mkdirSync(join(checkout, 'examples/lib'), { recursive: true });
+  for (const file of ['e1000-line.ts', 'lib/e1000-rings.ts'])
+    cpSync(join(repositoryRoot, 'examples', file), join(checkout, 'examples', file));
   const dirs = {} as Record<(typeof packageDirs)[number], string>;
   for (const dir of packageDirs) {
     dirs[dir] = join(checkout, dir);

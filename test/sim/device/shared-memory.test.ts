@@ -244,12 +244,12 @@ describe('DMA-UNMAPPED', () => {
       message: /no live allocation starts at physical address 0x1/,
     },
   ] as const)(
-    'fires for $variant: 0xE6 / 0xDD0C in bugcheck mode, once per site in collect mode',
+    'fires for $variant: 0xE6 / 0xDD08 in bugcheck mode, once per site in collect mode',
     ({ variant, subject, message }) => {
       const stopped = run(variant, 'bugcheck').bugCheck!;
       expect(stopped.rule).toBe('DMA-UNMAPPED');
       expect(stopped.bugCheck!.code).toBe(0xe6);
-      expect(stopped.bugCheck!.parameters[0]).toBe(0xdd0c);
+      expect(stopped.bugCheck!.parameters[0]).toBe(0xdd08);
       expect(stopped.subject).toBe(subject);
       expect(stopped.message).toMatch(message);
       const collected = run(variant);

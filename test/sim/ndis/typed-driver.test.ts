@@ -8,6 +8,7 @@ import {
   MINIPORT_ISR,
   NDIS_MINIPORT_INTERRUPT_REVISION_1,
   NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT,
+  NDIS_STATUS_RESOURCES,
   NDIS_STATUS_SUCCESS,
   type MINIPORT_ISR_HANDLER,
   type NDIS_HANDLE,
@@ -22,6 +23,7 @@ import {
   type E1000Resources,
 } from '@ddikit/sim';
 import { describe, expect, it } from 'vitest';
+import { mapHeadTrackedRings } from '../../../examples/lib/e1000-rings.js';
 import { testDriver } from '../drivers.js';
 import { FakeDevice } from '../fake-device.js';
 
@@ -29,6 +31,7 @@ interface Adapter {
   readonly regs: E1000Resources['registers'];
   interrupt: NDIS_HANDLE;
   causes: number;
+  freeRings: () => void;
 }
 
 const ENABLED = e1000.E1000_IMS_RXT0;
@@ -72,7 +75,10 @@ const typedDriver = defineMiniport<Adapter>('typed', (ndis, roles) => {
       const regs = resourcesOf(parameters, 'e1000').registers;
       // @ts-expect-error the e1000 has no register IMZ
       void regs.IMZ;
-      const a: Adapter = { regs, interrupt: null, causes: 0 };
+      // The NIC receives into descriptor rings in shared memory, as on the hardware.
+      const freeRings = mapHeadTrackedRings(ndis, handle, regs, 1, 256);
+      if (freeRings === null) return NDIS_STATUS_RESOURCES;
+      const a: Adapter = { regs, interrupt: null, causes: 0, freeRings };
       const box = { value: null as NDIS_HANDLE };
       ndis.NdisMRegisterInterruptEx(
         handle,
@@ -94,7 +100,6 @@ const typedDriver = defineMiniport<Adapter>('typed', (ndis, roles) => {
       );
       a.interrupt = box.value;
       setMiniportAdapterContext(handle, a);
-      ndis.NdisWriteRegisterUlong(regs.RDT0, 255);
       ndis.NdisWriteRegisterUlong(regs.RCTL, e1000.E1000_RCTL_EN);
       ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, enable, a);
       return NDIS_STATUS_SUCCESS;
@@ -102,6 +107,7 @@ const typedDriver = defineMiniport<Adapter>('typed', (ndis, roles) => {
     MiniportHaltEx: roles.MINIPORT_HALT('TypedHalt', (a) => {
       ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, disable, a);
       ndis.NdisMDeregisterInterruptEx(a.interrupt);
+      a.freeRings();
     }),
   };
 });

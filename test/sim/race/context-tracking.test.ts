@@ -13,6 +13,7 @@ import {
   MINIPORT_SYNCHRONIZE_INTERRUPT,
   NDIS_MINIPORT_INTERRUPT_REVISION_1,
   NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT,
+  NDIS_STATUS_RESOURCES,
   NDIS_STATUS_SUCCESS,
   type NDIS_HANDLE,
   type NDIS_SPIN_LOCK,
@@ -31,6 +32,7 @@ import {
   type SimulationOptions,
 } from '@ddikit/sim';
 import { describe, expect, it } from 'vitest';
+import { mapHeadTrackedRings } from '../../../examples/lib/e1000-rings.js';
 
 const ENABLED = e1000.E1000_IMS_RXT0;
 const ALL = 0xffffffff;
@@ -82,6 +84,8 @@ function e1000Driver(options: Options) {
   };
   const separate = { adapter: null as Adapter | null, taken: 0 };
   return defineMiniport('e1000-context', (ndis) => {
+    // The descriptor rings, kept outside the adapter so the tracking sees only the driver's state.
+    let freeRings: (() => void) | null = null;
     const contextOf = (a: Adapter): unknown => {
       if (options.syncContext !== 'separate') return a;
       separate.adapter = a;
@@ -126,6 +130,8 @@ function e1000Driver(options: Options) {
     return {
       MiniportInitializeEx: MINIPORT_INITIALIZE('Init', (handle, _c, parameters) => {
         const resources = resourcesOf(parameters, 'e1000');
+        freeRings = mapHeadTrackedRings(ndis, handle, resources.registers, 1, 256);
+        if (freeRings === null) return NDIS_STATUS_RESOURCES;
         const kept = options.keep?.adapter;
         if (kept !== undefined && kept !== null) {
           // The same object as in the last run, its fields tracked by that run.
@@ -187,6 +193,7 @@ function e1000Driver(options: Options) {
         ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, disable, contextOf(a));
         ndis.NdisMDeregisterInterruptEx(a.interrupt);
         ndis.NdisFreeSpinLock(a.lock);
+        freeRings?.();
       }),
     };
   });

@@ -238,7 +238,7 @@ describe('the timeline page', () => {
   it('carries at most detailEventsMax events: those around the headline', () => {
     const { trace, result } = lostInterruptRun();
     const html = renderTimeline(trace!, result.reports, { detailEventsMax: 16 });
-    expect(html).toContain('the 16 events around the headline of 175 kept are drawn');
+    expect(html).toContain('the 16 events around the headline of 174 kept are drawn');
     expect(html).toContain('id="mark-1"');
     expect(html).not.toContain('id="mark-0"');
     const data = island(html);

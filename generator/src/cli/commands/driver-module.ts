@@ -9,8 +9,9 @@
  * @ddikit/ndis role monitor lives in a process-wide slot, so declared functions are checked whichever
  * copy of @ddikit/ndis the driver resolved.
  */
-import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as SimModule from '@ddikit/sim';
 import { displayPath } from '../../spec/read-spec-folder.js';
@@ -55,11 +56,17 @@ export async function withDriverModule<T>(
     throw new DriverUsageError(`${JSON.stringify(modulePath)} is a folder; name a driver module (.ts or .js).`);
   const { register } = await import('tsx/esm/api');
   const loader = register({ namespace: `ddikit-${command}-${++loads}` });
+  // A driver of a CommonJS package is CommonJS: it is required through tsx's CommonJS hook, so its
+  // own require() calls (of `./lib/x.js`, a .ts file beside it) resolve as they do under tsc.
+  const commonJs = isCommonJs(absolute);
+  const unregisterCommonJs = commonJs ? (await import('tsx/cjs/api')).register() : () => {};
   try {
     const moduleUrl = pathToFileURL(absolute).href;
     let exports: Record<string, unknown>;
     try {
-      exports = moduleExports((await loader.import(moduleUrl, import.meta.url)) as Record<string, unknown>);
+      exports = commonJs
+        ? moduleExports({ default: createRequire(absolute)(absolute) as unknown })
+        : moduleExports((await loader.import(moduleUrl, import.meta.url)) as Record<string, unknown>);
     } catch (error) {
       throw new DriverUsageError(`cannot load ${display}: ${firstLines(error)}`);
     }
@@ -71,6 +78,7 @@ export async function withDriverModule<T>(
     }
     return await use({ display, exports, sim });
   } finally {
+    unregisterCommonJs();
     await loader.unregister();
   }
 }
@@ -87,6 +95,23 @@ async function withCDriver<T>(
   } catch (error) {
     if (error instanceof CDriverError) throw new DriverUsageError(error.message);
     throw error;
+  }
+}
+
+/** Whether Node treats `file` as CommonJS: `.cts`/`.cjs`, or `.ts`/`.js` in a package without `"type": "module"`. */
+function isCommonJs(file: string): boolean {
+  if (/\.c[jt]s$/.test(file)) return true;
+  if (!/\.[jt]s$/.test(file)) return false;
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: unknown }).type !== 'module';
+      } catch {
+        return true;
+      }
+    }
+    if (dirname(dir) === dir) return true;
   }
 }
 

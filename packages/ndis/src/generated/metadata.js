@@ -18888,7 +18888,7 @@ export const metadata = {
         {
           code: 230,
           name: 'DRIVER_VERIFIER_DMA_VIOLATION',
-          p1: 56588,
+          p1: 56584,
           when: 'always',
           parameters: 'P2 physical address (low 32 bits), P3 physical address (high 32 bits), P4 length in bytes',
         },
@@ -19223,14 +19223,14 @@ export const metadata = {
     {
       id: 'MEM-REGISTER-DEREF',
       title: 'mapped register dereferenced through a plain pointer',
-      summary: 'A C driver reads or writes a device register through the address NdisMMapIoSpace returned instead of NdisReadRegisterUlong / NdisWriteRegisterUlong, which order the access and keep it uncached. A ddikit code (0xC4 with P1 0xDD08), reported at the C file:line.',
+      summary: 'A C driver reads or writes a device register through the address NdisMMapIoSpace returned instead of NdisReadRegisterUlong / NdisWriteRegisterUlong, which order the access and keep it uncached. A ddikit code (0xC4 with P1 0xDD09), reported at the C file:line.',
       severity: 'error',
       source: 'NdisMMapIoSpace remarks (use NdisRead/WriteRegisterXxx on the mapped range); Code Analysis C28145-class; ddikit check',
       bugChecks: [
         {
           code: 196,
           name: 'DRIVER_VERIFIER_DETECTED_VIOLATION',
-          p1: 56584,
+          p1: 56585,
           when: 'always',
           parameters: 'P2 address referenced, P3 0 read / 1 write',
         },
@@ -19501,14 +19501,14 @@ export const metadata = {
     {
       id: 'UB-BOUNDS',
       title: 'array indexed out of bounds',
-      summary: 'A C driver indexes a fixed-size array past its end (-fsanitize=bounds; trailing [1] arrays stay flexible, the WDK idiom). A ddikit code (0xC4 with P1 0xDD09), reported at the C file:line before the access.',
+      summary: 'A C driver indexes a fixed-size array past its end (-fsanitize=bounds; trailing [1] arrays stay flexible, the WDK idiom). A ddikit code (0xC4 with P1 0xDD0A), reported at the C file:line before the access.',
       severity: 'error',
       source: 'C11 6.5.6; -fsanitize=bounds; ddikit check',
       bugChecks: [
         {
           code: 196,
           name: 'DRIVER_VERIFIER_DETECTED_VIOLATION',
-          p1: 56585,
+          p1: 56586,
           when: 'always',
           parameters: 'P2 index',
         },
@@ -19518,14 +19518,14 @@ export const metadata = {
     {
       id: 'UB-MISALIGNED',
       title: 'misaligned access',
-      summary: 'A C driver loads or stores a value at an address not aligned for its type (-fsanitize=alignment). A ddikit code (0xC4 with P1 0xDD0A), reported at the C file:line.',
+      summary: 'A C driver loads or stores a value at an address not aligned for its type (-fsanitize=alignment). A ddikit code (0xC4 with P1 0xDD0B), reported at the C file:line.',
       severity: 'error',
       source: 'C11 6.3.2.3; -fsanitize=alignment; ddikit check',
       bugChecks: [
         {
           code: 196,
           name: 'DRIVER_VERIFIER_DETECTED_VIOLATION',
-          p1: 56586,
+          p1: 56587,
           when: 'always',
           parameters: 'P2 address',
         },
@@ -19535,14 +19535,14 @@ export const metadata = {
     {
       id: 'UB-OTHER',
       title: 'undefined behaviour in C',
-      summary: 'Another undefined-behaviour check of the build fired (shift out of range, division by zero, pointer overflow, invalid bool or enum load, a function that fell off its end). A ddikit code (0xC4 with P1 0xDD0B), reported at the C file:line.',
+      summary: 'Another undefined-behaviour check of the build fired (shift out of range, division by zero, pointer overflow, invalid bool or enum load, a function that fell off its end). A ddikit code (0xC4 with P1 0xDD0C), reported at the C file:line.',
       severity: 'error',
       source: 'C11 undefined behaviour; -fsanitize=shift,integer-divide-by-zero,pointer-overflow,bool,enum,return,…; ddikit check',
       bugChecks: [
         {
           code: 196,
           name: 'DRIVER_VERIFIER_DETECTED_VIOLATION',
-          p1: 56587,
+          p1: 56588,
           when: 'always',
           parameters: 'P2, P3 the check\'s operands',
         },

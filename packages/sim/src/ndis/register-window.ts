@@ -112,11 +112,25 @@ export class RegisterWindow {
     this.stats.writes = 0;
   }
 
-  /** The handles of the device's named registers. */
+  /**
+   * The handles of the device's named registers. Each is made on first use in a run (a device may
+   * name hundreds of registers, a driver touches tens): the record's getters, built once per window,
+   * ask handleAt, which keeps one handle per register and run.
+   */
   namedHandles(): Record<string, RegisterHandle> {
-    const out: Record<string, RegisterHandle> = {};
-    for (const register of this.device.registers) out[register.name] = this.handleAt(register.offset, register.name);
-    return out;
+    this.namedGetters ??= this.buildNamedGetters();
+    return Object.defineProperties({}, this.namedGetters) as Record<string, RegisterHandle>;
+  }
+
+  private namedGetters: PropertyDescriptorMap | null = null;
+
+  private buildNamedGetters(): PropertyDescriptorMap {
+    const getters: PropertyDescriptorMap = {};
+    for (const register of this.device.registers) {
+      const { offset, name } = register;
+      getters[name] = { enumerable: true, get: () => this.handleAt(offset, name) };
+    }
+    return getters;
   }
 
   /** The handle of the register at `offsetBytes`. */

@@ -324,7 +324,9 @@ export class Simulation {
   private runDriver(driver: MiniportDefinition, options: RunOptions, progress: RunProgress): void {
     // Each run's driver gets a view of the table of its own: a driver that assigns to it (wraps a
     // DDI, counts calls) changes only its run, so every run — every schedule of explore — starts alike.
-    const view = Object.create(this.ndis) as NdisFunctions;
+    // The modeled DDIs as own properties, so a driver may also spread it (`{ ...ndis, NdisX: wrapped }`);
+    // the rest (DDIs the harness does not model, sim.ddi.define) through the table behind it.
+    const view = Object.assign(Object.create(this.ndis) as NdisFunctions, this.ndis);
     this.view = view;
     const handlers = driver.create(view, this);
     if (!this.acceptHandlers(handlers, driver.name)) return;

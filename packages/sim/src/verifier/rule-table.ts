@@ -27,7 +27,7 @@ export const DDIKIT_P1 = {
   INT_LOST: 0xdd06,
   LOCK_FREE_HELD: 0xdd07,
   /** Under 0xE6: device DMA outside the driver's shared memory. */
-  DMA_UNMAPPED: 0xdd0c,
+  DMA_UNMAPPED: 0xdd08,
 } as const;
 
 /** The value UniqueValue takes in an 0xC8 parameter 1 for a driver routine called out to. */
