@@ -261,6 +261,18 @@ describe('validate', () => {
       ],
     },
     {
+      name: 'DDI2006 a role pointer typedef named neither ..._HANDLER nor P and the role',
+      given: base.split('MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER').join('MINIPORT_SYNCHRONIZE_INTERRUPT_PTR'),
+      want: [
+        'spec/a.yaml:24:14 - error DDI2006: the pointer typedef "MINIPORT_SYNCHRONIZE_INTERRUPT_PTR" must end in _HANDLER, as ndis.h names them (for example MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER), or be PMINIPORT_SYNCHRONIZE_INTERRUPT, as wdm.h names the kernel\'s.',
+      ],
+    },
+    {
+      name: "a role pointer typedef named P and the role, as wdm.h names the kernel's roles",
+      given: base.split('MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER').join('PMINIPORT_SYNCHRONIZE_INTERRUPT'),
+      want: [],
+    },
+    {
       name: 'DDI2012 duplicate parameter',
       given: replace(base, '      - name: SynchronizeFunction\n', '      - name: NdisInterruptHandle\n'),
       want: ['spec/a.yaml:46:15 - error DDI2012: parameter "NdisInterruptHandle" appears twice. Rename or remove one.'],
@@ -371,8 +383,8 @@ describe('validate', () => {
     );
     const lines = run({ 'spec/a.yaml': polluted });
     expect(lines).toEqual([
-      'spec/a.yaml:14:5 - error DDI1002: types[2] has no property "__proto__". Allowed: bits, c, description, fields, header, kind, name, opaque, page, signed, since, tag, to, ts, values.',
-      'spec/a.yaml:15:5 - error DDI1002: types[2] has no property "constructor". Allowed: bits, c, description, fields, header, kind, name, opaque, page, signed, since, tag, to, ts, values.',
+      'spec/a.yaml:14:5 - error DDI1002: types[2] has no property "__proto__". Allowed: bits, c, description, fields, header, kind, name, opaque, pack, page, pointerSized, record, signed, since, sizes, tag, to, ts, union, values.',
+      'spec/a.yaml:15:5 - error DDI1002: types[2] has no property "constructor". Allowed: bits, c, description, fields, header, kind, name, opaque, pack, page, pointerSized, record, signed, since, sizes, tag, to, ts, union, values.',
     ]);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
