@@ -4,7 +4,8 @@
  * access hooks). The runtime needs these; it must not need the toolchain, so they live here, not in
  * compile.ts.
  */
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { compileModule } from './wasm-binary.js';
 
 /** A function declared with a role (`MINIPORT_ISR ContosoIsr;`), recovered at build time. */
@@ -89,8 +90,9 @@ export const COVERAGE_INIT = '__sanitizer_cov_bool_flag_init';
 
 /**
  * The `ndis.h` C drivers compile against on the harness (DDIs as imports of module "ndis", wasm32
- * layouts). Read from the package, next to src/ and dist/.
+ * layouts): generated from the spec into @ddikit/ndis (include/harness/ndis.h) by `ddikit generate`.
  */
 export function harnessHeaderPath(): string {
-  return fileURLToPath(new URL('../include/ndis.h', import.meta.url));
+  const ndisPackage = createRequire(import.meta.url).resolve('@ddikit/ndis/package.json');
+  return join(dirname(ndisPackage), 'include', 'harness', 'ndis.h');
 }

@@ -1,14 +1,15 @@
 /**
- * The structures of include/ndis.h that cross between the harness and a C driver, as the layout
- * model takes them. This table is what the spec must carry per structure (field names, field types
- * reduced to storage kinds, unions, packing); the generator will emit it next to the header.
- * `_anon_*` records are unnamed members.
+ * The structures of the harness ndis.h as the layout model takes them, built from the generated
+ * metadata (the spec is the one source: field names, types reduced to storage kinds, unions, members
+ * declared in place, packing). `_anon_*` records are members declared in place. A record with
+ * bit-fields (NET_LUID) is read and written whole, as its 64-bit value: the harness never needs a part.
  */
+import { metadata } from '@ddikit/ndis';
 import {
   array,
   bool,
-  handler,
   enumType,
+  handler,
   i32,
   i64,
   pointer,
@@ -18,222 +19,123 @@ import {
   u64,
   u8,
   uptr,
+  type CType,
+  type FieldSpec,
   type RecordSpec,
 } from './layout.js';
 
-const start = { name: 'Start', type: record('LARGE_INTEGER') } as const;
+interface FieldMeta {
+  readonly name: string;
+  readonly type: string;
+  readonly count: number | null;
+  readonly members?: readonly FieldMeta[];
+  readonly union?: true;
+  readonly anonymous?: true;
+  readonly width?: number;
+}
 
-export const NDIS_RECORDS: readonly RecordSpec[] = [
-  {
-    name: 'NDIS_OBJECT_HEADER',
-    fields: [
-      { name: 'Type', type: u8 },
-      { name: 'Revision', type: u8 },
-      { name: 'Size', type: u16 },
-    ],
-  },
-  {
-    name: '_anon_LARGE_INTEGER_parts',
-    fields: [
-      { name: 'LowPart', type: u32 },
-      { name: 'HighPart', type: i32 },
-    ],
-  },
-  {
-    name: 'LARGE_INTEGER',
-    union: true,
-    fields: [
-      { name: 'parts', type: record('_anon_LARGE_INTEGER_parts'), anonymous: true },
-      { name: 'u', type: record('_anon_LARGE_INTEGER_parts') },
-      { name: 'QuadPart', type: i64 },
-    ],
-  },
-  {
-    name: 'GROUP_AFFINITY',
-    fields: [
-      { name: 'Mask', type: u64 },
-      { name: 'Group', type: u16 },
-      { name: 'Reserved', type: array(u16, 3) },
-    ],
-  },
-  {
-    name: 'NDIS_SPIN_LOCK',
-    fields: [
-      { name: 'SpinLock', type: uptr },
-      { name: 'OldIrql', type: u8 },
-    ],
-  },
-  {
-    name: 'UNICODE_STRING',
-    fields: [
-      { name: 'Length', type: u16 },
-      { name: 'MaximumLength', type: u16 },
-      { name: 'Buffer', type: pointer('WCHAR') },
-    ],
-  },
-  { name: '_anon_CM_Generic', pack: 4, fields: [start, { name: 'Length', type: u32 }] },
-  {
-    name: '_anon_CM_Interrupt',
-    pack: 4,
-    fields: [
-      { name: 'Level', type: u16 },
-      { name: 'Group', type: u16 },
-      { name: 'Vector', type: u32 },
-      { name: 'Affinity', type: u64 },
-    ],
-  },
-  {
-    name: '_anon_CM_MessageRaw',
-    pack: 4,
-    fields: [
-      { name: 'Group', type: u16 },
-      { name: 'MessageCount', type: u16 },
-      { name: 'Vector', type: u32 },
-      { name: 'Affinity', type: u64 },
-    ],
-  },
-  {
-    name: '_anon_CM_MessageUnion',
-    union: true,
-    pack: 4,
-    fields: [
-      { name: 'Raw', type: record('_anon_CM_MessageRaw') },
-      { name: 'Translated', type: record('_anon_CM_Interrupt') },
-    ],
-  },
-  {
-    name: '_anon_CM_MessageInterrupt',
-    pack: 4,
-    fields: [{ name: 'messages', type: record('_anon_CM_MessageUnion'), anonymous: true }],
-  },
-  { name: '_anon_CM_DevicePrivate', pack: 4, fields: [{ name: 'Data', type: array(u32, 3) }] },
-  {
-    name: '_anon_CM_u',
-    union: true,
-    pack: 4,
-    fields: [
-      { name: 'Generic', type: record('_anon_CM_Generic') },
-      { name: 'Port', type: record('_anon_CM_Generic') },
-      { name: 'Interrupt', type: record('_anon_CM_Interrupt') },
-      { name: 'MessageInterrupt', type: record('_anon_CM_MessageInterrupt') },
-      { name: 'Memory', type: record('_anon_CM_Generic') },
-      { name: 'DevicePrivate', type: record('_anon_CM_DevicePrivate') },
-    ],
-  },
-  {
-    name: 'CM_PARTIAL_RESOURCE_DESCRIPTOR',
-    pack: 4,
-    fields: [
-      { name: 'Type', type: u8 },
-      { name: 'ShareDisposition', type: u8 },
-      { name: 'Flags', type: u16 },
-      { name: 'u', type: record('_anon_CM_u') },
-    ],
-  },
-  {
-    name: 'CM_PARTIAL_RESOURCE_LIST',
-    pack: 4,
-    fields: [
-      { name: 'Version', type: u16 },
-      { name: 'Revision', type: u16 },
-      { name: 'Count', type: u32 },
-      { name: 'PartialDescriptors', type: array(record('CM_PARTIAL_RESOURCE_DESCRIPTOR'), 1) },
-    ],
-  },
-  {
-    name: 'NDIS_MINIPORT_INIT_PARAMETERS',
-    fields: [
-      { name: 'Header', type: record('NDIS_OBJECT_HEADER') },
-      { name: 'Flags', type: u32 },
-      { name: 'AllocatedResources', type: pointer('NDIS_RESOURCE_LIST') },
-      { name: 'IMDeviceInstanceContext', type: pointer('void') },
-      { name: 'MiniportAddDeviceContext', type: pointer('void') },
-      { name: 'IfIndex', type: u32 },
-      { name: 'NetLuid', type: u64 },
-      { name: 'DefaultPortAuthStates', type: pointer('NDIS_PORT_AUTHENTICATION_PARAMETERS') },
-      { name: 'PciDeviceCustomProperties', type: pointer('NDIS_PCI_DEVICE_CUSTOM_PROPERTIES') },
-    ],
-  },
-  {
-    name: 'NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES',
-    fields: [
-      { name: 'Header', type: record('NDIS_OBJECT_HEADER') },
-      { name: 'MiniportAdapterContext', type: pointer('void') },
-      { name: 'AttributeFlags', type: u32 },
-      { name: 'CheckForHangTimeInSeconds', type: u32 },
-      { name: 'InterfaceType', type: enumType },
-    ],
-  },
-  {
-    name: 'IO_INTERRUPT_MESSAGE_INFO_ENTRY',
-    fields: [
-      { name: 'MessageAddress', type: record('LARGE_INTEGER') },
-      { name: 'TargetProcessorSet', type: u64 },
-      { name: 'InterruptObject', type: pointer('KINTERRUPT') },
-      { name: 'MessageData', type: u32 },
-      { name: 'Vector', type: u32 },
-      { name: 'Irql', type: u8 },
-      { name: 'Mode', type: enumType },
-      { name: 'Polarity', type: enumType },
-    ],
-  },
-  {
-    name: 'IO_INTERRUPT_MESSAGE_INFO',
-    fields: [
-      { name: 'UnifiedIrql', type: u8 },
-      { name: 'MessageCount', type: u32 },
-      { name: 'MessageInfo', type: array(record('IO_INTERRUPT_MESSAGE_INFO_ENTRY'), 1) },
-    ],
-  },
-  {
-    name: 'NDIS_MINIPORT_DRIVER_CHARACTERISTICS',
-    fields: [
-      { name: 'Header', type: record('NDIS_OBJECT_HEADER') },
-      { name: 'MajorNdisVersion', type: u8 },
-      { name: 'MinorNdisVersion', type: u8 },
-      { name: 'MajorDriverVersion', type: u8 },
-      { name: 'MinorDriverVersion', type: u8 },
-      { name: 'Flags', type: u32 },
-      ...(
-        [
-          ['SetOptionsHandler', 'SET_OPTIONS'],
-          ['InitializeHandlerEx', 'MINIPORT_INITIALIZE'],
-          ['HaltHandlerEx', 'MINIPORT_HALT'],
-          ['UnloadHandler', 'MINIPORT_UNLOAD'],
-          ['PauseHandler', 'MINIPORT_PAUSE'],
-          ['RestartHandler', 'MINIPORT_RESTART'],
-          ['OidRequestHandler', 'MINIPORT_OID_REQUEST'],
-          ['SendNetBufferListsHandler', 'MINIPORT_SEND_NET_BUFFER_LISTS'],
-          ['ReturnNetBufferListsHandler', 'MINIPORT_RETURN_NET_BUFFER_LISTS'],
-          ['CancelSendHandler', 'MINIPORT_CANCEL_SEND'],
-          ['CheckForHangHandlerEx', 'MINIPORT_CHECK_FOR_HANG'],
-          ['ResetHandlerEx', 'MINIPORT_RESET'],
-          ['DevicePnPEventNotifyHandler', 'MINIPORT_DEVICE_PNP_EVENT_NOTIFY'],
-          ['ShutdownHandlerEx', 'MINIPORT_SHUTDOWN'],
-          ['CancelOidRequestHandler', 'MINIPORT_CANCEL_OID_REQUEST'],
-        ] as const
-      ).map(([name, role]) => ({ name, type: handler(role) })),
-    ],
-  },
-  {
-    name: 'NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS',
-    fields: [
-      { name: 'Header', type: record('NDIS_OBJECT_HEADER') },
-      { name: 'InterruptHandler', type: handler('MINIPORT_ISR') },
-      { name: 'InterruptDpcHandler', type: handler('MINIPORT_INTERRUPT_DPC') },
-      { name: 'DisableInterruptHandler', type: handler('MINIPORT_DISABLE_INTERRUPT') },
-      { name: 'EnableInterruptHandler', type: handler('MINIPORT_ENABLE_INTERRUPT') },
-      { name: 'MsiSupported', type: bool },
-      { name: 'MsiSyncWithAllMessages', type: bool },
-      { name: 'MessageInterruptHandler', type: handler('MINIPORT_MESSAGE_INTERRUPT') },
-      { name: 'MessageInterruptDpcHandler', type: handler('MINIPORT_MESSAGE_INTERRUPT_DPC') },
-      { name: 'DisableMessageInterruptHandler', type: handler('MINIPORT_DISABLE_MESSAGE_INTERRUPT') },
-      { name: 'EnableMessageInterruptHandler', type: handler('MINIPORT_ENABLE_MESSAGE_INTERRUPT') },
-      { name: 'InterruptType', type: enumType },
-      { name: 'MessageInfoTable', type: pointer('IO_INTERRUPT_MESSAGE_INFO') },
-    ],
-  },
-];
+interface TypeMeta {
+  readonly name: string;
+  readonly kind: string;
+  readonly bits: number | null;
+  readonly signed: boolean | null;
+  readonly to: string | null;
+  readonly pointerSized?: true;
+  readonly record?: string;
+  readonly union?: true;
+  readonly pack?: number;
+  readonly fields: readonly FieldMeta[];
+}
+
+const META = metadata as unknown as {
+  readonly types: readonly TypeMeta[];
+  readonly roles: readonly { readonly name: string; readonly pointer: string }[];
+  readonly layouts: { readonly wasm32: readonly { readonly name: string }[] };
+};
+
+const types = new Map(META.types.map((t) => [t.name, t]));
+const rolesByPointer = new Map(META.roles.map((r) => [r.pointer, r.name]));
+
+const hasBitFields = (fields: readonly FieldMeta[]): boolean =>
+  fields.some((f) => f.width !== undefined || (f.members !== undefined && hasBitFields(f.members)));
+
+function scalarOf(type: TypeMeta): CType {
+  if (type.record !== undefined) return recordOf(type.record);
+  if (type.pointerSized === true) return uptr;
+  if (type.name === 'BOOLEAN') return bool;
+  switch (type.bits) {
+    case 8:
+      return u8;
+    case 16:
+      return u16;
+    case 64:
+      return type.signed === true ? i64 : u64;
+    default:
+      return type.signed === true ? i32 : u32;
+  }
+}
+
+function recordOf(name: string): CType {
+  const type = types.get(name);
+  return type !== undefined && hasBitFields(type.fields) ? u64 : record(name);
+}
+
+function typeOf(name: string): CType {
+  const role = rolesByPointer.get(name);
+  if (role !== undefined) return handler(role);
+  const type = types.get(name);
+  if (type === undefined) throw new Error(`ndis-records: the metadata has no type ${name}`);
+  switch (type.kind) {
+    case 'pointer':
+      return pointer(type.to ?? 'void');
+    case 'handle':
+      return pointer(type.to ?? 'void');
+    case 'enum':
+      return enumType;
+    case 'struct':
+      return recordOf(type.name);
+    default:
+      return scalarOf(type);
+  }
+}
+
+function recordSpecs(type: TypeMeta): RecordSpec[] {
+  const out: RecordSpec[] = [];
+  const pack = type.pack === undefined ? {} : { pack: type.pack };
+  const fieldsOf = (list: readonly FieldMeta[], prefix: string): FieldSpec[] =>
+    list.map((f) => {
+      if (f.members === undefined) {
+        const element = typeOf(f.type);
+        return { name: f.name, type: f.count === null ? element : array(element, f.count) };
+      }
+      const name = `_anon_${prefix}_${f.name}`;
+      out.push({
+        name,
+        ...(f.union === true ? { union: true } : {}),
+        ...pack,
+        fields: fieldsOf(f.members, `${prefix}_${f.name}`),
+      });
+      const inner = record(name);
+      return {
+        name: f.name,
+        type: f.count === null ? inner : array(inner, f.count),
+        ...(f.anonymous === true ? { anonymous: true } : {}),
+      };
+    });
+  out.push({
+    name: type.name,
+    ...(type.union === true ? { union: true } : {}),
+    ...pack,
+    fields: fieldsOf(type.fields, type.name),
+  });
+  return out;
+}
+
+/** Every structure of known layout (the metadata's wasm32 layouts), members declared in place first. */
+export const NDIS_RECORDS: readonly RecordSpec[] = META.layouts.wasm32
+  .map((l) => types.get(l.name)!)
+  .filter((t) => !hasBitFields(t.fields))
+  .flatMap(recordSpecs);
 
 /** Handler fields of the records: field name → [record, role]. */
 export function handlerFields(records: readonly RecordSpec[]): Map<string, readonly [string, string]> {
