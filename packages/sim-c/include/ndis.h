@@ -105,7 +105,7 @@ typedef union _LARGE_INTEGER {
     LONGLONG QuadPart;
 } LARGE_INTEGER, *PLARGE_INTEGER;
 typedef LARGE_INTEGER PHYSICAL_ADDRESS, *PPHYSICAL_ADDRESS;
-typedef LARGE_INTEGER NDIS_PHYSICAL_ADDRESS;
+typedef LARGE_INTEGER NDIS_PHYSICAL_ADDRESS, *PNDIS_PHYSICAL_ADDRESS; /* the pointer: NdisMAllocateSharedMemory's out */
 
 typedef union _NET_LUID {
     ULONG64 Value;
@@ -515,6 +515,17 @@ _IRQL_requires_max_(DISPATCH_LEVEL) PVOID NdisAllocateMemoryWithTagPriority(_In_
                                                                             _In_ EX_POOL_PRIORITY Priority);
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisFreeMemory(_In_ PVOID VirtualAddress, _In_ UINT Length,
                                                         _In_ UINT MemoryFlags);
+
+/* Shared memory (descriptor rings, packet buffers): the NIC reaches it by DMA at PhysicalAddress. On
+ * wasm32 the PhysicalAddress NdisMFreeSharedMemory takes by value arrives by address, as any union. */
+_IRQL_requires_(PASSIVE_LEVEL) VOID NdisMAllocateSharedMemory(_In_ NDIS_HANDLE MiniportAdapterHandle,
+                                                              _In_ ULONG Length, _In_ BOOLEAN Cached,
+                                                              _Out_ PVOID *VirtualAddress,
+                                                              _Out_ PNDIS_PHYSICAL_ADDRESS PhysicalAddress);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisMFreeSharedMemory(_In_ NDIS_HANDLE MiniportAdapterHandle,
+                                                               _In_ ULONG Length, _In_ BOOLEAN Cached,
+                                                               _In_reads_bytes_(Length) PVOID VirtualAddress,
+                                                               _In_ NDIS_PHYSICAL_ADDRESS PhysicalAddress);
 
 _IRQL_requires_(PASSIVE_LEVEL) NDIS_STATUS NdisMRegisterInterruptEx(
     _In_ NDIS_HANDLE MiniportAdapterHandle, _In_ NDIS_HANDLE MiniportInterruptContext,
