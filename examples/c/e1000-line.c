@@ -310,9 +310,9 @@ static BOOLEAN ContosoPostTransmit(PCONTOSO_ADAPTER Adapter, const UCHAR *Frame,
 
 /*
  * Takes the frames the NIC wrote (DD set), echoes each on the TX ring and hands the RX descriptors
- * back by moving the tail; returns how many frames arrived. RX lock, then TX lock: always in this order.
+ * back by moving the tail. RX lock, then TX lock: always in this order.
  */
-static ULONG ContosoReceive(PCONTOSO_ADAPTER Adapter)
+static VOID ContosoReceive(PCONTOSO_ADAPTER Adapter)
 {
     PCONTOSO_RING rx = &Adapter->RxRing;
     ULONG arrived = 0;
@@ -334,7 +334,8 @@ static ULONG ContosoReceive(PCONTOSO_ADAPTER Adapter)
 #else
             Adapter->RxFrameBytes[index] = descriptor->Length;
 #endif
-            ContosoPostTransmit(Adapter, rx->Buffers + index * BUFFER_BYTES, Adapter->RxFrameBytes[index]);
+            /* With the TX ring full the echo is dropped. */
+            (VOID) ContosoPostTransmit(Adapter, rx->Buffers + index * BUFFER_BYTES, Adapter->RxFrameBytes[index]);
         }
         descriptor->Status = 0; /* the NIC sets DD again when it fills the descriptor next */
         rx->Next = (index + 1) % RING_DESCRIPTORS;
@@ -350,7 +351,6 @@ static ULONG ContosoReceive(PCONTOSO_ADAPTER Adapter)
 #if CONTOSO_BUG == CONTOSO_BUG_POOL_OVERRUN
     ((PULONG)Adapter->Stats)[3] += arrived;
 #endif
-    return arrived;
 }
 
 /* Reclaims the TX descriptors the NIC reported sent (DD). */

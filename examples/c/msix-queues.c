@@ -312,7 +312,8 @@ static VOID ContosoReceive(PCONTOSO_ADAPTER Adapter)
         }
         if ((descriptor->Status & E1000_RXD_STAT_EOP) != 0) {
             Adapter->FramesReceived++;
-            ContosoPostTransmit(Adapter, rx->Buffers + index * BUFFER_BYTES, descriptor->Length);
+            /* With the TX ring full the echo is dropped. */
+            (VOID) ContosoPostTransmit(Adapter, rx->Buffers + index * BUFFER_BYTES, descriptor->Length);
         }
         descriptor->Status = 0; /* the NIC sets DD again when it fills the descriptor next */
         rx->Next = (index + 1) % RING_DESCRIPTORS;
