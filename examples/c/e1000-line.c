@@ -3,15 +3,19 @@
  *
  * - DriverEntry registers the miniport with NdisMRegisterMiniportDriver.
  * - ContosoInitializeEx allocates the adapter, sets the registration attributes, finds the memory
- *   resource (BAR 0) in AllocatedResources, maps it, programs the rings with the NIC masked, registers
- *   the interrupt and unmasks the NIC inside a synchronize function.
+ *   resource (BAR 0) in AllocatedResources and maps it, allocates the RX and TX descriptor rings and
+ *   their packet buffers with NdisMAllocateSharedMemory, programs the rings (base, length, head, tail)
+ *   with the NIC masked, registers the interrupt and unmasks the NIC inside a synchronize function.
  * - ContosoIsr runs at DIRQL on a line it may share: it returns FALSE at once unless ICR (read-to-clear)
  *   holds causes this driver enabled; otherwise it masks the NIC, hands the causes to the DPC through
  *   ISR-shared state and queues the DPC.
- * - ContosoInterruptDpc takes the causes inside a synchronize function, hands RX descriptors back,
- *   echoes them on TX, reclaims TX, follows the link, and re-enables interrupts (synchronized).
- * - ContosoHaltEx masks the NIC under the interrupt lock, stops the rings, deregisters the interrupt,
- *   unmaps the registers and frees what initialize allocated.
+ * - ContosoInterruptDpc takes the causes inside a synchronize function, takes every frame whose RX
+ *   descriptor the NIC marked done (DD) and hands the descriptors back (RDT), echoes each frame on the
+ *   TX ring, reclaims the TX descriptors the NIC marked done, follows the link, and re-enables
+ *   interrupts (synchronized).
+ * - ContosoHaltEx masks the NIC under the interrupt lock, stops the receiver and transmitter,
+ *   deregisters the interrupt, and frees the rings (the NIC no longer reaches them), the register
+ *   mapping and what initialize allocated.
  *
  * CONTOSO_BUG selects one planted bug (0: none), for the verifier's tests; see the list below.
  */
@@ -50,9 +54,13 @@
 #define E1000_IMC 0x00D8
 #define E1000_RCTL 0x0100
 #define E1000_TCTL 0x0400
+#define E1000_RDBAL0 0x2800
+#define E1000_RDBAH0 0x2804
 #define E1000_RDLEN0 0x2808
 #define E1000_RDH0 0x2810
 #define E1000_RDT0 0x2818
+#define E1000_TDBAL0 0x3800
+#define E1000_TDBAH0 0x3804
 #define E1000_TDLEN0 0x3808
 #define E1000_TDH0 0x3810
 #define E1000_TDT0 0x3818
@@ -65,14 +73,56 @@
 #define E1000_ICR_RXT0 0x00000080
 #define E1000_STATUS_LU 0x00000002
 #define E1000_RCTL_EN 0x00000002
+#define E1000_RCTL_BAM 0x00008000     /* accept broadcast */
+#define E1000_RCTL_SZ_2048 0x00000000 /* receive buffers of 2048 bytes */
 #define E1000_TCTL_EN 0x00000002
-#define E1000_DESCRIPTOR_BYTES 16
+#define E1000_RXD_STAT_DD 0x01 /* descriptor done: the NIC wrote it */
+#define E1000_RXD_STAT_EOP 0x02 /* the last descriptor of a frame */
+#define E1000_TXD_CMD_EOP 0x01 /* the last descriptor of a frame */
+#define E1000_TXD_CMD_IFCS 0x02 /* insert the frame check sequence */
+#define E1000_TXD_CMD_RS 0x08 /* report status: the NIC sets DD when it sent the frame */
+#define E1000_TXD_STAT_DD 0x01
 #define E1000_REGISTER_REMOVED 0xFFFFFFFF
 
-#define RING_DESCRIPTORS 256
+#define RING_DESCRIPTORS 64 /* per ring: RDLEN and TDLEN hold the size in bytes, a multiple of 128 */
+#define BUFFER_BYTES 2048   /* per descriptor: RCTL.BSIZE */
 #define RX_CAUSES (E1000_ICR_RXT0 | E1000_ICR_RXO | E1000_ICR_RXDMT0)
 #define ENABLED_CAUSES (RX_CAUSES | E1000_ICR_TXDW | E1000_ICR_LSC)
 #define ALL_CAUSES 0xFFFFFFFF
+
+/* Legacy descriptors, 16 bytes each, little-endian, in memory the NIC reaches by DMA. */
+typedef struct _E1000_RX_DESCRIPTOR {
+    ULONGLONG BufferAddress; /* physical address of the packet buffer */
+    USHORT Length;           /* written by the NIC: bytes of the frame in the buffer */
+    USHORT Checksum;
+    UCHAR Status; /* written by the NIC: DD, EOP */
+    UCHAR Errors;
+    USHORT Special;
+} E1000_RX_DESCRIPTOR, *PE1000_RX_DESCRIPTOR;
+
+typedef struct _E1000_TX_DESCRIPTOR {
+    ULONGLONG BufferAddress; /* physical address of the frame */
+    USHORT Length;           /* bytes to send */
+    UCHAR ChecksumOffset;
+    UCHAR Command; /* EOP, IFCS, RS */
+    UCHAR Status;  /* written by the NIC: DD once sent (with RS) */
+    UCHAR ChecksumStart;
+    USHORT Special;
+} E1000_TX_DESCRIPTOR, *PE1000_TX_DESCRIPTOR;
+
+_Static_assert(sizeof(E1000_RX_DESCRIPTOR) == 16, "an RX descriptor is 16 bytes");
+_Static_assert(sizeof(E1000_TX_DESCRIPTOR) == 16, "a TX descriptor is 16 bytes");
+
+/* A descriptor ring and its packet buffers (one per descriptor), both from NdisMAllocateSharedMemory. */
+typedef struct _CONTOSO_RING {
+    PVOID Descriptors; /* RING_DESCRIPTORS descriptors */
+    NDIS_PHYSICAL_ADDRESS DescriptorsPhysical;
+    PUCHAR Buffers; /* RING_DESCRIPTORS buffers of BUFFER_BYTES */
+    NDIS_PHYSICAL_ADDRESS BuffersPhysical;
+    ULONG Next;     /* RX: the next descriptor to clean. TX: the next to post. */
+    ULONG Clean;    /* TX: the next descriptor to reclaim */
+    ULONG InFlight; /* TX: posted and not yet reclaimed */
+} CONTOSO_RING, *PCONTOSO_RING;
 
 typedef struct _CONTOSO_STATS {
     ULONG FramesReceived;
@@ -92,16 +142,14 @@ typedef struct _CONTOSO_ADAPTER {
     ULONG PendingCauses;
     ULONG DpcCauses;
 
-    NDIS_SPIN_LOCK RxLock; /* guards RxNext */
-    ULONG RxNext;
-    NDIS_SPIN_LOCK TxLock; /* guards TxTail, TxClean, TxInFlight */
-    ULONG TxTail;
-    ULONG TxClean;
-    ULONG TxInFlight;
+    NDIS_SPIN_LOCK RxLock; /* guards RxRing, RxFrameBytes */
+    CONTOSO_RING RxRing;
+    ULONG RxFrameBytes[RING_DESCRIPTORS]; /* the length of the frame each RX slot last held */
+    NDIS_SPIN_LOCK TxLock; /* guards TxRing */
+    CONTOSO_RING TxRing;
 
     BOOLEAN LinkUp;
     PCONTOSO_STATS Stats;
-    ULONG RxSlotBytes[RING_DESCRIPTORS];
 } CONTOSO_ADAPTER, *PCONTOSO_ADAPTER;
 
 DRIVER_INITIALIZE DriverEntry;
@@ -132,12 +180,6 @@ static ULONG CsrRead(PCONTOSO_ADAPTER Adapter, ULONG Offset)
 static VOID CsrWrite(PCONTOSO_ADAPTER Adapter, ULONG Offset, ULONG Value)
 {
     NdisWriteRegisterUlong((PULONG)(Adapter->Registers + Offset), Value);
-}
-
-/* A ring index read from the NIC, or RING_DESCRIPTORS when the NIC is gone (reads all ones). */
-static ULONG RingIndex(ULONG Value)
-{
-    return Value >= RING_DESCRIPTORS ? RING_DESCRIPTORS : Value;
 }
 
 /* ---- DIRQL: synchronize functions, ISR, enable/disable ------------------------------------------- */
@@ -239,64 +281,96 @@ VOID ContosoEnableInterrupt(NDIS_HANDLE MiniportInterruptContext)
 
 /* ---- DISPATCH_LEVEL: the DPC and what it calls ---------------------------------------------------- */
 
-/* Cleans the RX descriptors the NIC filled and hands them back; returns how many arrived. */
-static ULONG ContosoReceive(PCONTOSO_ADAPTER Adapter)
+/*
+ * Posts one frame of Length bytes (copied from Frame) on the TX ring, with RS so the NIC reports it
+ * sent, and moves the tail. FALSE when the ring is full. Called with TxLock held.
+ */
+static BOOLEAN ContosoPostTransmit(PCONTOSO_ADAPTER Adapter, const UCHAR *Frame, ULONG Length)
 {
-    ULONG head;
+    PCONTOSO_RING tx = &Adapter->TxRing;
+    PE1000_TX_DESCRIPTOR descriptor;
+    ULONG index;
+    ULONG bytes;
+
+    if (tx->InFlight >= RING_DESCRIPTORS - 1) {
+        return FALSE;
+    }
+    index = tx->Next;
+    bytes = Length < BUFFER_BYTES ? Length : BUFFER_BYTES;
+    NdisMoveMemory(tx->Buffers + index * BUFFER_BYTES, Frame, bytes);
+    descriptor = &((PE1000_TX_DESCRIPTOR)tx->Descriptors)[index];
+    descriptor->Length = (USHORT)bytes;
+    descriptor->Command = E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS;
+    descriptor->Status = 0;
+    tx->Next = (index + 1) % RING_DESCRIPTORS;
+    tx->InFlight++;
+    CsrWrite(Adapter, E1000_TDT0, tx->Next);
+    return TRUE;
+}
+
+/*
+ * Takes the frames the NIC wrote (DD set), echoes each on the TX ring and hands the RX descriptors
+ * back by moving the tail. RX lock, then TX lock: always in this order.
+ */
+static VOID ContosoReceive(PCONTOSO_ADAPTER Adapter)
+{
+    PCONTOSO_RING rx = &Adapter->RxRing;
     ULONG arrived = 0;
+    ULONG cleaned = 0;
 
     NdisDprAcquireSpinLock(&Adapter->RxLock);
-    head = RingIndex(CsrRead(Adapter, E1000_RDH0));
-    if (head < RING_DESCRIPTORS) {
-        arrived = (head - Adapter->RxNext + RING_DESCRIPTORS) % RING_DESCRIPTORS;
+    NdisDprAcquireSpinLock(&Adapter->TxLock);
+    /* At most all but one descriptor: the NIC owns head up to tail - 1. */
+    while (cleaned < RING_DESCRIPTORS - 1) {
+        ULONG index = rx->Next;
+        PE1000_RX_DESCRIPTOR descriptor = &((PE1000_RX_DESCRIPTOR)rx->Descriptors)[index];
+        if ((descriptor->Status & E1000_RXD_STAT_DD) == 0) {
+            break;
+        }
+        if ((descriptor->Status & E1000_RXD_STAT_EOP) != 0) {
+            arrived++;
 #if CONTOSO_BUG == CONTOSO_BUG_HEAP_OVERFLOW
-        Adapter->RxSlotBytes[head + RING_DESCRIPTORS] = 1514;
+            Adapter->RxFrameBytes[index + RING_DESCRIPTORS] = descriptor->Length;
 #else
-        Adapter->RxSlotBytes[head] = 1514;
+            Adapter->RxFrameBytes[index] = descriptor->Length;
 #endif
-        Adapter->RxNext = head;
-        /* The NIC owns head..tail-1: one slot short of the whole ring, so tail never catches head. */
-        CsrWrite(Adapter, E1000_RDT0, (head + RING_DESCRIPTORS - 1) % RING_DESCRIPTORS);
+            /* With the TX ring full the echo is dropped. */
+            (VOID) ContosoPostTransmit(Adapter, rx->Buffers + index * BUFFER_BYTES, Adapter->RxFrameBytes[index]);
+        }
+        descriptor->Status = 0; /* the NIC sets DD again when it fills the descriptor next */
+        rx->Next = (index + 1) % RING_DESCRIPTORS;
+        cleaned++;
     }
+    if (cleaned > 0) {
+        /* The descriptor before the next to clean is the last the NIC may fill. */
+        CsrWrite(Adapter, E1000_RDT0, (rx->Next + RING_DESCRIPTORS - 1) % RING_DESCRIPTORS);
+    }
+    NdisDprReleaseSpinLock(&Adapter->TxLock);
     NdisDprReleaseSpinLock(&Adapter->RxLock);
     Adapter->Stats->FramesReceived += arrived;
 #if CONTOSO_BUG == CONTOSO_BUG_POOL_OVERRUN
     ((PULONG)Adapter->Stats)[3] += arrived;
 #endif
-    return arrived;
 }
 
-/* Posts up to Frames TX descriptors (the echo of what arrived). */
-static VOID ContosoTransmit(PCONTOSO_ADAPTER Adapter, ULONG Frames)
-{
-    ULONG room;
-    ULONG count;
-
-    NdisDprAcquireSpinLock(&Adapter->TxLock);
-    room = RING_DESCRIPTORS - 1 - Adapter->TxInFlight;
-    count = Frames < room ? Frames : room;
-    if (count > 0) {
-        Adapter->TxTail = (Adapter->TxTail + count) % RING_DESCRIPTORS;
-        Adapter->TxInFlight += count;
-        CsrWrite(Adapter, E1000_TDT0, Adapter->TxTail);
-    }
-    NdisDprReleaseSpinLock(&Adapter->TxLock);
-}
-
-/* Reclaims the TX descriptors the NIC wrote back. */
+/* Reclaims the TX descriptors the NIC reported sent (DD). */
 static VOID ContosoCompleteTransmits(PCONTOSO_ADAPTER Adapter)
 {
-    ULONG head;
-    ULONG done;
+    PCONTOSO_RING tx = &Adapter->TxRing;
+    ULONG sent = 0;
 
     NdisDprAcquireSpinLock(&Adapter->TxLock);
-    head = RingIndex(CsrRead(Adapter, E1000_TDH0));
-    if (head < RING_DESCRIPTORS) {
-        done = (head - Adapter->TxClean + RING_DESCRIPTORS) % RING_DESCRIPTORS;
-        Adapter->TxClean = head;
-        Adapter->TxInFlight -= done;
-        Adapter->Stats->FramesSent += done;
+    while (tx->InFlight > 0) {
+        PE1000_TX_DESCRIPTOR descriptor = &((PE1000_TX_DESCRIPTOR)tx->Descriptors)[tx->Clean];
+        if ((descriptor->Status & E1000_TXD_STAT_DD) == 0) {
+            break;
+        }
+        descriptor->Status = 0;
+        tx->Clean = (tx->Clean + 1) % RING_DESCRIPTORS;
+        tx->InFlight--;
+        sent++;
     }
+    Adapter->Stats->FramesSent += sent;
 #if CONTOSO_BUG == CONTOSO_BUG_LOCK_RELEASE
     NdisDprReleaseSpinLock(&Adapter->RxLock);
 #endif
@@ -327,7 +401,7 @@ VOID ContosoInterruptDpc(NDIS_HANDLE MiniportInterruptContext, PVOID MiniportDpc
     if (work) {
         causes = adapter->DpcCauses;
         if ((causes & RX_CAUSES) != 0) {
-            ContosoTransmit(adapter, ContosoReceive(adapter));
+            ContosoReceive(adapter);
             if ((causes & E1000_ICR_RXO) != 0) {
                 adapter->Stats->FramesMissed += CsrRead(adapter, E1000_MPC); /* read-to-clear */
             }
@@ -367,8 +441,65 @@ static ULONG ContosoProbeDepth(ULONG Depth)
 }
 #endif
 
+/*
+ * Allocates a ring's descriptors and packet buffers in memory shared with the NIC and points each
+ * descriptor at its buffer. FALSE when memory is short (what was allocated stays in Ring, for
+ * ContosoFreeRing).
+ */
+static BOOLEAN ContosoAllocateRing(PCONTOSO_ADAPTER Adapter, PCONTOSO_RING Ring)
+{
+    ULONG i;
+
+    NdisMAllocateSharedMemory(Adapter->MiniportAdapterHandle, RING_DESCRIPTORS * sizeof(E1000_RX_DESCRIPTOR), FALSE,
+                              &Ring->Descriptors, &Ring->DescriptorsPhysical);
+    if (Ring->Descriptors == NULL) {
+        return FALSE;
+    }
+    NdisMAllocateSharedMemory(Adapter->MiniportAdapterHandle, RING_DESCRIPTORS * BUFFER_BYTES, FALSE,
+                              (PVOID *)&Ring->Buffers, &Ring->BuffersPhysical);
+    if (Ring->Buffers == NULL) {
+        return FALSE;
+    }
+    /* RX and TX descriptors both start with the buffer's physical address. */
+    for (i = 0; i < RING_DESCRIPTORS; i++) {
+        ((PE1000_RX_DESCRIPTOR)Ring->Descriptors)[i].BufferAddress =
+            (ULONGLONG)Ring->BuffersPhysical.QuadPart + (ULONGLONG)i * BUFFER_BYTES;
+    }
+    return TRUE;
+}
+
+/* Frees what ContosoAllocateRing allocated (the NIC must no longer reach it). */
+static VOID ContosoFreeRing(PCONTOSO_ADAPTER Adapter, PCONTOSO_RING Ring)
+{
+    if (Ring->Buffers != NULL) {
+        NdisMFreeSharedMemory(Adapter->MiniportAdapterHandle, RING_DESCRIPTORS * BUFFER_BYTES, FALSE, Ring->Buffers,
+                              Ring->BuffersPhysical);
+        Ring->Buffers = NULL;
+    }
+    if (Ring->Descriptors != NULL) {
+        NdisMFreeSharedMemory(Adapter->MiniportAdapterHandle, RING_DESCRIPTORS * sizeof(E1000_RX_DESCRIPTOR), FALSE,
+                              Ring->Descriptors, Ring->DescriptorsPhysical);
+        Ring->Descriptors = NULL;
+    }
+}
+
+/*
+ * Programs a ring's registers (base low and high, length in bytes, head, tail) from the base-low
+ * register on: RDBAL0 or TDBAL0, the others follow at the same offsets for RX and TX.
+ */
+static VOID ContosoProgramRing(PCONTOSO_ADAPTER Adapter, ULONG BaseLow, PCONTOSO_RING Ring, ULONG Tail)
+{
+    CsrWrite(Adapter, BaseLow, Ring->DescriptorsPhysical.LowPart);
+    CsrWrite(Adapter, BaseLow + (E1000_RDBAH0 - E1000_RDBAL0), (ULONG)Ring->DescriptorsPhysical.HighPart);
+    CsrWrite(Adapter, BaseLow + (E1000_RDLEN0 - E1000_RDBAL0), RING_DESCRIPTORS * sizeof(E1000_RX_DESCRIPTOR));
+    CsrWrite(Adapter, BaseLow + (E1000_RDH0 - E1000_RDBAL0), 0);
+    CsrWrite(Adapter, BaseLow + (E1000_RDT0 - E1000_RDBAL0), Tail);
+}
+
 static VOID ContosoFreeAdapter(PCONTOSO_ADAPTER Adapter)
 {
+    ContosoFreeRing(Adapter, &Adapter->TxRing);
+    ContosoFreeRing(Adapter, &Adapter->RxRing);
     if (Adapter->Registers != NULL) {
         NdisMUnmapIoSpace(Adapter->MiniportAdapterHandle, Adapter->Registers, Adapter->RegistersLength);
     }
@@ -465,12 +596,16 @@ NDIS_STATUS ContosoInitializeEx(NDIS_HANDLE NdisMiniportHandle, NDIS_HANDLE Mini
         return status;
     }
 
-    /* Rings first, with the receiver and transmitter off and every cause masked. */
+    if (!ContosoAllocateRing(adapter, &adapter->RxRing) || !ContosoAllocateRing(adapter, &adapter->TxRing)) {
+        ContosoFreeAdapter(adapter);
+        return NDIS_STATUS_RESOURCES;
+    }
+
+    /* Rings first, with the receiver and transmitter off and every cause masked. The NIC owns the RX
+     * descriptors from head up to tail - 1: all but one. The TX ring starts empty (tail = head). */
     CsrWrite(adapter, E1000_IMC, ALL_CAUSES);
-    CsrWrite(adapter, E1000_RDLEN0, RING_DESCRIPTORS * E1000_DESCRIPTOR_BYTES);
-    CsrWrite(adapter, E1000_RDT0, RING_DESCRIPTORS - 1);
-    CsrWrite(adapter, E1000_TDLEN0, RING_DESCRIPTORS * E1000_DESCRIPTOR_BYTES);
-    CsrWrite(adapter, E1000_TDT0, 0);
+    ContosoProgramRing(adapter, E1000_RDBAL0, &adapter->RxRing, RING_DESCRIPTORS - 1);
+    ContosoProgramRing(adapter, E1000_TDBAL0, &adapter->TxRing, 0);
 
     NdisZeroMemory(&chars, sizeof(chars));
     chars.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT;
@@ -507,7 +642,7 @@ NDIS_STATUS ContosoInitializeEx(NDIS_HANDLE NdisMiniportHandle, NDIS_HANDLE Mini
 #endif
 
     adapter->LinkUp = (CsrRead(adapter, E1000_STATUS) & E1000_STATUS_LU) != 0;
-    CsrWrite(adapter, E1000_RCTL, E1000_RCTL_EN);
+    CsrWrite(adapter, E1000_RCTL, E1000_RCTL_EN | E1000_RCTL_BAM | E1000_RCTL_SZ_2048);
     CsrWrite(adapter, E1000_TCTL, E1000_TCTL_EN);
     NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, 0, ContosoEnableInterrupts, adapter);
     return NDIS_STATUS_SUCCESS;

@@ -6,6 +6,9 @@
  * - ContosoInitializeEx sets MsiSupported, registers, and reads what NDIS granted: this driver needs
  *   messages, so a line-based grant fails initialize (after deregistering). With fewer messages than
  *   causes, the last message serves the rest (IVAR routes each cause to a vector).
+ * - Granted a single message, the 82574 signals MSI, not MSI-X: the line-style causes (RXT0, TXDW,
+ *   LSC), no IVAR routing, ICR cleared by reading it. The driver then enables those causes and its
+ *   message ISR reads ICR, as Linux's e1000_intr_msi does.
  * - A message ISR masks only its own message's causes (IMC), acknowledges "other" when it is that
  *   message, and queues its DPC; message interrupts are never shared, so it returns TRUE.
  * - A message DPC cleans only its own queues and unmasks only its own causes, inside a synchronize
@@ -13,6 +16,10 @@
  * - The ISRs read the message plan, which initialize writes after NdisMRegisterInterruptEx (only then
  *   is the message count known): it asks for MsiSyncWithAllMessages, so one interrupt lock covers
  *   every message, and writes the plan inside a synchronize function.
+ * - The RX and TX descriptor rings and their packet buffers live in memory from
+ *   NdisMAllocateSharedMemory: the RX DPC takes the frames whose descriptors the NIC marked done (DD),
+ *   hands the descriptors back (RDT) and echoes each frame on the TX ring; the TX DPC reclaims the TX
+ *   descriptors the NIC marked done. Halt stops the NIC before it frees the rings.
  */
 #include <ndis.h>
 
@@ -26,13 +33,20 @@
 #define E1000_IVAR 0x00E4
 #define E1000_RCTL 0x0100
 #define E1000_TCTL 0x0400
+#define E1000_RDBAL0 0x2800
+#define E1000_RDBAH0 0x2804
 #define E1000_RDLEN0 0x2808
 #define E1000_RDH0 0x2810
 #define E1000_RDT0 0x2818
-#define E1000_TDLEN0 0x3808
-#define E1000_TDH0 0x3810
+#define E1000_TDBAL0 0x3800
+#define E1000_TDT0 0x3818
 #define E1000_MPC 0x4010
 
+#define E1000_ICR_TXDW 0x00000001
+#define E1000_ICR_LSC 0x00000004
+#define E1000_ICR_RXDMT0 0x00000010
+#define E1000_ICR_RXO 0x00000040
+#define E1000_ICR_RXT0 0x00000080
 #define E1000_ICR_RXQ0 0x00100000
 #define E1000_ICR_TXQ0 0x00400000
 #define E1000_ICR_OTHER 0x01000000
@@ -42,12 +56,61 @@
 #define E1000_IVAR_VALID 0x8
 #define E1000_STATUS_LU 0x00000002
 #define E1000_RCTL_EN 0x00000002
+#define E1000_RCTL_BAM 0x00008000     /* accept broadcast */
+#define E1000_RCTL_SZ_2048 0x00000000 /* receive buffers of 2048 bytes */
 #define E1000_TCTL_EN 0x00000002
-#define E1000_DESCRIPTOR_BYTES 16
-#define RING_DESCRIPTORS 256
+#define E1000_RXD_STAT_DD 0x01  /* descriptor done: the NIC wrote it */
+#define E1000_RXD_STAT_EOP 0x02 /* the last descriptor of a frame */
+#define E1000_TXD_CMD_EOP 0x01  /* the last descriptor of a frame */
+#define E1000_TXD_CMD_IFCS 0x02 /* insert the frame check sequence */
+#define E1000_TXD_CMD_RS 0x08   /* report status: the NIC sets DD when it sent the frame */
+#define E1000_TXD_STAT_DD 0x01
+#define RING_DESCRIPTORS 64 /* per ring: RDLEN and TDLEN hold the size in bytes, a multiple of 128 */
+#define BUFFER_BYTES 2048   /* per descriptor: RCTL.BSIZE */
 #define ALL_CAUSES 0xFFFFFFFF
 
 #define SOURCES 3 /* RX queue 0, TX queue 0, other */
+/* MSI (one message): the causes the NIC reports then, as on a line. */
+#define MSI_RX_CAUSES (E1000_ICR_RXT0 | E1000_ICR_RXO | E1000_ICR_RXDMT0)
+#define MSI_CAUSES (MSI_RX_CAUSES | E1000_ICR_TXDW | E1000_ICR_LSC)
+/* What a message's causes ask its DPC to do, in MSI-X and in MSI. */
+#define RX_WORK (E1000_ICR_RXQ0 | MSI_RX_CAUSES)
+#define TX_WORK (E1000_ICR_TXQ0 | E1000_ICR_TXDW)
+#define OTHER_WORK (E1000_ICR_OTHER | E1000_ICR_LSC)
+
+/* Legacy descriptors, 16 bytes each, little-endian, in memory the NIC reaches by DMA. */
+typedef struct _E1000_RX_DESCRIPTOR {
+    ULONGLONG BufferAddress; /* physical address of the packet buffer */
+    USHORT Length;           /* written by the NIC: bytes of the frame in the buffer */
+    USHORT Checksum;
+    UCHAR Status; /* written by the NIC: DD, EOP */
+    UCHAR Errors;
+    USHORT Special;
+} E1000_RX_DESCRIPTOR, *PE1000_RX_DESCRIPTOR;
+
+typedef struct _E1000_TX_DESCRIPTOR {
+    ULONGLONG BufferAddress; /* physical address of the frame */
+    USHORT Length;           /* bytes to send */
+    UCHAR ChecksumOffset;
+    UCHAR Command; /* EOP, IFCS, RS */
+    UCHAR Status;  /* written by the NIC: DD once sent (with RS) */
+    UCHAR ChecksumStart;
+    USHORT Special;
+} E1000_TX_DESCRIPTOR, *PE1000_TX_DESCRIPTOR;
+
+_Static_assert(sizeof(E1000_RX_DESCRIPTOR) == 16, "an RX descriptor is 16 bytes");
+_Static_assert(sizeof(E1000_TX_DESCRIPTOR) == 16, "a TX descriptor is 16 bytes");
+
+/* A descriptor ring and its packet buffers (one per descriptor), both from NdisMAllocateSharedMemory. */
+typedef struct _CONTOSO_RING {
+    PVOID Descriptors; /* RING_DESCRIPTORS descriptors */
+    NDIS_PHYSICAL_ADDRESS DescriptorsPhysical;
+    PUCHAR Buffers; /* RING_DESCRIPTORS buffers of BUFFER_BYTES */
+    NDIS_PHYSICAL_ADDRESS BuffersPhysical;
+    ULONG Next;     /* RX: the next descriptor to clean. TX: the next to post. */
+    ULONG Clean;    /* TX: the next descriptor to reclaim */
+    ULONG InFlight; /* TX: posted and not yet reclaimed */
+} CONTOSO_RING, *PCONTOSO_RING;
 
 typedef struct _CONTOSO_ADAPTER CONTOSO_ADAPTER, *PCONTOSO_ADAPTER;
 
@@ -66,12 +129,16 @@ struct _CONTOSO_ADAPTER {
     ULONG RegistersLength;
     ULONG Granted;      /* messages NDIS granted (written before the plan, read by ContosoPlanMessages) */
     ULONG MessageCount; /* ISR-shared: written in ContosoPlanMessages */
+    BOOLEAN Msi;        /* ISR-shared: one message, MSI (written in ContosoPlanMessages) */
     CONTOSO_MESSAGE Messages[SOURCES];
-    NDIS_SPIN_LOCK RxLock; /* guards the RX ring */
-    NDIS_SPIN_LOCK TxLock; /* guards the TX ring */
-    ULONG TxClean;
+    NDIS_SPIN_LOCK RxLock; /* guards RxRing, FramesReceived */
+    CONTOSO_RING RxRing;
+    ULONG FramesReceived;
+    NDIS_SPIN_LOCK TxLock; /* guards TxRing, FramesSent */
+    CONTOSO_RING TxRing;
+    ULONG FramesSent;
     BOOLEAN LinkUp;
-    ULONG FramesMissed;
+    ULONG FramesMissed; /* the "other" message's DPC only */
 };
 
 DRIVER_INITIALIZE DriverEntry;
@@ -116,7 +183,9 @@ BOOLEAN ContosoMessageIsr(NDIS_HANDLE MiniportInterruptContext, ULONG MessageId,
         return TRUE; /* a message this driver routed nothing to */
     }
     CsrWrite(adapter, E1000_IMC, adapter->Messages[MessageId].Causes); /* mask this message only */
-    if ((adapter->Messages[MessageId].Causes & E1000_ICR_OTHER) != 0) {
+    if (adapter->Msi) {
+        (VOID) CsrRead(adapter, E1000_ICR); /* MSI: reading ICR clears the causes */
+    } else if ((adapter->Messages[MessageId].Causes & E1000_ICR_OTHER) != 0) {
         /* Link and overrun causes are not auto-cleared: acknowledge them; the DPC reads their state. */
         CsrWrite(adapter, E1000_ICR, E1000_ICR_OTHER);
     }
@@ -196,25 +265,83 @@ VOID ContosoDisableLine(NDIS_HANDLE MiniportInterruptContext)
 
 /* ---- DISPATCH_LEVEL ---------------------------------------------------------------------------------- */
 
+/*
+ * Posts one frame of Length bytes (copied from Frame) on the TX ring, with RS so the NIC reports it
+ * sent, and moves the tail. FALSE when the ring is full. Called with TxLock held.
+ */
+static BOOLEAN ContosoPostTransmit(PCONTOSO_ADAPTER Adapter, const UCHAR *Frame, ULONG Length)
+{
+    PCONTOSO_RING tx = &Adapter->TxRing;
+    PE1000_TX_DESCRIPTOR descriptor;
+    ULONG index;
+    ULONG bytes;
+
+    if (tx->InFlight >= RING_DESCRIPTORS - 1) {
+        return FALSE;
+    }
+    index = tx->Next;
+    bytes = Length < BUFFER_BYTES ? Length : BUFFER_BYTES;
+    NdisMoveMemory(tx->Buffers + index * BUFFER_BYTES, Frame, bytes);
+    descriptor = &((PE1000_TX_DESCRIPTOR)tx->Descriptors)[index];
+    descriptor->Length = (USHORT)bytes;
+    descriptor->Command = E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS;
+    descriptor->Status = 0;
+    tx->Next = (index + 1) % RING_DESCRIPTORS;
+    tx->InFlight++;
+    CsrWrite(Adapter, E1000_TDT0, tx->Next);
+    return TRUE;
+}
+
+/*
+ * Takes the frames the NIC wrote (DD set), echoes each on the TX ring and hands the RX descriptors
+ * back by moving the tail. RX lock, then TX lock: always in this order.
+ */
 static VOID ContosoReceive(PCONTOSO_ADAPTER Adapter)
 {
-    ULONG head;
+    PCONTOSO_RING rx = &Adapter->RxRing;
+    ULONG cleaned = 0;
+
     NdisDprAcquireSpinLock(&Adapter->RxLock);
-    head = CsrRead(Adapter, E1000_RDH0);
-    if (head < RING_DESCRIPTORS) {
-        /* The NIC owns head..tail-1: hand every filled descriptor back. */
-        CsrWrite(Adapter, E1000_RDT0, (head + RING_DESCRIPTORS - 1) % RING_DESCRIPTORS);
+    NdisDprAcquireSpinLock(&Adapter->TxLock);
+    /* At most all but one descriptor: the NIC owns head up to tail - 1. */
+    while (cleaned < RING_DESCRIPTORS - 1) {
+        ULONG index = rx->Next;
+        PE1000_RX_DESCRIPTOR descriptor = &((PE1000_RX_DESCRIPTOR)rx->Descriptors)[index];
+        if ((descriptor->Status & E1000_RXD_STAT_DD) == 0) {
+            break;
+        }
+        if ((descriptor->Status & E1000_RXD_STAT_EOP) != 0) {
+            Adapter->FramesReceived++;
+            /* With the TX ring full the echo is dropped. */
+            (VOID) ContosoPostTransmit(Adapter, rx->Buffers + index * BUFFER_BYTES, descriptor->Length);
+        }
+        descriptor->Status = 0; /* the NIC sets DD again when it fills the descriptor next */
+        rx->Next = (index + 1) % RING_DESCRIPTORS;
+        cleaned++;
     }
+    if (cleaned > 0) {
+        /* The descriptor before the next to clean is the last the NIC may fill. */
+        CsrWrite(Adapter, E1000_RDT0, (rx->Next + RING_DESCRIPTORS - 1) % RING_DESCRIPTORS);
+    }
+    NdisDprReleaseSpinLock(&Adapter->TxLock);
     NdisDprReleaseSpinLock(&Adapter->RxLock);
 }
 
+/* Reclaims the TX descriptors the NIC reported sent (DD). */
 static VOID ContosoCompleteTransmits(PCONTOSO_ADAPTER Adapter)
 {
-    ULONG head;
+    PCONTOSO_RING tx = &Adapter->TxRing;
+
     NdisDprAcquireSpinLock(&Adapter->TxLock);
-    head = CsrRead(Adapter, E1000_TDH0);
-    if (head < RING_DESCRIPTORS) {
-        Adapter->TxClean = head;
+    while (tx->InFlight > 0) {
+        PE1000_TX_DESCRIPTOR descriptor = &((PE1000_TX_DESCRIPTOR)tx->Descriptors)[tx->Clean];
+        if ((descriptor->Status & E1000_TXD_STAT_DD) == 0) {
+            break;
+        }
+        descriptor->Status = 0;
+        tx->Clean = (tx->Clean + 1) % RING_DESCRIPTORS;
+        tx->InFlight--;
+        Adapter->FramesSent++;
     }
     NdisDprReleaseSpinLock(&Adapter->TxLock);
 }
@@ -233,13 +360,13 @@ VOID ContosoMessageDpc(NDIS_HANDLE MiniportInterruptContext, ULONG MessageId, PV
         return;
     }
     causes = adapter->Messages[MessageId].Causes;
-    if ((causes & E1000_ICR_RXQ0) != 0) {
+    if ((causes & RX_WORK) != 0) {
         ContosoReceive(adapter);
     }
-    if ((causes & E1000_ICR_TXQ0) != 0) {
+    if ((causes & TX_WORK) != 0) {
         ContosoCompleteTransmits(adapter);
     }
-    if ((causes & E1000_ICR_OTHER) != 0) {
+    if ((causes & OTHER_WORK) != 0) {
         adapter->LinkUp = (CsrRead(adapter, E1000_STATUS) & E1000_STATUS_LU) != 0;
         adapter->FramesMissed += CsrRead(adapter, E1000_MPC); /* read-to-clear */
     }
@@ -249,7 +376,10 @@ VOID ContosoMessageDpc(NDIS_HANDLE MiniportInterruptContext, ULONG MessageId, PV
 
 /* ---- PASSIVE_LEVEL ----------------------------------------------------------------------------------- */
 
-/* Routes each cause to a message (the last granted one serves the rest) and programs IVAR. */
+/*
+ * Routes each cause to a message (the last granted one serves the rest) and programs IVAR; with one
+ * message (MSI) that message serves the line-style causes and IVAR is not used.
+ */
 _Use_decl_annotations_
 BOOLEAN ContosoPlanMessages(NDIS_HANDLE SynchronizeContext)
 {
@@ -260,6 +390,14 @@ BOOLEAN ContosoPlanMessages(NDIS_HANDLE SynchronizeContext)
     ULONG ivar = 0;
     ULONG i;
 
+    if (Granted == 1) {
+        Adapter->Msi = TRUE;
+        Adapter->MessageCount = 1;
+        Adapter->Messages[0].Adapter = Adapter;
+        Adapter->Messages[0].Id = 0;
+        Adapter->Messages[0].Causes = MSI_CAUSES;
+        return TRUE;
+    }
     Adapter->MessageCount = Granted < SOURCES ? Granted : SOURCES;
     for (i = 0; i < Adapter->MessageCount; i++) {
         Adapter->Messages[i].Adapter = Adapter;
@@ -288,8 +426,65 @@ static NDIS_STATUS ContosoMapRegisters(PCONTOSO_ADAPTER Adapter, PNDIS_RESOURCE_
     return NDIS_STATUS_ADAPTER_NOT_FOUND;
 }
 
+/*
+ * Allocates a ring's descriptors and packet buffers in memory shared with the NIC and points each
+ * descriptor at its buffer. FALSE when memory is short (what was allocated stays in Ring, for
+ * ContosoFreeRing).
+ */
+static BOOLEAN ContosoAllocateRing(PCONTOSO_ADAPTER Adapter, PCONTOSO_RING Ring)
+{
+    ULONG i;
+
+    NdisMAllocateSharedMemory(Adapter->MiniportAdapterHandle, RING_DESCRIPTORS * sizeof(E1000_RX_DESCRIPTOR), FALSE,
+                              &Ring->Descriptors, &Ring->DescriptorsPhysical);
+    if (Ring->Descriptors == NULL) {
+        return FALSE;
+    }
+    NdisMAllocateSharedMemory(Adapter->MiniportAdapterHandle, RING_DESCRIPTORS * BUFFER_BYTES, FALSE,
+                              (PVOID *)&Ring->Buffers, &Ring->BuffersPhysical);
+    if (Ring->Buffers == NULL) {
+        return FALSE;
+    }
+    /* RX and TX descriptors both start with the buffer's physical address. */
+    for (i = 0; i < RING_DESCRIPTORS; i++) {
+        ((PE1000_RX_DESCRIPTOR)Ring->Descriptors)[i].BufferAddress =
+            (ULONGLONG)Ring->BuffersPhysical.QuadPart + (ULONGLONG)i * BUFFER_BYTES;
+    }
+    return TRUE;
+}
+
+/* Frees what ContosoAllocateRing allocated (the NIC must no longer reach it). */
+static VOID ContosoFreeRing(PCONTOSO_ADAPTER Adapter, PCONTOSO_RING Ring)
+{
+    if (Ring->Buffers != NULL) {
+        NdisMFreeSharedMemory(Adapter->MiniportAdapterHandle, RING_DESCRIPTORS * BUFFER_BYTES, FALSE, Ring->Buffers,
+                              Ring->BuffersPhysical);
+        Ring->Buffers = NULL;
+    }
+    if (Ring->Descriptors != NULL) {
+        NdisMFreeSharedMemory(Adapter->MiniportAdapterHandle, RING_DESCRIPTORS * sizeof(E1000_RX_DESCRIPTOR), FALSE,
+                              Ring->Descriptors, Ring->DescriptorsPhysical);
+        Ring->Descriptors = NULL;
+    }
+}
+
+/*
+ * Programs a ring's registers (base low and high, length in bytes, head, tail) from the base-low
+ * register on: RDBAL0 or TDBAL0, the others follow at the same offsets for RX and TX.
+ */
+static VOID ContosoProgramRing(PCONTOSO_ADAPTER Adapter, ULONG BaseLow, PCONTOSO_RING Ring, ULONG Tail)
+{
+    CsrWrite(Adapter, BaseLow, Ring->DescriptorsPhysical.LowPart);
+    CsrWrite(Adapter, BaseLow + (E1000_RDBAH0 - E1000_RDBAL0), (ULONG)Ring->DescriptorsPhysical.HighPart);
+    CsrWrite(Adapter, BaseLow + (E1000_RDLEN0 - E1000_RDBAL0), RING_DESCRIPTORS * sizeof(E1000_RX_DESCRIPTOR));
+    CsrWrite(Adapter, BaseLow + (E1000_RDH0 - E1000_RDBAL0), 0);
+    CsrWrite(Adapter, BaseLow + (E1000_RDT0 - E1000_RDBAL0), Tail);
+}
+
 static VOID ContosoFreeAdapter(PCONTOSO_ADAPTER Adapter)
 {
+    ContosoFreeRing(Adapter, &Adapter->TxRing);
+    ContosoFreeRing(Adapter, &Adapter->RxRing);
     if (Adapter->Registers != NULL) {
         NdisMUnmapIoSpace(Adapter->MiniportAdapterHandle, Adapter->Registers, Adapter->RegistersLength);
     }
@@ -335,10 +530,16 @@ NDIS_STATUS ContosoInitializeEx(NDIS_HANDLE NdisMiniportHandle, NDIS_HANDLE Mini
         return status;
     }
 
+    if (!ContosoAllocateRing(adapter, &adapter->RxRing) || !ContosoAllocateRing(adapter, &adapter->TxRing)) {
+        ContosoFreeAdapter(adapter);
+        return NDIS_STATUS_RESOURCES;
+    }
+
+    /* Rings first, with the receiver and transmitter off and every cause masked. The NIC owns the RX
+     * descriptors from head up to tail - 1: all but one. The TX ring starts empty (tail = head). */
     CsrWrite(adapter, E1000_IMC, ALL_CAUSES);
-    CsrWrite(adapter, E1000_RDLEN0, RING_DESCRIPTORS * E1000_DESCRIPTOR_BYTES);
-    CsrWrite(adapter, E1000_RDT0, RING_DESCRIPTORS - 1);
-    CsrWrite(adapter, E1000_TDLEN0, RING_DESCRIPTORS * E1000_DESCRIPTOR_BYTES);
+    ContosoProgramRing(adapter, E1000_RDBAL0, &adapter->RxRing, RING_DESCRIPTORS - 1);
+    ContosoProgramRing(adapter, E1000_TDBAL0, &adapter->TxRing, 0);
 
     NdisZeroMemory(&chars, sizeof(chars));
     chars.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT;
@@ -367,9 +568,11 @@ NDIS_STATUS ContosoInitializeEx(NDIS_HANDLE NdisMiniportHandle, NDIS_HANDLE Mini
 
     adapter->Granted = chars.MessageInfoTable->MessageCount;
     NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, 0, ContosoPlanMessages, adapter);
-    CsrWrite(adapter, E1000_EIAC, E1000_ICR_RXQ0 | E1000_ICR_TXQ0); /* queue causes clear as they are sent */
+    if (!adapter->Msi) {
+        CsrWrite(adapter, E1000_EIAC, E1000_ICR_RXQ0 | E1000_ICR_TXQ0); /* queue causes clear as they are sent */
+    }
     adapter->LinkUp = (CsrRead(adapter, E1000_STATUS) & E1000_STATUS_LU) != 0;
-    CsrWrite(adapter, E1000_RCTL, E1000_RCTL_EN);
+    CsrWrite(adapter, E1000_RCTL, E1000_RCTL_EN | E1000_RCTL_BAM | E1000_RCTL_SZ_2048);
     CsrWrite(adapter, E1000_TCTL, E1000_TCTL_EN);
     for (i = 0; i < adapter->MessageCount; i++) {
         NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, i, ContosoEnableMessage, &adapter->Messages[i]);

@@ -116,8 +116,8 @@ const cases: Case[] = [
     name: 'array-bounds',
     rule: 'UB-BOUNDS',
     code: 0xc4,
-    at: { function: 'ContosoInterruptDpc', line: bugLine('CONTOSO_BUG == CONTOSO_BUG_HEAP_OVERFLOW', 'RxSlotBytes') },
-    message: /out of bounds for type 'ULONG\[256\]'/,
+    at: { function: 'ContosoInterruptDpc', line: bugLine('CONTOSO_BUG == CONTOSO_BUG_HEAP_OVERFLOW', 'RxFrameBytes') },
+    message: /index \d+ out of bounds for type 'ULONG\[64\]'/,
   },
   {
     name: 'lock-at-dirql',

@@ -3,10 +3,11 @@
  * access-instrumented) build still stops at a wild access; misaligned accesses, other undefined
  * behaviour and traps are reported with the C position; a trap or a bug check inside an import
  * unwinds cleanly and the next run starts from a fresh instance; collect mode goes on after a
- * survivable report.
+ * survivable report; shared memory is the driver's memory while allocated and freed after
+ * NdisMFreeSharedMemory, and is what the NIC reaches by DMA.
  */
 import { readFileSync } from 'node:fs';
-import { createSimulation, E1000Nic, type Report } from '@ddikit/sim';
+import { createSimulation, DMA_BASE_ADDRESS, E1000Nic, type Report } from '@ddikit/sim';
 import { defineCMiniport } from '@ddikit/sim-c';
 import { describe, expect, it } from 'vitest';
 import { load, root } from './build.js';
@@ -44,7 +45,7 @@ describe('memory rules of C drivers', () => {
     },
     {
       rule: 'UB-OTHER',
-      code: '    adapter->RxNext = 1u << (32 + adapter->RxNext);',
+      code: '    adapter->RxRing.Next = 1u << (32 + adapter->RxRing.Next);',
       message: /shift out of bounds/,
     },
     { rule: 'C-TRAP', code: '    __builtin_trap();', message: /ContosoInitializeEx: unreachable/ },
@@ -78,6 +79,59 @@ describe('memory rules of C drivers', () => {
       const definition = defineCMiniport(await load({ files: [SOURCE], instrumentAccesses }));
       for (const mode of ['bugcheck', 'collect'] as const) expect(run(definition, mode).reports).toEqual([]);
     }
+  });
+});
+
+describe('shared memory (NdisMAllocateSharedMemory) of C drivers', () => {
+  /** One line: 64 bytes of shared memory at p, its physical address at pa, then `use`. */
+  const shared = (use: string): string =>
+    `    { PUCHAR p; NDIS_PHYSICAL_ADDRESS pa; NdisMAllocateSharedMemory(NdisMiniportHandle, 64, FALSE, (PVOID *)&p, &pa); p[0] = 1; p[63] = 1; ${use} }`;
+
+  it.each([
+    {
+      given: 'a write after NdisMFreeSharedMemory',
+      use: 'NdisMFreeSharedMemory(NdisMiniportHandle, 64, FALSE, p, pa); p[1] = 2;',
+      rule: 'POOL-USE-AFTER-FREE',
+      message:
+        /^write of 1 bytes at 0x[0-9a-f]+: SharedMemory block #\d+ \(64 bytes\) at offset 1, after NdisMFreeSharedMemory freed it$/,
+    },
+    {
+      given: 'a write one byte past the end',
+      use: 'p[64] = 2; NdisMFreeSharedMemory(NdisMiniportHandle, 64, FALSE, p, pa);',
+      rule: 'POOL-OVERRUN',
+      message: /SharedMemory block #\d+ \(64 bytes\) at offset 64, 0 bytes past its end$/,
+    },
+    {
+      given: 'NdisFreeMemory of shared memory',
+      use: 'NdisFreeMemory(p, 64, 0); NdisMFreeSharedMemory(NdisMiniportHandle, 64, FALSE, p, pa);',
+      rule: 'POOL-BAD-FREE',
+      message: /which NdisMAllocateSharedMemory returned: free it with NdisMFreeSharedMemory$/,
+    },
+  ])('$given: $rule, and nothing for the accesses while it is allocated', async ({ use, rule, message }) => {
+    const code = shared(use);
+    const variant = withInInitialize(code);
+    const definition = defineCMiniport(await load({ files: [SOURCE], text: variant, instrumentAccesses: true }));
+    const result = run(definition, 'collect');
+    expect(result.reports.map((r) => r.rule)).toEqual([rule]);
+    expect(result.reports[0]!.message).toMatch(message);
+    expect(top(result.reports[0])).toEqual({
+      function: 'ContosoInitializeEx',
+      file: SOURCE,
+      line: lineOfInserted(variant, code),
+    });
+    expect(result.halted).toBe(true);
+  });
+
+  it('is the memory the NIC reaches: the bytes C wrote at VirtualAddress are at PhysicalAddress', async () => {
+    // Left allocated, so the run's DMA space still maps it when the run is over.
+    const code =
+      '    { PULONG p; NDIS_PHYSICAL_ADDRESS pa; NdisMAllocateSharedMemory(NdisMiniportHandle, 4096, FALSE, (PVOID *)&p, &pa); p[1] = 0xC0FFEE; }';
+    const definition = defineCMiniport(await load({ files: [SOURCE], text: withInInitialize(code) }));
+    const sim = createSimulation({ seed: 1, device: new E1000Nic() });
+    expect(sim.run(definition, { ticks: 5_000 }).reports).toEqual([]);
+    // The run's first allocation has the first physical address.
+    const bytes = sim.dma.read(DMA_BASE_ADDRESS + 4, 4, 'test')!;
+    expect(new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true)).toBe(0xc0ffee);
   });
 });
 

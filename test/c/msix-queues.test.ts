@@ -1,6 +1,7 @@
 /**
  * The MSI-X miniport in C (examples/c/msix-queues.c): messages granted, it routes each cause to its
- * own message, and runs clean with every message's ISR and DPC; with one message it serves every
+ * own message, and runs clean with every message's ISR and DPC, its frames going through descriptor
+ * rings in shared memory; with one message it serves every
  * cause from it; granted a line, it deregisters and fails initialize as it documents.
  */
 import { createSimulation, E1000Nic } from '@ddikit/sim';
@@ -26,6 +27,10 @@ describe('the C MSI-X miniport', () => {
       expect(result.halted).toBe(true);
       expect(result.stats.interrupts).toBeGreaterThan(100);
       expect(result.stats.dpcs).toBe(result.stats.interrupts);
+      // Frames go through the rings in shared memory: received into RX buffers, echoed from TX buffers.
+      expect(result.stats.frames!.received).toBeGreaterThan(100);
+      expect(result.stats.frames!.sent).toBeGreaterThan(100);
+      expect(result.stats.frames!.missed).toBe(0);
     }
   });
 

@@ -1,8 +1,8 @@
 /**
  * From `ddikit scaffold --lang c` to `ddikit simulate`: the scaffold of a line-based miniport, with
- * its bodies filled in (and the DriverEntry a real driver adds), compiles against the harness header
- * and runs clean on the simulated e1000 NIC; the same driver taking the ISR's causes without
- * synchronizing is caught.
+ * its bodies filled in (and the DriverEntry a real driver adds: an RX ring and its buffers in shared
+ * memory), compiles against the harness header and runs clean on the simulated e1000 NIC; the same
+ * driver taking the ISR's causes without synchronizing is caught.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -44,15 +44,27 @@ const DEFINITIONS = `
 #define IMS 0x00D0
 #define IMC 0x00D8
 #define RCTL 0x0100
-#define RDLEN0 0x2808
-#define RDH0 0x2810
+#define RDBAL0 0x2800 /* RDBAH0, RDLEN0, RDH0, RDT0 follow at +4, +8, +0x10, +0x18 */
 #define RDT0 0x2818
+#define TDBAL0 0x3800 /* TDBAH0, TDLEN0, TDH0, TDT0 likewise */
 #define RCTL_EN 0x00000002
 #define CAUSES 0x000000D4 /* RXT0 | RXO | RXDMT0 | LSC */
-#define RING 256
+#define RING 64     /* descriptors per ring */
+#define BUFFER 2048 /* bytes per receive buffer (RCTL.BSIZE 2048) */
+#define STAT_DD 0x01
 #define OP_TAKE 0
 #define OP_UNMASK 1
 #define OP_MASK 2
+
+/* A legacy RX descriptor: the NIC writes Length and Status (DD) when it filled the buffer. */
+typedef struct _RX_DESCRIPTOR {
+    ULONGLONG Buffer;
+    USHORT Length;
+    USHORT Checksum;
+    UCHAR Status;
+    UCHAR Errors;
+    USHORT Special;
+} RX_DESCRIPTOR, *PRX_DESCRIPTOR;
 
 typedef struct _ADAPTER {
     NDIS_HANDLE Handle;
@@ -62,6 +74,15 @@ typedef struct _ADAPTER {
     ULONG Op;      /* what ContosoSync does: set before each synchronized call, by its caller */
     ULONG Pending; /* ISR-shared: causes the ISR took, read only in ContosoSync */
     ULONG Taken;
+    /* Shared memory: the RX ring and its buffers, and an empty TX ring (this driver sends nothing). */
+    PRX_DESCRIPTOR Rx;
+    NDIS_PHYSICAL_ADDRESS RxPhysical;
+    PUCHAR Buffers;
+    NDIS_PHYSICAL_ADDRESS BuffersPhysical;
+    PVOID Tx;
+    NDIS_PHYSICAL_ADDRESS TxPhysical;
+    ULONG RxNext; /* the DPC's: the next RX descriptor to clean */
+    ULONG Frames;
 } ADAPTER, *PADAPTER;
 
 DRIVER_INITIALIZE DriverEntry;
@@ -84,6 +105,45 @@ static BOOLEAN Synchronized(PADAPTER A, ULONG Op)
     A->Op = Op;
     return ContosoSyncCall(A->Interrupt, 0, A);
 }
+
+static VOID FreeRings(PADAPTER A)
+{
+    if (A->Tx != NULL) {
+        NdisMFreeSharedMemory(A->Handle, RING * sizeof(RX_DESCRIPTOR), FALSE, A->Tx, A->TxPhysical);
+    }
+    if (A->Buffers != NULL) {
+        NdisMFreeSharedMemory(A->Handle, RING * BUFFER, FALSE, A->Buffers, A->BuffersPhysical);
+    }
+    if (A->Rx != NULL) {
+        NdisMFreeSharedMemory(A->Handle, RING * sizeof(RX_DESCRIPTOR), FALSE, A->Rx, A->RxPhysical);
+    }
+}
+
+/* The RX ring with a buffer per descriptor, and the TX ring, in memory the NIC reaches by DMA. */
+static BOOLEAN AllocateRings(PADAPTER A)
+{
+    ULONG i;
+    NdisMAllocateSharedMemory(A->Handle, RING * sizeof(RX_DESCRIPTOR), FALSE, (PVOID *)&A->Rx, &A->RxPhysical);
+    NdisMAllocateSharedMemory(A->Handle, RING * BUFFER, FALSE, (PVOID *)&A->Buffers, &A->BuffersPhysical);
+    NdisMAllocateSharedMemory(A->Handle, RING * sizeof(RX_DESCRIPTOR), FALSE, &A->Tx, &A->TxPhysical);
+    if (A->Rx == NULL || A->Buffers == NULL || A->Tx == NULL) {
+        return FALSE;
+    }
+    for (i = 0; i < RING; i++) {
+        A->Rx[i].Buffer = (ULONGLONG)A->BuffersPhysical.QuadPart + (ULONGLONG)i * BUFFER;
+    }
+    return TRUE;
+}
+
+/* Base (both halves), length, head and tail of the ring whose base-low register is at Base. */
+static VOID ProgramRing(PADAPTER A, ULONG Base, NDIS_PHYSICAL_ADDRESS Physical, ULONG Tail)
+{
+    Write(A, Base, Physical.LowPart);
+    Write(A, Base + 0x04, (ULONG)Physical.HighPart);
+    Write(A, Base + 0x08, RING * sizeof(RX_DESCRIPTOR));
+    Write(A, Base + 0x10, 0);
+    Write(A, Base + 0x18, Tail);
+}
 `;
 
 const BODIES: Record<string, string> = {
@@ -104,9 +164,16 @@ const BODIES: Record<string, string> = {
     UNREFERENCED_PARAMETER(ReceiveThrottleParameters);
     UNREFERENCED_PARAMETER(NdisReserved2);
     if (TAKE_CAUSES) {
-        ULONG head = Read(a, RDH0);
-        if (head < RING) {
-            Write(a, RDT0, (head + RING - 1) % RING);
+        ULONG cleaned = 0;
+        /* Every descriptor the NIC filled (DD), then hand them back: it owns head up to tail - 1. */
+        while (cleaned < RING - 1 && (a->Rx[a->RxNext].Status & STAT_DD) != 0) {
+            a->Rx[a->RxNext].Status = 0;
+            a->RxNext = (a->RxNext + 1) % RING;
+            a->Frames++;
+            cleaned++;
+        }
+        if (cleaned > 0) {
+            Write(a, RDT0, (a->RxNext + RING - 1) % RING);
         }
     }
     Synchronized(a, OP_UNMASK);
@@ -164,9 +231,15 @@ const BODIES: Record<string, string> = {
         NdisFreeMemory(a, sizeof(ADAPTER), 0);
         return status;
     }
+    if (!AllocateRings(a)) {
+        FreeRings(a);
+        NdisMUnmapIoSpace(NdisMiniportHandle, a->Registers, a->Length);
+        NdisFreeMemory(a, sizeof(ADAPTER), 0);
+        return NDIS_STATUS_RESOURCES;
+    }
     Write(a, IMC, 0xFFFFFFFF);
-    Write(a, RDLEN0, RING * 16);
-    Write(a, RDT0, RING - 1);
+    ProgramRing(a, RDBAL0, a->RxPhysical, RING - 1);
+    ProgramRing(a, TDBAL0, a->TxPhysical, 0);
 
     NdisZeroMemory(&chars, sizeof(chars));
     chars.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT;
@@ -178,6 +251,7 @@ const BODIES: Record<string, string> = {
     chars.DisableInterruptHandler = ContosoDisable;
     status = NdisMRegisterInterruptEx(NdisMiniportHandle, a, &chars, &a->Interrupt);
     if (status != NDIS_STATUS_SUCCESS) {
+        FreeRings(a);
         NdisMUnmapIoSpace(NdisMiniportHandle, a->Registers, a->Length);
         NdisFreeMemory(a, sizeof(ADAPTER), 0);
         return status;
@@ -191,6 +265,7 @@ const BODIES: Record<string, string> = {
     Synchronized(a, OP_MASK);
     Write(a, RCTL, 0);
     NdisMDeregisterInterruptEx(a->Interrupt);
+    FreeRings(a);
     NdisMUnmapIoSpace(a->Handle, a->Registers, a->Length);
     NdisFreeMemory(a, sizeof(ADAPTER), 0);
 `,
@@ -237,7 +312,9 @@ describe('a C scaffold, filled in, under ddikit simulate', () => {
     writeFileSync(`${root}${dir}/contoso.c`, filled(source, TAKE_SYNCHRONIZED));
     const run = io();
     const code = await runSimulate([`${dir}/contoso.c`, '--ticks', '100000', '--seeds', '3'], run.io);
-    expect(run.out()).toMatch(/seed=1 tick=\d+: clean — [1-9]\d* interrupts/);
+    expect(run.out()).toMatch(
+      /seed=1 tick=\d+: clean — [1-9]\d* frames received, 0 sent, 0 missed; [1-9]\d* interrupts/,
+    );
     expect(run.out()).toContain('3 runs, all clean.');
     expect(code).toBe(0);
 

@@ -6,7 +6,8 @@
  * sees the driver's loads and stores, and includes the x64 syntax pass.
  *
  * Both packages are loaded only when a `.c` file is given: the toolchain (about 100 MB) is needed
- * for C alone.
+ * for C alone. They are optional peers of the generator; without them a C driver gets a message that
+ * names the missing ones and the command that installs them.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
@@ -25,6 +26,13 @@ export function isCSource(path: string): boolean {
 
 /** A C driver that cannot be compiled or loaded; the message is what the user sees. */
 export class CDriverError extends Error {}
+
+/** The packages a C driver needs are not installed (optional peers of the generator). */
+export class CPackagesMissingError extends CDriverError {}
+
+/** What each C package is, for the message that asks for it. */
+const C_PACKAGES = { '@ddikit/cc': 'the C compiler', '@ddikit/sim-c': 'the C runtime' } as const;
+type CPackage = keyof typeof C_PACKAGES;
 
 /** A compiled C driver, shaped as a loaded driver module. */
 export interface CDriverModule {
@@ -58,6 +66,43 @@ async function importOrExplain<T>(name: string): Promise<T> {
   }
 }
 
+/** Whether `error` says that package `name` itself is not installed (not one of its own imports). */
+function notInstalled(error: unknown, name: string): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
+    error instanceof Error &&
+    error.message.includes(`'${name}'`)
+  );
+}
+
+/**
+ * Imports @ddikit/cc and @ddikit/sim-c. When either is not installed, CPackagesMissingError names
+ * every one that is missing and the command that installs them.
+ */
+async function importCPackages(): Promise<{ cc: typeof CcModule; simC: typeof SimCModule }> {
+  const missing: CPackage[] = [];
+  const load = async <T>(name: CPackage): Promise<T | null> => {
+    try {
+      return (await import(name)) as T;
+    } catch (error) {
+      if (!notInstalled(error, name)) return importOrExplain<T>(name);
+      missing.push(name);
+      return null;
+    }
+  };
+  const cc = await load<typeof CcModule>('@ddikit/cc');
+  const simC = await load<typeof SimCModule>('@ddikit/sim-c');
+  if (cc === null || simC === null) {
+    const names = missing.map((name) => `${name} (${C_PACKAGES[name]})`).join(' and ');
+    const one = missing.length === 1;
+    throw new CPackagesMissingError(
+      `a C driver needs ${names}, which ${one ? 'is' : 'are'} not installed; install ${one ? 'it' : 'them'} with npm install --save-dev ${missing.join(' ')}`,
+    );
+  }
+  return { cc, simC };
+}
+
 /** A C driver's sources read from disk with what builds them: the packages, the header, the options. */
 interface PreparedC {
   readonly cc: typeof CcModule;
@@ -80,8 +125,7 @@ async function prepare(paths: readonly string[], cwd: string, instrumentAccesses
     path: relative(base, file).split(sep).join('/'),
     text: readFileSync(file, 'utf8'),
   }));
-  const cc = await importOrExplain<typeof CcModule>('@ddikit/cc');
-  const simC = await importOrExplain<typeof SimCModule>('@ddikit/sim-c');
+  const { cc, simC } = await importCPackages();
   const header = readFileSync(simC.harnessHeaderPath(), 'utf8');
   const files = cc.withIncludedFiles(sources, (path) => {
     const file = resolve(base, path);

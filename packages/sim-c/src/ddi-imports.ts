@@ -43,6 +43,17 @@ export function ddiImports(driver: DriverRuntime): Record<string, Ddi> {
       n.NdisAllocateMemoryWithTagPriority!(h(handle), length >>> 0, tag >>> 0, priority) as number,
     NdisFreeMemory: (address: number, length: number, flags: number) =>
       void n.NdisFreeMemory!(address >>> 0, length >>> 0, flags),
+    // VirtualAddress is a PVOID* and PhysicalAddress a PNDIS_PHYSICAL_ADDRESS (a LARGE_INTEGER) to fill in.
+    NdisMAllocateSharedMemory: (handle: number, length: number, cached: number, va: number, pa: number) => {
+      const virtualAddress = box<unknown>(null);
+      const physicalAddress = box(0n);
+      n.NdisMAllocateSharedMemory!(h(handle), length >>> 0, (cached & 0xff) !== 0, virtualAddress, physicalAddress);
+      driver.memory.setU32(va, typeof virtualAddress.value === 'number' ? virtualAddress.value : 0);
+      driver.memory.setU64(pa, physicalAddress.value);
+    },
+    // The NDIS_PHYSICAL_ADDRESS passed by value arrives, as any union, by address.
+    NdisMFreeSharedMemory: (handle: number, length: number, cached: number, va: number, pa: number) =>
+      void n.NdisMFreeSharedMemory!(h(handle), length >>> 0, (cached & 0xff) !== 0, va >>> 0, driver.memory.u64(pa)),
     NdisMRegisterInterruptEx: (adapter: number, context: number, chars: number, out: number) => {
       const handle = box<unknown>(null);
       const characteristics = readRecord(driver.records, 'NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS', chars);

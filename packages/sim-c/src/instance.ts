@@ -10,8 +10,9 @@
  *   declared with the role the C source declared (`MINIPORT_ISR ContosoIsr;`, recovered at build
  *   time), so the harness's ROLE-TYPE, IRQL and lock checks see C functions by their C names. A
  *   function declared with no role becomes a plain function, which the harness rejects as such.
- * - Memory: the pool (memory.ts) lives in the module's linear memory; NDIS handles and the register
- *   window are addresses above it (handles.ts). Memory-safety checks are memory-checks.ts.
+ * - Memory: the pool (memory.ts) lives in the module's linear memory, and so does the memory it
+ *   shares with the NIC (shared-memory.ts); NDIS handles and the register window are addresses above
+ *   it (handles.ts). Memory-safety checks are memory-checks.ts.
  */
 import * as ndisApi from '@ddikit/ndis';
 import type { Box, NdisFunctions } from '@ddikit/ndis';
@@ -32,6 +33,7 @@ import { offsetOf } from './layout.js';
 import { DriverMemory, Pool, tagText } from './memory.js';
 import { captureStack, type CReportOptions, type CReportParameters, type DriverRuntime } from './driver-runtime.js';
 import { MemoryChecks } from './memory-checks.js';
+import { LinearMemoryBacking } from './shared-memory.js';
 import { placeRecord, type RecordContext } from './records-io.js';
 import { ROLE_META, type RoleMeta, WASM32_LAYOUTS } from './role-meta.js';
 
@@ -104,6 +106,8 @@ export class CDriverInstance implements DriverRuntime {
     this.stackHigh = (exports['__stack_high'] as WebAssembly.Global).value as number;
     const heapBase = (exports['__heap_base'] as WebAssembly.Global).value as number;
     this.pool = new Pool(this.memory, heapBase, HANDLE_BASE);
+    // NdisMAllocateSharedMemory hands out this instance's memory: the NIC's DMA reaches what the C code sees.
+    sim.dma.useBacking(new LinearMemoryBacking(this.memory, this.pool));
     this.records = {
       memory: this.memory,
       layouts: WASM32_LAYOUTS,
@@ -423,11 +427,13 @@ export class CDriverInstance implements DriverRuntime {
       this.report(
         'POOL-BAD-FREE',
         'NdisFreeMemory',
-        block === undefined || block.owner !== 'driver'
-          ? `NdisFreeMemory was given ${hex}, which no NdisAllocateMemoryWithTagPriority returned`
-          : `NdisFreeMemory was given ${block.tag} block #${block.serial} at ${hex}, which was already freed`,
+        block?.owner === 'shared'
+          ? `NdisFreeMemory was given ${hex}, which NdisMAllocateSharedMemory returned: free it with NdisMFreeSharedMemory`
+          : block === undefined || block.owner !== 'driver'
+            ? `NdisFreeMemory was given ${hex}, which no NdisAllocateMemoryWithTagPriority returned`
+            : `NdisFreeMemory was given ${block.tag} block #${block.serial} at ${hex}, which was already freed`,
         [0, 0, address, 0],
-        { form: block?.freed === true ? 0 : 1 },
+        { form: block?.freed === true && block.owner === 'driver' ? 0 : 1 },
       );
       return;
     }

@@ -83,7 +83,7 @@ export class MemoryChecks {
       const what =
         hit.kind === 'unallocated'
           ? 'an address between pool blocks'
-          : `${hit.block.tag} block #${hit.block.serial} (${hit.block.size} bytes) at offset ${hit.offset}${hit.kind === 'freed' ? ', after NdisFreeMemory freed it' : `, ${hit.offset - hit.block.size} bytes past its end`}`;
+          : `${hit.block.tag} block #${hit.block.serial} (${hit.block.size} bytes) at offset ${hit.offset}${hit.kind === 'freed' ? `, after ${hit.block.owner === 'shared' ? 'NdisMFreeSharedMemory' : 'NdisFreeMemory'} freed it` : `, ${hit.offset - hit.block.size} bytes past its end`}`;
       d.report(rule, 'memory', `${write ? 'write' : 'read'} of ${bytes} bytes at 0x${a.toString(16)}: ${what}`, [
         a,
         write ? 1 : 0,

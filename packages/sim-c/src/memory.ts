@@ -4,8 +4,9 @@
  * Views: `memory.grow` detaches the old ArrayBuffer, so every access checks that its view is over the
  * current buffer (one compare) and re-creates it after growth.
  *
- * Pool: NDIS memory (NdisAllocateMemoryWithTagPriority) and the structures the harness hands the
- * driver (NDIS_MINIPORT_INIT_PARAMETERS, the resource list, …) come from one allocator in the host,
+ * Pool: NDIS memory (NdisAllocateMemoryWithTagPriority), shared memory (NdisMAllocateSharedMemory,
+ * shared-memory.ts) and the structures the harness hands the driver (NDIS_MINIPORT_INIT_PARAMETERS,
+ * the resource list, …) come from one allocator in the host,
  * over [__heap_base, end of memory), growing memory as needed. The host allocates rather than a C
  * runtime in the module because the verifier needs every block anyway — tag, size, owner, freed —
  * for leak reports at halt, double frees and, with memory instrumentation, overruns and
@@ -73,11 +74,23 @@ export class DriverMemory {
   setU64(address: number, value: bigint): void {
     this.fresh().setBigUint64(address, value, true);
   }
+  /** The `length` bytes at `address`, over the current buffer (a view made after any growth). */
+  range(address: number, length: number): Uint8Array {
+    this.fresh();
+    return this.bytes.subarray(address, address + length);
+  }
   fill(address: number, length: number, value = 0): void {
     this.fresh();
     this.bytes.fill(value, address, address + length);
   }
 }
+
+/**
+ * Who a block is for: the driver's pool memory (NdisAllocateMemoryWithTagPriority, freed with
+ * NdisFreeMemory), memory it shares with the NIC (NdisMAllocateSharedMemory, freed with
+ * NdisMFreeSharedMemory), or a structure the harness placed.
+ */
+export type PoolOwner = 'driver' | 'shared' | 'harness';
 
 /** A block of the pool. */
 export interface PoolBlock {
@@ -85,7 +98,7 @@ export interface PoolBlock {
   readonly size: number;
   /** The pool tag as the driver wrote it (`'otnC'` reads "Cnto"), or the harness's label. */
   readonly tag: string;
-  readonly owner: 'driver' | 'harness';
+  readonly owner: PoolOwner;
   freed: boolean;
   /** A serial number, for reports. */
   readonly serial: number;
@@ -116,7 +129,7 @@ export class Pool {
   }
 
   /** Allocates `size` zeroed bytes; 0 when the pool is exhausted (as NDIS returns NULL). */
-  allocate(size: number, tag: string, owner: 'driver' | 'harness'): number {
+  allocate(size: number, tag: string, owner: PoolOwner): number {
     if (!Number.isInteger(size) || size <= 0) return 0;
     const address = this.next;
     const end = address + Math.ceil(size / POOL_ALIGN) * POOL_ALIGN + RED_ZONE_BYTES;

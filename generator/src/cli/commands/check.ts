@@ -7,7 +7,7 @@
  * 2 usage errors.
  */
 import { parseArgs } from 'node:util';
-import { CDriverError, checkCDriver, isCSource } from '../c-driver.js';
+import { CDriverError, CPackagesMissingError, checkCDriver, isCSource } from '../c-driver.js';
 import type { CliIo } from '../io.js';
 import { isParseArgsError, UsageError } from '../options.js';
 import { plural } from '../print.js';
@@ -46,7 +46,8 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
   } catch (error) {
     if (error instanceof CDriverError) {
       io.stderr(`ddikit: ${error.message}\n`);
-      return 1;
+      // Packages not installed are a usage error; a driver that does not compile is a finding.
+      return error instanceof CPackagesMissingError ? 2 : 1;
     }
     throw error;
   }
