@@ -79,6 +79,13 @@ function typedef(c: string, name: string): string {
   return c.endsWith(' *') ? `typedef ${c.slice(0, -2)} *${name};` : `typedef ${c} ${name};`;
 }
 
+/** The length of the longest text (0 for none), without spreading a long list into arguments. */
+function widest(texts: readonly string[]): number {
+  let width = 0;
+  for (const text of texts) if (text.length > width) width = text.length;
+  return width;
+}
+
 /** The DDIs the harness header declares: those curated with a C signature (the harness provides them). */
 export function harnessFunctions(model: Model): FunctionModel[] {
   return model.functions.filter((f) => f.prototype && f.origin !== 'imported');
@@ -151,19 +158,32 @@ function headerView(model: Model, provenance: string): HeaderView {
       view: () => roleLines(role),
     });
   }
+  // Depth first with an explicit stack, so a long chain of records cannot exhaust the call stack.
   const ordered: DeclarationView[] = [];
   const done = new Set<string>();
-  const visit = (key: string, depth: number): void => {
-    if (done.has(key) || depth > items.size) return;
-    const item = items.get(key);
-    if (item === undefined) return;
-    done.add(key);
-    for (const need of [...item.needs].sort(compareStrings)) visit(rolesByPointer.get(need)?.name ?? need, depth + 1);
-    ordered.push(item.view());
-  };
-  for (const key of [...items.keys()].sort(compareStrings)) visit(key, 0);
+  for (const root of [...items.keys()].sort(compareStrings)) {
+    if (done.has(root)) continue;
+    done.add(root);
+    const stack: { item: Item; needs: string[] }[] = [
+      { item: items.get(root)!, needs: [...items.get(root)!.needs].sort(compareStrings).reverse() },
+    ];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const need = top.needs.pop();
+      if (need === undefined) {
+        ordered.push(top.item.view());
+        stack.pop();
+        continue;
+      }
+      const key = rolesByPointer.get(need)?.name ?? need;
+      const item = items.get(key);
+      if (item === undefined || done.has(key)) continue;
+      done.add(key);
+      stack.push({ item, needs: [...item.needs].sort(compareStrings).reverse() });
+    }
+  }
 
-  const constantWidth = Math.max(0, ...model.constants.map((c) => c.name.length));
+  const constantWidth = widest(model.constants.map((c) => c.name));
   return {
     provenance: cCommentText(provenance),
     sal: [...salFallbacks, ...driverSal]
@@ -186,7 +206,7 @@ function headerView(model: Model, provenance: string): HeaderView {
     enums: kind('enum')
       .filter((t) => t.complete && t.values.length > 0)
       .map((t) => {
-        const width = Math.max(...t.values.map((v) => v.name.length));
+        const width = widest(t.values.map((v) => v.name));
         return {
           tag: recordTag(t),
           name: byName.has(`P${t.name}`) ? t.name : `${t.name}, *P${t.name}`,

@@ -70,7 +70,7 @@ export function recordLayouts(model: Model, target: Target): Map<string, RecordL
 class LayoutBuilder {
   private readonly done = new Map<string, RecordLayout>();
   private readonly types: ReadonlyMap<string, TypeModel>;
-  private readonly rolePointers: ReadonlyMap<string, string>;
+  readonly rolePointers: ReadonlyMap<string, string>;
 
   constructor(
     private readonly model: Model,
@@ -299,6 +299,9 @@ export interface ValueAbi {
   record: string | null;
 }
 
+/** One wasm32 builder per model: the ABI of every entry reads the same tables. */
+const abiBuilders = new WeakMap<Model, LayoutBuilder>();
+
 export interface ParamAbi extends ValueAbi {
   name: string;
   direction: 'in' | 'out' | 'inout' | null;
@@ -317,9 +320,9 @@ export function entryAbi(
   model: Model,
   entry: { params: readonly ParamModel[]; returns: { void: boolean; type: TypeRefModel } },
 ): EntryAbi {
-  const builder = new LayoutBuilder(model, 'wasm32');
-  const rolePointers = new Map<string, string>();
-  for (const role of model.roles) if (role.pointer !== null) rolePointers.set(role.pointer, role.name);
+  let builder = abiBuilders.get(model);
+  if (builder === undefined) abiBuilders.set(model, (builder = new LayoutBuilder(model, 'wasm32')));
+  const rolePointers = builder.rolePointers;
   return {
     params: entry.params.map((p) => ({
       name: p.name,
