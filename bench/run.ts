@@ -1,4 +1,5 @@
 /** `npm run bench`: every benchmark, each printing its ratio against a baseline measured in the same run. */
+import { benchC } from './c.bench.js';
 import { benchExplore } from './explore.bench.js';
 import { benchGenerate, benchGenerateSynthetic } from './generate.bench.js';
 import { report, type Result } from './harness.js';
@@ -15,6 +16,7 @@ const benches: [string, () => Result[] | Promise<Result[]>][] = [
   ['explore', benchExplore],
   ['parallel', benchParallel],
   ['weight', benchWeight],
+  ['c', benchC],
 ];
 
 const only = process.argv[2];

@@ -47,7 +47,7 @@ const ROUNDS = 15;
 /** Simulated time per end-to-end round: 100 ms. */
 const E2E_TICKS = 1_000_000;
 
-interface BenchContext {
+export interface BenchContext {
   count: number;
 }
 
@@ -60,7 +60,7 @@ function takeOne(SynchronizeContext: NDIS_HANDLE): boolean {
 const BenchSynchronize = MINIPORT_SYNCHRONIZE_INTERRUPT('BenchSynchronize', takeOne);
 
 /** A miniport whose MiniportInitializeEx makes CALLS synchronize calls, then returns. */
-function synchronizeDriver(context: BenchContext): MiniportDefinition {
+export function synchronizeDriver(context: BenchContext): MiniportDefinition {
   const noop = (): void => {};
   return defineMiniport('bench-synchronize', (ndis) => ({
     MiniportInitializeEx: MINIPORT_INITIALIZE('BenchInitializeEx', (MiniportAdapterHandle) => {

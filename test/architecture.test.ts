@@ -3,7 +3,7 @@
  * dependency-cruiser reads the imports as TypeScript sees them (type-only imports included) and
  * resolves the NodeNext `./x.js` specifiers to their `.ts` files through tsconfig.json.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cruise, type IForbiddenRuleType, type IViolation } from 'dependency-cruiser';
@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { bundled } from '../generator/src/paths.js';
 
 /** The source trees whose imports are checked, one per line. */
-const roots = ['generator/src', 'packages/ndis/src', 'packages/sim/src'];
+const roots = ['generator/src', 'packages/ndis/src', 'packages/sim/src', 'packages/sim-c/src', 'packages/cc/src'];
 
 /** The generated declarations of @ddikit/ndis. */
 const generated = '^packages/ndis/src/generated/';
@@ -131,6 +131,49 @@ const simLayerRules: IForbiddenRuleType[] = [
   },
 ];
 
+/**
+ * The packages depend one way (ARCHITECTURE.md): @ddikit/cc → @ddikit/sim-c → @ddikit/sim →
+ * @ddikit/ndis; the C runtime never needs the toolchain, the harness never knows C.
+ */
+const packageRules: IForbiddenRuleType[] = [
+  {
+    name: 'ndis-imports-no-other-package',
+    comment: '@ddikit/ndis is at the bottom: it imports no other package of ours.',
+    severity: 'error',
+    from: { path: '^packages/ndis/src/' },
+    to: { path: '^(packages/(sim|sim-c|cc)|generator)/' },
+  },
+  {
+    name: 'sim-knows-no-c',
+    comment: '@ddikit/sim runs drivers of any language through its definition; it imports neither C package.',
+    severity: 'error',
+    from: { path: '^packages/sim/src/' },
+    to: { path: '^(packages/(sim-c|cc)|generator)/' },
+  },
+  {
+    name: 'sim-c-needs-no-toolchain',
+    comment: '@ddikit/sim-c runs compiled modules: it imports neither the compiler package nor the generator.',
+    severity: 'error',
+    from: { path: '^packages/sim-c/src/' },
+    to: { path: '^(packages/cc|generator)/' },
+  },
+  {
+    name: 'cc-knows-only-the-module-format',
+    comment:
+      '@ddikit/cc builds modules in the format of @ddikit/sim-c; it imports neither the harness nor the generator.',
+    severity: 'error',
+    from: { path: '^packages/cc/src/' },
+    to: { path: '^(packages/(sim|ndis)|generator)/' },
+  },
+  {
+    name: 'c-package-indexes-only-reexport',
+    comment: 'Nothing inside @ddikit/sim-c or @ddikit/cc imports its own index.',
+    severity: 'error',
+    from: { path: '^packages/(sim-c|cc)/src/' },
+    to: { path: '^packages/$1/src/index\\.ts$' },
+  },
+];
+
 const resolveRules: IForbiddenRuleType[] = [
   {
     name: 'not-to-unresolvable',
@@ -189,7 +232,13 @@ function sourceFiles(dir: string): string[] {
 describe('the import graph', () => {
   let cruised: Cruised;
   beforeAll(async () => {
-    cruised = await cruiseWith(bundled.root, roots, [...circleRules, ...layerRules, ...simLayerRules, ...resolveRules]);
+    cruised = await cruiseWith(bundled.root, roots, [
+      ...circleRules,
+      ...layerRules,
+      ...simLayerRules,
+      ...packageRules,
+      ...resolveRules,
+    ]);
   });
 
   it('takes in every source file of the roots', () => {
@@ -204,12 +253,31 @@ describe('the import graph', () => {
     expect(violationsOf(cruised, circleRules)).toEqual([]);
   });
 
-  it.each([...layerRules, ...simLayerRules].map((rule) => ({ name: rule.name, rule })))(
+  it.each([...layerRules, ...simLayerRules, ...packageRules].map((rule) => ({ name: rule.name, rule })))(
     'keeps the layer rule $name',
     ({ rule }) => {
       expect(violationsOf(cruised, [rule]), rule.comment).toEqual([]);
     },
   );
+});
+
+describe('the toolchain', () => {
+  it('is a dependency of @ddikit/cc alone, and only its toolchain module imports it', () => {
+    const dependents = ['generator', 'packages/ndis', 'packages/sim', 'packages/sim-c', 'packages/cc'].filter((dir) => {
+      const manifest = JSON.parse(readFileSync(join(bundled.root, dir, 'package.json'), 'utf8')) as Record<
+        string,
+        unknown
+      >;
+      return ['dependencies', 'optionalDependencies', 'peerDependencies'].some((field) =>
+        Object.keys((manifest[field] as Record<string, string> | undefined) ?? {}).includes('@yowasp/clang'),
+      );
+    });
+    expect(dependents).toEqual(['packages/cc']);
+    const importers = roots
+      .flatMap(sourceFiles)
+      .filter((file) => readFileSync(join(bundled.root, file), 'utf8').includes("'@yowasp/clang'"));
+    expect(importers).toEqual(['packages/cc/src/toolchain.ts']);
+  });
 });
 
 describe('the circle check', () => {

@@ -7,7 +7,9 @@ export default defineConfig({
   resolve: {
     alias: {
       '@ddikit/ndis': here('../packages/ndis/src/index.ts'),
+      '@ddikit/sim-c': here('../packages/sim-c/src/index.ts'),
       '@ddikit/sim': here('../packages/sim/src/index.ts'),
+      '@ddikit/cc': here('../packages/cc/src/index.ts'),
       '@ddikit/generator': here('../generator/src/index.ts'),
     },
   },

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packAll, repositoryRoot } from './pack.js';
+import { cPackageDirs, packAll, packageDirs, repositoryRoot } from './pack.js';
 
 const root = repositoryRoot;
 const generatorVersion = (JSON.parse(readFileSync(join(root, 'generator/package.json'), 'utf8')) as { version: string })
@@ -70,7 +70,9 @@ function install(tarballs: readonly string[]): void {
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'ddikit-e2e-'));
-  const { tarballs } = packAll(work);
+  // The C packages are optional peers of the generator: the project installs without them.
+  const { tarballOf } = packAll(work);
+  const tarballs = packageDirs.filter((dir) => !cPackageDirs.includes(dir)).map((dir) => tarballOf[dir]);
   project = join(work, 'my-nic');
   mkdirSync(project);
   writeFileSync(
@@ -169,6 +171,21 @@ describe('a project with the packed packages installed', { timeout: 120_000 }, (
       r.reports.map((report) => report.rule),
     );
     expect(rules.length).toBeGreaterThan(0);
+  });
+
+  it('installs the generator without the C packages, and says which to install for a C driver', () => {
+    expect(existsSync(join(project, 'node_modules/@ddikit/cc'))).toBe(false);
+    expect(existsSync(join(project, 'node_modules/@ddikit/sim-c'))).toBe(false);
+    mkdirSync(join(project, 'c'), { recursive: true });
+    writeFileSync(join(project, 'c/contoso.c'), '#include <ndis.h>\n');
+    for (const command of ['simulate', 'explore', 'check']) {
+      const ran = ddikit(command, 'c/contoso.c');
+      expect(ran.code, command).toBe(2);
+      expect(ran.stdout, command).toBe('');
+      expect(ran.stderr.split('\n')[0], command).toBe(
+        'ddikit: a C driver needs @ddikit/cc (the C compiler) and @ddikit/sim-c (the C runtime), which are not installed; install them with npm install --save-dev @ddikit/cc @ddikit/sim-c',
+      );
+    }
   });
 
   it('require() loads every package', () => {

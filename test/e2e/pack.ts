@@ -1,5 +1,5 @@
 /**
- * Packs the three packages as npm publishes them, from a copy of their folders laid out as in the
+ * Packs the five packages as npm publishes them, from a copy of their folders laid out as in the
  * checkout (spec/, templates/ and examples/e1000-line.ts with its lib/ beside them, which the generator's
  * prepack copies in), so packing never touches the checkout that other tests read.
  */
@@ -11,13 +11,17 @@ import { fileURLToPath } from 'node:url';
 export const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The workspaces, as folders of the checkout. */
-export const packageDirs = ['packages/ndis', 'packages/sim', 'generator'] as const;
+export const packageDirs = ['packages/ndis', 'packages/sim', 'packages/sim-c', 'packages/cc', 'generator'] as const;
+/** The workspaces that run C drivers: optional peers of the generator, which installs without them. */
+export const cPackageDirs: readonly (typeof packageDirs)[number][] = ['packages/sim-c', 'packages/cc'];
 
 export interface Packed {
   /** The copied package folders, by their checkout path. */
   readonly dirs: Readonly<Record<(typeof packageDirs)[number], string>>;
   /** The tarballs npm pack made. */
   readonly tarballs: readonly string[];
+  /** The tarball of each package, by its checkout path. */
+  readonly tarballOf: Readonly<Record<(typeof packageDirs)[number], string>>;
 }
 
 export function packAll(work: string): Packed {
@@ -31,6 +35,7 @@ export function packAll(work: string): Packed {
   for (const file of ['e1000-line.ts', 'lib/e1000-rings.ts'])
     cpSync(join(repositoryRoot, 'examples', file), join(checkout, 'examples', file));
   const dirs = {} as Record<(typeof packageDirs)[number], string>;
+  const tarballOf = {} as Record<(typeof packageDirs)[number], string>;
   for (const dir of packageDirs) {
     dirs[dir] = join(checkout, dir);
     cpSync(join(repositoryRoot, dir), dirs[dir], { recursive: true, filter: keep });
@@ -39,6 +44,7 @@ export function packAll(work: string): Packed {
       encoding: 'utf8',
     });
     if (packed.status !== 0) throw new Error(`npm pack ${dir} exited ${packed.status}\n${packed.stderr}`);
+    tarballOf[dir] = join(packs, packed.stdout.trim().split('\n').pop()!);
   }
-  return { dirs, tarballs: readdirSync(packs).map((name) => join(packs, name)) };
+  return { dirs, tarballs: readdirSync(packs).map((name) => join(packs, name)), tarballOf };
 }

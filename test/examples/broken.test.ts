@@ -85,6 +85,23 @@ const WITHOUT_EXAMPLE: Readonly<Record<string, string>> = {
   'INT-LOST': "a race-detector rule, shown by the race detector's own scenarios",
   'LOCK-FREE-HELD': 'shown by the spin-lock cases of test/sim/kernel/spinlock.test.ts',
   'INT-DEREGISTER-ASSERTED': 'shown by the interrupt cases of test/sim/interrupts/interrupts.test.ts',
+  ...Object.fromEntries(
+    [
+      'MEM-NULL',
+      'MEM-WILD',
+      'MEM-REGISTER-DEREF',
+      'MEM-HANDLE-DEREF',
+      'STACK-OVERFLOW',
+      'POOL-OVERRUN',
+      'POOL-USE-AFTER-FREE',
+      'POOL-BAD-FREE',
+      'POOL-LEAK',
+      'UB-BOUNDS',
+      'UB-MISALIGNED',
+      'UB-OTHER',
+      'C-TRAP',
+    ].map((rule) => [rule, 'a rule of C drivers (memory safety): examples/c/broken/, test/c/']),
+  ),
 };
 
 const brokenDir = fileURLToPath(new URL('../../examples/broken/', import.meta.url));

@@ -62,14 +62,15 @@ describe('ddikit generate', () => {
     const first = await ddikit(['generate', '--spec', 'spec', '--out', 'out']);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    // Five curated files, the four of spec/ndis/imported/ and the rule table.
-    expect(first.stdout).toMatch(/^ddikit generate: 10 spec files → out\n/);
-    expect(first.stdout).toMatch(/\n  reference   616 pages in docs\/reference\n/);
-    expect(first.stdout).toMatch(/model +137 roles \(1 variant\), 367 functions, 136 types, 7 constants/);
+    // Eight curated files, the four of spec/ndis/imported/ and the rule table.
+    expect(first.stdout).toMatch(/^ddikit generate: 13 spec files → out\n/);
+    expect(first.stdout).toMatch(/\n  reference   630 pages in docs\/reference\n/);
+    expect(first.stdout).toMatch(/model +138 roles \(1 variant\), 367 functions, 188 types, 24 constants/);
     const files = Object.keys(tree(join(work, 'out')));
     expect(files).toContain('src/generated/roles.ts');
     expect(files).toContain('src/generated/metadata.json');
     expect(files).toContain('include/ndis_roles.h');
+    expect(files).toContain('include/harness/ndis.h');
     expect(files).toContain('docs/reference/miniport_synchronize_interrupt.md');
     const written = Number(/disk +(\d+) written/.exec(first.stdout)![1]);
     expect(written).toBe(files.length);
@@ -172,7 +173,7 @@ describe('ddikit usage errors exit 2', () => {
     { given: [], want: /^ddikit — typed Windows DDI role types/ },
     {
       given: ['frobnicate'],
-      want: /^ddikit: unknown command "frobnicate"\. Commands: init, generate, validate, scaffold, import-docs, coverage, simulate, explore\.\nRun "ddikit --help" for usage\.\n$/,
+      want: /^ddikit: unknown command "frobnicate"\. Commands: init, generate, validate, scaffold, import-docs, coverage, simulate, explore, check\.\nRun "ddikit --help" for usage\.\n$/,
     },
     { given: ['generate', '--bogus'], want: /^ddikit: unknown option "--bogus" for ddikit generate\. Options: / },
     { given: ['generate', '--spec', 'nowhere', '--out', 'x'], want: /^ddikit: --spec "nowhere" is not a folder\./ },
@@ -259,7 +260,7 @@ describe('the installed ddikit command', () => {
   it.runIf(built)('exits with the documented codes as a process', () => {
     const ok = spawnSync(process.execPath, [bin, 'validate'], { cwd: bundled.root, encoding: 'utf8' });
     expect(ok.status).toBe(0);
-    expect(ok.stdout).toMatch(/^10 spec files are valid: /);
+    expect(ok.stdout).toMatch(/^13 spec files are valid: /);
     const usage = spawnSync(process.execPath, [bin, 'nope'], { cwd: work, encoding: 'utf8' });
     expect(usage.status).toBe(2);
     mkdirSync(join(work, 'bad'));

@@ -192,8 +192,8 @@ describe('scaffolds of imported roles', () => {
   it('DDI4007: a role whose types the spec does not know gets no scaffold', () => {
     const model = check(readSpecSources(bundled.specDir, bundled.root), { schema: readSchema(bundled.schemaPath) })
       .model!;
-    expect(scaffold(model, [{ role: 'MINIPORT_PAUSE', name: 'MyPause' }], 'c').diagnostics).toEqual([
-      'DDI4007: --role MINIPORT_PAUSE:MyPause: the spec does not know the parameter or return types of MINIPORT_PAUSE (its reference page states none), so no definition can be written. Add a curated entry with the types under spec/ndis/, which then wins over the imported one.',
+    expect(scaffold(model, [{ role: 'MINIPORT_DIRECT_OID_REQUEST', name: 'MyDirectOid' }], 'c').diagnostics).toEqual([
+      'DDI4007: --role MINIPORT_DIRECT_OID_REQUEST:MyDirectOid: the spec does not know the parameter or return types of MINIPORT_DIRECT_OID_REQUEST (its reference page states none), so no definition can be written. Add a curated entry with the types under spec/ndis/, which then wins over the imported one.',
     ]);
   });
 });

@@ -369,14 +369,14 @@ describe('scaffold diagnostics', () => {
       name: 'unknown role, nothing close',
       given: ['EVT_WDF_DRIVER_DEVICE_ADD:MyDeviceAdd'],
       want: [
-        'DDI4001: --role EVT_WDF_DRIVER_DEVICE_ADD:MyDeviceAdd: the spec has no role named "EVT_WDF_DRIVER_DEVICE_ADD". Give a function role type as ndis.h spells it, such as "MINIPORT_DISABLE_INTERRUPT".',
+        'DDI4001: --role EVT_WDF_DRIVER_DEVICE_ADD:MyDeviceAdd: the spec has no role named "EVT_WDF_DRIVER_DEVICE_ADD". Give a function role type as ndis.h spells it, such as "DRIVER_INITIALIZE".',
       ],
     },
     {
       name: 'a DDI function given as a role',
       given: ['NdisMSynchronizeWithInterruptEx:MySync'],
       want: [
-        'DDI4001: --role NdisMSynchronizeWithInterruptEx:MySync: "NdisMSynchronizeWithInterruptEx" is a DDI function, not a role. Give a function role type, such as "MINIPORT_DISABLE_INTERRUPT".',
+        'DDI4001: --role NdisMSynchronizeWithInterruptEx:MySync: "NdisMSynchronizeWithInterruptEx" is a DDI function, not a role. Give a function role type, such as "DRIVER_INITIALIZE".',
       ],
     },
     {

@@ -257,8 +257,20 @@ describe('validate', () => {
       name: 'DDI2013 unknown rule id with did-you-mean',
       given: replace(base, '      max: DIRQL\n', '      max: DIRQL\n    rules: [IRQL-CAL]\n'),
       want: [
-        'spec/a.yaml:53:13 - error DDI2013: rules names "IRQL-CAL", which is not a rule of the harness. Did you mean "IRQL-CALL"? Rules: DMA-UNMAPPED, DPC-IRQL, INT-DEREGISTER, INT-DEREGISTER-ASSERTED, INT-LOST, IRQL-CALL, IRQL-SAME, ISR-CLAIM, ISR-SHARED-RACE, LOCK-FREE-HELD, LOCK-LEAK, LOCK-MISMATCH, LOCK-ORDER, LOCK-REACQUIRE, LOCK-RELEASE-UNHELD, LOCK-UNINIT, MAY-CALL, NIC-UNMODELED-REGISTER, RAISE-LOWER, ROLE-IRQL, ROLE-RETURN, ROLE-TYPE, SPINLOCK-FOR-ISR-STATE, SYNC-MESSAGE-ID, SYNC-UNREGISTERED, TIME-BUDGET.',
+        'spec/a.yaml:53:13 - error DDI2013: rules names "IRQL-CAL", which is not a rule of the harness. Did you mean "IRQL-CALL"? Rules: C-TRAP, DMA-UNMAPPED, DPC-IRQL, INT-DEREGISTER, INT-DEREGISTER-ASSERTED, INT-LOST, IRQL-CALL, IRQL-SAME, ISR-CLAIM, ISR-SHARED-RACE, LOCK-FREE-HELD, LOCK-LEAK, LOCK-MISMATCH, LOCK-ORDER, LOCK-REACQUIRE, LOCK-RELEASE-UNHELD, LOCK-UNINIT, MAY-CALL, MEM-HANDLE-DEREF, MEM-NULL, MEM-REGISTER-DEREF, MEM-WILD, NIC-UNMODELED-REGISTER, POOL-BAD-FREE, POOL-LEAK, POOL-OVERRUN, POOL-USE-AFTER-FREE, RAISE-LOWER, ROLE-IRQL, ROLE-RETURN, ROLE-TYPE, SPINLOCK-FOR-ISR-STATE, STACK-OVERFLOW, SYNC-MESSAGE-ID, SYNC-UNREGISTERED, TIME-BUDGET, UB-BOUNDS, UB-MISALIGNED, UB-OTHER.',
       ],
+    },
+    {
+      name: 'DDI2006 a role pointer typedef named neither ..._HANDLER nor P and the role',
+      given: base.split('MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER').join('MINIPORT_SYNCHRONIZE_INTERRUPT_PTR'),
+      want: [
+        'spec/a.yaml:24:14 - error DDI2006: the pointer typedef "MINIPORT_SYNCHRONIZE_INTERRUPT_PTR" must end in _HANDLER, as ndis.h names them (for example MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER), or be PMINIPORT_SYNCHRONIZE_INTERRUPT, as wdm.h names the kernel\'s.',
+      ],
+    },
+    {
+      name: "a role pointer typedef named P and the role, as wdm.h names the kernel's roles",
+      given: base.split('MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER').join('PMINIPORT_SYNCHRONIZE_INTERRUPT'),
+      want: [],
     },
     {
       name: 'DDI2012 duplicate parameter',
@@ -308,7 +320,7 @@ describe('validate', () => {
         name: 'DDI2001 a rule id defined twice, at the second, naming the first',
         given: `${rulesText}${firstRule}`,
         want: [
-          'spec/rules.yaml:335:9 - error DDI2001: rule "IRQL-CALL" is already defined at spec/rules.yaml:6:9. Remove the repeat, or give the rule an id of its own.',
+          'spec/rules.yaml:496:9 - error DDI2001: rule "IRQL-CALL" is already defined at spec/rules.yaml:6:9. Remove the repeat, or give the rule an id of its own.',
         ],
       },
       {
@@ -371,8 +383,8 @@ describe('validate', () => {
     );
     const lines = run({ 'spec/a.yaml': polluted });
     expect(lines).toEqual([
-      'spec/a.yaml:14:5 - error DDI1002: types[2] has no property "__proto__". Allowed: bits, c, description, fields, header, kind, name, opaque, page, signed, since, tag, to, ts, values.',
-      'spec/a.yaml:15:5 - error DDI1002: types[2] has no property "constructor". Allowed: bits, c, description, fields, header, kind, name, opaque, page, signed, since, tag, to, ts, values.',
+      'spec/a.yaml:14:5 - error DDI1002: types[2] has no property "__proto__". Allowed: bits, c, description, fields, header, kind, name, opaque, pack, page, pointerSized, record, signed, since, sizes, tag, to, ts, union, values.',
+      'spec/a.yaml:15:5 - error DDI1002: types[2] has no property "constructor". Allowed: bits, c, description, fields, header, kind, name, opaque, pack, page, pointerSized, record, signed, since, sizes, tag, to, ts, union, values.',
     ]);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });

@@ -8,6 +8,7 @@ import { writeErrorLine } from './print.js';
 import { scaffoldDiagnosticCodes } from '../render/scaffold.js';
 import { generatorVersion } from '../version.js';
 import { WriteError } from '../write/write.js';
+import { checkUsage, runCheck } from './commands/check.js';
 import { coverageUsage, runCoverage } from './commands/coverage.js';
 import { exploreUsage, runExplore } from './commands/explore.js';
 import { generateUsage, runGenerate } from './commands/generate.js';
@@ -36,6 +37,7 @@ const commands: readonly {
   { name: 'coverage', run: runCoverage, usage: coverageUsage },
   { name: 'simulate', run: runSimulate, usage: simulateUsage },
   { name: 'explore', run: runExplore, usage: exploreUsage },
+  { name: 'check', run: runCheck, usage: checkUsage },
 ];
 
 const usage = `ddikit — typed Windows DDI role types, IRQL contracts, C scaffolds and a runtime harness

@@ -10,6 +10,7 @@ import type { OutputFile, RenderContext } from './output.js';
 import { levelNames, levelRange } from '../spec/spec-types.js';
 import { cComment, cCommentText, cParamLines, entrySal } from './c-text.js';
 import { indexOf } from './model-index.js';
+import { recordComment, recordDefinition, recordKeyword } from './c-records.js';
 import { ofKind } from './slot-kinds.js';
 import { tidy } from './templates.js';
 
@@ -74,8 +75,8 @@ interface FunctionView {
 
 interface StructView {
   comment: string | null;
-  tag: string;
-  fields: string[];
+  /** The definition, `struct _TAG {` through `};`, with its #pragma pack lines. */
+  lines: string[];
 }
 
 interface EnumView {
@@ -236,18 +237,7 @@ function functionView(fn: FunctionModel): FunctionView {
 }
 
 function structView(type: TypeModel): StructView {
-  const width = widest(type.fields.map((f) => f.type.c));
-  return {
-    comment: type.opaque ? cComment([`Opaque: drivers leave its fields to the DDIs that take it.`]) : null,
-    tag: ofKind('identifier', structTag(type), `the tag of ${type.name}`),
-    fields: type.fields.map((f) => {
-      ofKind('cTypeName', f.type.c, `the type of ${type.name}.${f.name}`);
-      ofKind('identifier', f.name, `a field of ${type.name}`);
-      const count =
-        f.count === null ? '' : `[${ofKind('integer', String(f.count), `the count of ${type.name}.${f.name}`)}]`;
-      return `${f.type.c.padEnd(width)} ${f.name}${count};`;
-    }),
-  };
+  return { comment: recordComment(type), lines: recordDefinition(type, (f) => f.type.c) };
 }
 
 function enumView(type: TypeModel, typeNames: ReadonlySet<string>): EnumView {
@@ -343,7 +333,7 @@ function headerView(model: Model, provenance: string): HeaderView {
       .map((t) => enumView(t, typeNames)),
     forwards: typedefLines(
       byKind('struct').map(
-        (t) => [`struct ${ofKind('identifier', structTag(t), `the tag of ${t.name}`)}`, t.name] as const,
+        (t) => [`${recordKeyword(t)} ${ofKind('identifier', structTag(t), `the tag of ${t.name}`)}`, t.name] as const,
       ),
     ),
     pointers: typedefLines(

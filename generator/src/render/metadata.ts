@@ -4,7 +4,8 @@
  * the structured IRQL contract. The module is JavaScript with a declaration so that programs importing
  * @ddikit/ndis do not type-check thousands of lines of data on every build.
  */
-import type { FunctionModel, IrqlModel, Model, ParamModel, RoleModel, TypeModel } from '../spec/model.js';
+import type { FieldModel, FunctionModel, IrqlModel, Model, ParamModel, RoleModel, TypeModel } from '../spec/model.js';
+import { entryAbi, recordLayouts, type RecordLayout, type Target } from './c-layout.js';
 import type { RuleModel } from '../spec/rules.js';
 import type { OutputFile, RenderContext } from './output.js';
 import { ofKind } from './slot-kinds.js';
@@ -54,7 +55,12 @@ export function roleMetaBinding(role: string): string {
 function metadataLiteral(roleBindings: readonly string[], metadata: ReturnType<typeof metadataOf>): string {
   const roles =
     roleBindings.length === 0 ? '[]' : `[\n${roleBindings.map((binding) => `    ${binding},`).join('\n')}\n  ]`;
-  const sections = { functions: metadata.functions, types: metadata.types, rules: metadata.rules };
+  const sections = {
+    functions: metadata.functions,
+    types: metadata.types,
+    rules: metadata.rules,
+    layouts: metadata.layouts,
+  };
   const parts = [
     `roles: ${roles}`,
     ...Object.entries(sections).map(([key, value]) => `${key}: ${tsLiteral(value, '  ')}`),
@@ -62,12 +68,22 @@ function metadataLiteral(roleBindings: readonly string[], metadata: ReturnType<t
   return `{\n${parts.map((part) => `  ${part},`).join('\n')}\n}`;
 }
 
-export function metadataOf(model: Model): { roles: object[]; functions: object[]; types: object[]; rules: object[] } {
+export function metadataOf(model: Model): {
+  roles: object[];
+  functions: object[];
+  types: object[];
+  rules: object[];
+  layouts: Record<Target, RecordLayout[]>;
+} {
   return {
-    roles: model.roles.map(roleMeta),
-    functions: model.functions.map(functionMeta),
+    roles: model.roles.map((r) => roleMeta(r, model)),
+    functions: model.functions.map((f) => functionMeta(f, model)),
     types: model.types.map(typeMeta),
     rules: model.rules.map(ruleMeta),
+    layouts: {
+      wasm32: [...recordLayouts(model, 'wasm32').values()],
+      x64: [...recordLayouts(model, 'x64').values()],
+    },
   };
 }
 
@@ -123,7 +139,7 @@ export function irqlMeta(irql: IrqlModel): object {
   };
 }
 
-function roleMeta(role: RoleModel): object {
+function roleMeta(role: RoleModel, model: Model): object {
   return {
     name: role.name,
     header: role.header,
@@ -136,6 +152,7 @@ function roleMeta(role: RoleModel): object {
     returns: { type: role.returns.type.name },
     sal: role.sal,
     irql: irqlMeta(role.irql),
+    abi: role.prototype ? entryAbi(model, role) : null,
     mayCall: role.mayCall,
     invokedBy: role.invokedBy,
     registeredIn: role.registeredIn,
@@ -145,7 +162,7 @@ function roleMeta(role: RoleModel): object {
   };
 }
 
-function functionMeta(fn: FunctionModel): object {
+function functionMeta(fn: FunctionModel, model: Model): object {
   return {
     name: fn.name,
     header: fn.header,
@@ -156,6 +173,7 @@ function functionMeta(fn: FunctionModel): object {
     returns: { type: fn.returns.type.name },
     sal: fn.sal,
     irql: irqlMeta(fn.irql),
+    abi: fn.prototype ? entryAbi(model, fn) : null,
     rules: fn.rules,
     compliance: fn.compliance,
   };
@@ -171,8 +189,25 @@ function typeMeta(type: TypeModel): object {
     bits: type.bits,
     signed: type.signed,
     to: type.to,
-    fields: type.fields.map((f) => ({ name: f.name, type: f.type.name, count: f.count, optional: f.optional })),
+    ...(type.pointerSized ? { pointerSized: true } : {}),
+    ...(type.record !== null ? { record: type.record } : {}),
+    ...(type.union ? { union: true } : {}),
+    ...(type.pack !== null ? { pack: type.pack } : {}),
+    fields: type.fields.map(fieldMeta),
     values: type.values.map((v) => ({ name: v.name, value: v.value })),
+  };
+}
+
+function fieldMeta(f: FieldModel): object {
+  return {
+    name: f.name,
+    type: f.type.name,
+    count: f.count,
+    optional: f.optional,
+    ...(f.members !== null ? { members: f.members.map(fieldMeta) } : {}),
+    ...(f.union ? { union: true } : {}),
+    ...(f.anonymous ? { anonymous: true } : {}),
+    ...(f.width !== null ? { width: f.width } : {}),
   };
 }
 

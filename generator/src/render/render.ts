@@ -5,6 +5,7 @@
 import type { Model } from '../spec/model.js';
 import { provenanceLine, type OutputFile, type RenderContext } from './output.js';
 import { renderC } from './c-header.js';
+import { renderHarnessHeader } from './c-harness-header.js';
 import { renderDocs } from './reference-pages.js';
 import { renderMetadata } from './metadata.js';
 import { renderTs } from './typescript.js';
@@ -29,6 +30,12 @@ export function render(model: Model, options: RenderOptions): OutputFile[] {
     templates,
     provenance: (template) => provenanceLine(model, version, template),
   };
-  const files = [...renderTs(context), ...renderMetadata(context), ...renderC(context), ...renderDocs(context)];
+  const files = [
+    ...renderTs(context),
+    ...renderMetadata(context),
+    ...renderC(context),
+    ...renderHarnessHeader(context),
+    ...renderDocs(context),
+  ];
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

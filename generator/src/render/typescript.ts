@@ -150,12 +150,15 @@ function typeView(type: TypeModel, model: Model): TypeView {
         view.opaque = { brand };
       } else {
         view.struct = {
-          fields: type.fields.map((field) => ({
-            doc: fieldDoc(field),
-            name: ofKind('identifier', field.name, `a field of ${type.name}`),
-            optional: field.optional,
-            ts: ofKind('tsType', fieldTs(field), `the TypeScript type of ${type.name}.${field.name}`),
-          })),
+          // A member C declares without a name has no name in TypeScript either.
+          fields: type.fields
+            .filter((field) => !field.anonymous)
+            .map((field) => ({
+              doc: fieldDoc(field),
+              name: ofKind('identifier', field.name, `a field of ${type.name}`),
+              optional: field.optional,
+              ts: ofKind('tsType', fieldTs(field), `the TypeScript type of ${type.name}.${field.name}`),
+            })),
         };
       }
       break;

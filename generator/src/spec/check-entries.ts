@@ -16,7 +16,7 @@ import type { LoadedFile } from './load.js';
 import { isImported } from './merge.js';
 import { reportInto, type Path, type Report } from './report.js';
 import { ruleDefinitions, ruleDiagnostics, type RuleDefinition } from './rules.js';
-import type { SpecConstant, SpecFile, SpecFunction, SpecParam, SpecRole, SpecType } from './spec-types.js';
+import type { SpecConstant, SpecField, SpecFile, SpecFunction, SpecParam, SpecRole, SpecType } from './spec-types.js';
 
 /** Every semantic problem of the files; `valid` are those that passed the schema (only they are checked in depth). */
 export function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedFile[]): Diagnostic[] {
@@ -109,34 +109,142 @@ class EntryChecks {
         `a ${type.kind} type needs both "c" (its C fallback type) and "ts" (its TypeScript type). Add ${[type.c === undefined && '"c"', type.ts === undefined && '"ts"'].filter(Boolean).join(' and ')}.`,
       );
     }
+    if (type.kind === 'scalar' && type.pointerSized === true && type.bits !== 64) {
+      this.report(
+        file,
+        [...path, type.bits === undefined ? 'pointerSized' : 'bits'],
+        'DDI2016',
+        `${type.name} is pointer-sized, so bits must state its width on x64, 64 (got ${type.bits ?? 'none'}). Set bits: 64.`,
+      );
+    }
+    if (type.kind === 'scalar' && type.record !== undefined)
+      this.checkRecordTarget(file, [...path, 'record'], type.record);
+    if (type.kind === 'handle' && type.to !== undefined) this.checkRecordTarget(file, [...path, 'to'], type.to);
     if (type.kind === 'struct') this.checkFields(file, path, type, imported);
     if (type.kind === 'enum') this.checkValues(file, path, type, imported);
   }
 
+  /** A scalar's `record` or a handle's `to`: a structure of the spec. */
+  private checkRecordTarget(file: LoadedFile, path: Path, name: string): void {
+    const target = this.checkTypeRef(file, path, name, 'pointee');
+    if (target && target.typeKind !== 'struct') {
+      this.report(
+        file,
+        path,
+        'DDI2017',
+        `${quote(name)} is a ${target.typeKind}, not a structure or union. Name a struct type, or remove the property.`,
+      );
+    }
+  }
+
   private checkFields(file: LoadedFile, path: Path, type: SpecType, imported: boolean): void {
-    if (type.fields === undefined && !imported)
+    // An opaque structure may leave its fields out: C then declares it by name only.
+    if (type.fields === undefined && !imported && type.opaque !== true)
       this.report(file, path, 'DDI1004', `a struct type is missing the required property "fields". List its fields.`);
-    const seen = new Set<string>();
-    type.fields?.forEach((field, j) => {
-      this.checkIdentifier(file, [...path, 'fields', j, 'name'], field.name, 'field');
-      if (seen.has(field.name))
+    this.checkFieldList(file, [...path, 'fields'], type.fields ?? [], type.name, imported);
+    const names = new Set((type.fields ?? []).map((f) => f.name));
+    type.sizes?.forEach((size, j) => {
+      this.checkIdentifier(file, [...path, 'sizes', j, 'name'], size.name, 'constant');
+      if (!names.has(size.through))
         this.report(
           file,
-          [...path, 'fields', j, 'name'],
-          'DDI2012',
-          `field ${quote(field.name)} appears twice. Rename or remove one.`,
+          [...path, 'sizes', j, 'through'],
+          'DDI2019',
+          `the size macro ${size.name} runs through ${quote(size.through)}, which is no field of ${type.name}.${this.suggest(size.through, () => [...names])}`,
         );
-      seen.add(field.name);
-      if (field.type === undefined) return;
-      if (field.type === type.name)
+    });
+  }
+
+  /** The fields of a structure or of members declared in place; the names of anonymous members' fields count as the enclosing record's. */
+  private checkFieldList(
+    file: LoadedFile,
+    path: Path,
+    fields: readonly SpecField[],
+    owner: string,
+    imported: boolean,
+    seen: Set<string> = new Set(),
+  ): void {
+    fields.forEach((field, j) => {
+      const at: Path = [...path, j];
+      this.checkIdentifier(file, [...at, 'name'], field.name, 'field');
+      if (field.anonymous !== true) {
+        if (seen.has(field.name))
+          this.report(
+            file,
+            [...at, 'name'],
+            'DDI2012',
+            `field ${quote(field.name)} appears twice. Rename or remove one.`,
+          );
+        seen.add(field.name);
+      }
+      if (field.members !== undefined) {
+        if (field.type !== undefined || field.width !== undefined)
+          this.report(
+            file,
+            [...at, field.type !== undefined ? 'type' : 'width'],
+            'DDI2019',
+            `field ${quote(field.name)} is declared in place with members, so it has no ${field.type !== undefined ? 'type' : 'width'} of its own. Remove it, or the members.`,
+          );
+        this.checkFieldList(
+          file,
+          [...at, 'members'],
+          field.members,
+          owner,
+          imported,
+          field.anonymous === true ? seen : new Set(),
+        );
+        return;
+      }
+      if (field.union === true || field.anonymous === true)
         this.report(
           file,
-          [...path, 'fields', j, 'type'],
+          [...at, field.union === true ? 'union' : 'anonymous'],
+          'DDI2019',
+          `field ${quote(field.name)} is marked ${field.union === true ? 'union' : 'anonymous'}, which only a field declared in place with members can be. Add its members, or remove the mark.`,
+        );
+      if (field.type === undefined) {
+        if (!imported && path.includes('members'))
+          this.report(file, at, 'DDI1004', `member ${quote(field.name)} states no type. Give it a type, or members.`);
+        return;
+      }
+      if (field.type === owner) {
+        this.report(
+          file,
+          [...at, 'type'],
           'DDI2011',
           `field ${quote(field.name)} contains its own structure, which has no finite size. Use a pointer type.`,
         );
-      else this.checkTypeRef(file, [...path, 'fields', j, 'type'], field.type, 'field');
+        return;
+      }
+      const type = this.checkTypeRef(file, [...at, 'type'], field.type, 'field');
+      if (field.width !== undefined && type) this.checkWidth(file, at, field, type);
     });
+  }
+
+  /** A bit-field: a scalar (or enum) type at least as wide as the field, and no array. */
+  private checkWidth(file: LoadedFile, at: Path, field: SpecField, definition: Definition): void {
+    const spec =
+      definition.kind === 'type' && this.validSet.has(definition.file)
+        ? (definition.file.value as SpecFile).types![definition.path[1] as number]
+        : undefined;
+    if (spec === undefined) return;
+    if (spec.kind !== 'scalar' || spec.pointerSized === true || spec.record !== undefined) {
+      this.report(
+        file,
+        [...at, 'type'],
+        'DDI2018',
+        `bit-field ${quote(field.name)} has type ${spec.name}, a ${spec.pointerSized === true ? 'pointer-sized scalar' : spec.record !== undefined ? 'scalar C declares as a record' : spec.kind}. Give a bit-field a fixed-width scalar type such as ULONG.`,
+      );
+    } else if (field.width! > (spec.bits ?? 64) || field.count !== undefined) {
+      this.report(
+        file,
+        [...at, field.count !== undefined ? 'count' : 'width'],
+        'DDI2018',
+        field.count !== undefined
+          ? `bit-field ${quote(field.name)} has a count; C has no arrays of bit-fields. Remove count or width.`
+          : `bit-field ${quote(field.name)} is ${field.width} bits wide, more than its type ${spec.name} holds (${spec.bits ?? 64}). Narrow it, or widen the type.`,
+      );
+    }
   }
 
   private checkValues(file: LoadedFile, path: Path, type: SpecType, imported: boolean): void {
@@ -188,12 +296,13 @@ class EntryChecks {
     this.checkSeeAlso(file, path, role.seeAlso, role.name);
     this.checkRules(file, path, role.rules);
     this.checkUnique(file, path, role as unknown as Record<string, unknown>);
-    if (role.pointer !== undefined && !role.pointer.endsWith('_HANDLER')) {
+    // NDIS names its handler typedefs ..._HANDLER; the kernel's own roles (DRIVER_INITIALIZE) take a P.
+    if (role.pointer !== undefined && !role.pointer.endsWith('_HANDLER') && role.pointer !== `P${role.name}`) {
       this.report(
         file,
         [...path, 'pointer'],
         'DDI2006',
-        `the pointer typedef ${quote(role.pointer)} must end in _HANDLER, as ndis.h names them (for example ${role.name}_HANDLER).`,
+        `the pointer typedef ${quote(role.pointer)} must end in _HANDLER, as ndis.h names them (for example ${role.name}_HANDLER), or be P${role.name}, as wdm.h names the kernel's.`,
       );
     }
     this.checkInvokedBy(file, path, role);
@@ -486,14 +595,29 @@ function valueAsTs(value: bigint, bits: number, signed: boolean): bigint {
 }
 
 const kindProperties: Record<string, readonly string[]> = {
-  scalar: ['c', 'ts', 'bits', 'signed'],
-  handle: ['c', 'ts'],
+  scalar: ['c', 'ts', 'bits', 'signed', 'pointerSized', 'record'],
+  handle: ['c', 'ts', 'to'],
   pointer: ['to'],
-  struct: ['tag', 'fields', 'opaque'],
+  struct: ['tag', 'fields', 'opaque', 'union', 'pack', 'sizes'],
   enum: ['tag', 'values'],
   void: [],
 };
-const kindSpecific = ['c', 'ts', 'bits', 'signed', 'to', 'tag', 'fields', 'values', 'opaque'];
+const kindSpecific = [
+  'c',
+  'ts',
+  'bits',
+  'signed',
+  'pointerSized',
+  'record',
+  'to',
+  'tag',
+  'fields',
+  'values',
+  'opaque',
+  'union',
+  'pack',
+  'sizes',
+];
 
 function misplacedTypeProperties(kind: string, type: Record<string, unknown>): string[] {
   const allowed = kindProperties[kind] ?? [];

@@ -19,7 +19,7 @@ import type {
   TypeModel,
   TypeRefModel,
 } from './model-types.js';
-import type { Direction, SpecFile, SpecParam, SpecType, SpecVariant } from './spec-types.js';
+import type { Direction, SpecField, SpecFile, SpecParam, SpecType, SpecVariant } from './spec-types.js';
 
 /** How entries refer to types and to their place in the spec. */
 export interface Refs {
@@ -68,15 +68,29 @@ export function refsOf(entries: MergedEntries): Refs {
   return { rolePointers, typeRef, provenance, params };
 }
 
+/** The model of fields, members declared in place included. */
+function fieldModels(list: readonly SpecField[], refs: Refs): FieldModel[] {
+  return list.map((field) => ({
+    name: field.name,
+    type: field.members === undefined ? refs.typeRef(field.type, field.optional === true) : { ...unknownType },
+    count: field.count ?? null,
+    optional: field.optional === true,
+    members: field.members === undefined ? null : fieldModels(field.members, refs),
+    union: field.union === true,
+    anonymous: field.anonymous === true,
+    width: field.width ?? null,
+    description: field.description ?? null,
+  }));
+}
+
+/** Every field type is known, through the members declared in place. */
+function fieldsKnown(fields: readonly FieldModel[]): boolean {
+  return fields.every((f) => (f.members === null ? f.type.kind !== 'unknown' : fieldsKnown(f.members)));
+}
+
 export function typeModels(entries: MergedEntries, refs: Refs): TypeModel[] {
   return [...entries.types.values()].map(({ spec, file, index, header, family, origin }) => {
-    const fields: FieldModel[] = (spec.fields ?? []).map((field) => ({
-      name: field.name,
-      type: refs.typeRef(field.type, field.optional === true),
-      count: field.count ?? null,
-      optional: field.optional === true,
-      description: field.description ?? null,
-    }));
+    const fields = fieldModels(spec.fields ?? [], refs);
     const values: EnumValueModel[] = (spec.values ?? []).map((value) => ({
       name: value.name,
       value: value.value ?? null,
@@ -104,14 +118,17 @@ export function typeModels(entries: MergedEntries, refs: Refs): TypeModel[] {
       ts: typeTsText(spec, refs.typeRef),
       bits: spec.bits ?? null,
       signed: spec.signed ?? null,
+      pointerSized: spec.pointerSized === true,
+      record: spec.record ?? null,
       to: spec.to ?? null,
+      union: spec.union === true,
+      pack: spec.pack ?? null,
+      sizes: (spec.sizes ?? []).map((s) => ({ name: s.name, through: s.through })),
       fields,
       values,
       opaque: spec.opaque === true,
       complete:
-        spec.kind === 'struct'
-          ? fields.length > 0 && fields.every((f) => f.type.kind !== 'unknown')
-          : values.every((v) => v.value !== null),
+        spec.kind === 'struct' ? fields.length > 0 && fieldsKnown(fields) : values.every((v) => v.value !== null),
     };
   });
 }
@@ -292,6 +309,11 @@ function typeTsText(spec: SpecType, typeRef: (name: string | undefined) => TypeR
   }
 }
 
+/** The types fields hold by value, through the members declared in place. */
+export function byValueTypes(fields: readonly FieldModel[]): string[] {
+  return fields.flatMap((f) => (f.members === null ? [f.type.name] : byValueTypes(f.members)));
+}
+
 /** The type reference of a type the spec does not state (imported entries): TypeScript `unknown`. */
 export const unknownType: Readonly<TypeRefModel> = { name: 'unknown', kind: 'unknown', ts: 'unknown', c: 'unknown' };
 
@@ -330,7 +352,7 @@ export function cOrder(types: readonly TypeModel[], rolePointers: ReadonlyMap<st
   const visit = (type: TypeModel, stack: Set<string>): void => {
     if (done.has(type.name) || stack.has(type.name)) return;
     stack.add(type.name);
-    const needs = type.typeKind === 'pointer' ? [] : type.fields.map((f) => f.type.name);
+    const needs = type.typeKind === 'pointer' ? [] : byValueTypes(type.fields);
     for (const name of needs) {
       if (rolePointers.has(name)) continue;
       const dependency = byName.get(name);

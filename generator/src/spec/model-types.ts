@@ -152,10 +152,25 @@ export interface FunctionModel extends EntryBase {
 
 export interface FieldModel {
   name: string;
+  /** Kind `unknown` for a field declared in place (see members) and where an imported page states no type. */
   type: TypeRefModel;
   count: number | null;
   optional: boolean;
+  /** A structure or union declared in place (CM_PARTIAL_RESOURCE_DESCRIPTOR.u): its fields; null otherwise. */
+  members: FieldModel[] | null;
+  /** The members form a union. */
+  union: boolean;
+  /** C declares the member without a name: its fields are reached as fields of the enclosing record. */
+  anonymous: boolean;
+  /** A bit-field's width; null for an ordinary field. */
+  width: number | null;
   description: string | null;
+}
+
+export interface SizeMacroModel {
+  name: string;
+  /** The last field of the revision. */
+  through: string;
 }
 
 export interface EnumValueModel {
@@ -175,8 +190,18 @@ export interface TypeModel extends EntryBase {
   ts: string;
   bits: number | null;
   signed: boolean | null;
-  /** Pointee for pointers. */
+  /** A scalar as wide as a pointer: 32 bits on wasm32, 64 on x64 (bits states the x64 width). */
+  pointerSized: boolean;
+  /** The structure or union C declares a scalar as (PHYSICAL_ADDRESS is a LARGE_INTEGER); null otherwise. */
+  record: string | null;
+  /** Pointee for pointers; for a handle, the structure C sees through it (null: void). */
   to: string | null;
+  /** A struct that is a union. */
+  union: boolean;
+  /** The `#pragma pack` in force for a struct; null for the default. */
+  pack: number | null;
+  /** The size macros of a struct's revisions. */
+  sizes: SizeMacroModel[];
   fields: FieldModel[];
   values: EnumValueModel[];
   opaque: boolean;

@@ -69,7 +69,19 @@ export interface SpecField {
   type?: string;
   count?: number;
   optional?: boolean;
+  /** A structure or union declared in place: its fields. */
+  members?: SpecField[];
+  union?: boolean;
+  anonymous?: boolean;
+  /** A bit-field's width in bits. */
+  width?: number;
   description?: string;
+}
+
+/** A revision's size macro: the size of the structure through one of its fields. */
+export interface SpecSizeMacro {
+  name: string;
+  through: string;
 }
 
 export interface SpecEnumValue {
@@ -87,8 +99,15 @@ export interface SpecType {
   ts?: 'boolean' | 'number' | 'bigint' | 'unknown';
   bits?: 8 | 16 | 32 | 64;
   signed?: boolean;
+  /** Scalars whose width follows the target's pointers (32 bits on wasm32, 64 on x64). */
+  pointerSized?: boolean;
+  /** Scalars C declares as a structure or union of the same size (PHYSICAL_ADDRESS is a LARGE_INTEGER). */
+  record?: string;
   to?: string;
   tag?: string;
+  union?: boolean;
+  pack?: 1 | 2 | 4 | 8;
+  sizes?: SpecSizeMacro[];
   fields?: SpecField[];
   values?: SpecEnumValue[];
   opaque?: boolean;

@@ -90,6 +90,7 @@ export interface RoleMeta extends EntryMeta {
   readonly returns: ReturnsMeta;
   readonly sal: readonly string[];
   readonly irql: IrqlMeta;
+  readonly abi: AbiMeta | null;
   /** anyLevel: may call only DDIs callable at any IRQL; contract: any DDI whose contract the level meets. */
   readonly mayCall: 'anyLevel' | 'contract';
   readonly invokedBy: readonly string[];
@@ -105,16 +106,25 @@ export interface FunctionMeta extends EntryMeta {
   readonly returns: ReturnsMeta;
   readonly sal: readonly string[];
   readonly irql: IrqlMeta;
+  readonly abi: AbiMeta | null;
   readonly rules: readonly string[];
   readonly compliance: readonly string[];
 }
 
 export interface FieldMeta {
   readonly name: string;
-  /** The C type name; `unknown` for imported structures (the reference states no field types). */
+  /** The C type name; `unknown` for imported structures (the reference states no field types) and for members declared in place. */
   readonly type: string;
   readonly count: number | null;
   readonly optional: boolean;
+  /** A structure or union declared in place (CM_PARTIAL_RESOURCE_DESCRIPTOR.u): its fields. */
+  readonly members?: readonly FieldMeta[];
+  /** The members form a union. */
+  readonly union?: true;
+  /** C declares the member without a name; its fields are reached as the enclosing record's. */
+  readonly anonymous?: true;
+  /** A bit-field's width. */
+  readonly width?: number;
 }
 
 export interface EnumValueMeta {
@@ -128,8 +138,88 @@ export interface TypeMeta extends EntryMeta {
   readonly bits: number | null;
   readonly signed: boolean | null;
   readonly to: string | null;
+  /** A scalar as wide as a pointer (ULONG_PTR): 32 bits on wasm32, 64 on x64; bits is the x64 width. */
+  readonly pointerSized?: true;
+  /** The structure or union C declares a scalar as (PHYSICAL_ADDRESS is a LARGE_INTEGER). */
+  readonly record?: string;
+  /** A struct that is a union. */
+  readonly union?: true;
+  /** The #pragma pack of a struct. */
+  readonly pack?: number;
   readonly fields: readonly FieldMeta[];
   readonly values: readonly EnumValueMeta[];
+}
+
+/** The targets the layouts are computed for: wasm32 (the harness) and x64 Windows (the syntax pass). */
+export type LayoutTarget = 'wasm32' | 'x64';
+
+/** How a value lies in memory: what the harness reads and writes. */
+export type StorageKind =
+  | 'u8'
+  | 'i8'
+  | 'bool'
+  | 'u16'
+  | 'i16'
+  | 'u32'
+  | 'i32'
+  | 'u64'
+  | 'i64'
+  | 'uptr'
+  | 'iptr'
+  | 'enum'
+  | 'pointer'
+  | 'handler'
+  | 'record';
+
+export interface FieldLayoutMeta {
+  /** Dotted from the outer record (`u.Memory.Start`); an anonymous member adds no segment. */
+  readonly path: string;
+  readonly offset: number;
+  readonly size: number;
+  readonly align: number;
+  /** The spec type; null for a member declared in place. */
+  readonly type: string | null;
+  readonly storage: StorageKind;
+  readonly count: number | null;
+  /** A bit-field's first bit in the unit at offset, and its width. */
+  readonly bit: { readonly offset: number; readonly width: number } | null;
+  /** The role of the function a handler field holds. */
+  readonly role: string | null;
+  /** The structure the field holds by value or points to. */
+  readonly record: string | null;
+}
+
+export interface RecordLayoutMeta {
+  readonly name: string;
+  readonly size: number;
+  readonly align: number;
+  /** Every field, those of records held by value and of members declared in place included. */
+  readonly fields: readonly FieldLayoutMeta[];
+}
+
+/** How one value crosses between a wasm32 driver and the harness. */
+export interface ValueAbiMeta {
+  readonly wasm: 'i32' | 'i64' | 'f64';
+  /** A 64-bit integer: a BigInt in JavaScript. */
+  readonly bits64: boolean;
+  /** A structure passed by value: it crosses as the address of a copy. */
+  readonly byReference: boolean;
+  /** The structure the value is, points to, or is passed as. */
+  readonly record: string | null;
+}
+
+export interface ParamAbiMeta extends ValueAbiMeta {
+  readonly name: string;
+  readonly direction: Direction | null;
+  /** The role of the function a handler parameter takes. */
+  readonly handler: string | null;
+}
+
+/** The wasm32 call ABI of a DDI or role; null where the spec does not know the prototype. */
+export interface AbiMeta {
+  readonly params: readonly ParamAbiMeta[];
+  /** null for VOID. */
+  readonly returns: ValueAbiMeta | null;
 }
 
 /** One way a rule is reported: a bug-check code and its first parameter. */
@@ -166,4 +256,6 @@ export interface Metadata {
   readonly types: readonly TypeMeta[];
   /** The contract rules of the harness, sorted by id. */
   readonly rules: readonly RuleMeta[];
+  /** Every structure of known layout, per target, sorted by name. */
+  readonly layouts: { readonly [target in LayoutTarget]: readonly RecordLayoutMeta[] };
 }

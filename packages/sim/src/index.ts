@@ -81,6 +81,7 @@ export type {
   RaceReport,
   Report,
   RoleFrameReport,
+  SourceFrameReport,
 } from './verifier/report-types.js';
 export { ALL_FAULTS, FAULT_NAMES, faultsFromNames, resolveFaults } from './schedule/faults.js';
 export type { FaultName, FaultOptions, ResolvedFaults } from './schedule/faults.js';

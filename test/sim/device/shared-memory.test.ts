@@ -141,6 +141,30 @@ describe('DmaSpace', () => {
     expect(views).toBe(2);
   });
 
+  it("backs one run with a driver's own memory, then goes back to the simulation's backing", () => {
+    const calls: string[] = [];
+    const runBacking: SharedMemoryBacking = {
+      allocate: (length: number): SharedMemoryBlock => {
+        calls.push(`allocate ${length}`);
+        const bytes = new Uint8Array(length);
+        return { virtualAddress: 0x1000, length, bytes: () => bytes };
+      },
+      free: (block) => calls.push(`free ${block.length}`),
+      reset: () => calls.push('reset'),
+    };
+    const { dma } = space();
+    dma.useBacking(runBacking);
+    const mapping = dma.allocate(32)!;
+    expect(mapping.block.virtualAddress).toBe(0x1000);
+    expect(() => dma.useBacking(new ArrayBufferBacking())).toThrow(
+      'DmaSpace.useBacking: 1 allocations of the current backing are still live',
+    );
+    dma.reset();
+    expect(calls).toEqual(['allocate 32', 'free 32', 'reset']);
+    expect(dma.currentBacking).toBe(dma.backing);
+    expect(dma.allocate(8)!.block.virtualAddress).toBeInstanceOf(SharedMemory);
+  });
+
   it('returns null when the backing is full', () => {
     const { dma } = space(new ArrayBufferBacking(100));
     expect(dma.allocate(64)).not.toBeNull();

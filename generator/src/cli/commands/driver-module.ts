@@ -15,6 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as SimModule from '@ddikit/sim';
 import { displayPath } from '../../spec/read-spec-folder.js';
+import { C_SOURCES_SEPARATOR, CDriverError, cSourcesOf, isCSource, loadCDriver } from '../c-driver.js';
 import type { CliIo } from '../io.js';
 import { integerOption, isParseArgsError } from '../options.js';
 import { firstLines } from '../print.js';
@@ -46,6 +47,8 @@ export async function withDriverModule<T>(
   cwd: string,
   use: (module: DriverModule) => T | Promise<T>,
 ): Promise<T> {
+  const cSources = cSourcesOf(modulePath);
+  if (cSources !== null) return withCDriver(cSources, cwd, use);
   const display = displayPath(modulePath, cwd);
   const absolute = resolve(cwd, modulePath);
   if (!existsSync(absolute)) throw new DriverUsageError(`cannot find the driver module ${JSON.stringify(modulePath)}.`);
@@ -77,6 +80,21 @@ export async function withDriverModule<T>(
   } finally {
     unregisterCommonJs();
     await loader.unregister();
+  }
+}
+
+/** A driver written in C (c-driver.ts): compiled, then run like a loaded module. */
+async function withCDriver<T>(
+  paths: readonly string[],
+  cwd: string,
+  use: (module: DriverModule) => T | Promise<T>,
+): Promise<T> {
+  try {
+    const driver = await loadCDriver(paths, cwd);
+    return await use(driver);
+  } catch (error) {
+    if (error instanceof CDriverError) throw new DriverUsageError(error.message);
+    throw error;
   }
 }
 
@@ -140,6 +158,8 @@ export function missingExport(module: DriverModule, exportName: string): string 
 export function modulePositional(command: DriverCommand, positionals: readonly string[], example: string): string {
   if (positionals.length === 0)
     throw new DriverUsageError(`${command} needs a driver module, e.g. ddikit ${command} ${example}.`);
+  // A C driver may span several files: they travel as one module path.
+  if (positionals.every(isCSource)) return positionals.join(C_SOURCES_SEPARATOR);
   if (positionals.length > 1)
     throw new DriverUsageError(
       `${command} takes one driver module (got ${positionals.length}: ${positionals.join(' ')}).`,

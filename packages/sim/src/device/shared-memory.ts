@@ -152,23 +152,48 @@ export class DmaSpace implements DeviceDma {
    * writes descriptors and frames in place), bytes it wrote with `write`, and accesses refused.
    */
   readonly stats = { bytesRead: 0, bytesWritten: 0, faults: 0 };
+  /** Where this run's allocations take their bytes from ({@link useBacking}; else the simulation's). */
+  private runBacking: SharedMemoryBacking;
 
   constructor(
+    /** The simulation's backing, which every run starts with. */
     readonly backing: SharedMemoryBacking,
     private readonly nowTicks: () => number,
     /** Where DMA-UNMAPPED goes; null: not checked. */
     public report: DmaReport | null = null,
     /** The device's name, for messages. */
     public deviceName = 'the device',
-  ) {}
+  ) {
+    this.runBacking = backing;
+  }
 
-  /** A new run: every allocation gone. */
+  /** The backing allocations take their bytes from now. */
+  get currentBacking(): SharedMemoryBacking {
+    return this.runBacking;
+  }
+
+  /**
+   * Backs this run's allocations with `backing` instead of the simulation's: a driver whose memory is
+   * made afresh for each run (a WebAssembly instance) calls it before it allocates. The next
+   * {@link reset} goes back to the simulation's backing.
+   */
+  useBacking(backing: SharedMemoryBacking): void {
+    if (this.live.length > 0)
+      throw new Error(`DmaSpace.useBacking: ${this.live.length} allocations of the current backing are still live`);
+    this.runBacking = backing;
+  }
+
+  /** A new run: every allocation gone, the simulation's backing again. */
   reset(): void {
-    for (const mapping of this.live) this.backing.free(mapping.block);
+    for (const mapping of this.live) this.runBacking.free(mapping.block);
     this.live = [];
     this.freed = [];
     this.nextAddress = DMA_BASE_ADDRESS;
-    this.backing.reset();
+    this.runBacking.reset();
+    if (this.runBacking !== this.backing) {
+      this.runBacking = this.backing;
+      this.backing.reset();
+    }
     this.stats.bytesRead = 0;
     this.stats.bytesWritten = 0;
     this.stats.faults = 0;
@@ -176,7 +201,7 @@ export class DmaSpace implements DeviceDma {
 
   /** Allocates and maps `length` bytes; null when the backing has no room. */
   allocate(length: number): DmaMapping | null {
-    const block = this.backing.allocate(length);
+    const block = this.runBacking.allocate(length);
     if (block === null) return null;
     const address = this.nextAddress;
     const pages = Math.ceil(length / DMA_PAGE_BYTES);
@@ -200,7 +225,7 @@ export class DmaSpace implements DeviceDma {
     mapping.freedTick = this.nowTicks();
     this.freed.push(mapping);
     if (this.freed.length > FREED_KEPT) this.freed.shift();
-    this.backing.free(mapping.block);
+    this.runBacking.free(mapping.block);
   }
 
   read(address: number, length: number, what: string): Uint8Array | null {

@@ -45,8 +45,12 @@ export interface MiniportDefinition {
   readonly [MINIPORT]: true;
   /** A name for reports and the CLI. */
   readonly name: string;
-  /** Makes the handlers for one run, given the DDIs of that run's simulation. */
-  readonly create: (ndis: NdisFunctions) => MiniportHandlers;
+  /**
+   * Makes the handlers for one run, given the DDIs of that run's simulation and the simulation itself
+   * (a runtime that bridges drivers written in another language — C — reaches the verifier and the
+   * device through it; a TypeScript driver needs only `ndis`).
+   */
+  readonly create: (ndis: NdisFunctions, simulation?: unknown) => MiniportHandlers;
 }
 
 /**
@@ -111,7 +115,7 @@ const ROLES = Object.freeze({
  */
 export function defineMiniport<Adapter = NDIS_HANDLE>(
   name: string,
-  create: (ndis: NdisFunctions, roles: MiniportRoles<Adapter>) => MiniportHandlers,
+  create: (ndis: NdisFunctions, roles: MiniportRoles<Adapter>, simulation?: unknown) => MiniportHandlers,
 ): MiniportDefinition {
   if (typeof name !== 'string' || name.length === 0)
     throw new TypeError('defineMiniport: the name must be a non-empty string');
@@ -121,7 +125,7 @@ export function defineMiniport<Adapter = NDIS_HANDLE>(
   return Object.freeze({
     [MINIPORT]: true as const,
     name,
-    create: (ndis: NdisFunctions) => create(ndis, roles),
+    create: (ndis: NdisFunctions, simulation?: unknown) => create(ndis, roles, simulation),
   });
 }
 

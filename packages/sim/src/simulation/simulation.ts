@@ -328,7 +328,7 @@ export class Simulation {
     // the rest (DDIs the harness does not model, sim.ddi.define) through the table behind it.
     const view = Object.assign(Object.create(this.ndis) as NdisFunctions, this.ndis);
     this.view = view;
-    const handlers = driver.create(view);
+    const handlers = driver.create(view, this);
     if (!this.acceptHandlers(handlers, driver.name)) return;
     const adapter = new Adapter(1);
     this.currentAdapter = adapter;

@@ -46,6 +46,7 @@ export function formatReportText(report: Report): string {
   pushBugCheck(lines, report);
   pushFields(lines, report);
   pushRace(lines, report);
+  pushSource(lines, report);
   pushFramesAndTransitions(lines, report);
   const code =
     report.bugCheck === null
@@ -114,6 +115,23 @@ function pushRace(lines: string[], report: Report): void {
     }
     lines.push('');
   }
+}
+
+/** SOURCE_FRAMES of a driver compiled from C, with runs of one frame (recursion) folded. */
+function pushSource(lines: string[], report: Report): void {
+  if (report.source === undefined || report.source.length === 0) return;
+  lines.push('SOURCE_FRAMES:  (innermost first)');
+  const text = (i: number): string => {
+    const f = report.source![i]!;
+    return `  at ${f.function} (${f.file === null ? '?' : `${f.file}:${f.line}:${f.column}`})`;
+  };
+  for (let i = 0; i < report.source.length; ) {
+    let j = i + 1;
+    while (j < report.source.length && text(j) === text(i)) j++;
+    lines.push(`${text(i)}${j - i > 1 ? `  × ${j - i}` : ''}`);
+    i = j;
+  }
+  lines.push('');
 }
 
 /** ROLE_FRAMES and LAST_IRQL_TRANSITIONS. */

@@ -66,6 +66,17 @@ export interface Report {
   readonly race?: RaceReport;
   /** Races and INT-LOST: the tracked register and field accesses that led up to it, oldest first. */
   readonly interleaving?: readonly InterleavingStep[];
+  /** Drivers compiled from C: the C frames at the moment of the report, innermost first (the DDI call site first). */
+  readonly source?: readonly SourceFrameReport[];
+}
+
+/** One C frame of a report: the function and where in the source it was. */
+export interface SourceFrameReport {
+  readonly function: string;
+  /** The source file as the build named it; null when the code has no line information. */
+  readonly file: string | null;
+  readonly line: number;
+  readonly column: number;
 }
 
 /** One access of a race, as a report shows it. */

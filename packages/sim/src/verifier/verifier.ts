@@ -11,7 +11,7 @@
  *
  * Warnings (ISR-CLAIM) never stop a run. The watchdog ({@link Verifier.stop}) stops it in either mode.
  */
-import type { IrqlTransitionReport, Report, RoleFrameReport } from './report-types.js';
+import type { IrqlTransitionReport, Report, RoleFrameReport, SourceFrameReport } from './report-types.js';
 import { formatReportText } from './report-text.js';
 import { RULE_IDS, RULES } from './rule-table.js';
 import type { RuleId } from './rule-types.js';
@@ -56,6 +56,11 @@ export class Verifier implements ViolationSink {
   private readonly disabled: ReadonlySet<RuleId>;
   /** Told of every report kept, with its index in {@link reports} (the trace listens). */
   onReport: ((report: Report, index: number) => void) | null = null;
+  /**
+   * The source frames of the driver at this moment, for drivers compiled from another language (C):
+   * asked only when a report is made. Set by the driver's runtime for its run; null otherwise.
+   */
+  sourceFrames: (() => readonly SourceFrameReport[]) | null = null;
 
   constructor(mode: VerifierMode, context: ReportContext, disabledRules: readonly RuleId[] = []) {
     if (mode !== 'bugcheck' && mode !== 'collect') {
@@ -76,6 +81,7 @@ export class Verifier implements ViolationSink {
   }
 
   reset(): void {
+    this.sourceFrames = null;
     this.reports.length = 0;
     this.sites.clear();
     this.stopped = null;
@@ -124,6 +130,7 @@ export class Verifier implements ViolationSink {
       return null;
     }
     const form = spec.bugChecks[violation.form ?? 0] ?? null;
+    const source = this.sourceFrames?.() ?? [];
     const report: Report = {
       rule: spec.id,
       title: spec.title,
@@ -151,6 +158,7 @@ export class Verifier implements ViolationSink {
       occurrences: 1,
       ...(violation.race === undefined ? {} : { race: violation.race }),
       ...(violation.interleaving === undefined ? {} : { interleaving: violation.interleaving }),
+      ...(source.length === 0 ? {} : { source }),
     };
     if (this.reports.length < REPORTS_MAX) {
       this.sites.set(key, report);

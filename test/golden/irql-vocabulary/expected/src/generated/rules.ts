@@ -6,6 +6,7 @@
  * Each is a row of the rule table (metadata.rules), with the Windows bug checks it stands for.
  */
 export type RuleId =
+  | 'C-TRAP'
   | 'DMA-UNMAPPED'
   | 'DPC-IRQL'
   | 'INT-DEREGISTER'
@@ -23,12 +24,24 @@ export type RuleId =
   | 'LOCK-RELEASE-UNHELD'
   | 'LOCK-UNINIT'
   | 'MAY-CALL'
+  | 'MEM-HANDLE-DEREF'
+  | 'MEM-NULL'
+  | 'MEM-REGISTER-DEREF'
+  | 'MEM-WILD'
   | 'NIC-UNMODELED-REGISTER'
+  | 'POOL-BAD-FREE'
+  | 'POOL-LEAK'
+  | 'POOL-OVERRUN'
+  | 'POOL-USE-AFTER-FREE'
   | 'RAISE-LOWER'
   | 'ROLE-IRQL'
   | 'ROLE-RETURN'
   | 'ROLE-TYPE'
   | 'SPINLOCK-FOR-ISR-STATE'
+  | 'STACK-OVERFLOW'
   | 'SYNC-MESSAGE-ID'
   | 'SYNC-UNREGISTERED'
-  | 'TIME-BUDGET';
+  | 'TIME-BUDGET'
+  | 'UB-BOUNDS'
+  | 'UB-MISALIGNED'
+  | 'UB-OTHER';

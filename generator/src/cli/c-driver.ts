@@ -1,0 +1,191 @@
+/**
+ * Miniports written in C for `ddikit simulate` and `ddikit explore`: the `.c` sources are compiled to
+ * a wasm32 module with @ddikit/cc (content-hash cached, so a re-run starts without the toolchain)
+ * and run through @ddikit/sim-c, which turns the module into a miniport definition of the same
+ * @ddikit/sim the TypeScript drivers run on. The build is access-instrumented, so the race detector
+ * sees the driver's loads and stores, and includes the x64 syntax pass.
+ *
+ * Both packages are loaded only when a `.c` file is given: the toolchain (about 100 MB) is needed
+ * for C alone. They are optional peers of the generator; without them a C driver gets a message that
+ * names the missing ones and the command that installs them.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
+import type * as CcModule from '@ddikit/cc';
+import type * as SimModule from '@ddikit/sim';
+import type * as SimCModule from '@ddikit/sim-c';
+import { displayPath } from '../spec/read-spec-folder.js';
+
+/** Joins the C sources of one driver into the module path the driver commands carry (NUL is in no path). */
+export const C_SOURCES_SEPARATOR = '\0';
+
+/** Whether a positional names C source. */
+export function isCSource(path: string): boolean {
+  return /\.c$/i.test(path);
+}
+
+/** A C driver that cannot be compiled or loaded; the message is what the user sees. */
+export class CDriverError extends Error {}
+
+/** The packages a C driver needs are not installed (optional peers of the generator). */
+export class CPackagesMissingError extends CDriverError {}
+
+/** What each C package is, for the message that asks for it. */
+const C_PACKAGES = { '@ddikit/cc': 'the C compiler', '@ddikit/sim-c': 'the C runtime' } as const;
+type CPackage = keyof typeof C_PACKAGES;
+
+/** A compiled C driver, shaped as a loaded driver module. */
+export interface CDriverModule {
+  /** The sources as shown in messages, space-separated. */
+  readonly display: string;
+  readonly exports: Record<string, unknown>;
+  readonly sim: typeof SimModule;
+  /** Compiler warnings, as clang printed them (empty when none). */
+  readonly warnings: string;
+}
+
+/** The C sources a module path names (one path, or several joined by C_SOURCES_SEPARATOR). */
+export function cSourcesOf(modulePath: string): string[] | null {
+  const paths = modulePath.split(C_SOURCES_SEPARATOR);
+  return paths.every(isCSource) ? paths : null;
+}
+
+/**
+ * Imports a package at run time. The specifier is a variable on purpose: the bundler must not inline
+ * the package into the CLI (tsconfig paths would make it), so the CLI and the driver share the
+ * installed copy of the harness.
+ */
+async function importOrExplain<T>(name: string): Promise<T> {
+  try {
+    return (await import(name)) as T;
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new CDriverError(
+      `running a C driver needs ${name}, which cannot be loaded (${message}); install it with npm install ${name}.`,
+    );
+  }
+}
+
+/** Whether `error` says that package `name` itself is not installed (not one of its own imports). */
+function notInstalled(error: unknown, name: string): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
+    error instanceof Error &&
+    error.message.includes(`'${name}'`)
+  );
+}
+
+/**
+ * Imports @ddikit/cc and @ddikit/sim-c. When either is not installed, CPackagesMissingError names
+ * every one that is missing and the command that installs them.
+ */
+async function importCPackages(): Promise<{ cc: typeof CcModule; simC: typeof SimCModule }> {
+  const missing: CPackage[] = [];
+  const load = async <T>(name: CPackage): Promise<T | null> => {
+    try {
+      return (await import(name)) as T;
+    } catch (error) {
+      if (!notInstalled(error, name)) return importOrExplain<T>(name);
+      missing.push(name);
+      return null;
+    }
+  };
+  const cc = await load<typeof CcModule>('@ddikit/cc');
+  const simC = await load<typeof SimCModule>('@ddikit/sim-c');
+  if (cc === null || simC === null) {
+    const names = missing.map((name) => `${name} (${C_PACKAGES[name]})`).join(' and ');
+    const one = missing.length === 1;
+    throw new CPackagesMissingError(
+      `a C driver needs ${names}, which ${one ? 'is' : 'are'} not installed; install ${one ? 'it' : 'them'} with npm install --save-dev ${missing.join(' ')}`,
+    );
+  }
+  return { cc, simC };
+}
+
+/** A C driver's sources read from disk with what builds them: the packages, the header, the options. */
+interface PreparedC {
+  readonly cc: typeof CcModule;
+  readonly simC: typeof SimCModule;
+  readonly files: CcModule.SourceFile[];
+  readonly header: string;
+  readonly options: CcModule.CompileOptions;
+}
+
+/** Reads the sources at `paths` (relative to `cwd`) and their quoted includes; CDriverError when one is missing. */
+async function prepare(paths: readonly string[], cwd: string, instrumentAccesses: boolean): Promise<PreparedC> {
+  const absolute = paths.map((path) => resolve(cwd, path));
+  for (const [i, file] of absolute.entries()) {
+    if (!existsSync(file)) throw new CDriverError(`cannot find the C source ${JSON.stringify(paths[i])}.`);
+    if (!statSync(file).isFile()) throw new CDriverError(`${JSON.stringify(paths[i])} is a folder; name a .c file.`);
+  }
+  // Compile paths are relative and inside one folder: diagnostics name them as the user does.
+  const base = absolute.every((file) => !relative(cwd, file).startsWith('..')) ? cwd : dirname(absolute[0]!);
+  const sources = absolute.map((file) => ({
+    path: relative(base, file).split(sep).join('/'),
+    text: readFileSync(file, 'utf8'),
+  }));
+  const { cc, simC } = await importCPackages();
+  const header = readFileSync(simC.harnessHeaderPath(), 'utf8');
+  const files = cc.withIncludedFiles(sources, (path) => {
+    const file = resolve(base, path);
+    return existsSync(file) && statSync(file).isFile() ? readFileSync(file, 'utf8') : null;
+  });
+  const options = cc.buildOptionsFor(header, {
+    cache: cc.diskCache(cc.defaultCacheDirectory(cwd)),
+    instrumentAccesses,
+  });
+  return { cc, simC, files, header, options };
+}
+
+async function compile(prepared: PreparedC): Promise<CcModule.CompiledDriver> {
+  try {
+    return await prepared.cc.compileDriver(prepared.files, prepared.header, prepared.options);
+  } catch (error) {
+    if (error instanceof prepared.cc.CompileError)
+      throw new CDriverError(`cannot compile the C driver:\n${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * Compiles the C sources at `paths` (relative to `cwd`) and returns the driver as a module whose
+ * default export is its miniport definition. Throws CDriverError with the compiler's own text when a
+ * file is missing or does not compile.
+ */
+export async function loadCDriver(paths: readonly string[], cwd: string): Promise<CDriverModule> {
+  const prepared = await prepare(paths, cwd, true);
+  const sim = await importOrExplain<typeof SimModule>('@ddikit/sim');
+  const compiled = await compile(prepared);
+  const definition = prepared.simC.defineCMiniport(new prepared.simC.CDriverModule(compiled.wasm));
+  return {
+    display: paths.map((path) => displayPath(path, cwd)).join(' '),
+    exports: { default: definition },
+    sim,
+    warnings: compiled.diagnosticsText,
+  };
+}
+
+/** What `ddikit check` found in a C driver. */
+export interface CDriverCheck {
+  /** Compiler warnings, as clang printed them. */
+  readonly warnings: string;
+  /** Functions declared with a role. */
+  readonly declarations: number;
+  /** Handlers stored or passed with another role than the place takes, or with none (C28023 class). */
+  readonly findings: readonly { file: string; line: number; column: number; code: string; message: string }[];
+}
+
+/**
+ * The static role check of a C driver: it must compile (wasm32 and the x64 pass); the build's scan
+ * of the preprocessed sources finds every handler stored in a field (assignments, designated
+ * initializers) or passed to a DDI by name, and checks its declared role against the place's.
+ */
+export async function checkCDriver(paths: readonly string[], cwd: string): Promise<CDriverCheck> {
+  const prepared = await prepare(paths, cwd, false);
+  const compiled = await compile(prepared);
+  const findings = [...compiled.roleFindings].sort((a, b) =>
+    a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1,
+  );
+  return { warnings: compiled.diagnosticsText, declarations: compiled.roles.length, findings };
+}

@@ -1,0 +1,141 @@
+/**
+ * The npm-only LLVM toolchain (@yowasp/clang: clang, wasm-ld and the LLVM tools compiled to
+ * WebAssembly) behind one small interface. Loading it costs about a second and 400 MB the first time
+ * in a process, so it is loaded lazily and once; only this module imports it.
+ *
+ * Every tool runs over an in-memory file tree. Paths in the tree are the paths the user gave, so
+ * diagnostics name them (`drivers/contoso.c:12:5: error: …`).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+/** A file tree: folders are objects, files are text or bytes. */
+export interface FileTree {
+  [name: string]: FileTree | string | Uint8Array;
+}
+
+const require = createRequire(import.meta.url);
+
+let versionText: string | null = null;
+
+/** The toolchain's version, from its package.json (part of the cache key); read once. */
+export function toolchainVersion(): string {
+  versionText ??= readToolchainVersion();
+  return versionText;
+}
+
+function readToolchainVersion(): string {
+  // The package exports no ./package.json: find it above the entry point.
+  for (let dir = dirname(require.resolve('@yowasp/clang')); dirname(dir) !== dir; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  }
+  throw new Error('@yowasp/clang: package.json not found');
+}
+/** What one tool run produced. */
+export interface ToolRun {
+  /** The tree after the run (outputs included). */
+  readonly files: FileTree;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** The exit code (0: success). */
+  readonly code: number;
+  readonly milliseconds: number;
+}
+
+interface YowaspClang {
+  runClang(args: string[] | null, files?: FileTree, options?: object): Promise<FileTree> | FileTree | undefined;
+  runLLVM(args: string[] | null, files?: FileTree, options?: object): Promise<FileTree> | FileTree | undefined;
+}
+
+interface ExitLike {
+  code: number;
+  files: FileTree;
+}
+
+let loading: Promise<YowaspClang> | null = null;
+let loadMilliseconds = 0;
+
+/** Loads the toolchain (once per process) and fetches its resources quietly. */
+export function loadToolchain(): Promise<YowaspClang> {
+  loading ??= (async () => {
+    const started = performance.now();
+    const yowasp = (await import('@yowasp/clang')) as unknown as YowaspClang;
+    // A null command only fetches the resources; without fetchProgress it prints progress lines.
+    await yowasp.runLLVM(null, {}, { fetchProgress: () => {} });
+    loadMilliseconds = performance.now() - started;
+    return yowasp;
+  })();
+  return loading;
+}
+
+/** How long loading the toolchain took in this process (0 before it loaded). */
+export function toolchainLoadMilliseconds(): number {
+  return loadMilliseconds;
+}
+
+function isExit(error: unknown): error is ExitLike {
+  return (
+    typeof error === 'object' && error !== null && typeof (error as ExitLike).code === 'number' && 'files' in error
+  );
+}
+
+async function run(which: 'clang' | 'llvm', args: string[], files: FileTree): Promise<ToolRun> {
+  const yowasp = await loadToolchain();
+  const decoder = new TextDecoder();
+  let stdout = '';
+  let stderr = '';
+  const options = {
+    stdout: (bytes: Uint8Array | null) => {
+      if (bytes !== null) stdout += decoder.decode(bytes, { stream: true });
+    },
+    stderr: (bytes: Uint8Array | null) => {
+      if (bytes !== null) stderr += decoder.decode(bytes, { stream: true });
+    },
+    synchronously: true,
+  };
+  const started = performance.now();
+  try {
+    const out = which === 'clang' ? yowasp.runClang(args, files, options) : yowasp.runLLVM(args, files, options);
+    const tree = (out instanceof Promise ? await out : out) ?? {};
+    return { files: tree, stdout, stderr, code: 0, milliseconds: performance.now() - started };
+  } catch (error) {
+    if (!isExit(error)) throw error;
+    return { files: error.files, stdout, stderr, code: error.code, milliseconds: performance.now() - started };
+  }
+}
+
+/** Runs the clang driver (`clang …`). */
+export function runClang(args: readonly string[], files: FileTree): Promise<ToolRun> {
+  return run('clang', ['clang', ...args], files);
+}
+
+/** Runs an LLVM tool: `wasm-ld`, `symbolizer`, `objdump`, `dwarfdump`, … */
+export function runTool(tool: string, args: readonly string[], files: FileTree): Promise<ToolRun> {
+  return run('llvm', [tool, ...args], files);
+}
+
+/** A file of a tree by path (`out/contoso.o`), or undefined. */
+export function fileAt(tree: FileTree, path: string): Uint8Array | string | undefined {
+  let node: FileTree | string | Uint8Array | undefined = tree;
+  for (const part of path.split('/')) {
+    if (node === undefined || typeof node === 'string' || node instanceof Uint8Array) return undefined;
+    node = node[part];
+  }
+  return typeof node === 'string' || node instanceof Uint8Array ? node : undefined;
+}
+
+/** Puts a file into a tree at a path, making folders. */
+export function putFile(tree: FileTree, path: string, content: string | Uint8Array): void {
+  const parts = path.split('/');
+  let node = tree;
+  for (const part of parts.slice(0, -1)) {
+    const next = node[part];
+    if (next === undefined) node = node[part] = {};
+    else if (typeof next === 'string' || next instanceof Uint8Array) throw new Error(`${path}: ${part} is a file`);
+    else node = next;
+  }
+  node[parts[parts.length - 1]!] = content;
+}

@@ -1,0 +1,217 @@
+/**
+ * The broken C miniports of examples/c/broken/, each under `ddikit simulate` (access-instrumented, as
+ * the CLI builds): the rule it breaks is reported, naming the C function and the `file:line` of the
+ * planted bug; the clean driver they are made from stays clean (e1000-line.test.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runSimulate } from '../../generator/src/cli/commands/simulate.js';
+import type { CliIo } from '../../generator/src/cli/io.js';
+import { root } from './build.js';
+
+const SOURCE = 'examples/c/e1000-line.c';
+const sourceLines = readFileSync(`${root}${SOURCE}`, 'utf8').split('\n');
+
+/** The line of e1000-line.c holding `text` after the `#if` of a bug (1-based). */
+function lineOf(text: string, after = 0): number {
+  const index = sourceLines.findIndex((line, i) => i >= after && line.includes(text));
+  expect(index, text).toBeGreaterThanOrEqual(0);
+  return index + 1;
+}
+
+interface SourceFrame {
+  function: string;
+  file: string | null;
+  line: number;
+  column: number;
+}
+interface JsonReport {
+  rule: string;
+  function: string | null;
+  message: string;
+  bugCheck: { code: number; parameters: number[] } | null;
+  source?: SourceFrame[];
+}
+
+async function simulate(args: string[]): Promise<{ code: number; reports: JsonReport[]; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { cwd: root, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), color: false };
+  const code = await runSimulate([...args, '--json'], io);
+  const output = stdout === '' ? { runs: [] } : (JSON.parse(stdout) as { runs: { reports?: JsonReport[] }[] });
+  return { code, reports: output.runs.flatMap((run) => run.reports ?? []), stderr };
+}
+
+interface Case {
+  readonly name: string;
+  readonly rule: string;
+  readonly code: number;
+  /** The C function and the line of the bug in e1000-line.c; null where no C frame is on the stack (after halt). */
+  readonly at: { readonly function: string; readonly line: number } | null;
+  readonly message: RegExp;
+  readonly args?: readonly string[];
+}
+
+const bugLine = (marker: string, text: string): number => lineOf(text, lineOf(marker));
+
+const cases: Case[] = [
+  {
+    name: 'role-swap',
+    rule: 'ROLE-TYPE',
+    code: 0xc4,
+    at: { function: 'ContosoInitializeEx', line: lineOf('status = NdisMRegisterInterruptEx(') },
+    message:
+      /DisableInterruptHandler takes a function declared as MINIPORT_DISABLE_INTERRUPT; it was given ContosoEnableInterrupt, declared as MINIPORT_ENABLE_INTERRUPT/,
+  },
+  {
+    name: 'no-role',
+    rule: 'ROLE-TYPE',
+    code: 0xc4,
+    at: { function: 'ContosoInterruptDpc', line: lineOf('ContosoTakeCausesUndeclared, adapter)') },
+    message: /ContosoTakeCausesUndeclared/,
+  },
+  {
+    name: 'null-deref',
+    rule: 'MEM-NULL',
+    code: 0xd1,
+    at: { function: 'ContosoInterruptDpc', line: lineOf('Adapter->Stats->FramesReceived += arrived;') },
+    message: /null pointer of type 'struct _CONTOSO_STATS'/,
+  },
+  {
+    name: 'register-deref',
+    rule: 'MEM-REGISTER-DEREF',
+    code: 0xc4,
+    at: { function: 'ContosoIsr', line: bugLine('CONTOSO_BUG == CONTOSO_BUG_REGISTER_DEREF', 'Registers') },
+    message: /read of register ICR through a plain pointer; use NdisReadRegisterUlong/,
+  },
+  {
+    name: 'stack-overflow',
+    rule: 'STACK-OVERFLOW',
+    code: 0x7f,
+    at: {
+      function: 'ContosoProbeDepth',
+      line: bugLine('static ULONG ContosoProbeDepth', 'scratch[Depth % 64] = Depth;'),
+    },
+    message: /the stack overflowed its 24576 bytes/,
+  },
+  {
+    name: 'race',
+    rule: 'ISR-SHARED-RACE',
+    code: 0xc4,
+    at: { function: 'ContosoInterruptDpc', line: bugLine('CONTOSO_BUG == CONTOSO_BUG_RACE', 'adapter->PendingCauses') },
+    message: /Cnto#\d+\+0x/,
+    args: ['--ticks', '200000'],
+  },
+  {
+    name: 'release-unheld',
+    rule: 'LOCK-RELEASE-UNHELD',
+    code: 0xc4,
+    at: {
+      function: 'ContosoInterruptDpc',
+      line: bugLine('CONTOSO_BUG == CONTOSO_BUG_LOCK_RELEASE', 'NdisDprReleaseSpinLock'),
+    },
+    message: /which no processor holds/,
+  },
+  {
+    name: 'array-bounds',
+    rule: 'UB-BOUNDS',
+    code: 0xc4,
+    at: { function: 'ContosoInterruptDpc', line: bugLine('CONTOSO_BUG == CONTOSO_BUG_HEAP_OVERFLOW', 'RxFrameBytes') },
+    message: /index \d+ out of bounds for type 'ULONG\[64\]'/,
+  },
+  {
+    name: 'lock-at-dirql',
+    rule: 'MAY-CALL',
+    code: 0xc4,
+    at: {
+      function: 'ContosoTakeCauses',
+      line: bugLine('CONTOSO_BUG == CONTOSO_BUG_LOCK_AT_DIRQL', 'NdisDprAcquireSpinLock'),
+    },
+    message: /NdisDprAcquireSpinLock/,
+  },
+  {
+    name: 'leak',
+    rule: 'POOL-LEAK',
+    code: 0xc4,
+    at: null,
+    message: /1 pool block \(\d+ bytes\) still allocated after MiniportHaltEx: Cnto #\d+/,
+  },
+  {
+    name: 'pool-overrun',
+    rule: 'POOL-OVERRUN',
+    code: 0xd6,
+    at: { function: 'ContosoInterruptDpc', line: bugLine('CONTOSO_BUG == CONTOSO_BUG_POOL_OVERRUN', '[3]') },
+    message: /Cnto block #\d+ \(12 bytes\) at offset 12, 0 bytes past its end/,
+  },
+  {
+    name: 'int-lost',
+    rule: 'INT-LOST',
+    code: 0xc4,
+    at: null,
+    message: /masked/,
+    args: ['--ticks', '200000'],
+  },
+  {
+    name: 'no-deregister',
+    rule: 'INT-DEREGISTER',
+    code: 0x7c,
+    at: null,
+    message: /ContosoHaltEx returned/,
+  },
+  {
+    name: 'double-free',
+    rule: 'POOL-BAD-FREE',
+    code: 0xc2,
+    at: { function: 'ContosoFreeAdapter', line: bugLine('CONTOSO_BUG == CONTOSO_BUG_DOUBLE_FREE', 'NdisFreeMemory') },
+    message: /which was already freed/,
+  },
+  {
+    name: 'irql-call',
+    rule: 'IRQL-CALL',
+    code: 0xc4,
+    at: { function: 'ContosoInterruptDpc', line: bugLine('CONTOSO_BUG == CONTOSO_BUG_IRQL_CALL', 'NdisMMapIoSpace') },
+    message: /NdisMMapIoSpace/,
+  },
+  {
+    name: 'use-after-free',
+    rule: 'POOL-USE-AFTER-FREE',
+    code: 0xcc,
+    at: { function: 'ContosoFreeAdapter', line: bugLine('CONTOSO_BUG_USE_AFTER_FREE', 'FramesSent += 1') },
+    message: /after NdisFreeMemory freed it/,
+  },
+  {
+    name: 'handle-deref',
+    rule: 'MEM-HANDLE-DEREF',
+    code: 0x50,
+    at: {
+      function: 'ContosoInitializeEx',
+      line: bugLine('CONTOSO_BUG == CONTOSO_BUG_HANDLE_DEREF', 'NdisMiniportHandle'),
+    },
+    message: /inside an NDIS handle: handles are opaque/,
+  },
+];
+
+describe('broken C miniports under ddikit simulate', () => {
+  it('cover at least twelve rules', () => {
+    expect(new Set(cases.map((c) => c.rule)).size).toBeGreaterThanOrEqual(12);
+  });
+
+  it.each(cases.map((c) => [c.name, c.rule, c] as const))('examples/c/broken/%s.c: %s', async (_name, _rule, c) => {
+    const { code, reports, stderr } = await simulate([`examples/c/broken/${c.name}.c`, ...(c.args ?? [])]);
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    const report = reports.find((r) => r.rule === c.rule);
+    expect(report, JSON.stringify(reports.map((r) => [r.rule, r.message]))).toBeDefined();
+    expect(report!.bugCheck?.code).toBe(c.code);
+    expect(report!.message).toMatch(c.message);
+    if (c.at !== null) {
+      const top = report!.source?.[0];
+      expect(top, 'the report names the C frame').toBeDefined();
+      expect({ function: top!.function, file: top!.file, line: top!.line }).toEqual({
+        function: c.at.function,
+        file: SOURCE,
+        line: c.at.line,
+      });
+    }
+  });
+});

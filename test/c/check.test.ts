@@ -1,0 +1,70 @@
+/**
+ * `ddikit check` on C miniports: the clean driver passes; a function declared with one role stored
+ * where another is expected (same C signature) and a handler declared with no role are reported at
+ * their C position; usage errors exit 2.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runCheck } from '../../generator/src/cli/commands/check.js';
+import { main } from '../../generator/src/cli/main.js';
+import type { CliIo } from '../../generator/src/cli/io.js';
+import { root } from './build.js';
+
+const sourceLines = readFileSync(`${root}examples/c/e1000-line.c`, 'utf8').split('\n');
+const lineOf = (text: string): number => sourceLines.findIndex((line) => line.includes(text)) + 1;
+
+async function check(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { cwd: root, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), color: false };
+  const code = await main(['check', ...args], io);
+  return { code, stdout, stderr };
+}
+
+describe('ddikit check', () => {
+  it('passes the clean driver', async () => {
+    const { code, stdout } = await check(['examples/c/e1000-line.c']);
+    expect(stdout).toMatch(
+      /^\d+ functions declared with roles; every handler is declared with the role its place takes\.\n$/,
+    );
+    expect(code).toBe(0);
+  });
+
+  it('reports an enable function stored as the disable handler (the C signatures match)', async () => {
+    const { code, stdout } = await check(['examples/c/broken/role-swap.c']);
+    const line = lineOf('chars.DisableInterruptHandler = ContosoEnableInterrupt;');
+    expect(stdout).toContain(`examples/c/e1000-line.c:${line}:`);
+    expect(stdout).toContain(
+      'error C28023: ContosoEnableInterrupt is declared as MINIPORT_ENABLE_INTERRUPT but used as NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS.DisableInterruptHandler, which takes a MINIPORT_DISABLE_INTERRUPT function',
+    );
+    expect(code).toBe(1);
+  });
+
+  it('reports a handler declared with no role', async () => {
+    const { code, stdout } = await check(['examples/c/broken/no-role.c', '--json']);
+    const result = JSON.parse(stdout) as { findings: { file: string; line: number; message: string }[] };
+    expect(result.findings.length).toBeGreaterThan(0);
+    expect(result.findings[0]!.file).toBe('examples/c/e1000-line.c');
+    expect(result.findings[0]!.line).toBe(lineOf('ContosoTakeCausesUndeclared, adapter)'));
+    expect(result.findings[0]!.message).toMatch(/ContosoTakeCausesUndeclared.*no role/);
+    expect(code).toBe(1);
+  });
+
+  it.each([
+    { args: [], want: 'check needs C sources' },
+    { args: ['examples/e1000-line.ts'], want: 'check takes C sources (.c); "examples/e1000-line.ts" is not one.' },
+    { args: ['--nope', 'a.c'], want: 'ddikit: unknown option "--nope" for ddikit check. Options: --json.' },
+  ])('usage error: $want', async ({ args, want }) => {
+    const { code, stderr } = await check(args);
+    expect(stderr).toContain(want);
+    expect(code).toBe(2);
+  });
+
+  it('prints a driver that does not compile as clang does, and exits 1', async () => {
+    let stderr = '';
+    const io: CliIo = { cwd: root, stdout: () => {}, stderr: (t) => (stderr += t), color: false };
+    const code = await runCheck(['examples/c/broken/missing.c'], io);
+    expect(stderr).toBe('ddikit: cannot find the C source "examples/c/broken/missing.c".\n');
+    expect(code).toBe(1);
+  });
+});

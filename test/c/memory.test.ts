@@ -1,0 +1,161 @@
+/**
+ * Memory safety of C drivers as verifier rules, beyond the broken examples: a plain (not
+ * access-instrumented) build still stops at a wild access; misaligned accesses, other undefined
+ * behaviour and traps are reported with the C position; a trap or a bug check inside an import
+ * unwinds cleanly and the next run starts from a fresh instance; collect mode goes on after a
+ * survivable report; shared memory is the driver's memory while allocated and freed after
+ * NdisMFreeSharedMemory, and is what the NIC reaches by DMA.
+ */
+import { readFileSync } from 'node:fs';
+import { createSimulation, DMA_BASE_ADDRESS, E1000Nic, type Report } from '@ddikit/sim';
+import { defineCMiniport } from '@ddikit/sim-c';
+import { describe, expect, it } from 'vitest';
+import { load, root } from './build.js';
+
+const SOURCE = 'examples/c/e1000-line.c';
+const text = readFileSync(`${root}${SOURCE}`, 'utf8');
+const AFTER_ALLOCATION = '    adapter->MiniportAdapterHandle = NdisMiniportHandle;\n';
+
+/** e1000-line.c with `code` inserted in ContosoInitializeEx right after the adapter is allocated. */
+function withInInitialize(code: string): string {
+  expect(text).toContain(AFTER_ALLOCATION);
+  return text.replace(AFTER_ALLOCATION, `${AFTER_ALLOCATION}${code}\n`);
+}
+
+function lineOfInserted(variant: string, code: string): number {
+  return variant.split('\n').indexOf(code) + 1;
+}
+
+function run(definition: ReturnType<typeof defineCMiniport>, mode: 'bugcheck' | 'collect' = 'bugcheck') {
+  return createSimulation({ seed: 1, device: new E1000Nic(), mode }).run(definition, { ticks: 20_000 });
+}
+
+function top(report: Report | null | undefined): { function: string; file: string | null; line: number } | null {
+  const frame = report?.source?.[0];
+  return frame === undefined ? null : { function: frame.function, file: frame.file, line: frame.line };
+}
+
+describe('memory rules of C drivers', () => {
+  it.each([
+    {
+      rule: 'UB-MISALIGNED',
+      code: '    ((PCONTOSO_STATS)((PUCHAR)adapter + 1))->FramesSent = 1;',
+      message:
+        /member access within misaligned address 0x[0-9a-f]+ for type 'struct _CONTOSO_STATS', which requires 4-byte alignment/,
+    },
+    {
+      rule: 'UB-OTHER',
+      code: '    adapter->RxRing.Next = 1u << (32 + adapter->RxRing.Next);',
+      message: /shift out of bounds/,
+    },
+    { rule: 'C-TRAP', code: '    __builtin_trap();', message: /ContosoInitializeEx: unreachable/ },
+  ])('$rule stops the run at the C line', async ({ rule, code, message }) => {
+    const variant = withInInitialize(code);
+    const definition = defineCMiniport(await load({ files: [SOURCE], text: variant }));
+    for (const mode of ['bugcheck', 'collect'] as const) {
+      const result = run(definition, mode);
+      expect(result.bugCheck?.rule).toBe(rule);
+      expect(result.bugCheck?.message).toMatch(message);
+      expect(result.halted).toBe(false);
+      expect(top(result.bugCheck)).toEqual({
+        function: 'ContosoInitializeEx',
+        file: SOURCE,
+        line: lineOfInserted(variant, code),
+      });
+    }
+  });
+
+  it('MEM-WILD: a plain build stops where the driver dereferences its register window', async () => {
+    const definition = defineCMiniport(await load({ files: ['examples/c/broken/register-deref.c'] }));
+    const result = run(definition);
+    expect(result.bugCheck?.rule).toBe('MEM-WILD');
+    expect(result.bugCheck?.bugCheck?.code).toBe(0x50);
+    expect(top(result.bugCheck)?.function).toBe('ContosoIsr');
+    expect(top(result.bugCheck)?.file).toBe(SOURCE);
+  });
+
+  it('stays quiet for the clean driver, plain and access-instrumented, in both modes', async () => {
+    for (const instrumentAccesses of [false, true]) {
+      const definition = defineCMiniport(await load({ files: [SOURCE], instrumentAccesses }));
+      for (const mode of ['bugcheck', 'collect'] as const) expect(run(definition, mode).reports).toEqual([]);
+    }
+  });
+});
+
+describe('shared memory (NdisMAllocateSharedMemory) of C drivers', () => {
+  /** One line: 64 bytes of shared memory at p, its physical address at pa, then `use`. */
+  const shared = (use: string): string =>
+    `    { PUCHAR p; NDIS_PHYSICAL_ADDRESS pa; NdisMAllocateSharedMemory(NdisMiniportHandle, 64, FALSE, (PVOID *)&p, &pa); p[0] = 1; p[63] = 1; ${use} }`;
+
+  it.each([
+    {
+      given: 'a write after NdisMFreeSharedMemory',
+      use: 'NdisMFreeSharedMemory(NdisMiniportHandle, 64, FALSE, p, pa); p[1] = 2;',
+      rule: 'POOL-USE-AFTER-FREE',
+      message:
+        /^write of 1 bytes at 0x[0-9a-f]+: SharedMemory block #\d+ \(64 bytes\) at offset 1, after NdisMFreeSharedMemory freed it$/,
+    },
+    {
+      given: 'a write one byte past the end',
+      use: 'p[64] = 2; NdisMFreeSharedMemory(NdisMiniportHandle, 64, FALSE, p, pa);',
+      rule: 'POOL-OVERRUN',
+      message: /SharedMemory block #\d+ \(64 bytes\) at offset 64, 0 bytes past its end$/,
+    },
+    {
+      given: 'NdisFreeMemory of shared memory',
+      use: 'NdisFreeMemory(p, 64, 0); NdisMFreeSharedMemory(NdisMiniportHandle, 64, FALSE, p, pa);',
+      rule: 'POOL-BAD-FREE',
+      message: /which NdisMAllocateSharedMemory returned: free it with NdisMFreeSharedMemory$/,
+    },
+  ])('$given: $rule, and nothing for the accesses while it is allocated', async ({ use, rule, message }) => {
+    const code = shared(use);
+    const variant = withInInitialize(code);
+    const definition = defineCMiniport(await load({ files: [SOURCE], text: variant, instrumentAccesses: true }));
+    const result = run(definition, 'collect');
+    expect(result.reports.map((r) => r.rule)).toEqual([rule]);
+    expect(result.reports[0]!.message).toMatch(message);
+    expect(top(result.reports[0])).toEqual({
+      function: 'ContosoInitializeEx',
+      file: SOURCE,
+      line: lineOfInserted(variant, code),
+    });
+    expect(result.halted).toBe(true);
+  });
+
+  it('is the memory the NIC reaches: the bytes C wrote at VirtualAddress are at PhysicalAddress', async () => {
+    // Left allocated, so the run's DMA space still maps it when the run is over.
+    const code =
+      '    { PULONG p; NDIS_PHYSICAL_ADDRESS pa; NdisMAllocateSharedMemory(NdisMiniportHandle, 4096, FALSE, (PVOID *)&p, &pa); p[1] = 0xC0FFEE; }';
+    const definition = defineCMiniport(await load({ files: [SOURCE], text: withInInitialize(code) }));
+    const sim = createSimulation({ seed: 1, device: new E1000Nic() });
+    expect(sim.run(definition, { ticks: 5_000 }).reports).toEqual([]);
+    // The run's first allocation has the first physical address.
+    const bytes = sim.dma.read(DMA_BASE_ADDRESS + 4, 4, 'test')!;
+    expect(new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true)).toBe(0xc0ffee);
+  });
+});
+
+describe('unwinding', () => {
+  it('a bug check inside an import unwinds the C frames; the next run starts from a fresh instance', async () => {
+    const broken = defineCMiniport(await load({ files: ['examples/c/broken/lock-at-dirql.c'] }));
+    const sim = createSimulation({ seed: 1, device: new E1000Nic() });
+    const first = sim.run(broken, { ticks: 20_000 });
+    const second = sim.run(broken, { ticks: 20_000 });
+    expect(first.bugCheck?.rule).toBe('MAY-CALL');
+    expect(second.bugCheck).toEqual(first.bugCheck);
+    const clean = sim.run(defineCMiniport(await load({ files: [SOURCE] })), { ticks: 20_000 });
+    expect(clean.reports).toEqual([]);
+    expect(clean.halted).toBe(true);
+  });
+
+  it('collect mode records a survivable report once, counts its repeats, and runs to halt', async () => {
+    const definition = defineCMiniport(
+      await load({ files: ['examples/c/broken/pool-overrun.c'], instrumentAccesses: true }),
+    );
+    const result = run(definition, 'collect');
+    expect(result.halted).toBe(true);
+    const overrun = result.reports.filter((r) => r.rule === 'POOL-OVERRUN');
+    expect(overrun).toHaveLength(1);
+    expect(overrun[0]!.occurrences).toBeGreaterThan(1);
+  });
+});
