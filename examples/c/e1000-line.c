@@ -40,6 +40,7 @@
 #define CONTOSO_BUG_IRQL_CALL 17      /* the DPC maps the registers again (a PASSIVE_LEVEL DDI) */
 #define CONTOSO_BUG_USE_AFTER_FREE 18 /* halt counts into the statistics block after freeing it */
 #define CONTOSO_BUG_HANDLE_DEREF 19   /* initialize reads through the NDIS miniport handle */
+#define CONTOSO_BUG_DMA_HIGH_HALF 20  /* programs only the low half of a ring's physical base */
 
 #ifndef CONTOSO_BUG
 #define CONTOSO_BUG CONTOSO_BUG_NONE
@@ -490,7 +491,11 @@ static VOID ContosoFreeRing(PCONTOSO_ADAPTER Adapter, PCONTOSO_RING Ring)
 static VOID ContosoProgramRing(PCONTOSO_ADAPTER Adapter, ULONG BaseLow, PCONTOSO_RING Ring, ULONG Tail)
 {
     CsrWrite(Adapter, BaseLow, Ring->DescriptorsPhysical.LowPart);
+#if CONTOSO_BUG == CONTOSO_BUG_DMA_HIGH_HALF
+    CsrWrite(Adapter, BaseLow + (E1000_RDBAH0 - E1000_RDBAL0), 0);
+#else
     CsrWrite(Adapter, BaseLow + (E1000_RDBAH0 - E1000_RDBAL0), (ULONG)Ring->DescriptorsPhysical.HighPart);
+#endif
     CsrWrite(Adapter, BaseLow + (E1000_RDLEN0 - E1000_RDBAL0), RING_DESCRIPTORS * sizeof(E1000_RX_DESCRIPTOR));
     CsrWrite(Adapter, BaseLow + (E1000_RDH0 - E1000_RDBAL0), 0);
     CsrWrite(Adapter, BaseLow + (E1000_RDT0 - E1000_RDBAL0), Tail);
