@@ -31,6 +31,8 @@ interface JsonReport {
   message: string;
   bugCheck: { code: number; parameters: number[] } | null;
   source?: SourceFrame[];
+  /** The `DRIVER CALL` line: the driver's own source, never the harness's JavaScript. */
+  location: string | null;
 }
 
 async function simulate(args: string[]): Promise<{ code: number; reports: JsonReport[]; stderr: string }> {
@@ -225,6 +227,7 @@ describe('broken C miniports under ddikit simulate', () => {
         file: SOURCE,
         line: c.at.line,
       });
-    }
+      expect(report!.location).toBe(`${SOURCE}:${top!.line}:${top!.column}`);
+    } else expect(report!.location ?? '').not.toMatch(/\.js:|packages\/|node_modules/);
   });
 });

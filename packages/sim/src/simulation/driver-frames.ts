@@ -21,7 +21,7 @@ export interface DriverFrame {
 /** Most driver frames kept from one stack. */
 export const DRIVER_FRAMES_MAX = 8;
 
-const HARNESS_PATH = /(?:\/node_modules\/|\/packages\/(?:sim|ndis)\/|\/@ddikit\/)/;
+const HARNESS_PATH = /(?:\/node_modules\/|\/packages\/(?:sim|sim-c|ndis)\/|\/@ddikit\/)/;
 const FRAME = /^\s*at (?:(.*?) \()?(.*?)(?::(\d+):(\d+))?\)?$/;
 
 /** The run's entry: frames beyond it belong to whoever called `sim.run`, not to the driver. */

@@ -224,9 +224,15 @@ export class Simulation {
     }
     const locations = this.reportLocations;
     this.verifier.onReport = (report, index) => {
-      // Where in the driver's source the call that raised it was made (its innermost own frame).
-      const frame = currentDriverFrames()[0];
-      locations[index] = frame === undefined ? null : frameText(frame);
+      // Where in the driver's source the call that raised it was made (its innermost own frame):
+      // a compiled driver's own source frames (C, from its debug information) come first.
+      const source = report.source?.[0];
+      if (source !== undefined && source.file !== null)
+        locations[index] = `${source.file}:${source.line}:${source.column}`;
+      else {
+        const frame = currentDriverFrames()[0];
+        locations[index] = frame === undefined ? null : frameText(frame);
+      }
       if (trace !== null)
         trace.record(
           report.tick,
