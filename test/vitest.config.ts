@@ -19,5 +19,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two files at a time even on two cores: most files spend their time waiting on the processes
+    // and worker threads they start (the CLI, tsc, gcc, clang), which a single fork leaves idle.
+    maxWorkers: 2,
   },
 });
