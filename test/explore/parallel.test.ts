@@ -100,14 +100,16 @@ describe('explore --shard K/N, then --merge', () => {
   for (const { given, args, code } of explorations) {
     for (const n of [1, 2, 3]) {
       it(`${given}: ${n} shard(s) merged print what one run prints`, async () => {
-        const single = await ddikit('explore', args);
+        // The shards, the merge and the single run share a working folder (a shard file records
+        // the module path as given, relative to it): here one away from the examples.
         const folder = await shards(args, n);
-        const merged = await ddikit('explore', ['--merge', ...shardFiles(folder)]);
+        const single = await ddikit('explore', args, folder);
+        const merged = await ddikit('explore', ['--merge', ...shardFiles(folder)], folder);
         expect(merged).toEqual(single);
         expect(merged.code).toBe(code);
         if (n === 2) {
-          const json = await ddikit('explore', ['--merge', ...shardFiles(folder), '--json']);
-          expect(json).toEqual(await ddikit('explore', [...args, '--json']));
+          const json = await ddikit('explore', ['--merge', ...shardFiles(folder), '--json'], folder);
+          expect(json).toEqual(await ddikit('explore', [...args, '--json'], folder));
         }
       });
     }
@@ -182,7 +184,7 @@ describe('explore --merge: the shard files are checked', () => {
   });
   for (const { given, files, want } of cases) {
     it(`${given} → exit 2 with what is wrong`, async () => {
-      const { code, stdout, stderr } = await ddikit('explore', ['--merge', ...files(folder, other)]);
+      const { code, stdout, stderr } = await ddikit('explore', ['--merge', ...files(folder, other)], folder);
       expect(stdout).toBe('');
       expect(code).toBe(2);
       const message = stderr.split('\n')[0]!.replace(/^ddikit: /, '');
