@@ -50,6 +50,27 @@ describe('Prng', () => {
     }
   });
 
+  it("below(n) is Lemire's draw exactly, for small and large bounds alike (seeded runs depend on every value)", () => {
+    // The reference: the 64-bit product of the 32-bit draw and the bound, in BigInt; reject while
+    // its low half is below 2^32 mod bound; the high half is the value.
+    const reference = (source: Prng, bound: number): number => {
+      const threshold = BigInt(2 ** 32 % bound);
+      for (;;) {
+        const product = BigInt(source.u32()) * BigInt(bound);
+        if ((product & 0xffff_ffffn) >= threshold) return Number(product >> 32n);
+      }
+    };
+    const bounds = [1, 2, 3, 7, 1000, 1515, 0x1f_ffff, 0x20_0000, 0x20_0001, 0x7fff_ffff, 0xffff_fffe];
+    for (const seed of [1, 99, 2 ** 40 + 3]) {
+      const prng = new Prng(seed);
+      const twin = new Prng(seed);
+      for (let i = 0; i < 3000; i++) {
+        const bound = bounds[i % bounds.length]!;
+        expect(prng.below(bound)).toBe(reference(twin, bound));
+      }
+    }
+  });
+
   it('between(min, max) is inclusive; chance(n, d) has the odds asked for', () => {
     const prng = new Prng(5);
     const seen = new Set<number>();

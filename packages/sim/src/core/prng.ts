@@ -7,6 +7,9 @@
  */
 
 /** A seeded pseudo-random number generator. */
+/** Bounds up to which `below` multiplies in doubles (a 32-bit draw times the bound stays below 2^53). */
+const SMALL_BOUND_MAX = 0x20_0000;
+
 export class Prng {
   /** The seed this generator started from (printed in every report). */
   readonly seed: number;
@@ -65,6 +68,15 @@ export class Prng {
     if (bound === 0x1_0000_0000) return this.u32();
     // Threshold = 2^32 mod bound; draws whose low product part falls below it are rejected.
     const threshold = (0x1_0000_0000 % bound) >>> 0;
+    if (bound <= SMALL_BOUND_MAX) {
+      // x * bound < 2^53: the double product is exact, and so are its halves.
+      for (let attempt = 0; attempt < 64; attempt++) {
+        const product = this.u32() * bound;
+        const high = Math.floor(product / 0x1_0000_0000);
+        if (product - high * 0x1_0000_0000 >= threshold) return high;
+      }
+      return Math.floor((this.u32() / 0x1_0000_0000) * bound);
+    }
     for (let attempt = 0; attempt < 64; attempt++) {
       const x = this.u32();
       // The 64-bit product x * bound as high:low 32-bit halves, from exact 16-bit partial products.

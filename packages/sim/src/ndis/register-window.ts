@@ -110,6 +110,7 @@ export class RegisterWindow {
   reset(): void {
     this.epoch++;
     this.handles = new Map();
+    this.namedInRun.fill(null);
     this.stats.reads = 0;
     this.stats.writes = 0;
   }
@@ -132,12 +133,20 @@ export class RegisterWindow {
   }
 
   private namedRecord: Record<string, RegisterHandle> | null = null;
+  /**
+   * The run's handle of each named register, by its place in the device's list (null: not asked for
+   * in this run yet): what the record's getters answer with, one load on the driver's hot path.
+   */
+  private readonly namedInRun: (RegisterHandle | null)[] = [];
 
   private buildNamedGetters(): PropertyDescriptorMap {
     const getters: PropertyDescriptorMap = {};
-    for (const register of this.device.registers) {
-      const { offset, name } = register;
-      getters[name] = { enumerable: true, get: () => this.handleAt(offset, name) };
+    const inRun = this.namedInRun;
+    const registers = this.device.registers;
+    for (let i = 0; i < registers.length; i++) {
+      const { offset, name } = registers[i]!;
+      inRun.push(null);
+      getters[name] = { enumerable: true, get: () => inRun[i] ?? (inRun[i] = this.handleAt(offset, name)) };
     }
     return getters;
   }

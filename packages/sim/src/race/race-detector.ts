@@ -49,6 +49,11 @@ function singleBit(mask: number): boolean {
   return mask !== 0 && mask !== BLOCKED_MASK && (mask & (mask - 1)) === 0;
 }
 
+// The history ring's packed int: processor (bits 0–7), IRQL (8–15), operation (16–18), ISR (19).
+const HISTORY_IRQL_SHIFT = 8;
+const HISTORY_OP_SHIFT = 16;
+const HISTORY_ISR = 1 << 19;
+
 /** The lock mask of an access made while no ISR can run (isrCannotRun): every interrupt lock. */
 const BLOCKED_MASK = -1;
 /** Ask isrCannotRun at the access (reads and field accesses: they change no device state). */
@@ -159,15 +164,17 @@ export class RaceDetector {
   private readonly registerVars = new Map<string, RaceVar>();
 
   // The ring of recent tracked accesses.
+  // Four stores an access: its tick, its processor, IRQL, operation and ISR bit packed in one int
+  // (HISTORY_*), its value, and what it touched — a register's tracking (the register's name, the
+  // state as its variable) or a field's variable. The function that made it is kept only when it
+  // differs from the slot's last one (most accesses come from the function that made the last).
   private readonly historyTick = new Float64Array(RACE_HISTORY_MAX);
-  private readonly historyCpu = new Uint8Array(RACE_HISTORY_MAX);
-  private readonly historyIrql = new Uint8Array(RACE_HISTORY_MAX);
-  private readonly historyOp = new Uint8Array(RACE_HISTORY_MAX);
+  private readonly historyPacked = new Int32Array(RACE_HISTORY_MAX);
   private readonly historyValue = new Uint32Array(RACE_HISTORY_MAX);
   private readonly historyFn: string[] = new Array<string>(RACE_HISTORY_MAX).fill('');
-  private readonly historyVar: (RaceVar | null)[] = new Array<RaceVar | null>(RACE_HISTORY_MAX).fill(null);
-  private readonly historyRegister: string[] = new Array<string>(RACE_HISTORY_MAX).fill('');
-  private readonly historyIsr = new Uint8Array(RACE_HISTORY_MAX);
+  private readonly historyWho: (RegisterTracking | RaceVar | null)[] = new Array<RegisterTracking | RaceVar | null>(
+    RACE_HISTORY_MAX,
+  ).fill(null);
   private historyNext = 0;
   private historyCount = 0;
   /** Tracked accesses in this run (the ring holds the last RACE_HISTORY_MAX of them). */
@@ -284,7 +291,8 @@ export class RaceDetector {
     if (variable === undefined || variable.lastChangeAt < 0 || this.accesses - variable.lastChangeAt > RACE_HISTORY_MAX)
       return null;
     const i = variable.lastChangeAt % RACE_HISTORY_MAX;
-    return `${accessText(this.historyOp[i]!, this.historyRegister[i]!, variable, this.historyValue[i]!, true)} by ${this.historyFn[i] || '(harness)'} on processor ${this.historyCpu[i]} at ${levelName(this.historyIrql[i]!)}, tick ${this.historyTick[i]}`;
+    const packed = this.historyPacked[i]!;
+    return `${accessText((packed >>> HISTORY_OP_SHIFT) & 7, this.historyWho[i]!.name, variable, this.historyValue[i]!, true)} by ${this.historyFn[i] || '(harness)'} on processor ${packed & 0xff} at ${levelName((packed >>> HISTORY_IRQL_SHIFT) & 0xff)}, tick ${this.historyTick[i]}`;
   }
 
   /**
@@ -296,7 +304,11 @@ export class RaceDetector {
     if (variable === undefined || variable.lastChangeAt < 0 || this.accesses - variable.lastChangeAt > RACE_HISTORY_MAX)
       return null;
     const i = variable.lastChangeAt % RACE_HISTORY_MAX;
-    return { fn: this.historyFn[i] || '(harness)', isr: this.historyIsr[i] === 1, tick: this.historyTick[i]! };
+    return {
+      fn: this.historyFn[i] || '(harness)',
+      isr: (this.historyPacked[i]! & HISTORY_ISR) !== 0,
+      tick: this.historyTick[i]!,
+    };
   }
 
   /** An access of a field variable (from the accessors `shared` installs). */
@@ -319,7 +331,7 @@ export class RaceDetector {
         0,
       );
     }
-    this.access(variable, write ? OP_WRITE : OP_READ, 0, variable.name, false, variable, BLOCKED_ASK);
+    this.access(variable, write ? OP_WRITE : OP_READ, 0, variable, false, variable, BLOCKED_ASK);
     if (this.afterField !== null && shown) this.afterField(variable.name);
   }
 
@@ -332,14 +344,15 @@ export class RaceDetector {
     if (!this.armed || variable === null) return;
     const op = write ? tracking.writeOp : tracking.readOp;
     if (op === OP_NONE) return;
-    this.access(variable, op, value, tracking.name, true, tracking, write ? (blockedBefore ? 1 : 0) : BLOCKED_ASK);
+    this.access(variable, op, value, tracking, true, tracking, write ? (blockedBefore ? 1 : 0) : BLOCKED_ASK);
   }
 
   private access(
     variable: RaceVar,
     op: number,
     value: number,
-    register: string,
+    /** What was touched: a register's tracking, or the field's variable (its `name` is the register's or field's). */
+    who: RegisterTracking | RaceVar,
     valueKnown: boolean,
     cache: ClassCache,
     /** 1: no ISR could run (asked before a write), 0: one could, BLOCKED_ASK: ask now. */
@@ -357,14 +370,11 @@ export class RaceDetector {
     if (variable.isrShared) {
       const h = this.historyNext;
       this.historyTick[h] = this.clock.nowTicks;
-      this.historyCpu[h] = index;
-      this.historyIrql[h] = cpu.irql;
-      this.historyOp[h] = op;
+      this.historyPacked[h] =
+        index | (cpu.irql << HISTORY_IRQL_SHIFT) | (op << HISTORY_OP_SHIFT) | (isr ? HISTORY_ISR : 0);
       this.historyValue[h] = valueKnown ? value >>> 0 : 0;
-      this.historyFn[h] = fn;
-      this.historyVar[h] = variable;
-      this.historyRegister[h] = register;
-      this.historyIsr[h] = isr ? 1 : 0;
+      if (this.historyFn[h] !== fn) this.historyFn[h] = fn;
+      this.historyWho[h] = who;
       this.historyNext = h + 1 === RACE_HISTORY_MAX ? 0 : h + 1;
       if (this.historyCount < RACE_HISTORY_MAX) this.historyCount++;
       if (op !== OP_READ) variable.lastChangeAt = this.accesses;
@@ -404,7 +414,7 @@ export class RaceDetector {
       if (op !== OP_SET && op !== OP_CLEAR) return;
       if ((value & ~same.bits) === 0) return;
     }
-    this.checkClass(variable, same, key, isr, mask, spinHeld, op, value, register, valueKnown, fn, cache);
+    this.checkClass(variable, same, key, isr, mask, spinHeld, op, value, who.name, valueKnown, fn, cache);
   }
 
   /** A new class of access to `variable` (or new bits of a set or clear): record it, look for a race. */
@@ -563,14 +573,21 @@ export class RaceDetector {
     for (let k = 0; k < this.historyCount && steps.length < INTERLEAVING_STEPS_MAX; k++) {
       const i = (this.historyNext - 1 - k + RACE_HISTORY_MAX * 2) % RACE_HISTORY_MAX;
       if (this.historyTick[i]! < fromTick) break;
-      const variable = this.historyVar[i]!;
-      const op = this.historyOp[i]!;
+      const who = this.historyWho[i]!;
+      const variable = who instanceof RegisterTracking ? who.variable! : who;
+      const packed = this.historyPacked[i]!;
       steps.push({
         tick: this.historyTick[i]!,
-        processor: this.historyCpu[i]!,
-        irql: this.historyIrql[i]!,
+        processor: packed & 0xff,
+        irql: (packed >>> HISTORY_IRQL_SHIFT) & 0xff,
         function: this.historyFn[i] || '(harness)',
-        access: accessText(op, this.historyRegister[i]!, variable, this.historyValue[i]!, variable.kind === 'register'),
+        access: accessText(
+          (packed >>> HISTORY_OP_SHIFT) & 7,
+          who.name,
+          variable,
+          this.historyValue[i]!,
+          variable.kind === 'register',
+        ),
       });
     }
     return steps.reverse();
