@@ -227,7 +227,7 @@ export class RoleMonitor implements NdisRoleMonitor {
 
     let result: unknown;
     try {
-      result = (declaration.impl as (...a: unknown[]) => unknown).apply(thisArg, args);
+      result = callWith(declaration.impl as (...a: unknown[]) => unknown, thisArg, args);
     } catch (error) {
       if (this.thrown !== error) {
         this.thrown = error;
@@ -487,4 +487,29 @@ export class RoleMonitor implements NdisRoleMonitor {
       irqlRequired: info.unknown ? null : requiredText(info.min, info.max, dirql),
     });
   }
+}
+
+/**
+ * `fn.apply(thisArg, args)`, as a plain call for the arities of role functions: apply goes through
+ * the engine's spread of an array-like, a plain call does not (and the role functions NDIS calls
+ * take one to three arguments, with no `this`).
+ */
+function callWith(fn: (...a: unknown[]) => unknown, thisArg: unknown, args: unknown[]): unknown {
+  if (thisArg === undefined) {
+    switch (args.length) {
+      case 0:
+        return fn();
+      case 1:
+        return fn(args[0]);
+      case 2:
+        return fn(args[0], args[1]);
+      case 3:
+        return fn(args[0], args[1], args[2]);
+      case 4:
+        return fn(args[0], args[1], args[2], args[3]);
+      default:
+        break;
+    }
+  }
+  return fn.apply(thisArg, args);
 }
