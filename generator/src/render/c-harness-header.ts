@@ -14,7 +14,7 @@ import { levelNames, levelRange } from '../spec/spec-types.js';
 import { salFallbacks } from './c-header.js';
 import { isLaidOut } from './c-layout.js';
 import { recordComment, recordDefinition, recordKeyword, recordTag } from './c-records.js';
-import { cComment, cCommentText, cParamLines, entrySal } from './c-text.js';
+import { cComment, cCommentText, cParamLines, entrySal, sizedIntegerC, typedefLine, widest } from './c-text.js';
 import type { OutputFile, RenderContext } from './output.js';
 import { ofKind } from './slot-kinds.js';
 import { tidy } from './templates.js';
@@ -69,21 +69,7 @@ function scalarC(type: TypeModel): string {
   if (type.typeKind === 'enum') return 'int';
   if (type.pointerSized) return type.signed === true ? '__INTPTR_TYPE__' : '__UINTPTR_TYPE__';
   if (type.c !== null) return ofKind('cFallbackType', type.c, `the C type of ${type.name}`);
-  const base = type.bits === 8 ? 'char' : type.bits === 16 ? 'short' : type.bits === 64 ? 'long long' : 'int';
-  return `${type.signed === false ? 'unsigned ' : type.bits === 8 ? 'signed ' : ''}${base}`;
-}
-
-/** `typedef <c> <name>;`, a trailing `*` of the type written with the name, as the WDK does. */
-function typedef(c: string, name: string): string {
-  ofKind('identifier', name, 'a typedef name');
-  return c.endsWith(' *') ? `typedef ${c.slice(0, -2)} *${name};` : `typedef ${c} ${name};`;
-}
-
-/** The length of the longest text (0 for none), without spreading a long list into arguments. */
-function widest(texts: readonly string[]): number {
-  let width = 0;
-  for (const text of texts) if (text.length > width) width = text.length;
-  return width;
+  return sizedIntegerC(type.bits, type.signed);
 }
 
 /** The DDIs the harness header declares: those curated with a C signature (the harness provides them). */
@@ -133,7 +119,7 @@ function headerView(model: Model, provenance: string): HeaderView {
       items.set(type.name, {
         key: type.name,
         needs: [record],
-        view: () => ({ comment: null, lines: [typedef(record, type.name)] }),
+        view: () => ({ comment: null, lines: [typedefLine(record, type.name)] }),
       });
     } else if (type.typeKind === 'pointer' && type.to !== null && byName.get(type.to)?.record) {
       // A pointer to a scalar declared as a record follows that declaration.
@@ -141,7 +127,7 @@ function headerView(model: Model, provenance: string): HeaderView {
       items.set(type.name, {
         key: type.name,
         needs: [to],
-        view: () => ({ comment: null, lines: [typedef(`${to} *`, type.name)] }),
+        view: () => ({ comment: null, lines: [typedefLine(`${to} *`, type.name)] }),
       });
     } else if (isLaidOut(type)) {
       items.set(type.name, {
@@ -192,7 +178,7 @@ function headerView(model: Model, provenance: string): HeaderView {
     levels: levelNames
       .filter((level) => level !== 'DIRQL')
       .map((level) => `${level.padEnd(15)}${levelRange[level][0]}`),
-    scalars: scalars.map((t) => typedef(scalarC(t), t.name)),
+    scalars: scalars.map((t) => typedefLine(scalarC(t), t.name)),
     scalarChecks: scalars
       .filter((t) => t.typeKind === 'scalar')
       .map((t) =>
@@ -202,7 +188,9 @@ function headerView(model: Model, provenance: string): HeaderView {
       ),
     handles: kind('handle')
       .filter((t) => t.to === null)
-      .map((t) => typedef(t.c === null ? 'void *' : ofKind('cFallbackType', t.c, `the C type of ${t.name}`), t.name)),
+      .map((t) =>
+        typedefLine(t.c === null ? 'void *' : ofKind('cFallbackType', t.c, `the C type of ${t.name}`), t.name),
+      ),
     enums: kind('enum')
       .filter((t) => t.complete && t.values.length > 0)
       .map((t) => {
@@ -216,14 +204,14 @@ function headerView(model: Model, provenance: string): HeaderView {
           ),
         };
       }),
-    forwards: kind('struct').map((t) => typedef(`${recordKeyword(t)} ${recordTag(t)}`, t.name)),
+    forwards: kind('struct').map((t) => typedefLine(`${recordKeyword(t)} ${recordTag(t)}`, t.name)),
     pointers: [
       ...kind('pointer')
         .filter((t) => !items.has(t.name))
-        .map((t) => typedef(`${ofKind('identifier', t.to ?? 'VOID', `the pointee of ${t.name}`)} *`, t.name)),
+        .map((t) => typedefLine(`${ofKind('identifier', t.to ?? 'VOID', `the pointee of ${t.name}`)} *`, t.name)),
       ...kind('handle')
         .filter((t) => t.to !== null)
-        .map((t) => typedef(`${ofKind('identifier', t.to!, `the target of ${t.name}`)} *`, t.name)),
+        .map((t) => typedefLine(`${ofKind('identifier', t.to!, `the target of ${t.name}`)} *`, t.name)),
     ].sort((a, b) => compareStrings(a.replace(/^.* \*?/, ''), b.replace(/^.* \*?/, ''))),
     declarations: ordered,
     constants: model.constants.map((c) => {

@@ -8,7 +8,7 @@ import { compareStrings } from '../diagnostics.js';
 import type { ConstantModel, FunctionModel, Model, RoleModel, TypeModel } from '../spec/model.js';
 import type { OutputFile, RenderContext } from './output.js';
 import { levelNames, levelRange } from '../spec/spec-types.js';
-import { cComment, cCommentText, cParamLines, entrySal } from './c-text.js';
+import { cComment, cCommentText, cParamLines, entrySal, sizedIntegerC, typedefLine, widest } from './c-text.js';
 import { indexOf } from './model-index.js';
 import { recordComment, recordDefinition, recordKeyword } from './c-records.js';
 import { ofKind } from './slot-kinds.js';
@@ -114,21 +114,12 @@ export function renderC(context: RenderContext): OutputFile[] {
 function fallbackCType(type: TypeModel): string {
   if (type.c !== null) return ofKind('cFallbackType', type.c, `the C fallback type of ${type.name}`);
   if (type.typeKind === 'handle') return 'void *';
-  const base = type.bits === 8 ? 'char' : type.bits === 16 ? 'short' : type.bits === 64 ? 'long long' : 'int';
-  return `${type.signed === false ? 'unsigned ' : type.bits === 8 ? 'signed ' : ''}${base}`;
+  return sizedIntegerC(type.bits, type.signed);
 }
 
-/** `typedef <c> <name>;` lines, written as the WDK writes them: a `*` goes with the name. */
+/** `typedef <c> <name>;` lines (typedefLine). */
 function typedefLines(rows: readonly (readonly [c: string, name: string])[]): string[] {
-  return rows.map(([c, name]) => {
-    ofKind('identifier', name, 'a typedef name');
-    const stars = /(\**)$/.exec(c.trimEnd())![1]!;
-    const base = c
-      .trimEnd()
-      .slice(0, c.trimEnd().length - stars.length)
-      .trimEnd();
-    return `typedef ${base} ${stars}${name};`;
-  });
+  return rows.map(([c, name]) => typedefLine(c, name));
 }
 
 function structTag(type: TypeModel): string {
@@ -253,13 +244,6 @@ function enumView(type: TypeModel, typeNames: ReadonlySet<string>): EnumView {
       return `${v.name.padEnd(width)} = ${v.value}${i === type.values.length - 1 ? '' : ','}`;
     }),
   };
-}
-
-/** The length of the longest text (0 for none), without spreading a long list into arguments. */
-function widest(texts: readonly string[]): number {
-  let width = 0;
-  for (const text of texts) if (text.length > width) width = text.length;
-  return width;
 }
 
 function constantGroups(constants: readonly ConstantModel[]): string[][] {

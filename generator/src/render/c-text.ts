@@ -95,3 +95,24 @@ export function entrySal(entry: Pick<FunctionModel, 'name' | 'sal' | 'irql'>): s
   for (const annotation of sal) ofKind('sal', annotation, `an annotation of ${entry.name}`);
   return sal;
 }
+
+/** The C integer type of a size and signedness: `char`, `short`, `int`, `long long`; `signed char` for a signed byte. */
+export function sizedIntegerC(bits: number | null, signed: boolean | null): string {
+  const base = bits === 8 ? 'char' : bits === 16 ? 'short' : bits === 64 ? 'long long' : 'int';
+  return `${signed === false ? 'unsigned ' : bits === 8 ? 'signed ' : ''}${base}`;
+}
+
+/** `typedef <c> <name>;`, written as the WDK writes it: the type's trailing `*`s go with the name. */
+export function typedefLine(c: string, name: string): string {
+  ofKind('identifier', name, 'a typedef name');
+  const type = c.trimEnd();
+  const stars = /(\**)$/.exec(type)![1]!;
+  return `typedef ${type.slice(0, type.length - stars.length).trimEnd()} ${stars}${name};`;
+}
+
+/** The length of the longest text (0 for none), without spreading a long list into arguments. */
+export function widest(texts: readonly string[]): number {
+  let width = 0;
+  for (const text of texts) if (text.length > width) width = text.length;
+  return width;
+}
