@@ -11,6 +11,7 @@ import { generate } from '../generator/src/pipeline.js';
 import { generatedDirs } from '../generator/src/render/render.js';
 import { readSpecSources } from '../generator/src/spec/read-spec-folder.js';
 import { readSchema } from '../generator/src/spec/validate.js';
+import { withOutputLock } from '../generator/src/write/output-lock.js';
 import { applyWrite, planWrite } from '../generator/src/write/write.js';
 import { compare, type Result } from './harness.js';
 import { replicatedSpec } from './synthetic-spec.js';
@@ -33,7 +34,7 @@ export function benchGenerate(): Result[] {
           const out = join(outA, String(round++));
           const fresh = readSpecSources(bundled.specDir, bundled.root);
           const result = generate(fresh, { schema, templatesDir: bundled.templatesDir });
-          applyWrite(planWrite(out, result.files!, generatedDirs));
+          withOutputLock(out, () => applyWrite(planWrite(out, result.files!, generatedDirs)));
         },
       },
       {

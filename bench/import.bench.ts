@@ -25,6 +25,7 @@ import type { OutputFile } from '../generator/src/render/output.js';
 import { generatedDirs } from '../generator/src/render/render.js';
 import { readSpecSources } from '../generator/src/spec/read-spec-folder.js';
 import { readSchema } from '../generator/src/spec/validate.js';
+import { withOutputLock } from '../generator/src/write/output-lock.js';
 import { applyWrite, planWrite } from '../generator/src/write/write.js';
 import { compare, type Result } from './harness.js';
 
@@ -50,7 +51,8 @@ function benchGenerateFull(schema: object, scratch: string): Result[] {
       run: () => {
         const fresh = readSpecSources(bundled.specDir, bundled.root);
         const result = generate(fresh, { schema, templatesDir: bundled.templatesDir });
-        applyWrite(planWrite(join(scratch, 'gen', String(round++)), result.files!, generatedDirs));
+        const out = join(scratch, 'gen', String(round++));
+        withOutputLock(out, () => applyWrite(planWrite(out, result.files!, generatedDirs)));
       },
     },
     {

@@ -19,10 +19,18 @@ const benches: [string, () => Result[] | Promise<Result[]>][] = [
   ['c', benchC],
 ];
 
-const only = process.argv[2];
+// `npm run bench -- sim explore` runs those two; no name runs them all.
+const only = process.argv.slice(2);
+const unknown = only.filter((name) => !benches.some(([known]) => known === name));
+if (unknown.length > 0) {
+  process.stderr.write(
+    `error: no benchmark named ${unknown.map((n) => `"${n}"`).join(', ')}; the benchmarks are ${benches.map(([n]) => n).join(', ')}.\n`,
+  );
+  process.exit(2);
+}
 const results: Result[] = [];
 for (const [name, bench] of benches) {
-  if (only && name !== only) continue;
+  if (only.length > 0 && !only.includes(name)) continue;
   results.push(...(await bench()));
 }
 report(results);

@@ -20,6 +20,16 @@ function definedNames(texts: readonly string[]): Set<string> {
 }
 
 /**
+ * A word of copy k: a defined name gets the `C<k>` prefix; `P` + a defined name (a pointer typedef
+ * the kernel's way, PDRIVER_INITIALIZE) gets it after the P, as the copy's pointer must be named.
+ * Parts of hyphenated words (rule ids such as INT-LOST) are never names.
+ */
+function renamed(word: string, k: number, names: ReadonlySet<string>): string {
+  if (word.startsWith('P') && names.has(word.slice(1))) return `PC${k}${word.slice(1)}`;
+  return names.has(word) ? `C${k}${word}` : word;
+}
+
+/**
  * The bundled spec `copies` times over: copy 0 as it is, copy k with every defined name prefixed
  * `C<k>` (parameter and field names too, which is harmless). The rule table is shared.
  */
@@ -33,9 +43,7 @@ export function replicatedSpec(sources: readonly SpecSource[], copies: number): 
       const text =
         k === 0
           ? source.text
-          : source.text.replace(/\b[A-Za-z_][A-Za-z0-9_]*\b(?!:)/g, (word) =>
-              names.has(word) ? `C${k}${word}` : word,
-            );
+          : source.text.replace(/(?<![\w-])[A-Za-z_][A-Za-z0-9_]*(?![\w:-])/g, (word) => renamed(word, k, names));
       const path = k === 0 ? source.path : source.path.replace(/\.yaml$/, `-c${k}.yaml`);
       out.push({ path, origin: path, text });
     }
