@@ -7,6 +7,9 @@ const shared: Options = {
   target: 'node20',
   platform: 'neutral',
   sourcemap: false,
+  // Nine tenths of the JavaScript is the metadata table, as an object literal: its indentation and
+  // line breaks were a sixth of the packed package. Names are kept (stack traces still read).
+  minifyWhitespace: true,
   skipNodeModulesBundle: true,
   tsconfig: 'tsconfig.json',
 };
