@@ -305,6 +305,21 @@ describe('legacy RX descriptors', () => {
     expect(nic.read32(e.E1000_RDH0)).toBe(3);
   });
 
+  it('carry payload byte k of frame n as (n + k) mod 256, across buffers and past 256 bytes', () => {
+    // Frame 0 of 1,514 bytes in one 2,048-byte buffer, frame 1 of 1,000 bytes over 256-byte buffers.
+    const whole = rx();
+    whole.nic.receivePackets(0, [1514]);
+    const got = [...whole.buffers.bytes.subarray(14, 1514)];
+    expect(got).toEqual(Array.from({ length: 1500 }, (_, j) => (14 + j) & 0xff));
+    expect([...whole.buffers.bytes.subarray(1514, 1518)]).toEqual([0, 0, 0, 0]);
+
+    const split = rx(e.E1000_RCTL_SZ_256, 256);
+    split.nic.receivePackets(0, [60, 1000]);
+    // Frame 1 starts in buffer 1 (frame 0 took buffer 0) and fills buffers 1–4.
+    const frame = [...split.buffers.bytes.subarray(256, 256 + 1000)];
+    expect(frame.slice(14)).toEqual(Array.from({ length: 986 }, (_, j) => (1 + 14 + j) & 0xff));
+  });
+
   it('are never written at RDT: the NIC owns head up to tail - 1 (8254x SDM §3.2.6)', () => {
     const { nic, descriptors } = rx();
     nic.write32(e.E1000_RDT0, 3);
