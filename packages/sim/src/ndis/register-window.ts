@@ -211,7 +211,7 @@ export class RegisterWindow {
     const tracking = handle.tracking;
     // Whether an ISR could run is a matter of the device before the write (one that unmasks is
     // ordered before every ISR it lets in).
-    const blocked = tracking !== null && tracking.variable !== null && this.race!.isrCannotRun();
+    const blocked = tracking !== null && tracking.variable !== null && this.race!.blockedBeforeWrite();
     this.device.write32(handle.offsetBytes, data >>> 0);
     if (tracking !== null) {
       if (tracking.variable !== null) this.race!.register(tracking, true, data >>> 0, blocked);

@@ -253,6 +253,16 @@ export class RaceDetector {
     return blocked !== null && this.isrRunning === 0 && blocked();
   }
 
+  /**
+   * Asked before a register write changes the device: isrCannotRun, where the answer is used — an
+   * access outside an ISR and without an interrupt lock (one with either is ordered with the ISR
+   * anyway, and asking the device costs more than the rest of the access).
+   */
+  blockedBeforeWrite(): boolean {
+    const index = this.engine.cpu.index;
+    return this.lockMasks[index] === 0 && this.isrDepth[index] === 0 && this.isrCannotRun();
+  }
+
   /** Processor `cpu` took the interrupt lock whose bit is `bit`. */
   holdInterruptLock(cpu: number, bit: number): void {
     this.lockMasks[cpu] = this.lockMasks[cpu]! | (1 << bit);
