@@ -4,12 +4,14 @@
  * that is quadratic or crashes fails the test instead of holding the test runner.
  *
  *   node --import tsx test/hardening/large-spec-run.ts enum 150000
+ *   node --import tsx test/hardening/large-spec-run.ts copies 3
  */
 import { readFileSync } from 'node:fs';
-import { entriesOfSize, hugeEnum, manyConstants, manyKeys } from '../../bench/synthetic-spec.js';
+import { entriesOfSize, hugeEnum, manyConstants, manyKeys, replicatedSpec } from '../../bench/synthetic-spec.js';
 import { formatDiagnostic } from '../../generator/src/diagnostics.js';
 import { bundled } from '../../generator/src/paths.js';
 import { generate } from '../../generator/src/pipeline.js';
+import { readSpecSources } from '../../generator/src/spec/read-spec-folder.js';
 import type { SpecSource } from '../../generator/src/spec/load.js';
 import { readSchema } from '../../generator/src/spec/validate.js';
 
@@ -21,9 +23,13 @@ const makers: Record<string, (n: number) => SpecSource> = {
   keys: manyKeys,
 };
 const make = makers[kind ?? ''];
-if (make === undefined || !Number.isSafeInteger(size))
-  throw new Error(`usage: large-spec-run.ts ${Object.keys(makers).join('|')} N`);
-const sources = [{ path: 'spec/rules.yaml', text: readFileSync(bundled.rulesPath, 'utf8') }, make(size)];
+if ((make === undefined && kind !== 'copies') || !Number.isSafeInteger(size))
+  throw new Error(`usage: large-spec-run.ts ${Object.keys(makers).join('|')}|copies N`);
+// copies N: the bundled spec N times over under renamed entries (the bench's 10× spec).
+const sources =
+  make === undefined
+    ? replicatedSpec(readSpecSources(bundled.specDir, bundled.root), size)
+    : [{ path: 'spec/rules.yaml', text: readFileSync(bundled.rulesPath, 'utf8') }, make(size)];
 const schema = readSchema(bundled.schemaPath);
 const started = performance.now();
 const result = generate(sources, { schema, templatesDir: bundled.templatesDir });
