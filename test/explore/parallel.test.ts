@@ -119,6 +119,22 @@ describe("--workers N: the chunks come back in any order, the output is in the j
   });
 });
 
+describe('--workers N: the watchdog, whichever thread runs the hanging run', () => {
+  it('simulate: one seed late in the run hangs; the same report with 1, 2 and 3 workers', async () => {
+    // Seed 54 of 60 hangs: the command's own thread or a pool thread runs it (the other threads run
+    // out of seeds and wait), and either way the watchdog names it.
+    const args = [UNEVEN, '--export', 'hangsLate', '--seeds', '60', '--ticks', '5000', '--watchdog', '1'];
+    const single = await ddikit('simulate', args);
+    expect(single.code).toBe(1);
+    expect(single.stderr.split('\n').slice(0, 2)).toEqual([
+      'ddikit simulate: the watchdog stopped the run: Isr (MINIPORT_ISR) has not returned for 1 s of wall-clock time.',
+      expect.stringMatching(/^ {2}seed=54 tick=\d+$/),
+    ]);
+    expect(await ddikit('simulate', [...args, '--workers', '2'])).toEqual(single);
+    expect(await ddikit('simulate', [...args, '--workers', '3'])).toEqual(single);
+  });
+});
+
 describe('--workers N: a driver that fails to load is reported once, as with one worker', () => {
   // The pool's threads load the driver at the same time as the command's own thread: what they run
   // into is not reported again.
