@@ -22,7 +22,7 @@ import type { CliIo } from '../io.js';
 import type { DriverCommand } from './driver-module.js';
 import { startDriverThread } from './driver-run.js';
 import type { DriverWorkerMessage, PoolRequest, ThreadHooks } from './driver-worker-types.js';
-import { watchBuffer } from './watch-probe.js';
+import { watchBuffer, watchEnded } from './watch-probe.js';
 
 /** Most worker threads a command may start (the owner's own thread included). */
 export const WORKERS_MAX = 64;
@@ -169,6 +169,9 @@ export class DriverPool<Job, Result> {
     this.held = null;
     for (const { worker } of this.threads) worker.postMessage({ type: 'close' } satisfies PoolRequest);
     await Promise.all(this.threads.map(({ worker }) => worker.terminate()));
+    // A thread ended in the middle of a chunk no longer needed (or before it was ready) left its
+    // probe running: its frozen heartbeat is not a hang.
+    for (const { buffer } of this.threads) watchEnded(buffer);
   }
 
   /** The owner hands out work: the threads are watched, and what they did so far happens now. */
