@@ -309,6 +309,10 @@ describe('simulate --seeds N --workers M', () => {
       args: [join(root, 'examples/broken/lock-leak.ts'), '--seeds', '5', '--ticks', '20000', '--mode', 'collect'],
     },
     { given: 'a driver that throws', args: [MISBEHAVING, '--export', 'throwsInDpc', '--seeds', '3'] },
+    {
+      given: 'a driver that calls NDIS from a timer after each run',
+      args: [MISBEHAVING, '--export', 'lateTimer', '--seeds', '6'],
+    },
   ];
   for (const { given, args } of cases) {
     it(`${given}: the same output with 1, 2 and 3 workers, in the same order (text; JSON with 2)`, async () => {

@@ -190,7 +190,12 @@ export async function simulatePoolWorker(
 
 /**
  * The chunks the seeds are cut into for `--workers M`: a seed of the examples takes about 10 ms, so
- * 1 to 16 seeds is 10 to 160 ms — each chunk also waits two turns of the event loop for late calls.
+ * 1 to 16 seeds is 10 to 160 ms — each chunk a pool thread runs also waits two turns of the event
+ * loop for late calls. Measured on two shared cores (`npm run bench -- parallel`, 512 seeds, about
+ * 50 chunks): the command's thread waited 3–9 ms in all; the pool thread was ready about 0.5 s after
+ * the command's thread had loaded the driver, and its first chunk ran slower while its code warmed
+ * up. 2 workers / 1 went from 1.21× to 1.30–1.33× at a load average of 2.1–2.3; with 2,048 seeds,
+ * where those start-up costs weigh little, it was 2.0×.
  */
 const CHUNK_SEEDS: ChunkSizes = { min: 1, max: 16 };
 
