@@ -88,8 +88,9 @@ const BATCH_RUNS = 8192;
  * is 4 to 70 ms — large enough that handing them out costs little, small enough that the last
  * chunks of a batch end close together. Measured on two shared cores (`npm run bench -- parallel`,
  * 60,000 schedules, 288 chunks in 11 batches): the command's thread ran half the chunks and waited
- * 9–14 ms in all at the ends of batches; 2 workers / 1 went from 1.35× (one chunk per worker and
- * batch, the command's thread idle) to 1.47–1.49× at a load average of 2.1–2.3. What is left is the
+ * 9–14 ms in all at the ends of batches; 2 workers / 1 went from 1.33–1.35× (one chunk per worker
+ * and batch, the command's thread idle) to 1.47–1.58× at load averages of 2.0–3.1 (other work
+ * shared the cores: only runs side by side compare). What is left is the
  * second thread's own cost: loading tsx, the command and the driver (about 1.1 s of CPU from the
  * sources) and warming up the simulator's code, paid on the same two cores.
  */

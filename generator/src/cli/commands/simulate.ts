@@ -194,8 +194,8 @@ export async function simulatePoolWorker(
  * loop for late calls. Measured on two shared cores (`npm run bench -- parallel`, 512 seeds, about
  * 50 chunks): the command's thread waited 3–9 ms in all; the pool thread was ready about 0.5 s after
  * the command's thread had loaded the driver, and its first chunk ran slower while its code warmed
- * up. 2 workers / 1 went from 1.21× to 1.30–1.33× at a load average of 2.1–2.3; with 2,048 seeds,
- * where those start-up costs weigh little, it was 2.0×.
+ * up. 2 workers / 1 went from 1.21–1.23× to 1.30–1.45× (once 1.71×) at load averages of 2.0–3.1;
+ * with 2,048 seeds, where those start-up costs weigh little, it was 2.0×.
  */
 const CHUNK_SEEDS: ChunkSizes = { min: 1, max: 16 };
 
