@@ -4,7 +4,7 @@
  * - `ddikit explore --workers 2` against `--workers 1`: schedules per second over the same budget
  *   (the fixed lost-interrupt driver, so the search runs its whole budget). Target ≥ 1.7× on two
  *   cores, and the same output bytes.
- * - `ddikit simulate --seeds 64 --workers 2` against `--workers 1`: target ≥ 1.7×, the same output.
+ * - `ddikit simulate --seeds 512 --workers 2` against `--workers 1`: target ≥ 1.7×, the same output.
  *
  * Both commands run in this process as the CLI runs them (a watched driver thread, and the pool's
  * threads beside it), from the sources; each side runs twice, interleaved, and the faster of its two

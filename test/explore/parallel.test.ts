@@ -17,6 +17,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const LOST = join(root, 'examples/scenarios/lost-interrupt.ts');
 const FIXED = join(root, 'examples/scenarios/lost-interrupt-fixed.ts');
 const MISBEHAVING = join(root, 'test/cli/fixtures/misbehaving.ts');
+const UNEVEN = join(root, 'test/cli/fixtures/uneven.ts');
 const work = mkdtempSync(join(tmpdir(), 'ddikit-parallel-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -94,6 +95,88 @@ describe('explore --workers N', () => {
     );
     expect(await ddikit('explore', [...args, '--workers', '2'])).toEqual(single);
   });
+});
+
+describe("--workers N: the chunks come back in any order, the output is in the jobs' order", () => {
+  // Runs of uneven wall-clock length (the fixture spins at random), in many small chunks: a chunk
+  // put in the wrong place, or a result read from the wrong chunk, changes the output.
+  it('explore: the same crash, found after the same schedules, with 1, 2 and 3 workers', async () => {
+    const args = [UNEVEN, '--seed', '5', '--preemptions', '0', '--budget', '3000', '--json'];
+    const single = await ddikit('explore', args);
+    expect(single.code).toBe(1);
+    expect(JSON.parse(single.stdout)).toMatchObject({ schedules: 1649, crash: { foundAt: 1649, phase: 'random' } });
+    expect(await ddikit('explore', [...args, '--workers', '2'])).toEqual(single);
+    expect(await ddikit('explore', [...args, '--workers', '3'])).toEqual(single);
+  });
+
+  it('simulate: the same output with 1, 2 and 3 workers, seed after seed', async () => {
+    const args = [UNEVEN, '--seeds', '60', '--ticks', '5000'];
+    const single = await ddikit('simulate', args);
+    expect(single.code).toBe(0);
+    expect(single.stdout.match(/^seed=\d+/gm)).toEqual(Array.from({ length: 60 }, (_, i) => `seed=${i + 1}`));
+    expect(await ddikit('simulate', [...args, '--workers', '2'])).toEqual(single);
+    expect(await ddikit('simulate', [...args, '--workers', '3'])).toEqual(single);
+  });
+});
+
+describe('--workers N: the watchdog, whichever thread runs the hanging run', () => {
+  it('simulate: one seed late in the run hangs; the same report with 1, 2 and 3 workers', async () => {
+    // Seed 54 of 60 hangs: the command's own thread or a pool thread runs it (the other threads run
+    // out of seeds and wait), and either way the watchdog names it.
+    const args = [UNEVEN, '--export', 'hangsLate', '--seeds', '60', '--ticks', '5000', '--watchdog', '1'];
+    const single = await ddikit('simulate', args);
+    expect(single.code).toBe(1);
+    expect(single.stderr.split('\n').slice(0, 2)).toEqual([
+      'ddikit simulate: the watchdog stopped the run: Isr (MINIPORT_ISR) has not returned for 1 s of wall-clock time.',
+      expect.stringMatching(/^ {2}seed=54 tick=\d+$/),
+    ]);
+    expect(await ddikit('simulate', [...args, '--workers', '2'])).toEqual(single);
+    expect(await ddikit('simulate', [...args, '--workers', '3'])).toEqual(single);
+  });
+});
+
+describe('--workers N: a driver that fails to load is reported once, as with one worker', () => {
+  // The pool's threads load the driver at the same time as the command's own thread: what they run
+  // into is not reported again.
+  const cases: { given: string; command: 'explore' | 'simulate'; args: string[]; code: number; want: RegExp }[] = [
+    {
+      given: 'a module that throws while it loads',
+      command: 'explore',
+      args: ['test/cli/fixtures/throws-at-load.ts'],
+      code: 2,
+      want: /^ddikit: cannot load test\/cli\/fixtures\/throws-at-load\.ts: .*no e1000 adapter found/,
+    },
+    {
+      given: 'a module that calls process.exit while it loads',
+      command: 'simulate',
+      args: ['test/cli/fixtures/exits.ts', '--seeds', '4'],
+      code: 1,
+      want: /^ddikit simulate: the driver module called process\.exit\(0\) at test\/cli\/fixtures\/exits\.ts:4:\d+; /,
+    },
+    {
+      given: 'a module whose top-level await never settles',
+      command: 'explore',
+      args: ['test/cli/fixtures/never-settles.ts'],
+      code: 1,
+      want: /^ddikit explore: the driver module never finished loading: /,
+    },
+    {
+      given: 'a module that is not there',
+      command: 'simulate',
+      args: ['test/cli/fixtures/nothing-here.ts', '--seeds', '4'],
+      code: 2,
+      want: /^ddikit: cannot find the driver module "test\/cli\/fixtures\/nothing-here\.ts"\.\n/,
+    },
+  ];
+  for (const { given, command, args, code, want } of cases) {
+    it(`${command}: ${given}`, async () => {
+      const single = await ddikit(command, args, root);
+      expect(single.code).toBe(code);
+      expect(single.stderr).toMatch(want);
+      expect(await ddikit(command, [...args, '--workers', '2'], root)).toEqual(single);
+      expect(await ddikit(command, [...args, '--workers', '3'], root)).toEqual(single);
+    });
+  }
 });
 
 describe('explore --shard K/N, then --merge', () => {
@@ -226,6 +309,10 @@ describe('simulate --seeds N --workers M', () => {
       args: [join(root, 'examples/broken/lock-leak.ts'), '--seeds', '5', '--ticks', '20000', '--mode', 'collect'],
     },
     { given: 'a driver that throws', args: [MISBEHAVING, '--export', 'throwsInDpc', '--seeds', '3'] },
+    {
+      given: 'a driver that calls NDIS from a timer after each run',
+      args: [MISBEHAVING, '--export', 'lateTimer', '--seeds', '6'],
+    },
   ];
   for (const { given, args } of cases) {
     it(`${given}: the same output with 1, 2 and 3 workers, in the same order (text; JSON with 2)`, async () => {

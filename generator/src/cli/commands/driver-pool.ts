@@ -1,12 +1,19 @@
 /**
- * Worker threads that each load the driver and run the jobs they are handed — `--workers N` of
- * `ddikit explore` and `ddikit simulate`. The thread that owns the pool (itself a watched driver
- * thread, driver-run.ts) hands out chunks of jobs, one chunk per idle worker, and gets the results
- * back in the order of the chunks whatever order they finish in; what a command does with the
- * results never depends on which worker ran what, or when.
+ * `--workers N` of `ddikit explore` and `ddikit simulate`: the thread that runs the command (a
+ * watched driver thread, driver-run.ts) is one of the N workers, and N − 1 pool threads beside it
+ * each load the driver and run the chunks of jobs they are handed. The owner cuts the jobs into
+ * chunks as it goes (large while much is left, small near the end, so no thread waits long for the
+ * last one), keeps each pool thread one chunk ahead (its next chunk is queued before it finishes the
+ * current one), runs a chunk itself in between, and puts the results together in the order of the
+ * jobs whatever order they came back in: what a command does with them never depends on which
+ * thread ran what, or when.
  *
- * Each worker has its own watch probe, which the owner passes on to the watching thread, so the
- * wall-clock watchdog sees a driver looping in a worker as it does in a single thread. A worker
+ * The pool threads start before the owner loads the driver, so their start-up overlaps its own; until
+ * the owner first hands out work, what they do is held back: a driver that cannot load, throws while
+ * loading or calls process.exit is reported once, by the owner, as without a pool.
+ *
+ * Each pool thread has its own watch probe, which the owner passes on to the watching thread, so the
+ * wall-clock watchdog sees a driver looping in a pool thread as it does in the owner. A pool thread
  * whose driver throws outside a run, or calls process.exit, ends the owner the same way the driver
  * would have ended a single thread: the watching thread reports it as it does there.
  */
@@ -15,28 +22,72 @@ import type { CliIo } from '../io.js';
 import type { DriverCommand } from './driver-module.js';
 import { startDriverThread } from './driver-run.js';
 import type { DriverWorkerMessage, PoolRequest, ThreadHooks } from './driver-worker-types.js';
-import { watchBuffer } from './watch-probe.js';
+import { watchBuffer, watchEnded } from './watch-probe.js';
 
-/** Most worker threads a command may start. */
+/** Most worker threads a command may start (the owner's own thread included). */
 export const WORKERS_MAX = 64;
 
-interface Task<Job, Result> {
+/** Chunks a pool thread holds at once: the one it runs and the next, queued. */
+const CHUNKS_AHEAD = 2;
+/** A chunk is about the jobs not yet handed out over this many times the threads (guided self-scheduling). */
+const CHUNK_SHARE = 4;
+
+/** How large the chunks of a command's jobs are, in jobs. */
+export interface ChunkSizes {
+  readonly min: number;
+  readonly max: number;
+}
+
+/** What the owner runs with the pool's help. */
+export interface PoolWork<Job, Result> {
   readonly jobs: readonly Job[];
-  readonly done: (results: readonly Result[]) => void;
+  /** Runs a chunk in the owner's thread (synchronously: the pool's messages wait until it returns). */
+  readonly runHere: (jobs: readonly Job[]) => readonly Result[];
+  /**
+   * Whether a chunk's results end the work: the jobs after that chunk are not needed. They are not
+   * handed out any more, and what comes back for those already out is dropped.
+   */
+  readonly ends?: (jobs: readonly Job[], results: readonly Result[]) => boolean;
+}
+
+/** What the owner's watch probe is told around its own chunks. */
+export interface OwnerProbe {
+  /** The owner runs the driver. */
+  readonly running: () => void;
+  /** The owner waits for the pool threads. */
+  readonly waiting: () => void;
+}
+
+interface PoolThread {
+  readonly worker: Worker;
+  readonly buffer: SharedArrayBuffer;
+  /** It has loaded the driver and serves chunks. */
+  ready: boolean;
+  /** Chunks handed to it and not answered yet. */
+  outstanding: number;
 }
 
 export class DriverPool<Job, Result> {
-  private readonly idle: Worker[] = [];
-  private readonly queue: Task<Job, Result>[] = [];
-  private readonly running = new Map<Worker, Task<Job, Result>>();
+  private readonly threads: PoolThread[] = [];
+  /** What the threads did before the owner first handed out work (null once it has): replayed then. */
+  private held: (() => void)[] | null = [];
+  private readonly answers = new Map<number, (results: readonly Result[]) => void>();
+  /** Wakes the owner when it waits for an answer or a thread that gets ready. */
+  private wake: (() => void) | null = null;
   private closed = false;
   private nextId = 0;
 
-  /** Starts `size` workers for `command` with the command's own arguments. */
-  constructor(command: DriverCommand, args: readonly string[], size: number, io: CliIo, hooks: ThreadHooks) {
+  /** Starts `size` pool threads for `command` with the command's own arguments. */
+  constructor(
+    command: DriverCommand,
+    args: readonly string[],
+    size: number,
+    private readonly sizes: ChunkSizes,
+    private readonly io: CliIo,
+    private readonly hooks: ThreadHooks,
+  ) {
     for (let i = 0; i < size; i++) {
       const buffer = watchBuffer();
-      hooks.watch(buffer);
       const worker = startDriverThread({
         command,
         args: [...args],
@@ -46,85 +97,150 @@ export class DriverPool<Job, Result> {
         buffer,
         pool: true,
       });
-      worker.on('message', (message: DriverWorkerMessage) => {
-        if (message.type === 'out') (message.stream === 'stdout' ? io.stdout : io.stderr)(message.text);
-        else if (message.type === 'exit') hooks.exitCalled(message.code, message.at);
-        else if (message.type === 'results') this.finished(worker, message.results as readonly Result[]);
-        else if (message.type === 'done' && !this.closed) hooks.endThread(message.code === 0 ? 1 : message.code);
-      });
-      worker.on('error', (error) => {
-        // The driver threw where no run could catch it: end this thread with the same error.
-        setImmediate(() => {
-          throw error;
-        });
-      });
-      worker.on('exit', () => {
-        if (!this.closed) hooks.endThread(1);
-      });
-      this.idle.push(worker);
+      const thread: PoolThread = { worker, buffer, ready: false, outstanding: 0 };
+      worker.on('message', (message: DriverWorkerMessage) => this.received(thread, message));
+      worker.on('error', (error) =>
+        this.happened(() => {
+          // The driver threw where no run could catch it: end this thread with the same error.
+          setImmediate(() => {
+            throw error;
+          });
+        }),
+      );
+      worker.on('exit', () => this.happened(() => this.hooks.endThread(1)));
+      this.threads.push(thread);
     }
   }
 
-  /** Runs chunks of jobs, each on one worker; resolves to their results, chunk by chunk in order. */
-  run(chunks: readonly (readonly Job[])[]): Promise<(readonly Result[])[]> {
-    return Promise.all(
-      chunks.map(
-        (jobs) =>
-          new Promise<readonly Result[]>((resolve) => {
-            this.queue.push({ jobs, done: resolve });
-            this.dispatch();
-          }),
-      ),
-    );
+  /**
+   * Runs the jobs in chunks, on the pool threads and in this thread; resolves to their results in
+   * the order of the jobs (up to the end of the chunk that ended the work, when one did).
+   */
+  async run(work: PoolWork<Job, Result>, probe: OwnerProbe): Promise<Result[]> {
+    this.open();
+    const { jobs, runHere, ends } = work;
+    const chunks: { readonly jobs: readonly Job[]; results: readonly Result[] | null }[] = [];
+    let handedOut = 0;
+    /** The first chunk whose results ended the work. */
+    let endedAt = Number.POSITIVE_INFINITY;
+    const answered = (index: number, results: readonly Result[]): void => {
+      const chunk = chunks[index]!;
+      chunk.results = results;
+      if (ends?.(chunk.jobs, results) === true) endedAt = Math.min(endedAt, index);
+    };
+    const take = (): number | null => {
+      if (handedOut >= jobs.length || chunks.length > endedAt) return null;
+      const share = Math.ceil((jobs.length - handedOut) / (CHUNK_SHARE * (this.threads.length + 1)));
+      const size = Math.min(Math.max(share, this.sizes.min), this.sizes.max);
+      chunks.push({ jobs: jobs.slice(handedOut, handedOut + size), results: null });
+      handedOut += size;
+      return chunks.length - 1;
+    };
+    const handOut = (): void => {
+      for (const thread of this.threads) {
+        while (thread.ready && thread.outstanding < CHUNKS_AHEAD) {
+          const index = take();
+          if (index === null) return;
+          this.post(thread, chunks[index]!.jobs, (results) => answered(index, results));
+        }
+      }
+    };
+    for (;;) {
+      const own = take();
+      handOut();
+      if (own === null) break;
+      probe.running();
+      answered(own, runHere(chunks[own]!.jobs));
+      probe.waiting();
+      // Let the pool's messages in: answers, and threads that got ready.
+      await new Promise(setImmediate);
+    }
+    const needed = (): number => Math.min(endedAt + 1, chunks.length);
+    const missing = (): boolean => chunks.slice(0, needed()).some((chunk) => chunk.results === null);
+    while (missing()) await new Promise<void>((resolve) => (this.wake = resolve));
+    probe.running();
+    return chunks.slice(0, needed()).flatMap((chunk) => chunk.results!);
   }
 
-  /** Ends every worker. */
+  /** Ends every pool thread (once: later calls do nothing). */
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
-    const workers = [...this.idle, ...this.running.keys()];
-    for (const worker of workers) worker.postMessage({ type: 'close' } satisfies PoolRequest);
-    await Promise.all(workers.map((worker) => worker.terminate()));
+    this.held = null;
+    for (const { worker } of this.threads) worker.postMessage({ type: 'close' } satisfies PoolRequest);
+    await Promise.all(this.threads.map(({ worker }) => worker.terminate()));
+    // A thread ended in the middle of a chunk no longer needed (or before it was ready) left its
+    // probe running: its frozen heartbeat is not a hang.
+    for (const { buffer } of this.threads) watchEnded(buffer);
   }
 
-  private dispatch(): void {
-    while (this.idle.length > 0 && this.queue.length > 0) {
-      const worker = this.idle.shift()!;
-      const task = this.queue.shift()!;
-      this.running.set(worker, task);
-      worker.postMessage({ type: 'jobs', id: this.nextId++, jobs: task.jobs } satisfies PoolRequest);
+  /** The owner hands out work: the threads are watched, and what they did so far happens now. */
+  private open(): void {
+    const held = this.held;
+    if (held === null) return;
+    this.held = null;
+    for (const { buffer } of this.threads) this.hooks.watch(buffer);
+    for (const event of held) event();
+  }
+
+  /** Something a thread did that ends or prints: held back until the pool opens, dropped once it is closed. */
+  private happened(event: () => void): void {
+    if (this.closed) return;
+    if (this.held !== null) this.held.push(event);
+    else event();
+  }
+
+  private received(thread: PoolThread, message: DriverWorkerMessage): void {
+    if (message.type === 'ready') {
+      thread.ready = true;
+      this.wake?.();
+    } else if (message.type === 'results') {
+      thread.outstanding--;
+      const answer = this.answers.get(message.id);
+      this.answers.delete(message.id);
+      answer?.(message.results as readonly Result[]);
+      this.wake?.();
+    } else if (message.type === 'out') {
+      this.happened(() => (message.stream === 'stdout' ? this.io.stdout : this.io.stderr)(message.text));
+    } else if (message.type === 'exit') {
+      this.happened(() => this.hooks.exitCalled(message.code, message.at));
+    } else if (message.type === 'done') {
+      this.happened(() => this.hooks.endThread(message.code === 0 ? 1 : message.code));
     }
   }
 
-  private finished(worker: Worker, results: readonly Result[]): void {
-    const task = this.running.get(worker);
-    if (task === undefined) return;
-    this.running.delete(worker);
-    this.idle.push(worker);
-    task.done(results);
-    this.dispatch();
+  private post(thread: PoolThread, jobs: readonly Job[], answer: (results: readonly Result[]) => void): void {
+    const id = this.nextId++;
+    this.answers.set(id, answer);
+    thread.outstanding++;
+    thread.worker.postMessage({ type: 'jobs', id, jobs } satisfies PoolRequest);
   }
 }
 
-/** Splits jobs into about `count` chunks of consecutive jobs, in order. */
-export function chunksOf<Job>(jobs: readonly Job[], count: number): Job[][] {
-  const size = Math.max(1, Math.ceil(jobs.length / count));
-  const out: Job[][] = [];
-  for (let at = 0; at < jobs.length; at += size) out.push(jobs.slice(at, at + size));
-  return out;
-}
-
-/** The worker side: answers each batch of jobs the pool's owner posts with `run`, until it closes the pool. */
+/**
+ * The pool thread's side: says it is ready, then answers each chunk the owner posts with `run`, one
+ * after another in the order they came, until the owner closes the pool.
+ */
 export function servePool<Job, Result>(
   port: MessagePort,
   run: (jobs: readonly Job[]) => readonly Result[] | Promise<readonly Result[]>,
 ): Promise<number> {
   return new Promise<number>((resolve) => {
+    const queue: { readonly id: number; readonly jobs: readonly Job[] }[] = [];
+    let serving = false;
+    const serve = async (): Promise<void> => {
+      serving = true;
+      for (let request = queue.shift(); request !== undefined; request = queue.shift()) {
+        const results = await run(request.jobs);
+        port.postMessage({ type: 'results', id: request.id, results } satisfies DriverWorkerMessage);
+      }
+      serving = false;
+    };
     port.on('message', (request: PoolRequest) => {
       if (request.type === 'close') return resolve(0);
-      void (async () => {
-        const results = await run(request.jobs as readonly Job[]);
-        port.postMessage({ type: 'results', id: request.id, results } satisfies DriverWorkerMessage);
-      })();
+      queue.push({ id: request.id, jobs: request.jobs as readonly Job[] });
+      if (!serving) void serve();
     });
+    port.postMessage({ type: 'ready' } satisfies DriverWorkerMessage);
   });
 }

@@ -45,7 +45,7 @@ import {
   withDriverModule,
   type DriverModule,
 } from './driver-module.js';
-import { chunksOf, DriverPool, servePool, WORKERS_MAX } from './driver-pool.js';
+import { DriverPool, servePool, WORKERS_MAX, type ChunkSizes } from './driver-pool.js';
 import { runInWorker, WATCHDOG_SECONDS_DEFAULT } from './driver-run.js';
 import type { ThreadHooks } from './driver-worker-types.js';
 import { readShards, ShardRecorder, shardFileName, shardRuns, SHARDS_MAX, type ShardNumber } from './explore-shards.js';
@@ -79,12 +79,22 @@ const DIRQL_MAX = 12;
 /** Most schedules one invocation may run. */
 const BUDGET_MAX = 100_000_000;
 /**
- * Runs per batch each worker thread is handed at a time (a batch of the search is this times the
- * workers). The workers wait for each other at the end of a batch, and a run takes a fraction of a
- * millisecond: on two cores, 128 gave 1.2× with two workers, 1024 1.4×, 4096 1.5×. Runs after the
- * failure that ends a search are thrown away, at most a batch of them.
+ * Runs per batch of the search, whatever the workers (the search needs a batch's answers before it
+ * makes the next: the threads meet at the end of each). A run takes a fraction of a millisecond.
  */
-const RUNS_PER_WORKER = 4096;
+const BATCH_RUNS = 8192;
+/**
+ * The chunks a batch is cut into for `--workers N`: a run takes about 0.13 ms, so 32 to 512 runs
+ * is 4 to 70 ms — large enough that handing them out costs little, small enough that the last
+ * chunks of a batch end close together. Measured on two shared cores (`npm run bench -- parallel`,
+ * 60,000 schedules, 288 chunks in 11 batches): the command's thread ran half the chunks and waited
+ * 9–14 ms in all at the ends of batches; 2 workers / 1 went from 1.33–1.35× (one chunk per worker
+ * and batch, the command's thread idle) to 1.47–1.58× at load averages of 2.0–3.1 (other work
+ * shared the cores: only runs side by side compare). What is left is the
+ * second thread's own cost: loading tsx, the command and the driver (about 1.1 s of CPU from the
+ * sources) and warming up the simulator's code, paid on the same two cores.
+ */
+const CHUNK_RUNS: ChunkSizes = { min: 32, max: 512 };
 /** Progress is redrawn at most this often (milliseconds of wall time; the simulation never reads it). */
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -156,6 +166,7 @@ export async function exploreInThread(
   buffer: SharedArrayBuffer,
   hooks: ThreadHooks,
 ): Promise<number> {
+  let pool: DriverPool<SearchJob, RunSummary> | null = null;
   try {
     let request = parseRequest(args, io.cwd);
     let merged: MergeInput | null = null;
@@ -163,6 +174,9 @@ export async function exploreInThread(
       const set = readShards(request.merge, io.cwd);
       request = parseRequest([...set.args, ...mergeOutputArgs(args)], io.cwd);
       merged = { set };
+    } else if (request.workers > 1 && request.replay === null) {
+      // This thread is one of the workers; the others start now, while it loads the driver.
+      pool = new DriverPool('explore', request.runArgs, request.workers - 1, CHUNK_RUNS, io, hooks);
     }
     return await withDriverModule('explore', request.modulePath, io.cwd, (module) => {
       const partial = contextOf(module, request, io);
@@ -172,7 +186,7 @@ export async function exploreInThread(
       };
       context.probe.loaded();
       const target = runTarget(context);
-      if (request.replay === null) return exploreAll(context, target, hooks, merged);
+      if (request.replay === null) return exploreAll(context, target, pool, merged);
       let schedule: Schedule;
       try {
         schedule = module.sim.parseSchedule(request.replay);
@@ -183,6 +197,8 @@ export async function exploreInThread(
     });
   } catch (error) {
     return usageError('explore', error, io);
+  } finally {
+    await pool?.close();
   }
 }
 
@@ -387,7 +403,7 @@ function probeReplay(context: Omit<Context, 'probe'>, schedule: string | null): 
 async function exploreAll(
   context: Context,
   target: RunTarget,
-  hooks: ThreadHooks,
+  pool: DriverPool<SearchJob, RunSummary> | null,
   merged: MergeInput | null,
 ): Promise<number> {
   const { sim, request, io } = context;
@@ -403,23 +419,23 @@ async function exploreAll(
       progressEvery: 100,
     };
     const shard = request.shard === null ? null : { index: request.shard.k - 1, count: request.shard.n };
-    const search = sim.searchExploration(options, { shard, batch: request.workers * RUNS_PER_WORKER });
+    const search = sim.searchExploration(options, { shard, batch: BATCH_RUNS });
     let run: (jobs: readonly SearchJob[]) => readonly RunSummary[] | Promise<readonly RunSummary[]>;
-    let pool: DriverPool<SearchJob, RunSummary> | null = null;
     if (merged !== null) {
       run = answerFromShards(context, shardRuns(merged.set, sim.parseSchedule));
-    } else if (request.workers > 1) {
-      const workers = new DriverPool<SearchJob, RunSummary>('explore', request.runArgs, request.workers, io, hooks);
-      pool = workers;
-      run = async (jobs) => {
-        context.probe.waiting();
-        const answered = await workers.run(chunksOf(jobs, Math.ceil(jobs.length / RUNS_PER_WORKER)));
-        context.probe.running();
-        return answeredInOrder(sim, jobs, answered);
-      };
     } else {
       const runner = sim.createJobRunner(target);
-      run = (jobs) => sim.runJobs(runner, jobs);
+      const runHere = (jobs: readonly SearchJob[]): RunSummary[] => sim.runJobs(runner, jobs);
+      run =
+        pool === null
+          ? runHere
+          : async (jobs) => {
+              const answered = await pool.run(
+                { jobs, runHere, ends: (chunk, summaries) => endsIn(sim, chunk, summaries) },
+                context.probe,
+              );
+              return answeredInOrder(sim, jobs, answered);
+            };
     }
     if (request.shard !== null) {
       const shardRecorder = new ShardRecorder(sim.formatSchedule);
@@ -438,6 +454,7 @@ async function exploreAll(
     try {
       exploration = await driveAsync(search, run);
     } finally {
+      // Nothing more for the pool's threads: what they still run is not needed.
       await pool?.close();
     }
     if (recorder !== null) return shardDone(context, recorder, exploration);
@@ -459,18 +476,22 @@ async function driveAsync<T>(
   return step.value;
 }
 
-/** The chunks' answers as one batch's: in order, up to the first run that ends the search. */
+/** Whether a chunk's answers end the search (runJobs stops a chunk at the run that does). */
+function endsIn(sim: typeof SimModule, jobs: readonly SearchJob[], summaries: readonly RunSummary[]): boolean {
+  return summaries.length > 0 && sim.endsSearch(jobs[summaries.length - 1]!, summaries.at(-1)!);
+}
+
+/** A batch's answers, the chunks' put together in order: up to the first run that ends the search. */
 function answeredInOrder(
   sim: typeof SimModule,
   jobs: readonly SearchJob[],
-  answered: readonly (readonly RunSummary[])[],
+  answered: readonly RunSummary[],
 ): RunSummary[] {
   const out: RunSummary[] = [];
-  for (const summaries of answered)
-    for (const summary of summaries) {
-      out.push(summary);
-      if (sim.endsSearch(jobs[out.length - 1]!, summary)) return out;
-    }
+  for (const summary of answered) {
+    out.push(summary);
+    if (sim.endsSearch(jobs[out.length - 1]!, summary)) return out;
+  }
   return out;
 }
 

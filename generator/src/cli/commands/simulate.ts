@@ -35,7 +35,7 @@ import {
   withDriverModule,
   type DriverModule,
 } from './driver-module.js';
-import { chunksOf, DriverPool, servePool, WORKERS_MAX } from './driver-pool.js';
+import { DriverPool, servePool, WORKERS_MAX, type ChunkSizes } from './driver-pool.js';
 import { runInWorker, WATCHDOG_SECONDS_DEFAULT } from './driver-run.js';
 import type { ThreadHooks } from './driver-worker-types.js';
 import { faultList, optionValues, optionsSynopsis, optionsUsage, parseArgsOptions } from './run-options.js';
@@ -113,37 +113,53 @@ export async function simulateInThread(
   buffer: SharedArrayBuffer,
   hooks: ThreadHooks,
 ): Promise<number> {
+  let pool: DriverPool<number, SeedRun> | null = null;
   try {
     const request = parseRequest(args);
     const probe = new WatchProbe(buffer, (seed) => replayCommand(args, seed));
+    const workers = Math.min(request.workers, request.seeds);
+    // This thread is one of the workers; the others start now, while it loads the driver.
+    if (workers > 1) pool = new DriverPool('simulate', args, workers - 1, CHUNK_SEEDS, io, hooks);
     return await withDriverModule('simulate', request.modulePath, io.cwd, async (module) => {
       probe.loaded();
       const driver = pickDriver(module, request.exportName);
-      let runs: SeedRun[];
-      if (request.workers > 1 && request.seeds > 1) {
-        const pool = new DriverPool<number, SeedRun>(
-          'simulate',
-          args,
-          Math.min(request.workers, request.seeds),
-          io,
-          hooks,
-        );
-        const seeds = Array.from({ length: request.seeds }, (_, i) => request.seed + i);
-        probe.waiting();
-        try {
-          runs = (await pool.run(chunksOf(seeds, request.workers * SEED_CHUNKS_PER_WORKER))).flat();
-        } finally {
-          probe.running();
-          await pool.close();
-        }
-      } else {
-        runs = await runSeeds(module.sim, driver, request, request.seed, request.seeds, probe);
-      }
+      const runs =
+        pool === null
+          ? await runSeeds(module.sim, driver, request, request.seed, request.seeds, probe)
+          : await runSeedsWith(pool, module.sim, driver, request, probe);
       return report(module.sim, driver, request, module.display, io, runs, probe);
     });
   } catch (error) {
     return usageError('simulate', error, io);
+  } finally {
+    await pool?.close();
   }
+}
+
+/** The seeds run by the pool's threads and this one; a run made here is checked for late calls as runSeeds checks it. */
+async function runSeedsWith(
+  pool: DriverPool<number, SeedRun>,
+  sim: typeof SimModule,
+  driver: MiniportDefinition,
+  request: SimulateRequest,
+  probe: WatchProbe,
+): Promise<SeedRun[]> {
+  // As in the pool's threads, no trace: the timeline's run is made again (a run is the same for its seed).
+  const untraced = { ...request, timeline: null };
+  const simulations = new Map<number, Simulation>();
+  const runHere = (seeds: readonly number[]): SeedRun[] => {
+    const ran = runSeedRange(sim, driver, untraced, seeds[0]!, seeds.length, probe);
+    ran.simulations.forEach((simulation, i) => simulations.set(seeds[0]! + i, simulation));
+    return ran.runs;
+  };
+  const seeds = Array.from({ length: request.seeds }, (_, i) => request.seed + i);
+  const runs = await pool.run({ jobs: seeds, runHere }, probe);
+  await pool.close();
+  await settle();
+  return runs.map((run, i) => {
+    const simulation = simulations.get(request.seed + i);
+    return simulation === undefined ? run : withLateCalls(sim, run, simulation);
+  });
 }
 
 /** A pool worker of `--workers M` (driver-pool.ts): runs the seeds it is handed, as the single thread runs them. */
@@ -172,8 +188,16 @@ export async function simulatePoolWorker(
   }
 }
 
-/** Chunks of seeds per worker thread (more than one, so a slow seed does not hold up the rest). */
-const SEED_CHUNKS_PER_WORKER = 4;
+/**
+ * The chunks the seeds are cut into for `--workers M`: a seed of the examples takes about 10 ms, so
+ * 1 to 16 seeds is 10 to 160 ms — each chunk a pool thread runs also waits two turns of the event
+ * loop for late calls. Measured on two shared cores (`npm run bench -- parallel`, 512 seeds, about
+ * 50 chunks): the command's thread waited 3–9 ms in all; the pool thread was ready about 0.5 s after
+ * the command's thread had loaded the driver, and its first chunk ran slower while its code warmed
+ * up. 2 workers / 1 went from 1.21–1.23× to 1.30–1.45× (once 1.71×) at load averages of 2.0–3.1;
+ * with 2,048 seeds, where those start-up costs weigh little, it was 2.0×.
+ */
+const CHUNK_SEEDS: ChunkSizes = { min: 1, max: 16 };
 
 /** The command that runs one seed again: the same flags, that seed alone. */
 function replayCommand(args: readonly string[], seed: number): string {
@@ -228,6 +252,21 @@ async function runSeeds(
   count: number,
   probe: RunProbe,
 ): Promise<SeedRun[]> {
+  const { runs, simulations } = runSeedRange(sim, driver, request, first, count, probe);
+  // Let timers and promises the driver left behind run: a DDI they call is a late call of its run.
+  await settle();
+  return runs.map((run, i) => withLateCalls(sim, run, simulations[i]!));
+}
+
+/** Runs `count` seeds from `first` on, and keeps their simulations (for the late calls, once timers have run). */
+function runSeedRange(
+  sim: typeof SimModule,
+  driver: MiniportDefinition,
+  request: SimulateRequest,
+  first: number,
+  count: number,
+  probe: RunProbe,
+): { runs: SeedRun[]; simulations: Simulation[] } {
   const runs: SeedRun[] = [];
   const simulations: Simulation[] = [];
   for (let seed = first; seed < first + count; seed++) {
@@ -235,15 +274,14 @@ async function runSeeds(
     runs.push(run);
     simulations.push(simulation);
   }
-  // Let timers and promises the driver left behind run: a DDI they call is a late call of its run.
-  await settle();
-  for (const [i, simulation] of simulations.entries()) {
-    if (simulation.lateCalls.length === 0) continue;
-    const run = runs[i]!;
-    const late = lateText(sim, simulation.lateCalls);
-    runs[i] = { ...run, failure: run.failure === null ? late : `${run.failure}; ${late}` };
-  }
-  return runs;
+  return { runs, simulations };
+}
+
+/** A run with the DDI calls its driver made after it ended (from timers, promises) as its failure. */
+function withLateCalls(sim: typeof SimModule, run: SeedRun, simulation: Simulation): SeedRun {
+  if (simulation.lateCalls.length === 0) return run;
+  const late = lateText(sim, simulation.lateCalls);
+  return { ...run, failure: run.failure === null ? late : `${run.failure}; ${late}` };
 }
 
 function runSeed(

@@ -38,6 +38,13 @@ export function watchBuffer(): SharedArrayBuffer {
   return new SharedArrayBuffer(BYTES);
 }
 
+/** A thread that was ended (a pool thread closed in the middle of a chunk): the watchdog leaves its memory alone. */
+export function watchEnded(buffer: SharedArrayBuffer): void {
+  const ints = new Int32Array(buffer);
+  ints[PHASE] = PHASE_WAITING;
+  ints[HEARTBEAT]!++;
+}
+
 /** The running side: a RunProbe that writes into the shared buffer. */
 export class WatchProbe implements RunProbe {
   private readonly ints: Int32Array;
