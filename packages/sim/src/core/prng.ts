@@ -6,10 +6,10 @@
  * reproduces a whole run.
  */
 
-/** A seeded pseudo-random number generator. */
 /** Bounds up to which `below` multiplies in doubles (a 32-bit draw times the bound stays below 2^53). */
 const SMALL_BOUND_MAX = 0x20_0000;
 
+/** A seeded pseudo-random number generator. */
 export class Prng {
   /** The seed this generator started from (printed in every report). */
   readonly seed: number;

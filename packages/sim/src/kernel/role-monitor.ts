@@ -491,8 +491,9 @@ export class RoleMonitor implements NdisRoleMonitor {
 
 /**
  * `fn.apply(thisArg, args)`, as a plain call for the arities of role functions: apply goes through
- * the engine's spread of an array-like, a plain call does not (and the role functions NDIS calls
- * take one to three arguments, with no `this`).
+ * the engine's spread of an array-like, a plain call does not. The role functions NDIS calls take
+ * one to four arguments (a message-signaled ISR four), with no `this`; anything else goes through
+ * apply as before.
  */
 function callWith(fn: (...a: unknown[]) => unknown, thisArg: unknown, args: unknown[]): unknown {
   if (thisArg === undefined) {
