@@ -14,15 +14,16 @@ const shared: Options = {
   tsconfig: 'tsconfig.json',
 };
 
-// ESM for import (with the declarations), CommonJS for require(). The role monitor sits in a
-// process-wide slot, so both copies in one process check the same calls. The CommonJS entry's
-// declarations are the ESM ones, re-exported, so they ship once. `npm run build` empties dist/
-// first: a clean of one format would race with the other's output.
-export default defineConfig([
-  { ...shared, format: ['esm'], dts: true },
-  {
-    ...shared,
-    format: ['cjs'],
-    onSuccess: async () => writeFileSync('packages/ndis/dist/index.d.cts', "export * from './index.js';\n"),
+// One build, ESM. require() gets the same module through Node's require(esm) (Node 20.19 and later):
+// index.cjs only hands it over, so the package ships its metadata table once and a process holds one
+// copy of it whichever way it is loaded. The CommonJS entry's declarations are the ESM ones,
+// re-exported.
+export default defineConfig({
+  ...shared,
+  format: ['esm'],
+  dts: true,
+  onSuccess: async () => {
+    writeFileSync('packages/ndis/dist/index.cjs', "'use strict';\nmodule.exports = require('./index.js');\n");
+    writeFileSync('packages/ndis/dist/index.d.cts', "export * from './index.js';\n");
   },
-]);
+});

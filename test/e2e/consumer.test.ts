@@ -197,6 +197,18 @@ describe('a project with the packed packages installed', { timeout: 120_000 }, (
     expect(ok(run('node', ['-e', script]), 'node -e require').stdout).toBe('function function function\n');
   });
 
+  it('require() and import give the one copy of @ddikit/ndis, with no warning', () => {
+    // index.cjs hands over the ESM build (require(esm)): the metadata table is loaded once.
+    const script = `
+      const fromRequire = require('@ddikit/ndis');
+      import('@ddikit/ndis').then((fromImport) => {
+        console.log(fromRequire.metadata === fromImport.metadata, fromRequire.MINIPORT_ISR === fromImport.MINIPORT_ISR);
+      });`;
+    const ran = ok(run('node', ['-e', script]), 'node -e require and import');
+    expect(ran.stdout).toBe('true true\n');
+    expect(ran.stderr).toBe('');
+  });
+
   // The generator's own types (its library API) name node: modules, so they are checked by
   // publint and attw (test/packages.test.ts) rather than here without @types/node.
   it('type-checks a driver consumer under module nodenext (ESM and CommonJS), bundler and CommonJS', async () => {

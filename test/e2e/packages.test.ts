@@ -72,7 +72,7 @@ describe.each(packageDirs)('%s', { timeout: 120_000 }, (dir) => {
     expect(manifest.license).toBe('MIT');
     expect(manifest.files).toContain('LICENSE');
     expect(manifest.files).toContain('README.md');
-    expect(manifest.engines.node).toBe('>=20.12');
+    expect(manifest.engines.node).toBe('>=20.19');
     expect(manifest.publishConfig.access).toBe('public');
     expect(manifest.sideEffects).toBe(false);
     expect(Object.keys(manifest.exports['.'] as object)).toEqual(['import', 'require']);
