@@ -170,6 +170,41 @@ describe('DmaSpace', () => {
     expect(dma.allocate(64)).not.toBeNull();
     expect(dma.allocate(64)).toBeNull();
   });
+
+  it('gives a new run zeroed memory, over the buffers of the run before, whose blocks no longer reach them', () => {
+    const { dma } = space();
+    const before = dma.allocate(4096)!.block.virtualAddress as SharedMemory;
+    const freedBefore = dma.allocate(64)!;
+    before.setUint32(4092, 0xdeadbeef);
+    before.bytes.fill(0xa5, 0, 100);
+    (freedBefore.block.virtualAddress as SharedMemory).bytes.fill(0x5a);
+    dma.free(freedBefore);
+    const buffer = before.bytes.buffer;
+    // After the run, until the next one starts, what the driver and device wrote is still there.
+    expect(before.getUint32(4092)).toBe(0xdeadbeef);
+    dma.reset();
+    const after = dma.allocate(4096)!.block.virtualAddress as SharedMemory;
+    const small = dma.allocate(64)!.block.virtualAddress as SharedMemory;
+    expect(after.bytes.every((byte) => byte === 0)).toBe(true);
+    expect(small.bytes.every((byte) => byte === 0)).toBe(true);
+    expect(after.length).toBe(4096);
+    // The earlier block's views are detached: a driver that kept them cannot reach this run's memory.
+    expect(before.bytes.length).toBe(0);
+    expect(buffer.byteLength).toBe(0);
+    before.bytes[0] = 1;
+    expect(after.bytes[0]).toBe(0);
+    expect(() => before.setUint32(0, 1)).toThrow(TypeError);
+    // A size the run before did not use is allocated afresh.
+    expect((dma.allocate(100)!.block.virtualAddress as SharedMemory).bytes.length).toBe(100);
+  });
+
+  it('refuses a buffer of another length than the block', () => {
+    expect(() => new SharedMemory(8, new ArrayBuffer(16))).toThrow(
+      'SharedMemory: a 8-byte block over a 16-byte buffer',
+    );
+    const memory = new SharedMemory(4, new Uint8Array([1, 2, 3, 4]).buffer);
+    expect([...memory.bytes]).toEqual([0, 0, 0, 0]);
+  });
 });
 
 /** How the test driver sets its RX ring up. */

@@ -50,8 +50,18 @@ export interface SharedMemoryBacking {
 export class SharedMemory {
   readonly bytes: Uint8Array;
   private dataView: DataView | null = null;
-  constructor(readonly length: number) {
-    this.bytes = new Uint8Array(length);
+  /** `length` zeroed bytes; over `buffer` when given (it is zeroed here, and must be `length` bytes). */
+  constructor(
+    readonly length: number,
+    buffer?: ArrayBuffer,
+  ) {
+    if (buffer === undefined) this.bytes = new Uint8Array(length);
+    else {
+      if (buffer.byteLength !== length)
+        throw new RangeError(`SharedMemory: a ${length}-byte block over a ${buffer.byteLength}-byte buffer`);
+      this.bytes = new Uint8Array(buffer);
+      this.bytes.fill(0);
+    }
   }
   /** A DataView of the bytes, made on first use (most packet buffers are only ever read by the device). */
   get view(): DataView {
@@ -87,15 +97,29 @@ export class SharedMemory {
 /** Total bytes {@link ArrayBufferBacking} hands out by default (64 MiB). */
 export const SHARED_MEMORY_BYTES_DEFAULT = 64 * 1024 * 1024;
 
-/** Shared memory for TypeScript drivers: each block a {@link SharedMemory} over its own ArrayBuffer. */
+/**
+ * Shared memory for TypeScript drivers: each block a {@link SharedMemory} over its own ArrayBuffer.
+ *
+ * A new run takes the buffers of the run before over (zeroed again) instead of allocating its own:
+ * a fresh ArrayBuffer of a ring's size comes from the system zeroed page by page, which cost a short
+ * run more than anything its driver did. Each buffer is transferred away from the block of the run
+ * before (`structuredClone` with a transfer list moves it without copying), so that block's views
+ * are detached: a driver that kept them from one run into the next reads nothing and writes nothing
+ * there (its DataView accesses throw), and can never reach memory another run uses.
+ */
 export class ArrayBufferBacking implements SharedMemoryBacking {
   private bytesInUse = 0;
+  /** The blocks handed out since the last reset (freed ones too: their buffers come back at reset). */
+  private handedOut: SharedMemory[] = [];
+  /** Buffers the next allocations can take, by length: those of the run before. */
+  private spare = new Map<number, ArrayBuffer[]>();
   constructor(private readonly bytesMax: number = SHARED_MEMORY_BYTES_DEFAULT) {}
 
   allocate(length: number): SharedMemoryBlock | null {
     if (this.bytesInUse + length > this.bytesMax) return null;
     this.bytesInUse += length;
-    const memory = new SharedMemory(length);
+    const memory = new SharedMemory(length, this.spare.get(length)?.pop());
+    this.handedOut.push(memory);
     return { virtualAddress: memory, length, bytes: () => memory.bytes };
   }
 
@@ -105,6 +129,18 @@ export class ArrayBufferBacking implements SharedMemoryBacking {
 
   reset(): void {
     this.bytesInUse = 0;
+    // The next run keeps the buffers of this one only: what is spare stays one run's worth.
+    const spare = new Map<number, ArrayBuffer[]>();
+    for (const memory of this.handedOut) {
+      const buffer = memory.bytes.buffer as ArrayBuffer; // SharedMemory makes its bytes over an ArrayBuffer
+      if (buffer.byteLength !== memory.length) continue; // detached already
+      const moved = structuredClone(buffer, { transfer: [buffer] });
+      let list = spare.get(memory.length);
+      if (list === undefined) spare.set(memory.length, (list = []));
+      list.push(moved);
+    }
+    this.handedOut = [];
+    this.spare = spare;
   }
 }
 
