@@ -101,8 +101,8 @@ export const SHARED_MEMORY_BYTES_DEFAULT = 64 * 1024 * 1024;
  * Shared memory for TypeScript drivers: each block a {@link SharedMemory} over its own ArrayBuffer.
  *
  * A new run takes the buffers of the run before over (zeroed again) instead of allocating its own:
- * a fresh ArrayBuffer of a ring's size comes from the system zeroed page by page, which cost a short
- * run more than anything its driver did. Each buffer is transferred away from the block of the run
+ * a fresh ArrayBuffer of a ring's size comes from the system zeroed page by page, the largest single
+ * cost of a short explored run (an eighth of it). Each buffer is transferred away from the block of the run
  * before (`structuredClone` with a transfer list moves it without copying), so that block's views
  * are detached: a driver that kept them from one run into the next reads nothing and writes nothing
  * there (its DataView accesses throw), and can never reach memory another run uses.
