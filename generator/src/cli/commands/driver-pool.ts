@@ -41,8 +41,11 @@ export interface ChunkSizes {
 /** What the owner runs with the pool's help. */
 export interface PoolWork<Job, Result> {
   readonly jobs: readonly Job[];
-  /** Runs a chunk in the owner's thread (synchronously: the pool's messages wait until it returns). */
-  readonly runHere: (jobs: readonly Job[]) => readonly Result[];
+  /**
+   * Runs a chunk in the owner's thread. The pool's messages wait while it runs synchronously (a
+   * promise it returns lets them in: simulate's chunks end letting the drivers' timers run).
+   */
+  readonly runHere: (jobs: readonly Job[]) => readonly Result[] | Promise<readonly Result[]>;
   /**
    * Whether a chunk's results end the work: the jobs after that chunk are not needed. They are not
    * handed out any more, and what comes back for those already out is dropped.
@@ -150,7 +153,7 @@ export class DriverPool<Job, Result> {
       handOut();
       if (own === null) break;
       probe.running();
-      answered(own, runHere(chunks[own]!.jobs));
+      answered(own, await runHere(chunks[own]!.jobs));
       probe.waiting();
       // Let the pool's messages in: answers, and threads that got ready.
       await new Promise(setImmediate);
