@@ -56,6 +56,44 @@ describe('declared role functions', () => {
     }
   });
 
+  it('hand over `this` and exactly the arguments given, for every parameter count, with and without a monitor', () => {
+    const exports = ndis as unknown as Record<string, (name: string, impl: (...a: unknown[]) => unknown) => unknown>;
+    const seen: { self: unknown; args: unknown[] }[] = [];
+    const forwarded: unknown[][] = [];
+    const monitor: RoleMonitor = {
+      callRole(declaration, thisArg, args) {
+        forwarded.push(args);
+        return declaration.impl.apply(thisArg, args as never[]);
+      },
+    };
+    const arities = new Set(metadata.roles.map((role) => role.params.length));
+    expect(arities.size).toBeGreaterThan(4);
+    for (const role of metadata.roles.filter(
+      (r, i, all) => all.findIndex((o) => o.params.length === r.params.length) === i,
+    )) {
+      const declared = exports[role.name]!('MyFunction', function (this: unknown, ...args: unknown[]) {
+        seen.push({ self: this, args });
+        return args.length;
+      }) as (...args: unknown[]) => unknown;
+      expect(declared.name, role.name).toBe('MyFunction');
+      expect(declared.length, role.name).toBe(role.params.length);
+      const self = { role: role.name };
+      const n = role.params.length;
+      for (const count of [0, Math.max(n - 1, 0), n, n + 2]) {
+        const args = Array.from({ length: count }, (_, i) => `${role.name}#${i}`);
+        for (const installed of [null, monitor]) {
+          setRoleMonitor(installed);
+          seen.length = 0;
+          forwarded.length = 0;
+          expect(declared.apply(self, args), `${role.name} with ${count}`).toBe(count);
+          expect(seen, `${role.name} with ${count}`).toEqual([{ self, args }]);
+          if (installed !== null) expect(forwarded, `${role.name} with ${count}`).toEqual([args]);
+        }
+      }
+      setRoleMonitor(null);
+    }
+  });
+
   it('roleOf is undefined for anything not declared', () => {
     for (const value of [() => true, function named() {}, null, undefined, 0, 'MINIPORT_ISR', {}]) {
       expect(roleOf(value)).toBeUndefined();

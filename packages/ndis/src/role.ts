@@ -62,6 +62,73 @@ export function roleOf(value: unknown): RoleDeclaration | undefined {
 
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** What a declared function does with its `this` and its arguments (as given: no more, no fewer). */
+type Invoke = (self: unknown, args: unknown[]) => unknown;
+
+/** The arguments of a call, as an array. */
+function argumentList(args: IArguments): unknown[] {
+  return Array.prototype.slice.call(args);
+}
+
+/**
+ * A function named `name`, with `arity` parameters (its `length`, up to 6; more are set by the
+ * caller), that hands its `this` and its arguments to `invoke`. The name comes from the property key
+ * and the length from the parameter list, not from defineProperty: drivers declare their role
+ * functions anew on every run, and the two defineProperty calls were half of what a declaration cost.
+ */
+function namedFunction(name: string, arity: number, invoke: Invoke): (...args: unknown[]) => unknown {
+  switch (arity) {
+    case 0:
+      return {
+        [name]: function (this: unknown, ...args: unknown[]) {
+          return invoke(this, args);
+        },
+      }[name]!;
+    case 1:
+      return {
+        [name]: function (this: unknown, a: unknown) {
+          return invoke(this, arguments.length === 1 ? [a] : argumentList(arguments));
+        },
+      }[name]!;
+    case 2:
+      return {
+        [name]: function (this: unknown, a: unknown, b: unknown) {
+          return invoke(this, arguments.length === 2 ? [a, b] : argumentList(arguments));
+        },
+      }[name]!;
+    case 3:
+      return {
+        [name]: function (this: unknown, a: unknown, b: unknown, c: unknown) {
+          return invoke(this, arguments.length === 3 ? [a, b, c] : argumentList(arguments));
+        },
+      }[name]!;
+    case 4:
+      return {
+        [name]: function (this: unknown, a: unknown, b: unknown, c: unknown, d: unknown) {
+          return invoke(this, arguments.length === 4 ? [a, b, c, d] : argumentList(arguments));
+        },
+      }[name]!;
+    case 5:
+      return {
+        [name]: function (this: unknown, a: unknown, b: unknown, c: unknown, d: unknown, e: unknown) {
+          return invoke(this, arguments.length === 5 ? [a, b, c, d, e] : argumentList(arguments));
+        },
+      }[name]!;
+    case 6:
+      return {
+        [name]: function (this: unknown, a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown) {
+          return invoke(this, arguments.length === 6 ? [a, b, c, d, e, f] : argumentList(arguments));
+        },
+      }[name]!;
+    default:
+      return {
+        [name]: function (this: unknown, ...args: unknown[]) {
+          return invoke(this, args);
+        },
+      }[name]!;
+  }
+}
+
 /**
  * Makes the declarator function of a role. Used by the generated roles module; drivers call the
  * declarators it exports, not this.
@@ -89,13 +156,13 @@ export function declareRole<R extends string, F extends (...args: never[]) => un
       );
     }
     const declaration: RoleDeclaration = { role, name, impl: impl as unknown as (...args: never[]) => unknown };
-    const declared = function (this: unknown, ...args: unknown[]): unknown {
+    const declared = namedFunction(name, role.params.length, (self, args) => {
       const current = slot.monitor;
-      if (current === null) return (impl as unknown as (...a: unknown[]) => unknown).apply(this, args);
-      return current.callRole(declaration, this, args);
-    };
-    Object.defineProperty(declared, 'name', { value: name });
-    Object.defineProperty(declared, 'length', { value: role.params.length });
+      if (current === null) return (impl as unknown as (...a: unknown[]) => unknown).apply(self, args);
+      return current.callRole(declaration, self, args);
+    });
+    if (declared.length !== role.params.length)
+      Object.defineProperty(declared, 'length', { value: role.params.length });
     Object.defineProperty(declared, ROLE, { value: role.name, enumerable: false });
     Object.defineProperty(declared, DECLARATION, { value: declaration, enumerable: false });
     Object.freeze(declared);
