@@ -189,6 +189,51 @@ describe('after the run and around it', () => {
     expect(stdout).toMatch(/\nViolations found\.\n$/);
   });
 
+  it('explore: a DDI called from a timer after the run is a finding with the first schedule and its replay; exit 1', async () => {
+    const { code, stdout } = await ddikit('explore', [FIXTURE, '--export', 'lateTimer', '--budget', '40']);
+    expect(code).toBe(1);
+    expect(stdout).toContain('\nNo schedule failed: 40 schedules');
+    expect(stdout).toMatch(
+      /\n\nCalled after the run ended \(the search goes on, but the driver is not clean; exit 1 as in simulate\), first in schedule 1 \(systematic\):\n {2}NdisStallExecution was called after the run ended at test\/cli\/fixtures\/misbehaving\.ts:\d+:\d+, from a timer or a promise the driver left behind; NDIS calls must end before MiniportHaltEx returns\n {2}Replay: ddikit explore test\/cli\/fixtures\/misbehaving\.ts --seed 1 --ticks 5000 --arrivals --export lateTimer --replay -\n$/,
+    );
+    const json = JSON.parse(
+      (await ddikit('explore', [FIXTURE, '--export', 'lateTimer', '--budget', '40', '--json'])).stdout,
+    );
+    expect(json.lateCall).toMatchObject({
+      ddi: 'NdisStallExecution',
+      calls: 1,
+      schedule: '-',
+      foundAt: 1,
+      phase: 'systematic',
+      replay:
+        'ddikit explore test/cli/fixtures/misbehaving.ts --seed 1 --ticks 5000 --arrivals --export lateTimer --replay -',
+    });
+    expect(json.lateCall.driverFrames[0].at).toMatch(/^test\/cli\/fixtures\/misbehaving\.ts:\d+:\d+$/);
+  });
+
+  it('explore --replay: the late call of the replayed run, text and JSON; exit 1', async () => {
+    const args = [FIXTURE, '--export', 'lateTimer', '--ticks', '5000', '--arrivals', '--replay', '-'];
+    const { code, stdout } = await ddikit('explore', args);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      /\nNdisStallExecution was called after the run ended at test\/cli\/fixtures\/misbehaving\.ts:\d+:\d+, from a timer or a promise the driver left behind; NDIS calls must end before MiniportHaltEx returns\nA DDI was called after the run ended\.\n$/,
+    );
+    const json = await ddikit('explore', [...args, '--json']);
+    expect(json.code).toBe(1);
+    const parsed = JSON.parse(json.stdout);
+    expect(parsed.clean).toBe(false);
+    expect(parsed.lateCall).toMatchObject({ ddi: 'NdisStallExecution', calls: 1 });
+  });
+
+  it('explore: a driver that leaves nothing behind has no late call (JSON null; exit 0)', async () => {
+    const { code, stdout } = await ddikit('explore', [FIXTURE, '--budget', '40', '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).lateCall).toBeNull();
+    const replayed = await ddikit('explore', [FIXTURE, '--ticks', '5000', '--arrivals', '--replay', '-', '--json']);
+    expect(replayed.code).toBe(0);
+    expect(JSON.parse(replayed.stdout)).toMatchObject({ clean: true, lateCall: null });
+  });
+
   it('a module that calls process.exit(0) fails loudly; exit 1', async () => {
     const { code, stdout, stderr } = await ddikit('simulate', ['test/cli/fixtures/exits.ts']);
     expect(code).toBe(1);

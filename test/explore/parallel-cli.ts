@@ -38,4 +38,10 @@ export const explorations: { given: string; args: string[]; code: number }[] = [
   { given: 'the lost interrupt (a failure, shrunk)', args: [LOST], code: 1 },
   { given: 'the fixed driver (systematic, then random schedules)', args: [FIXED, '--budget', '700'], code: 0 },
   { given: 'a budget that ends inside level 1 (a race)', args: [LOST, '--preemptions', '1', '--budget', '3'], code: 1 },
+  {
+    // The search without arrivals sees the warning first and is dropped for one with arrivals, which must see it too.
+    given: 'a warning in every run, a DDI called after some runs ended (arrivals)',
+    args: [MISBEHAVING, '--export', 'lateSometimes', '--budget', '300'],
+    code: 1,
+  },
 ];

@@ -83,6 +83,27 @@ describe('--workers N: the watchdog, whichever thread runs the hanging run', () 
     expect(await ddikit('simulate', [...args, '--workers', '2'])).toEqual(single);
     expect(await ddikit('simulate', [...args, '--workers', '3'])).toEqual(single);
   });
+
+  for (const [command, more] of [
+    ['simulate', ['--seeds', '20']],
+    ['explore', ['--budget', '100']],
+  ] as const) {
+    it(`${command}: a timer left behind that never returns is stopped after the runs, naming no run whatever N`, async () => {
+      const args = [MISBEHAVING, '--export', 'busyTimer', ...more, '--watchdog', '1'];
+      const single = await ddikit(command, args);
+      expect(single.code).toBe(1);
+      expect(single.stdout).toBe('');
+      expect(single.stderr).toBe(
+        `ddikit ${command}: the watchdog stopped the run: a timer or a promise the driver left behind has not returned for 1 s of wall-clock time.\n` +
+          '  It ran after the runs had ended (ddikit lets what a driver leaves behind run after each chunk of\n' +
+          '  runs, to report the DDIs it calls): a timer the driver set and never cancelled, looping without\n' +
+          '  calling a DDI. A driver must cancel its timers before MiniportHaltEx returns (--watchdog sets the limit).\n',
+      );
+      expect(await ddikit(command, [...args, '--workers', '2'])).toEqual(single);
+      const json = await ddikit(command, [...args, '--json']);
+      expect(JSON.parse(json.stdout)).toEqual({ clean: false, watchdog: { seconds: 1, phase: 'after-runs' } });
+    });
+  }
 });
 
 describe('--workers N: a driver that fails to load is reported once, as with one worker', () => {

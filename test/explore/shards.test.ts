@@ -97,6 +97,47 @@ describe('explore --merge: the shard files are checked', () => {
       want: /corrupt\.json: run 1 is corrupt: "deeper" must be true or false\.$/,
     },
     {
+      given: 'late calls with a control character in a frame (printed to a terminal)',
+      files: (f) => {
+        const [first, ...rest] = shardFiles(f);
+        const shard = JSON.parse(readFileSync(first!, 'utf8')) as { runs: unknown[][] };
+        shard.runs[0]![8] = {
+          ddi: 'NdisStallExecution',
+          driverFrames: [{ file: 'driver.ts\u001b]0;owned\u0007', line: 1, column: 1, function: '' }],
+          calls: 1,
+        };
+        const hostile = join(f, 'hostile.json');
+        writeFileSync(hostile, JSON.stringify(shard));
+        return [hostile, ...rest];
+      },
+      want: /hostile\.json: run 1 is corrupt: its late calls must be null or \{ ddi, driverFrames, calls \} naming a DDI \(printable, at most 128 characters\), up to 8 frames and 1\.\.100 calls\.$/,
+    },
+    {
+      given: 'late calls that are not counted',
+      files: (f) => {
+        const [first, ...rest] = shardFiles(f);
+        const shard = JSON.parse(readFileSync(first!, 'utf8')) as { runs: unknown[][] };
+        shard.runs[0]![8] = { ddi: 'NdisStallExecution', driverFrames: [], calls: 0 };
+        const zero = join(f, 'zero.json');
+        writeFileSync(zero, JSON.stringify(shard));
+        return [zero, ...rest];
+      },
+      want: /zero\.json: run 1 is corrupt: its late calls must be null or .* 1\.\.100 calls\.$/,
+    },
+    {
+      given: 'a shard of the format before late calls (8 fields a run)',
+      files: (f) => {
+        const [first, ...rest] = shardFiles(f);
+        const shard = JSON.parse(readFileSync(first!, 'utf8')) as { version: number; runs: unknown[][] };
+        shard.version = 1;
+        shard.runs = shard.runs.map((run) => run.slice(0, 8));
+        const old = join(f, 'old.json');
+        writeFileSync(old, JSON.stringify(shard));
+        return [old, ...rest];
+      },
+      want: /old\.json is not a shard file of ddikit explore: its version is 1, this ddikit reads version 2\.$/,
+    },
+    {
       given: 'a shard with runs taken out',
       files: (f) => {
         const [first, ...rest] = shardFiles(f);

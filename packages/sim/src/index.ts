@@ -105,14 +105,24 @@ export {
   EXPLORE_RANDOM_PER_MILLE_DEFAULT,
   SCENARIO_TICKS_DEFAULT,
   explore,
+  exploreSettled,
   finishExploration,
   manifestError,
   replay,
   scenarioSimulation,
   searchExploration,
 } from './explore/explorer.js';
-export { createJobRunner, endsSearch, jobKey, runJobs } from './explore/search-jobs.js';
-export type { CrashInfo, JobRunner, RandomJob, RunSummary, ScheduleJob, SearchJob } from './explore/search-jobs.js';
+export { createJobRunner, endsSearch, jobKey, runJobs, runJobsSettled } from './explore/search-jobs.js';
+export type {
+  CrashInfo,
+  JobRunner,
+  JobRunnerOptions,
+  LateCallInfo,
+  RandomJob,
+  RunSummary,
+  ScheduleJob,
+  SearchJob,
+} from './explore/search-jobs.js';
 export { driveSearch } from './explore/schedule-search.js';
 export type { ExploreShard, Search } from './explore/schedule-search.js';
 export type {
@@ -120,6 +130,7 @@ export type {
   ExplorationSettings,
   Exploration,
   ExploreFailure,
+  ExploreLateCall,
   ExploreOptions,
   ExploreProgress,
   ExploreResult,

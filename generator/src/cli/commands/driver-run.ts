@@ -12,7 +12,14 @@ import { Worker } from 'node:worker_threads';
 import type { CliIo } from '../io.js';
 import type { DriverCommand } from './driver-module.js';
 import type { DriverWorkerData, DriverWorkerMessage } from './driver-worker-types.js';
-import { PHASE_LOADING, PHASE_WAITING, readWatch, watchBuffer, type WatchState } from './watch-probe.js';
+import {
+  PHASE_LOADING,
+  PHASE_SETTLING,
+  PHASE_WAITING,
+  readWatch,
+  watchBuffer,
+  type WatchState,
+} from './watch-probe.js';
 
 /** Wall-clock seconds without a role call starting or returning before the watchdog stops a run. */
 export const WATCHDOG_SECONDS_DEFAULT = 10;
@@ -74,7 +81,9 @@ export function runInWorker(run: DriverRun, io: CliIo): Promise<number> {
         stallSeenAt ??= now;
         return;
       }
-      const first = stalled.reduce((a, b) => (b.seed < a.seed ? b : a));
+      // A run names its seed; what the drivers left behind after their runs names none (see watchdogReport).
+      const runs = stalled.filter((state) => state.phase !== PHASE_SETTLING);
+      const first = (runs.length > 0 ? runs : stalled).reduce((a, b) => (b.seed < a.seed ? b : a));
       failure = 'watchdog';
       report(run, io, watchdogReport(run, first));
       void worker.terminate();
@@ -122,6 +131,18 @@ function watchdogReport(run: DriverRun, state: WatchState): Failure {
     return {
       text: `the watchdog stopped the run: the driver module did not finish loading within ${seconds + LOAD_GRACE_MS / 1000} s (a loop at its top level?).`,
       json: { watchdog: { seconds, phase: 'loading' } },
+    };
+  }
+  if (state.phase === PHASE_SETTLING) {
+    // Which run left it behind is not known (any of the chunk's, and the chunks depend on --workers).
+    return {
+      text: [
+        `the watchdog stopped the run: a timer or a promise the driver left behind has not returned for ${seconds} s of wall-clock time.`,
+        '  It ran after the runs had ended (ddikit lets what a driver leaves behind run after each chunk of',
+        '  runs, to report the DDIs it calls): a timer the driver set and never cancelled, looping without',
+        '  calling a DDI. A driver must cancel its timers before MiniportHaltEx returns (--watchdog sets the limit).',
+      ].join('\n'),
+      json: { watchdog: { seconds, phase: 'after-runs' } },
     };
   }
   const running = state.frames[0] ?? null;

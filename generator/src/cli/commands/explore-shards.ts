@@ -5,8 +5,11 @@
  * level-1 ancestor and random number modulo N): for each run, its job's key and its summary, in the
  * shard's order; and the command line that shapes the run, so a merge can check that its shards
  * are of one exploration and run it again from them. Summaries are kept small: a report of a
- * warning or a race only the first time the shard saw it (a merge keeps each once anyway, from the
- * first run in the whole order, which is the first in some shard's order).
+ * warning or a race only the first time the shard saw it, and the DDIs called after a run ended only
+ * for the shard's first run that called one — each per arrivals setting, as the search keeps them
+ * (a merge keeps each once anyway, from the first run in the whole order of the search that counts,
+ * which is the first in some shard's order; a search without arrivals that found no choice point
+ * is dropped for one with them, and what it saw must not hide what the second one sees).
  *
  * Reading is strict, as for any file a user hands over: every field is checked, and a wrong,
  * corrupt, incomplete or mismatched set of shards is a usage error that names the file and what is
@@ -14,11 +17,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Report, RunSummary, Schedule } from '@ddikit/sim';
+import type { DriverFrame, LateCallInfo, Report, RunSummary, Schedule } from '@ddikit/sim';
 import { DriverUsageError } from './driver-module.js';
 
 export const SHARD_FORMAT = 'ddikit-explore-shard';
-export const SHARD_VERSION = 1;
+/** 2: each run's late calls (the ninth field). */
+export const SHARD_VERSION = 2;
 /** Shards one exploration may be split into. */
 export const SHARDS_MAX = 1_000;
 
@@ -41,7 +45,7 @@ interface ShardFile {
   readonly runs: readonly ShardRun[];
 }
 
-/** One run: [job key, schedule, counts (base64) or null, deeper, error, reports, notes, crash]. */
+/** One run: [job key, schedule, counts (base64) or null, deeper, error, reports, notes, crash, late]. */
 type ShardRun = [
   string,
   string,
@@ -51,7 +55,11 @@ type ShardRun = [
   readonly Report[] | null,
   readonly Report[],
   RunSummary['crash'],
+  LateCallInfo | null,
 ];
+
+/** Late calls one run may record (LATE_CALLS_MAX of @ddikit/sim). */
+const LATE_CALLS_READ_MAX = 100;
 
 /** The file name of shard K/N. */
 export function shardFileName(shard: ShardNumber): string {
@@ -61,13 +69,17 @@ export function shardFileName(shard: ShardNumber): string {
 /** Records a shard's runs, in its order, for its file. */
 export class ShardRecorder {
   private readonly runs: ShardRun[] = [];
+  /** Notes kept, by arrivals setting, rule, subject and function. */
   private readonly noted = new Set<string>();
+  /** The arrivals settings whose first late call is kept. */
+  private readonly lateNoted = new Set<boolean | undefined>();
 
   constructor(private readonly formatSchedule: (schedule: Schedule) => string) {}
 
-  record(key: string, summary: RunSummary): void {
+  /** A run of the job with this key and arrivals setting (SearchJob.arrivals). */
+  record(key: string, arrivals: boolean | undefined, summary: RunSummary): void {
     const notes = summary.notes.filter((report) => {
-      const noteKey = `${report.rule}|${report.subject}|${report.function ?? ''}`;
+      const noteKey = `${String(arrivals)}|${report.rule}|${report.subject}|${report.function ?? ''}`;
       if (this.noted.has(noteKey)) return false;
       this.noted.add(noteKey);
       return true;
@@ -81,7 +93,9 @@ export class ShardRecorder {
       summary.reports,
       notes,
       summary.crash,
+      summary.late !== null && !this.lateNoted.has(arrivals) ? summary.late : null,
     ]);
+    if (summary.late !== null) this.lateNoted.add(arrivals);
   }
 
   /** The file's text. */
@@ -219,8 +233,8 @@ function runSummary(file: string, i: number, run: unknown, parseSchedule: (text:
   const bad = (what: string): never => {
     throw new DriverUsageError(`${file}: run ${i + 1} is corrupt: ${what}.`);
   };
-  if (!Array.isArray(run) || run.length !== 8) return bad('it must be a list of 8 fields');
-  const [key, scheduleText, counts, deeper, error, reports, notes, crash] = run as unknown[];
+  if (!Array.isArray(run) || run.length !== 9) return bad('it must be a list of 9 fields');
+  const [key, scheduleText, counts, deeper, error, reports, notes, crash, late] = run as unknown[];
   if (typeof key !== 'string' || key === '') bad('its key must be a string');
   if (typeof scheduleText !== 'string') bad('its schedule must be a string');
   let schedule: Schedule = [];
@@ -238,6 +252,10 @@ function runSummary(file: string, i: number, run: unknown, parseSchedule: (text:
   if (reports !== null && !(Array.isArray(reports) && reports.every(isReport))) bad('its reports are not reports');
   if (!Array.isArray(notes) || !notes.every(isReport)) bad('its notes are not reports');
   if (crash !== null && !isCrash(crash)) bad('its crash is not a crash');
+  if (late !== null && !isLate(late))
+    bad(
+      'its late calls must be null or { ddi, driverFrames, calls } naming a DDI (printable, at most 128 characters), up to 8 frames and 1..100 calls',
+    );
   return {
     schedule,
     counts: counts === null ? null : new Uint8Array(Buffer.from(counts as string, 'base64')),
@@ -246,6 +264,7 @@ function runSummary(file: string, i: number, run: unknown, parseSchedule: (text:
     reports: reports as Report[] | null,
     notes: notes as Report[],
     crash: crash as RunSummary['crash'],
+    late: late as LateCallInfo | null,
   };
 }
 
@@ -265,6 +284,35 @@ function isReport(value: unknown): value is Report {
   if (race !== undefined && !(isObject(race) && Array.isArray(race['accesses']) && race['accesses'].every(isObject)))
     return false;
   return true;
+}
+
+/** A driver frame whose text is printable (a file name and a function name without control characters). */
+function isDriverFrame(value: unknown): value is DriverFrame {
+  return (
+    isObject(value) &&
+    typeof value['file'] === 'string' &&
+    typeof value['function'] === 'string' &&
+    !/[\u0000-\u001f\u007f-\u009f]/.test(value['file'] + value['function']) &&
+    Number.isSafeInteger(value['line']) &&
+    (value['line'] as number) >= 0 &&
+    Number.isSafeInteger(value['column']) &&
+    (value['column'] as number) >= 0
+  );
+}
+
+/** A run's late calls: the first DDI (a name, as NDIS spells them), where it was called, how many calls. */
+function isLate(value: unknown): value is LateCallInfo {
+  return (
+    isObject(value) &&
+    typeof value['ddi'] === 'string' &&
+    /^[^\u0000-\u001f\u007f-\u009f]{1,128}$/.test(value['ddi']) &&
+    Array.isArray(value['driverFrames']) &&
+    value['driverFrames'].length <= 8 &&
+    value['driverFrames'].every(isDriverFrame) &&
+    Number.isInteger(value['calls']) &&
+    (value['calls'] as number) >= 1 &&
+    (value['calls'] as number) <= LATE_CALLS_READ_MAX
+  );
 }
 
 function isCrash(value: unknown): boolean {

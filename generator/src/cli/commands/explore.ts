@@ -18,8 +18,11 @@ import type * as SimModule from '@ddikit/sim';
 import type {
   Exploration,
   ExploreCrash,
+  ExploreLateCall,
   ExploreResult,
   FaultOptions,
+  LateCall,
+  LateCallInfo,
   MiniportDefinition,
   Report,
   ReplayResult,
@@ -50,6 +53,7 @@ import { runInWorker, WATCHDOG_SECONDS_DEFAULT } from './driver-run.js';
 import type { ThreadHooks } from './driver-worker-types.js';
 import { readShards, ShardRecorder, shardFileName, shardRuns, SHARDS_MAX, type ShardNumber } from './explore-shards.js';
 import { faultList, optionValues, optionsSynopsis, optionsUsage, parseArgsOptions } from './run-options.js';
+import { settleSince, timersMade } from './settle.js';
 import { WatchProbe } from './watch-probe.js';
 
 /** The usage text of the command, in the layout of `ddikit --help`. */
@@ -214,12 +218,14 @@ export async function explorePoolWorker(
     return await withDriverModule('explore', request.modulePath, io.cwd, (module) => {
       const partial = contextOf(module, request, io);
       const probe = new WatchProbe(buffer, (_seed, schedule) => probeReplay(partial, schedule));
-      const runner = module.sim.createJobRunner(runTarget({ ...partial, probe }));
+      const runner = module.sim.createJobRunner(runTarget({ ...partial, probe }), { settled: true });
       probe.loaded();
       probe.waiting();
-      return servePool<SearchJob, RunSummary>(port, (jobs) => {
+      return servePool<SearchJob, RunSummary>(port, async (jobs) => {
         probe.running();
-        const summaries = module.sim.runJobs(runner, jobs);
+        // Watched while what the driver left behind runs too: a timer that never returns is a hang.
+        const mark = timersMade();
+        const summaries = await module.sim.runJobsSettled(runner, jobs, () => settleSince(mark, probe));
         probe.waiting();
         return summaries;
       });
@@ -424,8 +430,11 @@ async function exploreAll(
     if (merged !== null) {
       run = answerFromShards(context, shardRuns(merged.set, sim.parseSchedule));
     } else {
-      const runner = sim.createJobRunner(target);
-      const runHere = (jobs: readonly SearchJob[]): RunSummary[] => sim.runJobs(runner, jobs);
+      const runner = sim.createJobRunner(target, { settled: true });
+      const runHere = (jobs: readonly SearchJob[]): Promise<RunSummary[]> => {
+        const mark = timersMade();
+        return sim.runJobsSettled(runner, jobs, () => settleSince(mark, context.probe));
+      };
       run =
         pool === null
           ? runHere
@@ -445,7 +454,8 @@ async function exploreAll(
         const summaries = await inner(jobs);
         summaries.forEach((summary, i) => {
           const job = jobs[i]!;
-          if (job.kind === 'random' || job.counted || job.expand) shardRecorder.record(sim.jobKey(job), summary);
+          if (job.kind === 'random' || job.counted || job.expand)
+            shardRecorder.record(sim.jobKey(job), job.arrivals, summary);
         });
         return summaries;
       };
@@ -568,15 +578,22 @@ function printResult(context: Context, target: RunTarget, result: ExploreResult,
     io.stdout(textResult(context, result, timeline, elapsedMs));
   }
   const findings =
-    result.failure !== null || result.crash !== null || result.races.length > 0 || result.warnings.length > 0;
+    result.failure !== null ||
+    result.crash !== null ||
+    result.races.length > 0 ||
+    result.warnings.length > 0 ||
+    result.lateCall !== null;
   return findings || page?.failed === true ? 1 : 0;
 }
 
-function replayOne(context: Context, target: RunTarget, schedule: Schedule): number {
+async function replayOne(context: Context, target: RunTarget, schedule: Schedule): Promise<number> {
   const { sim, request, io, driver, display } = context;
   let replayed: ReplayResult;
   try {
+    const mark = timersMade();
     replayed = sim.replay({ ...target, schedule, trace: request.timeline !== null });
+    // What the driver left on timers and promises runs now: a DDI it calls is a late call of the run.
+    await settleSince(mark, context.probe);
   } catch (error) {
     if (!(error instanceof sim.SimulationError)) throw error;
     const ticks = request.ticks ?? context.scenario?.ticks ?? sim.SCENARIO_TICKS_DEFAULT;
@@ -601,6 +618,8 @@ function replayOne(context: Context, target: RunTarget, schedule: Schedule): num
   const timeline = page?.shown ?? null;
   const failed = page?.failed === true;
   const { result } = replayed;
+  const late = replayed.lateCalls.length > 0 ? lateOfReplay(replayed.lateCalls) : null;
+  const clean = result.clean && late === null;
   if (request.json) {
     io.stdout(
       `${JSON.stringify(
@@ -612,17 +631,18 @@ function replayOne(context: Context, target: RunTarget, schedule: Schedule): num
           schedule: sim.formatSchedule(schedule),
           steps: replayed.steps,
           unmatched: replayed.unmatched,
-          clean: result.clean,
+          clean,
           errors: result.errors,
           warnings: result.warnings,
           reports: result.reports,
+          lateCall: late === null ? null : lateJson(context, late, null),
           timeline,
         },
         null,
         2,
       )}\n`,
     );
-    return !result.clean || failed ? 1 : 0;
+    return !clean || failed ? 1 : 0;
   }
   const out: string[] = [];
   out.push(`ddikit explore: ${driver.name} (${display}) — replay`);
@@ -633,14 +653,49 @@ function replayOne(context: Context, target: RunTarget, schedule: Schedule): num
     out.push(`  (choice #${d.index}:${d.alternative} did not apply: the run has no such choice)`);
   out.push('');
   for (const report of result.reports) out.push(sim.formatReportText(report));
+  if (late !== null) out.push(lateLine(context, late));
   out.push(
-    result.clean
+    clean
       ? 'No violations.'
-      : `${plural(result.errors, 'error')}, ${plural(result.warnings, 'warning')}: ${result.reports.map((r) => `${r.rule} ${r.subject}`).join(', ')}.`,
+      : result.clean
+        ? 'A DDI was called after the run ended.'
+        : `${plural(result.errors, 'error')}, ${plural(result.warnings, 'warning')}: ${result.reports.map((r) => `${r.rule} ${r.subject}`).join(', ')}${late !== null ? '; a DDI called after the run ended' : ''}.`,
   );
   if (timeline !== null) out.push(`Timeline: ${timeline}`);
   io.stdout(`${out.join('\n')}\n`);
-  return !result.clean || failed ? 1 : 0;
+  return !clean || failed ? 1 : 0;
+}
+
+/** A replayed run's late calls, as the explorer summarizes a run's. */
+function lateOfReplay(calls: readonly LateCall[]): LateCallInfo {
+  return { ddi: calls[0]!.ddi, driverFrames: calls[0]!.driverFrames, calls: calls.length };
+}
+
+/** The line that says a run called a DDI after it ended (the words of simulate's late-call finding). */
+function lateLine(context: Context, late: LateCallInfo): string {
+  const at = late.driverFrames.length > 0 ? ` at ${context.sim.frameText(late.driverFrames[0]!)}` : '';
+  const more = late.calls > 1 ? ` (and ${plural(late.calls - 1, 'more late call')})` : '';
+  return `${late.ddi} was called after the run ended${at}, from a timer or a promise the driver left behind${more}; NDIS calls must end before MiniportHaltEx returns`;
+}
+
+/** A late call in JSON: where (with `at`, as crashes give it), how many; with the schedule and its replay when found by the search. */
+function lateJson(
+  context: Context,
+  late: LateCallInfo | ExploreLateCall,
+  ticks: number | null,
+  arrivals?: boolean,
+): object {
+  const frames = late.driverFrames.map((frame) => ({ ...frame, at: context.sim.frameText(frame) }));
+  if (!('schedule' in late) || ticks === null) return { ddi: late.ddi, calls: late.calls, driverFrames: frames };
+  return {
+    ddi: late.ddi,
+    calls: late.calls,
+    driverFrames: frames,
+    schedule: context.sim.formatSchedule(late.schedule),
+    foundAt: late.foundAt,
+    phase: late.phase,
+    replay: replayCommand(context, late.schedule, ticks, arrivals),
+  };
 }
 
 function writeTimeline(context: Context, replayed: ReplayResult, schedule: Schedule, ticks: number): TimelinePage {
@@ -699,6 +754,15 @@ function textResult(context: Context, result: ExploreResult, timeline: string | 
       out.push(
         `  ${report.rule}  ${report.subject}${report.function !== null ? ` in ${report.function}` : ''} — ${report.message}`,
       );
+  }
+  if (result.lateCall !== null) {
+    const late = result.lateCall;
+    out.push('');
+    out.push(
+      `Called after the run ended (the search goes on, but the driver is not clean; exit 1 as in simulate), first in schedule ${late.foundAt} (${late.phase}):`,
+    );
+    out.push(`  ${lateLine(context, late)}`);
+    out.push(`  Replay: ${replayCommand(context, late.schedule, result.ticks, result.arrivals)}`);
   }
   if (result.races.length > 0) {
     out.push('');
@@ -809,6 +873,7 @@ function jsonResult(context: Context, result: ExploreResult, timeline: string | 
     arrivals: result.arrivals,
     races: result.races,
     warnings: result.warnings,
+    lateCall: result.lateCall === null ? null : lateJson(context, result.lateCall, result.ticks, result.arrivals),
     timeline,
   };
 }

@@ -39,6 +39,7 @@ import { DriverPool, servePool, WORKERS_MAX, type ChunkSizes } from './driver-po
 import { runInWorker, WATCHDOG_SECONDS_DEFAULT } from './driver-run.js';
 import type { ThreadHooks } from './driver-worker-types.js';
 import { faultList, optionValues, optionsSynopsis, optionsUsage, parseArgsOptions } from './run-options.js';
+import { settleSince, timersMade } from './settle.js';
 import { WatchProbe } from './watch-probe.js';
 
 /** The usage text of the command, in the layout of `ddikit --help`. */
@@ -180,8 +181,8 @@ export async function simulatePoolWorker(
 
 /**
  * The chunks the seeds are cut into for `--workers M`: a seed of the examples takes about 10 ms, so
- * 1 to 16 seeds is 10 to 160 ms — each chunk a pool thread runs also waits two turns of the event
- * loop for late calls. Measured on two shared cores (`npm run bench -- parallel`, 512 seeds, about
+ * 1 to 16 seeds is 10 to 160 ms — each chunk a pool thread runs also lets what the drivers left
+ * behind run, for late calls (settle.ts). Measured on two shared cores (`npm run bench -- parallel`, 512 seeds, about
  * 50 chunks): the command's thread waited 3–9 ms in all; the pool thread was ready about 0.5 s after
  * the command's thread had loaded the driver, and its first chunk ran slower while its code warmed
  * up. 2 workers / 1 went from 1.21–1.23× to 1.30–1.45× (once 1.71×) at load averages of 2.0–3.1;
@@ -253,19 +254,20 @@ async function runSeeds(
   request: SimulateRequest,
   first: number,
   count: number,
-  probe: RunProbe,
+  probe: WatchProbe,
 ): Promise<SeedRun[]> {
   const runs: SeedRun[] = [];
   for (let from = first; from < first + count; from += SEEDS_SETTLED_TOGETHER) {
     const simulations: Simulation[] = [];
     const ran: SeedRun[] = [];
+    const mark = timersMade();
     for (let seed = from; seed < Math.min(from + SEEDS_SETTLED_TOGETHER, first + count); seed++) {
       const { run, simulation } = runSeed(sim, driver, request, seed, probe, false);
       ran.push(run);
       simulations.push(simulation);
     }
     // Let timers and promises the drivers left behind run: a DDI they call is a late call of its run.
-    await settle();
+    await settleSince(mark, probe);
     ran.forEach((run, i) => runs.push(withLateCalls(sim, run, simulations[i]!)));
   }
   return runs;
@@ -331,11 +333,6 @@ function report(
       `${textReport(sim, driver, display, request, runs, clean)}${timeline !== null ? `Timeline: ${timeline}\n` : ''}`,
     );
   return clean && page?.failed !== true ? 0 : 1;
-}
-
-/** Two turns of the event loop: what a driver scheduled on timers (0 ms) and promises has run. */
-async function settle(): Promise<void> {
-  for (let turn = 0; turn < 2; turn++) await new Promise<void>((resolve) => setTimeout(resolve, 0));
 }
 
 function lateText(sim: typeof SimModule, calls: readonly LateCall[]): string {

@@ -33,6 +33,8 @@ export const PHASE_LOADING = 0;
 export const PHASE_RUNNING = 1;
 /** Waiting for other threads (a pool worker between jobs, the thread that hands them out): not watched. */
 export const PHASE_WAITING = 2;
+/** Letting what the drivers left behind run after a chunk of runs (settle.ts): watched, no run is on. */
+export const PHASE_SETTLING = 3;
 
 export function watchBuffer(): SharedArrayBuffer {
   return new SharedArrayBuffer(BYTES);
@@ -72,6 +74,13 @@ export class WatchProbe implements RunProbe {
   /** The thread waits for other threads: the watchdog leaves it alone until `running`. */
   waiting(): void {
     this.ints[PHASE] = PHASE_WAITING;
+    this.ints[HEARTBEAT]!++;
+  }
+
+  /** What the drivers left behind (timers, promises) runs after the runs: watched, but no run is on. */
+  settling(): void {
+    this.ints[PHASE] = PHASE_SETTLING;
+    this.ints[DEPTH] = 0;
     this.ints[HEARTBEAT]!++;
   }
 

@@ -22,6 +22,7 @@ import type { Report } from '../verifier/report-types.js';
 import { ReplayScheduler, type Deviation, type Schedule, type ScheduleStep } from '../schedule/scheduler.js';
 import { formatSchedule } from '../schedule/scheduler.js';
 import type { RunResult } from '../simulation/options.js';
+import type { LateCall } from '../simulation/simulation.js';
 import type { DriverFrame } from '../simulation/driver-frames.js';
 import { SimulationError } from '../verifier/verifier.js';
 import type { TraceOptions, TraceSnapshot } from '../core/trace.js';
@@ -33,7 +34,7 @@ import {
   type Resolved,
   type RunTarget,
 } from './run-target.js';
-import { createJobRunner, runJobs } from './search-jobs.js';
+import { createJobRunner, runJobs, runJobsSettled, type LateCallInfo } from './search-jobs.js';
 import {
   driveSearch,
   ScheduleSearch,
@@ -117,6 +118,13 @@ export interface ExploreCrash {
   readonly driverFrames: readonly DriverFrame[];
 }
 
+/** The first schedule whose driver called DDIs after its run ended (from timers, promises it left behind). */
+export interface ExploreLateCall extends LateCallInfo {
+  readonly schedule: Schedule;
+  readonly foundAt: number;
+  readonly phase: 'systematic' | 'random';
+}
+
 export interface ExploreResult {
   readonly driver: string;
   readonly seed: number;
@@ -152,6 +160,13 @@ export interface ExploreResult {
    * clean: `ddikit explore` exits 1 on one, as `ddikit simulate` does.
    */
   readonly warnings: readonly Report[];
+  /**
+   * The first schedule whose driver called a DDI after its run ended, from a timer (of 0 ms) or a
+   * promise it left behind; null when none did, and always null from `explore`, which never lets
+   * them run (`exploreSettled` and `ddikit explore` do). The search goes on, but the result is not
+   * clean: `ddikit explore` exits 1 on one, as `ddikit simulate` does.
+   */
+  readonly lateCall: ExploreLateCall | null;
 }
 
 export interface ReplayOptions extends RunTarget {
@@ -167,6 +182,11 @@ export interface ReplayResult {
   /** Departures that did not apply (the run never reached their index, or the alternative did not exist). */
   readonly unmatched: readonly Deviation[];
   readonly trace: TraceSnapshot | null;
+  /**
+   * DDIs the driver called after the run ended: the simulation's own list, which fills as the
+   * timers and promises the driver left behind run (let the event loop turn, then read it).
+   */
+  readonly lateCalls: readonly LateCall[];
 }
 
 /** Runs one schedule and describes its departures. A run that throws throws (DriverError, SimulationError). */
@@ -181,14 +201,31 @@ export function replay(options: ReplayOptions): ReplayResult {
     steps: [...scheduler.steps],
     unmatched: [...scheduler.unmatched, ...scheduler.unreached()],
     trace: sim.trace?.snapshot(result.tick) ?? null,
+    lateCalls: sim.lateCalls,
   };
 }
 
-/** Searches the schedules of a driver for one that fails (see the module comment). */
+/**
+ * Searches the schedules of a driver for one that fails (see the module comment). Synchronous: what
+ * the driver leaves on timers and promises never runs during the search (`exploreSettled` lets it).
+ */
 export function explore(options: ExploreOptions): ExploreResult {
   const runner = createJobRunner(options);
   const exploration = driveSearch(searchExploration(options), (jobs) => runJobs(runner, jobs));
   return finishExploration(exploration);
+}
+
+/**
+ * `explore`, letting the timers and promises the driver left behind run after each batch of runs,
+ * as `ddikit explore` does: the result also names the first schedule whose driver called a DDI after
+ * its run ended (`lateCall`).
+ */
+export async function exploreSettled(options: ExploreOptions): Promise<ExploreResult> {
+  const runner = createJobRunner(options, { settled: true });
+  const search = searchExploration(options);
+  let step = search.next();
+  while (step.done !== true) step = search.next(await runJobsSettled(runner, step.value));
+  return finishExploration(step.value);
 }
 
 /** How a search is run besides its options: a shard of it, and how many runs a batch holds. */
@@ -290,6 +327,10 @@ export function finishExploration(exploration: Exploration): ExploreResult {
     crash: search.crash === null ? null : describeCrash(options, resolved, search.crash),
     races: [...search.races.values()],
     warnings: [...search.warnings.values()],
+    lateCall:
+      search.late === null
+        ? null
+        : { schedule: search.late.schedule, foundAt: search.late.at, phase: search.late.phase, ...search.late.late },
   };
 }
 

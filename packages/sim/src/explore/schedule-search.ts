@@ -25,7 +25,14 @@
 import type { Report } from '../verifier/report-types.js';
 import { LOCKSET_RULES } from '../verifier/rule-table.js';
 import { formatSchedule, type Schedule } from '../schedule/scheduler.js';
-import { endsSearch, hasAlternatives, type CrashInfo, type RunSummary, type SearchJob } from './search-jobs.js';
+import {
+  endsSearch,
+  hasAlternatives,
+  type CrashInfo,
+  type LateCallInfo,
+  type RunSummary,
+  type SearchJob,
+} from './search-jobs.js';
 
 /** Bytes of choice-point counts the systematic search keeps before it re-runs parents instead. */
 const FRONTIER_BYTES_MAX = 32 * 1024 * 1024;
@@ -70,6 +77,14 @@ export interface Crashed {
   readonly crash: CrashInfo;
 }
 
+/** The first schedule whose run called DDIs after it ended, as the search found it. */
+export interface FoundLate {
+  readonly schedule: Schedule;
+  readonly at: number;
+  readonly phase: 'systematic' | 'random';
+  readonly late: LateCallInfo;
+}
+
 /** The generator type of a search: yields batches of jobs, is handed their summaries. */
 export type Search<T> = Generator<readonly SearchJob[], T, readonly RunSummary[]>;
 
@@ -98,6 +113,8 @@ export class ScheduleSearch {
   readonly warnings = new Map<string, Report>();
   found: Found | null = null;
   crash: Crashed | null = null;
+  /** The first schedule whose driver called DDIs after its run ended (the search goes on). */
+  late: FoundLate | null = null;
   /** Every schedule up to the preemption bound ran (the budget did not run out). */
   exhaustive = true;
   /** The schedules run, as text (each distinct run once). */
@@ -123,6 +140,8 @@ export class ScheduleSearch {
     this.schedules++;
     const { schedule } = summary;
     this.distinct.add(formatSchedule(schedule));
+    if (summary.late !== null && this.late === null)
+      this.late = { schedule, at: this.schedules, phase: this.phase, late: summary.late };
     if (summary.crash !== null) {
       this.crash = { schedule, at: this.schedules, phase: this.phase, crash: summary.crash };
     } else {

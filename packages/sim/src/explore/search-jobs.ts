@@ -3,11 +3,12 @@
  * may happen in this thread, in a worker thread or on another machine (a shard), and the search
  * reads the same summary whichever ran it. `createJobRunner` runs jobs for one target, reusing a
  * simulation per arrivals setting; `runJobs` runs a batch in order and stops at the first run that
- * ends the search.
+ * ends the search; `runJobsSettled` also lets what the drivers left behind run, so the summaries say
+ * which runs called DDIs after they ended.
  */
 import type { DriverFrame } from '../simulation/driver-frames.js';
 import { DriverError } from '../simulation/driver-error.js';
-import type { Simulation } from '../simulation/simulation.js';
+import type { LateCall, Simulation } from '../simulation/simulation.js';
 import { formatSchedule, RandomScheduler, ReplayScheduler, type Schedule } from '../schedule/scheduler.js';
 import type { Report, RoleFrameReport } from '../verifier/report-types.js';
 import { LOCKSET_RULES } from '../verifier/rule-table.js';
@@ -50,6 +51,16 @@ export interface CrashInfo {
   readonly driverFrames: readonly DriverFrame[];
 }
 
+/** The DDIs a run's driver called after the run ended, from timers and promises it left behind. */
+export interface LateCallInfo {
+  /** The first DDI called late. */
+  readonly ddi: string;
+  /** Where the driver called it, innermost first. */
+  readonly driverFrames: readonly DriverFrame[];
+  /** Late calls the run made (up to LATE_CALLS_MAX). */
+  readonly calls: number;
+}
+
 /** What one job's run gave, as the search reads it. */
 export interface RunSummary {
   /** The departures of the run (a random job's as drawn). */
@@ -66,15 +77,55 @@ export interface RunSummary {
   readonly notes: readonly Report[];
   /** The run threw (the search stops). */
   readonly crash: CrashInfo | null;
+  /**
+   * DDIs its driver called after the run ended, once what the driver left behind has run
+   * (`runJobsSettled`); null when it called none, or before that.
+   */
+  readonly late: LateCallInfo | null;
 }
 
 /** Runs one job; the same jobs give the same summaries in any thread. */
-export type JobRunner = (job: SearchJob) => RunSummary;
+export interface JobRunner {
+  (job: SearchJob): RunSummary;
+  /**
+   * Lets the timers (of 0 ms) and promises the driver left behind in the runs since the last settle
+   * run — `wait`, by default two turns of the event loop's timers — and writes the DDIs they called
+   * into those runs' summaries (`late`). A call is counted against the run that left it behind,
+   * however many runs came between: the same jobs give the same summaries whatever runs shared a
+   * settle. What has not run by then (a longer timer) is not seen. Only for a runner made with
+   * `{ settled: true }`.
+   */
+  readonly settle: (wait?: () => Promise<void>) => Promise<void>;
+}
+
+/** Two turns of the event loop's timers: what a driver left on timers of 0 ms and on promises has run. */
+export async function twoTimerTurns(): Promise<void> {
+  for (let turn = 0; turn < 2; turn++) await new Promise<void>((resolve) => setTimeout(resolve, 0));
+}
+
+/** How a runner is used. */
+export interface JobRunnerOptions {
+  /**
+   * Its runs are settled (`settle`, `runJobsSettled`): it keeps each run's summary until then, to
+   * write the run's late calls into it. Default false: nothing is kept, `settle` throws.
+   */
+  readonly settled?: boolean;
+}
 
 /** A runner for a target: one simulation per arrivals setting, reused from run to run. */
-export function createJobRunner(target: RunTarget): JobRunner {
+export function createJobRunner(target: RunTarget, options: JobRunnerOptions = {}): JobRunner {
   const resolved = resolveTarget(target);
+  const settled = options.settled === true;
   const simulations = new Map<boolean | undefined, Simulation>();
+  /** The summaries of the runs since the last settle, by simulation and run number. */
+  const unsettled = new Map<Simulation, Map<number, { late: LateCallInfo | null }>>();
+  const track = (sim: Simulation, summary: RunSummary): RunSummary => {
+    if (!settled) return summary;
+    let runs = unsettled.get(sim);
+    if (runs === undefined) unsettled.set(sim, (runs = new Map()));
+    runs.set(sim.runs, summary as { late: LateCallInfo | null });
+    return summary;
+  };
   const replayScheduler = new ReplayScheduler([]);
   const probe = target.probe ?? null;
   const simulationFor = (arrivals: boolean | undefined): Simulation => {
@@ -85,7 +136,7 @@ export function createJobRunner(target: RunTarget): JobRunner {
     }
     return sim;
   };
-  return (job) => {
+  const run = (job: SearchJob): RunSummary => {
     const sim = simulationFor(job.arrivals);
     if (job.kind === 'random') {
       const scheduler = new RandomScheduler(mixSeed(resolved.seed, job.round), job.perMille);
@@ -94,14 +145,36 @@ export function createJobRunner(target: RunTarget): JobRunner {
         scheduler.onDeparture = (schedule) => probe.run(resolved.seed, formatSchedule(schedule));
       }
       const outcome = runOnce(sim, resolved, resolved.ticks, scheduler);
-      return summarize(outcome, [...scheduler.schedule()], null, false);
+      return track(sim, summarize(outcome, [...scheduler.schedule()], null, false));
     }
     const scheduler = replayScheduler.follow(job.schedule, true);
     probe?.run(resolved.seed, formatSchedule(job.schedule));
     const outcome = runOnce(sim, resolved, resolved.ticks, scheduler);
     const suffix = scheduler.recordedCounts().subarray(job.from);
-    return summarize(outcome, job.schedule, job.expand ? suffix.slice() : null, hasAlternatives(suffix));
+    return track(sim, summarize(outcome, job.schedule, job.expand ? suffix.slice() : null, hasAlternatives(suffix)));
   };
+  const settle = async (wait: () => Promise<void> = twoTimerTurns): Promise<void> => {
+    if (!settled)
+      throw new Error('explore: settle needs a runner made with createJobRunner(target, { settled: true })');
+    await wait();
+    for (const [sim, runs] of unsettled) {
+      for (const call of sim.lateCalls) {
+        const summary = runs.get(call.run);
+        if (summary !== undefined) summary.late = lateInfo(summary.late, call);
+      }
+      // Read: a later settle sees only what comes after.
+      sim.lateCalls.length = 0;
+    }
+    unsettled.clear();
+  };
+  return Object.assign(run, { settle });
+}
+
+/** A run's late calls with one more. */
+function lateInfo(info: LateCallInfo | null, call: LateCall): LateCallInfo {
+  return info === null
+    ? { ddi: call.ddi, driverFrames: call.driverFrames, calls: 1 }
+    : { ...info, calls: info.calls + 1 };
 }
 
 function summarize(
@@ -120,12 +193,12 @@ function summarize(
       frames: driverError?.frames ?? [],
       driverFrames: driverError?.driverFrames ?? [],
     };
-    return { schedule, counts, deeper, error: null, reports: null, notes: [], crash };
+    return { schedule, counts, deeper, error: null, reports: null, notes: [], crash, late: null };
   }
   const { reports } = outcome.result;
   const notes = reports.filter((r) => r.severity === 'warning' || LOCKSET_RULES.includes(r.rule));
   const error = manifestError(outcome.result);
-  return { schedule, counts, deeper, error, reports: error !== null ? reports : null, notes, crash: null };
+  return { schedule, counts, deeper, error, reports: error !== null ? reports : null, notes, crash: null, late: null };
 }
 
 /** Whether a summary ends the search: its schedule failed, or its run threw. */
@@ -142,6 +215,20 @@ export function runJobs(runner: JobRunner, jobs: readonly SearchJob[]): RunSumma
     if (endsSearch(job, summary)) break;
   }
   return out;
+}
+
+/**
+ * `runJobs`, then the runner's settle (with `wait`, see JobRunner.settle): the summaries also say
+ * which runs called DDIs after they ended (`late`). What `ddikit explore` runs, in every thread.
+ */
+export async function runJobsSettled(
+  runner: JobRunner,
+  jobs: readonly SearchJob[],
+  wait?: () => Promise<void>,
+): Promise<RunSummary[]> {
+  const summaries = runJobs(runner, jobs);
+  await runner.settle(wait);
+  return summaries;
 }
 
 /** Whether some choice point of a run had an alternative to going on. */

@@ -110,6 +110,11 @@ export class Simulation {
   private readonly reportLocations: (string | null)[] = [];
   /** DDIs the driver called after their run had ended (from a timer or a promise), in order. */
   readonly lateCalls: LateCall[] = [];
+
+  /** Runs made so far (1-based: a {@link LateCall}'s `run` is what this was after its run). */
+  get runs(): number {
+    return this.runCount;
+  }
   /** The surprise-removal fault's tick in this run (Infinity: none). */
   private removalTick = Infinity;
   private removedByFault = false;
@@ -300,6 +305,7 @@ export class Simulation {
   private endView(view: NdisFunctions, driver: string): void {
     const run = this.runCount;
     const late = this.lateCalls;
+    let kept = 0;
     const calls = new Map<string, () => undefined>();
     const ended = new Proxy(
       {},
@@ -309,8 +315,10 @@ export class Simulation {
           let call = calls.get(name);
           if (call === undefined) {
             call = () => {
-              if (late.length < LATE_CALLS_MAX)
+              if (kept < LATE_CALLS_MAX) {
+                kept++;
                 late.push({ run, driver, ddi: name, driverFrames: currentDriverFrames() });
+              }
               return undefined;
             };
             calls.set(name, call);
@@ -572,7 +580,10 @@ export interface LateCall {
   readonly driverFrames: readonly DriverFrame[];
 }
 
-/** Late calls kept per simulation. */
+/**
+ * Late calls kept per run (a simulation may make many runs: whoever reads `lateCalls` may empty it
+ * once it has read it, as the explorer's job runner does).
+ */
 export const LATE_CALLS_MAX = 100;
 
 /** The name a driver gave a declared function. */
