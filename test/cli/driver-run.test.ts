@@ -211,6 +211,17 @@ describe('after the run and around it', () => {
     expect(json.lateCall.driverFrames[0].at).toMatch(/^test\/cli\/fixtures\/misbehaving\.ts:\d+:\d+$/);
   });
 
+  it('more late calls than a run keeps are counted as "at least", in simulate and explore', async () => {
+    const simulated = await ddikit('simulate', [FIXTURE, '--export', 'lateFlood']);
+    expect(simulated.code).toBe(1);
+    expect(simulated.stdout).toContain('left behind (and at least 99 more late calls); NDIS calls');
+    const explored = await ddikit('explore', [FIXTURE, '--export', 'lateFlood', '--budget', '5']);
+    expect(explored.code).toBe(1);
+    expect(explored.stdout).toContain('left behind (and at least 99 more late calls); NDIS calls');
+    const few = await ddikit('simulate', [FIXTURE, '--export', 'lateTimer']);
+    expect(few.stdout).not.toContain('at least');
+  });
+
   it('explore --replay: the late call of the replayed run, text and JSON; exit 1', async () => {
     const args = [FIXTURE, '--export', 'lateTimer', '--ticks', '5000', '--arrivals', '--replay', '-'];
     const { code, stdout } = await ddikit('explore', args);

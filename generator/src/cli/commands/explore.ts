@@ -674,7 +674,8 @@ function lateOfReplay(calls: readonly LateCall[]): LateCallInfo {
 /** The line that says a run called a DDI after it ended (the words of simulate's late-call finding). */
 function lateLine(context: Context, late: LateCallInfo): string {
   const at = late.driverFrames.length > 0 ? ` at ${context.sim.frameText(late.driverFrames[0]!)}` : '';
-  const more = late.calls > 1 ? ` (and ${plural(late.calls - 1, 'more late call')})` : '';
+  const atLeast = late.calls >= context.sim.LATE_CALLS_MAX ? 'at least ' : '';
+  const more = late.calls > 1 ? ` (and ${atLeast}${plural(late.calls - 1, 'more late call')})` : '';
   return `${late.ddi} was called after the run ended${at}, from a timer or a promise the driver left behind${more}; NDIS calls must end before MiniportHaltEx returns`;
 }
 

@@ -338,7 +338,9 @@ function report(
 function lateText(sim: typeof SimModule, calls: readonly LateCall[]): string {
   const first = calls[0]!;
   const at = first.driverFrames.length > 0 ? ` at ${sim.frameText(first.driverFrames[0]!)}` : '';
-  const more = calls.length > 1 ? ` (and ${plural(calls.length - 1, 'more late call')})` : '';
+  // A run keeps LATE_CALLS_MAX of its late calls: at that many, it may have made more.
+  const atLeast = calls.length >= sim.LATE_CALLS_MAX ? 'at least ' : '';
+  const more = calls.length > 1 ? ` (and ${atLeast}${plural(calls.length - 1, 'more late call')})` : '';
   return `${first.ddi} was called after the run ended${at}, from a timer or a promise the driver left behind${more}; NDIS calls must end before MiniportHaltEx returns`;
 }
 
