@@ -63,7 +63,8 @@ export const exploreUsage = `  ddikit explore MODULE ${optionsSynopsis('explore'
       schedule would go on), then random schedules, N schedules in all. Print the shortest failing
       schedule found, shrunk, and the command that replays it; list the races lockset analysis
       finds. The module may export \`scenario\` (device, ticks, processors, faults) for its runs;
-      the options below override it. Exit 1 on a failing schedule, a race or a crash.
+      the options below override it. Exit 1 on a failing schedule, a race, a warning, a DDI
+      called after a run ended (from a timer or a promise the driver left behind) or a crash.
       --workers N runs the schedules on N threads; --shard K/N runs part K of N of the search and
       writes shard-K-of-N.json; ddikit explore --merge shard-*.json puts the parts together. The
       result is the same bytes whatever N: the same schedules, the same shortest failure.
