@@ -19,8 +19,10 @@
  * processes side by side, each doing half the work (half the budget, half the seeds), against one
  * process doing all of it. Two processes share nothing but the cores, their caches and the memory, so
  * their ratio is the ceiling for any way of running on two cores. On a virtual machine it moves with
- * the host's load, between about 1.4× and 1.85× here; the workers are judged against 1.7× and also
- * against that ceiling.
+ * the host's load, between about 1.24× and 1.85× here; the workers are judged against 1.7× and also
+ * against that ceiling: at least 0.85× of it. Runs of the same code put the workers at 0.90–1.06× of
+ * the ceiling; a pool that idled between chunks (two fixed 1 ms timer turns per chunk, once) ran
+ * 12% slower than it, which puts it near 0.83×.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -158,8 +160,8 @@ export async function benchParallel(): Promise<Result[]> {
       metric: `${metric}, 2 workers / 2 processes`,
       value: ratio / ceiling,
       unit: '×',
-      target: '≥ 0.95×',
-      met: ratio / ceiling >= 0.95,
+      target: '≥ 0.85×',
+      met: ratio / ceiling >= 0.85,
     },
   ];
   return [
