@@ -21,7 +21,6 @@ import type {
   ExploreLateCall,
   ExploreResult,
   FaultOptions,
-  LateCall,
   LateCallInfo,
   MiniportDefinition,
   Report,
@@ -53,7 +52,7 @@ import { runInWorker, WATCHDOG_SECONDS_DEFAULT } from './driver-run.js';
 import type { ThreadHooks } from './driver-worker-types.js';
 import { readShards, ShardRecorder, shardFileName, shardRuns, SHARDS_MAX, type ShardNumber } from './explore-shards.js';
 import { faultList, optionValues, optionsSynopsis, optionsUsage, parseArgsOptions } from './run-options.js';
-import { settleSince, timersMade } from './settle.js';
+import { lateCallInfo, lateCallText, settleSince, timersMade } from './settle.js';
 import { WatchProbe } from './watch-probe.js';
 
 /** The usage text of the command, in the layout of `ddikit --help`. */
@@ -619,7 +618,7 @@ async function replayOne(context: Context, target: RunTarget, schedule: Schedule
   const timeline = page?.shown ?? null;
   const failed = page?.failed === true;
   const { result } = replayed;
-  const late = replayed.lateCalls.length > 0 ? lateOfReplay(replayed.lateCalls) : null;
+  const late = replayed.lateCalls.length > 0 ? lateCallInfo(replayed.lateCalls) : null;
   const clean = result.clean && late === null;
   if (request.json) {
     io.stdout(
@@ -654,7 +653,7 @@ async function replayOne(context: Context, target: RunTarget, schedule: Schedule
     out.push(`  (choice #${d.index}:${d.alternative} did not apply: the run has no such choice)`);
   out.push('');
   for (const report of result.reports) out.push(sim.formatReportText(report));
-  if (late !== null) out.push(lateLine(context, late));
+  if (late !== null) out.push(lateCallText(context.sim, late));
   out.push(
     clean
       ? 'No violations.'
@@ -665,19 +664,6 @@ async function replayOne(context: Context, target: RunTarget, schedule: Schedule
   if (timeline !== null) out.push(`Timeline: ${timeline}`);
   io.stdout(`${out.join('\n')}\n`);
   return !clean || failed ? 1 : 0;
-}
-
-/** A replayed run's late calls, as the explorer summarizes a run's. */
-function lateOfReplay(calls: readonly LateCall[]): LateCallInfo {
-  return { ddi: calls[0]!.ddi, driverFrames: calls[0]!.driverFrames, calls: calls.length };
-}
-
-/** The line that says a run called a DDI after it ended (the words of simulate's late-call finding). */
-function lateLine(context: Context, late: LateCallInfo): string {
-  const at = late.driverFrames.length > 0 ? ` at ${context.sim.frameText(late.driverFrames[0]!)}` : '';
-  const atLeast = late.calls >= context.sim.LATE_CALLS_MAX ? 'at least ' : '';
-  const more = late.calls > 1 ? ` (and ${atLeast}${plural(late.calls - 1, 'more late call')})` : '';
-  return `${late.ddi} was called after the run ended${at}, from a timer or a promise the driver left behind${more}; NDIS calls must end before MiniportHaltEx returns`;
 }
 
 /** A late call in JSON: where (with `at`, as crashes give it), how many; with the schedule and its replay when found by the search. */
@@ -763,7 +749,7 @@ function textResult(context: Context, result: ExploreResult, timeline: string | 
     out.push(
       `Called after the run ended (the search goes on, but the driver is not clean; exit 1 as in simulate), first in schedule ${late.foundAt} (${late.phase}):`,
     );
-    out.push(`  ${lateLine(context, late)}`);
+    out.push(`  ${lateCallText(context.sim, late)}`);
     out.push(`  Replay: ${replayCommand(context, late.schedule, result.ticks, result.arrivals)}`);
   }
   if (result.races.length > 0) {

@@ -8,9 +8,13 @@
  * it) made a timer or an immediate: a hook counts every one made in this thread, unref'd ones too.
  * A driver that leaves nothing behind costs one turn of the event loop's check phase. Which late
  * calls a run has does not depend on the runs that shared its settle: the turns a run's own
- * leftovers need are taken whenever it left any.
+ * leftovers need are taken whenever it left any. Both commands word a run's late calls alike
+ * (`lateCallText`).
  */
 import { createHook } from 'node:async_hooks';
+import type * as SimModule from '@ddikit/sim';
+import type { LateCall, LateCallInfo } from '@ddikit/sim';
+import { plural } from '../print.js';
 import type { WatchProbe } from './watch-probe.js';
 
 let made = 0;
@@ -58,4 +62,18 @@ async function leftBehind(mark: number): Promise<void> {
     await new Promise<void>((resolve) => setTimeout(resolve, 0));
     pending = made - start - 1;
   }
+}
+
+/** What both commands print for a run's late calls: the first, where, and how many more. */
+export function lateCallText(sim: typeof SimModule, late: LateCallInfo): string {
+  const at = late.driverFrames.length > 0 ? ` at ${sim.frameText(late.driverFrames[0]!)}` : '';
+  // A run keeps LATE_CALLS_MAX of its late calls: at that many, it may have made more.
+  const atLeast = late.calls >= sim.LATE_CALLS_MAX ? 'at least ' : '';
+  const more = late.calls > 1 ? ` (and ${atLeast}${plural(late.calls - 1, 'more late call')})` : '';
+  return `${late.ddi} was called after the run ended${at}, from a timer or a promise the driver left behind${more}; NDIS calls must end before MiniportHaltEx returns`;
+}
+
+/** A run's late calls (at least one), as the explorer's run summaries give them. */
+export function lateCallInfo(calls: readonly LateCall[]): LateCallInfo {
+  return { ddi: calls[0]!.ddi, driverFrames: calls[0]!.driverFrames, calls: calls.length };
 }

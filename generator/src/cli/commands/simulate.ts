@@ -39,7 +39,7 @@ import { DriverPool, servePool, WORKERS_MAX, type ChunkSizes } from './driver-po
 import { runInWorker, WATCHDOG_SECONDS_DEFAULT } from './driver-run.js';
 import type { ThreadHooks } from './driver-worker-types.js';
 import { faultList, optionValues, optionsSynopsis, optionsUsage, parseArgsOptions } from './run-options.js';
-import { settleSince, timersMade } from './settle.js';
+import { lateCallInfo, lateCallText, settleSince, timersMade } from './settle.js';
 import { WatchProbe } from './watch-probe.js';
 
 /** The usage text of the command, in the layout of `ddikit --help`. */
@@ -336,12 +336,7 @@ function report(
 }
 
 function lateText(sim: typeof SimModule, calls: readonly LateCall[]): string {
-  const first = calls[0]!;
-  const at = first.driverFrames.length > 0 ? ` at ${sim.frameText(first.driverFrames[0]!)}` : '';
-  // A run keeps LATE_CALLS_MAX of its late calls: at that many, it may have made more.
-  const atLeast = calls.length >= sim.LATE_CALLS_MAX ? 'at least ' : '';
-  const more = calls.length > 1 ? ` (and ${atLeast}${plural(calls.length - 1, 'more late call')})` : '';
-  return `${first.ddi} was called after the run ended${at}, from a timer or a promise the driver left behind${more}; NDIS calls must end before MiniportHaltEx returns`;
+  return lateCallText(sim, lateCallInfo(calls));
 }
 
 /** Writes the timeline of the first run with findings (else the first run); null when there is none to write. */
