@@ -28,6 +28,19 @@ describe('explore --workers N', () => {
     });
   }
 
+  it('an interval left running by every run (it fires once or twice per wait): the same late call whatever N', async () => {
+    const args = [MISBEHAVING, '--export', 'lateInterval', '--budget', '2000'];
+    const single = await ddikit('explore', args);
+    expect(single.code).toBe(1);
+    expect(single.stdout).toContain('\n  NdisStallExecution was called after the run ended at ');
+    expect(await ddikit('explore', [...args, '--workers', '2'])).toEqual(single);
+    expect(await ddikit('explore', [...args, '--workers', '3'])).toEqual(single);
+    const seeds = [MISBEHAVING, '--export', 'lateInterval', '--seeds', '40'];
+    const simulated = await ddikit('simulate', seeds);
+    expect(simulated.code).toBe(1);
+    expect(await ddikit('simulate', [...seeds, '--workers', '2'])).toEqual(simulated);
+  });
+
   it('a driver that throws in a worker: the same crash report as in one thread', async () => {
     const args = [MISBEHAVING, '--export', 'throwsInIsr'];
     const single = await ddikit('explore', args);

@@ -104,25 +104,26 @@ describe('explore --merge: the shard files are checked', () => {
         shard.runs[0]![8] = {
           ddi: 'NdisStallExecution',
           driverFrames: [{ file: 'driver.ts\u001b]0;owned\u0007', line: 1, column: 1, function: '' }],
-          calls: 1,
+          places: 1,
+          capped: false,
         };
         const hostile = join(f, 'hostile.json');
         writeFileSync(hostile, JSON.stringify(shard));
         return [hostile, ...rest];
       },
-      want: /hostile\.json: run 1 is corrupt: its late calls must be null or \{ ddi, driverFrames, calls \} naming a DDI \(printable, at most 128 characters\), up to 8 frames and 1\.\.100 calls\.$/,
+      want: /hostile\.json: run 1 is corrupt: its late calls must be null or \{ ddi, driverFrames, places, capped \} naming a DDI \(printable, at most 128 characters\), up to 8 frames, 1\.\.100 places and whether capped\.$/,
     },
     {
-      given: 'late calls that are not counted',
+      given: 'late calls from no place',
       files: (f) => {
         const [first, ...rest] = shardFiles(f);
         const shard = JSON.parse(readFileSync(first!, 'utf8')) as { runs: unknown[][] };
-        shard.runs[0]![8] = { ddi: 'NdisStallExecution', driverFrames: [], calls: 0 };
+        shard.runs[0]![8] = { ddi: 'NdisStallExecution', driverFrames: [], places: 0, capped: false };
         const zero = join(f, 'zero.json');
         writeFileSync(zero, JSON.stringify(shard));
         return [zero, ...rest];
       },
-      want: /zero\.json: run 1 is corrupt: its late calls must be null or .* 1\.\.100 calls\.$/,
+      want: /zero\.json: run 1 is corrupt: its late calls must be null or .* 1\.\.100 places and whether capped\.$/,
     },
     {
       given: 'a shard of the format before late calls (8 fields a run)',

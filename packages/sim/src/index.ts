@@ -112,7 +112,14 @@ export {
   scenarioSimulation,
   searchExploration,
 } from './explore/explorer.js';
-export { createJobRunner, endsSearch, jobKey, runJobs, runJobsSettled } from './explore/search-jobs.js';
+export {
+  createJobRunner,
+  endsSearch,
+  jobKey,
+  lateCallInfo,
+  runJobs,
+  runJobsSettled,
+} from './explore/search-jobs.js';
 export type {
   CrashInfo,
   JobRunner,

@@ -1,14 +1,16 @@
 /**
  * DDIs a driver calls after its run ended, in the explorer: the job runner's settle lets what the
- * runs left behind run and writes each late call into the summary of the run that left it, however
- * many runs shared the settle; `exploreSettled` names the first schedule with one, `explore` (which
- * never lets the event loop turn) none. A run keeps at most LATE_CALLS_MAX of its own.
+ * runs left behind run and writes each run's late calls into its summary, however many runs shared
+ * the settle, as places (a DDI and a line) whatever their order or number; `exploreSettled` names
+ * the first schedule with one, `explore` (which never lets the event loop turn) none. A run keeps at
+ * most LATE_CALLS_MAX of its own.
  */
 import {
   createJobRunner,
   explore,
   exploreSettled,
   LATE_CALLS_MAX,
+  lateCallInfo,
   runJobs,
   runJobsSettled,
   type SearchJob,
@@ -21,13 +23,20 @@ const root: SearchJob = { kind: 'schedule', schedule: [], arrivals: undefined, f
 const jobs = (n: number): SearchJob[] => Array.from({ length: n }, () => root);
 const scenario = { device: () => new FakeDevice({ periodTicks: 300 }), ticks: 2_000 };
 
-/** A driver that leaves `calls(run)` timers calling NDIS behind in its run-th run (1-based, counted by the driver). */
-function leaving(calls: (run: number) => number) {
+/**
+ * A driver that leaves `places(run)` timers behind in its run-th run (1-based, counted by the
+ * driver), each calling another DDI through its ended table (which records any name), `times` times.
+ */
+function leaving(places: (run: number) => number, times = 1) {
   let runs = 0;
   return testDriver({
     afterInitialize: (a) => {
-      const n = calls(++runs);
-      for (let i = 0; i < n; i++) setTimeout(() => a.ndis.NdisStallExecution(1), 0);
+      const n = places(++runs);
+      const table = a.ndis as unknown as Record<string, (...args: unknown[]) => void>;
+      for (let i = 0; i < n; i++)
+        setTimeout(() => {
+          for (let k = 0; k < times; k++) table[`NdisLate${String.fromCharCode(65 + i)}`]!(1);
+        }, 0);
     },
   });
 }
@@ -37,8 +46,8 @@ describe('late calls in the explorer', () => {
     const oddRuns = (run: number): number => (run % 2 === 1 ? run : 0);
     const together = createJobRunner({ driver: leaving(oddRuns), scenario }, { settled: true });
     const all = await runJobsSettled(together, jobs(6));
-    expect(all.map((s) => s.late?.calls ?? 0)).toEqual([1, 0, 3, 0, 5, 0]);
-    expect(all[0]!.late!.ddi).toBe('NdisStallExecution');
+    expect(all.map((s) => s.late?.places ?? 0)).toEqual([1, 0, 3, 0, 5, 0]);
+    expect(all.map((s) => s.late?.ddi ?? null)).toEqual(['NdisLateA', null, 'NdisLateA', null, 'NdisLateA', null]);
     expect(all[0]!.late!.driverFrames[0]!.file).toBe('test/sim/explore/late-calls.test.ts');
 
     const apart = createJobRunner({ driver: leaving(oddRuns), scenario }, { settled: true });
@@ -63,20 +72,38 @@ describe('late calls in the explorer', () => {
     expect((await runJobsSettled(runner, jobs(3))).map((s) => s.late)).toEqual([null, null, null]);
   });
 
-  it(`a run keeps ${LATE_CALLS_MAX} of its own late calls; the next run still has its own`, async () => {
-    const runner = createJobRunner(
-      { driver: leaving((run) => (run === 1 ? LATE_CALLS_MAX + 50 : 1)), scenario },
-      { settled: true },
-    );
+  it(`a run keeps ${LATE_CALLS_MAX} of its own late calls (capped); the next run still has its own`, async () => {
+    const driver = leaving(() => 1, LATE_CALLS_MAX + 50);
+    const runner = createJobRunner({ driver, scenario }, { settled: true });
     const summaries = await runJobsSettled(runner, jobs(2));
-    expect(summaries.map((s) => s.late?.calls)).toEqual([LATE_CALLS_MAX, 1]);
+    expect(summaries.map((s) => [s.late?.places, s.late?.capped])).toEqual([
+      [1, true],
+      [1, true],
+    ]);
+    const few = createJobRunner({ driver: leaving(() => 2, 3), scenario }, { settled: true });
+    expect((await runJobsSettled(few, jobs(1)))[0]!.late).toMatchObject({ places: 2, capped: false });
+  });
+
+  it('the same places however often and in what order they were called (an interval fires once or twice)', () => {
+    const frame = (line: number) => [{ file: 'd.ts', line, column: 3, function: '' }];
+    const call = (ddi: string, line: number) => ({ run: 1, driver: 'd', ddi, driverFrames: frame(line) });
+    const once = lateCallInfo([call('NdisB', 9), call('NdisA', 20), call('NdisA', 3)]);
+    const again = lateCallInfo([
+      call('NdisA', 3),
+      call('NdisA', 20),
+      call('NdisB', 9),
+      call('NdisA', 3),
+      call('NdisB', 9),
+    ]);
+    expect(once).toEqual(again);
+    expect(once).toEqual({ ddi: 'NdisA', driverFrames: frame(3), places: 3, capped: false });
   });
 
   it('exploreSettled names the first schedule whose driver called NDIS late; explore cannot see it', async () => {
     const options = { driver: leaving(() => 1), scenario, budget: 20 };
     const settled = await exploreSettled(options);
-    expect(settled.lateCall).toMatchObject({ schedule: [], foundAt: 1, phase: 'systematic', calls: 1 });
-    expect(settled.lateCall!.ddi).toBe('NdisStallExecution');
+    expect(settled.lateCall).toMatchObject({ schedule: [], foundAt: 1, phase: 'systematic', places: 1, capped: false });
+    expect(settled.lateCall!.ddi).toBe('NdisLateA');
     const quick = explore({ ...options, driver: leaving(() => 1) });
     expect(quick.lateCall).toBeNull();
     expect({ ...quick, lateCall: settled.lateCall }).toEqual(settled);

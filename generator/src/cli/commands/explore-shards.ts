@@ -254,7 +254,7 @@ function runSummary(file: string, i: number, run: unknown, parseSchedule: (text:
   if (crash !== null && !isCrash(crash)) bad('its crash is not a crash');
   if (late !== null && !isLate(late))
     bad(
-      'its late calls must be null or { ddi, driverFrames, calls } naming a DDI (printable, at most 128 characters), up to 8 frames and 1..100 calls',
+      'its late calls must be null or { ddi, driverFrames, places, capped } naming a DDI (printable, at most 128 characters), up to 8 frames, 1..100 places and whether capped',
     );
   return {
     schedule,
@@ -300,7 +300,7 @@ function isDriverFrame(value: unknown): value is DriverFrame {
   );
 }
 
-/** A run's late calls: the first DDI (a name, as NDIS spells them), where it was called, how many calls. */
+/** A run's late calls: the first DDI (printable), where it was called, how many places, whether capped. */
 function isLate(value: unknown): value is LateCallInfo {
   return (
     isObject(value) &&
@@ -309,9 +309,10 @@ function isLate(value: unknown): value is LateCallInfo {
     Array.isArray(value['driverFrames']) &&
     value['driverFrames'].length <= 8 &&
     value['driverFrames'].every(isDriverFrame) &&
-    Number.isInteger(value['calls']) &&
-    (value['calls'] as number) >= 1 &&
-    (value['calls'] as number) <= LATE_CALLS_READ_MAX
+    Number.isInteger(value['places']) &&
+    (value['places'] as number) >= 1 &&
+    (value['places'] as number) <= LATE_CALLS_READ_MAX &&
+    typeof value['capped'] === 'boolean'
   );
 }
 

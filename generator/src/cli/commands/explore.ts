@@ -52,7 +52,7 @@ import { runInWorker, WATCHDOG_SECONDS_DEFAULT } from './driver-run.js';
 import type { ThreadHooks } from './driver-worker-types.js';
 import { readShards, ShardRecorder, shardFileName, shardRuns, SHARDS_MAX, type ShardNumber } from './explore-shards.js';
 import { faultList, optionValues, optionsSynopsis, optionsUsage, parseArgsOptions } from './run-options.js';
-import { lateCallInfo, lateCallText, settleSince, timersMade } from './settle.js';
+import { lateCallText, settleSince, timersMade } from './settle.js';
 import { WatchProbe } from './watch-probe.js';
 
 /** The usage text of the command, in the layout of `ddikit --help`. */
@@ -618,7 +618,7 @@ async function replayOne(context: Context, target: RunTarget, schedule: Schedule
   const timeline = page?.shown ?? null;
   const failed = page?.failed === true;
   const { result } = replayed;
-  const late = replayed.lateCalls.length > 0 ? lateCallInfo(replayed.lateCalls) : null;
+  const late = replayed.lateCalls.length > 0 ? sim.lateCallInfo(replayed.lateCalls) : null;
   const clean = result.clean && late === null;
   if (request.json) {
     io.stdout(
@@ -666,7 +666,7 @@ async function replayOne(context: Context, target: RunTarget, schedule: Schedule
   return !clean || failed ? 1 : 0;
 }
 
-/** A late call in JSON: where (with `at`, as crashes give it), how many; with the schedule and its replay when found by the search. */
+/** Late calls in JSON: the first place (with `at`, as crashes give it), how many places; with the schedule and its replay when found by the search. */
 function lateJson(
   context: Context,
   late: LateCallInfo | ExploreLateCall,
@@ -674,11 +674,10 @@ function lateJson(
   arrivals?: boolean,
 ): object {
   const frames = late.driverFrames.map((frame) => ({ ...frame, at: context.sim.frameText(frame) }));
-  if (!('schedule' in late) || ticks === null) return { ddi: late.ddi, calls: late.calls, driverFrames: frames };
+  const found = { ddi: late.ddi, driverFrames: frames, places: late.places, capped: late.capped };
+  if (!('schedule' in late) || ticks === null) return found;
   return {
-    ddi: late.ddi,
-    calls: late.calls,
-    driverFrames: frames,
+    ...found,
     schedule: context.sim.formatSchedule(late.schedule),
     foundAt: late.foundAt,
     phase: late.phase,

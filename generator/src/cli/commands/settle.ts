@@ -13,7 +13,7 @@
  */
 import { createHook } from 'node:async_hooks';
 import type * as SimModule from '@ddikit/sim';
-import type { LateCall, LateCallInfo } from '@ddikit/sim';
+import type { LateCallInfo } from '@ddikit/sim';
 import { plural } from '../print.js';
 import type { WatchProbe } from './watch-probe.js';
 
@@ -64,16 +64,13 @@ async function leftBehind(mark: number): Promise<void> {
   }
 }
 
-/** What both commands print for a run's late calls: the first, where, and how many more. */
+/** What both commands print for a run's late calls: a DDI and where, and how many more places. */
 export function lateCallText(sim: typeof SimModule, late: LateCallInfo): string {
   const at = late.driverFrames.length > 0 ? ` at ${sim.frameText(late.driverFrames[0]!)}` : '';
-  // A run keeps LATE_CALLS_MAX of its late calls: at that many, it may have made more.
-  const atLeast = late.calls >= sim.LATE_CALLS_MAX ? 'at least ' : '';
-  const more = late.calls > 1 ? ` (and ${atLeast}${plural(late.calls - 1, 'more late call')})` : '';
-  return `${late.ddi} was called after the run ended${at}, from a timer or a promise the driver left behind${more}; NDIS calls must end before MiniportHaltEx returns`;
-}
-
-/** A run's late calls (at least one), as the explorer's run summaries give them. */
-export function lateCallInfo(calls: readonly LateCall[]): LateCallInfo {
-  return { ddi: calls[0]!.ddi, driverFrames: calls[0]!.driverFrames, calls: calls.length };
+  const more: string[] = [];
+  if (late.places > 1) more.push(`and from ${plural(late.places - 1, 'more place')}`);
+  // A run keeps LATE_CALLS_MAX of its late calls: at that many, there may be more places.
+  if (late.capped) more.push(`${sim.LATE_CALLS_MAX} late calls or more`);
+  const also = more.length > 0 ? ` (${more.join('; ')})` : '';
+  return `${late.ddi} was called after the run ended${at}, from a timer or a promise the driver left behind${also}; NDIS calls must end before MiniportHaltEx returns`;
 }

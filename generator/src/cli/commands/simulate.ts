@@ -39,7 +39,7 @@ import { DriverPool, servePool, WORKERS_MAX, type ChunkSizes } from './driver-po
 import { runInWorker, WATCHDOG_SECONDS_DEFAULT } from './driver-run.js';
 import type { ThreadHooks } from './driver-worker-types.js';
 import { faultList, optionValues, optionsSynopsis, optionsUsage, parseArgsOptions } from './run-options.js';
-import { lateCallInfo, lateCallText, settleSince, timersMade } from './settle.js';
+import { lateCallText, settleSince, timersMade } from './settle.js';
 import { WatchProbe } from './watch-probe.js';
 
 /** The usage text of the command, in the layout of `ddikit --help`. */
@@ -336,7 +336,7 @@ function report(
 }
 
 function lateText(sim: typeof SimModule, calls: readonly LateCall[]): string {
-  return lateCallText(sim, lateCallInfo(calls));
+  return lateCallText(sim, sim.lateCallInfo(calls));
 }
 
 /** Writes the timeline of the first run with findings (else the first run); null when there is none to write. */

@@ -8,7 +8,7 @@
  */
 import type { DriverFrame } from '../simulation/driver-frames.js';
 import { DriverError } from '../simulation/driver-error.js';
-import type { LateCall, Simulation } from '../simulation/simulation.js';
+import { LATE_CALLS_MAX, type LateCall, type Simulation } from '../simulation/simulation.js';
 import { formatSchedule, RandomScheduler, ReplayScheduler, type Schedule } from '../schedule/scheduler.js';
 import type { Report, RoleFrameReport } from '../verifier/report-types.js';
 import { LOCKSET_RULES } from '../verifier/rule-table.js';
@@ -51,14 +51,38 @@ export interface CrashInfo {
   readonly driverFrames: readonly DriverFrame[];
 }
 
-/** The DDIs a run's driver called after the run ended, from timers and promises it left behind. */
+/**
+ * The DDIs a run's driver called after the run ended, from timers and promises it left behind — in
+ * terms that do not depend on when those ran: an interval fires once or twice in the same wait, and
+ * an immediate runs before or after a timer by the phase the wait began in, so neither how many calls
+ * there were nor which came first is kept; the places they came from are.
+ */
 export interface LateCallInfo {
-  /** The first DDI called late. */
+  /** The DDI of the first place (by DDI name, then file, line and column). */
   readonly ddi: string;
   /** Where the driver called it, innermost first. */
   readonly driverFrames: readonly DriverFrame[];
-  /** Late calls the run made (up to LATE_CALLS_MAX). */
-  readonly calls: number;
+  /** Places (a DDI and the driver's line that called it) that called NDIS late, 1 or more. */
+  readonly places: number;
+  /** The run made LATE_CALLS_MAX late calls, the most it keeps: there may be more places. */
+  readonly capped: boolean;
+}
+
+/** A run's late calls (at least one) as a LateCallInfo. */
+export function lateCallInfo(calls: readonly LateCall[]): LateCallInfo {
+  const places = new Map<string, LateCall>();
+  for (const call of calls) {
+    const frame = call.driverFrames[0];
+    const key = `${call.ddi}\u0000${frame === undefined ? '' : `${frame.file}\u0000${String(frame.line).padStart(10, '0')}\u0000${String(frame.column).padStart(10, '0')}`}`;
+    if (!places.has(key)) places.set(key, call);
+  }
+  const first = places.get([...places.keys()].sort()[0]!)!;
+  return {
+    ddi: first.ddi,
+    driverFrames: first.driverFrames,
+    places: places.size,
+    capped: calls.length >= LATE_CALLS_MAX,
+  };
 }
 
 /** What one job's run gave, as the search reads it. */
@@ -119,6 +143,8 @@ export function createJobRunner(target: RunTarget, options: JobRunnerOptions = {
   const simulations = new Map<boolean | undefined, Simulation>();
   /** The summaries of the runs since the last settle, by simulation and run number. */
   const unsettled = new Map<Simulation, Map<number, { late: LateCallInfo | null }>>();
+  /** A settle's late calls by run. */
+  const byRun = new Map<number, LateCall[]>();
   const track = (sim: Simulation, summary: RunSummary): RunSummary => {
     if (!settled) return summary;
     let runs = unsettled.get(sim);
@@ -159,22 +185,19 @@ export function createJobRunner(target: RunTarget, options: JobRunnerOptions = {
     await wait();
     for (const [sim, runs] of unsettled) {
       for (const call of sim.lateCalls) {
-        const summary = runs.get(call.run);
-        if (summary !== undefined) summary.late = lateInfo(summary.late, call);
+        if (!runs.has(call.run)) continue;
+        let calls = byRun.get(call.run);
+        if (calls === undefined) byRun.set(call.run, (calls = []));
+        calls.push(call);
       }
+      for (const [run, calls] of byRun) runs.get(run)!.late = lateCallInfo(calls);
+      byRun.clear();
       // Read: a later settle sees only what comes after.
       sim.lateCalls.length = 0;
     }
     unsettled.clear();
   };
   return Object.assign(run, { settle });
-}
-
-/** A run's late calls with one more. */
-function lateInfo(info: LateCallInfo | null, call: LateCall): LateCallInfo {
-  return info === null
-    ? { ddi: call.ddi, driverFrames: call.driverFrames, calls: 1 }
-    : { ...info, calls: info.calls + 1 };
 }
 
 function summarize(
