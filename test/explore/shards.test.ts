@@ -3,11 +3,11 @@
  * N = 1, 2, 3. A merge checks its shard files as any file a user hands over: a wrong, corrupt,
  * incomplete or mismatched set is a usage error naming the file.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOST, explorations, ddikit as ddikitIn, type Output } from './parallel-cli.js';
+import { LOST, explorations, ddikit as ddikitIn, root, type Output } from './parallel-cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'ddikit-shards-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -15,11 +15,26 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const ddikit = (command: 'explore' | 'simulate', args: string[], cwd = work): Promise<Output> =>
   ddikitIn(command, args, cwd);
 
+/**
+ * A folder of its own for an exploration, holding a link to the repository: a shard names its
+ * driver module from the working folder, and a merge loads one only from inside it.
+ */
+function shardFolder(n: number): string {
+  const folder = mkdtempSync(join(work, `shards-${n}-`));
+  symlinkSync(root, join(folder, 'repo'));
+  return folder;
+}
+
+/** The arguments with the repository's files named through the folder's link to it. */
+function viaLink(args: readonly string[]): string[] {
+  return args.map((arg) => (arg.startsWith(root) ? join('repo', relative(root, arg)) : arg));
+}
+
 /** Runs every shard of an exploration in a folder of its own; the folder. */
 async function shards(args: string[], n: number): Promise<string> {
-  const folder = mkdtempSync(join(work, `shards-${n}-`));
+  const folder = shardFolder(n);
   for (let k = 1; k <= n; k++) {
-    const { code, stdout, stderr } = await ddikit('explore', [...args, '--shard', `${k}/${n}`], folder);
+    const { code, stdout, stderr } = await ddikit('explore', [...viaLink(args), '--shard', `${k}/${n}`], folder);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toContain(`wrote shard-${k}-of-${n}.json`);
@@ -34,20 +49,42 @@ function shardFiles(folder: string): string[] {
     .map((name) => join(folder, name));
 }
 
+/** A module outside every shard folder that leaves a mark if it is ever loaded. */
+const EVIL = join(work, 'evil.js');
+const EVIL_MARK = join(work, 'evil-ran');
+writeFileSync(EVIL, `require('node:fs').writeFileSync(${JSON.stringify(EVIL_MARK)}, 'ran');\n`);
+
+/** Shard 1 of the folder, edited and written as `name` beside it; its path. */
+function edited(
+  folder: string,
+  name: string,
+  edit: (shard: { driver: string; module: string; args: string[] }) => void,
+): string {
+  const shard = JSON.parse(readFileSync(shardFiles(folder)[0]!, 'utf8')) as {
+    driver: string;
+    module: string;
+    args: string[];
+  };
+  edit(shard);
+  const path = join(folder, name);
+  writeFileSync(path, JSON.stringify(shard));
+  return path;
+}
+
 describe('explore --shard K/N, then --merge', () => {
   for (const { given, args, code } of explorations) {
     for (const n of [1, 2, 3]) {
       it(`${given}: ${n} shard(s) merged print what one run prints`, async () => {
         // The shards, the merge and the single run share a working folder (a shard file records
-        // the module path as given, relative to it): here one away from the examples.
+        // the module path as given, relative to it).
         const folder = await shards(args, n);
-        const single = await ddikit('explore', args, folder);
+        const single = await ddikit('explore', viaLink(args), folder);
         const merged = await ddikit('explore', ['--merge', ...shardFiles(folder)], folder);
         expect(merged).toEqual(single);
         expect(merged.code).toBe(code);
         if (n === 2) {
           const json = await ddikit('explore', ['--merge', ...shardFiles(folder), '--json'], folder);
-          expect(json).toEqual(await ddikit('explore', [...args, '--json'], folder));
+          expect(json).toEqual(await ddikit('explore', [...viaLink(args), '--json'], folder));
         }
       });
     }
@@ -151,6 +188,96 @@ describe('explore --merge: the shard files are checked', () => {
       want: /the shards do not hold the run \S+ that the exploration needs: a shard file is incomplete or was edited\.$/,
     },
     {
+      given: 'a driver module outside the working folder (it would run whatever file the shard names)',
+      files: (f) => [
+        edited(f, 'outside.json', (shard) => {
+          shard.module = '../evil.js';
+          shard.args[0] = '../evil.js';
+        }),
+        ...shardFiles(f).slice(1),
+      ],
+      want: /outside\.json is not a shard file of ddikit explore: it names the driver module \.\.\/evil\.js, outside the working folder; a merge loads a driver module only from inside the folder it runs in \(run the merge where the shards ran\)\.$/,
+    },
+    {
+      given: 'a driver module by absolute path',
+      files: (f) => [
+        edited(f, 'absolute.json', (shard) => {
+          shard.module = EVIL;
+          shard.args[0] = EVIL;
+        }),
+        ...shardFiles(f).slice(1),
+      ],
+      want: /absolute\.json is not a shard file of ddikit explore: it names the driver module \/.*evil\.js, outside the working folder; .*\.$/,
+    },
+    {
+      given: 'arguments that name another module than "module"',
+      files: (f) => [
+        edited(f, 'two-modules.json', (shard) => {
+          shard.args[0] = 'repo/examples/scenarios/lost-interrupt-fixed.ts';
+        }),
+        ...shardFiles(f).slice(1),
+      ],
+      want: /two-modules\.json is not a shard file of ddikit explore: its "args" name the driver module repo\/examples\/scenarios\/lost-interrupt-fixed\.ts, not its "module" repo\/examples\/scenarios\/lost-interrupt\.ts\.$/,
+    },
+    {
+      // The merge would run a shard of its own and overwrite shard-1-of-1.json in the working folder.
+      given: 'arguments that record --shard',
+      files: (f) => [
+        edited(f, 'recorded-shard.json', (shard) => shard.args.push('--shard', '1/1')),
+        ...shardFiles(f).slice(1),
+      ],
+      want: /recorded-shard\.json is not a shard file of ddikit explore: its "args" hold --shard, which a shard file never records\.$/,
+    },
+    {
+      // The merge would write the page wherever the file says.
+      given: 'arguments that record --timeline',
+      files: (f) => [
+        edited(f, 'timeline-arg.json', (shard) => shard.args.push('--timeline', join(work, 'page.html'))),
+        ...shardFiles(f).slice(1),
+      ],
+      want: /timeline-arg\.json is not a shard file of ddikit explore: its "args" hold --timeline, which a shard file never records\.$/,
+    },
+    {
+      given: "arguments that are not an exploration's",
+      files: (f) => [
+        edited(f, 'unknown-arg.json', (shard) => shard.args.push('--rm', '-rf')),
+        ...shardFiles(f).slice(1),
+      ],
+      want: /unknown-arg\.json is not a shard file of ddikit explore: its "args" are not those of an exploration \(Unknown option '--rm'.*\)\.$/,
+    },
+    {
+      given: 'a control character in the arguments (printed to a terminal)',
+      files: (f) => [
+        edited(f, 'escape-arg.json', (shard) => shard.args.push('--faults', 'storm\u001b[2J')),
+        ...shardFiles(f).slice(1),
+      ],
+      want: /escape-arg\.json is not a shard file of ddikit explore: "args" must be a list of at most 256 printable strings\.$/,
+    },
+    {
+      given: 'a control character in the driver name',
+      files: (f) => [
+        edited(f, 'escape-driver.json', (shard) => {
+          shard.driver = 'lost\u009b31m';
+        }),
+        ...shardFiles(f).slice(1),
+      ],
+      want: /escape-driver\.json is not a shard file of ddikit explore: "driver" must be a printable string\.$/,
+    },
+    {
+      given: 'a control character in a report (printed to a terminal)',
+      files: (f) => {
+        const [first, ...rest] = shardFiles(f);
+        const shard = JSON.parse(readFileSync(first!, 'utf8')) as { runs: unknown[][] };
+        const failed = shard.runs.find((run) => run[4] !== null)!;
+        const error = failed[4] as { message: string };
+        error.message += '\u001b]0;owned\u0007';
+        const hostile = join(f, 'hostile-report.json');
+        writeFileSync(hostile, JSON.stringify(shard));
+        return [hostile, ...rest];
+      },
+      want: /hostile-report\.json: run \d+ is corrupt: its reports or crash hold a control character other than a newline or a tab, which a terminal would act on\.$/,
+    },
+    {
       given: 'a file that is not there',
       files: (f) => [join(f, 'nothing.json')],
       want: /cannot read the shard file .*nothing\.json: ENOENT\.$/,
@@ -169,6 +296,10 @@ describe('explore --merge: the shard files are checked', () => {
       expect(code).toBe(2);
       const message = stderr.split('\n')[0]!.replace(/^ddikit: /, '');
       expect(message).toMatch(want);
+      // Nothing a refused file names is loaded, and nothing is written.
+      expect(existsSync(EVIL_MARK)).toBe(false);
+      expect(existsSync(join(work, 'page.html'))).toBe(false);
+      expect(readdirSync(folder).filter((name) => name.endsWith('.html'))).toEqual([]);
     });
   }
 
@@ -186,6 +317,11 @@ describe('explore --merge: the shard files are checked', () => {
       {
         args: [LOST, '--shard', 'x'],
         want: '--shard must be K/N: part K of N, 1 ≤ K ≤ N ≤ 1000, e.g. --shard 2/4 (got "x").',
+      },
+      {
+        // A merge would refuse the file: it loads a module only from inside its working folder.
+        args: [LOST, '--shard', '1/2'],
+        want: `--shard needs the driver module inside the working folder (${relative(work, LOST)} is not): a shard file names it from there, and a merge loads it only from inside the folder it runs in.`,
       },
       { args: [LOST, '--workers', '0'], want: '--workers must be an integer in 1..64 (got "0").' },
       { args: [LOST, '--replay', '-', '--workers', '2'], want: '--replay runs one schedule: it takes no --workers.' },

@@ -13,18 +13,50 @@
  *
  * Reading is strict, as for any file a user hands over: every field is checked, and a wrong,
  * corrupt, incomplete or mismatched set of shards is a usage error that names the file and what is
- * wrong, never a stack trace.
+ * wrong, never a stack trace. What a file could make the merge do is checked too: the module it
+ * names must lie inside the working folder (the merge loads it), its command line may hold only
+ * options that shape the run (not --shard, --timeline and the like, which would make the merge write
+ * files), and no text in it may hold control characters (the merge prints it to a terminal).
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import type { DriverFrame, LateCallInfo, Report, RunSummary, Schedule } from '@ddikit/sim';
 import { DriverUsageError } from './driver-module.js';
+import { parseArgsOptions } from './run-options.js';
 
 export const SHARD_FORMAT = 'ddikit-explore-shard';
 /** 2: each run's late calls (the ninth field). */
 export const SHARD_VERSION = 2;
 /** Shards one exploration may be split into. */
 export const SHARDS_MAX = 1_000;
+
+/** Options a shard file does not record: they say how to print or how fast to run, not what runs. */
+export const UNRECORDED_OPTIONS: ReadonlySet<string> = new Set([
+  'shard',
+  'workers',
+  'json',
+  'timeline',
+  'watchdog',
+  'merge',
+]);
+/** Arguments a shard file may record, and characters in each. */
+const ARGS_MAX = 256;
+const ARG_CHARS_MAX = 4096;
+/** C0 and C1 control characters: none may reach a terminal from a file a user was handed. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Whether a driver module path, as a command line or a shard file names it, lies inside the working
+ * folder `cwd` (the path itself, not where links in the folder lead: those are the user's own). A
+ * merge loads the module its shard files name, and a file handed over must not make it load code
+ * from anywhere else on the machine.
+ */
+export function insideFolder(path: string, cwd: string): boolean {
+  if (path === '' || isAbsolute(path) || /^[A-Za-z]:|^[\\/]/.test(path)) return false;
+  const rel = relative(cwd, resolve(cwd, path));
+  return rel !== '' && !isAbsolute(rel) && rel.split(/[\\/]/)[0] !== '..';
+}
 
 /** Which shard: 1-based K of N, as on the command line. */
 export interface ShardNumber {
@@ -220,12 +252,59 @@ function readShard(file: string, cwd: string): ShardFile {
   const k = shard['shard'];
   if (!Number.isInteger(k) || (k as number) < 1 || (k as number) > (shards as number))
     bad(`"shard" must be an integer in 1..${String(shards)} (got ${JSON.stringify(k)})`);
-  if (typeof shard['driver'] !== 'string') bad('"driver" must be a string');
-  if (typeof shard['module'] !== 'string' || shard['module'] === '') bad('"module" must be the driver module');
-  if (!Array.isArray(shard['args']) || !shard['args'].every((a) => typeof a === 'string'))
-    bad('"args" must be a list of strings');
+  if (typeof shard['driver'] !== 'string' || CONTROL.test(shard['driver']) || shard['driver'].length > ARG_CHARS_MAX)
+    bad('"driver" must be a printable string');
+  if (
+    typeof shard['module'] !== 'string' ||
+    shard['module'] === '' ||
+    CONTROL.test(shard['module']) ||
+    shard['module'].length > ARG_CHARS_MAX
+  )
+    bad('"module" must be the driver module (printable)');
+  const args = shard['args'];
+  if (
+    !Array.isArray(args) ||
+    args.length > ARGS_MAX ||
+    !args.every((a) => typeof a === 'string' && !CONTROL.test(a) && a.length <= ARG_CHARS_MAX)
+  )
+    bad(`"args" must be a list of at most ${ARGS_MAX} printable strings`);
+  checkRecordedRun(file, args as string[], shard['module'] as string, cwd);
   if (!Array.isArray(shard['runs'])) bad('"runs" must be a list');
   return shard as unknown as ShardFile;
+}
+
+/**
+ * The command line a shard file records must be one `--shard` records: options that shape the run
+ * and nothing else (not how to print, how fast to run, or what to write — the merge's own command
+ * line says that), and the module the file names, inside the working folder.
+ */
+function checkRecordedRun(file: string, args: readonly string[], module: string, cwd: string): void {
+  const bad = (what: string): never => {
+    throw new DriverUsageError(`${file} is not a shard file of ddikit explore: ${what}.`);
+  };
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      strict: true,
+      tokens: true,
+      options: parseArgsOptions('explore'),
+    });
+  } catch (error) {
+    return bad(`its "args" are not those of an exploration (${(error as Error).message})`);
+  }
+  for (const token of parsed.tokens ?? [])
+    if (token.kind === 'option' && (UNRECORDED_OPTIONS.has(token.name) || token.name === 'replay'))
+      bad(`its "args" hold --${token.name}, which a shard file never records`);
+  const positionals = parsed.positionals;
+  if (positionals.length === 0 || positionals.join(' ') !== module)
+    bad(`its "args" name the driver module ${positionals.join(' ') || '(none)'}, not its "module" ${module}`);
+  for (const path of positionals)
+    if (!insideFolder(path, cwd))
+      bad(
+        `it names the driver module ${path}, outside the working folder; a merge loads a driver module only from inside the folder it runs in (run the merge where the shards ran)`,
+      );
 }
 
 /** One run of a shard file as a summary; a usage error naming the file and the run when it is malformed. */
@@ -252,6 +331,8 @@ function runSummary(file: string, i: number, run: unknown, parseSchedule: (text:
   if (reports !== null && !(Array.isArray(reports) && reports.every(isReport))) bad('its reports are not reports');
   if (!Array.isArray(notes) || !notes.every(isReport)) bad('its notes are not reports');
   if (crash !== null && !isCrash(crash)) bad('its crash is not a crash');
+  if (!printableTree([error, reports, notes, crash], 0))
+    bad('its reports or crash hold a control character other than a newline or a tab, which a terminal would act on');
   if (late !== null && !isLate(late))
     bad(
       'its late calls must be null or { ddi, driverFrames, places, capped } naming a DDI (printable, at most 128 characters), up to 8 frames, 1..100 places and whether capped',
@@ -266,6 +347,21 @@ function runSummary(file: string, i: number, run: unknown, parseSchedule: (text:
     crash: crash as RunSummary['crash'],
     late: late as LateCallInfo | null,
   };
+}
+
+/** Control characters but the newline and the tab (which reports use to lay out their text). */
+const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+/** Nesting a report's fields go to at most (reports, a race's accesses, frames): deeper is not a report. */
+const REPORT_DEPTH_MAX = 8;
+
+/** Whether every string in `value` (the whole tree under it, to a bounded depth) is printable. */
+function printableTree(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return !CONTROL_IN_TEXT.test(value);
+  if (typeof value !== 'object' || value === null) return true;
+  if (depth > REPORT_DEPTH_MAX) return false;
+  for (const [key, item] of Object.entries(value))
+    if (CONTROL.test(key) || !printableTree(item, depth + 1)) return false;
+  return true;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -292,7 +388,7 @@ function isDriverFrame(value: unknown): value is DriverFrame {
     isObject(value) &&
     typeof value['file'] === 'string' &&
     typeof value['function'] === 'string' &&
-    !/[\u0000-\u001f\u007f-\u009f]/.test(value['file'] + value['function']) &&
+    !CONTROL.test(value['file'] + value['function']) &&
     Number.isSafeInteger(value['line']) &&
     (value['line'] as number) >= 0 &&
     Number.isSafeInteger(value['column']) &&

@@ -50,7 +50,16 @@ import {
 import { DriverPool, servePool, WORKERS_MAX, type ChunkSizes } from './driver-pool.js';
 import { runInWorker, WATCHDOG_SECONDS_DEFAULT } from './driver-run.js';
 import type { ThreadHooks } from './driver-worker-types.js';
-import { readShards, ShardRecorder, shardFileName, shardRuns, SHARDS_MAX, type ShardNumber } from './explore-shards.js';
+import {
+  insideFolder,
+  readShards,
+  ShardRecorder,
+  shardFileName,
+  shardRuns,
+  SHARDS_MAX,
+  UNRECORDED_OPTIONS,
+  type ShardNumber,
+} from './explore-shards.js';
 import { faultList, optionValues, optionsSynopsis, optionsUsage, parseArgsOptions } from './run-options.js';
 import { lateCallText, settleSince, timersMade } from './settle.js';
 import { WatchProbe } from './watch-probe.js';
@@ -71,7 +80,8 @@ ${optionsUsage('explore')}
   ddikit explore --merge FILE... [--json] [--timeline FILE] [--watchdog S]
       Merge the shard files of one exploration (every shard 1..N, run with the same options) and
       print its result as the single run prints it: the driver module is loaded again (from the
-      path the shards name) to shrink the failure and replay it.`;
+      path the shards name, which must lie inside the working folder) to shrink the failure and
+      replay it.`;
 
 /** What the command runs with when no flag says otherwise. */
 export const exploreDefaults = { seed: 1, preemptions: 2, budget: 10_000 } as const;
@@ -952,8 +962,6 @@ function makeProgress(io: ExploreIo): Progress {
 
 /** Options a --merge takes from its own command line; the rest come from the shards. */
 const MERGE_OPTIONS = new Set(['merge', 'json', 'timeline', 'watchdog']);
-/** Options a shard file does not record: they say how to print or how fast to run, not what runs. */
-const UNRECORDED_OPTIONS = new Set(['shard', 'workers', 'json', 'timeline', 'watchdog', 'merge']);
 
 function parseRequest(args: readonly string[], cwd: string): ExploreRequest {
   const parsed = parseArgs({
@@ -992,6 +1000,11 @@ function parseRequest(args: readonly string[], cwd: string): ExploreRequest {
   if (shard !== null && values.timeline !== undefined)
     throw new DriverUsageError(
       '--shard writes a shard file; ask the merge for the --timeline (ddikit explore --merge … --timeline FILE).',
+    );
+  const outside = shard === null ? undefined : positionals.find((path) => !insideFolder(displayPath(path, cwd), cwd));
+  if (outside !== undefined)
+    throw new DriverUsageError(
+      `--shard needs the driver module inside the working folder (${displayPath(outside, cwd)} is not): a shard file names it from there, and a merge loads it only from inside the folder it runs in.`,
     );
   const runArgs: string[] = [];
   for (const token of tokens) {
