@@ -255,6 +255,18 @@ describe('after the run and around it', () => {
     );
   });
 
+  it('a module that signals its own process fails loudly, as process.exit does; exit 1', async () => {
+    const { code, stdout, stderr } = await ddikit('simulate', ['test/cli/fixtures/kills.ts']);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(
+      /^ddikit simulate: the driver module called process\.kill with "SIGTERM" for its own process at test\/cli\/fixtures\/kills\.ts:4:\d+; the run was cut short and nothing it would have found was reported\. A driver must not end the process\.\n$/,
+    );
+    const json = await ddikit('explore', ['test/cli/fixtures/kills.ts', '--json']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ clean: false, error: 'process-kill', signal: 'SIGTERM' });
+  });
+
   it('a module whose top-level await never settles fails with a message; exit 1', async () => {
     const { code, stderr } = await ddikit('explore', ['test/cli/fixtures/never-settles.ts', '--json']);
     expect(code).toBe(1);

@@ -138,6 +138,13 @@ describe('--workers N: a driver that fails to load is reported once, as with one
       want: /^ddikit simulate: the driver module called process\.exit\(0\) at test\/cli\/fixtures\/exits\.ts:4:\d+; /,
     },
     {
+      given: 'a module that signals its own process while it loads',
+      command: 'explore',
+      args: ['test/cli/fixtures/kills.ts'],
+      code: 1,
+      want: /^ddikit explore: the driver module called process\.kill with "SIGTERM" for its own process at test\/cli\/fixtures\/kills\.ts:4:\d+; /,
+    },
+    {
       given: 'a module whose top-level await never settles',
       command: 'explore',
       args: ['test/cli/fixtures/never-settles.ts'],

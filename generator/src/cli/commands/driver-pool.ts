@@ -206,7 +206,7 @@ export class DriverPool<Job, Result> {
     } else if (message.type === 'out') {
       this.happened(() => (message.stream === 'stdout' ? this.io.stdout : this.io.stderr)(message.text));
     } else if (message.type === 'exit') {
-      this.happened(() => this.hooks.exitCalled(message.code, message.at));
+      this.happened(() => this.hooks.exitCalled(message.code, message.at, message.signal));
     } else if (message.type === 'done') {
       this.happened(() => this.hooks.endThread(message.code === 0 ? 1 : message.code));
     }

@@ -54,7 +54,7 @@ export function runInWorker(run: DriverRun, io: CliIo): Promise<number> {
   });
   return new Promise<number>((resolve) => {
     let code: number | null = null;
-    let exitCalled: { code: number; at: string | null } | null = null;
+    let exitCalled: ExitCall | null = null;
     let failure: string | null = null;
     /** Every watched memory (the worker's, and its pool workers'), with its last heartbeat and when it changed. */
     const watched = [{ buffer, lastBeat: -1, lastBeatAt: Date.now() }];
@@ -91,7 +91,7 @@ export function runInWorker(run: DriverRun, io: CliIo): Promise<number> {
     timer.unref();
     worker.on('message', (message: DriverWorkerMessage) => {
       if (message.type === 'out') (message.stream === 'stdout' ? io.stdout : io.stderr)(message.text);
-      else if (message.type === 'exit') exitCalled = { code: message.code, at: message.at };
+      else if (message.type === 'exit') exitCalled = { code: message.code, at: message.at, signal: message.signal };
       else if (message.type === 'watch') watched.push({ buffer: message.buffer, lastBeat: -1, lastBeatAt: Date.now() });
       else if (message.type === 'done') {
         code = message.code;
@@ -101,10 +101,7 @@ export function runInWorker(run: DriverRun, io: CliIo): Promise<number> {
     worker.on('error', (error) => {
       if (failure !== null || code !== null) return;
       failure = 'error';
-      report(run, io, {
-        text: `the driver threw outside the run, where the harness cannot catch it: ${errorText(error)}`,
-        json: { error: 'uncaught', message: errorText(error) },
-      });
+      report(run, io, threadError(error));
     });
     worker.on('exit', (exitCode) => {
       clearInterval(timer);
@@ -115,7 +112,7 @@ export function runInWorker(run: DriverRun, io: CliIo): Promise<number> {
   });
 }
 
-interface Failure {
+export interface Failure {
   readonly text: string;
   readonly json: object;
 }
@@ -174,17 +171,26 @@ function watchdogReport(run: DriverRun, state: WatchState): Failure {
   };
 }
 
-function endedWithoutResult(
-  exitCalled: { code: number; at: string | null } | null,
-  exitCode: number,
-  state: WatchState,
-  cwd: string,
-): Failure {
+/** How the driver ended the process: process.exit(code), or process.kill with a signal aimed at it. */
+interface ExitCall {
+  readonly code: number;
+  readonly at: string | null;
+  readonly signal: string | null;
+}
+
+function endedWithoutResult(exitCalled: ExitCall | null, exitCode: number, state: WatchState, cwd: string): Failure {
   if (exitCalled !== null) {
     const at = exitCalled.at !== null ? ` at ${relativeTo(exitCalled.at, cwd)}` : '';
+    const called =
+      exitCalled.signal === null
+        ? `process.exit(${exitCalled.code})`
+        : `process.kill with ${JSON.stringify(exitCalled.signal)} for its own process`;
     return {
-      text: `the driver module called process.exit(${exitCalled.code})${at}; the run was cut short and nothing it would have found was reported. A driver must not end the process.`,
-      json: { error: 'process-exit', exitCode: exitCalled.code, at: exitCalled.at },
+      text: `the driver module called ${called}${at}; the run was cut short and nothing it would have found was reported. A driver must not end the process.`,
+      json:
+        exitCalled.signal === null
+          ? { error: 'process-exit', exitCode: exitCalled.code, at: exitCalled.at }
+          : { error: 'process-kill', signal: exitCalled.signal, at: exitCalled.at },
     };
   }
   if (state.phase === PHASE_LOADING) {
@@ -196,6 +202,23 @@ function endedWithoutResult(
   return {
     text: `the run ended without a result (the worker exited with code ${exitCode}).`,
     json: { error: 'no-result', exitCode },
+  };
+}
+
+/**
+ * A driver thread (or a pool thread, whose error its owner passes on) ended with an error: the
+ * driver threw where no run could catch it, or the thread ran out of heap.
+ */
+export function threadError(error: unknown): Failure {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ERR_WORKER_OUT_OF_MEMORY' || /^Worker terminated due to reaching memory limit/.test(errorText(error)))
+    return {
+      text: 'the driver ran out of memory: the thread that runs it reached the JavaScript heap limit and was stopped (does the driver allocate without bound, or keep something from every run?).',
+      json: { error: 'out-of-memory' },
+    };
+  return {
+    text: `the driver threw outside the run, where the harness cannot catch it: ${errorText(error)}`,
+    json: { error: 'uncaught', message: errorText(error) },
   };
 }
 

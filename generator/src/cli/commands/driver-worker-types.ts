@@ -18,7 +18,8 @@ export interface DriverWorkerData {
 export type DriverWorkerMessage =
   | { readonly type: 'out'; readonly stream: 'stdout' | 'stderr'; readonly text: string }
   | { readonly type: 'done'; readonly code: number }
-  | { readonly type: 'exit'; readonly code: number; readonly at: string | null }
+  /** The driver ended the process: process.exit(code), or process.kill with `signal` (else null) aimed at it. */
+  | { readonly type: 'exit'; readonly code: number; readonly at: string | null; readonly signal: string | null }
   /** Watch this memory too: a pool worker's watch probe. */
   | { readonly type: 'watch'; readonly buffer: SharedArrayBuffer }
   /** A pool worker is ready for jobs, or answers a batch of them. */
@@ -34,8 +35,8 @@ export type PoolRequest =
 export interface ThreadHooks {
   /** Have the watching thread watch a pool worker's memory too. */
   readonly watch: (buffer: SharedArrayBuffer) => void;
-  /** Pass on a pool worker's process.exit, as if the driver had called it in this thread. */
-  readonly exitCalled: (code: number, at: string | null) => void;
+  /** Pass on a pool worker's process.exit (or process.kill), as if the driver had called it in this thread. */
+  readonly exitCalled: (code: number, at: string | null, signal: string | null) => void;
   /** End this thread now (process.exit as it was before the driver's was caught). */
   readonly endThread: (code: number) => never;
 }

@@ -1,8 +1,8 @@
 /**
  * The thread that runs a driver for `ddikit simulate` and `ddikit explore` (driver-run.ts starts
  * it and watches it): loads the command, runs it with an io that posts its output to the watching
- * thread, and says when it is done. A driver module that calls process.exit is caught here and
- * named; everything else the driver does wrong the command itself reports. A pool worker
+ * thread, and says when it is done. A driver module that calls process.exit, or signals its own
+ * process with process.kill, is caught here and named; everything else the driver does wrong the command itself reports. A pool worker
  * (driver-pool.ts) loads the driver the same way and runs the jobs its owner hands it.
  */
 import type { MessagePort } from 'node:worker_threads';
@@ -12,11 +12,20 @@ import type { DriverWorkerData, DriverWorkerMessage, ThreadHooks } from './drive
 export async function runDriverWorker(data: DriverWorkerData, port: MessagePort): Promise<void> {
   const post = (message: DriverWorkerMessage): void => port.postMessage(message);
   const exit = process.exit.bind(process);
+  const caller = (): string | null => new Error().stack?.split('\n')[3]?.replace(/^\s*at /, '') ?? null;
   process.exit = ((code?: number | string | null) => {
-    const at = new Error().stack?.split('\n')[2]?.replace(/^\s*at /, '') ?? null;
-    post({ type: 'exit', code: Number(code ?? process.exitCode ?? 0), at });
+    post({ type: 'exit', code: Number(code ?? process.exitCode ?? 0), at: caller(), signal: null });
     return exit(code as number | undefined);
   }) as typeof process.exit;
+  // A signal to this process (its pid, its group, every process) ends it as process.exit would, and
+  // would take the watching thread with it: the driver's run ends here instead, and is reported.
+  const kill = process.kill.bind(process);
+  process.kill = ((pid: number, signal?: string | number) => {
+    const target = Number(pid);
+    if (signal === 0 || (target !== process.pid && target > 0)) return kill(pid, signal);
+    post({ type: 'exit', code: 1, at: caller(), signal: String(signal ?? 'SIGTERM') });
+    return exit(1);
+  }) as typeof process.kill;
   process.setSourceMapsEnabled(true);
   const io = {
     cwd: data.cwd,
@@ -27,7 +36,7 @@ export async function runDriverWorker(data: DriverWorkerData, port: MessagePort)
   };
   const hooks: ThreadHooks = {
     watch: (buffer) => post({ type: 'watch', buffer }),
-    exitCalled: (code, at) => post({ type: 'exit', code, at }),
+    exitCalled: (code, at, signal) => post({ type: 'exit', code, at, signal }),
     endThread: (code) => exit(code),
   };
   if (data.pool === true) {

@@ -1,0 +1,50 @@
+/**
+ * A driver that allocates without bound ends the thread that runs it at the heap limit. The command
+ * says so, as out of memory, not as an error the driver threw; and the process itself lives on to
+ * say it: exit 1, whether the driver ran in the command's own thread or in a pool thread.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bundled } from '../../generator/src/paths.js';
+
+const bin = join(bundled.root, 'generator/bin/ddikit.js');
+const built = existsSync(join(bundled.root, 'generator/dist/cli.js'));
+
+const OUT_OF_MEMORY =
+  'the driver ran out of memory: the thread that runs it reached the JavaScript heap limit and was stopped (does the driver allocate without bound, or keep something from every run?).';
+
+function ddikit(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const ran = spawnSync(process.execPath, ['--max-old-space-size=96', bin, ...args], {
+    cwd: bundled.root,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: ran.status, stdout: ran.stdout, stderr: ran.stderr };
+}
+
+describe.runIf(built)('a driver that runs out of memory', () => {
+  for (const workers of ['1', '2']) {
+    it(`simulate --seeds 8 --workers ${workers}: reported as out of memory; exit 1`, () => {
+      const { status, stdout, stderr } = ddikit([
+        'simulate',
+        'test/cli/fixtures/hoards.ts',
+        '--seeds',
+        '8',
+        '--workers',
+        workers,
+      ]);
+      expect(stderr).toBe(`ddikit simulate: ${OUT_OF_MEMORY}\n`);
+      expect(stdout).toBe('');
+      expect(status).toBe(1);
+    });
+  }
+
+  it('explore --workers 2 --json: the same, from whichever thread ran out', () => {
+    const { status, stdout, stderr } = ddikit(['explore', 'test/cli/fixtures/hoards.ts', '--workers', '2', '--json']);
+    expect(stderr).toBe(`ddikit explore: ${OUT_OF_MEMORY}\n`);
+    expect(JSON.parse(stdout)).toEqual({ clean: false, error: 'out-of-memory' });
+    expect(status).toBe(1);
+  });
+});
