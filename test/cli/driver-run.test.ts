@@ -267,6 +267,24 @@ describe('after the run and around it', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ clean: false, error: 'process-kill', signal: 'SIGTERM' });
   });
 
+  it('what a driver prints goes to stderr: stdout is the report alone, and --json stays JSON', async () => {
+    for (const args of [
+      ['simulate', 'test/cli/fixtures/chatty.ts', '--seeds', '2', '--json'],
+      ['simulate', 'test/cli/fixtures/chatty.ts', '--seeds', '4', '--workers', '2', '--json'],
+      ['explore', 'test/cli/fixtures/chatty.ts', '--budget', '20', '--workers', '2', '--json'],
+    ] as const) {
+      const [command, ...rest] = args;
+      const { code, stdout, stderr } = await ddikit(command, [...rest]);
+      expect(code, args.join(' ')).toBe(0);
+      expect(JSON.parse(stdout)).toMatchObject(command === 'simulate' ? { clean: true } : { failure: null });
+      expect(stderr).toContain('chatty: loaded\n');
+      expect(stderr).toContain('chatty: first DPC\n');
+    }
+    const text = await ddikit('simulate', ['test/cli/fixtures/chatty.ts']);
+    expect(text.stdout).not.toContain('chatty:');
+    expect(text.stdout).toMatch(/\nNo violations\.\n$/);
+  });
+
   it('a module whose top-level await never settles fails with a message; exit 1', async () => {
     const { code, stderr } = await ddikit('explore', ['test/cli/fixtures/never-settles.ts', '--json']);
     expect(code).toBe(1);

@@ -26,6 +26,18 @@ export async function runDriverWorker(data: DriverWorkerData, port: MessagePort)
     post({ type: 'exit', code: 1, at: caller(), signal: String(signal ?? 'SIGTERM') });
     return exit(1);
   }) as typeof process.kill;
+  // What the driver prints (console.log and console.error, process.stdout and process.stderr) goes
+  // to the command's stderr: stdout carries the report alone, which --json makes a document other
+  // programs parse.
+  const printed = (chunk: unknown, ...rest: unknown[]): boolean => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
+    post({ type: 'out', stream: 'stderr', text });
+    const done = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+    if (done !== undefined) queueMicrotask(done);
+    return true;
+  };
+  process.stdout.write = printed as typeof process.stdout.write;
+  process.stderr.write = printed as typeof process.stderr.write;
   process.setSourceMapsEnabled(true);
   const io = {
     cwd: data.cwd,
