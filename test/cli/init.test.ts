@@ -130,6 +130,25 @@ describe('ddikit init', () => {
     expect(result.stderr).toMatch(/^ddikit: \.\/package\.json is not JSON \(/);
   });
 
+  it('refuses "scripts" that are not an object, and writes nothing (they would be lost)', async () => {
+    for (const [name, scripts] of [
+      ['scripts-text', '"npm test"'],
+      ['scripts-null', 'null'],
+      ['scripts-list', '["build"]'],
+    ]) {
+      const dir = join(work, name!);
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'package.json'), `{ "name": "x", "scripts": ${scripts} }\n`);
+      const before = snapshot(dir);
+      const result = await ddikit(['init'], dir);
+      expect(result.code, scripts).toBe(2);
+      expect(result.stderr.split('\n')[0]).toBe(
+        `ddikit: ./package.json has "scripts" that are not an object (${JSON.stringify(JSON.parse(scripts!))}); fix it and run init again.`,
+      );
+      expect(snapshot(dir)).toEqual(before);
+    }
+  });
+
   const slugs: { given: [unknown, string]; want: string }[] = [
     { given: ['@acme/My_NIC.driver', '/x'], want: 'my-nic-driver' },
     { given: [undefined, '/tmp/2024 Driver!'], want: 'driver' },

@@ -96,7 +96,14 @@ function readManifest(
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value))
     throw new UsageError(`${shown}/package.json does not hold an object; fix it and run init again.`);
-  const own = value.scripts !== null && typeof value.scripts === 'object' ? value.scripts : {};
+  if (
+    'scripts' in value &&
+    (value.scripts === null || typeof value.scripts !== 'object' || Array.isArray(value.scripts))
+  )
+    throw new UsageError(
+      `${shown}/package.json has "scripts" that are not an object (${JSON.stringify(value.scripts)}); fix it and run init again.`,
+    );
+  const own = value.scripts ?? {};
   const clashes = Object.keys(scripts).filter((name) => name in own && own[name] !== scripts[name]);
   // Only the scripts are added; everything else of the file stays as it was, in its order.
   const merged = { ...value, scripts: { ...own, ...scripts } };
