@@ -127,6 +127,25 @@ describe('ddikit explore on the fixed driver', () => {
     const lost = await explore([LOST, '--faults', 'spurious', '--budget', '300']);
     expect(lost.stdout).toMatch(/--faults spurious --replay /);
   });
+
+  it('with device options, each named in the settings line as simulate names it', async () => {
+    const { stdout } = await explore([
+      FIXED,
+      '--budget',
+      '50',
+      '--shared-line',
+      '10',
+      '--rx-queues',
+      '1',
+      '--interrupt',
+      'line',
+      '--isr-early',
+      '--link-changes',
+    ]);
+    expect(stdout.split('\n')[1]).toBe(
+      'seed=1 ticks=800 processors=2 faults=none grant=line rx-queues=1 shared-line=10‰ isr-early link-changes preemptions≤2 budget=50 arrivals',
+    );
+  });
 });
 
 describe('progress', () => {

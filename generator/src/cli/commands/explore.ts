@@ -806,7 +806,17 @@ function settingsLine(context: Context, ticks: number): string {
   const { request, scenario } = context;
   const processors = request.processors ?? scenario?.processors ?? 2;
   const faults = request.faults.length > 0 ? request.faults.join(',') : 'none';
-  return `seed=${request.seed} ticks=${ticks} processors=${processors} faults=${faults}`;
+  // The device options given on the command line, which override the scenario's (as simulate shows them).
+  const device = [
+    ...(request.interrupt !== null ? [`grant=${request.interrupt === 'msix' ? 'msix-if-supported' : 'line'}`] : []),
+    ...(request.messages !== null ? [`messages≤${request.messages}`] : []),
+    ...(request.rxQueues !== null ? [`rx-queues=${request.rxQueues}`] : []),
+    ...(request.sharedLinePerMille !== null ? [`shared-line=${request.sharedLinePerMille}‰`] : []),
+    ...(request.isrEarly ? ['isr-early'] : []),
+    ...(request.linkChanges ? ['link-changes'] : []),
+    ...(request.surpriseRemoveAtTick !== null ? [`surprise-remove=${request.surpriseRemoveAtTick}`] : []),
+  ];
+  return [`seed=${request.seed} ticks=${ticks} processors=${processors} faults=${faults}`, ...device].join(' ');
 }
 
 /** The exact command that replays a schedule (every flag that shapes the run). */
