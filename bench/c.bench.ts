@@ -15,14 +15,14 @@ import { buildOptionsFor, compileDriver, diskCache, type ModuleCache } from '@dd
 import { createSimulation, E1000Nic, type MiniportDefinition } from '@ddikit/sim';
 import { CDriverModule, defineCMiniport, harnessHeaderPath } from '@ddikit/sim-c';
 import e1000Line from '../examples/e1000-line.js';
-import { compare, type Result } from './harness.js';
-import { type BenchContext, synchronizeDriver } from './sim.bench.js';
+import { compare, type Result, scaled } from './harness.js';
+import { type BenchContext, CALLS, synchronizeDriver } from './sim.bench.js';
 
 const header = readFileSync(harnessHeaderPath(), 'utf8');
 const SYNC = 'bench/c/synchronize.c';
 const E1000 = 'examples/c/e1000-line.c';
-const ROUNDS = 9;
-const E2E_TICKS = 1_000_000;
+const ROUNDS = scaled(9, 1);
+const E2E_TICKS = scaled(1_000_000, 10_000);
 
 function source(path: string, salt = ''): { path: string; text: string } {
   return { path, text: `${readFileSync(path, 'utf8')}${salt}` };
@@ -60,17 +60,23 @@ async function compileTimes(): Promise<Result[]> {
   ];
 }
 
-async function load(path: string, instrumentAccesses: boolean): Promise<MiniportDefinition> {
+async function load(
+  path: string,
+  instrumentAccesses: boolean,
+  defines?: Record<string, number>,
+): Promise<MiniportDefinition> {
   const built = await compileDriver(
     [source(path)],
     header,
-    buildOptionsFor(header, { cache: diskCache(), instrumentAccesses }),
+    buildOptionsFor(header, { cache: diskCache(), instrumentAccesses, defines }),
   );
   return defineCMiniport(new CDriverModule(built.wasm));
 }
 
 async function synchronizeRoundTrip(): Promise<Result[]> {
-  const c = await load(SYNC, false);
+  // synchronize.c makes 200,000 calls, as many as the TypeScript driver, unless CALLS is defined:
+  // quick mode defines it to the TypeScript driver's smaller count.
+  const c = await load(SYNC, false, scaled<Record<string, number> | undefined>(undefined, { CALLS }));
   const ts = synchronizeDriver({ count: 0 } satisfies BenchContext);
   const runner = (driver: MiniportDefinition): (() => void) => {
     const sim = createSimulation({
@@ -80,12 +86,12 @@ async function synchronizeRoundTrip(): Promise<Result[]> {
     });
     return () => {
       const result = sim.run(driver, { ticks: 0 });
-      if (!result.clean || result.stats.synchronizeCalls !== 200_000)
+      if (!result.clean || result.stats.synchronizeCalls !== CALLS)
         throw new Error(`${driver.name}: the synchronize bench run was not clean`);
     };
   };
   const [cRun, tsRun] = compare({ name: 'C', run: runner(c) }, { name: 'TypeScript', run: runner(ts) }, ROUNDS);
-  const ns = (ms: number): number => (ms * 1e6) / 200_000;
+  const ns = (ms: number): number => (ms * 1e6) / CALLS;
   const ratio = cRun.medianMs / tsRun.medianMs;
   const b = 'synchronize round trip from C, verifier on';
   return [

@@ -14,18 +14,22 @@ import { fileURLToPath } from 'node:url';
 import { createSimulation, explore } from '@ddikit/sim';
 import e1000Line, { scenario as e1000Scenario } from '../examples/scenarios/e1000-line.js';
 import lostInterrupt, { lostInterruptDriver, scenario as lostScenario } from '../examples/scenarios/lost-interrupt.js';
-import type { Result } from './harness.js';
+import { type Result, scaled } from './harness.js';
 
 const STORM_CHILD = '--explore-storm-child';
-const STORM_INTERRUPTS = 1_000_000;
-const EXPLORE_BUDGET = 40_000;
+const STORM_INTERRUPTS = scaled(1_000_000, 10_000);
+/** About 24 ticks per interrupt under the storm: enough ticks for STORM_INTERRUPTS. */
+const STORM_TICKS = scaled(25_000_000, 250_000);
+const EXPLORE_BUDGET = scaled(40_000, 200);
+/** Runs before the explorer and the floor are measured. */
+const WARMUP_RUNS = scaled(5_000, 0);
 
 /** The storm run, in the child process: prints { interrupts, maxRssMb, ms }. */
 function stormChild(trace: boolean): void {
   const sim = createSimulation({ seed: 1, device: e1000Scenario.device!(), faults: { storm: 20 }, trace });
   const started = performance.now();
-  // About 24 ticks per interrupt under the storm; run until a million have been delivered.
-  const result = sim.run(e1000Line, { ticks: 25_000_000 });
+  // Run until STORM_INTERRUPTS (a million) have been delivered.
+  const result = sim.run(e1000Line, { ticks: STORM_TICKS });
   const ms = performance.now() - started;
   if (trace) sim.trace!.snapshot(result.tick); // the snapshot too stays bounded
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
@@ -61,13 +65,13 @@ function storm(trace: boolean): { interrupts: number; clean: boolean; maxRssMb: 
 export function benchExplore(): Result[] {
   const fixed = lostInterruptDriver({ fixed: true });
   // Warm up, then measure the explorer over its budget.
-  explore({ driver: fixed, scenario: lostScenario, seed: 1, budget: 5_000 });
+  if (WARMUP_RUNS > 0) explore({ driver: fixed, scenario: lostScenario, seed: 1, budget: WARMUP_RUNS });
   let started = performance.now();
   const explored = explore({ driver: fixed, scenario: lostScenario, seed: 1, budget: EXPLORE_BUDGET });
   const exploreRate = explored.schedules / ((performance.now() - started) / 1000);
   // The floor: the same runs, seeded, no scheduler.
   const sim = createSimulation({ seed: 1, device: lostScenario.device!(), mode: 'collect' });
-  for (let i = 0; i < 5_000; i++) sim.run(fixed, { ticks: lostScenario.ticks! });
+  for (let i = 0; i < WARMUP_RUNS; i++) sim.run(fixed, { ticks: lostScenario.ticks! });
   started = performance.now();
   for (let i = 0; i < EXPLORE_BUDGET; i++) sim.run(fixed, { ticks: lostScenario.ticks! });
   const floorRate = EXPLORE_BUDGET / ((performance.now() - started) / 1000);

@@ -4,6 +4,21 @@
  * tests: machines differ, ratios measured in one run do not.
  */
 
+/**
+ * Quick mode (DDIKIT_BENCH_QUICK=1): every bench runs the same code, with its checks, at the smallest
+ * sizes that still reach it (one round, no warm-up, small budgets). The test suite runs it as a smoke
+ * test; its figures measure nothing.
+ */
+export const QUICK = process.env.DDIKIT_BENCH_QUICK === '1';
+
+/** `full` normally, `quick` in quick mode: every size, round count and budget goes through here. */
+export function scaled<T>(full: T, quick: T): T {
+  return QUICK ? quick : full;
+}
+
+/** Warm-up runs before the measured rounds. */
+export const WARMUP = scaled(2, 0);
+
 export interface Measurement {
   name: string;
   /** Median milliseconds per round. */
@@ -11,7 +26,7 @@ export interface Measurement {
   rounds: number;
 }
 
-export function measure(name: string, run: () => void, rounds: number, warmup = 2): Measurement {
+export function measure(name: string, run: () => void, rounds: number, warmup = WARMUP): Measurement {
   for (let i = 0; i < warmup; i++) run();
   const times: number[] = [];
   for (let i = 0; i < rounds; i++) {
@@ -31,7 +46,7 @@ export function compare(
 ): [Measurement, Measurement] {
   const ta: number[] = [];
   const tb: number[] = [];
-  for (let i = 0; i < 2; i++) {
+  for (let i = 0; i < WARMUP; i++) {
     a.run();
     b.run();
   }

@@ -27,7 +27,7 @@ import { readSpecSources } from '../generator/src/spec/read-spec-folder.js';
 import { readSchema } from '../generator/src/spec/validate.js';
 import { withOutputLock } from '../generator/src/write/output-lock.js';
 import { applyWrite, planWrite } from '../generator/src/write/write.js';
-import { compare, type Result } from './harness.js';
+import { compare, type Result, scaled } from './harness.js';
 
 const pagesDir = join(bundled.root, '..', 'shared', 'ddi-docs', 'ndis');
 
@@ -62,7 +62,7 @@ function benchGenerateFull(schema: object, scratch: string): Result[] {
         writeAll(join(scratch, 'floor', String(round)), files);
       },
     },
-    9,
+    scaled(9, 1),
   );
   const ratio = gen.medianMs / floor.medianMs;
   const bench = 'generate (full surface)';
@@ -108,7 +108,7 @@ function benchImportDocs(scratch: string): Result[] {
         writeAll(join(scratch, 'import-floor', String(round)), files);
       },
     },
-    9,
+    scaled(9, 1),
   );
   const bench = 'import-docs (NDIS pages)';
   return [
@@ -220,8 +220,10 @@ function paired(a: () => void, b: () => void, rounds: number): [number, number, 
     run();
     return Number(process.hrtime.bigint() - started) / 1e6;
   };
-  a();
-  b();
+  for (let i = 0; i < scaled(1, 0); i++) {
+    a();
+    b();
+  }
   const ta: number[] = [];
   const tb: number[] = [];
   const ratios: number[] = [];
@@ -251,8 +253,12 @@ function benchTypecheck(schema: object, scratch: string): Result[] {
     });
     if (result.status !== 0) throw new Error(`tsc failed in ${dir}:\n${result.stdout}${result.stderr}`);
   };
-  const [declFull, declCurated, ratio] = paired(run(withFull.declarations), run(withCurated.declarations), 15);
-  const [, , sourcesRatio] = paired(run(withFull.sources), run(withCurated.sources), 7);
+  const [declFull, declCurated, ratio] = paired(
+    run(withFull.declarations),
+    run(withCurated.declarations),
+    scaled(15, 1),
+  );
+  const [, , sourcesRatio] = paired(run(withFull.sources), run(withCurated.sources), scaled(7, 1));
   const lines = (files: readonly OutputFile[]): number =>
     files
       .filter((f) => f.path.startsWith('src/') && /\.(?:d\.)?ts$/.test(f.path))

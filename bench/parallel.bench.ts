@@ -29,13 +29,16 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Result } from './harness.js';
+import { type Result, scaled } from './harness.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'generator/bin/ddikit.js');
-const EXPLORE_BUDGET = 60_000;
+/** Even, as each of the two side-by-side processes runs half. */
+const EXPLORE_BUDGET = scaled(60_000, 400);
 /** Seeds of the simulate case: enough that starting the workers (each loads the driver) weighs little. */
-const SIMULATE_SEEDS = 512;
+const SIMULATE_SEEDS = scaled(512, 4);
+/** Runs of each side; the faster counts. */
+const ROUNDS = scaled(2, 1);
 
 /** A tsconfig as an installed project's: the repository's options, no `paths` to the sources. */
 function installedTsconfig(folder: string): string {
@@ -104,7 +107,7 @@ async function versus(
   let twoMs = Number.POSITIVE_INFINITY;
   let processesMs = Number.POSITIVE_INFINITY;
   const outputs = new Set<string>();
-  for (let round = 0; round < 2; round++) {
+  for (let round = 0; round < ROUNDS; round++) {
     const one = timed(command, [...args, '--workers', '1'], tsconfig);
     const two = timed(command, [...args, '--workers', '2'], tsconfig);
     processesMs = Math.min(processesMs, await sideBySide(command, half, tsconfig));

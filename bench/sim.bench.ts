@@ -39,13 +39,13 @@ import {
   type SimResources,
 } from '@ddikit/sim';
 import e1000Line from '../examples/e1000-line.js';
-import { compare, measure, type Result } from './harness.js';
+import { compare, measure, type Result, scaled } from './harness.js';
 
 /** Synchronize calls per measured round. */
-const CALLS = 200_000;
-const ROUNDS = 15;
+export const CALLS = scaled(200_000, 2_000);
+const ROUNDS = scaled(15, 1);
 /** Simulated time per end-to-end round: 100 ms. */
-const E2E_TICKS = 1_000_000;
+const E2E_TICKS = scaled(1_000_000, 10_000);
 
 export interface BenchContext {
   count: number;
@@ -307,7 +307,7 @@ function endToEnd(): Result[] {
   // off, interleaved so that load on the machine weighs on both alike.
   const on = runner('interrupt path', interruptPathDriver(), true);
   const off = runner('interrupt path', interruptPathDriver(), false);
-  const [onRound, offRound] = compare(on, off, 9);
+  const [onRound, offRound] = compare(on, off, scaled(9, 1));
   const onPerSecond = on.interrupts() / (onRound.medianMs / 1000);
   const offPerSecond = off.interrupts() / (offRound.medianMs / 1000);
   results.push(
@@ -337,7 +337,7 @@ function endToEnd(): Result[] {
     },
   );
   const line = runner('examples/e1000-line.ts', e1000Line, true);
-  const round = measure(line.name, line.run, 7);
+  const round = measure(line.name, line.run, scaled(7, 1));
   results.push({
     bench: 'interrupts end to end',
     metric: line.name,
@@ -350,7 +350,7 @@ function endToEnd(): Result[] {
 }
 
 /** Simulated time per round of the tracking comparison: 20 ms. */
-const TRACKING_TICKS = 200_000;
+const TRACKING_TICKS = scaled(200_000, 10_000);
 
 /**
  * The interrupt path with the contexts' fields tracked (the default: `enabled`, `causes` and
@@ -379,7 +379,7 @@ function contextTrackingCost(): Result[] {
   };
   const on = runner(true);
   const off = runner(false);
-  const [onRound, offRound] = compare(on, off, 9);
+  const [onRound, offRound] = compare(on, off, scaled(9, 1));
   const ratio = onRound.medianMs / offRound.medianMs;
   const bench = 'context tracking';
   return [

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import type { Result } from './harness.js';
+import { type Result, scaled } from './harness.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ndisDir = join(root, 'packages/ndis');
@@ -100,7 +100,7 @@ console.log(ndis);`);
 
   const work = mkdtempSync(join(tmpdir(), 'ddikit-weight-'));
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
-  const rounds = 2;
+  const rounds = scaled(2, 1);
   const times = {
     checked: [] as number[],
     skipped: [] as number[],
@@ -109,7 +109,7 @@ console.log(ndis);`);
   };
   try {
     const projects = consumerProject(work);
-    tscMs(tsc, projects.skipped);
+    for (let i = 0; i < scaled(1, 0); i++) tscMs(tsc, projects.skipped);
     for (let i = 0; i < rounds; i++) {
       for (const key of ['checked', 'skipped', 'packageChecked', 'empty'] as const) {
         times[key].push(tscMs(tsc, projects[key]));
