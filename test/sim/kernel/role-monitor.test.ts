@@ -306,6 +306,33 @@ describe('role rules', () => {
   });
 });
 
+describe('ROLE-RETURN names an async role function', () => {
+  it('a synchronize function declared async returns a Promise: the report says so, and why it matters', () => {
+    const asyncSync = MINIPORT_SYNCHRONIZE_INTERRUPT('AsyncSync', (async () => true) as unknown as () => boolean);
+    const result = createSimulation({ seed: 1, device: new FakeDevice(), mode: 'collect' }).run(
+      testDriver({ afterInitialize: (a) => void a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, asyncSync, a) }),
+      { ticks: 10 },
+    );
+    const report = result.reports.find((r) => r.rule === 'ROLE-RETURN');
+    expect(report?.message).toBe(
+      'AsyncSync returned a Promise; the role MINIPORT_SYNCHRONIZE_INTERRUPT returns a boolean (BOOLEAN) (an async function? A role function runs to its end at its IRQL; what follows an await runs after it returned, outside its role and its locks)',
+    );
+  });
+
+  it('any other object is named by its type, with no word on async', () => {
+    const returnsObject = MINIPORT_SYNCHRONIZE_INTERRUPT('ReturnsObject', (() => ({})) as unknown as () => boolean);
+    const result = createSimulation({ seed: 1, device: new FakeDevice(), mode: 'collect' }).run(
+      testDriver({
+        afterInitialize: (a) => void a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, returnsObject, a),
+      }),
+      { ticks: 10 },
+    );
+    expect(result.reports.find((r) => r.rule === 'ROLE-RETURN')?.message).toBe(
+      'ReturnsObject returned object; the role MINIPORT_SYNCHRONIZE_INTERRUPT returns a boolean (BOOLEAN)',
+    );
+  });
+});
+
 describe('role monitor', () => {
   it('is installed while a run lasts and removed after it', () => {
     let during: unknown = 'unset';

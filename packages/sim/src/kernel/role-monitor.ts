@@ -387,11 +387,18 @@ export class RoleMonitor implements NdisRoleMonitor {
         ? 'null'
         : typeof result === 'number' || typeof result === 'boolean'
           ? `${typeof result} ${String(result)}`
-          : typeof result;
+          : result instanceof Promise
+            ? 'a Promise'
+            : typeof result;
+    // An async function: what follows its first await runs after the role function has returned.
+    const why =
+      result instanceof Promise
+        ? ` (an async function? A role function runs to its end at its IRQL; what follows an await runs after it returned, outside its role and its locks)`
+        : '';
     this.verifier.report({
       rule: 'ROLE-RETURN',
       subject: info.name,
-      message: `${name} returned ${got}; the role ${info.name} returns ${want}`,
+      message: `${name} returned ${got}; the role ${info.name} returns ${want}${why}`,
     });
     return repaired;
   }
