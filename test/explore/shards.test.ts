@@ -303,6 +303,27 @@ describe('explore --merge: the shard files are checked', () => {
     });
   }
 
+  it('a shard file is written whole, over an old one, and never through a link', async () => {
+    const folder = shardFolder(2);
+    const args = [...viaLink([LOST]), '--budget', '20', '--shard', '1/2'];
+    writeFileSync(join(folder, 'shard-1-of-2.json'), 'an older shard');
+    const first = await ddikit('explore', args, folder);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(folder, 'shard-1-of-2.json'), 'utf8'))).toMatchObject({ shard: 1, shards: 2 });
+    expect(readdirSync(folder).sort()).toEqual(['repo', 'shard-1-of-2.json']);
+    // A link where the shard goes (planted, or left by something else) would send the write elsewhere.
+    const elsewhere = join(work, 'elsewhere.json');
+    writeFileSync(elsewhere, 'keep');
+    rmSync(join(folder, 'shard-1-of-2.json'));
+    symlinkSync(elsewhere, join(folder, 'shard-1-of-2.json'));
+    const linked = await ddikit('explore', args, folder);
+    expect(linked.code).toBe(2);
+    expect(linked.stderr.split('\n')[0]).toBe(
+      'ddikit: cannot write shard-1-of-2.json: it is a symbolic link; ddikit writes no file through a link in its output folder. Remove the link; nothing was changed.',
+    );
+    expect(readFileSync(elsewhere, 'utf8')).toBe('keep');
+  });
+
   it('options that shape the run are refused beside --merge; --shard is checked', async () => {
     const table: { args: string[]; want: string }[] = [
       {

@@ -10,7 +10,7 @@
  * Like `ddikit simulate`, the harness is taken from the driver's own module graph (one copy of
  * @ddikit/sim for the driver and the explorer), loaded through tsx (driver-module.ts).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { MessagePort } from 'node:worker_threads';
@@ -37,6 +37,8 @@ import { displayPath } from '../../spec/read-spec-folder.js';
 import type { CliIo } from '../io.js';
 import { plural } from '../print.js';
 import { writeTimelinePage, type TimelinePage } from '../timeline-page.js';
+import { writeFileAtomic } from '../../write/write-file-atomic.js';
+import { WriteError } from '../../write/write-fs.js';
 import {
   DriverUsageError,
   driverInteger,
@@ -543,11 +545,11 @@ function shardDone(context: Context, recorder: ShardRecorder, exploration: Explo
   const shard = request.shard!;
   const file = shardFileName(shard);
   try {
-    writeFileSync(resolve(io.cwd, file), recorder.text(shard, driver.name, display, request.runArgs));
+    // Whole or not at all: a shard cut short (a full disk, a CI job killed) leaves no truncated file.
+    writeFileAtomic(resolve(io.cwd, file), recorder.text(shard, driver.name, display, request.runArgs));
   } catch (error) {
-    throw new DriverUsageError(
-      `cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
-    );
+    if (!(error instanceof WriteError)) throw error;
+    throw new DriverUsageError(`cannot write ${file}: ${error.reason}`);
   }
   const found = exploration.search.found !== null || exploration.search.crash !== null;
   if (request.json)
