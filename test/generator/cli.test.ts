@@ -193,6 +193,21 @@ describe('ddikit usage errors exit 2', () => {
     });
   }
 
+  it("help COMMAND prints that command's usage, as COMMAND --help does; an unknown one is a usage error", async () => {
+    for (const name of ['simulate', 'explore', 'init']) {
+      const help = await ddikit(['help', name]);
+      expect(help.code, name).toBe(0);
+      expect(help.stdout).toBe((await ddikit([name, '--help'])).stdout);
+      expect(help.stdout).toMatch(new RegExp(`^Usage:\\n  ddikit ${name} `));
+    }
+    const typo = await ddikit(['help', 'simulat']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/^ddikit: unknown command "simulat"\. Did you mean "simulate"\? Commands: init, /);
+    const two = await ddikit(['help', 'simulate', 'explore']);
+    expect(two.code).toBe(2);
+    expect(two.stderr).toMatch(/^ddikit: help takes one command \(got "simulate" "explore"\)\. Commands: /);
+  });
+
   it('--help prints usage and every diagnostic code, exit 0; --version prints the version', async () => {
     const help = await ddikit(['--help']);
     expect(help.code).toBe(0);

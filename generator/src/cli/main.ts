@@ -43,7 +43,7 @@ const commands: readonly {
 const usage = `ddikit — typed Windows DDI role types, IRQL contracts, C scaffolds and a runtime harness
 
 Usage:
-${commands.map((c) => c.usage).join('')}  ddikit --help | --version
+${commands.map((c) => c.usage).join('')}  ddikit --help | --version | help COMMAND
 
 Exit codes: 0 ok, 1 findings (diagnostics, stale files, violations), 2 usage error.
 `;
@@ -51,6 +51,20 @@ Exit codes: 0 ok, 1 findings (diagnostics, stale files, violations), 2 usage err
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     const [name, ...rest] = argv;
+    // `ddikit help COMMAND` is `ddikit COMMAND --help`.
+    const asked = name === 'help' && rest.length === 1 ? commands.find((c) => c.name === rest[0]) : undefined;
+    if (asked !== undefined) {
+      io.stdout(`Usage:\n${asked.usage}`);
+      return 0;
+    }
+    if (name === 'help' && rest.length > 0) {
+      const names = commands.map((c) => c.name);
+      throw new UsageError(
+        rest.length === 1
+          ? `unknown command ${JSON.stringify(rest[0])}.${didYouMean(rest[0]!, names)} Commands: ${names.join(', ')}.`
+          : `help takes one command (got ${rest.map((r) => JSON.stringify(r)).join(' ')}). Commands: ${names.join(', ')}.`,
+      );
+    }
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       io.stdout(usage + codesHelp());
       return name === undefined ? 2 : 0;
