@@ -285,6 +285,24 @@ describe('after the run and around it', () => {
     expect(text.stdout).toMatch(/\nNo violations\.\n$/);
   });
 
+  it('simulate --disable: a rule left out reports nothing (fires without it, quiet with it)', async () => {
+    const args = ['examples/broken/nic-unmodeled-register.ts', '--seeds', '2', '--ticks', '20000'];
+    const fired = await ddikit('simulate', args);
+    expect(fired.code).toBe(1);
+    expect(fired.stdout).toContain('NIC-UNMODELED-REGISTER (warning) MRQC in E1000InitializeEx');
+    const quiet = await ddikit('simulate', [...args, '--disable', 'NIC-UNMODELED-REGISTER,ISR-CLAIM']);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stdout.split('\n')[1]).toMatch(/ disabled=NIC-UNMODELED-REGISTER,ISR-CLAIM$/);
+    expect(quiet.stdout).toMatch(/\n2 runs, all clean\.\n$/);
+    const json = await ddikit('simulate', [...args, '--disable', 'NIC-UNMODELED-REGISTER', '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ options: { disable: ['NIC-UNMODELED-REGISTER'] }, clean: true });
+    const unknown = await ddikit('simulate', [...args, '--disable', 'NIC-UNMODELED']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(
+      /^ddikit: --disable: "NIC-UNMODELED" is not a rule\. Did you mean "NIC-UNMODELED-REGISTER"\? /,
+    );
+  });
+
   it('a module whose top-level await never settles fails with a message; exit 1', async () => {
     const { code, stderr } = await ddikit('explore', ['test/cli/fixtures/never-settles.ts', '--json']);
     expect(code).toBe(1);

@@ -148,6 +148,50 @@ describe('ddikit explore on the fixed driver', () => {
   });
 });
 
+describe('explore --disable', () => {
+  const WARNS = 'examples/broken/nic-unmodeled-register.ts';
+
+  it('fires: a warning in every run makes the search exit 1', async () => {
+    const { code, stdout } = await explore([WARNS, '--budget', '50']);
+    expect(code).toBe(1);
+    expect(stdout).toContain('\n  NIC-UNMODELED-REGISTER  MRQC in E1000InitializeEx — ');
+  });
+
+  it('quiet: with the rule disabled the same search is clean, and says which rules it left out', async () => {
+    const { code, stdout } = await explore([WARNS, '--budget', '50', '--disable', 'NIC-UNMODELED-REGISTER']);
+    expect(code).toBe(0);
+    expect(stdout.split('\n')[1]).toBe(
+      'seed=1 ticks=5000 processors=2 faults=none disabled=NIC-UNMODELED-REGISTER preemptions≤2 budget=50',
+    );
+    expect(stdout).not.toContain('NIC-UNMODELED-REGISTER  ');
+    const json = await explore([WARNS, '--budget', '50', '--disable', 'NIC-UNMODELED-REGISTER', '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ disable: ['NIC-UNMODELED-REGISTER'], warnings: [] });
+  });
+
+  it('a scenario export may disable rules too; the settings line names them', async () => {
+    const { code, stdout } = await explore(['test/cli/fixtures/scenario-disables.ts', '--budget', '50']);
+    expect(code).toBe(0);
+    expect(stdout.split('\n')[1]).toMatch(/ disabled=NIC-UNMODELED-REGISTER preemptions≤2 /);
+  });
+
+  it('the replay command carries --disable, and replays the same failure', async () => {
+    const { code, stdout } = await explore([LOST, '--disable', 'ISR-CLAIM']);
+    expect(code).toBe(1);
+    const replay = /^Replay: ddikit explore (\S+) (.*)$/m.exec(stdout);
+    expect(replay![2]).toMatch(/ --disable ISR-CLAIM --replay \S+$/);
+    const again = await explore([replay![1]!, ...replay![2]!.split(' ')]);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toContain('INT-LOST');
+  });
+
+  it('an unknown rule is a usage error naming the closest one', async () => {
+    const { code, stdout, stderr } = await explore([LOST, '--disable', 'int-lost']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^ddikit: --disable: "int-lost" is not a rule\. Did you mean "INT-LOST"\? Rules: C-TRAP, /);
+  });
+});
+
 describe('progress', () => {
   it('is drawn on a terminal, in place, and cleared at the end', async () => {
     const { stderr } = await explore([FIXED, '--budget', '6000'], true);

@@ -162,3 +162,26 @@ describe('the search', () => {
     expect(formatSchedule([])).toBe('-');
   });
 });
+
+describe('rules left out of a search', () => {
+  it("a target's disabledRules and its scenario's both count; without them the warning is there", async () => {
+    const { default: warns } = await import('../../../examples/broken/nic-unmodeled-register.js');
+    const rules = (result: ReturnType<typeof explore>): string[] => result.warnings.map((w) => w.rule);
+    expect(rules(explore({ driver: warns, budget: 20 }))).toEqual(['NIC-UNMODELED-REGISTER']);
+    expect(rules(explore({ driver: warns, budget: 20, disabledRules: ['NIC-UNMODELED-REGISTER'] }))).toEqual([]);
+    expect(
+      rules(explore({ driver: warns, budget: 20, scenario: { disabledRules: ['NIC-UNMODELED-REGISTER'] } })),
+    ).toEqual([]);
+    // The two lists add up: the scenario's rule stays disabled when the target names another.
+    expect(
+      rules(
+        explore({
+          driver: warns,
+          budget: 20,
+          scenario: { disabledRules: ['NIC-UNMODELED-REGISTER'] },
+          disabledRules: ['ISR-CLAIM'],
+        }),
+      ),
+    ).toEqual([]);
+  });
+});

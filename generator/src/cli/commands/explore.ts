@@ -62,7 +62,14 @@ import {
   UNRECORDED_OPTIONS,
   type ShardNumber,
 } from './explore-shards.js';
-import { faultList, optionValues, optionsSynopsis, optionsUsage, parseArgsOptions } from './run-options.js';
+import {
+  disabledRules,
+  faultList,
+  optionValues,
+  optionsSynopsis,
+  optionsUsage,
+  parseArgsOptions,
+} from './run-options.js';
 import { lateCallText, settleSince, timersMade } from './settle.js';
 import { WatchProbe } from './watch-probe.js';
 
@@ -130,6 +137,8 @@ interface ExploreRequest {
   readonly ticks: number | null;
   readonly processors: number | null;
   readonly faults: readonly string[];
+  /** Rule ids not to check (--disable), as given. */
+  readonly disable: readonly string[];
   readonly json: boolean;
   readonly watchdogSeconds: number;
   /** Device and interrupt flags, null or false when absent (the scenario's then apply). */
@@ -305,6 +314,7 @@ function runTarget(context: Context): RunTarget {
     ...(request.ticks !== null ? { ticks: request.ticks } : {}),
     ...(request.processors !== null ? { processors: request.processors } : {}),
     ...(faults !== undefined ? { faults } : {}),
+    ...(request.disable.length > 0 ? { disabledRules: disabledRules(request.disable, sim.RULE_IDS) } : {}),
   };
   checkScenario(context, target);
   return target;
@@ -809,7 +819,7 @@ function settingsLine(context: Context, ticks: number): string {
   const processors = request.processors ?? scenario?.processors ?? 2;
   const faults = request.faults.length > 0 ? request.faults.join(',') : 'none';
   // The device options given on the command line, which override the scenario's (as simulate shows them).
-  const device = [
+  const device: string[] = [
     ...(request.interrupt !== null ? [`grant=${request.interrupt === 'msix' ? 'msix-if-supported' : 'line'}`] : []),
     ...(request.messages !== null ? [`messages≤${request.messages}`] : []),
     ...(request.rxQueues !== null ? [`rx-queues=${request.rxQueues}`] : []),
@@ -818,6 +828,9 @@ function settingsLine(context: Context, ticks: number): string {
     ...(request.linkChanges ? ['link-changes'] : []),
     ...(request.surpriseRemoveAtTick !== null ? [`surprise-remove=${request.surpriseRemoveAtTick}`] : []),
   ];
+  // The rules not checked: the scenario's and the command line's.
+  const disabled = [...new Set([...(scenario?.disabledRules ?? []), ...request.disable])];
+  if (disabled.length > 0) device.push(`disabled=${disabled.join(',')}`);
   return [`seed=${request.seed} ticks=${ticks} processors=${processors} faults=${faults}`, ...device].join(' ');
 }
 
@@ -841,6 +854,7 @@ function replayCommand(
   if (arrivals) parts.push('--arrivals');
   if (request.surpriseRemoveAtTick !== null) parts.push(`--surprise-remove ${request.surpriseRemoveAtTick}`);
   if (request.exportName !== 'default') parts.push(`--export ${quote(request.exportName)}`);
+  if (request.disable.length > 0) parts.push(`--disable ${request.disable.join(',')}`);
   parts.push(`--replay ${sim.formatSchedule(schedule)}`);
   return parts.join(' ');
 }
@@ -854,6 +868,7 @@ function jsonResult(context: Context, result: ExploreResult, timeline: string | 
     ticks: result.ticks,
     processors: result.processors,
     faults: context.request.faults,
+    disable: context.request.disable,
     preemptions: result.preemptions,
     budget: result.budget,
     schedules: result.schedules,
@@ -1035,6 +1050,7 @@ function parseRequest(args: readonly string[], cwd: string): ExploreRequest {
     ticks: optional('--ticks', values.ticks, 1, 2 ** 40),
     processors: optional('--processors', values.processors, 1, 64),
     faults: faultList(values.faults),
+    disable: faultList(values.disable),
     json: values.json === true,
     watchdogSeconds,
     interrupt,
@@ -1064,6 +1080,7 @@ const mergePlaceholder: ExploreRequest = {
   ticks: null,
   processors: null,
   faults: [],
+  disable: [],
   json: false,
   watchdogSeconds: WATCHDOG_SECONDS_DEFAULT,
   interrupt: null,

@@ -4,7 +4,8 @@
  * meaning. A row is data (name, kind, placeholder, help lines, which commands take it), so a generic
  * parser can read it too.
  */
-import type { DriverCommand } from './driver-module.js';
+import { closest } from '../../names.js';
+import { type DriverCommand, DriverUsageError } from './driver-module.js';
 
 export interface RunOptionSpec {
   /** The flag without its dashes. */
@@ -149,6 +150,16 @@ export const RUN_OPTIONS: readonly RunOptionSpec[] = [
     commands: BOTH,
   },
   {
+    name: 'disable',
+    type: 'string',
+    value: 'LIST',
+    help: [
+      'rules not to check, comma-separated ids (e.g. NIC-UNMODELED-REGISTER): a',
+      'disabled rule reports nothing and its repair is skipped',
+    ],
+    commands: BOTH,
+  },
+  {
     name: 'export',
     type: 'string',
     value: 'NAME',
@@ -246,6 +257,27 @@ export function faultList(value: string | undefined): string[] {
         .split(',')
         .map((name) => name.trim())
         .filter((name) => name !== '');
+}
+
+/**
+ * The rule ids of --disable, checked against the harness's rules (`ruleIds`): each once, in the
+ * order given; an unknown one is a usage error with the closest id.
+ */
+export function disabledRules<Id extends string>(names: readonly string[], ruleIds: readonly Id[]): Id[] {
+  const known = new Set<string>(ruleIds);
+  const out: Id[] = [];
+  for (const name of names) {
+    if (!known.has(name)) {
+      // The closest id, case aside; or the one id the name begins (NIC-UNMODELED).
+      const starts = ruleIds.filter((id) => id.startsWith(name.toUpperCase()));
+      const suggestion = closest(name, ruleIds) ?? (starts.length === 1 ? starts[0] : undefined);
+      throw new DriverUsageError(
+        `--disable: ${JSON.stringify(name)} is not a rule.${suggestion !== undefined ? ` Did you mean "${suggestion}"?` : ''} Rules: ${ruleIds.join(', ')}.`,
+      );
+    }
+    if (!out.includes(name as Id)) out.push(name as Id);
+  }
+  return out;
 }
 
 /** What parseArgs gave for the table's options, typed by kind: strings, and booleans as true or absent. */

@@ -38,7 +38,14 @@ import {
 import { DriverPool, servePool, WORKERS_MAX, type ChunkSizes } from './driver-pool.js';
 import { runInWorker, WATCHDOG_SECONDS_DEFAULT } from './driver-run.js';
 import type { ThreadHooks } from './driver-worker-types.js';
-import { faultList, optionValues, optionsSynopsis, optionsUsage, parseArgsOptions } from './run-options.js';
+import {
+  disabledRules,
+  faultList,
+  optionValues,
+  optionsSynopsis,
+  optionsUsage,
+  parseArgsOptions,
+} from './run-options.js';
 import { lateCallText, settleSince, timersMade } from './settle.js';
 import { WatchProbe } from './watch-probe.js';
 
@@ -85,6 +92,8 @@ interface SimulateRequest {
   readonly watchdogSeconds: number;
   /** Fault names as given (`all` included). */
   readonly faults: readonly string[];
+  /** Rule ids not to check (--disable), as given. */
+  readonly disable: readonly string[];
   /** Worker threads the seeds are spread over (1: this thread). */
   readonly workers: number;
 }
@@ -384,6 +393,7 @@ function simulationOptions(
     mode: request.mode,
     processors: request.processors,
     ...(faults !== undefined ? { faults } : {}),
+    ...(request.disable.length > 0 ? { disabledRules: disabledRules(request.disable, sim.RULE_IDS) } : {}),
     interrupt: {
       grantLineToMsiDriver: request.interrupt === 'line',
       isrBeforeRegisterReturns: request.isrEarly,
@@ -464,6 +474,7 @@ function settingsLine(request: SimulateRequest): string {
     ...(request.linkChanges ? ['link-changes'] : []),
     ...(request.surpriseRemoveAtTick !== null ? [`surprise-remove=${request.surpriseRemoveAtTick}`] : []),
     ...(request.faults.length > 0 ? [`faults=${request.faults.join(',')}`] : []),
+    ...(request.disable.length > 0 ? [`disabled=${request.disable.join(',')}`] : []),
   ];
   return parts.join(' ');
 }
@@ -527,6 +538,7 @@ function jsonReport(
       linkChanges: request.linkChanges,
       surpriseRemoveAtTick: request.surpriseRemoveAtTick,
       faults: request.faults,
+      disable: request.disable,
     },
     clean,
     runs: runs.map((run) =>
@@ -605,6 +617,7 @@ function parseRequest(args: readonly string[]): SimulateRequest {
     timeline: timelineOption(values.timeline),
     watchdogSeconds: driverInteger('--watchdog', values.watchdog, WATCHDOG_SECONDS_DEFAULT, 0, 86_400),
     faults: faultList(values.faults),
+    disable: faultList(values.disable),
     workers: driverInteger('--workers', values.workers, 1, 1, WORKERS_MAX),
   };
 }

@@ -15,6 +15,7 @@ import type { Scheduler } from '../schedule/scheduler.js';
 import type { RunResult } from '../simulation/options.js';
 import { createSimulation, type Simulation } from '../simulation/simulation.js';
 import type { Report } from '../verifier/report-types.js';
+import type { RuleId } from '../verifier/rule-types.js';
 import { LOCKSET_RULES } from '../verifier/rule-table.js';
 import { SimulationError } from '../verifier/verifier.js';
 
@@ -32,6 +33,8 @@ export interface Scenario {
   readonly faults?: FaultOptions;
   readonly costs?: Partial<CostModel>;
   readonly budgets?: Partial<TimeBudgets>;
+  /** Rules not to check in its runs (SimulationOptions.disabledRules). */
+  readonly disabledRules?: readonly RuleId[];
 }
 
 export const SCENARIO_TICKS_DEFAULT = 5_000;
@@ -54,6 +57,8 @@ export interface RunTarget {
    * choice point with an alternative (a driver that masks its interrupts in its ISR).
    */
   readonly arrivals?: boolean;
+  /** Rules not to check, besides the scenario's (SimulationOptions.disabledRules). */
+  readonly disabledRules?: readonly RuleId[];
 }
 
 /** The values every run of a target shares. */
@@ -96,6 +101,9 @@ export function scenarioSimulation(target: RunTarget, trace?: boolean | TraceOpt
     ...((target.faults ?? scenario.faults) !== undefined ? { faults: target.faults ?? scenario.faults } : {}),
     ...(trace !== undefined && trace !== false ? { trace } : {}),
     ...(target.probe !== undefined ? { probe: target.probe } : {}),
+    ...(scenario.disabledRules !== undefined || target.disabledRules !== undefined
+      ? { disabledRules: [...new Set([...(scenario.disabledRules ?? []), ...(target.disabledRules ?? [])])] }
+      : {}),
   });
 }
 
