@@ -303,6 +303,17 @@ describe('after the run and around it', () => {
     );
   });
 
+  it('a run whose MiniportInitializeEx failed is clean, and its line says the adapter never started', async () => {
+    const { code, stdout } = await ddikit('simulate', ['test/cli/fixtures/refuses.ts', '--seeds', '2']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /\nseed=1 tick=\d+: clean — MiniportInitializeEx failed with status 0xC000009A, so the adapter never started; 0 frames received, /,
+    );
+    // A run that started says nothing of it.
+    const started = await ddikit('simulate', [FIXTURE, '--seeds', '1', '--ticks', '5000']);
+    expect(started.stdout).not.toContain('MiniportInitializeEx failed');
+  });
+
   it('a module whose top-level await never settles fails with a message; exit 1', async () => {
     const { code, stderr } = await ddikit('explore', ['test/cli/fixtures/never-settles.ts', '--json']);
     expect(code).toBe(1);

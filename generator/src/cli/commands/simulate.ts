@@ -429,7 +429,7 @@ function textReport(
     }
     if (result.clean) {
       out.push(
-        `seed=${result.seed} tick=${result.tick}: clean — ${statsText(result)}${boundText(run.nicEventBoundHits)}`,
+        `seed=${result.seed} tick=${result.tick}: clean — ${initializeText(result)}${statsText(result)}${boundText(run.nicEventBoundHits)}`,
       );
       continue;
     }
@@ -484,6 +484,16 @@ function boundText(hits: number): string {
   return hits > 0
     ? `; the NIC reached its bound on events per tick ${plural(hits, 'time')} (the rest ran a tick later)`
     : '';
+}
+
+/**
+ * A run whose MiniportInitializeEx failed breaks no rule (failing is allowed), but nothing of the
+ * driver ran after it: say so before the counts, which would otherwise read as a quiet run.
+ */
+function initializeText(result: RunResult): string {
+  const status = result.initializeStatus;
+  if (status === null || status === 0) return '';
+  return `MiniportInitializeEx failed with status 0x${(status >>> 0).toString(16).toUpperCase().padStart(8, '0')}, so the adapter never started; `;
 }
 
 function statsText(result: RunResult): string {
