@@ -148,6 +148,26 @@ describe('ddikit explore on the fixed driver', () => {
   });
 });
 
+describe('a driver that never starts', () => {
+  it('says so under "No schedule failed" (text), and gives the status (JSON)', async () => {
+    const { code, stdout } = await explore(['test/cli/fixtures/refuses.ts']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /\nNo schedule failed: 1 schedule — .*\nBut the adapter never started: MiniportInitializeEx failed with status 0xC000009A in the default schedule, so little of the driver ran\.\n$/,
+    );
+    const json = await explore(['test/cli/fixtures/refuses.ts', '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ failure: null, initializeStatus: -1073741670 });
+  });
+
+  it('a driver that starts gets no such line', async () => {
+    const { stdout } = await explore([FIXED, '--budget', '50']);
+    expect(stdout).not.toContain('never started');
+    expect(JSON.parse((await explore([FIXED, '--budget', '50', '--json'])).stdout)).not.toHaveProperty(
+      'initializeStatus',
+    );
+  });
+});
+
 describe('explore --disable', () => {
   const WARNS = 'examples/broken/nic-unmodeled-register.ts';
 

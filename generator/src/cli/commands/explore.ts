@@ -594,10 +594,13 @@ function printResult(context: Context, target: RunTarget, result: ExploreResult,
     page = writeTimeline(context, replayed, result.failure.schedule, result.failure.ticks);
   }
   const timeline = page?.shown ?? null;
+  const refused = result.failure === null && result.crash === null ? initializeFailure(context, target, result) : null;
   if (request.json) {
-    io.stdout(`${JSON.stringify(jsonResult(context, result, timeline), null, 2)}\n`);
+    io.stdout(
+      `${JSON.stringify({ ...jsonResult(context, result, timeline), ...(refused !== null ? { initializeStatus: refused } : {}) }, null, 2)}\n`,
+    );
   } else {
-    io.stdout(textResult(context, result, timeline, elapsedMs));
+    io.stdout(textResult(context, result, timeline, elapsedMs, refused));
   }
   const findings =
     result.failure !== null ||
@@ -606,6 +609,25 @@ function printResult(context: Context, target: RunTarget, result: ExploreResult,
     result.warnings.length > 0 ||
     result.lateCall !== null;
   return findings || page?.failed === true ? 1 : 0;
+}
+
+/**
+ * The status MiniportInitializeEx failed with in the default schedule, or null when it succeeded. A
+ * search of a driver that never starts finds nothing and soon runs out of schedules, which would
+ * otherwise read as a driver that survived them all. One run of the default schedule, the same for
+ * any number of workers or shards.
+ */
+function initializeFailure(context: Context, target: RunTarget, result: ExploreResult): number | null {
+  let status: number | null;
+  try {
+    status = context.sim.replay({ ...target, ...(result.arrivals ? { arrivals: true } : {}), schedule: [] }).result
+      .initializeStatus;
+  } catch {
+    // The search ran this schedule without a crash: a driver that throws now keeps state between
+    // runs, which the search's own reports already point out. Nothing to add here.
+    return null;
+  }
+  return status === null || status === 0 ? null : status;
 }
 
 async function replayOne(context: Context, target: RunTarget, schedule: Schedule): Promise<number> {
@@ -723,7 +745,13 @@ function writeTimeline(context: Context, replayed: ReplayResult, schedule: Sched
 
 // ---- output -----------------------------------------------------------------------------------------
 
-function textResult(context: Context, result: ExploreResult, timeline: string | null, elapsedMs: number): string {
+function textResult(
+  context: Context,
+  result: ExploreResult,
+  timeline: string | null,
+  elapsedMs: number,
+  refused: number | null,
+): string {
   const { sim, driver, display } = context;
   const out: string[] = [];
   out.push(`ddikit explore: ${driver.name} (${display})`);
@@ -755,6 +783,10 @@ function textResult(context: Context, result: ExploreResult, timeline: string | 
     out.push(...crashText(context, result.crash, result.arrivals));
   } else {
     out.push(`No schedule failed: ${plural(result.schedules, 'schedule')}${rate} — ${coverageText(result)}.`);
+    if (refused !== null)
+      out.push(
+        `But the adapter never started: MiniportInitializeEx failed with status 0x${(refused >>> 0).toString(16).toUpperCase().padStart(8, '0')} in the default schedule, so little of the driver ran.`,
+      );
   }
   if (result.warnings.length > 0) {
     out.push('');
