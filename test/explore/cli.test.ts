@@ -148,6 +148,17 @@ describe('ddikit explore on the fixed driver', () => {
   });
 });
 
+describe('--timeline when no schedule failed', () => {
+  it('writes nothing, says so, and gives the replay command that draws one', async () => {
+    const { code, stdout } = await explore([FIXED, '--budget', '30', '--timeline', 'not-drawn.html']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /\n\nNo timeline written: --timeline draws the failing schedule, and no schedule failed\. To draw one schedule, replay it: ddikit explore examples\/scenarios\/lost-interrupt-fixed\.ts --seed 1 --ticks 800 --replay - --timeline not-drawn\.html\n$/,
+    );
+    expect(existsSync(join(root, 'not-drawn.html'))).toBe(false);
+  });
+});
+
 describe('a driver that never starts', () => {
   it('says so under "No schedule failed" (text), and gives the status (JSON)', async () => {
     const { code, stdout } = await explore(['test/cli/fixtures/refuses.ts']);

@@ -601,6 +601,7 @@ function printResult(context: Context, target: RunTarget, result: ExploreResult,
     );
   } else {
     io.stdout(textResult(context, result, timeline, elapsedMs, refused));
+    if (request.timeline !== null && page === null) io.stdout(noTimelineText(context, result, request.timeline));
   }
   const findings =
     result.failure !== null ||
@@ -609,6 +610,17 @@ function printResult(context: Context, target: RunTarget, result: ExploreResult,
     result.warnings.length > 0 ||
     result.lateCall !== null;
   return findings || page?.failed === true ? 1 : 0;
+}
+
+/** Why --timeline wrote no page (it draws the failing schedule), and how to draw one anyway. */
+function noTimelineText(context: Context, result: ExploreResult, file: string): string {
+  const why =
+    result.failure !== null
+      ? 'the failure did not come back when its schedule ran again'
+      : result.crash !== null
+        ? 'the search ended in a crash'
+        : 'no schedule failed';
+  return `\nNo timeline written: --timeline draws the failing schedule, and ${why}. To draw one schedule, replay it: ${replayCommand(context, [], result.ticks, result.arrivals)} --timeline ${quote(file)}\n`;
 }
 
 /**
