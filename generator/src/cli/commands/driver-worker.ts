@@ -2,8 +2,9 @@
  * The thread that runs a driver for `ddikit simulate` and `ddikit explore` (driver-run.ts starts
  * it and watches it): loads the command, runs it with an io that posts its output to the watching
  * thread, and says when it is done. A driver module that calls process.exit, or signals its own
- * process with process.kill, is caught here and named; everything else the driver does wrong the command itself reports. A pool worker
- * (driver-pool.ts) loads the driver the same way and runs the jobs its owner hands it.
+ * process with process.kill, is caught here and named; everything else the driver does wrong the
+ * command itself reports. A pool worker (driver-pool.ts) loads the driver the same way and runs the
+ * jobs its owner hands it.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { DriverWorkerData, DriverWorkerMessage, ThreadHooks } from './driver-worker-types.js';
@@ -22,7 +23,8 @@ export async function runDriverWorker(data: DriverWorkerData, port: MessagePort)
   const kill = process.kill.bind(process);
   process.kill = ((pid: number, signal?: string | number) => {
     const target = Number(pid);
-    if (signal === 0 || (target !== process.pid && target > 0)) return kill(pid, signal);
+    // Signal 0 only asks whether a process exists; another process, or no pid at all, is Node's to answer.
+    if (signal === 0 || Number.isNaN(target) || (target !== process.pid && target > 0)) return kill(pid, signal);
     post({ type: 'exit', code: 1, at: caller(), signal: String(signal ?? 'SIGTERM') });
     return exit(1);
   }) as typeof process.kill;
