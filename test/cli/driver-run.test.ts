@@ -7,6 +7,8 @@
  * export is a located usage error; a DDI called after the run, a module that calls process.exit or
  * whose top-level await never settles all fail loudly. The clean fixture stays clean.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runExplore } from '../../generator/src/cli/commands/explore.js';
@@ -301,6 +303,23 @@ describe('after the run and around it', () => {
     expect(unknown.stderr).toMatch(
       /^ddikit: --disable: "NIC-UNMODELED" is not a rule\. Did you mean "NIC-UNMODELED-REGISTER"\? /,
     );
+  });
+
+  it('simulate --timeline when no run finished: no page, and a line that says why', async () => {
+    const { code, stdout } = await ddikit('simulate', [
+      FIXTURE,
+      '--export',
+      'throwsInDpc',
+      '--seeds',
+      '2',
+      '--timeline',
+      'never-drawn.html',
+    ]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      /\nNo timeline written: a timeline draws a run that finished, and every run here failed before its end\.\n$/,
+    );
+    expect(existsSync(join(root, 'never-drawn.html'))).toBe(false);
   });
 
   it('a run whose MiniportInitializeEx failed is clean, and its line says the adapter never started', async () => {

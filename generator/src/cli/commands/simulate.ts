@@ -339,7 +339,7 @@ function report(
     );
   else
     io.stdout(
-      `${textReport(sim, driver, display, request, runs, clean)}${timeline !== null ? `Timeline: ${timeline}\n` : ''}`,
+      `${textReport(sim, driver, display, request, runs, clean)}${timeline !== null ? `Timeline: ${timeline}\n` : ''}${request.timeline !== null && page === null ? 'No timeline written: a timeline draws a run that finished, and every run here failed before its end.\n' : ''}`,
     );
   return clean && page?.failed !== true ? 0 : 1;
 }
