@@ -18,11 +18,11 @@ const ddikit = (command: 'explore' | 'simulate', args: string[], cwd = work): Pr
 
 describe('explore --workers N', () => {
   for (const { given, args, code } of explorations) {
-    it(`${given}: the same output with 1, 2 and 3 workers (text; JSON with 2)`, async () => {
+    it(`${given}: the same output with 1, 2 and 3 workers (text with 1 and 3, JSON with 1 and 2)`, async () => {
       const single = await ddikit('explore', args);
       expect(single.code).toBe(code);
+      // Two workers as JSON (every field of the result), three as text (what prints it).
       const json = await ddikit('explore', [...args, '--json']);
-      expect(await ddikit('explore', [...args, '--workers', '2'])).toEqual(single);
       expect(await ddikit('explore', [...args, '--workers', '2', '--json'])).toEqual(json);
       expect(await ddikit('explore', [...args, '--workers', '3'])).toEqual(single);
     });
@@ -184,10 +184,10 @@ describe('simulate --seeds N --workers M', () => {
     },
   ];
   for (const { given, args } of cases) {
-    it(`${given}: the same output with 1, 2 and 3 workers, in the same order (text; JSON with 2)`, async () => {
+    it(`${given}: the same output with 1, 2 and 3 workers, in the same order (text with 1 and 3, JSON with 1 and 2)`, async () => {
       const single = await ddikit('simulate', args);
+      // Two workers as JSON (every field of each run), three as text (what prints them).
       const json = await ddikit('simulate', [...args, '--json']);
-      expect(await ddikit('simulate', [...args, '--workers', '2'])).toEqual(single);
       expect(await ddikit('simulate', [...args, '--workers', '2', '--json'])).toEqual(json);
       expect(await ddikit('simulate', [...args, '--workers', '3'])).toEqual(single);
     });
