@@ -16,7 +16,7 @@ async function ddikit(args: string[]): Promise<{ code: number; stdout: string; s
   return { code, stdout, stderr };
 }
 
-const commands = ['init', 'generate', 'validate', 'scaffold', 'import-docs', 'coverage', 'simulate', 'explore'];
+const commands = ['init', 'generate', 'validate', 'scaffold', 'import-docs', 'coverage', 'simulate', 'explore', 'check'];
 
 describe('--help on every command', () => {
   it.each(commands)('ddikit %s --help prints its usage and exits 0', async (command) => {
@@ -25,6 +25,15 @@ describe('--help on every command', () => {
       expect(result.code).toBe(0);
       expect(result.stderr).toBe('');
       expect(result.stdout).toMatch(new RegExp(`^Usage:\\n  ddikit ${command}\\b`));
+    }
+  });
+
+  it('ddikit --help gives each command a paragraph of its own, starting on a line of its own', async () => {
+    const help = (await ddikit(['--help'])).stdout;
+    for (const command of commands) {
+      const usage = (await ddikit([command, '--help'])).stdout.replace(/^Usage:\n/, '');
+      expect(usage, command).toMatch(/\n$/);
+      expect(help, command).toContain(`\n${usage}  ddikit `);
     }
   });
 

@@ -90,7 +90,8 @@ ${optionsUsage('explore')}
       Merge the shard files of one exploration (every shard 1..N, run with the same options) and
       print its result as the single run prints it: the driver module is loaded again (from the
       path the shards name, which must lie inside the working folder) to shrink the failure and
-      replay it.`;
+      replay it.
+`;
 
 /** What the command runs with when no flag says otherwise. */
 export const exploreDefaults = { seed: 1, preemptions: 2, budget: 10_000 } as const;
