@@ -16,7 +16,17 @@ async function ddikit(args: string[]): Promise<{ code: number; stdout: string; s
   return { code, stdout, stderr };
 }
 
-const commands = ['init', 'generate', 'validate', 'scaffold', 'import-docs', 'coverage', 'simulate', 'explore', 'check'];
+const commands = [
+  'init',
+  'generate',
+  'validate',
+  'scaffold',
+  'import-docs',
+  'coverage',
+  'simulate',
+  'explore',
+  'check',
+];
 
 describe('--help on every command', () => {
   it.each(commands)('ddikit %s --help prints its usage and exits 0', async (command) => {

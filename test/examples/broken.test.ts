@@ -73,6 +73,7 @@ const CASES: readonly BrokenCase[] = [
   { file: 'sync-message-id', rule: 'SYNC-MESSAGE-ID', code: C4, p1: DDIKIT_P1.SYNC_MESSAGE_ID, sites: 1 },
   { file: 'sync-unregistered', rule: 'SYNC-UNREGISTERED', code: C4, p1: DDIKIT_P1.SYNC_UNREGISTERED, sites: 1 },
   { file: 'time-budget', rule: 'TIME-BUDGET', code: BUG_CHECKS.DPC_WATCHDOG_VIOLATION, p1: 0, sites: 2 },
+  { file: 'timer-pending', rule: 'TIMER-PENDING', code: BUG_CHECKS.TIMER_OR_DPC_INVALID, p1: 0, sites: 1 },
 ];
 
 /** Rules no broken example trips, and why. */
@@ -85,6 +86,9 @@ const WITHOUT_EXAMPLE: Readonly<Record<string, string>> = {
   'INT-LOST': "a race-detector rule, shown by the race detector's own scenarios",
   'LOCK-FREE-HELD': 'shown by the spin-lock cases of test/sim/kernel/spinlock.test.ts',
   'INT-DEREGISTER-ASSERTED': 'shown by the interrupt cases of test/sim/interrupts/interrupts.test.ts',
+  'TIMER-HANDLE': 'shown by the timer cases of test/sim/ndis/timers.test.ts',
+  'TIMER-LEAK':
+    'shown by the timer cases of test/sim/ndis/timers.test.ts (a leaked timer is also TIMER-PENDING when set)',
   ...Object.fromEntries(
     [
       'MEM-NULL',
@@ -191,6 +195,6 @@ describe('examples/broken', () => {
     const missing = RULE_IDS.filter((rule) => !covered.has(rule) && WITHOUT_EXAMPLE[rule] === undefined);
     expect(missing).toEqual([]);
     for (const rule of Object.keys(WITHOUT_EXAMPLE)) expect(covered.has(rule as RuleId)).toBe(false);
-    expect(covered.size).toBe(19);
+    expect(covered.size).toBe(20);
   });
 });

@@ -65,7 +65,7 @@ describe('ddikit generate', () => {
     // Eight curated files, the four of spec/ndis/imported/ and the rule table.
     expect(first.stdout).toMatch(/^ddikit generate: 13 spec files → out\n/);
     expect(first.stdout).toMatch(/\n  reference   630 pages in docs\/reference\n/);
-    expect(first.stdout).toMatch(/model +138 roles \(1 variant\), 367 functions, 188 types, 24 constants/);
+    expect(first.stdout).toMatch(/model +138 roles \(1 variant\), 367 functions, 188 types, 27 constants/);
     const files = Object.keys(tree(join(work, 'out')));
     expect(files).toContain('src/generated/roles.ts');
     expect(files).toContain('src/generated/metadata.json');

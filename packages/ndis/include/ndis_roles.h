@@ -856,6 +856,7 @@ struct _UNICODE_STRING {
 /* Constants. */
 
 #define NDIS_STATUS_ADAPTER_NOT_FOUND                             ((NDIS_STATUS)0xC001000EL)
+#define NDIS_STATUS_BAD_CHARACTERISTICS                           ((NDIS_STATUS)0xC0010005L)
 #define NDIS_STATUS_FAILURE                                       ((NDIS_STATUS)0xC0000001L)
 #define NDIS_STATUS_NOT_SUPPORTED                                 ((NDIS_STATUS)0xC00000BBL)
 #define NDIS_STATUS_PENDING                                       ((NDIS_STATUS)0x00000103L)
@@ -879,6 +880,8 @@ struct _UNICODE_STRING {
 #define NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS          ((UCHAR)0x8A)
 #define NDIS_OBJECT_TYPE_MINIPORT_INIT_PARAMETERS                 ((UCHAR)0x81)
 #define NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT                       ((UCHAR)0x84)
+#define NDIS_OBJECT_TYPE_TIMER_CHARACTERISTICS                    ((UCHAR)0x97)
+#define NDIS_TIMER_CHARACTERISTICS_REVISION_1                     ((UCHAR)1)
 
 #define NDIS_MINIPORT_ATTRIBUTES_BUS_MASTER                       ((ULONG)0x00000008L)
 #define NDIS_MINIPORT_ATTRIBUTES_HARDWARE_DEVICE                  ((ULONG)0x00000001L)

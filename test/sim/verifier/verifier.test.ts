@@ -103,6 +103,9 @@ describe('rule registry', () => {
     ['UB-OTHER', [[0xc4, 0xdd0c]]],
     ['C-TRAP', [[0x1e, 0xc000001d]]],
     ['DMA-UNMAPPED', [[0xe6, 0xdd08]]],
+    ['TIMER-PENDING', [[0xc7, 0]]],
+    ['TIMER-HANDLE', [[0xc4, 0xdd0d]]],
+    ['TIMER-LEAK', [[0xc4, 0x62]]],
     ['NIC-UNMODELED-REGISTER', []],
   ];
 

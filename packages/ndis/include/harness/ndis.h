@@ -868,12 +868,15 @@ struct _UNICODE_STRING {
 #define NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS          ((UCHAR)0x8A)
 #define NDIS_OBJECT_TYPE_MINIPORT_INIT_PARAMETERS                 ((UCHAR)0x81)
 #define NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT                       ((UCHAR)0x84)
+#define NDIS_OBJECT_TYPE_TIMER_CHARACTERISTICS                    ((UCHAR)0x97)
 #define NDIS_STATUS_ADAPTER_NOT_FOUND                             ((NDIS_STATUS)0xC001000EL)
+#define NDIS_STATUS_BAD_CHARACTERISTICS                           ((NDIS_STATUS)0xC0010005L)
 #define NDIS_STATUS_FAILURE                                       ((NDIS_STATUS)0xC0000001L)
 #define NDIS_STATUS_NOT_SUPPORTED                                 ((NDIS_STATUS)0xC00000BBL)
 #define NDIS_STATUS_PENDING                                       ((NDIS_STATUS)0x00000103L)
 #define NDIS_STATUS_RESOURCES                                     ((NDIS_STATUS)0xC000009AL)
 #define NDIS_STATUS_SUCCESS                                       ((NDIS_STATUS)0)
+#define NDIS_TIMER_CHARACTERISTICS_REVISION_1                     ((UCHAR)1)
 #define STATUS_SUCCESS                                            ((NTSTATUS)0)
 
 /* Structure sizes per revision. */

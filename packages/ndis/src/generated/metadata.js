@@ -22186,6 +22186,57 @@ export const metadata = {
       compliance: null,
     },
     {
+      id: 'TIMER-HANDLE',
+      title: 'timer DDI called with a handle that is no live timer object',
+      summary: 'NdisSetTimerObject, NdisCancelTimerObject or NdisFreeTimerObject gets a handle that no NdisAllocateTimerObject of the run returned, or one NdisFreeTimerObject already freed. Stands for 0xC4 with a ddikit P1; the call does nothing and returns FALSE.',
+      severity: 'error',
+      source: 'NdisSetTimerObject, NdisCancelTimerObject and NdisFreeTimerObject reference pages (TimerObject is the handle NdisAllocateTimerObject provides); ddikit check',
+      bugChecks: [
+        {
+          code: 196,
+          name: 'DRIVER_VERIFIER_DETECTED_VIOLATION',
+          p1: 56589,
+          when: 'always',
+          parameters: 'P2 timer id (0 if not a timer handle)',
+        },
+      ],
+      compliance: null,
+    },
+    {
+      id: 'TIMER-LEAK',
+      title: 'timer object still allocated after halt or a failed initialize',
+      summary: 'MiniportHaltEx returned, or MiniportInitializeEx failed, with timer objects that NdisAllocateTimerObject made and NdisFreeTimerObject never freed. Stands for 0xC4 with P1 0x62 (a driver unloading with allocations outstanding).',
+      severity: 'error',
+      source: 'NdisFreeTimerObject remarks (free the timer object when it is no longer required); Driver Verifier 0xC4/0x62; ddikit check',
+      bugChecks: [
+        {
+          code: 196,
+          name: 'DRIVER_VERIFIER_DETECTED_VIOLATION',
+          p1: 98,
+          when: 'always',
+          parameters: 'P2 timer objects outstanding',
+        },
+      ],
+      compliance: null,
+    },
+    {
+      id: 'TIMER-PENDING',
+      title: 'timer object still set at halt, at a failed initialize, or when freed',
+      summary: 'A timer set with NdisSetTimerObject is still queued when MiniportHaltEx returns, when MiniportInitializeEx fails, or when NdisFreeTimerObject frees it, so its NDIS_TIMER_FUNCTION could run after the driver released what it uses. Stands for 0xC7 TIMER_OR_DPC_INVALID with P1 0 (a timer object); the harness then cancels the timer.',
+      severity: 'error',
+      source: 'NdisCancelTimerObject remarks (cancel timers first when halting); bug check 0xC7 TIMER_OR_DPC_INVALID; ddikit check',
+      bugChecks: [
+        {
+          code: 199,
+          name: 'TIMER_OR_DPC_INVALID',
+          p1: 0,
+          when: 'always',
+          parameters: 'P2 timer id',
+        },
+      ],
+      compliance: null,
+    },
+    {
       id: 'UB-BOUNDS',
       title: 'array indexed out of bounds',
       summary: 'A C driver indexes a fixed-size array past its end (-fsanitize=bounds; trailing [1] arrays stay flexible, the WDK idiom). A ddikit code (0xC4 with P1 0xDD0A), reported at the C file:line before the access.',

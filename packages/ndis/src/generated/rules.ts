@@ -42,6 +42,9 @@ export type RuleId =
   | 'SYNC-MESSAGE-ID'
   | 'SYNC-UNREGISTERED'
   | 'TIME-BUDGET'
+  | 'TIMER-HANDLE'
+  | 'TIMER-LEAK'
+  | 'TIMER-PENDING'
   | 'UB-BOUNDS'
   | 'UB-MISALIGNED'
   | 'UB-OTHER';

@@ -4086,7 +4086,7 @@ export const NDIS_MINIPORT_INIT_PARAMETERS_REVISION_1: UCHAR = 1;
  *
  * C: `((UCHAR)1)`.
  * Header: ndis.h.
- * Spec: spec/ndis/types.yaml:474.
+ * Spec: spec/ndis/types.yaml:478.
  *
  * @since NDIS 6.0
  */
@@ -4163,11 +4163,22 @@ export const NDIS_OBJECT_TYPE_MINIPORT_INIT_PARAMETERS: UCHAR = 0x81;
  *
  * C: `((UCHAR)0x84)`.
  * Header: ndis.h.
- * Spec: spec/ndis/types.yaml:470.
+ * Spec: spec/ndis/types.yaml:474.
  *
  * @since NDIS 6.0
  */
 export const NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT: UCHAR = 0x84;
+
+/**
+ * The Header.Type of an NDIS_TIMER_CHARACTERISTICS.
+ *
+ * C: `((UCHAR)0x97)`.
+ * Header: ndis.h.
+ * Spec: spec/ndis/types.yaml:482.
+ *
+ * @since NDIS 6.0
+ */
+export const NDIS_OBJECT_TYPE_TIMER_CHARACTERISTICS: UCHAR = 0x97;
 
 /**
  * No adapter was found.
@@ -4179,6 +4190,17 @@ export const NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT: UCHAR = 0x84;
  * @since NDIS 6.0
  */
 export const NDIS_STATUS_ADAPTER_NOT_FOUND: NDIS_STATUS = -1073676274;
+
+/**
+ * A characteristics structure handed to NDIS is invalid (its header, or a required member).
+ *
+ * C: `((NDIS_STATUS)0xC0010005L)`.
+ * Header: ndis.h.
+ * Spec: spec/ndis/types.yaml:470.
+ *
+ * @since NDIS 6.0
+ */
+export const NDIS_STATUS_BAD_CHARACTERISTICS: NDIS_STATUS = -1073676283;
 
 /**
  * The operation failed for a reason no other status names.
@@ -4234,6 +4256,17 @@ export const NDIS_STATUS_RESOURCES: NDIS_STATUS = -1073741670;
  * @since NDIS 6.0
  */
 export const NDIS_STATUS_SUCCESS: NDIS_STATUS = 0;
+
+/**
+ * The first revision of NDIS_TIMER_CHARACTERISTICS.
+ *
+ * C: `((UCHAR)1)`.
+ * Header: ndis.h.
+ * Spec: spec/ndis/types.yaml:486.
+ *
+ * @since NDIS 6.0
+ */
+export const NDIS_TIMER_CHARACTERISTICS_REVISION_1: UCHAR = 1;
 
 /**
  * The routine succeeded.

@@ -438,7 +438,13 @@ export class RoleMonitor implements NdisRoleMonitor {
    * IRQL below DISPATCH_LEVEL). `dirql` is the DIRQL of the interrupt concerned (0: none). Returns
    * false when a violation was reported (collect mode), true when the call is in contract.
    */
-  checkDdi(info: DdiInfo, dirql: number, args?: ArrayLike<unknown>): boolean {
+  checkDdi(
+    info: DdiInfo,
+    dirql: number,
+    args?: ArrayLike<unknown>,
+    /** For a contract with conditions in words: which of them hold for this call. */
+    stated?: Readonly<Record<string, boolean>>,
+  ): boolean {
     const verifier = this.verifier;
     if (verifier.stopped !== null) throw verifier.stopped;
     const irql = this.engine.cpu.irql;
@@ -459,7 +465,7 @@ export class RoleMonitor implements NdisRoleMonitor {
     let min: number;
     let max: number;
     if (info.conditional && args !== undefined) {
-      const bounds = conditionalBounds(info.meta.irql, dirql, info.meta.params, args);
+      const bounds = conditionalBounds(info.meta.irql, dirql, info.meta.params, args, stated);
       min = bounds.min;
       max = bounds.max;
     } else {
@@ -467,15 +473,19 @@ export class RoleMonitor implements NdisRoleMonitor {
       max = resolveMax(info.max, dirql);
     }
     if (irql >= min && irql <= max) return true;
+    // A condition in words that holds narrows the contract: the report names it.
+    const holding = stated === undefined ? undefined : Object.keys(stated).find((condition) => stated[condition]);
+    const required =
+      holding === undefined ? requiredText(info.min, info.max, dirql) : `${requiredText(min, max, dirql)} (${holding})`;
     verifier.report({
       rule: 'IRQL-CALL',
       subject: info.name,
-      message: `${info.name} was called at IRQL ${irql}; its contract requires ${requiredText(info.min, info.max, dirql)}`,
+      message: `${info.name} was called at IRQL ${irql}; its contract requires ${required}`,
       p2: irql,
       p3: min,
       p4: max,
       irqlFound: irql,
-      irqlRequired: requiredText(info.min, info.max, dirql),
+      irqlRequired: required,
     });
     return false;
   }

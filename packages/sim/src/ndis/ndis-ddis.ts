@@ -15,6 +15,7 @@ import { sharedMemoryDdis, type SharedMemoryCore, type SharedMemoryDdi } from '.
 import { isRegisterHandle, type RegisterWindow } from './register-window.js';
 import type { RoleMonitor } from '../kernel/role-monitor.js';
 import type { SpinLocks } from '../kernel/spinlock.js';
+import type { Timers } from './timers.js';
 import { TICKS_PER_MICROSECOND, type Clock } from '../core/time.js';
 
 /** What the DDIs need from the simulation. */
@@ -29,6 +30,8 @@ export interface NdisCore {
   adapter(): Adapter | null;
   /** Shared memory and the DMA space (NdisMAllocateSharedMemory, NdisMFreeSharedMemory). */
   readonly sharedMemory: SharedMemoryCore;
+  /** The run's timer objects (NdisAllocateTimerObject … NdisFreeTimerObject). */
+  readonly timers: Timers;
   fail(message: string): never;
 }
 
@@ -60,9 +63,12 @@ export const STALL_MICROSECONDS_MAX = 1_000_000;
 export const MODELED_DDIS = [
   'NdisAcquireSpinLock',
   'NdisAllocateSpinLock',
+  'NdisAllocateTimerObject',
+  'NdisCancelTimerObject',
   'NdisDprAcquireSpinLock',
   'NdisDprReleaseSpinLock',
   'NdisFreeSpinLock',
+  'NdisFreeTimerObject',
   'NdisMAllocateSharedMemory',
   'NdisMDeregisterInterruptEx',
   'NdisMFreeSharedMemory',
@@ -71,6 +77,7 @@ export const MODELED_DDIS = [
   'NdisMSynchronizeWithInterruptEx',
   'NdisReadRegisterUlong',
   'NdisReleaseSpinLock',
+  'NdisSetTimerObject',
   'NdisStallExecution',
   'NdisWriteRegisterUlong',
 ] as const satisfies readonly (keyof NdisFunctions)[];
@@ -88,7 +95,8 @@ type InterruptDdi =
   | 'NdisMDeregisterInterruptEx'
   | 'NdisMSynchronizeWithInterruptEx'
   | 'NdisMQueueDpcEx';
-type RegisterDdi = Exclude<ModeledDdi, SpinLockDdi | InterruptDdi | SharedMemoryDdi>;
+type TimerDdi = 'NdisAllocateTimerObject' | 'NdisSetTimerObject' | 'NdisCancelTimerObject' | 'NdisFreeTimerObject';
+type RegisterDdi = Exclude<ModeledDdi, SpinLockDdi | InterruptDdi | SharedMemoryDdi | TimerDdi>;
 
 function isModeled(name: string): name is ModeledDdi {
   return (MODELED_DDIS as readonly string[]).includes(name);
@@ -106,6 +114,26 @@ function modeled(core: NdisCore): Pick<NdisFunctions, ModeledDdi> {
     ...interruptDdis(core),
     ...registerDdis(core),
     ...sharedMemoryDdis(core, core.sharedMemory),
+    ...timerDdis(core),
+  };
+}
+
+/** NdisAllocateTimerObject … NdisFreeTimerObject: the timer objects of ./timers.ts. */
+function timerDdis(core: NdisCore): Pick<NdisFunctions, TimerDdi> {
+  const { timers } = core;
+  return {
+    NdisAllocateTimerObject(_NdisHandle, TimerCharacteristics, pTimerObject) {
+      return timers.allocate(TimerCharacteristics, pTimerObject, originName(core));
+    },
+    NdisSetTimerObject(TimerObject, DueTime, MillisecondsPeriod, FunctionContext) {
+      return timers.set(TimerObject, DueTime, MillisecondsPeriod, FunctionContext);
+    },
+    NdisCancelTimerObject(TimerObject) {
+      return timers.cancel(TimerObject);
+    },
+    NdisFreeTimerObject(TimerObject): void {
+      timers.free(TimerObject, originName(core));
+    },
   };
 }
 

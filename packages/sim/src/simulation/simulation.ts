@@ -40,6 +40,7 @@ import type { MiniportDefinition, MiniportHandlers } from '../ndis/miniport.js';
 import { NdisTable, type DdiImplementation } from '../ndis/ndis-ddis.js';
 import { RegisterWindow } from '../ndis/register-window.js';
 import { SimResources } from '../ndis/resources.js';
+import { Timers } from '../ndis/timers.js';
 import { RaceDetector } from '../race/race-detector.js';
 import { shareFields } from '../race/shared-fields.js';
 import { resolveFaults, type ResolvedFaults } from '../schedule/faults.js';
@@ -92,6 +93,8 @@ export class Simulation {
   readonly registers: RegisterWindow;
   /** Driver memory the device reaches by DMA (NdisMAllocateSharedMemory), checked on every access. */
   readonly dma: DmaSpace;
+  /** The run's NDIS timer objects, expiring on the simulated clock. */
+  readonly timers: Timers;
   /** Race detection (null when off). */
   readonly races: RaceDetector | null;
   /** The trace of the last run (null unless the `trace` option is on). */
@@ -179,6 +182,17 @@ export class Simulation {
       if (this.checks && this.verifier.enabled(violation.rule)) this.verifier.report(violation);
     };
     this.dma.report = report;
+    const interruptTable = this.interrupts.table;
+    this.timers = new Timers({
+      engine: this.engine,
+      clock: this.clock,
+      monitor: this.monitor,
+      checks: this.checks,
+      sink: this.verifier,
+      handlerAccepted: (value, accepted, where, subject) =>
+        interruptTable.handlerAccepted(value, accepted, where, subject),
+      fail,
+    });
     const table = new NdisTable(
       {
         checks: this.checks,
@@ -189,6 +203,7 @@ export class Simulation {
         clock: this.clock,
         adapter: () => this.currentAdapter,
         sharedMemory: { dma: this.dma, sink: this.checks ? this.verifier : null },
+        timers: this.timers,
         fail,
       },
       options.modeledDdis,
@@ -359,6 +374,8 @@ export class Simulation {
           status,
           initialize,
         );
+      this.onProcessor(0);
+      this.timers.checkAtEnd(`${initialize} failed with status ${status}`, 'MINIPORT_INITIALIZE', initialize);
       return;
     }
     const removed = this.loop(options.ticks, options.surpriseRemoveAtTick ?? null) || this.removedByFault;
@@ -373,6 +390,8 @@ export class Simulation {
     const halt = functionName(handlers.MiniportHaltEx);
     if (adapter.interrupt !== null)
       this.leftRegistered(adapter.interrupt, 0, `${halt} returned`, 'MINIPORT_HALT', 0, halt);
+    this.onProcessor(0);
+    this.timers.checkAtEnd(`${halt} returned`, 'MINIPORT_HALT', halt);
   }
 
   /** MiniportInitializeEx on processor 0 at PASSIVE_LEVEL, with the adapter's resources. */
@@ -433,6 +452,7 @@ export class Simulation {
     this.verifier.reset();
     this.reportLocations.length = 0;
     this.dma.reset();
+    this.timers.reset();
     this.device.reset();
   }
 
@@ -459,8 +479,9 @@ export class Simulation {
     const clock = this.clock;
     const interrupts = this.interrupts;
     const stepper = this.stepper;
+    const timers = this.timers;
     // Every iteration advances time by at least one tick (an interrupt costs interruptDispatchTicks,
-    // a DPC turn one tick, an idle step jumps ahead), so ticks + 1 iterations always suffice.
+    // a DPC or a timer turn one tick, an idle step jumps ahead), so ticks + 1 iterations always suffice.
     const iterationsMax = ticks + 1;
     const stormGap = this.faults.stormGapTicks;
     let stormTick = stormGap > 0 ? stormGap : Infinity;
@@ -489,8 +510,14 @@ export class Simulation {
       stepper.step();
       if (interrupts.deliverPending()) continue;
       if (interrupts.runQueuedDpcs()) continue;
+      if (timers.runDue()) {
+        // A timer's turn takes a tick, as a DPC turn does.
+        clock.nowTicks += 1;
+        continue;
+      }
       interrupts.quiescent();
       let next = stepper.dueTick;
+      if (next > timers.nextDueTick) next = timers.nextDueTick;
       if (next > stormTick) next = stormTick;
       if (next > this.removalTick) next = this.removalTick;
       const hold = interrupts.dpcs.holdUntilTick;

@@ -197,18 +197,19 @@ function buildDdiInfo(meta: FunctionMeta): DdiInfo {
   };
 }
 
-/** Bounds of a conditional contract for these arguments (slow path). */
+/** Bounds of a conditional contract for these arguments and conditions in words (slow path). */
 export function conditionalBounds(
   irql: IrqlMeta,
   dirql: number,
   params: FunctionMeta['params'],
   args: ArrayLike<unknown>,
+  stated?: Readonly<Record<string, boolean>>,
 ): { min: number; max: number } {
   const named: Record<string, unknown> = {};
   params.forEach((param, i) => {
     named[param.name] = args[i];
   });
-  return irqlBounds(irql, dirql > 0 ? dirql : DIRQL_MAX, named) ?? { min: 0, max: 15 };
+  return irqlBounds(irql, dirql > 0 ? dirql : DIRQL_MAX, named, stated) ?? { min: 0, max: 15 };
 }
 
 /** Every DDI the generated metadata declares, by name (sorted). */

@@ -12,6 +12,7 @@ export const BUG_CHECKS = {
   BUGCODE_NDIS_DRIVER: 0x7c,
   ATTEMPTED_SWITCH_FROM_DPC: 0xb8,
   DRIVER_VERIFIER_DETECTED_VIOLATION: 0xc4,
+  TIMER_OR_DPC_INVALID: 0xc7,
   IRQL_UNEXPECTED_VALUE: 0xc8,
   DPC_WATCHDOG_VIOLATION: 0x133,
   DRIVER_VERIFIER_DMA_VIOLATION: 0xe6,
@@ -28,6 +29,8 @@ export const DDIKIT_P1 = {
   LOCK_FREE_HELD: 0xdd07,
   /** Under 0xE6: device DMA outside the driver's shared memory. */
   DMA_UNMAPPED: 0xdd08,
+  /** A timer DDI given a handle that is no live timer object. */
+  TIMER_HANDLE: 0xdd0d,
 } as const;
 
 /** The value UniqueValue takes in an 0xC8 parameter 1 for a driver routine called out to. */
