@@ -21,8 +21,9 @@ import {
 } from '@ddikit/ndis';
 import { brokenE1000, correctHalt, type Adapter } from './_e1000.js';
 
-/** One timer object per adapter (a run has one adapter). */
+/** One timer object per adapter (a run has one adapter), and the frames seen at its last expiry. */
 const watchdogs = new WeakMap<Adapter, NDIS_HANDLE>();
+const lastSeen = new WeakMap<Adapter, number>();
 /** 1 ms, relative (negative), in 100 ns units. */
 const ONE_MILLISECOND = -10_000n;
 
@@ -32,7 +33,8 @@ const Watchdog = NDIS_TIMER_FUNCTION('E1000Watchdog', (_SystemSpecific1, Functio
   a.ndis.NdisDprAcquireSpinLock(a.rxLock);
   const received = a.framesReceived;
   a.ndis.NdisDprReleaseSpinLock(a.rxLock);
-  return received;
+  // A real watchdog would reset a NIC whose receive count stopped moving; this one only notes it.
+  lastSeen.set(a, received);
 });
 
 export default brokenE1000('broken-timer-pending', {
@@ -51,7 +53,7 @@ export default brokenE1000('broken-timer-pending', {
     const status = a.ndis.NdisAllocateTimerObject(a.handle, characteristics, timer);
     if (status !== NDIS_STATUS_SUCCESS) return;
     watchdogs.set(a, timer.value);
-    a.ndis.NdisSetTimerObject(timer.value, ONE_MILLISECOND, 1, null);
+    a.ndis.NdisSetTimerObject(timer.value, { QuadPart: ONE_MILLISECOND }, 1, null);
   },
   halt: (a) => {
     correctHalt(a);

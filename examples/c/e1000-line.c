@@ -17,6 +17,11 @@
  *   deregisters the interrupt, and frees the rings (the NIC no longer reaches them), the register
  *   mapping and what initialize allocated.
  *
+ * CONTOSO_WATCHDOG (default 0) adds what real miniports keep: a periodic timer that runs every
+ * millisecond at DISPATCH_LEVEL and notes the receive count under the RX lock (a hung receiver would
+ * show there). Initialize allocates it (NdisAllocateTimerObject) and sets it (NdisSetTimerObject);
+ * halt cancels it before freeing it. Off by default, so the driver's run matches the TypeScript one.
+ *
  * CONTOSO_BUG selects one planted bug (0: none), for the verifier's tests; see the list below.
  */
 #include <ndis.h>
@@ -41,9 +46,13 @@
 #define CONTOSO_BUG_USE_AFTER_FREE 18 /* halt counts into the statistics block after freeing it */
 #define CONTOSO_BUG_HANDLE_DEREF 19   /* initialize reads through the NDIS miniport handle */
 #define CONTOSO_BUG_DMA_HIGH_HALF 20  /* programs only the low half of a ring's physical base */
+#define CONTOSO_BUG_TIMER_PENDING 21  /* halt frees the watchdog timer without canceling it (with CONTOSO_WATCHDOG) */
 
 #ifndef CONTOSO_BUG
 #define CONTOSO_BUG CONTOSO_BUG_NONE
+#endif
+#ifndef CONTOSO_WATCHDOG
+#define CONTOSO_WATCHDOG 0
 #endif
 
 #define CONTOSO_TAG 'otnC'
@@ -151,6 +160,11 @@ typedef struct _CONTOSO_ADAPTER {
 
     BOOLEAN LinkUp;
     PCONTOSO_STATS Stats;
+#if CONTOSO_WATCHDOG
+    NDIS_HANDLE WatchdogTimer;
+    ULONG WatchdogRuns;      /* guarded by RxLock */
+    ULONG FramesAtWatchdog;  /* guarded by RxLock */
+#endif
 } CONTOSO_ADAPTER, *PCONTOSO_ADAPTER;
 
 DRIVER_INITIALIZE DriverEntry;
@@ -501,8 +515,55 @@ static VOID ContosoProgramRing(PCONTOSO_ADAPTER Adapter, ULONG BaseLow, PCONTOSO
     CsrWrite(Adapter, BaseLow + (E1000_RDT0 - E1000_RDBAL0), Tail);
 }
 
+#if CONTOSO_WATCHDOG
+NDIS_TIMER_FUNCTION ContosoWatchdog;
+
+/* DISPATCH_LEVEL, every millisecond: notes how far the receiver got, under the lock the DPC takes. */
+_Use_decl_annotations_
+VOID ContosoWatchdog(PVOID SystemSpecific1, PVOID FunctionContext, PVOID SystemSpecific2, PVOID SystemSpecific3)
+{
+    PCONTOSO_ADAPTER adapter = (PCONTOSO_ADAPTER)FunctionContext;
+
+    UNREFERENCED_PARAMETER(SystemSpecific1);
+    UNREFERENCED_PARAMETER(SystemSpecific2);
+    UNREFERENCED_PARAMETER(SystemSpecific3);
+    NdisDprAcquireSpinLock(&adapter->RxLock);
+    adapter->WatchdogRuns += 1;
+    adapter->FramesAtWatchdog = adapter->RxRing.Next;
+    NdisDprReleaseSpinLock(&adapter->RxLock);
+}
+
+/* Allocates the watchdog timer; it runs once ContosoStartWatchdog sets it. */
+static NDIS_STATUS ContosoAllocateWatchdog(PCONTOSO_ADAPTER Adapter)
+{
+    NDIS_TIMER_CHARACTERISTICS timer;
+
+    NdisZeroMemory(&timer, sizeof(timer));
+    timer.Header.Type = NDIS_OBJECT_TYPE_TIMER_CHARACTERISTICS;
+    timer.Header.Revision = NDIS_TIMER_CHARACTERISTICS_REVISION_1;
+    timer.Header.Size = sizeof(NDIS_TIMER_CHARACTERISTICS);
+    timer.AllocationTag = CONTOSO_TAG;
+    timer.TimerFunction = ContosoWatchdog;
+    timer.FunctionContext = Adapter;
+    return NdisAllocateTimerObject(Adapter->MiniportAdapterHandle, &timer, &Adapter->WatchdogTimer);
+}
+
+static VOID ContosoStartWatchdog(PCONTOSO_ADAPTER Adapter)
+{
+    LARGE_INTEGER due;
+
+    due.QuadPart = -10000; /* 1 ms from now, in 100 ns units */
+    (VOID) NdisSetTimerObject(Adapter->WatchdogTimer, due, 1, NULL);
+}
+#endif
+
 static VOID ContosoFreeAdapter(PCONTOSO_ADAPTER Adapter)
 {
+#if CONTOSO_WATCHDOG
+    if (Adapter->WatchdogTimer != NULL) {
+        NdisFreeTimerObject(Adapter->WatchdogTimer);
+    }
+#endif
     ContosoFreeRing(Adapter, &Adapter->TxRing);
     ContosoFreeRing(Adapter, &Adapter->RxRing);
     if (Adapter->Registers != NULL) {
@@ -605,6 +666,13 @@ NDIS_STATUS ContosoInitializeEx(NDIS_HANDLE NdisMiniportHandle, NDIS_HANDLE Mini
         ContosoFreeAdapter(adapter);
         return NDIS_STATUS_RESOURCES;
     }
+#if CONTOSO_WATCHDOG
+    status = ContosoAllocateWatchdog(adapter);
+    if (status != NDIS_STATUS_SUCCESS) {
+        ContosoFreeAdapter(adapter);
+        return status;
+    }
+#endif
 
     /* Rings first, with the receiver and transmitter off and every cause masked. The NIC owns the RX
      * descriptors from head up to tail - 1: all but one. The TX ring starts empty (tail = head). */
@@ -650,6 +718,9 @@ NDIS_STATUS ContosoInitializeEx(NDIS_HANDLE NdisMiniportHandle, NDIS_HANDLE Mini
     CsrWrite(adapter, E1000_RCTL, E1000_RCTL_EN | E1000_RCTL_BAM | E1000_RCTL_SZ_2048);
     CsrWrite(adapter, E1000_TCTL, E1000_TCTL_EN);
     NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, 0, ContosoEnableInterrupts, adapter);
+#if CONTOSO_WATCHDOG
+    ContosoStartWatchdog(adapter);
+#endif
     return NDIS_STATUS_SUCCESS;
 }
 
@@ -667,6 +738,10 @@ VOID ContosoHaltEx(NDIS_HANDLE MiniportAdapterContext, NDIS_HALT_ACTION HaltActi
     NdisMDeregisterInterruptEx(adapter->InterruptHandle);
 #endif
     adapter->InterruptHandle = NULL;
+#if CONTOSO_WATCHDOG && CONTOSO_BUG != CONTOSO_BUG_TIMER_PENDING
+    /* A periodic timer: canceled at PASSIVE_LEVEL, before what its function uses is freed. */
+    (VOID) NdisCancelTimerObject(adapter->WatchdogTimer);
+#endif
     ContosoFreeAdapter(adapter);
 }
 

@@ -42,6 +42,7 @@ describe('the harness record table comes from the spec', () => {
       'MINIPORT_MESSAGE_INTERRUPT',
     ]);
     expect(fields.get('UnloadHandler')).toEqual(['NDIS_MINIPORT_DRIVER_CHARACTERISTICS', 'MINIPORT_UNLOAD']);
-    expect(fields.size).toBe(23);
+    expect(fields.get('TimerFunction')).toEqual(['NDIS_TIMER_CHARACTERISTICS', 'NDIS_TIMER_FUNCTION']);
+    expect(fields.size).toBe(24);
   });
 });

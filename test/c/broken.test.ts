@@ -200,6 +200,13 @@ const cases: Case[] = [
     },
     message: /inside an NDIS handle: handles are opaque/,
   },
+  {
+    name: 'timer-pending',
+    rule: 'TIMER-PENDING',
+    code: 0xc7,
+    at: { function: 'ContosoFreeAdapter', line: lineOf('NdisFreeTimerObject(Adapter->WatchdogTimer);') },
+    message: /^ContosoHaltEx freed timer 1 with NdisFreeTimerObject while it was still set$/,
+  },
 ];
 
 describe('broken C miniports under ddikit simulate', () => {

@@ -28,6 +28,18 @@ describe('the C e1000 line miniport', () => {
     expect(c.stats).toEqual(ts.stats);
   });
 
+  it('with its watchdog timer on (e1000-watchdog.c): runs clean, the timer function at DISPATCH_LEVEL every millisecond', async () => {
+    const definition = defineCMiniport(await load({ files: ['examples/c/e1000-watchdog.c'] }));
+    const sim = createSimulation({ seed: 7, device: new E1000Nic(), mode: 'collect' });
+    const watched = sim.run(definition, { ticks: 200_000 });
+    expect(watched.reports).toEqual([]);
+    expect(watched.halted).toBe(true);
+    // Set 1 ms after initialize, every 1 ms up to 20 ms: 19 expirations, each a role call of
+    // NDIS_TIMER_FUNCTION (checked at DISPATCH_LEVEL) that takes and releases the RX lock.
+    expect(sim.timers.calls).toBe(19);
+    expect(watched.stats.interrupts).toBeGreaterThan(1000);
+  });
+
   it('is named after its MINIPORT_INITIALIZE function and replays a seed exactly', async () => {
     const definition = defineCMiniport(await load({ files: [E1000_LINE] }));
     expect(definition.name).toBe('ContosoInitializeEx');

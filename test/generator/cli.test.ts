@@ -62,10 +62,10 @@ describe('ddikit generate', () => {
     const first = await ddikit(['generate', '--spec', 'spec', '--out', 'out']);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    // Eight curated files, the four of spec/ndis/imported/ and the rule table.
-    expect(first.stdout).toMatch(/^ddikit generate: 13 spec files → out\n/);
+    // Nine curated files, the four of spec/ndis/imported/ and the rule table.
+    expect(first.stdout).toMatch(/^ddikit generate: 14 spec files → out\n/);
     expect(first.stdout).toMatch(/\n  reference   630 pages in docs\/reference\n/);
-    expect(first.stdout).toMatch(/model +138 roles \(1 variant\), 367 functions, 188 types, 27 constants/);
+    expect(first.stdout).toMatch(/model +138 roles \(1 variant\), 367 functions, 189 types, 27 constants/);
     const files = Object.keys(tree(join(work, 'out')));
     expect(files).toContain('src/generated/roles.ts');
     expect(files).toContain('src/generated/metadata.json');
@@ -275,7 +275,7 @@ describe('the installed ddikit command', () => {
   it.runIf(built)('exits with the documented codes as a process', () => {
     const ok = spawnSync(process.execPath, [bin, 'validate'], { cwd: bundled.root, encoding: 'utf8' });
     expect(ok.status).toBe(0);
-    expect(ok.stdout).toMatch(/^13 spec files are valid: /);
+    expect(ok.stdout).toMatch(/^14 spec files are valid: /);
     const usage = spawnSync(process.execPath, [bin, 'nope'], { cwd: work, encoding: 'utf8' });
     expect(usage.status).toBe(2);
     mkdirSync(join(work, 'bad'));

@@ -156,7 +156,8 @@ function typeView(type: TypeModel, model: Model): TypeView {
             .map((field) => ({
               doc: fieldDoc(field),
               name: ofKind('identifier', field.name, `a field of ${type.name}`),
-              optional: field.optional,
+              // A C union holds one of its members at a time: in TypeScript each is optional.
+              optional: field.optional || type.union,
               ts: ofKind('tsType', fieldTs(field), `the TypeScript type of ${type.name}.${field.name}`),
             })),
         };

@@ -81,6 +81,20 @@ export function ddiImports(driver: DriverRuntime): Record<string, Ddi> {
       const queued = n.NdisMQueueDpcEx!(h(handle), messageId >>> 0, target, context >>> 0);
       return typeof queued === 'bigint' ? queued : BigInt((queued as number | undefined) ?? 0);
     },
+    // The timer function becomes a role-declared callable (readRecord); the handle an opaque number.
+    NdisAllocateTimerObject: (handle: number, chars: number, out: number) => {
+      const timer = box<unknown>(null);
+      const characteristics = chars === 0 ? null : readRecord(driver.records, 'NDIS_TIMER_CHARACTERISTICS', chars);
+      const status = n.NdisAllocateTimerObject!(h(handle), characteristics, timer) as number;
+      driver.memory.setU32(out, driver.handles.toC(timer.value));
+      return status;
+    },
+    // DueTime, a LARGE_INTEGER passed by value, arrives as any union does: by address. A NULL
+    // FunctionContext means the characteristics' one.
+    NdisSetTimerObject: (timer: number, dueTime: number, period: number, context: number) =>
+      n.NdisSetTimerObject!(h(timer), driver.memory.i64(dueTime), period, context === 0 ? null : context >>> 0) ? 1 : 0,
+    NdisCancelTimerObject: (timer: number) => (n.NdisCancelTimerObject!(h(timer)) ? 1 : 0),
+    NdisFreeTimerObject: (timer: number) => void n.NdisFreeTimerObject!(h(timer)),
     NdisAllocateSpinLock: (address: number) => n.NdisAllocateSpinLock!(lock(address)),
     NdisFreeSpinLock: (address: number) => n.NdisFreeSpinLock!(lock(address)),
     NdisAcquireSpinLock: (address: number) => n.NdisAcquireSpinLock!(lock(address)),

@@ -82,11 +82,11 @@ const cancelAndFree = halt((a, timer) => {
 });
 
 /** A driver whose MiniportInitializeEx sets a timer: every `period` ms (0: once), first after `due`. */
-function timerDriver(due: bigint | number, period: number, more: Hooks = {}) {
+function timerDriver(due: bigint, period: number, more: Hooks = {}) {
   return testDriver({
     afterInitialize: (a) => {
       const timer = allocate(a);
-      expect(a.ndis.NdisSetTimerObject(timer, due, period, null)).toBe(false);
+      expect(a.ndis.NdisSetTimerObject(timer, { QuadPart: due }, period, null)).toBe(false);
     },
     halt: cancelAndFree,
     ...more,
@@ -128,7 +128,18 @@ describe('timer objects on the simulated clock', () => {
 
   it('a one-shot timer fires once; an absolute DueTime in the past fires at the next tick', () => {
     expect(run(timerDriver(-20_000n, 0)).fired.map((f) => Math.floor(f.tick / 1000))).toEqual([20]);
-    const past = run(timerDriver(0, 0)).fired;
+    // DueTime by its halves, and from JavaScript as a plain bigint or number: the same time.
+    for (const due of [{ u: { LowPart: -20_000 >>> 0, HighPart: -1 } }, -20_000n, -20_000]) {
+      const driver = testDriver({
+        afterInitialize: (a) => {
+          const set = a.ndis.NdisSetTimerObject as (...args: unknown[]) => boolean;
+          set(allocate(a), due, 0, null);
+        },
+        halt: cancelAndFree,
+      });
+      expect(run(driver).fired.map((f) => Math.floor(f.tick / 1000))).toEqual([20]);
+    }
+    const past = run(timerDriver(0n, 0)).fired;
     expect(past).toHaveLength(1);
     expect(past[0]!.tick).toBeLessThan(100);
   });
@@ -138,12 +149,12 @@ describe('timer objects on the simulated clock', () => {
     const driver = testDriver({
       afterInitialize: (a) => {
         const timer = allocate(a);
-        seen.push(a.ndis.NdisSetTimerObject(timer, -50_000n, 0, null) as boolean);
+        seen.push(a.ndis.NdisSetTimerObject(timer, { QuadPart: -50_000n }, 0, null) as boolean);
         // Set again while queued: TRUE, and from now on the new due time and context.
         seen.push(a.ndis.NdisSetTimerObject(timer, { QuadPart: -30_000n }, 0, 'from set') as boolean);
         seen.push(a.ndis.NdisCancelTimerObject(timer) as boolean);
         seen.push(a.ndis.NdisCancelTimerObject(timer) as boolean);
-        seen.push(a.ndis.NdisSetTimerObject(timer, -30_000n, 0, 'from set') as boolean);
+        seen.push(a.ndis.NdisSetTimerObject(timer, { QuadPart: -30_000n }, 0, 'from set') as boolean);
       },
       halt: halt((a, timer) => {
         // It fired: nothing to cancel.
@@ -169,13 +180,13 @@ describe('timer objects on the simulated clock', () => {
       afterInitialize: (a) => {
         timers.push(allocate(a, characteristics({ TimerFunction: named('Late') })));
         timers.push(allocate(a, characteristics({ TimerFunction: named('Early') })));
-        a.ndis.NdisSetTimerObject(timers[1], -10_000n, 0, null);
+        a.ndis.NdisSetTimerObject(timers[1], { QuadPart: -10_000n }, 0, null);
       },
       dpc: (a) => {
         // The first DPC sets the late timer, 3 ms on: it runs where this DPC runs.
         if (a.dpcCalls !== 1) return;
         dpcProcessor = log.sim!.engine.cpu.index;
-        a.ndis.NdisSetTimerObject(timers[0], -30_000n, 0, null);
+        a.ndis.NdisSetTimerObject(timers[0], { QuadPart: -30_000n }, 0, null);
       },
       halt: halt((a) => {
         for (const timer of timers.splice(0)) a.ndis.NdisFreeTimerObject(timer);
@@ -228,7 +239,7 @@ describe('timer objects on the simulated clock', () => {
         const box: Box<NDIS_HANDLE> = { value: null };
         status = a.ndis.NdisAllocateTimerObject(
           a.miniportHandle,
-          characteristics({ TimerFunction: function PlainTimer() {} }),
+          characteristics({ TimerFunction: function PlainTimer() {} as unknown as NDIS_TIMER_FUNCTION }),
           box,
         );
       },
@@ -257,7 +268,7 @@ describe('timer objects on the simulated clock', () => {
             else adapter.notes.push(adapter.causes);
           });
           const timer = allocate(a, characteristics({ TimerFunction: Watch, FunctionContext: a }));
-          a.ndis.NdisSetTimerObject(timer, -1_000n, 1, null);
+          a.ndis.NdisSetTimerObject(timer, { QuadPart: -1_000n }, 1, null);
         },
         halt: cancelAndFree,
       });
@@ -308,7 +319,7 @@ describe('TIMER-PENDING', () => {
       driver: testDriver({
         afterInitialize: (a) => {
           const timer = allocate(a);
-          a.ndis.NdisSetTimerObject(timer, -50_000n, 0, null);
+          a.ndis.NdisSetTimerObject(timer, { QuadPart: -50_000n }, 0, null);
           a.ndis.NdisMDeregisterInterruptEx(a.interrupt);
           a.ndis.NdisFreeTimerObject(timer);
         },
@@ -357,7 +368,9 @@ describe('TIMER-HANDLE', () => {
     code: BUG_CHECKS.DRIVER_VERIFIER_DETECTED_VIOLATION,
     p1: DDIKIT_P1.TIMER_HANDLE,
     fire: {
-      driver: testDriver({ afterInitialize: (a) => void a.ndis.NdisSetTimerObject({ timer: 1 }, -5_000n, 0, null) }),
+      driver: testDriver({
+        afterInitialize: (a) => void a.ndis.NdisSetTimerObject({ timer: 1 }, { QuadPart: -5_000n }, 0, null),
+      }),
     },
     quiet: { driver: timerDriver(-5_000n, 0) },
   });
@@ -367,7 +380,7 @@ describe('TIMER-HANDLE', () => {
     const returned: unknown[] = [];
     const driver = testDriver({
       afterInitialize: (a) => {
-        if (kept !== null) returned.push(a.ndis.NdisSetTimerObject(kept, -5_000n, 0, null));
+        if (kept !== null) returned.push(a.ndis.NdisSetTimerObject(kept, { QuadPart: -5_000n }, 0, null));
         const timer = allocate(a);
         kept = timer;
         a.ndis.NdisFreeTimerObject(timer);
@@ -395,7 +408,7 @@ describe('IRQL-CALL: NdisCancelTimerObject’s contract depends on the timer', (
     testDriver({
       afterInitialize: (a) => {
         const timer = allocate(a);
-        a.ndis.NdisSetTimerObject(timer, -500_000n, period, null);
+        a.ndis.NdisSetTimerObject(timer, { QuadPart: -500_000n }, period, null);
       },
       dpc: (a) => {
         if (a.dpcCalls === 1) a.ndis.NdisCancelTimerObject(timerOf(a));

@@ -359,11 +359,21 @@ function dueTicks(dueTime: unknown, now: number, fail: (message: string) => neve
   let value: number;
   if (typeof dueTime === 'bigint') value = Number(dueTime);
   else if (typeof dueTime === 'number' && Number.isInteger(dueTime)) value = dueTime;
-  else if (typeof dueTime === 'object' && dueTime !== null && 'QuadPart' in dueTime)
+  else if (
+    typeof dueTime === 'object' &&
+    dueTime !== null &&
+    (dueTime as { QuadPart?: unknown }).QuadPart !== undefined
+  )
     return dueTicks((dueTime as { QuadPart: unknown }).QuadPart, now, fail);
-  else
+  else if (typeof dueTime === 'object' && dueTime !== null && typeof (dueTime as { u?: unknown }).u === 'object') {
+    // The union's halves: HighPart signed, LowPart unsigned.
+    const { LowPart, HighPart } = (dueTime as { u: { LowPart?: unknown; HighPart?: unknown } }).u;
+    if (!Number.isInteger(LowPart) || !Number.isInteger(HighPart))
+      fail('NdisSetTimerObject: DueTime.u must have integer LowPart and HighPart');
+    return dueTicks((BigInt(HighPart as number) << 32n) | BigInt((LowPart as number) >>> 0), now, fail);
+  } else
     fail(
-      `NdisSetTimerObject: DueTime must be a LARGE_INTEGER (a bigint or an integer number, or { QuadPart }) in 100 ns units (got ${typeof dueTime === 'object' ? 'an object' : String(dueTime)})`,
+      `NdisSetTimerObject: DueTime must be a LARGE_INTEGER ({ QuadPart } or { u: { LowPart, HighPart } }) in 100 ns units, or from JavaScript a bigint or an integer number (got ${typeof dueTime === 'object' ? 'an object with neither' : String(dueTime)})`,
     );
   if (!Number.isSafeInteger(value)) fail(`NdisSetTimerObject: DueTime ${String(dueTime)} is out of range`);
   const due = value < 0 ? now - value : value;
