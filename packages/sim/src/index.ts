@@ -59,6 +59,7 @@ export { DPC_DRAIN_MAX } from './interrupts/dpc-queues.js';
 export { CHOICE_ALTERNATIVES_MAX, SCHEDULE_NESTING_MAX } from './interrupts/choice-points.js';
 export { RoleMonitor, ROLE_FRAMES_MAX } from './kernel/role-monitor.js';
 export { MODELED_DDIS, NdisTable, STALL_MICROSECONDS_MAX, UnmodeledDdiError } from './ndis/ndis-ddis.js';
+export { NdisTimer, TIMER_OBJECTS_MAX, Timers } from './ndis/timers.js';
 export type { DdiImplementation } from './ndis/ndis-ddis.js';
 export {
   BUG_CHECKS,

@@ -15,7 +15,7 @@ import {
   type NDIS_HANDLE,
   type NDIS_TIMER_CHARACTERISTICS,
 } from '@ddikit/ndis';
-import { BUG_CHECKS, createSimulation, DDIKIT_P1, explore, type Simulation } from '@ddikit/sim';
+import { BUG_CHECKS, createSimulation, DDIKIT_P1, explore, TIMER_OBJECTS_MAX, type Simulation } from '@ddikit/sim';
 import { describe, expect, it } from 'vitest';
 import { testDriver, type Hooks, type TestAdapter } from '../drivers.js';
 import { FakeDevice } from '../fake-device.js';
@@ -230,6 +230,18 @@ describe('timer objects on the simulated clock', () => {
     const { result } = run(driver);
     expect(statuses).toEqual([NDIS_STATUS_BAD_CHARACTERISTICS, null, NDIS_STATUS_BAD_CHARACTERISTICS, null]);
     expect(result.clean).toBe(true);
+  });
+
+  it('a driver allocating timers without bound fails the run, naming the limit, instead of growing the heap', () => {
+    const driver = testDriver({
+      afterInitialize: (a) => {
+        for (;;) a.ndis.NdisAllocateTimerObject(a.miniportHandle, characteristics(), { value: null });
+      },
+    });
+    const sim = createSimulation({ seed: 3, device: new FakeDevice(DEFAULT_DEVICE), mode: 'collect' });
+    expect(() => sim.run(driver, { ticks: 1_000 })).toThrow(
+      new RegExp(`NdisAllocateTimerObject: more than ${TIMER_OBJECTS_MAX} timer objects allocated in one run`),
+    );
   });
 
   it('a TimerFunction declared with no role is ROLE-TYPE, and the allocation fails', () => {
