@@ -232,6 +232,27 @@ describe('timer objects on the simulated clock', () => {
     expect(result.clean).toBe(true);
   });
 
+  it('a timer that sets itself again for now, from its own function, runs once per tick and the run still ends', () => {
+    let runs = 0;
+    const driver = testDriver({
+      afterInitialize: (a) => {
+        const Again = NDIS_TIMER_FUNCTION('Again', () => {
+          runs++;
+          a.ndis.NdisSetTimerObject(timerOf(a), { QuadPart: 0n }, 0, null);
+        });
+        const timer = allocate(a, characteristics({ TimerFunction: Again }));
+        a.ndis.NdisSetTimerObject(timer, { QuadPart: 0n }, 0, null);
+      },
+      halt: cancelAndFree,
+    });
+    const { result } = run(driver, 2_000);
+    expect(result.reports.map((r) => r.message)).toEqual([]);
+    expect(result.tick).toBeLessThan(2_100);
+    // Each turn costs the role call and the turn itself: at most one run per tick.
+    expect(runs).toBeGreaterThan(100);
+    expect(runs).toBeLessThanOrEqual(2_000);
+  });
+
   it('a driver allocating timers without bound fails the run, naming the limit, instead of growing the heap', () => {
     const driver = testDriver({
       afterInitialize: (a) => {
