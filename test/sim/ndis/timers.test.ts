@@ -253,6 +253,32 @@ describe('timer objects on the simulated clock', () => {
     expect(runs).toBeLessThanOrEqual(2_000);
   });
 
+  it('a timer function is a DPC: TIME-BUDGET past 100 µs, quiet within; a PASSIVE_LEVEL DDI in it is IRQL-CALL', () => {
+    const budget = (microseconds: number, passive = false) =>
+      testDriver({
+        afterInitialize: (a) => {
+          const Slow = NDIS_TIMER_FUNCTION('SlowTimer', () => {
+            a.ndis.NdisStallExecution(microseconds);
+            if (passive) a.ndis.NdisMDeregisterInterruptEx(a.interrupt);
+          });
+          a.ndis.NdisSetTimerObject(
+            allocate(a, characteristics({ TimerFunction: Slow })),
+            { QuadPart: -5_000n },
+            0,
+            null,
+          );
+        },
+        halt: cancelAndFree,
+      });
+    const over = run(budget(150)).result.reports.map((r) => [r.rule, r.message]);
+    expect(over).toEqual([
+      ['TIME-BUDGET', 'SlowTimer ran for 150 µs of simulated time; the budget of a DPC is 100 µs'],
+    ]);
+    expect(run(budget(50)).result.reports).toEqual([]);
+    const waits = run(budget(1, true)).result.reports.map((r) => [r.rule, r.subject]);
+    expect(waits[0]).toEqual(['IRQL-CALL', 'NdisMDeregisterInterruptEx']);
+  });
+
   it('a driver allocating timers without bound fails the run, naming the limit, instead of growing the heap', () => {
     const driver = testDriver({
       afterInitialize: (a) => {

@@ -882,7 +882,7 @@ export type NdisAllocateSpinLock = (SpinLock: PNDIS_SPIN_LOCK) => void;
  * Checked by: IRQL-CALL, ROLE-TYPE, TIMER-LEAK.
  * Static Driver Verifier rules: Irql_Timer_Function.
  * Header: ndis.h.
- * Spec: spec/ndis/timers.yaml:62.
+ * Spec: spec/ndis/timers.yaml:63.
  *
  * @remarks
  * - Returns NDIS_STATUS_BAD_CHARACTERISTICS when the characteristics are invalid (their header, the
@@ -1039,7 +1039,7 @@ export type NdisCancelSendPackets = (NdisBindingHandle: unknown, CancelId: unkno
  * Checked by: IRQL-CALL, TIMER-HANDLE, TIMER-PENDING.
  * Static Driver Verifier rules: Irql_Timer_Function, PeriodicTimer.
  * Header: ndis.h.
- * Spec: spec/ndis/timers.yaml:121.
+ * Spec: spec/ndis/timers.yaml:122.
  *
  * @remarks
  * - Cancel every timer when halting, before freeing what its function uses.
@@ -3222,7 +3222,7 @@ export type NdisFreeString = (String: unknown) => unknown;
  * Checked by: IRQL-CALL, TIMER-HANDLE, TIMER-PENDING, TIMER-LEAK.
  * Static Driver Verifier rules: Irql_Timer_Function.
  * Header: ndis.h.
- * Spec: spec/ndis/timers.yaml:142.
+ * Spec: spec/ndis/timers.yaml:143.
  *
  * @param TimerObject - `_In_ NDIS_HANDLE` The handle NdisAllocateTimerObject returned.
  *
@@ -7855,7 +7855,7 @@ export type NdisSetPhysicalAddressLow = (PhysicalAddress: unknown, Value: unknow
  * Checked by: IRQL-CALL, TIMER-HANDLE.
  * Static Driver Verifier rules: Irql_Timer_Function, PeriodicTimer.
  * Header: ndis.h.
- * Spec: spec/ndis/timers.yaml:89.
+ * Spec: spec/ndis/timers.yaml:90.
  *
  * @remarks
  * - Only one instance of a timer is queued at a time; setting a queued timer moves it.

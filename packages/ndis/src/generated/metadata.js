@@ -4193,7 +4193,7 @@ export const NDIS_TIMER_FUNCTION_META = {
   registeredIn: 'NDIS_TIMER_CHARACTERISTICS.TimerFunction',
   variants: [],
   variantOf: null,
-  rules: ['ROLE-IRQL'],
+  rules: ['DPC-IRQL', 'TIME-BUDGET'],
 };
 
 /** @type {import('../metadata-types.js').RoleMeta} */
@@ -7353,7 +7353,7 @@ export const metadata = {
       name: 'NdisAllocateTimerObject',
       header: 'ndis.h',
       since: 'NDIS 6.0',
-      provenance: 'spec/ndis/timers.yaml:62',
+      provenance: 'spec/ndis/timers.yaml:63',
       macro: false,
       params: [
         { name: 'NdisHandle', type: 'NDIS_HANDLE', direction: 'in', optional: false, sal: '_In_' },
@@ -7603,7 +7603,7 @@ export const metadata = {
       name: 'NdisCancelTimerObject',
       header: 'ndis.h',
       since: 'NDIS 6.0',
-      provenance: 'spec/ndis/timers.yaml:121',
+      provenance: 'spec/ndis/timers.yaml:122',
       macro: false,
       params: [
         { name: 'TimerObject', type: 'NDIS_HANDLE', direction: 'in', optional: false, sal: '_In_' },
@@ -10635,7 +10635,7 @@ export const metadata = {
       name: 'NdisFreeTimerObject',
       header: 'ndis.h',
       since: 'NDIS 6.0',
-      provenance: 'spec/ndis/timers.yaml:142',
+      provenance: 'spec/ndis/timers.yaml:143',
       macro: false,
       params: [
         { name: 'TimerObject', type: 'NDIS_HANDLE', direction: 'in', optional: false, sal: '_In_' },
@@ -17519,7 +17519,7 @@ export const metadata = {
       name: 'NdisSetTimerObject',
       header: 'ndis.h',
       since: 'NDIS 6.0',
-      provenance: 'spec/ndis/timers.yaml:89',
+      provenance: 'spec/ndis/timers.yaml:90',
       macro: false,
       params: [
         { name: 'TimerObject', type: 'NDIS_HANDLE', direction: 'in', optional: false, sal: '_In_' },

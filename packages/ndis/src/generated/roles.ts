@@ -6559,11 +6559,12 @@ export const NDIS_SWITCH_UPDATE_NET_BUFFER_LIST_DESTINATIONS: (
  * May call: any DDI whose IRQL contract the current IRQL meets.
  * Invoked by: NDIS.
  * Registered in: NDIS_TIMER_CHARACTERISTICS.TimerFunction.
- * Checked by: ROLE-IRQL.
+ * Checked by: DPC-IRQL, TIME-BUDGET.
  * Header: ndis.h.
  * Spec: spec/ndis/timers.yaml:28.
  *
  * @remarks
+ * - It runs as a DPC does (a timer's DPC), with a DPC's time budget, and may not wait.
  * - NDIS may still call it after NdisCancelTimerObject when the timer had already expired; state it
  *   shares with other driver functions needs a spin lock.
  *
