@@ -18,7 +18,7 @@
  *   mapping and what initialize allocated.
  *
  * CONTOSO_WATCHDOG (default 0) adds what real miniports keep: a periodic timer that runs every
- * millisecond at DISPATCH_LEVEL and notes the receive count under the RX lock (a hung receiver would
+ * millisecond (2: every 2 ms ± 1 ms, with NdisSetCoalescableTimerObject) at DISPATCH_LEVEL and notes the receive count under the RX lock (a hung receiver would
  * show there). Initialize allocates it (NdisAllocateTimerObject) and sets it (NdisSetTimerObject);
  * halt cancels it before freeing it. Off by default, so the driver's run matches the TypeScript one.
  *
@@ -553,7 +553,12 @@ static VOID ContosoStartWatchdog(PCONTOSO_ADAPTER Adapter)
     LARGE_INTEGER due;
 
     due.QuadPart = -10000; /* 1 ms from now, in 100 ns units */
+#if CONTOSO_WATCHDOG == 2
+    /* Coalescable: each expiry may move by up to 1 ms either way. */
+    (VOID) NdisSetCoalescableTimerObject(Adapter->WatchdogTimer, due, 2, NULL, 1);
+#else
     (VOID) NdisSetTimerObject(Adapter->WatchdogTimer, due, 1, NULL);
+#endif
 }
 #endif
 

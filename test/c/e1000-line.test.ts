@@ -38,6 +38,17 @@ describe('the C e1000 line miniport', () => {
     // NDIS_TIMER_FUNCTION (checked at DISPATCH_LEVEL) that takes and releases the RX lock.
     expect(sim.timers.calls).toBe(19);
     expect(watched.stats.interrupts).toBeGreaterThan(1000);
+    // Coalescable (CONTOSO_WATCHDOG 2): every 2 ms ± 1 ms, so 6 to 19 expirations in 20 ms, the seed's.
+    const coalesced = defineCMiniport(await load({ files: [E1000_LINE], defines: { CONTOSO_WATCHDOG: 2 } }));
+    const counts = [7, 8].map((seed) => {
+      const s = createSimulation({ seed, device: new E1000Nic(), mode: 'collect' });
+      expect(s.run(coalesced, { ticks: 200_000 }).reports).toEqual([]);
+      return s.timers.calls;
+    });
+    for (const count of counts) {
+      expect(count).toBeGreaterThanOrEqual(6);
+      expect(count).toBeLessThanOrEqual(19);
+    }
   });
 
   it('is named after its MINIPORT_INITIALIZE function and replays a seed exactly', async () => {

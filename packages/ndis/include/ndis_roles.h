@@ -343,7 +343,7 @@ typedef USHORT *PUSHORT;
 typedef WCHAR *PWSTR;
 
 /*
- * Not declared here: 111 role types and 338 DDIs whose parameter or return types the reference
+ * Not declared here: 111 role types and 337 DDIs whose parameter or return types the reference
  * pages do not state. 100 structures and enumerations of unknown layout are declared by name only.
  * Their contracts are in the metadata; add a curated entry with the types to declare one.
  */
@@ -1174,6 +1174,17 @@ _IRQL_requires_max_(DISPATCH_LEVEL)
 VOID
 NdisFreeTimerObject(
     _In_ NDIS_HANDLE TimerObject
+    );
+
+/* IRQL: at most DISPATCH_LEVEL. */
+_IRQL_requires_max_(DISPATCH_LEVEL)
+BOOLEAN
+NdisSetCoalescableTimerObject(
+    _In_     NDIS_HANDLE   TimerObject,
+    _In_     LARGE_INTEGER DueTime,
+    _In_opt_ LONG          MillisecondsPeriod,
+    _In_opt_ PVOID         FunctionContext,
+    _In_opt_ ULONG         Tolerance
     );
 
 /* IRQL: at most DISPATCH_LEVEL. */

@@ -93,6 +93,22 @@ export function ddiImports(driver: DriverRuntime): Record<string, Ddi> {
     // FunctionContext means the characteristics' one.
     NdisSetTimerObject: (timer: number, dueTime: number, period: number, context: number) =>
       n.NdisSetTimerObject!(h(timer), driver.memory.i64(dueTime), period, context === 0 ? null : context >>> 0) ? 1 : 0,
+    NdisSetCoalescableTimerObject: (
+      timer: number,
+      dueTime: number,
+      period: number,
+      context: number,
+      tolerance: number,
+    ) =>
+      n.NdisSetCoalescableTimerObject!(
+        h(timer),
+        driver.memory.i64(dueTime),
+        period,
+        context === 0 ? null : context >>> 0,
+        tolerance >>> 0,
+      )
+        ? 1
+        : 0,
     NdisCancelTimerObject: (timer: number) => (n.NdisCancelTimerObject!(h(timer)) ? 1 : 0),
     NdisFreeTimerObject: (timer: number) => void n.NdisFreeTimerObject!(h(timer)),
     NdisAllocateSpinLock: (address: number) => n.NdisAllocateSpinLock!(lock(address)),

@@ -206,6 +206,43 @@ describe('timer objects on the simulated clock', () => {
     expect(new Set(runs.map((r) => r.dpcProcessor))).toEqual(new Set([0, 1]));
   });
 
+  it('NdisSetCoalescableTimerObject: each expiry anywhere within its tolerance, drawn from the seed', () => {
+    const coalescable = (tolerance: number) =>
+      testDriver({
+        afterInitialize: (a) => {
+          const timer = allocate(a);
+          // Due in 2 ms, every 2 ms, ± tolerance ms.
+          a.ndis.NdisSetCoalescableTimerObject(timer, { QuadPart: -20_000n }, 2, null, tolerance);
+        },
+        halt: cancelAndFree,
+      });
+    const at = (seed: number, tolerance: number) => {
+      const sim = createSimulation({ seed, device: new FakeDevice(DEFAULT_DEVICE), mode: 'collect' });
+      log.sim = sim;
+      log.fired = [];
+      const result = sim.run(coalescable(tolerance), { ticks: 100_000 });
+      log.sim = null;
+      expect(result.reports).toEqual([]);
+      return log.fired.map((f) => f.tick);
+    };
+    const runs = [1, 2, 3, 4, 5, 6].map((seed) => at(seed, 1));
+    for (const ticks of runs) {
+      // The first within 2 ms ± 1 ms of the set (at initialize), each later one 2 ms ± 1 ms after the one before.
+      expect(ticks[0]).toBeGreaterThanOrEqual(10_000);
+      expect(ticks[0]).toBeLessThanOrEqual(30_100);
+      for (let k = 1; k < ticks.length; k++) {
+        expect(ticks[k]! - ticks[k - 1]!).toBeGreaterThanOrEqual(10_000);
+        expect(ticks[k]! - ticks[k - 1]!).toBeLessThanOrEqual(30_100);
+      }
+    }
+    // Drawn: the seeds disagree; the same seed agrees with itself.
+    expect(new Set(runs.map((ticks) => ticks[0])).size).toBeGreaterThan(3);
+    expect(at(3, 1)).toEqual(runs[2]);
+    // No tolerance: exactly NdisSetTimerObject's times.
+    expect(at(1, 0)).toEqual(at(2, 0));
+    expect(at(1, 0)[0]! % 20_000).toBeLessThan(100);
+  });
+
   it('runs the same way with the verifier off, and the same seed gives the same expirations', () => {
     const on = run(timerDriver(-5_000n, 2)).fired.map((f) => f.tick);
     const off = run(timerDriver(-5_000n, 2), 100_000, { verifier: false }).fired.map((f) => f.tick);

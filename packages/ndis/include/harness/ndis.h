@@ -1132,6 +1132,17 @@ NdisReleaseSpinLock(
 /* IRQL: at most DISPATCH_LEVEL. */
 _IRQL_requires_max_(DISPATCH_LEVEL)
 BOOLEAN
+NdisSetCoalescableTimerObject(
+    _In_     NDIS_HANDLE   TimerObject,
+    _In_     LARGE_INTEGER DueTime,
+    _In_opt_ LONG          MillisecondsPeriod,
+    _In_opt_ PVOID         FunctionContext,
+    _In_opt_ ULONG         Tolerance
+    );
+
+/* IRQL: at most DISPATCH_LEVEL. */
+_IRQL_requires_max_(DISPATCH_LEVEL)
+BOOLEAN
 NdisSetTimerObject(
     _In_     NDIS_HANDLE   TimerObject,
     _In_     LARGE_INTEGER DueTime,

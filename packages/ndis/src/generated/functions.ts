@@ -1039,7 +1039,7 @@ export type NdisCancelSendPackets = (NdisBindingHandle: unknown, CancelId: unkno
  * Checked by: IRQL-CALL, TIMER-HANDLE, TIMER-PENDING.
  * Static Driver Verifier rules: Irql_Timer_Function, PeriodicTimer.
  * Header: ndis.h.
- * Spec: spec/ndis/timers.yaml:122.
+ * Spec: spec/ndis/timers.yaml:158.
  *
  * @remarks
  * - Cancel every timer when halting, before freeing what its function uses.
@@ -3222,7 +3222,7 @@ export type NdisFreeString = (String: unknown) => unknown;
  * Checked by: IRQL-CALL, TIMER-HANDLE, TIMER-PENDING, TIMER-LEAK.
  * Static Driver Verifier rules: Irql_Timer_Function.
  * Header: ndis.h.
- * Spec: spec/ndis/timers.yaml:143.
+ * Spec: spec/ndis/timers.yaml:179.
  *
  * @param TimerObject - `_In_ NDIS_HANDLE` The handle NdisAllocateTimerObject returned.
  *
@@ -7731,32 +7731,43 @@ export type NdisSendNetBufferLists = (
 ) => unknown;
 
 /**
+ * Sets a timer as NdisSetTimerObject does, with a tolerance within which the system may move each
+ * expiry to coincide with other timers (saving power). Returns TRUE when the timer was already
+ * queued.
+ *
  * IRQL: at most DISPATCH_LEVEL.
  * SAL: `_IRQL_requires_max_(DISPATCH_LEVEL)`
+ * Checked by: IRQL-CALL, TIMER-HANDLE.
  * Header: ndis.h.
- * Spec: spec/ndis/imported/functions.yaml:4362.
- * Reference page: nf-ndis-ndissetcoalescabletimerobject.md.
+ * Spec: spec/ndis/timers.yaml:122.
  *
- * @param TimerObject - `_In_`, type not stated by the reference.
- * @param DueTime - `_In_`, type not stated by the reference.
- * @param MillisecondsPeriod - `_In_opt_`, type not stated by the reference.
- * @param FunctionContext - `_In_opt_`, type not stated by the reference.
- * @param Tolerance - `_In_opt_`, type not stated by the reference.
+ * @remarks
+ * - A driver may not count on the exact time of an expiry; use a tolerance of at least 32 ms for
+ *   coalescing to help.
+ *
+ * @param TimerObject - `_In_ NDIS_HANDLE` The handle NdisAllocateTimerObject returned.
+ * @param DueTime - `_In_ LARGE_INTEGER` When the timer fires, in 100-nanosecond units; negative is
+ *   relative to now, zero or positive is absolute system time. It fires within DueTime ± Tolerance.
+ * @param MillisecondsPeriod - `_In_opt_ LONG` The period of a periodic timer in milliseconds, at
+ *   most MAXLONG; 0 for a one-shot timer. Later expirations come MillisecondsPeriod ± Tolerance
+ *   apart.
+ * @param FunctionContext - `_In_opt_ PVOID` The context the timer function gets; NULL for the
+ *   FunctionContext of the timer's characteristics.
+ * @param Tolerance - `_In_opt_ ULONG` How far, in milliseconds, each expiry may move either way; 0
+ *   behaves as NdisSetTimerObject.
  * @returns `BOOLEAN`
  *
  * @since NDIS 6.20
- * @see NDIS_TIMER_CHARACTERISTICS
- * @see NdisAllocateTimerObject
- * @see NdisCancelTimerObject
  * @see NdisSetTimerObject
+ * @see NdisCancelTimerObject
  * @see NDIS_TIMER_FUNCTION
  */
 export type NdisSetCoalescableTimerObject = (
-  TimerObject: unknown,
-  DueTime: unknown,
-  MillisecondsPeriod: unknown,
-  FunctionContext: unknown,
-  Tolerance: unknown,
+  TimerObject: NDIS_HANDLE,
+  DueTime: LARGE_INTEGER,
+  MillisecondsPeriod: LONG | null,
+  FunctionContext: PVOID | null,
+  Tolerance: ULONG | null,
 ) => BOOLEAN;
 
 /**
@@ -9056,7 +9067,10 @@ export interface NdisFunctions {
   readonly NdisScheduleWorkItem: NdisScheduleWorkItem;
   /** NdisSendNetBufferLists IRQL: at most DISPATCH_LEVEL. */
   readonly NdisSendNetBufferLists: NdisSendNetBufferLists;
-  /** NdisSetCoalescableTimerObject IRQL: at most DISPATCH_LEVEL. */
+  /**
+   * Sets a timer as NdisSetTimerObject does, with a tolerance within which the system may move each
+   * expiry to coincide with other timers (saving power). IRQL: at most DISPATCH_LEVEL.
+   */
   readonly NdisSetCoalescableTimerObject: NdisSetCoalescableTimerObject;
   /** NdisSetEvent IRQL: at most DISPATCH_LEVEL. */
   readonly NdisSetEvent: NdisSetEvent;

@@ -77,6 +77,7 @@ export const MODELED_DDIS = [
   'NdisMSynchronizeWithInterruptEx',
   'NdisReadRegisterUlong',
   'NdisReleaseSpinLock',
+  'NdisSetCoalescableTimerObject',
   'NdisSetTimerObject',
   'NdisStallExecution',
   'NdisWriteRegisterUlong',
@@ -95,7 +96,12 @@ type InterruptDdi =
   | 'NdisMDeregisterInterruptEx'
   | 'NdisMSynchronizeWithInterruptEx'
   | 'NdisMQueueDpcEx';
-type TimerDdi = 'NdisAllocateTimerObject' | 'NdisSetTimerObject' | 'NdisCancelTimerObject' | 'NdisFreeTimerObject';
+type TimerDdi =
+  | 'NdisAllocateTimerObject'
+  | 'NdisSetTimerObject'
+  | 'NdisSetCoalescableTimerObject'
+  | 'NdisCancelTimerObject'
+  | 'NdisFreeTimerObject';
 type RegisterDdi = Exclude<ModeledDdi, SpinLockDdi | InterruptDdi | SharedMemoryDdi | TimerDdi>;
 
 function isModeled(name: string): name is ModeledDdi {
@@ -118,7 +124,7 @@ function modeled(core: NdisCore): Pick<NdisFunctions, ModeledDdi> {
   };
 }
 
-/** NdisAllocateTimerObject … NdisFreeTimerObject: the timer objects of ./timers.ts. */
+/** NdisAllocateTimerObject … NdisFreeTimerObject, NdisSetCoalescableTimerObject: the timer objects of ./timers.ts. */
 function timerDdis(core: NdisCore): Pick<NdisFunctions, TimerDdi> {
   const { timers } = core;
   return {
@@ -127,6 +133,9 @@ function timerDdis(core: NdisCore): Pick<NdisFunctions, TimerDdi> {
     },
     NdisSetTimerObject(TimerObject, DueTime, MillisecondsPeriod, FunctionContext) {
       return timers.set(TimerObject, DueTime, MillisecondsPeriod, FunctionContext);
+    },
+    NdisSetCoalescableTimerObject(TimerObject, DueTime, MillisecondsPeriod, FunctionContext, Tolerance) {
+      return timers.setCoalescable(TimerObject, DueTime, MillisecondsPeriod, FunctionContext, Tolerance);
     },
     NdisCancelTimerObject(TimerObject) {
       return timers.cancel(TimerObject);

@@ -1,6 +1,6 @@
 /**
  * NDIS timer objects on the simulation's clock: NdisAllocateTimerObject, NdisSetTimerObject,
- * NdisCancelTimerObject and NdisFreeTimerObject. A set timer is queued until its due tick; the run
+ * NdisCancelTimerObject and NdisFreeTimerObject, and NdisSetCoalescableTimerObject. A set timer is queued until its due tick; the run
  * loop then runs its NDIS_TIMER_FUNCTION at DISPATCH_LEVEL on the processor that set it (a timer's
  * DPC runs where the timer was queued), once, or every MillisecondsPeriod for a periodic timer,
  * which is queued again before its function runs. Only one instance of a timer is queued at a time.
@@ -21,6 +21,7 @@ import {
   type Box,
   type NDIS_STATUS,
 } from '@ddikit/ndis';
+import type { Prng } from '../core/prng.js';
 import type { Clock } from '../core/time.js';
 import { DISPATCH_LEVEL, type IrqlEngine } from '../kernel/irql.js';
 import type { RoleMonitor } from '../kernel/role-monitor.js';
@@ -31,11 +32,14 @@ import type { ViolationSink } from '../verifier/violation-sink.js';
 const TICKS_PER_MILLISECOND = 10_000;
 /** MAXLONG: the largest MillisecondsPeriod the reference page allows. */
 const PERIOD_MILLISECONDS_MAX = 0x7fff_ffff;
+/** The widest tolerance drawn within, in ticks (about 214 s; a larger one is drawn within this). */
+const TOLERANCE_TICKS_MAX = 0x7fff_ffff;
 /** Most timer objects one run may allocate (a driver allocating in a loop fails the run, not the heap). */
 export const TIMER_OBJECTS_MAX = 4096;
 
 const ALLOCATE = ddiInfo('NdisAllocateTimerObject');
 const SET = ddiInfo('NdisSetTimerObject');
+const SET_COALESCABLE = ddiInfo('NdisSetCoalescableTimerObject');
 const CANCEL = ddiInfo('NdisCancelTimerObject');
 const FREE = ddiInfo('NdisFreeTimerObject');
 /**
@@ -62,6 +66,8 @@ export class NdisTimer {
   /** Ticks between expirations of a periodic timer; 0 for a one-shot timer. */
   periodTicks = 0;
   periodMilliseconds = 0;
+  /** NdisSetCoalescableTimerObject's Tolerance, in ticks: each expiry is drawn within ± this. */
+  toleranceTicks = 0;
   /** The context its function gets (NdisSetTimerObject's, else the characteristics'). */
   runContext: unknown;
   /** The processor whose timer queue it is on. */
@@ -93,6 +99,8 @@ export class NdisTimer {
 export interface TimerDeps {
   readonly engine: IrqlEngine;
   readonly clock: Clock;
+  /** Draws a coalescable timer's expiries within its tolerance (the run's seed). */
+  readonly prng: Prng;
   readonly monitor: RoleMonitor;
   readonly checks: boolean;
   /** Where reports go (the verifier; it leaves out disabled rules). */
@@ -170,21 +178,52 @@ export class Timers {
 
   /** NdisSetTimerObject: true if the timer was queued already (it is queued again from now). */
   set(handle: unknown, dueTime: unknown, period: unknown, context: unknown): boolean {
+    return this.setTimer(SET.name, handle, dueTime, period, context, 0);
+  }
+
+  /**
+   * NdisSetCoalescableTimerObject: as NdisSetTimerObject, but each expiry falls anywhere within
+   * ± Tolerance milliseconds of its time (the first of DueTime, the next of each period), drawn from
+   * the seed: a driver that counts on the exact time shows it.
+   */
+  setCoalescable(handle: unknown, dueTime: unknown, period: unknown, context: unknown, tolerance: unknown): boolean {
     const deps = this.deps;
-    if (deps.checks) deps.monitor.checkDdi(SET, 0);
-    const timer = this.timerOf(handle, SET.name);
+    const toleranceMs = milliseconds(SET_COALESCABLE.name, 'Tolerance', tolerance, deps.fail);
+    return this.setTimer(SET_COALESCABLE.name, handle, dueTime, period, context, toleranceMs * TICKS_PER_MILLISECOND);
+  }
+
+  private setTimer(
+    subject: string,
+    handle: unknown,
+    dueTime: unknown,
+    period: unknown,
+    context: unknown,
+    toleranceTicks: number,
+  ): boolean {
+    const deps = this.deps;
+    if (deps.checks) deps.monitor.checkDdi(subject === SET.name ? SET : SET_COALESCABLE, 0);
+    const timer = this.timerOf(handle, subject);
     if (timer === null) return false;
-    const due = dueTicks(dueTime, this.deps.clock.nowTicks, deps.fail);
-    const periodMs = periodMilliseconds(period, deps.fail);
+    const now = deps.clock.nowTicks;
+    const periodMs = milliseconds(subject, 'MillisecondsPeriod', period, deps.fail);
+    const due = this.jittered(dueTicks(subject, dueTime, now, deps.fail), toleranceTicks, now);
     const was = timer.queued;
     timer.dueTick = due;
     timer.periodMilliseconds = periodMs;
     timer.periodTicks = periodMs * TICKS_PER_MILLISECOND;
+    timer.toleranceTicks = toleranceTicks;
     timer.runContext = context === undefined || context === null ? timer.context : context;
     timer.processor = deps.engine.cpu.index;
     if (due < this.nextDueTick) this.nextDueTick = due;
     else if (was) this.recomputeDue();
     return was;
+  }
+
+  /** `tick` moved by up to ± `tolerance` ticks (drawn from the seed), never to now or before. */
+  private jittered(tick: number, tolerance: number, now: number): number {
+    const span = tolerance < TOLERANCE_TICKS_MAX ? tolerance : TOLERANCE_TICKS_MAX;
+    const at = span === 0 ? tick : tick - span + this.deps.prng.below(2 * span + 1);
+    return at > now ? at : now + 1;
   }
 
   /** NdisCancelTimerObject: true if the timer was queued (it is not from now). */
@@ -238,7 +277,7 @@ export class Timers {
     if (timer.periodTicks > 0) {
       // Queued again before the function runs; a period the loop jumped past counts from now.
       const next = timer.dueTick + timer.periodTicks;
-      timer.dueTick = next > now ? next : now + timer.periodTicks;
+      timer.dueTick = this.jittered(next > now ? next : now + timer.periodTicks, timer.toleranceTicks, now);
     } else timer.dueTick = Infinity;
     this.recomputeDue();
     timer.fired++;
@@ -341,21 +380,19 @@ export class Timers {
   }
 }
 
-/** MillisecondsPeriod (optional: 0, a one-shot timer), checked. */
-function periodMilliseconds(period: unknown, fail: (message: string) => never): number {
-  if (period === undefined || period === null) return 0;
-  if (typeof period !== 'number' || !Number.isInteger(period) || period < 0 || period > PERIOD_MILLISECONDS_MAX)
-    fail(
-      `NdisSetTimerObject: MillisecondsPeriod must be an integer in 0..${PERIOD_MILLISECONDS_MAX} (got ${String(period)})`,
-    );
-  return period;
+/** MillisecondsPeriod or Tolerance (optional: 0), checked: an integer in 0..MAXLONG. */
+function milliseconds(subject: string, name: string, value: unknown, fail: (message: string) => never): number {
+  if (value === undefined || value === null) return 0;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > PERIOD_MILLISECONDS_MAX)
+    fail(`${subject}: ${name} must be an integer in 0..${PERIOD_MILLISECONDS_MAX} (got ${String(value)})`);
+  return value;
 }
 
 /**
  * DueTime in ticks from now on: negative is relative (100 ns units, one tick each), zero or positive
  * is absolute system time (the simulation's clock); a time already past expires at the next tick.
  */
-function dueTicks(dueTime: unknown, now: number, fail: (message: string) => never): number {
+function dueTicks(subject: string, dueTime: unknown, now: number, fail: (message: string) => never): number {
   let value: number;
   if (typeof dueTime === 'bigint') value = Number(dueTime);
   else if (typeof dueTime === 'number' && Number.isInteger(dueTime)) value = dueTime;
@@ -364,18 +401,18 @@ function dueTicks(dueTime: unknown, now: number, fail: (message: string) => neve
     dueTime !== null &&
     (dueTime as { QuadPart?: unknown }).QuadPart !== undefined
   )
-    return dueTicks((dueTime as { QuadPart: unknown }).QuadPart, now, fail);
+    return dueTicks(subject, (dueTime as { QuadPart: unknown }).QuadPart, now, fail);
   else if (typeof dueTime === 'object' && dueTime !== null && typeof (dueTime as { u?: unknown }).u === 'object') {
     // The union's halves: HighPart signed, LowPart unsigned.
     const { LowPart, HighPart } = (dueTime as { u: { LowPart?: unknown; HighPart?: unknown } }).u;
     if (!Number.isInteger(LowPart) || !Number.isInteger(HighPart))
-      fail('NdisSetTimerObject: DueTime.u must have integer LowPart and HighPart');
-    return dueTicks((BigInt(HighPart as number) << 32n) | BigInt((LowPart as number) >>> 0), now, fail);
+      fail(`${subject}: DueTime.u must have integer LowPart and HighPart`);
+    return dueTicks(subject, (BigInt(HighPart as number) << 32n) | BigInt((LowPart as number) >>> 0), now, fail);
   } else
     fail(
-      `NdisSetTimerObject: DueTime must be a LARGE_INTEGER ({ QuadPart } or { u: { LowPart, HighPart } }) in 100 ns units, or from JavaScript a bigint or an integer number (got ${typeof dueTime === 'object' ? 'an object with neither' : String(dueTime)})`,
+      `${subject}: DueTime must be a LARGE_INTEGER ({ QuadPart } or { u: { LowPart, HighPart } }) in 100 ns units, or from JavaScript a bigint or an integer number (got ${typeof dueTime === 'object' ? 'an object with neither' : String(dueTime)})`,
     );
-  if (!Number.isSafeInteger(value)) fail(`NdisSetTimerObject: DueTime ${String(dueTime)} is out of range`);
+  if (!Number.isSafeInteger(value)) fail(`${subject}: DueTime ${String(dueTime)} is out of range`);
   const due = value < 0 ? now - value : value;
   return due > now ? due : now + 1;
 }

@@ -186,6 +186,7 @@ export class Simulation {
     this.timers = new Timers({
       engine: this.engine,
       clock: this.clock,
+      prng: this.prng,
       monitor: this.monitor,
       checks: this.checks,
       sink: this.verifier,
