@@ -17,10 +17,11 @@
  *   deregisters the interrupt, and frees the rings (the NIC no longer reaches them), the register
  *   mapping and what initialize allocated.
  *
- * CONTOSO_WATCHDOG (default 0) adds what real miniports keep: a periodic timer that runs every
- * millisecond (2: every 2 ms ± 1 ms, with NdisSetCoalescableTimerObject) at DISPATCH_LEVEL and notes the receive count under the RX lock (a hung receiver would
- * show there). Initialize allocates it (NdisAllocateTimerObject) and sets it (NdisSetTimerObject);
- * halt cancels it before freeing it. Off by default, so the driver's run matches the TypeScript one.
+ * CONTOSO_WATCHDOG (default 0) adds what real miniports keep: a periodic timer that runs at
+ * DISPATCH_LEVEL every millisecond (2: every 2 ms ± 1 ms, with NdisSetCoalescableTimerObject) and
+ * notes, under the RX lock, how far the receiver got (a hung receiver would show there).
+ * Initialize allocates it (NdisAllocateTimerObject) and sets it (NdisSetTimerObject); halt cancels
+ * it before freeing it. Off by default, so the driver's run matches the TypeScript one.
  *
  * CONTOSO_BUG selects one planted bug (0: none), for the verifier's tests; see the list below.
  */
@@ -163,7 +164,7 @@ typedef struct _CONTOSO_ADAPTER {
 #if CONTOSO_WATCHDOG
     NDIS_HANDLE WatchdogTimer;
     ULONG WatchdogRuns;      /* guarded by RxLock */
-    ULONG FramesAtWatchdog;  /* guarded by RxLock */
+    ULONG RxNextAtWatchdog;  /* guarded by RxLock: the RX descriptor the receiver will clean next */
 #endif
 } CONTOSO_ADAPTER, *PCONTOSO_ADAPTER;
 
@@ -529,7 +530,7 @@ VOID ContosoWatchdog(PVOID SystemSpecific1, PVOID FunctionContext, PVOID SystemS
     UNREFERENCED_PARAMETER(SystemSpecific3);
     NdisDprAcquireSpinLock(&adapter->RxLock);
     adapter->WatchdogRuns += 1;
-    adapter->FramesAtWatchdog = adapter->RxRing.Next;
+    adapter->RxNextAtWatchdog = adapter->RxRing.Next;
     NdisDprReleaseSpinLock(&adapter->RxLock);
 }
 

@@ -316,6 +316,26 @@ describe('timer objects on the simulated clock', () => {
     expect(waits[0]).toEqual(['IRQL-CALL', 'NdisMDeregisterInterruptEx']);
   });
 
+  it('a DueTime that is no time fails the run with the DDI named, never a stack overflow', () => {
+    const cyclic: { QuadPart?: unknown } = {};
+    cyclic.QuadPart = cyclic;
+    for (const [due, want] of [
+      [cyclic, /NdisSetTimerObject: DueTime\.QuadPart must be a bigint or an integer number \(got object\)/],
+      [{ u: { LowPart: 1.5, HighPart: 0 } }, /NdisSetTimerObject: DueTime\.u must have integer LowPart and HighPart/],
+      [{}, /NdisSetTimerObject: DueTime must be a LARGE_INTEGER/],
+      [2n ** 80n, /NdisSetTimerObject: DueTime \d+ is out of range/],
+    ] as const) {
+      const driver = testDriver({
+        afterInitialize: (a) => {
+          const set = a.ndis.NdisSetTimerObject as (...args: unknown[]) => boolean;
+          set(allocate(a), due, 0, null);
+        },
+      });
+      const sim = createSimulation({ seed: 3, device: new FakeDevice(DEFAULT_DEVICE), mode: 'collect' });
+      expect(() => sim.run(driver, { ticks: 1_000 })).toThrow(want);
+    }
+  });
+
   it('a driver allocating timers without bound fails the run, naming the limit, instead of growing the heap', () => {
     const driver = testDriver({
       afterInitialize: (a) => {

@@ -1,9 +1,9 @@
 /**
  * NDIS timer objects on the simulation's clock: NdisAllocateTimerObject, NdisSetTimerObject,
- * NdisCancelTimerObject and NdisFreeTimerObject, and NdisSetCoalescableTimerObject. A set timer is queued until its due tick; the run
- * loop then runs its NDIS_TIMER_FUNCTION at DISPATCH_LEVEL on the processor that set it (a timer's
- * DPC runs where the timer was queued), once, or every MillisecondsPeriod for a periodic timer,
- * which is queued again before its function runs. Only one instance of a timer is queued at a time.
+ * NdisSetCoalescableTimerObject, NdisCancelTimerObject and NdisFreeTimerObject. A set timer is
+ * queued until its due tick; the run loop then runs its NDIS_TIMER_FUNCTION (a DPC) at
+ * DISPATCH_LEVEL on the processor that set it (a timer's DPC runs where the timer was queued), once,
+ * or every MillisecondsPeriod for a periodic timer, which is queued again before its function runs. Only one instance of a timer is queued at a time.
  * Every run starts with no timer objects; a handle of an earlier run is no timer of this one.
  *
  * Rules: TIMER-HANDLE (a handle no NdisAllocateTimerObject of the run returned, or one freed),
@@ -400,9 +400,13 @@ function dueTicks(subject: string, dueTime: unknown, now: number, fail: (message
     typeof dueTime === 'object' &&
     dueTime !== null &&
     (dueTime as { QuadPart?: unknown }).QuadPart !== undefined
-  )
-    return dueTicks(subject, (dueTime as { QuadPart: unknown }).QuadPart, now, fail);
-  else if (typeof dueTime === 'object' && dueTime !== null && typeof (dueTime as { u?: unknown }).u === 'object') {
+  ) {
+    // One level only: a QuadPart is a number, never another LARGE_INTEGER (nor the object itself).
+    const quad = (dueTime as { QuadPart: unknown }).QuadPart;
+    if (typeof quad !== 'bigint' && typeof quad !== 'number')
+      fail(`${subject}: DueTime.QuadPart must be a bigint or an integer number (got ${typeof quad})`);
+    return dueTicks(subject, quad, now, fail);
+  } else if (typeof dueTime === 'object' && dueTime !== null && typeof (dueTime as { u?: unknown }).u === 'object') {
     // The union's halves: HighPart signed, LowPart unsigned.
     const { LowPart, HighPart } = (dueTime as { u: { LowPart?: unknown; HighPart?: unknown } }).u;
     if (!Number.isInteger(LowPart) || !Number.isInteger(HighPart))
