@@ -257,7 +257,7 @@ describe('validate', () => {
       name: 'DDI2013 unknown rule id with did-you-mean',
       given: replace(base, '      max: DIRQL\n', '      max: DIRQL\n    rules: [IRQL-CAL]\n'),
       want: [
-        'spec/a.yaml:53:13 - error DDI2013: rules names "IRQL-CAL", which is not a rule of the harness. Did you mean "IRQL-CALL"? Rules: C-TRAP, DMA-UNMAPPED, DPC-IRQL, INT-DEREGISTER, INT-DEREGISTER-ASSERTED, INT-LOST, IRQL-CALL, IRQL-SAME, ISR-CLAIM, ISR-SHARED-RACE, LOCK-FREE-HELD, LOCK-LEAK, LOCK-MISMATCH, LOCK-ORDER, LOCK-REACQUIRE, LOCK-RELEASE-UNHELD, LOCK-UNINIT, MAY-CALL, MEM-HANDLE-DEREF, MEM-NULL, MEM-REGISTER-DEREF, MEM-WILD, NIC-UNMODELED-REGISTER, POOL-BAD-FREE, POOL-LEAK, POOL-OVERRUN, POOL-USE-AFTER-FREE, RAISE-LOWER, ROLE-IRQL, ROLE-RETURN, ROLE-TYPE, SPINLOCK-FOR-ISR-STATE, STACK-OVERFLOW, SYNC-MESSAGE-ID, SYNC-UNREGISTERED, TIME-BUDGET, TIMER-HANDLE, TIMER-LEAK, TIMER-PENDING, UB-BOUNDS, UB-MISALIGNED, UB-OTHER.',
+        'spec/a.yaml:53:13 - error DDI2013: rules names "IRQL-CAL", which is not a rule of the harness. Did you mean "IRQL-CALL"? Rules: C-TRAP, DMA-UNMAPPED, DPC-IRQL, DPC-SHARED-RACE, INT-DEREGISTER, INT-DEREGISTER-ASSERTED, INT-LOST, IRQL-CALL, IRQL-SAME, ISR-CLAIM, ISR-SHARED-RACE, LOCK-FREE-HELD, LOCK-LEAK, LOCK-MISMATCH, LOCK-ORDER, LOCK-REACQUIRE, LOCK-RELEASE-UNHELD, LOCK-UNINIT, MAY-CALL, MEM-HANDLE-DEREF, MEM-NULL, MEM-REGISTER-DEREF, MEM-WILD, NIC-UNMODELED-REGISTER, POOL-BAD-FREE, POOL-LEAK, POOL-OVERRUN, POOL-USE-AFTER-FREE, RAISE-LOWER, ROLE-IRQL, ROLE-RETURN, ROLE-TYPE, SPINLOCK-FOR-ISR-STATE, STACK-OVERFLOW, SYNC-MESSAGE-ID, SYNC-UNREGISTERED, TIME-BUDGET, TIMER-HANDLE, TIMER-LEAK, TIMER-PENDING, UB-BOUNDS, UB-MISALIGNED, UB-OTHER.',
       ],
     },
     {
@@ -320,7 +320,7 @@ describe('validate', () => {
         name: 'DDI2001 a rule id defined twice, at the second, naming the first',
         given: `${rulesText}${firstRule}`,
         want: [
-          'spec/rules.yaml:532:9 - error DDI2001: rule "IRQL-CALL" is already defined at spec/rules.yaml:6:9. Remove the repeat, or give the rule an id of its own.',
+          'spec/rules.yaml:544:9 - error DDI2001: rule "IRQL-CALL" is already defined at spec/rules.yaml:6:9. Remove the repeat, or give the rule an id of its own.',
         ],
       },
       {

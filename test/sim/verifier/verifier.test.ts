@@ -80,6 +80,7 @@ describe('rule registry', () => {
     ],
     ['ISR-SHARED-RACE', [[0xc4, 0xdd05]]],
     ['SPINLOCK-FOR-ISR-STATE', [[0xc4, 0xdd05]]],
+    ['DPC-SHARED-RACE', [[0xc4, 0xdd0e]]],
     ['INT-LOST', [[0xc4, 0xdd06]]],
     ['LOCK-FREE-HELD', [[0xc4, 0xdd07]]],
     ['INT-DEREGISTER-ASSERTED', []],

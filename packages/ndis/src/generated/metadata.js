@@ -2080,7 +2080,7 @@ export const MINIPORT_INTERRUPT_DPC_META = {
   registeredIn: 'NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS.InterruptDpcHandler',
   variants: [],
   variantOf: null,
-  rules: ['ROLE-IRQL', 'IRQL-SAME', 'DPC-IRQL', 'LOCK-LEAK', 'TIME-BUDGET', 'INT-LOST'],
+  rules: ['ROLE-IRQL', 'IRQL-SAME', 'DPC-IRQL', 'LOCK-LEAK', 'TIME-BUDGET', 'INT-LOST', 'DPC-SHARED-RACE'],
 };
 
 /** @type {import('../metadata-types.js').RoleMeta} */
@@ -2356,7 +2356,7 @@ export const MINIPORT_MESSAGE_INTERRUPT_DPC_META = {
   registeredIn: 'NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS.MessageInterruptDpcHandler',
   variants: [],
   variantOf: null,
-  rules: ['ROLE-IRQL', 'IRQL-SAME', 'DPC-IRQL', 'LOCK-LEAK', 'TIME-BUDGET', 'INT-LOST'],
+  rules: ['ROLE-IRQL', 'IRQL-SAME', 'DPC-IRQL', 'LOCK-LEAK', 'TIME-BUDGET', 'INT-LOST', 'DPC-SHARED-RACE'],
 };
 
 /** @type {import('../metadata-types.js').RoleMeta} */
@@ -4193,7 +4193,7 @@ export const NDIS_TIMER_FUNCTION_META = {
   registeredIn: 'NDIS_TIMER_CHARACTERISTICS.TimerFunction',
   variants: [],
   variantOf: null,
-  rules: ['DPC-IRQL', 'TIME-BUDGET'],
+  rules: ['DPC-IRQL', 'TIME-BUDGET', 'DPC-SHARED-RACE'],
 };
 
 /** @type {import('../metadata-types.js').RoleMeta} */
@@ -21794,6 +21794,23 @@ export const metadata = {
           p1: 0,
           when: 'a DPC waits (no waiting DDI is modelled yet)',
           parameters: 'P2–P4 unused (0)',
+        },
+      ],
+      compliance: null,
+    },
+    {
+      id: 'DPC-SHARED-RACE',
+      title: 'state shared by deferred functions touched without a common spin lock',
+      summary: 'Two deferred functions (a MiniportInterruptDPC, an NDIS_TIMER_FUNCTION, or what they call) touch the same register or field in conflicting ways, and no spin lock or interrupt lock both hold keeps them apart; other processors run them side by side. Checked with more than one processor. A ddikit code; the report shows both accesses, their locks and the interleaving.',
+      severity: 'error',
+      source: 'NdisDprAcquireSpinLock (synchronizes resources shared among non-ISR driver functions in a multiprocessor-safe way); Code Analysis C26100; lockset analysis as in the Eraser race detector; ddikit check',
+      bugChecks: [
+        {
+          code: 196,
+          name: 'DRIVER_VERIFIER_DETECTED_VIOLATION',
+          p1: 56590,
+          when: 'always',
+          parameters: 'P2 1 register / 2 field, P3 IRQL of the access with fewer locks, P4 its processor',
         },
       ],
       compliance: null,

@@ -3307,7 +3307,7 @@ export type MINIPORT_INITIALIZE_HANDLER = MINIPORT_INITIALIZE;
  * May call: any DDI whose IRQL contract the current IRQL meets.
  * Invoked by: NDIS, NdisMQueueDpcEx.
  * Registered in: NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS.InterruptDpcHandler.
- * Checked by: ROLE-IRQL, IRQL-SAME, DPC-IRQL, LOCK-LEAK, TIME-BUDGET, INT-LOST.
+ * Checked by: ROLE-IRQL, IRQL-SAME, DPC-IRQL, LOCK-LEAK, TIME-BUDGET, INT-LOST, DPC-SHARED-RACE.
  * Header: ndis.h.
  * Spec: spec/ndis/interrupts.yaml:118.
  *
@@ -3620,7 +3620,7 @@ export type MINIPORT_MSI_ISR_HANDLER = MINIPORT_MESSAGE_INTERRUPT;
  * May call: any DDI whose IRQL contract the current IRQL meets.
  * Invoked by: NDIS, NdisMQueueDpcEx.
  * Registered in: NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS.MessageInterruptDpcHandler.
- * Checked by: ROLE-IRQL, IRQL-SAME, DPC-IRQL, LOCK-LEAK, TIME-BUDGET, INT-LOST.
+ * Checked by: ROLE-IRQL, IRQL-SAME, DPC-IRQL, LOCK-LEAK, TIME-BUDGET, INT-LOST, DPC-SHARED-RACE.
  * Header: ndis.h.
  * Spec: spec/ndis/interrupts.yaml:156.
  *
@@ -6559,7 +6559,7 @@ export const NDIS_SWITCH_UPDATE_NET_BUFFER_LIST_DESTINATIONS: (
  * May call: any DDI whose IRQL contract the current IRQL meets.
  * Invoked by: NDIS.
  * Registered in: NDIS_TIMER_CHARACTERISTICS.TimerFunction.
- * Checked by: DPC-IRQL, TIME-BUDGET.
+ * Checked by: DPC-IRQL, TIME-BUDGET, DPC-SHARED-RACE.
  * Header: ndis.h.
  * Spec: spec/ndis/timers.yaml:28.
  *

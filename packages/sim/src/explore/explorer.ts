@@ -13,7 +13,7 @@
  *    short after the failure. The result names every departure and the seed, which replay it.
  *
  * A schedule fails when its run reports an error other than the lockset rules (ISR-SHARED-RACE,
- * SPINLOCK-FOR-ISR-STATE): lockset analysis finds a race without any particular interleaving, so
+ * SPINLOCK-FOR-ISR-STATE, DPC-SHARED-RACE): lockset analysis finds a race without any particular interleaving, so
  * those reports are gathered (each once) as the races of the driver; the search goes on for a
  * schedule where the race does harm — a lost interrupt, a deadlock, any contract broken.
  */

@@ -71,6 +71,11 @@ export class RoleMonitor implements NdisRoleMonitor {
   /** The tick past which the watchdog stops the frame. */
   private readonly frameDeadline = new Float64Array(ROLE_FRAMES_MAX);
   private readonly frameLocks = new Int32Array(ROLE_FRAMES_MAX);
+  /**
+   * Per processor: the frame of the deferred function it runs (a DPC or a timer function, the role
+   * of kind DPC that the frames above it were called from), or -1.
+   */
+  private readonly dpcFrame: Int32Array;
 
   /** A small cache of role → contract (a handful of roles make up the hot path). */
   private readonly cacheRoles: unknown[] = [null, null, null, null];
@@ -106,6 +111,7 @@ export class RoleMonitor implements NdisRoleMonitor {
     this.costs = costs;
     this.budgets = budgets;
     this.fail = fail;
+    this.dpcFrame = new Int32Array(engine.processorCount).fill(-1);
   }
 
   /** Makes this the @ddikit/ndis role monitor (until {@link uninstall}). */
@@ -125,6 +131,7 @@ export class RoleMonitor implements NdisRoleMonitor {
   reset(): void {
     for (let i = 0; i < this.depth; i++) this.frameInfo[i] = null;
     this.depth = 0;
+    this.dpcFrame.fill(-1);
     this.nextDirql = 0;
     this.callCount = 0;
     this.thrown = null;
@@ -139,6 +146,16 @@ export class RoleMonitor implements NdisRoleMonitor {
   /** The name of the innermost role function ('' when none runs). */
   topName(): string {
     return this.depth > 0 ? this.frameName[this.depth - 1]! : '';
+  }
+
+  /**
+   * The deferred function processor `cpu` runs — the DPC or timer function the innermost frames on
+   * it were called from ('' when none): code that other processors' deferred functions can run
+   * beside, and that only spin locks (or one interrupt lock) order with them.
+   */
+  dpcOrigin(cpu: number): string {
+    const d = this.dpcFrame[cpu]!;
+    return d < 0 ? '' : this.frameName[d]!;
   }
 
   /** The role of the innermost role function ('' when none runs). */
@@ -214,6 +231,7 @@ export class RoleMonitor implements NdisRoleMonitor {
     this.frameDirql[d] = dirql > 0 ? dirql : irql > DISPATCH_LEVEL ? irql : 0;
     this.frameCpu[d] = cpu.index;
     this.frameLocks[d] = this.locks.depth();
+    if (info.kind === ROLE_KIND_DPC && this.dpcFrame[cpu.index]! < 0) this.dpcFrame[cpu.index] = d;
     this.depth = d + 1;
     this.callCount++;
     this.clock.nowTicks += this.costs.roleCallTicks;
@@ -234,6 +252,7 @@ export class RoleMonitor implements NdisRoleMonitor {
         this.thrownFrames = this.frames();
       }
       this.depth = d;
+      if (this.dpcFrame[this.frameCpu[d]!] === d) this.dpcFrame[this.frameCpu[d]!] = -1;
       this.frameInfo[d] = null;
       if (probe !== null) probe.exit(d, this.clock.nowTicks);
       if (trace !== null)
@@ -250,6 +269,7 @@ export class RoleMonitor implements NdisRoleMonitor {
     }
     result = this.exit(info, declaration.name, d, result);
     this.depth = d;
+    if (this.dpcFrame[cpu.index] === d) this.dpcFrame[cpu.index] = -1;
     this.frameInfo[d] = null;
     if (probe !== null) probe.exit(d, this.clock.nowTicks);
     if (trace !== null)

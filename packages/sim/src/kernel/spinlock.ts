@@ -161,6 +161,17 @@ export class SpinLocks {
     return this.held[this.engine.cpu.index]!.depth;
   }
 
+  /**
+   * The spin locks the current processor holds, as a bit mask: lock id modulo 32 (the race
+   * detector's lock set; two locks share a bit only past 32 locks in a run).
+   */
+  heldMask(): number {
+    const stack = this.held[this.engine.cpu.index]!;
+    let mask = 0;
+    for (let i = 0; i < stack.depth; i++) mask |= 1 << (stack.entries[i]!.lock!.id & 31);
+    return mask;
+  }
+
   /** The lock at `index` of the current processor's held stack (0 = outermost). */
   heldAt(index: number): SpinLockState {
     const stack = this.held[this.engine.cpu.index]!;

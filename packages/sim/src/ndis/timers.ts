@@ -107,6 +107,8 @@ export interface TimerDeps {
   readonly sink: ViolationSink;
   /** Checks a handler as NdisMRegisterInterruptEx does its characteristics' (ROLE-TYPE). */
   handlerAccepted(value: unknown, accepted: readonly string[], where: string, subject: string): boolean;
+  /** The driver handed NDIS a context (the timer function's): its fields are tracked for races. */
+  track(context: unknown): void;
   fail(message: string): never;
 }
 
@@ -169,6 +171,7 @@ export class Timers {
     if (this.live.length >= TIMER_OBJECTS_MAX)
       deps.fail(`NdisAllocateTimerObject: more than ${TIMER_OBJECTS_MAX} timer objects allocated in one run`);
     const timer = new NdisTimer(this.nextId++, this.run, fn, chars['FunctionContext'] ?? null, tag, caller);
+    deps.track(timer.context);
     this.live.push(timer);
     const handle: TimerHandle = Object.freeze({ timer: timer.id });
     this.byHandle.set(handle, timer);
@@ -213,6 +216,7 @@ export class Timers {
     timer.periodTicks = periodMs * TICKS_PER_MILLISECOND;
     timer.toleranceTicks = toleranceTicks;
     timer.runContext = context === undefined || context === null ? timer.context : context;
+    deps.track(timer.runContext);
     timer.processor = deps.engine.cpu.index;
     if (due < this.nextDueTick) this.nextDueTick = due;
     else if (was) this.recomputeDue();

@@ -14,16 +14,24 @@
  * - SPINLOCK-FOR-ISR-STATE: the other access held an NDIS spin lock, which keeps other DPCs out
  *   but never the ISR.
  *
+ * DPC-SHARED-RACE is the same analysis one level down: two accesses made in different deferred
+ * functions (a DPC, a timer function, or what they call; RoleMonitor.dpcOrigin), which other
+ * processors run side by side, race when they conflict and no lock both hold orders them — the same
+ * NDIS spin lock (lock sets as SpinLocks.heldMask) or one interrupt lock. Accesses of one deferred
+ * function never race with each other; with one processor no deferred function runs beside another
+ * and the rule is not checked.
+ *
  * Accesses made while no interrupt is registered cannot race with an ISR and are not tracked (this
  * replaces Eraser's "exclusive" initialization state, so detection stays independent of order).
  * Conflicts are judged by effect: two reads never conflict; two writes that set bits (IMS, ICS) or
  * two that clear bits (IMC) commute; a set and a clear conflict only when their bits overlap;
  * everything else (plain writes, read-to-clear) conflicts with any other access.
  *
- * Cost: an access whose class (locks, ISR or not, spin lock or not, operation) was seen before for
- * the same register or field costs one compare — every pair of classes was checked when the later
- * of the two first came. Accesses to state the ISR has touched also go to a small ring, from which
- * reports take the interleaving that led up to them.
+ * Cost: an access whose class (interrupt and spin locks, ISR or deferred function, operation) was
+ * seen before for the same register or field costs a few compares — every pair of classes was
+ * checked when the later of the two first came. Accesses to state the ISR, or two deferred
+ * functions, have touched also go to a small ring, from which reports take the interleaving that
+ * led up to them.
  */
 import { levelName } from '@ddikit/ndis';
 import type { IrqlEngine } from '../kernel/irql.js';
@@ -78,6 +86,8 @@ export class RaceVar {
   readonly reportedPairs = new Set<string>();
   /** The ISR has touched it in this run (its accesses go to the interleaving history from then on). */
   isrShared = false;
+  /** Two deferred functions have touched it in this run (its accesses go to the history from then on). */
+  dpcShared = false;
   /**
    * Marked by the driver (`resources.shared`), not found by the automatic tracking: its every access
    * is a choice point of scheduled runs (an automatic field's only once the ISR has touched it).
@@ -100,6 +110,11 @@ class RaceRecord {
     readonly isr: boolean,
     readonly lockMask: number,
     readonly spinLock: string | null,
+    /** The spin locks held (SpinLocks.heldMask), and their names ('' when none). */
+    readonly spinMask: number,
+    readonly spinNames: string,
+    /** The deferred function (DPC, timer function) the access ran in, '' outside one. */
+    readonly dpcFn: string,
     readonly op: number,
     /** Union of the bits set or cleared (set/clear), else the value of the first access. */
     public bits: number,
@@ -150,6 +165,10 @@ export class RaceDetector {
    * by interrupts/; null: it always can.
    */
   isrBlocked: (() => boolean) | null = null;
+  /**
+   * Deferred functions can run side by side (more than one processor): DPC-SHARED-RACE is checked.
+   */
+  private readonly deferredRaces: boolean;
   /** ISRs running on any processor. */
   private isrRunning = 0;
   /** An interrupt is registered: accesses can race with its ISR. */
@@ -189,6 +208,7 @@ export class RaceDetector {
   ) {
     this.lockMasks = new Int32Array(engine.processorCount);
     this.isrDepth = new Uint8Array(engine.processorCount);
+    this.deferredRaces = engine.processorCount > 1;
   }
 
   /** A new run. */
@@ -210,6 +230,7 @@ export class RaceDetector {
       variable.cacheEpoch = -1;
       variable.reportedPairs.clear();
       variable.isrShared = false;
+      variable.dpcShared = false;
       variable.epoch = this.epoch;
     }
   }
@@ -376,25 +397,17 @@ export class RaceDetector {
     if (mask === 0 && !isr && (blocked === BLOCKED_ASK ? this.isrCannotRun() : blocked === 1)) mask = BLOCKED_MASK;
     const fn = this.monitor.topName();
     if (isr) variable.isrShared = true;
-    // History ring, of the state the ISR touches (what an interleaving is about).
-    if (variable.isrShared) {
-      const h = this.historyNext;
-      this.historyTick[h] = this.clock.nowTicks;
-      this.historyPacked[h] =
-        index | (cpu.irql << HISTORY_IRQL_SHIFT) | (op << HISTORY_OP_SHIFT) | (isr ? HISTORY_ISR : 0);
-      this.historyValue[h] = valueKnown ? value >>> 0 : 0;
-      if (this.historyFn[h] !== fn) this.historyFn[h] = fn;
-      this.historyWho[h] = who;
-      this.historyNext = h + 1 === RACE_HISTORY_MAX ? 0 : h + 1;
-      if (this.historyCount < RACE_HISTORY_MAX) this.historyCount++;
-      if (op !== OP_READ) variable.lastChangeAt = this.accesses;
-      this.accesses++;
-    }
+    // History ring, of the state the ISR or two deferred functions touch (what an interleaving is about).
+    if (variable.isrShared || variable.dpcShared) this.remember(variable, who, op, value, valueKnown, isr, fn);
 
     // The access's class: its locks, whether it runs in the ISR, whether it holds a spin lock, its
     // operation. A class seen before was checked against every other class when the later of the
     // two first came: only a new class, or a set or clear of bits not touched before, is checked.
-    const spinHeld = mask === 0 && this.locks.depth() > 0;
+    const spinDepth = this.locks.depth();
+    const spinHeld = mask === 0 && spinDepth > 0;
+    const spinMask = spinDepth > 0 ? this.locks.heldMask() : 0;
+    // The deferred function it runs in (DPC-SHARED-RACE); an ISR's access is the ISR's.
+    const dpcFn = this.deferredRaces && !isr ? this.monitor.dpcOrigin(index) : '';
     // The class is the lock mask, compared on its own, and this small key: with the mask in the same
     // number (mask × 32 + …) the key was no small integer, and its every compare and store a boxed
     // double — the costliest line of the detector.
@@ -402,14 +415,19 @@ export class RaceDetector {
     // A class is kept per function too: each site that races is reported (a report per pair of sites).
     const last = cache.lastRecord;
     let same =
-      cache.lastKey === key && cache.cacheEpoch === this.epoch && last!.lockMask === mask && last!.fn === fn
+      cache.lastKey === key &&
+      cache.cacheEpoch === this.epoch &&
+      last!.lockMask === mask &&
+      last!.fn === fn &&
+      last!.spinMask === spinMask &&
+      last!.dpcFn === dpcFn
         ? last
         : null;
     if (same === null) {
       const records = variable.records;
       for (let i = 0; i < records.length; i++) {
         const r = records[i]!;
-        if (r.key === key && r.lockMask === mask && r.fn === fn) {
+        if (r.key === key && r.lockMask === mask && r.fn === fn && r.spinMask === spinMask && r.dpcFn === dpcFn) {
           same = r;
           break;
         }
@@ -424,7 +442,31 @@ export class RaceDetector {
       if (op !== OP_SET && op !== OP_CLEAR) return;
       if ((value & ~same.bits) === 0) return;
     }
-    this.checkClass(variable, same, key, isr, mask, spinHeld, op, value, who.name, valueKnown, fn, cache);
+    this.checkClass(variable, same, key, isr, mask, spinHeld, spinMask, dpcFn, op, value, who, valueKnown, fn, cache);
+  }
+
+  /** Puts the access in the history ring (an interleaving's steps come from there). */
+  private remember(
+    variable: RaceVar,
+    who: RegisterTracking | RaceVar,
+    op: number,
+    value: number,
+    valueKnown: boolean,
+    isr: boolean,
+    fn: string,
+  ): void {
+    const cpu = this.engine.cpu;
+    const h = this.historyNext;
+    this.historyTick[h] = this.clock.nowTicks;
+    this.historyPacked[h] =
+      cpu.index | (cpu.irql << HISTORY_IRQL_SHIFT) | (op << HISTORY_OP_SHIFT) | (isr ? HISTORY_ISR : 0);
+    this.historyValue[h] = valueKnown ? value >>> 0 : 0;
+    if (this.historyFn[h] !== fn) this.historyFn[h] = fn;
+    this.historyWho[h] = who;
+    this.historyNext = h + 1 === RACE_HISTORY_MAX ? 0 : h + 1;
+    if (this.historyCount < RACE_HISTORY_MAX) this.historyCount++;
+    if (op !== OP_READ) variable.lastChangeAt = this.accesses;
+    this.accesses++;
   }
 
   /** A new class of access to `variable` (or new bits of a set or clear): record it, look for a race. */
@@ -435,28 +477,50 @@ export class RaceDetector {
     isr: boolean,
     mask: number,
     spinHeld: boolean,
+    spinMask: number,
+    dpcFn: string,
     op: number,
     value: number,
-    register: string,
+    who: RegisterTracking | RaceVar,
     valueKnown: boolean,
     fn: string,
     cache: ClassCache,
   ): void {
     const cpu = this.engine.cpu;
+    const register = who.name;
     const tick = this.clock.nowTicks;
     const records = variable.records;
+    // The interrupt locks it really holds (BLOCKED_MASK orders it with the ISR, not with a DPC).
+    const heldMask = mask === BLOCKED_MASK ? 0 : mask;
     // Every earlier site this access races with, one per function not reported with this one yet.
     let clashes: RaceRecord[] | null = null;
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
-      if ((!r.isr && !isr) || (r.lockMask & mask) !== 0) continue;
+      if (r.isr || isr) {
+        // Shared with the ISR: only an interrupt lock both hold orders the two.
+        if ((r.lockMask & mask) !== 0) continue;
+      } else {
+        // Two deferred functions, which other processors run side by side: a spin lock or an
+        // interrupt lock both hold orders them.
+        if (dpcFn === '' || r.dpcFn === '' || r.dpcFn === dpcFn) continue;
+        if (!variable.dpcShared) {
+          // From now on its accesses go to the history, this one first.
+          variable.dpcShared = true;
+          if (!variable.isrShared) this.remember(variable, who, op, value, valueKnown, isr, fn);
+        }
+        if ((r.spinMask & spinMask) !== 0 || ((r.lockMask === BLOCKED_MASK ? 0 : r.lockMask) & heldMask) !== 0)
+          continue;
+      }
       if (!conflicts(r.op, r.bits, op, value)) continue;
       const pair = r.fn < fn ? `${r.fn}\u0000${fn}` : `${fn}\u0000${r.fn}`;
       if (variable.reportedPairs.has(pair)) continue;
       variable.reportedPairs.add(pair);
       (clashes ??= []).push(r);
     }
-    const spinLock = spinHeld ? this.locks.heldAt(this.locks.depth() - 1).name : null;
+    const spinDepth = this.locks.depth();
+    const spinLock = spinHeld ? this.locks.heldAt(spinDepth - 1).name : null;
+    let spinNames = '';
+    for (let i = 0; i < spinDepth; i++) spinNames += `${i > 0 ? ', ' : ''}${this.locks.heldAt(i).name}`;
     if (same !== null) same.bits |= value;
     else if (records.length < RACE_RECORDS_MAX) {
       same = new RaceRecord(
@@ -464,6 +528,9 @@ export class RaceDetector {
         isr,
         mask,
         spinLock,
+        spinMask,
+        spinNames,
+        dpcFn,
         op,
         valueKnown ? value >>> 0 : 0,
         register,
@@ -481,8 +548,24 @@ export class RaceDetector {
       cache.cacheEpoch = this.epoch;
     }
     if (clashes !== null) {
-      for (const clash of clashes)
-        this.reportRace(variable, clash, op, value, valueKnown, register, mask, spinLock, fn, tick);
+      for (const clash of clashes) {
+        if (clash.isr || isr)
+          this.reportRace(variable, clash, op, value, valueKnown, register, mask, spinLock, fn, tick);
+        else
+          this.reportDeferredRace(
+            variable,
+            clash,
+            op,
+            value,
+            valueKnown,
+            register,
+            heldMask,
+            spinNames,
+            dpcFn,
+            fn,
+            tick,
+          );
+      }
     }
   }
 
@@ -569,6 +652,71 @@ export class RaceDetector {
       p4: unprotected.processor,
       irqlFound: unprotected.irql,
       irqlRequired: 'DIRQL, holding the interrupt lock (in the ISR or a synchronize function)',
+      site: `${variable.kind} ${variable.name} ${first.function} / ${second.function}`,
+      function: unprotected.function,
+      race: { variable: variable.name, kind: variable.kind, accesses: [first, second] },
+      interleaving: this.interleaving(first.tick),
+    });
+  }
+
+  /**
+   * DPC-SHARED-RACE: two deferred functions — a DPC, a timer function, or what they call — touch the
+   * same state in conflicting ways, and no lock both hold keeps one out while the other runs.
+   */
+  private reportDeferredRace(
+    variable: RaceVar,
+    earlier: RaceRecord,
+    op: number,
+    value: number,
+    valueKnown: boolean,
+    register: string,
+    heldMask: number,
+    spinNames: string,
+    dpcFn: string,
+    fn: string,
+    tick: number,
+  ): void {
+    const cpu = this.engine.cpu;
+    const locksText = (mask: number, names: string): string => {
+      const parts: string[] = [];
+      if (mask !== 0 && mask !== BLOCKED_MASK) parts.push(this.locksText(mask, null));
+      if (names !== '') parts.push(names);
+      return parts.length === 0 ? 'none' : parts.join(', ');
+    };
+    const now: RaceAccessReport = {
+      function: fn || '(harness)',
+      role: this.monitor.topRoleName(),
+      processor: cpu.index,
+      irql: cpu.irql,
+      tick,
+      access: accessText(op, register, variable, value, valueKnown),
+      locks: locksText(heldMask, spinNames),
+    };
+    const before: RaceAccessReport = {
+      function: earlier.fn || '(harness)',
+      role: earlier.role,
+      processor: earlier.processor,
+      irql: earlier.irql,
+      tick: earlier.tick,
+      access: accessText(earlier.op, earlier.register, variable, earlier.bits, variable.kind === 'register'),
+      locks: locksText(earlier.lockMask, earlier.spinNames),
+    };
+    const what = variable.kind === 'register' ? `register ${variable.name}` : `field ${variable.name}`;
+    const where = (a: RaceAccessReport, deferred: string): string =>
+      `${a.function} (${a.role}${deferred !== a.function ? `, called from ${deferred}` : ''}) at ${levelName(a.irql)} (${a.access}, holding ${a.locks})`;
+    // The side that holds no lock at all, if one does: the access to guard first.
+    const unprotected = now.locks === 'none' || before.locks !== 'none' ? now : before;
+    const first = before.tick <= now.tick ? before : now;
+    const second = first === before ? now : before;
+    this.verifier.report({
+      rule: 'DPC-SHARED-RACE',
+      subject: variable.name,
+      message: `${what} is shared by deferred functions that run on different processors at once: ${where(before, earlier.dpcFn)} and ${where(now, dpcFn)}; no lock they both hold keeps one out while the other runs — take the same NDIS spin lock around both (NdisDprAcquireSpinLock at DISPATCH_LEVEL)`,
+      p2: variable.kind === 'register' ? 1 : 2,
+      p3: unprotected.irql,
+      p4: unprotected.processor,
+      irqlFound: unprotected.irql,
+      irqlRequired: 'DISPATCH_LEVEL, holding a spin lock the other deferred function holds too',
       site: `${variable.kind} ${variable.name} ${first.function} / ${second.function}`,
       function: unprotected.function,
       race: { variable: variable.name, kind: variable.kind, accesses: [first, second] },

@@ -192,6 +192,7 @@ export class Simulation {
       sink: this.verifier,
       handlerAccepted: (value, accepted, where, subject) =>
         interruptTable.handlerAccepted(value, accepted, where, subject),
+      track: (context) => this.interrupts.contexts?.track(context),
       fail,
     });
     const table = new NdisTable(

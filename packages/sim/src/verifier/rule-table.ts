@@ -31,6 +31,8 @@ export const DDIKIT_P1 = {
   DMA_UNMAPPED: 0xdd08,
   /** A timer DDI given a handle that is no live timer object. */
   TIMER_HANDLE: 0xdd0d,
+  /** Deferred functions sharing state with no common lock. */
+  DPC_SHARED_RACE: 0xdd0e,
 } as const;
 
 /** The value UniqueValue takes in an 0xC8 parameter 1 for a driver routine called out to. */
@@ -59,4 +61,4 @@ export const RULES: Readonly<Record<RuleId, RuleSpec>> = Object.freeze(
 export const RULE_IDS: readonly RuleId[] = Object.freeze(metadata.rules.map((rule) => rule.id));
 
 /** The rules lockset analysis reports (found without a particular interleaving). */
-export const LOCKSET_RULES: readonly string[] = ['ISR-SHARED-RACE', 'SPINLOCK-FOR-ISR-STATE'];
+export const LOCKSET_RULES: readonly string[] = ['ISR-SHARED-RACE', 'SPINLOCK-FOR-ISR-STATE', 'DPC-SHARED-RACE'];

@@ -544,6 +544,23 @@ export const metadata = {
       compliance: null,
     },
     {
+      id: 'DPC-SHARED-RACE',
+      title: 'state shared by deferred functions touched without a common spin lock',
+      summary: 'Two deferred functions (a MiniportInterruptDPC, an NDIS_TIMER_FUNCTION, or what they call) touch the same register or field in conflicting ways, and no spin lock or interrupt lock both hold keeps them apart; other processors run them side by side. Checked with more than one processor. A ddikit code; the report shows both accesses, their locks and the interleaving.',
+      severity: 'error',
+      source: 'NdisDprAcquireSpinLock (synchronizes resources shared among non-ISR driver functions in a multiprocessor-safe way); Code Analysis C26100; lockset analysis as in the Eraser race detector; ddikit check',
+      bugChecks: [
+        {
+          code: 196,
+          name: 'DRIVER_VERIFIER_DETECTED_VIOLATION',
+          p1: 56590,
+          when: 'always',
+          parameters: 'P2 1 register / 2 field, P3 IRQL of the access with fewer locks, P4 its processor',
+        },
+      ],
+      compliance: null,
+    },
+    {
       id: 'INT-DEREGISTER',
       title: 'interrupt still registered after halt or a failed initialize',
       summary: 'A miniport halts, or fails its initialization, while its interrupt is still registered. Stands for 0x7C BUGCODE_NDIS_DRIVER with P1 0x08 or 0x0B.',

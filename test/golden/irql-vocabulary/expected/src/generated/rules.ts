@@ -9,6 +9,7 @@ export type RuleId =
   | 'C-TRAP'
   | 'DMA-UNMAPPED'
   | 'DPC-IRQL'
+  | 'DPC-SHARED-RACE'
   | 'INT-DEREGISTER'
   | 'INT-DEREGISTER-ASSERTED'
   | 'INT-LOST'

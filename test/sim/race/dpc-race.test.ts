@@ -1,0 +1,265 @@
+/**
+ * DPC-SHARED-RACE: state two deferred functions touch — the interrupt DPC and a timer function, which
+ * other processors run side by side at DISPATCH_LEVEL — with no lock both hold. It fires whichever
+ * access comes first, names both sides with their locks, and stays quiet when one spin lock (or one
+ * interrupt lock, through a synchronize function) orders them, when both only read, when the two
+ * accesses come from one deferred function (a DPC and the synchronize function it calls), and with
+ * one processor, where a DPC never runs beside another.
+ */
+import {
+  NDIS_OBJECT_TYPE_TIMER_CHARACTERISTICS,
+  NDIS_STATUS_SUCCESS,
+  NDIS_TIMER_CHARACTERISTICS_REVISION_1,
+  NDIS_TIMER_FUNCTION,
+  MINIPORT_SYNCHRONIZE_INTERRUPT,
+  type Box,
+  type NDIS_HANDLE,
+} from '@ddikit/ndis';
+import { BUG_CHECKS, createSimulation, DDIKIT_P1, explore, formatReportText, type Report } from '@ddikit/sim';
+import { describe, expect, it } from 'vitest';
+import { testDriver, type Hooks, type TestAdapter } from '../drivers.js';
+import { FakeDevice } from '../fake-device.js';
+import { DEFAULT_DEVICE, ruleCase } from '../rule-cases.js';
+
+/**
+ * The test driver with a watchdog: MiniportInitializeEx allocates a timer whose context is the
+ * adapter and sets it every millisecond; `watch` is the timer function's body. Halt cancels and
+ * frees it.
+ */
+function watchdogDriver(watch: (a: TestAdapter) => void, more: Hooks = {}) {
+  const Watchdog = NDIS_TIMER_FUNCTION('TestWatchdog', (_s1, FunctionContext) => watch(FunctionContext as TestAdapter));
+  let timer: NDIS_HANDLE = null;
+  return testDriver({
+    afterInitialize: (a) => {
+      const box: Box<NDIS_HANDLE> = { value: null };
+      const status = a.ndis.NdisAllocateTimerObject(
+        a.miniportHandle,
+        {
+          Header: {
+            Type: NDIS_OBJECT_TYPE_TIMER_CHARACTERISTICS,
+            Revision: NDIS_TIMER_CHARACTERISTICS_REVISION_1,
+            Size: 0,
+          },
+          AllocationTag: 0x67647477,
+          TimerFunction: Watchdog,
+          FunctionContext: a,
+        },
+        box,
+      );
+      expect(status).toBe(NDIS_STATUS_SUCCESS);
+      timer = box.value;
+      a.ndis.NdisSetTimerObject(timer, { QuadPart: -10_000n }, 1, null);
+    },
+    halt: (a) => {
+      a.ndis.NdisCancelTimerObject(timer);
+      a.ndis.NdisFreeTimerObject(timer);
+      a.ndis.NdisWriteRegisterUlong(a.resources.registers.MASK_CLEAR!, 0xffffffff);
+      a.ndis.NdisMDeregisterInterruptEx(a.interrupt);
+      a.ndis.NdisFreeSpinLock(a.lock);
+      a.ndis.NdisFreeSpinLock(a.otherLock);
+    },
+    ...more,
+  });
+}
+
+/** The timer function reads what the DPC adds to under `a.lock`. */
+const unlockedRead = watchdogDriver((a) => void a.handled);
+const lockedRead = watchdogDriver((a) => {
+  a.ndis.NdisDprAcquireSpinLock(a.lock);
+  void a.handled;
+  a.ndis.NdisDprReleaseSpinLock(a.lock);
+});
+
+function run(driver: ReturnType<typeof testDriver>, options: { processors?: number; seed?: number } = {}) {
+  const sim = createSimulation({
+    seed: options.seed ?? 3,
+    device: new FakeDevice(DEFAULT_DEVICE),
+    mode: 'collect',
+    ...(options.processors !== undefined ? { processors: options.processors } : {}),
+  });
+  return sim.run(driver, { ticks: 50_000 });
+}
+
+function races(reports: readonly Report[]): Report[] {
+  return reports.filter((r) => r.rule === 'DPC-SHARED-RACE');
+}
+
+describe('DPC-SHARED-RACE', () => {
+  ruleCase({
+    name: 'a timer function reads, without a lock, a field the DPC changes under a spin lock',
+    rule: 'DPC-SHARED-RACE',
+    code: 0xc4,
+    p1: 0xdd0e,
+    fire: { driver: unlockedRead, run: { ticks: 50_000 } },
+    quiet: { driver: lockedRead, run: { ticks: 50_000 } },
+  });
+
+  it('has its own ddikit code', () => {
+    expect(DDIKIT_P1.DPC_SHARED_RACE).toBe(0xdd0e);
+    expect(BUG_CHECKS.DRIVER_VERIFIER_DETECTED_VIOLATION).toBe(0xc4);
+  });
+
+  it('names the field, both deferred functions with their locks, and the interleaving', () => {
+    const result = run(unlockedRead);
+    const found = races(result.reports);
+    expect(found).toHaveLength(1);
+    const report = found[0]!;
+    expect(report.subject).toBe('handled');
+    expect(report.function).toBe('TestWatchdog');
+    expect(report.irqlFound).toBe(2);
+    expect(report.bugCheck!.parameters.slice(0, 3)).toEqual([0xdd0e, 2, 2]);
+    const [first, second] = report.race!.accesses;
+    expect(first).toMatchObject({
+      function: 'TestInterruptDpc',
+      role: 'MINIPORT_INTERRUPT_DPC',
+      irql: 2,
+      access: 'write handled',
+    });
+    // The spin lock goes by where the driver keeps it (the adapter's `lock`).
+    expect(first.locks).toMatch(/^lock \(spin lock #\d+\)$/);
+    expect(second).toMatchObject({
+      function: 'TestWatchdog',
+      role: 'NDIS_TIMER_FUNCTION',
+      irql: 2,
+      access: 'read handled',
+      locks: 'none',
+    });
+    expect(first.tick).toBeLessThan(second.tick);
+    expect(report.message).toMatch(
+      /^field handled is shared by deferred functions that run on different processors at once: TestInterruptDpc \(MINIPORT_INTERRUPT_DPC\) at DISPATCH_LEVEL \(write handled, holding lock \(spin lock #\d+\)\) and TestWatchdog \(NDIS_TIMER_FUNCTION\) at DISPATCH_LEVEL \(read handled, holding none\); no lock they both hold keeps one out while the other runs — take the same NDIS spin lock around both/,
+    );
+    // The interleaving ends with the access that completed the race.
+    expect(report.interleaving!.at(-1)).toMatchObject({ function: 'TestWatchdog', access: 'read handled' });
+    expect(formatReportText(report)).toContain('DPC-SHARED-RACE');
+  });
+
+  it('is found whichever access comes first: the timer function before any DPC ran', () => {
+    // The timer's first expiry (1 ms) comes before the device's first interrupt.
+    const early = watchdogDriver((a) => void a.handled);
+    const sim = createSimulation({
+      seed: 3,
+      device: new FakeDevice({ periodTicks: 30_000 }),
+      mode: 'collect',
+    });
+    const report = races(sim.run(early, { ticks: 50_000 }).reports)[0];
+    expect(report, 'no DPC-SHARED-RACE').toBeDefined();
+    const [first, second] = report!.race!.accesses;
+    expect(first.function).toBe('TestWatchdog');
+    expect(second.function).toBe('TestInterruptDpc');
+    // The access with no lock is the one to guard, whichever came first.
+    expect(report!.function).toBe('TestWatchdog');
+  });
+
+  it('fires when each side holds a different spin lock, and names both', () => {
+    const otherLock = watchdogDriver((a) => {
+      a.ndis.NdisDprAcquireSpinLock(a.otherLock);
+      a.handled |= 0x100;
+      a.ndis.NdisDprReleaseSpinLock(a.otherLock);
+    });
+    const report = races(run(otherLock).reports)[0];
+    expect(report, 'no DPC-SHARED-RACE').toBeDefined();
+    const locks = report!.race!.accesses.map((a) => a.locks);
+    expect(locks[0]).not.toBe(locks[1]);
+    expect(locks.sort()).toEqual([
+      expect.stringMatching(/^lock \(spin lock #\d+\)$/),
+      expect.stringMatching(/^otherLock \(spin lock #\d+\)$/),
+    ]);
+  });
+
+  it('stays quiet when both only read', () => {
+    const readOnly = watchdogDriver((a) => void a.messageCount, {
+      dpc: (a) => {
+        void a.messageCount;
+        a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, a.functions.takeCauses, a);
+        a.notes.pop();
+        a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, a.functions.enableInSync, a);
+      },
+    });
+    const result = run(readOnly);
+    expect(result.reports.map((r) => r.rule)).toEqual([]);
+  });
+
+  it('stays quiet when both go through a synchronize function (one interrupt lock orders them)', () => {
+    // The timer function takes the ISR's causes through the same synchronize function the DPC calls.
+    const throughSync = watchdogDriver((a) => {
+      a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, a.functions.takeCauses, a);
+      const taken = a.notes.pop() as number;
+      a.ndis.NdisDprAcquireSpinLock(a.lock);
+      a.handled |= taken;
+      a.ndis.NdisDprReleaseSpinLock(a.lock);
+    });
+    const result = run(throughSync);
+    expect(result.reports.map((r) => r.rule)).toEqual([]);
+  });
+
+  it('fires when one side goes through a synchronize function and the other holds no lock', () => {
+    const Peek = MINIPORT_SYNCHRONIZE_INTERRUPT('PeekCauses', (context) => (context as TestAdapter).causes !== 0);
+    // The DPC reads causes inside a synchronize function; the timer function writes it with no lock:
+    // both an ISR race (the ISR writes causes) and a race between the two deferred functions.
+    const result = run(
+      watchdogDriver((a) => void (a.causes = 0), {
+        dpc: (a) => {
+          a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, Peek, a);
+          a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, a.functions.takeCauses, a);
+          a.notes.pop();
+          a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, a.functions.enableInSync, a);
+        },
+      }),
+    );
+    const report = races(result.reports).find((r) => r.race!.accesses.some((x) => x.function === 'PeekCauses'));
+    expect(report, `got ${result.reports.map((r) => `${r.rule} ${r.subject} ${r.function}`).join('; ')}`).toBeDefined();
+    expect(report!.message).toContain('PeekCauses (MINIPORT_SYNCHRONIZE_INTERRUPT, called from TestInterruptDpc)');
+    expect(result.reports.some((r) => r.rule === 'ISR-SHARED-RACE' && r.function === 'TestWatchdog')).toBe(true);
+  });
+
+  it('stays quiet on accesses of one deferred function (a DPC and the synchronize function it calls)', () => {
+    // The DPC writes dpcCalls itself and reads it in a synchronize function it calls: one thread of
+    // execution, never two processors at once.
+    const Read = MINIPORT_SYNCHRONIZE_INTERRUPT('ReadDpcCalls', (context) => (context as TestAdapter).dpcCalls > 0);
+    const result = run(
+      watchdogDriver(() => {}, {
+        dpc: (a) => {
+          a.dpcCalls++;
+          a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, Read, a);
+          a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, a.functions.takeCauses, a);
+          a.notes.pop();
+          a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, a.functions.enableInSync, a);
+        },
+      }),
+    );
+    expect(result.reports.map((r) => r.rule)).toEqual([]);
+  });
+
+  it('stays quiet with one processor, where no deferred function runs beside another', () => {
+    expect(races(run(unlockedRead, { processors: 1 }).reports)).toEqual([]);
+    expect(races(run(unlockedRead, { processors: 2 }).reports)).toHaveLength(1);
+  });
+
+  it('is off with the rule disabled, and with the race detector off', () => {
+    const disabled = createSimulation({
+      seed: 3,
+      device: new FakeDevice(DEFAULT_DEVICE),
+      mode: 'collect',
+      disabledRules: ['DPC-SHARED-RACE'],
+    }).run(unlockedRead, { ticks: 50_000 });
+    expect(disabled.reports).toEqual([]);
+    const off = createSimulation({
+      seed: 3,
+      device: new FakeDevice(DEFAULT_DEVICE),
+      mode: 'collect',
+      races: false,
+    }).run(unlockedRead, { ticks: 50_000 });
+    expect(off.reports).toEqual([]);
+  });
+
+  it('is a lockset rule: exploration reports it without counting it a failing schedule', () => {
+    const result = explore({
+      driver: unlockedRead,
+      scenario: { device: () => new FakeDevice(DEFAULT_DEVICE), ticks: 20_000 },
+      seed: 3,
+      budget: 20,
+    });
+    expect(result.failure).toBeNull();
+    expect(result.races.map((r) => r.rule)).toEqual(['DPC-SHARED-RACE']);
+  });
+});
