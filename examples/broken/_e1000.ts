@@ -21,12 +21,15 @@ import {
   NDIS_CONNECT_MESSAGE_BASED,
   NDIS_MINIPORT_INTERRUPT_REVISION_1,
   NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT,
+  NDIS_OBJECT_TYPE_TIMER_CHARACTERISTICS,
   NDIS_STATUS_RESOURCES,
   NDIS_STATUS_SUCCESS,
+  NDIS_TIMER_CHARACTERISTICS_REVISION_1,
   type Box,
   type NDIS_HANDLE,
   type NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS,
   type NDIS_SPIN_LOCK,
+  type NDIS_TIMER_FUNCTION,
   type NdisFunctions,
 } from '@ddikit/ndis';
 import {
@@ -232,6 +235,33 @@ export function correctHalt(a: Adapter): void {
   ndis.NdisFreeSpinLock(a.txLock);
   ndis.NdisFreeSpinLock(a.rxLock);
   freeRings(a);
+}
+
+/**
+ * A watchdog, as real miniports keep: allocates a timer object whose function gets the adapter and
+ * sets it to fire 100 µs from now, then every millisecond. Returns the timer's handle, or null if
+ * NDIS refused it.
+ */
+export function startWatchdog(a: Adapter, watchdog: NDIS_TIMER_FUNCTION): NDIS_HANDLE {
+  const timer: Box<NDIS_HANDLE> = { value: null };
+  const status = a.ndis.NdisAllocateTimerObject(
+    a.handle,
+    {
+      Header: {
+        Type: NDIS_OBJECT_TYPE_TIMER_CHARACTERISTICS,
+        Revision: NDIS_TIMER_CHARACTERISTICS_REVISION_1,
+        Size: 0,
+      },
+      AllocationTag: 0x676f6457, // 'Wdog'
+      TimerFunction: watchdog,
+      FunctionContext: a,
+    },
+    timer,
+  );
+  if (status !== NDIS_STATUS_SUCCESS) return null;
+  // 100 µs from now (relative: negative, in 100 ns units), then every millisecond.
+  a.ndis.NdisSetTimerObject(timer.value, { QuadPart: -1_000n }, 1, null);
+  return timer.value;
 }
 
 /** Frees the rings allocated (the NIC no longer reaches them). */

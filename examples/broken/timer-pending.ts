@@ -10,22 +10,12 @@
  *
  * Run: ddikit simulate examples/broken/timer-pending.ts
  */
-import {
-  NDIS_OBJECT_TYPE_TIMER_CHARACTERISTICS,
-  NDIS_STATUS_SUCCESS,
-  NDIS_TIMER_CHARACTERISTICS_REVISION_1,
-  NDIS_TIMER_FUNCTION,
-  type Box,
-  type NDIS_HANDLE,
-  type NDIS_TIMER_CHARACTERISTICS,
-} from '@ddikit/ndis';
-import { brokenE1000, correctHalt, type Adapter } from './_e1000.js';
+import { NDIS_TIMER_FUNCTION, type NDIS_HANDLE } from '@ddikit/ndis';
+import { brokenE1000, correctHalt, startWatchdog, type Adapter } from './_e1000.js';
 
 /** One timer object per adapter (a run has one adapter), and the frames seen at its last expiry. */
 const watchdogs = new WeakMap<Adapter, NDIS_HANDLE>();
 const lastSeen = new WeakMap<Adapter, number>();
-/** 1 ms, relative (negative), in 100 ns units. */
-const ONE_MILLISECOND = -10_000n;
 
 const Watchdog = NDIS_TIMER_FUNCTION('E1000Watchdog', (_SystemSpecific1, FunctionContext) => {
   const a = FunctionContext as Adapter;
@@ -39,21 +29,8 @@ const Watchdog = NDIS_TIMER_FUNCTION('E1000Watchdog', (_SystemSpecific1, Functio
 
 export default brokenE1000('broken-timer-pending', {
   afterInitialize: (a) => {
-    const characteristics: NDIS_TIMER_CHARACTERISTICS = {
-      Header: {
-        Type: NDIS_OBJECT_TYPE_TIMER_CHARACTERISTICS,
-        Revision: NDIS_TIMER_CHARACTERISTICS_REVISION_1,
-        Size: 0,
-      },
-      AllocationTag: 0x676f6457, // 'Wdog'
-      TimerFunction: Watchdog,
-      FunctionContext: a,
-    };
-    const timer: Box<NDIS_HANDLE> = { value: null };
-    const status = a.ndis.NdisAllocateTimerObject(a.handle, characteristics, timer);
-    if (status !== NDIS_STATUS_SUCCESS) return;
-    watchdogs.set(a, timer.value);
-    a.ndis.NdisSetTimerObject(timer.value, { QuadPart: ONE_MILLISECOND }, 1, null);
+    const timer = startWatchdog(a, Watchdog);
+    if (timer !== null) watchdogs.set(a, timer);
   },
   halt: (a) => {
     correctHalt(a);

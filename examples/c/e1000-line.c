@@ -48,6 +48,7 @@
 #define CONTOSO_BUG_HANDLE_DEREF 19   /* initialize reads through the NDIS miniport handle */
 #define CONTOSO_BUG_DMA_HIGH_HALF 20  /* programs only the low half of a ring's physical base */
 #define CONTOSO_BUG_TIMER_PENDING 21  /* halt frees the watchdog timer without canceling it (with CONTOSO_WATCHDOG) */
+#define CONTOSO_BUG_WATCHDOG_RACE 22  /* the watchdog reads the RX ring without the RX lock (with CONTOSO_WATCHDOG) */
 
 #ifndef CONTOSO_BUG
 #define CONTOSO_BUG CONTOSO_BUG_NONE
@@ -528,10 +529,15 @@ VOID ContosoWatchdog(PVOID SystemSpecific1, PVOID FunctionContext, PVOID SystemS
     UNREFERENCED_PARAMETER(SystemSpecific1);
     UNREFERENCED_PARAMETER(SystemSpecific2);
     UNREFERENCED_PARAMETER(SystemSpecific3);
+#if CONTOSO_BUG == CONTOSO_BUG_WATCHDOG_RACE
+    adapter->WatchdogRuns += 1;
+    adapter->RxNextAtWatchdog = adapter->RxRing.Next;
+#else
     NdisDprAcquireSpinLock(&adapter->RxLock);
     adapter->WatchdogRuns += 1;
     adapter->RxNextAtWatchdog = adapter->RxRing.Next;
     NdisDprReleaseSpinLock(&adapter->RxLock);
+#endif
 }
 
 /* Allocates the watchdog timer; it runs once ContosoStartWatchdog sets it. */

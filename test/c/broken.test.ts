@@ -207,6 +207,17 @@ const cases: Case[] = [
     at: { function: 'ContosoFreeAdapter', line: lineOf('NdisFreeTimerObject(Adapter->WatchdogTimer);') },
     message: /^ContosoHaltEx freed timer 1 with NdisFreeTimerObject while it was still set$/,
   },
+  {
+    name: 'watchdog-race',
+    rule: 'DPC-SHARED-RACE',
+    code: 0xc4,
+    at: {
+      function: 'ContosoWatchdog',
+      line: bugLine('CONTOSO_BUG == CONTOSO_BUG_WATCHDOG_RACE', 'adapter->RxNextAtWatchdog = adapter->RxRing.Next'),
+    },
+    message:
+      /^field Cnto#\d+\+0x[0-9a-f]+ is shared by deferred functions that run on different processors at once: ContosoInterruptDpc \(MINIPORT_INTERRUPT_DPC\) at DISPATCH_LEVEL \(write .*, holding spin lock #\d+, spin lock #\d+\) and ContosoWatchdog \(NDIS_TIMER_FUNCTION\) at DISPATCH_LEVEL \(read .*, holding none\)/,
+  },
 ];
 
 describe('broken C miniports under ddikit simulate', () => {

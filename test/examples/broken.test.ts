@@ -48,6 +48,7 @@ const CASES: readonly BrokenCase[] = [
     sites: 1,
   },
   { file: 'dpc-irql', rule: 'DPC-IRQL', code: C4, p1: 0x3b, sites: 1 },
+  { file: 'dpc-shared-race', rule: 'DPC-SHARED-RACE', code: C4, p1: DDIKIT_P1.DPC_SHARED_RACE, sites: 1 },
   { file: 'int-deregister', rule: 'INT-DEREGISTER', code: BUG_CHECKS.BUGCODE_NDIS_DRIVER, p1: 0x08, sites: 1 },
   { file: 'irql-call', rule: 'IRQL-CALL', code: C4, p1: 0xe5, sites: 2 },
   { file: 'isr-claim', rule: 'ISR-CLAIM', code: null, p1: null, sites: 1 },
@@ -195,6 +196,6 @@ describe('examples/broken', () => {
     const missing = RULE_IDS.filter((rule) => !covered.has(rule) && WITHOUT_EXAMPLE[rule] === undefined);
     expect(missing).toEqual([]);
     for (const rule of Object.keys(WITHOUT_EXAMPLE)) expect(covered.has(rule as RuleId)).toBe(false);
-    expect(covered.size).toBe(20);
+    expect(covered.size).toBe(21);
   });
 });

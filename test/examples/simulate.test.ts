@@ -254,7 +254,7 @@ describe('ddikit simulate usage', () => {
     ],
     [
       ['examples/broken/_e1000.ts'],
-      'examples/broken/_e1000.ts has no default export; a driver module ends with `export default defineMiniport(...)` (it exports: ALL_CAUSES, BUFFER_BYTES, LINE_CAUSES, MESSAGE_CAUSES, RING_DESCRIPTORS, brokenE1000, cleanRxRing, correctDpc, correctHalt, correctIsr, correctProgramRings, freeRings, serviceTxRing).',
+      'examples/broken/_e1000.ts has no default export; a driver module ends with `export default defineMiniport(...)` (it exports: ALL_CAUSES, BUFFER_BYTES, LINE_CAUSES, MESSAGE_CAUSES, RING_DESCRIPTORS, brokenE1000, cleanRxRing, correctDpc, correctHalt, correctIsr, correctProgramRings, freeRings, serviceTxRing, startWatchdog).',
     ],
     [
       ['examples/msix-queues.ts', '--export', 'msixQueuesMiniport'],
