@@ -333,6 +333,20 @@ describe('after the run and around it', () => {
     expect(started.stdout).not.toContain('MiniportInitializeEx failed');
   });
 
+  it('counts the timer functions a run ran, and says when a timer set never expired in it', async () => {
+    const long = await ddikit('simulate', ['test/cli/fixtures/watchdog.ts', '--ticks', '25000']);
+    expect(long.code).toBe(0);
+    expect(long.stdout).toMatch(/\nseed=1 tick=\d+: clean — .*, \d+ writes, 2 timer functions run\n/);
+    const short = await ddikit('simulate', ['test/cli/fixtures/watchdog.ts', '--ticks', '5000']);
+    expect(short.code).toBe(0);
+    expect(short.stdout).toMatch(
+      /, \d+ writes, no timer function run \(a timer was set but none expired within the run's 5000 ticks: raise --ticks\)\n/,
+    );
+    // A driver that sets no timer: nothing about timers.
+    const none = await ddikit('simulate', [FIXTURE, '--seeds', '1', '--ticks', '5000']);
+    expect(none.stdout).not.toContain('timer');
+  });
+
   it('a module whose top-level await never settles fails with a message; exit 1', async () => {
     const { code, stderr } = await ddikit('explore', ['test/cli/fixtures/never-settles.ts', '--json']);
     expect(code).toBe(1);

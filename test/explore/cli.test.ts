@@ -170,6 +170,17 @@ describe('a driver that never starts', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ failure: null, initializeStatus: -1073741670 });
   });
 
+  it('says when the driver set a timer that no schedule ran long enough to expire', async () => {
+    const short = await explore(['test/cli/fixtures/watchdog.ts', '--budget', '20']);
+    expect(short.code).toBe(0);
+    expect(short.stdout).toMatch(
+      /\nNo schedule failed: 20 schedules — .*\nBut no timer function ran: the driver set a timer, and none expired within the 5000 ticks of a schedule\. Raise --ticks to explore its timer functions too\.\n$/,
+    );
+    const long = await explore(['test/cli/fixtures/watchdog.ts', '--budget', '20', '--ticks', '15000']);
+    expect(long.code).toBe(0);
+    expect(long.stdout).not.toContain('timer');
+  });
+
   it('a driver that starts gets no such line', async () => {
     const { stdout } = await explore([FIXED, '--budget', '50']);
     expect(stdout).not.toContain('never started');

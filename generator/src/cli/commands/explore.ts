@@ -25,6 +25,7 @@ import type {
   MiniportDefinition,
   Report,
   ReplayResult,
+  RunResult,
   RunSummary,
   RunTarget,
   Scenario,
@@ -595,13 +596,15 @@ function printResult(context: Context, target: RunTarget, result: ExploreResult,
     page = writeTimeline(context, replayed, result.failure.schedule, result.failure.ticks);
   }
   const timeline = page?.shown ?? null;
-  const refused = result.failure === null && result.crash === null ? initializeFailure(context, target, result) : null;
+  const defaultRun = result.failure === null && result.crash === null ? defaultSchedule(context, target, result) : null;
+  const status = defaultRun?.initializeStatus ?? null;
+  const refused = status === null || status === 0 ? null : status;
   if (request.json) {
     io.stdout(
       `${JSON.stringify({ ...jsonResult(context, result, timeline), ...(refused !== null ? { initializeStatus: refused } : {}) }, null, 2)}\n`,
     );
   } else {
-    io.stdout(textResult(context, result, timeline, elapsedMs, refused));
+    io.stdout(textResult(context, result, timeline, elapsedMs, refused, defaultRun));
     if (request.timeline !== null && page === null) io.stdout(noTimelineText(context, result, request.timeline));
   }
   const findings =
@@ -630,17 +633,18 @@ function noTimelineText(context: Context, result: ExploreResult, file: string): 
  * otherwise read as a driver that survived them all. One run of the default schedule, the same for
  * any number of workers or shards.
  */
-function initializeFailure(context: Context, target: RunTarget, result: ExploreResult): number | null {
-  let status: number | null;
+/**
+ * The default schedule's run, replayed after a search that found nothing: what it says about how
+ * much of the driver ran (MiniportInitializeEx failed; a timer set that never expired).
+ */
+function defaultSchedule(context: Context, target: RunTarget, result: ExploreResult): RunResult | null {
   try {
-    status = context.sim.replay({ ...target, ...(result.arrivals ? { arrivals: true } : {}), schedule: [] }).result
-      .initializeStatus;
+    return context.sim.replay({ ...target, ...(result.arrivals ? { arrivals: true } : {}), schedule: [] }).result;
   } catch {
     // The search ran this schedule without a crash: a driver that throws now keeps state between
     // runs, which the search's own reports already point out. Nothing to add here.
     return null;
   }
-  return status === null || status === 0 ? null : status;
 }
 
 async function replayOne(context: Context, target: RunTarget, schedule: Schedule): Promise<number> {
@@ -764,6 +768,7 @@ function textResult(
   timeline: string | null,
   elapsedMs: number,
   refused: number | null,
+  defaultRun: RunResult | null,
 ): string {
   const { sim, driver, display } = context;
   const out: string[] = [];
@@ -799,6 +804,10 @@ function textResult(
     if (refused !== null)
       out.push(
         `But the adapter never started: MiniportInitializeEx failed with status 0x${(refused >>> 0).toString(16).toUpperCase().padStart(8, '0')} in the default schedule, so little of the driver ran.`,
+      );
+    else if (defaultRun !== null && defaultRun.stats.timersSet > 0 && defaultRun.stats.timerCalls === 0)
+      out.push(
+        `But no timer function ran: the driver set a timer, and none expired within the ${result.ticks} ticks of a schedule. Raise --ticks to explore its timer functions too.`,
       );
   }
   if (result.warnings.length > 0) {

@@ -502,7 +502,18 @@ function statsText(result: RunResult): string {
   // Frames first: a driver that breaks no rule but loses traffic shows it here.
   const frames =
     s.frames === null ? '' : `${s.frames.received} frames received, ${s.frames.sent} sent, ${s.frames.missed} missed; `;
-  return `${frames}${s.interrupts} interrupts${shared}, ${s.dpcs} DPCs, ${s.synchronizeCalls} synchronize calls, ${s.roleCalls} role calls, ${s.registerReads} register reads, ${s.registerWrites} writes`;
+  return `${frames}${s.interrupts} interrupts${shared}, ${s.dpcs} DPCs, ${s.synchronizeCalls} synchronize calls, ${s.roleCalls} role calls, ${s.registerReads} register reads, ${s.registerWrites} writes${timersText(result)}`;
+}
+
+/**
+ * Timer functions run, when the driver set a timer; a timer set that never expired in the run is
+ * said plainly (a short run hides what the timer function would do).
+ */
+export function timersText(result: RunResult): string {
+  const s = result.stats;
+  if (s.timersSet === 0) return '';
+  if (s.timerCalls > 0) return `, ${s.timerCalls} timer function${s.timerCalls === 1 ? '' : 's'} run`;
+  return `, no timer function run (a timer was set but none expired within the run's ${result.ticksRequested} ticks: raise --ticks)`;
 }
 
 function findingsText(result: RunResult): string {

@@ -122,6 +122,9 @@ export class Timers {
   nextDueTick = Infinity;
   /** Timer functions run, over the simulation's life. */
   calls = 0;
+  /** This run's: timer functions run, and timers set (NdisSetTimerObject, NdisSetCoalescableTimerObject). */
+  runCalls = 0;
+  runSets = 0;
   private run = 0;
   private nextId = 1;
   /** This run's timer objects, allocated and not freed, in allocation order. */
@@ -134,6 +137,8 @@ export class Timers {
   /** A new run: no timer objects (the handles of the last run are no longer timers). */
   reset(): void {
     this.run++;
+    this.runCalls = 0;
+    this.runSets = 0;
     this.nextId = 1;
     this.live.length = 0;
     this.nextDueTick = Infinity;
@@ -207,6 +212,7 @@ export class Timers {
     if (deps.checks) deps.monitor.checkDdi(subject === SET.name ? SET : SET_COALESCABLE, 0);
     const timer = this.timerOf(handle, subject);
     if (timer === null) return false;
+    this.runSets++;
     const now = deps.clock.nowTicks;
     const periodMs = milliseconds(subject, 'MillisecondsPeriod', period, deps.fail);
     const due = this.jittered(dueTicks(subject, dueTime, now, deps.fail), toleranceTicks, now);
@@ -286,6 +292,7 @@ export class Timers {
     this.recomputeDue();
     timer.fired++;
     this.calls++;
+    this.runCalls++;
     this.call(timer);
     return true;
   }

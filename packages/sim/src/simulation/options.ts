@@ -88,6 +88,9 @@ export interface RunStats {
   readonly registerWrites: number;
   /** Frames the device received, sent and missed (Device.frameCounts); null for a device that does not count them. */
   readonly frames: FrameCounts | null;
+  /** Timers the driver set (NdisSetTimerObject, NdisSetCoalescableTimerObject), and timer functions run. */
+  readonly timersSet: number;
+  readonly timerCalls: number;
 }
 
 export interface RunResult {

@@ -594,6 +594,8 @@ export class Simulation {
         registerReads: this.registers.stats.reads,
         registerWrites: this.registers.stats.writes,
         frames: this.device.frameCounts?.() ?? null,
+        timersSet: this.timers.runSets,
+        timerCalls: this.timers.runCalls,
       },
     };
   }
