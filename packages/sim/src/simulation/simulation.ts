@@ -510,13 +510,16 @@ export class Simulation {
         stormTick = clock.nowTicks + stormGap;
       }
       stepper.step();
-      if (interrupts.deliverPending()) continue;
-      if (interrupts.runQueuedDpcs()) continue;
+      // A due timer first: its DPC was queued at its expiry, ahead of the DPC the next interrupt
+      // queues, and under steady traffic an interrupt is pending at every turn, so after them it
+      // would never run. An interrupt that comes while it runs preempts it as usual.
       if (timers.runDue()) {
         // A timer's turn takes a tick, as a DPC turn does.
         clock.nowTicks += 1;
         continue;
       }
+      if (interrupts.deliverPending()) continue;
+      if (interrupts.runQueuedDpcs()) continue;
       interrupts.quiescent();
       let next = stepper.dueTick;
       if (next > timers.nextDueTick) next = timers.nextDueTick;
