@@ -16,9 +16,14 @@
  * - MiniportHaltEx masks the NIC under the interrupt lock, stops the receiver and transmitter,
  *   deregisters the interrupt (NDIS runs the DPCs still queued), frees the rings and the spin locks.
  *
+ * - With `watchdog` on (examples/e1000-watchdog.ts), MiniportInitializeEx also allocates a timer
+ *   object and sets it to expire every millisecond; its NDIS_TIMER_FUNCTION runs at DISPATCH_LEVEL,
+ *   beside the DPC on another processor, and notes under the RX lock how far the receiver got.
+ *   MiniportHaltEx cancels it at PASSIVE_LEVEL before freeing it and what it uses.
+ *
  * State the ISR touches (`pendingCauses`, `interruptsEnabled`, `halting`, ICR/IMS/IMC) is touched
- * below DIRQL only inside synchronize functions; ring state shared among DPCs is guarded by spin
- * locks. Run it with `ddikit simulate examples/e1000-line.ts`.
+ * below DIRQL only inside synchronize functions; ring state shared among DPCs (and the watchdog) is
+ * guarded by spin locks. Run it with `ddikit simulate examples/e1000-line.ts`.
  */
 import {
   MINIPORT_DISABLE_INTERRUPT,
@@ -31,13 +36,18 @@ import {
   NDIS_CONNECT_LINE_BASED,
   NDIS_MINIPORT_INTERRUPT_REVISION_1,
   NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT,
+  NDIS_OBJECT_TYPE_TIMER_CHARACTERISTICS,
   NDIS_STATUS_FAILURE,
   NDIS_STATUS_RESOURCES,
   NDIS_STATUS_SUCCESS,
+  NDIS_TIMER_CHARACTERISTICS_REVISION_1,
+  NDIS_TIMER_FUNCTION,
   type Box,
   type NDIS_HANDLE,
   type NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS,
   type NDIS_SPIN_LOCK,
+  type NDIS_STATUS,
+  type NdisFunctions,
 } from '@ddikit/ndis';
 import {
   allocateRing,
@@ -55,6 +65,8 @@ import {
   e1000,
   resourcesOf,
   setMiniportAdapterContext,
+  type MiniportHandlers,
+  type MiniportDefinition,
   type RegisterHandle,
   type SimResources,
 } from '@ddikit/sim';
@@ -66,6 +78,19 @@ const BUFFER_BYTES = 2048;
 const RX_CAUSES = e1000.E1000_ICR_RXT0 | e1000.E1000_ICR_RXO | e1000.E1000_ICR_RXDMT0;
 const ENABLED_CAUSES = RX_CAUSES | e1000.E1000_ICR_TXDW | e1000.E1000_ICR_LSC;
 const ALL_CAUSES = 0xffff_ffff;
+/** The watchdog's pool tag ('Wdog'), and its first expiry: 1 ms from now (relative: negative, 100 ns units). */
+const WATCHDOG_TAG = 0x676f6457;
+const WATCHDOG_DUE = -10_000n;
+
+/** What the driver keeps besides the NIC's basics. */
+export interface E1000LineOptions {
+  /**
+   * A watchdog timer, as real miniports keep (examples/c/e1000-line.c's CONTOSO_WATCHDOG): 1 every
+   * millisecond (NdisSetTimerObject); 2 every 2 ms ± 1 ms (NdisSetCoalescableTimerObject, each
+   * expiry drawn from the seed). 0, the default: none.
+   */
+  readonly watchdog?: 0 | 1 | 2;
+}
 
 /** The registers the driver uses, looked up once. */
 interface Registers {
@@ -115,6 +140,12 @@ interface Adapter {
   framesReceived: number;
   framesSent: number;
   framesMissed: number;
+
+  /** The watchdog's timer object (null: none). */
+  watchdogTimer: NDIS_HANDLE;
+  /** Guarded by the RX lock: the watchdog's runs, and the RX descriptor the receiver was to clean next. */
+  watchdogRuns: number;
+  rxNextAtWatchdog: number;
 }
 
 function registersOf(resources: SimResources): Registers {
@@ -144,7 +175,16 @@ function registersOf(resources: SimResources): Registers {
   };
 }
 
-export default defineMiniport('e1000-line', (ndis) => {
+/** The driver, with the options' extras (none: examples/e1000-line.ts itself). */
+export function e1000LineDriver(options: E1000LineOptions = {}): MiniportDefinition {
+  const watchdog = options.watchdog ?? 0;
+  return defineMiniport(watchdog === 0 ? 'e1000-line' : 'e1000-watchdog', (ndis) => miniport(ndis, watchdog));
+}
+
+export default e1000LineDriver();
+
+/** The miniport's functions, as NDIS gets them. */
+function miniport(ndis: NdisFunctions, watchdog: 0 | 1 | 2): MiniportHandlers {
   // ---- DIRQL: synchronize functions, ISR, enable/disable -------------------------------------------
 
   /** Hands the causes the ISR collected to the DPC. */
@@ -243,7 +283,51 @@ export default defineMiniport('e1000-line', (ndis) => {
     ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, EnableInterrupts, a);
   });
 
+  /** DISPATCH_LEVEL, every millisecond: notes how far the receiver got, under the lock the DPC takes. */
+  const E1000Watchdog = NDIS_TIMER_FUNCTION('E1000Watchdog', (_SystemSpecific1, FunctionContext) => {
+    const a = FunctionContext as Adapter;
+    ndis.NdisDprAcquireSpinLock(a.rxLock);
+    a.watchdogRuns += 1;
+    a.rxNextAtWatchdog = a.rxRing!.next;
+    ndis.NdisDprReleaseSpinLock(a.rxLock);
+  });
+
   // ---- PASSIVE_LEVEL: initialize and halt -----------------------------------------------------------
+
+  /** Allocates the watchdog's timer object; it runs once startWatchdog sets it. */
+  function allocateWatchdog(a: Adapter): NDIS_STATUS {
+    const timer: Box<NDIS_HANDLE> = { value: null };
+    const status = ndis.NdisAllocateTimerObject(
+      a.handle,
+      {
+        Header: {
+          Type: NDIS_OBJECT_TYPE_TIMER_CHARACTERISTICS,
+          Revision: NDIS_TIMER_CHARACTERISTICS_REVISION_1,
+          Size: 0,
+        },
+        AllocationTag: WATCHDOG_TAG,
+        TimerFunction: E1000Watchdog,
+        FunctionContext: a,
+      },
+      timer,
+    );
+    a.watchdogTimer = timer.value;
+    return status;
+  }
+
+  function startWatchdog(a: Adapter): void {
+    if (watchdog === 2) {
+      // Coalescable: each expiry may move by up to 1 ms either way.
+      ndis.NdisSetCoalescableTimerObject(a.watchdogTimer, { QuadPart: WATCHDOG_DUE }, 2, null, 1);
+    } else ndis.NdisSetTimerObject(a.watchdogTimer, { QuadPart: WATCHDOG_DUE }, 1, null);
+  }
+
+  /** Frees the watchdog's timer object, if there is one. */
+  function freeWatchdog(a: Adapter): void {
+    if (a.watchdogTimer === null) return;
+    ndis.NdisFreeTimerObject(a.watchdogTimer);
+    a.watchdogTimer = null;
+  }
 
   /** Frees whatever rings were allocated (the NIC no longer reaches them). */
   function freeRings(a: Adapter): void {
@@ -273,6 +357,9 @@ export default defineMiniport('e1000-line', (ndis) => {
         framesReceived: 0,
         framesSent: 0,
         framesMissed: 0,
+        watchdogTimer: null,
+        watchdogRuns: 0,
+        rxNextAtWatchdog: 0,
       };
       // Rings first, with the receiver and transmitter still off and every cause masked.
       a.rxRing = allocateRing(ndis, MiniportAdapterHandle, RING_DESCRIPTORS, BUFFER_BYTES);
@@ -280,6 +367,13 @@ export default defineMiniport('e1000-line', (ndis) => {
       if (a.rxRing === null || a.txRing === null) {
         freeRings(a);
         return NDIS_STATUS_RESOURCES;
+      }
+      if (watchdog !== 0) {
+        const status = allocateWatchdog(a);
+        if (status !== NDIS_STATUS_SUCCESS) {
+          freeRings(a);
+          return status;
+        }
       }
       ndis.NdisAllocateSpinLock(a.rxLock);
       ndis.NdisAllocateSpinLock(a.txLock);
@@ -300,6 +394,7 @@ export default defineMiniport('e1000-line', (ndis) => {
       // The ISR may run before this returns: it finds the NIC masked and returns FALSE.
       const status = ndis.NdisMRegisterInterruptEx(MiniportAdapterHandle, a, characteristics, interrupt);
       if (status !== NDIS_STATUS_SUCCESS) {
+        freeWatchdog(a);
         ndis.NdisFreeSpinLock(a.txLock);
         ndis.NdisFreeSpinLock(a.rxLock);
         freeRings(a);
@@ -309,6 +404,7 @@ export default defineMiniport('e1000-line', (ndis) => {
       if (characteristics.InterruptType !== NDIS_CONNECT_LINE_BASED) {
         // This driver asked for a line interrupt and handles nothing else.
         ndis.NdisMDeregisterInterruptEx(a.interrupt);
+        freeWatchdog(a);
         ndis.NdisFreeSpinLock(a.txLock);
         ndis.NdisFreeSpinLock(a.rxLock);
         freeRings(a);
@@ -320,6 +416,7 @@ export default defineMiniport('e1000-line', (ndis) => {
       regs.RCTL.value = e1000.E1000_RCTL_EN | e1000.E1000_RCTL_BAM | e1000.E1000_RCTL_SZ_2048;
       regs.TCTL.value = e1000.E1000_TCTL_EN;
       ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, EnableInterrupts, a);
+      if (watchdog !== 0) startWatchdog(a);
       return NDIS_STATUS_SUCCESS;
     },
   );
@@ -332,10 +429,14 @@ export default defineMiniport('e1000-line', (ndis) => {
     // NDIS runs the DPCs still queued before this returns; they find `halting` set.
     ndis.NdisMDeregisterInterruptEx(a.interrupt);
     a.interrupt = null;
+    // A periodic timer: canceled at PASSIVE_LEVEL (NdisCancelTimerObject then waits for a run of its
+    // function on another processor), before what its function uses is freed.
+    if (a.watchdogTimer !== null) ndis.NdisCancelTimerObject(a.watchdogTimer);
+    freeWatchdog(a);
     ndis.NdisFreeSpinLock(a.txLock);
     ndis.NdisFreeSpinLock(a.rxLock);
     freeRings(a);
   });
 
   return { MiniportInitializeEx: E1000InitializeEx, MiniportHaltEx: E1000HaltEx };
-});
+}

@@ -8,7 +8,8 @@ import { defineCMiniport } from '@ddikit/sim-c';
 import { describe, expect, it } from 'vitest';
 import { runSimulate } from '../../generator/src/cli/commands/simulate.js';
 import type { CliIo } from '../../generator/src/cli/io.js';
-import tsDriver from '../../examples/e1000-line.js';
+import tsDriver, { e1000LineDriver } from '../../examples/e1000-line.js';
+import tsWatchdog from '../../examples/e1000-watchdog.js';
 import { load, root } from './build.js';
 
 const E1000_LINE = 'examples/c/e1000-line.c';
@@ -28,7 +29,7 @@ describe('the C e1000 line miniport', () => {
     expect(c.stats).toEqual(ts.stats);
   });
 
-  it('with its watchdog timer on (e1000-watchdog.c): runs clean, the timer function at DISPATCH_LEVEL every millisecond', async () => {
+  it('with its watchdog timer on (e1000-watchdog.c): runs clean, the timer function at DISPATCH_LEVEL every millisecond, as the TypeScript watchdog does', async () => {
     const definition = defineCMiniport(await load({ files: ['examples/c/e1000-watchdog.c'] }));
     const sim = createSimulation({ seed: 7, device: new E1000Nic(), mode: 'collect' });
     const watched = sim.run(definition, { ticks: 200_000 });
@@ -36,18 +37,26 @@ describe('the C e1000 line miniport', () => {
     expect(watched.halted).toBe(true);
     // Set 1 ms after initialize, every 1 ms up to 20 ms: 19 expirations, each a role call of
     // NDIS_TIMER_FUNCTION (checked at DISPATCH_LEVEL) that takes and releases the RX lock.
-    expect(sim.timers.calls).toBe(19);
+    expect(watched.stats.timerCalls).toBe(19);
     expect(watched.stats.interrupts).toBeGreaterThan(1000);
-    // Coalescable (CONTOSO_WATCHDOG 2): every 2 ms ± 1 ms, so 6 to 19 expirations in 20 ms, the seed's.
-    const coalesced = defineCMiniport(await load({ files: [E1000_LINE], defines: { CONTOSO_WATCHDOG: 2 } }));
-    const counts = [7, 8].map((seed) => {
-      const s = createSimulation({ seed, device: new E1000Nic(), mode: 'collect' });
-      expect(s.run(coalesced, { ticks: 200_000 }).reports).toEqual([]);
-      return s.timers.calls;
+    // examples/e1000-watchdog.ts: the same driver in TypeScript, the same run.
+    const ts = createSimulation({ seed: 7, device: new E1000Nic(), mode: 'collect' }).run(tsWatchdog, {
+      ticks: 200_000,
     });
-    for (const count of counts) {
-      expect(count).toBeGreaterThanOrEqual(6);
-      expect(count).toBeLessThanOrEqual(19);
+    expect(watched.stats).toEqual(ts.stats);
+    // Coalescable (CONTOSO_WATCHDOG 2): every 2 ms ± 1 ms, so 6 to 19 expirations in 20 ms, the
+    // seed's — the same draws in C and TypeScript.
+    const coalesced = defineCMiniport(await load({ files: [E1000_LINE], defines: { CONTOSO_WATCHDOG: 2 } }));
+    const tsCoalesced = e1000LineDriver({ watchdog: 2 });
+    for (const seed of [7, 8]) {
+      const c = createSimulation({ seed, device: new E1000Nic(), mode: 'collect' }).run(coalesced, { ticks: 200_000 });
+      expect(c.reports).toEqual([]);
+      expect(c.stats.timerCalls).toBeGreaterThanOrEqual(6);
+      expect(c.stats.timerCalls).toBeLessThanOrEqual(19);
+      const t = createSimulation({ seed, device: new E1000Nic(), mode: 'collect' }).run(tsCoalesced, {
+        ticks: 200_000,
+      });
+      expect(c.stats).toEqual(t.stats);
     }
   });
 

@@ -1,6 +1,7 @@
 /**
- * The clean examples stay clean: examples/e1000-line.ts and both forms of examples/msix-queues.ts
- * run 100 seeds each with no report in collect mode, across processor counts, shared lines, an ISR
+ * The clean examples stay clean: examples/e1000-line.ts (and with its watchdog timer,
+ * examples/e1000-watchdog.ts) and both forms of examples/msix-queues.ts run 100 seeds each with no
+ * report in collect mode, across processor counts, shared lines, an ISR
  * called before registration returns, two RX queues, link changes, a line interrupt granted to the
  * MSI-X driver, fewer messages than queues, and surprise removal — and they do their work: they
  * receive and transmit frames and take interrupts.
@@ -14,6 +15,7 @@ import {
 } from '@ddikit/sim';
 import { describe, expect, it } from 'vitest';
 import e1000Line from '../../examples/e1000-line.js';
+import e1000Watchdog from '../../examples/e1000-watchdog.js';
 import e1000eLinux from '../../examples/e1000e-linux.js';
 import msixQueues, { syncWithAllMessages } from '../../examples/msix-queues.js';
 import { simulateDefaults } from '../../generator/src/cli/commands/simulate.js';
@@ -52,19 +54,22 @@ const CONFIGURATIONS: readonly Configuration[] = [
   { name: 'surprise removal', surpriseRemoveAtTick: 2_500 },
 ];
 
-const DRIVERS: readonly [string, MiniportDefinition][] = [
-  ['examples/e1000-line.ts', e1000Line],
-  ['examples/e1000e-linux.ts', e1000eLinux],
-  ['examples/msix-queues.ts', msixQueues],
-  ['examples/msix-queues.ts (syncWithAllMessages)', syncWithAllMessages],
+/** Each driver, and the ticks of its runs (the watchdog's timer first expires at 1 ms, tick 10 000). */
+const DRIVERS: readonly [string, MiniportDefinition, number][] = [
+  ['examples/e1000-line.ts', e1000Line, TICKS],
+  ['examples/e1000-watchdog.ts', e1000Watchdog, 25_000],
+  ['examples/e1000e-linux.ts', e1000eLinux, TICKS],
+  ['examples/msix-queues.ts', msixQueues, TICKS],
+  ['examples/msix-queues.ts (syncWithAllMessages)', syncWithAllMessages, TICKS],
 ];
 
-describe.each(DRIVERS)('%s', (_name, driver) => {
-  it(`runs clean over ${SEEDS} seeds × ${TICKS} ticks and does its work`, () => {
+describe.each(DRIVERS)('%s', (name, driver, ticks) => {
+  it(`runs clean over ${SEEDS} seeds × ${ticks} ticks and does its work`, () => {
     const findings: string[] = [];
     let framesReceived = 0;
     let framesSent = 0;
     let interrupts = 0;
+    let timerCalls = 0;
     for (let seed = 0; seed < SEEDS; seed++) {
       const configuration = CONFIGURATIONS[seed % CONFIGURATIONS.length]!;
       const nic = new E1000Nic(configuration.nic);
@@ -76,7 +81,7 @@ describe.each(DRIVERS)('%s', (_name, driver) => {
         interrupt: { sharedLinePerMille: simulateDefaults.sharedLinePerMille, ...configuration.interrupt },
       });
       const result = sim.run(driver, {
-        ticks: TICKS,
+        ticks,
         ...(configuration.surpriseRemoveAtTick !== undefined
           ? { surpriseRemoveAtTick: configuration.surpriseRemoveAtTick }
           : {}),
@@ -88,8 +93,14 @@ describe.each(DRIVERS)('%s', (_name, driver) => {
       framesReceived += nic.stats.packetsReceived;
       framesSent += nic.stats.packetsTransmitted;
       interrupts += result.stats.interrupts;
+      timerCalls += result.stats.timerCalls;
+      // The watchdog runs at 1 and 2 ms, dense traffic or not (a run the NIC's removal ends runs it never).
+      if (name === 'examples/e1000-watchdog.ts' && result.tick >= ticks && result.stats.timerCalls !== 2)
+        findings.push(`seed=${seed} (${configuration.name}): the watchdog ran ${result.stats.timerCalls} times`);
     }
     expect(findings).toEqual([]);
+    if (name === 'examples/e1000-watchdog.ts') expect(timerCalls).toBeGreaterThan(SEEDS);
+    else expect(timerCalls).toBe(0);
     // Work done: about 25 to 100 arrivals per seed.
     expect(framesReceived).toBeGreaterThan(SEEDS * 25);
     expect(framesSent).toBeGreaterThan(framesReceived * 0.9);

@@ -250,7 +250,7 @@ describe('ddikit simulate usage', () => {
     [['examples/e1000-line.ts', '--seeds', '0'], '--seeds must be an integer in 1..100000 (got "0").'],
     [
       ['examples/e1000-line.ts', '--export', 'nope'],
-      'examples/e1000-line.ts has no export "nope" (it exports: default).',
+      'examples/e1000-line.ts has no export "nope" (it exports: default, e1000LineDriver).',
     ],
     [
       ['examples/broken/_e1000.ts'],
