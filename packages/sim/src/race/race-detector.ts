@@ -592,25 +592,8 @@ export class RaceDetector {
     fn: string,
     tick: number,
   ): void {
-    const cpu = this.engine.cpu;
-    const now: RaceAccessReport = {
-      function: fn || '(harness)',
-      role: this.monitor.topRoleName(),
-      processor: cpu.index,
-      irql: cpu.irql,
-      tick,
-      access: accessText(op, register, variable, value, valueKnown),
-      locks: this.locksText(mask, spinLock),
-    };
-    const before: RaceAccessReport = {
-      function: earlier.fn || '(harness)',
-      role: earlier.role,
-      processor: earlier.processor,
-      irql: earlier.irql,
-      tick: earlier.tick,
-      access: accessText(earlier.op, earlier.register, variable, earlier.bits, variable.kind === 'register'),
-      locks: this.locksText(earlier.lockMask, earlier.spinLock),
-    };
+    const now = this.accessNow(variable, op, value, valueKnown, register, fn, tick, this.locksText(mask, spinLock));
+    const before = accessBefore(variable, earlier, this.locksText(earlier.lockMask, earlier.spinLock));
     // The unprotected side is the one without an interrupt lock (if both hold one, they differ).
     const nowUnprotected = mask === 0;
     const unprotected = nowUnprotected ? now : earlier.lockMask === 0 ? before : now;
@@ -641,6 +624,50 @@ export class RaceDetector {
     } else {
       message = `${what} is shared with the ISR and touched below DIRQL without the interrupt lock: ${where(unprotected)} (${unprotected.access}) races with ${where(protectedSide)} (${protectedSide.access}, holding ${protectedSide.locks}); touch it in a function called through NdisMSynchronizeWithInterruptEx`;
     }
+    this.sendRace(
+      rule,
+      variable,
+      now,
+      before,
+      unprotected,
+      message,
+      'DIRQL, holding the interrupt lock (in the ISR or a synchronize function)',
+    );
+  }
+
+  /** The access being made, for a race report. */
+  private accessNow(
+    variable: RaceVar,
+    op: number,
+    value: number,
+    valueKnown: boolean,
+    register: string,
+    fn: string,
+    tick: number,
+    locks: string,
+  ): RaceAccessReport {
+    const cpu = this.engine.cpu;
+    return {
+      function: fn || '(harness)',
+      role: this.monitor.topRoleName(),
+      processor: cpu.index,
+      irql: cpu.irql,
+      tick,
+      access: accessText(op, register, variable, value, valueKnown),
+      locks,
+    };
+  }
+
+  /** Reports a race: both accesses (the earlier first), the one to guard, the interleaving. */
+  private sendRace(
+    rule: 'ISR-SHARED-RACE' | 'SPINLOCK-FOR-ISR-STATE' | 'DPC-SHARED-RACE',
+    variable: RaceVar,
+    now: RaceAccessReport,
+    before: RaceAccessReport,
+    unprotected: RaceAccessReport,
+    message: string,
+    irqlRequired: string,
+  ): void {
     const first = before.tick <= now.tick ? before : now;
     const second = first === before ? now : before;
     this.verifier.report({
@@ -651,7 +678,7 @@ export class RaceDetector {
       p3: unprotected.irql,
       p4: unprotected.processor,
       irqlFound: unprotected.irql,
-      irqlRequired: 'DIRQL, holding the interrupt lock (in the ISR or a synchronize function)',
+      irqlRequired,
       site: `${variable.kind} ${variable.name} ${first.function} / ${second.function}`,
       function: unprotected.function,
       race: { variable: variable.name, kind: variable.kind, accesses: [first, second] },
@@ -676,52 +703,28 @@ export class RaceDetector {
     fn: string,
     tick: number,
   ): void {
-    const cpu = this.engine.cpu;
     const locksText = (mask: number, names: string): string => {
       const parts: string[] = [];
       if (mask !== 0 && mask !== BLOCKED_MASK) parts.push(this.locksText(mask, null));
       if (names !== '') parts.push(names);
       return parts.length === 0 ? 'none' : parts.join(', ');
     };
-    const now: RaceAccessReport = {
-      function: fn || '(harness)',
-      role: this.monitor.topRoleName(),
-      processor: cpu.index,
-      irql: cpu.irql,
-      tick,
-      access: accessText(op, register, variable, value, valueKnown),
-      locks: locksText(heldMask, spinNames),
-    };
-    const before: RaceAccessReport = {
-      function: earlier.fn || '(harness)',
-      role: earlier.role,
-      processor: earlier.processor,
-      irql: earlier.irql,
-      tick: earlier.tick,
-      access: accessText(earlier.op, earlier.register, variable, earlier.bits, variable.kind === 'register'),
-      locks: locksText(earlier.lockMask, earlier.spinNames),
-    };
+    const now = this.accessNow(variable, op, value, valueKnown, register, fn, tick, locksText(heldMask, spinNames));
+    const before = accessBefore(variable, earlier, locksText(earlier.lockMask, earlier.spinNames));
     const what = variable.kind === 'register' ? `register ${variable.name}` : `field ${variable.name}`;
     const where = (a: RaceAccessReport, deferred: string): string =>
       `${a.function} (${a.role}${deferred !== a.function ? `, called from ${deferred}` : ''}) at ${levelName(a.irql)} (${a.access}, holding ${a.locks})`;
     // The side that holds no lock at all, if one does: the access to guard first.
     const unprotected = now.locks === 'none' || before.locks !== 'none' ? now : before;
-    const first = before.tick <= now.tick ? before : now;
-    const second = first === before ? now : before;
-    this.verifier.report({
-      rule: 'DPC-SHARED-RACE',
-      subject: variable.name,
-      message: `${what} is shared by deferred functions that run on different processors at once: ${where(before, earlier.dpcFn)} and ${where(now, dpcFn)}; no lock they both hold keeps one out while the other runs — take the same NDIS spin lock around both (NdisDprAcquireSpinLock at DISPATCH_LEVEL)`,
-      p2: variable.kind === 'register' ? 1 : 2,
-      p3: unprotected.irql,
-      p4: unprotected.processor,
-      irqlFound: unprotected.irql,
-      irqlRequired: 'DISPATCH_LEVEL, holding a spin lock the other deferred function holds too',
-      site: `${variable.kind} ${variable.name} ${first.function} / ${second.function}`,
-      function: unprotected.function,
-      race: { variable: variable.name, kind: variable.kind, accesses: [first, second] },
-      interleaving: this.interleaving(first.tick),
-    });
+    this.sendRace(
+      'DPC-SHARED-RACE',
+      variable,
+      now,
+      before,
+      unprotected,
+      `${what} is shared by deferred functions that run on different processors at once: ${where(before, earlier.dpcFn)} and ${where(now, dpcFn)}; no lock they both hold keeps one out while the other runs — take the same NDIS spin lock around both (NdisDprAcquireSpinLock at DISPATCH_LEVEL)`,
+      'DISPATCH_LEVEL, holding a spin lock the other deferred function holds too',
+    );
   }
 
   /** The tracked accesses since `fromTick` (the most recent ones if there are many), oldest first. */
@@ -750,4 +753,17 @@ export class RaceDetector {
     }
     return steps.reverse();
   }
+}
+
+/** The earlier access of a race, from its record. */
+function accessBefore(variable: RaceVar, earlier: RaceRecord, locks: string): RaceAccessReport {
+  return {
+    function: earlier.fn || '(harness)',
+    role: earlier.role,
+    processor: earlier.processor,
+    irql: earlier.irql,
+    tick: earlier.tick,
+    access: accessText(earlier.op, earlier.register, variable, earlier.bits, variable.kind === 'register'),
+    locks,
+  };
 }
