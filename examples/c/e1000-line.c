@@ -49,6 +49,7 @@
 #define CONTOSO_BUG_DMA_HIGH_HALF 20  /* programs only the low half of a ring's physical base */
 #define CONTOSO_BUG_TIMER_PENDING 21  /* halt frees the watchdog timer without canceling it (with CONTOSO_WATCHDOG) */
 #define CONTOSO_BUG_WATCHDOG_RACE 22  /* the watchdog reads the RX ring without the RX lock (with CONTOSO_WATCHDOG) */
+#define CONTOSO_BUG_TIMER_LAST 23     /* halt frees the adapter first and the watchdog timer last (with CONTOSO_WATCHDOG) */
 
 #ifndef CONTOSO_BUG
 #define CONTOSO_BUG CONTOSO_BUG_NONE
@@ -750,7 +751,17 @@ VOID ContosoHaltEx(NDIS_HANDLE MiniportAdapterContext, NDIS_HALT_ACTION HaltActi
     NdisMDeregisterInterruptEx(adapter->InterruptHandle);
 #endif
     adapter->InterruptHandle = NULL;
-#if CONTOSO_WATCHDOG && CONTOSO_BUG != CONTOSO_BUG_TIMER_PENDING
+#if CONTOSO_WATCHDOG && CONTOSO_BUG == CONTOSO_BUG_TIMER_LAST
+    {
+        /* The timer torn down last: the adapter its function uses is freed while it is still set. */
+        NDIS_HANDLE timer = adapter->WatchdogTimer;
+        adapter->WatchdogTimer = NULL;
+        ContosoFreeAdapter(adapter);
+        (VOID) NdisCancelTimerObject(timer);
+        NdisFreeTimerObject(timer);
+        return;
+    }
+#elif CONTOSO_WATCHDOG && CONTOSO_BUG != CONTOSO_BUG_TIMER_PENDING
     /* A periodic timer: canceled at PASSIVE_LEVEL, before what its function uses is freed. */
     (VOID) NdisCancelTimerObject(adapter->WatchdogTimer);
 #endif

@@ -208,6 +208,14 @@ const cases: Case[] = [
     message: /^ContosoHaltEx freed timer 1 with NdisFreeTimerObject while it was still set$/,
   },
   {
+    name: 'timer-last',
+    rule: 'TIMER-PENDING',
+    code: 0xc7,
+    at: { function: 'ContosoFreeAdapter', line: lineOf('NdisFreeMemory(Adapter, sizeof(CONTOSO_ADAPTER), 0);') },
+    message:
+      /^ContosoHaltEx freed Cnto block #\d+ with NdisFreeMemory while timer 1, whose FunctionContext points into it, was still set: its function would run on freed memory; cancel the timer first$/,
+  },
+  {
     name: 'watchdog-race',
     rule: 'DPC-SHARED-RACE',
     code: 0xc4,

@@ -135,6 +135,29 @@ describe('shared memory (NdisMAllocateSharedMemory) of C drivers', () => {
   });
 });
 
+describe('memory a set timer uses', () => {
+  it('freeing a block while a set timer does not point into it is quiet; freeing its context is TIMER-PENDING at the free', async () => {
+    // The watchdog function, run while its periodic timer is set, frees a block of its own.
+    const WATCHDOG_BODY = '    adapter->WatchdogRuns += 1;\n';
+    const scratch = text.replace(
+      WATCHDOG_BODY,
+      `${WATCHDOG_BODY}    NdisFreeMemory(NdisAllocateMemoryWithTagPriority(adapter->MiniportAdapterHandle, 16, 'hctS', NormalPoolPriority), 16, 0);\n`,
+    );
+    expect(scratch).not.toBe(text);
+    const quiet = defineCMiniport(await load({ files: [SOURCE], text: scratch, defines: { CONTOSO_WATCHDOG: 1 } }));
+    const result = run(quiet, 'collect');
+    expect(result.reports).toEqual([]);
+    expect(result.stats.timerCalls).toBeGreaterThan(0);
+    // Halt that frees the adapter, the timer's FunctionContext, before tearing the timer down.
+    const last = run(defineCMiniport(await load({ files: ['examples/c/broken/timer-last.c'] })), 'collect');
+    expect(last.reports.map((r) => [r.rule, r.subject, r.bugCheck?.code])).toEqual([
+      ['TIMER-PENDING', 'NdisFreeMemory', 0xc7],
+    ]);
+    // The harness canceled the timer there: the driver's own cancel and free after it are fine.
+    expect(last.halted).toBe(true);
+  });
+});
+
 describe('unwinding', () => {
   it('a bug check inside an import unwinds the C frames; the next run starts from a fresh instance', async () => {
     const broken = defineCMiniport(await load({ files: ['examples/c/broken/lock-at-dirql.c'] }));

@@ -438,6 +438,13 @@ export class CDriverInstance implements DriverRuntime {
       return;
     }
     block.freed = true;
+    // A timer still set whose function gets a pointer into the block would run on freed memory.
+    const end = block.address + block.size;
+    this.sim.timers.contextFreed(
+      (context) => typeof context === 'number' && context >= block.address && context < end,
+      'NdisFreeMemory',
+      `${block.tag} block #${block.serial}`,
+    );
   }
 
   // ---- Reports ------------------------------------------------------------------------------------

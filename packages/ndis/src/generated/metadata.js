@@ -22430,8 +22430,8 @@ export const metadata = {
     },
     {
       id: 'TIMER-PENDING',
-      title: 'timer object still set at halt, at a failed initialize, or when freed',
-      summary: 'A timer set with NdisSetTimerObject is still queued when MiniportHaltEx returns, when MiniportInitializeEx fails, or when NdisFreeTimerObject frees it, so its NDIS_TIMER_FUNCTION could run after the driver released what it uses. Stands for 0xC7 TIMER_OR_DPC_INVALID with P1 0 (a timer object); the harness then cancels the timer.',
+      title: 'timer object still set at halt, at a failed initialize, or when it or its context is freed',
+      summary: 'A timer set with NdisSetTimerObject is still queued when MiniportHaltEx returns, when MiniportInitializeEx fails, when NdisFreeTimerObject frees it, or (C drivers) when NdisFreeMemory frees the block its FunctionContext points into, so its NDIS_TIMER_FUNCTION could run after the driver released what it uses. Stands for 0xC7 TIMER_OR_DPC_INVALID with P1 0 (a timer object); the harness then cancels the timer.',
       severity: 'error',
       source: 'NdisCancelTimerObject remarks (cancel timers first when halting); bug check 0xC7 TIMER_OR_DPC_INVALID; ddikit check',
       bugChecks: [

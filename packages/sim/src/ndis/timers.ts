@@ -272,6 +272,28 @@ export class Timers {
   }
 
   /**
+   * The driver freed memory (`ddi`, e.g. NdisFreeMemory; `what` names the block) that a queued
+   * timer's FunctionContext points into (`inside` says which contexts do): TIMER-PENDING for each
+   * such timer, whose function would run on freed memory; the harness then cancels it. Returns how
+   * many there were.
+   */
+  contextFreed(inside: (context: unknown) => boolean, ddi: string, what: string): number {
+    let found = 0;
+    for (const timer of this.live) {
+      if (!timer.queued || !inside(timer.runContext)) continue;
+      found++;
+      const caller = this.deps.monitor.topName() || '(harness)';
+      this.pending(
+        timer,
+        ddi,
+        `${caller} freed ${what} with ${ddi} while timer ${timer.id}, whose FunctionContext points into it, was still set: its function would run on freed memory; cancel the timer first`,
+      );
+      this.dequeue(timer);
+    }
+    return found;
+  }
+
+  /**
    * Runs the timer due first, if one is due: its function at DISPATCH_LEVEL on the processor it was
    * set on. Returns whether one ran (the run loop then looks again before it lets time pass).
    */
