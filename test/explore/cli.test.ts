@@ -179,6 +179,11 @@ describe('a driver that never starts', () => {
     const long = await explore(['test/cli/fixtures/watchdog.ts', '--budget', '20', '--ticks', '15000']);
     expect(long.code).toBe(0);
     expect(long.stdout).not.toContain('timer');
+    // examples/e1000-watchdog.ts exports a scenario long enough for its watchdog.
+    const example = await explore(['examples/e1000-watchdog.ts', '--budget', '10']);
+    expect(example.code).toBe(0);
+    expect(example.stdout).toContain('\nseed=1 ticks=25000 processors=2 ');
+    expect(example.stdout).not.toContain('no timer function ran');
   });
 
   it('a driver that starts gets no such line', async () => {
