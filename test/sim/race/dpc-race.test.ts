@@ -15,7 +15,15 @@ import {
   type Box,
   type NDIS_HANDLE,
 } from '@ddikit/ndis';
-import { BUG_CHECKS, createSimulation, DDIKIT_P1, explore, formatReportText, type Report } from '@ddikit/sim';
+import {
+  BUG_CHECKS,
+  createSimulation,
+  DDIKIT_P1,
+  explore,
+  formatReportText,
+  type Report,
+  type Scheduler,
+} from '@ddikit/sim';
 import { describe, expect, it } from 'vitest';
 import { testDriver, type Hooks, type TestAdapter } from '../drivers.js';
 import { FakeDevice } from '../fake-device.js';
@@ -250,6 +258,28 @@ describe('DPC-SHARED-RACE', () => {
       races: false,
     }).run(unlockedRead, { ticks: 50_000 });
     expect(off.reports).toEqual([]);
+  });
+
+  it('makes the field a choice point of scheduled runs, and shows it in the trace, from the access that shares it on', () => {
+    const sites: string[] = [];
+    const scheduler: Scheduler = {
+      begin: () => {},
+      choose: (point) => {
+        sites.push(point.site());
+        return 0;
+      },
+    };
+    // A cause every few ticks: an ISR could come at most points, so each is a choice.
+    const sim = createSimulation({ seed: 3, device: new FakeDevice({ periodTicks: 5 }), mode: 'collect', trace: true });
+    const result = sim.run(unlockedRead, { ticks: 25_000, scheduler });
+    expect(races(result.reports)).toHaveLength(1);
+    // After the watchdog's read an ISR may come. (The DPC touches it under its spin lock with the NIC
+    // masked: no alternative there.)
+    expect(sites).toContain('TestWatchdog (NDIS_TIMER_FUNCTION) on processor 0 after touching handled');
+    // In the trace from the timer function's first touch (1 ms) on: a field of one deferred function is not shown.
+    const touches = sim.trace!.snapshot(result.tick).events.filter((e) => e.name === 'handled');
+    expect(touches.length).toBeGreaterThan(10);
+    expect(touches[0]!.tick).toBeGreaterThanOrEqual(10_000);
   });
 
   it('is a lockset rule: exploration reports it without counting it a failing schedule', () => {

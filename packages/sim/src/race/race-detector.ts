@@ -90,7 +90,8 @@ export class RaceVar {
   dpcShared = false;
   /**
    * Marked by the driver (`resources.shared`), not found by the automatic tracking: its every access
-   * is a choice point of scheduled runs (an automatic field's only once the ISR has touched it).
+   * is a choice point of scheduled runs (an automatic field's only once the ISR, or two deferred
+   * functions, touched it).
    */
   explicit: boolean;
   constructor(name: string, kind: 'register' | 'field', epoch: number, explicit = true) {
@@ -345,25 +346,31 @@ export class RaceDetector {
   /** An access of a field variable (from the accessors `shared` installs). */
   field(variable: RaceVar, write: boolean): void {
     if (!this.armed || variable.epoch !== this.epoch) return;
-    // A field found automatically shows in the trace, and is a choice point, once the ISR touched it.
+    // A field found automatically shows in the trace, and is a choice point, once the ISR touched
+    // it or two deferred functions did (the access that makes it so included).
     const cpu = this.engine.cpu;
     if (this.isrDepth[cpu.index]! > 0) variable.isrShared = true;
-    const shown = variable.explicit || variable.isrShared;
-    const trace = this.trace;
-    if (trace !== null && shown) {
-      if (variable.traceName < 0) variable.traceName = trace.intern(variable.name);
-      trace.record(
-        this.clock.nowTicks,
-        write ? TRACE_FIELD_WRITE : TRACE_FIELD_READ,
-        cpu.index,
-        cpu.irql,
-        variable.traceName,
-        0,
-        0,
-      );
-    }
+    const shown = variable.explicit || variable.isrShared || variable.dpcShared;
+    if (shown) this.traceField(variable, write);
     this.access(variable, write ? OP_WRITE : OP_READ, 0, variable, false, variable, BLOCKED_ASK);
-    if (this.afterField !== null && shown) this.afterField(variable.name);
+    if (!shown && variable.dpcShared) this.traceField(variable, write);
+    if (this.afterField !== null && (shown || variable.dpcShared)) this.afterField(variable.name);
+  }
+
+  private traceField(variable: RaceVar, write: boolean): void {
+    const trace = this.trace;
+    if (trace === null) return;
+    const cpu = this.engine.cpu;
+    if (variable.traceName < 0) variable.traceName = trace.intern(variable.name);
+    trace.record(
+      this.clock.nowTicks,
+      write ? TRACE_FIELD_WRITE : TRACE_FIELD_READ,
+      cpu.index,
+      cpu.irql,
+      variable.traceName,
+      0,
+      0,
+    );
   }
 
   /**
