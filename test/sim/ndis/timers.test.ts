@@ -15,7 +15,15 @@ import {
   type NDIS_HANDLE,
   type NDIS_TIMER_CHARACTERISTICS,
 } from '@ddikit/ndis';
-import { BUG_CHECKS, createSimulation, DDIKIT_P1, explore, TIMER_OBJECTS_MAX, type Simulation } from '@ddikit/sim';
+import {
+  BUG_CHECKS,
+  createSimulation,
+  DDIKIT_P1,
+  explore,
+  TIMER_OBJECTS_MAX,
+  type ChoicePoint,
+  type Simulation,
+} from '@ddikit/sim';
 import { describe, expect, it } from 'vitest';
 import { testDriver, type Hooks, type TestAdapter } from '../drivers.js';
 import { FakeDevice } from '../fake-device.js';
@@ -138,6 +146,70 @@ describe('timer objects on the simulated clock', () => {
     // Due at 0.5 ms and every 1 ms after: four expirations, each within a few ticks of its time.
     expect(log.fired.map((f) => Math.round((f.tick - 5_000) / 10_000))).toEqual([0, 1, 2, 3]);
     for (const [k, f] of log.fired.entries()) expect(f.tick - (5_000 + k * 10_000)).toBeLessThan(100);
+  });
+
+  it("at a scheduled run's choice point, a due timer may expire on another processor: its function runs there, inside the DPC", () => {
+    // The DPC stalls 50 µs, so it is running most of the time; the stall's end is a choice point.
+    let inDpc = false;
+    const seen: { tick: number; processor: number; inDpc: boolean }[] = [];
+    const Watch = NDIS_TIMER_FUNCTION('Watch', () => {
+      const sim = log.sim!;
+      seen.push({ tick: sim.clock.nowTicks, processor: sim.engine.cpu.index, inDpc });
+    });
+    const driver = testDriver({
+      afterInitialize: (a) => {
+        const timer = allocate(a, characteristics({ TimerFunction: Watch }));
+        a.ndis.NdisSetTimerObject(timer, { QuadPart: -10_000n }, 1, null);
+      },
+      dpc: (a) => {
+        inDpc = true;
+        a.ndis.NdisStallExecution(50);
+        inDpc = false;
+        a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, a.functions.takeCauses, a);
+        a.notes.pop();
+        a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, a.functions.enableInSync, a);
+      },
+      halt: cancelAndFree,
+    });
+    const offered: string[] = [];
+    const run = (take: boolean) => {
+      const sim = createSimulation({ seed: 3, device: new FakeDevice(DEFAULT_DEVICE), mode: 'collect' });
+      log.sim = sim;
+      seen.length = 0;
+      offered.length = 0;
+      const result = sim.run(driver, {
+        ticks: 25_000,
+        scheduler: {
+          begin: () => {},
+          choose: (point: ChoicePoint) => {
+            for (let k = 1; k < point.count; k++) {
+              const what = point.describe(k);
+              if (!what.startsWith('timer function')) continue;
+              offered.push(`${point.site()}: ${what}`);
+              if (take) return k;
+            }
+            return 0;
+          },
+        },
+      });
+      log.sim = null;
+      expect(result.reports).toEqual([]);
+      return [...seen];
+    };
+    // Declined, the loop runs it after the DPC, on the processor that set it.
+    const declined = run(false);
+    expect(offered.length).toBeGreaterThan(0);
+    expect(offered[0]).toMatch(
+      /^TestInterruptDpc \(MINIPORT_INTERRUPT_DPC\) on processor 0 after NdisStallExecution: timer function Watch runs on processor 1$/,
+    );
+    expect(declined.map((s) => [s.processor, s.inDpc])).toEqual([
+      [0, false],
+      [0, false],
+    ]);
+    // Taken, it runs on the other processor while the DPC is stalled in the middle; once per expiry.
+    const taken = run(true);
+    expect(taken).toHaveLength(2);
+    for (const s of taken) expect([s.processor, s.inDpc]).toEqual([1, true]);
   });
 
   it('a one-shot timer fires once; an absolute DueTime in the past fires at the next tick', () => {

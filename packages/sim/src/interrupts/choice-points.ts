@@ -2,8 +2,9 @@
  * The choice points of a scheduled run (scheduler.ts), on top of dispatch and the DPC queues.
  *
  * Every preemption point is a choice point: the alternatives are the ISRs that could be delivered
- * now (on a processor below the DIRQL whose interrupt lock is free) and other processors' queued DPCs
- * (while no lock is held anywhere); the chosen one runs nested at that point, on its processor. The
+ * now (on a processor below the DIRQL whose interrupt lock is free), other processors' queued DPCs
+ * and a timer that is due, its function run on another processor (both while no lock is held
+ * anywhere); the chosen one runs nested at that point, on its processor. The
  * run loop's picks of a processor — which one takes an interrupt, whose DPCs run first — are choices
  * too.
  *
@@ -52,10 +53,26 @@ const ALT_ISR = 1;
 const ALT_DPC = 2;
 /** The device raises an interrupt cause right here (traffic arriving now), masked or not. */
 const ALT_ARRIVAL = 3;
+/** A timer that is due expires on another processor: its function runs there now. */
+const ALT_TIMER = 4;
+
+/** The run's timer objects, as choice points see them (ndis/timers.ts). */
+export interface DueTimers {
+  /** The timer due first whose due tick has passed (still queued), or null. */
+  dueNow(): object | null;
+  /** Runs `timer`'s function on processor `cpu`, as if it expired there now. */
+  runOn(timer: object, cpu: number): void;
+  /** The name its function was declared with, for descriptions. */
+  nameOf(timer: object): string;
+}
 
 export class ChoicePoints {
   /** The run's scheduler; null: not a scheduled run (the seeded delivery decides). */
   scheduler: Scheduler | null = null;
+  /** The run's timers (set by the simulation), whose due timers are alternatives too. */
+  timers: DueTimers | null = null;
+  /** The due timer the current point's ALT_TIMER alternatives run. */
+  private altTimer: object | null = null;
   /** What the current point follows (a register name and SITE_* code), for descriptions. */
   private siteName = '';
   private siteCode = 0;
@@ -124,6 +141,7 @@ export class ChoicePoints {
       }
     }
     n = this.addDpcAlternatives(object, n);
+    n = this.addTimerAlternatives(n);
     if (n === 1 && this.arrivals && this.device.raiseInterrupt !== undefined) {
       // Nothing could preempt here (the device is masked or quiet): an interrupt may still arrive.
       this.altKind[n] = ALT_ARRIVAL;
@@ -176,6 +194,30 @@ export class ChoicePoints {
     return n;
   }
 
+  /**
+   * Adds "the due timer's function runs on processor p" for other processors below DISPATCH_LEVEL,
+   * under the conditions of other processors' DPCs (no lock held anywhere).
+   */
+  private addTimerAlternatives(n: number): number {
+    const timers = this.timers;
+    if (timers === null || this.dpcs.held() || this.locks.heldAny()) return n;
+    const object = this.table.active;
+    if (object !== null) for (const lock of object.locks) if (lock.holder >= 0) return n;
+    const timer = timers.dueNow();
+    if (timer === null) return n;
+    this.altTimer = timer;
+    const current = this.engine.cpu.index;
+    const processors = this.engine.processors;
+    for (let p = 0; p < processors.length && n < CHOICE_ALTERNATIVES_MAX; p++) {
+      if (p === current || this.dpcs.draining(p) || processors[p]!.irql >= DISPATCH_LEVEL) continue;
+      this.altKind[n] = ALT_TIMER;
+      this.altCpu[n] = p;
+      this.altMessage[n] = 0;
+      n++;
+    }
+    return n;
+  }
+
   private runAlternative(object: InterruptObject, kind: number, p: number, message: number): void {
     const engine = this.engine;
     const saved = engine.cpu;
@@ -194,6 +236,8 @@ export class ChoicePoints {
         engine.cpu = target;
         if (object.messageBased) this.dispatch.dispatchMessage(object, message);
         else this.dispatch.dispatch(object, 0, true);
+      } else if (kind === ALT_TIMER) {
+        this.timers!.runOn(this.altTimer!, p);
       } else {
         this.dpcs.drain(target);
       }
@@ -324,6 +368,8 @@ export class ChoicePoints {
     if (point.kind === 'deliver') return `processor ${p} takes it`;
     if (point.kind === 'dpc') return `DPCs of processor ${p} first`;
     if (this.altKind[a] === ALT_DPC) return `run the DPCs queued on processor ${p}`;
+    if (this.altKind[a] === ALT_TIMER)
+      return `timer function ${this.timers!.nameOf(this.altTimer!)} runs on processor ${p}`;
     if (this.altKind[a] === ALT_ARRIVAL) return 'an interrupt cause arrives';
     const object = point.object!;
     const what = object.messageBased ? `message ${this.altMessage[a]}` : 'line';

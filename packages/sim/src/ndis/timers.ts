@@ -298,14 +298,38 @@ export class Timers {
    * set on. Returns whether one ran (the run loop then looks again before it lets time pass).
    */
   runDue(): boolean {
+    const timer = this.dueNow();
+    if (timer === null) return false;
+    this.fire(timer, timer.processor);
+    return true;
+  }
+
+  /** The timer due first whose due tick has passed, or null (a choice point may run it elsewhere). */
+  dueNow(): NdisTimer | null {
     const now = this.deps.clock.nowTicks;
-    if (this.nextDueTick > now) return false;
+    if (this.nextDueTick > now) return null;
     let timer: NdisTimer | null = null;
     for (const t of this.live) if (t.dueTick <= now && (timer === null || t.dueTick < timer.dueTick)) timer = t;
-    if (timer === null) {
-      this.recomputeDue();
-      return false;
-    }
+    if (timer === null) this.recomputeDue();
+    return timer;
+  }
+
+  /** Runs a due timer's function on processor `cpu`: a scheduled run's choice, it expired there. */
+  runOn(timer: object, cpu: number): void {
+    const due = timer as NdisTimer;
+    if (!this.live.includes(due) || !due.queued) return;
+    this.fire(due, cpu);
+  }
+
+  /** The name its function was declared with (for choice descriptions). */
+  nameOf(timer: object): string {
+    const fn = (timer as NdisTimer).fn;
+    return roleOf(fn)?.name ?? 'the timer function';
+  }
+
+  /** Dequeues (or, periodic, queues again) a due timer and runs its function on processor `cpu`. */
+  private fire(timer: NdisTimer, cpu: number): void {
+    const now = this.deps.clock.nowTicks;
     if (timer.periodTicks > 0) {
       // Queued again before the function runs; a period the loop jumped past counts from now.
       const next = timer.dueTick + timer.periodTicks;
@@ -315,8 +339,7 @@ export class Timers {
     timer.fired++;
     this.calls++;
     this.runCalls++;
-    this.call(timer);
-    return true;
+    this.call(timer, cpu);
   }
 
   /**
@@ -389,10 +412,10 @@ export class Timers {
   }
 
   /** The timer's function at DISPATCH_LEVEL on its processor, through the role monitor. */
-  private call(timer: NdisTimer): void {
+  private call(timer: NdisTimer, processor: number): void {
     const { engine, monitor, checks } = this.deps;
     const saved = engine.cpu;
-    const cpu = engine.processors[timer.processor]!;
+    const cpu = engine.processors[processor]!;
     engine.cpu = cpu;
     const from = cpu.irql;
     engine.raise(DISPATCH_LEVEL, 'timer');

@@ -195,6 +195,8 @@ export class Simulation {
       track: (context) => this.interrupts.contexts?.track(context),
       fail,
     });
+    // A due timer is an alternative at scheduled runs' choice points: it expires on another processor.
+    this.interrupts.points.timers = this.timers;
     const table = new NdisTable(
       {
         checks: this.checks,
