@@ -6,7 +6,7 @@
 import { functionContract, metadata, MINIPORT_ISR, MINIPORT_SYNCHRONIZE_INTERRUPT } from '@ddikit/ndis';
 import { createSimulation, MODELED_DDIS, RegisterHandle, resourcesOf, UnmodeledDdiError } from '@ddikit/sim';
 import { describe, expect, it } from 'vitest';
-import { testDriver } from '../drivers.js';
+import { testDriver, type TestAdapter } from '../drivers.js';
 import { FakeDevice, SCRATCH } from '../fake-device.js';
 import { ruleCase } from '../rule-cases.js';
 
@@ -240,6 +240,33 @@ describe('sim.ddi.define', () => {
     expect(result.reports.map((r) => [r.rule, r.subject])).toEqual([
       ['IRQL-CALL', 'NdisMDeregisterInterruptEx'],
       ['INT-DEREGISTER', 'MINIPORT_HALT'],
+    ]);
+  });
+
+  it('a condition in words the arguments tell: NdisFreeMemory with MemoryFlags 0 may run up to DISPATCH_LEVEL', () => {
+    const freeAtDispatch = (flags: number) => {
+      const sim = createSimulation({ seed: 1, device: new FakeDevice(), mode: 'collect' });
+      const freed: number[] = [];
+      sim.ddi.define('NdisFreeMemory', (_address: unknown, _length: number, given: number) => void freed.push(given));
+      const result = sim.run(
+        testDriver({
+          afterInitialize: (a: TestAdapter) => {
+            (a.ndis.NdisFreeMemory as (...args: unknown[]) => void)({}, 16, flags); // PASSIVE_LEVEL: always allowed
+            a.ndis.NdisAcquireSpinLock(a.lock);
+            (a.ndis.NdisFreeMemory as (...args: unknown[]) => void)({}, 16, flags); // DISPATCH_LEVEL
+            a.ndis.NdisReleaseSpinLock(a.lock);
+          },
+        }),
+        { ticks: 10 },
+      );
+      expect(freed).toEqual([flags, flags]);
+      return result.reports.map((r) => [r.rule, r.message, r.occurrences]);
+    };
+    // Pool memory (MemoryFlags 0, from NdisAllocateMemoryWithTagPriority): allowed at DISPATCH_LEVEL.
+    expect(freeAtDispatch(0)).toEqual([]);
+    // Other memory: PASSIVE_LEVEL (contiguous) or up to APC_LEVEL (noncached) only.
+    expect(freeAtDispatch(1)).toEqual([
+      ['IRQL-CALL', 'NdisFreeMemory was called at IRQL 2; its contract requires PASSIVE_LEVEL', 1],
     ]);
   });
 
