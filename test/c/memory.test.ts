@@ -158,6 +158,32 @@ describe('memory a set timer uses', () => {
   });
 });
 
+describe('interlocked operations', () => {
+  it('compile from ndis.h and never race; the same update as a plain += between the DPC and the watchdog is DPC-SHARED-RACE', async () => {
+    // The DPC and the watchdog timer function both count into Stats->FramesSent, with no lock.
+    const DPC_BODY = '    UNREFERENCED_PARAMETER(ReceiveThrottleParameters);\n';
+    const WATCHDOG_BODY = '    NdisDprAcquireSpinLock(&adapter->RxLock);\n    adapter->WatchdogRuns += 1;\n';
+    expect(text.split(DPC_BODY)).toHaveLength(2);
+    expect(text.split(WATCHDOG_BODY)).toHaveLength(2);
+    const counting = (update: string): string =>
+      text.replace(DPC_BODY, `${DPC_BODY}    ${update};\n`).replace(WATCHDOG_BODY, `${WATCHDOG_BODY}    ${update};\n`);
+    const interlocked = counting('(VOID) InterlockedIncrement((LONG volatile *)&adapter->Stats->FramesSent)');
+    const plain = counting('adapter->Stats->FramesSent += 1');
+    const runOf = async (source: string) =>
+      createSimulation({ seed: 1, device: new E1000Nic(), mode: 'collect' }).run(
+        defineCMiniport(
+          await load({ files: [SOURCE], text: source, defines: { CONTOSO_WATCHDOG: 1 }, instrumentAccesses: true }),
+        ),
+        { ticks: 30_000 },
+      );
+    const quiet = await runOf(interlocked);
+    expect(quiet.reports).toEqual([]);
+    expect(quiet.stats.timerCalls).toBeGreaterThan(0);
+    const racing = await runOf(plain);
+    expect(racing.reports.map((r) => r.rule)).toContain('DPC-SHARED-RACE');
+  });
+});
+
 describe('unwinding', () => {
   it('a bug check inside an import unwinds the C frames; the next run starts from a fresh instance', async () => {
     const broken = defineCMiniport(await load({ files: ['examples/c/broken/lock-at-dirql.c'] }));
