@@ -212,6 +212,29 @@ describe('timer objects on the simulated clock', () => {
     for (const s of taken) expect([s.processor, s.inDpc]).toEqual([1, true]);
   });
 
+  it('a timer that sets itself again at once does not starve the interrupts either', () => {
+    // DueTime 0 is absolute and past: due at the next tick, every tick.
+    let handle: NDIS_HANDLE = null;
+    let sets = 0;
+    const Busy = NDIS_TIMER_FUNCTION('BusyTimer', (_s1, FunctionContext) => {
+      sets++;
+      (FunctionContext as TestAdapter).ndis.NdisSetTimerObject(handle, { QuadPart: 0n }, 0, null);
+    });
+    const driver = testDriver({
+      afterInitialize: (a) => {
+        handle = allocate(a, characteristics({ TimerFunction: Busy, FunctionContext: a }));
+        a.ndis.NdisSetTimerObject(handle, { QuadPart: 0n }, 0, null);
+      },
+      halt: cancelAndFree,
+    });
+    const sim = createSimulation({ seed: 1, device: new FakeDevice({ periodTicks: 400 }), mode: 'collect' });
+    const result = sim.run(driver, { ticks: 20_000 });
+    expect(result.reports).toEqual([]);
+    expect(sets).toBeGreaterThan(5_000);
+    // A cause every 400 ticks: each is still taken.
+    expect(result.stats.interrupts).toBeGreaterThanOrEqual(49);
+  });
+
   it('a one-shot timer fires once; an absolute DueTime in the past fires at the next tick', () => {
     expect(run(timerDriver(-20_000n, 0)).fired.map((f) => Math.floor(f.tick / 1000))).toEqual([20]);
     // DueTime by its halves, and from JavaScript as a plain bigint or number: the same time.

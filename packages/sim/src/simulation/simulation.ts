@@ -514,14 +514,14 @@ export class Simulation {
       stepper.step();
       // A due timer first: its DPC was queued at its expiry, ahead of the DPC the next interrupt
       // queues, and under steady traffic an interrupt is pending at every turn, so after them it
-      // would never run. An interrupt that comes while it runs preempts it as usual.
-      if (timers.runDue()) {
-        // A timer's turn takes a tick, as a DPC turn does.
-        clock.nowTicks += 1;
-        continue;
-      }
+      // would never run. An interrupt that comes while it runs preempts it as usual. One timer a
+      // turn, then the interrupts: a timer that sets itself again at once cannot starve them either.
+      const timerRan = timers.runDue();
+      // A timer's turn takes a tick, as a DPC turn does.
+      if (timerRan) clock.nowTicks += 1;
       if (interrupts.deliverPending()) continue;
       if (interrupts.runQueuedDpcs()) continue;
+      if (timerRan) continue;
       interrupts.quiescent();
       let next = stepper.dueTick;
       if (next > timers.nextDueTick) next = timers.nextDueTick;
