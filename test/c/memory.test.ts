@@ -159,28 +159,107 @@ describe('memory a set timer uses', () => {
 });
 
 describe('interlocked operations', () => {
-  it('compile from ndis.h and never race; the same update as a plain += between the DPC and the watchdog is DPC-SHARED-RACE', async () => {
-    // The DPC and the watchdog timer function both count into Stats->FramesSent, with no lock.
-    const DPC_BODY = '    UNREFERENCED_PARAMETER(ReceiveThrottleParameters);\n';
-    const WATCHDOG_BODY = '    NdisDprAcquireSpinLock(&adapter->RxLock);\n    adapter->WatchdogRuns += 1;\n';
-    expect(text.split(DPC_BODY)).toHaveLength(2);
-    expect(text.split(WATCHDOG_BODY)).toHaveLength(2);
-    const counting = (update: string): string =>
-      text.replace(DPC_BODY, `${DPC_BODY}    ${update};\n`).replace(WATCHDOG_BODY, `${WATCHDOG_BODY}    ${update};\n`);
-    const interlocked = counting('(VOID) InterlockedIncrement((LONG volatile *)&adapter->Stats->FramesSent)');
-    const plain = counting('adapter->Stats->FramesSent += 1');
-    const runOf = async (source: string) =>
-      createSimulation({ seed: 1, device: new E1000Nic(), mode: 'collect' }).run(
-        defineCMiniport(
-          await load({ files: [SOURCE], text: source, defines: { CONTOSO_WATCHDOG: 1 }, instrumentAccesses: true }),
-        ),
-        { ticks: 30_000 },
-      );
-    const quiet = await runOf(interlocked);
+  // A counter the DPC and the watchdog timer function update with no lock: a global of its own, so
+  // that nothing else in the driver touches it.
+  const STATS_TYPE = '} CONTOSO_STATS, *PCONTOSO_STATS;\n';
+  const DPC_BODY = '    UNREFERENCED_PARAMETER(ReceiveThrottleParameters);\n';
+  const WATCHDOG_BODY = '    NdisDprAcquireSpinLock(&adapter->RxLock);\n    adapter->WatchdogRuns += 1;\n';
+  /** e1000-line.c with `dpc` added to the DPC and `watchdog` to the watchdog timer function. */
+  const counting = (dpc: string, watchdog: string): string => {
+    for (const anchor of [STATS_TYPE, DPC_BODY, WATCHDOG_BODY]) expect(text.split(anchor)).toHaveLength(2);
+    return text
+      .replace(STATS_TYPE, `${STATS_TYPE}static LONG ContosoCount;\n`)
+      .replace(DPC_BODY, `${DPC_BODY}    ${dpc}\n`)
+      .replace(WATCHDOG_BODY, `${WATCHDOG_BODY}    ${watchdog}\n`);
+  };
+  const runOf = async (source: string) =>
+    createSimulation({ seed: 1, device: new E1000Nic(), mode: 'collect' }).run(
+      defineCMiniport(
+        await load({ files: [SOURCE], text: source, defines: { CONTOSO_WATCHDOG: 1 }, instrumentAccesses: true }),
+      ),
+      { ticks: 30_000 },
+    );
+  const INCREMENT = '(VOID) InterlockedIncrement(&ContosoCount);';
+
+  it('compile from ndis.h and never race with each other; the same update as a plain += is DPC-SHARED-RACE', async () => {
+    const quiet = await runOf(counting(INCREMENT, INCREMENT));
     expect(quiet.reports).toEqual([]);
     expect(quiet.stats.timerCalls).toBeGreaterThan(0);
-    const racing = await runOf(plain);
-    expect(racing.reports.map((r) => r.rule)).toContain('DPC-SHARED-RACE');
+    const racing = await runOf(counting('ContosoCount += 1;', 'ContosoCount += 1;'));
+    expect(racing.reports.map((r) => r.rule)).toEqual(['DPC-SHARED-RACE']);
+  });
+
+  it('an interlocked update beside a plain read, or beside InterlockedExchange or InterlockedCompareExchange, is quiet', async () => {
+    for (const watchdog of [
+      'adapter->RxNextAtWatchdog = (ULONG)ContosoCount;',
+      '(VOID) InterlockedExchange(&ContosoCount, 0);',
+      '(VOID) InterlockedCompareExchange(&ContosoCount, 0, 100);',
+    ]) {
+      const result = await runOf(counting(INCREMENT, watchdog));
+      expect(result.reports, watchdog).toEqual([]);
+      expect(result.stats.timerCalls).toBeGreaterThan(0);
+    }
+  });
+
+  it("an interlocked update races with a plain write of the same variable, and the report names the write's line", async () => {
+    // A plain store of the counter: it can undo the DPC's increments (or be undone by one).
+    const reset = '    ContosoCount = 0;';
+    const source = counting(INCREMENT, reset.trim());
+    const result = await runOf(source);
+    expect(result.reports.map((r) => r.rule)).toEqual(['DPC-SHARED-RACE']);
+    const race = result.reports[0]!;
+    expect(race.race!.accesses.map((a) => [a.function, a.access])).toEqual(
+      expect.arrayContaining([
+        ['ContosoInterruptDpc', expect.stringMatching(/^interlocked update global 0x[0-9a-f]+$/)],
+        ['ContosoWatchdog', expect.stringMatching(/^write global 0x[0-9a-f]+$/)],
+      ]),
+    );
+    expect(race.message).toContain('make the plain write interlocked as well (InterlockedExchange');
+    expect(top(race)).toEqual({ function: 'ContosoWatchdog', file: SOURCE, line: lineOfInserted(source, reset) });
+    // The interlocked side, when it is the later access, is located at the driver's line too (not
+    // inside ndis.h): the Interlocked macros expand where the driver calls them.
+    const flipped = counting(reset.trim(), INCREMENT);
+    const other = (await runOf(flipped)).reports[0]!;
+    expect(other.rule).toBe('DPC-SHARED-RACE');
+    expect(top(other)).toEqual({
+      function: 'ContosoWatchdog',
+      file: SOURCE,
+      line: lineOfInserted(flipped, `    ${INCREMENT}`),
+    });
+  });
+
+  it("the ISR's interlocked update and a plain write under a spin lock are SPINLOCK-FOR-ISR-STATE; interlocked in both, quiet", async () => {
+    // The watchdog runs with interrupts enabled (a DPC runs with them masked, ordered with the ISR).
+    const ISR_BODY = '    adapter->PendingCauses |= causes;\n';
+    expect(text.split(ISR_BODY)).toHaveLength(2);
+    const withIsr = (watchdog: string): string =>
+      counting('', watchdog).replace(ISR_BODY, `${ISR_BODY}    ${INCREMENT}\n`);
+    const racing = await runOf(withIsr('ContosoCount = 0;'));
+    expect(racing.reports.map((r) => r.rule)).toEqual(['SPINLOCK-FOR-ISR-STATE']);
+    expect(racing.reports[0]!.message).toContain('make the plain write interlocked as well');
+    const quiet = await runOf(withIsr('(VOID) InterlockedExchange(&ContosoCount, 0);'));
+    expect(quiet.reports).toEqual([]);
+    expect(quiet.stats.timerCalls).toBeGreaterThan(0);
+  });
+
+  it("an interlocked update of freed pool memory is POOL-USE-AFTER-FREE at the driver's line", async () => {
+    const code =
+      "    { LONG *counter = NdisAllocateMemoryWithTagPriority(NdisMiniportHandle, sizeof(LONG), 'tnuC', NormalPoolPriority); NdisFreeMemory(counter, sizeof(LONG), 0); (VOID) InterlockedIncrement(counter); }";
+    const source = withInInitialize(code);
+    const result = run(defineCMiniport(await load({ files: [SOURCE], text: source, instrumentAccesses: true })));
+    expect(result.bugCheck?.rule).toBe('POOL-USE-AFTER-FREE');
+    expect(result.bugCheck?.message).toMatch(/^interlocked update of 4 bytes at 0x[0-9a-f]+: /);
+    expect(top(result.bugCheck)).toMatchObject({ file: SOURCE, line: lineOfInserted(source, code) });
+  });
+
+  it("each argument is evaluated once, as in a call, and the result is the function's", async () => {
+    // A driver-visible effect in DriverEntry-time code: the macro must not evaluate its target twice.
+    const code =
+      '    { LONG values[2] = { 5, 7 }; LONG *p = values; LONG r = InterlockedExchangeAdd(p++, 10); if (r != 5 || p != values + 1 || values[0] != 15 || InterlockedCompareExchange(&values[1], 1, 7) != 7 || values[1] != 1) { NdisFreeMemory(adapter, sizeof(*adapter), 0); return NDIS_STATUS_FAILURE; } }';
+    const source = withInInitialize(code);
+    const result = run(defineCMiniport(await load({ files: [SOURCE], text: source, instrumentAccesses: true })));
+    expect(result.reports).toEqual([]);
+    expect(result.halted).toBe(true);
   });
 });
 

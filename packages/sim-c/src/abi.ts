@@ -83,8 +83,20 @@ export const UB_HANDLERS = [
   .map((n) => `__ubsan_handle_${n}_abort`)
   .concat(['__ubsan_handle_builtin_unreachable', '__ubsan_handle_missing_return']);
 
-/** The access hooks an instrumented module imports from "env" (sizes 1, 2, 4, 8, 16). */
-export const ACCESS_HOOKS = [1, 2, 4, 8, 16].flatMap((n) => [`__sanitizer_cov_load${n}`, `__sanitizer_cov_store${n}`]);
+/**
+ * The hook the harness's ndis.h calls before an interlocked operation in an access-instrumented
+ * build (`__ddikit_interlocked(address, bytes)`): compiler atomics are not loads and stores to
+ * SanitizerCoverage, so the Interlocked macros announce themselves.
+ */
+export const INTERLOCKED_HOOK = '__ddikit_interlocked';
+/**
+ * The access hooks an instrumented module imports from "env": loads and stores (sizes 1, 2, 4, 8,
+ * 16), and interlocked operations.
+ */
+export const ACCESS_HOOKS = [
+  ...[1, 2, 4, 8, 16].flatMap((n) => [`__sanitizer_cov_load${n}`, `__sanitizer_cov_store${n}`]),
+  INTERLOCKED_HOOK,
+];
 /** SanitizerCoverage's module constructor hook (never called: the module has no start function). */
 export const COVERAGE_INIT = '__sanitizer_cov_bool_flag_init';
 

@@ -7,6 +7,7 @@ export {
   COVERAGE_INIT,
   type CRoleDeclaration,
   harnessHeaderPath,
+  INTERLOCKED_HOOK,
   readRolesSection,
   ROLES_SECTION,
   type RoleFinding,

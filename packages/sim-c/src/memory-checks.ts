@@ -6,7 +6,8 @@
  *   fixed-size array, a misaligned access, a shift, a division… Each handler gets UBSan's static data
  *   with the C `file:line:column`, so the report is exact without DWARF.
  * - Access hooks (`env.__sanitizer_cov_load4(address)`, …, the access-instrumented build): every load
- *   and store that survived optimization, before it happens — pool overruns and use after free,
+ *   and store that survived optimization, and (`env.__ddikit_interlocked`, from the harness's ndis.h)
+ *   every interlocked operation, before it happens — pool overruns and use after free,
  *   dereferences of the register window or of a handle, and accesses to pool and global memory fed to
  *   the harness's race detector (one variable per 4-byte word).
  * - Traps (any build): a RuntimeError out of the driver becomes a report; the stack pointer tells a
@@ -16,7 +17,7 @@
  */
 import { posix } from 'node:path';
 import { BugCheck, type RuleId } from '@ddikit/sim';
-import { UB_HANDLERS } from './abi.js';
+import { INTERLOCKED_HOOK, UB_HANDLERS } from './abi.js';
 import { HandleTable, REGISTER_WINDOW_BASE } from './handles.js';
 import type { DriverRuntime } from './driver-runtime.js';
 
@@ -39,6 +40,13 @@ const TYPE_CHECK_KINDS = [
   'dynamic operation on',
 ];
 
+/** What an instrumented access does: a load, a store, or an interlocked read-modify-write. */
+const READ = 0;
+const WRITE = 1;
+const INTERLOCKED = 2;
+type AccessKind = typeof READ | typeof WRITE | typeof INTERLOCKED;
+const ACCESS_VERBS = ['read', 'write', 'interlocked update'] as const;
+
 export class MemoryChecks {
   /** Accesses the instrumentation saw (all, and those that went to the race detector). */
   accesses = 0;
@@ -54,9 +62,10 @@ export class MemoryChecks {
       out[name] = (data: number, a: number, b: number) => this.undefinedBehaviour(name, data >>> 0, a >>> 0, b >>> 0);
     }
     for (const bytes of [1, 2, 4, 8, 16]) {
-      out[`__sanitizer_cov_load${bytes}`] = (address: number) => this.access(address, bytes, false);
-      out[`__sanitizer_cov_store${bytes}`] = (address: number) => this.access(address, bytes, true);
+      out[`__sanitizer_cov_load${bytes}`] = (address: number) => this.access(address, bytes, READ);
+      out[`__sanitizer_cov_store${bytes}`] = (address: number) => this.access(address, bytes, WRITE);
     }
+    out[INTERLOCKED_HOOK] = (address: number, bytes: number) => this.access(address, bytes >>> 0, INTERLOCKED);
     return out;
   }
 
@@ -65,9 +74,10 @@ export class MemoryChecks {
     return `the stack overflowed its ${d.stackHigh - d.stackLow} bytes (stack pointer 0x${sp.toString(16)})`;
   }
 
-  /** One load or store, before it happens. */
-  private access(address: number, bytes: number, write: boolean): void {
+  /** One load, store or interlocked operation, before it happens. */
+  private access(address: number, bytes: number, kind: AccessKind): void {
     this.accesses++;
+    const write = kind !== READ;
     const a = address >>> 0;
     const d = this.driver;
     if (a < d.stackHigh) return; // the stack
@@ -75,7 +85,7 @@ export class MemoryChecks {
     if (a >= d.pool.base) {
       const hit = d.pool.classify(a);
       if (hit.kind === 'live') {
-        if (hit.block.owner === 'driver') this.trackRace(a, hit.block.tag, hit.block.serial, hit.offset, write);
+        if (hit.block.owner === 'driver') this.trackRace(a, hit.block.tag, hit.block.serial, hit.offset, kind);
         return;
       }
       if (hit.kind === 'outside') return;
@@ -84,7 +94,7 @@ export class MemoryChecks {
         hit.kind === 'unallocated'
           ? 'an address between pool blocks'
           : `${hit.block.tag} block #${hit.block.serial} (${hit.block.size} bytes) at offset ${hit.offset}${hit.kind === 'freed' ? `, after ${hit.block.owner === 'shared' ? 'NdisMFreeSharedMemory' : 'NdisFreeMemory'} freed it` : `, ${hit.offset - hit.block.size} bytes past its end`}`;
-      d.report(rule, 'memory', `${write ? 'write' : 'read'} of ${bytes} bytes at 0x${a.toString(16)}: ${what}`, [
+      d.report(rule, 'memory', `${ACCESS_VERBS[kind]} of ${bytes} bytes at 0x${a.toString(16)}: ${what}`, [
         a,
         write ? 1 : 0,
         0,
@@ -92,7 +102,7 @@ export class MemoryChecks {
       ]);
       return;
     }
-    this.trackRace(a, 'global', 0, a, write); // .data / .bss
+    this.trackRace(a, 'global', 0, a, kind); // .data / .bss
   }
 
   /** An access outside linear memory: it would trap, so it stops the run whatever the mode. */
@@ -134,7 +144,7 @@ export class MemoryChecks {
   }
 
   /** Hands an access of pool or global memory to the harness's race detector (one variable per 4-byte word). */
-  private trackRace(a: number, tag: string, serial: number, offset: number, write: boolean): void {
+  private trackRace(a: number, tag: string, serial: number, offset: number, kind: AccessKind): void {
     const race = this.driver.sim.races;
     if (race === null) return;
     this.trackedAccesses++;
@@ -145,7 +155,8 @@ export class MemoryChecks {
       variable = race.fieldVar(name);
       this.raceVars.set(word, variable);
     }
-    race.field(variable as never, write);
+    if (kind === INTERLOCKED) race.interlockedField(variable as never);
+    else race.field(variable as never, kind === WRITE);
   }
 
   // ---- UBSan handlers -------------------------------------------------------------------------------

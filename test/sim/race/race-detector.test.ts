@@ -375,8 +375,11 @@ describe('conflicts: which pairs of accesses to one state can race', () => {
     { given: ['read', 0, 'set', 0x4], want: true },
     { given: ['readClear', 0, 'readClear', 0], want: true },
     { given: ['readClear', 0, 'read', 0], want: true },
+    { given: ['interlocked', 0, 'interlocked', 0], want: false },
+    { given: ['interlocked', 0, 'read', 0], want: false },
+    { given: ['interlocked', 0, 'write', 0], want: true },
   ];
-  const op = { read: 1, write: 2, set: 3, clear: 4, readClear: 5 } as const;
+  const op = { read: 1, write: 2, set: 3, clear: 4, readClear: 5, interlocked: 6 } as const;
   for (const { given, want } of cases) {
     it(`${given[0]} ${given[1].toString(16)} vs ${given[2]} ${given[3].toString(16)} → ${want ? 'conflict' : 'commute'}`, () => {
       expect(conflicts(op[given[0] as keyof typeof op], given[1], op[given[2] as keyof typeof op], given[3])).toBe(

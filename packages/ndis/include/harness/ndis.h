@@ -1175,8 +1175,11 @@ NdisWriteRegisterUlong(
 
 /*
  * Interlocked operations (wdm.h, and NDIS's macros over them): sequentially consistent compiler
- * atomics. The harness's race detector does not see them, as an interlocked update never races;
- * plain reads and writes of the same variable are still seen.
+ * atomics. An interlocked update never races with another, nor with a plain read; it does with a
+ * plain write of the same variable, which the harness's race detector reports. In a build with
+ * access checks, each one first tells the harness where it goes (the hook below; compiler atomics
+ * are not loads and stores to the instrumentation): a macro of the function's name does, so that a
+ * report names the driver's line, and each argument is evaluated once, as in a call.
  */
 static __inline LONG InterlockedIncrement(LONG volatile *Addend)
 {
@@ -1216,6 +1219,32 @@ static __inline PVOID InterlockedCompareExchangePointer(PVOID volatile *Destinat
     __atomic_compare_exchange_n(Destination, &Comparand, Exchange, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
     return Comparand;
 }
+#if defined(__wasm32__) && defined(__has_feature)
+#if __has_feature(coverage_sanitizer)
+__attribute__((import_module("env"), import_name("__ddikit_interlocked")))
+void __ddikit_interlocked(const volatile void *Address, unsigned int Bytes);
+#define __DDIKIT_INTERLOCKED(Type, Target, Call) \
+    ({ Type volatile *__ddikit_target = (Target); __ddikit_interlocked(__ddikit_target, sizeof(Type)); Call; })
+#define InterlockedIncrement(Addend) \
+    __DDIKIT_INTERLOCKED(LONG, Addend, (InterlockedIncrement)(__ddikit_target))
+#define InterlockedDecrement(Addend) \
+    __DDIKIT_INTERLOCKED(LONG, Addend, (InterlockedDecrement)(__ddikit_target))
+#define InterlockedExchange(Target, Value) \
+    __DDIKIT_INTERLOCKED(LONG, Target, (InterlockedExchange)(__ddikit_target, (Value)))
+#define InterlockedExchangeAdd(Addend, Value) \
+    __DDIKIT_INTERLOCKED(LONG, Addend, (InterlockedExchangeAdd)(__ddikit_target, (Value)))
+#define InterlockedCompareExchange(Destination, Exchange, Comparand) \
+    __DDIKIT_INTERLOCKED(LONG, Destination, (InterlockedCompareExchange)(__ddikit_target, (Exchange), (Comparand)))
+#define InterlockedOr(Destination, Value) \
+    __DDIKIT_INTERLOCKED(LONG, Destination, (InterlockedOr)(__ddikit_target, (Value)))
+#define InterlockedAnd(Destination, Value) \
+    __DDIKIT_INTERLOCKED(LONG, Destination, (InterlockedAnd)(__ddikit_target, (Value)))
+#define InterlockedExchangePointer(Target, Value) \
+    __DDIKIT_INTERLOCKED(PVOID, Target, (InterlockedExchangePointer)(__ddikit_target, (Value)))
+#define InterlockedCompareExchangePointer(Destination, Exchange, Comparand) \
+    __DDIKIT_INTERLOCKED(PVOID, Destination, (InterlockedCompareExchangePointer)(__ddikit_target, (Exchange), (Comparand)))
+#endif
+#endif
 #define NdisInterlockedIncrement(Addend) InterlockedIncrement(Addend)
 #define NdisInterlockedDecrement(Addend) InterlockedDecrement(Addend)
 

@@ -41,7 +41,7 @@ import type { Clock } from '../core/time.js';
 import { TRACE_FIELD_READ, TRACE_FIELD_WRITE, type Trace } from '../core/trace.js';
 import type { InterleavingStep, RaceAccessReport } from '../verifier/report-types.js';
 import type { ViolationSink } from '../verifier/violation-sink.js';
-import { accessText, conflicts, OP_CLEAR, OP_NONE, OP_READ, OP_SET, OP_WRITE } from './access.js';
+import { accessText, conflicts, OP_CLEAR, OP_INTERLOCKED, OP_NONE, OP_READ, OP_SET, OP_WRITE } from './access.js';
 
 /** Distinct access classes kept per variable (lock set × operation × function). */
 export const RACE_RECORDS_MAX = 16;
@@ -343,16 +343,29 @@ export class RaceDetector {
     };
   }
 
-  /** An access of a field variable (from the accessors `shared` installs). */
+  /** An access of a field variable (from the accessors `shared` installs, or a C driver's load or store). */
   field(variable: RaceVar, write: boolean): void {
+    this.fieldAccess(variable, write ? OP_WRITE : OP_READ);
+  }
+
+  /**
+   * An interlocked update of a field variable (a C driver's InterlockedIncrement, …): it races only
+   * with plain writes (access.ts, OP_INTERLOCKED).
+   */
+  interlockedField(variable: RaceVar): void {
+    this.fieldAccess(variable, OP_INTERLOCKED);
+  }
+
+  private fieldAccess(variable: RaceVar, op: number): void {
     if (!this.armed || variable.epoch !== this.epoch) return;
+    const write = op !== OP_READ;
     // A field found automatically shows in the trace, and is a choice point, once the ISR touched
     // it or two deferred functions did (the access that makes it so included).
     const cpu = this.engine.cpu;
     if (this.isrDepth[cpu.index]! > 0) variable.isrShared = true;
     const shown = variable.explicit || variable.isrShared || variable.dpcShared;
     if (shown) this.traceField(variable, write);
-    this.access(variable, write ? OP_WRITE : OP_READ, 0, variable, false, variable, BLOCKED_ASK);
+    this.access(variable, op, 0, variable, false, variable, BLOCKED_ASK);
     if (!shown && variable.dpcShared) this.traceField(variable, write);
     if (this.afterField !== null && (shown || variable.dpcShared)) this.afterField(variable.name);
   }
@@ -637,7 +650,7 @@ export class RaceDetector {
       now,
       before,
       unprotected,
-      message,
+      message + interlockedFix(op, earlier.op),
       'DIRQL, holding the interrupt lock (in the ISR or a synchronize function)',
     );
   }
@@ -729,7 +742,7 @@ export class RaceDetector {
       now,
       before,
       unprotected,
-      `${what} is shared by deferred functions that run on different processors at once: ${where(before, earlier.dpcFn)} and ${where(now, dpcFn)}; no lock they both hold keeps one out while the other runs — take the same NDIS spin lock around both (NdisDprAcquireSpinLock at DISPATCH_LEVEL)`,
+      `${what} is shared by deferred functions that run on different processors at once: ${where(before, earlier.dpcFn)} and ${where(now, dpcFn)}; no lock they both hold keeps one out while the other runs — take the same NDIS spin lock around both (NdisDprAcquireSpinLock at DISPATCH_LEVEL)${interlockedFix(op, earlier.op)}`,
       'DISPATCH_LEVEL, holding a spin lock the other deferred function holds too',
     );
   }
@@ -760,6 +773,16 @@ export class RaceDetector {
     }
     return steps.reverse();
   }
+}
+
+/**
+ * When one side of a race is an interlocked update, the other is a plain write (the only access
+ * that conflicts with one): making it interlocked as well is the other fix.
+ */
+function interlockedFix(opA: number, opB: number): string {
+  return opA === OP_INTERLOCKED || opB === OP_INTERLOCKED
+    ? '; or make the plain write interlocked as well (InterlockedExchange to store a value): interlocked operations exclude only one another'
+    : '';
 }
 
 /** The earlier access of a race, from its record. */
