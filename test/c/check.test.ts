@@ -3,7 +3,9 @@
  * where another is expected (same C signature) and a handler declared with no role are reported at
  * their C position; usage errors exit 2.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../generator/src/cli/commands/check.js';
 import { main } from '../../generator/src/cli/main.js';
@@ -48,6 +50,24 @@ describe('ddikit check', () => {
     expect(result.findings[0]!.line).toBe(lineOf('ContosoTakeCausesUndeclared, adapter)'));
     expect(result.findings[0]!.message).toMatch(/ContosoTakeCausesUndeclared.*no role/);
     expect(code).toBe(1);
+  });
+
+  it('names the timer function\'s role with its article: "an NDIS_TIMER_FUNCTION function"', async () => {
+    // The watchdog with its role declaration taken out, stored as a timer object's TimerFunction.
+    const text = sourceLines.join('\n').replace('NDIS_TIMER_FUNCTION ContosoWatchdog;\n', '');
+    const folder = mkdtempSync(join(tmpdir(), 'ddikit-check-'));
+    try {
+      writeFileSync(join(folder, 'watchdog.c'), `#define CONTOSO_WATCHDOG 1\n${text}`);
+      let stdout = '';
+      const io: CliIo = { cwd: folder, stdout: (t) => (stdout += t), stderr: () => {}, color: false };
+      const code = await main(['check', 'watchdog.c'], io);
+      expect(stdout).toContain(
+        'error C28023: ContosoWatchdog is used as NDIS_TIMER_CHARACTERISTICS.TimerFunction, which takes an NDIS_TIMER_FUNCTION function, but it is declared with no role; declare it "NDIS_TIMER_FUNCTION ContosoWatchdog;"',
+      );
+      expect(code).toBe(1);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it.each([

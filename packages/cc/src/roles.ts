@@ -228,13 +228,18 @@ export function checkHandlerRoles(
     const have = roleOf.get(use.function);
     const message =
       have === undefined
-        ? `${use.function} is used as ${use.place}, which takes a ${want} function, but it is declared with no role; declare it "${want} ${use.function};"`
+        ? `${use.function} is used as ${use.place}, which takes ${article(want)} ${want} function, but it is declared with no role; declare it "${want} ${use.function};"`
         : have !== want && !(ROLE_VARIANTS.get(want) ?? []).includes(have)
-          ? `${use.function} is declared as ${have} but used as ${use.place}, which takes a ${want} function`
+          ? `${use.function} is declared as ${have} but used as ${use.place}, which takes ${article(want)} ${want} function`
           : null;
     if (message !== null) out.push({ code: 'C28023', file: use.file, line: use.line, column: use.column, message });
   }
   return out;
+}
+
+/** The article before a role name as it is read aloud: "an NDIS_TIMER_FUNCTION", "a MINIPORT_ISR". */
+function article(role: string): string {
+  return /^(NDIS|[AEIOU])/.test(role) ? 'an' : 'a';
 }
 
 /** `file:line:col - warning C28023: …`, the house diagnostic form. */
