@@ -117,6 +117,11 @@ interface Ring {
   readonly registers: RingRegisters;
   /** The descriptors and buffers in shared memory. */
   memory: RingMemory | null;
+  /**
+   * Frames this ring received or sent, under its lock. Per ring, not per adapter: the DPCs of two
+   * messages run on two processors at once, each holding only its own rings' locks.
+   */
+  frames: number;
 }
 
 /** What one message serves, and its ISR-shared state (touched at its DIRQL only). */
@@ -150,8 +155,7 @@ interface Adapter {
   lineDpcCauses: number;
 
   linkUp: boolean;
-  framesReceived: number;
-  framesSent: number;
+  /** Only the DPC of the message with the "other" causes counts these. */
   framesMissed: number;
 }
 
@@ -172,6 +176,7 @@ function registersOf(resources: SimResources): { regs: Registers; rx: Ring[]; tx
       T: pick(`${prefix}DT${queue}`),
     },
     memory: null,
+    frames: 0,
   });
   const regs: Registers = {
     STATUS: pick('STATUS'),
@@ -312,7 +317,7 @@ export function msixQueuesMiniport(options: MsixQueuesOptions): MiniportDefiniti
       // RX lock, then TX lock: always in this order.
       ndis.NdisDprAcquireSpinLock(ring.lock);
       ndis.NdisDprAcquireSpinLock(txRing.lock);
-      a.framesReceived += cleanRxRing(rx, ring.registers.T, (offset, length) => {
+      ring.frames += cleanRxRing(rx, ring.registers.T, (offset, length) => {
         postTxFrame(tx, txRing.registers.T, length, rx.buffers, offset);
       });
       ndis.NdisDprReleaseSpinLock(txRing.lock);
@@ -321,7 +326,7 @@ export function msixQueuesMiniport(options: MsixQueuesOptions): MiniportDefiniti
 
     function completeTransmits(a: Adapter, ring: Ring): void {
       ndis.NdisDprAcquireSpinLock(ring.lock);
-      a.framesSent += reclaimTxRing(ring.memory!);
+      ring.frames += reclaimTxRing(ring.memory!);
       ndis.NdisDprReleaseSpinLock(ring.lock);
     }
 
@@ -397,8 +402,6 @@ export function msixQueuesMiniport(options: MsixQueuesOptions): MiniportDefiniti
           lineHalting: false,
           lineDpcCauses: 0,
           linkUp: false,
-          framesReceived: 0,
-          framesSent: 0,
           framesMissed: 0,
         };
         for (const ring of [...rx, ...tx]) {

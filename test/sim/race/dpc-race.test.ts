@@ -12,6 +12,7 @@ import {
   NDIS_TIMER_CHARACTERISTICS_REVISION_1,
   NDIS_TIMER_FUNCTION,
   MINIPORT_SYNCHRONIZE_INTERRUPT,
+  MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT,
   type Box,
   type NDIS_HANDLE,
 } from '@ddikit/ndis';
@@ -236,6 +237,105 @@ describe('DPC-SHARED-RACE', () => {
       }),
     );
     expect(result.reports.map((r) => r.rule)).toEqual([]);
+  });
+
+  describe('between the DPCs of two messages', () => {
+    /** Cause bit 0 (message 0) every 400 ticks, bit 1 (message 1) 200 ticks after it. */
+    const staggered = { periodTicks: 0, messageCount: 2, schedule: [] as { tick: number; cause: number }[] };
+    for (let tick = 400; tick < 50_000; tick += 400)
+      staggered.schedule.push({ tick, cause: 0b01 }, { tick: tick + 200, cause: 0b10 });
+    /** Both causes at once. */
+    const together = { periodTicks: 0, messageCount: 2, schedule: [] as { tick: number; cause: number }[] };
+    for (let tick = 400; tick < 50_000; tick += 400) together.schedule.push({ tick, cause: 0b11 });
+
+    /** Unmasks the message's own cause (its bit), under its interrupt lock. */
+    const EnableOwn = MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT('EnableOwnMessage', (context) => {
+      const c = context as { a: TestAdapter; messageId: number };
+      c.a.resources.registers.MASK_SET!.value = 1 << c.messageId;
+      return true;
+    });
+    /**
+     * The test driver whose message DPC counts into `handled` (under `a.lock` if `locked`). `own`:
+     * each message ISR masks only its own cause and its DPC unmasks only it (per-queue MSI-X); else
+     * each masks every cause (the test driver's default) and unmasks them all.
+     */
+    const counting = (how: { locked?: boolean; own: boolean; targets?: boolean }) =>
+      testDriver({
+        messageIsr: (a, messageId, queueDpc, targets) => {
+          a.causes |= a.resources.registers.CAUSE!.value;
+          a.resources.registers.MASK_CLEAR!.value = how.own ? 1 << messageId : 0xffffffff;
+          // Each message's DPC on a processor of its own, or on the ISR's.
+          if (how.targets === true) targets.value = 1 << messageId;
+          else queueDpc.value = true;
+          return true;
+        },
+        dpc: (a, messageId) => {
+          if (how.locked === true) a.ndis.NdisDprAcquireSpinLock(a.lock);
+          a.handled += 1;
+          if (how.locked === true) a.ndis.NdisDprReleaseSpinLock(a.lock);
+          if (how.own) a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, messageId, EnableOwn, { a, messageId });
+          else a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, messageId, a.functions.enableInSync, a);
+        },
+      });
+    const runMessages = (
+      driver: ReturnType<typeof testDriver>,
+      device: ConstructorParameters<typeof FakeDevice>[0],
+      processors = 2,
+    ) =>
+      createSimulation({ seed: 3, device: new FakeDevice(device), mode: 'collect', processors }).run(driver, {
+        ticks: 50_000,
+      });
+    /** The fields the DPC-SHARED-RACE reports name (the test driver's DPC also counts `dpcCalls`). */
+    const subjects = (result: ReturnType<typeof runMessages>): string[] =>
+      races(result.reports)
+        .map((r) => r.subject)
+        .sort();
+
+    it('fires: one function, two messages, no common lock; the report names each message', () => {
+      const result = runMessages(counting({ own: true }), staggered);
+      expect(result.stats.dpcs).toBeGreaterThan(200);
+      expect(subjects(result)).toEqual(['dpcCalls', 'handled']);
+      const report = races(result.reports).find((r) => r.subject === 'handled')!;
+      const accesses = report.race!.accesses;
+      expect(accesses.map((a) => [a.function, a.role])).toEqual([
+        ['TestMessageInterruptDpc', 'MINIPORT_MESSAGE_INTERRUPT_DPC'],
+        ['TestMessageInterruptDpc', 'MINIPORT_MESSAGE_INTERRUPT_DPC'],
+      ]);
+      expect(accesses.map((a) => a.message).sort()).toEqual([0, 1]);
+      expect(report.message).toMatch(
+        /^field handled is shared by deferred functions that run on different processors at once: TestMessageInterruptDpc \(MINIPORT_MESSAGE_INTERRUPT_DPC, message [01]\) at DISPATCH_LEVEL \(\w+ handled, holding none\) and TestMessageInterruptDpc \(MINIPORT_MESSAGE_INTERRUPT_DPC, message [01]\) at DISPATCH_LEVEL/,
+      );
+      expect(formatReportText(report)).toMatch(
+        /by TestMessageInterruptDpc \(MINIPORT_MESSAGE_INTERRUPT_DPC, message [01]\) on cpu/,
+      );
+    });
+
+    it('stays quiet when both hold the same spin lock, with one processor, and with one message', () => {
+      expect(subjects(runMessages(counting({ own: true, locked: true }), staggered))).toEqual(['dpcCalls']);
+      expect(subjects(runMessages(counting({ own: true }), staggered, 1))).toEqual([]);
+      // One message: its DPC beside itself is not judged.
+      const alone = runMessages(counting({ own: true }), { ...staggered, messageCount: 1 });
+      expect(alone.stats.dpcs).toBeGreaterThan(100);
+      expect(subjects(alone)).toEqual([]);
+    });
+
+    it("stays quiet when no other message's DPC can run: each ISR masked every cause, nothing else queued", () => {
+      // While a DPC runs the device can raise nothing and no other DPC waits: another message's DPC
+      // comes only after this one unmasks.
+      const result = runMessages(counting({ own: false }), staggered);
+      expect(result.stats.dpcs).toBeGreaterThan(200);
+      expect(subjects(result)).toEqual([]);
+      // Both messages' DPCs queued on the one processor that took both ISRs: they run one after the other.
+      expect(subjects(runMessages(counting({ own: false }), together))).toEqual([]);
+    });
+
+    it("fires under ISRs that mask every cause when the other message's DPC waits on another processor", () => {
+      // Both causes at once, each message's DPC targeted at a processor of its own: masking in the
+      // second ISR does not stop the first DPC, already queued.
+      const result = runMessages(counting({ own: false, targets: true }), together);
+      expect(result.stats.dpcs).toBeGreaterThan(200);
+      expect(subjects(result)).toEqual(['dpcCalls', 'handled']);
+    });
   });
 
   it('stays quiet with one processor, where no deferred function runs beside another', () => {

@@ -99,6 +99,12 @@ export class DpcQueues {
     return mask;
   }
 
+  /** Whether a processor other than `cpu` has DPCs queued. */
+  pendingElsewhere(cpu: number): boolean {
+    for (let i = 0; i < this.queues.length; i++) if (i !== cpu && this.queues[i]!.count > 0) return true;
+    return false;
+  }
+
   /** Whether processor `p` is running its DPCs now. */
   draining(p: number): boolean {
     return this.queues[p]!.draining;
@@ -215,6 +221,7 @@ export class DpcQueues {
       if (object.messageBased) {
         args[1] = message;
         args[2] = context;
+        this.monitor.nextDpcMessage = message;
       } else args[1] = context;
       this.monitor.callRole(declaration, undefined, args);
       args[object.messageBased ? 2 : 1] = null;

@@ -81,6 +81,10 @@ export class Interrupts {
     if (deps.race !== null) deps.race.isrBlocked = () => this.isrBlocked();
     this.table = new InterruptTable(deps);
     this.dpcs = new DpcQueues(deps, this.stats);
+    if (deps.race !== null) {
+      const monitor = deps.monitor;
+      deps.race.otherDpcsIdle = (cpu) => !this.dpcs.pendingElsewhere(cpu) && !monitor.messageDpcElsewhere(cpu);
+    }
     this.dispatch = new InterruptDispatch(deps, this.dpcs, this.stats);
     this.points = new ChoicePoints(deps, this.table, this.dpcs, this.dispatch);
     this.synchronizer = new Synchronizer(deps, this.table, this.dpcs, this.dispatch, this.points, this.contexts);

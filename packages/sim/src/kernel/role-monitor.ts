@@ -55,6 +55,11 @@ export class RoleMonitor implements NdisRoleMonitor {
    * function); consumed by the next call. 0: not known.
    */
   nextDirql = 0;
+  /**
+   * The MessageId of the message DPC the harness is about to call (-1: none); consumed by the next
+   * call. A message's DPC is a deferred function of its own: those of two messages run side by side.
+   */
+  nextDpcMessage = -1;
   /** Role calls made (statistics). */
   callCount = 0;
   /** The run's trace, when on: every role call is a span there. */
@@ -76,6 +81,14 @@ export class RoleMonitor implements NdisRoleMonitor {
    * of kind DPC that the frames above it were called from), or -1.
    */
   private readonly dpcFrame: Int32Array;
+  /**
+   * Per processor: the deferred function it runs as DPC-SHARED-RACE tells them apart — its name, or
+   * for a message DPC `Name (message N)` — and that message (-1 for any other deferred function).
+   */
+  private readonly dpcKey: string[];
+  private readonly dpcMessageOf: Int32Array;
+  /** `Name (message N)` strings, made once per function and message. */
+  private readonly messageDpcKeys = new Map<string, string[]>();
 
   /** A small cache of role → contract (a handful of roles make up the hot path). */
   private readonly cacheRoles: unknown[] = [null, null, null, null];
@@ -112,6 +125,8 @@ export class RoleMonitor implements NdisRoleMonitor {
     this.budgets = budgets;
     this.fail = fail;
     this.dpcFrame = new Int32Array(engine.processorCount).fill(-1);
+    this.dpcKey = new Array<string>(engine.processorCount).fill('');
+    this.dpcMessageOf = new Int32Array(engine.processorCount).fill(-1);
   }
 
   /** Makes this the @ddikit/ndis role monitor (until {@link uninstall}). */
@@ -132,7 +147,10 @@ export class RoleMonitor implements NdisRoleMonitor {
     for (let i = 0; i < this.depth; i++) this.frameInfo[i] = null;
     this.depth = 0;
     this.dpcFrame.fill(-1);
+    this.dpcKey.fill('');
+    this.dpcMessageOf.fill(-1);
     this.nextDirql = 0;
+    this.nextDpcMessage = -1;
     this.callCount = 0;
     this.thrown = null;
     this.thrownFrames = [];
@@ -154,8 +172,28 @@ export class RoleMonitor implements NdisRoleMonitor {
    * beside, and that only spin locks (or one interrupt lock) order with them.
    */
   dpcOrigin(cpu: number): string {
-    const d = this.dpcFrame[cpu]!;
-    return d < 0 ? '' : this.frameName[d]!;
+    return this.dpcFrame[cpu]! < 0 ? '' : this.dpcKey[cpu]!;
+  }
+
+  /** The MessageId of the message DPC processor `cpu` runs (dpcOrigin), or -1. */
+  dpcMessage(cpu: number): number {
+    return this.dpcFrame[cpu]! < 0 ? -1 : this.dpcMessageOf[cpu]!;
+  }
+
+  /** Whether a processor other than `cpu` is running a message DPC. */
+  messageDpcElsewhere(cpu: number): boolean {
+    for (let p = 0; p < this.dpcFrame.length; p++)
+      if (p !== cpu && this.dpcFrame[p]! >= 0 && this.dpcMessageOf[p]! >= 0) return true;
+    return false;
+  }
+
+  private messageDpcKey(name: string, message: number): string {
+    let keys = this.messageDpcKeys.get(name);
+    if (keys === undefined) {
+      keys = [];
+      this.messageDpcKeys.set(name, keys);
+    }
+    return (keys[message] ??= `${name} (message ${message})`);
   }
 
   /** The role of the innermost role function ('' when none runs). */
@@ -216,6 +254,8 @@ export class RoleMonitor implements NdisRoleMonitor {
     const irql = cpu.irql;
     let dirql = this.nextDirql;
     this.nextDirql = 0;
+    const dpcMessage = this.nextDpcMessage;
+    this.nextDpcMessage = -1;
     if (dirql === 0 && this.depth > 0) dirql = this.frameDirql[this.depth - 1]!;
     if (info.kind === ROLE_KIND_DPC) {
       if (irql !== DISPATCH_LEVEL) this.dpcIrql(info, declaration.name, irql, 'was entered');
@@ -231,7 +271,11 @@ export class RoleMonitor implements NdisRoleMonitor {
     this.frameDirql[d] = dirql > 0 ? dirql : irql > DISPATCH_LEVEL ? irql : 0;
     this.frameCpu[d] = cpu.index;
     this.frameLocks[d] = this.locks.depth();
-    if (info.kind === ROLE_KIND_DPC && this.dpcFrame[cpu.index]! < 0) this.dpcFrame[cpu.index] = d;
+    if (info.kind === ROLE_KIND_DPC && this.dpcFrame[cpu.index]! < 0) {
+      this.dpcFrame[cpu.index] = d;
+      this.dpcKey[cpu.index] = dpcMessage < 0 ? declaration.name : this.messageDpcKey(declaration.name, dpcMessage);
+      this.dpcMessageOf[cpu.index] = dpcMessage;
+    }
     this.depth = d + 1;
     this.callCount++;
     this.clock.nowTicks += this.costs.roleCallTicks;

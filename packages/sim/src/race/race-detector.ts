@@ -17,9 +17,11 @@
  * DPC-SHARED-RACE is the same analysis one level down: two accesses made in different deferred
  * functions (a DPC, a timer function, or what they call; RoleMonitor.dpcOrigin), which other
  * processors run side by side, race when they conflict and no lock both hold orders them — the same
- * NDIS spin lock (lock sets as SpinLocks.heldMask) or one interrupt lock. Accesses of one deferred
- * function never race with each other; with one processor no deferred function runs beside another
- * and the rule is not checked.
+ * NDIS spin lock (lock sets as SpinLocks.heldMask) or one interrupt lock. The DPCs of two messages
+ * are two deferred functions (one function, two runs at once on MSI-X), unless one of the accesses
+ * was made while no other message's DPC could run (messageDpcIsolated: the driver serializes its
+ * messages by masking). Accesses of one deferred function never race with each other; with one
+ * processor no deferred function runs beside another and the rule is not checked.
  *
  * Accesses made while no interrupt is registered cannot race with an ISR and are not tracked (this
  * replaces Eraser's "exclusive" initialization state, so detection stays independent of order).
@@ -114,8 +116,15 @@ class RaceRecord {
     /** The spin locks held (SpinLocks.heldMask), and their names ('' when none). */
     readonly spinMask: number,
     readonly spinNames: string,
-    /** The deferred function (DPC, timer function) the access ran in, '' outside one. */
+    /** The deferred function (DPC, timer function) the access ran in, '' outside one (RoleMonitor.dpcOrigin). */
     readonly dpcFn: string,
+    /** The MessageId of the message DPC it ran in, -1 for any other. */
+    readonly dpcMessage: number,
+    /**
+     * Made in a message DPC while no other message's DPC could run: the device could raise nothing,
+     * and no other processor had a DPC queued or ran a message DPC (ordered with them all).
+     */
+    readonly isolated: boolean,
     readonly op: number,
     /** Union of the bits set or cleared (set/clear), else the value of the first access. */
     public bits: number,
@@ -166,6 +175,11 @@ export class RaceDetector {
    * by interrupts/; null: it always can.
    */
   isrBlocked: (() => boolean) | null = null;
+  /**
+   * Whether no processor but `cpu` has a DPC queued or runs a message DPC. Set by interrupts/;
+   * null: always false.
+   */
+  otherDpcsIdle: ((cpu: number) => boolean) | null = null;
   /**
    * Deferred functions can run side by side (more than one processor): DPC-SHARED-RACE is checked.
    */
@@ -428,10 +442,13 @@ export class RaceDetector {
     const spinMask = spinDepth > 0 ? this.locks.heldMask() : 0;
     // The deferred function it runs in (DPC-SHARED-RACE); an ISR's access is the ISR's.
     const dpcFn = this.deferredRaces && !isr ? this.monitor.dpcOrigin(index) : '';
+    // A message's DPC: whether it runs while no other message's DPC can.
+    const dpcMessage = dpcFn !== '' ? this.monitor.dpcMessage(index) : -1;
+    const isolated = dpcMessage >= 0 && this.messageDpcIsolated(index);
     // The class is the lock mask, compared on its own, and this small key: with the mask in the same
     // number (mask × 32 + …) the key was no small integer, and its every compare and store a boxed
     // double — the costliest line of the detector.
-    const key = (isr ? 16 : 0) + (spinHeld ? 8 : 0) + op;
+    const key = (isolated ? 32 : 0) + (isr ? 16 : 0) + (spinHeld ? 8 : 0) + op;
     // A class is kept per function too: each site that races is reported (a report per pair of sites).
     const last = cache.lastRecord;
     let same =
@@ -462,7 +479,34 @@ export class RaceDetector {
       if (op !== OP_SET && op !== OP_CLEAR) return;
       if ((value & ~same.bits) === 0) return;
     }
-    this.checkClass(variable, same, key, isr, mask, spinHeld, spinMask, dpcFn, op, value, who, valueKnown, fn, cache);
+    this.checkClass(
+      variable,
+      same,
+      key,
+      isr,
+      mask,
+      spinHeld,
+      spinMask,
+      dpcFn,
+      dpcMessage,
+      isolated,
+      op,
+      value,
+      who,
+      valueKnown,
+      fn,
+      cache,
+    );
+  }
+
+  /**
+   * Whether, in a message DPC on processor `cpu`, no other message's DPC can run now: the device can
+   * raise nothing (isrCannotRun) and no other processor has a DPC queued or runs a message DPC. An
+   * access made then is ordered with every other message's DPC (it comes after this one unmasks).
+   */
+  private messageDpcIsolated(cpu: number): boolean {
+    const idle = this.otherDpcsIdle;
+    return idle !== null && this.isrCannotRun() && idle(cpu);
   }
 
   /** Puts the access in the history ring (an interleaving's steps come from there). */
@@ -499,6 +543,8 @@ export class RaceDetector {
     spinHeld: boolean,
     spinMask: number,
     dpcFn: string,
+    dpcMessage: number,
+    isolated: boolean,
     op: number,
     value: number,
     who: RegisterTracking | RaceVar,
@@ -523,6 +569,8 @@ export class RaceDetector {
         // Two deferred functions, which other processors run side by side: a spin lock or an
         // interrupt lock both hold orders them.
         if (dpcFn === '' || r.dpcFn === '' || r.dpcFn === dpcFn) continue;
+        // Two messages' DPCs: ordered when either ran while no other message's DPC could.
+        if (dpcMessage >= 0 && r.dpcMessage >= 0 && (isolated || r.isolated)) continue;
         if (!variable.dpcShared) {
           // From now on its accesses go to the history, this one first.
           variable.dpcShared = true;
@@ -551,6 +599,8 @@ export class RaceDetector {
         spinMask,
         spinNames,
         dpcFn,
+        dpcMessage,
+        isolated,
         op,
         valueKnown ? value >>> 0 : 0,
         register,
@@ -582,6 +632,7 @@ export class RaceDetector {
             heldMask,
             spinNames,
             dpcFn,
+            dpcMessage,
             fn,
             tick,
           );
@@ -720,6 +771,7 @@ export class RaceDetector {
     heldMask: number,
     spinNames: string,
     dpcFn: string,
+    dpcMessage: number,
     fn: string,
     tick: number,
   ): void {
@@ -729,11 +781,20 @@ export class RaceDetector {
       if (names !== '') parts.push(names);
       return parts.length === 0 ? 'none' : parts.join(', ');
     };
-    const now = this.accessNow(variable, op, value, valueKnown, register, fn, tick, locksText(heldMask, spinNames));
-    const before = accessBefore(variable, earlier, locksText(earlier.lockMask, earlier.spinNames));
+    const withMessage = (a: RaceAccessReport, message: number): RaceAccessReport =>
+      message < 0 ? a : { ...a, message };
+    const now = withMessage(
+      this.accessNow(variable, op, value, valueKnown, register, fn, tick, locksText(heldMask, spinNames)),
+      dpcMessage,
+    );
+    const before = withMessage(
+      accessBefore(variable, earlier, locksText(earlier.lockMask, earlier.spinNames)),
+      earlier.dpcMessage,
+    );
     const what = variable.kind === 'register' ? `register ${variable.name}` : `field ${variable.name}`;
+    // A message DPC's access names its message; one made below the deferred function, where from.
     const where = (a: RaceAccessReport, deferred: string): string =>
-      `${a.function} (${a.role}${deferred !== a.function ? `, called from ${deferred}` : ''}) at ${levelName(a.irql)} (${a.access}, holding ${a.locks})`;
+      `${a.function} (${a.role}${deferred === a.function || deferred === `${a.function} (message ${a.message})` ? (a.message === undefined ? '' : `, message ${a.message}`) : `, called from ${deferred}`}) at ${levelName(a.irql)} (${a.access}, holding ${a.locks})`;
     // The side that holds no lock at all, if one does: the access to guard first.
     const unprotected = now.locks === 'none' || before.locks !== 'none' ? now : before;
     this.sendRace(

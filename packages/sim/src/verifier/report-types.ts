@@ -90,6 +90,8 @@ export interface RaceAccessReport {
   readonly access: string;
   /** The locks held: `interrupt lock #1`, `spin lock #2`, or `none`. */
   readonly locks: string;
+  /** Made in (or below) the DPC of this message of a message-signaled interrupt (DPC-SHARED-RACE). */
+  readonly message?: number;
 }
 
 /** What a race report adds: the variable and both accesses, the earlier first. */
