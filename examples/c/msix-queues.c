@@ -20,8 +20,19 @@
  *   NdisMAllocateSharedMemory: the RX DPC takes the frames whose descriptors the NIC marked done (DD),
  *   hands the descriptors back (RDT) and echoes each frame on the TX ring; the TX DPC reclaims the TX
  *   descriptors the NIC marked done. Halt stops the NIC before it frees the rings.
+ * - The RX DPC (message 0) posts its echoes on the TX ring and the TX DPC (message 1) reclaims it:
+ *   two messages' DPCs, which run on two processors at once, so both take the TX lock.
+ *
+ * CONTOSO_BUG selects one planted bug (0: none), for the verifier's tests; see the list below.
  */
 #include <ndis.h>
+
+#define CONTOSO_BUG_NONE 0
+#define CONTOSO_BUG_TX_UNLOCKED 1 /* the TX DPC reclaims the TX ring without the TX lock */
+
+#ifndef CONTOSO_BUG
+#define CONTOSO_BUG CONTOSO_BUG_NONE
+#endif
 
 #define CONTOSO_TAG 'xsmC'
 
@@ -332,7 +343,9 @@ static VOID ContosoCompleteTransmits(PCONTOSO_ADAPTER Adapter)
 {
     PCONTOSO_RING tx = &Adapter->TxRing;
 
+#if CONTOSO_BUG != CONTOSO_BUG_TX_UNLOCKED
     NdisDprAcquireSpinLock(&Adapter->TxLock);
+#endif
     while (tx->InFlight > 0) {
         PE1000_TX_DESCRIPTOR descriptor = &((PE1000_TX_DESCRIPTOR)tx->Descriptors)[tx->Clean];
         if ((descriptor->Status & E1000_TXD_STAT_DD) == 0) {
@@ -343,7 +356,9 @@ static VOID ContosoCompleteTransmits(PCONTOSO_ADAPTER Adapter)
         tx->InFlight--;
         Adapter->FramesSent++;
     }
+#if CONTOSO_BUG != CONTOSO_BUG_TX_UNLOCKED
     NdisDprReleaseSpinLock(&Adapter->TxLock);
+#endif
 }
 
 _Use_decl_annotations_

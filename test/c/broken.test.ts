@@ -1,7 +1,8 @@
 /**
  * The broken C miniports of examples/c/broken/, each under `ddikit simulate` (access-instrumented, as
  * the CLI builds): exactly the rule it breaks is reported, naming the C function and the `file:line`
- * of the planted bug; the clean driver they are made from stays clean (e1000-line.test.ts).
+ * of the planted bug; the clean drivers they are made from stay clean (e1000-line.test.ts,
+ * msix-queues.test.ts).
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,11 +11,13 @@ import type { CliIo } from '../../generator/src/cli/io.js';
 import { build, root } from './build.js';
 
 const SOURCE = 'examples/c/e1000-line.c';
+const MSIX_SOURCE = 'examples/c/msix-queues.c';
 const sourceLines = readFileSync(`${root}${SOURCE}`, 'utf8').split('\n');
+const msixLines = readFileSync(`${root}${MSIX_SOURCE}`, 'utf8').split('\n');
 
-/** The line of e1000-line.c holding `text` after the `#if` of a bug (1-based). */
-function lineOf(text: string, after = 0): number {
-  const index = sourceLines.findIndex((line, i) => i >= after && line.includes(text));
+/** The line of e1000-line.c (or of `lines`) holding `text` after the `#if` of a bug (1-based). */
+function lineOf(text: string, after = 0, lines = sourceLines): number {
+  const index = lines.findIndex((line, i) => i >= after && line.includes(text));
   expect(index, text).toBeGreaterThanOrEqual(0);
   return index + 1;
 }
@@ -52,6 +55,8 @@ interface Case {
   readonly at: { readonly function: string; readonly line: number } | null;
   readonly message: RegExp;
   readonly args?: readonly string[];
+  /** The driver the variant plants its bug in (default e1000-line.c). */
+  readonly source?: string;
 }
 
 const bugLine = (marker: string, text: string): number => lineOf(text, lineOf(marker));
@@ -226,6 +231,25 @@ const cases: Case[] = [
     message:
       /^field Cnto#\d+\+0x[0-9a-f]+ is shared by deferred functions that run on different processors at once: ContosoInterruptDpc \(MINIPORT_INTERRUPT_DPC\) at DISPATCH_LEVEL \(write .*, holding spin lock #\d+, spin lock #\d+\) and ContosoWatchdog \(NDIS_TIMER_FUNCTION\) at DISPATCH_LEVEL \(read .*, holding none\)/,
   },
+  {
+    name: 'msix-tx-unlocked',
+    source: MSIX_SOURCE,
+    rule: 'DPC-SHARED-RACE',
+    code: 0xc4,
+    // ContosoCompleteTransmits is inlined into the DPC (lines, not inlining: its line, the DPC's name).
+    at: {
+      function: 'ContosoMessageDpc',
+      line: lineOf(
+        'while (tx->InFlight > 0) {',
+        lineOf('ContosoCompleteTransmits(PCONTOSO_ADAPTER', 0, msixLines),
+        msixLines,
+      ),
+    },
+    // One function, two messages: the RX message's DPC posts under the RX and TX locks, the TX
+    // message's reclaims with none.
+    message:
+      /^field Cmsx#\d+\+0x[0-9a-f]+ is shared by deferred functions that run on different processors at once: ContosoMessageDpc \(MINIPORT_MESSAGE_INTERRUPT_DPC, message 0\) at DISPATCH_LEVEL \(write .*, holding spin lock #\d+, spin lock #\d+\) and ContosoMessageDpc \(MINIPORT_MESSAGE_INTERRUPT_DPC, message 1\) at DISPATCH_LEVEL \(read .*, holding none\)/,
+  },
 ];
 
 describe('broken C miniports under ddikit simulate', () => {
@@ -256,12 +280,13 @@ describe('broken C miniports under ddikit simulate', () => {
     if (c.at !== null) {
       const top = report!.source?.[0];
       expect(top, 'the report names the C frame').toBeDefined();
+      const source = c.source ?? SOURCE;
       expect({ function: top!.function, file: top!.file, line: top!.line }).toEqual({
         function: c.at.function,
-        file: SOURCE,
+        file: source,
         line: c.at.line,
       });
-      expect(report!.location).toBe(`${SOURCE}:${top!.line}:${top!.column}`);
+      expect(report!.location).toBe(`${source}:${top!.line}:${top!.column}`);
     } else expect(report!.location ?? '').not.toMatch(/\.js:|packages\/|node_modules/);
   });
 });

@@ -294,7 +294,11 @@ export class LineTable {
       } else hi = mid - 1;
     }
     if (found < 0 || address >= this.rangeEnds[found]!) return null;
-    const row = this.rangeRows[found]!;
+    let row = this.rangeRows[found]!;
+    // Line 0: code no source line stands for (a load hoisted out of a loop, a merge of branches).
+    // The next row of its sequence with a line names the statement the code was made for.
+    for (let k = row + 1; this.lines[row] === 0 && k < this.lines.length && !this.ends[k]; k++)
+      if (this.lines[k] !== 0) row = k;
     return { file: this.fileNames[this.files[row]!] ?? '?', line: this.lines[row]!, column: this.columns[row]! };
   }
 
