@@ -22,6 +22,9 @@
  *   `sharedCounter: true` adds a bug that only MsiSyncWithAllMessages hides: one interrupt counter
  *   for all messages, incremented by every message ISR — without the option, two ISRs holding
  *   different message locks can run at once, and the detector reports ISR-SHARED-RACE.
+ *   `sharedFrames: true` adds a bug no interrupt lock can hide: one frame count for every RX queue,
+ *   added to by each queue's DPC under its own queue's spin lock — the DPCs of two messages run on
+ *   two processors at once, and the detector reports DPC-SHARED-RACE.
  */
 import {
   MINIPORT_DISABLE_INTERRUPT,
@@ -111,17 +114,20 @@ interface Adapter {
   taken: number;
   /** The bug of `sharedCounter`: one count for every message ISR. */
   interruptsTotal: number;
+  /** The bug of `sharedFrames`: one frame count for every RX queue's DPC. */
+  framesTotal: number;
   linkUp: boolean;
   /** Frees the rings (shared memory). */
   readonly freeRings: () => void;
 }
 
-/** The per-queue MSI-X driver, with or without MsiSyncWithAllMessages (and the shared-counter bug). */
+/** The per-queue MSI-X driver, with or without MsiSyncWithAllMessages (and the shared-counter or shared-frames bug). */
 export function msixQueues(options: {
   readonly syncWithAll: boolean;
   readonly sharedCounter?: boolean;
+  readonly sharedFrames?: boolean;
 }): MiniportDefinition {
-  const name = `msix-queues${options.syncWithAll ? '-sync-all' : ''}${options.sharedCounter === true ? '-shared-counter' : ''}`;
+  const name = `msix-queues${options.syncWithAll ? '-sync-all' : ''}${options.sharedCounter === true ? '-shared-counter' : ''}${options.sharedFrames === true ? '-shared-frames' : ''}`;
   return defineMiniport(name, (ndis) => {
     // ---- message mode --------------------------------------------------------------------------
     const enableMessage = MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT('QueueEnable', (context) => {
@@ -197,6 +203,7 @@ export function msixQueues(options: {
       ndis.NdisDprAcquireSpinLock(q.lock);
       const frames = clean(q);
       if (q.rx) q.frames += frames;
+      if (q.rx && options.sharedFrames === true) a.framesTotal += frames;
       // A synchronize call made while holding a spin lock at DISPATCH_LEVEL.
       ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, messageId, rearmQueue, { a, q });
       ndis.NdisDprReleaseSpinLock(q.lock);
@@ -282,6 +289,7 @@ export function msixQueues(options: {
             causes: 0,
             taken: 0,
             interruptsTotal: 0,
+            framesTotal: 0,
             linkUp: true,
             freeRings,
           },

@@ -148,6 +148,21 @@ describe('ddikit explore on the fixed driver', () => {
   });
 });
 
+describe('a race between the DPCs of two messages', () => {
+  it('lists DPC-SHARED-RACE with the message each access ran for, and exits 1', async () => {
+    const { code, stdout, stderr } = await explore(['test/cli/fixtures/msix-shared-frames.ts', '--budget', '50']);
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    expect(stdout).toContain('\n  DPC-SHARED-RACE  field framesTotal\n');
+    const listed = stdout
+      .split('\n')
+      .filter((line) => / — QueueDpc \(MINIPORT_MESSAGE_INTERRUPT_DPC, message \d\) on cpu /.test(line));
+    expect(listed).toHaveLength(2);
+    // The two RX queues' messages, 0 and 1.
+    expect(listed.map((line) => /message (\d)/.exec(line)![1]).sort()).toEqual(['0', '1']);
+  });
+});
+
 describe('--timeline when no schedule failed', () => {
   it('writes nothing, says so, and gives the replay command that draws one', async () => {
     const { code, stdout } = await explore([FIXED, '--budget', '30', '--timeline', 'not-drawn.html']);

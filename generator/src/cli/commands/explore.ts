@@ -862,7 +862,7 @@ function raceText(sim: typeof SimModule, report: Report): string[] {
   const out = [`  ${report.rule}  ${report.race?.kind ?? 'state'} ${report.subject}`];
   for (const access of report.race?.accesses ?? []) {
     out.push(
-      `      ${access.access} — ${access.function} (${access.role}) on cpu ${access.processor} at ${sim.irqlText(access.irql)}, tick ${access.tick}, holding ${access.locks}`,
+      `      ${access.access} — ${access.function} (${access.role}${Number.isInteger(access.message) ? `, message ${access.message}` : ''}) on cpu ${access.processor} at ${sim.irqlText(access.irql)}, tick ${access.tick}, holding ${access.locks}`,
     );
   }
   return out;

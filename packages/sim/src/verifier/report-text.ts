@@ -100,7 +100,7 @@ function pushRace(lines: string[], report: Report): void {
     report.race.accesses.forEach((a, i) => {
       lines.push(`  access ${i + 1}:  ${a.access}`);
       lines.push(
-        `    by ${a.function} (${a.role}${a.message === undefined ? '' : `, message ${a.message}`}) on cpu ${a.processor} at ${levelName(a.irql)}, tick ${a.tick}, holding ${a.locks}`,
+        `    by ${a.function} (${a.role}${Number.isInteger(a.message) ? `, message ${a.message}` : ''}) on cpu ${a.processor} at ${levelName(a.irql)}, tick ${a.tick}, holding ${a.locks}`,
       );
     });
     lines.push('');
