@@ -229,7 +229,7 @@ const cases: Case[] = [
       line: bugLine('CONTOSO_BUG == CONTOSO_BUG_WATCHDOG_RACE', 'adapter->RxNextAtWatchdog = adapter->RxRing.Next'),
     },
     message:
-      /^field Cnto#\d+\+0x[0-9a-f]+ is shared by deferred functions that run on different processors at once: ContosoInterruptDpc \(MINIPORT_INTERRUPT_DPC\) at DISPATCH_LEVEL \(write .*, holding spin lock #\d+, spin lock #\d+\) and ContosoWatchdog \(NDIS_TIMER_FUNCTION\) at DISPATCH_LEVEL \(read .*, holding none\)/,
+      /^field Cnto#\d+\+0x[0-9a-f]+ is shared by deferred functions that run on different processors at once: ContosoInterruptDpc \(MINIPORT_INTERRUPT_DPC\) at DISPATCH_LEVEL \(write .*, holding Cnto#\d+\+0x[0-9a-f]+ \(spin lock #\d+\), Cnto#\d+\+0x[0-9a-f]+ \(spin lock #\d+\)\) and ContosoWatchdog \(NDIS_TIMER_FUNCTION\) at DISPATCH_LEVEL \(read .*, holding none\)/,
   },
   {
     name: 'msix-tx-unlocked',
@@ -248,7 +248,7 @@ const cases: Case[] = [
     // One function, two messages: the RX message's DPC posts under the RX and TX locks, the TX
     // message's reclaims with none.
     message:
-      /^field Cmsx#\d+\+0x[0-9a-f]+ is shared by deferred functions that run on different processors at once: ContosoMessageDpc \(MINIPORT_MESSAGE_INTERRUPT_DPC, message 0\) at DISPATCH_LEVEL \(write .*, holding spin lock #\d+, spin lock #\d+\) and ContosoMessageDpc \(MINIPORT_MESSAGE_INTERRUPT_DPC, message 1\) at DISPATCH_LEVEL \(read .*, holding none\)/,
+      /^field Cmsx#\d+\+0x[0-9a-f]+ is shared by deferred functions that run on different processors at once: ContosoMessageDpc \(MINIPORT_MESSAGE_INTERRUPT_DPC, message 0\) at DISPATCH_LEVEL \(write .*, holding Cmsx#\d+\+0x[0-9a-f]+ \(spin lock #\d+\), Cmsx#\d+\+0x[0-9a-f]+ \(spin lock #\d+\)\) and ContosoMessageDpc \(MINIPORT_MESSAGE_INTERRUPT_DPC, message 1\) at DISPATCH_LEVEL \(read .*, holding none\)/,
   },
 ];
 

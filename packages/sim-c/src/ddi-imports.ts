@@ -5,6 +5,7 @@
  */
 import type { Box } from '@ddikit/ndis';
 import type { DriverRuntime } from './driver-runtime.js';
+import { placeName } from './memory-checks.js';
 import { readRecord, writeRecord } from './records-io.js';
 
 type Ddi = (...args: never[]) => unknown;
@@ -111,7 +112,13 @@ export function ddiImports(driver: DriverRuntime): Record<string, Ddi> {
         : 0,
     NdisCancelTimerObject: (timer: number) => (n.NdisCancelTimerObject!(h(timer)) ? 1 : 0),
     NdisFreeTimerObject: (timer: number) => void n.NdisFreeTimerObject!(h(timer)),
-    NdisAllocateSpinLock: (address: number) => n.NdisAllocateSpinLock!(lock(address)),
+    NdisAllocateSpinLock: (address: number) => {
+      const allocated = lock(address);
+      n.NdisAllocateSpinLock!(allocated);
+      // Reports name the lock by where the driver keeps it, as they name the fields (`Cnto#5+0x40`).
+      const place = placeName(driver, address);
+      if (place !== '') driver.sim.locks.nameByPlace(allocated, place);
+    },
     NdisFreeSpinLock: (address: number) => n.NdisFreeSpinLock!(lock(address)),
     NdisAcquireSpinLock: (address: number) => n.NdisAcquireSpinLock!(lock(address)),
     NdisReleaseSpinLock: (address: number) => n.NdisReleaseSpinLock!(lock(address)),

@@ -40,6 +40,22 @@ const TYPE_CHECK_KINDS = [
   'dynamic operation on',
 ];
 
+/**
+ * How reports name a place in the driver's memory: `Cnto#5+0x14` (offset 0x14 of the driver's pool
+ * block #5, tag Cnto), `global 0x66d0` (its .data or .bss); '' for any other address (the stack,
+ * shared memory, a freed block).
+ */
+export function placeName(driver: DriverRuntime, address: number): string {
+  const a = address >>> 0;
+  if (a >= driver.pool.base) {
+    const hit = driver.pool.classify(a);
+    return hit.kind === 'live' && hit.block.owner === 'driver'
+      ? `${hit.block.tag}#${hit.block.serial}+0x${hit.offset.toString(16)}`
+      : '';
+  }
+  return a >= driver.stackHigh && a < driver.memory.size ? `global 0x${a.toString(16)}` : '';
+}
+
 /** What an instrumented access does: a load, a store, or an interlocked read-modify-write. */
 const READ = 0;
 const WRITE = 1;
@@ -85,7 +101,7 @@ export class MemoryChecks {
     if (a >= d.pool.base) {
       const hit = d.pool.classify(a);
       if (hit.kind === 'live') {
-        if (hit.block.owner === 'driver') this.trackRace(a, hit.block.tag, hit.block.serial, hit.offset, kind);
+        if (hit.block.owner === 'driver') this.trackRace(a, kind);
         return;
       }
       if (hit.kind === 'outside') return;
@@ -102,7 +118,7 @@ export class MemoryChecks {
       ]);
       return;
     }
-    this.trackRace(a, 'global', 0, a, kind); // .data / .bss
+    this.trackRace(a, kind); // .data / .bss
   }
 
   /** An access outside linear memory: it would trap, so it stops the run whatever the mode. */
@@ -144,15 +160,14 @@ export class MemoryChecks {
   }
 
   /** Hands an access of pool or global memory to the harness's race detector (one variable per 4-byte word). */
-  private trackRace(a: number, tag: string, serial: number, offset: number, kind: AccessKind): void {
+  private trackRace(a: number, kind: AccessKind): void {
     const race = this.driver.sim.races;
     if (race === null) return;
     this.trackedAccesses++;
     const word = a & ~3;
     let variable = this.raceVars.get(word);
     if (variable === undefined) {
-      const name = serial === 0 ? `global 0x${word.toString(16)}` : `${tag}#${serial}+0x${(offset & ~3).toString(16)}`;
-      variable = race.fieldVar(name);
+      variable = race.fieldVar(placeName(this.driver, word));
       this.raceVars.set(word, variable);
     }
     if (kind === INTERLOCKED) race.interlockedField(variable as never);
