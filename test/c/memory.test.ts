@@ -210,8 +210,8 @@ describe('interlocked operations', () => {
     const race = result.reports[0]!;
     expect(race.race!.accesses.map((a) => [a.function, a.access])).toEqual(
       expect.arrayContaining([
-        ['ContosoInterruptDpc', expect.stringMatching(/^interlocked update global 0x[0-9a-f]+$/)],
-        ['ContosoWatchdog', expect.stringMatching(/^write global 0x[0-9a-f]+$/)],
+        ['ContosoInterruptDpc', 'interlocked update ContosoCount'],
+        ['ContosoWatchdog', 'write ContosoCount'],
       ]),
     );
     expect(race.message).toContain('make the plain write interlocked as well (InterlockedExchange');
@@ -240,6 +240,27 @@ describe('interlocked operations', () => {
     const quiet = await runOf(withIsr('(VOID) InterlockedExchange(&ContosoCount, 0);'));
     expect(quiet.reports).toEqual([]);
     expect(quiet.stats.timerCalls).toBeGreaterThan(0);
+  });
+
+  it('names a global by its C name, and a word inside a global structure or array by its offset', async () => {
+    // A static two-counter structure (the optimizer splits it into one global per member: DWARF
+    // pieces) and an array; the DPC adds to one word of each, the watchdog resets them.
+    const source = text
+      .replace(STATS_TYPE, `${STATS_TYPE}static struct { LONG Spare; LONG Hits; } ContosoPair;\nLONG ContosoRing[4];\n`)
+      .replace(
+        DPC_BODY,
+        `${DPC_BODY}    ContosoPair.Hits += 1;\n    ContosoPair.Spare -= 1;\n    ContosoRing[2] += 1;\n`,
+      )
+      .replace(
+        WATCHDOG_BODY,
+        `${WATCHDOG_BODY}    ContosoPair.Hits = 0;\n    ContosoPair.Spare = 0;\n    ContosoRing[2] = 0;\n`,
+      );
+    const result = await runOf(source);
+    expect(result.reports.map((r) => [r.rule, r.subject]).sort()).toEqual([
+      ['DPC-SHARED-RACE', 'ContosoPair'],
+      ['DPC-SHARED-RACE', 'ContosoPair+0x4'],
+      ['DPC-SHARED-RACE', 'ContosoRing+0x8'],
+    ]);
   });
 
   it("an interlocked update of freed pool memory is POOL-USE-AFTER-FREE at the driver's line", async () => {

@@ -5,6 +5,7 @@
  */
 import type { SourceFrameReport } from '@ddikit/sim';
 import { ACCESS_HOOKS, type CRoleDeclaration, readRolesSection } from './abi.js';
+import { GlobalNames } from './dwarf-globals.js';
 import { LineTable, wasmFrames, type WasmFrame } from './symbolize.js';
 import { compileModule, functionNames } from './wasm-binary.js';
 
@@ -15,6 +16,8 @@ export class CDriverModule {
   /** C name → role declaration. */
   readonly roles: ReadonlyMap<string, CRoleDeclaration>;
   readonly lines: LineTable;
+  /** The C global variables by address (from DWARF), for reports. */
+  readonly globals: GlobalNames;
   /** Loads and stores call `env.__sanitizer_cov_*` (compiled with instrumentAccesses). */
   readonly instrumented: boolean;
 
@@ -23,6 +26,7 @@ export class CDriverModule {
     this.names = functionNames(this.module);
     this.roles = new Map(readRolesSection(wasm).roles.map((r) => [r.name, r]));
     this.lines = new LineTable(wasm);
+    this.globals = new GlobalNames(wasm);
     const hooks = new Set<string>(ACCESS_HOOKS);
     this.instrumented = WebAssembly.Module.imports(this.module).some((i) => i.module === 'env' && hooks.has(i.name));
   }

@@ -34,6 +34,8 @@ export interface DriverRuntime {
   readonly stackPointerValue: number;
   /** The table function at `index` as the role-declared callable the harness takes. */
   handler(index: number, fieldRole: string, field: string): unknown;
+  /** The C global variable at `address` (`ContosoCount`, `ContosoStats+0x4`), or null. */
+  globalName(address: number): string | null;
   /** The lock object the harness tracks for the NDIS_SPIN_LOCK at `address`. */
   spinLock(address: number): object;
   /** A register address → the harness's register handle; driver memory → a box over it. */

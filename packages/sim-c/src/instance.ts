@@ -346,6 +346,10 @@ export class CDriverInstance implements DriverRuntime {
   }
 
   /** The lock object the harness tracks for the NDIS_SPIN_LOCK at `address` (identity by address). */
+  globalName(address: number): string | null {
+    return this.driver.globals.nameOf(address);
+  }
+
   spinLock(address: number): object {
     let lock = this.spinLocks.get(address);
     if (lock === undefined) {

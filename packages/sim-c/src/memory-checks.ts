@@ -42,8 +42,9 @@ const TYPE_CHECK_KINDS = [
 
 /**
  * How reports name a place in the driver's memory: `Cnto#5+0x14` (offset 0x14 of the driver's pool
- * block #5, tag Cnto), `global 0x66d0` (its .data or .bss); '' for any other address (the stack,
- * shared memory, a freed block).
+ * block #5, tag Cnto); a global variable by its C name (`ContosoCount`, `ContosoStats+0x4`), or
+ * `global 0x66d0` for .data or .bss the debug information does not name; '' for any other address
+ * (the stack, shared memory, a freed block).
  */
 export function placeName(driver: DriverRuntime, address: number): string {
   const a = address >>> 0;
@@ -53,7 +54,8 @@ export function placeName(driver: DriverRuntime, address: number): string {
       ? `${hit.block.tag}#${hit.block.serial}+0x${hit.offset.toString(16)}`
       : '';
   }
-  return a >= driver.stackHigh && a < driver.memory.size ? `global 0x${a.toString(16)}` : '';
+  if (a < driver.stackHigh || a >= driver.memory.size) return '';
+  return driver.globalName(a) ?? `global 0x${a.toString(16)}`;
 }
 
 /** What an instrumented access does: a load, a store, or an interlocked read-modify-write. */

@@ -74,7 +74,7 @@ const DW_FORM_data1 = 0x0b;
 const DW_FORM_data2 = 0x05;
 const DW_FORM_data16 = 0x1e;
 
-class Bytes {
+export class Bytes {
   at = 0;
   constructor(readonly b: Uint8Array) {}
   u8(): number {
@@ -122,7 +122,7 @@ class Bytes {
   }
 }
 
-function cstringAt(section: Uint8Array | undefined, offset: number): string {
+export function cstringAt(section: Uint8Array | undefined, offset: number): string {
   if (section === undefined) return '?';
   const end = section.indexOf(0, offset);
   return new TextDecoder().decode(section.subarray(offset, end));

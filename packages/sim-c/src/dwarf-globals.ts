@@ -1,0 +1,280 @@
+/**
+ * C global variables by address, from the module's DWARF 4 `.debug_info`: race reports then name a
+ * global as the driver wrote it (`ContosoCount`, `ContosoStats+0x4`) instead of `global 0x66d0`.
+ *
+ * Read: each compile unit's top-level DW_TAG_variable with a name and a location of DW_OP_addr —
+ * alone, with the size of its type (typedefs and qualifiers followed; structures, unions and base
+ * types by DW_AT_byte_size, pointers 4 bytes, arrays by their subranges), or in DW_OP_piece parts,
+ * as the optimizer leaves a static structure it split into one global per member. Anything else —
+ * another DWARF version, a form it does not know, a malformed section — leaves the table empty:
+ * names are a convenience, never a reason to fail a run.
+ */
+import { Bytes, cstringAt } from './symbolize.js';
+import { wasmSections } from './wasm-binary.js';
+
+const DW_TAG_array_type = 0x01;
+const DW_TAG_pointer_type = 0x0f;
+const DW_TAG_subrange_type = 0x21;
+const DW_TAG_variable = 0x34;
+const DW_AT_name = 0x03;
+const DW_AT_byte_size = 0x0b;
+const DW_AT_location = 0x02;
+const DW_AT_type = 0x49;
+const DW_AT_count = 0x37;
+const DW_AT_upper_bound = 0x2f;
+const DW_OP_addr = 0x03;
+const DW_OP_piece = 0x93;
+const C_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+/** Follow DW_AT_type at most this far (typedef chains, qualifiers). */
+const TYPE_DEPTH_MAX = 16;
+
+interface Die {
+  readonly tag: number;
+  readonly attrs: Map<number, number | string | Uint8Array>;
+  readonly children: Die[];
+  readonly offset: number;
+}
+
+/** Bytes of a global variable at one address: the whole variable, or a piece of it. */
+interface GlobalVariable {
+  readonly name: string;
+  readonly address: number;
+  readonly size: number;
+  /** The offset in the variable of the bytes at `address` (a piece's; 0 for a whole variable). */
+  readonly offset: number;
+}
+
+export class GlobalNames {
+  private readonly variables: GlobalVariable[] = [];
+
+  constructor(wasm: Uint8Array) {
+    try {
+      this.read(wasm);
+    } catch {
+      this.variables.length = 0;
+    }
+    this.variables.sort((a, b) => a.address - b.address);
+  }
+
+  /** `Name` or `Name+0x4` for an address inside a global variable; null outside every one. */
+  nameOf(address: number): string | null {
+    const vars = this.variables;
+    let lo = 0;
+    let hi = vars.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (vars[mid]!.address <= address) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (found < 0) return null;
+    const v = vars[found]!;
+    const within = address - v.address;
+    if (within >= Math.max(v.size, 1)) return null;
+    const offset = v.offset + within;
+    return offset === 0 ? v.name : `${v.name}+0x${offset.toString(16)}`;
+  }
+
+  private read(wasm: Uint8Array): void {
+    const sections = wasmSections(wasm);
+    const custom = (name: string): Uint8Array | undefined => {
+      const s = sections.find((x) => x.id === 0 && x.name === name);
+      return s === undefined ? undefined : wasm.subarray(s.payloadOffset, s.payloadOffset + s.payloadSize);
+    };
+    const info = custom('.debug_info');
+    const abbrev = custom('.debug_abbrev');
+    if (info === undefined || abbrev === undefined) return;
+    const str = custom('.debug_str');
+    const r = new Bytes(info);
+    while (r.at + 11 <= info.length) {
+      const unitStart = r.at;
+      const unitLength = r.u32();
+      const unitEnd = r.at + unitLength;
+      if (unitLength === 0xffffffff || unitEnd > info.length) return; // 64-bit DWARF, or cut short
+      const version = r.u16();
+      if (version !== 4) return;
+      const abbrevOffset = r.u32();
+      const addressSize = r.u8();
+      const table = readAbbrevs(abbrev, abbrevOffset);
+      const byOffset = new Map<number, Die>();
+      const root = readDies(r, unitEnd, unitStart, table, addressSize, str, byOffset);
+      for (const die of root?.children ?? []) {
+        if (die.tag !== DW_TAG_variable) continue;
+        const name = die.attrs.get(DW_AT_name);
+        const location = die.attrs.get(DW_AT_location);
+        // A C identifier only: a name goes into report text, and the module may come from a cache.
+        if (typeof name !== 'string' || !C_IDENTIFIER.test(name) || !(location instanceof Uint8Array)) continue;
+        this.addVariable(name, location, () => sizeOf(die, byOffset, 0));
+      }
+      r.at = unitEnd;
+    }
+  }
+
+  /** A variable's location: `DW_OP_addr a`, or pieces `(DW_OP_addr a)? DW_OP_piece n …`; others are skipped. */
+  private addVariable(name: string, location: Uint8Array, size: () => number): void {
+    const r = new Bytes(location);
+    const address = (): number => r.u32();
+    if (location.length === 5 && location[0] === DW_OP_addr) {
+      r.at = 1;
+      this.variables.push({ name, address: address(), size: size(), offset: 0 });
+      return;
+    }
+    const pieces: GlobalVariable[] = [];
+    let offset = 0;
+    while (r.at < location.length) {
+      let at = -1;
+      if (location[r.at] === DW_OP_addr) {
+        r.at++;
+        at = address();
+      }
+      if (location[r.at] !== DW_OP_piece) return; // another operation: not a plain address
+      r.at++;
+      const bytes = r.uleb();
+      if (at >= 0) pieces.push({ name, address: at, size: bytes, offset });
+      offset += bytes;
+    }
+    this.variables.push(...pieces);
+  }
+}
+
+interface Abbrev {
+  readonly tag: number;
+  readonly children: boolean;
+  readonly attrs: readonly (readonly [number, number])[];
+}
+
+function readAbbrevs(section: Uint8Array, offset: number): Map<number, Abbrev> {
+  const r = new Bytes(section);
+  r.at = offset;
+  const table = new Map<number, Abbrev>();
+  while (r.at < section.length) {
+    const code = r.uleb();
+    if (code === 0) break;
+    const tag = r.uleb();
+    const children = r.u8() === 1;
+    const attrs: [number, number][] = [];
+    for (;;) {
+      const name = r.uleb();
+      const form = r.uleb();
+      if (name === 0 && form === 0) break;
+      attrs.push([name, form]);
+    }
+    table.set(code, { tag, children, attrs });
+  }
+  return table;
+}
+
+/** Reads the DIE tree of one unit; the unit's root DIE, its descendants indexed by offset. */
+function readDies(
+  r: Bytes,
+  end: number,
+  unitStart: number,
+  table: Map<number, Abbrev>,
+  addressSize: number,
+  str: Uint8Array | undefined,
+  byOffset: Map<number, Die>,
+): Die | null {
+  const stack: Die[] = [];
+  let root: Die | null = null;
+  while (r.at < end) {
+    const offset = r.at - unitStart;
+    const code = r.uleb();
+    if (code === 0) {
+      stack.pop();
+      continue;
+    }
+    const abbrev = table.get(code);
+    if (abbrev === undefined) throw new Error(`.debug_info: abbreviation ${code} not found`);
+    const attrs = new Map<number, number | string | Uint8Array>();
+    for (const [name, form] of abbrev.attrs) {
+      const value = readForm(r, form, addressSize, str);
+      if (value !== null) attrs.set(name, value);
+    }
+    const die: Die = { tag: abbrev.tag, attrs, children: [], offset };
+    byOffset.set(offset, die);
+    if (stack.length > 0) stack[stack.length - 1]!.children.push(die);
+    else root ??= die;
+    if (abbrev.children) stack.push(die);
+  }
+  return root;
+}
+
+/** One attribute value: numbers, strings, blocks (exprloc); null for what names and sizes never need. */
+function readForm(
+  r: Bytes,
+  form: number,
+  addressSize: number,
+  str: Uint8Array | undefined,
+): number | string | Uint8Array | null {
+  const block = (length: number): Uint8Array => {
+    const bytes = r.b.subarray(r.at, r.at + length);
+    r.at += length;
+    return bytes;
+  };
+  switch (form) {
+    case 0x01: // addr
+      return addressSize === 4 ? r.u32() : (r.u32(), r.u32(), null);
+    case 0x0b: // data1
+    case 0x11: // ref1
+    case 0x0c: // flag
+      return r.u8();
+    case 0x05: // data2
+    case 0x12: // ref2
+      return r.u16();
+    case 0x06: // data4
+    case 0x13: // ref4
+    case 0x17: // sec_offset
+      return r.u32();
+    case 0x07: // data8
+    case 0x14: // ref8
+    case 0x20: // ref_sig8
+      return r.u32() + r.u32() * 2 ** 32;
+    case 0x0d: // sdata
+      return r.sleb();
+    case 0x0f: // udata
+    case 0x15: // ref_udata
+      return r.uleb();
+    case 0x08: // string
+      return r.cstring();
+    case 0x0e: // strp
+      return cstringAt(str, r.u32());
+    case 0x19: // flag_present
+      return 1;
+    case 0x18: // exprloc
+    case 0x09: // block
+      return block(r.uleb());
+    case 0x0a: // block1
+      return block(r.u8());
+    case 0x03: // block2
+      return block(r.u16());
+    case 0x04: // block4
+      return block(r.u32());
+    case 0x10: // ref_addr
+      r.u32();
+      return null;
+    default:
+      throw new Error(`.debug_info: form 0x${form.toString(16)} not read`);
+  }
+}
+
+/** The byte size of a variable's (or type's) type; 0 when it cannot be told. */
+function sizeOf(die: Die, byOffset: Map<number, Die>, depth: number): number {
+  if (depth > TYPE_DEPTH_MAX) return 0;
+  const own = die.attrs.get(DW_AT_byte_size);
+  if (typeof own === 'number' && depth > 0) return own;
+  if (die.tag === DW_TAG_pointer_type) return 4;
+  const typeRef = die.attrs.get(DW_AT_type);
+  const type = typeof typeRef === 'number' ? byOffset.get(typeRef) : undefined;
+  const inner = type === undefined ? 0 : sizeOf(type, byOffset, depth + 1);
+  if (die.tag !== DW_TAG_array_type) return inner;
+  let count = 1;
+  for (const sub of die.children) {
+    if (sub.tag !== DW_TAG_subrange_type) continue;
+    const n = sub.attrs.get(DW_AT_count);
+    const upper = sub.attrs.get(DW_AT_upper_bound);
+    count *= typeof n === 'number' ? n : typeof upper === 'number' ? upper + 1 : 0;
+  }
+  return inner * count;
+}
