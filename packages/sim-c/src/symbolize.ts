@@ -115,7 +115,9 @@ export class Bytes {
     return result;
   }
   cstring(): string {
-    const end = this.b.indexOf(0, this.at);
+    // A string with no NUL runs to the end: the reader never moves back (a malformed section ends).
+    let end = this.b.indexOf(0, this.at);
+    if (end < 0) end = this.b.length;
     const s = new TextDecoder().decode(this.b.subarray(this.at, end));
     this.at = end + 1;
     return s;
