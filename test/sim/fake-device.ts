@@ -171,6 +171,19 @@ export class FakeDevice implements Device {
     return this.removed || (this.mask === 0 && !this.lineAsserted() && this.pendingMessages() === 0);
   }
 
+  /**
+   * No message of `vector` can come until the driver unmasks: it is not pending, and no unmasked
+   * cause bit maps to it (bit n to vector n % messageCount). Outside message mode: interruptsBlocked.
+   */
+  messageBlocked(vector: number): boolean {
+    if (this.removed) return true;
+    if (!this.messageSignaled || this.interrupts.messageCount === 0) return this.interruptsBlocked();
+    if ((this.pending & (1 << vector)) !== 0) return false;
+    for (let bit = 0; bit < 32; bit++)
+      if ((this.mask & (1 << bit)) !== 0 && bit % this.interrupts.messageCount === vector) return false;
+    return true;
+  }
+
   /** The host's clock (for assertions). */
   now(): number {
     return this.host?.nowTicks() ?? 0;

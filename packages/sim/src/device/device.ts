@@ -172,6 +172,16 @@ export interface Device {
    */
   interruptsBlocked?(): boolean;
 
+  /**
+   * True when MSI-X vector `vector` cannot send a message now, until the driver unmasks one of the
+   * causes routed to it: none of them enabled, no message of it pending or held back by throttling
+   * (and after surprise removal). With per-message masking (e1000e EIAC auto-mask) one message's
+   * causes are masked while the others' are not. The race detector orders an access made by that
+   * message's DPC then with every other run of the same DPC: no second one can be queued. A device
+   * without it leaves a message DPC unjudged against itself. Must have no side effects.
+   */
+  messageBlocked?(vector: number): boolean;
+
   /** The name of the state {@link registerEffect} gives the interrupt mask (`IMS`), for INT-LOST reports. */
   readonly interruptMaskState?: string;
 

@@ -290,6 +290,29 @@ describe('MSI-X', () => {
     expect(nic.stats.messagesUnrouted).toBe(1);
   });
 
+  it('says a vector is blocked while every cause IVAR routes to it is masked and nothing of it is pending', () => {
+    const { nic } = msix();
+    // Every cause unmasked: each routed vector can send; vector 1 has no cause routed to it.
+    expect([0, 1, 2, 3, 4].map((v) => nic.messageBlocked(v))).toEqual([false, true, false, false, false]);
+    // EIAC auto-masks RXQ0 on delivery: vector 2 alone is blocked, the others can still send.
+    nic.write32(E1000_EIAC, E1000_ICR_RXQ0);
+    nic.receivePackets(0, 1);
+    expect(nic.messageBlocked(2)).toBe(false); // pending
+    nic.messageDelivered(2);
+    expect([0, 1, 2, 3, 4].map((v) => nic.messageBlocked(v))).toEqual([false, true, true, false, false]);
+    expect(nic.interruptsBlocked()).toBe(false);
+    // The driver unmasks RXQ0 again: vector 2 can send.
+    nic.write32(E1000_IMS, E1000_ICR_RXQ0);
+    expect(nic.messageBlocked(2)).toBe(false);
+    // A cause whose IVAR entry is not valid routes nowhere: it does not keep its vector open.
+    nic.write32(E1000_IMC, 0xffffffff);
+    nic.write32(E1000_IVAR, 2 << E1000_IVAR_RXQ0_SHIFT);
+    nic.write32(E1000_IMS, E1000_ICR_RXQ0);
+    expect(nic.messageBlocked(2)).toBe(true);
+    nic.surpriseRemove();
+    expect(nic.messageBlocked(0)).toBe(true);
+  });
+
   it('keeps a vector pending until the harness delivers it', () => {
     const { nic } = msix();
     nic.receivePackets(0, 1);

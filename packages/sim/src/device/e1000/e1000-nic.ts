@@ -230,7 +230,11 @@ export class E1000Nic implements Device {
   }
 
   interruptsBlocked(): boolean {
-    return this.removed || this.core.signaling.blocked();
+    return this.removed || this.signaling.blocked();
+  }
+
+  messageBlocked(vector: number): boolean {
+    return this.removed || this.signaling.vectorBlocked(vector);
   }
 
   raiseInterrupt(): void {

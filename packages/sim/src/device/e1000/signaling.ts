@@ -184,6 +184,24 @@ export class E1000Signaling {
     return this.mac[IMS] === 0 && !this.line && this.pendingVectors === 0;
   }
 
+  /**
+   * No message of `vector` can be sent until the driver unmasks: nothing of it pending or held back
+   * by EITR, and every cause IVAR routes to it masked. Outside MSI-X mode: {@link blocked}.
+   */
+  vectorBlocked(vector: number): boolean {
+    if (this.mode !== 'msix') return this.blocked();
+    const bit = 1 << vector;
+    if (((this.pendingVectors | this.eitrHeldVectors) & bit) !== 0) return false;
+    const ivar = this.mac[IVAR]!;
+    const routed =
+      routedTo(ivar, E1000_ICR_RXQ0, E1000_IVAR_RXQ0_SHIFT, vector) |
+      routedTo(ivar, E1000_ICR_RXQ1, E1000_IVAR_RXQ1_SHIFT, vector) |
+      routedTo(ivar, E1000_ICR_TXQ0, E1000_IVAR_TXQ0_SHIFT, vector) |
+      routedTo(ivar, E1000_ICR_TXQ1, E1000_IVAR_TXQ1_SHIFT, vector) |
+      routedTo(ivar, E1000_ICR_OTHER, E1000_IVAR_OTHER_SHIFT, vector);
+    return (this.mac[IMS]! & routed) === 0;
+  }
+
   private signal(before: number, nowTicks: number): void {
     const raised = this.mac[IMS]! & this.mac[ICR]! & ~before;
     if (raised === 0) return;
@@ -328,4 +346,10 @@ export class E1000Signaling {
     this.line = false;
     this.pendingVectors = 0;
   }
+}
+
+/** `cause` if IVAR's entry at `shift` is valid and routes it to `vector`, else 0. */
+function routedTo(ivar: number, cause: number, shift: number, vector: number): number {
+  const entry = (ivar >>> shift) & 0xf;
+  return (entry & E1000_IVAR_INT_ALLOC_VALID) !== 0 && (entry & E1000_IVAR_ENTRY_VEC_MASK) === vector ? cause : 0;
 }
