@@ -182,6 +182,9 @@ export function testDriver(hooks: Hooks = {}, name = 'test-driver'): MiniportDef
           notes: [],
           functions: { takeCauses, enableInSync, isr, dpc, messageDpc },
         };
+        // What the tests read back, not the driver's state: every DPC counts itself, unlocked, even
+        // where two run at once (NdisMQueueDpcEx on two processors, an ISR that masks nothing).
+        resources.untracked(adapter, 'dpcCalls');
         ndis.NdisAllocateSpinLock(adapter.lock);
         ndis.NdisAllocateSpinLock(adapter.otherLock);
         const chars: NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS = {

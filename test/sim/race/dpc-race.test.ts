@@ -222,13 +222,13 @@ describe('DPC-SHARED-RACE', () => {
   });
 
   it('stays quiet on accesses of one deferred function (a DPC and the synchronize function it calls)', () => {
-    // The DPC writes dpcCalls itself and reads it in a synchronize function it calls: one thread of
+    // The DPC writes `handled` itself and reads it in a synchronize function it calls: one thread of
     // execution, never two processors at once.
-    const Read = MINIPORT_SYNCHRONIZE_INTERRUPT('ReadDpcCalls', (context) => (context as TestAdapter).dpcCalls > 0);
+    const Read = MINIPORT_SYNCHRONIZE_INTERRUPT('ReadHandled', (context) => (context as TestAdapter).handled > 0);
     const result = run(
       watchdogDriver(() => {}, {
         dpc: (a) => {
-          a.dpcCalls++;
+          a.handled++;
           a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, Read, a);
           a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, a.functions.takeCauses, a);
           a.notes.pop();
@@ -248,22 +248,28 @@ describe('DPC-SHARED-RACE', () => {
     const together = { periodTicks: 0, messageCount: 2, schedule: [] as { tick: number; cause: number }[] };
     for (let tick = 400; tick < 50_000; tick += 400) together.schedule.push({ tick, cause: 0b11 });
 
-    /** Unmasks the message's own cause (its bit), under its interrupt lock. */
+    /** The cause bits the fake device routes to message `messageId` (bit n to n % messageCount). */
+    const ownCauses = (a: TestAdapter, messageId: number): number => {
+      let bits = 0;
+      for (let bit = messageId; bit < 32; bit += a.messageCount) bits |= 1 << bit;
+      return bits >>> 0;
+    };
+    /** Unmasks the message's own causes, under its interrupt lock. */
     const EnableOwn = MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT('EnableOwnMessage', (context) => {
       const c = context as { a: TestAdapter; messageId: number };
-      c.a.resources.registers.MASK_SET!.value = 1 << c.messageId;
+      c.a.resources.registers.MASK_SET!.value = ownCauses(c.a, c.messageId);
       return true;
     });
     /**
      * The test driver whose message DPC counts into `handled` (under `a.lock` if `locked`). `own`:
-     * each message ISR masks only its own cause and its DPC unmasks only it (per-queue MSI-X); else
+     * each message ISR masks only its own causes and its DPC unmasks only them (per-queue MSI-X); else
      * each masks every cause (the test driver's default) and unmasks them all.
      */
     const counting = (how: { locked?: boolean; own: boolean; targets?: boolean }) =>
       testDriver({
         messageIsr: (a, messageId, queueDpc, targets) => {
           a.causes |= a.resources.registers.CAUSE!.value;
-          a.resources.registers.MASK_CLEAR!.value = how.own ? 1 << messageId : 0xffffffff;
+          a.resources.registers.MASK_CLEAR!.value = how.own ? ownCauses(a, messageId) : 0xffffffff;
           // Each message's DPC on a processor of its own, or on the ISR's.
           if (how.targets === true) targets.value = 1 << messageId;
           else queueDpc.value = true;
@@ -285,7 +291,13 @@ describe('DPC-SHARED-RACE', () => {
       createSimulation({ seed: 3, device: new FakeDevice(device), mode: 'collect', processors }).run(driver, {
         ticks: 50_000,
       });
-    /** The fields the DPC-SHARED-RACE reports name (the test driver's DPC also counts `dpcCalls`). */
+    /** The fields of the DPC-SHARED-RACE reports between the DPCs of two different messages. */
+    const betweenMessages = (result: ReturnType<typeof runMessages>): string[] =>
+      races(result.reports)
+        .filter((r) => r.race!.accesses[0]!.message !== r.race!.accesses[1]!.message)
+        .map((r) => r.subject)
+        .sort();
+    /** The fields the DPC-SHARED-RACE reports name. */
     const subjects = (result: ReturnType<typeof runMessages>): string[] =>
       races(result.reports)
         .map((r) => r.subject)
@@ -294,7 +306,7 @@ describe('DPC-SHARED-RACE', () => {
     it('fires: one function, two messages, no common lock; the report names each message', () => {
       const result = runMessages(counting({ own: true }), staggered);
       expect(result.stats.dpcs).toBeGreaterThan(200);
-      expect(subjects(result)).toEqual(['dpcCalls', 'handled']);
+      expect(subjects(result)).toEqual(['handled']);
       const report = races(result.reports).find((r) => r.subject === 'handled')!;
       const accesses = report.race!.accesses;
       expect(accesses.map((a) => [a.function, a.role])).toEqual([
@@ -311,9 +323,10 @@ describe('DPC-SHARED-RACE', () => {
     });
 
     it('stays quiet when both hold the same spin lock, with one processor, and with one message', () => {
-      expect(subjects(runMessages(counting({ own: true, locked: true }), staggered))).toEqual(['dpcCalls']);
+      expect(subjects(runMessages(counting({ own: true, locked: true }), staggered))).toEqual([]);
       expect(subjects(runMessages(counting({ own: true }), staggered, 1))).toEqual([]);
-      // One message: its DPC beside itself is not judged.
+      // One message: its DPC counts while its cause is still masked, before it unmasks it, so no
+      // second run of that DPC can be beside it.
       const alone = runMessages(counting({ own: true }), { ...staggered, messageCount: 1 });
       expect(alone.stats.dpcs).toBeGreaterThan(100);
       expect(subjects(alone)).toEqual([]);
@@ -325,8 +338,10 @@ describe('DPC-SHARED-RACE', () => {
       const result = runMessages(counting({ own: false }), staggered);
       expect(result.stats.dpcs).toBeGreaterThan(200);
       expect(subjects(result)).toEqual([]);
-      // Both messages' DPCs queued on the one processor that took both ISRs: they run one after the other.
-      expect(subjects(runMessages(counting({ own: false }), together))).toEqual([]);
+      // Both messages' DPCs queued on the one processor that took both ISRs: they run one after the
+      // other. (What is left is one message's DPC beside itself: see "one interrupt DPC on two
+      // processors at once".)
+      expect(betweenMessages(runMessages(counting({ own: false }), together))).toEqual([]);
     });
 
     it("fires under ISRs that mask every cause when the other message's DPC waits on another processor", () => {
@@ -334,7 +349,7 @@ describe('DPC-SHARED-RACE', () => {
       // second ISR does not stop the first DPC, already queued.
       const result = runMessages(counting({ own: false, targets: true }), together);
       expect(result.stats.dpcs).toBeGreaterThan(200);
-      expect(subjects(result)).toEqual(['dpcCalls', 'handled']);
+      expect(subjects(result)).toEqual(['handled']);
     });
   });
 
@@ -391,5 +406,157 @@ describe('DPC-SHARED-RACE', () => {
     });
     expect(result.failure).toBeNull();
     expect(result.races.map((r) => r.rule)).toEqual(['DPC-SHARED-RACE']);
+  });
+});
+
+describe('DPC-SHARED-RACE: one interrupt DPC on two processors at once', () => {
+  // NDIS runs an interrupt's DPC on the processor that took the interrupt (or those the ISR names):
+  // once the DPC unmasks, the next interrupt can come on another processor, whose DPC then runs
+  // beside the first one's tail. So can two runs queued on two processors at once.
+  const lineCounting = (how: {
+    readonly masks: boolean;
+    readonly countAfterUnmask: boolean;
+    readonly locked?: boolean;
+    readonly targets?: number;
+  }) => {
+    const count = (a: TestAdapter): void => {
+      if (how.locked === true) a.ndis.NdisDprAcquireSpinLock(a.lock);
+      a.handled += 1;
+      if (how.locked === true) a.ndis.NdisDprReleaseSpinLock(a.lock);
+    };
+    return testDriver({
+      isr: (a, queueDpc, targets) => {
+        const causes = a.resources.registers.CAUSE!.value;
+        if (causes === 0) return false;
+        a.causes |= causes;
+        if (how.masks) a.resources.registers.MASK_CLEAR!.value = 0xffffffff;
+        if (how.targets !== undefined) targets.value = how.targets;
+        else queueDpc.value = true;
+        return true;
+      },
+      dpc: (a) => {
+        if (!how.countAfterUnmask) count(a);
+        a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, a.functions.takeCauses, a);
+        a.notes.pop();
+        a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, a.functions.enableInSync, a);
+        if (how.countAfterUnmask) count(a);
+      },
+    });
+  };
+  const selfRaces = (result: ReturnType<typeof run>): Report[] =>
+    races(result.reports).filter((r) => r.message.includes('two runs of'));
+
+  it('fires: the DPC counts after it unmasks the interrupt, with no lock', () => {
+    const result = run(lineCounting({ masks: true, countAfterUnmask: true }));
+    const found = selfRaces(result);
+    expect(found.map((r) => r.subject)).toEqual(['handled']);
+    const report = found[0]!;
+    expect(report.race!.accesses.map((a) => [a.function, a.role, a.locks])).toEqual([
+      ['TestInterruptDpc', 'MINIPORT_INTERRUPT_DPC', 'none'],
+      ['TestInterruptDpc', 'MINIPORT_INTERRUPT_DPC', 'none'],
+    ]);
+    expect(report.message).toMatch(
+      /^field handled is shared by two runs of the interrupt DPC on different processors at once: the interrupt could come again while it ran \(or a DPC of it was queued on another processor\), and NDIS runs the DPC on the processor that took it — TestInterruptDpc \(MINIPORT_INTERRUPT_DPC\) at DISPATCH_LEVEL \(read handled, holding none\) and TestInterruptDpc \(MINIPORT_INTERRUPT_DPC\) at DISPATCH_LEVEL \(write handled, holding none\); no lock keeps one run out while the other runs — take an NDIS spin lock around it \(NdisDprAcquireSpinLock\), or touch it only while the interrupt is still masked, before the DPC unmasks it$/,
+    );
+    expect(result.reports.map((r) => r.rule)).toEqual(['DPC-SHARED-RACE']);
+  });
+
+  it('fires: an ISR that masks nothing, whose DPC counts with no lock', () => {
+    expect(selfRaces(run(lineCounting({ masks: false, countAfterUnmask: false }))).map((r) => r.subject)).toEqual([
+      'handled',
+    ]);
+  });
+
+  it('fires: the ISR queues the DPC on both processors (TargetProcessors), masked or not', () => {
+    const result = run(lineCounting({ masks: true, countAfterUnmask: false, targets: 0b11 }));
+    expect(result.stats.dpcs).toBeGreaterThan(200);
+    expect(selfRaces(result).map((r) => r.subject)).toEqual(['handled']);
+  });
+
+  it('stays quiet: counting before it unmasks, under a spin lock, or with one processor', () => {
+    const masked = run(lineCounting({ masks: true, countAfterUnmask: false }));
+    expect(masked.stats.dpcs).toBeGreaterThan(100);
+    expect(masked.reports).toEqual([]);
+    expect(run(lineCounting({ masks: true, countAfterUnmask: true, locked: true })).reports).toEqual([]);
+    expect(run(lineCounting({ masks: false, countAfterUnmask: false, locked: true, targets: 0b11 })).reports).toEqual(
+      [],
+    );
+    expect(run(lineCounting({ masks: true, countAfterUnmask: true }), { processors: 1 }).reports).toEqual([]);
+    expect(run(lineCounting({ masks: false, countAfterUnmask: true }), { processors: 1 }).reports).toEqual([]);
+  });
+
+  it('stays quiet on state shared with the ISR: the ISR rules ask for the interrupt lock, which orders both runs', () => {
+    // `causes` is written by the ISR and read by the DPC after it unmasks: ISR-SHARED-RACE, not a
+    // second report of the same line.
+    const result = run(
+      testDriver({
+        dpc: (a) => {
+          a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, a.functions.enableInSync, a);
+          a.causes = 0;
+        },
+      }),
+    );
+    expect(result.reports.map((r) => `${r.rule} ${r.subject}`)).toEqual(['ISR-SHARED-RACE causes']);
+  });
+
+  describe('a message DPC', () => {
+    const device = (cause: (tick: number) => number, messageCount: number) => {
+      const schedule: { tick: number; cause: number }[] = [];
+      for (let tick = 400; tick < 50_000; tick += 400) schedule.push({ tick, cause: cause(tick) });
+      return new FakeDevice({ periodTicks: 0, messageCount, schedule });
+    };
+    const messageCounting = (masked: (messageId: number) => number) =>
+      testDriver({
+        messageIsr: (a, messageId, queueDpc) => {
+          a.causes |= a.resources.registers.CAUSE!.value;
+          a.resources.registers.MASK_CLEAR!.value = masked(messageId);
+          queueDpc.value = true;
+          return true;
+        },
+        dpc: (a, messageId) => {
+          a.handled += 1;
+          a.ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, messageId, a.functions.enableInSync, a);
+        },
+      });
+    const runOn = (driver: ReturnType<typeof testDriver>, fake: FakeDevice) =>
+      createSimulation({ seed: 3, device: fake, mode: 'collect', processors: 2 }).run(driver, { ticks: 50_000 });
+
+    it('fires when its ISR leaves unmasked a cause the device sends on the same message', () => {
+      // Causes 0 and 1 both go to message 0 (one message); the ISR masks cause 0 only.
+      const result = runOn(
+        messageCounting(() => 0b01),
+        device((tick) => (tick % 800 === 0 ? 0b10 : 0b01), 1),
+      );
+      const found = selfRaces(result);
+      expect(found.map((r) => r.subject)).toEqual(['handled']);
+      expect(found[0]!.race!.accesses.map((a) => a.message)).toEqual([0, 0]);
+      expect(found[0]!.message).toMatch(
+        /^field handled is shared by two runs of the DPC of message 0 on different processors at once: message 0 could come again while it ran/,
+      );
+    });
+
+    it('stays quiet when its ISR masks every cause the device sends on its message, the others left unmasked', () => {
+      // Two messages: cause 0 to message 0, cause 1 to message 1 (even and odd bits); each ISR masks
+      // its own. The other message can come meanwhile, not this one.
+      const result = runOn(
+        messageCounting((messageId) => (messageId === 0 ? 0x55555555 : 0xaaaaaaaa)),
+        device(() => 0b01, 2),
+      );
+      expect(result.stats.dpcs).toBeGreaterThan(100);
+      expect(selfRaces(result)).toEqual([]);
+    });
+
+    it("fires when the first of two messages' DPCs to end unmasks every cause while the other still runs", () => {
+      // Both causes at once, every cause masked by each ISR, both DPCs on one processor: the first to
+      // end unmasks everything, so while the second runs its own message can come again elsewhere.
+      const result = runOn(
+        messageCounting(() => 0xffffffff),
+        device(() => 0b11, 2),
+      );
+      const found = selfRaces(result);
+      expect(found.map((r) => r.subject)).toEqual(['handled']);
+      const messages = found[0]!.race!.accesses.map((a) => a.message);
+      expect(messages[0]).toBe(messages[1]);
+    });
   });
 });

@@ -21801,7 +21801,7 @@ export const metadata = {
     {
       id: 'DPC-SHARED-RACE',
       title: 'state shared by deferred functions touched without a common spin lock',
-      summary: 'Two deferred functions (a MiniportInterruptDPC, the MiniportMessageInterruptDPC of two different messages, an NDIS_TIMER_FUNCTION, or what they call) touch the same register or field in conflicting ways, and no spin lock or interrupt lock both hold keeps them apart; other processors run them side by side. Checked with more than one processor. A ddikit code; the report shows both accesses, their locks and the interleaving.',
+      summary: 'Two deferred functions (a MiniportInterruptDPC, the MiniportMessageInterruptDPC of two different messages, an NDIS_TIMER_FUNCTION, or what they call) touch the same register or field in conflicting ways, and no spin lock or interrupt lock both hold keeps them apart; other processors run them side by side. One interrupt DPC counts as two when a second run of it can start on another processor while it runs (its interrupt or message can come again, or it is queued there too); state shared with the ISR is left to the ISR rules. Checked with more than one processor. A ddikit code; the report shows both accesses, their locks and the interleaving.',
       severity: 'error',
       source: 'NdisDprAcquireSpinLock (synchronizes resources shared among non-ISR driver functions in a multiprocessor-safe way); Code Analysis C26100; lockset analysis as in the Eraser race detector; ddikit check',
       bugChecks: [

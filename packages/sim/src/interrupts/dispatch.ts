@@ -18,7 +18,14 @@ import { requiredText } from '../verifier/contract-table.js';
 import type { ViolationSink } from '../verifier/violation-sink.js';
 import type { DpcQueues } from './dpc-queues.js';
 import type { InterruptDeps } from './interrupt-deps.js';
-import { isrName, lockBitIndex, type Fn, type InterruptObject, type InterruptStats } from './interrupt-object.js';
+import {
+  isrName,
+  lockBitIndex,
+  MESSAGES_MAX,
+  type Fn,
+  type InterruptObject,
+  type InterruptStats,
+} from './interrupt-object.js';
 import { LINE_ISR_ROLE, MESSAGE_ISR_ROLE } from './interrupt-table.js';
 
 export class InterruptDispatch {
@@ -27,6 +34,8 @@ export class InterruptDispatch {
   private sawLine = false;
   /** ISRs running (nested across processors); register reads are watched for all-ones while any is. */
   private isrDepth = 0;
+  /** ISRs running per message (the line's is message 0), nested across processors. */
+  private readonly isrsOf = new Int32Array(MESSAGES_MAX);
   /** The first register an ISR read as 0xFFFFFFFF during its call ('' none): what a removed device reads. */
   private allOnesRegister = '';
 
@@ -63,7 +72,13 @@ export class InterruptDispatch {
     this.watchingLine = false;
     this.sawLine = false;
     this.isrDepth = 0;
+    this.isrsOf.fill(0);
     this.allOnesRegister = '';
+  }
+
+  /** Whether the ISR of `message` (the line's: 0) runs now on some processor. */
+  isrRunning(message: number): boolean {
+    return this.isrsOf[message]! > 0;
   }
 
   /**
@@ -125,7 +140,9 @@ export class InterruptDispatch {
     this.allOnesRegister = '';
     // (A throw ends the run; reset() puts the depth back.)
     this.isrDepth++;
+    this.isrsOf[message]!++;
     const claimed = this.callIsr(object, message);
+    this.isrsOf[message]!--;
     this.isrDepth--;
     const allOnes = this.allOnesRegister;
     this.allOnesRegister = allOnesOuter;

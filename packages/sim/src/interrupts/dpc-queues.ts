@@ -54,6 +54,8 @@ export class DpcQueues {
   lastDpcTick = 0;
 
   private readonly queues: DpcQueue[] = [];
+  /** Per message (the line's: 0): DPCs queued on any processor. */
+  private readonly queuedOf = new Int32Array(MESSAGES_MAX);
   private readonly engine: IrqlEngine;
   private readonly monitor: RoleMonitor;
   private readonly checks: boolean;
@@ -84,6 +86,7 @@ export class DpcQueues {
     this.lastDpcCpu = -1;
     this.lastDpcTick = 0;
     for (const queue of this.queues) queue.reset();
+    this.queuedOf.fill(0);
   }
 
   /** Any DPC queued on any processor. */
@@ -103,6 +106,11 @@ export class DpcQueues {
   pendingElsewhere(cpu: number): boolean {
     for (let i = 0; i < this.queues.length; i++) if (i !== cpu && this.queues[i]!.count > 0) return true;
     return false;
+  }
+
+  /** Whether the DPC of (object, message) is queued on a processor other than `cpu`. */
+  queuedElsewhere(object: InterruptObject, message: number, cpu: number): boolean {
+    return this.queuedOf[message]! - object.dpcQueued[message * this.engine.processorCount + cpu]! > 0;
   }
 
   /** Whether processor `p` is running its DPCs now. */
@@ -135,6 +143,7 @@ export class DpcQueues {
     if (queue.count >= queue.capacity) this.fail(`the DPC queue of processor ${p} is full (${queue.capacity})`);
     object.dpcQueued[slot] = 1;
     object.dpcContext[slot] = context;
+    this.queuedOf[message]!++;
     const tail = (queue.head + queue.count) % queue.capacity;
     queue.objects[tail] = object;
     queue.messages[tail] = message;
@@ -213,6 +222,7 @@ export class DpcQueues {
     const context = object.dpcContext[slot];
     object.dpcQueued[slot] = 0;
     object.dpcContext[slot] = null;
+    this.queuedOf[message]!--;
     if (!object.registered) return;
     this.stats.dpcs++;
     const declaration = object.dpcDeclaration;
@@ -223,6 +233,7 @@ export class DpcQueues {
         args[2] = context;
         this.monitor.nextDpcMessage = message;
       } else args[1] = context;
+      this.monitor.nextDpcSource = message;
       this.monitor.callRole(declaration, undefined, args);
       args[object.messageBased ? 2 : 1] = null;
       this.lastDpcName = declaration.name;

@@ -84,6 +84,7 @@ export class Interrupts {
     if (deps.race !== null) {
       const monitor = deps.monitor;
       deps.race.otherDpcsIdle = (cpu) => !this.dpcs.pendingElsewhere(cpu) && !monitor.messageDpcElsewhere(cpu);
+      deps.race.sameDpcCanStart = (cpu, source, deviceBlocked) => this.sameDpcCanStart(cpu, source, deviceBlocked);
     }
     this.dispatch = new InterruptDispatch(deps, this.dpcs, this.stats);
     this.points = new ChoicePoints(deps, this.table, this.dpcs, this.dispatch);
@@ -216,6 +217,24 @@ export class Interrupts {
     if (!object.messageBased && (this.options.sharedLinePerMille ?? 0) > 0) return false;
     const blocked = this.device.interruptsBlocked;
     return blocked !== undefined && blocked.call(this.device);
+  }
+
+  /**
+   * Whether a new run of the interrupt DPC of `source` (a MessageId, the line's 0) could start beside
+   * the one processor `cpu` runs: that interrupt's ISR runs, the DPC is queued on another processor,
+   * or the device could raise that interrupt again (Device.interruptsBlocked, or messageBlocked for
+   * a message; `deviceBlocked`: known not to). Spurious interrupts and a shared line do not count:
+   * an ISR that finds no cause of its own queues no DPC. A device without the method that answers
+   * is never taken to raise it again.
+   */
+  private sameDpcCanStart(cpu: number, source: number, deviceBlocked: boolean): boolean {
+    const object = this.table.active;
+    if (object === null) return false;
+    if (this.dispatch.isrRunning(source) || this.dpcs.queuedElsewhere(object, source, cpu)) return true;
+    if (deviceBlocked) return false;
+    const device = this.device;
+    if (!object.messageBased) return device.interruptsBlocked !== undefined && !device.interruptsBlocked();
+    return device.messageBlocked !== undefined && !device.messageBlocked(source);
   }
 
   // ---- Preemption points ----------------------------------------------------------------------------

@@ -60,6 +60,12 @@ export class RoleMonitor implements NdisRoleMonitor {
    * call. A message's DPC is a deferred function of its own: those of two messages run side by side.
    */
   nextDpcMessage = -1;
+  /**
+   * The interrupt DPC the harness is about to call: its message (the line's: 0), -1 for any other
+   * deferred function; consumed by the next call. NDIS can run the same interrupt DPC on two
+   * processors at once, a timer function never.
+   */
+  nextDpcSource = -1;
   /** Role calls made (statistics). */
   callCount = 0;
   /** The run's trace, when on: every role call is a span there. */
@@ -87,6 +93,10 @@ export class RoleMonitor implements NdisRoleMonitor {
    */
   private readonly dpcKey: string[];
   private readonly dpcMessageOf: Int32Array;
+  /** Per processor: the interrupt DPC's message (the line's: 0) it runs, -1 for a timer function. */
+  private readonly dpcSourceOf: Int32Array;
+  /** Per message (the line's: 0): the processors running its interrupt DPC. */
+  private readonly dpcRuns = new Int32Array(32);
   /** `Name (message N)` strings, made once per function and message. */
   private readonly messageDpcKeys = new Map<string, string[]>();
 
@@ -127,6 +137,7 @@ export class RoleMonitor implements NdisRoleMonitor {
     this.dpcFrame = new Int32Array(engine.processorCount).fill(-1);
     this.dpcKey = new Array<string>(engine.processorCount).fill('');
     this.dpcMessageOf = new Int32Array(engine.processorCount).fill(-1);
+    this.dpcSourceOf = new Int32Array(engine.processorCount).fill(-1);
   }
 
   /** Makes this the @ddikit/ndis role monitor (until {@link uninstall}). */
@@ -149,8 +160,11 @@ export class RoleMonitor implements NdisRoleMonitor {
     this.dpcFrame.fill(-1);
     this.dpcKey.fill('');
     this.dpcMessageOf.fill(-1);
+    this.dpcSourceOf.fill(-1);
+    this.dpcRuns.fill(0);
     this.nextDirql = 0;
     this.nextDpcMessage = -1;
+    this.nextDpcSource = -1;
     this.callCount = 0;
     this.thrown = null;
     this.thrownFrames = [];
@@ -178,6 +192,27 @@ export class RoleMonitor implements NdisRoleMonitor {
   /** The MessageId of the message DPC processor `cpu` runs (dpcOrigin), or -1. */
   dpcMessage(cpu: number): number {
     return this.dpcFrame[cpu]! < 0 ? -1 : this.dpcMessageOf[cpu]!;
+  }
+
+  /**
+   * The interrupt DPC processor `cpu` runs (dpcOrigin): its message, the line's 0; -1 when it runs a
+   * timer function or no deferred function.
+   */
+  dpcSource(cpu: number): number {
+    return this.dpcFrame[cpu]! < 0 ? -1 : this.dpcSourceOf[cpu]!;
+  }
+
+  /** How many processors run the interrupt DPC of `source` (a MessageId, the line's 0) now. */
+  dpcRunsOf(source: number): number {
+    return this.dpcRuns[source]!;
+  }
+
+  /** Processor `cpu`'s deferred function returned (or threw). */
+  private endDpcFrame(cpu: number): void {
+    this.dpcFrame[cpu] = -1;
+    const source = this.dpcSourceOf[cpu]!;
+    if (source >= 0) this.dpcRuns[source]!--;
+    this.dpcSourceOf[cpu] = -1;
   }
 
   /** Whether a processor other than `cpu` is running a message DPC. */
@@ -256,6 +291,8 @@ export class RoleMonitor implements NdisRoleMonitor {
     this.nextDirql = 0;
     const dpcMessage = this.nextDpcMessage;
     this.nextDpcMessage = -1;
+    const dpcSource = this.nextDpcSource;
+    this.nextDpcSource = -1;
     if (dirql === 0 && this.depth > 0) dirql = this.frameDirql[this.depth - 1]!;
     if (info.kind === ROLE_KIND_DPC) {
       if (irql !== DISPATCH_LEVEL) this.dpcIrql(info, declaration.name, irql, 'was entered');
@@ -275,6 +312,8 @@ export class RoleMonitor implements NdisRoleMonitor {
       this.dpcFrame[cpu.index] = d;
       this.dpcKey[cpu.index] = dpcMessage < 0 ? declaration.name : this.messageDpcKey(declaration.name, dpcMessage);
       this.dpcMessageOf[cpu.index] = dpcMessage;
+      this.dpcSourceOf[cpu.index] = dpcSource;
+      if (dpcSource >= 0) this.dpcRuns[dpcSource]!++;
     }
     this.depth = d + 1;
     this.callCount++;
@@ -296,7 +335,7 @@ export class RoleMonitor implements NdisRoleMonitor {
         this.thrownFrames = this.frames();
       }
       this.depth = d;
-      if (this.dpcFrame[this.frameCpu[d]!] === d) this.dpcFrame[this.frameCpu[d]!] = -1;
+      if (this.dpcFrame[this.frameCpu[d]!] === d) this.endDpcFrame(this.frameCpu[d]!);
       this.frameInfo[d] = null;
       if (probe !== null) probe.exit(d, this.clock.nowTicks);
       if (trace !== null)
@@ -313,7 +352,7 @@ export class RoleMonitor implements NdisRoleMonitor {
     }
     result = this.exit(info, declaration.name, d, result);
     this.depth = d;
-    if (this.dpcFrame[cpu.index] === d) this.dpcFrame[cpu.index] = -1;
+    if (this.dpcFrame[cpu.index] === d) this.endDpcFrame(cpu.index);
     this.frameInfo[d] = null;
     if (probe !== null) probe.exit(d, this.clock.nowTicks);
     if (trace !== null)

@@ -69,6 +69,11 @@ const BLOCKED_MASK = -1;
 /** Ask isrCannotRun at the access (reads and field accesses: they change no device state). */
 const BLOCKED_ASK = 2;
 
+/** An access of an interrupt DPC while another run of it was running on another processor (RaceRecord.beside). */
+const BESIDE_RUNNING = 1;
+/** … while another run of it could start. */
+const BESIDE_OPEN = 2;
+
 /** A tracked variable. */
 export class RaceVar {
   readonly name: string;
@@ -125,6 +130,12 @@ class RaceRecord {
      * and no other processor had a DPC queued or ran a message DPC (ordered with them all).
      */
     readonly isolated: boolean,
+    /**
+     * Made in an interrupt DPC while another run of that DPC could run beside it on another
+     * processor: BESIDE_OPEN, a new run could start (its interrupt or message could come, or it was
+     * queued there); BESIDE_RUNNING, none could, but one was running there; 0, neither.
+     */
+    readonly beside: number,
     readonly op: number,
     /** Union of the bits set or cleared (set/clear), else the value of the first access. */
     public bits: number,
@@ -180,6 +191,13 @@ export class RaceDetector {
    * null: always false.
    */
   otherDpcsIdle: ((cpu: number) => boolean) | null = null;
+  /**
+   * Whether a new run of the interrupt DPC of `source` (a MessageId, the line's 0), which processor
+   * `cpu` runs, could start beside it now: its ISR runs, the DPC is queued on another processor, or
+   * the device could raise that interrupt again (`deviceBlocked`: it is known not to). Set by
+   * interrupts/; null: never. (A run already going on elsewhere the role monitor tells.)
+   */
+  sameDpcCanStart: ((cpu: number, source: number, deviceBlocked: boolean) => boolean) | null = null;
   /**
    * Deferred functions can run side by side (more than one processor): DPC-SHARED-RACE is checked.
    */
@@ -445,10 +463,12 @@ export class RaceDetector {
     // A message's DPC: whether it runs while no other message's DPC can.
     const dpcMessage = dpcFn !== '' ? this.monitor.dpcMessage(index) : -1;
     const isolated = dpcMessage >= 0 && this.messageDpcIsolated(index);
+    // An interrupt DPC: whether another run of it could run beside this one now.
+    const beside = dpcFn !== '' ? this.sameDpcBeside(index, mask === BLOCKED_MASK) : 0;
     // The class is the lock mask, compared on its own, and this small key: with the mask in the same
     // number (mask × 32 + …) the key was no small integer, and its every compare and store a boxed
     // double — the costliest line of the detector.
-    const key = (isolated ? 32 : 0) + (isr ? 16 : 0) + (spinHeld ? 8 : 0) + op;
+    const key = beside * 64 + (isolated ? 32 : 0) + (isr ? 16 : 0) + (spinHeld ? 8 : 0) + op;
     // A class is kept per function too: each site that races is reported (a report per pair of sites).
     const last = cache.lastRecord;
     let same =
@@ -490,6 +510,7 @@ export class RaceDetector {
       dpcFn,
       dpcMessage,
       isolated,
+      beside,
       op,
       value,
       who,
@@ -500,6 +521,21 @@ export class RaceDetector {
   }
 
   /**
+   * Whether, in an interrupt DPC on processor `cpu`, another run of the same DPC could run beside
+   * it now: BESIDE_OPEN if one could start (sameDpcCanStart), BESIDE_RUNNING if none could but one
+   * runs on another processor, else 0. `blocked`: the access was found to come when no ISR could (the device
+   * was asked already; for a register write, before it changed the device, so a write that unmasks
+   * comes before the runs it lets in, as it comes before their ISRs).
+   */
+  private sameDpcBeside(cpu: number, blocked: boolean): number {
+    const source = this.monitor.dpcSource(cpu);
+    if (source < 0) return 0;
+    const canStart = this.sameDpcCanStart;
+    if (canStart !== null && canStart(cpu, source, blocked)) return BESIDE_OPEN;
+    return this.monitor.dpcRunsOf(source) > 1 ? BESIDE_RUNNING : 0;
+  }
+
+  /**
    * Whether, in a message DPC on processor `cpu`, no other message's DPC can run now: the device can
    * raise nothing (isrCannotRun) and no other processor has a DPC queued or runs a message DPC. An
    * access made then is ordered with every other message's DPC (it comes after this one unmasks).
@@ -507,6 +543,20 @@ export class RaceDetector {
   private messageDpcIsolated(cpu: number): boolean {
     const idle = this.otherDpcsIdle;
     return idle !== null && this.isrCannotRun() && idle(cpu);
+  }
+
+  /** Two deferred functions (or two runs of one) share `variable`: its accesses go to the history from now on, this one first. */
+  private dpcShareFound(
+    variable: RaceVar,
+    who: RegisterTracking | RaceVar,
+    op: number,
+    value: number,
+    valueKnown: boolean,
+    fn: string,
+  ): void {
+    if (variable.dpcShared) return;
+    variable.dpcShared = true;
+    if (!variable.isrShared) this.remember(variable, who, op, value, valueKnown, false, fn);
   }
 
   /** Puts the access in the history ring (an interleaving's steps come from there). */
@@ -545,6 +595,7 @@ export class RaceDetector {
     dpcFn: string,
     dpcMessage: number,
     isolated: boolean,
+    beside: number,
     op: number,
     value: number,
     who: RegisterTracking | RaceVar,
@@ -559,7 +610,8 @@ export class RaceDetector {
     // The interrupt locks it really holds (BLOCKED_MASK orders it with the ISR, not with a DPC).
     const heldMask = mask === BLOCKED_MASK ? 0 : mask;
     // Every earlier site this access races with, one per function not reported with this one yet.
-    let clashes: RaceRecord[] | null = null;
+    // null: the access's own class, which another run of its DPC makes beside it.
+    let clashes: (RaceRecord | null)[] | null = null;
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
       if (r.isr || isr) {
@@ -568,14 +620,18 @@ export class RaceDetector {
       } else {
         // Two deferred functions, which other processors run side by side: a spin lock or an
         // interrupt lock both hold orders them.
-        if (dpcFn === '' || r.dpcFn === '' || r.dpcFn === dpcFn) continue;
-        // Two messages' DPCs: ordered when either ran while no other message's DPC could.
-        if (dpcMessage >= 0 && r.dpcMessage >= 0 && (isolated || r.isolated)) continue;
-        if (!variable.dpcShared) {
-          // From now on its accesses go to the history, this one first.
-          variable.dpcShared = true;
-          if (!variable.isrShared) this.remember(variable, who, op, value, valueKnown, isr, fn);
-        }
+        if (dpcFn === '' || r.dpcFn === '') continue;
+        if (r.dpcFn === dpcFn) {
+          // One interrupt DPC on two processors: ordered unless another run could be beside each,
+          // and one could start beside either (two accesses made only while another run went on
+          // may be of one run: that other run's accesses then were beside too, and are judged).
+          // State shared with the ISR is the ISR rules' (the interrupt lock they ask for orders
+          // the two runs as well).
+          if (beside === 0 || r.beside === 0 || (beside !== BESIDE_OPEN && r.beside !== BESIDE_OPEN)) continue;
+          if (variable.isrShared) continue;
+        } else if (dpcMessage >= 0 && r.dpcMessage >= 0 && (isolated || r.isolated)) continue;
+        // (Two messages' DPCs: ordered when either ran while no other message's DPC could.)
+        this.dpcShareFound(variable, who, op, value, valueKnown, fn);
         if ((r.spinMask & spinMask) !== 0 || ((r.lockMask === BLOCKED_MASK ? 0 : r.lockMask) & heldMask) !== 0)
           continue;
       }
@@ -585,13 +641,30 @@ export class RaceDetector {
       variable.reportedPairs.add(pair);
       (clashes ??= []).push(r);
     }
+    // A new class made beside another run of its own DPC, with no lock: that run makes it too.
+    if (
+      same === null &&
+      beside === BESIDE_OPEN &&
+      !variable.isrShared &&
+      spinMask === 0 &&
+      heldMask === 0 &&
+      conflicts(op, value, op, value)
+    ) {
+      this.dpcShareFound(variable, who, op, value, valueKnown, fn);
+      const pair = `${fn}\u0000${fn}`;
+      if (!variable.reportedPairs.has(pair)) {
+        variable.reportedPairs.add(pair);
+        (clashes ??= []).push(null);
+      }
+    }
     const spinDepth = this.locks.depth();
     const spinLock = spinHeld ? this.locks.heldAt(spinDepth - 1).name : null;
     let spinNames = '';
     for (let i = 0; i < spinDepth; i++) spinNames += `${i > 0 ? ', ' : ''}${this.locks.heldAt(i).name}`;
+    let fresh: RaceRecord | null = null;
     if (same !== null) same.bits |= value;
-    else if (records.length < RACE_RECORDS_MAX) {
-      same = new RaceRecord(
+    else {
+      fresh = new RaceRecord(
         key,
         isr,
         mask,
@@ -601,6 +674,7 @@ export class RaceDetector {
         dpcFn,
         dpcMessage,
         isolated,
+        beside,
         op,
         valueKnown ? value >>> 0 : 0,
         register,
@@ -610,7 +684,10 @@ export class RaceDetector {
         cpu.irql,
         tick,
       );
-      records.push(same);
+      if (records.length < RACE_RECORDS_MAX) {
+        records.push(fresh);
+        same = fresh;
+      }
     }
     if (same !== null) {
       cache.lastKey = key;
@@ -618,7 +695,8 @@ export class RaceDetector {
       cache.cacheEpoch = this.epoch;
     }
     if (clashes !== null) {
-      for (const clash of clashes) {
+      for (const found of clashes) {
+        const clash = found ?? fresh!;
         if (clash.isr || isr)
           this.reportRace(variable, clash, op, value, valueKnown, register, mask, spinLock, fn, tick);
         else
@@ -797,6 +875,26 @@ export class RaceDetector {
       `${a.function} (${a.role}${deferred === a.function || deferred === `${a.function} (message ${a.message})` ? (a.message === undefined ? '' : `, message ${a.message}`) : `, called from ${deferred}`}) at ${levelName(a.irql)} (${a.access}, holding ${a.locks})`;
     // The side that holds no lock at all, if one does: the access to guard first.
     const unprotected = now.locks === 'none' || before.locks !== 'none' ? now : before;
+    if (earlier.dpcFn === dpcFn) {
+      // One interrupt DPC, run twice at once: the interrupt came again (or the DPC was queued on
+      // another processor) while it ran.
+      const dpc = dpcMessage >= 0 ? `the DPC of message ${dpcMessage}` : 'the interrupt DPC';
+      const again = dpcMessage >= 0 ? `message ${dpcMessage} could come again` : 'the interrupt could come again';
+      const sites =
+        before.function === now.function && before.access === now.access && before.locks === now.locks
+          ? `${where(now, dpcFn)} runs in both`
+          : `${where(before, dpcFn)} and ${where(now, dpcFn)}`;
+      this.sendRace(
+        'DPC-SHARED-RACE',
+        variable,
+        now,
+        before,
+        unprotected,
+        `${what} is shared by two runs of ${dpc} on different processors at once: ${again} while it ran (or a DPC of it was queued on another processor), and NDIS runs the DPC on the processor that took it — ${sites}; no lock keeps one run out while the other runs — take an NDIS spin lock around it (NdisDprAcquireSpinLock), or touch it only while the interrupt is still masked, before the DPC unmasks it${interlockedFix(op, earlier.op)}`,
+        'DISPATCH_LEVEL, holding a spin lock, or with the interrupt masked',
+      );
+      return;
+    }
     this.sendRace(
       'DPC-SHARED-RACE',
       variable,
