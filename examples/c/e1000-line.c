@@ -50,6 +50,7 @@
 #define CONTOSO_BUG_TIMER_PENDING 21  /* halt frees the watchdog timer without canceling it (with CONTOSO_WATCHDOG) */
 #define CONTOSO_BUG_WATCHDOG_RACE 22  /* the watchdog reads the RX ring without the RX lock (with CONTOSO_WATCHDOG) */
 #define CONTOSO_BUG_TIMER_LAST 23     /* halt frees the adapter first and the watchdog timer last (with CONTOSO_WATCHDOG) */
+#define CONTOSO_BUG_DPC_AFTER_UNMASK 24 /* the DPC counts its batches after it unmasks the NIC, with no lock */
 
 #ifndef CONTOSO_BUG
 #define CONTOSO_BUG CONTOSO_BUG_NONE
@@ -167,6 +168,9 @@ typedef struct _CONTOSO_ADAPTER {
     NDIS_HANDLE WatchdogTimer;
     ULONG WatchdogRuns;      /* guarded by RxLock */
     ULONG RxNextAtWatchdog;  /* guarded by RxLock: the RX descriptor the receiver will clean next */
+#endif
+#if CONTOSO_BUG == CONTOSO_BUG_DPC_AFTER_UNMASK
+    ULONG DpcBatches;        /* the DPC batches run */
 #endif
 } CONTOSO_ADAPTER, *PCONTOSO_ADAPTER;
 
@@ -446,6 +450,10 @@ VOID ContosoInterruptDpc(NDIS_HANDLE MiniportInterruptContext, PVOID MiniportDpc
 #endif
     /* The last DPC of the batch unmasks the NIC; causes raised meanwhile interrupt again at once. */
     NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, 0, ContosoEnableInterrupts, adapter);
+#if CONTOSO_BUG == CONTOSO_BUG_DPC_AFTER_UNMASK
+    /* From here on the next interrupt can come on another processor, and its DPC run beside this one. */
+    adapter->DpcBatches += 1;
+#endif
 }
 
 /* ---- PASSIVE_LEVEL: initialize and halt ------------------------------------------------------------ */

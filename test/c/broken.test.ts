@@ -232,6 +232,18 @@ const cases: Case[] = [
       /^field Cnto#\d+\+0x[0-9a-f]+ is shared by deferred functions that run on different processors at once: ContosoInterruptDpc \(MINIPORT_INTERRUPT_DPC\) at DISPATCH_LEVEL \(write .*, holding Cnto#\d+\+0x[0-9a-f]+ \(spin lock #\d+\), Cnto#\d+\+0x[0-9a-f]+ \(spin lock #\d+\)\) and ContosoWatchdog \(NDIS_TIMER_FUNCTION\) at DISPATCH_LEVEL \(read .*, holding none\)/,
   },
   {
+    name: 'dpc-after-unmask',
+    rule: 'DPC-SHARED-RACE',
+    code: 0xc4,
+    at: {
+      function: 'ContosoInterruptDpc',
+      line: bugLine('CONTOSO_BUG == CONTOSO_BUG_DPC_AFTER_UNMASK', 'adapter->DpcBatches += 1;'),
+    },
+    // One DPC, two runs: once it unmasks, the next interrupt's DPC can run on the other processor.
+    message:
+      /^field Cnto#\d+\+0x[0-9a-f]+ is shared by two runs of the interrupt DPC on different processors at once: the interrupt could come again while it ran \(or a DPC of it was queued on another processor\), and NDIS runs the DPC on the processor that took it — ContosoInterruptDpc \(MINIPORT_INTERRUPT_DPC\) at DISPATCH_LEVEL \(read .*, holding none\) and ContosoInterruptDpc \(MINIPORT_INTERRUPT_DPC\) at DISPATCH_LEVEL \(write .*, holding none\); /,
+  },
+  {
     name: 'msix-tx-unlocked',
     source: MSIX_SOURCE,
     rule: 'DPC-SHARED-RACE',
