@@ -875,6 +875,8 @@ export class RaceDetector {
       `${a.function} (${a.role}${deferred === a.function || deferred === `${a.function} (message ${a.message})` ? (a.message === undefined ? '' : `, message ${a.message}`) : `, called from ${deferred}`}) at ${levelName(a.irql)} (${a.access}, holding ${a.locks})`;
     // The side that holds no lock at all, if one does: the access to guard first.
     const unprotected = now.locks === 'none' || before.locks !== 'none' ? now : before;
+    let message: string;
+    let irqlRequired: string;
     if (earlier.dpcFn === dpcFn) {
       // One interrupt DPC, run twice at once: the interrupt came again (or the DPC was queued on
       // another processor) while it ran.
@@ -884,16 +886,11 @@ export class RaceDetector {
         before.function === now.function && before.access === now.access && before.locks === now.locks
           ? `${where(now, dpcFn)} runs in both`
           : `${where(before, dpcFn)} and ${where(now, dpcFn)}`;
-      this.sendRace(
-        'DPC-SHARED-RACE',
-        variable,
-        now,
-        before,
-        unprotected,
-        `${what} is shared by two runs of ${dpc} on different processors at once: ${again} while it ran (or a DPC of it was queued on another processor), and NDIS runs the DPC on the processor that took it — ${sites}; no lock keeps one run out while the other runs — take an NDIS spin lock around it (NdisDprAcquireSpinLock), or touch it only while the interrupt is still masked, before the DPC unmasks it${interlockedFix(op, earlier.op)}`,
-        'DISPATCH_LEVEL, holding a spin lock, or with the interrupt masked',
-      );
-      return;
+      message = `${what} is shared by two runs of ${dpc} on different processors at once: ${again} while it ran (or a DPC of it was queued on another processor), and NDIS runs the DPC on the processor that took it — ${sites}; no lock keeps one run out while the other runs — take an NDIS spin lock around it (NdisDprAcquireSpinLock), or touch it only while the interrupt is still masked, before the DPC unmasks it`;
+      irqlRequired = 'DISPATCH_LEVEL, holding a spin lock, or with the interrupt masked';
+    } else {
+      message = `${what} is shared by deferred functions that run on different processors at once: ${where(before, earlier.dpcFn)} and ${where(now, dpcFn)}; no lock they both hold keeps one out while the other runs — take the same NDIS spin lock around both (NdisDprAcquireSpinLock at DISPATCH_LEVEL)`;
+      irqlRequired = 'DISPATCH_LEVEL, holding a spin lock the other deferred function holds too';
     }
     this.sendRace(
       'DPC-SHARED-RACE',
@@ -901,8 +898,8 @@ export class RaceDetector {
       now,
       before,
       unprotected,
-      `${what} is shared by deferred functions that run on different processors at once: ${where(before, earlier.dpcFn)} and ${where(now, dpcFn)}; no lock they both hold keeps one out while the other runs — take the same NDIS spin lock around both (NdisDprAcquireSpinLock at DISPATCH_LEVEL)${interlockedFix(op, earlier.op)}`,
-      'DISPATCH_LEVEL, holding a spin lock the other deferred function holds too',
+      message + interlockedFix(op, earlier.op),
+      irqlRequired,
     );
   }
 
