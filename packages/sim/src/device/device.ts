@@ -178,7 +178,8 @@ export interface Device {
    * (and after surprise removal). With per-message masking (e1000e EIAC auto-mask) one message's
    * causes are masked while the others' are not. The race detector orders an access made by that
    * message's DPC then with every other run of the same DPC: no second one can be queued. A device
-   * without it leaves a message DPC unjudged against itself. Must have no side effects.
+   * without it is taken never to send the message again: its DPC is judged against itself only
+   * where another run is queued or runs on another processor. Must have no side effects.
    */
   messageBlocked?(vector: number): boolean;
 
