@@ -3,8 +3,9 @@
  * watched driver thread, driver-run.ts) is one of the N workers, and N − 1 pool threads beside it
  * each load the driver and run the chunks of jobs they are handed. The owner cuts the jobs into
  * chunks as it goes (large while much is left, small near the end, so no thread waits long for the
- * last one), keeps each pool thread one chunk ahead (its next chunk is queued before it finishes the
- * current one), runs a chunk itself in between, and puts the results together in the order of the
+ * last one; `chunkSize`), keeps each pool thread one chunk ahead (its next chunk is queued before it
+ * finishes the current one), runs a chunk itself in between (the smallest while a pool thread is
+ * still loading, so one that gets ready is handed work soon), and puts the results together in the order of the
  * jobs whatever order they came back in: what a command does with them never depends on which
  * thread ran what, or when.
  *
@@ -36,6 +37,20 @@ const CHUNK_SHARE = 4;
 export interface ChunkSizes {
   readonly min: number;
   readonly max: number;
+}
+
+/**
+ * How many of the `left` jobs not yet handed out the next chunk takes, with `threads` threads in all
+ * (guided self-scheduling: a share of what is left, within the command's sizes). `ownerWhileLoading`:
+ * the chunk is the owner's own while a pool thread is still loading, and is then the smallest — the
+ * owner hands out work only between its chunks, so a thread that gets ready during a large one waits
+ * for it to end (a first chunk of 512 schedules, run before the code is warm, kept one of two threads
+ * idle for a third of a second).
+ */
+export function chunkSize(left: number, threads: number, sizes: ChunkSizes, ownerWhileLoading: boolean): number {
+  if (ownerWhileLoading) return Math.min(sizes.min, left);
+  const share = Math.ceil(left / (CHUNK_SHARE * threads));
+  return Math.min(Math.max(share, sizes.min), sizes.max, left);
 }
 
 /** What the owner runs with the pool's help. */
@@ -131,10 +146,11 @@ export class DriverPool<Job, Result> {
       chunk.results = results;
       if (ends?.(chunk.jobs, results) === true) endedAt = Math.min(endedAt, index);
     };
-    const take = (): number | null => {
+    /** The next chunk, for the owner itself (`own`) or for a pool thread. */
+    const take = (own: boolean): number | null => {
       if (handedOut >= jobs.length || chunks.length > endedAt) return null;
-      const share = Math.ceil((jobs.length - handedOut) / (CHUNK_SHARE * (this.threads.length + 1)));
-      const size = Math.min(Math.max(share, this.sizes.min), this.sizes.max);
+      const loading = own && this.threads.some((thread) => !thread.ready);
+      const size = chunkSize(jobs.length - handedOut, this.threads.length + 1, this.sizes, loading);
       chunks.push({ jobs: jobs.slice(handedOut, handedOut + size), results: null });
       handedOut += size;
       return chunks.length - 1;
@@ -142,15 +158,15 @@ export class DriverPool<Job, Result> {
     const handOut = (): void => {
       for (const thread of this.threads) {
         while (thread.ready && thread.outstanding < CHUNKS_AHEAD) {
-          const index = take();
+          const index = take(false);
           if (index === null) return;
           this.post(thread, chunks[index]!.jobs, (results) => answered(index, results));
         }
       }
     };
     for (;;) {
-      const own = take();
       handOut();
+      const own = take(true);
       if (own === null) break;
       probe.running();
       answered(own, await runHere(chunks[own]!.jobs));

@@ -115,9 +115,13 @@ const BATCH_RUNS = 8192;
  * 60,000 schedules, 288 chunks in 11 batches): the command's thread ran half the chunks and waited
  * 9–14 ms in all at the ends of batches; 2 workers / 1 went from 1.33–1.35× (one chunk per worker
  * and batch, the command's thread idle) to 1.47–1.58× at load averages of 2.0–3.1 (other work
- * shared the cores: only runs side by side compare). What is left is the
- * second thread's own cost: loading tsx, the command and the driver (about 1.1 s of CPU from the
- * sources) and warming up the simulator's code, paid on the same two cores.
+ * shared the cores: only runs side by side compare). The pool thread then still sat idle for about
+ * a third of a second at the start (30,000 schedules, CPU profile of each thread): it got ready
+ * while the command's thread ran its first chunk of 512, cold; with the owner's chunks the smallest
+ * until every thread is ready (driver-pool.ts), its idle time fell from 508 to 148 ms and the
+ * bench read 1.70× (1.04× of two processes side by side). What is left is the second thread's own
+ * cost: loading tsx, the command and the driver, and warming up the simulator's code, paid on the
+ * same two cores.
  */
 const CHUNK_RUNS: ChunkSizes = { min: 32, max: 512 };
 /** Progress is redrawn at most this often (milliseconds of wall time; the simulation never reads it). */
