@@ -53,6 +53,8 @@ interface Case {
   readonly code: number;
   /** The C function and the line of the bug in e1000-line.c; null where no C frame is on the stack (after halt). */
   readonly at: { readonly function: string; readonly line: number } | null;
+  /** The next frame, where the first was called from: an inlined function's caller. */
+  readonly calledFrom?: { readonly function: string; readonly line: number };
   readonly message: RegExp;
   readonly args?: readonly string[];
   /** The driver the variant plants its bug in (default e1000-line.c). */
@@ -81,7 +83,9 @@ const cases: Case[] = [
     name: 'null-deref',
     rule: 'MEM-NULL',
     code: 0xd1,
-    at: { function: 'ContosoInterruptDpc', line: lineOf('Adapter->Stats->FramesReceived += arrived;') },
+    // ContosoReceive is inlined into the DPC: named at its line, then the DPC at the call.
+    at: { function: 'ContosoReceive', line: lineOf('Adapter->Stats->FramesReceived += arrived;') },
+    calledFrom: { function: 'ContosoInterruptDpc', line: lineOf('            ContosoReceive(adapter);') },
     message: /null pointer of type 'struct _CONTOSO_STATS'/,
   },
   {
@@ -114,16 +118,18 @@ const cases: Case[] = [
     rule: 'LOCK-RELEASE-UNHELD',
     code: 0xc4,
     at: {
-      function: 'ContosoInterruptDpc',
+      function: 'ContosoCompleteTransmits',
       line: bugLine('CONTOSO_BUG == CONTOSO_BUG_LOCK_RELEASE', 'NdisDprReleaseSpinLock'),
     },
+    calledFrom: { function: 'ContosoInterruptDpc', line: lineOf('            ContosoCompleteTransmits(adapter);') },
     message: /which no processor holds/,
   },
   {
     name: 'array-bounds',
     rule: 'UB-BOUNDS',
     code: 0xc4,
-    at: { function: 'ContosoInterruptDpc', line: bugLine('CONTOSO_BUG == CONTOSO_BUG_HEAP_OVERFLOW', 'RxFrameBytes') },
+    at: { function: 'ContosoReceive', line: bugLine('CONTOSO_BUG == CONTOSO_BUG_HEAP_OVERFLOW', 'RxFrameBytes') },
+    calledFrom: { function: 'ContosoInterruptDpc', line: lineOf('            ContosoReceive(adapter);') },
     message: /index \d+ out of bounds for type 'ULONG\[64\]'/,
   },
   {
@@ -147,7 +153,8 @@ const cases: Case[] = [
     name: 'pool-overrun',
     rule: 'POOL-OVERRUN',
     code: 0xd6,
-    at: { function: 'ContosoInterruptDpc', line: bugLine('CONTOSO_BUG == CONTOSO_BUG_POOL_OVERRUN', '[3]') },
+    at: { function: 'ContosoReceive', line: bugLine('CONTOSO_BUG == CONTOSO_BUG_POOL_OVERRUN', '[3]') },
+    calledFrom: { function: 'ContosoInterruptDpc', line: lineOf('            ContosoReceive(adapter);') },
     message: /Cnto block #\d+ \(12 bytes\) at offset 12, 0 bytes past its end/,
   },
   {
@@ -248,14 +255,18 @@ const cases: Case[] = [
     source: MSIX_SOURCE,
     rule: 'DPC-SHARED-RACE',
     code: 0xc4,
-    // ContosoCompleteTransmits is inlined into the DPC (lines, not inlining: its line, the DPC's name).
+    // ContosoCompleteTransmits is inlined into the DPC: named at its line, then the DPC at the call.
     at: {
-      function: 'ContosoMessageDpc',
+      function: 'ContosoCompleteTransmits',
       line: lineOf(
         'while (tx->InFlight > 0) {',
         lineOf('ContosoCompleteTransmits(PCONTOSO_ADAPTER', 0, msixLines),
         msixLines,
       ),
+    },
+    calledFrom: {
+      function: 'ContosoMessageDpc',
+      line: lineOf('        ContosoCompleteTransmits(adapter);', 0, msixLines),
     },
     // One function, two messages: the RX message's DPC posts under the RX and TX locks, the TX
     // message's reclaims with none.
@@ -299,6 +310,13 @@ describe('broken C miniports under ddikit simulate', () => {
         line: c.at.line,
       });
       expect(report!.location).toBe(`${source}:${top!.line}:${top!.column}`);
+      if (c.calledFrom !== undefined) {
+        const caller = report!.source?.[1];
+        expect({ function: caller?.function, file: caller?.file, line: caller?.line }).toEqual({
+          ...c.calledFrom,
+          file: source,
+        });
+      }
     } else expect(report!.location ?? '').not.toMatch(/\.js:|packages\/|node_modules/);
   });
 });

@@ -5,29 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { GlobalNames } from '../../packages/sim-c/src/dwarf-globals.js';
-
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-};
-const u32 = (n: number): number[] => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff];
-const text = (s: string): number[] => [...Buffer.from(s, 'latin1')];
-
-/** A wasm module holding only the custom sections given. */
-function module(sections: Record<string, number[]>): Uint8Array {
-  const bytes = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-  for (const [name, payload] of Object.entries(sections)) {
-    const body = [...uleb(name.length), ...text(name), ...payload];
-    bytes.push(0, ...uleb(body.length), ...body);
-  }
-  return new Uint8Array(bytes);
-}
+import { module, text, u32, uleb } from './dwarf-bytes.js';
 
 // Abbreviations: 1 compile unit (name: string), with children; 2 variable (name: string,
 // location: exprloc, type: ref4); 3 base type (byte_size: data1).

@@ -6,7 +6,8 @@
 import type { SourceFrameReport } from '@ddikit/sim';
 import { ACCESS_HOOKS, type CRoleDeclaration, readRolesSection } from './abi.js';
 import { GlobalNames } from './dwarf-globals.js';
-import { LineTable, wasmFrames, type WasmFrame } from './symbolize.js';
+import { InlineTable } from './dwarf-inlines.js';
+import { LineTable, type SourceLocation, wasmFrames, type WasmFrame } from './symbolize.js';
 import { compileModule, functionNames } from './wasm-binary.js';
 
 export class CDriverModule {
@@ -18,6 +19,8 @@ export class CDriverModule {
   readonly lines: LineTable;
   /** The C global variables by address (from DWARF), for reports. */
   readonly globals: GlobalNames;
+  /** The functions inlined into others (from DWARF), so frames name them. */
+  readonly inlines: InlineTable;
   /** Loads and stores call `env.__sanitizer_cov_*` (compiled with instrumentAccesses). */
   readonly instrumented: boolean;
 
@@ -27,20 +30,36 @@ export class CDriverModule {
     this.roles = new Map(readRolesSection(wasm).roles.map((r) => [r.name, r]));
     this.lines = new LineTable(wasm);
     this.globals = new GlobalNames(wasm);
+    this.inlines = new InlineTable(wasm, (stmtList, index) => this.lines.fileName(stmtList, index));
     const hooks = new Set<string>(ACCESS_HOOKS);
     this.instrumented = WebAssembly.Module.imports(this.module).some((i) => i.module === 'env' && hooks.has(i.name));
   }
 
-  /** The C frames of a JS stack (wasm frames only), innermost first. */
+  /**
+   * The C frames of a JS stack (wasm frames only), innermost first. A wasm frame whose code was
+   * inlined from other functions is one frame per function, as the source reads: the innermost
+   * inlined function at the line, then each caller at the line that called it.
+   */
   cFrames(stack: string): SourceFrameReport[] {
-    return wasmFrames(stack).map((f: WasmFrame) => {
-      const at = this.lines.lookupFrame(f);
-      return {
-        function: this.names.get(f.functionIndex) ?? f.name,
-        file: at?.file ?? null,
-        line: at?.line ?? 0,
-        column: at?.column ?? 0,
-      };
+    return wasmFrames(stack).flatMap((f: WasmFrame) => {
+      const address = f.moduleOffset - this.lines.codeOffset;
+      const at = this.lines.lookup(address);
+      const frame = (name: string, where: SourceLocation | null): SourceFrameReport => ({
+        function: name,
+        file: where?.file ?? null,
+        line: where?.line ?? 0,
+        column: where?.column ?? 0,
+      });
+      const outer = this.names.get(f.functionIndex) ?? f.name;
+      const chain = this.inlines.at(address);
+      const lost = at === null ? null : this.inlines.lostScope(address, at, chain[0]?.name ?? outer, chain.length);
+      if (lost !== null) chain.unshift(lost);
+      if (chain.length === 0) return [frame(outer, at)];
+      // chain[0] is the innermost: its code is at `at`; each one's call is its caller's line.
+      const frames = [frame(chain[0]!.name, at)];
+      for (let i = 1; i < chain.length; i++) frames.push(frame(chain[i]!.name, chain[i - 1]!.call));
+      frames.push(frame(outer, chain[chain.length - 1]!.call));
+      return frames;
     });
   }
 }

@@ -9,8 +9,8 @@
  * another DWARF version, a form it does not know, a malformed section — leaves the table empty:
  * names are a convenience, never a reason to fail a run.
  */
-import { Bytes, cstringAt } from './symbolize.js';
-import { wasmSections } from './wasm-binary.js';
+import { type Die, readUnits } from './dwarf-info.js';
+import { Bytes } from './symbolize.js';
 
 const DW_TAG_array_type = 0x01;
 const DW_TAG_pointer_type = 0x0f;
@@ -27,13 +27,6 @@ const DW_OP_piece = 0x93;
 const C_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 /** Follow DW_AT_type at most this far (typedef chains, qualifiers). */
 const TYPE_DEPTH_MAX = 16;
-
-interface Die {
-  readonly tag: number;
-  readonly attrs: Map<number, number | string | Uint8Array>;
-  readonly children: Die[];
-  readonly offset: number;
-}
 
 /** Bytes of a global variable at one address: the whole variable, or a piece of it. */
 interface GlobalVariable {
@@ -78,29 +71,8 @@ export class GlobalNames {
   }
 
   private read(wasm: Uint8Array): void {
-    const sections = wasmSections(wasm);
-    const custom = (name: string): Uint8Array | undefined => {
-      const s = sections.find((x) => x.id === 0 && x.name === name);
-      return s === undefined ? undefined : wasm.subarray(s.payloadOffset, s.payloadOffset + s.payloadSize);
-    };
-    const info = custom('.debug_info');
-    const abbrev = custom('.debug_abbrev');
-    if (info === undefined || abbrev === undefined) return;
-    const str = custom('.debug_str');
-    const r = new Bytes(info);
-    while (r.at + 11 <= info.length) {
-      const unitStart = r.at;
-      const unitLength = r.u32();
-      const unitEnd = r.at + unitLength;
-      if (unitLength === 0xffffffff || unitEnd > info.length) return; // 64-bit DWARF, or cut short
-      const version = r.u16();
-      if (version !== 4) return;
-      const abbrevOffset = r.u32();
-      const addressSize = r.u8();
-      const table = readAbbrevs(abbrev, abbrevOffset);
-      const byOffset = new Map<number, Die>();
-      const root = readDies(r, unitEnd, unitStart, table, addressSize, str, byOffset);
-      for (const die of root?.children ?? []) {
+    for (const { root, byOffset } of readUnits(wasm)) {
+      for (const die of root.children) {
         if (die.tag !== DW_TAG_variable) continue;
         const name = die.attrs.get(DW_AT_name);
         const location = die.attrs.get(DW_AT_location);
@@ -108,7 +80,6 @@ export class GlobalNames {
         if (typeof name !== 'string' || !C_IDENTIFIER.test(name) || !(location instanceof Uint8Array)) continue;
         this.addVariable(name, location, () => sizeOf(die, byOffset, 0));
       }
-      r.at = unitEnd;
     }
   }
 
@@ -139,128 +110,8 @@ export class GlobalNames {
   }
 }
 
-interface Abbrev {
-  readonly tag: number;
-  readonly children: boolean;
-  readonly attrs: readonly (readonly [number, number])[];
-}
-
-function readAbbrevs(section: Uint8Array, offset: number): Map<number, Abbrev> {
-  const r = new Bytes(section);
-  r.at = offset;
-  const table = new Map<number, Abbrev>();
-  while (r.at < section.length) {
-    const code = r.uleb();
-    if (code === 0) break;
-    const tag = r.uleb();
-    const children = r.u8() === 1;
-    const attrs: [number, number][] = [];
-    for (;;) {
-      const name = r.uleb();
-      const form = r.uleb();
-      if (name === 0 && form === 0) break;
-      attrs.push([name, form]);
-    }
-    table.set(code, { tag, children, attrs });
-  }
-  return table;
-}
-
-/** Reads the DIE tree of one unit; the unit's root DIE, its descendants indexed by offset. */
-function readDies(
-  r: Bytes,
-  end: number,
-  unitStart: number,
-  table: Map<number, Abbrev>,
-  addressSize: number,
-  str: Uint8Array | undefined,
-  byOffset: Map<number, Die>,
-): Die | null {
-  const stack: Die[] = [];
-  let root: Die | null = null;
-  while (r.at < end) {
-    const offset = r.at - unitStart;
-    const code = r.uleb();
-    if (code === 0) {
-      stack.pop();
-      continue;
-    }
-    const abbrev = table.get(code);
-    if (abbrev === undefined) throw new Error(`.debug_info: abbreviation ${code} not found`);
-    const attrs = new Map<number, number | string | Uint8Array>();
-    for (const [name, form] of abbrev.attrs) {
-      const value = readForm(r, form, addressSize, str);
-      if (value !== null) attrs.set(name, value);
-    }
-    const die: Die = { tag: abbrev.tag, attrs, children: [], offset };
-    byOffset.set(offset, die);
-    if (stack.length > 0) stack[stack.length - 1]!.children.push(die);
-    else root ??= die;
-    if (abbrev.children) stack.push(die);
-  }
-  return root;
-}
-
-/** One attribute value: numbers, strings, blocks (exprloc); null for what names and sizes never need. */
-function readForm(
-  r: Bytes,
-  form: number,
-  addressSize: number,
-  str: Uint8Array | undefined,
-): number | string | Uint8Array | null {
-  const block = (length: number): Uint8Array => {
-    const bytes = r.b.subarray(r.at, r.at + length);
-    r.at += length;
-    return bytes;
-  };
-  switch (form) {
-    case 0x01: // addr
-      return addressSize === 4 ? r.u32() : (r.u32(), r.u32(), null);
-    case 0x0b: // data1
-    case 0x11: // ref1
-    case 0x0c: // flag
-      return r.u8();
-    case 0x05: // data2
-    case 0x12: // ref2
-      return r.u16();
-    case 0x06: // data4
-    case 0x13: // ref4
-    case 0x17: // sec_offset
-      return r.u32();
-    case 0x07: // data8
-    case 0x14: // ref8
-    case 0x20: // ref_sig8
-      return r.u32() + r.u32() * 2 ** 32;
-    case 0x0d: // sdata
-      return r.sleb();
-    case 0x0f: // udata
-    case 0x15: // ref_udata
-      return r.uleb();
-    case 0x08: // string
-      return r.cstring();
-    case 0x0e: // strp
-      return cstringAt(str, r.u32());
-    case 0x19: // flag_present
-      return 1;
-    case 0x18: // exprloc
-    case 0x09: // block
-      return block(r.uleb());
-    case 0x0a: // block1
-      return block(r.u8());
-    case 0x03: // block2
-      return block(r.u16());
-    case 0x04: // block4
-      return block(r.u32());
-    case 0x10: // ref_addr
-      r.u32();
-      return null;
-    default:
-      throw new Error(`.debug_info: form 0x${form.toString(16)} not read`);
-  }
-}
-
 /** The byte size of a variable's (or type's) type; 0 when it cannot be told. */
-function sizeOf(die: Die, byOffset: Map<number, Die>, depth: number): number {
+function sizeOf(die: Die, byOffset: ReadonlyMap<number, Die>, depth: number): number {
   if (depth > TYPE_DEPTH_MAX) return 0;
   const own = die.attrs.get(DW_AT_byte_size);
   if (typeof own === 'number' && depth > 0) return own;

@@ -8,8 +8,9 @@
  * call instruction itself, so a host function can name the C line that called it.
  *
  * {@link LineTable} decodes the DWARF 4/5 `.debug_line` program (no toolchain needed at run time;
- * about a millisecond to load, microseconds per lookup). It knows lines, not inlining: an address
- * inside an inlined helper resolves to the helper's line under the caller's name.
+ * about a millisecond to load, microseconds per lookup). It knows lines, not inlining: which
+ * function an address was inlined from, and where it was called, is `InlineTable`'s
+ * (dwarf-inlines.ts).
  */
 import { posix } from 'node:path';
 import { wasmSections } from './wasm-binary.js';
@@ -139,6 +140,8 @@ export class LineTable {
   /** Row i ends a sequence (its address is one past the sequence's code). */
   private readonly ends: boolean[] = [];
   private readonly fileNames: string[] = [];
+  /** A line program's offset in `.debug_line` (a unit's DW_AT_stmt_list) → where its files start in `fileNames`. */
+  private readonly fileBases = new Map<number, number>();
   readonly codeOffset: number;
 
   constructor(wasm: Uint8Array) {
@@ -159,6 +162,7 @@ export class LineTable {
   private decode(section: Uint8Array, lineStr: Uint8Array | undefined, str: Uint8Array | undefined): void {
     const r = new Bytes(section);
     while (r.at < section.length) {
+      const unitOffset = r.at;
       const unitLength = r.u32();
       const unitEnd = r.at + unitLength;
       const version = r.u16();
@@ -221,6 +225,7 @@ export class LineTable {
         }
       }
       const base = this.fileNames.length;
+      this.fileBases.set(unitOffset, base);
       for (const f of files) {
         const dir = directories[f.dir]?.path ?? '';
         // Paths the user gave are relative; the compilation directory (entry 0) is "/" in the toolchain's tree.
@@ -325,6 +330,15 @@ export class LineTable {
       this.rangeEnds.push(end);
       this.rangeRows.push(row);
     }
+  }
+
+  /**
+   * File `index` of the line program at `stmtList` (a unit's DW_AT_stmt_list; DW_AT_call_file and
+   * the line program's own file register count in it), or null.
+   */
+  fileName(stmtList: number, index: number): string | null {
+    const base = this.fileBases.get(stmtList);
+    return base === undefined ? null : (this.fileNames[base + index] ?? null);
   }
 
   /** The position of a V8 frame (module offset). */
