@@ -115,8 +115,9 @@ export function ddiImports(driver: DriverRuntime): Record<string, Ddi> {
     NdisAllocateSpinLock: (address: number) => {
       const allocated = lock(address);
       n.NdisAllocateSpinLock!(allocated);
-      // Reports name the lock by where the driver keeps it, as they name the fields (`Cnto#5+0x40`).
-      const place = placeName(driver, address);
+      // Reports name the lock by where the driver keeps it, as they name the fields (`Cnto#5->TxLock`,
+      // `Cnto#5+0x40`): the NDIS_SPIN_LOCK as a whole, not its first member.
+      const place = placeName(driver, address, true);
       if (place !== '') driver.sim.locks.nameByPlace(allocated, place);
     },
     NdisFreeSpinLock: (address: number) => n.NdisFreeSpinLock!(lock(address)),

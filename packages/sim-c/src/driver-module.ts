@@ -7,6 +7,7 @@ import type { SourceFrameReport } from '@ddikit/sim';
 import { ACCESS_HOOKS, type CRoleDeclaration, readRolesSection } from './abi.js';
 import { GlobalNames } from './dwarf-globals.js';
 import { InlineTable } from './dwarf-inlines.js';
+import { StructLayouts } from './dwarf-types.js';
 import { LineTable, type SourceLocation, wasmFrames, type WasmFrame } from './symbolize.js';
 import { compileModule, functionNames } from './wasm-binary.js';
 
@@ -19,6 +20,8 @@ export class CDriverModule {
   readonly lines: LineTable;
   /** The C global variables by address (from DWARF), for reports. */
   readonly globals: GlobalNames;
+  /** The structures the module declares (from DWARF), so pool blocks' members have names. */
+  readonly structs: StructLayouts;
   /** The functions inlined into others (from DWARF), so frames name them. */
   readonly inlines: InlineTable;
   /** Loads and stores call `env.__sanitizer_cov_*` (compiled with instrumentAccesses). */
@@ -30,6 +33,7 @@ export class CDriverModule {
     this.roles = new Map(readRolesSection(wasm).roles.map((r) => [r.name, r]));
     this.lines = new LineTable(wasm);
     this.globals = new GlobalNames(wasm);
+    this.structs = new StructLayouts(wasm);
     this.inlines = new InlineTable(wasm, (stmtList, index) => this.lines.fileName(stmtList, index));
     const hooks = new Set<string>(ACCESS_HOOKS);
     this.instrumented = WebAssembly.Module.imports(this.module).some((i) => i.module === 'env' && hooks.has(i.name));

@@ -36,6 +36,12 @@ export interface DriverRuntime {
   handler(index: number, fieldRole: string, field: string): unknown;
   /** The C global variable at `address` (`ContosoCount`, `ContosoStats+0x4`), or null. */
   globalName(address: number): string | null;
+  /**
+   * The member at `offset` of a pool block of `size` bytes (`TxRing.InFlight`), when the size is
+   * that of exactly one structure of the module; else null. `whole`: the member that starts there,
+   * not its first member.
+   */
+  blockMember(size: number, offset: number, whole: boolean): string | null;
   /** The lock object the harness tracks for the NDIS_SPIN_LOCK at `address`. */
   spinLock(address: number): object;
   /** A register address → the harness's register handle; driver memory → a box over it. */

@@ -9,24 +9,14 @@
  * another DWARF version, a form it does not know, a malformed section — leaves the table empty:
  * names are a convenience, never a reason to fail a run.
  */
-import { type Die, readUnits } from './dwarf-info.js';
+import { C_IDENTIFIER, readUnits, sizeOf } from './dwarf-info.js';
 import { Bytes } from './symbolize.js';
 
-const DW_TAG_array_type = 0x01;
-const DW_TAG_pointer_type = 0x0f;
-const DW_TAG_subrange_type = 0x21;
 const DW_TAG_variable = 0x34;
 const DW_AT_name = 0x03;
-const DW_AT_byte_size = 0x0b;
 const DW_AT_location = 0x02;
-const DW_AT_type = 0x49;
-const DW_AT_count = 0x37;
-const DW_AT_upper_bound = 0x2f;
 const DW_OP_addr = 0x03;
 const DW_OP_piece = 0x93;
-const C_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
-/** Follow DW_AT_type at most this far (typedef chains, qualifiers). */
-const TYPE_DEPTH_MAX = 16;
 
 /** Bytes of a global variable at one address: the whole variable, or a piece of it. */
 interface GlobalVariable {
@@ -108,24 +98,4 @@ export class GlobalNames {
     }
     this.variables.push(...pieces);
   }
-}
-
-/** The byte size of a variable's (or type's) type; 0 when it cannot be told. */
-function sizeOf(die: Die, byOffset: ReadonlyMap<number, Die>, depth: number): number {
-  if (depth > TYPE_DEPTH_MAX) return 0;
-  const own = die.attrs.get(DW_AT_byte_size);
-  if (typeof own === 'number' && depth > 0) return own;
-  if (die.tag === DW_TAG_pointer_type) return 4;
-  const typeRef = die.attrs.get(DW_AT_type);
-  const type = typeof typeRef === 'number' ? byOffset.get(typeRef) : undefined;
-  const inner = type === undefined ? 0 : sizeOf(type, byOffset, depth + 1);
-  if (die.tag !== DW_TAG_array_type) return inner;
-  let count = 1;
-  for (const sub of die.children) {
-    if (sub.tag !== DW_TAG_subrange_type) continue;
-    const n = sub.attrs.get(DW_AT_count);
-    const upper = sub.attrs.get(DW_AT_upper_bound);
-    count *= typeof n === 'number' ? n : typeof upper === 'number' ? upper + 1 : 0;
-  }
-  return inner * count;
 }

@@ -9,6 +9,20 @@ import { wasmSections } from './wasm-binary.js';
 
 const DW_AT_high_pc = 0x12;
 const DW_FORM_addr = 0x01;
+const DW_TAG_array_type = 0x01;
+const DW_TAG_pointer_type = 0x0f;
+const DW_TAG_subrange_type = 0x21;
+const DW_AT_byte_size = 0x0b;
+const DW_AT_type = 0x49;
+const DW_AT_count = 0x37;
+const DW_AT_upper_bound = 0x2f;
+/** Follow DW_AT_type at most this far (typedef chains, qualifiers). */
+export const TYPE_DEPTH_MAX = 16;
+/**
+ * A name the readers take from DWARF: a C identifier only — names go into report text, and the
+ * module may come from a cache.
+ */
+export const C_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 /**
  * Where a DIE keeps DW_AT_high_pc given as a constant — an offset from DW_AT_low_pc, as clang
  * writes it — rather than as an address (kept under DW_AT_high_pc itself). Not a DWARF attribute.
@@ -181,4 +195,28 @@ function readForm(
     default:
       throw new Error(`.debug_info: form 0x${form.toString(16)} not read`);
   }
+}
+
+/**
+ * The byte size of a variable's or member's type (`depth` 0), or of a type itself (`depth` 1):
+ * typedefs and qualifiers followed, structures, unions and base types by DW_AT_byte_size, pointers
+ * 4 bytes (wasm32), arrays by their subranges; 0 when it cannot be told.
+ */
+export function sizeOf(die: Die, byOffset: ReadonlyMap<number, Die>, depth = 0): number {
+  if (depth > TYPE_DEPTH_MAX) return 0;
+  const own = die.attrs.get(DW_AT_byte_size);
+  if (typeof own === 'number' && depth > 0) return own;
+  if (die.tag === DW_TAG_pointer_type) return 4;
+  const typeRef = die.attrs.get(DW_AT_type);
+  const type = typeof typeRef === 'number' ? byOffset.get(typeRef) : undefined;
+  const inner = type === undefined ? 0 : sizeOf(type, byOffset, depth + 1);
+  if (die.tag !== DW_TAG_array_type) return inner;
+  let count = 1;
+  for (const sub of die.children) {
+    if (sub.tag !== DW_TAG_subrange_type) continue;
+    const n = sub.attrs.get(DW_AT_count);
+    const upper = sub.attrs.get(DW_AT_upper_bound);
+    count *= typeof n === 'number' ? n : typeof upper === 'number' ? upper + 1 : 0;
+  }
+  return inner * count;
 }

@@ -10,7 +10,7 @@
  * Anything it cannot read — another DWARF version, a form or range it does not know, a malformed
  * section — leaves the table empty: frames are then named as before, by the wasm function.
  */
-import { customSection, DW_AT_HIGH_PC_OFFSET, type Die, readUnits } from './dwarf-info.js';
+import { C_IDENTIFIER, customSection, DW_AT_HIGH_PC_OFFSET, type Die, readUnits } from './dwarf-info.js';
 import { Bytes, type SourceLocation } from './symbolize.js';
 
 /** File `index` of the line program at `stmtList` (LineTable.fileName). */
@@ -30,7 +30,6 @@ const DW_AT_ranges = 0x55;
 const DW_AT_call_column = 0x57;
 const DW_AT_call_file = 0x58;
 const DW_AT_call_line = 0x59;
-const C_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 /** Follow abstract origins and specifications at most this far. */
 const ORIGIN_DEPTH_MAX = 8;
 /** Most range-list entries read for one DIE (a malformed list could be long). */

@@ -350,6 +350,10 @@ export class CDriverInstance implements DriverRuntime {
     return this.driver.globals.nameOf(address);
   }
 
+  blockMember(size: number, offset: number, whole: boolean): string | null {
+    return this.driver.structs.memberAt(size, offset, whole);
+  }
+
   spinLock(address: number): object {
     let lock = this.spinLocks.get(address);
     if (lock === undefined) {

@@ -42,17 +42,20 @@ const TYPE_CHECK_KINDS = [
 
 /**
  * How reports name a place in the driver's memory: `Cnto#5+0x14` (offset 0x14 of the driver's pool
- * block #5, tag Cnto); a global variable by its C name (`ContosoCount`, `ContosoStats+0x4`), or
+ * block #5, tag Cnto), or `Cnto#5->TxRing.InFlight` when the block's size is that of one structure
+ * of the module (dwarf-types.ts; `whole`: an object at the address, such as an NDIS_SPIN_LOCK, is
+ * named as the member that holds it, not as its first member); a global variable by its C name (`ContosoCount`, `ContosoStats+0x4`), or
  * `global 0x66d0` for .data or .bss the debug information does not name; '' for any other address
  * (the stack, shared memory, a freed block).
  */
-export function placeName(driver: DriverRuntime, address: number): string {
+export function placeName(driver: DriverRuntime, address: number, whole = false): string {
   const a = address >>> 0;
   if (a >= driver.pool.base) {
     const hit = driver.pool.classify(a);
-    return hit.kind === 'live' && hit.block.owner === 'driver'
-      ? `${hit.block.tag}#${hit.block.serial}+0x${hit.offset.toString(16)}`
-      : '';
+    if (hit.kind !== 'live' || hit.block.owner !== 'driver') return '';
+    const block = `${hit.block.tag}#${hit.block.serial}`;
+    const member = driver.blockMember(hit.block.size, hit.offset, whole);
+    return member !== null ? `${block}->${member}` : `${block}+0x${hit.offset.toString(16)}`;
   }
   if (a < driver.stackHigh || a >= driver.memory.size) return '';
   return driver.globalName(a) ?? `global 0x${a.toString(16)}`;
