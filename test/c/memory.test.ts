@@ -242,7 +242,7 @@ describe('interlocked operations', () => {
     expect(quiet.stats.timerCalls).toBeGreaterThan(0);
   });
 
-  it('names a global by its C name, and a word inside a global structure or array by its offset', async () => {
+  it('names a global by its C name, and a word inside a global structure or array by member or element', async () => {
     // A static two-counter structure (the optimizer splits it into one global per member: DWARF
     // pieces) and an array; the DPC adds to one word of each, the watchdog resets them.
     const source = text
@@ -257,9 +257,9 @@ describe('interlocked operations', () => {
       );
     const result = await runOf(source);
     expect(result.reports.map((r) => [r.rule, r.subject]).sort()).toEqual([
-      ['DPC-SHARED-RACE', 'ContosoPair'],
-      ['DPC-SHARED-RACE', 'ContosoPair+0x4'],
-      ['DPC-SHARED-RACE', 'ContosoRing+0x8'],
+      ['DPC-SHARED-RACE', 'ContosoPair.Hits'],
+      ['DPC-SHARED-RACE', 'ContosoPair.Spare'],
+      ['DPC-SHARED-RACE', 'ContosoRing[2]'],
     ]);
   });
 

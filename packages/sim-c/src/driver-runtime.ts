@@ -34,8 +34,11 @@ export interface DriverRuntime {
   readonly stackPointerValue: number;
   /** The table function at `index` as the role-declared callable the harness takes. */
   handler(index: number, fieldRole: string, field: string): unknown;
-  /** The C global variable at `address` (`ContosoCount`, `ContosoStats+0x4`), or null. */
-  globalName(address: number): string | null;
+  /**
+   * The C global variable at `address` (`ContosoCount`, `ContosoStats.FramesSent`), or null.
+   * `whole`: an object starting there is named itself, not by its first member.
+   */
+  globalName(address: number, whole: boolean): string | null;
   /**
    * The member at `offset` of a pool block of `size` bytes (`TxRing.InFlight`), when the size is
    * that of exactly one structure of the module; else null. `whole`: the member that starts there,

@@ -1,6 +1,7 @@
 /**
  * C global variables by address, from the module's DWARF 4 `.debug_info`: race reports then name a
- * global as the driver wrote it (`ContosoCount`, `ContosoStats+0x4`) instead of `global 0x66d0`.
+ * global as the driver wrote it (`ContosoCount`, `ContosoStats.FramesSent`, `ContosoCounts[2]`)
+ * instead of `global 0x66d0`.
  *
  * Read: each compile unit's top-level DW_TAG_variable with a name and a location of DW_OP_addr —
  * alone, with the size of its type (typedefs and qualifiers followed; structures, unions and base
@@ -9,7 +10,8 @@
  * another DWARF version, a form it does not know, a malformed section — leaves the table empty:
  * names are a convenience, never a reason to fail a run.
  */
-import { C_IDENTIFIER, readUnits, sizeOf } from './dwarf-info.js';
+import { C_IDENTIFIER, type Die, readUnits, sizeOf } from './dwarf-info.js';
+import { pathInVariable } from './dwarf-types.js';
 import { Bytes } from './symbolize.js';
 
 const DW_TAG_variable = 0x34;
@@ -25,6 +27,9 @@ interface GlobalVariable {
   readonly size: number;
   /** The offset in the variable of the bytes at `address` (a piece's; 0 for a whole variable). */
   readonly offset: number;
+  /** Its DIE and its unit's DIEs, for the members of a structure or the elements of an array. */
+  readonly die: Die;
+  readonly byOffset: ReadonlyMap<number, Die>;
 }
 
 export class GlobalNames {
@@ -39,8 +44,12 @@ export class GlobalNames {
     this.variables.sort((a, b) => a.address - b.address);
   }
 
-  /** `Name` or `Name+0x4` for an address inside a global variable; null outside every one. */
-  nameOf(address: number): string | null {
+  /**
+   * `Name`, `Name.Member`, `Name[3]` or `Name+0x4` for an address inside a global variable (members
+   * and elements by its type); null outside every one. `whole`: an object starting at the address
+   * (a spin lock) is named itself, not by its first member.
+   */
+  nameOf(address: number, whole = false): string | null {
     const vars = this.variables;
     let lo = 0;
     let hi = vars.length - 1;
@@ -56,8 +65,7 @@ export class GlobalNames {
     const v = vars[found]!;
     const within = address - v.address;
     if (within >= Math.max(v.size, 1)) return null;
-    const offset = v.offset + within;
-    return offset === 0 ? v.name : `${v.name}+0x${offset.toString(16)}`;
+    return v.name + pathInVariable(v.die, v.offset + within, v.byOffset, whole);
   }
 
   private read(wasm: Uint8Array): void {
@@ -68,18 +76,18 @@ export class GlobalNames {
         const location = die.attrs.get(DW_AT_location);
         // A C identifier only: a name goes into report text, and the module may come from a cache.
         if (typeof name !== 'string' || !C_IDENTIFIER.test(name) || !(location instanceof Uint8Array)) continue;
-        this.addVariable(name, location, () => sizeOf(die, byOffset, 0));
+        this.addVariable(name, location, die, byOffset);
       }
     }
   }
 
   /** A variable's location: `DW_OP_addr a`, or pieces `(DW_OP_addr a)? DW_OP_piece n …`; others are skipped. */
-  private addVariable(name: string, location: Uint8Array, size: () => number): void {
+  private addVariable(name: string, location: Uint8Array, die: Die, byOffset: ReadonlyMap<number, Die>): void {
     const r = new Bytes(location);
     const address = (): number => r.u32();
     if (location.length === 5 && location[0] === DW_OP_addr) {
       r.at = 1;
-      this.variables.push({ name, address: address(), size: size(), offset: 0 });
+      this.variables.push({ name, address: address(), size: sizeOf(die, byOffset), offset: 0, die, byOffset });
       return;
     }
     const pieces: GlobalVariable[] = [];
@@ -93,7 +101,7 @@ export class GlobalNames {
       if (location[r.at] !== DW_OP_piece) return; // another operation: not a plain address
       r.at++;
       const bytes = r.uleb();
-      if (at >= 0) pieces.push({ name, address: at, size: bytes, offset });
+      if (at >= 0) pieces.push({ name, address: at, size: bytes, offset, die, byOffset });
       offset += bytes;
     }
     this.variables.push(...pieces);

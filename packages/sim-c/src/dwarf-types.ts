@@ -113,6 +113,22 @@ function sameLayout(layout: Layout, die: Die): boolean {
   return names(layout.die) === names(die);
 }
 
+/**
+ * What follows a variable's name for the bytes at `offset` in it, by its type (a DW_TAG_variable
+ * or DW_TAG_member DIE): `.Member`, `[3]`, `[3].Member`, `+0x2`, or '' at its start. `whole`: an
+ * object starting at `offset` is named itself, not by its first member.
+ */
+export function pathInVariable(
+  variable: Die,
+  offset: number,
+  byOffset: ReadonlyMap<number, Die>,
+  whole: boolean,
+): string {
+  const typeRef = variable.attrs.get(DW_AT_type);
+  const type = resolved(typeof typeRef === 'number' ? byOffset.get(typeRef) : undefined, byOffset);
+  return within(type, offset, byOffset, 0, whole);
+}
+
 /** A type with typedefs and qualifiers followed. */
 function resolved(die: Die | undefined, byOffset: ReadonlyMap<number, Die>): Die | undefined {
   let current = die;

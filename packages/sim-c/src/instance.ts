@@ -346,8 +346,8 @@ export class CDriverInstance implements DriverRuntime {
   }
 
   /** The lock object the harness tracks for the NDIS_SPIN_LOCK at `address` (identity by address). */
-  globalName(address: number): string | null {
-    return this.driver.globals.nameOf(address);
+  globalName(address: number, whole: boolean): string | null {
+    return this.driver.globals.nameOf(address, whole);
   }
 
   blockMember(size: number, offset: number, whole: boolean): string | null {

@@ -58,7 +58,7 @@ export function placeName(driver: DriverRuntime, address: number, whole = false)
     return member !== null ? `${block}->${member}` : `${block}+0x${hit.offset.toString(16)}`;
   }
   if (a < driver.stackHigh || a >= driver.memory.size) return '';
-  return driver.globalName(a) ?? `global 0x${a.toString(16)}`;
+  return driver.globalName(a, whole) ?? `global 0x${a.toString(16)}`;
 }
 
 /** What an instrumented access does: a load, a store, or an interlocked read-modify-write. */
