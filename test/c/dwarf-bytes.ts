@@ -17,10 +17,11 @@ export const text = (s: string): number[] => [...Buffer.from(s, 'latin1')];
 
 /** A wasm module holding only the custom sections given. */
 export function module(sections: Record<string, number[]>): Uint8Array {
-  const bytes = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  // concat, not push(...): a large section spread into arguments overflows the call stack.
+  let bytes = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   for (const [name, payload] of Object.entries(sections)) {
-    const body = [...uleb(name.length), ...text(name), ...payload];
-    bytes.push(0, ...uleb(body.length), ...body);
+    const body = uleb(name.length).concat(text(name), payload);
+    bytes = bytes.concat([0], uleb(body.length), body);
   }
   return new Uint8Array(bytes);
 }

@@ -76,8 +76,11 @@ export class StructLayouts {
           if (name !== null && C_IDENTIFIER.test(name) && typeof size === 'number' && size > 0) {
             let sized = this.bySize.get(size);
             if (sized === undefined) this.bySize.set(size, (sized = new Map()));
-            // Two units' copies of one structure (one name) are one; its typedef name goes with it.
-            if (![...sized.values()].some((l) => sameLayout(l, die))) sized.set(name, { name, die, byOffset });
+            // Two units' copies of one structure are one. Two different structures make the size
+            // ambiguous for good: nothing more is compared (a module of many same-size structures
+            // costs one comparison each, not one per pair).
+            if (sized.size < 2 && ![...sized.values()].some((l) => sameLayout(l, die)))
+              sized.set(name, { name, die, byOffset });
           }
         }
         for (const child of die.children) visit(child, null);
