@@ -56,6 +56,7 @@ export function readUnits(wasm: Uint8Array): DwarfUnit[] {
   if (info === undefined || abbrev === undefined) return [];
   const str = customSection(wasm, '.debug_str');
   const units: DwarfUnit[] = [];
+  const tables = new Map<number, Map<number, Abbrev>>();
   const r = new Bytes(info);
   while (r.at + 11 <= info.length) {
     const unitStart = r.at;
@@ -67,7 +68,9 @@ export function readUnits(wasm: Uint8Array): DwarfUnit[] {
     if (version !== 4) throw new Error(`.debug_info version ${version}: DWARF 4 is read`);
     const abbrevOffset = r.u32();
     const addressSize = r.u8();
-    const table = readAbbrevs(abbrev, abbrevOffset);
+    // Units share abbreviation tables (each read once, however many units name it).
+    let table = tables.get(abbrevOffset);
+    if (table === undefined) tables.set(abbrevOffset, (table = readAbbrevs(abbrev, abbrevOffset)));
     const byOffset = new Map<number, Die>();
     const root = readDies(r, unitEnd, unitStart, table, addressSize, str, byOffset);
     if (root !== null) units.push({ root, byOffset });
