@@ -30,6 +30,7 @@ interface SourceFrame {
 }
 interface JsonReport {
   rule: string;
+  race?: { accesses: { function: string; source?: SourceFrame }[] };
   function: string | null;
   message: string;
   bugCheck: { code: number; parameters: number[] } | null;
@@ -55,6 +56,8 @@ interface Case {
   readonly at: { readonly function: string; readonly line: number } | null;
   /** The next frame, where the first was called from: an inlined function's caller. */
   readonly calledFrom?: { readonly function: string; readonly line: number };
+  /** For a race: where the driver's source made the other (earlier) access. */
+  readonly otherAccess?: { readonly function: string; readonly line: number };
   readonly message: RegExp;
   readonly args?: readonly string[];
   /** The driver the variant plants its bug in (default e1000-line.c). */
@@ -236,6 +239,8 @@ const cases: Case[] = [
       function: 'ContosoWatchdog',
       line: bugLine('CONTOSO_BUG == CONTOSO_BUG_WATCHDOG_RACE', 'adapter->RxNextAtWatchdog = adapter->RxRing.Next'),
     },
+    // The DPC's write, in ContosoReceive (inlined into it), under the RX lock.
+    otherAccess: { function: 'ContosoReceive', line: lineOf('rx->Next = (index + 1) % RING_DESCRIPTORS;') },
     message:
       /^field Cnto#\d+->RxRing\.Next is shared by deferred functions that run on different processors at once: ContosoInterruptDpc \(MINIPORT_INTERRUPT_DPC\) at DISPATCH_LEVEL \(write .*, holding Cnto#\d+->RxLock \(spin lock #\d+\), Cnto#\d+->TxLock \(spin lock #\d+\)\) and ContosoWatchdog \(NDIS_TIMER_FUNCTION\) at DISPATCH_LEVEL \(read .*, holding none\)/,
   },
@@ -269,6 +274,8 @@ const cases: Case[] = [
       function: 'ContosoMessageDpc',
       line: lineOf('        ContosoCompleteTransmits(adapter);', 0, msixLines),
     },
+    // The RX message's DPC posts a frame (ContosoPostTransmit) under both locks.
+    otherAccess: { function: 'ContosoPostTransmit', line: lineOf('    tx->InFlight++;', 0, msixLines) },
     // One function, two messages: the RX message's DPC posts under the RX and TX locks, the TX
     // message's reclaims with none.
     message:
@@ -311,6 +318,13 @@ describe('broken C miniports under ddikit simulate', () => {
         line: c.at.line,
       });
       expect(report!.location).toBe(`${source}:${top!.line}:${top!.column}`);
+      if (c.rule.endsWith('RACE')) {
+        // Both accesses name where the source made them; the one reported at is the top frame.
+        const [first, second] = report!.race!.accesses;
+        expect(second!.source).toMatchObject({ function: top!.function, file: source, line: top!.line });
+        if (c.otherAccess !== undefined) expect(first!.source).toMatchObject({ ...c.otherAccess, file: source });
+        else expect(first!.source?.file).toBe(source);
+      }
       if (c.calledFrom !== undefined) {
         const caller = report!.source?.[1];
         expect({ function: caller?.function, file: caller?.file, line: caller?.line }).toEqual({

@@ -192,7 +192,7 @@ export interface ReplayResult {
 /** Runs one schedule and describes its departures. A run that throws throws (DriverError, SimulationError). */
 export function replay(options: ReplayOptions): ReplayResult {
   const resolved = resolveTarget(options);
-  const sim = scenarioSimulation(options, options.trace);
+  const sim = scenarioSimulation(options, options.trace, true);
   const scheduler = new ReplayScheduler(options.schedule, { describe: true });
   options.probe?.run(resolved.seed, formatSchedule(options.schedule));
   const result = sim.run(resolved.driver, { ticks: resolved.ticks, scheduler });

@@ -81,8 +81,16 @@ export function resolveTarget(target: RunTarget): Resolved {
   return { driver: target.driver, seed, ticks, processors };
 }
 
-/** A simulation for a target (collect mode: a run goes on past its first report). */
-export function scenarioSimulation(target: RunTarget, trace?: boolean | TraceOptions): Simulation {
+/**
+ * A simulation for a target (collect mode: a run goes on past its first report). `raceSources`:
+ * race reports name each access's source line (SimulationOptions.races) — for a run whose reports
+ * are shown (a replay), not for the search's many runs, where it would cost more than the run.
+ */
+export function scenarioSimulation(
+  target: RunTarget,
+  trace?: boolean | TraceOptions,
+  raceSources = false,
+): Simulation {
   const resolved = resolveTarget(target);
   const scenario = target.scenario ?? {};
   const device = scenario.device !== undefined ? scenario.device() : new E1000Nic();
@@ -101,6 +109,7 @@ export function scenarioSimulation(target: RunTarget, trace?: boolean | TraceOpt
     ...((target.faults ?? scenario.faults) !== undefined ? { faults: target.faults ?? scenario.faults } : {}),
     ...(trace !== undefined && trace !== false ? { trace } : {}),
     ...(target.probe !== undefined ? { probe: target.probe } : {}),
+    ...(raceSources ? {} : { races: { sources: false } }),
     ...(scenario.disabledRules !== undefined || target.disabledRules !== undefined
       ? { disabledRules: [...new Set([...(scenario.disabledRules ?? []), ...(target.disabledRules ?? [])])] }
       : {}),

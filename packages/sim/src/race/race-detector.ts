@@ -41,7 +41,7 @@ import type { RoleMonitor } from '../kernel/role-monitor.js';
 import type { SpinLocks } from '../kernel/spinlock.js';
 import type { Clock } from '../core/time.js';
 import { TRACE_FIELD_READ, TRACE_FIELD_WRITE, type Trace } from '../core/trace.js';
-import type { InterleavingStep, RaceAccessReport } from '../verifier/report-types.js';
+import type { InterleavingStep, RaceAccessReport, SourceFrameReport } from '../verifier/report-types.js';
 import type { ViolationSink } from '../verifier/violation-sink.js';
 import { accessText, conflicts, OP_CLEAR, OP_INTERLOCKED, OP_NONE, OP_READ, OP_SET, OP_WRITE } from './access.js';
 
@@ -146,6 +146,8 @@ class RaceRecord {
     readonly irql: number,
     readonly tick: number,
   ) {}
+  /** Where the driver's source made it (RaceDetector.sourceOf), when known. */
+  source: SourceFrameReport | null = null;
 }
 
 /** Per-register bookkeeping of the detector and the trace, made once per register and name. */
@@ -198,6 +200,12 @@ export class RaceDetector {
    * interrupts/; null: never. (A run already going on elsewhere the role monitor tells.)
    */
   sameDpcCanStart: ((cpu: number, source: number, deviceBlocked: boolean) => boolean) | null = null;
+  /**
+   * Where the driver's source makes the access now (its innermost source frame), for drivers that
+   * have source frames (C: a stack capture, tens of microseconds): asked once per new class of
+   * access, and for the access a race is reported at. Null: races name no source line.
+   */
+  sourceOf: (() => SourceFrameReport | null) | null = null;
   /**
    * Deferred functions can run side by side (more than one processor): DPC-SHARED-RACE is checked.
    */
@@ -684,6 +692,7 @@ export class RaceDetector {
         cpu.irql,
         tick,
       );
+      if (this.sourceOf !== null) fresh.source = this.sourceOf();
       if (records.length < RACE_RECORDS_MAX) {
         records.push(fresh);
         same = fresh;
@@ -796,6 +805,7 @@ export class RaceDetector {
     locks: string,
   ): RaceAccessReport {
     const cpu = this.engine.cpu;
+    const source = this.sourceOf?.() ?? null;
     return {
       function: fn || '(harness)',
       role: this.monitor.topRoleName(),
@@ -804,6 +814,7 @@ export class RaceDetector {
       tick,
       access: accessText(op, register, variable, value, valueKnown),
       locks,
+      ...(source === null ? {} : { source }),
     };
   }
 
@@ -951,5 +962,6 @@ function accessBefore(variable: RaceVar, earlier: RaceRecord, locks: string): Ra
     tick: earlier.tick,
     access: accessText(earlier.op, earlier.register, variable, earlier.bits, variable.kind === 'register'),
     locks,
+    ...(earlier.source === null ? {} : { source: earlier.source }),
   };
 }

@@ -52,9 +52,12 @@ export interface SimulationOptions {
    * describe their registers' effects (`Device.registerEffect`) — on the fields of the contexts the
    * driver hands NDIS and of what is reachable from them, and on fields the driver marks with
    * `resources.shared`. Default: on when the verifier is. `{ contexts: false }`: on, but only
-   * registers and the fields marked with `resources.shared` are tracked.
+   * registers and the fields marked with `resources.shared` are tracked. `{ sources: false }`: a
+   * race report does not name where the driver's source made each access (a C driver's
+   * `file:line`, from a stack capture for each new kind of access — about 3× the cost of a short
+   * run; the explorer's search runs turn it off, its replays keep it). Default on.
    */
-  readonly races?: boolean | { readonly contexts?: boolean };
+  readonly races?: boolean | { readonly contexts?: boolean; readonly sources?: boolean };
   /** Faults to inject (faults.ts), each drawn from the seed. Default none. */
   readonly faults?: FaultOptions;
   /** Record a trace of every run (for the timeline): true, or the ring's size. Default off. */

@@ -172,6 +172,11 @@ export class Simulation {
         : null;
     if (this.races !== null && typeof options.races === 'object' && options.races.contexts === false)
       this.races.trackContexts = false;
+    if (this.races !== null && !(typeof options.races === 'object' && options.races.sources === false)) {
+      // A driver with source frames (C) names where each access of a race was made.
+      const verifier = this.verifier;
+      this.races.sourceOf = () => verifier.sourceFrames?.()[0] ?? null;
+    }
     this.stepper = new DeviceStepper(device, this.clock);
     this.interrupts = this.makeInterrupts(options, costs, fail);
     this.registers = new RegisterWindow(device, this.monitor, this.interrupts, this.clock, costs, this.checks, fail);

@@ -102,6 +102,8 @@ function pushRace(lines: string[], report: Report): void {
       lines.push(
         `    by ${a.function} (${a.role}${Number.isInteger(a.message) ? `, message ${a.message}` : ''}) on cpu ${a.processor} at ${levelName(a.irql)}, tick ${a.tick}, holding ${a.locks}`,
       );
+      if (a.source !== undefined)
+        lines.push(`    at ${a.source.function} (${a.source.file ?? '?'}:${a.source.line}:${a.source.column})`);
     });
     lines.push('');
   }

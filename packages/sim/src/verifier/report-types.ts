@@ -92,6 +92,12 @@ export interface RaceAccessReport {
   readonly locks: string;
   /** Made in (or below) the DPC of this message of a message-signaled interrupt (DPC-SHARED-RACE). */
   readonly message?: number;
+  /**
+   * Where the driver's source made it (the innermost source frame: a C driver's function and
+   * `file:line`), when the driver has source frames; the earlier access's is the first made of its
+   * kind (same function, locks and operation), which may be an earlier run of the same line.
+   */
+  readonly source?: SourceFrameReport;
 }
 
 /** What a race report adds: the variable and both accesses, the earlier first. */

@@ -1,0 +1,37 @@
+/**
+ * Where each access of a race was made in the driver's source (RaceAccessReport.source): asked of
+ * the driver's source frames (a C driver's; the named lines of real C races: test/c/broken.test.ts)
+ * once per new kind of access. On by default; `races: { sources: false }` turns it off, and the
+ * explorer's search runs do (a stack capture per new kind of access costs more than a short run),
+ * while its replays keep it.
+ */
+import { createSimulation, E1000Nic, scenarioSimulation } from '@ddikit/sim';
+import { describe, expect, it } from 'vitest';
+import dpcSharedRace from '../../../examples/broken/dpc-shared-race.js';
+import { testDriver } from '../drivers.js';
+
+describe('race sources', () => {
+  it('are asked of the source frames by default, and not with races: { sources: false }', () => {
+    const on = createSimulation({ seed: 1, device: new E1000Nic() });
+    const off = createSimulation({ seed: 1, device: new E1000Nic(), races: { sources: false } });
+    expect(on.races?.sourceOf).not.toBeNull();
+    expect(off.races?.sourceOf).toBeNull();
+    // A driver with source frames: the innermost is the access's source.
+    on.verifier.sourceFrames = () => [{ function: 'ContosoDpc', file: 'drv.c', line: 12, column: 5 }];
+    expect(on.races?.sourceOf?.()).toEqual({ function: 'ContosoDpc', file: 'drv.c', line: 12, column: 5 });
+  });
+
+  it('are off in the explorer’s search runs, on in a replay', () => {
+    const target = { driver: testDriver() };
+    expect(scenarioSimulation(target).races?.sourceOf).toBeNull();
+    expect(scenarioSimulation(target, undefined, true).races?.sourceOf).not.toBeNull();
+  });
+
+  it('are absent from the reports of a driver without source frames (TypeScript)', () => {
+    const sim = createSimulation({ seed: 1, device: new E1000Nic(), mode: 'collect' });
+    const result = sim.run(dpcSharedRace, { ticks: 100_000 });
+    const races = result.reports.filter((r) => r.race !== undefined);
+    expect(races.length).toBeGreaterThan(0);
+    for (const r of races) for (const a of r.race!.accesses) expect(a.source).toBeUndefined();
+  });
+});
