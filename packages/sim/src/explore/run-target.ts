@@ -86,11 +86,7 @@ export function resolveTarget(target: RunTarget): Resolved {
  * race reports name each access's source line (SimulationOptions.races) — for a run whose reports
  * are shown (a replay), not for the search's many runs, where it would cost more than the run.
  */
-export function scenarioSimulation(
-  target: RunTarget,
-  trace?: boolean | TraceOptions,
-  raceSources = false,
-): Simulation {
+export function scenarioSimulation(target: RunTarget, trace?: boolean | TraceOptions, raceSources = false): Simulation {
   const resolved = resolveTarget(target);
   const scenario = target.scenario ?? {};
   const device = scenario.device !== undefined ? scenario.device() : new E1000Nic();
