@@ -4,6 +4,7 @@
  * of the planted bug; the clean drivers they are made from stay clean (e1000-line.test.ts,
  * msix-queues.test.ts).
  */
+import '../built-harness.js';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runSimulate } from '../../generator/src/cli/commands/simulate.js';

@@ -3,6 +3,7 @@
  * resources, mapped registers, pool, spin locks, the interrupt — runs on the harness exactly as the
  * TypeScript e1000 driver does, through the API and through `ddikit simulate`.
  */
+import '../built-harness.js';
 import { createSimulation, E1000Nic } from '@ddikit/sim';
 import { defineCMiniport } from '@ddikit/sim-c';
 import { describe, expect, it } from 'vitest';

@@ -3,6 +3,7 @@
  * driver survives every schedule tried; a lost interrupt fails a schedule and a race on driver memory
  * shared with the ISR is found by lockset analysis, named by its pool block and offset.
  */
+import '../built-harness.js';
 import { describe, expect, it } from 'vitest';
 import { runExplore } from '../../generator/src/cli/commands/explore.js';
 import type { CliIo } from '../../generator/src/cli/io.js';

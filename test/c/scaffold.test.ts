@@ -4,6 +4,7 @@
  * memory), compiles against the harness header and runs clean on the simulated e1000 NIC; the same
  * driver taking the ISR's causes without synchronizing is caught.
  */
+import '../built-harness.js';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runScaffold } from '../../generator/src/cli/commands/scaffold.js';

@@ -7,6 +7,7 @@
  * export is a located usage error; a DDI called after the run, a module that calls process.exit or
  * whose top-level await never settles all fail loudly. The clean fixture stays clean.
  */
+import '../built-harness.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';

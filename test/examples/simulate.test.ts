@@ -4,6 +4,7 @@
  * for the same seed, every usage error (exit 2) with its exact message, and the run that
  * examples/README.md shows.
  */
+import '../built-harness.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -4,6 +4,7 @@
  * it reports the fixed driver clean up to the bound; --json, --timeline, --faults, progress only on a
  * terminal, and every usage error (exit 2) with its message.
  */
+import '../built-harness.js';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

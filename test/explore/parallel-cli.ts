@@ -2,6 +2,7 @@
  * What the `--workers` and `--shard` tests share: the command run in this process as the CLI runs it,
  * the drivers they run, and the explorations both compare with one thread's output.
  */
+import '../built-harness.js';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { runExplore, type ExploreIo } from '../../generator/src/cli/commands/explore.js';

@@ -2,6 +2,7 @@
  * The explorer's worked example in packages/sim/README.md stays true: run for real, `ddikit explore`
  * prints the lines the README shows.
  */
+import '../built-harness.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';

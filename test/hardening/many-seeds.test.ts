@@ -5,6 +5,7 @@
  * whose heap may not grow past 192 MB, which keeping every seed's simulation to the end (480 MB)
  * cannot.
  */
+import '../built-harness.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
