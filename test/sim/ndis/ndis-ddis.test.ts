@@ -99,6 +99,40 @@ describe('IRQL-CALL', () => {
   });
 });
 
+describe('the DDI table', () => {
+  // A DDI of the spec that the harness does not model, and that any IRQL may call.
+  const unmodeled = metadata.functions.find(
+    (f) => !(MODELED_DDIS as readonly string[]).includes(f.name) && f.params.every((p) => !p.type.endsWith('_HANDLER')),
+  )!.name;
+  const table = (sim: { ndis: unknown }) => sim.ndis as unknown as Record<string, (...args: unknown[]) => unknown>;
+
+  it('a DDI the harness does not model is one function per simulation, the same each time it is read', () => {
+    const a = createSimulation({ seed: 1, device: new FakeDevice() });
+    const b = createSimulation({ seed: 1, device: new FakeDevice() });
+    const fromA = table(a)[unmodeled]!;
+    expect(fromA.name).toBe(unmodeled);
+    expect(table(a)[unmodeled]).toBe(fromA);
+    expect(table(b)[unmodeled]).not.toBe(fromA);
+    // Each runs what its own simulation was given.
+    a.ddi.define(unmodeled, () => 'from a');
+    expect(table(a)[unmodeled]!()).toBe('from a');
+    expect(() => table(b)[unmodeled]!()).toThrow(UnmodeledDdiError);
+  });
+
+  it('lists every DDI of the spec, and an assignment changes only the table assigned to', () => {
+    const a = createSimulation({ seed: 1, device: new FakeDevice() });
+    const b = createSimulation({ seed: 1, device: new FakeDevice() });
+    const listed: string[] = [];
+    for (const name in a.ndis) listed.push(name);
+    expect(listed.sort()).toEqual(metadata.functions.map((f) => f.name).sort());
+    const wrapped = () => 'wrapped';
+    table(a)[unmodeled] = wrapped;
+    expect(table(a)[unmodeled]).toBe(wrapped);
+    expect(table(b)[unmodeled]).not.toBe(wrapped);
+    expect(table(b)[unmodeled]!.name).toBe(unmodeled);
+  });
+});
+
 describe('register access', () => {
   it('hands the driver a handle per named register; NdisReadRegisterUlong, NdisWriteRegisterUlong and .value all reach the device', () => {
     const device = new FakeDevice();

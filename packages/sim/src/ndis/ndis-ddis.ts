@@ -282,6 +282,50 @@ function generic(
   return fn;
 }
 
+/** What a table's generic DDIs need, kept on the table under a symbol (not among its names). */
+interface GenericState {
+  readonly core: NdisCore;
+  readonly definitions: Map<string, DdiImplementation>;
+}
+const GENERIC_STATE = Symbol('ddikit.sim.genericDdis');
+
+let sharedGenericPrototype: object | null = null;
+
+/**
+ * The prototype of every simulation's DDI table: an accessor per DDI the harness does not model
+ * (`modeledNames` are its own properties), which makes that DDI's generic form for the table it is
+ * read from, and puts it there as a plain property: the form is made once per table, on first use.
+ * Made once per process: making every generic form with each simulation was about a fifth of what a
+ * short run costs, for DDIs most drivers never call. Frozen: a table is changed on the table only
+ * (assigning a DDI puts it on the table, as assigning an inherited plain property did).
+ */
+function genericPrototype(modeledNames: readonly string[]): object {
+  if (sharedGenericPrototype !== null) return sharedGenericPrototype;
+  const prototype: Record<string, unknown> = {};
+  const own = (target: object, name: string, value: unknown): void => {
+    Object.defineProperty(target, name, { value, writable: true, enumerable: true, configurable: true });
+  };
+  for (const name of allDdiNames()) {
+    if (modeledNames.includes(name)) continue;
+    Object.defineProperty(prototype, name, {
+      enumerable: true,
+      configurable: false,
+      get(this: Record<PropertyKey, unknown>): unknown {
+        const state = this[GENERIC_STATE] as GenericState | undefined;
+        if (state === undefined) return undefined;
+        const fn = generic(state.core, ddiInfo(name), state.definitions);
+        own(this, name, fn);
+        return fn;
+      },
+      set(this: object, value: unknown): void {
+        own(this, name, value);
+      },
+    });
+  }
+  sharedGenericPrototype = Object.freeze(prototype);
+  return sharedGenericPrototype;
+}
+
 /** The DDIs of a simulation and the registry of test-supplied behaviour. */
 export class NdisTable {
   readonly functions: NdisFunctions;
@@ -298,14 +342,13 @@ export class NdisTable {
       if (!isModeled(name))
         throw new TypeError(`modeledDdis: the simulator does not model ${name} (it models ${MODELED_DDIS.join(', ')})`);
     }
-    // The generic forms of the hundreds of DDIs the spec carries live on the table's prototype, so
-    // the table itself keeps a handful of own properties and V8 keeps their lookup fast.
-    const generics: Record<string, unknown> = {};
+    // The generic forms of the hundreds of DDIs the spec carries are made on first use, from a
+    // prototype all tables share (genericPrototype), so the table itself keeps a handful of own
+    // properties and V8 keeps their lookup fast.
     const models = modeled(core) as Record<string, unknown>;
-    for (const name of allDdiNames()) {
-      if (!(name in models)) generics[name] = generic(core, ddiInfo(name), this.definitions);
-    }
-    const table = Object.create(generics) as Record<string, unknown>;
+    const table = Object.create(genericPrototype(Object.keys(models))) as Record<PropertyKey, unknown>;
+    const state: GenericState = { core, definitions: this.definitions };
+    Object.defineProperty(table, GENERIC_STATE, { value: state, enumerable: false });
     for (const name of MODELED_DDIS) {
       table[name] = modeledNames.includes(name) ? models[name] : generic(core, ddiInfo(name), this.definitions);
     }
