@@ -165,6 +165,29 @@ describe('register access', () => {
     expect(result.stats.registerWrites).toBeGreaterThanOrEqual(2);
   });
 
+  it('a register name a device lists twice is the last one listed, in the place of the first', () => {
+    class Twice extends FakeDevice {
+      override readonly registers = [...new FakeDevice().registers, { name: 'CAUSE', offset: SCRATCH }];
+    }
+    const sim = createSimulation({ seed: 1, device: new Twice() });
+    let names: string[] = [];
+    let offset = -1;
+    let frozen = false;
+    sim.run(
+      testDriver({
+        afterInitialize: (a) => {
+          names = Object.keys(a.resources.registers);
+          offset = a.resources.registers.CAUSE!.offsetBytes;
+          frozen = Object.isFrozen(a.resources.registers);
+        },
+      }),
+      { ticks: 10 },
+    );
+    expect(names).toEqual(['CAUSE', 'MASK_SET', 'MASK_CLEAR', 'MASK', 'RAISE', 'SCRATCH']);
+    expect(offset).toBe(SCRATCH);
+    expect(frozen).toBe(true);
+  });
+
   it('every register access costs simulated time', () => {
     const sim = createSimulation({
       seed: 1,
