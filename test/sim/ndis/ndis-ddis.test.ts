@@ -117,6 +117,11 @@ describe('the DDI table', () => {
     a.ddi.define(unmodeled, () => 'from a');
     expect(table(a)[unmodeled]!()).toBe('from a');
     expect(() => table(b)[unmodeled]!()).toThrow(UnmodeledDdiError);
+    // A view of a table that a driver froze, before reading the DDI from it, still hands it out.
+    const c = createSimulation({ seed: 1, device: new FakeDevice() });
+    c.ddi.define(unmodeled, () => 'from c');
+    const frozen = Object.freeze(Object.create(c.ndis)) as Record<string, (...args: unknown[]) => unknown>;
+    expect(frozen[unmodeled]!()).toBe('from c');
   });
 
   it('lists every DDI of the spec, and an assignment changes only the table assigned to', () => {

@@ -314,7 +314,8 @@ function genericPrototype(modeledNames: readonly string[]): object {
         const state = this[GENERIC_STATE] as GenericState | undefined;
         if (state === undefined) return undefined;
         const fn = generic(state.core, ddiInfo(name), state.definitions);
-        own(this, name, fn);
+        // A table the driver froze keeps working: the form is made again on each read.
+        if (Object.isExtensible(this)) own(this, name, fn);
         return fn;
       },
       set(this: object, value: unknown): void {
