@@ -28,7 +28,7 @@ const columns: Record<BenchName, (string | RegExp)[]> = {
   generate: ['generate (bundled spec)'],
   'generate-synthetic': [/^generate \(synthetic \d+×\) /],
   import: ['generate (full surface)', ...(pagesFound ? ['import-docs (NDIS pages)'] : []), 'tsc --noEmit (consumer)'],
-  sim: ['synchronize round trip', 'interrupts end to end', 'context tracking'],
+  sim: ['synchronize round trip', 'interrupts end to end', 'context tracking', 'new simulation'],
   explore: ['explore (lost interrupt, K=2)', 'storm, trace on'],
   parallel: ['worker threads'],
   weight: ['weight'],
