@@ -47,4 +47,23 @@ describe.runIf(built)('a driver that runs out of memory', () => {
     expect(JSON.parse(stdout)).toEqual({ clean: false, error: 'out-of-memory' });
     expect(status).toBe(1);
   });
+
+  // A pool thread alone runs out, while it loads: Node ends it with 'error' and 'exit' in one turn,
+  // and the pool holds both until the command's thread has loaded the driver too. Its exit must not
+  // end the command's thread before the error does (that was reported as a bare "exited with code 1").
+  for (const command of [['simulate', '--seeds', '8'], ['explore']]) {
+    it(`${command[0]} --workers 2 --json: a pool thread alone runs out`, () => {
+      const { status, stdout, stderr } = ddikit([
+        command[0]!,
+        'test/cli/fixtures/pool-hoards.ts',
+        ...command.slice(1),
+        '--workers',
+        '2',
+        '--json',
+      ]);
+      expect(stderr).toBe(`ddikit ${command[0]}: ${OUT_OF_MEMORY}\n`);
+      expect(JSON.parse(stdout)).toEqual({ clean: false, error: 'out-of-memory' });
+      expect(status).toBe(1);
+    });
+  }
 });

@@ -117,15 +117,21 @@ export class DriverPool<Job, Result> {
       });
       const thread: PoolThread = { worker, buffer, ready: false, outstanding: 0 };
       worker.on('message', (message: DriverWorkerMessage) => this.received(thread, message));
-      worker.on('error', (error) =>
+      // The driver threw where no run could catch it, or the thread ran out of heap: end this thread
+      // with the same error. Node emits the thread's 'exit' right after its 'error', in the same
+      // turn: the exit must not end this thread first, or the error is lost (a bare exit code 1).
+      let failed = false;
+      worker.on('error', (error) => {
+        failed = true;
         this.happened(() => {
-          // The driver threw where no run could catch it: end this thread with the same error.
           setImmediate(() => {
             throw error;
           });
-        }),
-      );
-      worker.on('exit', () => this.happened(() => this.hooks.endThread(1)));
+        });
+      });
+      worker.on('exit', () => {
+        if (!failed) this.happened(() => this.hooks.endThread(1));
+      });
       this.threads.push(thread);
     }
   }

@@ -15,7 +15,10 @@ export async function runDriverWorker(data: DriverWorkerData, port: MessagePort)
   const exit = process.exit.bind(process);
   const caller = (): string | null => new Error().stack?.split('\n')[3]?.replace(/^\s*at /, '') ?? null;
   process.exit = ((code?: number | string | null) => {
-    post({ type: 'exit', code: Number(code ?? process.exitCode ?? 0), at: caller(), signal: null });
+    const at = caller();
+    // Node itself ends a thread this way after an uncaught error (the error is what is reported).
+    if (at?.includes('node:internal/main/worker_thread') !== true)
+      post({ type: 'exit', code: Number(code ?? process.exitCode ?? 0), at, signal: null });
     return exit(code as number | undefined);
   }) as typeof process.exit;
   // A signal to this process (its pid, its group, every process) ends it as process.exit would, and
