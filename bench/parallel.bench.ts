@@ -25,8 +25,7 @@
  * 12% slower than it, which puts it near 0.83×.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Result, scaled } from './harness.js';
@@ -40,24 +39,8 @@ const SIMULATE_SEEDS = scaled(512, 4);
 /** Runs of each side; the faster counts. */
 const ROUNDS = scaled(2, 1);
 
-/** A tsconfig as an installed project's: the repository's options, no `paths` to the sources. */
-function installedTsconfig(folder: string): string {
-  const path = join(folder, 'tsconfig.json');
-  writeFileSync(
-    path,
-    JSON.stringify({
-      compilerOptions: {
-        target: 'ES2022',
-        module: 'NodeNext',
-        moduleResolution: 'NodeNext',
-        strict: true,
-        isolatedModules: true,
-        verbatimModuleSyntax: true,
-      },
-    }),
-  );
-  return path;
-}
+/** A tsconfig as an installed project's: the repository's options, no `paths` to the sources (the CLI tests' too). */
+const INSTALLED_TSCONFIG = join(root, 'test/tsconfig.installed.json');
 
 function timed(
   command: 'explore' | 'simulate',
@@ -121,28 +104,21 @@ async function versus(
 export async function benchParallel(): Promise<Result[]> {
   if (!existsSync(join(root, 'generator/dist/cli.js')))
     throw new Error('the parallel bench runs the built ddikit: run `npm run build` first');
-  const folder = mkdtempSync(join(tmpdir(), 'ddikit-bench-parallel-'));
-  let explore: Awaited<ReturnType<typeof versus>>;
-  let simulate: Awaited<ReturnType<typeof versus>>;
-  try {
-    const tsconfig = installedTsconfig(folder);
-    const scenario = 'examples/scenarios/lost-interrupt-fixed.ts';
-    explore = await versus(
-      'explore',
-      [scenario, '--budget', String(EXPLORE_BUDGET), '--json'],
-      [scenario, '--budget', String(EXPLORE_BUDGET / 2), '--json'],
-      tsconfig,
-    );
-    const line = 'examples/e1000-line.ts';
-    simulate = await versus(
-      'simulate',
-      [line, '--seeds', String(SIMULATE_SEEDS), '--json'],
-      [line, '--seeds', String(SIMULATE_SEEDS / 2), '--json'],
-      tsconfig,
-    );
-  } finally {
-    rmSync(folder, { recursive: true, force: true });
-  }
+  const tsconfig = INSTALLED_TSCONFIG;
+  const scenario = 'examples/scenarios/lost-interrupt-fixed.ts';
+  const explore = await versus(
+    'explore',
+    [scenario, '--budget', String(EXPLORE_BUDGET), '--json'],
+    [scenario, '--budget', String(EXPLORE_BUDGET / 2), '--json'],
+    tsconfig,
+  );
+  const line = 'examples/e1000-line.ts';
+  const simulate = await versus(
+    'simulate',
+    [line, '--seeds', String(SIMULATE_SEEDS), '--json'],
+    [line, '--seeds', String(SIMULATE_SEEDS / 2), '--json'],
+    tsconfig,
+  );
   const exploreRatio = explore.oneMs / explore.twoMs;
   const simulateRatio = simulate.oneMs / simulate.twoMs;
   const exploreCeiling = explore.oneMs / explore.processesMs;

@@ -15,7 +15,7 @@
  *   `races: { contexts: false }`, interleaved in one run; at most 1.5×.
  * - The cost of a new simulation: short runs of examples/e1000-line.ts (1,500 ticks, collect mode),
  *   each on a simulation of its own, as tests and `simulate --seeds` make them, against the same runs
- *   on one simulation, interleaved; at most 3.5× (it was 4.6× while every simulation made the generic
+ *   on one simulation, interleaved; at most 3.5× (it was 4.85× while every simulation made the generic
  *   form of each of the spec's DDIs up front).
  */
 import {
