@@ -20,7 +20,7 @@ function ddikit(args: string[]): { status: number | null; stdout: string; stderr
 const PREFIX = 'the driver threw outside the run, where the harness cannot catch it: ';
 
 describe.runIf(built)('a driver that throws outside its runs', () => {
-  for (const command of [['simulate', '--seeds', '4'], ['explore']]) {
+  for (const command of [['simulate', '--seeds', '40'], ['explore']]) {
     it(`${command[0]}: from a timer its MiniportInitializeEx set, in the command's own thread`, () => {
       const { status, stdout, stderr } = ddikit([
         command[0]!,
