@@ -331,7 +331,7 @@ describe('explore --merge: the shard files are checked', () => {
     const table: { args: string[]; want: string }[] = [
       {
         args: ['--merge', 'a.json', '--budget', '5'],
-        want: '--merge takes the shard files and only --json, --timeline and --watchdog: the options of the run (here --budget) come from the shards.',
+        want: '--merge takes the shard files and only --json, --timeline, --watchdog and --max-memory: the options of the run (here --budget) come from the shards.',
       },
       { args: ['--merge'], want: '--merge needs the shard files, e.g. ddikit explore --merge shard-*.json.' },
       {

@@ -69,3 +69,71 @@ describe.runIf(built)('a driver that runs out of memory', () => {
     });
   }
 });
+
+// Typed arrays and Buffers live outside the JavaScript heap: its limit lets them grow until the system
+// kills the process, with no word on why. The process's memory is watched instead (--max-memory).
+describe.runIf(built)('a driver whose typed arrays pile up', () => {
+  const grew = (command: string, limit: number): RegExp =>
+    new RegExp(
+      `^ddikit ${command}: the driver ran out of memory: the process grew to \\d+ MB, past --max-memory ${limit} MB, and the run was stopped \\(does the driver allocate without bound, or keep something from every run\\? Typed arrays and Buffers count here, though the JavaScript heap limit leaves them out\\)\\.\\n$`,
+    );
+
+  for (const workers of ['1', '2']) {
+    it(`simulate --workers ${workers}: stopped past --max-memory, reported as out of memory; exit 1`, () => {
+      const { status, stdout, stderr } = ddikit([
+        'simulate',
+        'test/cli/fixtures/keeps-buffers.ts',
+        '--seeds',
+        '1000',
+        '--max-memory',
+        '400',
+        '--workers',
+        workers,
+      ]);
+      expect(stderr).toMatch(grew('simulate', 400));
+      // The seeds run before the limit was reached are printed as they ran; none after.
+      expect(stdout).not.toMatch(/seed=1000 /);
+      expect(status).toBe(1);
+    });
+  }
+
+  it('explore --json: the resident size and the limit in the JSON', () => {
+    const { status, stdout, stderr } = ddikit([
+      'explore',
+      'test/cli/fixtures/keeps-buffers.ts',
+      '--max-memory',
+      '400',
+      '--workers',
+      '2',
+      '--json',
+    ]);
+    expect(stderr).toMatch(grew('explore', 400));
+    const result = JSON.parse(stdout) as { memory: { residentMb: number; limitMb: number } };
+    expect(result).toEqual({ clean: false, error: 'out-of-memory', memory: result.memory });
+    expect(result.memory.limitMb).toBe(400);
+    expect(result.memory.residentMb).toBeGreaterThan(400);
+    expect(status).toBe(1);
+  });
+
+  it('quiet: the same driver for three seeds stays under the limit and runs clean', () => {
+    const { status, stdout, stderr } = ddikit([
+      'simulate',
+      'test/cli/fixtures/keeps-buffers.ts',
+      '--seeds',
+      '3',
+      '--max-memory',
+      '400',
+      '--workers',
+      '2',
+    ]);
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/3 runs, all clean\.\n$/);
+    expect(status).toBe(0);
+  });
+
+  it('--max-memory below what a process needs to load a driver is a usage error; exit 2', () => {
+    const { status, stderr } = ddikit(['simulate', 'examples/e1000-line.ts', '--max-memory', '10']);
+    expect(stderr).toMatch(/^ddikit: --max-memory must be an integer in 64\.\.1073741824 \(got "10"\)\./);
+    expect(status).toBe(2);
+  });
+});

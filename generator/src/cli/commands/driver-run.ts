@@ -7,10 +7,11 @@
  * process.exit, or whose top-level await never settles, fails loudly instead of passing for clean.
  */
 import { createRequire } from 'node:module';
+import { totalmem } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CliIo } from '../io.js';
-import type { DriverCommand } from './driver-module.js';
+import { type DriverCommand, driverInteger } from './driver-module.js';
 import type { DriverWorkerData, DriverWorkerMessage } from './driver-worker-types.js';
 import {
   PHASE_LOADING,
@@ -30,6 +31,28 @@ const LOAD_GRACE_MS = 20_000;
 /** How often the watchdog looks (milliseconds). */
 const WATCH_INTERVAL_MS = 100;
 
+/** The fewest megabytes --max-memory takes (a process that loads a driver needs more than this). */
+export const MAX_MEMORY_MIN_MB = 64;
+/** The most megabytes --max-memory takes. */
+export const MAX_MEMORY_MAX_MB = 1 << 30;
+
+/** --max-memory MB: the megabytes given, or null when absent (the default then applies). */
+export function maxMemoryOption(value: string | undefined): number | null {
+  return value === undefined ? null : driverInteger('--max-memory', value, 0, MAX_MEMORY_MIN_MB, MAX_MEMORY_MAX_MB);
+}
+
+/**
+ * The memory limit when --max-memory is not given: three quarters of what the machine has, or of the
+ * container's limit when that is lower, in megabytes. Past it the command stops the run and says so,
+ * rather than let the system end the process with no word on why.
+ */
+export function defaultMemoryLimitMb(): number {
+  const total = totalmem();
+  const constrained = process.constrainedMemory?.() ?? 0;
+  const available = constrained > 0 && constrained < total ? constrained : total;
+  return Math.max(MAX_MEMORY_MIN_MB, Math.floor((available * 0.75) / 2 ** 20));
+}
+
 export interface DriverRun {
   readonly command: DriverCommand;
   readonly args: readonly string[];
@@ -39,6 +62,8 @@ export interface DriverRun {
   readonly json: boolean;
   /** Draw progress on stderr (explore). */
   readonly progress: boolean;
+  /** Megabytes of memory (resident set) the process may grow to before the run is stopped (--max-memory); null: the default. */
+  readonly maxMemoryMb: number | null;
 }
 
 /** Runs the command in a worker thread under the watchdog; resolves to its exit code. */
@@ -61,7 +86,18 @@ export function runInWorker(run: DriverRun, io: CliIo): Promise<number> {
     const limitMs = run.watchdogSeconds * 1000;
     /** When a stall was first seen in a pool (several watched threads): the report waits one more limit for the others. */
     let stallSeenAt: number | null = null;
+    // The driver's typed arrays and Buffers live outside the JavaScript heap, whose limit does not
+    // stop them: the process's resident set is watched instead (it counts every thread's memory).
+    const memoryLimitMb = run.maxMemoryMb ?? defaultMemoryLimitMb();
     const timer = setInterval(() => {
+      if (failure !== null || code !== null) return;
+      const resident = process.memoryUsage.rss();
+      if (resident > memoryLimitMb * 2 ** 20) {
+        failure = 'memory';
+        report(run, io, memoryReport(resident, memoryLimitMb, run.maxMemoryMb !== null));
+        void worker.terminate();
+        return;
+      }
       const now = Date.now();
       const stalled: WatchState[] = [];
       for (const watch of watched) {
@@ -120,6 +156,17 @@ export interface Failure {
 function report(run: DriverRun, io: CliIo, failure: Failure): void {
   if (run.json) io.stdout(`${JSON.stringify({ clean: false, ...failure.json }, null, 2)}\n`);
   io.stderr(`ddikit ${run.command}: ${failure.text}\n`);
+}
+
+function memoryReport(resident: number, limitMb: number, given: boolean): Failure {
+  const residentMb = Math.round(resident / 2 ** 20);
+  const limit = given
+    ? `--max-memory ${limitMb} MB`
+    : `its limit of ${limitMb} MB (3/4 of this machine's memory; --max-memory sets it)`;
+  return {
+    text: `the driver ran out of memory: the process grew to ${residentMb} MB, past ${limit}, and the run was stopped (does the driver allocate without bound, or keep something from every run? Typed arrays and Buffers count here, though the JavaScript heap limit leaves them out).`,
+    json: { error: 'out-of-memory', memory: { residentMb, limitMb } },
+  };
 }
 
 function watchdogReport(run: DriverRun, state: WatchState): Failure {

@@ -38,6 +38,7 @@ export const UNRECORDED_OPTIONS: ReadonlySet<string> = new Set([
   'json',
   'timeline',
   'watchdog',
+  'max-memory',
   'merge',
 ]);
 /** Arguments a shard file may record, and characters in each. */

@@ -51,7 +51,7 @@ import {
   type DriverModule,
 } from './driver-module.js';
 import { DriverPool, servePool, WORKERS_MAX, type ChunkSizes } from './driver-pool.js';
-import { runInWorker, WATCHDOG_SECONDS_DEFAULT } from './driver-run.js';
+import { maxMemoryOption, runInWorker, WATCHDOG_SECONDS_DEFAULT } from './driver-run.js';
 import type { ThreadHooks } from './driver-worker-types.js';
 import {
   insideFolder,
@@ -147,6 +147,8 @@ interface ExploreRequest {
   readonly disable: readonly string[];
   readonly json: boolean;
   readonly watchdogSeconds: number;
+  /** --max-memory in megabytes; null: the default. */
+  readonly maxMemoryMb: number | null;
   /** Device and interrupt flags, null or false when absent (the scenario's then apply). */
   readonly interrupt: 'msix' | 'line' | null;
   readonly messages: number | null;
@@ -183,6 +185,7 @@ export async function runExplore(args: readonly string[], io: ExploreIo): Promis
       command: 'explore',
       args,
       watchdogSeconds: request.watchdogSeconds,
+      maxMemoryMb: request.maxMemoryMb,
       json: request.json,
       progress: io.progress ?? process.stderr.isTTY === true,
     },
@@ -1046,7 +1049,7 @@ function makeProgress(io: ExploreIo): Progress {
 // ---- arguments --------------------------------------------------------------------------------------
 
 /** Options a --merge takes from its own command line; the rest come from the shards. */
-const MERGE_OPTIONS = new Set(['merge', 'json', 'timeline', 'watchdog']);
+const MERGE_OPTIONS = new Set(['merge', 'json', 'timeline', 'watchdog', 'max-memory']);
 
 function parseRequest(args: readonly string[], cwd: string): ExploreRequest {
   const parsed = parseArgs({
@@ -1059,15 +1062,16 @@ function parseRequest(args: readonly string[], cwd: string): ExploreRequest {
   const { positionals, tokens } = parsed;
   const values = optionValues(parsed.values);
   const watchdogSeconds = driverInteger('--watchdog', values.watchdog, WATCHDOG_SECONDS_DEFAULT, 0, 86_400);
+  const maxMemoryMb = maxMemoryOption(values['max-memory']);
   if (values.merge === true) {
     const other = tokens.find((t) => t.kind === 'option' && !MERGE_OPTIONS.has(t.name));
     if (other !== undefined && other.kind === 'option')
       throw new DriverUsageError(
-        `--merge takes the shard files and only --json, --timeline and --watchdog: the options of the run (here --${other.name}) come from the shards.`,
+        `--merge takes the shard files and only --json, --timeline, --watchdog and --max-memory: the options of the run (here --${other.name}) come from the shards.`,
       );
     if (positionals.length === 0)
       throw new DriverUsageError('--merge needs the shard files, e.g. ddikit explore --merge shard-*.json.');
-    return { ...mergePlaceholder, merge: positionals, json: values.json === true, watchdogSeconds };
+    return { ...mergePlaceholder, merge: positionals, json: values.json === true, watchdogSeconds, maxMemoryMb };
   }
   const modulePath = modulePositional('explore', positionals, 'examples/scenarios/lost-interrupt.ts');
   const exportName = exportOption(values.export);
@@ -1111,6 +1115,7 @@ function parseRequest(args: readonly string[], cwd: string): ExploreRequest {
     disable: faultList(values.disable),
     json: values.json === true,
     watchdogSeconds,
+    maxMemoryMb,
     interrupt,
     messages: optional('--messages', values.messages, 1, 32),
     rxQueues: optional('--rx-queues', values['rx-queues'], 1, 2) as 1 | 2 | null,
@@ -1141,6 +1146,7 @@ const mergePlaceholder: ExploreRequest = {
   disable: [],
   json: false,
   watchdogSeconds: WATCHDOG_SECONDS_DEFAULT,
+  maxMemoryMb: null,
   interrupt: null,
   messages: null,
   rxQueues: null,

@@ -187,6 +187,16 @@ export const RUN_OPTIONS: readonly RunOptionSpec[] = [
     commands: BOTH,
   },
   {
+    name: 'max-memory',
+    type: 'string',
+    value: 'MB',
+    help: [
+      'stop the run when the process grows past MB megabytes of memory, typed',
+      "arrays and Buffers included (default: 3/4 of the machine's memory)",
+    ],
+    commands: BOTH,
+  },
+  {
     name: 'workers',
     type: 'string',
     value: 'N',

@@ -36,7 +36,7 @@ import {
   type DriverModule,
 } from './driver-module.js';
 import { DriverPool, servePool, WORKERS_MAX, type ChunkSizes } from './driver-pool.js';
-import { runInWorker, WATCHDOG_SECONDS_DEFAULT } from './driver-run.js';
+import { maxMemoryOption, runInWorker, WATCHDOG_SECONDS_DEFAULT } from './driver-run.js';
 import type { ThreadHooks } from './driver-worker-types.js';
 import {
   disabledRules,
@@ -90,6 +90,8 @@ interface SimulateRequest {
   /** Where to write the HTML timeline, or null. */
   readonly timeline: string | null;
   readonly watchdogSeconds: number;
+  /** --max-memory in megabytes; null: the default. */
+  readonly maxMemoryMb: number | null;
   /** Fault names as given (`all` included). */
   readonly faults: readonly string[];
   /** Rule ids not to check (--disable), as given. */
@@ -111,7 +113,14 @@ export async function runSimulate(args: readonly string[], io: CliIo): Promise<n
     return usageError('simulate', error, io);
   }
   return runInWorker(
-    { command: 'simulate', args, watchdogSeconds: request.watchdogSeconds, json: request.json, progress: false },
+    {
+      command: 'simulate',
+      args,
+      watchdogSeconds: request.watchdogSeconds,
+      json: request.json,
+      progress: false,
+      maxMemoryMb: request.maxMemoryMb,
+    },
     io,
   );
 }
@@ -637,6 +646,7 @@ function parseRequest(args: readonly string[]): SimulateRequest {
         : driverInteger('--surprise-remove', values['surprise-remove'], 0, 0, 2 ** 40),
     timeline: timelineOption(values.timeline),
     watchdogSeconds: driverInteger('--watchdog', values.watchdog, WATCHDOG_SECONDS_DEFAULT, 0, 86_400),
+    maxMemoryMb: maxMemoryOption(values['max-memory']),
     faults: faultList(values.faults),
     disable: faultList(values.disable),
     workers: driverInteger('--workers', values.workers, 1, 1, WORKERS_MAX),
