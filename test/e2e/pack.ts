@@ -1,7 +1,8 @@
 /**
  * Packs the five packages as npm publishes them, from a copy of their folders laid out as in the
  * checkout (spec/, templates/ and examples/e1000-line.ts with its lib/ beside them, which the generator's
- * prepack copies in), so packing never touches the checkout that other tests read.
+ * prepack copies in), so packing never touches the checkout that other tests read. Each prepack also
+ * checks that dist/ was built from the sources beside it (generator/scripts/built-from.mjs).
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync } from 'node:fs';
@@ -36,9 +37,12 @@ export function packAll(work: string): Packed {
     cpSync(join(repositoryRoot, 'examples', file), join(checkout, 'examples', file));
   const dirs = {} as Record<(typeof packageDirs)[number], string>;
   const tarballOf = {} as Record<(typeof packageDirs)[number], string>;
+  // Every folder first: a package's prepack runs the generator's scripts/built-from.mjs.
   for (const dir of packageDirs) {
     dirs[dir] = join(checkout, dir);
     cpSync(join(repositoryRoot, dir), dirs[dir], { recursive: true, filter: keep });
+  }
+  for (const dir of packageDirs) {
     const packed = spawnSync('npm', ['pack', '--pack-destination', packs, '--loglevel=error'], {
       cwd: dirs[dir],
       encoding: 'utf8',

@@ -4,7 +4,7 @@
  * CommonJS and from ESM, and bundler), and carry what the registry page and installers read.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +84,30 @@ describe.each(packageDirs)('%s', { timeout: 120_000 }, (dir) => {
       if (name.startsWith('@ddikit/')) expect(range, name).toMatch(/^\^/);
     }
     expect(Object.keys(manifest.dependencies ?? {}).filter((name) => name.startsWith('@ddikit/'))).toEqual([]);
+  });
+
+  it('refuses to pack a dist/ older than its sources, naming what changed; ships no build record', () => {
+    const tarball = spawnSync('tar', ['tzf', packed.tarballOf[dir]], { encoding: 'utf8' });
+    expect(tarball.stdout).toContain('package/dist/');
+    expect(tarball.stdout).not.toContain('.built-from.json');
+    const pack = () =>
+      spawnSync('npm', ['pack', '--dry-run', '--loglevel=error'], { cwd: packed.dirs[dir], encoding: 'utf8' });
+    const index = join(packed.dirs[dir], 'src/index.ts');
+    const added = join(packed.dirs[dir], 'src/added-after-the-build.ts');
+    const before = readFileSync(index, 'utf8');
+    try {
+      appendFileSync(index, '// changed after the build\n');
+      writeFileSync(added, 'export {};\n');
+      const stale = pack();
+      expect(stale.status).not.toBe(0);
+      expect(stale.stderr).toContain(
+        `${manifests[dir]!.name}: dist/ is older than the sources beside it: src/added-after-the-build.ts (added), src/index.ts (changed) since the last build; run "npm run build" at the repository root, then pack again.`,
+      );
+    } finally {
+      writeFileSync(index, before);
+      rmSync(added, { force: true });
+    }
+    expect(pack().status).toBe(0);
   });
 
   it('links only to places that work on the registry page: absolute, or inside the package', () => {
