@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundled } from '../../generator/src/paths.js';
+import '../built-harness.js';
 
 const bin = join(bundled.root, 'generator/bin/ddikit.js');
 const built = existsSync(join(bundled.root, 'generator/dist/cli.js'));
