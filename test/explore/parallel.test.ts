@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { root, MISBEHAVING, UNEVEN, explorations, ddikit as ddikitIn, type Output } from './parallel-cli.js';
+import { root, FIXED, MISBEHAVING, UNEVEN, explorations, ddikit as ddikitIn, type Output } from './parallel-cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'ddikit-parallel-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -39,6 +39,22 @@ describe('explore --workers N', () => {
     const simulated = await ddikit('simulate', seeds);
     expect(simulated.code).toBe(1);
     expect(await ddikit('simulate', [...seeds, '--workers', '2'])).toEqual(simulated);
+  });
+
+  it('--workers auto (one per processor): the same output as one thread; a count that is neither is refused', async () => {
+    const args = [FIXED, '--budget', '300'];
+    const single = await ddikit('explore', args);
+    expect(single.code).toBe(0);
+    expect(await ddikit('explore', [...args, '--workers', 'auto'])).toEqual(single);
+    const seeds = [MISBEHAVING, '--export', 'lateSometimes', '--seeds', '6'];
+    expect(await ddikit('simulate', [...seeds, '--workers', 'auto'])).toEqual(await ddikit('simulate', seeds));
+    for (const command of ['explore', 'simulate'] as const) {
+      const refused = await ddikit(command, [FIXED, '--workers', 'many']);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(
+        /^ddikit: --workers must be an integer in 1\.\.64, or auto for one per processor \(got "many"\)\.\n/,
+      );
+    }
   });
 
   it('a driver that throws in a worker: the same crash report as in one thread', async () => {

@@ -18,15 +18,31 @@
  * whose driver throws outside a run, or calls process.exit, ends the owner the same way the driver
  * would have ended a single thread: the watching thread reports it as it does there.
  */
+import { availableParallelism } from 'node:os';
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { CliIo } from '../io.js';
-import type { DriverCommand } from './driver-module.js';
+import { type DriverCommand, DriverUsageError } from './driver-module.js';
 import { startDriverThread } from './driver-run.js';
 import type { DriverWorkerMessage, PoolRequest, ThreadHooks } from './driver-worker-types.js';
 import { watchBuffer, watchEnded } from './watch-probe.js';
 
 /** Most worker threads a command may start (the owner's own thread included). */
 export const WORKERS_MAX = 64;
+
+/**
+ * --workers N|auto: N threads (1 when absent); auto, one per processor the machine gives the process
+ * (os.availableParallelism), at most WORKERS_MAX.
+ */
+export function workersOption(value: string | undefined): number {
+  if (value === undefined) return 1;
+  if (value === 'auto') return Math.min(Math.max(availableParallelism(), 1), WORKERS_MAX);
+  const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(parsed >= 1 && parsed <= WORKERS_MAX))
+    throw new DriverUsageError(
+      `--workers must be an integer in 1..${WORKERS_MAX}, or auto for one per processor (got ${JSON.stringify(value)}).`,
+    );
+  return parsed;
+}
 
 /** Chunks a pool thread holds at once: the one it runs and the next, queued. */
 const CHUNKS_AHEAD = 2;

@@ -50,7 +50,7 @@ import {
   withDriverModule,
   type DriverModule,
 } from './driver-module.js';
-import { DriverPool, servePool, WORKERS_MAX, type ChunkSizes } from './driver-pool.js';
+import { DriverPool, servePool, type ChunkSizes, workersOption } from './driver-pool.js';
 import { maxMemoryOption, runInWorker, WATCHDOG_SECONDS_DEFAULT } from './driver-run.js';
 import type { ThreadHooks } from './driver-worker-types.js';
 import {
@@ -1083,7 +1083,7 @@ function parseRequest(args: readonly string[], cwd: string): ExploreRequest {
   const optional = (flag: string, value: string | undefined, min: number, max: number): number | null =>
     value === undefined ? null : driverInteger(flag, value, 0, min, max);
   const shard = values.shard === undefined ? null : shardNumber(values.shard);
-  const workers = driverInteger('--workers', values.workers, 1, 1, WORKERS_MAX);
+  const workers = workersOption(values.workers);
   if (values.replay !== undefined && (shard !== null || values.workers !== undefined))
     throw new DriverUsageError(`--replay runs one schedule: it takes no ${shard !== null ? '--shard' : '--workers'}.`);
   if (shard !== null && values.timeline !== undefined)

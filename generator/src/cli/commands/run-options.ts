@@ -200,7 +200,7 @@ export const RUN_OPTIONS: readonly RunOptionSpec[] = [
     name: 'workers',
     type: 'string',
     value: 'N',
-    help: ['run on N worker threads (default 1); the output is the same whatever N'],
+    help: ['run on N worker threads (default 1; auto: one per processor); the', 'output is the same whatever N'],
     commands: BOTH,
   },
   {

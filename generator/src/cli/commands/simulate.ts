@@ -35,7 +35,7 @@ import {
   withDriverModule,
   type DriverModule,
 } from './driver-module.js';
-import { DriverPool, servePool, WORKERS_MAX, type ChunkSizes } from './driver-pool.js';
+import { DriverPool, servePool, type ChunkSizes, workersOption } from './driver-pool.js';
 import { maxMemoryOption, runInWorker, WATCHDOG_SECONDS_DEFAULT } from './driver-run.js';
 import type { ThreadHooks } from './driver-worker-types.js';
 import {
@@ -649,7 +649,7 @@ function parseRequest(args: readonly string[]): SimulateRequest {
     maxMemoryMb: maxMemoryOption(values['max-memory']),
     faults: faultList(values.faults),
     disable: faultList(values.disable),
-    workers: driverInteger('--workers', values.workers, 1, 1, WORKERS_MAX),
+    workers: workersOption(values.workers),
   };
 }
 
