@@ -347,7 +347,10 @@ describe('explore --merge: the shard files are checked', () => {
         args: [LOST, '--shard', '1/2'],
         want: `--shard needs the driver module inside the working folder (${relative(work, LOST)} is not): a shard file names it from there, and a merge loads it only from inside the folder it runs in.`,
       },
-      { args: [LOST, '--workers', '0'], want: '--workers must be an integer in 1..64 (got "0").' },
+      {
+        args: [LOST, '--workers', '0'],
+        want: '--workers must be an integer in 1..64, or auto for one per processor (got "0").',
+      },
       { args: [LOST, '--replay', '-', '--workers', '2'], want: '--replay runs one schedule: it takes no --workers.' },
     ];
     for (const { args: given, want } of table) {
