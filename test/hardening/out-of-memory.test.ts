@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundled } from '../../generator/src/paths.js';
 import '../built-harness.js';
+import { memoryLimitMb } from '../../generator/src/cli/commands/driver-run.js';
 
 const bin = join(bundled.root, 'generator/bin/ddikit.js');
 const built = existsSync(join(bundled.root, 'generator/dist/cli.js'));
@@ -136,5 +137,23 @@ describe.runIf(built)('a driver whose typed arrays pile up', () => {
     const { status, stderr } = ddikit(['simulate', 'examples/e1000-line.ts', '--max-memory', '10']);
     expect(stderr).toMatch(/^ddikit: --max-memory must be an integer in 64\.\.1073741824 \(got "10"\)\./);
     expect(status).toBe(2);
+  });
+});
+
+describe('the default --max-memory', () => {
+  const GB = 2 ** 30;
+  it("is three quarters of the machine's memory when the process has no limit of its own", () => {
+    expect(memoryLimitMb(16 * GB, 0)).toBe(12 * 1024);
+    // Node reports an unlimited control group as a number far above the machine's memory.
+    expect(memoryLimitMb(16 * GB, 2 ** 64)).toBe(12 * 1024);
+  });
+
+  it("is three quarters of the container's limit when that is lower", () => {
+    expect(memoryLimitMb(16 * GB, 2 * GB)).toBe(1536);
+    expect(memoryLimitMb(16 * GB, 32 * GB)).toBe(12 * 1024);
+  });
+
+  it('is never below what a process needs to load a driver', () => {
+    expect(memoryLimitMb(32 * 2 ** 20, 0)).toBe(64);
   });
 });

@@ -47,9 +47,15 @@ export function maxMemoryOption(value: string | undefined): number | null {
  * rather than let the system end the process with no word on why.
  */
 export function defaultMemoryLimitMb(): number {
-  const total = totalmem();
-  const constrained = process.constrainedMemory?.() ?? 0;
-  const available = constrained > 0 && constrained < total ? constrained : total;
+  return memoryLimitMb(totalmem(), process.constrainedMemory?.() ?? 0);
+}
+
+/**
+ * Three quarters of `totalBytes`, or of `constrainedBytes` when that is a limit below it (Node gives
+ * 0, or a huge number, when the process has none), in megabytes; never below MAX_MEMORY_MIN_MB.
+ */
+export function memoryLimitMb(totalBytes: number, constrainedBytes: number): number {
+  const available = constrainedBytes > 0 && constrainedBytes < totalBytes ? constrainedBytes : totalBytes;
   return Math.max(MAX_MEMORY_MIN_MB, Math.floor((available * 0.75) / 2 ** 20));
 }
 
