@@ -87,7 +87,7 @@ export const exploreUsage = `  ddikit explore MODULE ${optionsSynopsis('explore'
       writes shard-K-of-N.json; ddikit explore --merge shard-*.json puts the parts together. The
       result is the same bytes whatever N: the same schedules, the same shortest failure.
 ${optionsUsage('explore')}
-  ddikit explore --merge FILE... [--json] [--timeline FILE] [--watchdog S]
+  ddikit explore --merge FILE... [--json] [--timeline FILE] [--watchdog S] [--max-memory MB]
       Merge the shard files of one exploration (every shard 1..N, run with the same options) and
       print its result as the single run prints it: the driver module is loaded again (from the
       path the shards name, which must lie inside the working folder) to shrink the failure and
