@@ -168,7 +168,7 @@ function memoryReport(resident: number, limitMb: number, given: boolean): Failur
   const residentMb = Math.round(resident / 2 ** 20);
   const limit = given
     ? `--max-memory ${limitMb} MB`
-    : `its limit of ${limitMb} MB (3/4 of this machine's memory; --max-memory sets it)`;
+    : `its limit of ${limitMb} MB (3/4 of the memory the machine, or its container, gives it; --max-memory sets it)`;
   return {
     text: `the driver ran out of memory: the process grew to ${residentMb} MB, past ${limit}, and the run was stopped (does the driver allocate without bound, or keep something from every run? Typed arrays and Buffers count here, though the JavaScript heap limit leaves them out).`,
     json: { error: 'out-of-memory', memory: { residentMb, limitMb } },
