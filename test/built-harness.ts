@@ -1,18 +1,34 @@
 /**
  * Imported first by the test files that run drivers through `ddikit simulate` and `ddikit explore`:
- * the driver threads those commands start (and the processes the files spawn) then load
- * `@ddikit/sim` and `@ddikit/ndis` as a user's project does, from their builds through
- * node_modules, instead of compiling their TypeScript sources again in every thread (the root
- * tsconfig's `paths` point tsx at the sources). That was about 0.6 s of CPU per thread, and these
- * files start hundreds of them. The commands' own code still runs from the sources; the harness the
- * threads run is the build `npm install` makes (`npm run build` after changing it), as for every
- * test that runs the built `ddikit`.
+ * the driver threads those commands start (and the processes the files spawn) then run the builds
+ * `npm install` makes instead of compiling TypeScript sources again in every thread, which was
+ * about 1 s of CPU per thread, and these files start hundreds of them:
+ * - `@ddikit/sim` and `@ddikit/ndis` load as a user's project loads them, from their builds through
+ *   node_modules (the root tsconfig's `paths` point tsx at the sources);
+ * - the thread's own module is the generator's build of driver-worker.ts (DDIKIT_TEST_BUILT_WORKER,
+ *   driver-run.ts).
+ * The commands' own code still runs from the sources. A build older than the sources would test
+ * old code: the files stop at once, naming what changed, until `npm run build` is run. Without a
+ * build the threads compile the sources, as before.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { changesSinceBuild, listChanges } from '../generator/scripts/built-from.mjs';
 
+const root = fileURLToPath(new URL('..', import.meta.url));
 const tsconfig = fileURLToPath(new URL('./tsconfig.installed.json', import.meta.url));
-const built = fileURLToPath(new URL('../packages/sim/dist/index.js', import.meta.url));
+const packages = ['packages/ndis', 'packages/sim', 'packages/sim-c', 'packages/cc', 'generator'];
 
-// Only when the build is there: without it the threads compile the sources, as before.
-if (process.env['TSX_TSCONFIG_PATH'] === undefined && existsSync(built)) process.env['TSX_TSCONFIG_PATH'] = tsconfig;
+if (existsSync(`${root}packages/sim/dist/index.js`)) {
+  for (const dir of packages) {
+    const changed = changesSinceBuild(`${root}${dir}`);
+    if (changed === null || changed.length > 0)
+      throw new Error(
+        changed === null
+          ? `${dir}/dist is not a build of "npm run build": run it, then the tests again.`
+          : `${dir}/dist is older than its sources: ${listChanges(changed)} since the build; run "npm run build", then the tests again.`,
+      );
+  }
+  process.env['TSX_TSCONFIG_PATH'] ??= tsconfig;
+  process.env['DDIKIT_TEST_BUILT_WORKER'] = '1';
+}

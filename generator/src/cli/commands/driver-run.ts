@@ -297,10 +297,17 @@ export function startDriverThread(data: DriverWorkerData): Worker {
   return new Worker(BOOTSTRAP, { eval: true, workerData: { ...data, entry: workerEntry(), tsx: tsxApi() } });
 }
 
-/** The worker module: the TypeScript source under test runners, the built module otherwise. */
+/**
+ * The worker module: the built module beside the built CLI; run from the TypeScript sources, the
+ * source, loaded through tsx, or, with DDIKIT_TEST_BUILT_WORKER=1, the build of that source (the
+ * tests set it once they have checked that the build is current: it spares each thread compiling
+ * the command's sources, about 0.4 s of CPU).
+ */
 function workerEntry(): string {
-  const fromSource = new URL(import.meta.url).pathname.endsWith('.ts');
-  return new URL(fromSource ? './driver-worker.ts' : './driver-worker.js', import.meta.url).href;
+  if (!new URL(import.meta.url).pathname.endsWith('.ts')) return new URL('./driver-worker.js', import.meta.url).href;
+  if (process.env['DDIKIT_TEST_BUILT_WORKER'] === '1')
+    return new URL('../../../dist/driver-worker.js', import.meta.url).href;
+  return new URL('./driver-worker.ts', import.meta.url).href;
 }
 
 /** tsx's loader API (the worker loads the TypeScript sources through it when run from them). */
