@@ -46,6 +46,7 @@ import {
   exportOption,
   missingExport,
   modulePositional,
+  poolStartsWithLoad,
   usageError,
   withDriverModule,
   type DriverModule,
@@ -208,11 +209,15 @@ export async function exploreInThread(
       const set = readShards(request.merge, io.cwd);
       request = parseRequest([...set.args, ...mergeOutputArgs(args)], io.cwd);
       merged = { set };
-    } else if (request.workers > 1 && request.replay === null) {
-      // This thread is one of the workers; the others start now, while it loads the driver.
-      pool = new DriverPool('explore', request.runArgs, request.workers - 1, CHUNK_RUNS, io, hooks);
     }
+    // This thread is one of the workers; the others start while it loads the driver, or after a C one.
+    const pooled = merged === null && request.workers > 1 && request.replay === null;
+    const startPool = (): DriverPool<SearchJob, RunSummary> =>
+      new DriverPool('explore', request.runArgs, request.workers - 1, CHUNK_RUNS, io, hooks);
+    const poolFirst = poolStartsWithLoad(request.modulePath);
+    if (pooled && poolFirst) pool = startPool();
     return await withDriverModule('explore', request.modulePath, io.cwd, (module) => {
+      if (pooled && !poolFirst) pool = startPool();
       const partial = contextOf(module, request, io);
       const context: Context = {
         ...partial,

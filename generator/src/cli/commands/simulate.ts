@@ -31,6 +31,7 @@ import {
   exportOption,
   missingExport,
   modulePositional,
+  poolStartsWithLoad,
   usageError,
   withDriverModule,
   type DriverModule,
@@ -137,9 +138,13 @@ export async function simulateInThread(
     const request = parseRequest(args);
     const probe = new WatchProbe(buffer, (seed) => replayCommand(args, seed));
     const workers = Math.min(request.workers, request.seeds);
-    // This thread is one of the workers; the others start now, while it loads the driver.
-    if (workers > 1) pool = new DriverPool('simulate', args, workers - 1, CHUNK_SEEDS, io, hooks);
+    // This thread is one of the workers; the others start while it loads the driver, or after a C one.
+    const startPool = (): DriverPool<number, SeedRun> =>
+      new DriverPool('simulate', args, workers - 1, CHUNK_SEEDS, io, hooks);
+    const poolFirst = poolStartsWithLoad(request.modulePath);
+    if (workers > 1 && poolFirst) pool = startPool();
     return await withDriverModule('simulate', request.modulePath, io.cwd, async (module) => {
+      if (workers > 1 && !poolFirst) pool = startPool();
       probe.loaded();
       const driver = pickDriver(module, request.exportName);
       const runs =

@@ -1,0 +1,59 @@
+/**
+ * `--workers N` with a C driver on a first run (nothing in the compile cache): the command's own
+ * thread compiles the driver, and the pool's threads, started after it, find the module in the cache.
+ * Each used to load the toolchain and compile the same sources again at the same time, about 450 MB
+ * a thread: three workers went past 1.4 GB where one stays near 550 MB. Run as the built `ddikit`, in
+ * a process of its own (the memory watched is the whole process's), on a copy of the e1000 driver no
+ * other test compiles, with a compile cache of its own.
+ */
+import '../built-harness.js';
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { root } from './build.js';
+
+const bin = join(root, 'generator/bin/ddikit.js');
+const work = mkdtempSync(join(tmpdir(), 'ddikit-c-workers-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function ddikit(
+  args: string[],
+  cwd: string,
+  cache: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    // No node_modules above the folder: the compile cache goes under XDG_CACHE_HOME (cc/cache.ts).
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd,
+      env: { ...process.env, XDG_CACHE_HOME: cache, NO_COLOR: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('--workers with a C driver not yet compiled', () => {
+  for (const [command, more] of [
+    ['simulate', ['--seeds', '6']],
+    ['explore', ['--budget', '60']],
+  ] as const) {
+    it(`${command}: three workers compile it once, stay far under 800 MB, and print what one prints`, async () => {
+      const folder = mkdtempSync(join(work, `${command}-`));
+      const cache = join(folder, 'cache');
+      copyFileSync(join(root, 'examples/c/e1000-line.c'), join(folder, 'driver.c'));
+      const args = [command, 'driver.c', ...more];
+      const three = await ddikit([...args, '--workers', '3', '--max-memory', '800'], folder, cache);
+      expect(three.stderr).toBe('');
+      expect(three.code).toBe(0);
+      // One module in the cache: the build of driver.c.
+      expect(readdirSync(join(cache, 'ddikit', 'c')).filter((name) => name.endsWith('.wasm'))).toHaveLength(1);
+      const one = await ddikit(args, folder, cache);
+      expect(three.stdout).toBe(one.stdout);
+    }, 120_000);
+  }
+});
