@@ -100,7 +100,8 @@ export function runInWorker(run: DriverRun, io: CliIo): Promise<number> {
       const resident = process.memoryUsage.rss();
       if (resident > memoryLimitMb * 2 ** 20) {
         failure = 'memory';
-        report(run, io, memoryReport(resident, memoryLimitMb, run.maxMemoryMb !== null));
+        const loading = readWatch(buffer).phase === PHASE_LOADING;
+        report(run, io, memoryReport(resident, memoryLimitMb, run.maxMemoryMb !== null, loading));
         void worker.terminate();
         return;
       }
@@ -164,11 +165,17 @@ function report(run: DriverRun, io: CliIo, failure: Failure): void {
   io.stderr(`ddikit ${run.command}: ${failure.text}\n`);
 }
 
-function memoryReport(resident: number, limitMb: number, given: boolean): Failure {
+/** The out-of-memory report; `loading`: the command's thread had not finished loading the driver. */
+function memoryReport(resident: number, limitMb: number, given: boolean, loading: boolean): Failure {
   const residentMb = Math.round(resident / 2 ** 20);
   const limit = given
     ? `--max-memory ${limitMb} MB`
     : `its limit of ${limitMb} MB (3/4 of the memory the machine, or its container, gives it; --max-memory sets it)`;
+  if (loading)
+    return {
+      text: `the process ran out of memory while the driver was loading: it grew to ${residentMb} MB, past ${limit}, and the run was stopped before it started (a C driver is compiled then, when the compile cache does not hold it, and the compiler takes about 450 MB; a driver module's top-level code runs then too).`,
+      json: { error: 'out-of-memory', memory: { residentMb, limitMb, phase: 'loading' } },
+    };
   return {
     text: `the driver ran out of memory: the process grew to ${residentMb} MB, past ${limit}, and the run was stopped (does the driver allocate without bound, or keep something from every run? Typed arrays and Buffers count here, though the JavaScript heap limit leaves them out).`,
     json: { error: 'out-of-memory', memory: { residentMb, limitMb } },
