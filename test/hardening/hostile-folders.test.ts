@@ -1,8 +1,10 @@
 /**
  * Hostile folders, one table per input path: the spec folder (--spec), the reference pages of
- * import-docs, and the output folders. Each case runs the real command line, from the sources, as a
- * process of its own with a timeout, so a case that used to hang or exhaust memory fails cleanly.
+ * import-docs, and the output folders. Each case runs the real command line, the built `ddikit`
+ * (checked current with the sources, built-harness.ts), as a process of its own with a timeout, so a
+ * case that used to hang or exhaust memory fails cleanly.
  */
+import '../built-harness.js';
 import { spawnSync, execFileSync } from 'node:child_process';
 import {
   cpSync,
@@ -17,18 +19,15 @@ import {
   truncateSync,
   writeFileSync,
 } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../generator/src/cli/io.js';
 import { main } from '../../generator/src/cli/main.js';
 import { bundled } from '../../generator/src/paths.js';
 import { baseSpec } from './sample-spec.js';
 
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const fromSource = join(bundled.root, 'test/hardening/ddikit-from-source.ts');
+const bin = join(bundled.root, 'generator/bin/ddikit.js');
 
 export interface Run {
   code: number | null;
@@ -37,10 +36,10 @@ export interface Run {
   ms: number;
 }
 
-/** Runs `ddikit ARGS` from the sources in `cwd`, killed after `timeoutMs`, with at most 512 MB of heap. */
+/** Runs `ddikit ARGS` in `cwd`, killed after `timeoutMs`, with at most 512 MB of heap. */
 export function ddikit(args: readonly string[], cwd: string, timeoutMs = 30_000): Run {
   const started = performance.now();
-  const result = spawnSync(process.execPath, ['--max-old-space-size=512', '--import', tsx, fromSource, ...args], {
+  const result = spawnSync(process.execPath, ['--max-old-space-size=512', bin, ...args], {
     cwd,
     encoding: 'utf8',
     timeout: timeoutMs,
