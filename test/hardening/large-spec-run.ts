@@ -1,19 +1,16 @@
 /**
  * Generates one large synthetic spec (bench/synthetic-spec.ts) in a process of its own and prints
  * `{ ms, files, diagnostics, first }` as JSON: large-spec.test.ts runs it with a timeout, so a case
- * that is quadratic or crashes fails the test instead of holding the test runner.
+ * that is quadratic or crashes fails the test instead of holding the test runner. @ddikit/generator
+ * is the build when TSX_TSCONFIG_PATH names test/tsconfig.installed.json (as the test runs it),
+ * else the sources.
  *
- *   node --import tsx test/hardening/large-spec-run.ts enum 150000
+ *   TSX_TSCONFIG_PATH=test/tsconfig.installed.json node --import tsx test/hardening/large-spec-run.ts enum 150000
  *   node --import tsx test/hardening/large-spec-run.ts copies 3
  */
 import { readFileSync } from 'node:fs';
+import { bundled, formatDiagnostic, generate, readSchema, readSpecSources, type SpecSource } from '@ddikit/generator';
 import { entriesOfSize, hugeEnum, manyConstants, manyKeys, replicatedSpec } from '../../bench/synthetic-spec.js';
-import { formatDiagnostic } from '../../generator/src/diagnostics.js';
-import { bundled } from '../../generator/src/paths.js';
-import { generate } from '../../generator/src/pipeline.js';
-import { readSpecSources } from '../../generator/src/spec/read-spec-folder.js';
-import type { SpecSource } from '../../generator/src/spec/load.js';
-import { readSchema } from '../../generator/src/spec/validate.js';
 
 const [kind, size] = [process.argv[2], Number(process.argv[3])];
 const makers: Record<string, (n: number) => SpecSource> = {
