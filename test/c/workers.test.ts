@@ -61,18 +61,22 @@ describe('--workers with a C driver not yet compiled', () => {
     const folder = mkdtempSync(join(work, 'limit-'));
     const cache = join(folder, 'cache');
     copyFileSync(join(root, 'examples/c/e1000-line.c'), join(folder, 'driver.c'));
-    const text = await ddikit(['simulate', 'driver.c', '--max-memory', '200'], folder, cache);
+    // 420 MB: passed while clang runs (the compile peaks at about 550 MB). A limit passed earlier,
+    // while V8 is still compiling the toolchain's own module, stops the thread there, and Node 20
+    // then crashes with a segmentation fault in about half the tries, after printing the report: a
+    // known defect, not what this test is about.
+    const text = await ddikit(['simulate', 'driver.c', '--max-memory', '420'], folder, cache);
     expect(text.code).toBe(1);
     expect(text.stdout).toBe('');
     expect(text.stderr).toMatch(
-      /^ddikit simulate: the process ran out of memory while the driver was loading: it grew to \d+ MB, past --max-memory 200 MB, and the run was stopped before it started \(a C driver is compiled then, when the compile cache does not hold it, and the compiler takes about 450 MB; .*\)\.\n$/,
+      /^ddikit simulate: the process ran out of memory while the driver was loading: it grew to \d+ MB, past --max-memory 420 MB, and the run was stopped before it started \(a C driver is compiled then, when the compile cache does not hold it, and the compiler takes about 450 MB; .*\)\.\n$/,
     );
-    const json = await ddikit(['explore', 'driver.c', '--max-memory', '200', '--json'], folder, cache);
+    const json = await ddikit(['explore', 'driver.c', '--max-memory', '420', '--json'], folder, cache);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toEqual({
       clean: false,
       error: 'out-of-memory',
-      memory: { residentMb: expect.any(Number), limitMb: 200, phase: 'loading' },
+      memory: { residentMb: expect.any(Number), limitMb: 420, phase: 'loading' },
     });
   }, 120_000);
 });
