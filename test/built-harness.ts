@@ -9,7 +9,8 @@
  *   driver-run.ts).
  * The commands' own code still runs from the sources. A build older than the sources would test
  * old code: the files stop at once, naming what changed, until `npm run build` is run. Without a
- * build the threads compile the sources, as before.
+ * build the threads compile the sources, as before (the files that spawn the built `ddikit`, such as
+ * hostile-folders, need the build whatever this module does; `npm install` makes it).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
