@@ -1,8 +1,8 @@
 /**
  * `--workers N` with a C driver on a first run (nothing in the compile cache): the command's own
  * thread compiles the driver, and the pool's threads, started after it, find the module in the cache.
- * Each used to load the toolchain and compile the same sources again at the same time, about 450 MB
- * a thread: three workers went past 1.4 GB where one stays near 550 MB. Run as the built `ddikit`, in
+ * Each used to load the toolchain and compile the same sources again at the same time, about 350 MB
+ * a thread: three workers went past 1.4 GB where one stays near 430 MB. Run as the built `ddikit`, in
  * a process of its own (the memory watched is the whole process's), on a copy of the e1000 driver no
  * other test compiles, with a compile cache of its own.
  */
@@ -57,26 +57,29 @@ describe('--workers with a C driver not yet compiled', () => {
     }, 120_000);
   }
 
-  it('a memory limit passed while the compiler runs is reported as passed while loading, in text and JSON', async () => {
+  it('a memory limit passed while the toolchain compiles is reported as passed while loading, in text and JSON, and the process exits 1', async () => {
     const folder = mkdtempSync(join(work, 'limit-'));
     const cache = join(folder, 'cache');
     copyFileSync(join(root, 'examples/c/e1000-line.c'), join(folder, 'driver.c'));
-    // 420 MB: passed while clang runs (the compile peaks at about 550 MB). A limit passed earlier,
-    // while V8 is still compiling the toolchain's own module, stops the thread there, and Node 20
-    // then crashes with a segmentation fault in about half the tries, after printing the report: a
-    // known defect, not what this test is about.
-    const text = await ddikit(['simulate', 'driver.c', '--max-memory', '420'], folder, cache);
-    expect(text.code).toBe(1);
-    expect(text.stdout).toBe('');
-    expect(text.stderr).toMatch(
-      /^ddikit simulate: the process ran out of memory while the driver was loading: it grew to \d+ MB, past --max-memory 420 MB, and the run was stopped before it started \(a C driver is compiled then, when the compile cache does not hold it, and the compiler takes about 450 MB; .*\)\.\n$/,
-    );
-    const json = await ddikit(['explore', 'driver.c', '--max-memory', '420', '--json'], folder, cache);
+    // 300 and 350 MB are passed while V8 compiles the toolchain's own modules (a cold compile peaks
+    // at about 430 MB). The thread was stopped there while V8 decoded a streamed module, and Node 20
+    // crashed after the report (a segmentation fault: no exit code) in most tries.
+    for (const limit of [300, 350]) {
+      const text = await ddikit(['simulate', 'driver.c', '--max-memory', String(limit)], folder, cache);
+      expect(text.code).toBe(1);
+      expect(text.stdout).toBe('');
+      expect(text.stderr).toMatch(
+        new RegExp(
+          `^ddikit simulate: the process ran out of memory while the driver was loading: it grew to \\d+ MB, past --max-memory ${limit} MB, and the run was stopped before it started \\(a C driver is compiled then, when the compile cache does not hold it, and the compiler takes about 350 MB; .*\\)\\.\\n$`,
+        ),
+      );
+    }
+    const json = await ddikit(['explore', 'driver.c', '--max-memory', '350', '--json'], folder, cache);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toEqual({
       clean: false,
       error: 'out-of-memory',
-      memory: { residentMb: expect.any(Number), limitMb: 420, phase: 'loading' },
+      memory: { residentMb: expect.any(Number), limitMb: 350, phase: 'loading' },
     });
   }, 120_000);
 });

@@ -65,6 +65,7 @@ export function loadToolchain(): Promise<YowaspClang> {
     const started = performance.now();
     // The toolchain's modules are compiled here: V8 decides then how their code is tiered.
     const restoreTiering = liftoffOnly();
+    const restoreStreaming = wholeFileCompile();
     try {
       const yowasp = (await import('@yowasp/clang')) as unknown as YowaspClang;
       // A null command only fetches the resources; without fetchProgress it prints progress lines.
@@ -72,6 +73,7 @@ export function loadToolchain(): Promise<YowaspClang> {
       loadMilliseconds = performance.now() - started;
       return yowasp;
     } finally {
+      restoreStreaming();
       restoreTiering();
     }
   })();
@@ -129,6 +131,39 @@ function liftoffOnly(): () => void {
   if (process.execArgv.includes('--liftoff-only')) return () => {};
   setFlagsFromString('--liftoff-only');
   return () => setFlagsFromString('--no-liftoff-only');
+}
+
+/**
+ * Has WebAssembly.compileStreaming compile from the whole file instead; returns what undoes it. The
+ * toolchain compiles its four modules (75 MB of code) with compileStreaming when it exists. A thread
+ * ended while V8 still decodes a module it streams crashes Node 20 (segmentation fault: the thread's
+ * teardown frees the stream's buffer while a background task decodes from it), and ddikit ends the
+ * driver's thread when the memory limit is passed, which a cold compile can do during that second:
+ * `ddikit explore driver.c --max-memory 350` printed its report and then died with exit code 139 four
+ * runs in four. Compiled from the whole file, a module's compile is cancelled cleanly (the same runs:
+ * exit code 1, every time), and the process peaks lower: `ddikit simulate e1000-line.c` with an empty
+ * cache 400–430 MB against 535 MB, as the stream's chunks are no longer held beside the decoder's
+ * copy. The replacement takes what compileStreaming takes (a Response, or a promise of one).
+ */
+function wholeFileCompile(): () => void {
+  const wasm = WebAssembly as unknown as WasmCompile;
+  const streaming = wasm.compileStreaming;
+  if (streaming === undefined) return () => {};
+  wasm.compileStreaming = async (source) => wasm.compile(await (await source).arrayBuffer());
+  return () => {
+    wasm.compileStreaming = streaming;
+  };
+}
+
+/** What wholeFileCompile uses of the WebAssembly namespace (this package's types leave it out). */
+interface WasmCompile {
+  compileStreaming?: (source: WasmSource | PromiseLike<WasmSource>) => Promise<unknown>;
+  compile(bytes: ArrayBuffer): Promise<unknown>;
+}
+
+/** A Response, as far as compiling what it holds goes. */
+interface WasmSource {
+  arrayBuffer(): Promise<ArrayBuffer>;
 }
 
 /** Runs the clang driver (`clang …`). */

@@ -87,7 +87,7 @@ export async function withDriverModule<T>(
  * Whether a command's pool threads (--workers) start while its own thread loads the driver, so that
  * they load it at the same time, or only once it has loaded. A C driver is compiled by the command's
  * thread first: the pool's threads then find the module in the compile cache, where each would
- * otherwise load the toolchain and compile the same sources again (about 450 MB and several seconds
+ * otherwise load the toolchain and compile the same sources again (about 350 MB and several seconds
  * of CPU a thread, on a first run).
  */
 export function poolStartsWithLoad(modulePath: string): boolean {

@@ -173,7 +173,7 @@ function memoryReport(resident: number, limitMb: number, given: boolean, loading
     : `its limit of ${limitMb} MB (3/4 of the memory the machine, or its container, gives it; --max-memory sets it)`;
   if (loading)
     return {
-      text: `the process ran out of memory while the driver was loading: it grew to ${residentMb} MB, past ${limit}, and the run was stopped before it started (a C driver is compiled then, when the compile cache does not hold it, and the compiler takes about 450 MB; a driver module's top-level code runs then too).`,
+      text: `the process ran out of memory while the driver was loading: it grew to ${residentMb} MB, past ${limit}, and the run was stopped before it started (a C driver is compiled then, when the compile cache does not hold it, and the compiler takes about 350 MB; a driver module's top-level code runs then too).`,
       json: { error: 'out-of-memory', memory: { residentMb, limitMb, phase: 'loading' } },
     };
   return {
