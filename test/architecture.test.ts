@@ -89,6 +89,14 @@ const layerRules: IForbiddenRuleType[] = [
     to: { path: `${g}(write/|import/|cli/|index\\.ts)` },
   },
   {
+    name: 'driver-threads-read-no-spec',
+    comment:
+      'Every simulate/explore thread loads driver-worker.ts and what it reaches: not the spec reader, whose YAML parser alone took about 45 ms of each thread.',
+    severity: 'error',
+    from: { path: `${g}cli/commands/driver-worker\\.ts$` },
+    to: { path: `${g}spec/`, reachable: true },
+  },
+  {
     name: 'only-cli-imports-cli',
     comment: 'The CLI sits on top: nothing outside cli/ imports it (the library index included).',
     severity: 'error',

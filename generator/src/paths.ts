@@ -9,7 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The generator package's own folder. */
@@ -92,4 +92,10 @@ export function ndisIncludeDir(cwd: string): string {
 
 export function absolute(path: string, cwd: string): string {
   return resolve(cwd, path);
+}
+
+/** A path as ddikit prints it: relative to `cwd` ('.' for cwd itself), with forward slashes. */
+export function displayPath(path: string, cwd: string): string {
+  const rel = relative(cwd, resolve(cwd, path));
+  return (rel === '' ? '.' : rel).split(sep).join('/');
 }

@@ -14,7 +14,7 @@ import { dirname, relative, resolve, sep } from 'node:path';
 import type * as CcModule from '@ddikit/cc';
 import type * as SimModule from '@ddikit/sim';
 import type * as SimCModule from '@ddikit/sim-c';
-import { displayPath } from '../spec/read-spec-folder.js';
+import { displayPath } from '../paths.js';
 
 /** Joins the C sources of one driver into the module path the driver commands carry (NUL is in no path). */
 export const C_SOURCES_SEPARATOR = '\0';

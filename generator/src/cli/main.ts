@@ -18,7 +18,7 @@ import { runScaffold, scaffoldUsage } from './commands/scaffold.js';
 import { runSimulate, simulateUsage } from './commands/simulate.js';
 import { runValidate, validateUsage } from './commands/validate.js';
 import { nodeIo, type CliIo } from './io.js';
-import { isParseArgsError, UsageError } from './options.js';
+import { isParseArgsError, UsageError } from './arguments.js';
 
 export type { CliIo } from './io.js';
 export { nodeIo } from './io.js';

@@ -1,37 +1,15 @@
-/** Option parsing shared by the commands: usage errors, integer options and the --spec folder. */
+/**
+ * The --spec option the spec commands share: the folder, and reading it. (What every command's
+ * options share is in arguments.ts, which reads no spec: `simulate` and `explore` threads load it.)
+ */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { bundled } from '../paths.js';
+import { bundled, displayPath } from '../paths.js';
 import type { SpecSource } from '../spec/load.js';
-import { compareStrings } from '../diagnostics.js';
+import { compareStrings, type Diagnostic } from '../diagnostics.js';
 import { readSpecFolder, readSpecSources } from '../spec/read-spec-folder.js';
+import { UsageError } from './arguments.js';
 import type { CliIo } from './io.js';
-
-/** A bad command line: main prints the message with a pointer to --help and exits 2. */
-export class UsageError extends Error {}
-
-/** An error thrown by node:util parseArgs for an unknown or malformed option. */
-export function isParseArgsError(error: unknown): boolean {
-  const code = (error as { code?: string } | undefined)?.code;
-  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
-}
-
-/** An integer option in min..max, or the fallback when absent; `fail` makes the usage error to throw. */
-export function integerOption(
-  flag: string,
-  value: string | undefined,
-  fallback: number,
-  min: number,
-  max: number,
-  fail: (message: string) => Error,
-): number {
-  if (value === undefined) return fallback;
-  const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-    throw fail(`${flag} must be an integer in ${min}..${max} (got ${JSON.stringify(value)}).`);
-  }
-  return parsed;
-}
 
 export interface SpecOption {
   specDir: string;
@@ -71,4 +49,16 @@ export function readSpec(spec: SpecOption, cwd: string): SpecSource[] {
   const own = readSpecSources(spec.specDir, cwd);
   if (own.length === 0) return own;
   return [...readSpecSources(bundled.specDir, cwd), ...own].sort((a, b) => compareStrings(a.path, b.path));
+}
+
+/** DDI1010 for a spec folder that holds no spec file. */
+export function noSpecFiles(spec: SpecOption, io: CliIo): Diagnostic {
+  return {
+    file: displayPath(spec.specDir, io.cwd),
+    line: 1,
+    col: 1,
+    severity: 'error',
+    code: 'DDI1010',
+    message: `no .yaml file in the spec folder. Add spec files, or point --spec at the folder that holds them.`,
+  };
 }

@@ -2,9 +2,8 @@
 import { styleText } from 'node:util';
 import { escapeHidden, formatDiagnostic, formatSummary, type Diagnostic } from '../diagnostics.js';
 import type { WriteError } from '../write/write-fs.js';
-import { displayPath } from '../spec/read-spec-folder.js';
+import { displayPath } from '../paths.js';
 import type { CliIo } from './io.js';
-import type { SpecOption } from './options.js';
 
 /** Diagnostics on stderr with a summary line, or with `json` one JSON object on stdout (with `extra`). */
 export function printDiagnostics(
@@ -24,18 +23,6 @@ export function printDiagnostics(
     );
   }
   if (diagnostics.length > 0) io.stderr(`\n${formatSummary(diagnostics)}\n`);
-}
-
-/** DDI1010 for a spec folder that holds no spec file. */
-export function noSpecFiles(spec: SpecOption, io: CliIo): Diagnostic {
-  return {
-    file: displayPath(spec.specDir, io.cwd),
-    line: 1,
-    col: 1,
-    severity: 'error',
-    code: 'DDI1010',
-    message: `no .yaml file in the spec folder. Add spec files, or point --spec at the folder that holds them.`,
-  };
 }
 
 /** An error's message without its stack, at most three lines, joined. */

@@ -3,7 +3,7 @@
  * and a page that cannot be written is one line on stderr, `ddikit: cannot write PATH: reason`; the
  * command still prints its report and then exits 1.
  */
-import { displayPath } from '../spec/read-spec-folder.js';
+import { displayPath } from '../paths.js';
 import { writeFileAtomic } from '../write/write-file-atomic.js';
 import { WriteError } from '../write/write-fs.js';
 import type { CliIo } from './io.js';

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { compareStrings } from '../diagnostics.js';
-import { bundled, rulesFileName } from '../paths.js';
+import { bundled, displayPath, rulesFileName } from '../paths.js';
 import { loadLimits, type SpecSource } from './load.js';
 import { nameProblem, readTextFile, walkFolder, type WalkLimits } from './read-file.js';
 
@@ -72,9 +72,4 @@ export function readSpecSources(specDir: string, cwd: string): SpecSource[] {
     sources.push({ path: shown(path), origin: origin(relativePath), text: '', problem });
   }
   return sources.sort((a, b) => compareStrings(a.path, b.path));
-}
-
-export function displayPath(path: string, cwd: string): string {
-  const rel = relative(cwd, resolve(cwd, path));
-  return (rel === '' ? '.' : rel).split(sep).join('/');
 }

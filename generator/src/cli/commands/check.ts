@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { CDriverError, CPackagesMissingError, checkCDriver, isCSource } from '../c-driver.js';
 import type { CliIo } from '../io.js';
-import { isParseArgsError, UsageError } from '../options.js';
+import { isParseArgsError, UsageError } from '../arguments.js';
 import { plural } from '../print.js';
 
 export const checkUsage = `  ddikit check FILE.c [MORE.c …] [--json]

@@ -6,8 +6,8 @@ import { coverage, formatCoverage } from '../../spec/coverage.js';
 import { load } from '../../spec/load.js';
 import { readSchema } from '../../spec/validate.js';
 import type { CliIo } from '../io.js';
-import { readSpec, specOption, specOptions } from '../options.js';
-import { noSpecFiles, printDiagnostics } from '../print.js';
+import { noSpecFiles, readSpec, specOption, specOptions } from '../options.js';
+import { printDiagnostics } from '../print.js';
 
 export const coverageUsage = `  ddikit coverage [--spec DIR [--extend-bundled]] [--json]
       Print how much of the spec is known: entries by kind, IRQL contracts resolved, conditional

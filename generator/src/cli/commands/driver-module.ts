@@ -14,10 +14,10 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as SimModule from '@ddikit/sim';
-import { displayPath } from '../../spec/read-spec-folder.js';
+import { displayPath } from '../../paths.js';
 import { C_SOURCES_SEPARATOR, CDriverError, cSourcesOf, isCSource, loadCDriver } from '../c-driver.js';
 import type { CliIo } from '../io.js';
-import { integerOption, isParseArgsError } from '../options.js';
+import { integerOption, isParseArgsError } from '../arguments.js';
 import { firstLines } from '../print.js';
 
 export type DriverCommand = 'simulate' | 'explore';

@@ -34,7 +34,7 @@ import type {
   Search,
   SearchJob,
 } from '@ddikit/sim';
-import { displayPath } from '../../spec/read-spec-folder.js';
+import { displayPath } from '../../paths.js';
 import type { CliIo } from '../io.js';
 import { plural } from '../print.js';
 import { writeTimelinePage, type TimelinePage } from '../timeline-page.js';

@@ -7,13 +7,14 @@ import { bundled, isPackedGenerator } from '../../paths.js';
 import { generate, type PipelineResult } from '../../pipeline.js';
 import type { OutputFile } from '../../render/output.js';
 import { generatedDirs } from '../../render/render.js';
-import { displayPath } from '../../spec/read-spec-folder.js';
+import { displayPath } from '../../paths.js';
 import { readSchema } from '../../spec/validate.js';
 import { withOutputLock } from '../../write/output-lock.js';
 import { applyWrite, planWrite, type WritePlan } from '../../write/write.js';
 import type { CliIo } from '../io.js';
-import { readSpec, specOption, specOptions, UsageError, type SpecOption } from '../options.js';
-import { noSpecFiles, plural, printDiagnostics } from '../print.js';
+import { UsageError } from '../arguments.js';
+import { noSpecFiles, readSpec, specOption, specOptions, type SpecOption } from '../options.js';
+import { plural, printDiagnostics } from '../print.js';
 
 export const generateUsage = `  ddikit generate [--spec DIR [--extend-bundled]] [--out DIR] [--check] [--json]
       Regenerate declarations, metadata, the C header and reference pages from the spec.

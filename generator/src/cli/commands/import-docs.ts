@@ -8,12 +8,12 @@ import { importDocs, type ImportResult, type ImportSummary } from '../../import/
 import type { PageSource } from '../../import/page.js';
 import { bundled } from '../../paths.js';
 import { walkFolder, type ReadProblem, type WalkLimits } from '../../spec/read-file.js';
-import { displayPath } from '../../spec/read-spec-folder.js';
+import { displayPath } from '../../paths.js';
 import { withOutputLock } from '../../write/output-lock.js';
 import { applyWrite, planWrite, type WritePlan, type WriteResult } from '../../write/write.js';
 import { readHead, realFs } from '../../write/write-fs.js';
 import type { CliIo } from '../io.js';
-import { UsageError } from '../options.js';
+import { UsageError } from '../arguments.js';
 import { plural, printDiagnostics } from '../print.js';
 
 export const importDocsUsage = `  ddikit import-docs DIR --out DIR [--with-text] [--check] [--json]

@@ -10,12 +10,12 @@ import { parseArgs } from 'node:util';
 import { bundled } from '../../paths.js';
 import type { OutputFile } from '../../render/output.js';
 import { loadTemplates } from '../../render/templates.js';
-import { displayPath } from '../../spec/read-spec-folder.js';
+import { displayPath } from '../../paths.js';
 import { generatorVersion } from '../../version.js';
 import { withOutputLock } from '../../write/output-lock.js';
 import { applyWrite, planWrite } from '../../write/write.js';
 import type { CliIo } from '../io.js';
-import { UsageError } from '../options.js';
+import { UsageError } from '../arguments.js';
 
 export const initUsage = `  ddikit init [DIR]
       Set up a driver project in DIR (default: the working folder): spec/ extending the bundled

@@ -6,13 +6,14 @@ import { bundled, ndisIncludeDir } from '../../paths.js';
 import { check } from '../../pipeline.js';
 import type { OutputFile } from '../../render/output.js';
 import { scaffold, type ScaffoldRequest } from '../../render/scaffold.js';
-import { displayPath } from '../../spec/read-spec-folder.js';
+import { displayPath } from '../../paths.js';
 import { readSchema } from '../../spec/validate.js';
 import { withOutputLock } from '../../write/output-lock.js';
 import { applyWrite, planWrite } from '../../write/write.js';
 import type { CliIo } from '../io.js';
-import { readSpec, specOption, specOptions, UsageError } from '../options.js';
-import { noSpecFiles, printDiagnostics } from '../print.js';
+import { UsageError } from '../arguments.js';
+import { noSpecFiles, readSpec, specOption, specOptions } from '../options.js';
+import { printDiagnostics } from '../print.js';
 
 export const scaffoldUsage = `  ddikit scaffold --role ROLE:Name [--role ROLE:Name ...] --out DIR [--lang c|ts] [--name BASE] [--force]
                   [--spec DIR [--extend-bundled]] [--json]

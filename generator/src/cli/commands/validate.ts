@@ -5,8 +5,8 @@ import { bundled } from '../../paths.js';
 import { check } from '../../pipeline.js';
 import { readSchema } from '../../spec/validate.js';
 import type { CliIo } from '../io.js';
-import { readSpec, specOption, specOptions } from '../options.js';
-import { noSpecFiles, printDiagnostics } from '../print.js';
+import { noSpecFiles, readSpec, specOption, specOptions } from '../options.js';
+import { printDiagnostics } from '../print.js';
 
 export const validateUsage = `  ddikit validate [--spec DIR [--extend-bundled]] [--json]
       Check the spec and print every problem; write nothing.
