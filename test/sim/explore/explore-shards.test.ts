@@ -24,14 +24,20 @@ import lostInterrupt, {
 } from '../../../examples/scenarios/lost-interrupt.js';
 import { msixQueues, scenario as msixScenario } from '../../../examples/scenarios/msix-queues.js';
 
-/** Runs one shard, recording what each counted job gave. */
-function runShard(options: ExploreOptions, index: number, count: number): Map<string, RunSummary> {
+/** Runs one shard, recording what each counted job gave; `runs` counts every run it made. */
+function runShard(
+  options: ExploreOptions,
+  index: number,
+  count: number,
+): Map<string, RunSummary> & { runs: number; placing: number } {
   const runner = createJobRunner(options);
-  const records = new Map<string, RunSummary>();
+  const records = Object.assign(new Map<string, RunSummary>(), { runs: 0, placing: 0 });
   driveSearch(searchExploration(options, { shard: { index, count } }), (jobs) => {
     const summaries = runJobs(runner, jobs);
+    records.runs += summaries.length;
     summaries.forEach((summary, i) => {
       const job = jobs[i]!;
+      if (job.kind === 'schedule' && job.foreign === true) records.placing++;
       if (job.kind === 'schedule' && !job.counted) return;
       records.set(jobKey(job), summary);
     });
@@ -72,6 +78,16 @@ const cases: { given: string; options: ExploreOptions }[] = [
     options: { driver: lostInterruptDriver({ fixed: true }), scenario: lostScenario, seed: 3, budget: 1_500 },
   },
   {
+    given: 'three preemptions (level 3 placed from below), systematic then random',
+    options: {
+      driver: lostInterruptDriver({ fixed: true }),
+      scenario: lostScenario,
+      seed: 5,
+      preemptions: 3,
+      budget: 400,
+    },
+  },
+  {
     given: 'a budget that ends inside level 2, with a race',
     options: {
       driver: msixQueues({ syncWithAll: false, sharedCounter: true }),
@@ -100,6 +116,42 @@ describe('shards K/N', () => {
       });
     }
   }
+
+  // The shards split the work: together they run what the single search runs (through two
+  // preemptions exactly those schedules, as each knows every schedule's place in the whole order), in
+  // equal parts, and besides their own only the other shards' level-1 schedules, to learn those places.
+  for (const { given, options } of cases.filter(({ options }) => (options.preemptions ?? 2) <= 2)) {
+    it(`${given}: 3 shards run the single search's schedules between them, no more`, () => {
+      const whole = runShard(options, 0, 1);
+      const shards = [0, 1, 2].map((index) => runShard(options, index, 3));
+      const union = new Set(shards.flatMap((records) => [...records.keys()]));
+      const single = explore(options);
+      if (single.failure === null && single.crash === null) expect([...union].sort()).toEqual([...whole.keys()].sort());
+      else for (const key of whole.keys()) expect(union.has(key), key).toBe(true);
+      const levelOne = single.perLevel[1] ?? 0;
+      for (const records of shards) {
+        expect(records.placing).toBeLessThanOrEqual(levelOne);
+        // Dealt out by place in each level (1, 2, random): a third of each, give or take one, and the default schedule.
+        if (single.failure === null && single.crash === null) {
+          expect(records.size).toBeLessThanOrEqual(Math.ceil((whole.size - 1) / 3) + 4);
+          expect(records.runs).toBeLessThanOrEqual(records.size + levelOne);
+        }
+      }
+    });
+  }
+
+  it("a shard whose first level-1 schedule is another shard's finding stops there, and the merge finds it", () => {
+    const options: ExploreOptions = { driver: lostInterrupt, scenario: lostScenario, seed: 1 };
+    const single = explore(options);
+    expect(single.failure?.foundAt).toBe(2);
+    // The failing schedule is the first of level 1: shard 1/2's. Shard 2/2 runs it to place its own
+    // level-2 schedules, sees it fail, and stops: the whole search ends there.
+    const second = runShard(options, 1, 2);
+    expect([...second.keys()]).toEqual(['-']);
+    expect(second.placing).toBe(1);
+    const first = runShard(options, 0, 2);
+    expect(JSON.stringify(merge(options, [first, second]))).toBe(JSON.stringify(single));
+  });
 });
 
 describe('batches', () => {

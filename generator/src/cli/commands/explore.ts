@@ -490,7 +490,7 @@ async function exploreAll(
         const summaries = await inner(jobs);
         summaries.forEach((summary, i) => {
           const job = jobs[i]!;
-          if (job.kind === 'random' || job.counted || job.expand)
+          if (job.kind === 'random' || ((job.counted || job.expand) && job.foreign !== true))
             shardRecorder.record(sim.jobKey(job), job.arrivals, summary);
         });
         return summaries;
@@ -575,10 +575,11 @@ function shardDone(context: Context, recorder: ShardRecorder, exploration: Explo
     if (!(error instanceof WriteError)) throw error;
     throw new DriverUsageError(`cannot write ${file}: ${error.reason}`);
   }
-  const found = exploration.search.found !== null || exploration.search.crash !== null;
+  const { search } = exploration;
+  const found = search.found !== null || search.crash !== null;
   if (request.json)
     io.stdout(
-      `${JSON.stringify({ driver: driver.name, module: display, shard: shard.k, shards: shard.n, runs: recorder.count, stoppedAtFinding: found, file }, null, 2)}\n`,
+      `${JSON.stringify({ driver: driver.name, module: display, shard: shard.k, shards: shard.n, runs: recorder.count, placingRuns: search.placingRuns, stoppedAtFinding: found, stoppedAtOtherShardsFinding: search.endedElsewhere, file }, null, 2)}\n`,
     );
   else
     io.stdout(
@@ -586,7 +587,7 @@ function shardDone(context: Context, recorder: ShardRecorder, exploration: Explo
         `ddikit explore: ${driver.name} (${display}) — shard ${shard.k}/${shard.n}`,
         `${settingsLine(context, request.ticks ?? context.scenario?.ticks ?? context.sim.SCENARIO_TICKS_DEFAULT)} preemptions≤${request.preemptions} budget=${request.budget}`,
         '',
-        `Ran ${plural(recorder.count, 'run')} of this shard${found ? ' (it stopped at a finding of its own)' : ''}; wrote ${file}.`,
+        `Ran ${plural(recorder.count, 'run')} of this shard${found ? ' (it stopped at a finding of its own)' : search.endedElsewhere ? " (it stopped where another shard's schedule fails: the search ends there)" : ''}${search.placingRuns > 0 ? `, and ${plural(search.placingRuns, 'level-1 schedule')} of the other shards to place its level-2 schedules in the whole order` : ''}; wrote ${file}.`,
         `Merge the ${plural(shard.n, 'shard')}: ddikit explore --merge ${shard.n === 1 ? file : `shard-*-of-${shard.n}.json`}`,
         '',
       ].join('\n'),

@@ -14,13 +14,21 @@
  * A shard K/N (`ExploreShard`, 0-based `index` here) runs a part of it, disjoint from every other
  * shard's and together with theirs the whole, by construction: the default schedule (every shard
  * runs it, all need its choice points); of level 1, the schedules whose position in the level is
- * `index` modulo N, and of the deeper levels only their descendants (a schedule of level L ≥ 2 has
- * exactly one ancestor in level 1: its first departure); random schedule r when r is `index`
- * modulo N. Within a level the schedules of one level-1 ancestor stay in order, so a shard's own
- * order agrees with the whole order, and a shard stops where the whole search must have stopped:
- * at its own budget (a schedule's place in the whole order is at least its place in the shard's)
- * and at its own first failure. A shard runs random schedules up to the budget less its own
- * systematic schedules, which the whole search can only have fewer of.
+ * `index` modulo N; of level 2 when it is the last level (K = 2) and the shards placed level 1
+ * (below), likewise those whose position in level 2 is `index` modulo N; otherwise, of the deeper
+ * levels only the descendants of its level-1 schedules (a schedule of level L ≥ 2 has exactly one
+ * ancestor in level 1: its first departure); random schedule r when r is `index` modulo N. A
+ * shard's own order agrees with the whole order. A shard stops where the whole search must have stopped: at its
+ * own first failure, and at the budget, counted in places of the whole order. Those it knows exactly
+ * through level 2: the default schedule's choice points give every level-1 schedule its place, and
+ * when there is a level 2 to run, a shard also runs the other shards' level-1 schedules (their runs
+ * are not its own: nothing of them is counted, kept or recorded but how many children each has, and
+ * whether one of them fails, which ends the whole search there) to give every level-2 schedule its
+ * place. Deeper levels count the places of the other shards' schedules as none, so a shard may run
+ * some schedules of level 3 and beyond that the whole search does not reach (the merge ignores
+ * them). Random schedule r stands after every systematic one, so a shard runs those whose r is below
+ * the budget less the systematic schedules of the whole search (exact through level 2, at least
+ * that many deeper).
  */
 import type { Report } from '../verifier/report-types.js';
 import { LOCKSET_RULES } from '../verifier/rule-table.js';
@@ -95,12 +103,23 @@ interface SearchNode {
   counts: Uint8Array | null;
   /** Index of the first choice point `counts` describes. */
   readonly from: number;
+  /** A level-1 schedule of another shard, run to place this shard's schedules (module comment). */
+  readonly foreign?: boolean;
 }
 
 /** A job waiting in a batch, with what the search does with its summary. */
 interface Pending {
   readonly job: SearchJob & { readonly kind: 'schedule' };
   readonly index: number;
+  /** Another shard's schedule, run to learn how many children it has. */
+  readonly foreign: boolean;
+}
+
+/** How many schedules extend one whose choice points after its last departure have `counts` alternatives. */
+function childrenOf(counts: Uint8Array): number {
+  let children = 0;
+  for (const count of counts) if (count > 1) children += count - 1;
+  return children;
 }
 
 /** The state of one exploration: the runs made, the races gathered, the failure found. */
@@ -123,6 +142,17 @@ export class ScheduleSearch {
   spaceExhausted = false;
   /** The default schedule alone had no choice point with an alternative. */
   exhaustedAtRoot = false;
+  /**
+   * The place in the whole search's order of the next schedule (a shard's search: at least that, see
+   * the module comment); the budget is counted in it. Without a shard, the schedules run so far.
+   */
+  private position = 0;
+  /** A shard's search: another shard's schedule failed or crashed, which ends the whole search there. */
+  endedElsewhere = false;
+  /** A shard's search: the other shards' schedules it ran to place its own (module comment). */
+  placingRuns = 0;
+  /** A shard's search: every level-1 schedule ran here (the other shards' to place level 2). */
+  private placedLevelOne = false;
   /** Whether a run of the level being run had alternatives left after its last departure. */
   private deeper = false;
   private phase: 'systematic' | 'random' = 'systematic';
@@ -132,7 +162,7 @@ export class ScheduleSearch {
 
   /** Whether the search is over (a failure or a crash found). */
   get done(): boolean {
-    return this.found !== null || this.crash !== null;
+    return this.found !== null || this.crash !== null || this.endedElsewhere;
   }
 
   /** A schedule ran: count it, gather its races, note a failure or a crash, tell the progress listener. */
@@ -186,6 +216,7 @@ export class ScheduleSearch {
     ]);
     this.counted(root!);
     this.systematicCount++;
+    this.position = 1;
     this.perLevel.push(1);
     if (this.done) return;
     if (!root!.deeper) {
@@ -221,6 +252,12 @@ export class ScheduleSearch {
     let nextBytes = 0;
     let ordinal = 0;
     let pending: Pending[] = [];
+    // A shard runs the other shards' level-1 schedules too when a level-2 schedule fits in the budget:
+    // their children's places in the whole order are then known (see the module comment).
+    const rootCounts = frontier[0]?.counts ?? null;
+    const placeOthers =
+      shard !== null && this.level === 1 && expand && rootCounts !== null && 1 + childrenOf(rootCounts) < budget;
+    if (placeOthers) this.placedLevelOne = true;
     const self = this;
     function* flush(): Search<void> {
       if (pending.length === 0) return;
@@ -228,7 +265,21 @@ export class ScheduleSearch {
       pending = [];
       const summaries = yield* self.ask(asked.map((p) => p.job));
       for (const [i, summary] of summaries.entries()) {
-        const { job, index } = asked[i]!;
+        const { job, index, foreign } = asked[i]!;
+        if (foreign) {
+          self.placingRuns++;
+          // Another shard's schedule: what it found is that shard's to report, and ends the whole search.
+          if (summary.error !== null || summary.crash !== null) {
+            self.endedElsewhere = true;
+            return;
+          }
+          if (summary.deeper) self.deeper = true;
+          const suffix = summary.counts!;
+          const keep = frontierBytes + nextBytes + suffix.length <= FRONTIER_BYTES_MAX;
+          if (keep) nextBytes += suffix.length;
+          next.push({ schedule: job.schedule, counts: keep ? suffix : null, from: index + 1, foreign: true });
+          continue;
+        }
         self.counted(summary);
         self.systematicCount++;
         runs++;
@@ -242,6 +293,16 @@ export class ScheduleSearch {
         }
       }
     }
+    /** The budget ends before the place of the next schedule. */
+    function* outOfBudget(): Search<boolean> {
+      if (self.position < budget) return false;
+      yield* flush();
+      if (!self.done) self.exhaustive = false;
+      return true;
+    }
+    // Level 2 as the last level, every level-1 schedule placed: its schedules are dealt out by place
+    // in the level, as level 1's are (they have no children a shard must expand).
+    const byPlace = shard !== null && this.level === 2 && !expand && this.placedLevelOne;
     for (const node of frontier) {
       let counts = node.counts;
       if (counts === null) {
@@ -249,23 +310,39 @@ export class ScheduleSearch {
         yield* flush();
         if (this.done) return runs;
         const [learned] = yield* this.ask([
-          { kind: 'schedule', schedule: node.schedule, arrivals, from: node.from, expand: true, counted: false },
+          {
+            kind: 'schedule',
+            schedule: node.schedule,
+            arrivals,
+            from: node.from,
+            expand: true,
+            counted: false,
+            ...(node.foreign === true ? { foreign: true } : {}),
+          },
         ]);
         counts = learned!.counts!;
+      }
+      if (node.foreign === true && !byPlace) {
+        // Its children are another shard's: they only take their places.
+        this.position += childrenOf(counts);
+        node.counts = null;
+        if (yield* outOfBudget()) return runs;
+        continue;
       }
       for (let k = 0; k < counts.length; k++) {
         const index = node.from + k;
         for (let alternative = 1; alternative < counts[k]!; alternative++) {
-          if (this.level === 1 && shard !== null && ordinal++ % shard.count !== shard.index) continue;
-          if (this.schedules + pending.length >= budget) {
-            yield* flush();
-            if (!this.done) this.exhaustive = false;
-            return runs;
-          }
+          if (yield* outOfBudget()) return runs;
+          this.position++;
+          const mine = shard === null || (this.level !== 1 && !byPlace) || ordinal++ % shard.count === shard.index;
+          if (!mine && !placeOthers) continue;
           const schedule: Schedule = [...node.schedule, { index, alternative }];
           pending.push({
-            job: { kind: 'schedule', schedule, arrivals, from: index + 1, expand, counted: true },
+            job: mine
+              ? { kind: 'schedule', schedule, arrivals, from: index + 1, expand, counted: true }
+              : { kind: 'schedule', schedule, arrivals, from: index + 1, expand: true, counted: false, foreign: true },
             index,
+            foreign: !mine,
           });
           if (pending.length >= batch) {
             yield* flush();
@@ -283,7 +360,8 @@ export class ScheduleSearch {
   *random(perMille: number): Search<void> {
     this.phase = 'random';
     const { arrivals, batch, budget, shard } = this.settings;
-    const rounds = budget - this.systematicCount;
+    // Random schedule r stands at place (systematic schedules of the whole search) + r.
+    const rounds = budget - this.position;
     let round = 0;
     while (round < rounds) {
       const jobs: SearchJob[] = [];

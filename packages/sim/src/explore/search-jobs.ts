@@ -28,6 +28,11 @@ export interface ScheduleJob {
   readonly expand: boolean;
   /** False: a parent run again only to learn its counts (not a schedule of the search). */
   readonly counted: boolean;
+  /**
+   * A shard's search: another shard's schedule, run only to learn how many children it has (not
+   * counted, not recorded in the shard's file); a failure or a crash in it ends the whole search.
+   */
+  readonly foreign?: boolean;
 }
 
 export interface RandomJob {
@@ -226,7 +231,9 @@ function summarize(
 
 /** Whether a summary ends the search: its schedule failed, or its run threw. */
 export function endsSearch(job: SearchJob, summary: RunSummary): boolean {
-  return (job.kind === 'random' || job.counted) && (summary.error !== null || summary.crash !== null);
+  return (
+    (job.kind === 'random' || job.counted || job.foreign === true) && (summary.error !== null || summary.crash !== null)
+  );
 }
 
 /** Runs a batch in order, stopping after the first run that ends the search. */
