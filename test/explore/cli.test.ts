@@ -110,6 +110,51 @@ describe('ddikit explore on the lost interrupt', () => {
   });
 });
 
+describe('ddikit explore: races that only some schedules run into', () => {
+  const LATE = 'test/cli/fixtures/msix-late-races.ts';
+
+  it('names the schedule that first ran into the race, and replaying it reports the race', async () => {
+    const found = await explore([LATE, '--export', 'dpcRace', '--budget', '40']);
+    expect(found.code).toBe(1);
+    expect(found.stdout).toContain('\n  DPC-SHARED-RACE  field dpcRuns\n');
+    const line = /\nThe full reports: replay the schedule that first ran into them \(ddikit explore (.*)\)\.\n/.exec(
+      found.stdout,
+    );
+    expect(line, found.stdout).not.toBeNull();
+    const command = line![1]!.split(' ');
+    expect(command.at(-1)).not.toBe('-');
+    const replayed = await explore(command);
+    expect(replayed.code).toBe(1);
+    expect(replayed.stdout).toContain('RULE_ID:  DPC-SHARED-RACE\n');
+    // The default schedule does not run into it: the line named another for a reason.
+    const defaultRun = await explore([...command.slice(0, -1), '-']);
+    expect(defaultRun.stdout).not.toContain('DPC-SHARED-RACE');
+  });
+
+  it('races first met in different schedules each get their replay command, in text and JSON', async () => {
+    const found = await explore([LATE, '--export', 'isrRaces', '--budget', '40']);
+    expect(found.code).toBe(1);
+    const races = found.stdout.slice(found.stdout.indexOf('\nRaces ('));
+    const replays = [...races.matchAll(/\n {6}Replay: ddikit explore (.*)\n/g)].map((m) => m[1]!);
+    const subjects = [...races.matchAll(/\n {2}ISR-SHARED-RACE {2}field (\S+)\n/g)].map((m) => m[1]!);
+    expect(subjects).toHaveLength(2);
+    expect(replays).toHaveLength(2);
+    expect(new Set(replays).size).toBe(2);
+    expect(races).not.toContain('The full reports');
+    for (const [i, replay] of replays.entries()) {
+      const replayed = await explore(replay.split(' '));
+      expect(replayed.stdout, replay).toContain(`RACE:  field ${subjects[i]}\n`);
+    }
+    const json = JSON.parse((await explore([LATE, '--export', 'isrRaces', '--budget', '40', '--json'])).stdout) as {
+      races: { subject: string; schedule: string; replay: string }[];
+    };
+    expect(json.races.map((race) => `ddikit explore ${race.replay.slice('ddikit explore '.length)}`)).toEqual(
+      replays.map((replay) => `ddikit explore ${replay}`),
+    );
+    expect(json.races.map((race) => race.replay.endsWith(`--replay ${race.schedule || '-'}`))).toEqual([true, true]);
+  });
+});
+
 describe('ddikit explore on the fixed driver', () => {
   it('reports it clean up to the bound; exit 0', async () => {
     const { code, stdout } = await explore([FIXED]);

@@ -843,8 +843,19 @@ function textResult(
   if (result.races.length > 0) {
     out.push('');
     out.push(`Races (lockset analysis: found without needing any particular interleaving):`);
-    for (const report of result.races) out.push(...raceText(sim, report));
-    out.push(`The full reports: replay the default schedule (${replayCommand(context, [], result.ticks)}).`);
+    // Each race's accesses are those of the run that reported it first: replaying that schedule shows it.
+    const replays = result.raceSchedules.map((schedule) =>
+      replayCommand(context, schedule, result.ticks, result.arrivals),
+    );
+    const one = replays.every((replay) => replay === replays[0]);
+    for (const [i, report] of result.races.entries()) {
+      out.push(...raceText(sim, report));
+      if (!one) out.push(`      Replay: ${replays[i]}`);
+    }
+    if (one)
+      out.push(
+        `The full reports: replay the ${result.raceSchedules[0]!.length === 0 ? 'default schedule' : 'schedule that first ran into them'} (${replays[0]}).`,
+      );
   }
   return `${out.join('\n')}\n`;
 }
@@ -962,7 +973,11 @@ function jsonResult(context: Context, result: ExploreResult, timeline: string | 
           },
     crash: result.crash === null ? null : crashJson(context, result.crash, result.arrivals),
     arrivals: result.arrivals,
-    races: result.races,
+    races: result.races.map((report, i) => ({
+      ...report,
+      schedule: sim.formatSchedule(result.raceSchedules[i]!),
+      replay: replayCommand(context, result.raceSchedules[i]!, result.ticks, result.arrivals),
+    })),
     warnings: result.warnings,
     lateCall: result.lateCall === null ? null : lateJson(context, result.lateCall, result.ticks, result.arrivals),
     timeline,

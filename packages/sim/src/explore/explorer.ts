@@ -155,6 +155,12 @@ export interface ExploreResult {
   /** Races lockset analysis found, each once, from the first schedule that showed it. */
   readonly races: readonly Report[];
   /**
+   * The schedule whose run first reported each race, in the order of `races`: the race's accesses
+   * are that run's (a lockset race needs no particular interleaving, but its code may run only in
+   * some schedules), so `--replay` of it shows the full report.
+   */
+  readonly raceSchedules: readonly Schedule[];
+  /**
    * Warnings (ISR-CLAIM, …), each once per rule, subject and function, from the first schedule that
    * showed it. A warning does not make a schedule fail (the search goes on), but the result is not
    * clean: `ddikit explore` exits 1 on one, as `ddikit simulate` does.
@@ -326,6 +332,7 @@ export function finishExploration(exploration: Exploration): ExploreResult {
     failure,
     crash: search.crash === null ? null : describeCrash(options, resolved, search.crash),
     races: [...search.races.values()],
+    raceSchedules: [...search.raceSchedules.values()],
     warnings: [...search.warnings.values()],
     lateCall:
       search.late === null

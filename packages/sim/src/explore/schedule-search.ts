@@ -129,6 +129,8 @@ export class ScheduleSearch {
   randomCount = 0;
   readonly perLevel: number[] = [];
   readonly races = new Map<string, Report>();
+  /** For each race (same keys): the schedule whose run reported it first. */
+  readonly raceSchedules = new Map<string, Schedule>();
   readonly warnings = new Map<string, Report>();
   found: Found | null = null;
   crash: Crashed | null = null;
@@ -183,7 +185,10 @@ export class ScheduleSearch {
         }
         if (!LOCKSET_RULES.includes(report.rule)) continue;
         const key = `${report.rule}|${report.subject}`;
-        if (!this.races.has(key)) this.races.set(key, report);
+        if (!this.races.has(key)) {
+          this.races.set(key, report);
+          this.raceSchedules.set(key, schedule);
+        }
       }
       if (summary.error !== null)
         this.found = {
