@@ -417,7 +417,7 @@ describe('simulate and explore --timeline: a page that cannot be written is one 
       what: 'simulate, into a folder that does not exist',
       setup: () => undefined,
       args: ['simulate', clean, '--ticks', '2000', '--timeline', 'missing/page.html'],
-      want: 'ddikit: cannot write missing/page.html: its folder missing does not exist (ENOENT); nothing was changed.\n',
+      want: 'ddikit: cannot write missing/page.html: its folder does not exist (ENOENT); nothing was changed.\n',
       code: 1,
       report: /^ddikit simulate: e1000-line .*\nNo violations\.\n$/s,
     },

@@ -5,7 +5,7 @@
  * truncated page. A target that is a folder, a link or a special file, or whose folder does not
  * exist, is a WriteError (`cannot write PATH: reason`) before anything is written.
  */
-import { basename, dirname } from 'node:path';
+import { dirname } from 'node:path';
 import {
   failure,
   kindOf,
@@ -26,7 +26,8 @@ export function writeFileAtomic(path: string, content: string, fs: WriterFs = re
   if (folderStat === null)
     throw new WriteError(
       path,
-      `its folder ${basename(folder)} does not exist (ENOENT); nothing was changed.`,
+      // The path before the reason names the folder; its last name alone would not say which one.
+      'its folder does not exist (ENOENT); nothing was changed.',
       'ENOENT',
     );
   const target = lstatOrNull(path, fs);
