@@ -181,6 +181,14 @@ describe('ddikit usage errors exit 2', () => {
     { given: ['scaffold', '--out', 'x'], want: /^ddikit: give at least one --role ROLE:Name/ },
     { given: ['scaffold', '--role', 'MINIPORT_ISR', '--out', 'x'], want: /^ddikit: --role must be ROLE:Name/ },
     {
+      given: ['simulate', 'examples/e1000-line.ts', '--seeds', '-1'],
+      want: /^ddikit: --seeds must be an integer in 1\.\.100000 \(got "-1"\)\.\nRun "ddikit simulate --help" for usage\.\n$/,
+    },
+    {
+      given: ['explore', 'examples/e1000-line.ts', '--watchdog', '-5'],
+      want: /^ddikit: --watchdog must be an integer in 0\.\.\d+ \(got "-5"\)\.\n/,
+    },
+    {
       given: ['scaffold', '--role', 'MINIPORT_ISR:MyIsr', '--out', 'x', '--lang', 'rust'],
       want: /^ddikit: --lang must be c or ts \(got "rust"\)/,
     },

@@ -84,8 +84,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stdout(`Usage:\n${command.usage}`);
       return 0;
     }
-    checkFlags(command, rest);
-    return await command.run(rest, io);
+    const args = negativeValuesAttached(rest);
+    checkFlags(command, args);
+    return await command.run(args, io);
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
       const command = commands.find((c) => c.name === argv[0]);
@@ -100,6 +101,25 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     throw error;
   }
+}
+
+/**
+ * `--seeds -1` as `--seeds=-1`: node's parser takes a value that starts with a dash for an option of
+ * its own and says the argument is "ambiguous"; attached, the value reaches the option's own check,
+ * which says what the option takes ("--seeds must be an integer in 1..100000 (got "-1")").
+ */
+function negativeValuesAttached(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') return [...out, ...args.slice(i)];
+    const value = args[i + 1];
+    if (arg.startsWith('--') && !arg.includes('=') && value !== undefined && /^-\d/.test(value)) {
+      out.push(`${arg}=${value}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
 }
 
 /** Whether --help or -h comes before a `--` that ends the options. */
