@@ -2,7 +2,7 @@
  * Shard files of `ddikit explore --shard K/N` and their merge (`ddikit explore --merge FILE…`).
  *
  * A shard file holds what its part of the exploration ran (schedule-search.ts says which part: by
- * place in a level, or level-1 ancestor, and random number modulo N; not the other shards' schedules a
+ * place in its level and random number modulo N; not the other shards' schedules a
  * shard runs to place its own): for each run, its job's key and its summary, in the
  * shard's order; and the command line that shapes the run, so a merge can check that its shards
  * are of one exploration and run it again from them. Summaries are kept small: a report of a

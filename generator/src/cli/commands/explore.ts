@@ -587,7 +587,7 @@ function shardDone(context: Context, recorder: ShardRecorder, exploration: Explo
         `ddikit explore: ${driver.name} (${display}) — shard ${shard.k}/${shard.n}`,
         `${settingsLine(context, request.ticks ?? context.scenario?.ticks ?? context.sim.SCENARIO_TICKS_DEFAULT)} preemptions≤${request.preemptions} budget=${request.budget}`,
         '',
-        `Ran ${plural(recorder.count, 'run')} of this shard${found ? ' (it stopped at a finding of its own)' : search.endedElsewhere ? " (it stopped where another shard's schedule fails: the search ends there)" : ''}${search.placingRuns > 0 ? `, and ${plural(search.placingRuns, 'level-1 schedule')} of the other shards to place its level-2 schedules in the whole order` : ''}; wrote ${file}.`,
+        `Ran ${plural(recorder.count, 'run')} of this shard${found ? ' (it stopped at a finding of its own)' : search.endedElsewhere ? " (it stopped where another shard's schedule fails: the search ends there)" : ''}${search.placingRuns > 0 ? `, and ${plural(search.placingRuns, 'schedule')} of the other shards to place its own in the whole order` : ''}; wrote ${file}.`,
         `Merge the ${plural(shard.n, 'shard')}: ddikit explore --merge ${shard.n === 1 ? file : `shard-*-of-${shard.n}.json`}`,
         '',
       ].join('\n'),

@@ -13,22 +13,18 @@
  *
  * A shard K/N (`ExploreShard`, 0-based `index` here) runs a part of it, disjoint from every other
  * shard's and together with theirs the whole, by construction: the default schedule (every shard
- * runs it, all need its choice points); of level 1, the schedules whose position in the level is
- * `index` modulo N; of level 2 when it is the last level (K = 2) and the shards placed level 1
- * (below), likewise those whose position in level 2 is `index` modulo N; otherwise, of the deeper
- * levels only the descendants of its level-1 schedules (a schedule of level L ≥ 2 has exactly one
- * ancestor in level 1: its first departure); random schedule r when r is `index` modulo N. A
- * shard's own order agrees with the whole order. A shard stops where the whole search must have stopped: at its
- * own first failure, and at the budget, counted in places of the whole order. Those it knows exactly
- * through level 2: the default schedule's choice points give every level-1 schedule its place, and
- * when there is a level 2 to run, a shard also runs the other shards' level-1 schedules (their runs
- * are not its own: nothing of them is counted, kept or recorded but how many children each has, and
- * whether one of them fails, which ends the whole search there) to give every level-2 schedule its
- * place. Deeper levels count the places of the other shards' schedules as none, so a shard may run
- * some schedules of level 3 and beyond that the whole search does not reach (the merge ignores
- * them). Random schedule r stands after every systematic one, so a shard runs those whose r is below
- * the budget less the systematic schedules of the whole search (exact through level 2, at least
- * that many deeper).
+ * runs it, all need its choice points); of each level, the schedules whose place in the level is
+ * `index` modulo N; random schedule r when r is `index` modulo N. A shard's own order agrees with
+ * the whole order. The budget counts places in the whole order, which a shard knows: the default
+ * schedule's choice points place every level-1 schedule, and when the next level begins within the
+ * budget, a shard also runs the other shards' schedules of a level (their runs are not its own:
+ * nothing of them is counted, kept or recorded but their choice points, and whether one of them
+ * fails, which ends the whole search there), which places every schedule of the next level and
+ * gives the shard the choice points of its own schedules' parents. Random schedule r stands after
+ * every systematic schedule. So a shard stops where the whole search stops: at the budget, at its
+ * own first failure, and at another shard's failure that it ran; N shards together run the whole
+ * search's schedules, each of them once, and besides its own part each runs the levels before the
+ * last the budget reaches.
  */
 import type { Report } from '../verifier/report-types.js';
 import { LOCKSET_RULES } from '../verifier/rule-table.js';
@@ -153,8 +149,8 @@ export class ScheduleSearch {
   endedElsewhere = false;
   /** A shard's search: the other shards' schedules it ran to place its own (module comment). */
   placingRuns = 0;
-  /** A shard's search: every level-1 schedule ran here (the other shards' to place level 2). */
-  private placedLevelOne = false;
+  /** How many schedules the level about to run has (known when every schedule of the one before ran here). */
+  private levelSize = 0;
   /** Whether a run of the level being run had alternatives left after its last departure. */
   private deeper = false;
   private phase: 'systematic' | 'random' = 'systematic';
@@ -230,6 +226,7 @@ export class ScheduleSearch {
       return;
     }
     let frontier: SearchNode[] = [{ schedule: [], counts: root!.counts, from: 0 }];
+    this.levelSize = root!.counts === null ? 0 : childrenOf(root!.counts);
     let frontierBytes = 0;
     for (this.level = 1; this.level <= preemptions && !this.done && this.exhaustive; this.level++) {
       const next: SearchNode[] = [];
@@ -257,12 +254,10 @@ export class ScheduleSearch {
     let nextBytes = 0;
     let ordinal = 0;
     let pending: Pending[] = [];
-    // A shard runs the other shards' level-1 schedules too when a level-2 schedule fits in the budget:
-    // their children's places in the whole order are then known (see the module comment).
-    const rootCounts = frontier[0]?.counts ?? null;
-    const placeOthers =
-      shard !== null && this.level === 1 && expand && rootCounts !== null && 1 + childrenOf(rootCounts) < budget;
-    if (placeOthers) this.placedLevelOne = true;
+    // A shard runs the other shards' schedules of this level too when the next level begins within the
+    // budget: the places of the next level's schedules are then known (see the module comment).
+    const placeOthers = shard !== null && expand && this.position + this.levelSize < budget;
+    let nextSize = 0;
     const self = this;
     function* flush(): Search<void> {
       if (pending.length === 0) return;
@@ -282,6 +277,7 @@ export class ScheduleSearch {
           const suffix = summary.counts!;
           const keep = frontierBytes + nextBytes + suffix.length <= FRONTIER_BYTES_MAX;
           if (keep) nextBytes += suffix.length;
+          nextSize += childrenOf(suffix);
           next.push({ schedule: job.schedule, counts: keep ? suffix : null, from: index + 1, foreign: true });
           continue;
         }
@@ -294,6 +290,7 @@ export class ScheduleSearch {
           const suffix = summary.counts!;
           const keep = frontierBytes + nextBytes + suffix.length <= FRONTIER_BYTES_MAX;
           if (keep) nextBytes += suffix.length;
+          nextSize += childrenOf(suffix);
           next.push({ schedule: job.schedule, counts: keep ? suffix : null, from: index + 1 });
         }
       }
@@ -305,9 +302,6 @@ export class ScheduleSearch {
       if (!self.done) self.exhaustive = false;
       return true;
     }
-    // Level 2 as the last level, every level-1 schedule placed: its schedules are dealt out by place
-    // in the level, as level 1's are (they have no children a shard must expand).
-    const byPlace = shard !== null && this.level === 2 && !expand && this.placedLevelOne;
     for (const node of frontier) {
       let counts = node.counts;
       if (counts === null) {
@@ -327,19 +321,12 @@ export class ScheduleSearch {
         ]);
         counts = learned!.counts!;
       }
-      if (node.foreign === true && !byPlace) {
-        // Its children are another shard's: they only take their places.
-        this.position += childrenOf(counts);
-        node.counts = null;
-        if (yield* outOfBudget()) return runs;
-        continue;
-      }
       for (let k = 0; k < counts.length; k++) {
         const index = node.from + k;
         for (let alternative = 1; alternative < counts[k]!; alternative++) {
           if (yield* outOfBudget()) return runs;
           this.position++;
-          const mine = shard === null || (this.level !== 1 && !byPlace) || ordinal++ % shard.count === shard.index;
+          const mine = shard === null || ordinal++ % shard.count === shard.index;
           if (!mine && !placeOthers) continue;
           const schedule: Schedule = [...node.schedule, { index, alternative }];
           pending.push({
@@ -358,6 +345,7 @@ export class ScheduleSearch {
       node.counts = null;
     }
     yield* flush();
+    this.levelSize = nextSize;
     return runs;
   }
 
