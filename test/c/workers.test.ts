@@ -61,10 +61,10 @@ describe('--workers with a C driver not yet compiled', () => {
     const folder = mkdtempSync(join(work, 'limit-'));
     const cache = join(folder, 'cache');
     copyFileSync(join(root, 'examples/c/e1000-line.c'), join(folder, 'driver.c'));
-    // 300 and 350 MB are passed while V8 compiles the toolchain's own modules (a cold compile peaks
+    // 250 and 300 MB are passed while V8 compiles the toolchain's own modules (a cold compile peaks
     // at about 430 MB). The thread was stopped there while V8 decoded a streamed module, and Node 20
     // crashed after the report (a segmentation fault: no exit code) in most tries.
-    for (const limit of [300, 350]) {
+    for (const limit of [250, 300]) {
       const text = await ddikit(['simulate', 'driver.c', '--max-memory', String(limit)], folder, cache);
       expect(text.code).toBe(1);
       expect(text.stdout).toBe('');
@@ -74,12 +74,12 @@ describe('--workers with a C driver not yet compiled', () => {
         ),
       );
     }
-    const json = await ddikit(['explore', 'driver.c', '--max-memory', '350', '--json'], folder, cache);
+    const json = await ddikit(['explore', 'driver.c', '--max-memory', '300', '--json'], folder, cache);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toEqual({
       clean: false,
       error: 'out-of-memory',
-      memory: { residentMb: expect.any(Number), limitMb: 350, phase: 'loading' },
+      memory: { residentMb: expect.any(Number), limitMb: 300, phase: 'loading' },
     });
   }, 120_000);
 });
