@@ -144,8 +144,32 @@ describe('ddikit simulate with a broken example', () => {
     expect(stdout).toContain('\nFUNCTION:  E1000Isr\n');
     expect(stdout).toMatch(/\nREPRODUCE: {2}seed=1 tick=\d+\n/);
     expect(stdout).toMatch(
-      /\nseed=1 tick=\d+: 1 error, 0 warnings — MAY-CALL \(0xC4\/0x42\) NdisDprAcquireSpinLock in E1000Isr; bug check 0xC4 stopped the run\n\nViolations found\.\n$/,
+      /\nseed=1 tick=\d+: 1 error, 0 warnings — MAY-CALL \(0xC4\/0x42\) NdisDprAcquireSpinLock in E1000Isr; bug check 0xC4 stopped the run\nReplay: ddikit simulate examples\/broken\/may-call\.ts --seed 1\n\nViolations found\.\n$/,
     );
+  });
+
+  it('names the command that runs the first seed with findings alone, and that command reports it again', async () => {
+    const args = [
+      'examples/broken/lock-order.ts',
+      '--seed',
+      '5',
+      '--seeds',
+      '4',
+      '--mode',
+      'collect',
+      '--ticks',
+      '3000',
+    ];
+    const { stdout } = await simulate([...args, '--json']);
+    const first = (JSON.parse(stdout) as JsonOutput).runs.find((run) => !run.clean)!;
+    const text = (await simulate(args)).stdout;
+    const replay = /\nReplay: ddikit simulate (.*)\n/.exec(text)![1]!;
+    expect(replay).toBe(`examples/broken/lock-order.ts --mode collect --ticks 3000 --seed ${first.seed}`);
+    expect(text.match(/\nReplay: /g)).toHaveLength(1);
+    const again = await simulate(replay.split(' '));
+    expect(again.code).toBe(1);
+    expect(again.stdout).toContain(`\nseed=${first.seed} tick=${first.tick}: `);
+    expect(again.stdout).toContain(`\nReplay: ddikit simulate ${replay}\n`);
   });
 
   it('prints the report as JSON with --json', async () => {

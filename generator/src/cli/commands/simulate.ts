@@ -73,6 +73,8 @@ const SEEDS_MAX = 100_000;
 
 /** What the command line asked for, checked. */
 interface SimulateRequest {
+  /** The command line as given (the replay command of a seed is made from it). */
+  readonly args: readonly string[];
   readonly modulePath: string;
   readonly exportName: string;
   readonly seed: number;
@@ -431,15 +433,27 @@ function textReport(
   out.push(`ddikit simulate: ${driver.name} (${display})`);
   out.push(`${settingsLine(request)}\n`);
   let detailed = false;
+  // The first seed with findings gets the command that runs it alone again.
+  let replayed = false;
+  const replay = (seed: number): void => {
+    if (replayed) return;
+    replayed = true;
+    out.push(`Replay: ${replayCommand(request.args, seed)}`);
+  };
   for (const run of runs) {
     const { result } = run;
     if (result === null) {
-      out.push(`seed=${seedOf(runs, run, request)}: the run failed: ${run.failure}`);
+      const seed = seedOf(runs, run, request);
+      out.push(`seed=${seed}: the run failed: ${run.failure}`);
+      replay(seed);
       continue;
     }
     if (run.failure !== null) {
       out.push(`seed=${result.seed}: ${run.failure}`);
-      if (result.clean) continue;
+      if (result.clean) {
+        replay(result.seed);
+        continue;
+      }
     }
     if (result.clean) {
       out.push(
@@ -457,6 +471,7 @@ function textReport(
       }
     }
     out.push(`seed=${result.seed} tick=${result.tick}: ${findingsText(result)}`);
+    replay(result.seed);
   }
   const failed = runs.filter((run) => run.result === null || !run.result.clean || run.failure !== null).length;
   out.push('');
@@ -625,6 +640,7 @@ function parseRequest(args: readonly string[]): SimulateRequest {
   const seed = driverInteger('--seed', values.seed, simulateDefaults.seed, 0, Number.MAX_SAFE_INTEGER - seeds);
   const exportName = exportOption(values.export);
   return {
+    args,
     modulePath,
     exportName,
     seed,
