@@ -99,7 +99,7 @@ interface SearchNode {
   counts: Uint8Array | null;
   /** Index of the first choice point `counts` describes. */
   readonly from: number;
-  /** A level-1 schedule of another shard, run to place this shard's schedules (module comment). */
+  /** A schedule of another shard, run to place this shard's schedules (module comment). */
   readonly foreign?: boolean;
 }
 
@@ -107,7 +107,7 @@ interface SearchNode {
 interface Pending {
   readonly job: SearchJob & { readonly kind: 'schedule' };
   readonly index: number;
-  /** Another shard's schedule, run to learn how many children it has. */
+  /** Another shard's schedule, run to learn its choice points. */
   readonly foreign: boolean;
 }
 
@@ -141,8 +141,8 @@ export class ScheduleSearch {
   /** The default schedule alone had no choice point with an alternative. */
   exhaustedAtRoot = false;
   /**
-   * The place in the whole search's order of the next schedule (a shard's search: at least that, see
-   * the module comment); the budget is counted in it. Without a shard, the schedules run so far.
+   * The place in the whole search's order of the next schedule; the budget is counted in it. Without
+   * a shard, the schedules run so far.
    */
   private position = 0;
   /** A shard's search: another shard's schedule failed or crashed, which ends the whole search there. */
@@ -158,7 +158,7 @@ export class ScheduleSearch {
 
   constructor(private readonly settings: SearchSettings) {}
 
-  /** Whether the search is over (a failure or a crash found). */
+  /** Whether the search is over (a failure or a crash found; a shard's, also in another shard's schedule). */
   get done(): boolean {
     return this.found !== null || this.crash !== null || this.endedElsewhere;
   }

@@ -29,8 +29,8 @@ export interface ScheduleJob {
   /** False: a parent run again only to learn its counts (not a schedule of the search). */
   readonly counted: boolean;
   /**
-   * A shard's search: another shard's schedule, run only to learn how many children it has (not
-   * counted, not recorded in the shard's file); a failure or a crash in it ends the whole search.
+   * A shard's search: another shard's schedule, run only to learn its choice points (not counted,
+   * not recorded in the shard's file); a failure or a crash in it ends the whole search.
    */
   readonly foreign?: boolean;
 }
