@@ -223,3 +223,51 @@ describe('simulate --seeds N --workers M', () => {
     expect(await ddikit('simulate', [...args, '--workers', '2'])).toEqual(single);
   });
 });
+
+describe("--workers N: the pool threads took every job before the command's own thread had loaded the driver", () => {
+  // That thread then only waits for the pool's answers: waiting is no hang. It was watched as running
+  // a driver that had not returned, so a hang in a pool thread was reported as "no role function
+  // started or returned … seed=0" and without the replay command, and a healthy run that kept the
+  // pool busy longer than the limit was stopped by the watchdog.
+  const POOL_FIRST = join(root, 'test/cli/fixtures/pool-first.ts');
+  for (const command of ['explore', 'simulate'] as const) {
+    it(`${command}: a hang in a pool thread is reported as in one thread`, async () => {
+      const args = [
+        POOL_FIRST,
+        '--export',
+        'busyDpc',
+        '--watchdog',
+        '1',
+        ...(command === 'simulate' ? ['--seeds', '2'] : []),
+      ];
+      const single = await ddikit(command, args);
+      expect(single.code).toBe(1);
+      expect(single.stderr).toMatch(
+        new RegExp(
+          `^ddikit ${command}: the watchdog stopped the run: Dpc \\(MINIPORT_INTERRUPT_DPC\\) has not returned for 1 s of wall-clock time\\.\n  seed=1 tick=99\n`,
+        ),
+      );
+      expect(await ddikit(command, [...args, '--workers', '2'])).toEqual(single);
+    });
+  }
+
+  it("simulate: seeds that keep the pool busy longer than the watchdog's limit run to the end", async () => {
+    // Two seeds of about 1.5 s each: both go to the pool thread, and the command's thread waits 3 s.
+    const result = await ddikit('simulate', [
+      POOL_FIRST,
+      '--export',
+      'clean',
+      '--seeds',
+      '2',
+      '--ticks',
+      '150000000',
+      '--watchdog',
+      '1',
+      '--workers',
+      '2',
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/\n2 runs, all clean\.\n$/);
+  });
+});

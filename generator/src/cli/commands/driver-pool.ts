@@ -198,6 +198,10 @@ export class DriverPool<Job, Result> {
     }
     const needed = (): number => Math.min(endedAt + 1, chunks.length);
     const missing = (): boolean => chunks.slice(0, needed()).some((chunk) => chunk.results === null);
+    // Waiting for the pool's answers is no hang of this thread, whether or not it ran a chunk itself
+    // (the pool threads may have taken every job before it had loaded the driver): the watchdog
+    // watches the threads that run them.
+    if (missing()) probe.waiting();
     while (missing()) await new Promise<void>((resolve) => (this.wake = resolve));
     probe.running();
     return chunks.slice(0, needed()).flatMap((chunk) => chunk.results!);
