@@ -5,7 +5,8 @@
  * msix-queues.test.ts).
  */
 import '../built-harness.js';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runSimulate } from '../../generator/src/cli/commands/simulate.js';
 import type { CliIo } from '../../generator/src/cli/io.js';
@@ -334,5 +335,30 @@ describe('broken C miniports under ddikit simulate', () => {
         });
       }
     } else expect(report!.location ?? '').not.toMatch(/\.js:|packages\/|node_modules/);
+  });
+});
+
+describe('a C driver that does not compile', () => {
+  // What the compiler says is a finding about the driver, as a violation is: exit 1, clang's own
+  // text (file:line:col), no pointer to --help, and a JSON report under --json.
+  it("simulate prints clang's error and exits 1", async () => {
+    mkdirSync(join(root, '.tmp'), { recursive: true });
+    const dir = mkdtempSync(join(root, '.tmp', 'c-'));
+    try {
+      writeFileSync(join(dir, 'typo.c'), '#include <ndis.h>\nstatic ULONG ring = ;\n');
+      const shown = `.tmp/${basename(dir)}/typo.c`;
+      let stdout = '';
+      let stderr = '';
+      const io: CliIo = { cwd: root, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), color: false };
+      const code = await runSimulate([shown, '--json'], io);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(
+        new RegExp(`^ddikit simulate: cannot compile the C driver:\\n${shown}:2:21: error: expected expression\\n`),
+      );
+      expect(stderr).not.toContain('--help');
+      expect(JSON.parse(stdout)).toMatchObject({ clean: false, error: 'cannot-load', at: null });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -285,7 +285,7 @@ describe('ddikit simulate usage', () => {
       ['examples/msix-queues.ts', '--export', 'msixQueuesMiniport'],
       'examples/msix-queues.ts: the export "msixQueuesMiniport" is a function (msixQueuesMiniport), not a miniport made with defineMiniport of @ddikit/sim.',
     ],
-    [['README.md'], 'cannot load README.md: Unknown file extension ".md" for ' + `${root}README.md`],
+    [['README.md'], '"README.md" is not a driver module; name a .ts or .js file (or the driver\'s C sources, .c).'],
   ])('ddikit simulate %j → exit 2: %s', async (args, message) => {
     const { code, stdout, stderr } = await simulate(args);
     expect(code).toBe(2);

@@ -7,7 +7,7 @@
 import '../built-harness.js';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { exploreUsage, runExplore, type ExploreIo } from '../../generator/src/cli/commands/explore.js';
@@ -360,17 +360,52 @@ describe('usage', () => {
     });
   }
 
-  it('a module that fails to load → exit 2, naming it', async () => {
+  // A driver that fails before its runs is a finding about the driver, not about the command line:
+  // exit 1, no pointer to --help, and a JSON report under --json.
+  it('a module that does not parse → exit 1, naming it, with no pointer to --help', async () => {
     mkdirSync(join(root, '.tmp'), { recursive: true });
     const dir = mkdtempSync(join(root, '.tmp', 'explore-'));
     try {
       writeFileSync(join(dir, 'broken.ts'), 'export default (;\n');
-      const { code, stderr } = await explore([join(dir, 'broken.ts')]);
-      expect(code).toBe(2);
-      expect(stderr).toMatch(/^ddikit: cannot load \.tmp\/explore-\w+\/broken\.ts: /);
+      const { code, stderr, stdout } = await explore([join(dir, 'broken.ts')]);
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(/^ddikit explore: cannot load \.tmp\/explore-\w+\/broken\.ts: .*\n$/);
+      expect(stderr).not.toContain('--help');
+      // Node names files by absolute path; ddikit names them as the user did.
+      expect(stderr).not.toContain(root);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
     expect(existsSync(dir)).toBe(false);
+  });
+
+  it('a module that throws at its top level → exit 1, naming where it threw, in text and JSON', async () => {
+    mkdirSync(join(root, '.tmp'), { recursive: true });
+    const dir = mkdtempSync(join(root, '.tmp', 'explore-'));
+    try {
+      writeFileSync(
+        join(dir, 'throws.ts'),
+        "const ring: number[] = [];\nif (ring.length === 0) throw new RangeError('no ring');\n",
+      );
+      const shown = `.tmp/${basename(dir)}/throws.ts`;
+      const text = await explore([join(dir, 'throws.ts')]);
+      expect(text).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `ddikit explore: cannot load ${shown}: no ring (at ${shown}:2:30)\n`,
+      });
+      const json = await explore([join(dir, 'throws.ts'), '--json']);
+      expect(json.code).toBe(1);
+      expect(JSON.parse(json.stdout)).toEqual({
+        clean: false,
+        error: 'cannot-load',
+        message: `cannot load ${shown}: no ring (at ${shown}:2:30)`,
+        at: `${shown}:2:30`,
+      });
+      expect(json.stderr).toBe(text.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -143,8 +143,8 @@ describe('--workers N: a driver that fails to load is reported once, as with one
       given: 'a module that throws while it loads',
       command: 'explore',
       args: ['test/cli/fixtures/throws-at-load.ts'],
-      code: 2,
-      want: /^ddikit: cannot load test\/cli\/fixtures\/throws-at-load\.ts: .*no e1000 adapter found/,
+      code: 1,
+      want: /^ddikit explore: cannot load test\/cli\/fixtures\/throws-at-load\.ts: no e1000 adapter found \(at test\/cli\/fixtures\/throws-at-load\.ts:5:31\)\n$/,
     },
     {
       given: 'a module that calls process.exit while it loads',

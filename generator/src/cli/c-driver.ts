@@ -30,6 +30,9 @@ export class CDriverError extends Error {}
 /** The packages a C driver needs are not installed (optional peers of the generator). */
 export class CPackagesMissingError extends CDriverError {}
 
+/** The C driver does not compile: the message carries the compiler's own text. */
+export class CCompileFailedError extends CDriverError {}
+
 /** What each C package is, for the message that asks for it. */
 const C_PACKAGES = { '@ddikit/cc': 'the C compiler', '@ddikit/sim-c': 'the C runtime' } as const;
 type CPackage = keyof typeof C_PACKAGES;
@@ -143,7 +146,7 @@ async function compile(prepared: PreparedC): Promise<CcModule.CompiledDriver> {
     return await prepared.cc.compileDriver(prepared.files, prepared.header, prepared.options);
   } catch (error) {
     if (error instanceof prepared.cc.CompileError)
-      throw new CDriverError(`cannot compile the C driver:\n${error.message}`);
+      throw new CCompileFailedError(`cannot compile the C driver:\n${error.message}`);
     throw error;
   }
 }

@@ -15,7 +15,14 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as SimModule from '@ddikit/sim';
 import { displayPath } from '../../paths.js';
-import { C_SOURCES_SEPARATOR, CDriverError, cSourcesOf, isCSource, loadCDriver } from '../c-driver.js';
+import {
+  C_SOURCES_SEPARATOR,
+  CCompileFailedError,
+  CDriverError,
+  cSourcesOf,
+  isCSource,
+  loadCDriver,
+} from '../c-driver.js';
 import type { CliIo } from '../io.js';
 import { integerOption, isParseArgsError } from '../arguments.js';
 import { firstLines } from '../print.js';
@@ -25,6 +32,21 @@ export type DriverCommand = 'simulate' | 'explore';
 /** A bad command line or a driver module that cannot be run: printed with a pointer to the command's --help, exit 2. */
 export class DriverUsageError extends Error {}
 
+/**
+ * The driver itself failed before its runs: its module threw at its top level or does not parse,
+ * or its C sources do not compile. A finding about the driver, as a violation is: exit 1, no pointer
+ * to --help (the command line was right).
+ */
+export class DriverLoadError extends Error {
+  constructor(
+    message: string,
+    /** Where the module threw (`file:line:col`, relative to the working folder), when known. */
+    readonly at: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
 /** A loaded driver module: its exports, and the harness it resolves. */
 export interface DriverModule {
   /** The module path as shown in messages (relative to the working folder). */
@@ -32,6 +54,9 @@ export interface DriverModule {
   readonly exports: Record<string, unknown>;
   readonly sim: typeof SimModule;
 }
+
+/** What tsx loads as a module: TypeScript and JavaScript, ESM or CommonJS, with JSX or without. */
+const DRIVER_MODULE = /\.[cm]?[jt]sx?$/;
 
 /** Loader namespaces made so far: each invocation loads the driver afresh. */
 let loads = 0;
@@ -54,6 +79,10 @@ export async function withDriverModule<T>(
   if (!existsSync(absolute)) throw new DriverUsageError(`cannot find the driver module ${JSON.stringify(modulePath)}.`);
   if (!statSync(absolute).isFile())
     throw new DriverUsageError(`${JSON.stringify(modulePath)} is a folder; name a driver module (.ts or .js).`);
+  if (!DRIVER_MODULE.test(absolute))
+    throw new DriverUsageError(
+      `${JSON.stringify(modulePath)} is not a driver module; name a .ts or .js file (or the driver's C sources, .c).`,
+    );
   const { register } = await import('tsx/esm/api');
   const loader = register({ namespace: `ddikit-${command}-${++loads}` });
   // A driver of a CommonJS package is CommonJS: it is required through tsx's CommonJS hook, so its
@@ -68,7 +97,12 @@ export async function withDriverModule<T>(
         ? moduleExports({ default: createRequire(absolute)(absolute) as unknown })
         : moduleExports((await loader.import(moduleUrl, import.meta.url)) as Record<string, unknown>);
     } catch (error) {
-      throw new DriverUsageError(`cannot load ${display}: ${firstLines(error)}`);
+      const at = throwSite(error, cwd);
+      // Node names the files by absolute path: as the user named them, relative to the working folder.
+      const message = firstLines(error)
+        .split(`${cwd.endsWith('/') ? cwd : `${cwd}/`}`)
+        .join('');
+      throw new DriverLoadError(`cannot load ${display}: ${message}${at !== null ? ` (at ${at})` : ''}`, at);
     }
     let sim: typeof SimModule;
     try {
@@ -104,6 +138,7 @@ async function withCDriver<T>(
     const driver = await loadCDriver(paths, cwd);
     return await use(driver);
   } catch (error) {
+    if (error instanceof CCompileFailedError) throw new DriverLoadError(error.message);
     if (error instanceof CDriverError) throw new DriverUsageError(error.message);
     throw error;
   }
@@ -185,13 +220,49 @@ export function exportOption(value: string | undefined): string {
   return exportName;
 }
 
-/** Usage errors print with a pointer to the command's help and give exit code 2; anything else is rethrown. */
-export function usageError(command: DriverCommand, error: unknown, io: CliIo): number {
+/**
+ * Usage errors print with a pointer to the command's help and give exit code 2; a driver that failed
+ * to load prints as the command's finding (as JSON too with `json`, --json) and gives exit code 1;
+ * anything else is rethrown.
+ */
+export function usageError(command: DriverCommand, error: unknown, io: CliIo, json = false): number {
+  if (error instanceof DriverLoadError) {
+    if (json)
+      io.stdout(
+        `${JSON.stringify({ clean: false, error: 'cannot-load', message: error.message, at: error.at }, null, 2)}\n`,
+      );
+    io.stderr(`ddikit ${command}: ${error.message}\n`);
+    return 1;
+  }
   if (error instanceof DriverUsageError || isParseArgsError(error)) {
     io.stderr(`ddikit: ${(error as Error).message}\nRun "ddikit ${command} --help" for usage.\n`);
     return 2;
   }
   throw error;
+}
+
+/**
+ * Where a module threw while it loaded: the first stack frame outside Node's own code, as
+ * `file:line:col` relative to `cwd`; null when there is none (a module that does not resolve or
+ * parse fails inside Node's loader, and its message names the file).
+ */
+function throwSite(error: unknown, cwd: string): string | null {
+  if (!(error instanceof Error) || typeof error.stack !== 'string') return null;
+  for (const line of error.stack.split('\n')) {
+    const frame = /^\s+at (?:.*\()?(.+?:\d+:\d+)\)?$/.exec(line)?.[1];
+    if (frame === undefined) continue;
+    if (frame.startsWith('node:') || frame.includes('/node_modules/tsx/')) return null;
+    return stackPlace(frame, cwd);
+  }
+  return null;
+}
+
+/** A stack location (`fn (file:line:col)`, a file URL or a path) as `file:line:col`, relative to `cwd`. */
+export function stackPlace(where: string, cwd: string): string {
+  const inner = /\((.*)\)$/.exec(where)?.[1] ?? where;
+  const path = inner.startsWith('file://') ? decodeURIComponent(inner.slice('file://'.length)) : inner;
+  const prefix = cwd.endsWith('/') ? cwd : `${cwd}/`;
+  return path.startsWith(prefix) ? path.slice(prefix.length) : path;
 }
 
 /** An integer option in min..max, or the fallback when absent; a usage error otherwise. */

@@ -11,7 +11,7 @@ import { totalmem } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CliIo } from '../io.js';
-import { type DriverCommand, driverInteger } from './driver-module.js';
+import { type DriverCommand, driverInteger, stackPlace } from './driver-module.js';
 import type { DriverWorkerData, DriverWorkerMessage } from './driver-worker-types.js';
 import {
   PHASE_LOADING,
@@ -240,7 +240,7 @@ interface ExitCall {
 
 function endedWithoutResult(exitCalled: ExitCall | null, exitCode: number, state: WatchState, cwd: string): Failure {
   if (exitCalled !== null) {
-    const at = exitCalled.at !== null ? ` at ${relativeTo(exitCalled.at, cwd)}` : '';
+    const at = exitCalled.at !== null ? ` at ${stackPlace(exitCalled.at, cwd)}` : '';
     const called =
       exitCalled.signal === null
         ? `process.exit(${exitCalled.code})`
@@ -280,14 +280,6 @@ export function threadError(error: unknown): Failure {
     text: `the driver threw outside the run, where the harness cannot catch it: ${errorText(error)}`,
     json: { error: 'uncaught', message: errorText(error) },
   };
-}
-
-/** A stack location (`fn (file:line:col)`) as `file:line:col`, relative to the working folder. */
-function relativeTo(where: string, cwd: string): string {
-  const inner = /\((.*)\)$/.exec(where)?.[1] ?? where;
-  const path = inner.startsWith('file://') ? decodeURIComponent(inner.slice('file://'.length)) : inner;
-  const prefix = cwd.endsWith('/') ? cwd : `${cwd}/`;
-  return path.startsWith(prefix) ? path.slice(prefix.length) : path;
 }
 
 function errorText(error: unknown): string {

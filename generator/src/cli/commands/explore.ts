@@ -202,12 +202,15 @@ export async function exploreInThread(
   hooks: ThreadHooks,
 ): Promise<number> {
   let pool: DriverPool<SearchJob, RunSummary> | null = null;
+  let json = false;
   try {
     let request = parseRequest(args, io.cwd);
+    json = request.json;
     let merged: MergeInput | null = null;
     if (request.merge !== null) {
       const set = readShards(request.merge, io.cwd);
       request = parseRequest([...set.args, ...mergeOutputArgs(args)], io.cwd);
+      json = request.json;
       merged = { set };
     }
     // This thread is one of the workers; the others start while it loads the driver, or after a C one.
@@ -235,7 +238,7 @@ export async function exploreInThread(
       return replayOne(context, target, schedule);
     });
   } catch (error) {
-    return usageError('explore', error, io);
+    return usageError('explore', error, io, json);
   } finally {
     await pool?.close();
   }

@@ -136,8 +136,10 @@ export async function simulateInThread(
   hooks: ThreadHooks,
 ): Promise<number> {
   let pool: DriverPool<number, SeedRun> | null = null;
+  let json = false;
   try {
     const request = parseRequest(args);
+    json = request.json;
     const probe = new WatchProbe(buffer, (seed) => replayCommand(args, seed));
     const workers = Math.min(request.workers, request.seeds);
     // This thread is one of the workers; the others start while it loads the driver, or after a C one.
@@ -156,7 +158,7 @@ export async function simulateInThread(
       return report(module.sim, driver, request, module.display, io, runs, probe);
     });
   } catch (error) {
-    return usageError('simulate', error, io);
+    return usageError('simulate', error, io, json);
   } finally {
     await pool?.close();
   }
