@@ -329,9 +329,26 @@ describe('after the run and around it', () => {
     expect(stdout).toMatch(
       /\nseed=1 tick=\d+: clean — MiniportInitializeEx failed with status 0xC000009A, so the adapter never started; 0 frames received, /,
     );
+    // The summary says so too: "all clean" alone would read as two runs that tested the driver.
+    expect(stdout).toMatch(
+      /\n2 runs, all clean\.\nBut the adapter never started in every run: MiniportInitializeEx failed, so nothing of the driver ran after it there\.\n$/,
+    );
     // A run that started says nothing of it.
     const started = await ddikit('simulate', [FIXTURE, '--seeds', '1', '--ticks', '5000']);
     expect(started.stdout).not.toContain('MiniportInitializeEx failed');
+    expect(started.stdout).not.toContain('never started');
+  });
+
+  it('--faults all: a driver that handles only MSI-X never starts under line-for-msi, and the summary says why', async () => {
+    const args = ['test/cli/fixtures/msix-late-races.ts', '--export', 'dpcRace', '--ticks', '3000'];
+    const all = await ddikit('simulate', [...args, '--faults', 'all', '--seeds', '2']);
+    expect(all.code).toBe(0);
+    expect(all.stdout).toMatch(
+      /\n2 runs, all clean\.\nBut the adapter never started in every run: MiniportInitializeEx failed, so nothing of the driver ran after it there\.\n  The line-for-msi fault, one of --faults all, has NDIS grant a line interrupt to a driver that supports MSI:\n  a driver that handles only messages cannot start then\. Name the other faults to test the rest\.\n$/,
+    );
+    // Without that fault the same driver starts, and nothing is said.
+    const others = await ddikit('simulate', [...args, '--faults', 'shared-line,spurious', '--seeds', '2']);
+    expect(others.stdout).not.toContain('never started');
   });
 
   it('counts the timer functions a run ran, and says when a timer set never expired in it', async () => {

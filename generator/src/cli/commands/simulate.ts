@@ -486,7 +486,28 @@ function textReport(
   } else {
     out.push(clean ? 'No violations.' : 'Violations found.');
   }
+  const notStarted = neverStarted(runs);
+  if (notStarted > 0) {
+    const which =
+      runs.length === 1 ? 'the run' : notStarted === runs.length ? 'every run' : `${notStarted} of the runs`;
+    out.push(
+      `But the adapter never started in ${which}: MiniportInitializeEx failed, so nothing of the driver ran after it there.`,
+    );
+    const all = request.faults.includes('all');
+    if (all || request.faults.includes('line-for-msi'))
+      out.push(
+        `  The line-for-msi fault${all ? ', one of --faults all,' : ''} has NDIS grant a line interrupt to a driver that supports MSI:\n  a driver that handles only messages cannot start then. Name the other faults to test the rest.`,
+      );
+  }
   return `${out.join('\n')}\n`;
+}
+
+/** Runs that broke no rule but whose MiniportInitializeEx failed: the adapter never started, little of the driver ran. */
+function neverStarted(runs: readonly SeedRun[]): number {
+  return runs.filter((run) => {
+    const status = run.result?.initializeStatus ?? null;
+    return run.failure === null && run.result?.clean === true && status !== null && status !== 0;
+  }).length;
 }
 
 function settingsLine(request: SimulateRequest): string {
