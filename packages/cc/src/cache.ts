@@ -3,9 +3,9 @@
  * on — the cache format, the toolchain version, the header, the flags and every source file (path and
  * text) — so a hit can never be stale and no timestamps are involved.
  *
- * Location: `<project>/node_modules/.cache/ddikit/c/` (the find-cache-dir convention: it goes away
- * with node_modules and is ignored by git already), else `$XDG_CACHE_HOME/ddikit/c` or
- * `~/.cache/ddikit/c`. One entry is `<hash>.wasm`; its roles and diagnostics travel inside the module
+ * Location: `$DDIKIT_CACHE_DIR` when set, else `<project>/node_modules/.cache/ddikit/c/` (the
+ * find-cache-dir convention: it goes away with node_modules and is ignored by git already), else
+ * `$XDG_CACHE_HOME/ddikit/c` or `~/.cache/ddikit/c`. One entry is `<hash>.wasm`; its roles and diagnostics travel inside the module
  * as custom sections, so there is nothing else to keep in step.
  */
 import { createHash } from 'node:crypto';
@@ -22,8 +22,13 @@ export interface ModuleCache {
   put(key: string, wasm: Uint8Array): void;
 }
 
-/** The cache folder for a project folder (see the module comment). */
+/**
+ * The cache folder for a project folder (see the module comment). `DDIKIT_CACHE_DIR`, when set,
+ * wins (relative to `from`): a CI job keeps the cache where its cache step saves and restores it.
+ */
 export function defaultCacheDirectory(from: string = process.cwd()): string {
+  const chosen = process.env['DDIKIT_CACHE_DIR'];
+  if (chosen !== undefined && chosen !== '') return resolve(from, chosen);
   for (let dir = resolve(from); ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'node_modules'))) return join(dir, 'node_modules', '.cache', 'ddikit', 'c');
     if (dirname(dir) === dir) break;
