@@ -30,6 +30,8 @@ export interface RuleCase {
   /** Bug-check code and parameter 1; null for warnings. */
   readonly code: number | null;
   readonly p1: number | null;
+  /** What the report that fires says, when the case checks it. */
+  readonly message?: RegExp;
   readonly fire: Scenario;
   readonly quiet: Scenario;
   /** Whether MiniportHaltEx still runs in collect mode (false where initialization fails). */
@@ -72,6 +74,7 @@ export function ruleCase(c: RuleCase): void {
     expect(result.bugCheck!.bugCheck!.code).toBe(c.code);
     expect(result.bugCheck!.bugCheck!.parameters[0]).toBe(c.p1);
     expect(result.bugCheck!.seed).toBe(7);
+    if (c.message !== undefined) expect(result.bugCheck!.message).toMatch(c.message);
     expect(result.reports).toHaveLength(1);
     expect(result.halted).toBe(c.haltsInBugcheck ?? false);
   });

@@ -146,6 +146,9 @@ describe('role rules', () => {
     rule: 'LOCK-LEAK',
     code: 0xc8,
     p1: irqlUnexpectedP1(2, 0),
+    // Where the lock was taken: the DDI and the tick.
+    message:
+      /^\w+ returned holding lock \(spin lock #1\), which it acquired with NdisAcquireSpinLock at tick \d+ and did not release$/,
     fire: { driver: testDriver({ afterInitialize: (a) => a.ndis.NdisAcquireSpinLock(a.lock) }) },
     quiet: {
       driver: testDriver({
@@ -162,6 +165,8 @@ describe('role rules', () => {
     rule: 'LOCK-LEAK',
     code: 0xc8,
     p1: irqlUnexpectedP1(2, 2),
+    message:
+      /^\w+ returned holding otherLock \(spin lock #\d+\), which it acquired with NdisDprAcquireSpinLock at tick \d+ and did not release$/,
     fire: {
       driver: testDriver({
         dpc: (a, messageId) => {

@@ -380,7 +380,9 @@ export class RoleMonitor implements NdisRoleMonitor {
       verifier.report({
         rule: 'LOCK-LEAK',
         subject: info.name,
-        message: `${name} returned holding ${leaked.name}, which it acquired`,
+        // Where it was taken: the DDI and the tick (the driver's source line of the call is not kept:
+        // a stack capture on every acquire would cost more than the acquire).
+        message: `${name} returned holding ${leaked.name}, which it acquired with ${leaked.acquiredWith} at tick ${leaked.acquiredTick} and did not release`,
         p1: irqlUnexpectedP1(irqlNow, entryIrql),
         p2: leaked.id,
         irqlFound: irqlNow,

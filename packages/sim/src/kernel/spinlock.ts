@@ -79,6 +79,8 @@ export class SpinLockState {
   /** The IRQL saved by NdisAcquireSpinLock (the NDIS_SPIN_LOCK's OldIrql). */
   savedIrql = 0;
   acquiredTick = 0;
+  /** The DDI that took it last (NdisAcquireSpinLock, NdisDprAcquireSpinLock, …), for reports. */
+  acquiredWith = '';
   /** Lock-order graph: locks acquired while this one was held. */
   readonly after: SpinLockState[] = [];
   /** The simulation run this state belongs to. */
@@ -386,6 +388,7 @@ export class SpinLocks {
     state.holder = cpu.index;
     state.kind = kind;
     state.acquiredTick = this.clock.nowTicks;
+    state.acquiredWith = ddi;
     if (this.trace !== null) this.traced(TRACE_LOCK_ACQUIRE, state);
   }
 
