@@ -5,6 +5,12 @@
  *   (the fixed lost-interrupt driver, so the search runs its whole budget). Target ≥ 1.7× on two
  *   cores, and the same output bytes.
  * - `ddikit simulate --seeds 512 --workers 2` against `--workers 1`: target ≥ 1.7×, the same output.
+ * - `ddikit explore --shard K/N` for N = 2 and 3 over the explore case's budget, each shard a process
+ *   run after the other (as N machines would run them, each alone), then `--merge`: the shards' own
+ *   runs add up to the single run's schedules exactly (target = 1×), the runs each shard spends placing
+ *   the other shards' schedules are printed, the slowest shard's wall time against the single run's
+ *   (the faster of two runs each; targets ≤ 0.65× for 2 shards, ≤ 0.5× for 3: a shard's process
+ *   start-up, about a second, comes on top of its share), and the merge prints the single run's bytes.
  *
  * Each command runs as a user runs it (run `npm run build` first): the built `ddikit` in a process of
  * its own, whose driver threads load the built harness. In this repository tsx would otherwise map
@@ -25,7 +31,7 @@
  * 12% slower than it, which puts it near 0.83×.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Result, scaled } from './harness.js';
@@ -85,7 +91,7 @@ async function versus(
   args: string[],
   half: string[],
   tsconfig: string,
-): Promise<{ oneMs: number; twoMs: number; processesMs: number; same: boolean }> {
+): Promise<{ oneMs: number; twoMs: number; processesMs: number; same: boolean; output: string }> {
   let oneMs = Number.POSITIVE_INFINITY;
   let twoMs = Number.POSITIVE_INFINITY;
   let processesMs = Number.POSITIVE_INFINITY;
@@ -98,7 +104,98 @@ async function versus(
     twoMs = Math.min(twoMs, two.ms);
     outputs.add(`${one.code}\n${one.stdout}`).add(`${two.code}\n${two.stdout}`);
   }
-  return { oneMs, twoMs, processesMs, same: outputs.size === 1 };
+  return { oneMs, twoMs, processesMs, same: outputs.size === 1, output: [...outputs][0]! };
+}
+
+/** What `--shard K/N` did for every K, one after another (as N machines would, each alone). */
+interface ShardsRun {
+  readonly shards: number;
+  /** The shards' own runs, summed: exactly the single run's schedules when the shards share the search. */
+  readonly ownRuns: number;
+  /** Schedules of the other shards each ran to place its own in the whole order, summed. */
+  readonly placingRuns: number;
+  /** Wall time of the slowest shard (its process from start to end). */
+  readonly slowestMs: number;
+  /** `--merge` printed what the single run printed (and exited the same). */
+  readonly mergedSame: boolean;
+}
+
+/**
+ * `ddikit explore ARGS --shard K/N` for K = 1..N, then `--merge`: in this folder, as the README's CI
+ * matrix runs it (a shard names its driver from the folder it runs in). The shard files are removed
+ * afterwards; shard files already there stop the bench rather than being overwritten.
+ */
+function shardsOf(args: string[], shards: number, single: string, tsconfig: string): ShardsRun {
+  const files = Array.from({ length: shards }, (_, i) => join(root, `shard-${i + 1}-of-${shards}.json`));
+  const there = files.filter((file) => existsSync(file));
+  if (there.length > 0)
+    throw new Error(`the shard bench writes ${there.join(', ')}, which exist already: move them away first`);
+  try {
+    let ownRuns = 0;
+    let placingRuns = 0;
+    let slowestMs = 0;
+    for (let k = 1; k <= shards; k++) {
+      // The faster of ROUNDS runs counts, as for the single run it is compared with.
+      let ms = Number.POSITIVE_INFINITY;
+      let summary: { runs: number; placingRuns: number } | null = null;
+      for (let round = 0; round < ROUNDS; round++) {
+        const shard = timed('explore', [...args, '--shard', `${k}/${shards}`], tsconfig);
+        if (shard.code !== 0) throw new Error(`explore --shard ${k}/${shards} exited ${shard.code}`);
+        summary = JSON.parse(shard.stdout) as { runs: number; placingRuns: number };
+        ms = Math.min(ms, shard.ms);
+      }
+      ownRuns += summary!.runs;
+      placingRuns += summary!.placingRuns;
+      slowestMs = Math.max(slowestMs, ms);
+    }
+    const merged = timed('explore', ['--merge', ...files, '--json'], tsconfig);
+    return { shards, ownRuns, placingRuns, slowestMs, mergedSame: `${merged.code}\n${merged.stdout}` === single };
+  } finally {
+    for (const file of files) rmSync(file, { force: true });
+  }
+}
+
+/** The shard figures of one N against the single run (its schedules, its wall time). */
+function shardFigures(run: ShardsRun, schedules: number, singleMs: number): Result[] {
+  const bench = 'explore shards';
+  const n = run.shards;
+  const wallRatio = run.slowestMs / singleMs;
+  // A shard is a process of its own: its start-up (about half a second) comes on top of its share.
+  const wallTarget = n === 2 ? 0.65 : 0.5;
+  return [
+    {
+      bench,
+      metric: `${n} shards, own runs / one run's schedules`,
+      value: run.ownRuns / schedules,
+      unit: '×',
+      target: '= 1×',
+      met: run.ownRuns === schedules,
+    },
+    {
+      bench,
+      metric: `${n} shards, placing runs / one run's`,
+      value: run.placingRuns / schedules,
+      unit: '×',
+      target: '-',
+      met: true,
+    },
+    {
+      bench,
+      metric: `${n} shards, slowest / one run, wall time`,
+      value: wallRatio,
+      unit: '×',
+      target: `≤ ${wallTarget}×`,
+      met: wallRatio <= wallTarget,
+    },
+    {
+      bench,
+      metric: `${n} shards, --merge bytes that differ`,
+      value: run.mergedSame ? 0 : 1,
+      unit: 'runs',
+      target: '0',
+      met: run.mergedSame,
+    },
+  ];
 }
 
 export async function benchParallel(): Promise<Result[]> {
@@ -118,6 +215,13 @@ export async function benchParallel(): Promise<Result[]> {
     [line, '--seeds', String(SIMULATE_SEEDS), '--json'],
     [line, '--seeds', String(SIMULATE_SEEDS / 2), '--json'],
     tsconfig,
+  );
+  // The same search spread over 2 and 3 shards, against the single run above (one worker).
+  const shardArgs = [scenario, '--budget', String(EXPLORE_BUDGET), '--json'];
+  const schedules = (JSON.parse(explore.output.slice(explore.output.indexOf('\n') + 1)) as { schedules: number })
+    .schedules;
+  const shardResults = [2, 3].flatMap((n) =>
+    shardFigures(shardsOf(shardArgs, n, explore.output, tsconfig), schedules, explore.oneMs),
   );
   const exploreRatio = explore.oneMs / explore.twoMs;
   const simulateRatio = simulate.oneMs / simulate.twoMs;
@@ -194,5 +298,6 @@ export async function benchParallel(): Promise<Result[]> {
       met: simulate.same,
     },
     ...ofCeiling('simulate', simulateRatio, simulateCeiling),
+    ...shardResults,
   ];
 }

@@ -30,7 +30,7 @@ const columns: Record<BenchName, (string | RegExp)[]> = {
   import: ['generate (full surface)', ...(pagesFound ? ['import-docs (NDIS pages)'] : []), 'tsc --noEmit (consumer)'],
   sim: ['synchronize round trip', 'interrupts end to end', 'context tracking', 'new simulation'],
   explore: ['explore (lost interrupt, K=2)', 'storm, trace on'],
-  parallel: ['worker threads'],
+  parallel: ['worker threads', 'explore shards'],
   weight: ['weight'],
   c: [
     'C compile (e1000-line.c, -O2 -g, UBSan, x64 pass)',

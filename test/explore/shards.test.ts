@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOST, explorations, ddikit as ddikitIn, root, type Output } from './parallel-cli.js';
+import { FIXED, LOST, explorations, ddikit as ddikitIn, root, type Output } from './parallel-cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'ddikit-shards-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -92,6 +92,25 @@ describe('explore --shard K/N, then --merge', () => {
       });
     }
   }
+});
+
+describe('explore --shard K/N --json: what each shard ran', () => {
+  it("the shards' own runs add up to the single run's schedules, and every shard but the first places the default schedule", async () => {
+    const args = viaLink([FIXED, '--budget', '300', '--json']);
+    const folder = shardFolder(3);
+    const single = JSON.parse((await ddikit('explore', args, folder)).stdout) as { schedules: number };
+    const ran: { runs: number; placingRuns: number }[] = [];
+    for (let k = 1; k <= 3; k++) {
+      const shard = await ddikit('explore', [...args, '--shard', `${k}/3`], folder);
+      expect(shard.code).toBe(0);
+      ran.push(JSON.parse(shard.stdout) as { runs: number; placingRuns: number });
+    }
+    expect(ran.reduce((sum, shard) => sum + shard.runs, 0)).toBe(single.schedules);
+    // A third each, give or take one; the default schedule (the first shard's) is run by all three.
+    for (const shard of ran) expect(Math.abs(shard.runs - single.schedules / 3)).toBeLessThanOrEqual(1);
+    expect(ran[1]!.placingRuns).toBeGreaterThanOrEqual(1);
+    expect(ran[0]!.placingRuns).toBe(ran[1]!.placingRuns - 1);
+  });
 });
 
 describe('explore --merge: the shard files are checked', () => {

@@ -146,10 +146,6 @@ export class ShardRecorder {
     };
     return `${JSON.stringify(file)}\n`;
   }
-
-  get count(): number {
-    return this.runs.length;
-  }
 }
 
 /** The shard files of one exploration, read and checked: its arguments and module, and the files' runs. */

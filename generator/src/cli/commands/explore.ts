@@ -579,10 +579,19 @@ function shardDone(context: Context, recorder: ShardRecorder, exploration: Explo
     throw new DriverUsageError(`cannot write ${file}: ${error.reason}`);
   }
   const { search } = exploration;
-  const found = search.found !== null || search.crash !== null;
+  // Every shard runs the default schedule, where it learns the first level's schedules: it is the
+  // first shard's own, and the others' first placing run. So the shards' own runs add up to the
+  // single run's schedules.
+  const rootElsewhere = shard.k > 1 ? 1 : 0;
+  const ownRuns = search.schedules - rootElsewhere;
+  const placingRuns = search.placingRuns + rootElsewhere;
+  // A default schedule that fails is the first shard's finding: another shard stops there too.
+  const atRoot = search.schedules === 1;
+  const found = (search.found !== null || search.crash !== null) && !(rootElsewhere === 1 && atRoot);
+  const endedElsewhere = search.endedElsewhere || ((search.found !== null || search.crash !== null) && !found);
   if (request.json)
     io.stdout(
-      `${JSON.stringify({ driver: driver.name, module: display, shard: shard.k, shards: shard.n, runs: recorder.count, placingRuns: search.placingRuns, stoppedAtFinding: found, stoppedAtOtherShardsFinding: search.endedElsewhere, file }, null, 2)}\n`,
+      `${JSON.stringify({ driver: driver.name, module: display, shard: shard.k, shards: shard.n, runs: ownRuns, placingRuns, stoppedAtFinding: found, stoppedAtOtherShardsFinding: endedElsewhere, file }, null, 2)}\n`,
     );
   else
     io.stdout(
@@ -590,7 +599,7 @@ function shardDone(context: Context, recorder: ShardRecorder, exploration: Explo
         `ddikit explore: ${driver.name} (${display}) — shard ${shard.k}/${shard.n}`,
         `${settingsLine(context, request.ticks ?? context.scenario?.ticks ?? context.sim.SCENARIO_TICKS_DEFAULT)} preemptions≤${request.preemptions} budget=${request.budget}`,
         '',
-        `Ran ${plural(recorder.count, 'run')} of this shard${found ? ' (it stopped at a finding of its own)' : search.endedElsewhere ? " (it stopped where another shard's schedule fails: the search ends there)" : ''}${search.placingRuns > 0 ? `, and ${plural(search.placingRuns, 'schedule')} of the other shards to place its own in the whole order` : ''}; wrote ${file}.`,
+        `Ran ${plural(ownRuns, 'run')} of this shard${found ? ' (it stopped at a finding of its own)' : endedElsewhere ? " (it stopped where another shard's schedule fails: the search ends there)" : ''}${placingRuns > 0 ? `, and ${plural(placingRuns, 'schedule')} of the other shards to place its own in the whole order` : ''}; wrote ${file}.`,
         `Merge the ${plural(shard.n, 'shard')}: ddikit explore --merge ${shard.n === 1 ? file : `shard-*-of-${shard.n}.json`}`,
         '',
       ].join('\n'),
