@@ -360,6 +360,26 @@ describe('usage', () => {
     });
   }
 
+  it('a race that needs another device on the line: a clean search says the default schedule races with one', async () => {
+    const args = ['test/cli/fixtures/shared-line-race.ts', '--budget', '50'];
+    const text = await explore(args);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(
+      /\nNo schedule failed: 50 schedules — [^\n]*\n\nWith another device on the line, the default schedule races: ISR-SHARED-RACE field seen\.\nNo other device raised the line in these runs \(explore's default; simulate's is --shared-line 10\):\nexplore with --faults shared-line to search those schedules too\.\n$/,
+    );
+    const json = JSON.parse((await explore([...args, '--json'])).stdout) as {
+      races: unknown[];
+      sharedLineRaces?: string[];
+    };
+    expect(json.races).toEqual([]);
+    expect(json.sharedLineRaces).toEqual(['ISR-SHARED-RACE field seen']);
+    // With the shared line the search itself lists the race, and the hint has nothing to add.
+    const shared = await explore([...args, '--faults', 'shared-line']);
+    expect(shared.code).toBe(1);
+    expect(shared.stdout).toContain('ISR-SHARED-RACE  field seen');
+    expect(shared.stdout).not.toContain('With another device on the line');
+  });
+
   // A driver that fails before its runs is a finding about the driver, not about the command line:
   // exit 1, no pointer to --help, and a JSON report under --json.
   it('a module that does not parse → exit 1, naming it, with no pointer to --help', async () => {

@@ -624,12 +624,17 @@ function printResult(context: Context, target: RunTarget, result: ExploreResult,
   const defaultRun = result.failure === null && result.crash === null ? defaultSchedule(context, target, result) : null;
   const status = defaultRun?.initializeStatus ?? null;
   const refused = status === null || status === 0 ? null : status;
+  const onSharedLine = sharedLineRaces(context, target, result, defaultRun);
   if (request.json) {
     io.stdout(
-      `${JSON.stringify({ ...jsonResult(context, result, timeline), ...(refused !== null ? { initializeStatus: refused } : {}) }, null, 2)}\n`,
+      `${JSON.stringify({ ...jsonResult(context, result, timeline), ...(refused !== null ? { initializeStatus: refused } : {}), ...(onSharedLine.length > 0 ? { sharedLineRaces: onSharedLine } : {}) }, null, 2)}\n`,
     );
   } else {
     io.stdout(textResult(context, result, timeline, elapsedMs, refused, defaultRun));
+    if (onSharedLine.length > 0)
+      io.stdout(
+        `\nWith another device on the line, the default schedule races: ${onSharedLine.join(', ')}.\nNo other device raised the line in these runs (explore's default; simulate's is --shared-line 10):\nexplore with --faults shared-line to search those schedules too.\n`,
+      );
     if (request.timeline !== null && page === null) io.stdout(noTimelineText(context, result, request.timeline));
   }
   const findings =
@@ -662,6 +667,36 @@ function noTimelineText(context: Context, result: ExploreResult, file: string): 
  * The default schedule's run, replayed after a search that found nothing: what it says about how
  * much of the driver ran (MiniportInitializeEx failed; a timer set that never expired).
  */
+/**
+ * The lockset races (`RULE field|register|state subject`) the default schedule runs into once another device shares the
+ * line — asked only when the search found none, for a driver granted a line interrupt that no other
+ * device raised (explore's default): a race on a line interrupt often needs an ISR that runs while the
+ * driver has its NIC masked, which only a shared line brings. One more run.
+ */
+function sharedLineRaces(
+  context: Context,
+  target: RunTarget,
+  result: ExploreResult,
+  defaultRun: RunResult | null,
+): string[] {
+  if (defaultRun === null || result.races.length > 0) return [];
+  if (defaultRun.interrupt.granted !== 'line' || defaultRun.interrupt.sharedLine) return [];
+  const { sim } = context;
+  try {
+    const faults = { ...(target.faults ?? target.scenario?.faults), sharedLine: true };
+    const { reports } = sim.replay({
+      ...target,
+      faults,
+      ...(result.arrivals ? { arrivals: true } : {}),
+      schedule: [],
+    }).result;
+    const races = reports.filter((report) => sim.LOCKSET_RULES.includes(report.rule));
+    return [...new Set(races.map((report) => `${report.rule} ${report.race?.kind ?? 'state'} ${report.subject}`))];
+  } catch {
+    return [];
+  }
+}
+
 function defaultSchedule(context: Context, target: RunTarget, result: ExploreResult): RunResult | null {
   try {
     return context.sim.replay({ ...target, ...(result.arrivals ? { arrivals: true } : {}), schedule: [] }).result;

@@ -82,6 +82,8 @@ interface Grant {
 export class InterruptTable {
   /** The interrupt of the device, while registered. */
   active: InterruptObject | null = null;
+  /** What the run's registration was granted (kept after deregistration); null before one succeeded. */
+  granted: 'line' | 'message' | null = null;
   private nextId = 1;
 
   private readonly engine: IrqlEngine;
@@ -110,6 +112,7 @@ export class InterruptTable {
 
   reset(): void {
     this.active = null;
+    this.granted = null;
     this.nextId = 1;
   }
 
@@ -152,6 +155,7 @@ export class InterruptTable {
     this.device.setMessageSignaled(grant.messageBased);
     this.device.messagesGranted?.(grant.messageBased ? grant.messageCount : 0);
     chars.InterruptType = grant.messageBased ? NDIS_CONNECT_MESSAGE_BASED : NDIS_CONNECT_LINE_BASED;
+    this.granted = grant.messageBased ? 'message' : 'line';
     chars.MessageInfoTable = object.table;
     handleOut.value = object;
     return NDIS_STATUS_SUCCESS;

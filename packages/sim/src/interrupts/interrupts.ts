@@ -57,6 +57,10 @@ export class Interrupts {
   private readonly stepper: DeviceStepper;
   private readonly clock: Clock;
   private readonly options: InterruptOptions;
+  /** Another device may raise the line (sharedLinePerMille above 0, the fault's included). */
+  get lineShared(): boolean {
+    return (this.options.sharedLinePerMille ?? 0) > 0;
+  }
   private readonly race: RaceDetector | null;
   private readonly faults: InterruptDeps['faults'];
   private readonly sink: InterruptDeps['sink'];

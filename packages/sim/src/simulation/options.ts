@@ -107,6 +107,11 @@ export interface RunResult {
   readonly tick: number;
   /** What MiniportInitializeEx returned; null if it never returned. */
   readonly initializeStatus: NDIS_STATUS | null;
+  /**
+   * The interrupt NDIS granted the driver's registration: `line` or `message`-signaled; null when
+   * none was registered. With `sharedLine`, whether another device could raise that line in the run.
+   */
+  readonly interrupt: { readonly granted: 'line' | 'message' | null; readonly sharedLine: boolean };
   /** MiniportHaltEx was called and returned. */
   readonly halted: boolean;
   /** No report at all (warnings included). */

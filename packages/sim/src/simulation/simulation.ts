@@ -588,6 +588,7 @@ export class Simulation {
       ticksRequested: ticks,
       tick: this.clock.nowTicks,
       initializeStatus: progress.initializeStatus,
+      interrupt: { granted: this.interrupts.table.granted, sharedLine: this.interrupts.lineShared },
       halted: progress.halted,
       clean: reports.length === 0,
       errors,
