@@ -1,5 +1,5 @@
 /**
- * Crash safety of `ddikit generate`: 30 runs of the real command line over an existing, different
+ * Crash safety of `ddikit generate`: 21 runs (KILL_RUNS sets more) of the real command line over an existing, different
  * output, each killed with SIGKILL at a random moment (seeded). After each kill, the next run's
  * recovery (the output lock finishes or undoes the dead run's write from its journal) leaves exactly
  * the old output or exactly the new one, and no stray file. A third of the kills land anywhere, a
@@ -19,7 +19,7 @@ import { modeline } from './sample-spec.js';
 const bin = join(bundled.root, 'generator/bin/ddikit.js');
 const built = existsSync(join(bundled.root, 'generator/dist/cli.js'));
 const seed = process.env['KILL_SEED'] === undefined ? 20261129 : Number(process.env['KILL_SEED']);
-const runs = 30;
+const runs = Number(process.env['KILL_RUNS'] ?? 21);
 /** The journal a run writes in the output folder (write/journal.ts), named here as the folder shows it. */
 const journalName = '.ddikit.journal';
 
