@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runCheck } from '../../generator/src/cli/commands/check.js';
 import { main } from '../../generator/src/cli/main.js';
 import type { CliIo } from '../../generator/src/cli/io.js';
@@ -30,6 +30,24 @@ describe('ddikit check', () => {
       /^\d+ functions declared with roles; every handler is declared with the role its place takes\.\n$/,
     );
     expect(code).toBe(0);
+  });
+
+  it('a compile cache folder that cannot hold files: the check runs, and warns that nothing was cached', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ddikit-check-cache-'));
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'not a folder');
+    vi.stubEnv('DDIKIT_CACHE_DIR', file);
+    try {
+      const { code, stdout, stderr } = await check(['examples/c/e1000-line.c']);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/every handler is declared with the role its place takes\.\n$/);
+      expect(stderr).toMatch(
+        /^ddikit: warning: the compile cache was not used \(cannot write .*a-file\/\w+\.wasm: ENOTDIR: [^)]*\); the driver was compiled anew\.\n$/,
+      );
+    } finally {
+      vi.unstubAllEnvs();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports an enable function stored as the disable handler (the C signatures match)', async () => {

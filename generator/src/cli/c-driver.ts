@@ -141,6 +141,14 @@ async function prepare(paths: readonly string[], cwd: string, instrumentAccesses
   return { cc, simC, files, header, options };
 }
 
+/** A compile cache that could not be used, as a warning line (the build went on without it); '' when it worked. */
+function cacheProblem(prepared: PreparedC): string {
+  const problem = prepared.options.cache?.problem ?? null;
+  return problem === null
+    ? ''
+    : `ddikit: warning: the compile cache was not used (${problem}); the driver was compiled anew.\n`;
+}
+
 async function compile(prepared: PreparedC): Promise<CcModule.CompiledDriver> {
   try {
     return await prepared.cc.compileDriver(prepared.files, prepared.header, prepared.options);
@@ -165,7 +173,7 @@ export async function loadCDriver(paths: readonly string[], cwd: string): Promis
     display: paths.map((path) => displayPath(path, cwd)).join(' '),
     exports: { default: definition },
     sim,
-    warnings: compiled.diagnosticsText,
+    warnings: compiled.diagnosticsText + cacheProblem(prepared),
   };
 }
 
@@ -190,5 +198,5 @@ export async function checkCDriver(paths: readonly string[], cwd: string): Promi
   const findings = [...compiled.roleFindings].sort((a, b) =>
     a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1,
   );
-  return { warnings: compiled.diagnosticsText, declarations: compiled.roles.length, findings };
+  return { warnings: compiled.diagnosticsText + cacheProblem(prepared), declarations: compiled.roles.length, findings };
 }

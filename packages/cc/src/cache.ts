@@ -9,7 +9,7 @@
  * as custom sections, so there is nothing else to keep in step.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -20,6 +20,11 @@ export interface ModuleCache {
   readonly directory: string;
   get(key: string): Uint8Array | undefined;
   put(key: string, wasm: Uint8Array): void;
+  /**
+   * Why the cache could not be read or written, when it could not (the disk cache: a folder that is
+   * a file, or not writable); null while it works. A cache that fails is a miss, never a failed build.
+   */
+  readonly problem?: string | null;
 }
 
 /**
@@ -37,22 +42,66 @@ export function defaultCacheDirectory(from: string = process.cwd()): string {
   return join(xdg !== undefined && xdg !== '' ? xdg : join(homedir(), '.cache'), 'ddikit', 'c');
 }
 
-/** A content-addressed cache in `directory`. Writes are atomic (temporary file, then rename). */
+/**
+ * A content-addressed cache in `directory`. Writes are atomic (temporary file, then rename). A read
+ * or write that fails (the folder is a file, is not writable, cannot be made) is a miss: the build
+ * goes on, and `problem` says why.
+ */
 export function diskCache(directory: string = defaultCacheDirectory()): ModuleCache {
-  return {
+  const cache = {
     directory,
-    get(key) {
+    problem: null as string | null,
+    get(key: string): Uint8Array | undefined {
       const file = join(directory, `${key}.wasm`);
-      return existsSync(file) ? new Uint8Array(readFileSync(file)) : undefined;
+      try {
+        return existsSync(file) ? new Uint8Array(readFileSync(file)) : undefined;
+      } catch (error) {
+        cache.problem = `cannot read ${file}: ${reason(error)}`;
+        return undefined;
+      }
     },
-    put(key, wasm) {
-      mkdirSync(directory, { recursive: true });
+    put(key: string, wasm: Uint8Array): void {
       const file = join(directory, `${key}.wasm`);
       const temporary = `${file}.${process.pid}.tmp`;
-      writeFileSync(temporary, wasm);
-      renameSync(temporary, file);
+      try {
+        makeDirectory(directory);
+        writeFileSync(temporary, wasm);
+        renameSync(temporary, file);
+      } catch (error) {
+        cache.problem = `cannot write ${file}: ${reason(error)}`;
+        try {
+          rmSync(temporary, { force: true });
+        } catch {
+          // Not there, or no folder to hold it (the cache folder is a file).
+        }
+      }
     },
   };
+  return cache;
+}
+
+/**
+ * Makes `directory` and the folders above it that are missing, one at a time: Node 20's recursive
+ * mkdir never returns for a path under /proc.
+ */
+function makeDirectory(directory: string): void {
+  const missing: string[] = [];
+  for (let dir = resolve(directory); !existsSync(dir); dir = dirname(dir)) {
+    missing.push(dir);
+    if (dirname(dir) === dir) break;
+  }
+  for (const dir of missing.reverse()) {
+    try {
+      mkdirSync(dir);
+    } catch (error) {
+      // Another process made it meanwhile.
+      if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
+    }
+  }
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** The key of a build: SHA-256 over length-prefixed parts, so no two part lists collide. */
