@@ -8,7 +8,7 @@
  */
 import '../built-harness.js';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,12 +22,13 @@ function ddikit(
   args: string[],
   cwd: string,
   cache: string,
+  env: Record<string, string> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     // No node_modules above the folder: the compile cache goes under XDG_CACHE_HOME (cc/cache.ts).
     const child = spawn(process.execPath, [bin, ...args], {
       cwd,
-      env: { ...process.env, XDG_CACHE_HOME: cache, NO_COLOR: '1' },
+      env: { ...process.env, XDG_CACHE_HOME: cache, NO_COLOR: '1', ...env },
     });
     let stdout = '';
     let stderr = '';
@@ -81,5 +82,27 @@ describe('--workers with a C driver not yet compiled', () => {
       error: 'out-of-memory',
       memory: { residentMb: expect.any(Number), limitMb: 300, phase: 'loading' },
     });
+  }, 120_000);
+});
+
+describe('a compile cache that cannot be written', () => {
+  it('simulate --workers 2 compiles the driver anyway, runs clean, and warns once', async () => {
+    const folder = mkdtempSync(join(work, 'no-cache-'));
+    copyFileSync(join(root, 'examples/c/e1000-line.c'), join(folder, 'driver.c'));
+    writeFileSync(join(folder, 'not-a-folder'), '');
+    const run = await ddikit(
+      ['simulate', 'driver.c', '--seeds', '2', '--workers', '2'],
+      folder,
+      join(folder, 'cache'),
+      {
+        DDIKIT_CACHE_DIR: 'not-a-folder',
+      },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/\n2 runs, all clean\.\n$/);
+    // The command's thread says it; the pool thread, which compiles again, does not repeat it.
+    expect(run.stderr).toMatch(
+      /^ddikit: warning: the compile cache was not used \(cannot write .*not-a-folder\/\w+\.wasm: ENOTDIR: [^\n]*\); the driver was compiled anew\.\n$/,
+    );
   }, 120_000);
 });

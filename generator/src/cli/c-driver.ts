@@ -45,6 +45,8 @@ export interface CDriverModule {
   readonly sim: typeof SimModule;
   /** Compiler warnings, as clang printed them (empty when none). */
   readonly warnings: string;
+  /** A compile cache that could not be used, as a warning line; '' when it worked (cacheProblem). */
+  readonly cacheWarning: string;
 }
 
 /** The C sources a module path names (one path, or several joined by C_SOURCES_SEPARATOR). */
@@ -173,7 +175,8 @@ export async function loadCDriver(paths: readonly string[], cwd: string): Promis
     display: paths.map((path) => displayPath(path, cwd)).join(' '),
     exports: { default: definition },
     sim,
-    warnings: compiled.diagnosticsText + cacheProblem(prepared),
+    warnings: compiled.diagnosticsText,
+    cacheWarning: cacheProblem(prepared),
   };
 }
 

@@ -71,9 +71,11 @@ export async function withDriverModule<T>(
   modulePath: string,
   cwd: string,
   use: (module: DriverModule) => T | Promise<T>,
+  /** Where a warning about loading goes (a C driver's compile cache that could not be used); none: dropped. */
+  warn?: (text: string) => void,
 ): Promise<T> {
   const cSources = cSourcesOf(modulePath);
-  if (cSources !== null) return withCDriver(cSources, cwd, use);
+  if (cSources !== null) return withCDriver(cSources, cwd, use, warn);
   const display = displayPath(modulePath, cwd);
   const absolute = resolve(cwd, modulePath);
   if (!existsSync(absolute)) throw new DriverUsageError(`cannot find the driver module ${JSON.stringify(modulePath)}.`);
@@ -133,9 +135,11 @@ async function withCDriver<T>(
   paths: readonly string[],
   cwd: string,
   use: (module: DriverModule) => T | Promise<T>,
+  warn: ((text: string) => void) | undefined,
 ): Promise<T> {
   try {
     const driver = await loadCDriver(paths, cwd);
+    if (driver.cacheWarning !== '') warn?.(driver.cacheWarning);
     return await use(driver);
   } catch (error) {
     if (error instanceof CCompileFailedError) throw new DriverLoadError(error.message);

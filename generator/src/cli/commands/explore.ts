@@ -219,24 +219,30 @@ export async function exploreInThread(
       new DriverPool('explore', request.runArgs, request.workers - 1, CHUNK_RUNS, io, hooks);
     const poolFirst = poolStartsWithLoad(request.modulePath);
     if (pooled && poolFirst) pool = startPool();
-    return await withDriverModule('explore', request.modulePath, io.cwd, (module) => {
-      if (pooled && !poolFirst) pool = startPool();
-      const partial = contextOf(module, request, io);
-      const context: Context = {
-        ...partial,
-        probe: new WatchProbe(buffer, (_seed, schedule) => probeReplay(partial, schedule)),
-      };
-      context.probe.loaded();
-      const target = runTarget(context);
-      if (request.replay === null) return exploreAll(context, target, pool, merged);
-      let schedule: Schedule;
-      try {
-        schedule = module.sim.parseSchedule(request.replay);
-      } catch (error) {
-        throw new DriverUsageError(`--replay: ${(error as Error).message}.`);
-      }
-      return replayOne(context, target, schedule);
-    });
+    return await withDriverModule(
+      'explore',
+      request.modulePath,
+      io.cwd,
+      (module) => {
+        if (pooled && !poolFirst) pool = startPool();
+        const partial = contextOf(module, request, io);
+        const context: Context = {
+          ...partial,
+          probe: new WatchProbe(buffer, (_seed, schedule) => probeReplay(partial, schedule)),
+        };
+        context.probe.loaded();
+        const target = runTarget(context);
+        if (request.replay === null) return exploreAll(context, target, pool, merged);
+        let schedule: Schedule;
+        try {
+          schedule = module.sim.parseSchedule(request.replay);
+        } catch (error) {
+          throw new DriverUsageError(`--replay: ${(error as Error).message}.`);
+        }
+        return replayOne(context, target, schedule);
+      },
+      io.stderr,
+    );
   } catch (error) {
     return usageError('explore', error, io, json);
   } finally {

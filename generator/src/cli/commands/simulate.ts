@@ -147,16 +147,22 @@ export async function simulateInThread(
       new DriverPool('simulate', args, workers - 1, CHUNK_SEEDS, io, hooks);
     const poolFirst = poolStartsWithLoad(request.modulePath);
     if (workers > 1 && poolFirst) pool = startPool();
-    return await withDriverModule('simulate', request.modulePath, io.cwd, async (module) => {
-      if (workers > 1 && !poolFirst) pool = startPool();
-      probe.loaded();
-      const driver = pickDriver(module, request.exportName);
-      const runs =
-        pool === null
-          ? await runSeeds(module.sim, driver, request, request.seed, request.seeds, probe)
-          : await runSeedsWith(pool, module.sim, driver, request, probe);
-      return report(module.sim, driver, request, module.display, io, runs, probe);
-    });
+    return await withDriverModule(
+      'simulate',
+      request.modulePath,
+      io.cwd,
+      async (module) => {
+        if (workers > 1 && !poolFirst) pool = startPool();
+        probe.loaded();
+        const driver = pickDriver(module, request.exportName);
+        const runs =
+          pool === null
+            ? await runSeeds(module.sim, driver, request, request.seed, request.seeds, probe)
+            : await runSeedsWith(pool, module.sim, driver, request, probe);
+        return report(module.sim, driver, request, module.display, io, runs, probe);
+      },
+      io.stderr,
+    );
   } catch (error) {
     return usageError('simulate', error, io, json);
   } finally {
