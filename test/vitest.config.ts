@@ -8,26 +8,26 @@ const here = (path: string): string => fileURLToPath(new URL(path, import.meta.u
 /**
  * The files that take longest, longest first (measured in a fresh clone, 2 cores). vitest orders
  * files by the durations it cached from the last run; in a fresh clone (CI) it has none and keeps the
- * order it found them in, which started large-spec (about 2 minutes, one process at a time) among
+ * order it found them in, which started large-spec (then about 2 minutes, one process at a time) among
  * the last: it then ran alone while the other fork had nothing left.
  */
 const LONGEST = [
-  'test/hardening/large-spec.test.ts',
   'test/explore/parallel.test.ts',
-  'test/hardening/harness-robustness.test.ts',
+  'test/hardening/large-spec.test.ts',
   'test/bench/bench-smoke.test.ts',
-  'test/hardening/kill-loop.test.ts',
-  'test/cli/driver-run.test.ts',
-  'test/c/broken.test.ts',
-  'test/e2e/consumer.test.ts',
   'test/c/memory.test.ts',
+  'test/cli/driver-run.test.ts',
   'test/explore/shards.test.ts',
-  'test/e2e/packages.test.ts',
+  'test/hardening/kill-loop.test.ts',
+  'test/hardening/harness-robustness.test.ts',
   'test/explore/cli.test.ts',
+  'test/e2e/consumer.test.ts',
+  'test/e2e/packages.test.ts',
   'test/hardening/hostile-folders.test.ts',
+  'test/c/workers.test.ts',
+  'test/generator/cli.test.ts',
   'test/hardening/fuzz-imported.test.ts',
   'test/hardening/fuzz.test.ts',
-  'test/generator/cli.test.ts',
 ];
 
 /** vitest's order when every file has a cached duration; LONGEST first otherwise (the rest as vitest puts them). */
