@@ -8,7 +8,7 @@
  */
 import '../built-harness.js';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -104,5 +104,24 @@ describe('a compile cache that cannot be written', () => {
     expect(run.stderr).toMatch(
       /^ddikit: warning: the compile cache was not used \(cannot write .*not-a-folder\/\w+\.wasm: ENOTDIR: [^\n]*\); the driver was compiled anew\.\n$/,
     );
+  }, 120_000);
+});
+
+describe("the compiler's warnings", () => {
+  it('simulate and explore print them on stderr, once with --workers 2 and again from the cache; stdout is the report alone', async () => {
+    const folder = mkdtempSync(join(work, 'warnings-'));
+    const cache = join(folder, 'cache');
+    copyFileSync(join(root, 'examples/c/e1000-line.c'), join(folder, 'driver.c'));
+    appendFileSync(join(folder, 'driver.c'), '\nULONG ContosoSpare(VOID)\n{\n    ULONG unusedCount;\n    return 0;\n}\n');
+    const warning = /^driver\.c:\d+:11: warning: unused variable 'unusedCount' \[-Wunused-variable\]\n[^]*1 warning generated\.\n$/;
+    const cold = await ddikit(['simulate', 'driver.c', '--seeds', '2', '--workers', '2'], folder, cache);
+    expect(cold.code).toBe(0);
+    expect(cold.stderr).toMatch(warning);
+    expect(cold.stdout).toMatch(/^ddikit simulate: ContosoInitializeEx \(driver\.c\)\n[^]*\n2 runs, all clean\.\n$/);
+    expect(cold.stdout).not.toContain('unusedCount');
+    const cached = await ddikit(['explore', 'driver.c', '--budget', '20', '--json'], folder, cache);
+    expect(cached.code).toBe(0);
+    expect(cached.stderr).toMatch(warning);
+    expect(JSON.parse(cached.stdout)).toMatchObject({ module: 'driver.c', failure: null, races: [] });
   }, 120_000);
 });

@@ -71,7 +71,10 @@ export async function withDriverModule<T>(
   modulePath: string,
   cwd: string,
   use: (module: DriverModule) => T | Promise<T>,
-  /** Where a warning about loading goes (a C driver's compile cache that could not be used); none: dropped. */
+  /**
+   * Where warnings about loading go (a C driver's compiler warnings, and a compile cache that could
+   * not be used); none: dropped.
+   */
   warn?: (text: string) => void,
 ): Promise<T> {
   const cSources = cSourcesOf(modulePath);
@@ -139,6 +142,9 @@ async function withCDriver<T>(
 ): Promise<T> {
   try {
     const driver = await loadCDriver(paths, cwd);
+    // clang's warnings, as `check` prints them, on every run (from the cache too, as the build
+    // would print them), then the cache's own.
+    if (driver.warnings !== '') warn?.(driver.warnings);
     if (driver.cacheWarning !== '') warn?.(driver.cacheWarning);
     return await use(driver);
   } catch (error) {
