@@ -4,6 +4,8 @@
  * shared with the ISR is found by lockset analysis, named by its pool block and offset.
  */
 import '../built-harness.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runExplore } from '../../generator/src/cli/commands/explore.js';
 import type { CliIo } from '../../generator/src/cli/io.js';
@@ -40,5 +42,13 @@ describe('ddikit explore with C drivers', () => {
     expect(stdout).toMatch(/write Cnto#\d+->PendingCauses — ContosoIsr \(MINIPORT_ISR\)/);
     expect(stdout).toMatch(/read Cnto#\d+->PendingCauses — ContosoInterruptDpc \(MINIPORT_INTERRUPT_DPC\)/);
     expect(code).toBe(1);
+    // Each access with its source line (the search runs without them; the race's schedule runs
+    // once more with them): the ISR's update and the DPC's unsynchronized read of PendingCauses.
+    const lines = readFileSync(join(root, 'examples/c/e1000-line.c'), 'utf8').split('\n');
+    for (const fn of ['ContosoIsr', 'ContosoInterruptDpc']) {
+      const at = new RegExp(`— ${fn} \\(.*\\n {8}at ${fn} \\(examples/c/e1000-line\\.c:(\\d+):\\d+\\)\\n`).exec(stdout);
+      expect(at, fn).not.toBeNull();
+      expect(lines[Number(at![1]) - 1]).toContain('PendingCauses');
+    }
   });
 });

@@ -613,8 +613,9 @@ function shardDone(context: Context, recorder: ShardRecorder, exploration: Explo
   return 0;
 }
 
-function printResult(context: Context, target: RunTarget, result: ExploreResult, elapsedMs: number): number {
+function printResult(context: Context, target: RunTarget, found: ExploreResult, elapsedMs: number): number {
   const { sim, request, io } = context;
+  const result = withRaceSources(context, target, found);
   let page: TimelinePage | null = null;
   if (request.timeline !== null && result.failure !== null && result.failure.reproduced) {
     const replayed = sim.replay({
@@ -650,6 +651,73 @@ function printResult(context: Context, target: RunTarget, result: ExploreResult,
     result.warnings.length > 0 ||
     result.lateCall !== null;
   return findings || page?.failed === true ? 1 : 0;
+}
+
+/**
+ * The search's races with the source line of each access, for drivers that have source frames (C):
+ * the search runs without them (a stack capture per new class of access would cost more than the
+ * run), so each schedule that first ran into a race runs once more with them, and every race found
+ * again there (the same rule, variable and accesses) takes its accesses' lines. One run per such
+ * schedule (usually only the default one), in this thread: the same output whatever the workers
+ * or shards.
+ */
+function withRaceSources(context: Context, target: RunTarget, result: ExploreResult): ExploreResult {
+  if (result.races.length === 0) return result;
+  const { sim } = context;
+  const replayed = new Map<string, readonly Report[]>();
+  const races = result.races.map((report, i) => {
+    const schedule = result.raceSchedules[i]!;
+    const key = sim.formatSchedule(schedule);
+    let reports = replayed.get(key);
+    if (reports === undefined) {
+      try {
+        reports = sim.replay({
+          ...target,
+          ...(result.arrivals ? { arrivals: true } : {}),
+          ticks: result.ticks,
+          schedule,
+        }).result.reports;
+      } catch {
+        // A driver that throws now keeps state between runs (the search ran this schedule): its
+        // races stay as the search found them.
+        reports = [];
+      }
+      replayed.set(key, reports);
+    }
+    const again = reports.find((other) => sameRace(report, other));
+    const accesses = report.race?.accesses;
+    const sourced = again?.race?.accesses;
+    if (accesses === undefined || sourced === undefined || sourced.every((a) => a.source === undefined)) return report;
+    return {
+      ...report,
+      race: {
+        ...report.race!,
+        accesses: [
+          { ...accesses[0], ...(sourced[0].source !== undefined ? { source: sourced[0].source } : {}) },
+          { ...accesses[1], ...(sourced[1].source !== undefined ? { source: sourced[1].source } : {}) },
+        ] as const,
+      },
+    };
+  });
+  return { ...result, races };
+}
+
+/** Whether two race reports are one race: the same rule, variable, and the same two accesses by the same functions. */
+function sameRace(a: Report, b: Report): boolean {
+  const x = a.race;
+  const y = b.race;
+  if (x === undefined || y === undefined || a.rule !== b.rule || a.subject !== b.subject || x.variable !== y.variable)
+    return false;
+  return x.accesses.every((access, i) => {
+    const other = y.accesses[i]!;
+    return (
+      access.function === other.function &&
+      access.access === other.access &&
+      access.locks === other.locks &&
+      access.tick === other.tick &&
+      access.processor === other.processor
+    );
+  });
 }
 
 /** Why --timeline wrote no page (it draws the failing schedule), and how to draw one anyway. */
@@ -941,6 +1009,12 @@ function raceText(sim: typeof SimModule, report: Report): string[] {
     out.push(
       `      ${access.access} — ${access.function} (${access.role}${Number.isInteger(access.message) ? `, message ${access.message}` : ''}) on cpu ${access.processor} at ${sim.irqlText(access.irql)}, tick ${access.tick}, holding ${access.locks}`,
     );
+    // The source line, as the full report shows it (drivers with source frames: C).
+    const source = access.source;
+    if (source !== undefined)
+      out.push(
+        `        at ${source.function} (${source.file === null ? '?' : `${source.file}:${source.line}:${source.column}`})`,
+      );
   }
   return out;
 }
