@@ -361,4 +361,39 @@ describe('a C driver that does not compile', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('a call of an NDIS DDI the harness does not run gets a note saying so, once per DDI; a DDI it runs, misspelt, gets none', async () => {
+    mkdirSync(join(root, '.tmp'), { recursive: true });
+    const dir = mkdtempSync(join(root, '.tmp', 'c-'));
+    try {
+      writeFileSync(
+        join(dir, 'unmodeled.c'),
+        [
+          '#include <ndis.h>',
+          'VOID Indicate(NDIS_HANDLE Handle)',
+          '{',
+          '    NdisMIndicateStatusEx(Handle, NULL);',
+          '    NdisMIndicateStatusEx(Handle, NULL);',
+          '    NdisMSynchronizeWithInterruptExx(Handle, 0, NULL, NULL);',
+          '}',
+          '',
+        ].join('\n'),
+      );
+      const shown = `.tmp/${basename(dir)}/unmodeled.c`;
+      let stderr = '';
+      const io: CliIo = { cwd: root, stdout: () => {}, stderr: (t) => (stderr += t), color: false };
+      expect(await runSimulate([shown], io)).toBe(1);
+      expect(stderr).toContain(`${shown}:4:5: error: call to undeclared function 'NdisMIndicateStatusEx'`);
+      const notes = stderr.split('\n').filter((line) => line.includes('the harness does not run'));
+      expect(notes).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^${shown}:4:5: note: NdisMIndicateStatusEx is an NDIS DDI the harness does not run; its ndis\\.h declares the \\d+ it runs \\(packages/ndis/include/harness/ndis\\.h\\)$`,
+          ),
+        ),
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

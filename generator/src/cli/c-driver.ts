@@ -151,14 +151,53 @@ function cacheProblem(prepared: PreparedC): string {
     : `ddikit: warning: the compile cache was not used (${problem}); the driver was compiled anew.\n`;
 }
 
-async function compile(prepared: PreparedC): Promise<CcModule.CompiledDriver> {
+async function compile(prepared: PreparedC, cwd: string): Promise<CcModule.CompiledDriver> {
   try {
     return await prepared.cc.compileDriver(prepared.files, prepared.header, prepared.options);
   } catch (error) {
     if (error instanceof prepared.cc.CompileError)
-      throw new CCompileFailedError(`cannot compile the C driver:\n${error.message}`);
+      throw new CCompileFailedError(
+        `cannot compile the C driver:\n${error.message}${await unmodeledDdiNotes(error.diagnostics, prepared, cwd)}`,
+      );
     throw error;
   }
+}
+
+/**
+ * Notes for calls clang found undeclared that name NDIS DDIs of the spec which the harness does not
+ * run (NdisMIndicateStatusEx): its ndis.h declares only the DDIs it runs, so such a call reads as a
+ * typo, which it is not. A misspelt DDI clang answers itself ("did you mean"). One note per DDI, at
+ * its first call, in clang's form; '' when there is none (or @ddikit/ndis cannot be loaded).
+ */
+async function unmodeledDdiNotes(
+  diagnostics: readonly CcModule.Diagnostic[],
+  prepared: PreparedC,
+  cwd: string,
+): Promise<string> {
+  const calls = diagnostics.flatMap((d) => {
+    const name = d.severity === 'error' ? /^call to undeclared function '(\w+)'/.exec(d.message)?.[1] : undefined;
+    return name !== undefined && d.file !== null ? [{ name, at: `${d.file}:${d.line}:${d.column}` }] : [];
+  });
+  if (calls.length === 0) return '';
+  let spec: ReadonlySet<string>;
+  try {
+    const ndis = (await import('@ddikit/ndis')) as { metadata: { functions: readonly { name: string }[] } };
+    spec = new Set(ndis.metadata.functions.map((f) => f.name));
+  } catch {
+    return '';
+  }
+  const runs = new Set(prepared.options.ddiNames);
+  const header = relative(cwd, prepared.simC.harnessHeaderPath()).split(sep).join('/');
+  const seen = new Set<string>();
+  const notes: string[] = [];
+  for (const { name, at } of calls) {
+    if (seen.has(name) || runs.has(name) || !spec.has(name)) continue;
+    seen.add(name);
+    notes.push(
+      `${at}: note: ${name} is an NDIS DDI the harness does not run; its ndis.h declares the ${runs.size} it runs (${header})`,
+    );
+  }
+  return notes.length === 0 ? '' : `\n${notes.join('\n')}`;
 }
 
 /**
@@ -169,7 +208,7 @@ async function compile(prepared: PreparedC): Promise<CcModule.CompiledDriver> {
 export async function loadCDriver(paths: readonly string[], cwd: string): Promise<CDriverModule> {
   const prepared = await prepare(paths, cwd, true);
   const sim = await importOrExplain<typeof SimModule>('@ddikit/sim');
-  const compiled = await compile(prepared);
+  const compiled = await compile(prepared, cwd);
   const definition = prepared.simC.defineCMiniport(new prepared.simC.CDriverModule(compiled.wasm));
   return {
     display: paths.map((path) => displayPath(path, cwd)).join(' '),
@@ -197,7 +236,7 @@ export interface CDriverCheck {
  */
 export async function checkCDriver(paths: readonly string[], cwd: string): Promise<CDriverCheck> {
   const prepared = await prepare(paths, cwd, false);
-  const compiled = await compile(prepared);
+  const compiled = await compile(prepared, cwd);
   const findings = [...compiled.roleFindings].sort((a, b) =>
     a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1,
   );
