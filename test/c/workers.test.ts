@@ -112,8 +112,12 @@ describe("the compiler's warnings", () => {
     const folder = mkdtempSync(join(work, 'warnings-'));
     const cache = join(folder, 'cache');
     copyFileSync(join(root, 'examples/c/e1000-line.c'), join(folder, 'driver.c'));
-    appendFileSync(join(folder, 'driver.c'), '\nULONG ContosoSpare(VOID)\n{\n    ULONG unusedCount;\n    return 0;\n}\n');
-    const warning = /^driver\.c:\d+:11: warning: unused variable 'unusedCount' \[-Wunused-variable\]\n[^]*1 warning generated\.\n$/;
+    appendFileSync(
+      join(folder, 'driver.c'),
+      '\nULONG ContosoSpare(VOID)\n{\n    ULONG unusedCount;\n    return 0;\n}\n',
+    );
+    const warning =
+      /^driver\.c:\d+:11: warning: unused variable 'unusedCount' \[-Wunused-variable\]\n[^]*1 warning generated\.\n$/;
     const cold = await ddikit(['simulate', 'driver.c', '--seeds', '2', '--workers', '2'], folder, cache);
     expect(cold.code).toBe(0);
     expect(cold.stderr).toMatch(warning);
