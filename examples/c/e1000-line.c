@@ -51,6 +51,7 @@
 #define CONTOSO_BUG_WATCHDOG_RACE 22  /* the watchdog reads the RX ring without the RX lock (with CONTOSO_WATCHDOG) */
 #define CONTOSO_BUG_TIMER_LAST 23     /* halt frees the adapter first and the watchdog timer last (with CONTOSO_WATCHDOG) */
 #define CONTOSO_BUG_DPC_AFTER_UNMASK 24 /* the DPC counts its batches after it unmasks the NIC, with no lock */
+#define CONTOSO_BUG_LOCK_LEAK 25      /* reclaiming transmits returns holding the TX lock at a frame in flight */
 
 #ifndef CONTOSO_BUG
 #define CONTOSO_BUG CONTOSO_BUG_NONE
@@ -385,7 +386,11 @@ static VOID ContosoCompleteTransmits(PCONTOSO_ADAPTER Adapter)
     while (tx->InFlight > 0) {
         PE1000_TX_DESCRIPTOR descriptor = &((PE1000_TX_DESCRIPTOR)tx->Descriptors)[tx->Clean];
         if ((descriptor->Status & E1000_TXD_STAT_DD) == 0) {
+#if CONTOSO_BUG == CONTOSO_BUG_LOCK_LEAK
+            return; /* a frame still in flight: back to the DPC with TxLock held */
+#else
             break;
+#endif
         }
         descriptor->Status = 0;
         tx->Clean = (tx->Clean + 1) % RING_DESCRIPTORS;

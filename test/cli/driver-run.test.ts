@@ -288,6 +288,16 @@ describe('after the run and around it', () => {
     expect(text.stdout).toMatch(/\nNo violations\.\n$/);
   });
 
+  it('simulate runs a seed that leaked a lock again to name the acquire, and what the driver prints shows once', async () => {
+    const { code, stdout, stderr } = await ddikit('simulate', ['test/cli/fixtures/chatty.ts', '--export', 'leaks']);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      /DESCRIPTION: {2}Dpc returned holding spin lock #\d+, which it acquired with NdisDprAcquireSpinLock at tick \d+, at Object\.dpc \(test\/cli\/fixtures\/chatty\.ts:\d+:\d+\), and did not release\n/,
+    );
+    // The bug check stops the run in its first DPC: printed once, though the seed ran twice.
+    expect(stderr.split('chatty-leaks: a DPC\n')).toHaveLength(2);
+  });
+
   it('simulate --disable: a rule left out reports nothing (fires without it, quiet with it)', async () => {
     const args = ['examples/broken/nic-unmodeled-register.ts', '--seeds', '2', '--ticks', '20000'];
     const fired = await ddikit('simulate', args);

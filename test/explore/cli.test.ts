@@ -429,3 +429,18 @@ describe('usage', () => {
     }
   });
 });
+
+describe('ddikit explore, a failure of a lock left held', () => {
+  it("the replayed report names the driver's line of the acquire never released", async () => {
+    const { code, stdout } = await explore(['examples/broken/lock-leak.ts']);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/FAILED after \d+ schedules? \(systematic\): LOCK-LEAK/);
+    const at =
+      /which it acquired with NdisDprAcquireSpinLock at tick \d+, at receive \(examples\/broken\/lock-leak\.ts:(\d+):\d+\), and did not release/.exec(
+        reportBlock(stdout, 'LOCK-LEAK'),
+      );
+    expect(at).not.toBeNull();
+    const lines = readFileSync(join(root, 'examples/broken/lock-leak.ts'), 'utf8').split('\n');
+    expect(lines[Number(at![1]) - 1]).toContain('NdisDprAcquireSpinLock(a.rxLock)');
+  });
+});

@@ -12,6 +12,8 @@ import {
   NDIS_STATUS_SUCCESS,
   type MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER,
 } from '@ddikit/ndis';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createSimulation, defineMiniport, irqlUnexpectedP1 } from '@ddikit/sim';
 import { describe, expect, it } from 'vitest';
 import { testDriver, type TestAdapter } from '../drivers.js';
@@ -176,6 +178,26 @@ describe('role rules', () => {
       }),
     },
     quiet: { driver: testDriver({ dpc: dpcWork }) },
+  });
+
+  it('with the lockSites option LOCK-LEAK also names the line of the acquire; without it, only the DDI and tick', () => {
+    const driver = testDriver({ afterInitialize: (a) => a.ndis.NdisAcquireSpinLock(a.lock) });
+    const leak = (lockSites: boolean): string => {
+      const sim = createSimulation({
+        seed: 7,
+        device: new FakeDevice({ periodTicks: 400 }),
+        mode: 'collect',
+        lockSites,
+      });
+      return sim.run(driver, { ticks: 20_000 }).reports.find((r) => r.rule === 'LOCK-LEAK')!.message;
+    };
+    const kept = /, at \S+ \(test\/sim\/kernel\/role-monitor\.test\.ts:(\d+):(\d+)\), and did not release$/.exec(
+      leak(true),
+    );
+    expect(kept).not.toBeNull();
+    const line = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n')[Number(kept![1]) - 1]!;
+    expect(line.slice(Number(kept![2]) - 1)).toMatch(/^NdisAcquireSpinLock\(a\.lock\)/);
+    expect(leak(false)).toMatch(/acquired with NdisAcquireSpinLock at tick \d+ and did not release$/);
   });
 
   ruleCase({

@@ -325,10 +325,13 @@ function runSeed(
   const simulation = sim.createSimulation({ ...options, probe, ...(trace ? { trace: true } : {}) });
   probe.run(seed, null);
   try {
-    const result = simulation.run(driver, {
+    const runOptions = {
       ticks: request.ticks,
       ...(request.surpriseRemoveAtTick !== null ? { surpriseRemoveAtTick: request.surpriseRemoveAtTick } : {}),
-    });
+    };
+    let result = simulation.run(driver, runOptions);
+    if (result.reports.some((r) => r.rule === 'LOCK-LEAK'))
+      result = withLockSites(sim, driver, request, seed, probe, result);
     return {
       run: {
         result,
@@ -341,6 +344,57 @@ function runSeed(
   } catch (error) {
     if (!(error instanceof sim.SimulationError)) throw error;
     return { run: { result: null, nicEventBoundHits: 0, simulation: null, failure: firstLines(error) }, simulation };
+  }
+}
+
+/**
+ * A run that leaked a spin lock, run again with the line of every acquire kept (the lockSites
+ * option: a stack capture per acquire, too dear for every run), so its LOCK-LEAK names the acquire.
+ * The same seed gives the same run; the first is kept when the second differs in any report (a
+ * driver that keeps state from one run to the next) or throws. What the driver prints while it runs
+ * again is dropped: it printed it the first time.
+ */
+function withLockSites(
+  sim: typeof SimModule,
+  driver: MiniportDefinition,
+  request: SimulateRequest,
+  seed: number,
+  probe: RunProbe,
+  first: RunResult,
+): RunResult {
+  const { stdout, stderr } = process;
+  const writeOut = stdout.write;
+  const writeErr = stderr.write;
+  const dropped = ((_chunk: unknown, ...rest: unknown[]): boolean => {
+    const done = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+    if (done !== undefined) queueMicrotask(done);
+    return true;
+  }) as typeof stdout.write;
+  try {
+    stdout.write = dropped;
+    stderr.write = dropped;
+    probe.run(seed, null);
+    const again = sim
+      .createSimulation({ ...simulationOptions(sim, request, seed), probe, lockSites: true })
+      .run(driver, {
+        ticks: request.ticks,
+        ...(request.surpriseRemoveAtTick !== null ? { surpriseRemoveAtTick: request.surpriseRemoveAtTick } : {}),
+      });
+    const same =
+      again.tick === first.tick &&
+      again.reports.length === first.reports.length &&
+      again.reports.every(
+        (r, i) =>
+          r.rule === first.reports[i]!.rule &&
+          r.subject === first.reports[i]!.subject &&
+          r.tick === first.reports[i]!.tick,
+      );
+    return same ? again : first;
+  } catch {
+    return first;
+  } finally {
+    stdout.write = writeOut;
+    stderr.write = writeErr;
   }
 }
 

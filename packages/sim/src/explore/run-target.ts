@@ -83,8 +83,9 @@ export function resolveTarget(target: RunTarget): Resolved {
 
 /**
  * A simulation for a target (collect mode: a run goes on past its first report). `raceSources`:
- * race reports name each access's source line (SimulationOptions.races) — for a run whose reports
- * are shown (a replay), not for the search's many runs, where it would cost more than the run.
+ * race reports name each access's source line (SimulationOptions.races), and LOCK-LEAK the line of
+ * the acquire (lockSites) — for a run whose reports are shown (a replay), not for the search's many
+ * runs, where it would cost more than the run.
  */
 export function scenarioSimulation(target: RunTarget, trace?: boolean | TraceOptions, raceSources = false): Simulation {
   const resolved = resolveTarget(target);
@@ -105,7 +106,7 @@ export function scenarioSimulation(target: RunTarget, trace?: boolean | TraceOpt
     ...((target.faults ?? scenario.faults) !== undefined ? { faults: target.faults ?? scenario.faults } : {}),
     ...(trace !== undefined && trace !== false ? { trace } : {}),
     ...(target.probe !== undefined ? { probe: target.probe } : {}),
-    ...(raceSources ? {} : { races: { sources: false } }),
+    ...(raceSources ? { lockSites: true } : { races: { sources: false } }),
     ...(scenario.disabledRules !== undefined || target.disabledRules !== undefined
       ? { disabledRules: [...new Set([...(scenario.disabledRules ?? []), ...(target.disabledRules ?? [])])] }
       : {}),

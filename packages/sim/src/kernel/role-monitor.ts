@@ -380,9 +380,10 @@ export class RoleMonitor implements NdisRoleMonitor {
       verifier.report({
         rule: 'LOCK-LEAK',
         subject: info.name,
-        // Where it was taken: the DDI and the tick (the driver's source line of the call is not kept:
-        // a stack capture on every acquire would cost more than the acquire).
-        message: `${name} returned holding ${leaked.name}, which it acquired with ${leaked.acquiredWith} at tick ${leaked.acquiredTick} and did not release`,
+        // Where it was taken: the DDI and the tick, and the driver's source line of the call when the
+        // run keeps it (the lockSites option: a stack capture on every acquire costs more than the
+        // acquire, so a replay asks for it, not every run).
+        message: `${name} returned holding ${leaked.name}, which it acquired with ${leaked.acquiredWith} at tick ${leaked.acquiredTick}${leaked.acquiredAt !== null ? `, ${leaked.acquiredAt},` : ''} and did not release`,
         p1: irqlUnexpectedP1(irqlNow, entryIrql),
         p2: leaked.id,
         irqlFound: irqlNow,

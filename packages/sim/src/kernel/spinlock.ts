@@ -81,6 +81,11 @@ export class SpinLockState {
   acquiredTick = 0;
   /** The DDI that took it last (NdisAcquireSpinLock, NdisDprAcquireSpinLock, …), for reports. */
   acquiredWith = '';
+  /**
+   * Where in the driver's source it was taken last (`at Fn (file:line:col)`), when the simulation
+   * asks for it (SpinLocks.siteOf, the lockSites option); null otherwise.
+   */
+  acquiredAt: string | null = null;
   /** Lock-order graph: locks acquired while this one was held. */
   readonly after: SpinLockState[] = [];
   /** The simulation run this state belongs to. */
@@ -117,6 +122,12 @@ export class SpinLocks {
   verifier: ViolationSink | null = null;
   /** The run's trace, when on: lock holds are spans there. */
   trace: Trace | null = null;
+  /**
+   * Where the driver's source is now (`at Fn (file:line:col)`), asked at every acquire of a driver's
+   * spin lock: a stack capture each, so only when the lockSites option asks for it (a replay, the
+   * re-run of a seed whose run leaked a lock); null: not asked.
+   */
+  siteOf: (() => string | null) | null = null;
   private readonly engine: IrqlEngine;
   private readonly clock: Clock;
   private readonly budgets: TimeBudgets;
@@ -389,6 +400,7 @@ export class SpinLocks {
     state.kind = kind;
     state.acquiredTick = this.clock.nowTicks;
     state.acquiredWith = ddi;
+    state.acquiredAt = this.siteOf === null ? null : this.siteOf();
     if (this.trace !== null) this.traced(TRACE_LOCK_ACQUIRE, state);
   }
 

@@ -58,6 +58,15 @@ export interface SimulationOptions {
    * run; the explorer's search runs turn it off, its replays keep it). Default on.
    */
   readonly races?: boolean | { readonly contexts?: boolean; readonly sources?: boolean };
+  /**
+   * Keep where in the driver's source each spin lock was acquired, so a LOCK-LEAK names the line of
+   * the acquire that was never released (`… at tick 774, at FabDpc (drv/fab.c:120:5), and did not
+   * release`): the C line for a C driver, the TypeScript one for a driver with source maps. A stack
+   * capture on every acquire, which costs more than the acquire: for a replay (the explorer's
+   * replays ask for it) or a run again of a seed that leaked a lock (`ddikit simulate` does).
+   * Default off.
+   */
+  readonly lockSites?: boolean;
   /** Faults to inject (faults.ts), each drawn from the seed. Default none. */
   readonly faults?: FaultOptions;
   /** Record a trace of every run (for the timeline): true, or the ring's size. Default off. */

@@ -177,6 +177,18 @@ export class Simulation {
       const verifier = this.verifier;
       this.races.sourceOf = () => verifier.sourceFrames?.()[0] ?? null;
     }
+    if (options.lockSites === true && this.checks) {
+      // The innermost source frame of a driver with source frames (C), else the innermost frame
+      // of the driver's own code on the JavaScript stack.
+      const verifier = this.verifier;
+      this.locks.siteOf = () => {
+        const source = verifier.sourceFrames?.()[0];
+        if (source !== undefined)
+          return `at ${source.function} (${source.file === null ? '?' : `${source.file}:${source.line}:${source.column}`})`;
+        const frame = currentDriverFrames()[0];
+        return frame === undefined ? null : `at ${frame.function || '(anonymous)'} (${frameText(frame)})`;
+      };
+    }
     this.stepper = new DeviceStepper(device, this.clock);
     this.interrupts = this.makeInterrupts(options, costs, fail);
     this.registers = new RegisterWindow(device, this.monitor, this.interrupts, this.clock, costs, this.checks, fail);
