@@ -1,7 +1,8 @@
 /**
  * StructLayouts on hand-made DWARF 4: a pool block whose size is that of exactly one structure is
  * named by that structure's members — nested structures, arrays, typedef'd anonymous structures,
- * the whole member for an object at its start — and by nothing when two structures share the size,
+ * the whole member for an object at its start — the driver's own structure where an NDIS one shares
+ * its size — and by nothing when two of the driver's structures share the size,
  * the offset is padding, or the DWARF is malformed (a type cycle: bounded, no throw). The named
  * reports of real drivers: broken.test.ts and explore.test.ts.
  */
@@ -11,7 +12,9 @@ import { module, text, u32 } from './dwarf-bytes.js';
 
 // 1 compile unit (children); 2 structure (name, byte_size data1; children); 3 member (name, type
 // ref4, data_member_location data1); 4 base type (byte_size data1); 5 array (type ref4; children);
-// 6 subrange (count data1); 7 typedef (name, type ref4); 8 anonymous structure (byte_size; children).
+// 6 subrange (count data1); 7 typedef (name, type ref4); 8 anonymous structure (byte_size; children);
+// 9 structure with its file (name, byte_size data1, decl_file data1; children); 10 compile unit with
+// its line program (stmt_list sec_offset; children).
 const ABBREV = [
   ...[1, 0x11, 1, 0, 0],
   ...[2, 0x13, 1, 0x03, 0x08, 0x0b, 0x0b, 0, 0],
@@ -21,6 +24,8 @@ const ABBREV = [
   ...[6, 0x21, 0, 0x37, 0x0b, 0, 0],
   ...[7, 0x16, 0, 0x03, 0x08, 0x49, 0x13, 0, 0],
   ...[8, 0x13, 1, 0x0b, 0x0b, 0, 0],
+  ...[9, 0x13, 1, 0x03, 0x08, 0x0b, 0x0b, 0x3a, 0x0b, 0, 0],
+  ...[10, 0x11, 1, 0x10, 0x17, 0, 0],
   0,
 ];
 
@@ -39,8 +44,8 @@ const array = (label: string, type: string, count: number): Node[] => [
 ];
 
 /** One unit of the DIEs given (under the compile unit), references resolved by label. */
-function dwarf(nodes: Node[]): Uint8Array {
-  const all = [die(undefined, () => [1]), ...nodes, end];
+function dwarf(nodes: Node[], unit: Node = die(undefined, () => [1])): Uint8Array {
+  const all = [unit, ...nodes, end];
   const offsets = new Map<string, number>();
   const layout = (ref: (label: string) => number[]): number[] => {
     const out: number[] = [];
@@ -118,6 +123,47 @@ describe('StructLayouts', () => {
     expect(layouts.structureOfSize(8)).toBe('PAIR');
     expect(layouts.memberAt(8, 0)).toBe('Low');
     expect(layouts.memberAt(8, 4)).toBeNull();
+  });
+
+  it("takes a size an NDIS structure shares with one of the driver's own for the driver's, but not two of its own", () => {
+    // File 1 is the build's ndis.h, files 2 and 3 the driver's sources.
+    const files = (_stmtList: number, index: number): string | null =>
+      ['', 'ddikit/include/ndis.h', 'drv/contoso.c', 'drv/contoso.h'][index] ?? null;
+    const fileStruct = (label: string, name: string, size: number, file: number): Node =>
+      die(label, () => [9, ...text(`${name}\0`), size, file]);
+    const unit = die(undefined, () => [10, ...u32(0)]);
+    const ndisAndOwn = dwarf(
+      [
+        base('ulong', 4),
+        fileStruct('ndis', 'NDIS_PAIR', 8, 1),
+        member('Header', 'ulong', 0),
+        member('Flags', 'ulong', 4),
+        end,
+        fileStruct('own', 'CONTOSO_PAIR', 8, 2),
+        member('Count', 'ulong', 0),
+        member('Lock', 'ulong', 4),
+        end,
+      ],
+      unit,
+    );
+    const layouts = new StructLayouts(ndisAndOwn, files);
+    expect(layouts.structureOfSize(8)).toBe('CONTOSO_PAIR');
+    expect(layouts.memberAt(8, 4)).toBe('Lock');
+    // Without the files, both count as the driver's: the size stays ambiguous.
+    expect(new StructLayouts(ndisAndOwn).structureOfSize(8)).toBeNull();
+    const twoOwn = dwarf(
+      [
+        base('ulong', 4),
+        fileStruct('a', 'CONTOSO_A', 8, 2),
+        member('Count', 'ulong', 0),
+        end,
+        fileStruct('b', 'CONTOSO_B', 8, 3),
+        member('Total', 'ulong', 0),
+        end,
+      ],
+      unit,
+    );
+    expect(new StructLayouts(twoOwn, files).structureOfSize(8)).toBeNull();
   });
 
   it('reads a module of many structures of one size in linear time', () => {

@@ -33,7 +33,7 @@ export class CDriverModule {
     this.roles = new Map(readRolesSection(wasm).roles.map((r) => [r.name, r]));
     this.lines = new LineTable(wasm);
     this.globals = new GlobalNames(wasm);
-    this.structs = new StructLayouts(wasm);
+    this.structs = new StructLayouts(wasm, (stmtList, index) => this.lines.fileName(stmtList, index));
     this.inlines = new InlineTable(wasm, (stmtList, index) => this.lines.fileName(stmtList, index));
     const hooks = new Set<string>(ACCESS_HOOKS);
     this.instrumented = WebAssembly.Module.imports(this.module).some((i) => i.module === 'env' && hooks.has(i.name));

@@ -6,8 +6,11 @@
  * debug information does not say what the driver put there. A block whose length is the size of
  * exactly one named structure of the module is taken to hold one of those — the driver allocated
  * `sizeof(CONTOSO_ADAPTER)` — and its offsets are named by that structure's members, through nested
- * structures and arrays. Any other length (two structures of that size, none, an array of them, a
- * byte buffer) keeps the offset. Anything it cannot read leaves it with no structures.
+ * structures and arrays. When several structures have that size but only one of them is the
+ * driver's own (declared in its sources, not in the harness's ndis.h), the block is taken to hold
+ * that one: a driver allocates its own structures from pool, NDIS's it mostly keeps on the stack or
+ * inside its own. Any other length (two of the driver's structures of that size, none, an array of
+ * them, a byte buffer) keeps the offset. Anything it cannot read leaves it with no structures.
  */
 import { C_IDENTIFIER, type Die, readUnits, sizeOf, TYPE_DEPTH_MAX } from './dwarf-info.js';
 
@@ -25,6 +28,8 @@ const DW_AT_bit_size = 0x0d;
 const DW_AT_declaration = 0x3c;
 const DW_AT_data_member_location = 0x38;
 const DW_AT_type = 0x49;
+const DW_AT_stmt_list = 0x10;
+const DW_AT_decl_file = 0x3a;
 /** Most member names one path holds (nested structures and arrays). */
 const PATH_DEPTH_MAX = 8;
 
@@ -36,21 +41,27 @@ interface Layout {
 }
 
 export class StructLayouts {
-  /** Byte size → the structures of that size (by name: one type may appear in several units). */
+  /** Per size, the structures of that size (at most two kept: two make it ambiguous). */
   private readonly bySize = new Map<number, Map<string, Layout>>();
+  /** The same, of the driver's own structures only (not declared in the build's ddikit/ headers). */
+  private readonly ownBySize = new Map<number, Map<string, Layout>>();
 
-  constructor(wasm: Uint8Array) {
+  /**
+   * `fileName` resolves a DW_AT_decl_file (the unit's line program, the file's index) to the file as
+   * the build named it; without it every structure counts as the driver's own.
+   */
+  constructor(wasm: Uint8Array, fileName: ((stmtList: number, index: number) => string | null) | null = null) {
     try {
-      this.read(wasm);
+      this.read(wasm, fileName);
     } catch {
       this.bySize.clear();
+      this.ownBySize.clear();
     }
   }
 
-  /** The name of the one structure of `size` bytes, or null when none or several have that size. */
+  /** The name of the structure a block of `size` bytes is taken to hold, or null (see the module comment). */
   structureOfSize(size: number): string | null {
-    const found = this.bySize.get(size);
-    return found !== undefined && found.size === 1 ? [...found.keys()][0]! : null;
+    return this.layoutOfSize(size)?.name ?? null;
   }
 
   /**
@@ -60,27 +71,44 @@ export class StructLayouts {
    * that starts at `offset` is named itself (`TxLock`), not by its first member (`TxLock.SpinLock`).
    */
   memberAt(size: number, offset: number, whole = false): string | null {
-    const found = this.bySize.get(size);
-    if (found === undefined || found.size !== 1) return null;
-    const layout = [...found.values()][0]!;
-    return memberPath(layout.die, offset, layout.byOffset, 0, whole);
+    const layout = this.layoutOfSize(size);
+    return layout === null ? null : memberPath(layout.die, offset, layout.byOffset, 0, whole);
   }
 
-  private read(wasm: Uint8Array): void {
+  private layoutOfSize(size: number): Layout | null {
+    const found = this.bySize.get(size);
+    if (found === undefined) return null;
+    if (found.size === 1) return [...found.values()][0]!;
+    const own = this.ownBySize.get(size);
+    return own !== undefined && own.size === 1 ? [...own.values()][0]! : null;
+  }
+
+  private read(wasm: Uint8Array, fileName: ((stmtList: number, index: number) => string | null) | null): void {
+    const add = (table: Map<number, Map<string, Layout>>, size: number, layout: Layout): void => {
+      let sized = table.get(size);
+      if (sized === undefined) table.set(size, (sized = new Map()));
+      // Two units' copies of one structure are one. Two different structures make the size
+      // ambiguous for good: nothing more is compared (a module of many same-size structures
+      // costs one comparison each, not one per pair).
+      if (sized.size < 2 && ![...sized.values()].some((l) => sameLayout(l, layout.die))) sized.set(layout.name, layout);
+    };
     for (const { root, byOffset } of readUnits(wasm)) {
+      const stmtList = root.attrs.get(DW_AT_stmt_list);
+      // The build's own headers (ddikit/include/ndis.h) are NDIS's; the driver's sources are the rest.
+      const harnessFile = (die: Die): boolean => {
+        const index = die.attrs.get(DW_AT_decl_file);
+        if (fileName === null || typeof stmtList !== 'number' || typeof index !== 'number') return false;
+        return fileName(stmtList, index)?.startsWith('ddikit/') ?? false;
+      };
       const visit = (die: Die, typedefName: string | null): void => {
         if (die.tag === DW_TAG_structure_type && die.attrs.get(DW_AT_declaration) === undefined) {
           const own = die.attrs.get(DW_AT_name);
           const name = typeof own === 'string' ? own : typedefName;
           const size = die.attrs.get(DW_AT_byte_size);
           if (name !== null && C_IDENTIFIER.test(name) && typeof size === 'number' && size > 0) {
-            let sized = this.bySize.get(size);
-            if (sized === undefined) this.bySize.set(size, (sized = new Map()));
-            // Two units' copies of one structure are one. Two different structures make the size
-            // ambiguous for good: nothing more is compared (a module of many same-size structures
-            // costs one comparison each, not one per pair).
-            if (sized.size < 2 && ![...sized.values()].some((l) => sameLayout(l, die)))
-              sized.set(name, { name, die, byOffset });
+            const layout = { name, die, byOffset };
+            add(this.bySize, size, layout);
+            if (!harnessFile(die)) add(this.ownBySize, size, layout);
           }
         }
         for (const child of die.children) visit(child, null);
