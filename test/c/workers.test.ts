@@ -8,7 +8,7 @@
  */
 import '../built-harness.js';
 import { spawn } from 'node:child_process';
-import { appendFileSync, copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -127,5 +127,28 @@ describe("the compiler's warnings", () => {
     expect(cached.code).toBe(0);
     expect(cached.stderr).toMatch(warning);
     expect(JSON.parse(cached.stdout)).toMatchObject({ module: 'driver.c', failure: null, races: [] });
+  }, 120_000);
+});
+
+describe('the wall-clock watchdog and a C driver', () => {
+  it('a DPC that loops without calling a DDI is stopped, and the report names the C line it loops at', async () => {
+    const folder = mkdtempSync(join(work, 'loops-'));
+    const anchor =
+      '    work = NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, 0, ContosoTakeCauses, adapter);\n#endif\n';
+    const source = readFileSync(join(root, 'examples/c/e1000-line.c'), 'utf8');
+    expect(source).toContain(anchor);
+    const looping = source.replace(
+      anchor,
+      `${anchor}    if (adapter->Stats->FramesReceived > 200) {\n        volatile ULONG spin = 1;\n        while (spin) {\n        }\n    }\n`,
+    );
+    writeFileSync(join(folder, 'driver.c'), looping);
+    const line = looping.split('\n').indexOf('        while (spin) {') + 1;
+    const run = await ddikit(['simulate', 'driver.c', '--watchdog', '1'], folder, join(folder, 'cache'));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `^ddikit simulate: the watchdog stopped the run: ContosoInterruptDpc \\(MINIPORT_INTERRUPT_DPC\\) has not returned for 1 s of wall-clock time\\.\\n  at ContosoInterruptDpc \\(driver\\.c:${line}:\\d+\\)\\n  seed=1 tick=\\d+\\n`,
+      ),
+    );
   }, 120_000);
 });

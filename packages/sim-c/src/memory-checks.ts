@@ -73,8 +73,12 @@ export class MemoryChecks {
   accesses = 0;
   trackedAccesses = 0;
   private readonly raceVars = new Map<number, unknown>();
+  /** Set by a watchdog that asks where the driver is (RunProbe.whereAsked): the next access answers. */
+  private readonly whereAsked: Int32Array | null;
 
-  constructor(private readonly driver: DriverRuntime) {}
+  constructor(private readonly driver: DriverRuntime) {
+    this.whereAsked = driver.sim.probe?.whereAsked ?? null;
+  }
 
   /** The "env" imports: UBSan handlers and the access hooks of an instrumented module. */
   imports(): Record<string, (...a: never[]) => unknown> {
@@ -98,6 +102,9 @@ export class MemoryChecks {
   /** One load, store or interlocked operation, before it happens. */
   private access(address: number, bytes: number, kind: AccessKind): void {
     this.accesses++;
+    // A watchdog about to stop a run that hangs asks where the driver is: a loop that calls no DDI
+    // still loads and stores, and the line of this one is where it loops.
+    if (this.whereAsked !== null && this.whereAsked[0] !== 0) this.tellWhere();
     const write = kind !== READ;
     const a = address >>> 0;
     const d = this.driver;
@@ -124,6 +131,16 @@ export class MemoryChecks {
       return;
     }
     this.trackRace(a, kind); // .data / .bss
+  }
+
+  /** Tells the probe the C line of this access (its innermost source frame), once per asking. */
+  private tellWhere(): void {
+    this.whereAsked![0] = 0;
+    const frame = this.driver.sim.verifier.sourceFrames?.()[0];
+    if (frame === undefined) return;
+    this.driver.sim.probe?.tellWhere?.(
+      `at ${frame.function} (${frame.file === null ? '?' : `${frame.file}:${frame.line}:${frame.column}`})`,
+    );
   }
 
   /** An access outside linear memory: it would trap, so it stops the run whatever the mode. */

@@ -14,7 +14,9 @@ import type { CliIo } from '../io.js';
 import { type DriverCommand, driverInteger, stackPlace } from './driver-module.js';
 import type { DriverWorkerData, DriverWorkerMessage } from './driver-worker-types.js';
 import {
+  askWhere,
   PHASE_LOADING,
+  PHASE_RUNNING,
   PHASE_SETTLING,
   PHASE_WAITING,
   readWatch,
@@ -30,6 +32,8 @@ const LOAD_GRACE_MS = 20_000;
 
 /** How often the watchdog looks (milliseconds). */
 const WATCH_INTERVAL_MS = 100;
+/** How long a stalled run may take to say where its driver is (askWhere) before it is reported without. */
+const WHERE_WAIT_MS = 300;
 
 /** The fewest megabytes --max-memory takes (a process that loads a driver needs more than this). */
 export const MAX_MEMORY_MIN_MB = 64;
@@ -92,6 +96,8 @@ export function runInWorker(run: DriverRun, io: CliIo): Promise<number> {
     const limitMs = run.watchdogSeconds * 1000;
     /** When a stall was first seen in a pool (several watched threads): the report waits one more limit for the others. */
     let stallSeenAt: number | null = null;
+    /** The stalled thread asked where its driver is (askWhere), and when: the report waits WHERE_WAIT_MS for the answer. */
+    let asked: { readonly buffer: SharedArrayBuffer; readonly at: number } | null = null;
     // The driver's typed arrays and Buffers live outside the JavaScript heap, whose limit does not
     // stop them: the process's resident set is watched instead (it counts every thread's memory).
     const memoryLimitMb = run.maxMemoryMb ?? defaultMemoryLimitMb();
@@ -106,7 +112,7 @@ export function runInWorker(run: DriverRun, io: CliIo): Promise<number> {
         return;
       }
       const now = Date.now();
-      const stalled: WatchState[] = [];
+      const stalled: { readonly state: WatchState; readonly buffer: SharedArrayBuffer }[] = [];
       for (const watch of watched) {
         const state = readWatch(watch.buffer);
         if (state.heartbeat !== watch.lastBeat || state.phase === PHASE_WAITING) {
@@ -115,8 +121,9 @@ export function runInWorker(run: DriverRun, io: CliIo): Promise<number> {
           continue;
         }
         const limit = state.phase === PHASE_LOADING ? limitMs + LOAD_GRACE_MS : limitMs;
-        if (limitMs > 0 && now - watch.lastBeatAt >= limit) stalled.push(state);
+        if (limitMs > 0 && now - watch.lastBeatAt >= limit) stalled.push({ state, buffer: watch.buffer });
       }
+      if (stalled.length === 0) asked = null;
       if (stalled.length === 0 || failure !== null || code !== null) return;
       // With worker threads, runs hang in parallel: wait one more limit, then name the run of the lowest
       // seed that hangs (the one a single thread would have hung in first), whichever stalled first.
@@ -125,10 +132,20 @@ export function runInWorker(run: DriverRun, io: CliIo): Promise<number> {
         return;
       }
       // A run names its seed; what the drivers left behind after their runs names none (see watchdogReport).
-      const runs = stalled.filter((state) => state.phase !== PHASE_SETTLING);
-      const first = (runs.length > 0 ? runs : stalled).reduce((a, b) => (b.seed < a.seed ? b : a));
+      const runs = stalled.filter(({ state }) => state.phase !== PHASE_SETTLING);
+      const first = (runs.length > 0 ? runs : stalled).reduce((a, b) => (b.state.seed < a.state.seed ? b : a));
+      // A run that hangs is asked where its driver is first (a C driver's next load or store answers
+      // with its line), and reported once it answers or WHERE_WAIT_MS have passed.
+      if (first.state.phase === PHASE_RUNNING) {
+        if (asked === null || asked.buffer !== first.buffer) {
+          asked = { buffer: first.buffer, at: now };
+          askWhere(first.buffer);
+          return;
+        }
+        if (readWatch(first.buffer).where === '' && now - asked.at < WHERE_WAIT_MS) return;
+      }
       failure = 'watchdog';
-      report(run, io, watchdogReport(run, first));
+      report(run, io, watchdogReport(run, readWatch(first.buffer)));
       void worker.terminate();
     }, WATCH_INTERVAL_MS);
     timer.unref();
@@ -207,6 +224,7 @@ function watchdogReport(run: DriverRun, state: WatchState): Failure {
     running !== null
       ? `the watchdog stopped the run: ${running} has not returned for ${seconds} s of wall-clock time.`
       : `the watchdog stopped the run: no role function started or returned for ${seconds} s of wall-clock time.`,
+    ...(state.where !== '' ? [`  ${printable(state.where)}`] : []),
     `  seed=${state.seed} tick=${state.tick}`,
   ];
   if (state.frames.length > 1) lines.push(`  role frames, innermost first: ${state.frames.join(' ← ')}`);
@@ -222,6 +240,7 @@ function watchdogReport(run: DriverRun, state: WatchState): Failure {
         seconds,
         phase: 'running',
         function: running,
+        at: state.where !== '' ? printable(state.where).replace(/^at /, '') : null,
         frames: state.frames,
         seed: state.seed,
         tick: state.tick,
@@ -229,6 +248,12 @@ function watchdogReport(run: DriverRun, state: WatchState): Failure {
       },
     },
   };
+}
+
+/** Text from the watched thread's memory, with control characters shown as \u escapes (it reaches a terminal). */
+function printable(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters matched are the point
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** How the driver ended the process: process.exit(code), or process.kill with a signal aimed at it. */

@@ -19,6 +19,9 @@ const HEARTBEAT = 0;
 const DEPTH = 1;
 const REPLAY_LENGTH = 2;
 const PHASE = 3;
+/** Set by the watching side to ask where the driver is (RunProbe.whereAsked); the answer's length. */
+const WHERE_ASKED = 4;
+const WHERE_LENGTH = 5;
 const NAME_LENGTH = 8; // FRAMES_KEPT slots from here
 // Float64 slots (byte offset / 8).
 const TICK = 8;
@@ -26,7 +29,9 @@ const SEED = 9;
 // Byte regions.
 const NAMES_AT = 128;
 const REPLAY_AT = NAMES_AT + FRAMES_KEPT * NAME_BYTES;
-const BYTES = REPLAY_AT + REPLAY_BYTES;
+const WHERE_AT = REPLAY_AT + REPLAY_BYTES;
+const WHERE_BYTES = 512;
+const BYTES = WHERE_AT + WHERE_BYTES;
 
 /** What the watched thread is doing. */
 export const PHASE_LOADING = 0;
@@ -54,6 +59,8 @@ export class WatchProbe implements RunProbe {
   private readonly bytes: Uint8Array;
   private readonly encoded = new Map<string, Uint8Array>();
   private readonly encoder = new TextEncoder();
+  /** RunProbe.whereAsked: a view of the slot the watching side sets (askWhere). */
+  readonly whereAsked: Int32Array;
 
   /** `replay(seed, schedule)`: the command that replays a run. */
   constructor(
@@ -63,6 +70,14 @@ export class WatchProbe implements RunProbe {
     this.ints = new Int32Array(buffer);
     this.floats = new Float64Array(buffer);
     this.bytes = new Uint8Array(buffer);
+    this.whereAsked = new Int32Array(buffer, WHERE_ASKED * 4, 1);
+  }
+
+  /** RunProbe.tellWhere: where the driver's code is, for the watchdog's report. */
+  tellWhere(where: string): void {
+    const text = this.encoder.encode(where).subarray(0, WHERE_BYTES);
+    this.bytes.set(text, WHERE_AT);
+    this.ints[WHERE_LENGTH] = text.length;
   }
 
   /** The driver module is loaded: the runs begin. */
@@ -131,6 +146,18 @@ export interface WatchState {
   readonly frames: readonly string[];
   /** The command that replays the run, '' before the first run. */
   readonly replay: string;
+  /** Where the driver's code was when asked (askWhere): `at Fn (file:line:col)`; '' when not told. */
+  readonly where: string;
+}
+
+/**
+ * Asks the watched thread where the driver's code is (RunProbe.whereAsked): code that can tell (a
+ * C driver's loads and stores) answers, and readWatch returns it as `where`.
+ */
+export function askWhere(buffer: SharedArrayBuffer): void {
+  const ints = new Int32Array(buffer);
+  ints[WHERE_LENGTH] = 0;
+  ints[WHERE_ASKED] = 1;
 }
 
 export function readWatch(buffer: SharedArrayBuffer): WatchState {
@@ -151,5 +178,6 @@ export function readWatch(buffer: SharedArrayBuffer): WatchState {
     tick: floats[TICK]!,
     frames,
     replay: decoder.decode(bytes.slice(REPLAY_AT, REPLAY_AT + ints[REPLAY_LENGTH]!)),
+    where: decoder.decode(bytes.slice(WHERE_AT, WHERE_AT + Math.min(ints[WHERE_LENGTH]!, WHERE_BYTES))),
   };
 }

@@ -11,4 +11,12 @@ export interface RunProbe {
   enter(name: string, role: string, depth: number, tick: number): void;
   /** The innermost role function returned or threw: `depth` frames are left. */
   exit(depth: number, tick: number): void;
+  /**
+   * Made non-zero (element 0) by the watcher when it is about to stop a run that hangs and asks
+   * where the driver's code is. Driver code the harness sees run without a role call or a DDI —
+   * a C driver's instrumented loads and stores — answers with {@link tellWhere}. Optional.
+   */
+  readonly whereAsked?: Int32Array;
+  /** Where the driver's code is now (`at Fn (file:line:col)`), told when asked (whereAsked). */
+  tellWhere?(where: string): void;
 }

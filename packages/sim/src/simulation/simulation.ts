@@ -59,6 +59,7 @@ import {
 } from './options.js';
 import { DriverError } from './driver-error.js';
 import { currentDriverFrames, frameText, type DriverFrame } from './driver-frames.js';
+import type { RunProbe } from '../core/probe.js';
 import { registerObserver } from './register-observer.js';
 
 /** How far a run got, for its result (a bug check may stop it anywhere). */
@@ -97,6 +98,8 @@ export class Simulation {
   readonly timers: Timers;
   /** Race detection (null when off). */
   readonly races: RaceDetector | null;
+  /** The probe the runs tell where they are (the `probe` option), or null. */
+  readonly probe: RunProbe | null;
   /** The trace of the last run (null unless the `trace` option is on). */
   readonly trace: Trace | null;
   readonly faults: ResolvedFaults;
@@ -159,7 +162,8 @@ export class Simulation {
     } else {
       this.engine.logging = false;
     }
-    this.monitor.probe = options.probe ?? null;
+    this.probe = options.probe ?? null;
+    this.monitor.probe = this.probe;
     this.faults = resolveFaults(options.faults);
     const traceOption = options.trace;
     this.trace =
