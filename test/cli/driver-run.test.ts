@@ -8,7 +8,7 @@
  * whose top-level await never settles all fail loudly. The clean fixture stays clean.
  */
 import '../built-harness.js';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -73,8 +73,23 @@ describe('the wall-clock watchdog: a loop that calls no DDI', () => {
     expect(code).toBe(1);
     expect(JSON.parse(stdout)).toMatchObject({
       clean: false,
-      watchdog: { seconds: 1, phase: 'running', function: 'Dpc (MINIPORT_INTERRUPT_DPC)', seed: 1 },
+      watchdog: { seconds: 1, phase: 'running', function: 'Dpc (MINIPORT_INTERRUPT_DPC)', seed: 1, at: null },
     });
+  });
+
+  it("a loop that waits on a field of its context is reported at the driver's line of the loop", async () => {
+    // The field is tracked (a context's), so the loop's next read answers the watchdog's question.
+    const line =
+      readFileSync(join(root, FIXTURE), 'utf8').split('\n').indexOf('    while (a.interrupt !== null) {') + 1;
+    const text = await ddikit('simulate', [FIXTURE, '--export', 'waitsOnField', '--watchdog', '1']);
+    expect(text.code).toBe(1);
+    expect(text.stderr.split('\n').slice(0, 3)).toEqual([
+      'ddikit simulate: the watchdog stopped the run: Dpc (MINIPORT_INTERRUPT_DPC) has not returned for 1 s of wall-clock time.',
+      `  at Object.dpc (${FIXTURE}:${line}:14)`,
+      expect.stringMatching(/^ {2}seed=1 tick=\d+$/),
+    ]);
+    const json = await ddikit('explore', [FIXTURE, '--export', 'waitsOnField', '--watchdog', '1', '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ watchdog: { at: `Object.dpc (${FIXTURE}:${line}:14)` } });
   });
 });
 

@@ -207,6 +207,12 @@ export class RaceDetector {
    */
   sourceOf: (() => SourceFrameReport | null) | null = null;
   /**
+   * Set (element 0 non-zero) by a watchdog that asks where a hung driver is (RunProbe.whereAsked):
+   * the next field access answers through tellWhere. Null: no one asks.
+   */
+  whereAsked: Int32Array | null = null;
+  tellWhere: (() => void) | null = null;
+  /**
    * Deferred functions can run side by side (more than one processor): DPC-SHARED-RACE is checked.
    */
   private readonly deferredRaces: boolean;
@@ -397,6 +403,11 @@ export class RaceDetector {
   }
 
   private fieldAccess(variable: RaceVar, op: number): void {
+    const asked = this.whereAsked;
+    if (asked !== null && asked[0] !== 0) {
+      asked[0] = 0;
+      this.tellWhere?.();
+    }
     if (!this.armed || variable.epoch !== this.epoch) return;
     const write = op !== OP_READ;
     // A field found automatically shows in the trace, and is a choice point, once the ISR touched

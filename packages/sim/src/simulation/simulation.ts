@@ -181,16 +181,27 @@ export class Simulation {
       const verifier = this.verifier;
       this.races.sourceOf = () => verifier.sourceFrames?.()[0] ?? null;
     }
-    if (options.lockSites === true && this.checks) {
-      // The innermost source frame of a driver with source frames (C), else the innermost frame
-      // of the driver's own code on the JavaScript stack.
-      const verifier = this.verifier;
-      this.locks.siteOf = () => {
-        const source = verifier.sourceFrames?.()[0];
-        if (source !== undefined)
-          return `at ${source.function} (${source.file === null ? '?' : `${source.file}:${source.line}:${source.column}`})`;
-        const frame = currentDriverFrames()[0];
-        return frame === undefined ? null : `at ${frame.function || '(anonymous)'} (${frameText(frame)})`;
+    // Where the driver's code is now (`at Fn (file:line:col)`): the innermost source frame of a
+    // driver with source frames (C), else the innermost frame of the driver's own code on the
+    // JavaScript stack; null when neither is known. A stack capture: asked only where it is worth it.
+    const verifier = this.verifier;
+    const driverSite = (): string | null => {
+      const source = verifier.sourceFrames?.()[0];
+      if (source !== undefined)
+        return `at ${source.function} (${source.file === null ? '?' : `${source.file}:${source.line}:${source.column}`})`;
+      const frame = currentDriverFrames()[0];
+      return frame === undefined ? null : `at ${frame.function || '(anonymous)'} (${frameText(frame)})`;
+    };
+    if (options.lockSites === true && this.checks) this.locks.siteOf = driverSite;
+    const probe = this.probe;
+    if (this.races !== null && probe !== null && probe.whereAsked !== undefined && probe.tellWhere !== undefined) {
+      // A watchdog about to stop a hung run asks where the driver is: its next tracked field access
+      // answers (a loop that waits for a field the ISR would change still reads it).
+      this.races.whereAsked = probe.whereAsked;
+      const tell = probe.tellWhere.bind(probe);
+      this.races.tellWhere = () => {
+        const site = driverSite();
+        if (site !== null) tell(site);
       };
     }
     this.stepper = new DeviceStepper(device, this.clock);
