@@ -39,7 +39,7 @@ import {
   type SourceFile,
   undefinedSymbols,
 } from './flags.js';
-import { checkX64 } from './x64.js';
+import { checkX64, x64OnlyText } from './x64.js';
 
 export interface CompiledDriver {
   readonly wasm: Uint8Array;
@@ -89,6 +89,8 @@ export async function compileDriver(
     ),
     JSON.stringify([...options.roleNames].sort()),
     options.x64 === false ? 'x64:off' : 'x64:on',
+    // The diagnostics kept in the module: the x64 pass's without the build's repeats.
+    'diagnostics:x64-only',
     ...files.flatMap((f) => [f.path, f.text]),
   ]);
   const hit = options.cache?.get(key);
@@ -144,7 +146,7 @@ export async function compileDriver(
 
   if (options.x64 !== false) {
     const x64 = await checkX64(files, header, options);
-    text += x64.text;
+    text += x64OnlyText(x64.text, text);
     if (x64.diagnostics.some((d) => d.severity === 'error' || d.severity === 'fatal error'))
       throw new CompileError(text, parseDiagnostics(text));
   }

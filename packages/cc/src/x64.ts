@@ -60,3 +60,41 @@ export async function checkX64(
   }
   return { diagnostics: parseDiagnostics(text), text, milliseconds };
 }
+
+/** A diagnostic's first line, as clang prints it: `file:line:col: warning|error|fatal error: …`. */
+const HEADER = /^.+?:\d+:\d+: (?:warning|error|fatal error): /;
+/** clang's count at the end of a file's diagnostics: `1 warning generated.`, `2 warnings and 1 error generated.` */
+const SUMMARY = /^\d+ (?:warnings?|errors?)(?: and \d+ (?:warnings?|errors?))? generated\.$/;
+
+/**
+ * What the x64 pass adds to the wasm32 build's diagnostics: each of its warnings and errors (with
+ * their notes and source excerpt) that the build did not print already — the same source gives
+ * the same `-Wall` warnings twice otherwise — followed by clang's count of those kept.
+ */
+export function x64OnlyText(x64Text: string, buildText: string): string {
+  const seen = new Set(buildText.split('\n').filter((line) => HEADER.test(line)));
+  const kept: string[] = [];
+  let keeping = false;
+  let warnings = 0;
+  let errors = 0;
+  for (const line of x64Text.split('\n')) {
+    if (SUMMARY.test(line)) {
+      keeping = false;
+      continue;
+    }
+    if (HEADER.test(line)) {
+      keeping = !seen.has(line);
+      if (keeping) {
+        if (/: warning: /.test(line)) warnings++;
+        else errors++;
+      }
+    }
+    if (keeping && line !== '') kept.push(line);
+  }
+  if (kept.length === 0) return '';
+  const count = [
+    ...(warnings > 0 ? [`${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`] : []),
+    ...(errors > 0 ? [`${errors} ${errors === 1 ? 'error' : 'errors'}`] : []),
+  ].join(' and ');
+  return `${kept.join('\n')}\n${count} generated.\n`;
+}
