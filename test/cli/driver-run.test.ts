@@ -311,6 +311,25 @@ describe('after the run and around it', () => {
     );
     // The bug check stops the run in its first DPC: printed once, though the seed ran twice.
     expect(stderr.split('chatty-leaks: a DPC\n')).toHaveLength(2);
+    // In collect mode the run goes on past the leak: the second run stops just after it, and only
+    // the message comes from it; the rest is the whole first run.
+    const collect = await ddikit('simulate', [
+      'test/cli/fixtures/chatty.ts',
+      '--export',
+      'leaks',
+      '--mode',
+      'collect',
+      '--ticks',
+      '20000',
+      '--json',
+    ]);
+    const [run] = (
+      JSON.parse(collect.stdout) as { runs: { tick: number; reports: { rule: string; message: string }[] }[] }
+    ).runs;
+    expect(run!.tick).toBeGreaterThanOrEqual(20_000);
+    expect(run!.reports.find((r) => r.rule === 'LOCK-LEAK')!.message).toMatch(
+      /, at Object\.dpc \(test\/cli\/fixtures\/chatty\.ts:\d+:\d+\), and did not release$/,
+    );
   });
 
   it('simulate --disable: a rule left out reports nothing (fires without it, quiet with it)', async () => {

@@ -348,11 +348,12 @@ function runSeed(
 }
 
 /**
- * A run that leaked a spin lock, run again with the line of every acquire kept (the lockSites
- * option: a stack capture per acquire, too dear for every run), so its LOCK-LEAK names the acquire.
- * The same seed gives the same run; the first is kept when the second differs in any report (a
- * driver that keeps state from one run to the next) or throws. What the driver prints while it runs
- * again is dropped: it printed it the first time.
+ * A run that leaked a spin lock, with its LOCK-LEAK reports naming the line of each acquire: the
+ * seed runs again, up to the last leak, with the acquires' lines kept (the lockSites option: a stack
+ * capture per acquire, too dear for every run), and each leak found again there (the same function,
+ * lock and tick) gives its message to the first run's report. Everything else is the first run's. A
+ * run again that throws leaves the first as it was. What the driver prints meanwhile is dropped:
+ * it printed it the first time.
  */
 function withLockSites(
   sim: typeof SimModule,
@@ -362,6 +363,8 @@ function withLockSites(
   probe: RunProbe,
   first: RunResult,
 ): RunResult {
+  const leaks = first.reports.filter((r) => r.rule === 'LOCK-LEAK');
+  const lastTick = Math.max(...leaks.map((r) => r.tick));
   const { stdout, stderr } = process;
   const writeOut = stdout.write;
   const writeErr = stderr.write;
@@ -370,32 +373,30 @@ function withLockSites(
     if (done !== undefined) queueMicrotask(done);
     return true;
   }) as typeof stdout.write;
+  let again: RunResult;
   try {
     stdout.write = dropped;
     stderr.write = dropped;
     probe.run(seed, null);
-    const again = sim
-      .createSimulation({ ...simulationOptions(sim, request, seed), probe, lockSites: true })
-      .run(driver, {
-        ticks: request.ticks,
-        ...(request.surpriseRemoveAtTick !== null ? { surpriseRemoveAtTick: request.surpriseRemoveAtTick } : {}),
-      });
-    const same =
-      again.tick === first.tick &&
-      again.reports.length === first.reports.length &&
-      again.reports.every(
-        (r, i) =>
-          r.rule === first.reports[i]!.rule &&
-          r.subject === first.reports[i]!.subject &&
-          r.tick === first.reports[i]!.tick,
-      );
-    return same ? again : first;
+    again = sim.createSimulation({ ...simulationOptions(sim, request, seed), probe, lockSites: true }).run(driver, {
+      ticks: Math.min(request.ticks, lastTick + 1),
+      ...(request.surpriseRemoveAtTick !== null ? { surpriseRemoveAtTick: request.surpriseRemoveAtTick } : {}),
+    });
   } catch {
     return first;
   } finally {
     stdout.write = writeOut;
     stderr.write = writeErr;
   }
+  const sited = again.reports.filter((r) => r.rule === 'LOCK-LEAK');
+  const reports = first.reports.map((report) => {
+    if (report.rule !== 'LOCK-LEAK') return report;
+    const same = sited.find(
+      (r) => r.tick === report.tick && r.function === report.function && r.subject === report.subject,
+    );
+    return same === undefined ? report : { ...report, message: same.message };
+  });
+  return { ...first, reports };
 }
 
 /** Prints the runs (and writes the timeline); the exit code. */
