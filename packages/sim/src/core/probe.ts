@@ -14,7 +14,8 @@ export interface RunProbe {
   /**
    * Made non-zero (element 0) by the watcher when it is about to stop a run that hangs and asks
    * where the driver's code is. Driver code the harness sees run without a role call or a DDI —
-   * a C driver's instrumented loads and stores — answers with {@link tellWhere}. Optional.
+   * a C driver's instrumented loads and stores, a TypeScript driver's reads and writes of its
+   * contexts' tracked fields — answers with {@link tellWhere}. Optional.
    */
   readonly whereAsked?: Int32Array;
   /** Where the driver's code is now (`at Fn (file:line:col)`), told when asked (whereAsked). */
