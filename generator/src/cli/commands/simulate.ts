@@ -18,6 +18,7 @@ import type {
   MiniportDefinition,
   Report,
   RunProbe,
+  RunOptions,
   RunResult,
   Simulation,
   SimulationOptions,
@@ -325,11 +326,7 @@ function runSeed(
   const simulation = sim.createSimulation({ ...options, probe, ...(trace ? { trace: true } : {}) });
   probe.run(seed, null);
   try {
-    const runOptions = {
-      ticks: request.ticks,
-      ...(request.surpriseRemoveAtTick !== null ? { surpriseRemoveAtTick: request.surpriseRemoveAtTick } : {}),
-    };
-    let result = simulation.run(driver, runOptions);
+    let result = simulation.run(driver, runOptionsOf(request, request.ticks));
     if (result.reports.some((r) => r.rule === 'LOCK-LEAK'))
       result = withLockSites(sim, driver, request, seed, probe, result);
     return {
@@ -345,6 +342,14 @@ function runSeed(
     if (!(error instanceof sim.SimulationError)) throw error;
     return { run: { result: null, nicEventBoundHits: 0, simulation: null, failure: firstLines(error) }, simulation };
   }
+}
+
+/** What a seed's run is run with: `ticks`, and the surprise removal --surprise-remove asks for. */
+function runOptionsOf(request: SimulateRequest, ticks: number): RunOptions {
+  return {
+    ticks,
+    ...(request.surpriseRemoveAtTick !== null ? { surpriseRemoveAtTick: request.surpriseRemoveAtTick } : {}),
+  };
 }
 
 /**
@@ -378,10 +383,9 @@ function withLockSites(
     stdout.write = dropped;
     stderr.write = dropped;
     probe.run(seed, null);
-    again = sim.createSimulation({ ...simulationOptions(sim, request, seed), probe, lockSites: true }).run(driver, {
-      ticks: Math.min(request.ticks, lastTick + 1),
-      ...(request.surpriseRemoveAtTick !== null ? { surpriseRemoveAtTick: request.surpriseRemoveAtTick } : {}),
-    });
+    again = sim
+      .createSimulation({ ...simulationOptions(sim, request, seed), probe, lockSites: true })
+      .run(driver, runOptionsOf(request, Math.min(request.ticks, lastTick + 1)));
   } catch {
     return first;
   } finally {
