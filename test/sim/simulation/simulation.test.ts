@@ -224,6 +224,26 @@ describe('a run', () => {
     );
   });
 
+  it('refuses a flag that is not a boolean, naming it and what it got', () => {
+    const device = new FakeDevice();
+    // "false" as a string would read as on where the option is tested for truth.
+    expect(() => createSimulation({ seed: 1, device, verifier: 'false' as never })).toThrow(
+      /^createSimulation: verifier must be true or false \(got "false"\)$/,
+    );
+    expect(() => createSimulation({ seed: 1, device, lockSites: 1 as never })).toThrow(
+      /^createSimulation: lockSites must be true or false \(got 1\)$/,
+    );
+    expect(() => createSimulation({ seed: 1, device, races: { contexts: 0 as never } })).toThrow(/races\.contexts/);
+    expect(() => createSimulation({ seed: 1, device, races: 'on' as never })).toThrow(/races must be true, false or/);
+    expect(() => createSimulation({ seed: 1, device, trace: 5 as never })).toThrow(/trace must be true, false or/);
+    for (const lockSites of [true, false, undefined])
+      expect(
+        createSimulation({ seed: 1, device, lockSites, races: { contexts: false }, trace: false }).run(testDriver(), {
+          ticks: 10,
+        }).clean,
+      ).toBe(true);
+  });
+
   it('defineMiniport marks its result; other values are not drivers', () => {
     expect(isMiniportDefinition(testDriver())).toBe(true);
     expect(isMiniportDefinition({ name: 'x', create: () => ({}) })).toBe(false);

@@ -152,6 +152,38 @@ export function checkSimulationOptions(options: SimulationOptions): void {
   if (typeof device !== 'object' || device === null || typeof device.read32 !== 'function') {
     throw new TypeError('createSimulation: device must implement the Device interface of device.ts');
   }
+  // The flags: a value that is not a boolean (a string "false", a 0) would read as its truthiness
+  // in some places and as "not false" in others.
+  const flag = (name: string, value: unknown): void => {
+    if (value !== undefined && typeof value !== 'boolean')
+      throw new TypeError(`createSimulation: ${name} must be true or false (got ${describe(value)})`);
+  };
+  flag('verifier', options.verifier);
+  flag('lockSites', options.lockSites);
+  const races: unknown = options.races;
+  if (typeof races === 'object' && races !== null) {
+    flag('races.contexts', (races as { contexts?: unknown }).contexts);
+    flag('races.sources', (races as { sources?: unknown }).sources);
+  } else if (races !== undefined && typeof races !== 'boolean') {
+    throw new TypeError(
+      `createSimulation: races must be true, false or { contexts?, sources? } (got ${describe(races)})`,
+    );
+  }
+  const trace: unknown = options.trace;
+  if (trace !== undefined && typeof trace !== 'boolean' && (typeof trace !== 'object' || trace === null))
+    throw new TypeError(
+      `createSimulation: trace must be true, false or { eventsMax?, overviewBuckets? } (got ${describe(trace)})`,
+    );
+}
+
+/** A value as an error message shows it: strings quoted, objects by kind. */
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'function') return 'a function';
+  return String(value);
 }
 
 /** The cost model: the defaults with the options' costs, checked. */
