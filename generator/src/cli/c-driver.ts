@@ -47,6 +47,8 @@ export interface CDriverModule {
   readonly warnings: string;
   /** A compile cache that could not be used, as a warning line; '' when it worked (cacheProblem). */
   readonly cacheWarning: string;
+  /** Always: its accesses' source lines come from the module's DWARF. */
+  readonly sourceLines: true;
 }
 
 /** The C sources a module path names (one path, or several joined by C_SOURCES_SEPARATOR). */
@@ -216,6 +218,7 @@ export async function loadCDriver(paths: readonly string[], cwd: string): Promis
     sim,
     warnings: compiled.diagnosticsText,
     cacheWarning: cacheProblem(prepared),
+    sourceLines: true,
   };
 }
 

@@ -53,6 +53,11 @@ export interface DriverModule {
   readonly display: string;
   readonly exports: Record<string, unknown>;
   readonly sim: typeof SimModule;
+  /**
+   * Whether the harness can name the driver's source line of an access (a C driver's, from its
+   * debug information): a replay with stack captures then adds lines to a search's race reports.
+   */
+  readonly sourceLines?: boolean;
 }
 
 /** What tsx loads as a module: TypeScript and JavaScript, ESM or CommonJS, with JSX or without. */

@@ -311,7 +311,15 @@ function contextOf(module: DriverModule, request: ExploreRequest, io: ExploreIo)
       `${display}: the export \`scenario\` must be an object ({ device?, ticks?, processors?, interrupt?, faults? }).`,
     );
   }
-  return { sim, driver, display, request, io, scenario: scenario as Scenario | undefined };
+  return {
+    sim,
+    driver,
+    display,
+    request,
+    io,
+    scenario: scenario as Scenario | undefined,
+    sourceLines: module.sourceLines === true,
+  };
 }
 
 /** What every run of the search shares: the driver, the seed, the scenario and the flags that override it. */
@@ -442,6 +450,8 @@ interface Context {
   readonly io: ExploreIo;
   readonly scenario: Scenario | undefined;
   readonly probe: WatchProbe;
+  /** Whether race reports can name the driver's source lines (DriverModule.sourceLines). */
+  readonly sourceLines: boolean;
 }
 
 /** The replay command of the run the probe is told of. */
@@ -659,10 +669,10 @@ function printResult(context: Context, target: RunTarget, found: ExploreResult, 
  * run), so each schedule that first ran into a race runs once more with them, and every race found
  * again there (the same rule, variable and accesses) takes its accesses' lines. One run per such
  * schedule (usually only the default one), in this thread: the same output whatever the workers
- * or shards.
+ * or shards. A driver without source lines (TypeScript: its race reports name functions) is not run again.
  */
 function withRaceSources(context: Context, target: RunTarget, result: ExploreResult): ExploreResult {
-  if (result.races.length === 0) return result;
+  if (result.races.length === 0 || !context.sourceLines) return result;
   const { sim } = context;
   const replayed = new Map<string, readonly Report[]>();
   const races = result.races.map((report, i) => {
