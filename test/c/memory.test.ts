@@ -82,6 +82,27 @@ describe('memory rules of C drivers', () => {
   });
 });
 
+describe('pool tags in reports', () => {
+  it.each([
+    // A three-character tag ends in a NUL byte in memory, which is not shown.
+    { tag: "'baF'", shown: 'Fab' },
+    // A NUL byte within the tag shows as any other unprintable byte does.
+    { tag: '0x46006162u', shown: 'ba.F' },
+    { tag: "'ruoF'", shown: 'Four' },
+  ])('the tag $tag shows as "$shown"', async ({ tag, shown }) => {
+    const variant = withInInitialize(
+      `    (void)NdisAllocateMemoryWithTagPriority(NdisMiniportHandle, 12, ${tag}, NormalPoolPriority);`,
+    );
+    const definition = defineCMiniport(await load({ files: [SOURCE], text: variant }));
+    const leak = run(definition, 'collect').reports.find((r) => r.rule === 'POOL-LEAK');
+    expect(leak?.message).toMatch(
+      new RegExp(
+        `^1 pool block \\(12 bytes\\) still allocated after MiniportHaltEx: ${shown.replace('.', '\\.')} #\\d+`,
+      ),
+    );
+  });
+});
+
 describe('shared memory (NdisMAllocateSharedMemory) of C drivers', () => {
   /** One line: 64 bytes of shared memory at p, its physical address at pa, then `use`. */
   const shared = (use: string): string =>

@@ -186,10 +186,16 @@ export class Pool {
   }
 }
 
-/** A pool tag as text: the ULONG's bytes in memory order (`'otnC'` → "Cnto"). */
+/**
+ * A pool tag as text: the ULONG's bytes in memory order (`'otnC'` → "Cnto"). A shorter tag leaves
+ * NUL bytes at its end (`'baF'` → "Fab"): they are not shown. Any other byte that is not printable
+ * ASCII shows as '.'.
+ */
 export function tagText(tag: number): string {
+  let length = 4;
+  while (length > 1 && ((tag >>> (8 * (length - 1))) & 0xff) === 0) length--;
   let out = '';
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < length; i++) {
     const c = (tag >>> (8 * i)) & 0xff;
     out += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '.';
   }
