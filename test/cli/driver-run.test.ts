@@ -91,6 +91,19 @@ describe('the wall-clock watchdog: a loop that calls no DDI', () => {
     const json = await ddikit('explore', [FIXTURE, '--export', 'waitsOnField', '--watchdog', '1', '--json']);
     expect(JSON.parse(json.stdout)).toMatchObject({ watchdog: { at: `Object.dpc (${FIXTURE}:${line}:14)` } });
   });
+
+  it('names a role function written as an arrow function by the name it was declared with', async () => {
+    const driver = 'test/cli/fixtures/_driver.ts';
+    const line =
+      readFileSync(join(root, driver), 'utf8')
+        .split('\n')
+        .indexOf('      if (hooks.dpcWaitsInline === true) while (a.interrupt !== null) {}') + 1;
+    const text = await ddikit('simulate', [FIXTURE, '--export', 'waitsInDpcBody', '--watchdog', '1']);
+    expect(text.code).toBe(1);
+    expect(text.stderr.split('\n')[1]).toMatch(
+      new RegExp(`^ {2}at Dpc \\(${driver.replaceAll('.', '\\.')}:${line}:\\d+\\)$`),
+    );
+  });
 });
 
 describe('the simulated-time watchdog: loops that call DDIs', () => {

@@ -25,7 +25,10 @@ export class DriverError extends SimulationError {
           ? thrown.message
           : `${thrown.name}: ${thrown.message}`
         : String(thrown);
-    const own = driverFrames(thrown instanceof Error ? thrown.stack : undefined);
+    const own = driverFrames(
+      thrown instanceof Error ? thrown.stack : undefined,
+      frames.map((frame) => frame.function),
+    );
     const where = frames.length > 0 ? ` in ${frames[0]!.function} (${frames[0]!.role})` : '';
     const at = own.length > 0 ? ` at ${frameText(own[0]!)}` : '';
     super(`driver ${driver} threw${where}${at}: ${thrownMessage}`, seed, tick);

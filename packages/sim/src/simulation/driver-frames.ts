@@ -27,24 +27,48 @@ const FRAME = /^\s*at (?:(.*?) \()?(.*?)(?::(\d+):(\d+))?\)?$/;
 /** The run's entry: frames beyond it belong to whoever called `sim.run`, not to the driver. */
 const RUN_ENTRY = /^\s*at Simulation\.run \(/;
 
-/** The driver's frames in a V8 stack text, innermost first (those of the run's caller left out). */
-export function driverFrames(stack: string | undefined): DriverFrame[] {
+/** The harness's call of a role function (role-monitor.ts): the frame below a role function's own. */
+const ROLE_CALL = /^\s*at callWith \(/;
+
+/**
+ * The driver's frames in a V8 stack text, innermost first (those of the run's caller left out).
+ * `roleFunctions`: the names of the role functions running, innermost first (RoleMonitor.frames):
+ * an anonymous function the harness called as a role function (an arrow function given to
+ * `MINIPORT_INTERRUPT_DPC('MyDpc', (context) => …)`) takes its declared name, as V8 has none for it.
+ */
+export function driverFrames(stack: string | undefined, roleFunctions: readonly string[] = []): DriverFrame[] {
   if (stack === undefined) return [];
   const out: DriverFrame[] = [];
+  // Role calls passed so far (the n-th is roleFunctions[n]), and whether the last line was the driver's.
+  let roleCalls = 0;
+  let lastWasOwn = false;
   for (const line of stack.split('\n')) {
     if (!line.startsWith('    at ')) continue;
     if (RUN_ENTRY.test(line)) break;
     const match = FRAME.exec(line);
     if (match === null) continue;
     const located = locate(match[2] ?? '');
-    if (located === null) continue;
+    if (located === null) {
+      if (ROLE_CALL.test(line)) {
+        const called = out.at(-1);
+        const name = roleFunctions[roleCalls];
+        if (lastWasOwn && called !== undefined && called.function === '' && name !== undefined)
+          out[out.length - 1] = { ...called, function: name };
+        roleCalls++;
+      }
+      lastWasOwn = false;
+      continue;
+    }
+    if (out.length >= DRIVER_FRAMES_MAX) break;
+    const name = (match[1] ?? '').replace(/^(?:async |new )/, '');
     out.push({
       file: located.file,
       line: located.known ? Number(match[3] ?? 0) : 0,
       column: located.known ? Number(match[4] ?? 0) : 0,
-      function: (match[1] ?? '').replace(/^(?:async |new )/, ''),
+      // With source maps on, Node names a function it has no name for '<anonymous>'.
+      function: name === '<anonymous>' ? '' : name,
     });
-    if (out.length >= DRIVER_FRAMES_MAX) break;
+    lastWasOwn = true;
   }
   return out;
 }
@@ -54,13 +78,13 @@ export function frameText(frame: DriverFrame): string {
   return frame.line > 0 ? `${frame.file}:${frame.line}:${frame.column}` : frame.file;
 }
 
-/** The driver's frames of the stack right here (for a report), innermost first. */
-export function currentDriverFrames(): DriverFrame[] {
+/** The driver's frames of the stack right here (for a report), innermost first; `roleFunctions` as for driverFrames. */
+export function currentDriverFrames(roleFunctions: readonly string[] = []): DriverFrame[] {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 40;
   const stack = new Error().stack;
   Error.stackTraceLimit = limit;
-  return driverFrames(stack);
+  return driverFrames(stack, roleFunctions);
 }
 
 /** The file of a frame's location, or null for the harness's and the runtime's frames. */

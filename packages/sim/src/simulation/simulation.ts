@@ -189,7 +189,7 @@ export class Simulation {
       const source = verifier.sourceFrames?.()[0];
       if (source !== undefined)
         return `at ${source.function} (${source.file === null ? '?' : `${source.file}:${source.line}:${source.column}`})`;
-      const frame = currentDriverFrames()[0];
+      const frame = currentDriverFrames(this.monitor.frames().map((f) => f.function))[0];
       return frame === undefined ? null : `at ${frame.function || '(anonymous)'} (${frameText(frame)})`;
     };
     if (options.lockSites === true && this.checks) this.locks.siteOf = driverSite;
