@@ -2,7 +2,7 @@
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { load, type SpecSource } from './spec/load.js';
 import { buildModel, type Model } from './spec/model.js';
-import type { OutputFile } from './render/output.js';
+import type { OutputFile, RuntimeLocation } from './render/output.js';
 import { render } from './render/render.js';
 import { validate } from './spec/validate.js';
 
@@ -14,6 +14,8 @@ export interface PipelineOptions {
    * pass a fixed placeholder so their expected files do not change with every release.
    */
   version?: string;
+  /** Where the generated files go: @ddikit/ndis itself (the default) or a project of their own. */
+  runtime?: RuntimeLocation;
 }
 
 export interface PipelineResult {
@@ -39,9 +41,13 @@ export function check(sources: readonly SpecSource[], options: Pick<PipelineOpti
 export function generate(sources: readonly SpecSource[], options: PipelineOptions): PipelineResult {
   const checked = check(sources, options);
   if (!checked.model) return checked;
-  const { templatesDir, version } = options;
+  const { templatesDir, version, runtime } = options;
   return {
     ...checked,
-    files: render(checked.model, version === undefined ? { templatesDir } : { templatesDir, version }),
+    files: render(checked.model, {
+      templatesDir,
+      ...(version !== undefined ? { version } : {}),
+      ...(runtime !== undefined ? { runtime } : {}),
+    }),
   };
 }

@@ -127,6 +127,105 @@ describe('a project with the packed packages installed', { timeout: 120_000 }, (
     expect(noOut.stderr).toContain('--out DIR is required');
   });
 
+  it("uses a role its own spec adds: the generated declarations compile beside @ddikit/ndis's, and scaffolds take them", () => {
+    // A role and the DDI that runs it, added to the project's spec (with the schema line init wrote).
+    const schemaLine = readFileSync(join(project, 'spec/my-nic.yaml'), 'utf8').split('\n')[0];
+    writeFileSync(
+      join(project, 'spec/refill.yaml'),
+      `${schemaLine}
+header: my_nic_refill.h
+family: refill
+roles:
+  - name: MY_NIC_RING_REFILL
+    function: MyNicRingRefill
+    pointer: MY_NIC_RING_REFILL_HANDLER
+    since: NDIS 6.0
+    params:
+      - { name: RefillContext, type: NDIS_HANDLE, dir: in }
+      - { name: QueueIndex, type: ULONG, dir: in }
+    returns: { type: BOOLEAN }
+    irql: { runsAt: DISPATCH_LEVEL, same: true }
+    mayCall: contract
+    invokedBy: [MyNicRefillRing]
+    description: Refills one receive ring.
+functions:
+  - name: MyNicRefillRing
+    since: NDIS 6.0
+    params:
+      - { name: AdapterHandle, type: NDIS_HANDLE, dir: in }
+      - { name: RefillFunction, type: MY_NIC_RING_REFILL_HANDLER, dir: in }
+      - { name: QueueIndex, type: ULONG, dir: in }
+    returns: { type: BOOLEAN }
+    irql: { max: DISPATCH_LEVEL }
+    description: Calls RefillFunction for one queue.
+`,
+    );
+    ok(run('npm', ['run', '--silent', 'generate']), 'npm run generate');
+    // Without the generated folder, a scaffold of the new role would import what @ddikit/ndis lacks.
+    const refused = ddikit(
+      'scaffold',
+      '--role',
+      'MY_NIC_RING_REFILL:MyRefill',
+      '--out',
+      'own',
+      '--lang',
+      'ts',
+      '--spec',
+      'spec',
+      '--extend-bundled',
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('the scaffold uses MY_NIC_RING_REFILL, MyNicRefillRing, which your spec adds');
+    expect(existsSync(join(project, 'own'))).toBe(false);
+    const generated = ['--spec', 'spec', '--extend-bundled', '--generated', 'generated'];
+    ok(
+      ddikit('scaffold', '--role', 'MY_NIC_RING_REFILL:MyRefill', '--out', 'own', '--lang', 'ts', ...generated),
+      'scaffold --lang ts',
+    );
+    expect(readFileSync(join(project, 'own/myrefill.ts'), 'utf8')).toContain(
+      "import { MY_NIC_RING_REFILL } from '../generated/src/generated/index.js';",
+    );
+    // The generated declarations' role types are @ddikit/ndis's: one brand, either handler type takes either declarator.
+    writeFileSync(
+      join(project, 'own/mix.ts'),
+      `import { MINIPORT_ISR, type MINIPORT_ISR_HANDLER } from '@ddikit/ndis';
+import { MINIPORT_ISR as OWN_ISR, type MINIPORT_ISR_HANDLER as OWN_HANDLER } from '../generated/src/generated/index.js';
+import { MyRefill } from './myrefill.js';
+
+export const a: MINIPORT_ISR_HANDLER = OWN_ISR('OwnIsr', () => false);
+export const b: OWN_HANDLER = MINIPORT_ISR('PackageIsr', () => false);
+// @ts-expect-error a refill function is no ISR
+export const c: MINIPORT_ISR_HANDLER = MyRefill;
+`,
+    );
+    writeFileSync(
+      join(project, 'tsconfig.own.json'),
+      JSON.stringify({ extends: './tsconfig.json', include: ['own', 'generated'] }),
+    );
+    ok(run(join(project, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.own.json']), 'tsc -p tsconfig.own.json');
+    if (gccFound) {
+      const c = ok(
+        ddikit('scaffold', '--role', 'MY_NIC_RING_REFILL:MyRefill', '--out', 'own-c', '--lang', 'c', ...generated),
+        'scaffold --lang c',
+      );
+      expect(/-I(\S+)/.exec(c.stdout)?.[1]).toBe('generated/include');
+      ok(
+        run('gcc', [
+          '-std=c11',
+          '-fsyntax-only',
+          '-Wall',
+          '-Wextra',
+          '-Werror',
+          '-Igenerated/include',
+          'own-c/myrefill.c',
+        ]),
+        'gcc',
+      );
+    }
+    rmSync(join(project, 'spec/refill.yaml'));
+    ok(run('npm', ['run', '--silent', 'generate']), 'npm run generate');
+  });
+
   it.skipIf(!gccFound)('scaffolds a C driver that compiles against the installed header', () => {
     const scaffold = ok(
       ddikit('scaffold', '--role', 'MINIPORT_SYNCHRONIZE_INTERRUPT:MySynchronize', '--out', 'c', '--lang', 'c'),

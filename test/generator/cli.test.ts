@@ -68,6 +68,19 @@ describe('ddikit generate', () => {
     expect(first.stdout).toMatch(/model +138 roles \(1 variant\), 367 functions, 189 types, 27 constants/);
     const files = Object.keys(tree(join(work, 'out')));
     expect(files).toContain('src/generated/roles.ts');
+    // A folder of its own imports the role runtime from the installed @ddikit/ndis.
+    const roles = readFileSync(join(work, 'out/src/generated/roles.ts'), 'utf8');
+    expect(roles).toContain("import { declareRole, type RoleFunction } from '@ddikit/ndis';");
+    expect(readFileSync(join(work, 'out/src/generated/metadata.d.ts'), 'utf8')).toContain(
+      "import type { Metadata, RoleMeta } from '@ddikit/ndis';",
+    );
+    // The @ddikit/ndis package itself imports them from beside src/generated.
+    mkdirSync(join(work, 'package'));
+    writeFileSync(join(work, 'package/package.json'), '{ "name": "@ddikit/ndis" }\n');
+    expect((await ddikit(['generate', '--spec', 'spec', '--out', 'package'])).code).toBe(0);
+    expect(readFileSync(join(work, 'package/src/generated/roles.ts'), 'utf8')).toContain(
+      "import { declareRole, type RoleFunction } from '../role.js';",
+    );
     expect(files).toContain('src/generated/metadata.json');
     expect(files).toContain('include/ndis_roles.h');
     expect(files).toContain('include/harness/ndis.h');
@@ -266,6 +279,66 @@ describe('ddikit scaffold', () => {
     expect(forced.code).toBe(0);
     expect(readFileSync(join(work, 'drv/sync.c.bak'), 'utf8')).toBe(edited);
     expect(readFileSync(join(work, 'drv/sync.c'), 'utf8')).not.toContain('my work');
+  });
+
+  it('--generated: takes what generate wrote from the same spec, and says what to do when it cannot', async () => {
+    specCopy();
+    const role = ['--role', 'MINIPORT_ISR:MyIsr'];
+    const missing = await ddikit([
+      'scaffold',
+      ...role,
+      '--out',
+      'drv',
+      '--lang',
+      'ts',
+      '--spec',
+      'spec',
+      '--generated',
+      'gen',
+    ]);
+    expect(missing.stderr).toBe(
+      'ddikit scaffold: error: --generated gen has no src/generated/index.ts: run ddikit generate with the same --spec and --out gen first.\n',
+    );
+    expect(missing.code).toBe(1);
+    expect((await ddikit(['generate', '--spec', 'spec', '--out', 'gen'])).code).toBe(0);
+    const stale = await ddikit([
+      'scaffold',
+      '--role',
+      'MY_NEW_ROLE:Mine',
+      '--out',
+      'drv',
+      '--lang',
+      'ts',
+      '--spec',
+      'spec',
+      '--generated',
+      'gen',
+    ]);
+    expect(stale.stderr).toContain(
+      '--generated gen does not declare MY_NEW_ROLE (it was generated before the spec had it?)',
+    );
+    expect(existsSync(join(work, 'drv'))).toBe(false);
+    const ts = await ddikit([
+      'scaffold',
+      ...role,
+      '--out',
+      'drv',
+      '--lang',
+      'ts',
+      '--spec',
+      'spec',
+      '--generated',
+      'gen',
+    ]);
+    expect(ts.code, ts.stderr).toBe(0);
+    expect(readFileSync(join(work, 'drv/myisr.ts'), 'utf8')).toContain(
+      "import { MINIPORT_ISR } from '../gen/src/generated/index.js';",
+    );
+    const c = await ddikit(['scaffold', ...role, '--out', 'drv-c', '--spec', 'spec', '--generated', 'gen']);
+    expect(c.stdout).toContain(' -Igen/include ');
+    const bundledSpec = await ddikit(['scaffold', ...role, '--out', 'drv2', '--generated', 'gen']);
+    expect(bundledSpec.code).toBe(2);
+    expect(bundledSpec.stderr).toContain('--generated goes with --spec');
   });
 
   it('rejects an unknown role with a suggestion and writes nothing', async () => {

@@ -8,7 +8,7 @@ import type { Model } from '../../generator/src/spec/model.js';
 import { bundled } from '../../generator/src/paths.js';
 import { check } from '../../generator/src/pipeline.js';
 import { cHeaderNames, cHeaderPath, renderC, salFallbacks, salNamesUsed } from '../../generator/src/render/c-header.js';
-import { provenanceLine, type RenderContext } from '../../generator/src/render/output.js';
+import { provenanceLine, runtimeImports, type RenderContext } from '../../generator/src/render/output.js';
 import { render } from '../../generator/src/render/render.js';
 import { readSpecSources } from '../../generator/src/spec/read-spec-folder.js';
 import { loadTemplates } from '../../generator/src/render/templates.js';
@@ -33,6 +33,7 @@ function renderContext(model: Model): RenderContext {
     version: '1.2.3',
     templates: loadTemplates(bundled.templatesDir),
     provenance: (template) => provenanceLine(model, '1.2.3', template),
+    runtimeImports: runtimeImports('package'),
   };
 }
 

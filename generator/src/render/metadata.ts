@@ -26,6 +26,7 @@ export function renderMetadata(context: RenderContext): OutputFile[] {
       content: tidy(
         context.templates.get('ts/metadata.js')({
           provenance: context.provenance('ts/metadata.js'),
+          metadataTypes: context.runtimeImports.metadataTypes,
           roles,
           metadataLiteral: metadataLiteral(
             roles.map((role) => role.binding),
@@ -37,7 +38,11 @@ export function renderMetadata(context: RenderContext): OutputFile[] {
     {
       path: 'src/generated/metadata.d.ts',
       content: tidy(
-        context.templates.get('ts/metadata.d.ts')({ provenance: context.provenance('ts/metadata.d.ts'), roles }),
+        context.templates.get('ts/metadata.d.ts')({
+          provenance: context.provenance('ts/metadata.d.ts'),
+          metadataTypes: context.runtimeImports.metadataTypes,
+          roles,
+        }),
       ),
     },
   ];

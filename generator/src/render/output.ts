@@ -20,6 +20,27 @@ export interface RenderContext {
   templates: TemplateSet;
   /** The provenance line of a file made with `template` (a name under templates/), or with none. */
   provenance: (template: string | null) => string;
+  /** Where the TypeScript files import the role runtime and the metadata types from (RenderOptions.runtime). */
+  runtimeImports: RuntimeImports;
+}
+
+/** The module specifiers of the role runtime (declareRole) and of the metadata types. */
+export interface RuntimeImports {
+  role: string;
+  metadataTypes: string;
+}
+
+/**
+ * `package`: the files are @ddikit/ndis's own src/generated, beside its role.ts and
+ * metadata-types.ts. `installed`: they go to a project of their own (`generate --out`), which
+ * imports both from the installed @ddikit/ndis.
+ */
+export type RuntimeLocation = 'package' | 'installed';
+
+export function runtimeImports(location: RuntimeLocation): RuntimeImports {
+  return location === 'package'
+    ? { role: '../role.js', metadataTypes: '../metadata-types.js' }
+    : { role: '@ddikit/ndis', metadataTypes: '@ddikit/ndis' };
 }
 
 /** What starts the provenance line; write.ts removes a file as stale only when it carries this mark. */

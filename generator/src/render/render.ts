@@ -3,7 +3,7 @@
  * here reads or writes the disk except templates (read once, cached).
  */
 import type { Model } from '../spec/model.js';
-import { provenanceLine, type OutputFile, type RenderContext } from './output.js';
+import { provenanceLine, runtimeImports, type OutputFile, type RenderContext, type RuntimeLocation } from './output.js';
 import { renderC } from './c-header.js';
 import { renderHarnessHeader } from './c-harness-header.js';
 import { renderDocs } from './reference-pages.js';
@@ -16,6 +16,8 @@ export interface RenderOptions {
   templatesDir: string;
   /** The generator version the provenance lines name; the generator's own by default (golden tests pass a placeholder). */
   version?: string;
+  /** Where the files go: @ddikit/ndis itself (the default) or a project of their own (RuntimeLocation). */
+  runtime?: RuntimeLocation;
 }
 
 /** Folders (under the output folder) that generation owns: files there that it no longer produces are stale. */
@@ -29,6 +31,7 @@ export function render(model: Model, options: RenderOptions): OutputFile[] {
     version,
     templates,
     provenance: (template) => provenanceLine(model, version, template),
+    runtimeImports: runtimeImports(options.runtime ?? 'package'),
   };
   const files = [
     ...renderTs(context),

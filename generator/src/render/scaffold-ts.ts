@@ -41,26 +41,27 @@ export function tsFiles(
   base: string,
   firstLine: (template: string) => string,
   templates: TemplateSet,
+  typesModule: string,
 ): OutputFile[] {
   const values = new Set<string>();
   const types = new Set<string>();
   const functions = planned.map((p) => tsFunctionView(model, p, values, types));
   const view = {
     firstLine: firstLine('ts/scaffold.ts').replace(/\s+/g, ' '),
-    valueImports: importLines('import', [...values]),
-    typeImports: importLines('import type', [...types]),
+    valueImports: importLines('import', [...values], typesModule),
+    typeImports: importLines('import type', [...types], typesModule),
     functions,
   };
   return [{ path: `${base}.ts`, content: tidy(templates.get('ts/scaffold.ts')(view)) }];
 }
 
-/** `import { A, B } from '@ddikit/ndis';` on one line when it fits, else one name per line. */
-function importLines(keyword: string, names: string[]): string[] {
+/** `import { A, B } from '@ddikit/ndis';` (or `module`) on one line when it fits, else one name per line. */
+function importLines(keyword: string, names: string[], module: string): string[] {
   if (names.length === 0) return [];
   const sorted = names.sort(compareStrings);
-  const line = `${keyword} { ${sorted.join(', ')} } from '@ddikit/ndis';`;
+  const line = `${keyword} { ${sorted.join(', ')} } from '${module}';`;
   if (line.length <= tsLineMax) return [line];
-  return [`${keyword} {`, ...sorted.map((n) => `  ${n},`), `} from '@ddikit/ndis';`];
+  return [`${keyword} {`, ...sorted.map((n) => `  ${n},`), `} from '${module}';`];
 }
 
 function tsComment(paragraphs: readonly string[]): string[] {

@@ -42,7 +42,7 @@ export function renderTs(context: RenderContext): OutputFile[] {
   return [
     file('functions.ts', functionsView(model)),
     file('index.ts', indexView(model)),
-    file('roles.ts', rolesView(model)),
+    file('roles.ts', { ...rolesView(model), runtime: context.runtimeImports.role }),
     file('rules.ts', rulesView(model)),
     file('types.ts', typesView(model)),
   ];

@@ -1,11 +1,11 @@
 /** `ddikit generate`: the spec → @ddikit/ndis (declarations, metadata, C header, reference pages). */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hasErrors } from '../../diagnostics.js';
 import { bundled, isPackedGenerator } from '../../paths.js';
 import { generate, type PipelineResult } from '../../pipeline.js';
-import type { OutputFile } from '../../render/output.js';
+import type { OutputFile, RuntimeLocation } from '../../render/output.js';
 import { generatedDirs } from '../../render/render.js';
 import { displayPath } from '../../paths.js';
 import { readSchema } from '../../spec/validate.js';
@@ -43,7 +43,11 @@ export function runGenerate(args: readonly string[], io: CliIo): number {
     printDiagnostics([noSpecFiles(request.spec, io)], io, request.json);
     return 1;
   }
-  const result = generate(sources, { schema: readSchema(bundled.schemaPath), templatesDir: bundled.templatesDir });
+  const result = generate(sources, {
+    schema: readSchema(bundled.schemaPath),
+    templatesDir: bundled.templatesDir,
+    runtime: runtimeLocation(request.outDir),
+  });
   if (!result.files || hasErrors(result.diagnostics)) {
     printDiagnostics(result.diagnostics, io, request.json);
     return 1;
@@ -60,6 +64,20 @@ export function runGenerate(args: readonly string[], io: CliIo): number {
     io.stdout(summaryText(result, sources.length, outShown, written));
   }
   return 0;
+}
+
+/**
+ * Where the output folder's TypeScript finds the role runtime: beside it when the folder is the
+ * @ddikit/ndis package (its package.json says so), else in the installed @ddikit/ndis — a project's
+ * `--out generated` then compiles and imports as it is.
+ */
+function runtimeLocation(outDir: string): RuntimeLocation {
+  try {
+    const manifest = JSON.parse(readFileSync(join(outDir, 'package.json'), 'utf8')) as { name?: unknown };
+    return manifest.name === '@ddikit/ndis' ? 'package' : 'installed';
+  } catch {
+    return 'installed';
+  }
 }
 
 function parseRequest(args: readonly string[], io: CliIo): GenerateRequest {

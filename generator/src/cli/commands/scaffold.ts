@@ -1,11 +1,13 @@
 /** `ddikit scaffold`: writes a C or TypeScript driver scaffold for functions of given roles. */
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundled, ndisIncludeDir } from '../../paths.js';
 import { check } from '../../pipeline.js';
 import type { OutputFile } from '../../render/output.js';
 import { scaffold, type ScaffoldRequest } from '../../render/scaffold.js';
+import type { Model } from '../../spec/model.js';
+import { readSpecSources } from '../../spec/read-spec-folder.js';
 import { displayPath } from '../../paths.js';
 import { readSchema } from '../../spec/validate.js';
 import { withOutputLock } from '../../write/output-lock.js';
@@ -16,9 +18,12 @@ import { noSpecFiles, readSpec, specOption, specOptions } from '../options.js';
 import { printDiagnostics } from '../print.js';
 
 export const scaffoldUsage = `  ddikit scaffold --role ROLE:Name [--role ROLE:Name ...] --out DIR [--lang c|ts] [--name BASE] [--force]
-                  [--spec DIR [--extend-bundled]] [--json]
+                  [--spec DIR [--extend-bundled] [--generated DIR]] [--json]
       Write a driver scaffold: for C a .h with role-type declarations and a .c with
       _Use_decl_annotations_ definitions; for TypeScript a module against @ddikit/ndis.
+      --generated DIR  what \`generate --out DIR\` made from the same --spec: a TypeScript scaffold
+                   imports from its declarations, a C one compiles against its header (needed
+                   when the roles or types the scaffold uses come from your spec)
       An existing file is never overwritten without --force; with --force it is kept as FILE.bak,
       or as FILE.1.bak, FILE.2.bak, … when that exists, so no earlier version is lost.
 `;
@@ -32,6 +37,7 @@ export function runScaffold(args: readonly string[], io: CliIo): number {
       lang: { type: 'string', default: 'c' },
       name: { type: 'string' },
       force: { type: 'boolean' },
+      generated: { type: 'string' },
       ...specOptions,
       json: { type: 'boolean' },
     },
@@ -57,14 +63,96 @@ export function runScaffold(args: readonly string[], io: CliIo): number {
     printDiagnostics(diagnostics, io, values.json === true);
     return 1;
   }
-  const result = scaffold(checked.model, requests, values.lang, values.name);
+  const outDir = resolve(io.cwd, values.out);
+  const generatedDir = values.generated === undefined ? null : resolve(io.cwd, values.generated);
+  if (values.generated !== undefined && !spec.custom)
+    throw new UsageError('--generated goes with --spec: the bundled spec is @ddikit/ndis itself.');
+  const problem =
+    generatedDir === null ? null : generatedProblem(generatedDir, values.lang, requests, values.generated!, io);
+  if (problem !== null) {
+    io.stderr(`ddikit scaffold: error: ${problem}\n`);
+    return 1;
+  }
+  const typesModule = generatedDir === null ? undefined : generatedModule(outDir, generatedDir);
+  if (typesModule === null) {
+    io.stderr(
+      `ddikit scaffold: error: the path from ${displayPath(outDir, io.cwd)} to ${displayPath(generatedDir!, io.cwd)} has characters a module path in the scaffold cannot carry; use folders named with letters, digits and "@._-".\n`,
+    );
+    return 1;
+  }
+  const result = scaffold(
+    checked.model,
+    requests,
+    values.lang,
+    values.name,
+    undefined,
+    undefined,
+    typesModule === undefined ? {} : { typesModule },
+  );
   if (result.diagnostics.length > 0) {
     for (const message of result.diagnostics) io.stderr(`ddikit scaffold: error: ${message}\n`);
     return 1;
   }
-  const written = writeScaffold(resolve(io.cwd, values.out), result.files, values.force === true, io);
-  if (written && values.lang === 'c') io.stdout(compileHint(resolve(io.cwd, values.out), io));
+  if (generatedDir === null && spec.custom) {
+    const added = namesFromOwnSpec(checked.model, result.files, io.cwd);
+    if (added.length > 0) {
+      io.stderr(
+        `ddikit scaffold: error: the scaffold uses ${added.join(', ')}, which your spec adds: @ddikit/ndis does not declare ${added.length === 1 ? 'it' : 'them'}. Generate from the same spec first (ddikit generate --spec ${values.spec} ${values['extend-bundled'] === true ? '--extend-bundled ' : ''}--out generated), then scaffold with --generated generated; nothing was written.\n`,
+      );
+      return 1;
+    }
+  }
+  const written = writeScaffold(outDir, result.files, values.force === true, io);
+  if (written && values.lang === 'c') io.stdout(compileHint(outDir, generatedDir, io));
   return written ? 0 : 1;
+}
+
+/**
+ * Why `--generated DIR` cannot serve the scaffold (null when it can): it lacks what the language
+ * needs (the declarations' index.ts, the C header), or was generated before the spec had a role asked for.
+ */
+function generatedProblem(
+  dir: string,
+  lang: 'c' | 'ts',
+  requests: readonly ScaffoldRequest[],
+  given: string,
+  io: CliIo,
+): string | null {
+  const needed = lang === 'ts' ? 'src/generated/index.ts' : 'include/ndis_roles.h';
+  const fix = `run ddikit generate with the same --spec and --out ${given} first`;
+  if (!existsSync(join(dir, needed))) return `--generated ${given} has no ${needed}: ${fix}.`;
+  let roles: Set<string>;
+  try {
+    const metadata = JSON.parse(readFileSync(join(dir, 'src/generated/metadata.json'), 'utf8')) as {
+      roles?: { name?: unknown }[];
+    };
+    roles = new Set((metadata.roles ?? []).map((role) => String(role.name)));
+  } catch {
+    return `--generated ${given}: ${displayPath(join(dir, 'src/generated/metadata.json'), io.cwd)} is missing or not JSON: ${fix}.`;
+  }
+  const missing = requests.map((r) => r.role).filter((role) => !roles.has(role));
+  if (missing.length > 0)
+    return `--generated ${given} does not declare ${[...new Set(missing)].join(', ')} (it was generated before the spec had ${missing.length === 1 ? 'it' : 'them'}?): ${fix}.`;
+  return null;
+}
+
+/** The module a TypeScript scaffold in `outDir` imports the generated declarations as; null when the path needs quoting. */
+function generatedModule(outDir: string, generatedDir: string): string | null {
+  let path = relative(outDir, join(generatedDir, 'src/generated/index.js')).split(sep).join('/');
+  if (!path.startsWith('.')) path = `./${path}`;
+  return /^[A-Za-z0-9@._/-]+$/.test(path) ? path : null;
+}
+
+/**
+ * The names the scaffold's files use that the bundled spec lacks: the roles, DDIs and types the
+ * --spec folder adds, which @ddikit/ndis and its header do not declare. Sorted.
+ */
+function namesFromOwnSpec(model: Model, files: readonly OutputFile[], cwd: string): string[] {
+  const bundledModel = check(readSpecSources(bundled.specDir, cwd), { schema: readSchema(bundled.schemaPath) }).model;
+  if (bundledModel === undefined) return [];
+  const used = new Set<string>();
+  for (const file of files) for (const word of file.content.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) used.add(word);
+  return [...model.byName.keys()].filter((name) => used.has(name) && !bundledModel.byName.has(name)).sort();
 }
 
 /** The --role ROLE:Name values as requests. */
@@ -139,8 +227,8 @@ function writeScaffold(outDir: string, files: readonly OutputFile[], force: bool
 }
 
 /** How to compile the C scaffold against the generated header. */
-function compileHint(outDir: string, io: CliIo): string {
-  const include = ndisIncludeDir(io.cwd);
+function compileHint(outDir: string, generatedDir: string | null, io: CliIo): string {
+  const include = generatedDir === null ? ndisIncludeDir(io.cwd) : join(generatedDir, 'include');
   const shown = displayPath(include, io.cwd);
   return `Compile against the generated header: gcc -std=c11 -fsyntax-only -Wall -Wextra -Werror -I${shown.startsWith('../..') ? include : shown} ${displayPath(outDir, io.cwd)}/*.c\n`;
 }
