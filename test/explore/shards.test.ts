@@ -195,7 +195,7 @@ describe('explore --merge: the shard files are checked', () => {
         writeFileSync(old, JSON.stringify(shard));
         return [old, ...rest];
       },
-      want: /old\.json is not a shard file of ddikit explore: its version is 1, this ddikit reads version 2\.$/,
+      want: /old\.json is not a shard file of ddikit explore: its version is 1, this ddikit reads version 3\.$/,
     },
     {
       given: 'a shard with runs taken out',
@@ -300,6 +300,30 @@ describe('explore --merge: the shard files are checked', () => {
       want: /hostile-report\.json: run \d+ is corrupt: its reports or crash hold a control character other than a newline or a tab, which a terminal would act on\.$/,
     },
     {
+      given: "a shard of another version of the driver's code",
+      files: (f) => {
+        const [first, ...rest] = shardFiles(f);
+        const shard = JSON.parse(readFileSync(first!, 'utf8')) as { source: string };
+        shard.source = '0'.repeat(64);
+        const other = join(f, 'other-version.json');
+        writeFileSync(other, JSON.stringify(shard));
+        return [other, ...rest];
+      },
+      want: /shard-2-of-3\.json: shard 2\/3 is not of the same exploration as .*other-version\.json: it is of another version of \S+lost-interrupt\.ts: its code changed between the two shards \(run every shard on one version\)\.$/,
+    },
+    {
+      given: 'a shard without the digest of its code',
+      files: (f) => {
+        const [first, ...rest] = shardFiles(f);
+        const shard = JSON.parse(readFileSync(first!, 'utf8')) as { source?: string };
+        delete shard.source;
+        const bare = join(f, 'bare.json');
+        writeFileSync(bare, JSON.stringify(shard));
+        return [bare, ...rest];
+      },
+      want: /bare\.json is not a shard file of ddikit explore: "source" must be the digest of the driver's code \(64 hexadecimal digits\)\.$/,
+    },
+    {
       given: 'a file that is not there',
       files: (f) => [join(f, 'nothing.json')],
       want: /cannot read the shard file .*nothing\.json: ENOENT\.$/,
@@ -324,6 +348,27 @@ describe('explore --merge: the shard files are checked', () => {
       expect(readdirSync(folder).filter((name) => name.endsWith('.html'))).toEqual([]);
     });
   }
+
+  it('a driver whose code changed since the shards ran is refused by the merge, down to a module it imports', async () => {
+    const folder = shardFolder(1);
+    const driver = join(folder, 'driver.ts');
+    const lib = join(folder, 'lib.ts');
+    writeFileSync(lib, 'export const budget = 40;\n');
+    writeFileSync(
+      driver,
+      `import { budget } from './lib.js';\nvoid budget;\nexport { default, scenario } from './${viaLink([LOST])[0]}';\n`,
+    );
+    for (const k of [1, 2])
+      expect((await ddikit('explore', ['driver.ts', '--budget', '40', '--shard', `${k}/2`], folder)).code).toBe(0);
+    expect((await ddikit('explore', ['--merge', ...shardFiles(folder)], folder)).code).toBe(1);
+    writeFileSync(lib, 'export const budget = 41;\n');
+    const changed = await ddikit('explore', ['--merge', ...shardFiles(folder)], folder);
+    expect(changed.stdout).toBe('');
+    expect(changed.code).toBe(2);
+    expect(changed.stderr.split('\n')[0]).toBe(
+      'ddikit: driver.ts is not the version the shards ran: its code changed since (run the shards again, or merge with the code they ran).',
+    );
+  });
 
   it('a shard file is written whole, over an old one, and never through a link', async () => {
     const folder = shardFolder(2);

@@ -9,6 +9,7 @@
  * for C alone. They are optional peers of the generator; without them a C driver gets a message that
  * names the missing ones and the command that installs them.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import type * as CcModule from '@ddikit/cc';
@@ -49,6 +50,8 @@ export interface CDriverModule {
   readonly cacheWarning: string;
   /** Always: its accesses' source lines come from the module's DWARF. */
   readonly sourceLines: true;
+  /** The digest of the compiled module (DriverModule.fingerprint). */
+  readonly fingerprint: string;
 }
 
 /** The C sources a module path names (one path, or several joined by C_SOURCES_SEPARATOR). */
@@ -219,6 +222,7 @@ export async function loadCDriver(paths: readonly string[], cwd: string): Promis
     warnings: compiled.diagnosticsText,
     cacheWarning: cacheProblem(prepared),
     sourceLines: true,
+    fingerprint: createHash('sha256').update(compiled.wasm).digest('hex'),
   };
 }
 

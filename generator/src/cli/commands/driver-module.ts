@@ -9,9 +9,10 @@
  * @ddikit/ndis role monitor lives in a process-wide slot, so declared functions are checked whichever
  * copy of @ddikit/ndis the driver resolved.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as SimModule from '@ddikit/sim';
 import { displayPath } from '../../paths.js';
@@ -58,6 +59,12 @@ export interface DriverModule {
    * debug information): a replay with stack captures then adds lines to a search's race reports.
    */
   readonly sourceLines?: boolean;
+  /**
+   * A digest of the driver's code, which a shard file keeps so that a merge refuses shards of
+   * another version of the driver: a C driver's compiled module (its sources, headers and flags);
+   * a TypeScript one's module and the modules of the working folder it imports by relative path.
+   */
+  readonly fingerprint: string;
 }
 
 /** What tsx loads as a module: TypeScript and JavaScript, ESM or CommonJS, with JSX or without. */
@@ -120,7 +127,7 @@ export async function withDriverModule<T>(
     } catch (error) {
       throw new DriverUsageError(`cannot load @ddikit/sim for ${display}: ${firstLines(error)}`);
     }
-    return await use({ display, exports, sim });
+    return await use({ display, exports, sim, fingerprint: moduleFingerprint(absolute, cwd) });
   } finally {
     unregisterCommonJs();
     await loader.unregister();
@@ -174,6 +181,56 @@ function isCommonJs(file: string): boolean {
     }
     if (dirname(dir) === dir) return true;
   }
+}
+
+/** Relative imports in a module's text: `from './x.js'`, `import('./x')`, `require('../y.cjs')`. */
+const RELATIVE_IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\bimport\s+)['"](\.{1,2}\/[^'"\n]+)['"]/g;
+
+/** Most files a fingerprint reads (a driver's own modules, not a whole tree). */
+const FINGERPRINT_FILES_MAX = 500;
+
+/**
+ * The digest of a TypeScript or JavaScript driver: its module's bytes and those of every module of
+ * the working folder it reaches by relative import (as tsx resolves them: `./x.js` is `x.ts` when
+ * that is the file there), in the order met. Packages are not followed: their versions are the
+ * install's.
+ */
+function moduleFingerprint(entry: string, cwd: string): string {
+  const hash = createHash('sha256');
+  const seen = new Set<string>();
+  const queue = [entry];
+  while (queue.length > 0 && seen.size < FINGERPRINT_FILES_MAX) {
+    const file = queue.shift()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch {
+      continue;
+    }
+    hash.update(`${relative(cwd, file)}\0${bytes.length}\0`).update(bytes);
+    for (const match of bytes.toString('utf8').matchAll(RELATIVE_IMPORT)) {
+      const target = resolveImport(resolve(dirname(file), match[1]!));
+      const rel = target === null ? '' : relative(cwd, target);
+      if (target !== null && rel !== '' && !isAbsolute(rel) && !rel.startsWith('..') && !seen.has(target))
+        queue.push(target);
+    }
+  }
+  return hash.digest('hex');
+}
+
+/** The file a relative import names, as tsx finds it (`.js` written for a `.ts` file, or no extension); null when none. */
+function resolveImport(path: string): string | null {
+  const candidates = [path, path.replace(/\.([cm]?)js$/, '.$1ts'), `${path}.ts`, `${path}.js`, join(path, 'index.ts')];
+  for (const candidate of candidates) {
+    try {
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not this one
+    }
+  }
+  return null;
 }
 
 /**

@@ -28,7 +28,7 @@ import { parseArgsOptions } from './run-options.js';
 
 export const SHARD_FORMAT = 'ddikit-explore-shard';
 /** 2: each run's late calls (the ninth field). */
-export const SHARD_VERSION = 2;
+export const SHARD_VERSION = 3;
 /** Shards one exploration may be split into. */
 export const SHARDS_MAX = 1_000;
 
@@ -74,6 +74,8 @@ interface ShardFile {
   readonly shards: number;
   readonly driver: string;
   readonly module: string;
+  /** The digest of the driver's code the shard ran (DriverModule.fingerprint): a merge takes shards of one version. */
+  readonly source: string;
   /** The arguments that shape the run (no --shard, --workers, --json, --timeline, --watchdog). */
   readonly args: readonly string[];
   readonly runs: readonly ShardRun[];
@@ -133,7 +135,7 @@ export class ShardRecorder {
   }
 
   /** The file's text. */
-  text(shard: ShardNumber, driver: string, module: string, args: readonly string[]): string {
+  text(shard: ShardNumber, driver: string, module: string, source: string, args: readonly string[]): string {
     const file: ShardFile = {
       format: SHARD_FORMAT,
       version: SHARD_VERSION,
@@ -141,6 +143,7 @@ export class ShardRecorder {
       shards: shard.n,
       driver,
       module,
+      source,
       args,
       runs: this.runs,
     };
@@ -152,6 +155,8 @@ export class ShardRecorder {
 export interface ShardSet {
   readonly args: readonly string[];
   readonly module: string;
+  /** The digest of the driver's code every shard ran (ShardFile.source). */
+  readonly source: string;
   readonly files: readonly { readonly file: string; readonly shard: ShardFile }[];
 }
 
@@ -171,7 +176,9 @@ export function readShards(files: readonly string[], cwd: string): ShardSet {
           ? `of the driver ${shard.driver} (${shard.module}), not ${first.shard.driver} (${first.shard.module})`
           : JSON.stringify(shard.args) !== JSON.stringify(first.shard.args)
             ? `of a run with other options (${shard.args.join(' ')}; ${first.file}: ${first.shard.args.join(' ')})`
-            : null;
+            : shard.source !== first.shard.source
+              ? `of another version of ${shard.module}: its code changed between the two shards (run every shard on one version)`
+              : null;
     if (differs !== null)
       throw new DriverUsageError(
         `${file}: shard ${shard.shard}/${shard.shards} is not of the same exploration as ${first.file}: it is ${differs}.`,
@@ -188,7 +195,7 @@ export function readShards(files: readonly string[], cwd: string): ShardSet {
     throw new DriverUsageError(
       `the merge needs every shard 1..${n} of the exploration; missing: ${missing.map((k) => `${k}/${n}`).join(', ')}.`,
     );
-  return { args: first.shard.args, module: first.shard.module, files: read };
+  return { args: first.shard.args, module: first.shard.module, source: first.shard.source, files: read };
 }
 
 /** Every run of the shards by job key; a usage error when a run is malformed or two shards overlap. */
@@ -259,6 +266,8 @@ function readShard(file: string, cwd: string): ShardFile {
     shard['module'].length > ARG_CHARS_MAX
   )
     bad('"module" must be the driver module (printable)');
+  if (typeof shard['source'] !== 'string' || !/^[0-9a-f]{64}$/.test(shard['source']))
+    bad('"source" must be the digest of the driver\'s code (64 hexadecimal digits)');
   const args = shard['args'];
   if (
     !Array.isArray(args) ||

@@ -225,6 +225,10 @@ export async function exploreInThread(
       io.cwd,
       (module) => {
         if (pooled && !poolFirst) pool = startPool();
+        if (merged !== null && module.fingerprint !== merged.set.source)
+          throw new DriverUsageError(
+            `${merged.set.module} is not the version the shards ran: its code changed since (run the shards again, or merge with the code they ran).`,
+          );
         const partial = contextOf(module, request, io);
         const context: Context = {
           ...partial,
@@ -319,6 +323,7 @@ function contextOf(module: DriverModule, request: ExploreRequest, io: ExploreIo)
     io,
     scenario: scenario as Scenario | undefined,
     sourceLines: module.sourceLines === true,
+    fingerprint: module.fingerprint,
   };
 }
 
@@ -452,6 +457,8 @@ interface Context {
   readonly probe: WatchProbe;
   /** Whether race reports can name the driver's source lines (DriverModule.sourceLines). */
   readonly sourceLines: boolean;
+  /** The digest of the driver's code (DriverModule.fingerprint). */
+  readonly fingerprint: string;
 }
 
 /** The replay command of the run the probe is told of. */
@@ -589,7 +596,10 @@ function shardDone(context: Context, recorder: ShardRecorder, exploration: Explo
   const file = shardFileName(shard);
   try {
     // Whole or not at all: a shard cut short (a full disk, a CI job killed) leaves no truncated file.
-    writeFileAtomic(resolve(io.cwd, file), recorder.text(shard, driver.name, display, request.runArgs));
+    writeFileAtomic(
+      resolve(io.cwd, file),
+      recorder.text(shard, driver.name, display, context.fingerprint, request.runArgs),
+    );
   } catch (error) {
     if (!(error instanceof WriteError)) throw error;
     throw new DriverUsageError(`cannot write ${file}: ${error.reason}`);
