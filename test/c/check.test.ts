@@ -3,7 +3,7 @@
  * where another is expected (same C signature) and a handler declared with no role are reported at
  * their C position; usage errors exit 2.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -96,6 +96,26 @@ describe('ddikit check', () => {
     const { code, stderr } = await check(args);
     expect(stderr).toContain(want);
     expect(code).toBe(2);
+  });
+
+  it("finds a header next to a file included through '..', as gcc does (a variant in a subfolder)", async () => {
+    const work = mkdtempSync(join(tmpdir(), 'ddikit-check-'));
+    try {
+      mkdirSync(join(work, 'drv/bugs'), { recursive: true });
+      writeFileSync(join(work, 'drv/contoso-extra.h'), '#define CONTOSO_EXTRA 1\n');
+      const driver = readFileSync(`${root}examples/c/e1000-line.c`, 'utf8');
+      writeFileSync(join(work, 'drv/driver.c'), `#include "contoso-extra.h"\n${driver}`);
+      writeFileSync(join(work, 'drv/bugs/variant.c'), '#define CONTOSO_BUG 0\n#include "../driver.c"\n');
+      let stdout = '';
+      let stderr = '';
+      const io: CliIo = { cwd: work, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), color: false };
+      const code = await main(['check', 'drv/bugs/variant.c'], io);
+      expect(stderr).not.toContain('not found');
+      expect(stdout).toMatch(/every handler is declared with the role its place takes/);
+      expect(code).toBe(0);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it('prints a driver that does not compile as clang does, and exits 1', async () => {

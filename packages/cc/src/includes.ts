@@ -37,10 +37,14 @@ function lookupPath(raw: string): string {
 export function withIncludedFiles(sources: readonly SourceFile[], read: (path: string) => string | null): SourceFile[] {
   const out: SourceFile[] = [...sources];
   const index = new Map(sources.map((s, i) => [s.path, i]));
-  for (let i = 0; i < out.length; i++) {
-    const file = out[i]!;
-    for (const name of quotedIncludes(file.text)) {
-      const raw = `${posix.dirname(file.path)}/${name}`;
+  // Each file as clang names it: a file included as "../x.c" from drv/bugs/a.c is drv/bugs/../x.c to
+  // clang, and its own quoted includes are looked up from drv/bugs/.. (so drv/bugs/x.h in the tree).
+  const queue: { at: number; seenAs: string }[] = sources.map((s, at) => ({ at, seenAs: s.path }));
+  const walked = new Set(queue.map(({ at, seenAs }) => `${at}|${posix.dirname(seenAs)}`));
+  for (let q = 0; q < queue.length; q++) {
+    const { at: includer, seenAs } = queue[q]!;
+    for (const name of quotedIncludes(out[includer]!.text)) {
+      const raw = `${posix.dirname(seenAs)}/${name}`;
       const path = posix.normalize(raw);
       if (path.startsWith('../') || posix.isAbsolute(name)) continue;
       const alias = lookupPath(raw);
@@ -55,6 +59,13 @@ export function withIncludedFiles(sources: readonly SourceFile[], read: (path: s
       const found = out[at]!;
       if (alias !== path && !(found.aliases ?? []).includes(alias))
         out[at] = { ...found, aliases: [...(found.aliases ?? []), alias] };
+      const key = `${at}|${posix.dirname(raw)}`;
+      if (!walked.has(key)) {
+        if (walked.size >= INCLUDED_FILES_MAX * 4)
+          throw new RangeError(`more than ${INCLUDED_FILES_MAX * 4} ways of including the driver's files`);
+        walked.add(key);
+        queue.push({ at, seenAs: raw });
+      }
     }
   }
   return out;
