@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runSimulate } from '../../generator/src/cli/commands/simulate.js';
+import { main } from '../../generator/src/cli/main.js';
 import type { CliIo } from '../../generator/src/cli/io.js';
 import { build, root } from './build.js';
 
@@ -346,6 +347,48 @@ describe('broken C miniports under ddikit simulate', () => {
         });
       }
     } else expect(report!.location ?? '').not.toMatch(/\.js:|packages\/|node_modules/);
+  });
+});
+
+describe('--define: a bug variant from the command line', () => {
+  it('simulate and check compile the sources with the macro, as the wrapper that #defines it does', async () => {
+    // lock-leak.c is e1000-line.c after #define CONTOSO_BUG 25.
+    const wrapper = await simulate(['examples/c/broken/lock-leak.c', '--mode', 'collect']);
+    const defined = await simulate([SOURCE, '--define', 'CONTOSO_BUG=25', '--mode', 'collect']);
+    expect(defined.code).toBe(1);
+    expect(defined.reports.map((r) => r.rule)).toEqual(['LOCK-LEAK']);
+    expect(defined.reports.map((r) => r.location)).toEqual(wrapper.reports.map((r) => r.location));
+    let stdout = '';
+    const io: CliIo = { cwd: root, stdout: (t) => (stdout += t), stderr: () => {}, color: false };
+    expect(await runSimulate([SOURCE, '--define', 'CONTOSO_BUG=25'], io)).toBe(1);
+    expect(stdout).toContain(`Replay: ddikit simulate ${SOURCE} --define CONTOSO_BUG=25 --seed 1`);
+    // check: role-swap.c is CONTOSO_BUG 1.
+    let checked = '';
+    const checkIo: CliIo = { cwd: root, stdout: (t) => (checked += t), stderr: () => {}, color: false };
+    expect(await main(['check', SOURCE, '--define', 'CONTOSO_BUG=1'], checkIo)).toBe(1);
+    expect(checked).toMatch(/error C28023: /);
+    // Without it, the clean driver; a name that is no C identifier is a usage error.
+    expect((await simulate([SOURCE])).code).toBe(0);
+    const bad = await simulate([SOURCE, '--define', '2BUG=1']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^ddikit: --define: the macro name must be a C identifier \(got "2BUG"\)/);
+  });
+
+  it('-D, as a compiler takes it, is refused with the --define that does it', async () => {
+    let stderr = '';
+    const io: CliIo = { cwd: root, stdout: () => {}, stderr: (t) => (stderr += t), color: false };
+    expect(await main(['simulate', SOURCE, '-DCONTOSO_BUG=25'], io)).toBe(2);
+    expect(stderr.split('\n')[0]).toBe(
+      'ddikit: unknown option "-DCONTOSO_BUG=25" for ddikit simulate: its options are long (--name). For a macro: --define CONTOSO_BUG=25.',
+    );
+  });
+
+  it('a TypeScript driver takes no --define', async () => {
+    const ts = await simulate(['examples/e1000-line.ts', '--define', 'X=1']);
+    expect(ts.code).toBe(2);
+    expect(ts.stderr).toMatch(
+      /--define gives macros to a C driver's sources; examples\/e1000-line\.ts is a TypeScript/,
+    );
   });
 });
 

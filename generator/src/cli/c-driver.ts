@@ -123,7 +123,12 @@ interface PreparedC {
 }
 
 /** Reads the sources at `paths` (relative to `cwd`) and their quoted includes; CDriverError when one is missing. */
-async function prepare(paths: readonly string[], cwd: string, instrumentAccesses: boolean): Promise<PreparedC> {
+async function prepare(
+  paths: readonly string[],
+  cwd: string,
+  instrumentAccesses: boolean,
+  defines: Readonly<Record<string, string>>,
+): Promise<PreparedC> {
   const absolute = paths.map((path) => resolve(cwd, path));
   for (const [i, file] of absolute.entries()) {
     if (!existsSync(file)) throw new CDriverError(`cannot find the C source ${JSON.stringify(paths[i])}.`);
@@ -144,6 +149,7 @@ async function prepare(paths: readonly string[], cwd: string, instrumentAccesses
   const options = cc.buildOptionsFor(header, {
     cache: cc.diskCache(cc.defaultCacheDirectory(cwd)),
     instrumentAccesses,
+    defines,
   });
   return { cc, simC, files, header, options };
 }
@@ -210,8 +216,12 @@ async function unmodeledDdiNotes(
  * default export is its miniport definition. Throws CDriverError with the compiler's own text when a
  * file is missing or does not compile.
  */
-export async function loadCDriver(paths: readonly string[], cwd: string): Promise<CDriverModule> {
-  const prepared = await prepare(paths, cwd, true);
+export async function loadCDriver(
+  paths: readonly string[],
+  cwd: string,
+  defines: Readonly<Record<string, string>> = {},
+): Promise<CDriverModule> {
+  const prepared = await prepare(paths, cwd, true, defines);
   const sim = await importOrExplain<typeof SimModule>('@ddikit/sim');
   const compiled = await compile(prepared, cwd);
   const definition = prepared.simC.defineCMiniport(new prepared.simC.CDriverModule(compiled.wasm));
@@ -241,8 +251,12 @@ export interface CDriverCheck {
  * of the preprocessed sources finds every handler stored in a field (assignments, designated
  * initializers) or passed to a DDI by name, and checks its declared role against the place's.
  */
-export async function checkCDriver(paths: readonly string[], cwd: string): Promise<CDriverCheck> {
-  const prepared = await prepare(paths, cwd, false);
+export async function checkCDriver(
+  paths: readonly string[],
+  cwd: string,
+  defines: Readonly<Record<string, string>> = {},
+): Promise<CDriverCheck> {
+  const prepared = await prepare(paths, cwd, false, defines);
   const compiled = await compile(prepared, cwd);
   const findings = [...compiled.roleFindings].sort((a, b) =>
     a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1,

@@ -144,6 +144,13 @@ function checkFlags(command: { name: string; usage: string }, args: readonly str
   const declared = declaredFlags(command.usage);
   for (const arg of args) {
     if (arg === '--') return;
+    // A short flag other than -h: compiler habits (-DNAME=1, -I…) get the long option that does it.
+    if (/^-[A-Za-z]/.test(arg) && arg !== '-h') {
+      const define = arg.startsWith('-D') && declared.has('--define');
+      throw new UsageError(
+        `unknown option ${JSON.stringify(arg.length > 2 && !define ? arg.slice(0, 2) : arg)} for ddikit ${command.name}: its options are long (--name).${define ? ` For a macro: --define ${arg.slice(2) || 'NAME=VALUE'}.` : ''}`,
+      );
+    }
     if (!arg.startsWith('--')) continue;
     const flag = arg.split('=', 1)[0]!;
     if (declared.has(flag)) continue;

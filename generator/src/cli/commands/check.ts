@@ -11,11 +11,14 @@ import { CDriverError, CPackagesMissingError, checkCDriver, isCSource } from '..
 import type { CliIo } from '../io.js';
 import { isParseArgsError, UsageError } from '../arguments.js';
 import { plural } from '../print.js';
+import { defineOption } from './run-options.js';
 
-export const checkUsage = `  ddikit check FILE.c [MORE.c …] [--json]
+export const checkUsage = `  ddikit check FILE.c [MORE.c …] [--define NAME[=VALUE]] [--json]
       Check the roles of a C miniport statically: every handler stored in a structure field or
       passed to a DDI must be declared with the role that place takes (MINIPORT_ISR MyIsr;).
       Exit 0 when there is nothing to report, 1 on findings or when the driver does not compile.
+      --define NAME[=VALUE]
+                           define the macro NAME (to VALUE, or 1), as -D does; once per macro
       --json               print the findings as JSON
 `;
 
@@ -24,12 +27,12 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
     io.stdout(`Usage:\n${checkUsage}`);
     return 0;
   }
-  let values: { json?: boolean };
+  let values: { json?: boolean; define?: string[] };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
       args: [...args],
-      options: { json: { type: 'boolean' } },
+      options: { json: { type: 'boolean' }, define: { type: 'string', multiple: true } },
       strict: true,
       allowPositionals: true,
     }));
@@ -42,7 +45,11 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
   if (other !== undefined) throw new UsageError(`check takes C sources (.c); ${JSON.stringify(other)} is not one.`);
   let result: Awaited<ReturnType<typeof checkCDriver>>;
   try {
-    result = await checkCDriver(positionals, io.cwd);
+    result = await checkCDriver(
+      positionals,
+      io.cwd,
+      defineOption(values.define, (message) => new UsageError(message)),
+    );
   } catch (error) {
     if (error instanceof CDriverError) {
       io.stderr(`ddikit: ${error.message}\n`);

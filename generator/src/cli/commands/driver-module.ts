@@ -88,10 +88,16 @@ export async function withDriverModule<T>(
    * not be used); none: dropped.
    */
   warn?: (text: string) => void,
+  /** --define: macros a C driver's sources are compiled with (none for a TypeScript driver). */
+  defines: Readonly<Record<string, string>> = {},
 ): Promise<T> {
   const cSources = cSourcesOf(modulePath);
-  if (cSources !== null) return withCDriver(cSources, cwd, use, warn);
+  if (cSources !== null) return withCDriver(cSources, cwd, use, warn, defines);
   const display = displayPath(modulePath, cwd);
+  if (Object.keys(defines).length > 0)
+    throw new DriverUsageError(
+      `--define gives macros to a C driver's sources; ${display} is a TypeScript or JavaScript module (read process.env there instead).`,
+    );
   const absolute = resolve(cwd, modulePath);
   if (!existsSync(absolute)) throw new DriverUsageError(`cannot find the driver module ${JSON.stringify(modulePath)}.`);
   if (!statSync(absolute).isFile())
@@ -151,9 +157,10 @@ async function withCDriver<T>(
   cwd: string,
   use: (module: DriverModule) => T | Promise<T>,
   warn: ((text: string) => void) | undefined,
+  defines: Readonly<Record<string, string>>,
 ): Promise<T> {
   try {
-    const driver = await loadCDriver(paths, cwd);
+    const driver = await loadCDriver(paths, cwd, defines);
     // clang's warnings, as `check` prints them, on every run (from the cache too, as the build
     // would print them), then the cache's own.
     if (driver.warnings !== '') warn?.(driver.warnings);

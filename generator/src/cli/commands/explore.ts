@@ -71,6 +71,8 @@ import {
   optionsSynopsis,
   optionsUsage,
   parseArgsOptions,
+  defineOption,
+  defineArgs,
 } from './run-options.js';
 import { lateCallText, settleSince, timersMade } from './settle.js';
 import { WatchProbe } from './watch-probe.js';
@@ -167,6 +169,8 @@ interface ExploreRequest {
   readonly merge: readonly string[] | null;
   /** The arguments that shape the run, the module named as shown (what a shard file records). */
   readonly runArgs: readonly string[];
+  /** --define: macros for a C driver's sources. */
+  readonly defines: Readonly<Record<string, string>>;
 }
 
 /** `ddikit explore …`; `args` are the arguments after `explore`. The search goes to a watched worker thread. */
@@ -246,6 +250,7 @@ export async function exploreInThread(
         return replayOne(context, target, schedule);
       },
       io.stderr,
+      request.defines,
     );
   } catch (error) {
     return usageError('explore', error, io, json);
@@ -263,21 +268,28 @@ export async function explorePoolWorker(
 ): Promise<number> {
   try {
     const request = parseRequest(args, io.cwd);
-    return await withDriverModule('explore', request.modulePath, io.cwd, (module) => {
-      const partial = contextOf(module, request, io);
-      const probe = new WatchProbe(buffer, (_seed, schedule) => probeReplay(partial, schedule));
-      const runner = module.sim.createJobRunner(runTarget({ ...partial, probe }), { settled: true });
-      probe.loaded();
-      probe.waiting();
-      return servePool<SearchJob, RunSummary>(port, async (jobs) => {
-        probe.running();
-        // Watched while what the driver left behind runs too: a timer that never returns is a hang.
-        const mark = timersMade();
-        const summaries = await module.sim.runJobsSettled(runner, jobs, () => settleSince(mark, probe));
+    return await withDriverModule(
+      'explore',
+      request.modulePath,
+      io.cwd,
+      (module) => {
+        const partial = contextOf(module, request, io);
+        const probe = new WatchProbe(buffer, (_seed, schedule) => probeReplay(partial, schedule));
+        const runner = module.sim.createJobRunner(runTarget({ ...partial, probe }), { settled: true });
+        probe.loaded();
         probe.waiting();
-        return summaries;
-      });
-    });
+        return servePool<SearchJob, RunSummary>(port, async (jobs) => {
+          probe.running();
+          // Watched while what the driver left behind runs too: a timer that never returns is a hang.
+          const mark = timersMade();
+          const summaries = await module.sim.runJobsSettled(runner, jobs, () => settleSince(mark, probe));
+          probe.waiting();
+          return summaries;
+        });
+      },
+      undefined,
+      request.defines,
+    );
   } catch (error) {
     return usageError('explore', error, io);
   }
@@ -1080,6 +1092,8 @@ function replayCommand(
   if (request.surpriseRemoveAtTick !== null) parts.push(`--surprise-remove ${request.surpriseRemoveAtTick}`);
   if (request.exportName !== 'default') parts.push(`--export ${quote(request.exportName)}`);
   if (request.disable.length > 0) parts.push(`--disable ${request.disable.join(',')}`);
+  const defines = defineArgs(request.defines);
+  for (let i = 0; i < defines.length; i += 2) parts.push(`--define ${quote(defines[i + 1]!)}`);
   parts.push(`--replay ${sim.formatSchedule(schedule)}`);
   return parts.join(' ');
 }
@@ -1296,6 +1310,7 @@ function parseRequest(args: readonly string[], cwd: string): ExploreRequest {
     shard,
     merge: null,
     runArgs,
+    defines: defineOption(parsed.values['define'] as string[] | undefined, (message) => new DriverUsageError(message)),
   };
 }
 
@@ -1327,6 +1342,7 @@ const mergePlaceholder: ExploreRequest = {
   shard: null,
   merge: null,
   runArgs: [],
+  defines: {},
 };
 
 /** --shard K/N: part K (1-based) of N. */
@@ -1344,5 +1360,5 @@ function shardNumber(text: string): ShardNumber {
 // ---- small helpers ----------------------------------------------------------------------------------
 
 function quote(text: string): string {
-  return /^[\w./@:+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+  return /^[\w./@:+=,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }

@@ -11,6 +11,8 @@ export interface RunOptionSpec {
   /** The flag without its dashes. */
   readonly name: string;
   readonly type: 'string' | 'boolean';
+  /** Given any number of times (parseArgs gives a list). */
+  readonly multiple?: boolean;
   /** The value's placeholder in usage (`N`, `FILE`); '' for a boolean. */
   readonly value: string;
   /** Help lines, the first one next to the flag. */
@@ -167,6 +169,14 @@ export const RUN_OPTIONS: readonly RunOptionSpec[] = [
     commands: BOTH,
   },
   {
+    name: 'define',
+    type: 'string',
+    multiple: true,
+    value: 'NAME[=VALUE]',
+    help: ['a C driver: define the macro NAME (to VALUE, or 1), as -D does; give it', 'once per macro'],
+    commands: BOTH,
+  },
+  {
     name: 'timeline',
     type: 'string',
     value: 'FILE',
@@ -224,10 +234,54 @@ export const RUN_OPTIONS: readonly RunOptionSpec[] = [
 ];
 
 /** The options of one command, for node:util parseArgs. */
-export function parseArgsOptions(command: DriverCommand): Record<string, { type: 'string' | 'boolean' }> {
-  const out: Record<string, { type: 'string' | 'boolean' }> = {};
-  for (const option of RUN_OPTIONS) if (option.commands.includes(command)) out[option.name] = { type: option.type };
+export function parseArgsOptions(
+  command: DriverCommand,
+): Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> {
+  const out: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {};
+  for (const option of RUN_OPTIONS)
+    if (option.commands.includes(command))
+      out[option.name] = { type: option.type, ...(option.multiple === true ? { multiple: true } : {}) };
   return out;
+}
+
+/** Most macros --define gives, and the longest value. */
+const DEFINES_MAX = 64;
+const DEFINE_VALUE_CHARS_MAX = 256;
+
+/**
+ * --define NAME[=VALUE] (each given once per macro): NAME a C identifier, VALUE printable text
+ * (`1` when absent), as clang's -D takes them; the last of one NAME wins, as with -D. A usage error
+ * names the bad one.
+ */
+export function defineOption(
+  values: readonly string[] | undefined,
+  fail: (message: string) => Error,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const text of values ?? []) {
+    const eq = text.indexOf('=');
+    const name = eq < 0 ? text : text.slice(0, eq);
+    const value = eq < 0 ? '1' : text.slice(eq + 1);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      throw fail(
+        `--define: the macro name must be a C identifier (got ${JSON.stringify(name)}), e.g. --define MY_BUG=2.`,
+      );
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+    if (/[\u0000-\u001f\u007f]/.test(value) || value.length > DEFINE_VALUE_CHARS_MAX)
+      throw fail(
+        `--define ${name}: the value must be printable text of at most ${DEFINE_VALUE_CHARS_MAX} characters (got ${JSON.stringify(value.slice(0, 40))}).`,
+      );
+    out[name] = value;
+  }
+  if (Object.keys(out).length > DEFINES_MAX) throw fail(`--define: at most ${DEFINES_MAX} macros.`);
+  return out;
+}
+
+/** The --define options that give `defines` again (for a replay command line), sorted by name. */
+export function defineArgs(defines: Readonly<Record<string, string>>): string[] {
+  return Object.keys(defines)
+    .sort()
+    .flatMap((name) => ['--define', `${name}=${defines[name]}`]);
 }
 
 /** The option lines of one command's usage (flag column 21 wide, as `ddikit --help` lays them out). */
@@ -296,6 +350,8 @@ export type OptionValues = Readonly<Record<string, string | undefined>> & {
 };
 type BooleanOption = 'json' | 'isr-early' | 'link-changes' | 'arrivals' | 'merge';
 
-export function optionValues(values: Record<string, string | boolean | undefined>): OptionValues {
+export function optionValues(
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>,
+): OptionValues {
   return values as OptionValues;
 }

@@ -47,6 +47,7 @@ import {
   optionsSynopsis,
   optionsUsage,
   parseArgsOptions,
+  defineOption,
 } from './run-options.js';
 import { lateCallText, settleSince, timersMade } from './settle.js';
 import { WatchProbe } from './watch-probe.js';
@@ -98,6 +99,8 @@ interface SimulateRequest {
   readonly maxMemoryMb: number | null;
   /** Fault names as given (`all` included). */
   readonly faults: readonly string[];
+  /** --define: macros for a C driver's sources. */
+  readonly defines: Readonly<Record<string, string>>;
   /** Rule ids not to check (--disable), as given. */
   readonly disable: readonly string[];
   /** Worker threads the seeds are spread over (1: this thread). */
@@ -163,6 +166,7 @@ export async function simulateInThread(
         return report(module.sim, driver, request, module.display, io, runs, probe);
       },
       io.stderr,
+      request.defines,
     );
   } catch (error) {
     return usageError('simulate', error, io, json);
@@ -197,17 +201,24 @@ export async function simulatePoolWorker(
   try {
     const request = parseRequest(args);
     const probe = new WatchProbe(buffer, (seed) => replayCommand(args, seed));
-    return await withDriverModule('simulate', request.modulePath, io.cwd, (module) => {
-      probe.loaded();
-      probe.waiting();
-      const driver = pickDriver(module, request.exportName);
-      return servePool<number, SeedRun>(port, async (seeds) => {
-        probe.running();
-        const runs = await runSeeds(module.sim, driver, request, seeds[0]!, seeds.length, probe);
+    return await withDriverModule(
+      'simulate',
+      request.modulePath,
+      io.cwd,
+      (module) => {
+        probe.loaded();
         probe.waiting();
-        return runs;
-      });
-    });
+        const driver = pickDriver(module, request.exportName);
+        return servePool<number, SeedRun>(port, async (seeds) => {
+          probe.running();
+          const runs = await runSeeds(module.sim, driver, request, seeds[0]!, seeds.length, probe);
+          probe.waiting();
+          return runs;
+        });
+      },
+      undefined,
+      request.defines,
+    );
   } catch (error) {
     return usageError('simulate', error, io);
   }
@@ -759,6 +770,7 @@ function parseRequest(args: readonly string[]): SimulateRequest {
     faults: faultList(values.faults),
     disable: faultList(values.disable),
     workers: workersOption(values.workers),
+    defines: defineOption(parsed.values['define'] as string[] | undefined, (message) => new DriverUsageError(message)),
   };
 }
 
