@@ -430,6 +430,24 @@ describe('usage', () => {
   });
 });
 
+describe("ddikit explore, a failure's driver call", () => {
+  it('names the line of the DDI call that broke the contract, as simulate does: the text, the JSON and the replay', async () => {
+    const lines = readFileSync(join(root, 'examples/broken/irql-call.ts'), 'utf8').split('\n');
+    const line = lines.findIndex((text) => text.includes('NdisDprAcquireSpinLock(a.rxLock); // the bug')) + 1;
+    const at = new RegExp(`^DRIVER CALL: {2}examples/broken/irql-call\\.ts:${line}:\\d+$`, 'm');
+    const text = await explore(['examples/broken/irql-call.ts']);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/FAILED after \d+ schedules? \(systematic\): IRQL-CALL/);
+    expect(text.stdout).toMatch(at);
+    const json = JSON.parse((await explore(['examples/broken/irql-call.ts', '--json'])).stdout) as {
+      failure: { location: string };
+    };
+    expect(json.failure.location).toMatch(new RegExp(`^examples/broken/irql-call\\.ts:${line}:\\d+$`));
+    const replayed = await explore(['examples/broken/irql-call.ts', '--replay', '-']);
+    expect(replayed.stdout).toMatch(at);
+  });
+});
+
 describe('ddikit explore, a failure of a lock left held', () => {
   it("the replayed report names the driver's line of the acquire never released", async () => {
     const { code, stdout } = await explore(['examples/broken/lock-leak.ts']);

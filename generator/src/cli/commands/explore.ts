@@ -861,7 +861,7 @@ async function replayOne(context: Context, target: RunTarget, schedule: Schedule
           clean,
           errors: result.errors,
           warnings: result.warnings,
-          reports: result.reports,
+          reports: result.reports.map((report, i) => ({ ...report, location: result.reportLocations[i] ?? null })),
           lateCall: late === null ? null : lateJson(context, late, null),
           timeline,
         },
@@ -879,7 +879,11 @@ async function replayOne(context: Context, target: RunTarget, schedule: Schedule
   for (const d of replayed.unmatched)
     out.push(`  (choice #${d.index}:${d.alternative} did not apply: the run has no such choice)`);
   out.push('');
-  for (const report of result.reports) out.push(sim.formatReportText(report));
+  for (const [i, report] of result.reports.entries()) {
+    out.push(sim.formatReportText(report));
+    const location = result.reportLocations[i] ?? null;
+    if (location !== null) out.push(`DRIVER CALL:  ${location}\n`);
+  }
   if (late !== null) out.push(lateCallText(context.sim, late));
   out.push(
     clean
@@ -954,6 +958,7 @@ function textResult(
     out.push(...stepsText(f.steps));
     out.push('');
     out.push(sim.formatReportText(f.report));
+    if (f.location !== null) out.push(`DRIVER CALL:  ${f.location}\n`);
     out.push(`Replay: ${replayCommand(context, f.schedule, f.ticks, result.arrivals)}`);
     if (timeline !== null) out.push(`Timeline: ${timeline}`);
     if (!f.reproduced)
@@ -1131,6 +1136,7 @@ function jsonResult(context: Context, result: ExploreResult, timeline: string | 
             replay: replayCommand(context, result.failure.schedule, result.failure.ticks, result.arrivals),
             reproduced: result.failure.reproduced,
             report: result.failure.report,
+            location: result.failure.location,
           },
     crash: result.crash === null ? null : crashJson(context, result.crash, result.arrivals),
     arrivals: result.arrivals,

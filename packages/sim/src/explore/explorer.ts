@@ -91,6 +91,11 @@ export interface ExploreFailure {
   /** Every report of the shrunk run. */
   readonly reports: readonly Report[];
   /**
+   * Where in the driver's source `report` was raised (RunResult.reportLocations: `file:line:col`),
+   * from the shrunk run; null when not known (no driver frame, or the failure did not come back).
+   */
+  readonly location: string | null;
+  /**
    * The failure came back when its schedule was run again. False: it did not (the driver keeps state
    * from one run to the next, in module variables or by changing the ndis table), and `schedule` is
    * the one as found, unshrunk, with the report of the run that found it.
@@ -366,6 +371,7 @@ function shrink(target: RunTarget, resolved: Resolved, found: Found): ExploreFai
     steps: describeSteps(target, resolved, found.schedule, resolved.ticks),
     report: found.report,
     reports: found.reports,
+    location: null,
     reproduced: false,
   });
   // The failure must come back when its schedule runs again, or there is nothing to shrink.
@@ -410,6 +416,7 @@ function shrink(target: RunTarget, resolved: Resolved, found: Found): ExploreFai
     steps: final.steps,
     report: finalReport,
     reports: final.result.reports,
+    location: final.result.reportLocations[final.result.reports.indexOf(finalReport)] ?? null,
     reproduced: true,
   };
 }
