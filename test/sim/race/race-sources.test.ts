@@ -1,14 +1,20 @@
 /**
  * Where each access of a race was made in the driver's source (RaceAccessReport.source): asked of
- * the driver's source frames (a C driver's; the named lines of real C races: test/c/broken.test.ts)
- * once per new kind of access. On by default; `races: { sources: false }` turns it off, and the
+ * the driver's source frames (a C driver's; the named lines of real C races: test/c/broken.test.ts),
+ * else of the driver's own frames on the JavaScript stack (a TypeScript driver's), once per new kind
+ * of access. On by default; `races: { sources: false }` turns it off, and the
  * explorer's search runs do (a stack capture per new kind of access costs more than a short run),
  * while its replays keep it.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createSimulation, E1000Nic, scenarioSimulation } from '@ddikit/sim';
 import { describe, expect, it } from 'vitest';
 import dpcSharedRace from '../../../examples/broken/dpc-shared-race.js';
 import { testDriver } from '../drivers.js';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 describe('race sources', () => {
   it('are asked of the source frames by default, and not with races: { sources: false }', () => {
@@ -27,11 +33,28 @@ describe('race sources', () => {
     expect(scenarioSimulation(target, undefined, true).races?.sourceOf).not.toBeNull();
   });
 
-  it('are absent from the reports of a driver without source frames (TypeScript)', () => {
+  it("of a TypeScript driver are its own innermost frames: each access's function, file and line", () => {
     const sim = createSimulation({ seed: 1, device: new E1000Nic(), mode: 'collect' });
     const result = sim.run(dpcSharedRace, { ticks: 100_000 });
-    const races = result.reports.filter((r) => r.race !== undefined);
-    expect(races.length).toBeGreaterThan(0);
-    for (const r of races) for (const a of r.race!.accesses) expect(a.source).toBeUndefined();
+    const race = result.reports.find((r) => r.rule === 'DPC-SHARED-RACE' && r.subject === 'framesReceived');
+    const [write, read] = race!.race!.accesses;
+    const lineOf = (file: string, text: string): number =>
+      readFileSync(join(root, file), 'utf8')
+        .split('\n')
+        .findIndex((line) => line.includes(text)) + 1;
+    expect(write.source).toMatchObject({
+      function: 'cleanRxRing',
+      file: 'examples/broken/_e1000.ts',
+      line: lineOf('examples/broken/_e1000.ts', 'a.framesReceived += arrived'),
+    });
+    expect(read.source).toMatchObject({
+      function: 'E1000Watchdog',
+      file: 'examples/broken/dpc-shared-race.ts',
+      line: lineOf('examples/broken/dpc-shared-race.ts', 'a.framesReceived'),
+    });
+    // Off, none.
+    const off = createSimulation({ seed: 1, device: new E1000Nic(), mode: 'collect', races: { sources: false } });
+    for (const r of off.run(dpcSharedRace, { ticks: 100_000 }).reports)
+      for (const a of r.race?.accesses ?? []) expect(a.source).toBeUndefined();
   });
 });

@@ -177,9 +177,18 @@ export class Simulation {
     if (this.races !== null && typeof options.races === 'object' && options.races.contexts === false)
       this.races.trackContexts = false;
     if (this.races !== null && !(typeof options.races === 'object' && options.races.sources === false)) {
-      // A driver with source frames (C) names where each access of a race was made.
+      // Where the driver's source made each access of a race: a C driver's source frame, else the
+      // innermost frame of the driver's own code on the JavaScript stack (a TypeScript driver's line
+      // with source maps on). Asked once per new kind of access, not per access.
       const verifier = this.verifier;
-      this.races.sourceOf = () => verifier.sourceFrames?.()[0] ?? null;
+      this.races.sourceOf = () => {
+        const source = verifier.sourceFrames?.()[0];
+        if (source !== undefined) return source;
+        const frame = currentDriverFrames(this.monitor.frames().map((f) => f.function))[0];
+        return frame === undefined
+          ? null
+          : { function: frame.function || '(anonymous)', file: frame.file, line: frame.line, column: frame.column };
+      };
     }
     // Where the driver's code is now (`at Fn (file:line:col)`): the innermost source frame of a
     // driver with source frames (C), else the innermost frame of the driver's own code on the
