@@ -448,6 +448,18 @@ describe("ddikit explore, a failure's driver call", () => {
   });
 });
 
+describe("ddikit explore, a TypeScript driver's races", () => {
+  it('name the line of each access, as a C driver’s do', async () => {
+    const { stdout } = await explore(['examples/broken/dpc-shared-race.ts', '--budget', '100']);
+    expect(stdout).toMatch(
+      /write framesReceived — E1000InterruptDpc .*\n {8}at cleanRxRing \(examples\/broken\/_e1000\.ts:\d+:\d+\)\n/,
+    );
+    expect(stdout).toMatch(
+      /read framesReceived — E1000Watchdog .*\n {8}at E1000Watchdog \(examples\/broken\/dpc-shared-race\.ts:\d+:\d+\)\n/,
+    );
+  });
+});
+
 describe('ddikit explore, a failure of a lock left held', () => {
   it("the replayed report names the driver's line of the acquire never released", async () => {
     const { code, stdout } = await explore(['examples/broken/lock-leak.ts']);

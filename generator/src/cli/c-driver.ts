@@ -48,8 +48,6 @@ export interface CDriverModule {
   readonly warnings: string;
   /** A compile cache that could not be used, as a warning line; '' when it worked (cacheProblem). */
   readonly cacheWarning: string;
-  /** Always: its accesses' source lines come from the module's DWARF. */
-  readonly sourceLines: true;
   /** The digest of the compiled module (DriverModule.fingerprint). */
   readonly fingerprint: string;
 }
@@ -231,7 +229,6 @@ export async function loadCDriver(
     sim,
     warnings: compiled.diagnosticsText,
     cacheWarning: cacheProblem(prepared),
-    sourceLines: true,
     fingerprint: createHash('sha256').update(compiled.wasm).digest('hex'),
   };
 }

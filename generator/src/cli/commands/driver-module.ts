@@ -55,11 +55,6 @@ export interface DriverModule {
   readonly exports: Record<string, unknown>;
   readonly sim: typeof SimModule;
   /**
-   * Whether the harness can name the driver's source line of an access (a C driver's, from its
-   * debug information): a replay with stack captures then adds lines to a search's race reports.
-   */
-  readonly sourceLines?: boolean;
-  /**
    * A digest of the driver's code, which a shard file keeps so that a merge refuses shards of
    * another version of the driver: a C driver's compiled module (its sources, headers and flags);
    * a TypeScript one's module and the modules of the working folder it imports by relative path.

@@ -334,7 +334,6 @@ function contextOf(module: DriverModule, request: ExploreRequest, io: ExploreIo)
     request,
     io,
     scenario: scenario as Scenario | undefined,
-    sourceLines: module.sourceLines === true,
     fingerprint: module.fingerprint,
   };
 }
@@ -467,8 +466,6 @@ interface Context {
   readonly io: ExploreIo;
   readonly scenario: Scenario | undefined;
   readonly probe: WatchProbe;
-  /** Whether race reports can name the driver's source lines (DriverModule.sourceLines). */
-  readonly sourceLines: boolean;
   /** The digest of the driver's code (DriverModule.fingerprint). */
   readonly fingerprint: string;
 }
@@ -686,15 +683,15 @@ function printResult(context: Context, target: RunTarget, found: ExploreResult, 
 }
 
 /**
- * The search's races with the source line of each access, for drivers that have source frames (C):
+ * The search's races with the source line of each access (a C driver's, or a TypeScript one's):
  * the search runs without them (a stack capture per new class of access would cost more than the
  * run), so each schedule that first ran into a race runs once more with them, and every race found
  * again there (the same rule, variable and accesses) takes its accesses' lines. One run per such
  * schedule (usually only the default one), in this thread: the same output whatever the workers
- * or shards. A driver without source lines (TypeScript: its race reports name functions) is not run again.
+ * or shards.
  */
 function withRaceSources(context: Context, target: RunTarget, result: ExploreResult): ExploreResult {
-  if (result.races.length === 0 || !context.sourceLines) return result;
+  if (result.races.length === 0) return result;
   const { sim } = context;
   const replayed = new Map<string, readonly Report[]>();
   const races = result.races.map((report, i) => {
