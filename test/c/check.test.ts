@@ -91,7 +91,7 @@ describe('ddikit check', () => {
   it.each([
     { args: [], want: 'check needs C sources' },
     { args: ['examples/e1000-line.ts'], want: 'check takes C sources (.c); "examples/e1000-line.ts" is not one.' },
-    { args: ['--nope', 'a.c'], want: 'ddikit: unknown option "--nope" for ddikit check. Options: --json.' },
+    { args: ['--nope', 'a.c'], want: 'ddikit: unknown option "--nope" for ddikit check. Options: --define, --json.' },
   ])('usage error: $want', async ({ args, want }) => {
     const { code, stderr } = await check(args);
     expect(stderr).toContain(want);

@@ -65,6 +65,19 @@ describe('memory rules of C drivers', () => {
     }
   });
 
+  it("C-TRAP names the trap's own line or, where the optimizer moved the trap off every line, none: never another statement's", async () => {
+    // A conditional trap the optimizer places at the end of the function, away from its line.
+    const code = '    if (NdisMiniportHandle != NULL) { __builtin_trap(); }';
+    const variant = withInInitialize(code);
+    const definition = defineCMiniport(await load({ files: [SOURCE], text: variant }));
+    const result = run(definition);
+    expect(result.bugCheck?.rule).toBe('C-TRAP');
+    const at = top(result.bugCheck);
+    expect(at?.function).toBe('ContosoInitializeEx');
+    expect([0, lineOfInserted(variant, code)]).toContain(at?.line);
+    if (at?.line === 0) expect(result.reportLocations[0]).toBe(SOURCE);
+  });
+
   it('MEM-WILD: a plain build stops where the driver dereferences its register window', async () => {
     const definition = defineCMiniport(await load({ files: ['examples/c/broken/register-deref.c'] }));
     const result = run(definition);

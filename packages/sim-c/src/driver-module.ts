@@ -42,12 +42,15 @@ export class CDriverModule {
   /**
    * The C frames of a JS stack (wasm frames only), innermost first. A wasm frame whose code was
    * inlined from other functions is one frame per function, as the source reads: the innermost
-   * inlined function at the line, then each caller at the line that called it.
+   * inlined function at the line, then each caller at the line that called it. `exactTop`: the
+   * innermost frame stopped at its instruction (a trap), whose line is its own row's — 0 (unknown)
+   * when the optimizer left the instruction without a line (a trap it merged or moved), rather than
+   * the next statement's.
    */
-  cFrames(stack: string): SourceFrameReport[] {
-    return wasmFrames(stack).flatMap((f: WasmFrame) => {
+  cFrames(stack: string, exactTop = false): SourceFrameReport[] {
+    return wasmFrames(stack).flatMap((f: WasmFrame, i: number) => {
       const address = f.moduleOffset - this.lines.codeOffset;
-      const at = this.lines.lookup(address);
+      const at = this.lines.lookup(address, !(exactTop && i === 0));
       const frame = (name: string, where: SourceLocation | null): SourceFrameReport => ({
         function: name,
         file: where?.file ?? null,

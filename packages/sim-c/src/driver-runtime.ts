@@ -19,6 +19,11 @@ export interface CReportOptions {
   readonly stop?: boolean;
   /** Which bug-check form of the rule. */
   readonly form?: number;
+  /**
+   * The innermost frame is where the code stopped (a trap): its line is the line table's row for
+   * that very instruction, and none when the optimizer left it without one (CDriverModule.cFrames).
+   */
+  readonly exactTop?: boolean;
 }
 
 export interface DriverRuntime {

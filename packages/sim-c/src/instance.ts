@@ -81,6 +81,8 @@ export class CDriverInstance implements DriverRuntime {
   stackPointerAtThrow: number | null = null;
   /** The stack a report is being made from (a trap's), read by the verifier's source-frame hook. */
   private reportStack: string | null = null;
+  /** The report being made asked for an exact innermost line (CReportOptions.exactTop). */
+  private reportExactTop = false;
 
   constructor(
     readonly sim: Simulation,
@@ -116,7 +118,10 @@ export class CDriverInstance implements DriverRuntime {
       opaque: (object) => this.handles.toC(object),
     };
     this.defineBridgedDdis();
-    sim.verifier.sourceFrames = (): readonly SourceFrameReport[] => driver.cFrames(this.reportStack ?? captureStack());
+    sim.verifier.sourceFrames = (): readonly SourceFrameReport[] =>
+      this.reportStack !== null
+        ? driver.cFrames(this.reportStack, this.reportExactTop)
+        : driver.cFrames(captureStack());
   }
 
   /** The DDIs the harness does not model, behind its generated checks. */
@@ -470,10 +475,11 @@ export class CDriverInstance implements DriverRuntime {
     options: CReportOptions = {},
   ): void {
     const verifier = this.sim.verifier;
-    const frames = this.driver.cFrames(options.stack ?? captureStack());
+    const frames = this.driver.cFrames(options.stack ?? captureStack(), options.exactTop === true);
     const top = frames[0];
-    const site = top === undefined ? '' : `${top.file}:${top.line}:${top.column}`;
+    const site = top === undefined ? '' : top.line === 0 ? `${top.file}` : `${top.file}:${top.line}:${top.column}`;
     this.reportStack = options.stack ?? null;
+    this.reportExactTop = options.exactTop === true;
     const before = verifier.reports.length;
     try {
       verifier.report({
@@ -494,6 +500,7 @@ export class CDriverInstance implements DriverRuntime {
       throw error;
     } finally {
       this.reportStack = null;
+      this.reportExactTop = false;
     }
     if (options.stop !== true) return;
     const made = verifier.reports.length > before ? verifier.reports[verifier.reports.length - 1] : undefined;

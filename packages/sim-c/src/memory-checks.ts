@@ -297,7 +297,7 @@ export class MemoryChecks {
           options,
         );
       } else {
-        d.report('C-TRAP', entered, `${entered}: ${message}`, [0, 0, 0, 0], options);
+        d.report('C-TRAP', entered, `${entered}: ${message}`, [0, 0, 0, 0], { ...options, exactTop: true });
       }
     } catch (bugCheck) {
       if (bugCheck instanceof BugCheck) return bugCheck;

@@ -286,8 +286,11 @@ export class LineTable {
     }
   }
 
-  /** The source position of a DWARF address (code-section relative), or null. */
-  lookup(address: number): SourceLocation | null {
+  /**
+   * The source position of a DWARF address (code-section relative), or null. `guess`: for code with
+   * line 0, the line of the next row with one (below); false gives line 0 (not known) instead.
+   */
+  lookup(address: number, guess = true): SourceLocation | null {
     // Ranges are sorted by start; binary search for the last range starting at or below address.
     const starts = this.rangeStarts;
     let lo = 0;
@@ -304,8 +307,9 @@ export class LineTable {
     let row = this.rangeRows[found]!;
     // Line 0: code no source line stands for (a load hoisted out of a loop, a merge of branches).
     // The next row of its sequence with a line names the statement the code was made for.
-    for (let k = row + 1; this.lines[row] === 0 && k < this.lines.length && !this.ends[k]; k++)
+    for (let k = row + 1; guess && this.lines[row] === 0 && k < this.lines.length && !this.ends[k]; k++)
       if (this.lines[k] !== 0) row = k;
+    if (this.lines[row] === 0) return { file: this.fileNames[this.files[row]!] ?? '?', line: 0, column: 0 };
     return { file: this.fileNames[this.files[row]!] ?? '?', line: this.lines[row]!, column: this.columns[row]! };
   }
 

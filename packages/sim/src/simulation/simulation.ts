@@ -45,6 +45,7 @@ import { RaceDetector } from '../race/race-detector.js';
 import { shareFields } from '../race/shared-fields.js';
 import { resolveFaults, type ResolvedFaults } from '../schedule/faults.js';
 import { acceptedRoles } from '../verifier/contract-table.js';
+import { sourceWhere } from '../verifier/report-text.js';
 import { BugCheck, SimulationError, Verifier, type VerifierMode } from '../verifier/verifier.js';
 import type { Violation } from '../verifier/violation-sink.js';
 import {
@@ -196,8 +197,7 @@ export class Simulation {
     const verifier = this.verifier;
     const driverSite = (): string | null => {
       const source = verifier.sourceFrames?.()[0];
-      if (source !== undefined)
-        return `at ${source.function} (${source.file === null ? '?' : `${source.file}:${source.line}:${source.column}`})`;
+      if (source !== undefined) return `at ${source.function} (${sourceWhere(source)})`;
       const frame = currentDriverFrames(this.monitor.frames().map((f) => f.function))[0];
       return frame === undefined ? null : `at ${frame.function || '(anonymous)'} (${frameText(frame)})`;
     };
@@ -292,8 +292,7 @@ export class Simulation {
       // Where in the driver's source the call that raised it was made (its innermost own frame):
       // a compiled driver's own source frames (C, from its debug information) come first.
       const source = report.source?.[0];
-      if (source !== undefined && source.file !== null)
-        locations[index] = `${source.file}:${source.line}:${source.column}`;
+      if (source !== undefined && source.file !== null) locations[index] = sourceWhere(source);
       else {
         const frame = currentDriverFrames()[0];
         locations[index] = frame === undefined ? null : frameText(frame);

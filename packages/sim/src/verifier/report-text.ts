@@ -5,7 +5,7 @@
  */
 import { levelName } from '@ddikit/ndis';
 import { formatTicks } from '../core/time.js';
-import type { Report } from './report-types.js';
+import type { Report, SourceFrameReport } from './report-types.js';
 
 /** `0x000000C4` */
 export function hex32(value: number): string {
@@ -102,8 +102,7 @@ function pushRace(lines: string[], report: Report): void {
       lines.push(
         `    by ${a.function} (${a.role}${Number.isInteger(a.message) ? `, message ${a.message}` : ''}) on cpu ${a.processor} at ${levelName(a.irql)}, tick ${a.tick}, holding ${a.locks}`,
       );
-      if (a.source !== undefined)
-        lines.push(`    at ${a.source.function} (${a.source.file ?? '?'}:${a.source.line}:${a.source.column})`);
+      if (a.source !== undefined) lines.push(`    at ${a.source.function} (${sourceWhere(a.source)})`);
     });
     lines.push('');
   }
@@ -125,7 +124,7 @@ function pushSource(lines: string[], report: Report): void {
   lines.push('SOURCE_FRAMES:  (innermost first)');
   const text = (i: number): string => {
     const f = report.source![i]!;
-    return `  at ${f.function} (${f.file === null ? '?' : `${f.file}:${f.line}:${f.column}`})`;
+    return `  at ${f.function} (${sourceWhere(f)})`;
   };
   for (let i = 0; i < report.source.length; ) {
     let j = i + 1;
@@ -160,4 +159,10 @@ function pushFramesAndTransitions(lines: string[], report: Report): void {
 /** Reports as pretty JSON (stable key order, trailing newline). */
 export function formatReportsJson(reports: readonly Report[]): string {
   return JSON.stringify(reports, null, 2) + '\n';
+}
+
+/** `file:line:col` of a source frame; the file alone when its line is not known (0), `?` without a file. */
+export function sourceWhere(frame: SourceFrameReport): string {
+  if (frame.file === null) return '?';
+  return frame.line === 0 ? frame.file : `${frame.file}:${frame.line}:${frame.column}`;
 }
