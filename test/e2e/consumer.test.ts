@@ -177,6 +177,23 @@ functions:
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('the scaffold uses MY_NIC_RING_REFILL, MyNicRefillRing, which your spec adds');
     expect(existsSync(join(project, 'own'))).toBe(false);
+    // A C scaffold is the same text whatever header it compiles against: written, with the header to use.
+    const cOnly = ok(
+      ddikit(
+        'scaffold',
+        '--role',
+        'MY_NIC_RING_REFILL:MyRefill',
+        '--out',
+        'own-c0',
+        '--lang',
+        'c',
+        '--spec',
+        'spec',
+        '--extend-bundled',
+      ),
+      'scaffold --lang c without --generated',
+    );
+    expect(cOnly.stdout).toContain('which your spec adds: compile it against the header generate writes');
     const generated = ['--spec', 'spec', '--extend-bundled', '--generated', 'generated'];
     ok(
       ddikit('scaffold', '--role', 'MY_NIC_RING_REFILL:MyRefill', '--out', 'own', '--lang', 'ts', ...generated),

@@ -51,6 +51,8 @@ describe.runIf(built)('concurrent generate runs on one folder', () => {
       const expected = generate(readSpecSources(bundled.specDir, bundled.root), {
         schema: readSchema(bundled.schemaPath),
         templatesDir: bundled.templatesDir,
+        // A folder that is not the @ddikit/ndis package imports the role runtime from it.
+        runtime: 'installed',
       });
       const want = Object.fromEntries(expected.files!.map((f) => [f.path, f.content]));
       expect(tree(join(work, 'out'))).toEqual(want);

@@ -93,17 +93,25 @@ export function runScaffold(args: readonly string[], io: CliIo): number {
     for (const message of result.diagnostics) io.stderr(`ddikit scaffold: error: ${message}\n`);
     return 1;
   }
-  if (generatedDir === null && spec.custom) {
-    const added = namesFromOwnSpec(checked.model, result.files, io.cwd);
-    if (added.length > 0) {
-      io.stderr(
-        `ddikit scaffold: error: the scaffold uses ${added.join(', ')}, which your spec adds: @ddikit/ndis does not declare ${added.length === 1 ? 'it' : 'them'}. Generate from the same spec first (ddikit generate --spec ${values.spec} ${values['extend-bundled'] === true ? '--extend-bundled ' : ''}--out generated), then scaffold with --generated generated; nothing was written.\n`,
-      );
-      return 1;
-    }
+  // Names the bundled spec lacks: @ddikit/ndis does not declare them. A TypeScript scaffold would
+  // import them from it, so it needs --generated; a C one is the same text whatever header it
+  // compiles against, so it is written, and the hint says which header that must be.
+  const added = generatedDir === null && spec.custom ? namesFromOwnSpec(checked.model, result.files, io.cwd) : [];
+  const generateFirst = `ddikit generate --spec ${values.spec} ${values['extend-bundled'] === true ? '--extend-bundled ' : ''}--out generated`;
+  if (added.length > 0 && values.lang === 'ts') {
+    io.stderr(
+      `ddikit scaffold: error: the scaffold uses ${added.join(', ')}, which your spec adds: @ddikit/ndis does not declare ${added.length === 1 ? 'it' : 'them'}. Generate from the same spec first (${generateFirst}), then scaffold with --generated generated; nothing was written.\n`,
+    );
+    return 1;
   }
   const written = writeScaffold(outDir, result.files, values.force === true, io);
-  if (written && values.lang === 'c') io.stdout(compileHint(outDir, generatedDir, io));
+  if (written && values.lang === 'c') {
+    if (added.length > 0)
+      io.stdout(
+        `It uses ${added.join(', ')}, which your spec adds: compile it against the header generate writes from the same spec (${generateFirst}; then -Igenerated/include), not @ddikit/ndis's.\n`,
+      );
+    else io.stdout(compileHint(outDir, generatedDir, io));
+  }
   return written ? 0 : 1;
 }
 
