@@ -33,8 +33,8 @@ describe('race sources', () => {
     expect(scenarioSimulation(target, undefined, true).races?.sourceOf).not.toBeNull();
   });
 
-  it("of a TypeScript driver are its own innermost frames: each access's function, file and line", () => {
-    const sim = createSimulation({ seed: 1, device: new E1000Nic(), mode: 'collect' });
+  it("of a TypeScript driver, with races: { sources: true }, are its own innermost frames: each access's function, file and line", () => {
+    const sim = createSimulation({ seed: 1, device: new E1000Nic(), mode: 'collect', races: { sources: true } });
     const result = sim.run(dpcSharedRace, { ticks: 100_000 });
     const race = result.reports.find((r) => r.rule === 'DPC-SHARED-RACE' && r.subject === 'framesReceived');
     const [write, read] = race!.race!.accesses;
@@ -52,9 +52,11 @@ describe('race sources', () => {
       file: 'examples/broken/dpc-shared-race.ts',
       line: lineOf('examples/broken/dpc-shared-race.ts', 'a.framesReceived'),
     });
-    // Off, none.
-    const off = createSimulation({ seed: 1, device: new E1000Nic(), mode: 'collect', races: { sources: false } });
-    for (const r of off.run(dpcSharedRace, { ticks: 100_000 }).reports)
-      for (const a of r.race?.accesses ?? []) expect(a.source).toBeUndefined();
+    // By default (C drivers' sources only) and off, none.
+    for (const races of [undefined, { sources: false }]) {
+      const other = createSimulation({ seed: 1, device: new E1000Nic(), mode: 'collect', ...(races ? { races } : {}) });
+      for (const r of other.run(dpcSharedRace, { ticks: 100_000 }).reports)
+        for (const a of r.race?.accesses ?? []) expect(a.source).toBeUndefined();
+    }
   });
 });

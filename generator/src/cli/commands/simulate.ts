@@ -488,6 +488,8 @@ function simulationOptions(
     processors: request.processors,
     ...(faults !== undefined ? { faults } : {}),
     ...(request.disable.length > 0 ? { disabledRules: disabledRules(request.disable, sim.RULE_IDS) } : {}),
+    // A race report names the line of each access, a TypeScript driver's too.
+    races: { sources: true },
     interrupt: {
       grantLineToMsiDriver: request.interrupt === 'line',
       isrBeforeRegisterReturns: request.isrEarly,

@@ -106,7 +106,7 @@ export function scenarioSimulation(target: RunTarget, trace?: boolean | TraceOpt
     ...((target.faults ?? scenario.faults) !== undefined ? { faults: target.faults ?? scenario.faults } : {}),
     ...(trace !== undefined && trace !== false ? { trace } : {}),
     ...(target.probe !== undefined ? { probe: target.probe } : {}),
-    ...(raceSources ? { lockSites: true } : { races: { sources: false } }),
+    ...(raceSources ? { lockSites: true, races: { sources: true } } : { races: { sources: false } }),
     ...(scenario.disabledRules !== undefined || target.disabledRules !== undefined
       ? { disabledRules: [...new Set([...(scenario.disabledRules ?? []), ...(target.disabledRules ?? [])])] }
       : {}),

@@ -146,9 +146,21 @@ class RaceRecord {
     readonly irql: number,
     readonly tick: number,
   ) {}
-  /** Where the driver's source made it (RaceDetector.sourceOf), when known. */
-  source: SourceFrameReport | null = null;
+  /** Where the driver's source made it (RaceDetector.sourceOf), when known; a LazySource until a report asks. */
+  source: SourceFrameReport | LazySource | null = null;
+
+  /** The source, worked out the first time a report asks. */
+  sourceNow(): SourceFrameReport | null {
+    if (typeof this.source === 'function') this.source = this.source();
+    return this.source;
+  }
 }
+
+/**
+ * A source frame worked out only when a report shows it: a stack captured at the access (cheap),
+ * formatted and mapped to the driver's source later (the costly part, which most accesses never need).
+ */
+export type LazySource = () => SourceFrameReport | null;
 
 /** Per-register bookkeeping of the detector and the trace, made once per register and name. */
 export class RegisterTracking {
@@ -205,7 +217,7 @@ export class RaceDetector {
    * have source frames (C: a stack capture, tens of microseconds): asked once per new class of
    * access, and for the access a race is reported at. Null: races name no source line.
    */
-  sourceOf: (() => SourceFrameReport | null) | null = null;
+  sourceOf: (() => SourceFrameReport | LazySource | null) | null = null;
   /**
    * Set (element 0 non-zero) by a watchdog that asks where a hung driver is (RunProbe.whereAsked):
    * the next field access answers through tellWhere. Null: no one asks.
@@ -816,7 +828,8 @@ export class RaceDetector {
     locks: string,
   ): RaceAccessReport {
     const cpu = this.engine.cpu;
-    const source = this.sourceOf?.() ?? null;
+    const found = this.sourceOf?.() ?? null;
+    const source = typeof found === 'function' ? found() : found;
     return {
       function: fn || '(harness)',
       role: this.monitor.topRoleName(),
@@ -973,6 +986,6 @@ function accessBefore(variable: RaceVar, earlier: RaceRecord, locks: string): Ra
     tick: earlier.tick,
     access: accessText(earlier.op, earlier.register, variable, earlier.bits, variable.kind === 'register'),
     locks,
-    ...(earlier.source === null ? {} : { source: earlier.source }),
+    ...(earlier.sourceNow() === null ? {} : { source: earlier.sourceNow()! }),
   };
 }

@@ -78,6 +78,20 @@ export function frameText(frame: DriverFrame): string {
   return frame.line > 0 ? `${frame.file}:${frame.line}:${frame.column}` : frame.file;
 }
 
+/**
+ * The stack right here, captured and not yet formatted: V8 formats a stack (and Node maps it through
+ * source maps) only when `.stack` is first read, which is most of its cost.
+ */
+export function capturedStack(): Error {
+  const limit = Error.stackTraceLimit;
+  // Deep enough for the driver's innermost frame and the role call below it (a run nests the
+  // driver's code some fifteen harness frames deep; the access's own harness frames come first).
+  Error.stackTraceLimit = 24;
+  const error = new Error();
+  Error.stackTraceLimit = limit;
+  return error;
+}
+
 /** The driver's frames of the stack right here (for a report), innermost first; `roleFunctions` as for driverFrames. */
 export function currentDriverFrames(roleFunctions: readonly string[] = []): DriverFrame[] {
   const limit = Error.stackTraceLimit;

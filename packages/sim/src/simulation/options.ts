@@ -52,10 +52,13 @@ export interface SimulationOptions {
    * describe their registers' effects (`Device.registerEffect`) — on the fields of the contexts the
    * driver hands NDIS and of what is reachable from them, and on fields the driver marks with
    * `resources.shared`. Default: on when the verifier is. `{ contexts: false }`: on, but only
-   * registers and the fields marked with `resources.shared` are tracked. `{ sources: false }`: a
-   * race report does not name where the driver's source made each access (a C driver's
-   * `file:line`, from a stack capture for each new kind of access — about 3× the cost of a short
-   * run; the explorer's search runs turn it off, its replays keep it). Default on.
+   * registers and the fields marked with `resources.shared` are tracked. `sources`: whether a race
+   * report names where the driver's source made each access, from a stack capture for each new kind
+   * of access. By default a C driver's `file:line` is named (about 3× the cost of a short run; the
+   * explorer's search runs turn it off with `{ sources: false }`, its replays keep it);
+   * `{ sources: true }` names a JavaScript or TypeScript driver's line too (its stack is captured,
+   * then formatted only for an access a report shows: about 1.5× a short run of many new kinds of
+   * access; `ddikit simulate` and the explorer's replays ask for it).
    */
   readonly races?: boolean | { readonly contexts?: boolean; readonly sources?: boolean };
   /**

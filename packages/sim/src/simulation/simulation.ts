@@ -59,7 +59,7 @@ import {
   type SimulationOptions,
 } from './options.js';
 import { DriverError } from './driver-error.js';
-import { currentDriverFrames, frameText, type DriverFrame } from './driver-frames.js';
+import { capturedStack, currentDriverFrames, driverFrames, frameText, type DriverFrame } from './driver-frames.js';
 import type { RunProbe } from '../core/probe.js';
 import { registerObserver } from './register-observer.js';
 
@@ -178,17 +178,25 @@ export class Simulation {
     if (this.races !== null && typeof options.races === 'object' && options.races.contexts === false)
       this.races.trackContexts = false;
     if (this.races !== null && !(typeof options.races === 'object' && options.races.sources === false)) {
-      // Where the driver's source made each access of a race: a C driver's source frame, else the
-      // innermost frame of the driver's own code on the JavaScript stack (a TypeScript driver's line
-      // with source maps on). Asked once per new kind of access, not per access.
+      // Where the driver's source made each access of a race: a C driver's source frame, else, asked
+      // for with races: { sources: true }, the innermost frame of the driver's own code on the
+      // JavaScript stack (a TypeScript driver's line with source maps on). Asked once per new kind of
+      // access, not per access; for JavaScript the stack is captured then and read (formatted,
+      // mapped) only if a report shows the access.
       const verifier = this.verifier;
+      const javaScript = typeof options.races === 'object' && options.races.sources === true;
       this.races.sourceOf = () => {
         const source = verifier.sourceFrames?.()[0];
         if (source !== undefined) return source;
-        const frame = currentDriverFrames(this.monitor.frames().map((f) => f.function))[0];
-        return frame === undefined
-          ? null
-          : { function: frame.function || '(anonymous)', file: frame.file, line: frame.line, column: frame.column };
+        if (!javaScript) return null;
+        const stack = capturedStack();
+        const roles = this.monitor.frames().map((f) => f.function);
+        return () => {
+          const frame = driverFrames(stack.stack, roles)[0];
+          return frame === undefined
+            ? null
+            : { function: frame.function || '(anonymous)', file: frame.file, line: frame.line, column: frame.column };
+        };
       };
     }
     // Where the driver's code is now (`at Fn (file:line:col)`): the innermost source frame of a
