@@ -67,6 +67,10 @@ describe('ddikit check', () => {
     expect(result.findings[0]!.file).toBe('examples/c/e1000-line.c');
     expect(result.findings[0]!.line).toBe(lineOf('ContosoTakeCausesUndeclared, adapter)'));
     expect(result.findings[0]!.message).toMatch(/ContosoTakeCausesUndeclared.*no role/);
+    // The fix names the role's variant too: a driver of a message-signaled interrupt wants that one.
+    expect(result.findings[0]!.message).toMatch(
+      /declare it "MINIPORT_SYNCHRONIZE_INTERRUPT ContosoTakeCausesUndeclared;" or "MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT ContosoTakeCausesUndeclared;"$/,
+    );
     expect(code).toBe(1);
   });
 
@@ -118,11 +122,54 @@ describe('ddikit check', () => {
     }
   });
 
-  it('prints a driver that does not compile as clang does, and exits 1', async () => {
+  it('a source that is not there is a usage error (exit 2), as simulate has it', async () => {
     let stderr = '';
     const io: CliIo = { cwd: root, stdout: () => {}, stderr: (t) => (stderr += t), color: false };
     const code = await runCheck(['examples/c/broken/missing.c'], io);
     expect(stderr).toBe('ddikit: cannot find the C source "examples/c/broken/missing.c".\n');
-    expect(code).toBe(1);
+    expect(code).toBe(2);
+  });
+
+  it('prints a driver that does not compile as clang does, exits 1, and with --json says so on stdout', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'ddikit-check-'));
+    try {
+      writeFileSync(join(work, 'typo.c'), '#include <ndis.h>\nstatic ULONG ring = ;\n');
+      for (const json of [false, true]) {
+        let stdout = '';
+        let stderr = '';
+        const io: CliIo = { cwd: work, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), color: false };
+        const code = await runCheck(['typo.c', ...(json ? ['--json'] : [])], io);
+        expect(code).toBe(1);
+        expect(stderr).toMatch(/^ddikit: cannot compile the C driver:\ntypo\.c:2:21: error: expected expression\n/);
+        if (json)
+          expect(JSON.parse(stdout)).toEqual({
+            error: 'cannot-compile',
+            message: expect.stringContaining('typo.c:2:21'),
+          });
+        else expect(stdout).toBe('');
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  it('counts a role declaration once, however many of the sources include its header', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'ddikit-check-'));
+    try {
+      const driver = readFileSync(`${root}examples/c/e1000-line.c`, 'utf8');
+      const single = await check(['examples/c/e1000-line.c']);
+      // The same driver with a second translation unit that includes the same declarations.
+      writeFileSync(join(work, 'driver.c'), driver);
+      writeFileSync(join(work, 'decls.h'), 'MINIPORT_ISR ContosoIsrAgain;\n');
+      writeFileSync(join(work, 'other.c'), '#include <ndis.h>\n#include "decls.h"\n');
+      writeFileSync(join(work, 'third.c'), '#include <ndis.h>\n#include "decls.h"\n');
+      let stdout = '';
+      const io: CliIo = { cwd: work, stdout: (t) => (stdout += t), stderr: () => {}, color: false };
+      await main(['check', 'driver.c', 'other.c', 'third.c'], io);
+      const count = (text: string): number => Number(/^(\d+) functions declared with roles/.exec(text)?.[1]);
+      expect(count(stdout)).toBe(count(single.stdout) + 1);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });

@@ -258,5 +258,9 @@ export async function checkCDriver(
   const findings = [...compiled.roleFindings].sort((a, b) =>
     a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1,
   );
-  return { warnings: compiled.diagnosticsText + cacheProblem(prepared), declarations: compiled.roles.length, findings };
+  return {
+    warnings: compiled.diagnosticsText + cacheProblem(prepared),
+    declarations: new Set(compiled.roles.map((role) => role.name)).size,
+    findings,
+  };
 }

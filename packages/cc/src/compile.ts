@@ -89,8 +89,10 @@ export async function compileDriver(
     ),
     JSON.stringify([...options.roleNames].sort()),
     options.x64 === false ? 'x64:off' : 'x64:on',
-    // The diagnostics kept in the module: the x64 pass's without the build's repeats.
+    // What the module carries besides code, in the form this version writes it: the x64 pass's
+    // diagnostics without the build's repeats; role findings whose fix names the role's variants.
     'diagnostics:x64-only',
+    'role-findings:variants',
     ...files.flatMap((f) => [f.path, f.text]),
   ]);
   const hit = options.cache?.get(key);

@@ -226,9 +226,13 @@ export function checkHandlerRoles(
   for (const use of facts.uses) {
     const want = handlers.get(use.handlerType) ?? use.handlerType;
     const have = roleOf.get(use.function);
+    // A role's variants fit its places too (MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT, for a
+    // message-signaled interrupt, where MINIPORT_SYNCHRONIZE_INTERRUPT is taken): the fix names them.
+    const variants = ROLE_VARIANTS.get(want) ?? [];
+    const orVariant = variants.map((v) => ` or "${v} ${use.function};"`).join('');
     const message =
       have === undefined
-        ? `${use.function} is used as ${use.place}, which takes ${article(want)} ${want} function, but it is declared with no role; declare it "${want} ${use.function};"`
+        ? `${use.function} is used as ${use.place}, which takes ${article(want)} ${want} function, but it is declared with no role; declare it "${want} ${use.function};"${orVariant}`
         : have !== want && !(ROLE_VARIANTS.get(want) ?? []).includes(have)
           ? `${use.function} is declared as ${have} but used as ${use.place}, which takes ${article(want)} ${want} function`
           : null;

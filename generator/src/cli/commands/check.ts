@@ -7,7 +7,7 @@
  * 2 usage errors.
  */
 import { parseArgs } from 'node:util';
-import { CDriverError, CPackagesMissingError, checkCDriver, isCSource } from '../c-driver.js';
+import { CCompileFailedError, CDriverError, checkCDriver, isCSource } from '../c-driver.js';
 import type { CliIo } from '../io.js';
 import { isParseArgsError, UsageError } from '../arguments.js';
 import { plural } from '../print.js';
@@ -16,7 +16,8 @@ import { defineOption } from './run-options.js';
 export const checkUsage = `  ddikit check FILE.c [MORE.c …] [--define NAME[=VALUE]] [--json]
       Check the roles of a C miniport statically: every handler stored in a structure field or
       passed to a DDI must be declared with the role that place takes (MINIPORT_ISR MyIsr;).
-      Exit 0 when there is nothing to report, 1 on findings or when the driver does not compile.
+      Exit 0 when there is nothing to report, 1 on findings or when the driver does not compile,
+      2 on usage errors (a source that is not there, the C packages not installed).
       --define NAME[=VALUE]
                            define the macro NAME (to VALUE, or 1), as -D does; once per macro
       --json               print the findings as JSON
@@ -52,9 +53,13 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
     );
   } catch (error) {
     if (error instanceof CDriverError) {
+      // A driver that does not compile is a finding (exit 1, as JSON too with --json); packages not
+      // installed, or a source that is not there, are usage errors (exit 2, as simulate gives them).
+      const compileFailed = error instanceof CCompileFailedError;
+      if (compileFailed && values.json === true)
+        io.stdout(`${JSON.stringify({ error: 'cannot-compile', message: error.message }, null, 2)}\n`);
       io.stderr(`ddikit: ${error.message}\n`);
-      // Packages not installed are a usage error; a driver that does not compile is a finding.
-      return error instanceof CPackagesMissingError ? 2 : 1;
+      return compileFailed ? 1 : 2;
     }
     throw error;
   }

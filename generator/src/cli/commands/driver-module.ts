@@ -96,7 +96,9 @@ export async function withDriverModule<T>(
   const absolute = resolve(cwd, modulePath);
   if (!existsSync(absolute)) throw new DriverUsageError(`cannot find the driver module ${JSON.stringify(modulePath)}.`);
   if (!statSync(absolute).isFile())
-    throw new DriverUsageError(`${JSON.stringify(modulePath)} is a folder; name a driver module (.ts or .js).`);
+    throw new DriverUsageError(
+      `${JSON.stringify(modulePath)} is a folder; name a driver module (.ts or .js) or the driver's C sources (.c).`,
+    );
   if (!DRIVER_MODULE.test(absolute))
     throw new DriverUsageError(
       `${JSON.stringify(modulePath)} is not a driver module; name a .ts or .js file (or the driver's C sources, .c).`,

@@ -79,7 +79,8 @@ import { WatchProbe } from './watch-probe.js';
 
 /** The usage text of the command, in the layout of `ddikit --help`. */
 export const exploreUsage = `  ddikit explore MODULE ${optionsSynopsis('explore', '                 ')}
-      Search the interleavings of a miniport driver MODULE for one that breaks a contract: every
+      Search the interleavings of a miniport driver MODULE (.ts or .js, or the driver's C sources,
+      .c) for one that breaks a contract: every
       schedule with up to K preemptions (an ISR or another processor's DPC run where the default
       schedule would go on), then random schedules, N schedules in all. Print the shortest failing
       schedule found, shrunk, and the command that replays it; list the races lockset analysis

@@ -55,7 +55,8 @@ import { WatchProbe } from './watch-probe.js';
 /** The usage text of the command, in the layout of `ddikit --help`. */
 export const simulateUsage = `  ddikit simulate MODULE ${optionsSynopsis('simulate', '                  ')}
       Run a miniport driver MODULE (.ts or .js whose default export is made with defineMiniport
-      of @ddikit/sim) on the simulated e1000 NIC with every IRQL contract and role checked, and
+      of @ddikit/sim, or the driver's C sources, .c) on the simulated e1000 NIC with every IRQL
+      contract and role checked, and
       print the verifier's reports. Exit 0 when every run is clean, 1 on any report (warnings too).
       --seeds N --workers M runs the seeds on M threads; the output is the same, in the same order.
 ${optionsUsage('simulate')}`;
