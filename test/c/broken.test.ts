@@ -209,7 +209,7 @@ const cases: Case[] = [
     rule: 'POOL-USE-AFTER-FREE',
     code: 0xcc,
     at: { function: 'ContosoFreeAdapter', line: bugLine('CONTOSO_BUG_USE_AFTER_FREE', 'FramesSent += 1') },
-    message: /after NdisFreeMemory freed it/,
+    message: /at offset \d+ \(FramesSent\), after NdisFreeMemory freed it$/,
   },
   {
     name: 'dma-high-half',

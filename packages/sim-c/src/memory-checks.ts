@@ -118,10 +118,13 @@ export class MemoryChecks {
       }
       if (hit.kind === 'outside') return;
       const rule: RuleId = hit.kind === 'freed' ? 'POOL-USE-AFTER-FREE' : 'POOL-OVERRUN';
+      // A freed block of a driver structure's size: the member at the offset, as a race names it.
+      const member =
+        hit.kind === 'freed' && hit.block.owner === 'driver' ? d.blockMember(hit.block.size, hit.offset, false) : null;
       const what =
         hit.kind === 'unallocated'
           ? 'an address between pool blocks'
-          : `${hit.block.tag} block #${hit.block.serial} (${hit.block.size} bytes) at offset ${hit.offset}${hit.kind === 'freed' ? `, after ${hit.block.owner === 'shared' ? 'NdisMFreeSharedMemory' : 'NdisFreeMemory'} freed it` : `, ${hit.offset - hit.block.size} bytes past its end`}`;
+          : `${hit.block.tag} block #${hit.block.serial} (${hit.block.size} bytes) at offset ${hit.offset}${member !== null ? ` (${member})` : ''}${hit.kind === 'freed' ? `, after ${hit.block.owner === 'shared' ? 'NdisMFreeSharedMemory' : 'NdisFreeMemory'} freed it` : `, ${hit.offset - hit.block.size} bytes past its end`}`;
       d.report(rule, 'memory', `${ACCESS_VERBS[kind]} of ${bytes} bytes at 0x${a.toString(16)}: ${what}`, [
         a,
         write ? 1 : 0,
