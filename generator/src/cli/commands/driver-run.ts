@@ -107,7 +107,20 @@ export function runInWorker(run: DriverRun, io: CliIo): Promise<number> {
       if (resident > memoryLimitMb * 2 ** 20) {
         failure = 'memory';
         const loading = readWatch(buffer).phase === PHASE_LOADING;
-        report(run, io, memoryReport(resident, memoryLimitMb, run.maxMemoryMb !== null, loading));
+        // The run that grew: known when one thread runs the driver (with a pool, any of them may have).
+        const running = watched.length === 1 ? readWatch(buffer) : null;
+        report(
+          run,
+          io,
+          memoryReport(
+            resident,
+            memoryLimitMb,
+            run.maxMemoryMb !== null,
+            loading,
+            running?.phase === PHASE_RUNNING ? running : null,
+            watched.length > 1,
+          ),
+        );
         void worker.terminate();
         return;
       }
@@ -182,8 +195,19 @@ function report(run: DriverRun, io: CliIo, failure: Failure): void {
   io.stderr(`ddikit ${run.command}: ${failure.text}\n`);
 }
 
-/** The out-of-memory report; `loading`: the command's thread had not finished loading the driver. */
-function memoryReport(resident: number, limitMb: number, given: boolean, loading: boolean): Failure {
+/**
+ * The out-of-memory report; `loading`: the command's thread had not finished loading the driver;
+ * `state`: the run going on when the memory ran out (its role function, seed, tick and replay), when
+ * one thread runs the driver; `pooled`: several do, and which one grew is not known.
+ */
+function memoryReport(
+  resident: number,
+  limitMb: number,
+  given: boolean,
+  loading: boolean,
+  state: WatchState | null = null,
+  pooled = false,
+): Failure {
   const residentMb = Math.round(resident / 2 ** 20);
   const limit = given
     ? `--max-memory ${limitMb} MB`
@@ -193,9 +217,24 @@ function memoryReport(resident: number, limitMb: number, given: boolean, loading
       text: `the process ran out of memory while the driver was loading: it grew to ${residentMb} MB, past ${limit}, and the run was stopped before it started (a C driver is compiled then, when the compile cache does not hold it, and the compiler takes about 350 MB; a driver module's top-level code runs then too).`,
       json: { error: 'out-of-memory', memory: { residentMb, limitMb, phase: 'loading' } },
     };
+  const running = state?.frames[0] ?? null;
+  const lines = [
+    `the driver ran out of memory: the process grew to ${residentMb} MB, past ${limit}, and the run was stopped (does the driver allocate without bound, or keep something from every run? Typed arrays and Buffers count here, though the JavaScript heap limit leaves them out).`,
+  ];
+  if (state !== null) {
+    lines.push(`  ${running !== null ? `in ${running}, ` : ''}seed=${state.seed} tick=${state.tick}`);
+    if (state.frames.length > 1) lines.push(`  role frames, innermost first: ${state.frames.join(' ← ')}`);
+    if (state.replay !== '') lines.push(`Replay: ${state.replay}`);
+  } else if (pooled) lines.push('  Which run grew is not known with --workers: run with --workers 1 to name it.');
   return {
-    text: `the driver ran out of memory: the process grew to ${residentMb} MB, past ${limit}, and the run was stopped (does the driver allocate without bound, or keep something from every run? Typed arrays and Buffers count here, though the JavaScript heap limit leaves them out).`,
-    json: { error: 'out-of-memory', memory: { residentMb, limitMb } },
+    text: lines.join('\n'),
+    json: {
+      error: 'out-of-memory',
+      memory: { residentMb, limitMb },
+      ...(state !== null
+        ? { function: running, frames: state.frames, seed: state.seed, tick: state.tick, replay: state.replay }
+        : {}),
+    },
   };
 }
 
