@@ -9,7 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The generator package's own folder. */
@@ -94,8 +94,10 @@ export function absolute(path: string, cwd: string): string {
   return resolve(cwd, path);
 }
 
-/** A path as ddikit prints it: relative to `cwd` ('.' for cwd itself), with forward slashes. */
+/** A path as ddikit prints it: relative to `cwd` ('.' for cwd itself), with forward slashes; an absolute path outside `cwd` as given. */
 export function displayPath(path: string, cwd: string): string {
   const rel = relative(cwd, resolve(cwd, path));
+  // An absolute path outside the working folder reads as given, not as a climb of ../ segments.
+  if (isAbsolute(path) && (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel))) return normalize(path);
   return (rel === '' ? '.' : rel).split(sep).join('/');
 }

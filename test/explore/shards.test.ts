@@ -409,7 +409,7 @@ describe('explore --merge: the shard files are checked', () => {
       {
         // A merge would refuse the file: it loads a module only from inside its working folder.
         args: [LOST, '--shard', '1/2'],
-        want: `--shard needs the driver module inside the working folder (${relative(work, LOST)} is not): a shard file names it from there, and a merge loads it only from inside the folder it runs in.`,
+        want: `--shard needs the driver module inside the working folder (${LOST} is not): a shard file names it from there, and a merge loads it only from inside the folder it runs in.`,
       },
       {
         args: [LOST, '--workers', '0'],
