@@ -263,7 +263,7 @@ describe('ddikit simulate usage', () => {
     [[], 'simulate needs a driver module, e.g. ddikit simulate examples/e1000-line.ts.'],
     [['a.ts', 'b.ts'], 'simulate takes one driver module (got 2: a.ts b.ts).'],
     [['examples/nope.ts'], 'cannot find the driver module "examples/nope.ts".'],
-    [['examples'], '"examples" is a folder; name a driver module (.ts or .js).'],
+    [['examples'], '"examples" is a folder; name a driver module (.ts or .js) or the driver\'s C sources (.c).'],
     [['examples/e1000-line.ts', '--mode', 'panic'], '--mode must be bugcheck or collect (got "panic").'],
     [['examples/e1000-line.ts', '--interrupt', 'msi'], '--interrupt must be msix or line (got "msi").'],
     [['examples/e1000-line.ts', '--seed=-1'], '--seed must be an integer in 0..9007199254740990 (got "-1").'],

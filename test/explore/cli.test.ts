@@ -328,7 +328,10 @@ describe('usage', () => {
       want: 'explore takes one driver module (got 2: examples/scenarios/lost-interrupt.ts examples/scenarios/lost-interrupt-fixed.ts).',
     },
     { args: ['nope.ts'], want: 'cannot find the driver module "nope.ts".' },
-    { args: ['examples'], want: '"examples" is a folder; name a driver module (.ts or .js).' },
+    {
+      args: ['examples'],
+      want: '"examples" is a folder; name a driver module (.ts or .js) or the driver\'s C sources (.c).',
+    },
     { args: [LOST, '--budget', '0'], want: '--budget must be an integer in 1..100000000 (got "0").' },
     { args: [LOST, '--preemptions', '17'], want: '--preemptions must be an integer in 0..16 (got "17").' },
     { args: [LOST, '--seed', 'x'], want: '--seed must be an integer in 0..9007199254740991 (got "x").' },
