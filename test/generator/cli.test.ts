@@ -284,18 +284,8 @@ describe('ddikit scaffold', () => {
   it('--generated: takes what generate wrote from the same spec, and says what to do when it cannot', async () => {
     specCopy();
     const role = ['--role', 'MINIPORT_ISR:MyIsr'];
-    const missing = await ddikit([
-      'scaffold',
-      ...role,
-      '--out',
-      'drv',
-      '--lang',
-      'ts',
-      '--spec',
-      'spec',
-      '--generated',
-      'gen',
-    ]);
+    const tsScaffold = ['scaffold', ...role, '--out', 'drv', '--lang', 'ts', '--spec', 'spec', '--generated', 'gen'];
+    const missing = await ddikit(tsScaffold);
     expect(missing.stderr).toBe(
       'ddikit scaffold: error: --generated gen has no src/generated/index.ts: run ddikit generate with the same --spec and --out gen first.\n',
     );
@@ -318,18 +308,7 @@ describe('ddikit scaffold', () => {
       '--generated gen does not declare MY_NEW_ROLE (it was generated before the spec had it?)',
     );
     expect(existsSync(join(work, 'drv'))).toBe(false);
-    const ts = await ddikit([
-      'scaffold',
-      ...role,
-      '--out',
-      'drv',
-      '--lang',
-      'ts',
-      '--spec',
-      'spec',
-      '--generated',
-      'gen',
-    ]);
+    const ts = await ddikit(tsScaffold);
     expect(ts.code, ts.stderr).toBe(0);
     expect(readFileSync(join(work, 'drv/myisr.ts'), 'utf8')).toContain(
       "import { MINIPORT_ISR } from '../gen/src/generated/index.js';",
