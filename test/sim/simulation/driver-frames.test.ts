@@ -3,22 +3,10 @@
  * frames. A role function written as an arrow function given to its role declaration has no name
  * of its own in V8's stack; it takes the name it was declared with.
  */
-import {
-  MINIPORT_DISABLE_INTERRUPT,
-  MINIPORT_ENABLE_INTERRUPT,
-  MINIPORT_HALT,
-  MINIPORT_INITIALIZE,
-  MINIPORT_INTERRUPT_DPC,
-  MINIPORT_ISR,
-  MINIPORT_SYNCHRONIZE_INTERRUPT,
-  NDIS_MINIPORT_INTERRUPT_REVISION_1,
-  NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT,
-  NDIS_STATUS_SUCCESS,
-  type Box,
-  type NDIS_HANDLE,
-} from '@ddikit/ndis';
-import { createSimulation, DriverError, defineMiniport, driverFrames, setMiniportAdapterContext } from '@ddikit/sim';
+import { MINIPORT_SYNCHRONIZE_INTERRUPT } from '@ddikit/ndis';
+import { createSimulation, DriverError, driverFrames } from '@ddikit/sim';
 import { describe, expect, it } from 'vitest';
+import { testDriver } from '../drivers.js';
 import { FakeDevice } from '../fake-device.js';
 
 const HARNESS = 'file:///home/u/project/node_modules/@ddikit/sim/dist/index.js';
@@ -75,56 +63,23 @@ describe('driverFrames', () => {
   });
 });
 
-interface Adapter {
-  interrupt: NDIS_HANDLE;
-}
-
-/** A driver whose role functions are arrow functions; the synchronize function its initialize calls throws. */
-const throwsInSynchronize = defineMiniport('arrow-roles', (ndis) => {
-  const noop = (): void => {};
-  return {
-    MiniportInitializeEx: MINIPORT_INITIALIZE('ArrowInitializeEx', (MiniportAdapterHandle) => {
-      const a: Adapter = { interrupt: null };
-      const interrupt: Box<NDIS_HANDLE> = { value: null };
-      const status = ndis.NdisMRegisterInterruptEx(
-        MiniportAdapterHandle,
-        a,
-        {
-          Header: { Type: NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT, Revision: NDIS_MINIPORT_INTERRUPT_REVISION_1, Size: 0 },
-          InterruptHandler: MINIPORT_ISR('ArrowIsr', (_context, QueueDefaultInterruptDpc) => {
-            QueueDefaultInterruptDpc.value = true;
-            return true;
-          }),
-          InterruptDpcHandler: MINIPORT_INTERRUPT_DPC('ArrowDpc', noop),
-          DisableInterruptHandler: MINIPORT_DISABLE_INTERRUPT('ArrowDisable', noop),
-          EnableInterruptHandler: MINIPORT_ENABLE_INTERRUPT('ArrowEnable', noop),
-          MsiSupported: false,
-          MsiSyncWithAllMessages: false,
-        },
-        interrupt,
-      );
-      if (status !== NDIS_STATUS_SUCCESS) return status;
-      a.interrupt = interrupt.value;
-      setMiniportAdapterContext(MiniportAdapterHandle, a);
-      ndis.NdisMSynchronizeWithInterruptEx(
-        a.interrupt,
-        0,
-        MINIPORT_SYNCHRONIZE_INTERRUPT('ArrowSynchronize', () => {
-          throw new Error('boom');
-        }),
-        a,
-      );
-      return NDIS_STATUS_SUCCESS;
-    }),
-    MiniportHaltEx: MINIPORT_HALT('ArrowHaltEx', (context) => {
-      ndis.NdisMDeregisterInterruptEx((context as Adapter).interrupt);
-    }),
-  };
-});
-
 describe("a throw's driver frames", () => {
   it('name arrow role functions by their declared names, innermost first', () => {
     const sim = createSimulation({ seed: 1, device: new FakeDevice({ periodTicks: 300 }) });
+    // The test driver's MiniportInitializeEx is an arrow function; at its end it calls a synchronize
+    // function declared inline, which throws.
+    const throwsInSynchronize = testDriver({
+      afterInitialize: (a) => {
+        a.ndis.NdisMSynchronizeWithInterruptEx(
+          a.interrupt,
+          0,
+          MINIPORT_SYNCHRONIZE_INTERRUPT('ArrowSynchronize', () => {
+            throw new Error('boom');
+          }),
+          a,
+        );
+      },
+    });
     let thrown: unknown;
     try {
       sim.run(throwsInSynchronize, { ticks: 1_000 });
@@ -133,7 +88,11 @@ describe("a throw's driver frames", () => {
     }
     expect(thrown).toBeInstanceOf(DriverError);
     const frames = (thrown as DriverError).driverFrames;
-    expect(frames.map((f) => f.function)).toEqual(['ArrowSynchronize', 'ArrowInitializeEx']);
-    expect(new Set(frames.map((f) => f.file))).toEqual(new Set(['test/sim/simulation/driver-frames.test.ts']));
+    expect(frames.map((f) => f.function)).toEqual(['ArrowSynchronize', 'Object.afterInitialize', 'TestInitializeEx']);
+    expect(frames.map((f) => f.file)).toEqual([
+      'test/sim/simulation/driver-frames.test.ts',
+      'test/sim/simulation/driver-frames.test.ts',
+      'test/sim/drivers.ts',
+    ]);
   });
 });
