@@ -7,7 +7,7 @@
  * NdisMFreeSharedMemory, and is what the NIC reaches by DMA.
  */
 import { readFileSync } from 'node:fs';
-import { createSimulation, DMA_BASE_ADDRESS, E1000Nic, type Report } from '@ddikit/sim';
+import { createSimulation, DMA_BASE_ADDRESS, E1000Nic, type Report, SimulationError } from '@ddikit/sim';
 import { defineCMiniport } from '@ddikit/sim-c';
 import { describe, expect, it } from 'vitest';
 import { load, root } from './build.js';
@@ -76,6 +76,21 @@ describe('memory rules of C drivers', () => {
     expect(at?.function).toBe('ContosoInitializeEx');
     expect([0, lineOfInserted(variant, code)]).toContain(at?.line);
     if (at?.line === 0) expect(result.reportLocations[0]).toBe(SOURCE);
+  });
+
+  it('a DDI given the adapter instead of its handle stops the run at the C line of the call', async () => {
+    const code =
+      '    { PVOID va = NULL; NDIS_PHYSICAL_ADDRESS pa; NdisMAllocateSharedMemory((NDIS_HANDLE)adapter, 64, FALSE, &va, &pa); }';
+    const variant = withInInitialize(code);
+    const definition = defineCMiniport(await load({ files: [SOURCE], text: variant }));
+    expect(() => run(definition)).toThrow(
+      new SimulationError(
+        'NdisMAllocateSharedMemory: MiniportAdapterHandle is not the handle MiniportInitializeEx received' +
+          ` — in ContosoInitializeEx (MINIPORT_INITIALIZE) at ${SOURCE}:${lineOfInserted(variant, code)}:${code.indexOf('NdisMAllocateSharedMemory') + 1}`,
+        1,
+        1,
+      ).message,
+    );
   });
 
   it('MEM-WILD: a plain build stops where the driver dereferences its register window', async () => {

@@ -328,7 +328,7 @@ describe('NdisMAllocateSharedMemory', () => {
       MiniportHaltEx: MINIPORT_HALT('Halt', () => {}),
     }));
     expect(() => createSimulation({ seed: 1, device: new E1000Nic() }).run(driver, { ticks: 10 })).toThrow(
-      /NdisMAllocateSharedMemory: Length must be an integer in 1\.\.1073741824 \(got 0\) \(seed=1 tick=\d+\)/,
+      /NdisMAllocateSharedMemory: Length must be an integer in 1\.\.1073741824 \(got 0\) — in Init \(MINIPORT_INITIALIZE\) at test\/sim\/device\/shared-memory\.test\.ts:325:14 \(seed=1 tick=\d+\)/,
     );
   });
 

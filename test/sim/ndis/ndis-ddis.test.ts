@@ -245,7 +245,9 @@ describe('register access', () => {
     let stale: RegisterHandle | undefined;
     sim.run(testDriver({ afterInitialize: (a) => void (stale = a.resources.registers.SCRATCH) }), { ticks: 10 });
     sim.run(testDriver(), { ticks: 10 });
-    expect(() => stale!.value).toThrow(/SCRATCH was mapped for an earlier run \(seed=9 tick=\d+\)/);
+    expect(() => stale!.value).toThrow(
+      /SCRATCH was mapped for an earlier run at test\/sim\/ndis\/ndis-ddis\.test\.ts:248:25 \(seed=9 tick=\d+\)/,
+    );
   });
 
   it("resourcesOf rejects parameters that are not the harness's", () => {

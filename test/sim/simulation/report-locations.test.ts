@@ -1,9 +1,10 @@
 /**
  * Every report carries the driver's file:line of the call that raised it: a spin lock taken twice is
  * reported at the line of the second acquire, in this file; a report raised with no driver code on
- * the stack has none; the same run gives the same locations.
+ * the stack has none; the same run gives the same locations. A DDI the driver calls wrongly, which
+ * stops the run, names the role function and the line of the call too.
  */
-import { createSimulation } from '@ddikit/sim';
+import { createSimulation, SimulationError } from '@ddikit/sim';
 import { describe, expect, it } from 'vitest';
 import { testDriver } from '../drivers.js';
 import { FakeDevice } from '../fake-device.js';
@@ -35,5 +36,25 @@ describe('report locations', () => {
     });
     expect(clean.reportLocations).toEqual([]);
     expect(run().reportLocations).toEqual(run().reportLocations);
+  });
+
+  it('a DDI given a handle it does not take stops the run naming the role function and the line of the call', () => {
+    const wrongHandle = testDriver({
+      afterInitialize: (a) => {
+        a.ndis.NdisMAllocateSharedMemory(a, 64, false, { value: null }, { value: 0n }); // the adapter, not its handle
+      },
+    });
+    const sim = createSimulation({ seed: 4, device: new FakeDevice({ periodTicks: 300 }) });
+    let thrown: unknown = null;
+    try {
+      sim.run(wrongHandle, { ticks: 500 });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(SimulationError);
+    expect((thrown as Error).message).toBe(
+      'NdisMAllocateSharedMemory: MiniportAdapterHandle is not the handle MiniportInitializeEx received' +
+        ' — in TestInitializeEx (MINIPORT_INITIALIZE) at test/sim/simulation/report-locations.test.ts:43:16 (seed=4 tick=2)',
+    );
   });
 });

@@ -167,7 +167,7 @@ describe('a run', () => {
   it('with the verifier off, a lock left held deadlocks the next processor that takes it: a failure with seed and tick', () => {
     const sim = createSimulation({ seed: 1234, device: new FakeDevice({ periodTicks: 300 }), verifier: false });
     expect(() => sim.run(testDriver({ dpc: buggy.dpc }), { ticks: 50_000 })).toThrow(
-      /^NdisDprAcquireSpinLock: spin lock #1 is already held by processor \d; the processor would spin forever \(seed=1234 tick=\d+\)$/,
+      /^NdisDprAcquireSpinLock: spin lock #1 is already held by processor \d; the processor would spin forever at test\/sim\/simulation\/simulation\.test\.ts:32:12 \(seed=1234 tick=\d+\)$/,
     );
   });
 

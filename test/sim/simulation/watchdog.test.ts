@@ -113,7 +113,7 @@ describe('the watchdog stops a role call that never returns', () => {
   it('a loop at PASSIVE_LEVEL fails the run after 1 s of simulated time, naming the function', () => {
     const sim = createSimulation({ seed: 5, device: new FakeDevice({ periodTicks: 300 }), mode: 'collect' });
     expect(() => sim.run(testDriver({ afterInitialize: (a) => stallForever(a) }), { ticks: 1000 })).toThrow(
-      /^watchdog: TestInitializeEx \(MINIPORT_INITIALIZE\) has run for 100000\d µs of simulated time without returning; a role call is stopped after 1000000 µs \(a loop that never ends\?\) \(seed=5 tick=\d+\)$/,
+      /^watchdog: TestInitializeEx \(MINIPORT_INITIALIZE\) has run for 100000\d µs of simulated time without returning; a role call is stopped after 1000000 µs \(a loop that never ends\?\) at test\/sim\/simulation\/watchdog\.test\.ts:17:19 \(seed=5 tick=\d+\)$/,
     );
   });
 });

@@ -135,8 +135,10 @@ export class Simulation {
     this.device = device;
     const costs = resolveCosts(options);
     const budgets = resolveBudgets(options);
+    // A DDI the driver called wrongly (a handle it was never given, an argument of the wrong kind)
+    // stops the run; the message says where: the role function running and the driver's own line.
     const fail = (message: string): never => {
-      throw new SimulationError(message, this.seed, this.clock.nowTicks);
+      throw new SimulationError(`${message}${this.failSite(message)}`, this.seed, this.clock.nowTicks);
     };
 
     this.prng = new Prng(seed);
@@ -284,6 +286,23 @@ export class Simulation {
       trace: this.trace,
       fail,
     });
+  }
+
+  /**
+   * Where the driver is when the harness stops a run (` in Fn (ROLE) at file:line:col`): the role
+   * function running, innermost, and the driver's innermost source line — a C driver's from its
+   * debug information, else its own frame on the JavaScript stack; '' for what is not known. The
+   * role function is left out where `message` names it already (the watchdog's).
+   */
+  private failSite(message: string): string {
+    const frames = this.monitor.frames();
+    const role = frames[0];
+    const named = role === undefined ? '' : `${role.function} (${role.role})`;
+    const where = role === undefined || message.includes(named) ? '' : ` — in ${named}`;
+    const source = this.verifier.sourceFrames?.()[0];
+    if (source !== undefined && source.file !== null) return `${where} at ${sourceWhere(source)}`;
+    const frame = currentDriverFrames(frames.map((f) => f.function))[0];
+    return frame === undefined ? where : `${where} at ${frameText(frame)}`;
   }
 
   /** Connects the trace and the race detector to what they watch. */
