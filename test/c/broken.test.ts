@@ -256,7 +256,7 @@ const cases: Case[] = [
     // The DPC's write, in ContosoReceive (inlined into it), under the RX lock.
     otherAccess: { function: 'ContosoReceive', line: lineOf('rx->Next = (index + 1) % RING_DESCRIPTORS;') },
     message:
-      /^field Cnto#\d+->RxRing\.Next is shared by deferred functions that run on different processors at once: ContosoInterruptDpc \(MINIPORT_INTERRUPT_DPC\) at DISPATCH_LEVEL \(write .*, holding Cnto#\d+->RxLock \(spin lock #\d+\), Cnto#\d+->TxLock \(spin lock #\d+\)\) and ContosoWatchdog \(NDIS_TIMER_FUNCTION\) at DISPATCH_LEVEL \(read .*, holding none\)/,
+      /^field Cnto#\d+->RxRing\.Next is shared by deferred functions that can run on different processors at the same time: ContosoInterruptDpc \(MINIPORT_INTERRUPT_DPC\) at DISPATCH_LEVEL \(write .*, holding Cnto#\d+->RxLock \(spin lock #\d+\), Cnto#\d+->TxLock \(spin lock #\d+\)\) and ContosoWatchdog \(NDIS_TIMER_FUNCTION\) at DISPATCH_LEVEL \(read .*, holding none\)/,
   },
   {
     name: 'dpc-after-unmask',
@@ -268,7 +268,7 @@ const cases: Case[] = [
     },
     // One DPC, two runs: once it unmasks, the next interrupt's DPC can run on the other processor.
     message:
-      /^field Cnto#\d+->DpcBatches is shared by two runs of the interrupt DPC on different processors at once: the interrupt could come again while it ran \(or a DPC of it was queued on another processor\), and NDIS runs the DPC on the processor that took it — ContosoInterruptDpc \(MINIPORT_INTERRUPT_DPC\) at DISPATCH_LEVEL \(read .*, holding none\) and ContosoInterruptDpc \(MINIPORT_INTERRUPT_DPC\) at DISPATCH_LEVEL \(write .*, holding none\); /,
+      /^field Cnto#\d+->DpcBatches is shared by two runs of the interrupt DPC, which can run on different processors at the same time: the interrupt could come again while it ran \(or a DPC of it was queued on another processor\), and NDIS runs the DPC on the processor that took it — ContosoInterruptDpc \(MINIPORT_INTERRUPT_DPC\) at DISPATCH_LEVEL \(read .*, holding none\) and ContosoInterruptDpc \(MINIPORT_INTERRUPT_DPC\) at DISPATCH_LEVEL \(write .*, holding none\); /,
   },
   {
     name: 'msix-tx-unlocked',
@@ -293,7 +293,7 @@ const cases: Case[] = [
     // One function, two messages: the RX message's DPC posts under the RX and TX locks, the TX
     // message's reclaims with none.
     message:
-      /^field Cmsx#\d+->TxRing\.InFlight is shared by deferred functions that run on different processors at once: ContosoMessageDpc \(MINIPORT_MESSAGE_INTERRUPT_DPC, message 0\) at DISPATCH_LEVEL \(write .*, holding Cmsx#\d+->RxLock \(spin lock #\d+\), Cmsx#\d+->TxLock \(spin lock #\d+\)\) and ContosoMessageDpc \(MINIPORT_MESSAGE_INTERRUPT_DPC, message 1\) at DISPATCH_LEVEL \(read .*, holding none\)/,
+      /^field Cmsx#\d+->TxRing\.InFlight is shared by deferred functions that can run on different processors at the same time: ContosoMessageDpc \(MINIPORT_MESSAGE_INTERRUPT_DPC, message 0\) at DISPATCH_LEVEL \(write .*, holding Cmsx#\d+->RxLock \(spin lock #\d+\), Cmsx#\d+->TxLock \(spin lock #\d+\)\) and ContosoMessageDpc \(MINIPORT_MESSAGE_INTERRUPT_DPC, message 1\) at DISPATCH_LEVEL \(read .*, holding none\)/,
   },
 ];
 

@@ -135,7 +135,7 @@ describe('DPC-SHARED-RACE', () => {
     });
     expect(first.tick).toBeLessThan(second.tick);
     expect(report.message).toMatch(
-      /^field handled is shared by deferred functions that run on different processors at once: TestInterruptDpc \(MINIPORT_INTERRUPT_DPC\) at DISPATCH_LEVEL \(write handled, holding lock \(spin lock #\d+\)\) and TestWatchdog \(NDIS_TIMER_FUNCTION\) at DISPATCH_LEVEL \(read handled, holding none\); no lock they both hold keeps one out while the other runs — take the same NDIS spin lock around both/,
+      /^field handled is shared by deferred functions that can run on different processors at the same time: TestInterruptDpc \(MINIPORT_INTERRUPT_DPC\) at DISPATCH_LEVEL \(write handled, holding lock \(spin lock #\d+\)\) and TestWatchdog \(NDIS_TIMER_FUNCTION\) at DISPATCH_LEVEL \(read handled, holding none\); no lock they both hold keeps one out while the other runs — take the same NDIS spin lock around both/,
     );
     // The interleaving ends with the access that completed the race.
     expect(report.interleaving!.at(-1)).toMatchObject({ function: 'TestWatchdog', access: 'read handled' });
@@ -315,7 +315,7 @@ describe('DPC-SHARED-RACE', () => {
       ]);
       expect(accesses.map((a) => a.message).sort()).toEqual([0, 1]);
       expect(report.message).toMatch(
-        /^field handled is shared by deferred functions that run on different processors at once: TestMessageInterruptDpc \(MINIPORT_MESSAGE_INTERRUPT_DPC, message [01]\) at DISPATCH_LEVEL \(\w+ handled, holding none\) and TestMessageInterruptDpc \(MINIPORT_MESSAGE_INTERRUPT_DPC, message [01]\) at DISPATCH_LEVEL/,
+        /^field handled is shared by deferred functions that can run on different processors at the same time: TestMessageInterruptDpc \(MINIPORT_MESSAGE_INTERRUPT_DPC, message [01]\) at DISPATCH_LEVEL \(\w+ handled, holding none\) and TestMessageInterruptDpc \(MINIPORT_MESSAGE_INTERRUPT_DPC, message [01]\) at DISPATCH_LEVEL/,
       );
       expect(formatReportText(report)).toMatch(
         /by TestMessageInterruptDpc \(MINIPORT_MESSAGE_INTERRUPT_DPC, message [01]\) on cpu/,
@@ -456,7 +456,7 @@ describe('DPC-SHARED-RACE: one interrupt DPC on two processors at once', () => {
       ['TestInterruptDpc', 'MINIPORT_INTERRUPT_DPC', 'none'],
     ]);
     expect(report.message).toMatch(
-      /^field handled is shared by two runs of the interrupt DPC on different processors at once: the interrupt could come again while it ran \(or a DPC of it was queued on another processor\), and NDIS runs the DPC on the processor that took it — TestInterruptDpc \(MINIPORT_INTERRUPT_DPC\) at DISPATCH_LEVEL \(read handled, holding none\) and TestInterruptDpc \(MINIPORT_INTERRUPT_DPC\) at DISPATCH_LEVEL \(write handled, holding none\); no lock keeps one run out while the other runs — take an NDIS spin lock around it \(NdisDprAcquireSpinLock\), or touch it only while the interrupt is still masked, before the DPC unmasks it$/,
+      /^field handled is shared by two runs of the interrupt DPC, which can run on different processors at the same time: the interrupt could come again while it ran \(or a DPC of it was queued on another processor\), and NDIS runs the DPC on the processor that took it — TestInterruptDpc \(MINIPORT_INTERRUPT_DPC\) at DISPATCH_LEVEL \(read handled, holding none\) and TestInterruptDpc \(MINIPORT_INTERRUPT_DPC\) at DISPATCH_LEVEL \(write handled, holding none\); no lock keeps one run out while the other runs — take an NDIS spin lock around it \(NdisDprAcquireSpinLock\), or touch it only while the interrupt is still masked, before the DPC unmasks it$/,
     );
     expect(result.reports.map((r) => r.rule)).toEqual(['DPC-SHARED-RACE']);
   });
@@ -531,7 +531,7 @@ describe('DPC-SHARED-RACE: one interrupt DPC on two processors at once', () => {
       expect(found.map((r) => r.subject)).toEqual(['handled']);
       expect(found[0]!.race!.accesses.map((a) => a.message)).toEqual([0, 0]);
       expect(found[0]!.message).toMatch(
-        /^field handled is shared by two runs of the DPC of message 0 on different processors at once: message 0 could come again while it ran/,
+        /^field handled is shared by two runs of the DPC of message 0, which can run on different processors at the same time: message 0 could come again while it ran/,
       );
     });
 

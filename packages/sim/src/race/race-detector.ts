@@ -921,10 +921,10 @@ export class RaceDetector {
         before.function === now.function && before.access === now.access && before.locks === now.locks
           ? `${where(now, dpcFn)} runs in both`
           : `${where(before, dpcFn)} and ${where(now, dpcFn)}`;
-      message = `${what} is shared by two runs of ${dpc} on different processors at once: ${again} while it ran (or a DPC of it was queued on another processor), and NDIS runs the DPC on the processor that took it — ${sites}; no lock keeps one run out while the other runs — take an NDIS spin lock around it (NdisDprAcquireSpinLock), or touch it only while the interrupt is still masked, before the DPC unmasks it`;
+      message = `${what} is shared by two runs of ${dpc}, which can run on different processors at the same time: ${again} while it ran (or a DPC of it was queued on another processor), and NDIS runs the DPC on the processor that took it — ${sites}; no lock keeps one run out while the other runs — take an NDIS spin lock around it (NdisDprAcquireSpinLock), or touch it only while the interrupt is still masked, before the DPC unmasks it`;
       irqlRequired = 'DISPATCH_LEVEL, holding a spin lock, or with the interrupt masked';
     } else {
-      message = `${what} is shared by deferred functions that run on different processors at once: ${where(before, earlier.dpcFn)} and ${where(now, dpcFn)}; no lock they both hold keeps one out while the other runs — take the same NDIS spin lock around both (NdisDprAcquireSpinLock at DISPATCH_LEVEL)`;
+      message = `${what} is shared by deferred functions that can run on different processors at the same time: ${where(before, earlier.dpcFn)} and ${where(now, dpcFn)}; no lock they both hold keeps one out while the other runs — take the same NDIS spin lock around both (NdisDprAcquireSpinLock at DISPATCH_LEVEL)`;
       irqlRequired = 'DISPATCH_LEVEL, holding a spin lock the other deferred function holds too';
     }
     this.sendRace(
