@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import type { CliIo } from '../io.js';
 import { type DriverCommand, driverInteger, stackPlace } from './driver-module.js';
 import type { DriverWorkerData, DriverWorkerMessage } from './driver-worker-types.js';
+import { pausedWhere } from './paused-where.js';
 import {
   askWhere,
   PHASE_LOADING,
@@ -34,6 +35,8 @@ const LOAD_GRACE_MS = 20_000;
 const WATCH_INTERVAL_MS = 100;
 /** How long a stalled run may take to say where its driver is (askWhere) before it is reported without. */
 const WHERE_WAIT_MS = 300;
+/** How long pausing a thread that did not say where (pausedWhere) may take before it is reported without. */
+const PAUSE_WAIT_MS = 2_000;
 
 /** The fewest megabytes --max-memory takes (a process that loads a driver needs more than this). */
 export const MAX_MEMORY_MIN_MB = 64;
@@ -98,6 +101,11 @@ export function runInWorker(run: DriverRun, io: CliIo): Promise<number> {
     let stallSeenAt: number | null = null;
     /** The stalled thread asked where its driver is (askWhere), and when: the report waits WHERE_WAIT_MS for the answer. */
     let asked: { readonly buffer: SharedArrayBuffer; readonly at: number } | null = null;
+    /**
+     * A thread that did not answer is paused through the inspector to read its line (pausedWhere):
+     * null until asked, then pending, then what it found ('' for nothing).
+     */
+    let paused: 'pending' | { readonly where: string } | null = null;
     // The driver's typed arrays and Buffers live outside the JavaScript heap, whose limit does not
     // stop them: the process's resident set is watched instead (it counts every thread's memory).
     const memoryLimitMb = run.maxMemoryMb ?? defaultMemoryLimitMb();
@@ -156,9 +164,23 @@ export function runInWorker(run: DriverRun, io: CliIo): Promise<number> {
           return;
         }
         if (readWatch(first.buffer).where === '' && now - asked.at < WHERE_WAIT_MS) return;
+        // No harness code runs in the loop (it touches nothing tracked): pause the thread and read
+        // its frame.
+        const state = readWatch(first.buffer);
+        if (state.where === '' && state.thread > 0) {
+          if (paused === null) {
+            paused = 'pending';
+            void pausedWhere(state.thread, io.cwd, PAUSE_WAIT_MS).then((where) => {
+              paused = { where: where ?? '' };
+            });
+          }
+          if (paused === 'pending') return;
+        }
       }
       failure = 'watchdog';
-      report(run, io, watchdogReport(run, readWatch(first.buffer)));
+      const state = readWatch(first.buffer);
+      const where = state.where === '' && paused !== null && paused !== 'pending' ? paused.where : state.where;
+      report(run, io, watchdogReport(run, { ...state, where }));
       void worker.terminate();
     }, WATCH_INTERVAL_MS);
     timer.unref();

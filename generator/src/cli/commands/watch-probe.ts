@@ -7,6 +7,7 @@
  * every run (the seed and the command that replays it); the watching side only reads. Plain stores
  * into a SharedArrayBuffer: a torn read at worst garbles one name in a message already about a hang.
  */
+import { threadId } from 'node:worker_threads';
 import type { RunProbe } from '@ddikit/sim';
 
 /** Role frames whose names are kept (the innermost ones). */
@@ -22,6 +23,8 @@ const PHASE = 3;
 /** Set by the watching side to ask where the driver is (RunProbe.whereAsked); the answer's length. */
 const WHERE_ASKED = 4;
 const WHERE_LENGTH = 5;
+/** The id of the thread that runs the driver (worker_threads' threadId): the watchdog pauses it to read its line. */
+const THREAD = 6;
 const NAME_LENGTH = 8; // FRAMES_KEPT slots from here
 // Float64 slots (byte offset / 8).
 const TICK = 8;
@@ -71,6 +74,7 @@ export class WatchProbe implements RunProbe {
     this.floats = new Float64Array(buffer);
     this.bytes = new Uint8Array(buffer);
     this.whereAsked = new Int32Array(buffer, WHERE_ASKED * 4, 1);
+    this.ints[THREAD] = threadId;
   }
 
   /** RunProbe.tellWhere: where the driver's code is, for the watchdog's report. */
@@ -148,6 +152,8 @@ export interface WatchState {
   readonly replay: string;
   /** Where the driver's code was when asked (askWhere): `at Fn (file:line:col)`; '' when not told. */
   readonly where: string;
+  /** The thread that runs the driver (its threadId); 0 before its probe is made. */
+  readonly thread: number;
 }
 
 /**
@@ -179,5 +185,6 @@ export function readWatch(buffer: SharedArrayBuffer): WatchState {
     frames,
     replay: decoder.decode(bytes.slice(REPLAY_AT, REPLAY_AT + ints[REPLAY_LENGTH]!)),
     where: decoder.decode(bytes.slice(WHERE_AT, WHERE_AT + Math.min(ints[WHERE_LENGTH]!, WHERE_BYTES))),
+    thread: ints[THREAD]!,
   };
 }
