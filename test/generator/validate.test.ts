@@ -313,6 +313,80 @@ describe('validate', () => {
     );
   });
 
+  describe('schema and semantic errors in one run', () => {
+    // The semantic checks run over every entry that passed the schema: an entry with a schema error is
+    // skipped (no follow-on error of its own, nor in the entries that use it), the others are checked.
+    const cases: { name: string; given: string; want: string[] }[] = [
+      {
+        name: 'a schema error in one entry and a semantic error in another of the same file',
+        given: replace(
+          replace(base, 'runsAt: DIRQL', 'runsAt: DIRQ'),
+          '      - name: NdisInterruptHandle',
+          '      - name: register',
+        ),
+        want: [
+          'spec/a.yaml:33:15 - error DDI1003: irql.runsAt must be one of PASSIVE_LEVEL, APC_LEVEL, DISPATCH_LEVEL, DIRQL, CLOCK_LEVEL, IPI_LEVEL, POWER_LEVEL, HIGH_LEVEL (got "DIRQ"). Did you mean "DIRQL"?',
+          'spec/a.yaml:43:15 - error DDI2004: parameter "register" is a reserved word in C, so the generated header would not compile. Rename it (Windows names never collide with C keywords).',
+        ],
+      },
+      {
+        name: 'an entry that failed the schema has no semantic error of its own',
+        given: replace(
+          replace(base, 'runsAt: DIRQL', 'runsAt: DIRQ'),
+          '      - name: SynchronizeContext',
+          '      - name: register',
+        ),
+        want: [
+          'spec/a.yaml:33:15 - error DDI1003: irql.runsAt must be one of PASSIVE_LEVEL, APC_LEVEL, DISPATCH_LEVEL, DIRQL, CLOCK_LEVEL, IPI_LEVEL, POWER_LEVEL, HIGH_LEVEL (got "DIRQ"). Did you mean "DIRQL"?',
+        ],
+      },
+      {
+        name: 'a name that an entry which failed the schema leaves out is not reported unknown where it is used',
+        given: replace(
+          replace(base, '    pointer: MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER\n    since', '    since'),
+          '      - name: NdisInterruptHandle',
+          '      - name: register',
+        ),
+        want: [
+          'spec/a.yaml:22:5 - error DDI1004: roles[0] is missing the required property "pointer". Add it.',
+          'spec/a.yaml:42:15 - error DDI2004: parameter "register" is a reserved word in C, so the generated header would not compile. Rename it (Windows names never collide with C keywords).',
+        ],
+      },
+      {
+        name: 'a repeated name in an entry that failed the schema is reported once the entry is fixed',
+        given: replace(base, 'roles:\n', '  - name: ULONG\n    kind: scalr\nroles:\n'),
+        want: [
+          'spec/a.yaml:22:11 - error DDI1003: kind must be one of scalar, handle, pointer, struct, enum, void (got "scalr"). Did you mean "scalar"?',
+        ],
+      },
+      {
+        name: 'a section that is not a list: the other sections are checked',
+        given: replace(
+          replace(base, 'roles:\n', 'constants: { NDIS_X: 1 }\nroles:\n'),
+          '      - name: NdisInterruptHandle',
+          '      - name: register',
+        ),
+        want: [
+          'spec/a.yaml:21:12 - error DDI1005: constants must be a list (got a mapping). Write it as a YAML list.',
+          'spec/a.yaml:44:15 - error DDI2004: parameter "register" is a reserved word in C, so the generated header would not compile. Rename it (Windows names never collide with C keywords).',
+        ],
+      },
+    ];
+    for (const { name, given, want } of cases) {
+      it(name, () => {
+        expect(run({ 'spec/a.yaml': given })).toEqual(want);
+      });
+    }
+
+    it('a file that is not a mapping is skipped whole, and the other files are checked', () => {
+      const other = replace(base, '      - name: NdisInterruptHandle', '      - name: register');
+      expect(run({ 'spec/a.yaml': other, 'spec/b.yaml': `${modeline}\n- types\n` })).toEqual([
+        'spec/a.yaml:43:15 - error DDI2004: parameter "register" is a reserved word in C, so the generated header would not compile. Rename it (Windows names never collide with C keywords).',
+        'spec/b.yaml:2:1 - error DDI1005: the file must be a mapping (got a list).',
+      ]);
+    });
+  });
+
   describe('the rule table', () => {
     const firstRule = rulesText.slice(rulesText.indexOf('  - id: IRQL-CALL'), rulesText.indexOf('  - id: ROLE-IRQL'));
     const rules: { name: string; given: string; want: string[] }[] = [

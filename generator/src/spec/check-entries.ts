@@ -10,42 +10,48 @@
 import { compareStrings, quote, type Diagnostic } from '../diagnostics.js';
 import { cReservedWords, isCImplementationReserved, suggester, tsReservedWords, type Suggest } from '../names.js';
 import { checkIrql, type EqualsScope } from './check-irql.js';
-import { collectDefinitions, where, type Definition } from './definitions.js';
+import { collectDefinitions, everyNameKnown, where, type Definition } from './definitions.js';
 import { disagreements } from './disagreements.js';
 import type { LoadedFile } from './load.js';
 import { isImported } from './merge.js';
 import { reportInto, type Path, type Report } from './report.js';
 import { ruleDefinitions, ruleDiagnostics, type RuleDefinition } from './rules.js';
+import type { SchemaPassed } from './schema-passed.js';
 import type { SpecConstant, SpecField, SpecFile, SpecFunction, SpecParam, SpecRole, SpecType } from './spec-types.js';
 
-/** Every semantic problem of the files; `valid` are those that passed the schema (only they are checked in depth). */
-export function semanticDiagnostics(all: readonly LoadedFile[], valid: readonly LoadedFile[]): Diagnostic[] {
+/**
+ * Every semantic problem of the files. Names come from every file; the entries that passed the schema
+ * (`passed`) are checked in depth, and only their values are trusted (a type's bits, a structure's
+ * fields), so an entry with a schema error causes no error of its own here, nor in the entries that use it.
+ */
+export function semanticDiagnostics(all: readonly LoadedFile[], passed: SchemaPassed): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const checks = new EntryChecks(all, valid, reportInto(diagnostics));
-  for (const file of valid) checks.checkFile(file);
-  for (const d of ruleDiagnostics(valid, all)) diagnostics.push(d);
-  for (const d of disagreements(valid)) diagnostics.push(d);
+  const checks = new EntryChecks(all, passed, reportInto(diagnostics));
+  for (const file of passed.files) checks.checkFile(file);
+  for (const d of ruleDiagnostics(passed, all)) diagnostics.push(d);
+  for (const d of disagreements(passed.files, passed)) diagnostics.push(d);
   return diagnostics;
 }
 
 class EntryChecks {
   private readonly definitions: Map<string, Definition>;
-  private readonly validSet: ReadonlySet<LoadedFile>;
   private readonly typeNames: string[];
   private readonly entryNames: string[];
   private readonly ruleTable: Map<string, RuleDefinition>;
   private readonly ruleIds: string[];
   private readonly equalsScope: EqualsScope;
+  /** False when an entry that failed the schema may define a name: then no name is reported unknown. */
+  private readonly namesKnown: boolean;
   private readonly suggest: Suggest = suggester();
   private functionNamesCache: string[] | undefined;
 
   constructor(
     all: readonly LoadedFile[],
-    valid: readonly LoadedFile[],
+    private readonly passed: SchemaPassed,
     private readonly report: Report,
   ) {
-    this.definitions = collectDefinitions(all, valid, report);
-    this.validSet = new Set(valid);
+    this.definitions = collectDefinitions(all, passed, report);
+    this.namesKnown = everyNameKnown(all, passed);
     this.typeNames = [...this.definitions]
       .filter(([, d]) => d.kind === 'type' || d.kind === 'role pointer')
       .map(([n]) => n);
@@ -55,10 +61,15 @@ class EntryChecks {
     this.equalsScope = {
       type: (name) => {
         const definition = this.definitions.get(name);
-        if (definition?.kind !== 'type' || !this.validSet.has(definition.file)) return undefined;
+        if (definition?.kind !== 'type' || !this.passed.entry(definition.file, definition.path)) return undefined;
         return (definition.file.value as SpecFile).types![definition.path[1] as number];
       },
       constants: new Set([...this.definitions].filter(([, d]) => d.kind === 'constant').map(([n]) => n)),
+      // A type that failed the schema has members that cannot be trusted, so names are not checked against it.
+      namesKnown: (type) => {
+        const definition = type === undefined ? undefined : this.definitions.get(type);
+        return this.namesKnown && (definition === undefined || this.passed.entry(definition.file, definition.path));
+      },
       suggest: this.suggest,
     };
   }
@@ -72,10 +83,18 @@ class EntryChecks {
   checkFile(file: LoadedFile): void {
     const spec = file.value as SpecFile;
     const imported = isImported(file);
-    spec.types?.forEach((type, i) => this.checkType(file, type, i, imported));
-    spec.roles?.forEach((role, i) => this.checkRole(file, role, i));
-    spec.constants?.forEach((constant, i) => this.checkConstant(file, constant, i));
-    spec.functions?.forEach((fn, i) => this.checkFunction(file, fn, i));
+    // An entry (or a section) with a schema error has its own diagnostics; its values cannot be trusted.
+    const each = <T>(section: 'types' | 'roles' | 'constants' | 'functions', visit: (entry: T, i: number) => void) => {
+      const list: unknown = spec[section];
+      if (!Array.isArray(list)) return;
+      list.forEach((entry: T, i) => {
+        if (this.passed.entry(file, [section, i])) visit(entry, i);
+      });
+    };
+    each<SpecType>('types', (type, i) => this.checkType(file, type, i, imported));
+    each<SpecRole>('roles', (role, i) => this.checkRole(file, role, i));
+    each<SpecConstant>('constants', (constant, i) => this.checkConstant(file, constant, i));
+    each<SpecFunction>('functions', (fn, i) => this.checkFunction(file, fn, i));
   }
 
   private checkType(file: LoadedFile, type: SpecType, i: number, imported: boolean): void {
@@ -224,7 +243,7 @@ class EntryChecks {
   /** A bit-field: a scalar (or enum) type at least as wide as the field, and no array. */
   private checkWidth(file: LoadedFile, at: Path, field: SpecField, definition: Definition): void {
     const spec =
-      definition.kind === 'type' && this.validSet.has(definition.file)
+      definition.kind === 'type' && this.passed.entry(definition.file, definition.path)
         ? (definition.file.value as SpecFile).types![definition.path[1] as number]
         : undefined;
     if (spec === undefined) return;
@@ -314,7 +333,7 @@ class EntryChecks {
   private checkInvokedBy(file: LoadedFile, path: Path, role: SpecRole): void {
     role.invokedBy?.forEach((name, j) => {
       const definition = this.definitions.get(name);
-      if (name === 'NDIS') return;
+      if (name === 'NDIS' || (!definition && !this.namesKnown)) return;
       if (!definition || definition.kind !== 'function') {
         this.report(
           file,
@@ -336,9 +355,10 @@ class EntryChecks {
       definition?.kind === 'type' && definition.typeKind === 'struct'
         ? (definition.file.value as SpecFile).types![definition.path[1] as number]!
         : undefined;
-    if (struct && !this.validSet.has(definition!.file)) {
-      // The structure's own file failed the schema and has its own diagnostics; its fields cannot be trusted.
+    if (struct && !this.passed.entry(definition!.file, definition!.path)) {
+      // The structure failed the schema and has its own diagnostics; its fields cannot be trusted.
     } else if (!struct) {
+      if (!definition && !this.namesKnown) return;
       this.report(
         file,
         [...path, 'registeredIn'],
@@ -405,8 +425,8 @@ class EntryChecks {
         'DDI2011',
         `a constant needs a scalar type (got ${quote(constant.type)}, a ${type.typeKind}). Use a scalar such as ULONG.`,
       );
-    } else if (type && this.validSet.has(type.file)) {
-      // (A type from a file that failed the schema has its own diagnostics; its bits cannot be trusted.)
+    } else if (type && this.passed.entry(type.file, type.path)) {
+      // (A type that failed the schema has its own diagnostics; its bits cannot be trusted.)
       const spec = (type.file.value as SpecFile).types![type.path[1] as number]!;
       const value = BigInt(constant.value);
       const bits = BigInt(spec.bits ?? 64);
@@ -458,6 +478,7 @@ class EntryChecks {
     usage: 'param' | 'return' | 'field' | 'pointee' | 'constant',
   ): Definition | undefined {
     const definition = this.definitions.get(name);
+    if (!definition && !this.namesKnown) return undefined;
     if (!definition || (definition.kind !== 'type' && definition.kind !== 'role pointer')) {
       const what = definition ? ` (it names a ${definition.kind}, not a type)` : '';
       const hint =
@@ -557,7 +578,7 @@ class EntryChecks {
 
   private checkRules(file: LoadedFile, path: Path, rules: readonly string[] | undefined): void {
     rules?.forEach((rule, i) => {
-      if (this.ruleTable.has(rule)) return;
+      if (this.ruleTable.has(rule) || !this.namesKnown) return;
       this.report(
         file,
         [...path, 'rules', i],
@@ -572,6 +593,7 @@ class EntryChecks {
   private checkSeeAlso(file: LoadedFile, path: Path, names: readonly string[] | undefined, self: string): void {
     names?.forEach((name, i) => {
       if (!this.definitions.has(name)) {
+        if (!this.namesKnown) return;
         this.report(
           file,
           [...path, 'seeAlso', i],

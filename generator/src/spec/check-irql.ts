@@ -16,6 +16,11 @@ export interface EqualsScope {
   type(name: string): SpecType | undefined;
   /** Names of the constants the spec defines. */
   constants: ReadonlySet<string>;
+  /**
+   * Whether a name that is no constant, level or member of the type (a parameter's type, by name) is
+   * known to be unknown: not when an entry that failed the schema may define it (schema-passed.ts).
+   */
+  namesKnown(type: string | undefined): boolean;
   /** Did-you-mean suggestions, within the run's budget. */
   suggest: Suggest;
 }
@@ -158,6 +163,7 @@ function checkEquals(
   if (equals === 'TRUE' || equals === 'FALSE' || cLevelNames.includes(equals) || scope.constants.has(equals)) return;
   const members = type?.kind === 'enum' ? (type.values ?? []).map((v) => v.name) : null;
   if (members?.includes(equals)) return;
+  if (equals !== 'DIRQL' && !scope.namesKnown(param.type)) return;
   const candidates = (): string[] => [...scope.constants, ...(members ?? []), ...cLevelNames, 'TRUE', 'FALSE'];
   const no = members === null ? 'no constant of the spec' : `no constant of the spec and no member of ${type!.name}`;
   const why =

@@ -7,6 +7,7 @@ import { quote, type Diagnostic } from '../diagnostics.js';
 import { positionOf, type LoadedFile } from './load.js';
 import { isImported } from './merge.js';
 import type { Path } from './report.js';
+import type { SchemaPassed } from './schema-passed.js';
 import type { LevelName, SpecFile, SpecFunction, SpecIrql, SpecRole } from './spec-types.js';
 
 type Callable = SpecRole | SpecFunction;
@@ -32,24 +33,30 @@ export interface Disagreement {
 /**
  * Every fact where a curated role or function differs from the imported entry (its reference page)
  * that it overrides. Contract differences become DDI2014 warnings; the others are listed by
- * `ddikit coverage`.
+ * `ddikit coverage`. With `passed`, entries that failed the schema are left out on both sides.
  */
-export function disagreementsOf(files: readonly LoadedFile[]): Disagreement[] {
+export function disagreementsOf(files: readonly LoadedFile[], passed?: SchemaPassed): Disagreement[] {
+  const each = (file: LoadedFile, section: 'roles' | 'functions', visit: (entry: Callable, i: number) => void) => {
+    const list: unknown = (file.value as SpecFile)[section];
+    if (!Array.isArray(list)) return;
+    list.forEach((entry: Callable, i) => {
+      if (passed === undefined || passed.entry(file, [section, i])) visit(entry, i);
+    });
+  };
   const imported = new Map<string, { spec: Callable; file: LoadedFile; path: Path }>();
   for (const file of files) {
     if (!isImported(file)) continue;
-    const spec = file.value as SpecFile;
-    spec.roles?.forEach((role, i) => imported.set(`roles:${role.name}`, { spec: role, file, path: ['roles', i] }));
-    spec.functions?.forEach((fn, i) =>
-      imported.set(`functions:${fn.name}`, { spec: fn, file, path: ['functions', i] }),
-    );
+    for (const section of ['roles', 'functions'] as const) {
+      each(file, section, (entry, i) =>
+        imported.set(`${section}:${entry.name}`, { spec: entry, file, path: [section, i] }),
+      );
+    }
   }
   const found: Disagreement[] = [];
   for (const file of files) {
     if (isImported(file)) continue;
-    const spec = file.value as SpecFile;
     for (const section of ['roles', 'functions'] as const) {
-      (spec[section] as Callable[] | undefined)?.forEach((entry, i) => {
+      each(file, section, (entry, i) => {
         const docs = imported.get(`${section}:${entry.name}`);
         if (docs === undefined) return;
         const where = positionOf(docs.file, [...docs.path, 'name']);
@@ -74,8 +81,8 @@ export function disagreementsOf(files: readonly LoadedFile[]): Disagreement[] {
   return found;
 }
 
-export function disagreements(files: readonly LoadedFile[]): Diagnostic[] {
-  return disagreementsOf(files)
+export function disagreements(files: readonly LoadedFile[], passed?: SchemaPassed): Diagnostic[] {
+  return disagreementsOf(files, passed)
     .filter((d) => d.kind === 'contract')
     .map((d) => ({
       file: d.file,

@@ -7,6 +7,7 @@
  */
 import { compareStrings, quote, type Diagnostic, type DiagnosticCode } from '../diagnostics.js';
 import { positionOf, type LoadedFile } from './load.js';
+import type { SchemaPassed } from './schema-passed.js';
 import type { SpecFile, SpecRule } from './spec-types.js';
 
 export interface BugCheckModel {
@@ -57,17 +58,20 @@ export function ruleDefinitions(files: readonly LoadedFile[]): Map<string, RuleD
   return found;
 }
 
-/** Problems of the rule tables of files that passed the schema: repeated ids, codes out of range, bug checks that do not fit the severity. */
-export function ruleDiagnostics(valid: readonly LoadedFile[], all: readonly LoadedFile[]): Diagnostic[] {
+/** Problems of the rules that passed the schema: repeated ids, codes out of range, bug checks that do not fit the severity. */
+export function ruleDiagnostics(passed: SchemaPassed, all: readonly LoadedFile[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const report = (file: LoadedFile, path: (string | number)[], code: DiagnosticCode, message: string): void => {
     const { line, col } = positionOf(file, path);
     diagnostics.push({ file: file.path, line, col, severity: 'error', code, message });
   };
   const first = ruleDefinitions(all);
-  for (const file of valid) {
-    (file.value as SpecFile).rules?.forEach((rule, i) => {
+  for (const file of passed.files) {
+    const rules: unknown = (file.value as SpecFile).rules;
+    if (!Array.isArray(rules)) continue;
+    rules.forEach((rule: SpecRule, i) => {
       const at = ['rules', i];
+      if (!passed.entry(file, at)) return;
       const defined = first.get(rule.id)!;
       if (defined.file !== file || defined.index !== i) {
         const { line, col } = positionOf(defined.file, ['rules', defined.index, 'id']);

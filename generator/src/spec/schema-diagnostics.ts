@@ -11,14 +11,24 @@ import { didYouMean } from '../names.js';
 import { positionOf, type LoadedFile } from './load.js';
 import type { Path } from './report.js';
 
-export function schemaDiagnostics(file: LoadedFile, check: ValidateFunction): Diagnostic[] {
-  if (check(file.value)) return [];
+export interface SchemaResult {
+  diagnostics: Diagnostic[];
+  /** Where each error is (the path of keys and indexes to the value that failed): see schema-passed.ts. */
+  failedAt: Path[];
+}
+
+export function schemaDiagnostics(file: LoadedFile, check: ValidateFunction): SchemaResult {
+  if (check(file.value)) return { diagnostics: [], failedAt: [] };
   const diagnostics: Diagnostic[] = [];
+  const failedAt: Path[] = [];
   for (const error of check.errors ?? []) {
     const diagnostic = schemaDiagnostic(file, error);
-    if (diagnostic) diagnostics.push(diagnostic);
+    if (diagnostic) {
+      diagnostics.push(diagnostic);
+      failedAt.push(pointerToPath(error.instancePath));
+    }
   }
-  return diagnostics;
+  return { diagnostics, failedAt };
 }
 
 function schemaDiagnostic(file: LoadedFile, error: ErrorObject): Diagnostic | undefined {

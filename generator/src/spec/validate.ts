@@ -1,6 +1,7 @@
 /**
  * validate: loaded files → diagnostics. First the JSON Schema (shape: schema-diagnostics.ts), then
- * the semantic checks that need the whole spec (names, references, contracts: check-entries.ts).
+ * the semantic checks that need the whole spec (names, references, contracts: check-entries.ts),
+ * over every entry that passed the schema (schema-passed.ts), so one run reports both kinds.
  * The model stage runs only when this finds no error.
  */
 import { readFileSync } from 'node:fs';
@@ -9,7 +10,9 @@ import type { ValidateFunction } from 'ajv';
 import type { Diagnostic } from '../diagnostics.js';
 import { semanticDiagnostics } from './check-entries.js';
 import type { LoadedFile } from './load.js';
+import type { Path } from './report.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';
+import { SchemaPassed } from './schema-passed.js';
 
 const require = createRequire(import.meta.url);
 
@@ -21,13 +24,13 @@ export interface ValidateOptions {
 export function validate(files: readonly LoadedFile[], options: ValidateOptions): Diagnostic[] {
   const check = compileSchema(options.schema);
   const diagnostics: Diagnostic[] = [];
-  const valid: LoadedFile[] = [];
+  const failedAt = new Map<LoadedFile, Path[]>();
   for (const file of files) {
     const found = schemaDiagnostics(file, check);
-    for (const d of found) diagnostics.push(d);
-    if (found.length === 0) valid.push(file);
+    for (const d of found.diagnostics) diagnostics.push(d);
+    failedAt.set(file, found.failedAt);
   }
-  for (const d of semanticDiagnostics(files, valid)) diagnostics.push(d);
+  for (const d of semanticDiagnostics(files, new SchemaPassed(failedAt))) diagnostics.push(d);
   return diagnostics;
 }
 
