@@ -313,6 +313,46 @@ describe('validate', () => {
     );
   });
 
+  describe('advice and positions', () => {
+    const constant = (value: string): string =>
+      replace(base, 'roles:\n', `constants:\n  - name: NDIS_STATUS_X\n    type: ULONG\n    value: ${value}\nroles:\n`);
+    const cases: { name: string; given: string; want: string[] }[] = [
+      {
+        name: 'DDI1006 a constant value with a C suffix says to leave the suffix out',
+        given: constant('"0xC0000001L"'),
+        want: [
+          'spec/a.yaml:24:12 - error DDI1006: value has the wrong form (got "0xC0000001L"). The C suffix "L" is no part of the value. Leave it out: "0xC0000001".',
+        ],
+      },
+      {
+        name: 'DDI1006 a constant value that is no number says what a value looks like',
+        given: constant('"12abc"'),
+        want: [
+          'spec/a.yaml:24:12 - error DDI1006: value has the wrong form (got "12abc"). The value is neither a decimal integer nor a hexadecimal string. Write a decimal integer (such as 42 or -1) or a string of 0x and 1 to 16 hexadecimal digits (such as "0xC0000001").',
+        ],
+      },
+      {
+        name: 'DDI1006 a hexadecimal constant value wider than 64 bits',
+        given: constant('"0x1FFFFFFFFFFFFFFFF"'),
+        want: [
+          'spec/a.yaml:24:12 - error DDI1006: value has the wrong form (got "0x1FFFFFFFFFFFFFFFF"). It has 17 hexadecimal digits, more than the 16 of a 64-bit value. Write a decimal integer (such as 42 or -1) or a string of 0x and 1 to 16 hexadecimal digits (such as "0xC0000001").',
+        ],
+      },
+      {
+        name: 'DDI1006 a negative hexadecimal constant value',
+        given: constant('"-0x1"'),
+        want: [
+          'spec/a.yaml:24:12 - error DDI1006: value has the wrong form (got "-0x1"). A hexadecimal value is a bit pattern and has no sign. Write a decimal integer (such as 42 or -1) or a string of 0x and 1 to 16 hexadecimal digits (such as "0xC0000001"): a negative value in decimal, or its bit pattern in hexadecimal.',
+        ],
+      },
+    ];
+    for (const { name, given, want } of cases) {
+      it(name, () => {
+        expect(run({ 'spec/a.yaml': given })).toEqual(want);
+      });
+    }
+  });
+
   describe('schema and semantic errors in one run', () => {
     // The semantic checks run over every entry that passed the schema: an entry with a schema error is
     // skipped (no follow-on error of its own, nor in the entries that use it), the others are checked.

@@ -98,7 +98,7 @@ function schemaDiagnostic(file: LoadedFile, error: ErrorObject): Diagnostic | un
           `${where} contains the invisible or control character ${hidden}, which could hide text in generated comments and code. Remove it.`,
         );
       }
-      return make('DDI1006', `${where} has the wrong form (got ${quote(value)}). ${patternHint(path)}`);
+      return make('DDI1006', `${where} has the wrong form (got ${quote(value)}). ${patternHint(path, value)}`);
     }
     case 'maxLength':
       return make(
@@ -155,8 +155,10 @@ export function hiddenCharacter(text: string): string | undefined {
   return match ? `U+${match[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` : undefined;
 }
 
-function patternHint(path: Path): string {
+function patternHint(path: Path, value: unknown): string {
   const last = String(path[path.length - 1]);
+  if (path[0] === 'constants' && last === 'value') return constantValueHint(String(value));
+  if (last === 'page') return 'Write the file name of the reference page, such as nf-ndis-ndisfreememory.md.';
   if (last === 'header') return 'Write a header file name such as ndis.h.';
   if (last === 'since') return 'Write the version as "NDIS 6.0".';
   if (last === 'family') return 'Use lower-case words joined by hyphens, such as spin-locks.';
@@ -171,6 +173,30 @@ function patternHint(path: Path): string {
   if (path.includes('rules')) return 'Write a rule id in capitals joined by hyphens, such as IRQL-CALL.';
   return 'Use a C identifier: a letter or underscore, then letters, digits or underscores.';
 }
+
+/**
+ * What is wrong with a constant's value written as a string, and what a valid one looks like: a
+ * decimal integer, or 0x and 1 to 16 hexadecimal digits (a 64-bit bit pattern, as C headers write it).
+ */
+function constantValueHint(text: string): string {
+  const valid =
+    'Write a decimal integer (such as 42 or -1) or a string of 0x and 1 to 16 hexadecimal digits (such as "0xC0000001")';
+  const suffix = /^(0x[0-9A-Fa-f]+|-?[0-9]+)([uUlL]+)$/.exec(text);
+  if (suffix && constantValue.test(suffix[1]!))
+    return `The C suffix ${quote(suffix[2])} is no part of the value. Leave it out: ${quote(suffix[1])}.`;
+  if (/^-0[xX]/.test(text))
+    return `A hexadecimal value is a bit pattern and has no sign. ${valid}: a negative value in decimal, or its bit pattern in hexadecimal.`;
+  if (text.startsWith('0X'))
+    return `The prefix of a hexadecimal value is a lower-case 0x. Write ${quote(`0x${text.slice(2)}`)}.`;
+  const hex = /^0x([0-9A-Fa-f]*)$/.exec(text);
+  if (hex && hex[1]!.length > 16)
+    return `It has ${hex[1]!.length} hexadecimal digits, more than the 16 of a 64-bit value. ${valid}.`;
+  if (text.startsWith('0x')) return `0x must be followed by hexadecimal digits only (0-9, A-F). ${valid}.`;
+  return `The value is neither a decimal integer nor a hexadecimal string. ${valid}.`;
+}
+
+/** The form the schema gives a constant's value. */
+const constantValue = /^(0x[0-9A-Fa-f]{1,16}|-?[0-9]+)$/;
 
 function pointerToPath(pointer: string): Path {
   if (pointer === '') return [];
