@@ -345,6 +345,28 @@ describe('validate', () => {
           'spec/a.yaml:24:12 - error DDI1006: value has the wrong form (got "-0x1"). A hexadecimal value is a bit pattern and has no sign. Write a decimal integer (such as 42 or -1) or a string of 0x and 1 to 16 hexadecimal digits (such as "0xC0000001"): a negative value in decimal, or its bit pattern in hexadecimal.',
         ],
       },
+      {
+        name: 'DDI2001 a repeated role pointer typedef, at the pointer property, naming the first pointer property',
+        given: replace(
+          base,
+          'functions:\n',
+          '  - name: MINIPORT_OTHER_INTERRUPT\n    function: MiniportOtherInterrupt\n    pointer: MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER\n    since: NDIS 6.0\n    params: []\n    returns: { type: BOOLEAN }\n    irql: { runsAt: DIRQL }\nfunctions:\n',
+        ),
+        want: [
+          'spec/a.yaml:41:14 - error DDI2001: "MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER" is already defined as a role pointer at spec/a.yaml:24:14. Rename one of them or remove the repeat.',
+        ],
+      },
+      {
+        name: 'DDI2001 a role pointer typedef of the same name as its own role, at the pointer property',
+        given: base
+          .split('    pointer: MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER\n')
+          .join('    pointer: MINIPORT_SYNCHRONIZE_INTERRUPT\n'),
+        want: [
+          'spec/a.yaml:24:14 - error DDI2001: "MINIPORT_SYNCHRONIZE_INTERRUPT" is already defined as a role at spec/a.yaml:22:11. Rename one of them or remove the repeat.',
+          `spec/a.yaml:24:14 - error DDI2006: the pointer typedef "MINIPORT_SYNCHRONIZE_INTERRUPT" must end in _HANDLER, as ndis.h names them (for example MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER), or be PMINIPORT_SYNCHRONIZE_INTERRUPT, as wdm.h names the kernel's.`,
+          'spec/a.yaml:47:15 - error DDI2002: unknown type "MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER". Did you mean "MINIPORT_SYNCHRONIZE_MSI_INTERRUPT_HANDLER"? Define it under types:, or use a type the spec defines.',
+        ],
+      },
     ];
     for (const { name, given, want } of cases) {
       it(name, () => {

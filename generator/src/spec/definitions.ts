@@ -20,9 +20,9 @@ export interface Definition {
   path: Path;
 }
 
-/** Where a definition is, as `file:line:col` of its name. */
+/** Where a definition is, as `file:line:col` of its name (of a role pointer: its `pointer` property). */
 export function where(definition: Definition): string {
-  const { line, col } = positionOf(definition.file, [...definition.path, 'name']);
+  const { line, col } = positionOf(definition.file, definitionPath(definition));
   return `${definition.file.path}:${line}:${col}`;
 }
 
@@ -39,7 +39,7 @@ export function collectDefinitions(
       if (passed.entry(definition.file, definition.path)) {
         report(
           definition.file,
-          [...definition.path, name === entryName(definition) ? 'name' : 'pointer'],
+          definitionPath(definition),
           'DDI2001',
           `${quote(name)} is already defined as a ${existing.kind} at ${where(existing)}. Rename one of them or remove the repeat.`,
         );
@@ -120,10 +120,9 @@ export function everyNameKnown(all: readonly LoadedFile[], passed: SchemaPassed)
   return true;
 }
 
-export function entryName(definition: Definition): unknown {
-  let value: unknown = definition.file.value;
-  for (const part of definition.path) value = (value as Record<string | number, unknown>)[part];
-  return (value as { name?: unknown }).name;
+/** The path of the property that defines the name: a role's (or variant's) `pointer` for a role pointer, else `name`. */
+function definitionPath(definition: Definition): Path {
+  return [...definition.path, definition.kind === 'role pointer' ? 'pointer' : 'name'];
 }
 
 export function forEachEntry<T extends Record<string, unknown>>(
