@@ -346,6 +346,24 @@ describe('validate', () => {
         ],
       },
       {
+        name: 'DDI1001 an unclosed quote is reported where the quoted value opens, not at the end of the file',
+        given: replace(
+          base,
+          '    since: NDIS 6.0\n    params:\n      - name: NdisInterruptHandle',
+          '    since: "NDIS 6.0\n    params:\n      - name: NdisInterruptHandle',
+        ),
+        want: [
+          'spec/a.yaml:41:12 - error DDI1001: the double-quoted value that opens here has no closing ", so it runs on to the end of the file. Add the closing " where the value ends.',
+        ],
+      },
+      {
+        name: 'DDI1001 an unclosed single quote, at its opening',
+        given: replace(base, '      - name: SynchronizeContext', "      - name: 'SynchronizeContext"),
+        want: [
+          "spec/a.yaml:27:15 - error DDI1001: the single-quoted value that opens here has no closing ', so it runs on to the end of the file. Add the closing ' where the value ends.",
+        ],
+      },
+      {
         name: 'DDI2001 a repeated role pointer typedef, at the pointer property, naming the first pointer property',
         given: replace(
           base,

@@ -155,8 +155,18 @@ function parse(text: string, lineCounter: LineCounter, at: At): Document.Parsed 
       at(1, 1, 'DDI1009', tooDeep);
       break;
     }
+    const quoted = error.code === 'MISSING_CHAR' ? unclosedQuote(document, text, error.pos[0]) : undefined;
     if (error.code === 'DUPLICATE_KEY') {
       at(line, col, 'DDI1008', `${message}. Keep one of the two and remove the other.`);
+    } else if (quoted !== undefined) {
+      // The parser finds the missing quote where the text ends; the mistake is where the quote opens.
+      const opens = positionAt(text, quoted.offset);
+      at(
+        opens.line,
+        opens.col,
+        'DDI1001',
+        `the ${quoted.quote === '"' ? 'double' : 'single'}-quoted value that opens here has no closing ${quoted.quote}, so it runs on to the end of the file. Add the closing ${quoted.quote} where the value ends.`,
+      );
     } else {
       at(line, col, 'DDI1001', `${message}. Fix the YAML syntax at this point.`);
     }
@@ -206,6 +216,29 @@ function parse(text: string, lineCounter: LineCounter, at: At): Document.Parsed 
     );
   }
   return keys.length > 0 || repeated.length > 0 || inexact.length > 0 ? null : document;
+}
+
+/**
+ * The quoted scalar that a "Missing closing quote" error at `offset` belongs to: the one that opens
+ * last before the offset and runs on to it. Undefined when the error is of another kind.
+ */
+function unclosedQuote(
+  document: Document.Parsed,
+  text: string,
+  offset: number,
+): { offset: number; quote: string } | undefined {
+  let found: { offset: number; quote: string } | undefined;
+  visit(document, {
+    Scalar(_key, node) {
+      if (node.type !== 'QUOTE_DOUBLE' && node.type !== 'QUOTE_SINGLE') return;
+      const [start, end] = node.range ?? [0, 0];
+      const quote = text[start];
+      if (quote !== '"' && quote !== "'") return;
+      if (start < offset && end >= offset && (found === undefined || start > found.offset))
+        found = { offset: start, quote };
+    },
+  });
+  return found;
 }
 
 /**
