@@ -55,6 +55,8 @@ export const diagnosticCodes = {
   DDI2017: "a record or handle target that is not a structure, or not of the scalar's size",
   DDI2018: 'a bit-field of a type that is not a scalar, or wider than its type',
   DDI2019: 'a field that is neither a typed field nor members declared in place, or a size macro through no field',
+  DDI2020:
+    'an acknowledged difference from the reference page (irql.differsFromPage) where the contract does not differ from it (warning)',
   DDI3001: 'a reference page whose front matter is missing or broken',
   DDI3002: 'a reference page without a section the importer reads',
   DDI3003: 'markup (HTML or Markdown) in a heading of a reference page',

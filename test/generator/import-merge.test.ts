@@ -270,12 +270,73 @@ describe('merging imported entries under curated ones', () => {
     expect(diagnose(spec(disagreeing))).toEqual([
       'spec/ndis/thing.yaml:19:11 - warning DDI2014: NdisThing: the curated optional mark of Count is not optional, but the reference page nf-ndis-ndisthing.md says optional (imported at spec/ndis/imported/functions.yaml:6). Check the page, and correct whichever is wrong.',
       'spec/ndis/thing.yaml:19:38 - warning DDI2014: NdisThing: the curated direction of Count is out, but the reference page nf-ndis-ndisthing.md says in (imported at spec/ndis/imported/functions.yaml:6). Check the page, and correct whichever is wrong.',
-      'spec/ndis/thing.yaml:21:5 - warning DDI2014: NdisThing: the curated IRQL contract is at most DISPATCH_LEVEL, but the reference page nf-ndis-ndisthing.md says exactly PASSIVE_LEVEL (imported at spec/ndis/imported/functions.yaml:6). Check the page, and correct whichever is wrong.',
+      'spec/ndis/thing.yaml:21:5 - warning DDI2014: NdisThing: the curated IRQL contract is at most DISPATCH_LEVEL, but the reference page nf-ndis-ndisthing.md says exactly PASSIVE_LEVEL (imported at spec/ndis/imported/functions.yaml:6). Check the page, and correct whichever is wrong; if the difference is deliberate, say why in irql.differsFromPage.',
     ]);
     // A warning stops nothing: the curated contract is the one generated.
     expect(check(spec(disagreeing), { schema }).model!.functions.find((f) => f.name === 'NdisThing')!.irql.text).toBe(
       'at most DISPATCH_LEVEL',
     );
+  });
+
+  describe('irql.differsFromPage acknowledges a deliberate IRQL difference', () => {
+    const pagePassive = importedFunctions.replace(
+      '    irql: { max: DISPATCH_LEVEL }\n    compliance',
+      '    irql: { runsAt: PASSIVE_LEVEL }\n    compliance',
+    );
+    const withReason = (reason: string) =>
+      curatedFile.replace(
+        '    irql: { max: DISPATCH_LEVEL }\n',
+        `    irql:\n      max: DISPATCH_LEVEL\n      differsFromPage: ${reason}\n`,
+      );
+
+    it('silences DDI2014 for the IRQL contract only, and coverage lists it as acknowledged with its reason', () => {
+      const files = {
+        ...base,
+        'spec/ndis/thing.yaml': withReason('Pool memory "may" be freed <at> DISPATCH_LEVEL; */ not code.'),
+        'spec/ndis/imported/functions.yaml': pagePassive.replace(
+          '{ name: Count, dir: out }',
+          '{ name: Count, dir: in }',
+        ),
+      };
+      expect(diagnose(spec(files))).toEqual([
+        'spec/ndis/thing.yaml:19:38 - warning DDI2014: NdisThing: the curated direction of Count is out, but the reference page nf-ndis-ndisthing.md says in (imported at spec/ndis/imported/functions.yaml:6). Check the page, and correct whichever is wrong.',
+      ]);
+      const loaded = load(spec(files));
+      const model = buildModel(loaded.files);
+      const text = formatCoverage(coverage(model, loaded.files));
+      expect(text).toContain(
+        '  spec/ndis/thing.yaml:21:5  NdisThing: IRQL contract is at most DISPATCH_LEVEL here, exactly PASSIVE_LEVEL in nf-ndis-ndisthing.md (acknowledged: Pool memory "may" be freed <at> DISPATCH_LEVEL; */ not code.)\n',
+      );
+      expect(text).toMatch(/\| contract conflicts \(DDI2014\)\s+\|\s+0 \|\s+1 \|/);
+      expect(text).toMatch(/\| contract differences acknowledged\s+\|\s+0 \|\s+1 \|/);
+      // The reason is for readers: it reaches no generated output.
+      const generated = generate(spec(files), { schema, templatesDir: bundled.templatesDir }).files!;
+      expect(generated.filter((f) => f.content.includes('freed <at>')).map((f) => f.path)).toEqual([]);
+    });
+
+    it('DDI2020 when the contract does not differ from the page, or the entry is imported', () => {
+      const same = { ...base, 'spec/ndis/thing.yaml': withReason('The page is stricter.') };
+      expect(diagnose(spec(same))).toEqual([
+        'spec/ndis/thing.yaml:23:7 - warning DDI2020: NdisThing: irql.differsFromPage acknowledges a difference from the reference page, but its IRQL contract is what the reference page nf-ndis-ndisthing.md says. Remove the stale acknowledgement.',
+      ]);
+      const imported = {
+        ...base,
+        'spec/ndis/imported/functions.yaml': importedFunctions.replace(
+          '    irql: { max: DISPATCH_LEVEL }\n    compliance',
+          '    irql: { max: DISPATCH_LEVEL, differsFromPage: no }\n    compliance',
+        ),
+      };
+      expect(diagnose(spec(imported))).toEqual([
+        'spec/ndis/imported/functions.yaml:13:34 - warning DDI2020: NdisThing: irql.differsFromPage acknowledges a difference from the reference page, but an imported entry is what the reference page says, so it has no difference to acknowledge. Remove the stale acknowledgement.',
+      ]);
+    });
+
+    it('a reason is text: a control or invisible character is a schema error', () => {
+      const hostile = { ...base, 'spec/ndis/thing.yaml': withReason('"ok\\u202Eevil"') };
+      expect(diagnose(spec(hostile))).toEqual([
+        'spec/ndis/thing.yaml:23:24 - error DDI1006: irql.differsFromPage contains the invisible or control character U+202E, which could hide text in generated comments and code. Remove it.',
+      ]);
+    });
   });
 
   it('lists signature differences (names, counts, return types, versions) in the coverage report, not as warnings', () => {

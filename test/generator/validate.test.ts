@@ -106,7 +106,7 @@ describe('validate', () => {
       name: 'DDI1002 unknown property with did-you-mean',
       given: replace(base, '      runsAt: DIRQL\n', '      runAt: DIRQL\n'),
       want: [
-        'spec/a.yaml:33:7 - error DDI1002: irql has no property "runAt". Did you mean "runsAt"? Allowed: any, max, min, note, raisesTo, restores, runsAt, same, saves, unknown, when.',
+        'spec/a.yaml:33:7 - error DDI1002: irql has no property "runAt". Did you mean "runsAt"? Allowed: any, differsFromPage, max, min, note, raisesTo, restores, runsAt, same, saves, unknown, when.',
       ],
     },
     {

@@ -4,7 +4,7 @@
  * parameters typed / unknown, what the C header can declare, and where curated entries disagree with
  * the reference pages. Pure: model and loaded files in, a report and its text out.
  */
-import { compareStrings } from '../diagnostics.js';
+import { compareStrings, escapeHidden } from '../diagnostics.js';
 import type { LoadedFile } from './load.js';
 import type { FunctionModel, Model, RoleModel, TypeModel } from './model.js';
 import { disagreementsOf, type Disagreement } from './disagreements.js';
@@ -71,10 +71,15 @@ export function coverage(model: Model, files: readonly LoadedFile[]): CoverageRe
   const disagreements = disagreementsOf(files).sort(
     (a, b) => compareStrings(a.file, b.file) || a.line - b.line || a.col - b.col || compareStrings(a.what, b.what),
   );
-  const conflicts = (kind: 'contract' | 'signature') => (k: CoverageKind) => {
-    const names = new Set(callables(k).map((e) => e.name));
-    return new Set(disagreements.filter((d) => d.kind === kind && names.has(d.name)).map((d) => d.name)).size;
-  };
+  const conflicts =
+    (kind: 'contract' | 'signature', acknowledged = false) =>
+    (k: CoverageKind) => {
+      const names = new Set(callables(k).map((e) => e.name));
+      const counted = disagreements.filter(
+        (d) => d.kind === kind && names.has(d.name) && (d.acknowledged !== undefined) === acknowledged,
+      );
+      return new Set(counted.map((d) => d.name)).size;
+    };
   const rows: CoverageRow[] = [
     row('entries', (kind) => byKind[kind].length),
     row('curated only', where('curated')),
@@ -87,6 +92,7 @@ export function coverage(model: Model, files: readonly LoadedFile[]): CoverageRe
     row('parameters / fields unknown', params(false)),
     row('declared in the C header', declared),
     row('contract conflicts (DDI2014)', conflicts('contract')),
+    row('contract differences acknowledged', conflicts('contract', true)),
     row('signature differences', conflicts('signature')),
   ];
   return {
@@ -125,7 +131,7 @@ export function formatCoverage(report: CoverageReport): string {
     out.push('', 'Curated entries that differ from their reference pages:');
     for (const d of report.disagreements) {
       out.push(
-        `  ${d.file}:${d.line}:${d.col}  ${d.name}: ${d.what} is ${d.curated} here, ${d.docs} in ${d.page}${d.kind === 'contract' ? ' (DDI2014)' : ''}`,
+        `  ${d.file}:${d.line}:${d.col}  ${d.name}: ${d.what} is ${d.curated} here, ${d.docs} in ${d.page}${d.acknowledged !== undefined ? ` (acknowledged: ${escapeHidden(d.acknowledged)})` : d.kind === 'contract' ? ' (DDI2014)' : ''}`,
       );
     }
   }

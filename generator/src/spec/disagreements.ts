@@ -1,7 +1,10 @@
 /**
  * Curated entries against the reference pages they override: every fact where a curated role or
  * function differs from the imported entry of the same name. Contract differences (the IRQL range, a
- * parameter's direction or optional mark) are DDI2014 warnings; the rest `ddikit coverage` lists.
+ * parameter's direction or optional mark) are DDI2014 warnings, unless the curated entry acknowledges
+ * its IRQL difference (`irql.differsFromPage`, a reason); an acknowledgement with no difference to
+ * acknowledge is a DDI2020 warning. `ddikit coverage` lists every difference, acknowledged ones with
+ * their reason.
  */
 import { quote, type Diagnostic } from '../diagnostics.js';
 import { positionOf, type LoadedFile } from './load.js';
@@ -28,6 +31,18 @@ export interface Disagreement {
   /** The reference page, and where the imported entry is. */
   page: string;
   importedAt: string;
+  /** The IRQL contract, the one fact irql.differsFromPage acknowledges. */
+  irql?: true;
+  /** Why the curated entry differs on purpose (irql.differsFromPage), for the IRQL contract it acknowledges. */
+  acknowledged?: string;
+}
+
+/** An `irql.differsFromPage` with nothing to acknowledge, and why (DDI2020). */
+interface StaleAcknowledgement {
+  file: LoadedFile;
+  path: Path;
+  name: string;
+  why: string;
 }
 
 /**
@@ -36,6 +51,13 @@ export interface Disagreement {
  * `ddikit coverage`. With `passed`, entries that failed the schema are left out on both sides.
  */
 export function disagreementsOf(files: readonly LoadedFile[], passed?: SchemaPassed): Disagreement[] {
+  return compareWithPages(files, passed).found;
+}
+
+function compareWithPages(
+  files: readonly LoadedFile[],
+  passed?: SchemaPassed,
+): { found: Disagreement[]; stale: StaleAcknowledgement[] } {
   const each = (file: LoadedFile, section: 'roles' | 'functions', visit: (entry: Callable, i: number) => void) => {
     const list: unknown = (file.value as SpecFile)[section];
     if (!Array.isArray(list)) return;
@@ -53,14 +75,33 @@ export function disagreementsOf(files: readonly LoadedFile[], passed?: SchemaPas
     }
   }
   const found: Disagreement[] = [];
+  const stale: StaleAcknowledgement[] = [];
   for (const file of files) {
-    if (isImported(file)) continue;
     for (const section of ['roles', 'functions'] as const) {
       each(file, section, (entry, i) => {
+        const reason = entry.irql.differsFromPage;
+        const at: Path = [section, i, 'irql', 'differsFromPage'];
+        const staleBecause = (why: string) => stale.push({ file, path: at, name: entry.name, why });
+        if (isImported(file)) {
+          if (reason !== undefined)
+            staleBecause('an imported entry is what the reference page says, so it has no difference to acknowledge');
+          return;
+        }
+        // Without an imported entry (a spec folder without the imported files) there is nothing to
+        // compare: the acknowledgement is not known to be stale.
         const docs = imported.get(`${section}:${entry.name}`);
         if (docs === undefined) return;
         const where = positionOf(docs.file, [...docs.path, 'name']);
-        for (const difference of compareCallable(entry, docs.spec)) {
+        const differences = compareCallable(entry, docs.spec);
+        if (reason !== undefined && !differences.some((d) => d.irql)) {
+          const page = docs.spec.page ?? 'it overrides';
+          staleBecause(
+            irqlRangeText(docs.spec.irql) === null || irqlRangeText(entry.irql) === null
+              ? `the reference page ${page} or the entry states no level, so the contracts are not compared`
+              : `its IRQL contract is what the reference page ${page} says`,
+          );
+        }
+        for (const difference of differences) {
           const { line, col } = positionOf(file, [section, i, ...difference.at], 'key');
           found.push({
             name: entry.name,
@@ -73,29 +114,47 @@ export function disagreementsOf(files: readonly LoadedFile[], passed?: SchemaPas
             docs: difference.docs,
             page: docs.spec.page ?? `${docs.file.path}:${where.line}`,
             importedAt: `${docs.file.path}:${where.line}`,
+            ...(difference.irql ? { irql: true as const } : {}),
+            ...(difference.irql && reason !== undefined ? { acknowledged: reason } : {}),
           });
         }
       });
     }
   }
-  return found;
+  return { found, stale };
 }
 
+/** DDI2014 for every contract difference not acknowledged; DDI2020 for every acknowledgement with none. */
 export function disagreements(files: readonly LoadedFile[], passed?: SchemaPassed): Diagnostic[] {
-  return disagreementsOf(files, passed)
-    .filter((d) => d.kind === 'contract')
+  const { found, stale } = compareWithPages(files, passed);
+  const staleWarnings = stale.map((s): Diagnostic => {
+    const { line, col } = positionOf(s.file, s.path, 'key');
+    return {
+      file: s.file.path,
+      line,
+      col,
+      severity: 'warning',
+      code: 'DDI2020',
+      message: `${s.name}: irql.differsFromPage acknowledges a difference from the reference page, but ${s.why}. Remove the stale acknowledgement.`,
+    };
+  });
+  const conflicts = found
+    .filter((d) => d.kind === 'contract' && d.acknowledged === undefined)
     .map((d) => ({
       file: d.file,
       line: d.line,
       col: d.col,
       severity: 'warning' as const,
       code: 'DDI2014' as const,
-      message: `${d.name}: the curated ${d.what} is ${d.curated}, but the reference page ${d.page} says ${d.docs} (imported at ${d.importedAt}). Check the page, and correct whichever is wrong.`,
+      message: `${d.name}: the curated ${d.what} is ${d.curated}, but the reference page ${d.page} says ${d.docs} (imported at ${d.importedAt}). Check the page, and correct whichever is wrong${d.irql ? '; if the difference is deliberate, say why in irql.differsFromPage' : ''}.`,
     }));
+  return [...conflicts, ...staleWarnings];
 }
 
 interface Difference {
   at: Path;
+  /** The IRQL contract (what irql.differsFromPage acknowledges). */
+  irql?: true;
   kind: 'contract' | 'signature';
   what: string;
   curated: string;
@@ -107,7 +166,14 @@ function compareCallable(curated: Callable, docs: Callable): Difference[] {
   const curatedRange = irqlRangeText(curated.irql);
   const docsRange = irqlRangeText(docs.irql);
   if (curatedRange !== null && docsRange !== null && curatedRange !== docsRange) {
-    found.push({ at: ['irql'], kind: 'contract', what: 'IRQL contract', curated: curatedRange, docs: docsRange });
+    found.push({
+      at: ['irql'],
+      irql: true,
+      kind: 'contract',
+      what: 'IRQL contract',
+      curated: curatedRange,
+      docs: docsRange,
+    });
   }
   if (docs.params.length > 0 && docs.params.length !== curated.params.length) {
     found.push({

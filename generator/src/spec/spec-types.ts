@@ -62,6 +62,8 @@ export interface SpecIrql {
   when?: SpecIrqlCondition[];
   /** Why no level is known (imported entries whose page states none the importer can read). */
   unknown?: string;
+  /** Why a curated contract deliberately differs from its reference page (acknowledges DDI2014). */
+  differsFromPage?: string;
 }
 
 export interface SpecField {
