@@ -979,12 +979,8 @@ NdisDprReleaseSpinLock(
     _In_ PNDIS_SPIN_LOCK SpinLock
     );
 
-/*
- * IRQL: exactly PASSIVE_LEVEL; exactly PASSIVE_LEVEL when releasing contiguous memory; at most
- * APC_LEVEL when releasing noncached memory; at most DISPATCH_LEVEL when releasing memory neither
- * contiguous nor noncached.
- */
-_IRQL_requires_(PASSIVE_LEVEL)
+/* IRQL: at most DISPATCH_LEVEL. */
+_IRQL_requires_max_(DISPATCH_LEVEL)
 VOID
 NdisFreeMemory(
     _In_ PVOID VirtualAddress,

@@ -3044,10 +3044,10 @@ export type NdisFreeIoWorkItem = (NdisIoWorkItemHandle: unknown) => unknown;
 /**
  * Frees memory allocated with NdisAllocateMemoryWithTagPriority.
  *
- * IRQL: exactly PASSIVE_LEVEL; exactly PASSIVE_LEVEL when releasing contiguous memory; at most
- * APC_LEVEL when releasing noncached memory; at most DISPATCH_LEVEL when releasing memory neither
- * contiguous nor noncached. Read from the remarks of the reference page.
- * SAL: `_IRQL_requires_(PASSIVE_LEVEL)`
+ * IRQL: at most DISPATCH_LEVEL. The remarks of the reference page ask PASSIVE_LEVEL for contiguous
+ * memory and below DISPATCH_LEVEL for noncached memory. NdisAllocateMemoryWithTagPriority allocates
+ * neither (MemoryFlags 0), and such memory may be freed at up to DISPATCH_LEVEL.
+ * SAL: `_IRQL_requires_max_(DISPATCH_LEVEL)`
  * Checked by: IRQL-CALL.
  * Static Driver Verifier rules: Irql_Miscellaneous_Function, NdisQueryBindInstanceName.
  * Header: ndis.h.
@@ -8602,10 +8602,7 @@ export interface NdisFunctions {
   /** NdisFreeIoWorkItem IRQL: at most DISPATCH_LEVEL. */
   readonly NdisFreeIoWorkItem: NdisFreeIoWorkItem;
   /**
-   * Frees memory allocated with NdisAllocateMemoryWithTagPriority. IRQL: exactly PASSIVE_LEVEL;
-   * exactly PASSIVE_LEVEL when releasing contiguous memory; at most APC_LEVEL when releasing
-   * noncached memory; at most DISPATCH_LEVEL when releasing memory neither contiguous nor
-   * noncached.
+   * Frees memory allocated with NdisAllocateMemoryWithTagPriority. IRQL: at most DISPATCH_LEVEL.
    */
   readonly NdisFreeMemory: NdisFreeMemory;
   /**

@@ -7,7 +7,7 @@
  * never a silent stub.
  */
 import type { NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS, NDIS_SPIN_LOCK, NdisFunctions } from '@ddikit/ndis';
-import { allDdiNames, ddiInfo, statedFromArguments, type DdiInfo } from '../verifier/contract-table.js';
+import { allDdiNames, ddiInfo, type DdiInfo } from '../verifier/contract-table.js';
 import { SITE_STALL } from '../interrupts/choice-points.js';
 import type { Interrupts } from '../interrupts/interrupts.js';
 import type { Adapter } from './adapter.js';
@@ -265,10 +265,9 @@ function generic(
   info: DdiInfo,
   definitions: Map<string, DdiImplementation>,
 ): (...args: unknown[]) => unknown {
-  const stated = statedFromArguments(info.name);
   const fn = function (this: unknown, ...args: unknown[]): unknown {
     if (core.checks) {
-      core.monitor.checkDdi(info, core.monitor.topDirql(), args, stated?.(args));
+      core.monitor.checkDdi(info, core.monitor.topDirql(), args);
       for (const handler of info.handlers) {
         if (!core.interrupts.table.handlerAccepted(args[handler.index], handler.accepted, handler.name, info.name))
           return undefined;

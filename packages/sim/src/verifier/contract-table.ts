@@ -197,40 +197,6 @@ function buildDdiInfo(meta: FunctionMeta): DdiInfo {
   };
 }
 
-/**
- * Conditions in words of a DDI's contract that the harness tells from the call's arguments, by
- * DDI: NdisFreeMemory's MemoryFlags is 0 for memory from NdisAllocateMemoryWithTagPriority (its
- * page's parameter text), which is neither contiguous nor noncached, and may then be freed up to
- * DISPATCH_LEVEL.
- */
-const STATED_FROM_ARGUMENTS: Readonly<
-  Record<string, { readonly condition: string; readonly holds: (args: ArrayLike<unknown>) => boolean }[]>
-> = {
-  NdisFreeMemory: [{ condition: 'releasing memory neither contiguous nor noncached', holds: (args) => args[2] === 0 }],
-};
-
-/**
- * Which conditions in words of `name`'s contract hold for a call, as {@link checkDdi} takes them,
- * when the harness can tell them from its arguments; undefined otherwise. A condition the spec
- * does not state (worded otherwise) throws: the two must agree.
- */
-export function statedFromArguments(
-  name: string,
-): ((args: ArrayLike<unknown>) => Readonly<Record<string, boolean>>) | undefined {
-  const known = STATED_FROM_ARGUMENTS[name];
-  if (known === undefined) return undefined;
-  const meta = functionContract(name);
-  for (const { condition } of known) {
-    if (meta === undefined || !meta.irql.when.some((w) => w.condition === condition))
-      throw new Error(`the contract of ${name} states no condition "${condition}"; run \`npm run generate\``);
-  }
-  return (args) => {
-    const stated: Record<string, boolean> = {};
-    for (const { condition, holds } of known) stated[condition] = holds(args);
-    return stated;
-  };
-}
-
 /** Bounds of a conditional contract for these arguments and conditions in words (slow path). */
 export function conditionalBounds(
   irql: IrqlMeta,
