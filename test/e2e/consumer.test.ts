@@ -254,6 +254,19 @@ export const c: MINIPORT_ISR_HANDLER = MyRefill;
       run('gcc', ['-std=c11', '-fsyntax-only', '-Wall', '-Wextra', '-Werror', `-I${include}`, 'c/mysynchronize.c']),
       'gcc',
     );
+    // Filled in with DDI calls, it compiles with the command scaffold printed: the installed harness ndis.h declares them.
+    const command = /: (gcc .*)\n$/.exec(scaffold.stdout)?.[1];
+    expect(command).toContain('-include node_modules/@ddikit/ndis/include/harness/ndis.h');
+    const source = join(project, 'c/mysynchronize.c');
+    writeFileSync(
+      source,
+      readFileSync(source, 'utf8').replace(
+        '    UNREFERENCED_PARAMETER(SynchronizeContext);\n',
+        '    UCHAR copy[4];\n    NdisMoveMemory(copy, SynchronizeContext, sizeof(copy));\n    NdisStallExecution(copy[0]);\n',
+      ),
+    );
+    expect(readFileSync(source, 'utf8')).toContain('NdisMoveMemory(');
+    ok(run('sh', ['-c', command!]), command!);
   });
 
   it('scaffolds a TypeScript driver, and tsc accepts it and the example driver', () => {

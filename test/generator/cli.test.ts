@@ -18,6 +18,7 @@ import { main } from '../../generator/src/cli/main.js';
 import { bundled } from '../../generator/src/paths.js';
 
 let work: string;
+const gccFound = spawnSync('gcc', ['--version'], { encoding: 'utf8' }).status === 0;
 
 beforeEach(() => {
   work = mkdtempSync(join(tmpdir(), 'ddikit-cli-'));
@@ -319,6 +320,56 @@ describe('ddikit scaffold', () => {
     expect(bundledSpec.code).toBe(2);
     expect(bundledSpec.stderr).toContain('--generated goes with --spec');
   });
+
+  it.skipIf(!gccFound)(
+    'prints a gcc command that compiles the C scaffold once its bodies call DDIs, paths quoted for the shell',
+    async () => {
+      // A folder name with a space and a quote: the printed command must still paste as it is.
+      const scaffolded = await ddikit([
+        'scaffold',
+        '--role',
+        'MINIPORT_INITIALIZE:MyInitialize',
+        '--out',
+        "Bob's drv",
+        '--name',
+        'nic',
+      ]);
+      expect(scaffolded.code, scaffolded.stderr).toBe(0);
+      const command = /: (gcc .*)\n$/.exec(scaffolded.stdout)?.[1];
+      expect(command, scaffolded.stdout).toMatch(/ 'Bob'\\''s drv'\/\*\.c$/);
+      // The body a driver writes: memory, a spin lock, copies, a pool tag as the WDK spells it.
+      const source = join(work, "Bob's drv/nic.c");
+      writeFileSync(
+        source,
+        readFileSync(source, 'utf8').replace(
+          '    UNREFERENCED_PARAMETER(MiniportInitParameters);\n',
+          `    UNREFERENCED_PARAMETER(MiniportInitParameters);
+    {
+        static NDIS_SPIN_LOCK Lock;
+        UCHAR from[8] = {0};
+        PUCHAR block = (PUCHAR)NdisAllocateMemoryWithTagPriority(NdisMiniportHandle, sizeof(from), 'cinM', NormalPoolPriority);
+        if (block == NULL) return NDIS_STATUS_RESOURCES;
+        NdisAllocateSpinLock(&Lock);
+        NdisAcquireSpinLock(&Lock);
+        NdisMoveMemory(block, from, sizeof(from));
+        NdisZeroMemory(from, sizeof(from));
+        NdisReleaseSpinLock(&Lock);
+        NdisFreeSpinLock(&Lock);
+        NdisFreeMemory(block, 0, 0);
+    }
+`,
+        ),
+      );
+      expect(readFileSync(source, 'utf8')).toContain('NdisMoveMemory(block, from, sizeof(from));');
+      const gcc = spawnSync('sh', ['-c', command!], {
+        cwd: work,
+        encoding: 'utf8',
+        env: { ...process.env, LC_ALL: 'C' },
+      });
+      expect(gcc.stderr).toBe('');
+      expect(gcc.status).toBe(0);
+    },
+  );
 
   it('rejects an unknown role with a suggestion and writes nothing', async () => {
     const result = await ddikit(['scaffold', '--role', 'MINIPORT_SYNCHRONISE_INTERRUPT:MySync', '--out', 'drv']);

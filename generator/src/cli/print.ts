@@ -79,3 +79,12 @@ export function progress(io: CliIo, what: string, total: number): Progress {
     end: () => show(null),
   };
 }
+
+/**
+ * `text` as one word of a POSIX shell command a user can paste: as it is when it holds only
+ * characters no shell treats specially, else in single quotes (a quote inside as '\'').
+ */
+export function shellWord(text: string): string {
+  if (/^[A-Za-z0-9@%+=:,./_-]+$/.test(text)) return text;
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}

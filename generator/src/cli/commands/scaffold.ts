@@ -1,6 +1,6 @@
 /** `ddikit scaffold`: writes a C or TypeScript driver scaffold for functions of given roles. */
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundled, ndisIncludeDir } from '../../paths.js';
 import { check } from '../../pipeline.js';
@@ -15,7 +15,9 @@ import { applyWrite, planWrite } from '../../write/write.js';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../arguments.js';
 import { noSpecFiles, readSpec, specOption, specOptions } from '../options.js';
-import { printDiagnostics } from '../print.js';
+import { printDiagnostics, shellWord } from '../print.js';
+import { harnessHeaderPath } from '../../render/c-harness-header.js';
+import { cHeaderPath } from '../../render/c-header.js';
 
 export const scaffoldUsage = `  ddikit scaffold --role ROLE:Name [--role ROLE:Name ...] --out DIR [--lang c|ts] [--name BASE] [--force]
                   [--spec DIR [--extend-bundled] [--generated DIR]] [--json]
@@ -108,9 +110,12 @@ export function runScaffold(args: readonly string[], io: CliIo): number {
   if (written && values.lang === 'c') {
     if (added.length > 0)
       io.stdout(
-        `It uses ${added.join(', ')}, which your spec adds: compile it against the header generate writes from the same spec (${generateFirst}; then -Igenerated/include), not @ddikit/ndis's.\n`,
+        `It uses ${added.join(', ')}, which your spec adds: compile it against the header generate writes from the same spec (${generateFirst}), not @ddikit/ndis's: ${compileCommand(outDir, resolve(io.cwd, 'generated'), io)}\n`,
       );
-    else io.stdout(compileHint(outDir, generatedDir, io));
+    else
+      io.stdout(
+        `Compile against the generated headers (the DDIs and the roles, as ddikit check builds it): ${compileCommand(outDir, generatedDir ?? dirname(ndisIncludeDir(io.cwd)), io)}\n`,
+      );
   }
   return written ? 0 : 1;
 }
@@ -126,9 +131,11 @@ function generatedProblem(
   given: string,
   io: CliIo,
 ): string | null {
-  const needed = lang === 'ts' ? 'src/generated/index.ts' : 'include/ndis_roles.h';
+  // A C scaffold compiles against both headers: the roles, and the harness ndis.h with the DDIs.
+  const needed = lang === 'ts' ? ['src/generated/index.ts'] : [cHeaderPath, harnessHeaderPath];
   const fix = `run ddikit generate with the same --spec and --out ${given} first`;
-  if (!existsSync(join(dir, needed))) return `--generated ${given} has no ${needed}: ${fix}.`;
+  const absent = needed.find((path) => !existsSync(join(dir, path)));
+  if (absent !== undefined) return `--generated ${given} has no ${absent}: ${fix}.`;
   let roles: Set<string>;
   try {
     const metadata = JSON.parse(readFileSync(join(dir, 'src/generated/metadata.json'), 'utf8')) as {
@@ -234,9 +241,21 @@ function writeScaffold(outDir: string, files: readonly OutputFile[], force: bool
   return true;
 }
 
-/** How to compile the C scaffold against the generated header. */
-function compileHint(outDir: string, generatedDir: string | null, io: CliIo): string {
-  const include = generatedDir === null ? ndisIncludeDir(io.cwd) : join(generatedDir, 'include');
-  const shown = displayPath(include, io.cwd);
-  return `Compile against the generated header: gcc -std=c11 -fsyntax-only -Wall -Wextra -Werror -I${shown.startsWith('../..') ? include : shown} ${displayPath(outDir, io.cwd)}/*.c\n`;
+/**
+ * The gcc command that checks the C scaffold once its bodies call DDIs, against the headers under
+ * `headersDir` (@ddikit/ndis, or what `generate --out` wrote): the harness `ndis.h`
+ * (`include/harness/`, what `ddikit check` and the harness build it with), included first (by its
+ * path: never an ndis.h of the working folder) and as `<ndis.h>`; it declares the DDIs and, as the
+ * WDK's does, makes `ndis_roles.h` add nothing. `_WIN64` picks the header's x64 (LLP64)
+ * branch, as the x64 syntax pass does; pool tags are multi-character constants, as in the WDK.
+ * Every path is quoted for a POSIX shell where it needs it; the `*.c` stays outside the quotes.
+ */
+function compileCommand(outDir: string, headersDir: string, io: CliIo): string {
+  const shown = (path: string): string => shellWord(displayPath(path, io.cwd));
+  const harness = join(headersDir, harnessHeaderPath);
+  return [
+    'gcc -std=c11 -fsyntax-only -Wall -Wextra -Werror -Wno-multichar -D_WIN64',
+    `-isystem ${shown(dirname(harness))} -include ${shown(harness)} -I${shown(dirname(join(headersDir, cHeaderPath)))}`,
+    `${shellWord(displayPath(outDir, io.cwd))}/*.c`,
+  ].join(' ');
 }
