@@ -110,6 +110,62 @@ describe('ddikit init', () => {
     expect(result.stdout).toContain('npm install --save-dev @ddikit/generator @ddikit/ndis @ddikit/sim typescript');
   });
 
+  describe('ends with the next steps for the project as it is', () => {
+    const scriptLines = '  npm run validate    check spec/ with the bundled spec\n';
+    /** A project folder with a package.json and these packages in its node_modules. */
+    function project(name: string, manifest: object, installed: readonly string[]): string {
+      const dir = join(work, name);
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+      for (const pkg of installed) {
+        mkdirSync(join(dir, 'node_modules', pkg), { recursive: true });
+        writeFileSync(join(dir, 'node_modules', pkg, 'package.json'), `${JSON.stringify({ name: pkg })}\n`);
+      }
+      return dir;
+    }
+    const all = ['@ddikit/generator', '@ddikit/ndis', '@ddikit/sim', 'typescript'];
+
+    it.each([
+      {
+        given: 'every package installed',
+        manifest: { name: 'a', dependencies: { '@ddikit/generator': '0.1.0' } },
+        installed: all,
+        want: `\nNext:\n${scriptLines}`,
+      },
+      {
+        given: 'every package listed, none installed',
+        manifest: { name: 'b', devDependencies: Object.fromEntries(all.map((p) => [p, '*'])) },
+        installed: [],
+        want: `\nNext:\n  npm install\n${scriptLines}`,
+      },
+      {
+        given: 'the @ddikit packages installed, typescript neither installed nor listed',
+        manifest: { name: 'c', dependencies: { '@ddikit/sim': '*' } },
+        installed: all.slice(0, 3),
+        want: `\nNext:\n  npm install --save-dev typescript\n${scriptLines}`,
+      },
+      {
+        given: 'nothing installed or listed',
+        manifest: { name: 'd' },
+        installed: [],
+        want: `\nNext:\n  npm install --save-dev ${all.join(' ')}\n${scriptLines}`,
+      },
+    ])('$given', async ({ manifest, installed, want }) => {
+      const dir = project(`next-${manifest.name}`, manifest, installed);
+      const result = await ddikit(['init'], dir);
+      expect(result.code, result.stderr).toBe(0);
+      const next = result.stdout.slice(result.stdout.indexOf('\nNext:'));
+      expect(next.slice(0, want.length)).toBe(want);
+    });
+
+    it('installed in a folder above (a workspace): no install; a folder to cd into quoted for the shell', async () => {
+      const root = project('next-workspace', { name: 'workspace', private: true }, all);
+      const result = await ddikit(['init', "Bob's nic"], root);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain(`\nNext:\n  cd 'Bob'\\''s nic'\n${scriptLines}`);
+    });
+  });
+
   it('refuses a script of the same name that says something else', async () => {
     const dir = join(work, 'clash');
     mkdirSync(dir);

@@ -103,6 +103,9 @@ describe('a project with the packed packages installed', { timeout: 120_000 }, (
   it('init sets up the project, and refuses a second time without writing', () => {
     const first = ok(ddikit('init'), 'ddikit init');
     expect(first.stdout).toContain('wrote  spec/my-nic.yaml');
+    // The packages and typescript are installed already: nothing to install.
+    expect(first.stdout).toContain('\nNext:\n  npm run validate ');
+    expect(first.stdout).not.toContain('npm install');
     const manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as {
       dependencies: Record<string, string>;
       scripts: Record<string, string>;

@@ -5,7 +5,7 @@
  * already (or a script of the same name differs), it names them and writes nothing.
  */
 import { lstatSync, readFileSync } from 'node:fs';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundled } from '../../paths.js';
 import type { OutputFile } from '../../render/output.js';
@@ -16,6 +16,7 @@ import { withOutputLock } from '../../write/output-lock.js';
 import { applyWrite, planWrite } from '../../write/write.js';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../arguments.js';
+import { shellWord } from '../print.js';
 
 export const initUsage = `  ddikit init [DIR]
       Set up a driver project in DIR (default: the working folder): spec/ extending the bundled
@@ -65,7 +66,7 @@ export function runInit(args: readonly string[], io: CliIo): number {
   }
   withOutputLock(dir, () => applyWrite(planWrite(dir, files, [])));
   for (const file of files) io.stdout(`wrote  ${inside(file.path)}\n`);
-  io.stdout(nextSteps(shown, manifest.value === null));
+  io.stdout(nextSteps(dir, shown, manifest.value));
   return 0;
 }
 
@@ -168,14 +169,47 @@ export function projectSlug(packageName: unknown, dir: string): string {
   return slug === '' ? 'my-driver' : slug;
 }
 
-function nextSteps(shown: string, createdManifest: boolean): string {
-  const cd = shown === '.' ? '' : `  cd ${shown}\n`;
-  const install = createdManifest ? '  npm install\n' : `  npm install --save-dev ${packages.join(' ')} typescript\n`;
+/**
+ * What is left to do, for the project as it is: `cd` when init wrote elsewhere; an install only of
+ * what `dir` cannot resolve yet (the packages and typescript, which `npx tsc` needs) — `npm install`
+ * when the package.json lists all of them, else `npm install --save-dev` of those it does not list;
+ * then the scripts.
+ */
+function nextSteps(dir: string, shown: string, manifest: ManifestValue | null): string {
+  const cd = shown === '.' ? '' : `  cd ${shellWord(shown)}\n`;
+  const missing = [...packages, 'typescript'].filter((name) => !installed(dir, name));
+  const listed = manifest === null ? null : listedPackages(manifest);
+  const unlisted = listed === null ? [] : missing.filter((name) => !listed.has(name));
+  const install =
+    unlisted.length > 0
+      ? `  npm install --save-dev ${unlisted.join(' ')}\n`
+      : missing.length > 0
+        ? '  npm install\n'
+        : '';
   return `\nNext:\n${cd}${install}  npm run validate    check spec/ with the bundled spec
   npm run simulate    run ${driverFile} on the simulated e1000 NIC
   npm run explore     search its interleavings for a failing schedule
   npx tsc             type-check the driver
 `;
+}
+
+/** The packages a package.json lists in any of its dependency fields. */
+function listedPackages(manifest: ManifestValue): Set<string> {
+  const names = new Set<string>();
+  for (const field of ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies']) {
+    const listed = manifest[field];
+    if (listed !== null && typeof listed === 'object' && !Array.isArray(listed))
+      for (const name of Object.keys(listed)) names.add(name);
+  }
+  return names;
+}
+
+/** Whether `name` is installed where Node resolves it from `dir`: node_modules of `dir` or of a folder above. */
+function installed(dir: string, name: string): boolean {
+  for (let at = dir; ; at = dirname(at)) {
+    if (exists(join(at, 'node_modules', name, 'package.json'))) return true;
+    if (dirname(at) === at) return false;
+  }
 }
 
 function exists(path: string): boolean {
