@@ -23,7 +23,9 @@ export function defineCMiniport(driver: CDriverModule, options: CMiniportOptions
     options.name ?? [...driver.roles.values()].find((r) => r.role === 'MINIPORT_INITIALIZE')?.name ?? 'c-driver';
   return defineMiniport(name, (ndis, _roles, simulation) => {
     if (!(simulation instanceof Simulation))
-      throw new TypeError(`${name}: a C miniport runs only under sim.run of the same @ddikit/sim it was defined with`);
+      throw new TypeError(
+        `${name}: a C miniport runs only under sim.run of the same @ddikit/sim it was defined with; this run's Simulation is of another copy (two copies of @ddikit/sim are installed: npm ls @ddikit/sim lists them, npm dedupe makes them one)`,
+      );
     const instance = new CDriverInstance(simulation, driver, ndis);
     options.onInstance?.(instance);
     return instance.driverEntry();
