@@ -195,7 +195,7 @@ describe('explore --merge: the shard files are checked', () => {
         writeFileSync(old, JSON.stringify(shard));
         return [old, ...rest];
       },
-      want: /old\.json is not a shard file of ddikit explore: its version is 1, this ddikit reads version 3\.$/,
+      want: /old\.json is not a shard file of ddikit explore: its version is 1, this ddikit reads version 4\.$/,
     },
     {
       given: 'a shard with runs taken out',
@@ -367,6 +367,57 @@ describe('explore --merge: the shard files are checked', () => {
     expect(changed.code).toBe(2);
     expect(changed.stderr.split('\n')[0]).toBe(
       'ddikit: driver.ts is not the version the shards ran: its code changed since (run the shards again, or merge with the code they ran).',
+    );
+  });
+
+  it('a driver that reads an environment variable: shards or a merge with other values of it are refused, naming it', async () => {
+    const folder = shardFolder(1);
+    const name = 'DDIKIT_TEST_RING_SIZE';
+    // The variable is read in a module the driver imports, as a driver's configuration would be.
+    writeFileSync(join(folder, 'config.ts'), `export const ringSize = Number(process.env.${name} ?? '64');\n`);
+    writeFileSync(
+      join(folder, 'driver.ts'),
+      `import { ringSize } from './config.js';\nvoid ringSize;\nexport { default, scenario } from './${viaLink([LOST])[0]}';\n`,
+    );
+    const shardWith = async (k: number, value: string): Promise<void> => {
+      process.env[name] = value;
+      try {
+        const ran = await ddikit('explore', ['driver.ts', '--budget', '40', '--shard', `${k}/2`], folder);
+        expect(ran.stderr).toBe('');
+        expect(ran.code).toBe(0);
+      } finally {
+        delete process.env[name];
+      }
+    };
+    const merge = async (value: string): Promise<Output> => {
+      process.env[name] = value;
+      try {
+        return await ddikit('explore', ['--merge', 'shard-1-of-2.json', 'shard-2-of-2.json'], folder);
+      } finally {
+        delete process.env[name];
+      }
+    };
+    await shardWith(1, '64');
+    await shardWith(2, '32');
+    // Only what the driver's modules read is kept, and each value only as its digest.
+    const shard = JSON.parse(readFileSync(join(folder, 'shard-1-of-2.json'), 'utf8')) as {
+      env: Record<string, string>;
+    };
+    expect(Object.keys(shard.env)).toEqual([name]);
+    expect(shard.env[name]).toMatch(/^[0-9a-f]{64}$/);
+    const mixed = await merge('64');
+    expect(mixed.stdout).toBe('');
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr.split('\n')[0]).toBe(
+      `ddikit: shard-2-of-2.json: shard 2/2 is not of the same exploration as shard-1-of-2.json: it is of a run with another value of the environment variable ${name}, which the driver reads (run every shard with one environment).`,
+    );
+    await shardWith(2, '64');
+    expect((await merge('64')).code).toBe(1);
+    const otherMerge = await merge('32');
+    expect(otherMerge.stdout).toBe('');
+    expect(otherMerge.code).toBe(2);
+    expect(otherMerge.stderr.split('\n')[0]).toBe(
+      `ddikit: driver.ts reads the environment variable ${name}, and the shards ran with another value of it than this merge has (merge with the environment the shards ran with, or run the shards again).`,
     );
   });
 

@@ -54,6 +54,8 @@ export interface CDriverModule {
   readonly cacheWarning: string;
   /** The digest of the compiled module (DriverModule.fingerprint). */
   readonly fingerprint: string;
+  /** Nothing: C code has no environment to read (DriverModule.environment). */
+  readonly environment: () => Readonly<Record<string, string | null>>;
 }
 
 /** The C sources a module path names (one path, or several joined by C_SOURCES_SEPARATOR). */
@@ -273,6 +275,7 @@ export async function loadCDriver(
     warnings: compiled.diagnosticsText,
     cacheWarning: cacheProblem(prepared),
     fingerprint: createHash('sha256').update(compiled.wasm).digest('hex'),
+    environment: () => ({}),
   };
 }
 

@@ -27,6 +27,7 @@ import {
 import type { CliIo } from '../io.js';
 import { integerOption, isParseArgsError } from '../arguments.js';
 import { firstLines } from '../print.js';
+import { type EnvironmentDigests, watchEnvironment } from './driver-environment.js';
 
 export type DriverCommand = 'simulate' | 'explore';
 
@@ -60,6 +61,11 @@ export interface DriverModule {
    * a TypeScript one's module and the modules of the working folder it imports by relative path.
    */
   readonly fingerprint: string;
+  /**
+   * The environment variables the driver's modules have read so far (driver-environment.ts), which
+   * a shard file keeps beside the fingerprint; none for a C driver (its code has no environment).
+   */
+  readonly environment: () => EnvironmentDigests;
 }
 
 /** What tsx loads as a module: TypeScript and JavaScript, ESM or CommonJS, with JSX or without. */
@@ -109,6 +115,8 @@ export async function withDriverModule<T>(
   // own require() calls (of `./lib/x.js`, a .ts file beside it) resolve as they do under tsc.
   const commonJs = isCommonJs(absolute);
   const unregisterCommonJs = commonJs ? (await import('tsx/cjs/api')).register() : () => {};
+  const code = driverCode(absolute, cwd);
+  const environment = watchEnvironment(code.files);
   try {
     const moduleUrl = pathToFileURL(absolute).href;
     let exports: Record<string, unknown>;
@@ -130,8 +138,9 @@ export async function withDriverModule<T>(
     } catch (error) {
       throw new DriverUsageError(`cannot load @ddikit/sim for ${display}: ${firstLines(error)}`);
     }
-    return await use({ display, exports, sim, fingerprint: moduleFingerprint(absolute, cwd) });
+    return await use({ display, exports, sim, fingerprint: code.fingerprint, environment: environment.read });
   } finally {
+    environment.stop();
     unregisterCommonJs();
     await loader.unregister();
   }
@@ -194,12 +203,12 @@ const RELATIVE_IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\bimpor
 const FINGERPRINT_FILES_MAX = 500;
 
 /**
- * The digest of a TypeScript or JavaScript driver: its module's bytes and those of every module of
- * the working folder it reaches by relative import (as tsx resolves them: `./x.js` is `x.ts` when
- * that is the file there), in the order met. Packages are not followed: their versions are the
- * install's.
+ * The code of a TypeScript or JavaScript driver: its module and every module of the working folder
+ * it reaches by relative import (as tsx resolves them: `./x.js` is `x.ts` when that is the file
+ * there), in the order met, and their digest (the bytes of each). Packages are not followed: their
+ * versions are the install's.
  */
-function moduleFingerprint(entry: string, cwd: string): string {
+function driverCode(entry: string, cwd: string): { fingerprint: string; files: string[] } {
   const hash = createHash('sha256');
   const seen = new Set<string>();
   const queue = [entry];
@@ -221,7 +230,7 @@ function moduleFingerprint(entry: string, cwd: string): string {
         queue.push(target);
     }
   }
-  return hash.digest('hex');
+  return { fingerprint: hash.digest('hex'), files: [...seen] };
 }
 
 /** The file a relative import names, as tsx finds it (`.js` written for a `.ts` file, or no extension); null when none. */

@@ -23,12 +23,13 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DriverFrame, LateCallInfo, Report, RunSummary, Schedule } from '@ddikit/sim';
+import { type EnvironmentDigests, environmentDifference } from './driver-environment.js';
 import { DriverUsageError } from './driver-module.js';
 import { parseArgsOptions } from './run-options.js';
 
 export const SHARD_FORMAT = 'ddikit-explore-shard';
-/** 2: each run's late calls (the ninth field). */
-export const SHARD_VERSION = 3;
+/** 2: each run's late calls (the ninth field); 3: the driver's code (`source`); 4: the environment it read (`env`). */
+export const SHARD_VERSION = 4;
 /** Shards one exploration may be split into. */
 export const SHARDS_MAX = 1_000;
 
@@ -42,6 +43,8 @@ export const UNRECORDED_OPTIONS: ReadonlySet<string> = new Set([
   'max-memory',
   'merge',
 ]);
+/** Environment variables a shard file may record. */
+const ENV_MAX = 256;
 /** Arguments a shard file may record, and characters in each. */
 const ARGS_MAX = 256;
 const ARG_CHARS_MAX = 4096;
@@ -76,6 +79,8 @@ interface ShardFile {
   readonly module: string;
   /** The digest of the driver's code the shard ran (DriverModule.fingerprint): a merge takes shards of one version. */
   readonly source: string;
+  /** The environment variables the driver read (DriverModule.environment): a merge takes shards of one environment. */
+  readonly env: EnvironmentDigests;
   /** The arguments that shape the run (no --shard, --workers, --json, --timeline, --watchdog). */
   readonly args: readonly string[];
   readonly runs: readonly ShardRun[];
@@ -135,7 +140,14 @@ export class ShardRecorder {
   }
 
   /** The file's text. */
-  text(shard: ShardNumber, driver: string, module: string, source: string, args: readonly string[]): string {
+  text(
+    shard: ShardNumber,
+    driver: string,
+    module: string,
+    source: string,
+    env: EnvironmentDigests,
+    args: readonly string[],
+  ): string {
     const file: ShardFile = {
       format: SHARD_FORMAT,
       version: SHARD_VERSION,
@@ -144,6 +156,7 @@ export class ShardRecorder {
       driver,
       module,
       source,
+      env,
       args,
       runs: this.runs,
     };
@@ -157,6 +170,8 @@ export interface ShardSet {
   readonly module: string;
   /** The digest of the driver's code every shard ran (ShardFile.source). */
   readonly source: string;
+  /** The environment variables the shards' driver read, of every shard (they agree where two read one). */
+  readonly env: EnvironmentDigests;
   readonly files: readonly { readonly file: string; readonly shard: ShardFile }[];
 }
 
@@ -168,7 +183,9 @@ export function readShards(files: readonly string[], cwd: string): ShardSet {
   for (const file of files) read.push({ file, shard: readShard(file, cwd) });
   const first = read[0]!;
   const byNumber = new Map<number, string>();
+  const env = new Map<string, string | null>();
   for (const { file, shard } of read) {
+    const variable = environmentDifference(shard.env, Object.fromEntries(env));
     const differs =
       shard.shards !== first.shard.shards
         ? `of ${shard.shards} shards, not ${first.shard.shards}`
@@ -178,7 +195,9 @@ export function readShards(files: readonly string[], cwd: string): ShardSet {
             ? `of a run with other options (${shard.args.join(' ')}; ${first.file}: ${first.shard.args.join(' ')})`
             : shard.source !== first.shard.source
               ? `of another version of ${shard.module}: its code changed between the two shards (run every shard on one version)`
-              : null;
+              : variable !== null
+                ? `of a run with another value of the environment variable ${variable}, which the driver reads (run every shard with one environment)`
+                : null;
     if (differs !== null)
       throw new DriverUsageError(
         `${file}: shard ${shard.shard}/${shard.shards} is not of the same exploration as ${first.file}: it is ${differs}.`,
@@ -187,6 +206,7 @@ export function readShards(files: readonly string[], cwd: string): ShardSet {
     if (twice !== undefined)
       throw new DriverUsageError(`${file}: shard ${shard.shard}/${shard.shards} is given twice (also ${twice}).`);
     byNumber.set(shard.shard, file);
+    for (const [name, digest] of Object.entries(shard.env)) env.set(name, digest);
   }
   const n = first.shard.shards;
   const missing: number[] = [];
@@ -195,7 +215,8 @@ export function readShards(files: readonly string[], cwd: string): ShardSet {
     throw new DriverUsageError(
       `the merge needs every shard 1..${n} of the exploration; missing: ${missing.map((k) => `${k}/${n}`).join(', ')}.`,
     );
-  return { args: first.shard.args, module: first.shard.module, source: first.shard.source, files: read };
+  const sorted = Object.fromEntries([...env].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { args: first.shard.args, module: first.shard.module, source: first.shard.source, env: sorted, files: read };
 }
 
 /** Every run of the shards by job key; a usage error when a run is malformed or two shards overlap. */
@@ -268,6 +289,20 @@ function readShard(file: string, cwd: string): ShardFile {
     bad('"module" must be the driver module (printable)');
   if (typeof shard['source'] !== 'string' || !/^[0-9a-f]{64}$/.test(shard['source']))
     bad('"source" must be the digest of the driver\'s code (64 hexadecimal digits)');
+  const env = shard['env'];
+  if (
+    !isObject(env) ||
+    Object.keys(env).length > ENV_MAX ||
+    !Object.entries(env).every(
+      ([name, digest]) =>
+        /^[^=\u0000-\u001f\u007f-\u009f]+$/.test(name) &&
+        name.length <= ARG_CHARS_MAX &&
+        (digest === null || (typeof digest === 'string' && /^[0-9a-f]{64}$/.test(digest))),
+    )
+  )
+    bad(
+      `"env" must map at most ${ENV_MAX} environment variable names to the digest of their value (64 hexadecimal digits) or null`,
+    );
   const args = shard['args'];
   if (
     !Array.isArray(args) ||

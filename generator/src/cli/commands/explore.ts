@@ -51,6 +51,7 @@ import {
   withDriverModule,
   type DriverModule,
 } from './driver-module.js';
+import { type EnvironmentDigests, environmentDifference, environmentNow } from './driver-environment.js';
 import { DriverPool, servePool, type ChunkSizes, workersOption } from './driver-pool.js';
 import { maxMemoryOption, runInWorker, WATCHDOG_SECONDS_DEFAULT } from './driver-run.js';
 import type { ThreadHooks } from './driver-worker-types.js';
@@ -230,10 +231,7 @@ export async function exploreInThread(
       io.cwd,
       (module) => {
         if (pooled && !poolFirst) pool = startPool();
-        if (merged !== null && module.fingerprint !== merged.set.source)
-          throw new DriverUsageError(
-            `${merged.set.module} is not the version the shards ran: its code changed since (run the shards again, or merge with the code they ran).`,
-          );
+        if (merged !== null) mergesWith(module, merged.set);
         const partial = contextOf(module, request, io);
         const context: Context = {
           ...partial,
@@ -301,6 +299,22 @@ interface MergeInput {
   readonly set: ReturnType<typeof readShards>;
 }
 
+/**
+ * A merge runs the driver the shards ran: DriverUsageError when its code changed since, or when a
+ * variable of the environment it read has another value here than the shards had.
+ */
+function mergesWith(module: DriverModule, set: MergeInput['set']): void {
+  if (module.fingerprint !== set.source)
+    throw new DriverUsageError(
+      `${set.module} is not the version the shards ran: its code changed since (run the shards again, or merge with the code they ran).`,
+    );
+  const variable = environmentDifference(set.env, environmentNow(Object.keys(set.env)));
+  if (variable !== null)
+    throw new DriverUsageError(
+      `${set.module} reads the environment variable ${variable}, and the shards ran with another value of it than this merge has (merge with the environment the shards ran with, or run the shards again).`,
+    );
+}
+
 /** The options of a --merge command line that say how to print, passed on to the merged run. */
 function mergeOutputArgs(args: readonly string[]): string[] {
   const { tokens } = parseArgs({ args: [...args], allowPositionals: true, strict: false, tokens: true });
@@ -336,6 +350,7 @@ function contextOf(module: DriverModule, request: ExploreRequest, io: ExploreIo)
     io,
     scenario: scenario as Scenario | undefined,
     fingerprint: module.fingerprint,
+    environment: module.environment,
   };
 }
 
@@ -469,6 +484,8 @@ interface Context {
   readonly probe: WatchProbe;
   /** The digest of the driver's code (DriverModule.fingerprint). */
   readonly fingerprint: string;
+  /** The environment variables the driver read (DriverModule.environment). */
+  readonly environment: () => EnvironmentDigests;
 }
 
 /** The replay command of the run the probe is told of. */
@@ -608,7 +625,7 @@ function shardDone(context: Context, recorder: ShardRecorder, exploration: Explo
     // Whole or not at all: a shard cut short (a full disk, a CI job killed) leaves no truncated file.
     writeFileAtomic(
       resolve(io.cwd, file),
-      recorder.text(shard, driver.name, display, context.fingerprint, request.runArgs),
+      recorder.text(shard, driver.name, display, context.fingerprint, context.environment(), request.runArgs),
     );
   } catch (error) {
     if (!(error instanceof WriteError)) throw error;
