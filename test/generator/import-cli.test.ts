@@ -169,10 +169,10 @@ describe('ddikit coverage', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      '| entries                      |          1 |         6 |          1 |            1 |\n',
+      '| entries                           |          1 |         6 |          1 |            1 |\n',
     );
     expect(result.stdout).toContain(
-      '| IRQL unknown                 |          0 |         2 |          0 |            0 |\n',
+      '| IRQL unknown                      |          0 |         2 |          0 |            0 |\n',
     );
     // The folder's five files, and the bundled rule table the folder has none of.
     expect(result.stdout).toContain('\n6 spec files (4 imported); 3 scalar, handle, pointer and void types besides.\n');

@@ -4,10 +4,16 @@
  * the stack has none; the same run gives the same locations. A DDI the driver calls wrongly, which
  * stops the run, names the role function and the line of the call too.
  */
+import { readFileSync } from 'node:fs';
 import { createSimulation, SimulationError } from '@ddikit/sim';
 import { describe, expect, it } from 'vitest';
 import { testDriver } from '../drivers.js';
 import { FakeDevice } from '../fake-device.js';
+
+const FILE = 'test/sim/simulation/report-locations.test.ts';
+const lines = readFileSync(new URL(import.meta.url), 'utf8').split('\n');
+/** The 1-based line of this file that ends with `marker`. */
+const lineOf = (marker: string): number => lines.findIndex((line) => line.endsWith(marker)) + 1;
 
 const reacquire = testDriver({
   afterInitialize: (a) => {
@@ -27,7 +33,7 @@ describe('report locations', () => {
     const result = run();
     expect(result.reportLocations).toHaveLength(result.reports.length);
     const first = result.reports.findIndex((r) => r.rule !== 'LOCK-LEAK');
-    expect(result.reportLocations[first]).toBe('test/sim/simulation/report-locations.test.ts:14:12');
+    expect(result.reportLocations[first]).toBe(`${FILE}:${lineOf('// LOCK-REACQUIRE here')}:12`);
   });
 
   it('quiet: a clean run has none, and the same run gives the same locations', () => {
@@ -54,7 +60,7 @@ describe('report locations', () => {
     expect(thrown).toBeInstanceOf(SimulationError);
     expect((thrown as Error).message).toBe(
       'NdisMAllocateSharedMemory: MiniportAdapterHandle is not the handle MiniportInitializeEx received' +
-        ' — in TestInitializeEx (MINIPORT_INITIALIZE) at test/sim/simulation/report-locations.test.ts:43:16 (seed=4 tick=2)',
+        ` — in TestInitializeEx (MINIPORT_INITIALIZE) at ${FILE}:${lineOf('// the adapter, not its handle')}:16 (seed=4 tick=2)`,
     );
   });
 });
