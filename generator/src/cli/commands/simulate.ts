@@ -578,7 +578,41 @@ function textReport(
         `  The line-for-msi fault${all ? ', one of --faults all,' : ''} has NDIS grant a line interrupt to a driver that supports MSI:\n  a driver that handles only messages cannot start then. Name the other faults to test the rest.`,
       );
   }
+  const quiet = quietNicText(runs);
+  if (quiet !== null) out.push(quiet);
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * Clean runs of an adapter that started and registered an interrupt, where no DPC ran in any of
+ * them: "all clean" then says little, for the ISR and the DPC were hardly exercised. Says why when
+ * the cause is the NIC's: it raised nothing of its own (nothing unmasked, or nothing happened: the
+ * receiver off, no link change), else that the ISR claimed none of its interrupts. Null otherwise.
+ */
+function quietNicText(runs: readonly SeedRun[]): string | null {
+  const started = runs.flatMap((run) => {
+    const result = run.result;
+    return run.failure === null &&
+      result !== null &&
+      result.clean &&
+      result.initializeStatus === 0 &&
+      result.interrupt.granted !== null
+      ? [result]
+      : [];
+  });
+  if (started.length === 0 || started.length !== runs.length || started.some((result) => result.stats.dpcs > 0))
+    return null;
+  const which = runs.length === 1 ? 'the run' : 'any run';
+  const own = started.reduce((sum, result) => sum + result.stats.interrupts - result.stats.spuriousInterrupts, 0);
+  if (own > 0) return `But no DPC ran in ${which}: the ISR queued none for the NIC's ${plural(own, 'interrupt')}.`;
+  const others = started.reduce((sum, result) => sum + result.stats.spuriousInterrupts, 0);
+  return [
+    others > 0
+      ? `But no DPC ran in ${which}: the NIC raised no interrupt of its own, so the ISR ran only for another device's (${plural(others, 'interrupt')} on the shared line) and the DPC never ran.`
+      : `But no DPC ran in ${which}: the NIC raised no interrupt of its own, so neither the ISR nor the DPC ran.`,
+    '  The NIC raises a cause once the driver unmasks it (IMS) and it happens: frames arrive only with the',
+    '  receiver on (RCTL.EN) and a receive ring to fill, link changes with --link-changes.',
+  ].join('\n');
 }
 
 /** Runs that broke no rule but whose MiniportInitializeEx failed: the adapter never started, little of the driver ran. */
