@@ -267,7 +267,10 @@ export async function loadCDriver(
   const sim = await importOrExplain<typeof SimModule>('@ddikit/sim');
   checkOneHarness(cwd);
   const compiled = await compile(prepared, cwd);
-  const definition = prepared.simC.defineCMiniport(new prepared.simC.CDriverModule(compiled.wasm));
+  const module = new prepared.simC.CDriverModule(compiled.wasm);
+  if (!WebAssembly.Module.exports(module.module).some((e) => e.name === 'DriverEntry' && e.kind === 'function'))
+    throw new CCompileFailedError(noDriverEntry(paths, cwd));
+  const definition = prepared.simC.defineCMiniport(module);
   return {
     display: paths.map((path) => displayPath(path, cwd)).join(' '),
     exports: { default: definition },
@@ -277,6 +280,20 @@ export async function loadCDriver(
     fingerprint: createHash('sha256').update(compiled.wasm).digest('hex'),
     environment: () => ({}),
   };
+}
+
+/**
+ * The build error of sources with no DriverEntry, which is where the harness starts a C driver (a
+ * WDK build fails to link without one too). `check` does not ask for it: it checks what the sources
+ * declare, as Code Analysis does a file at a time.
+ */
+function noDriverEntry(paths: readonly string[], cwd: string): string {
+  const shown = paths.map((path) => displayPath(path, cwd)).join(', ');
+  return [
+    'cannot run the C driver:',
+    `error: no DriverEntry in ${shown}: a driver starts at DriverEntry (DRIVER_INITIALIZE), which registers its MiniportInitializeEx and MiniportHaltEx with NdisMRegisterMiniportDriver.`,
+    `  Add one, not static (${paths.length > 1 ? 'in one of the files' : 'in the file'} or another passed with it): ddikit scaffold --role DRIVER_INITIALIZE:DriverEntry writes it.`,
+  ].join('\n');
 }
 
 /** What `ddikit check` found in a C driver. */
