@@ -144,6 +144,17 @@ describe('explore --merge: the shard files are checked', () => {
       want: /other\.json is not a shard file of ddikit explore: it has no "format": "ddikit-explore-shard"\.$/,
     },
     {
+      given: 'what `--shard --json` prints, saved in place of the shard file',
+      files: (f) => {
+        writeFileSync(
+          join(f, 'summary.json'),
+          JSON.stringify({ driver: 'x', module: 'x.ts', shard: 1, shards: 3, runs: 5, file: 'shard-1-of-3.json' }),
+        );
+        return [join(f, 'summary.json'), ...shardFiles(f).slice(1)];
+      },
+      want: /summary\.json is not a shard file of ddikit explore: it is the summary `explore --shard --json` prints; the shard file that run wrote is shard-1-of-3\.json\.$/,
+    },
+    {
       given: 'a corrupt run',
       files: (f) => {
         const [first, ...rest] = shardFiles(f);

@@ -268,7 +268,14 @@ function readShard(file: string, cwd: string): ShardFile {
   const bad = (what: string): never => {
     throw new DriverUsageError(`${file} is not a shard file of ddikit explore: ${what}.`);
   };
-  if (!isObject(value) || value['format'] !== SHARD_FORMAT) bad(`it has no "format": "${SHARD_FORMAT}"`);
+  if (!isObject(value) || value['format'] !== SHARD_FORMAT) {
+    // What `explore --shard K/N --json` prints (a summary naming the shard file it wrote) is the
+    // file most often passed by mistake: point at the shard file.
+    const wrote = isObject(value) && typeof value['shard'] === 'number' ? value['file'] : undefined;
+    if (typeof wrote === 'string' && /^shard-\d+-of-\d+\.json$/.test(wrote))
+      bad(`it is the summary \`explore --shard --json\` prints; the shard file that run wrote is ${wrote}`);
+    bad(`it has no "format": "${SHARD_FORMAT}"`);
+  }
   const shard = value as Record<string, unknown>;
   if (shard['version'] !== SHARD_VERSION)
     bad(`its version is ${JSON.stringify(shard['version'])}, this ddikit reads version ${SHARD_VERSION}`);
