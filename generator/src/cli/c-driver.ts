@@ -10,13 +10,13 @@
  * names the missing ones and the command that installs them.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type * as CcModule from '@ddikit/cc';
 import type * as SimModule from '@ddikit/sim';
 import type * as SimCModule from '@ddikit/sim-c';
 import { displayPath } from '../paths.js';
+import { cHarnessCopies } from './package-copies.js';
 
 /** Joins the C sources of one driver into the module path the driver commands carry (NUL is in no path). */
 export const C_SOURCES_SEPARATOR = '\0';
@@ -32,7 +32,7 @@ export class CDriverError extends Error {}
 /** The packages a C driver needs are not installed (optional peers of the generator). */
 export class CPackagesMissingError extends CDriverError {}
 
-/** Two copies of @ddikit/sim: the CLI's and the one @ddikit/sim-c defines C miniports with. */
+/** Two copies of @ddikit/sim (the CLI's and the one @ddikit/sim-c defines C miniports with), or of @ddikit/ndis. */
 export class HarnessCopiesError extends CDriverError {}
 
 /** The C driver does not compile: the message carries the compiler's own text. */
@@ -215,42 +215,18 @@ async function unmodeledDdiNotes(
   return notes.length === 0 ? '' : `\n${notes.join('\n')}`;
 }
 
-/** The real folder of package `name` as Node resolves it from the module or package.json at `from`; null when it does not. */
-function packageFolder(name: string, from: string): string | null {
-  try {
-    return realpathSync(dirname(createRequire(from).resolve(`${name}/package.json`)));
-  } catch {
-    return null;
-  }
-}
-
-/** A package folder as a message names it, with the version its package.json gives. */
-function packageShown(folder: string, cwd: string): string {
-  let version = 'version unknown';
-  try {
-    version = String((JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { version?: unknown }).version);
-  } catch {
-    // the message names the folder all the same
-  }
-  return `${displayPath(folder, cwd)} (${version})`;
-}
-
 /**
- * Throws HarnessCopiesError when the @ddikit/sim that the CLI runs drivers on (resolved from `from`,
- * the CLI's own module) is another copy than the one @ddikit/sim-c resolves from its own folder: a
- * C miniport is defined with sim-c's copy and runs only under `sim.run` of that same copy, so every
- * run would fail at its first step — an install problem (a nested node_modules, mismatched
- * versions), not a defect of the driver. Nothing to say when either cannot be resolved: loading
- * them says why.
+ * Throws HarnessCopiesError when @ddikit/sim-c resolves another copy of @ddikit/sim than the one
+ * the CLI runs drivers on (resolved from `from`, the CLI's own module): a C miniport is defined with
+ * sim-c's copy and runs only under `sim.run` of that same copy, so every run would fail at its first
+ * step. Also when sim-c resolves another copy of @ddikit/ndis than that @ddikit/sim: the C driver's
+ * roles would be declared with the contracts of one and its DDI calls checked against the other's.
+ * An install problem (a nested node_modules, mismatched versions), not a defect of the driver.
+ * Nothing to say when a package cannot be resolved: loading it says why.
  */
 export function checkOneHarness(cwd: string, from: string = import.meta.url): void {
-  const cliSim = packageFolder('@ddikit/sim', from);
-  const simC = packageFolder('@ddikit/sim-c', from);
-  const simCSim = simC === null ? null : packageFolder('@ddikit/sim', join(simC, 'package.json'));
-  if (cliSim === null || simCSim === null || cliSim === simCSim) return;
-  throw new HarnessCopiesError(
-    `two copies of @ddikit/sim are installed: ddikit runs drivers on ${packageShown(cliSim, cwd)}, @ddikit/sim-c defines C drivers with ${packageShown(simCSim, cwd)}, and a C driver runs only on the copy it was defined with. Make them one: npm dedupe, or install matching versions of @ddikit/generator, @ddikit/sim and @ddikit/sim-c; npm ls @ddikit/sim then lists one.`,
-  );
+  const message = cHarnessCopies(cwd, from);
+  if (message !== null) throw new HarnessCopiesError(message);
 }
 
 /**

@@ -5,16 +5,19 @@
  */
 import {
   currentRoleMonitor,
+  declareRole,
   MINIPORT_HALT,
   MINIPORT_INITIALIZE,
   MINIPORT_SYNCHRONIZE_INTERRUPT,
   MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT,
   NDIS_STATUS_SUCCESS,
+  roleContract,
   type MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER,
+  type RoleMeta,
 } from '@ddikit/ndis';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createSimulation, defineMiniport, irqlUnexpectedP1 } from '@ddikit/sim';
+import { createSimulation, defineMiniport, irqlUnexpectedP1, SimulationError } from '@ddikit/sim';
 import { describe, expect, it } from 'vitest';
 import { testDriver, type TestAdapter } from '../drivers.js';
 import { FakeDevice } from '../fake-device.js';
@@ -417,6 +420,50 @@ describe('role monitor', () => {
     );
     expect(result.clean).toBe(true);
     expect(depthSeen).toBe(2);
+  });
+
+  /**
+   * Another copy of @ddikit/ndis declares with its own metadata objects: declareRole with a RoleMeta
+   * that is not the harness's is what a driver's MINIPORT_SYNCHRONIZE_INTERRUPT(...) of that copy does.
+   */
+  const otherCopy = (change: (meta: RoleMeta) => RoleMeta) =>
+    declareRole(change(roleContract('MINIPORT_SYNCHRONIZE_INTERRUPT')!))('OtherCopySync', () => true);
+  const callsDirectly = (fn: ReturnType<typeof otherCopy>) =>
+    testDriver({ afterInitialize: (a) => void (fn as unknown as (context: unknown) => boolean)(a) }); // at PASSIVE_LEVEL
+
+  it('stops the run at a function declared with another version of @ddikit/ndis whose contract of its role differs', () => {
+    // A version that lets the role run at PASSIVE_LEVEL would hide ROLE-IRQL: checked against the
+    // driver's copy, the call is clean; against the harness's, it is not. The run says neither.
+    const lenient = otherCopy((meta) => ({ ...meta, irql: { ...meta.irql, min: 'PASSIVE_LEVEL' } }));
+    const run = () =>
+      createSimulation({ seed: 1, device: new FakeDevice() }).run(callsDirectly(lenient), { ticks: 10 });
+    expect(run).toThrow(SimulationError);
+    expect(run).toThrow(
+      /^OtherCopySync is declared MINIPORT_SYNCHRONIZE_INTERRUPT with another contract of MINIPORT_SYNCHRONIZE_INTERRUPT than the harness checks with \(it differs in irql\): its declarator is of another version of @ddikit\/ndis than @ddikit\/sim's, or generated from a spec that changes the role\. The harness checks a driver against the contracts of its own @ddikit\/ndis; when two are installed, npm ls @ddikit\/ndis lists them, and npm dedupe, or installing the version @ddikit\/sim asks for, makes them one — in TestInitializeEx \(MINIPORT_INITIALIZE\) at .*\(seed=1 tick=\d+\)$/,
+    );
+    const stricter = otherCopy((meta) => ({ ...meta, returns: { type: 'VOID' }, rules: [...meta.rules, 'ISR-CLAIM'] }));
+    expect(() =>
+      createSimulation({ seed: 1, device: new FakeDevice() }).run(callsDirectly(stricter), { ticks: 10 }),
+    ).toThrow(/\(it differs in returns, rules\)/);
+  });
+
+  it('checks a function declared with another copy of the same contract, and a role the harness does not know by its own', () => {
+    // Another copy's objects, equal in every field the checks read (in another key order), whatever
+    // their documentation says: no reason to stop, and the harness's checks apply.
+    const same = otherCopy(
+      (meta) =>
+        Object.fromEntries(
+          Object.entries({ ...structuredClone(meta), provenance: 'generated/spec/roles.yaml:1', sal: [] }).reverse(),
+        ) as unknown as RoleMeta,
+    );
+    const result = createSimulation({ seed: 1, device: new FakeDevice() }).run(callsDirectly(same), { ticks: 10 });
+    expect(result.bugCheck?.rule).toBe('ROLE-IRQL');
+    expect(result.bugCheck?.message).toContain('OtherCopySync (MINIPORT_SYNCHRONIZE_INTERRUPT) was entered at IRQL 0');
+    // A project's own role (ddikit generate --extend-bundled) is checked by the contract it declares.
+    const own = otherCopy((meta) => ({ ...meta, name: 'MY_NIC_SYNCHRONIZE' }));
+    const ownResult = createSimulation({ seed: 1, device: new FakeDevice() }).run(callsDirectly(own), { ticks: 10 });
+    expect(ownResult.bugCheck?.rule).toBe('ROLE-IRQL');
+    expect(ownResult.bugCheck?.message).toContain('OtherCopySync (MY_NIC_SYNCHRONIZE) was entered at IRQL 0');
   });
 
   it('rejects a MiniportInitializeEx declared with no role', () => {

@@ -5,9 +5,10 @@
  *
  * The harness is taken from the module graph of the driver: `@ddikit/sim` is imported from the
  * driver's location through the same loader, so the driver's `resourcesOf` and
- * `setMiniportAdapterContext` and the simulation that runs it are one copy of the package. The
- * @ddikit/ndis role monitor lives in a process-wide slot, so declared functions are checked whichever
- * copy of @ddikit/ndis the driver resolved.
+ * `setMiniportAdapterContext` and the simulation that runs it are one copy of the package. A driver
+ * whose modules resolve another @ddikit/ndis than that @ddikit/sim does is refused before it loads
+ * (package-copies.ts): its roles would be checked against the contracts of one copy and its DDI
+ * calls against the other's.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -27,6 +28,7 @@ import {
 import type { CliIo } from '../io.js';
 import { integerOption, isParseArgsError } from '../arguments.js';
 import { firstLines } from '../print.js';
+import { driverContractCopies, packageFolder } from '../package-copies.js';
 import { type EnvironmentDigests, watchEnvironment } from './driver-environment.js';
 
 export type DriverCommand = 'simulate' | 'explore';
@@ -77,7 +79,8 @@ let loads = 0;
 /**
  * Loads the driver module at `modulePath` (relative to `cwd`) through tsx and runs `use` with it;
  * the loader is unregistered afterwards. Throws DriverUsageError when the module is missing, is a
- * folder, or fails to load, or when no @ddikit/sim can be found for it.
+ * folder, or fails to load, or when no @ddikit/sim can be found for it, or when the driver resolves
+ * another @ddikit/ndis than that @ddikit/sim does.
  */
 export async function withDriverModule<T>(
   command: DriverCommand,
@@ -109,13 +112,20 @@ export async function withDriverModule<T>(
     throw new DriverUsageError(
       `${JSON.stringify(modulePath)} is not a driver module; name a .ts or .js file (or the driver's C sources, .c).`,
     );
+  const code = driverCode(absolute, cwd);
+  // Before the driver's code runs: a split install is no finding about it.
+  const copies = driverContractCopies(
+    code.ndisImporters,
+    packageFolder('@ddikit/sim', absolute) ?? packageFolder('@ddikit/sim', import.meta.url),
+    cwd,
+  );
+  if (copies !== null) throw new DriverUsageError(copies);
   const { register } = await import('tsx/esm/api');
   const loader = register({ namespace: `ddikit-${command}-${++loads}` });
   // A driver of a CommonJS package is CommonJS: it is required through tsx's CommonJS hook, so its
   // own require() calls (of `./lib/x.js`, a .ts file beside it) resolve as they do under tsc.
   const commonJs = isCommonJs(absolute);
   const unregisterCommonJs = commonJs ? (await import('tsx/cjs/api')).register() : () => {};
-  const code = driverCode(absolute, cwd);
   const environment = watchEnvironment(code.files);
   try {
     const moduleUrl = pathToFileURL(absolute).href;
@@ -199,18 +209,22 @@ function isCommonJs(file: string): boolean {
 /** Relative imports in a module's text: `from './x.js'`, `import('./x')`, `require('../y.cjs')`. */
 const RELATIVE_IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\bimport\s+)['"](\.{1,2}\/[^'"\n]+)['"]/g;
 
+/** An import of @ddikit/ndis (or a file of it) in a module's text. */
+const NDIS_IMPORT = /['"]@ddikit\/ndis(?:\/[^'"\n]*)?['"]/;
+
 /** Most files a fingerprint reads (a driver's own modules, not a whole tree). */
 const FINGERPRINT_FILES_MAX = 500;
 
 /**
  * The code of a TypeScript or JavaScript driver: its module and every module of the working folder
  * it reaches by relative import (as tsx resolves them: `./x.js` is `x.ts` when that is the file
- * there), in the order met, and their digest (the bytes of each). Packages are not followed: their
- * versions are the install's.
+ * there), in the order met, and their digest (the bytes of each); and those of them that import
+ * @ddikit/ndis. Packages are not followed: their versions are the install's.
  */
-function driverCode(entry: string, cwd: string): { fingerprint: string; files: string[] } {
+function driverCode(entry: string, cwd: string): { fingerprint: string; files: string[]; ndisImporters: string[] } {
   const hash = createHash('sha256');
   const seen = new Set<string>();
+  const ndisImporters: string[] = [];
   const queue = [entry];
   while (queue.length > 0 && seen.size < FINGERPRINT_FILES_MAX) {
     const file = queue.shift()!;
@@ -223,14 +237,16 @@ function driverCode(entry: string, cwd: string): { fingerprint: string; files: s
       continue;
     }
     hash.update(`${relative(cwd, file)}\0${bytes.length}\0`).update(bytes);
-    for (const match of bytes.toString('utf8').matchAll(RELATIVE_IMPORT)) {
+    const text = bytes.toString('utf8');
+    if (NDIS_IMPORT.test(text)) ndisImporters.push(file);
+    for (const match of text.matchAll(RELATIVE_IMPORT)) {
       const target = resolveImport(resolve(dirname(file), match[1]!));
       const rel = target === null ? '' : relative(cwd, target);
       if (target !== null && rel !== '' && !isAbsolute(rel) && !rel.startsWith('..') && !seen.has(target))
         queue.push(target);
     }
   }
-  return { fingerprint: hash.digest('hex'), files: [...seen] };
+  return { fingerprint: hash.digest('hex'), files: [...seen], ndisImporters };
 }
 
 /** The file a relative import names, as tsx finds it (`.js` written for a `.ts` file, or no extension); null when none. */

@@ -280,6 +280,7 @@ export class RoleMonitor implements NdisRoleMonitor {
     else if (roles[3] === role) info = this.cacheInfos[3]!;
     else {
       info = roleInfo(role);
+      if (info.foreign !== null) this.foreignRole(declaration, info.foreign);
       const slot = this.cacheNext;
       roles[slot] = role;
       this.cacheInfos[slot] = info;
@@ -366,6 +367,19 @@ export class RoleMonitor implements NdisRoleMonitor {
         0,
       );
     return result;
+  }
+
+  /**
+   * Stops the run: `declaration` states another contract of its role than the one the harness
+   * checks DDI calls against — made with another version of @ddikit/ndis (two installed), or with
+   * declarations generated from a spec that changes the role. Checking it against either contract
+   * would be wrong for the other half of the driver.
+   */
+  private foreignRole(declaration: RoleDeclaration, difference: string): never {
+    const role = declaration.role.name;
+    return this.fail(
+      `${declaration.name} is declared ${role} with another contract of ${role} than the harness checks with (it differs in ${difference}): its declarator is of another version of @ddikit/ndis than @ddikit/sim's, or generated from a spec that changes the role. The harness checks a driver against the contracts of its own @ddikit/ndis; when two are installed, npm ls @ddikit/ndis lists them, and npm dedupe, or installing the version @ddikit/sim asks for, makes them one`,
+    );
   }
 
   private exit(info: RoleInfo, name: string, d: number, result: unknown): unknown {

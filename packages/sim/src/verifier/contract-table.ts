@@ -47,6 +47,14 @@ export interface RoleInfo {
   /** mayCall: anyLevel — may call only DDIs callable at any IRQL. */
   readonly mayCallAnyLevel: boolean;
   readonly returns: ReturnCheck;
+  /**
+   * Null when the role's metadata states the harness's own contract of it (or names a role the
+   * harness does not know: a project's own, generated with `ddikit generate --extend-bundled`);
+   * otherwise the fields in which it differs. A declaration made with another version of
+   * @ddikit/ndis would be checked against that version's contract of its role while its DDI calls
+   * are checked against the harness's.
+   */
+  readonly foreign: string | null;
 }
 
 export interface HandlerParam {
@@ -117,7 +125,10 @@ export function acceptedRoles(pointer: string): readonly string[] | null {
 
 const roleInfos = new Map<RoleMeta, RoleInfo>();
 
-/** The precomputed contract of a role (by its metadata object, as a declaration carries it). */
+/**
+ * The precomputed contract of a role (by its metadata object, as a declaration carries it). Each
+ * metadata object is compared once with the harness's own contract of its role (foreign).
+ */
 export function roleInfo(meta: RoleMeta): RoleInfo {
   let info = roleInfos.get(meta);
   if (info === undefined) {
@@ -155,7 +166,35 @@ function buildRoleInfo(meta: RoleMeta): RoleInfo {
     atDirql: min === LEVEL_DIRQL && max === LEVEL_DIRQL,
     mayCallAnyLevel: meta.mayCall === 'anyLevel',
     returns: type === 'BOOLEAN' || type === 'VOID' || type === 'NDIS_STATUS' ? type : 'none',
+    foreign: contractDifference(meta),
   };
+}
+
+/** The fields of a role's metadata the harness checks its calls by (the rest is documentation: provenance, SAL text, since). */
+const CONTRACT_FIELDS = ['irql', 'mayCall', 'returns', 'params', 'rules', 'invokedBy', 'variants'] as const;
+
+/**
+ * The fields of the contract in which `meta` differs from the harness's own contract of the role
+ * it names, as text; null when none does, or when the harness knows no role of that name.
+ */
+function contractDifference(meta: RoleMeta): string | null {
+  const own = roleContract(meta.name);
+  if (own === undefined || own === meta) return null;
+  const differ = CONTRACT_FIELDS.filter((field) => !sameValue(own[field], meta[field]));
+  return differ.length === 0 ? null : differ.join(', ');
+}
+
+/** Whether two values of generated metadata (JSON: no cycles) are equal, whatever the order of their keys. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const aKeys = Object.keys(a);
+  if (aKeys.length !== Object.keys(b).length) return false;
+  return aKeys.every(
+    (key) =>
+      Object.hasOwn(b, key) && sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+  );
 }
 
 const ddiInfos = new Map<string, DdiInfo>();
