@@ -3,6 +3,7 @@
  * N = 1, 2, 3. A merge checks its shard files as any file a user hands over: a wrong, corrupt,
  * incomplete or mismatched set is a usage error naming the file.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -430,6 +431,84 @@ describe('explore --merge: the shard files are checked', () => {
     expect(otherMerge.stderr.split('\n')[0]).toBe(
       `ddikit: driver.ts reads the environment variable ${name}, and the shards ran with another value of it than this merge has (merge with the environment the shards ran with, or run the shards again).`,
     );
+  });
+
+  it('a driver that asks whether a variable is set, or reads it through Reflect or Object.hasOwn: each is kept', async () => {
+    const folder = shardFolder(1);
+    const [isSet, hasOwn, reflected] = ['DDIKIT_TEST_IN', 'DDIKIT_TEST_HAS_OWN', 'DDIKIT_TEST_REFLECT'];
+    writeFileSync(
+      join(folder, 'config.ts'),
+      `export const flags = ['${isSet}' in process.env, Object.hasOwn(process.env, '${hasOwn}'), Reflect.get(process.env, '${reflected}') === undefined];\n`,
+    );
+    writeFileSync(
+      join(folder, 'driver.ts'),
+      `import { flags } from './config.js';\nvoid flags;\nexport { default, scenario } from './${viaLink([LOST])[0]}';\n`,
+    );
+    process.env[hasOwn] = 'set';
+    try {
+      const ran = await ddikit('explore', ['driver.ts', '--budget', '20', '--shard', '1/1'], folder);
+      expect(ran.stderr).toBe('');
+      expect(ran.code).toBe(0);
+    } finally {
+      delete process.env[hasOwn];
+    }
+    const shard = JSON.parse(readFileSync(join(folder, 'shard-1-of-1.json'), 'utf8')) as {
+      env: Record<string, string | null>;
+    };
+    // Unset is a value too: a shard run with it set is another environment.
+    expect(shard.env).toEqual({
+      [hasOwn]: createHash('sha256').update('set').digest('hex'),
+      [isSet]: null,
+      [reflected]: null,
+    });
+  });
+
+  it.each([
+    ['Object.keys', 'Object.keys(process.env).filter((name) => name.startsWith("CONTOSO_"))'],
+    ['a spread', '{ ...process.env }'],
+    [
+      'for…in',
+      '(() => { const names: string[] = []; for (const name in process.env) names.push(name); return names; })()',
+    ],
+    ['JSON.stringify', 'JSON.stringify(process.env)'],
+  ])(
+    'a driver that enumerates the environment (%s) is refused a shard, naming where; it explores whole',
+    async (_how, expression) => {
+      const folder = shardFolder(1);
+      writeFileSync(join(folder, 'config.ts'), `// the driver's settings\nexport const settings = ${expression};\n`);
+      writeFileSync(
+        join(folder, 'driver.ts'),
+        `import { settings } from './config.js';\nvoid settings;\nexport { default, scenario } from './${viaLink([LOST])[0]}';\n`,
+      );
+      const refused = await ddikit('explore', ['driver.ts', '--budget', '20', '--shard', '1/2'], folder);
+      expect(refused.stdout).toBe('');
+      expect(refused.stderr.split('\n')[0]).toMatch(
+        /^ddikit: --shard: driver\.ts enumerates the environment \(Object\.keys, a spread or a for…in of process\.env, at config\.ts:2:\d+\), so a shard file cannot record which variables shape its runs, and a merge could not check that every shard ran with the same ones\. Read the variables the driver needs by name \(process\.env\.NAME, 'NAME' in process\.env\): a shard keeps each one's digest, and the merge compares them\.$/,
+      );
+      expect(refused.code).toBe(2);
+      expect(shardFiles(folder)).toEqual([]);
+      // Nothing to record without --shard: the driver explores as any other.
+      expect((await ddikit('explore', ['driver.ts', '--budget', '20'], folder)).code).toBe(1);
+    },
+  );
+
+  it('a driver that enumerates the environment only while it runs is refused when the shard ends, with no file', async () => {
+    const folder = shardFolder(1);
+    writeFileSync(
+      join(folder, 'driver.ts'),
+      [
+        `import lost from './${viaLink([LOST])[0]}';`,
+        `export { scenario } from './${viaLink([LOST])[0]}';`,
+        'export default { ...lost, create: (...args: Parameters<typeof lost.create>) => (Object.keys(process.env), lost.create(...args)) };',
+        '',
+      ].join('\n'),
+    );
+    const refused = await ddikit('explore', ['driver.ts', '--budget', '20', '--shard', '1/2'], folder);
+    expect(refused.stderr.split('\n')[0]).toMatch(
+      /^ddikit: --shard: driver\.ts enumerates the environment \(.*at driver\.ts:3:\d+\)/,
+    );
+    expect(refused.code).toBe(2);
+    expect(shardFiles(folder)).toEqual([]);
   });
 
   it('a shard file is written whole, over an old one, and never through a link', async () => {

@@ -56,6 +56,8 @@ export interface CDriverModule {
   readonly fingerprint: string;
   /** Nothing: C code has no environment to read (DriverModule.environment). */
   readonly environment: () => Readonly<Record<string, string | null>>;
+  /** Never: C code does not enumerate an environment (DriverModule.environmentEnumerated). */
+  readonly environmentEnumerated: () => string | null;
 }
 
 /** The C sources a module path names (one path, or several joined by C_SOURCES_SEPARATOR). */
@@ -255,6 +257,7 @@ export async function loadCDriver(
     cacheWarning: cacheProblem(prepared),
     fingerprint: createHash('sha256').update(compiled.wasm).digest('hex'),
     environment: () => ({}),
+    environmentEnumerated: () => null,
   };
 }
 

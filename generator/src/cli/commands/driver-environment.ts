@@ -8,6 +8,12 @@
  *
  * Values are kept as SHA-256 digests, never as text: a shard file is handed around, and a variable a
  * driver reads may hold a secret.
+ *
+ * A driver that enumerates the environment (`Object.keys(process.env)`, `{ ...process.env }`,
+ * `for … in`) depends on variables it never names, which no list of names can hold; the watch says
+ * where it first did, and `explore --shard` refuses such a driver (explore.ts) rather than record the
+ * whole environment, which differs between any two machines (HOSTNAME, a CI runner's own variables)
+ * and would fail every merge of shards run on more than one.
  */
 import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
@@ -20,14 +26,17 @@ export type EnvironmentDigests = Readonly<Record<string, string | null>>;
 export interface EnvironmentWatch {
   /** The variables read so far. */
   read(): EnvironmentDigests;
+  /** Where the driver's code first enumerated the environment (a stack location), or null. */
+  enumerated(): string | null;
   /** Puts `process.env` back as it was. */
   stop(): void;
 }
 
 /**
  * Watches `process.env` of this thread from now until `stop()`: a read (`process.env.X`,
- * `'X' in process.env`) counts when the code that makes it is one of `files`, the driver's modules.
- * What Node or a package reads while a driver's module loads or runs is theirs, not the driver's.
+ * `'X' in process.env`, `Object.hasOwn(process.env, 'X')`) counts when the code that makes it is one
+ * of `files`, the driver's modules, and so does an enumeration. What Node or a package reads while a
+ * driver's module loads or runs is theirs, not the driver's.
  */
 export function watchEnvironment(files: readonly string[]): EnvironmentWatch {
   const original = process.env;
@@ -37,18 +46,19 @@ export function watchEnvironment(files: readonly string[]): EnvironmentWatch {
     `${pathToFileURL(file).href}:`,
   ]);
   const seen = new Map<string, string | null>();
-  /** Whether the frame that called `trap` is in the driver's code. */
-  const byDriver = (trap: (...args: never[]) => unknown): boolean => {
+  let enumeratedAt: string | null = null;
+  /** The driver's frame that called `trap` (its location), or null when the caller is not the driver's code. */
+  const driverCaller = (trap: (...args: never[]) => unknown): string | null => {
     const holder: { stack?: string } = {};
     const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 1;
+    Error.stackTraceLimit = CALLER_FRAMES_MAX;
     Error.captureStackTrace(holder, trap);
     Error.stackTraceLimit = limit;
-    const caller = holder.stack?.split('\n')[1] ?? '';
-    return marks.some((mark) => caller.includes(mark));
+    const caller = callerFrame(holder.stack ?? '');
+    return caller !== null && marks.some((mark) => caller.includes(mark)) ? caller : null;
   };
   const note = (target: NodeJS.ProcessEnv, name: string | symbol, trap: (...args: never[]) => unknown): void => {
-    if (typeof name === 'string' && !seen.has(name) && byDriver(trap))
+    if (typeof name === 'string' && !seen.has(name) && driverCaller(trap) !== null)
       seen.set(name, environmentDigest(Reflect.get(target, name)));
   };
   const handler: ProxyHandler<NodeJS.ProcessEnv> = {
@@ -60,14 +70,44 @@ export function watchEnvironment(files: readonly string[]): EnvironmentWatch {
       note(target, name, has);
       return Reflect.has(target, name);
     },
+    // Object.hasOwn, hasOwnProperty, Object.getOwnPropertyDescriptor: a read of whether it is set.
+    getOwnPropertyDescriptor: function getOwnPropertyDescriptor(target, name) {
+      note(target, name, getOwnPropertyDescriptor);
+      return Reflect.getOwnPropertyDescriptor(target, name);
+    },
+    ownKeys: function ownKeys(target) {
+      if (enumeratedAt === null) enumeratedAt = driverCaller(ownKeys);
+      return Reflect.ownKeys(target);
+    },
   };
   process.env = new Proxy(original, handler);
   return {
     read: () => Object.fromEntries([...seen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    enumerated: () => enumeratedAt,
     stop: () => {
       process.env = original;
     },
   };
+}
+
+/**
+ * Frames a trap looks through for its caller: the engine's own functions between the caller and the
+ * trap (`Object.keys`, `Object.entries`, `Object.hasOwn`, `Reflect.get`, `JSON.stringify`) are one
+ * or two.
+ */
+const CALLER_FRAMES_MAX = 4;
+
+/**
+ * The location of the first frame of `stack` (below its message line) that is not a function of the
+ * engine's own (`at Function.keys (<anonymous>)`); null when there is none.
+ */
+function callerFrame(stack: string): string | null {
+  for (const line of stack.split('\n').slice(1)) {
+    const frame = line.trim().replace(/^at /, '');
+    if (frame.endsWith('(<anonymous>)') || frame.endsWith('(native)') || frame === '<anonymous>') continue;
+    return /\((.*)\)$/.exec(frame)?.[1] ?? frame;
+  }
+  return null;
 }
 
 function realPath(file: string): string {

@@ -68,6 +68,11 @@ export interface DriverModule {
    * a shard file keeps beside the fingerprint; none for a C driver (its code has no environment).
    */
   readonly environment: () => EnvironmentDigests;
+  /**
+   * Where the driver's modules first enumerated the environment (`file:line:col`, relative to the
+   * working folder), or null: such a driver depends on variables it does not name.
+   */
+  readonly environmentEnumerated: () => string | null;
 }
 
 /** What tsx loads as a module: TypeScript and JavaScript, ESM or CommonJS, with JSX or without. */
@@ -148,7 +153,17 @@ export async function withDriverModule<T>(
     } catch (error) {
       throw new DriverUsageError(`cannot load @ddikit/sim for ${display}: ${firstLines(error)}`);
     }
-    return await use({ display, exports, sim, fingerprint: code.fingerprint, environment: environment.read });
+    return await use({
+      display,
+      exports,
+      sim,
+      fingerprint: code.fingerprint,
+      environment: environment.read,
+      environmentEnumerated: () => {
+        const at = environment.enumerated();
+        return at === null ? null : stackPlace(at, cwd);
+      },
+    });
   } finally {
     environment.stop();
     unregisterCommonJs();

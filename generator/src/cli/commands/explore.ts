@@ -232,6 +232,7 @@ export async function exploreInThread(
       (module) => {
         if (pooled && !poolFirst) pool = startPool();
         if (merged !== null) mergesWith(module, merged.set);
+        if (request.shard !== null) shardsEnvironment(module.display, module.environmentEnumerated);
         const partial = contextOf(module, request, io);
         const context: Context = {
           ...partial,
@@ -315,6 +316,20 @@ function mergesWith(module: DriverModule, set: MergeInput['set']): void {
     );
 }
 
+/**
+ * A shard records the environment variables its driver reads by name; a driver that enumerated the
+ * environment depends on variables it never named, which neither a list of names nor a merge can
+ * check: DriverUsageError, where it enumerated. Recording the whole environment instead would make
+ * every merge of shards from two machines fail (HOSTNAME, a CI runner's own variables differ).
+ */
+function shardsEnvironment(display: string, enumerated: () => string | null): void {
+  const at = enumerated();
+  if (at !== null)
+    throw new DriverUsageError(
+      `--shard: ${display} enumerates the environment (Object.keys, a spread or a for…in of process.env, at ${at}), so a shard file cannot record which variables shape its runs, and a merge could not check that every shard ran with the same ones. Read the variables the driver needs by name (process.env.NAME, 'NAME' in process.env): a shard keeps each one's digest, and the merge compares them.`,
+    );
+}
+
 /** The options of a --merge command line that say how to print, passed on to the merged run. */
 function mergeOutputArgs(args: readonly string[]): string[] {
   const { tokens } = parseArgs({ args: [...args], allowPositionals: true, strict: false, tokens: true });
@@ -351,6 +366,7 @@ function contextOf(module: DriverModule, request: ExploreRequest, io: ExploreIo)
     scenario: scenario as Scenario | undefined,
     fingerprint: module.fingerprint,
     environment: module.environment,
+    environmentEnumerated: module.environmentEnumerated,
   };
 }
 
@@ -486,6 +502,8 @@ interface Context {
   readonly fingerprint: string;
   /** The environment variables the driver read (DriverModule.environment). */
   readonly environment: () => EnvironmentDigests;
+  /** Where the driver enumerated the environment, or null (DriverModule.environmentEnumerated). */
+  readonly environmentEnumerated: () => string | null;
 }
 
 /** The replay command of the run the probe is told of. */
@@ -621,6 +639,8 @@ function shardDone(context: Context, recorder: ShardRecorder, exploration: Explo
   const { request, io, driver, display } = context;
   const shard = request.shard!;
   const file = shardFileName(shard);
+  // Enumerated while it ran, not only as it loaded: no file, as at the start.
+  shardsEnvironment(display, context.environmentEnumerated);
   try {
     // Whole or not at all: a shard cut short (a full disk, a CI job killed) leaves no truncated file.
     writeFileAtomic(
