@@ -242,25 +242,6 @@ function unclosedQuote(
 }
 
 /**
- * Numbers the parser could not read exactly: past ±(2^53 - 1), where an integer is silently rounded
- * (9007199254740993 reads as 9007199254740992) or written with an exponent (1e21), and the ones that
- * are no number at all (1e309 is Infinity, .nan). Every number of a spec is an integer, so none of
- * them is ever meant; a fraction is left to the schema, which says where an integer belongs.
- */
-function inexactNumbers(document: Document.Parsed): { offset: number; end: number; value: number }[] {
-  const found: { offset: number; end: number; value: number }[] = [];
-  visit(document, {
-    Scalar(_key, node) {
-      const value = node.value;
-      if (typeof value !== 'number' || Number.isSafeInteger(value)) return;
-      if (Number.isFinite(value) && !Number.isInteger(value)) return;
-      found.push({ offset: node.range?.[0] ?? 0, end: node.range?.[1] ?? 0, value });
-    },
-  });
-  return found;
-}
-
-/**
  * One pass over the document for what the parser lets through: keys that are lists, mappings or
  * aliases (the library would stringify them, and say so on stderr), keys repeated in one mapping
  * (a set per mapping, so a mapping of many keys stays linear), and numbers the parser could not
