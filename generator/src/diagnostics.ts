@@ -57,6 +57,7 @@ export const diagnosticCodes = {
   DDI2019: 'a field that is neither a typed field nor members declared in place, or a size macro through no field',
   DDI2020:
     'an acknowledged difference from the reference page (irql.differsFromPage) where the contract does not differ from it (warning)',
+  DDI2021: 'references to names that a file which did not load may define, left unchecked until it loads (warning)',
   DDI3001: 'a reference page whose front matter is missing or broken',
   DDI3002: 'a reference page without a section the importer reads',
   DDI3003: 'markup (HTML or Markdown) in a heading of a reference page',

@@ -26,14 +26,20 @@ export interface PipelineResult {
   files?: OutputFile[];
 }
 
-/** load → validate → model; stops before the model when any error was found. */
+/**
+ * load → validate → model; stops before the model when any error was found, and when any file did not
+ * load (it always has an error of its own; a model without it would be a spec with a file left out).
+ */
 export function check(sources: readonly SpecSource[], options: Pick<PipelineOptions, 'schema'>): PipelineResult {
   const loaded = load(sources);
-  const diagnostics = [...loaded.diagnostics, ...validate(loaded.files, { schema: options.schema })];
+  const diagnostics = [
+    ...loaded.diagnostics,
+    ...validate(loaded.files, { schema: options.schema, unparsed: loaded.unparsed }),
+  ];
   if (sources.length === 0) {
     return { diagnostics: sortDiagnostics(diagnostics) };
   }
-  if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics) };
+  if (hasErrors(diagnostics) || loaded.unparsed.length > 0) return { diagnostics: sortDiagnostics(diagnostics) };
   return { diagnostics: sortDiagnostics(diagnostics), model: buildModel(loaded.files) };
 }
 

@@ -172,6 +172,61 @@ describe('ddikit generate', () => {
     expect(lines[parsed.diagnostics[0]!.line - 1]!.slice(parsed.diagnostics[0]!.col - 1)).toBe('PNDIS_SPINLOCK');
   });
 
+  it('a file that does not parse: its error and one note, no follow-on errors elsewhere, exit 1 and nothing written', async () => {
+    const modeline = '# yaml-language-server: $schema=../schema/ddi.schema.json';
+    const types = `${modeline}
+header: ndis.h
+types:
+  - name: BOOLEAN
+    kind: scalar
+    c: unsigned char
+    ts: boolean
+  - name: NDIS_HANDLE
+    kind: handle
+    c: void *
+    ts: unknown
+`;
+    const uses = `${modeline}
+header: ndis.h
+functions:
+  - name: NdisMQueryThing
+    since: NDIS 6.0
+    params:
+      - name: MiniportAdapterHandle
+        type: NDIS_HANDLE
+        dir: in
+    returns:
+      type: BOOLEAN
+    irql:
+      max: DISPATCH_LEVEL
+`;
+    mkdirSync(join(work, 'spec'));
+    writeFileSync(join(work, 'spec/uses.yaml'), uses);
+    writeFileSync(join(work, 'spec/types.yaml'), types.replace('    c: unsigned char\n', '    c: "unsigned char\n'));
+    const printed =
+      'spec/types.yaml:6:8 - error DDI1001: the double-quoted value that opens here has no closing ", so it runs on to the end of the file. Add the closing " where the value ends.\n' +
+      'spec/types.yaml:6:8 - warning DDI2021: references elsewhere to 1 name this file may define (NDIS_HANDLE) were not checked, because spec/types.yaml did not parse. Fix it and run again to check them.\n' +
+      '\nFound 1 error and 1 warning.\n';
+    const validated = await ddikit(['validate', '--spec', 'spec']);
+    expect(validated).toEqual({ code: 1, stdout: '', stderr: printed });
+    const generated = await ddikit(['generate', '--spec', 'spec', '--out', 'out']);
+    expect(generated).toEqual({ code: 1, stdout: '', stderr: printed });
+    expect(existsSync(join(work, 'out'))).toBe(false);
+    // Fixed, the same folder generates: the refusal was the broken file's alone.
+    writeFileSync(join(work, 'spec/types.yaml'), types);
+    expect((await ddikit(['generate', '--spec', 'spec', '--out', 'out'])).code).toBe(0);
+    expect(readFileSync(join(work, 'out/include/ndis_roles.h'), 'utf8')).toContain('NdisMQueryThing');
+    // Broken again, with an output folder in place: nothing of it changes.
+    const before = tree(join(work, 'out'));
+    writeFileSync(join(work, 'spec/types.yaml'), types.replace('    c: unsigned char\n', '    c: "unsigned char\n'));
+    expect(await ddikit(['generate', '--spec', 'spec', '--out', 'out'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: printed,
+    });
+    expect(tree(join(work, 'out'))).toEqual(before);
+  });
+
   it('reports an empty spec folder', async () => {
     mkdirSync(join(work, 'empty'));
     const result = await ddikit(['generate', '--spec', 'empty', '--out', 'out']);

@@ -67,7 +67,9 @@ functions:
 /** load → validate, sorted: the stages the pipeline runs before the model. */
 function diagnose(sources: readonly SpecSource[]): string[] {
   const loaded = load(sources);
-  return sortDiagnostics([...loaded.diagnostics, ...validate(loaded.files, { schema })]).map(formatDiagnostic);
+  return sortDiagnostics([...loaded.diagnostics, ...validate(loaded.files, { schema, unparsed: loaded.unparsed })]).map(
+    formatDiagnostic,
+  );
 }
 
 /** The bundled rule table, which the cases add as spec/rules.yaml unless they give their own. */
@@ -526,6 +528,119 @@ describe('validate', () => {
 
     it('needs no header in a file of the rule table alone', () => {
       expect(run({ 'spec/a.yaml': base })).toEqual([]);
+    });
+  });
+
+  describe('a file that does not load', () => {
+    // The base spec in two files: b.yaml defines the types, a.yaml the role and the function that use them.
+    const split = base.indexOf('roles:\n');
+    const types = base.slice(0, split);
+    const uses = `${modeline}\nheader: ndis.h\n${base.slice(split)}`;
+    const importedBoolean = `${modeline}\nheader: ndis.h\nfamily: reference\nimported: true\ntypes:\n  - name: BOOLEAN\n    kind: struct\n    tag: _BOOLEAN\n    page: ns-ndis-boolean.md\n    fields:\n      - { name: Value }\n`;
+    const cases: { name: string; given: Record<string, string>; want: string[] }[] = [
+      {
+        name: 'the two files check clean (the cases below each break one)',
+        given: { 'spec/a.yaml': uses, 'spec/b.yaml': types },
+        want: [],
+      },
+      {
+        name: 'names that parsed cleanly stay known; the ones after the error are noted once, never reported unknown',
+        given: {
+          'spec/a.yaml': uses,
+          'spec/b.yaml': replace(types, '    c: unsigned char\n', '    c: "unsigned char\n'),
+        },
+        want: [
+          'spec/b.yaml:6:8 - error DDI1001: the double-quoted value that opens here has no closing ", so it runs on to the end of the file. Add the closing " where the value ends.',
+          'spec/b.yaml:6:8 - warning DDI2021: references elsewhere to 1 name this file may define (NDIS_HANDLE) were not checked, because spec/b.yaml did not parse. Fix it and run again to check them.',
+        ],
+      },
+      {
+        name: 'every referenced name recovered from the partial document: the syntax error alone',
+        given: { 'spec/a.yaml': uses, 'spec/b.yaml': replace(types, '    to: ULONG\n', '    to: "ULONG\n') },
+        want: [
+          'spec/b.yaml:20:9 - error DDI1001: the double-quoted value that opens here has no closing ", so it runs on to the end of the file. Add the closing " where the value ends.',
+        ],
+      },
+      {
+        name: 'nothing recovered: a name the broken file never mentions is still reported unknown',
+        given: {
+          'spec/a.yaml': replace(
+            uses,
+            '        type: NDIS_HANDLE\n        dir: in\n      - name: Sync',
+            '        type: NDIS_HANDEL\n        dir: in\n      - name: Sync',
+          ),
+          'spec/b.yaml': replace(types, 'header: ndis.h\n', 'header: "ndis.h\n'),
+        },
+        want: [
+          'spec/a.yaml:26:15 - error DDI2002: unknown type "NDIS_HANDEL". Define it under types:, or use a type the spec defines.',
+          'spec/b.yaml:2:9 - error DDI1001: the double-quoted value that opens here has no closing ", so it runs on to the end of the file. Add the closing " where the value ends.',
+          'spec/b.yaml:2:9 - warning DDI2021: references elsewhere to 2 names this file may define (BOOLEAN, NDIS_HANDLE) were not checked, because spec/b.yaml did not parse. Fix it and run again to check them.',
+        ],
+      },
+      {
+        name: 'an imported entry that the broken curated file may override is not checked in its place',
+        given: {
+          'spec/a.yaml': uses,
+          'spec/b.yaml': replace(types, 'header: ndis.h\n', 'header: "ndis.h\n'),
+          'spec/imported.yaml': importedBoolean,
+        },
+        want: [
+          'spec/b.yaml:2:9 - error DDI1001: the double-quoted value that opens here has no closing ", so it runs on to the end of the file. Add the closing " where the value ends.',
+          'spec/b.yaml:2:9 - warning DDI2021: references elsewhere to 2 names this file may define (BOOLEAN, NDIS_HANDLE) were not checked, because spec/b.yaml did not parse. Fix it and run again to check them.',
+        ],
+      },
+      {
+        name: 'a constant that only the text of the broken file names (flow style), used in an IRQL condition',
+        given: {
+          'spec/a.yaml': replace(
+            base,
+            '      max: DIRQL\n',
+            '      max: DIRQL\n      when:\n        - param: NdisInterruptHandle\n          equals: NDIS_SYNC_FLAG\n          irql: { max: PASSIVE_LEVEL }\n',
+          ),
+          'spec/c.yaml': `${modeline}\nheader: "ndis.h\nconstants:\n  - { name: NDIS_SYNC_FLAG, type: ULONG, value: 4 }\n`,
+        },
+        want: [
+          'spec/c.yaml:2:9 - error DDI1001: the double-quoted value that opens here has no closing ", so it runs on to the end of the file. Add the closing " where the value ends.',
+          'spec/c.yaml:2:9 - warning DDI2021: references elsewhere to 1 name this file may define (NDIS_SYNC_FLAG) were not checked, because spec/c.yaml did not parse. Fix it and run again to check them.',
+        ],
+      },
+      {
+        name: 'a file refused after it parsed (a repeated key) keeps every name it defines',
+        given: {
+          'spec/a.yaml': uses,
+          'spec/b.yaml': replace(types, '    kind: handle\n', '    kind: handle\n    kind: handle\n'),
+        },
+        want: ['spec/b.yaml:10:5 - error DDI1008: Map keys must be unique. Keep one of the two and remove the other.'],
+      },
+      {
+        name: 'a rule table that does not parse: the rule ids entries name are not reported unknown',
+        given: {
+          'spec/a.yaml': replace(base, '      max: DIRQL\n', '      max: DIRQL\n    rules: [IRQL-CALL]\n'),
+          'spec/rules.yaml': replace(rulesText, '  - id: IRQL-CALL\n', '  - id: "IRQL-CALL\n'),
+        },
+        want: [
+          'spec/rules.yaml:6:9 - error DDI1001: the double-quoted value that opens here has no closing ", so it runs on to the end of the file. Add the closing " where the value ends.',
+          'spec/rules.yaml:6:9 - warning DDI2021: references elsewhere to 1 name this file may define (IRQL-CALL) were not checked, because spec/rules.yaml did not parse. Fix it and run again to check them.',
+        ],
+      },
+    ];
+    for (const { name, given, want } of cases) {
+      it(name, () => {
+        expect(run(given)).toEqual(want);
+      });
+    }
+
+    it('without the files that did not load, validate reports what they define as unknown (why load keeps them)', () => {
+      const loaded = load(
+        Object.entries({
+          'spec/a.yaml': uses,
+          'spec/b.yaml': replace(types, 'header: ndis.h\n', 'header: "ndis.h\n'),
+          'spec/rules.yaml': rulesText,
+        }).map(([path, text]) => ({ path, text })),
+      );
+      expect(loaded.files.map((f) => f.path)).toEqual(['spec/a.yaml', 'spec/rules.yaml']);
+      expect(loaded.unparsed.map((f) => [f.path, f.reason, f.line, f.col])).toEqual([['spec/b.yaml', 'syntax', 2, 9]]);
+      expect(validate(loaded.files, { schema }).map((d) => d.code)).toContain('DDI2002');
     });
   });
 

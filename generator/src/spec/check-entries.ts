@@ -12,7 +12,7 @@ import { cReservedWords, isCImplementationReserved, suggester, tsReservedWords, 
 import { checkIrql, type EqualsScope } from './check-irql.js';
 import { collectDefinitions, everyNameKnown, where, type Definition } from './definitions.js';
 import { disagreements } from './disagreements.js';
-import type { LoadedFile } from './load.js';
+import type { LoadedFile, UnparsedFile } from './load.js';
 import { isImported } from './merge.js';
 import { reportInto, type Path, type Report } from './report.js';
 import { ruleDefinitions, ruleDiagnostics, type RuleDefinition } from './rules.js';
@@ -23,11 +23,18 @@ import type { SpecConstant, SpecField, SpecFile, SpecFunction, SpecParam, SpecRo
  * Every semantic problem of the files. Names come from every file; the entries that passed the schema
  * (`passed`) are checked in depth, and only their values are trusted (a type's bits, a structure's
  * fields), so an entry with a schema error causes no error of its own here, nor in the entries that use it.
+ * A file that did not load (`unparsed`) is not checked; a name it defines is known, one it may define
+ * is not reported unknown, and a warning on the file says which references were left unchecked.
  */
-export function semanticDiagnostics(all: readonly LoadedFile[], passed: SchemaPassed): Diagnostic[] {
+export function semanticDiagnostics(
+  all: readonly LoadedFile[],
+  passed: SchemaPassed,
+  unparsed: readonly UnparsedFile[] = [],
+): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const checks = new EntryChecks(all, passed, reportInto(diagnostics));
+  const checks = new EntryChecks(all, passed, reportInto(diagnostics), unparsed);
   for (const file of passed.files) checks.checkFile(file);
+  for (const d of checks.uncheckedNotes()) diagnostics.push(d);
   for (const d of ruleDiagnostics(passed, all)) diagnostics.push(d);
   for (const d of disagreements(passed.files, passed)) diagnostics.push(d);
   return diagnostics;
@@ -42,6 +49,8 @@ class EntryChecks {
   private readonly equalsScope: EqualsScope;
   /** False when an entry that failed the schema may define a name: then no name is reported unknown. */
   private readonly namesKnown: boolean;
+  /** The unknown names each file that did not load may define, that references elsewhere use. */
+  private readonly unchecked = new Map<UnparsedFile, Set<string>>();
   private readonly suggest: Suggest = suggester();
   private functionNamesCache: string[] | undefined;
 
@@ -49,8 +58,9 @@ class EntryChecks {
     all: readonly LoadedFile[],
     private readonly passed: SchemaPassed,
     private readonly report: Report,
+    private readonly unparsed: readonly UnparsedFile[],
   ) {
-    this.definitions = collectDefinitions(all, passed, report);
+    this.definitions = collectDefinitions(all, passed, report, unparsed);
     this.namesKnown = everyNameKnown(all, passed);
     this.typeNames = [...this.definitions]
       .filter(([, d]) => d.kind === 'type' || d.kind === 'role pointer')
@@ -65,13 +75,51 @@ class EntryChecks {
         return (definition.file.value as SpecFile).types![definition.path[1] as number];
       },
       constants: new Set([...this.definitions].filter(([, d]) => d.kind === 'constant').map(([n]) => n)),
-      // A type that failed the schema has members that cannot be trusted, so names are not checked against it.
-      namesKnown: (type) => {
+      // A type that failed the schema, or that a file which did not load may define, has members that
+      // cannot be trusted, so names are not checked against it.
+      namesKnown: (type, name) => {
         const definition = type === undefined ? undefined : this.definitions.get(type);
-        return this.namesKnown && (definition === undefined || this.passed.entry(definition.file, definition.path));
+        if (definition !== undefined && !this.passed.entry(definition.file, definition.path)) return false;
+        if (definition === undefined && type !== undefined && this.unknownExplained(type)) return false;
+        return !this.unknownExplained(name);
       },
       suggest: this.suggest,
     };
+  }
+
+  /**
+   * Whether a name no entry defines may yet be defined, so it is not reported unknown: by a file that
+   * did not load (noted for the warning when only its text gives the name), or by an entry that
+   * failed the schema without its name (see everyNameKnown).
+   */
+  private unknownExplained(name: string): boolean {
+    if (this.unparsed.some((file) => file.defined.has(name))) return true;
+    const file = this.unparsed.find((f) => f.mayDefine.has(name));
+    if (file !== undefined) {
+      let names = this.unchecked.get(file);
+      if (names === undefined) this.unchecked.set(file, (names = new Set()));
+      names.add(name);
+      return true;
+    }
+    return !this.namesKnown;
+  }
+
+  /** One warning on each file that did not load and left references unchecked, naming what they name. */
+  uncheckedNotes(): Diagnostic[] {
+    return [...this.unchecked].map(([file, found]) => {
+      const names = [...found].sort(compareStrings);
+      const shown = names.length > uncheckedShownMax ? names.slice(0, uncheckedShownMax) : names;
+      const more = names.length - shown.length;
+      const list = `${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+      return {
+        file: file.path,
+        line: file.line,
+        col: file.col,
+        severity: 'warning',
+        code: 'DDI2021',
+        message: `references elsewhere to ${names.length} name${names.length === 1 ? '' : 's'} this file may define (${list}) were not checked, because ${file.path} ${file.reason === 'syntax' ? 'did not parse' : 'was not loaded'}. Fix it and run again to check them.`,
+      };
+    });
   }
 
   /** Names of the functions of the spec, for suggestions (computed on first use). */
@@ -333,7 +381,7 @@ class EntryChecks {
   private checkInvokedBy(file: LoadedFile, path: Path, role: SpecRole): void {
     role.invokedBy?.forEach((name, j) => {
       const definition = this.definitions.get(name);
-      if (name === 'NDIS' || (!definition && !this.namesKnown)) return;
+      if (name === 'NDIS' || (!definition && this.unknownExplained(name))) return;
       if (!definition || definition.kind !== 'function') {
         this.report(
           file,
@@ -358,7 +406,7 @@ class EntryChecks {
     if (struct && !this.passed.entry(definition!.file, definition!.path)) {
       // The structure failed the schema and has its own diagnostics; its fields cannot be trusted.
     } else if (!struct) {
-      if (!definition && !this.namesKnown) return;
+      if (!definition && this.unknownExplained(structName)) return;
       this.report(
         file,
         [...path, 'registeredIn'],
@@ -478,7 +526,7 @@ class EntryChecks {
     usage: 'param' | 'return' | 'field' | 'pointee' | 'constant',
   ): Definition | undefined {
     const definition = this.definitions.get(name);
-    if (!definition && !this.namesKnown) return undefined;
+    if (!definition && this.unknownExplained(name)) return undefined;
     if (!definition || (definition.kind !== 'type' && definition.kind !== 'role pointer')) {
       const what = definition ? ` (it names a ${definition.kind}, not a type)` : '';
       const hint =
@@ -578,7 +626,7 @@ class EntryChecks {
 
   private checkRules(file: LoadedFile, path: Path, rules: readonly string[] | undefined): void {
     rules?.forEach((rule, i) => {
-      if (this.ruleTable.has(rule) || !this.namesKnown) return;
+      if (this.ruleTable.has(rule) || this.unknownExplained(rule)) return;
       this.report(
         file,
         [...path, 'rules', i],
@@ -593,7 +641,7 @@ class EntryChecks {
   private checkSeeAlso(file: LoadedFile, path: Path, names: readonly string[] | undefined, self: string): void {
     names?.forEach((name, i) => {
       if (!this.definitions.has(name)) {
-        if (!this.namesKnown) return;
+        if (this.unknownExplained(name)) return;
         this.report(
           file,
           [...path, 'seeAlso', i],
@@ -606,6 +654,9 @@ class EntryChecks {
     });
   }
 }
+
+/** Most names a DDI2021 warning lists; it counts the others. */
+const uncheckedShownMax = 5;
 
 /** The largest magnitude a TypeScript number holds exactly. */
 const safeMax = BigInt(Number.MAX_SAFE_INTEGER);

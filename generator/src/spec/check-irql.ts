@@ -17,10 +17,11 @@ export interface EqualsScope {
   /** Names of the constants the spec defines. */
   constants: ReadonlySet<string>;
   /**
-   * Whether a name that is no constant, level or member of the type (a parameter's type, by name) is
-   * known to be unknown: not when an entry that failed the schema may define it (schema-passed.ts).
+   * Whether `name`, which is no constant, level or member of the type (a parameter's type, by name),
+   * is known to be unknown: not when an entry that failed the schema, or a file that did not load,
+   * may define it or the type (schema-passed.ts, load.ts's UnparsedFile).
    */
-  namesKnown(type: string | undefined): boolean;
+  namesKnown(type: string | undefined, name: string): boolean;
   /** Did-you-mean suggestions, within the run's budget. */
   suggest: Suggest;
 }
@@ -163,7 +164,7 @@ function checkEquals(
   if (equals === 'TRUE' || equals === 'FALSE' || cLevelNames.includes(equals) || scope.constants.has(equals)) return;
   const members = type?.kind === 'enum' ? (type.values ?? []).map((v) => v.name) : null;
   if (members?.includes(equals)) return;
-  if (equals !== 'DIRQL' && !scope.namesKnown(param.type)) return;
+  if (equals !== 'DIRQL' && !scope.namesKnown(param.type, equals)) return;
   const candidates = (): string[] => [...scope.constants, ...(members ?? []), ...cLevelNames, 'TRUE', 'FALSE'];
   const no = members === null ? 'no constant of the spec' : `no constant of the spec and no member of ${type!.name}`;
   const why =

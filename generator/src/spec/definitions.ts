@@ -4,7 +4,7 @@
  * elsewhere). Two definitions of one name are DDI2001 at the second, when it passed the schema.
  */
 import { quote } from '../diagnostics.js';
-import { positionOf, type LoadedFile } from './load.js';
+import { positionOf, type LoadedFile, type UnparsedFile } from './load.js';
 import { isImported, overriddenImports } from './merge.js';
 import type { Path, Report } from './report.js';
 import type { SchemaPassed } from './schema-passed.js';
@@ -30,6 +30,7 @@ export function collectDefinitions(
   all: readonly LoadedFile[],
   passed: SchemaPassed,
   report: Report,
+  unparsed: readonly UnparsedFile[] = [],
 ): Map<string, Definition> {
   const definitions = new Map<string, Definition>();
   const define = (name: unknown, definition: Definition): void => {
@@ -50,7 +51,9 @@ export function collectDefinitions(
   };
   // An imported entry that a curated entry of the same section (or a curated variant) overrides is no
   // definition of its own: the curated one wins field by field, so the two are no duplicate.
-  const overridden = overriddenImports(all);
+  // A curated file that did not load may override any imported entry whose name its text gives.
+  const curatedElsewhere = new Set(unparsed.filter((file) => !file.imported).flatMap((file) => [...file.mayDefine]));
+  const overridden = overriddenImports(all, curatedElsewhere);
   for (const file of all) {
     const spec = file.value as Partial<SpecFile> | null;
     if (!spec || typeof spec !== 'object') continue;

@@ -46,7 +46,34 @@ export interface LoadedFile {
 
 export interface LoadResult {
   files: LoadedFile[];
+  /** The files that did not load, with what they still name; see UnparsedFile. Sorted as given. */
+  unparsed: UnparsedFile[];
   diagnostics: Diagnostic[];
+}
+
+/**
+ * A file that did not load (a YAML syntax error, or a tag, a key, a number or an alias load refuses)
+ * but still has a document: nothing of it is checked or reaches a model, and the names it defines
+ * are still known, so a reference to one from another file is no follow-on error. What parsed
+ * cleanly is `defined`; what the text may define besides (`mayDefine`) lets the checks hold back
+ * an unknown-name error that the file could explain, and say once that it was not checked.
+ */
+export interface UnparsedFile {
+  path: string;
+  /** `syntax` when the YAML did not parse, `refused` when it parsed but load refused the document. */
+  reason: 'syntax' | 'refused';
+  /** Where the first error that kept the file out is. */
+  line: number;
+  col: number;
+  /** Whether the file is marked `imported: true` (as far as its text shows). */
+  imported: boolean;
+  /**
+   * The names of the entries that parsed cleanly: of types, constants, functions, roles (with their
+   * pointer typedefs and variants) and rule ids, each read only from a node no error lies in.
+   */
+  defined: ReadonlySet<string>;
+  /** Every name the text may define: the value of each `name:`, `pointer:` and `id:` anywhere in it. */
+  mayDefine: ReadonlySet<string>;
 }
 
 /** Bounds that keep a hostile spec from exhausting time or memory. */
@@ -63,16 +90,18 @@ export const schemaModeline = /^# yaml-language-server: \$schema=\S+\s*$/;
 
 export function load(sources: readonly SpecSource[]): LoadResult {
   const files: LoadedFile[] = [];
+  const unparsed: UnparsedFile[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const source of sources) {
     const result = loadOne(source);
     for (const d of result.diagnostics) diagnostics.push(d);
     if (result.file) files.push(result.file);
+    if (result.unparsed) unparsed.push(result.unparsed);
   }
-  return { files, diagnostics };
+  return { files, unparsed, diagnostics };
 }
 
-function loadOne(source: SpecSource): { file?: LoadedFile; diagnostics: Diagnostic[] } {
+function loadOne(source: SpecSource): { file?: LoadedFile; unparsed?: UnparsedFile; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const at: At = (line, col, code, message, severity = 'error') => {
     diagnostics.push({ file: source.path, line, col, severity, code, message });
@@ -104,10 +133,16 @@ function loadOne(source: SpecSource): { file?: LoadedFile; diagnostics: Diagnost
     );
   }
   const lineCounter = new LineCounter();
-  const document = parse(text, lineCounter, at);
+  const before = diagnostics.length;
+  const { document, usable } = parse(text, lineCounter, at);
   if (document === null) return { diagnostics };
+  const kept = (reason: UnparsedFile['reason']) => ({
+    unparsed: unparsedFile(source.path, reason, document, text, diagnostics.slice(before)),
+    diagnostics,
+  });
+  if (!usable) return kept(document.errors.length > 0 ? 'syntax' : 'refused');
   const value = plainValue(document, lineCounter, at);
-  if (value === undefined) return { diagnostics };
+  if (value === undefined) return kept('refused');
   return {
     file: { path: source.path, origin: source.origin ?? source.path, text, document, lineCounter, value },
     diagnostics,
@@ -121,10 +156,11 @@ const tooDeep =
   'the document nests too deeply for the parser. A spec never needs that; check the file for runaway brackets or indentation.';
 
 /**
- * The parsed document, or null after reporting why it has none: a syntax error, runaway nesting, a
- * tag, a key that is a collection or repeated, a number that cannot be read exactly.
+ * The parsed document, usable, or not after reporting why: a syntax error, runaway nesting, a tag, a
+ * key that is a collection or repeated, a number that cannot be read exactly. No document at all
+ * when the parser gave up (nesting too deep for it).
  */
-function parse(text: string, lineCounter: LineCounter, at: At): Document.Parsed | null {
+function parse(text: string, lineCounter: LineCounter, at: At): { document: Document.Parsed | null; usable: boolean } {
   let document: Document.Parsed;
   try {
     document = parseDocument(text, {
@@ -145,7 +181,7 @@ function parse(text: string, lineCounter: LineCounter, at: At): Document.Parsed 
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     at(1, 1, 'DDI1009', tooDeep);
-    return null;
+    return { document: null, usable: false };
   }
   for (const error of document.errors) {
     // The parser may stop before it has seen every line, so count lines in the text itself.
@@ -171,7 +207,7 @@ function parse(text: string, lineCounter: LineCounter, at: At): Document.Parsed 
       at(line, col, 'DDI1001', `${message}. Fix the YAML syntax at this point.`);
     }
   }
-  if (document.errors.length > 0) return null;
+  if (document.errors.length > 0) return { document, usable: false };
   // Before anything walks the document recursively.
   if (maxDepth(document.contents as Node | null, 0) > loadLimits.depthMax) {
     at(
@@ -180,7 +216,7 @@ function parse(text: string, lineCounter: LineCounter, at: At): Document.Parsed 
       'DDI1009',
       `the document nests more than the ${loadLimits.depthMax} levels allowed. A spec never needs that; check the file for runaway brackets or indentation.`,
     );
-    return null;
+    return { document, usable: false };
   }
   for (const warning of document.warnings) {
     const { line, col } = positionAt(text, warning.pos[0]);
@@ -215,7 +251,7 @@ function parse(text: string, lineCounter: LineCounter, at: At): Document.Parsed 
       `the number ${written} cannot be held exactly: a spec number is an integer of at most 2^53 - 1 in magnitude, and this one would be read as ${String(number.value)}. Correct it, or write it as a string ("0x…") where the property allows one.`,
     );
   }
-  return keys.length > 0 || repeated.length > 0 || inexact.length > 0 ? null : document;
+  return { document, usable: keys.length === 0 && repeated.length === 0 && inexact.length === 0 };
 }
 
 /**
@@ -300,6 +336,113 @@ function plainValue(document: Document.Parsed, lineCounter: LineCounter, at: At)
     );
     return undefined;
   }
+}
+
+/**
+ * What a file that did not load still tells: where its first error is, and the names it defines,
+ * read from the document only where no error lies (the parser keeps a partial document) and from the
+ * text wherever a `name:`, `pointer:` or `id:` key appears.
+ */
+function unparsedFile(
+  path: string,
+  reason: UnparsedFile['reason'],
+  document: Document.Parsed,
+  text: string,
+  diagnostics: readonly Diagnostic[],
+): UnparsedFile {
+  const first = diagnostics
+    .filter((d) => d.severity === 'error')
+    .reduce<Diagnostic | undefined>(
+      (best, d) => (best === undefined || d.line < best.line || (d.line === best.line && d.col < best.col) ? d : best),
+      undefined,
+    );
+  const errorOffsets = document.errors.map((error) => error.pos[0]).sort((a, b) => a - b);
+  const recovered = cleanNames(document, errorOffsets);
+  return {
+    path,
+    reason,
+    line: first?.line ?? 1,
+    col: first?.col ?? 1,
+    imported: recovered.imported ?? /^imported:[ \t]*true[ \t]*(#.*)?$/m.test(text),
+    defined: recovered.names,
+    mayDefine: new Set([...namesInText(text), ...recovered.names]),
+  };
+}
+
+/** The sections whose entries define names, and the key that holds an entry's name. */
+const namingSections = { types: 'name', constants: 'name', functions: 'name', roles: 'name', rules: 'id' } as const;
+
+/**
+ * The names of the entries of a partial document that no error touches: a section of the top-level
+ * mapping, an entry of it, and the name's pair (with a role's pointer and its variants' names and
+ * pointers) must each be free of the errors, and the pair must come before any error of its entry.
+ * `errorOffsets` is sorted, so finding the errors of a node is a binary search.
+ */
+function cleanNames(
+  document: Document.Parsed,
+  errorOffsets: readonly number[],
+): { names: Set<string>; imported: boolean | undefined } {
+  const names = new Set<string>();
+  /** The first error offset inside the node's range; -1 for a node without a range (never trusted). */
+  const errorIn = (node: unknown): number | undefined => {
+    const range = (node as { range?: [number, number, number] | null } | null)?.range;
+    if (!range) return -1;
+    let low = 0;
+    let high = errorOffsets.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (errorOffsets[middle]! < range[0]) low = middle + 1;
+      else high = middle;
+    }
+    const offset = errorOffsets[low];
+    return offset !== undefined && offset <= range[2] ? offset : undefined;
+  };
+  const within = (node: unknown): boolean => errorIn(node) !== undefined;
+  /** The string of a clean scalar pair `key: VALUE` of an entry, before the entry's first error. */
+  const nameOf = (entry: YAMLMap, key: string): string | undefined => {
+    const pair = pairsOf(entry).get(key);
+    if (pair === undefined || !isScalar(pair.key) || !isScalar(pair.value)) return undefined;
+    if (within(pair.key) || within(pair.value)) return undefined;
+    const firstError = errorIn(entry);
+    const end = pair.value.range?.[2];
+    if (end === undefined || firstError === -1 || (firstError !== undefined && end > firstError)) return undefined;
+    return typeof pair.value.value === 'string' ? pair.value.value : undefined;
+  };
+  const add = (name: string | undefined): void => {
+    if (name !== undefined) names.add(name);
+  };
+  const root = document.contents;
+  if (!isMap(root)) return { names, imported: undefined };
+  let imported: boolean | undefined;
+  const importedPair = pairsOf(root).get('imported');
+  if (importedPair && isScalar(importedPair.value) && !within(importedPair.key) && !within(importedPair.value))
+    imported = importedPair.value.value === true;
+  for (const [section, key] of Object.entries(namingSections)) {
+    const pair = pairsOf(root).get(section);
+    if (pair === undefined || !isScalar(pair.key) || within(pair.key) || !isSeq(pair.value)) continue;
+    for (const entry of pair.value.items) {
+      if (!isMap(entry)) continue;
+      add(nameOf(entry, key));
+      if (section !== 'roles') continue;
+      add(nameOf(entry, 'pointer'));
+      const variants = pairsOf(entry).get('variants');
+      if (variants === undefined || within(variants.key) || !isSeq(variants.value)) continue;
+      for (const variant of variants.value.items) {
+        if (!isMap(variant)) continue;
+        add(nameOf(variant, 'name'));
+        add(nameOf(variant, 'pointer'));
+      }
+    }
+  }
+  return { names, imported };
+}
+
+/** The value of every `name:`, `pointer:` and `id:` key of a text, in block or flow style, quoted or not. */
+function namesInText(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const match of text.matchAll(/(?:^|[\s{,[-])(?:name|pointer|id)[ \t]*:[ \t]*["']?([A-Za-z_][\w-]*)/g))
+    names.add(match[1]!);
+  return names;
 }
 
 /** 1-based line and column of an offset in a text (clamped into the text). */

@@ -45,8 +45,15 @@ export function curatedKeys(files: readonly LoadedFile[]): Set<string> {
   return keys;
 }
 
-/** `section:name` of every imported entry that a curated entry overrides. */
-export function overriddenImports(files: readonly LoadedFile[]): Set<string> {
+/**
+ * `section:name` of every imported entry that a curated entry overrides, or that a curated file which
+ * did not load may (`curatedElsewhere`, names of any section): until that file loads, which of the
+ * two would win is not known, so the imported entry is no definition of its own either.
+ */
+export function overriddenImports(
+  files: readonly LoadedFile[],
+  curatedElsewhere: ReadonlySet<string> = new Set(),
+): Set<string> {
   const curated = curatedKeys(files);
   const overridden = new Set<string>();
   for (const file of files) {
@@ -58,7 +65,7 @@ export function overriddenImports(files: readonly LoadedFile[]): Set<string> {
         // A name of another type is the schema's to report; it overrides nothing.
         if (typeof entry['name'] !== 'string') continue;
         const key = `${section}:${entry['name']}`;
-        if (curated.has(key)) overridden.add(key);
+        if (curated.has(key) || curatedElsewhere.has(entry['name'])) overridden.add(key);
       }
     }
   }

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import type { ValidateFunction } from 'ajv';
 import type { Diagnostic } from '../diagnostics.js';
 import { semanticDiagnostics } from './check-entries.js';
-import type { LoadedFile } from './load.js';
+import type { LoadedFile, UnparsedFile } from './load.js';
 import type { Path } from './report.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';
 import { SchemaPassed } from './schema-passed.js';
@@ -19,6 +19,11 @@ const require = createRequire(import.meta.url);
 export interface ValidateOptions {
   /** The JSON Schema object (spec/schema/ddi.schema.json). */
   schema: object;
+  /**
+   * The files that did not load (LoadResult.unparsed): none of them is checked, but the names they
+   * define are known, so references into them cause no follow-on error.
+   */
+  unparsed?: readonly UnparsedFile[];
 }
 
 export function validate(files: readonly LoadedFile[], options: ValidateOptions): Diagnostic[] {
@@ -30,7 +35,7 @@ export function validate(files: readonly LoadedFile[], options: ValidateOptions)
     for (const d of found.diagnostics) diagnostics.push(d);
     failedAt.set(file, found.failedAt);
   }
-  for (const d of semanticDiagnostics(files, new SchemaPassed(failedAt))) diagnostics.push(d);
+  for (const d of semanticDiagnostics(files, new SchemaPassed(failedAt), options.unparsed ?? [])) diagnostics.push(d);
   return diagnostics;
 }
 
