@@ -366,6 +366,13 @@ describe('validate', () => {
         ],
       },
       {
+        name: 'DDI1001 one mistake, one error: what the parser reports on every line after it is counted in it',
+        given: replace(base, '    kind: handle\n', '\t    kind: handle\n'),
+        want: [
+          'spec/a.yaml:9:1 - error DDI1001: Tabs are not allowed as indentation. Fix the YAML syntax at this point. The parser reports 22 more errors after it in this file, likely caused by it; run again once it is fixed.',
+        ],
+      },
+      {
         name: 'DDI2001 a repeated role pointer typedef, at the pointer property, naming the first pointer property',
         given: replace(
           base,

@@ -183,29 +183,46 @@ function parse(text: string, lineCounter: LineCounter, at: At): { document: Docu
     at(1, 1, 'DDI1009', tooDeep);
     return { document: null, usable: false };
   }
+  // One mistake (a tab, a bracket left open) makes the parser report an error on every line after
+  // it; the first is the one to fix, the others are counted in it.
+  const syntax: { line: number; col: number; code: Diagnostic['code']; message: string }[] = [];
   for (const error of document.errors) {
     // The parser may stop before it has seen every line, so count lines in the text itself.
     const { line, col } = positionAt(text, error.pos[0]);
     const message = firstSentence(error.message);
     if (/call stack/i.test(message)) {
       at(1, 1, 'DDI1009', tooDeep);
-      break;
+      return { document, usable: false };
     }
     const quoted = error.code === 'MISSING_CHAR' ? unclosedQuote(document, text, error.pos[0]) : undefined;
     if (error.code === 'DUPLICATE_KEY') {
-      at(line, col, 'DDI1008', `${message}. Keep one of the two and remove the other.`);
+      syntax.push({ line, col, code: 'DDI1008', message: `${message}. Keep one of the two and remove the other.` });
     } else if (quoted !== undefined) {
       // The parser finds the missing quote where the text ends; the mistake is where the quote opens.
       const opens = positionAt(text, quoted.offset);
-      at(
-        opens.line,
-        opens.col,
-        'DDI1001',
-        `the ${quoted.quote === '"' ? 'double' : 'single'}-quoted value that opens here has no closing ${quoted.quote}, so it runs on to the end of the file. Add the closing ${quoted.quote} where the value ends.`,
-      );
+      syntax.push({
+        ...opens,
+        code: 'DDI1001',
+        message: `the ${quoted.quote === '"' ? 'double' : 'single'}-quoted value that opens here has no closing ${quoted.quote}, so it runs on to the end of the file. Add the closing ${quoted.quote} where the value ends.`,
+      });
     } else {
-      at(line, col, 'DDI1001', `${message}. Fix the YAML syntax at this point.`);
+      syntax.push({ line, col, code: 'DDI1001', message: `${message}. Fix the YAML syntax at this point.` });
     }
+  }
+  const first = syntax.reduce<(typeof syntax)[number] | undefined>(
+    (best, e) => (best === undefined || e.line < best.line || (e.line === best.line && e.col < best.col) ? e : best),
+    undefined,
+  );
+  if (first !== undefined) {
+    const more = syntax.length - 1;
+    at(
+      first.line,
+      first.col,
+      first.code,
+      more === 0
+        ? first.message
+        : `${first.message} The parser reports ${more} more error${more === 1 ? '' : 's'} after it in this file, likely caused by it; run again once it is fixed.`,
+    );
   }
   if (document.errors.length > 0) return { document, usable: false };
   // Before anything walks the document recursively.
