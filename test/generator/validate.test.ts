@@ -98,10 +98,24 @@ describe('validate', () => {
 
   const cases: { name: string; given: string; want: string[] }[] = [
     {
-      name: 'DDI1001 broken YAML syntax, located',
+      name: 'DDI1001 broken YAML syntax, located: an unclosed [ where it opens, not on the line after',
       given: replace(base, '    irql:\n      max: DIRQL\n', '    irql: [max: DIRQL\n'),
       want: [
-        'spec/a.yaml:52:1 - error DDI1001: Flow sequence in block collection must be sufficiently indented and end with a ]. Fix the YAML syntax at this point.',
+        'spec/a.yaml:51:11 - error DDI1001: the flow list that opens here with [ has no closing ]. Add the ] where the list ends (on this line, or on a line indented more than the key).',
+      ],
+    },
+    {
+      name: 'DDI1001 an unclosed { where it opens',
+      given: replace(base, '    irql:\n      max: DIRQL\n', '    irql: { max: DIRQL\n'),
+      want: [
+        'spec/a.yaml:51:11 - error DDI1001: the flow mapping that opens here with { has no closing }. Add the } where the mapping ends (on this line, or on a line indented more than the key).',
+      ],
+    },
+    {
+      name: 'DDI1001 a closed flow list before an unclosed one: the unclosed one is named',
+      given: replace(base, '    irql:\n      max: DIRQL\n', '    irql: { max: DIRQL }\n    invokedBy: [X\n'),
+      want: [
+        'spec/a.yaml:52:16 - error DDI1001: the flow list that opens here with [ has no closing ]. Add the ] where the list ends (on this line, or on a line indented more than the key).',
       ],
     },
     {

@@ -195,6 +195,7 @@ function parse(text: string, lineCounter: LineCounter, at: At): { document: Docu
       return { document, usable: false };
     }
     const quoted = error.code === 'MISSING_CHAR' ? unclosedQuote(document, text, error.pos[0]) : undefined;
+    const flow = quoted === undefined ? unclosedFlow(document, text, error.pos[0], message) : undefined;
     if (error.code === 'DUPLICATE_KEY') {
       syntax.push({ line, col, code: 'DDI1008', message: `${message}. Keep one of the two and remove the other.` });
     } else if (quoted !== undefined) {
@@ -204,6 +205,14 @@ function parse(text: string, lineCounter: LineCounter, at: At): { document: Docu
         ...opens,
         code: 'DDI1001',
         message: `the ${quoted.quote === '"' ? 'double' : 'single'}-quoted value that opens here has no closing ${quoted.quote}, so it runs on to the end of the file. Add the closing ${quoted.quote} where the value ends.`,
+      });
+    } else if (flow !== undefined) {
+      // Found where the next line does not continue the list or mapping; the mistake is where it opens.
+      const what = flow.open === '[' ? 'list' : 'mapping';
+      syntax.push({
+        ...positionAt(text, flow.offset),
+        code: 'DDI1001',
+        message: `the flow ${what} that opens here with ${flow.open} has no closing ${flow.close}. Add the ${flow.close} where the ${what} ends (on this line, or on a line indented more than the key).`,
       });
     } else {
       syntax.push({ line, col, code: 'DDI1001', message: `${message}. Fix the YAML syntax at this point.` });
@@ -291,6 +300,31 @@ function unclosedQuote(
         found = { offset: start, quote };
     },
   });
+  return found;
+}
+
+/**
+ * The flow collection (`[…]`, `{…}`) that an error at `offset` saying it must "end with a ]" (or
+ * `}`) belongs to: the last one opening before the offset whose text does not end with its closing
+ * bracket. Undefined when the error is of another kind.
+ */
+function unclosedFlow(
+  document: Document.Parsed,
+  text: string,
+  offset: number,
+  message: string,
+): { offset: number; open: string; close: string } | undefined {
+  const close = /end with an? ([\]}])/.exec(message)?.[1];
+  if (close === undefined) return undefined;
+  const open = close === ']' ? '[' : '{';
+  let found: { offset: number; open: string; close: string } | undefined;
+  const check = (node: { flow?: boolean; range?: [number, number, number] | null }): void => {
+    if (node.flow !== true) return;
+    const [start, end] = node.range ?? [0, 0];
+    if (text[start] !== open || start > offset || text.slice(start, end).trimEnd().endsWith(close)) return;
+    if (found === undefined || start > found.offset) found = { offset: start, open, close };
+  };
+  visit(document, { Seq: (_key, node) => check(node), Map: (_key, node) => check(node) });
   return found;
 }
 
