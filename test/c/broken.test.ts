@@ -38,6 +38,8 @@ interface JsonReport {
   message: string;
   bugCheck: { code: number; parameters: number[] } | null;
   source?: SourceFrame[];
+  /** Where the function concerned is defined (reports raised when none of its code runs). */
+  defined?: SourceFrame;
   /** The `DRIVER CALL` line: the driver's own source, never the harness's JavaScript. */
   location: string | null;
 }
@@ -61,6 +63,8 @@ interface Case {
   readonly calledFrom?: { readonly function: string; readonly line: number };
   /** For a race: where the driver's source made the other (earlier) access. */
   readonly otherAccess?: { readonly function: string; readonly line: number };
+  /** Raised when none of the driver's code runs: the function concerned and the line of its definition. */
+  readonly defined?: { readonly function: string; readonly line: number };
   readonly message: RegExp;
   readonly args?: readonly string[];
   /** The driver the variant plants its bug in (default e1000-line.c). */
@@ -169,6 +173,8 @@ const cases: Case[] = [
     rule: 'INT-LOST',
     code: 0xc4,
     at: null,
+    // The DPC that returned without unmasking.
+    defined: { function: 'ContosoInterruptDpc', line: lineOf('VOID ContosoInterruptDpc(') },
     message: /masked/,
     args: ['--ticks', '200000'],
   },
@@ -188,6 +194,7 @@ const cases: Case[] = [
     rule: 'INT-DEREGISTER',
     code: 0x7c,
     at: null,
+    defined: { function: 'ContosoHaltEx', line: lineOf('VOID ContosoHaltEx(') },
     message: /ContosoHaltEx returned/,
   },
   {
@@ -347,6 +354,21 @@ describe('broken C miniports under ddikit simulate', () => {
         });
       }
     } else expect(report!.location ?? '').not.toMatch(/\.js:|packages\/|node_modules/);
+    // DWARF gives a function's line, no column.
+    expect(report!.defined).toEqual(
+      c.defined === undefined ? undefined : { ...c.defined, file: c.source ?? SOURCE, column: 0 },
+    );
+  });
+});
+
+describe('a report raised after the C function returned', () => {
+  it('prints where the function is defined, at its line of the C source (INT-DEREGISTER after halt)', async () => {
+    let stdout = '';
+    const io: CliIo = { cwd: root, stdout: (t) => (stdout += t), stderr: () => {}, color: false };
+    expect(await runSimulate(['examples/c/broken/no-deregister.c'], io)).toBe(1);
+    expect(stdout).toContain(
+      `FUNCTION:  ContosoHaltEx\nDEFINED_AT:  ContosoHaltEx (${SOURCE}:${lineOf('VOID ContosoHaltEx(')})\n`,
+    );
   });
 });
 

@@ -305,6 +305,20 @@ export const c: MINIPORT_ISR_HANDLER = MyRefill;
     expect(rules.length).toBeGreaterThan(0);
   });
 
+  it('names where the DPC that left the NIC masked is defined (INT-LOST), from the installed harness', () => {
+    const source = readFileSync(join(project, 'examples/e1000-line.ts'), 'utf8');
+    const unmask = '    ndis.NdisMSynchronizeWithInterruptEx(a.interrupt, 0, EnableInterrupts, a);\n  });';
+    expect(source).toContain(unmask);
+    writeFileSync(join(project, 'examples/lost.ts'), source.replace(unmask, '  });'));
+    const ran = ddikit('simulate', 'examples/lost.ts', '--json');
+    expect(ran.code, ran.stderr).toBe(1);
+    const reports = (JSON.parse(ran.stdout) as { runs: { reports: { rule: string; defined?: object }[] }[] }).runs[0]!
+      .reports;
+    const line = source.split('\n').findIndex((l) => l.includes("MINIPORT_INTERRUPT_DPC('E1000InterruptDpc', (")) + 1;
+    expect(reports.map((r) => r.rule)).toEqual(['INT-LOST']);
+    expect(reports[0]!.defined).toMatchObject({ function: 'E1000InterruptDpc', file: 'examples/lost.ts', line });
+  });
+
   it('installs the generator without the C packages, and says which to install for a C driver', () => {
     expect(existsSync(join(project, 'node_modules/@ddikit/cc'))).toBe(false);
     expect(existsSync(join(project, 'node_modules/@ddikit/sim-c'))).toBe(false);

@@ -40,6 +40,15 @@ export class CDriverModule {
   }
 
   /**
+   * Where the C function `name` is defined: its line in the C source (DWARF gives no column); null
+   * when the module's debug information does not say.
+   */
+  definition(name: string): SourceFrameReport | null {
+    const found = this.inlines.definition(name);
+    return found === null ? null : { function: name, file: found.file, line: found.line, column: 0 };
+  }
+
+  /**
    * The C frames of a JS stack (wasm frames only), innermost first. A wasm frame whose code was
    * inlined from other functions is one frame per function, as the source reads: the innermost
    * inlined function at the line, then each caller at the line that called it. `exactTop`: the

@@ -65,6 +65,8 @@ export class InlineTable {
   private readonly inlined: Inlined[] = [];
   /** Functions with a definition in the source, by file, sorted by line. */
   private readonly declared = new Map<string, Declared[]>();
+  /** Functions compiled out of line (they have code of their own), by name. */
+  private readonly outOfLine = new Map<string, Declared[]>();
 
   constructor(wasm: Uint8Array, fileName: FileNames) {
     try {
@@ -72,6 +74,7 @@ export class InlineTable {
     } catch {
       this.inlined.length = 0;
       this.declared.clear();
+      this.outOfLine.clear();
     }
     for (const list of this.declared.values()) list.sort((a, b) => a.line - b.line);
   }
@@ -88,6 +91,16 @@ export class InlineTable {
       if (entry.ranges.some(([start, end]) => start <= address && address < end)) found.push(entry);
     found.sort((a, b) => b.depth - a.depth);
     return found.map(({ name, call }) => ({ name, call }));
+  }
+
+  /**
+   * Where the function `name`, compiled out of line, is defined (DW_AT_decl_file and DW_AT_decl_line);
+   * null when no such function is known, or when several (static functions of different files) share
+   * the name.
+   */
+  definition(name: string): Declared | null {
+    const found = this.outOfLine.get(name);
+    return found?.length === 1 ? found[0]! : null;
   }
 
   /**
@@ -138,13 +151,19 @@ export class InlineTable {
         if (die.tag === DW_TAG_subprogram) {
           const name = die.attrs.get(DW_AT_name);
           const line = die.attrs.get(DW_AT_decl_line);
+          const own = rangesOf(die, base, ranges);
           if (typeof name === 'string' && C_IDENTIFIER.test(name) && typeof line === 'number') {
             const file = fileOf(die.attrs.get(DW_AT_decl_file));
             let list = this.declared.get(file);
             if (list === undefined) this.declared.set(file, (list = []));
             list.push({ name, file, line });
+            if (own.length > 0) {
+              let named = this.outOfLine.get(name);
+              if (named === undefined) this.outOfLine.set(name, (named = []));
+              named.push({ name, file, line });
+            }
           }
-          code = rangesOf(die, base, ranges)[0] ?? within;
+          code = own[0] ?? within;
         }
         if (die.tag === DW_TAG_inlined_subroutine) {
           const name = originName(die, byOffset);

@@ -69,6 +69,8 @@ export class CDriverInstance implements DriverRuntime {
   readonly records: RecordContext;
   readonly checks: MemoryChecks;
   private readonly handlers = new Map<number, unknown>();
+  /** The C name of each handler's implementation (what a report about a function that is not running holds). */
+  private readonly handlerNames = new WeakMap<object, string>();
   private readonly spinLocks = new Map<number, object>();
   private driverHandle: MiniportDriverHandle | null = null;
   private resources: SimResources | null = null;
@@ -122,6 +124,12 @@ export class CDriverInstance implements DriverRuntime {
       this.reportStack !== null
         ? driver.cFrames(this.reportStack, this.reportExactTop)
         : driver.cFrames(captureStack());
+    // A report about a handler that is not running (INT-LOST's DPC, INT-DEREGISTER's halt function)
+    // names its definition's line.
+    sim.verifier.sourceDefinition = (fn: unknown): SourceFrameReport | null => {
+      const name = typeof fn === 'function' ? this.handlerNames.get(fn) : undefined;
+      return name === undefined ? null : driver.definition(name);
+    };
   }
 
   /** The DDIs the harness does not model, behind its generated checks. */
@@ -226,6 +234,7 @@ export class CDriverInstance implements DriverRuntime {
     // The C signature is the field's role's (the compiler checked it); the role is what the source declared.
     const meta = ROLE_META.get(declared?.role ?? fieldRole) ?? ROLE_META.get(fieldRole);
     const impl = this.marshal(cName, fn, meta);
+    this.handlerNames.set(impl, cName);
     let callable: unknown;
     const declarator =
       declared === undefined ? undefined : (ndisApi as unknown as Record<string, unknown>)[declared.role];

@@ -4,6 +4,8 @@ export type { LateCall } from './simulation/simulation.js';
 export { DriverError } from './simulation/driver-error.js';
 export { DRIVER_FRAMES_MAX, currentDriverFrames, driverFrames, frameText } from './simulation/driver-frames.js';
 export type { DriverFrame } from './simulation/driver-frames.js';
+export { originalPosition } from './simulation/script-source-map.js';
+export type { OriginalPosition, ScriptSource } from './simulation/script-source-map.js';
 export type { RunProbe } from './core/probe.js';
 export { RUN_TICKS_MAX } from './simulation/options.js';
 export type { SimulationOptions, RunOptions, RunResult, RunStats } from './simulation/options.js';

@@ -5,12 +5,14 @@
  * in-process session, which reaches the thread's isolate even in a tight loop), reads the innermost
  * frame of the driver's own code, maps it through the module's source map (tsx gives each module
  * one) to the driver's .ts line, and terminates the thread. Nothing is attached until a run hangs.
+ * The mapping is the harness's (`originalPosition` of @ddikit/sim, which maps a function's definition
+ * the same way), loaded only then; without the harness the line is the generated code's.
  */
 import { existsSync } from 'node:fs';
 import type { Session as InspectorSession } from 'node:inspector';
-import { SourceMap, type SourceMapPayload } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type * as SimModule from '@ddikit/sim';
 import { displayPath } from '../../paths.js';
 
 /** The harness's files (as driver-frames.ts of @ddikit/sim tells them): a frame there is not the driver's line. */
@@ -31,10 +33,10 @@ interface CallFrame {
   readonly location: { readonly scriptId: string; readonly lineNumber: number; readonly columnNumber?: number };
 }
 
-interface Script {
-  readonly url: string;
-  readonly sourceMapURL: string;
-}
+type Script = SimModule.ScriptSource;
+
+/** A generated position of a script in its original source (0-based), or null: the harness's originalPosition. */
+type Mapping = typeof SimModule.originalPosition;
 
 /** A protocol message: a notification (method, params) or a reply (id). */
 interface Message {
@@ -65,6 +67,12 @@ export async function pausedWhere(threadId: number, cwd: string, timeoutMs: numb
   } catch {
     return null;
   }
+  let mapping: Mapping | null = null;
+  try {
+    mapping = (await import('@ddikit/sim')).originalPosition;
+  } catch {
+    // No harness beside the CLI: the place is the generated code's.
+  }
   return new Promise((resolve) => {
     const session = new Session();
     let settled = false;
@@ -94,7 +102,7 @@ export async function pausedWhere(threadId: number, cwd: string, timeoutMs: numb
         const { sessionId, workerInfo } = message.params as { sessionId: string; workerInfo: { title: string } };
         const worker = workerChannel(channel, sessionId);
         // The inspector numbers workers its own way; the title names the thread (`[worker 3] name`).
-        if (/^\[worker (\d+)\]/.exec(workerInfo.title)?.[1] === String(threadId)) pause(worker, cwd, finish);
+        if (/^\[worker (\d+)\]/.exec(workerInfo.title)?.[1] === String(threadId)) pause(worker, cwd, mapping, finish);
         else if (depth < DEPTH_MAX) search(worker, depth + 1);
       });
       channel.send('NodeWorker.enable', { waitForDebuggerOnStart: false });
@@ -138,7 +146,7 @@ function workerChannel(parent: Channel, sessionId: string): Channel {
  * Pauses the thread of `channel`, reads where its driver's code is, lets it go on (a thread paused
  * in the debugger cannot be terminated), then hands `finish` the place.
  */
-function pause(channel: Channel, cwd: string, finish: (where: string | null) => void): void {
+function pause(channel: Channel, cwd: string, mapping: Mapping | null, finish: (where: string | null) => void): void {
   const scripts = new Map<string, Script>();
   let where: string | null | undefined;
   channel.listen((message) => {
@@ -149,7 +157,7 @@ function pause(channel: Channel, cwd: string, finish: (where: string | null) => 
         sourceMapURL: typeof params['sourceMapURL'] === 'string' ? params['sourceMapURL'] : '',
       });
     else if (message.method === 'Debugger.paused' && where === undefined) {
-      where = driverWhere((params?.['callFrames'] as readonly CallFrame[] | undefined) ?? [], scripts, cwd);
+      where = driverWhere((params?.['callFrames'] as readonly CallFrame[] | undefined) ?? [], scripts, cwd, mapping);
       // Debugger.disable resumes the thread; its answer (the third request) says it runs again.
       channel.send('Debugger.disable');
     } else if (message.method === undefined && (message as { id?: number }).id === 3 && where !== undefined)
@@ -161,7 +169,12 @@ function pause(channel: Channel, cwd: string, finish: (where: string | null) => 
 }
 
 /** The innermost frame of the driver's own code, as `at Fn (file:line:col)`; null when none. */
-function driverWhere(frames: readonly CallFrame[], scripts: ReadonlyMap<string, Script>, cwd: string): string | null {
+function driverWhere(
+  frames: readonly CallFrame[],
+  scripts: ReadonlyMap<string, Script>,
+  cwd: string,
+  mapping: Mapping | null,
+): string | null {
   for (const frame of frames) {
     const script = scripts.get(frame.location.scriptId);
     if (script === undefined || !script.url.startsWith('file:')) continue;
@@ -174,7 +187,7 @@ function driverWhere(frames: readonly CallFrame[], scripts: ReadonlyMap<string, 
     if (HARNESS.test(file) || file.startsWith(OWN_ROOT)) continue;
     let line = frame.location.lineNumber + 1;
     let column = (frame.location.columnNumber ?? 0) + 1;
-    const mapped = mapped0(script, frame.location.lineNumber, frame.location.columnNumber ?? 0);
+    const mapped = mapping?.(script, frame.location.lineNumber, frame.location.columnNumber ?? 0) ?? null;
     if (mapped !== null) {
       line = mapped.line + 1;
       column = mapped.column + 1;
@@ -183,31 +196,4 @@ function driverWhere(frames: readonly CallFrame[], scripts: ReadonlyMap<string, 
     return `at ${frame.functionName || '(anonymous)'} (${displayPath(file, cwd)}:${line}:${column})`;
   }
   return null;
-}
-
-/** A generated position through the script's inline source map (0-based); null without one. */
-function mapped0(
-  script: Script,
-  line: number,
-  column: number,
-): { readonly file: string | null; readonly line: number; readonly column: number } | null {
-  const inline = /^data:application\/json(?:;charset=[^;,]+)?;base64,(.*)$/.exec(script.sourceMapURL);
-  if (inline === null) return null;
-  try {
-    const payload = JSON.parse(Buffer.from(inline[1]!, 'base64').toString('utf8')) as SourceMapPayload;
-    const entry = new SourceMap(payload).findEntry(line, column) as {
-      originalSource?: string;
-      originalLine?: number;
-      originalColumn?: number;
-    };
-    if (entry.originalLine === undefined || entry.originalColumn === undefined) return null;
-    let file: string | null = null;
-    if (entry.originalSource !== undefined && entry.originalSource !== '') {
-      const url = new URL(entry.originalSource, script.url);
-      if (url.protocol === 'file:') file = fileURLToPath(url);
-    }
-    return { file, line: entry.originalLine, column: entry.originalColumn };
-  } catch {
-    return null;
-  }
 }

@@ -7,6 +7,7 @@
  * Owns: the queues, the hold of the DPC-coalescing fault, the processor whose DPCs a scheduled run
  * keeps queued for a later choice, and the last DPC that returned (for INT-LOST reports).
  */
+import type { RoleDeclaration } from '@ddikit/ndis';
 import type { Prng } from '../core/prng.js';
 import type { Clock } from '../core/time.js';
 import { DISPATCH_LEVEL, type IrqlEngine, type Processor } from '../kernel/irql.js';
@@ -48,8 +49,8 @@ export class DpcQueues {
   holdUntilTick = 0;
   /** A processor whose ISR a choice point nested: its DPCs stay queued for a later choice. */
   noDrainCpu: Processor | null = null;
-  /** INT-LOST: the last DPC that returned. */
-  lastDpcName = '';
+  /** INT-LOST: the last DPC that returned (its declaration: the report names it and where it is defined). */
+  lastDpc: RoleDeclaration | null = null;
   lastDpcCpu = -1;
   lastDpcTick = 0;
 
@@ -82,7 +83,7 @@ export class DpcQueues {
   reset(): void {
     this.holdUntilTick = 0;
     this.noDrainCpu = null;
-    this.lastDpcName = '';
+    this.lastDpc = null;
     this.lastDpcCpu = -1;
     this.lastDpcTick = 0;
     for (const queue of this.queues) queue.reset();
@@ -236,7 +237,7 @@ export class DpcQueues {
       this.monitor.nextDpcSource = message;
       this.monitor.callRole(declaration, undefined, args);
       args[object.messageBased ? 2 : 1] = null;
-      this.lastDpcName = declaration.name;
+      this.lastDpc = declaration;
       this.lastDpcCpu = cpu.index;
       this.lastDpcTick = this.clock.nowTicks;
     } else {

@@ -55,17 +55,16 @@ export class LostInterruptCheck {
     const last =
       dpcs.lastDpcCpu < 0
         ? 'no DPC ran yet'
-        : `the last DPC, ${dpcs.lastDpcName}, returned on processor ${dpcs.lastDpcCpu} at tick ${dpcs.lastDpcTick}`;
+        : `the last DPC, ${dpcs.lastDpc?.name ?? ''}, returned on processor ${dpcs.lastDpcCpu} at tick ${dpcs.lastDpcTick}`;
     // Who left the interrupt masked: an ISR that masked it after the last DPC returned queued no
     // DPC to unmask it; otherwise the last DPC returned without unmasking.
     const isrMasked = site !== null && site.isr && (dpcs.lastDpcCpu < 0 || dpcs.lastDpcTick <= site.tick);
     const dpcRole = object.messageBased ? MESSAGE_DPC_ROLE : LINE_DPC_ROLE;
     const isrRole = object.messageBased ? MESSAGE_ISR_ROLE : LINE_ISR_ROLE;
-    const blamed = isrMasked
-      ? site.fn
-      : dpcs.lastDpcName === ''
-        ? (object.isrDeclaration?.name ?? '(none)')
-        : dpcs.lastDpcName;
+    // The function blamed, and its declaration: the report names where it is defined (the ISR and
+    // the DPC ran and returned long before, and no code of the driver's is running now).
+    const blamedDeclaration = isrMasked || dpcs.lastDpc === null ? object.isrDeclaration : dpcs.lastDpc;
+    const blamed = isrMasked ? site.fn : (blamedDeclaration?.name ?? '(none)');
     const fix = isrMasked
       ? `${blamed} masked the interrupt at tick ${site.tick} and queued no DPC: an ISR that masks must queue the DPC that unmasks (QueueDefaultInterruptDpc or TargetProcessors)`
       : 'the last DPC of a batch must re-enable interrupts (with NdisMSynchronizeWithInterruptEx)';
@@ -79,6 +78,7 @@ export class LostInterruptCheck {
       p3: object.id,
       site: 'masked',
       function: blamed,
+      ...(blamedDeclaration !== null && blamedDeclaration.name === blamed ? { declared: blamedDeclaration.impl } : {}),
       ...(race !== null ? { interleaving: race.interleaving(0) } : {}),
     });
   }

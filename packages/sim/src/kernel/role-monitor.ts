@@ -351,7 +351,7 @@ export class RoleMonitor implements NdisRoleMonitor {
         );
       throw error;
     }
-    result = this.exit(info, declaration.name, d, result);
+    result = this.exit(info, declaration, d, result);
     this.depth = d;
     if (this.dpcFrame[cpu.index] === d) this.endDpcFrame(cpu.index);
     this.frameInfo[d] = null;
@@ -382,8 +382,9 @@ export class RoleMonitor implements NdisRoleMonitor {
     );
   }
 
-  private exit(info: RoleInfo, name: string, d: number, result: unknown): unknown {
+  private exit(info: RoleInfo, declaration: RoleDeclaration, d: number, result: unknown): unknown {
     const verifier = this.verifier;
+    const name = declaration.name;
     if (verifier.stopped !== null) throw verifier.stopped;
     const cpu = this.engine.cpu;
     const entryIrql = this.frameIrql[d]!;
@@ -433,18 +434,18 @@ export class RoleMonitor implements NdisRoleMonitor {
         if (typeof result !== 'boolean')
           result = this.badReturn(
             info,
-            name,
+            declaration,
             result,
             'a boolean (BOOLEAN)',
             result === true || (typeof result === 'number' && result !== 0),
           );
         break;
       case 'VOID':
-        if (result !== undefined) result = this.badReturn(info, name, result, 'nothing (VOID)', undefined);
+        if (result !== undefined) result = this.badReturn(info, declaration, result, 'nothing (VOID)', undefined);
         break;
       case 'NDIS_STATUS':
         if (typeof result !== 'number' || (result | 0) !== result)
-          result = this.badReturn(info, name, result, 'a 32-bit integer (NDIS_STATUS)', NDIS_STATUS_FAILURE);
+          result = this.badReturn(info, declaration, result, 'a 32-bit integer (NDIS_STATUS)', NDIS_STATUS_FAILURE);
         break;
       default:
         break;
@@ -501,7 +502,18 @@ export class RoleMonitor implements NdisRoleMonitor {
     });
   }
 
-  private badReturn(info: RoleInfo, name: string, result: unknown, want: string, repaired: unknown): unknown {
+  /**
+   * ROLE-RETURN. V8 keeps no frame of a function that has returned, and NDIS (the harness) called
+   * the ISRs, DPCs and handlers: the report names where the function is defined instead.
+   */
+  private badReturn(
+    info: RoleInfo,
+    declaration: RoleDeclaration,
+    result: unknown,
+    want: string,
+    repaired: unknown,
+  ): unknown {
+    const name = declaration.name;
     const got =
       result === null
         ? 'null'
@@ -519,6 +531,7 @@ export class RoleMonitor implements NdisRoleMonitor {
       rule: 'ROLE-RETURN',
       subject: info.name,
       message: `${name} returned ${got}; the role ${info.name} returns ${want}${why}`,
+      declared: declaration.impl,
     });
     return repaired;
   }

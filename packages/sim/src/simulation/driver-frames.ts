@@ -101,6 +101,11 @@ export function currentDriverFrames(roleFunctions: readonly string[] = []): Driv
   return driverFrames(stack, roleFunctions);
 }
 
+/** A file of the driver's code, relative to the working folder when under it; null for the harness's. */
+export function driverFile(path: string): string | null {
+  return HARNESS_PATH.test(path.replaceAll('\\', '/')) ? null : relative(path);
+}
+
 /** The file of a frame's location, or null for the harness's and the runtime's frames. */
 function locate(where: string): { file: string; known: boolean } | null {
   if (where.startsWith('data:')) {

@@ -60,6 +60,7 @@ import {
 } from './options.js';
 import { DriverError } from './driver-error.js';
 import { capturedStack, currentDriverFrames, driverFrames, frameText, type DriverFrame } from './driver-frames.js';
+import { functionSite } from './function-site.js';
 import type { RunProbe } from '../core/probe.js';
 import { registerObserver } from './register-observer.js';
 
@@ -156,6 +157,8 @@ export class Simulation {
       },
       options.disabledRules ?? [],
     );
+    // A report about a driver function that is not running names where it is defined (asked only then).
+    this.verifier.definitionOf = functionSite;
     this.locks = new SpinLocks(this.engine, this.clock, budgets, fail);
     monitor = new RoleMonitor(this.engine, this.locks, this.verifier, this.clock, costs, budgets, fail);
     this.monitor = monitor;
@@ -443,7 +446,7 @@ export class Simulation {
           `${initialize} failed with status ${status}`,
           'MINIPORT_INITIALIZE',
           status,
-          initialize,
+          handlers.MiniportInitializeEx,
         );
       this.onProcessor(0);
       this.timers.checkAtEnd(`${initialize} failed with status ${status}`, 'MINIPORT_INITIALIZE', initialize);
@@ -460,7 +463,7 @@ export class Simulation {
     progress.halted = true;
     const halt = functionName(handlers.MiniportHaltEx);
     if (adapter.interrupt !== null)
-      this.leftRegistered(adapter.interrupt, 0, `${halt} returned`, 'MINIPORT_HALT', 0, halt);
+      this.leftRegistered(adapter.interrupt, 0, `${halt} returned`, 'MINIPORT_HALT', 0, handlers.MiniportHaltEx);
     this.onProcessor(0);
     this.timers.checkAtEnd(`${halt} returned`, 'MINIPORT_HALT', halt);
   }
@@ -610,14 +613,17 @@ export class Simulation {
     }
   }
 
-  /** INT-DEREGISTER; in collect mode the harness deregisters the interrupt itself. */
+  /**
+   * INT-DEREGISTER, raised after `handler` (the halt or initialize function) returned: the report
+   * names where it is defined. In collect mode the harness deregisters the interrupt itself.
+   */
   private leftRegistered(
     object: InterruptObject,
     form: number,
     what: string,
     role: string,
     status: number,
-    fn: string,
+    handler: unknown,
   ): void {
     const repair = (): void => this.interrupts.table.remove(object);
     if (!this.checks) {
@@ -632,7 +638,8 @@ export class Simulation {
       message: `${what} with interrupt ${object.id} still registered; call NdisMDeregisterInterruptEx first`,
       p2: object.id,
       p3: form === 1 ? status >>> 0 : 0,
-      function: fn,
+      function: functionName(handler),
+      declared: roleOf(handler)?.impl ?? handler,
     });
     repair();
   }

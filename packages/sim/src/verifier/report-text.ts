@@ -82,6 +82,8 @@ function pushFields(lines: string[], report: Report): void {
   lines.push(`DESCRIPTION:  ${report.message}`);
   lines.push(`SUBJECT:  ${report.subject}`);
   if (report.function !== null) lines.push(`FUNCTION:  ${report.function}`);
+  if (report.defined !== undefined)
+    lines.push(`DEFINED_AT:  ${report.defined.function} (${sourceWhere(report.defined)})`);
   if (report.irqlRequired !== null) lines.push(`IRQL_REQUIRED:  ${report.irqlRequired}`);
   if (report.irqlFound !== null) lines.push(`IRQL_FOUND:  ${irqlText(report.irqlFound)}`);
   if (report.compliance !== null)
@@ -161,8 +163,12 @@ export function formatReportsJson(reports: readonly Report[]): string {
   return JSON.stringify(reports, null, 2) + '\n';
 }
 
-/** `file:line:col` of a source frame; the file alone when its line is not known (0), `?` without a file. */
+/**
+ * `file:line:col` of a source frame; `file:line` when its column is not known (0), the file alone
+ * when its line is not either, `?` without a file.
+ */
 export function sourceWhere(frame: SourceFrameReport): string {
   if (frame.file === null) return '?';
-  return frame.line === 0 ? frame.file : `${frame.file}:${frame.line}:${frame.column}`;
+  if (frame.line === 0) return frame.file;
+  return frame.column === 0 ? `${frame.file}:${frame.line}` : `${frame.file}:${frame.line}:${frame.column}`;
 }

@@ -68,14 +68,21 @@ export interface Report {
   readonly interleaving?: readonly InterleavingStep[];
   /** Drivers compiled from C: the C frames at the moment of the report, innermost first (the DDI call site first). */
   readonly source?: readonly SourceFrameReport[];
+  /**
+   * Where the driver function the report concerns (`function`) is defined, for the reports made when
+   * none of its code is running — ROLE-RETURN, INT-LOST, INT-DEREGISTER — when that is known: a
+   * TypeScript function's `.ts` line, a C function's line in the C source.
+   */
+  readonly defined?: SourceFrameReport;
 }
 
-/** One C frame of a report: the function and where in the source it was. */
+/** One C frame of a report, or a function's definition: the function and where in the source it was. */
 export interface SourceFrameReport {
   readonly function: string;
   /** The source file as the build named it; null when the code has no line information. */
   readonly file: string | null;
   readonly line: number;
+  /** 1-based; 0 when not known (DWARF gives a C function's line alone). */
   readonly column: number;
 }
 

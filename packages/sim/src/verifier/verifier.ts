@@ -61,6 +61,15 @@ export class Verifier implements ViolationSink {
    * asked only when a report is made. Set by the driver's runtime for its run; null otherwise.
    */
   sourceFrames: (() => readonly SourceFrameReport[]) | null = null;
+  /**
+   * Where a driver function is defined, for drivers compiled from another language (C): `fn` is the
+   * implementation a violation's `declared` holds, `name` the name it was declared with; null for
+   * one it does not know. Asked only when such a report is made, before {@link definitionOf}. Set
+   * by the driver's runtime for its run; null otherwise.
+   */
+  sourceDefinition: ((fn: unknown, name: string) => SourceFrameReport | null) | null = null;
+  /** Where a driver function is defined, as {@link sourceDefinition}: a JavaScript function's place (set by the simulation). */
+  definitionOf: ((fn: unknown, name: string) => SourceFrameReport | null) | null = null;
 
   constructor(mode: VerifierMode, context: ReportContext, disabledRules: readonly RuleId[] = []) {
     if (mode !== 'bugcheck' && mode !== 'collect') {
@@ -82,6 +91,7 @@ export class Verifier implements ViolationSink {
 
   reset(): void {
     this.sourceFrames = null;
+    this.sourceDefinition = null;
     this.reports.length = 0;
     this.sites.clear();
     this.stopped = null;
@@ -131,6 +141,7 @@ export class Verifier implements ViolationSink {
     }
     const form = spec.bugChecks[violation.form ?? 0] ?? null;
     const source = this.sourceFrames?.() ?? [];
+    const defined = violation.declared === undefined || fn === null ? null : this.definition(violation.declared, fn);
     const report: Report = {
       rule: spec.id,
       title: spec.title,
@@ -159,6 +170,7 @@ export class Verifier implements ViolationSink {
       ...(violation.race === undefined ? {} : { race: violation.race }),
       ...(violation.interleaving === undefined ? {} : { interleaving: violation.interleaving }),
       ...(source.length === 0 ? {} : { source }),
+      ...(defined === null ? {} : { defined }),
     };
     if (this.reports.length < REPORTS_MAX) {
       this.sites.set(key, report);
@@ -168,6 +180,11 @@ export class Verifier implements ViolationSink {
       this.droppedCount += 1;
     }
     return report;
+  }
+
+  /** Where the driver function `fn` (named `name`) is defined, or null when not known. */
+  private definition(fn: unknown, name: string): SourceFrameReport | null {
+    return this.sourceDefinition?.(fn, name) ?? this.definitionOf?.(fn, name) ?? null;
   }
 }
 

@@ -29,6 +29,12 @@ export interface Violation {
   readonly site?: string;
   /** The driver function concerned, where no role frame is running it any more (ISR-CLAIM, INT-DEREGISTER). */
   readonly function?: string;
+  /**
+   * The driver function concerned, as the implementation the driver declared, for a report made when
+   * none of its code is running (ROLE-RETURN, INT-LOST, INT-DEREGISTER): the report names where it
+   * is defined (Report.defined).
+   */
+  readonly declared?: unknown;
   /** The variable and both accesses (ISR-SHARED-RACE, SPINLOCK-FOR-ISR-STATE). */
   readonly race?: RaceReport;
   /** The tracked accesses that led up to it, oldest first. */
