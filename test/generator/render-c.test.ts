@@ -283,6 +283,8 @@ describe('renderC on the bundled spec', () => {
       'TRUE',
       'UNREFERENCED_PARAMETER',
       '_In_',
+      'RTL_SIZEOF_THROUGH_FIELD',
+      'NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1',
     ]) {
       expect(names.has(name), name).toBe(true);
     }
@@ -301,8 +303,11 @@ describe.skipIf(!gccFound)(
       expect(result.status).toBe(0);
     });
 
-    it('compiles twice included, and every constant, enumerator and structure is usable with its type', () => {
+    it('compiles twice included, and every constant, enumerator, structure and revision size is usable with its type', () => {
       const model = bundledModel();
+      expect(
+        model.types.filter((t) => t.typeKind === 'struct' && t.complete && t.sizes.length > 0).length,
+      ).toBeGreaterThan(0);
       const uses = [
         '#include "ndis_roles.h"',
         '#include "ndis_roles.h"',
@@ -314,6 +319,15 @@ describe.skipIf(!gccFound)(
         ...model.types
           .filter((t) => t.typeKind === 'struct' && t.complete)
           .map((t) => `static const unsigned long size_${t.name} = sizeof(${t.name});`),
+        // A revision's size is the structure's through its last field, as the WDK's macros make it.
+        ...model.types
+          .filter((t) => t.typeKind === 'struct' && t.complete)
+          .flatMap((t) =>
+            t.sizes.map(
+              (s) =>
+                `_Static_assert(${s.name} == offsetof(${t.name}, ${s.through}) + sizeof(((${t.name} *)0)->${s.through}), "${s.name}");`,
+            ),
+          ),
         // Types of unknown layout (imported) are declared by name: usable through a pointer, or as int.
         ...model.types.filter((t) => !t.complete).map((t) => `static ${t.name} *const pointer_${t.name} = NULL;`),
         'int main(void)',

@@ -49,6 +49,13 @@ const baseMacros: readonly (readonly [name: string, params: string | null, value
   ['UNREFERENCED_PARAMETER', 'P', '((void)(P))'],
 ];
 
+/** What the revision sizes are written with, as the WDK's ntdef.h names it (offsetof: stddef.h). */
+const sizeMacros: readonly (readonly [name: string, params: string | null, value: string])[] = [
+  ['FIELD_OFFSET', 'type, field', '((LONG)offsetof(type, field))'],
+  ['RTL_FIELD_SIZE', 'type, field', '(sizeof(((type *)0)->field))'],
+  ['RTL_SIZEOF_THROUGH_FIELD', 'type, field', '(FIELD_OFFSET(type, field) + RTL_FIELD_SIZE(type, field))'],
+];
+
 interface MacroView {
   name: string;
   /** The text after `#define `. */
@@ -102,6 +109,10 @@ interface HeaderView {
   roles: RoleView[];
   structs: StructView[];
   constantGroups: string[][];
+  /** `NAME RTL_SIZEOF_THROUGH_FIELD(TYPE, FIELD)` per revision of each structure the header defines. */
+  sizes: string[];
+  /** RTL_SIZEOF_THROUGH_FIELD and what it uses; empty when there is no size. */
+  sizeMacros: MacroView[];
   functionGroups: { family: string; functions: FunctionView[] }[];
 }
 
@@ -196,6 +207,8 @@ export function cHeaderNames(model: Model): ReadonlySet<string> {
   }
   for (const fn of model.functions) names.add(fn.name);
   for (const constant of model.constants) names.add(constant.name);
+  for (const type of definedStructs(model)) for (const size of type.sizes) names.add(size.name);
+  if (definedStructs(model).some((t) => t.sizes.length > 0)) for (const [name] of sizeMacros) names.add(name);
   headerNames.set(model, names);
   return names;
 }
@@ -266,6 +279,11 @@ function constantGroups(constants: readonly ConstantModel[]): string[][] {
   );
 }
 
+/** The structures the header defines (the others it only names), each after the ones it contains. */
+function definedStructs(model: Model): TypeModel[] {
+  return model.typesInCOrder.filter((t) => t.typeKind === 'struct' && t.fields.length > 0 && t.complete);
+}
+
 function headerView(model: Model, provenance: string): HeaderView {
   checkSalFallbacks(model);
   const typeNames = new Set(model.types.map((t) => t.name));
@@ -286,6 +304,12 @@ function headerView(model: Model, provenance: string): HeaderView {
   const families = [...byFamily.keys()].sort(compareStrings);
 
   const omitted = omittedComment(model);
+  const sizes = definedStructs(model).flatMap((t) =>
+    t.sizes.map(
+      (s) =>
+        `${ofKind('identifier', s.name, `a size macro of ${t.name}`)} RTL_SIZEOF_THROUGH_FIELD(${t.name}, ${ofKind('identifier', s.through, `the last field of ${s.name}`)})`,
+    ),
+  );
   return {
     provenance: cCommentText(provenance),
     guard: cHeaderGuard,
@@ -326,10 +350,10 @@ function headerView(model: Model, provenance: string): HeaderView {
       ),
     ),
     roles: baseRoles.map((r) => roleView(r, variantsOf(r))),
-    structs: model.typesInCOrder
-      .filter((t) => t.typeKind === 'struct' && t.fields.length > 0 && t.complete)
-      .map(structView),
+    structs: definedStructs(model).map(structView),
     constantGroups: constantGroups(model.constants),
+    sizes,
+    sizeMacros: sizes.length > 0 ? macros(sizeMacros, true) : [],
     functionGroups: families.map((family) => ({
       family,
       functions: byFamily.get(family)!.map(functionView),

@@ -16,6 +16,8 @@
 
 #ifndef _NDIS_
 
+#include <stddef.h>
+
 /* SAL annotations: checked by the WDK's code analysis, empty here. */
 #ifndef _Function_class_
 #define _Function_class_(x)
@@ -907,6 +909,21 @@ struct _UNICODE_STRING {
 
 #define NDIS_MINIPORT_ATTRIBUTES_BUS_MASTER                       ((ULONG)0x00000008L)
 #define NDIS_MINIPORT_ATTRIBUTES_HARDWARE_DEVICE                  ((ULONG)0x00000001L)
+
+/* Structure sizes per revision. */
+#ifndef FIELD_OFFSET
+#define FIELD_OFFSET(type, field)             ((LONG)offsetof(type, field))
+#endif
+#ifndef RTL_FIELD_SIZE
+#define RTL_FIELD_SIZE(type, field)           (sizeof(((type *)0)->field))
+#endif
+#ifndef RTL_SIZEOF_THROUGH_FIELD
+#define RTL_SIZEOF_THROUGH_FIELD(type, field) (FIELD_OFFSET(type, field) + RTL_FIELD_SIZE(type, field))
+#endif
+#define NDIS_SIZEOF_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1 RTL_SIZEOF_THROUGH_FIELD(NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES, InterfaceType)
+#define NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1 RTL_SIZEOF_THROUGH_FIELD(NDIS_MINIPORT_DRIVER_CHARACTERISTICS, CancelOidRequestHandler)
+#define NDIS_SIZEOF_MINIPORT_INIT_PARAMETER_REVISION_1 RTL_SIZEOF_THROUGH_FIELD(NDIS_MINIPORT_INIT_PARAMETERS, PciDeviceCustomProperties)
+#define NDIS_SIZEOF_MINIPORT_INTERRUPT_CHARACTERISTICS_REVISION_1 RTL_SIZEOF_THROUGH_FIELD(NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS, MessageInfoTable)
 
 /* DDIs: driver. */
 
