@@ -578,8 +578,13 @@ const cFuturePrefixes = /^(?:str|mem|wcs|is|to)[a-z]/;
 /** Prefixes of the threads.h and stdatomic.h families, reserved the same way. */
 const cFamilyPrefixes = /^(?:atomic_|memory_order_|cnd_|mtx_|thrd_|tss_)/;
 
-/** Names the WDK gives a meaning of its own. */
-const wdkNames: ReadonlySet<string> = new Set(['DriverEntry', 'GsDriverEntry']);
+/**
+ * The function the WDK calls a driver at (`DRIVER_INITIALIZE DriverEntry;`): the one name a driver
+ * function must carry, and only the entry point's (see scaffold nameProblem).
+ */
+export const wdkEntryPoint = 'DriverEntry';
+/** Names the WDK gives a meaning of its own: the entry point, and the /GS entry the linker wraps it in. */
+const wdkNames: ReadonlySet<string> = new Set([wdkEntryPoint, 'GsDriverEntry']);
 /** Prefixes of the routines of the Windows kernel and its frameworks: a driver names its own routines otherwise. */
 const wdkPrefixes = /^(Nt|Zw|Ke|Ki|Ex|Io|Mm|Mi|Ob|Ps|Po|Se|Cm|Hal|Rtl|Dbg|Ndis|Wdf|Wmi|FsRtl|Flt|Tdi)(?=[A-Z])/;
 

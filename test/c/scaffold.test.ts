@@ -1,8 +1,9 @@
 /**
- * From `ddikit scaffold --lang c` to `ddikit simulate`: the scaffold of a line-based miniport, with
- * its bodies filled in (and the DriverEntry a real driver adds: an RX ring and its buffers in shared
- * memory), compiles against the harness header and runs clean on the simulated e1000 NIC; the same
- * driver taking the ISR's causes without synchronizing is caught.
+ * From `ddikit scaffold --lang c` to `ddikit simulate`: the scaffold's own DriverEntry registers the
+ * miniport, so the unedited scaffold runs clean; the scaffold of a line-based miniport with its
+ * bodies filled in (an RX ring and its buffers in shared memory) compiles against the harness header
+ * and runs clean on the simulated e1000 NIC; the same driver taking the ISR's causes without
+ * synchronizing is caught.
  */
 import '../built-harness.js';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { root } from './build.js';
 
 const dir = '.tmp/c-scaffold';
 const roles = [
+  'DRIVER_INITIALIZE:DriverEntry',
   'MINIPORT_INITIALIZE:ContosoInitializeEx',
   'MINIPORT_HALT:ContosoHaltEx',
   'MINIPORT_ISR:ContosoIsr',
@@ -85,9 +87,6 @@ typedef struct _ADAPTER {
     ULONG RxNext; /* the DPC's: the next RX descriptor to clean */
     ULONG Frames;
 } ADAPTER, *PADAPTER;
-
-DRIVER_INITIALIZE DriverEntry;
-static NDIS_HANDLE DriverHandle;
 
 static ULONG Read(PADAPTER A, ULONG Offset)
 {
@@ -272,23 +271,6 @@ const BODIES: Record<string, string> = {
 `,
 };
 
-const DRIVER_ENTRY = `
-_Use_decl_annotations_
-NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
-{
-    NDIS_MINIPORT_DRIVER_CHARACTERISTICS chars;
-    NdisZeroMemory(&chars, sizeof(chars));
-    chars.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS;
-    chars.Header.Revision = NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1;
-    chars.Header.Size = NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1;
-    chars.MajorNdisVersion = NDIS_MINIPORT_MAJOR_VERSION;
-    chars.MinorNdisVersion = NDIS_MINIPORT_MINOR_VERSION;
-    chars.InitializeHandlerEx = ContosoInitializeEx;
-    chars.HaltHandlerEx = ContosoHaltEx;
-    return NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &chars, &DriverHandle);
-}
-`;
-
 /** The DPC takes the ISR's causes inside ContosoSync, or (the bug) reads them directly. */
 const TAKE_SYNCHRONIZED = 'Synchronized(a, OP_TAKE)';
 const TAKE_RACING = '(a->Taken = a->Pending, a->Pending = 0, a->Taken != 0)';
@@ -297,11 +279,27 @@ function filled(scaffold: string, take: string): string {
   let text = scaffold.replace('#include "contoso.h"\n', `#include "contoso.h"\n${DEFINITIONS}`);
   for (const [name, body] of Object.entries(BODIES)) text = fillBody(text, name, body);
   text = text.replace('TAKE_CAUSES', take);
-  return `${text}${DRIVER_ENTRY}`;
+  return text;
 }
 
 describe('a C scaffold, filled in, under ddikit simulate', () => {
   afterAll(() => rmSync(`${root}${dir}`, { recursive: true, force: true }));
+
+  it('runs the unedited scaffold of DriverEntry, MiniportInitializeEx and MiniportHaltEx clean', async () => {
+    const out = `${dir}/unedited`;
+    rmSync(`${root}${out}`, { recursive: true, force: true });
+    const entry = ['DRIVER_INITIALIZE:DriverEntry', 'MINIPORT_INITIALIZE:LwcInitializeEx', 'MINIPORT_HALT:LwcHaltEx'];
+    const scaffold = io();
+    const args = entry.flatMap((role) => ['--role', role]);
+    expect(await runScaffold([...args, '--out', out, '--lang', 'c', '--name', 'lwc'], scaffold.io)).toBe(0);
+    const run = io();
+    const code = await runSimulate([`${out}/lwc.c`, '--ticks', '10000', '--seeds', '2'], run.io);
+    expect(run.out()).toContain('ddikit simulate: LwcInitializeEx (');
+    // Both role functions ran: DriverEntry registered them, NDIS initialized and halted the adapter.
+    expect(run.out()).toMatch(/seed=1 tick=\d+: clean — .* 2 role calls,/);
+    expect(run.out()).toContain('2 runs, all clean.');
+    expect(code).toBe(0);
+  });
 
   it('writes the scaffold, compiles against the harness header and runs clean', async () => {
     rmSync(`${root}${dir}`, { recursive: true, force: true });

@@ -426,6 +426,53 @@ describe('ddikit scaffold', () => {
     },
   );
 
+  it.skipIf(!gccFound)(
+    'a C scaffold with DRIVER_INITIALIZE:DriverEntry compiles, unedited, with the gcc command it prints',
+    async () => {
+      const roles = ['DRIVER_INITIALIZE:DriverEntry', 'MINIPORT_INITIALIZE:LwcInitializeEx', 'MINIPORT_HALT:LwcHaltEx'];
+      const scaffolded = await ddikit([
+        'scaffold',
+        ...roles.flatMap((r) => ['--role', r]),
+        '--out',
+        'cdrv',
+        '--lang',
+        'c',
+        '--name',
+        'lwc',
+      ]);
+      expect(scaffolded.code, scaffolded.stderr).toBe(0);
+      expect(scaffolded.stdout).not.toContain('Next:');
+      expect(readFileSync(join(work, 'cdrv/lwc.c'), 'utf8')).toContain('return NdisMRegisterMiniportDriver(');
+      const command = /: (gcc .*)\n$/.exec(scaffolded.stdout)?.[1];
+      expect(command, scaffolded.stdout).toContain('-Werror');
+      const gcc = spawnSync('sh', ['-c', command!], {
+        cwd: work,
+        encoding: 'utf8',
+        env: { ...process.env, LC_ALL: 'C' },
+      });
+      expect(gcc.stderr).toBe('');
+      expect(gcc.status).toBe(0);
+    },
+  );
+
+  it('tells a C scaffold without DriverEntry to add --role DRIVER_INITIALIZE:DriverEntry', async () => {
+    const halt = ['--role', 'MINIPORT_HALT:LwcHaltEx'];
+    const without = await ddikit(['scaffold', '--role', 'MINIPORT_INITIALIZE:LwcInitializeEx', ...halt, '--out', 'a']);
+    expect(without.code).toBe(0);
+    expect(without.stdout).toContain(
+      '\nNext: ddikit simulate starts a C driver at DriverEntry. Add --role DRIVER_INITIALIZE:DriverEntry to this command for one that registers the miniport with NDIS.\n',
+    );
+    const renamed = await ddikit(['scaffold', '--role', 'DRIVER_INITIALIZE:LwcEntry', ...halt, '--out', 'b']);
+    expect(renamed.code).toBe(0);
+    expect(renamed.stdout).toContain(
+      '\nNext: the WDK and ddikit simulate start a driver at DriverEntry, not LwcEntry: name it so (--role DRIVER_INITIALIZE:DriverEntry).\n',
+    );
+    // TypeScript drivers start at defineMiniport: no DriverEntry to add.
+    const ts = await ddikit(['scaffold', ...halt, '--out', 'c', '--lang', 'ts']);
+    expect(ts.code).toBe(0);
+    expect(ts.stdout).not.toContain('Next:');
+  });
+
   it('rejects an unknown role with a suggestion and writes nothing', async () => {
     const result = await ddikit(['scaffold', '--role', 'MINIPORT_SYNCHRONISE_INTERRUPT:MySync', '--out', 'drv']);
     expect(result.code).toBe(1);

@@ -321,6 +321,108 @@ functions:
   });
 });
 
+describe("scaffold (C) of DriverEntry: it registers the miniport with the scaffold's functions", () => {
+  const roles = ['DRIVER_INITIALIZE:DriverEntry', 'MINIPORT_INITIALIZE:LwcInitializeEx', 'MINIPORT_HALT:LwcHaltEx'];
+  const c = (): string => file(run('c', roles, 'lwc').files, 'lwc.c');
+  const bodyOf = (source: string, name: string): string => {
+    const start = source.indexOf(`\n${name}(\n`);
+    return source.slice(source.indexOf('\n{\n', start) + 3, source.indexOf('\n}\n', start) + 1);
+  };
+  /** The handler fields of NDIS_MINIPORT_DRIVER_CHARACTERISTICS, as the spec types them: role pointers. */
+  const handlerFields = (model: Model): { field: string; role: RoleModel; optional: boolean }[] => {
+    const chars = model.byName.get('NDIS_MINIPORT_DRIVER_CHARACTERISTICS');
+    if (chars?.kind !== 'type') throw new Error('the spec has no NDIS_MINIPORT_DRIVER_CHARACTERISTICS');
+    return chars.fields.flatMap((f) => {
+      const role = model.roles.find((r) => r.pointer === f.type.name);
+      return role === undefined ? [] : [{ field: f.name, role, optional: f.optional }];
+    });
+  };
+
+  it("fills the header, the versions and the handlers it has, and returns NdisMRegisterMiniportDriver's status", () => {
+    const body = bodyOf(c(), 'DriverEntry');
+    const after = body.slice(body.indexOf('    NDIS_MINIPORT_DRIVER_CHARACTERISTICS'));
+    const unfilled = handlerFields(bundledModel())
+      .filter((h) => !h.optional && h.field !== 'InitializeHandlerEx' && h.field !== 'HaltHandlerEx')
+      .map((h) => `${h.field} (${h.role.name})`);
+    expect(unfilled.length).toBeGreaterThan(0);
+    expect(after.replace(/\n {5}\* /g, ' ')).toBe(
+      [
+        '    NDIS_MINIPORT_DRIVER_CHARACTERISTICS characteristics = { 0 };',
+        '',
+        '    /* The structure starts zeroed: a handler this scaffold has no function for stays NULL. */',
+        '    characteristics.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS;',
+        '    characteristics.Header.Revision = NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1;',
+        '    characteristics.Header.Size = NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1;',
+        '    characteristics.MajorNdisVersion = NDIS_MINIPORT_MAJOR_VERSION;',
+        '    characteristics.MinorNdisVersion = NDIS_MINIPORT_MINOR_VERSION;',
+        '    characteristics.MajorDriverVersion = 1;',
+        '    characteristics.MinorDriverVersion = 0;',
+        '    characteristics.InitializeHandlerEx = LwcInitializeEx;',
+        '    characteristics.HaltHandlerEx = LwcHaltEx;',
+        // The comment is wrapped at 100 columns; its lines are joined here.
+        `    /* NDIS requires these handlers too; each stays NULL until you add a function of its role and set it here: ${unfilled.join(', ')}.`,
+        '     */',
+        '',
+        '    /* STATUS_SUCCESS when the driver registered; an error unloads it. */',
+        '    return NdisMRegisterMiniportDriver(',
+        '        DriverObject,',
+        '        RegistryPath,',
+        '        NULL,',
+        '        &characteristics,',
+        '        &NdisMiniportDriverHandle',
+        '        );',
+        '',
+      ].join('\n'),
+    );
+    expect(body).not.toContain('UNREFERENCED_PARAMETER');
+    // The handle is the driver's for as long as it is loaded: a file-scope static, before the functions.
+    expect(c()).toContain(
+      '#include "lwc.h"\n\n/* Set by NdisMRegisterMiniportDriver in DriverEntry; kept while the driver is loaded. */\nstatic NDIS_HANDLE NdisMiniportDriverHandle;\n\n_Use_decl_annotations_\n',
+    );
+  });
+
+  it('sets every handler field the spec types with a role pointer, whichever roles the scaffold has', () => {
+    const handlers = handlerFields(bundledModel());
+    expect(handlers.length).toBeGreaterThan(10);
+    const requests = handlers.map((h) => `${h.role.name}:Lwc${h.field}`);
+    const source = file(run('c', ['DRIVER_INITIALIZE:DriverEntry', ...requests], 'lwc').files, 'lwc.c');
+    const body = bodyOf(source, 'DriverEntry');
+    for (const h of handlers) expect(body).toContain(`\n    characteristics.${h.field} = Lwc${h.field};\n`);
+    expect(body).not.toContain('NDIS requires');
+  });
+
+  it('finds the fields in the spec: a handler field renamed there is the one set', () => {
+    const sources = readSpecSources(bundled.specDir, bundled.root).map((s) =>
+      s.path.endsWith('driver.yaml') || s.path.endsWith('miniport.yaml')
+        ? { ...s, text: s.text.replaceAll('HaltHandlerEx', 'HaltHandlerRenamed') }
+        : s,
+    );
+    const renamed = modelOf(sources);
+    expect(handlerFields(renamed).map((h) => h.field)).toContain('HaltHandlerRenamed');
+    const source = file(run('c', roles, 'lwc', renamed).files, 'lwc.c');
+    expect(source).toContain('\n    characteristics.HaltHandlerRenamed = LwcHaltEx;\n');
+    expect(source).not.toContain('HaltHandlerEx');
+  });
+
+  it('registers from a DRIVER_INITIALIZE function of another name too; TypeScript keeps the plain body', () => {
+    expect(bodyOf(file(run('c', ['DRIVER_INITIALIZE:LwcEntry'], 'lwc').files, 'lwc.c'), 'LwcEntry')).toContain(
+      '    return NdisMRegisterMiniportDriver(',
+    );
+    // TypeScript drivers register with defineMiniport, not from DriverEntry.
+    const ts = file(run('ts', roles, 'lwc').files, 'lwc.ts');
+    expect(ts).not.toContain('NdisMRegisterMiniportDriver(');
+  });
+
+  it('gives other roles no registration and no static', () => {
+    const source = file(
+      run('c', ['MINIPORT_INITIALIZE:LwcInitializeEx', 'MINIPORT_HALT:LwcHaltEx'], 'lwc').files,
+      'lwc.c',
+    );
+    expect(source).not.toContain('static ');
+    expect(source).not.toContain('characteristics');
+  });
+});
+
 describe('scaffold (TypeScript)', () => {
   it('declares each function with the role declarator of @ddikit/ndis, in the form of the WDK example', () => {
     const result = run('ts', wdkExample);
@@ -416,6 +518,20 @@ describe('scaffold diagnostics', () => {
       ],
     },
     {
+      name: 'DriverEntry for a function other than the entry point',
+      given: ['MINIPORT_HALT:DriverEntry'],
+      want: [
+        'DDI4003: --role MINIPORT_HALT:DriverEntry: "DriverEntry" is the entry point the WDK gives every driver, the name of the DRIVER_INITIALIZE function only. Choose another name, such as "ContosoDriverEntry".',
+      ],
+    },
+    {
+      name: 'GsDriverEntry, even for the entry point',
+      given: ['DRIVER_INITIALIZE:GsDriverEntry'],
+      want: [
+        'DDI4003: --role DRIVER_INITIALIZE:GsDriverEntry: "GsDriverEntry" is the entry point the WDK gives every driver. Choose another name, such as "ContosoGsDriverEntry".',
+      ],
+    },
+    {
       name: 'the same function name twice',
       given: ['MINIPORT_SYNCHRONIZE_INTERRUPT:MySync', 'MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT:MySync'],
       want: [
@@ -496,6 +612,13 @@ describe('scaffold diagnostics', () => {
   it('accepts in TypeScript a name that only C reserves, and in C one that only TypeScript reserves', () => {
     expect(run('ts', ['MINIPORT_ISR:register']).diagnostics).toEqual([]);
     expect(run('c', ['MINIPORT_ISR:delete']).diagnostics).toEqual([]);
+  });
+
+  it('accepts DriverEntry for DRIVER_INITIALIZE, the name the WDK requires of it', () => {
+    const result = run('c', ['DRIVER_INITIALIZE:DriverEntry']);
+    expect(result.diagnostics).toEqual([]);
+    expect(file(result.files, 'driverentry.h').split('\n')).toContain('DRIVER_INITIALIZE DriverEntry;');
+    expect(run('ts', ['DRIVER_INITIALIZE:DriverEntry']).diagnostics).toEqual([]);
   });
 
   it('throws ScaffoldError for a language it does not write', () => {

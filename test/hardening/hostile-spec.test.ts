@@ -500,6 +500,16 @@ describe('scaffold names that C or the WDK already use are refused with a sugges
     expect(scaffold(model, [{ role: 'SAMPLE_CALLBACK', name: given }], 'c').diagnostics).toEqual([want]);
   });
 
+  it('accepts DriverEntry only for the role whose function the spec names DriverEntry, never GsDriverEntry', () => {
+    const entry = generateFrom({
+      'spec/ndis/sample.yaml': baseSpec.replace('function: SampleCallback', 'function: DriverEntry'),
+    }).model!;
+    expect(scaffold(entry, [{ role: 'SAMPLE_CALLBACK', name: 'DriverEntry' }], 'c').diagnostics).toEqual([]);
+    expect(scaffold(entry, [{ role: 'SAMPLE_CALLBACK', name: 'GsDriverEntry' }], 'c').diagnostics).toEqual([
+      'DDI4003: --role SAMPLE_CALLBACK:GsDriverEntry: "GsDriverEntry" is the entry point the WDK gives every driver. Choose another name, such as "ContosoGsDriverEntry".',
+    ]);
+  });
+
   it('accepts driver names, and the TypeScript scaffold is not held to C names', () => {
     for (const name of ['ContosoCallback', 'MySampleCallback', 'Kernel', 'IsrHandler']) {
       expect(scaffold(model, [{ role: 'SAMPLE_CALLBACK', name }], 'c').diagnostics, name).toEqual([]);

@@ -16,6 +16,7 @@ import {
   type CallSite,
   type PlannedFunction,
 } from './scaffold-bodies.js';
+import { registrationPlan, type RegistrationPlan } from './scaffold-registration.js';
 import { tidy, type TemplateSet } from './templates.js';
 
 /** One level of C indentation. */
@@ -29,6 +30,14 @@ interface CFunctionView {
   /** Body lines, indented. */
   body: string[];
   helpers: CHelperView[];
+  /** File-scope variables the body writes (the driver handle DriverEntry registers for). */
+  statics: CStaticView[];
+}
+
+interface CStaticView {
+  comment: string;
+  type: string;
+  name: string;
 }
 
 interface CHelperView {
@@ -48,13 +57,15 @@ export function cFiles(
   firstLine: (template: string) => string,
   templates: TemplateSet,
 ): OutputFile[] {
-  const functions = planned.map((p) => cFunctionView(model, p));
+  const functions = planned.map((p) => cFunctionView(model, p, planned));
   const view = {
     guard: cGuard(base),
     headerName: cHeaderName,
     base,
     functions,
     helpers: functions.flatMap((f) => f.helpers),
+    // Two entry-point functions (DriverEntry and another) register into the same handle.
+    statics: functions.flatMap((f) => f.statics).filter((s, i, all) => all.findIndex((t) => t.name === s.name) === i),
   };
   const file = (ext: 'c' | 'h'): OutputFile => {
     const template = `c/scaffold.${ext}`;
@@ -71,8 +82,23 @@ function cGuard(base: string): string {
   return /^[0-9]/.test(guard) ? `SCAFFOLD_${guard}` : guard;
 }
 
-function cFunctionView(model: Model, planned: PlannedFunction): CFunctionView {
+function cFunctionView(model: Model, planned: PlannedFunction, all: readonly PlannedFunction[]): CFunctionView {
   const { role, name } = planned;
+  const view = {
+    role: role.name,
+    name,
+    returns: role.returns.type.c,
+    params: cParamLines(role.params, false),
+    helpers: planned.calls.map((site) => cHelperView(site, planned)),
+  };
+  const registration = registrationPlan(model, planned, all);
+  if (registration !== null) {
+    return {
+      ...view,
+      body: registrationBody(model, planned, registration),
+      statics: registration.statics.map((s) => ({ comment: cComment([s.note]), type: s.type, name: s.name })),
+    };
+  }
   const comment = (paragraphs: readonly string[]): string[] => cComment(paragraphs, cIndent).split('\n');
   const body: string[] = [...comment(bodyNotes(model, role))];
   const outs = defaultedOuts(model, role, 'c');
@@ -99,14 +125,46 @@ function cFunctionView(model: Model, planned: PlannedFunction): CFunctionView {
     if (returned.comment !== null) body.push(...comment([returned.comment]));
     body.push(`${cIndent}return ${returned.value ?? '0'};`);
   }
-  return {
-    role: role.name,
-    name,
-    returns: role.returns.type.c,
-    params: cParamLines(role.params, false),
-    body: trimBlankEnds(body),
-    helpers: planned.calls.map((site) => cHelperView(site, planned)),
-  };
+  return { ...view, body: trimBlankEnds(body), statics: [] };
+}
+
+/**
+ * The entry point's body: a zeroed characteristics structure, its header, versions and the
+ * scaffold's handlers set, then the registering DDI's status returned.
+ */
+function registrationBody(model: Model, planned: PlannedFunction, plan: RegistrationPlan): string[] {
+  const comment = (paragraphs: readonly string[]): string[] => cComment(paragraphs, cIndent).split('\n');
+  const body: string[] = [
+    ...comment(bodyNotes(model, planned.role)),
+    `${cIndent}${plan.structure.name} ${plan.local} = { 0 };`,
+  ];
+  for (const param of planned.role.params.filter((p) => !plan.passed.includes(p)))
+    body.push(`${cIndent}UNREFERENCED_PARAMETER(${param.name});`);
+  body.push('');
+  body.push(
+    ...comment([
+      `The structure starts zeroed: a handler this scaffold has no function for stays NULL.`,
+      ...(plan.headerUnset === null
+        ? []
+        : [`Set ${plan.headerUnset} (its Type, Revision and Size): the spec names no constants for them.`]),
+    ]),
+  );
+  for (const { field, value } of plan.assignments) body.push(`${cIndent}${plan.local}.${field} = ${value};`);
+  if (plan.unfilled.length > 0) {
+    const list = plan.unfilled.map((u) => `${u.field} (${u.role})`).join(', ');
+    body.push(
+      ...comment([
+        `NDIS requires these handlers too; each stays NULL until you add a function of its role and set it here: ${list}.`,
+      ]),
+    );
+  }
+  body.push('');
+  if (planned.role.returns.description !== null) body.push(...comment([planned.role.returns.description]));
+  const statement = `return ${plan.ddi.name}(${plan.args.join(', ')});`;
+  body.push(
+    ...(cIndent.length + statement.length <= 100 ? [`${cIndent}${statement}`] : breakCall(statement, plan.args)),
+  );
+  return body;
 }
 
 function cHelperView(site: CallSite, planned: PlannedFunction): CHelperView {

@@ -11,6 +11,9 @@
  * driver's behalf (a synchronize function, run by NdisMSynchronizeWithInterruptEx) also gets a call
  * helper `<Name>Call` that hands it to that DDI.
  *
+ * The C DriverEntry (DRIVER_INITIALIZE) registers the miniport instead: it fills the characteristics
+ * structure with the scaffold's functions and calls NdisMRegisterMiniportDriver (scaffold-registration.ts).
+ *
  * The bodies are in scaffold-bodies.ts, the C files in scaffold-c.ts, the TypeScript file in
  * scaffold-ts.ts. Pure: it returns files and writes nothing (templates are read once, as render does). Request
  * problems are diagnostics, all reported at once; then no file is returned.
@@ -23,6 +26,7 @@ import {
   fileStem,
   isCImplementationReserved,
   tsReservedWords,
+  wdkEntryPoint,
 } from '../names.js';
 import { bundled } from '../paths.js';
 import type { Model, RoleModel } from '../spec/model.js';
@@ -32,6 +36,7 @@ import { indexOf } from './model-index.js';
 import type { OutputFile } from './output.js';
 import type { CallSite, PlannedFunction, ScaffoldLanguage } from './scaffold-bodies.js';
 import { cFiles } from './scaffold-c.js';
+import { entryPointRole } from './scaffold-registration.js';
 import { tsFiles } from './scaffold-ts.js';
 import { loadTemplates, type TemplateSet } from './templates.js';
 
@@ -160,6 +165,7 @@ function planFunctions(
 ): PlannedFunction[] {
   const roles = indexOf(model).rolesByName;
   const taken = cHeaderNames(model);
+  const entry = entryPointRole(model);
   const owners = new Map<string, string>();
   const planned: PlannedFunction[] = [];
   for (const request of requests) {
@@ -172,7 +178,7 @@ function planFunctions(
       );
       continue;
     }
-    const problem = nameProblem(request.name, lang, taken);
+    const problem = nameProblem(request.name, lang, taken, role, entry);
     if (problem !== null) diagnostics.push(`${problem.code}: ${at}: ${problem.message}`);
     if (role === undefined || problem !== null) continue;
 
@@ -232,10 +238,17 @@ function exampleRole(model: Model): string {
   );
 }
 
+/**
+ * What is wrong with a function name (null: nothing). `role` is the role asked for (undefined when
+ * the spec has none of that name), `entry` the role of the driver's entry point: the WDK requires its
+ * function to be DriverEntry, a name every other function is refused.
+ */
 function nameProblem(
   name: string,
   lang: ScaffoldLanguage,
   taken: ReadonlySet<string>,
+  role: RoleModel | undefined,
+  entry: RoleModel | null,
 ): { code: 'DDI4002' | 'DDI4003'; message: string } | null {
   const shown = JSON.stringify(name);
   if (!identifier.test(name)) {
@@ -265,12 +278,14 @@ function nameProblem(
       message: `${shown} is already declared by ${cHeaderName} and @ddikit/ndis (a role, DDI, type, constant or macro); choose another function name.`,
     };
   }
-  // Names the C library, a C program or the WDK already give a meaning.
-  const conflict = lang === 'c' ? cLibraryConflict(name) : null;
+  // Names the C library, a C program or the WDK already give a meaning; the entry point keeps its own.
+  const isEntryPoint = name === wdkEntryPoint && entry !== null && role === entry;
+  const conflict = lang === 'c' && !isEntryPoint ? cLibraryConflict(name) : null;
   if (conflict !== null) {
+    const only = name === wdkEntryPoint && entry !== null ? `, the name of the ${entry.name} function only` : '';
     return {
       code: 'DDI4003',
-      message: `${shown} ${conflict.reason}. Choose another name, such as ${JSON.stringify(conflict.suggestion)}.`,
+      message: `${shown} ${conflict.reason}${only}. Choose another name, such as ${JSON.stringify(conflict.suggestion)}.`,
     };
   }
   return null;

@@ -6,6 +6,8 @@ import { bundled, ndisIncludeDir } from '../../paths.js';
 import { check } from '../../pipeline.js';
 import type { OutputFile } from '../../render/output.js';
 import { scaffold, type ScaffoldRequest } from '../../render/scaffold.js';
+import { entryPointRole } from '../../render/scaffold-registration.js';
+import { wdkEntryPoint } from '../../names.js';
 import type { Model } from '../../spec/model.js';
 import { readSpecSources } from '../../spec/read-spec-folder.js';
 import { displayPath } from '../../paths.js';
@@ -108,6 +110,8 @@ export function runScaffold(args: readonly string[], io: CliIo): number {
   }
   const written = writeScaffold(outDir, result.files, values.force === true, io);
   if (written && values.lang === 'c') {
+    const entry = entryPointHint(checked.model, requests);
+    if (entry !== null) io.stdout(`${entry}\n`);
     if (added.length > 0)
       io.stdout(
         `It uses ${added.join(', ')}, which your spec adds: compile it against the header generate writes from the same spec (${generateFirst}), not @ddikit/ndis's: ${compileCommand(outDir, resolve(io.cwd, 'generated'), io)}\n`,
@@ -168,6 +172,23 @@ function namesFromOwnSpec(model: Model, files: readonly OutputFile[], cwd: strin
   const used = new Set<string>();
   for (const file of files) for (const word of file.content.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) used.add(word);
   return [...model.byName.keys()].filter((name) => used.has(name) && !bundledModel.byName.has(name)).sort();
+}
+
+/**
+ * What a C scaffold lacks to run on the harness, which starts a C driver at DriverEntry: the entry
+ * point's role (DRIVER_INITIALIZE), or that name for its function. Null when it has both, or the
+ * spec has no entry point role.
+ */
+function entryPointHint(model: Model, requests: readonly ScaffoldRequest[]): string | null {
+  const entry = entryPointRole(model);
+  if (entry === null) return null;
+  const add = `--role ${entry.name}:${wdkEntryPoint}`;
+  const given = requests.find((r) => r.role === entry.name);
+  if (given === undefined)
+    return `Next: ddikit simulate starts a C driver at ${wdkEntryPoint}. Add ${add} to this command for one that registers the miniport with NDIS.`;
+  if (given.name !== wdkEntryPoint)
+    return `Next: the WDK and ddikit simulate start a driver at ${wdkEntryPoint}, not ${given.name}: name it so (${add}).`;
+  return null;
 }
 
 /** The --role ROLE:Name values as requests. */
