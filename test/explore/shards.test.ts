@@ -511,6 +511,102 @@ describe('explore --merge: the shard files are checked', () => {
     expect(shardFiles(folder)).toEqual([]);
   });
 
+  /**
+   * A driver that does `use` (an expression on process.env) in every run but never as it loads, and,
+   * in the search's own thread of `--workers 2`, in none of its runs: there only the pool thread's
+   * runs do it. The search's thread waits in its first run until the pool thread has loaded the
+   * driver, and its runs are slowed, so that the pool thread runs some (it marks `pool-ran` when it
+   * does). Returns the line of `use` in driver.ts.
+   */
+  function poolOnlyDriver(folder: string, use: string): number {
+    const lines = [
+      "import { appendFileSync, existsSync, writeFileSync } from 'node:fs';",
+      "import { workerData } from 'node:worker_threads';",
+      `import fixed from './${viaLink([FIXED])[0]}';`,
+      `export { scenario } from './${viaLink([FIXED])[0]}';`,
+      // ddikit runs the driver in a worker thread: a pool thread of --workers, or the search's own.
+      'const thread = workerData as { pool?: boolean; args?: string[] };',
+      "const searchBesidePool = thread.pool !== true && (thread.args ?? []).includes('--workers');",
+      `if (thread.pool === true) writeFileSync(${JSON.stringify(join(folder, 'pool-loaded'))}, '');`,
+      'const pause = new Int32Array(new SharedArrayBuffer(4));',
+      'let waited = false;',
+      'export default {',
+      '  ...fixed,',
+      '  create: (...args: Parameters<typeof fixed.create>) => {',
+      '    if (searchBesidePool) {',
+      `      for (let i = 0; !waited && !existsSync(${JSON.stringify(join(folder, 'pool-loaded'))}) && i < 3000; i++) Atomics.wait(pause, 0, 0, 10);`,
+      '      waited = true;',
+      '      Atomics.wait(pause, 0, 0, 1);',
+      '    } else {',
+      `      ${use};`,
+      `      if (thread.pool === true) appendFileSync(${JSON.stringify(join(folder, 'pool-ran'))}, '.');`,
+      '    }',
+      '    return fixed.create(...args);',
+      '  },',
+      '};',
+      '',
+    ];
+    writeFileSync(join(folder, 'driver.ts'), lines.join('\n'));
+    return lines.findIndex((line) => line.includes(use)) + 1;
+  }
+
+  it('--workers 2: a variable read only in runs a pool thread ran is kept, as with one thread, and a merge with another value of it is refused', async () => {
+    const folder = shardFolder(2);
+    const name = 'DDIKIT_TEST_POOL_READ';
+    poolOnlyDriver(folder, `void process.env.${name}`);
+    const args = ['driver.ts', '--budget', '300'];
+    const shardWith = async (k: number, value: string, workers: string[]): Promise<string> => {
+      for (const mark of ['pool-loaded', 'pool-ran']) rmSync(join(folder, mark), { force: true });
+      process.env[name] = value;
+      try {
+        const ran = await ddikit('explore', [...args, '--shard', `${k}/2`, ...workers], folder);
+        expect(ran.stderr).toBe('');
+        expect(ran.code).toBe(0);
+      } finally {
+        delete process.env[name];
+      }
+      return readFileSync(join(folder, `shard-${k}-of-2.json`), 'utf8');
+    };
+    const single = await shardWith(1, '64', []);
+    expect((JSON.parse(single) as { env: Record<string, string> }).env).toEqual({
+      [name]: createHash('sha256').update('64').digest('hex'),
+    });
+    // The same bytes, though the thread that writes the file read nothing in its runs.
+    expect(await shardWith(1, '64', ['--workers', '2'])).toBe(single);
+    expect(readFileSync(join(folder, 'pool-ran'), 'utf8').length).toBeGreaterThan(0);
+    await shardWith(2, '32', ['--workers', '2']);
+    process.env[name] = '64';
+    try {
+      const mixed = await ddikit('explore', ['--merge', 'shard-1-of-2.json', 'shard-2-of-2.json'], folder);
+      expect(mixed.stdout).toBe('');
+      expect(mixed.code).toBe(2);
+      expect(mixed.stderr.split('\n')[0]).toBe(
+        `ddikit: shard-2-of-2.json: shard 2/2 is not of the same exploration as shard-1-of-2.json: it is of a run with another value of the environment variable ${name}, which the driver reads (run every shard with one environment).`,
+      );
+    } finally {
+      delete process.env[name];
+    }
+  });
+
+  it('--workers 2: a driver that enumerates the environment only in runs a pool thread ran is refused, naming where, with no file', async () => {
+    const folder = shardFolder(1);
+    const line = poolOnlyDriver(folder, 'void Object.keys(process.env)');
+    const refused = await ddikit(
+      'explore',
+      ['driver.ts', '--budget', '300', '--shard', '1/2', '--workers', '2'],
+      folder,
+    );
+    expect(readFileSync(join(folder, 'pool-ran'), 'utf8').length).toBeGreaterThan(0);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr.split('\n')[0]).toMatch(
+      new RegExp(
+        `^ddikit: --shard: driver\\.ts enumerates the environment \\(Object\\.keys, a spread or a for…in of process\\.env, at driver\\.ts:${line}:\\d+\\), so a shard file cannot record`,
+      ),
+    );
+    expect(refused.code).toBe(2);
+    expect(shardFiles(folder)).toEqual([]);
+  });
+
   it('a shard file is written whole, over an old one, and never through a link', async () => {
     const folder = shardFolder(2);
     const args = [...viaLink([LOST]), '--budget', '20', '--shard', '1/2'];

@@ -58,6 +58,8 @@ export interface CDriverModule {
   readonly environment: () => Readonly<Record<string, string | null>>;
   /** Never: C code does not enumerate an environment (DriverModule.environmentEnumerated). */
   readonly environmentEnumerated: () => string | null;
+  /** Nothing, in any runs (DriverModule.environmentSince). */
+  readonly environmentSince: () => () => { read: Readonly<Record<string, string | null>>; enumerated: string | null };
 }
 
 /** The C sources a module path names (one path, or several joined by C_SOURCES_SEPARATOR). */
@@ -258,6 +260,7 @@ export async function loadCDriver(
     fingerprint: createHash('sha256').update(compiled.wasm).digest('hex'),
     environment: () => ({}),
     environmentEnumerated: () => null,
+    environmentSince: () => () => ({ read: {}, enumerated: null }),
   };
 }
 

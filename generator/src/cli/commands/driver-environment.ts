@@ -14,6 +14,11 @@
  * where it first did, and `explore --shard` refuses such a driver (explore.ts) rather than record the
  * whole environment, which differs between any two machines (HOSTNAME, a CI runner's own variables)
  * and would fail every merge of shards run on more than one.
+ *
+ * With `--workers N` the runs are spread over threads, each with its own `process.env` and its own
+ * watch: each thread says what the driver did in each chunk of runs it ran (`since`), and the search's
+ * thread puts together what the chunks whose results it used say (`environmentOfChunks`), so that a
+ * shard keeps the same variables whichever thread ran what.
  */
 import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
@@ -22,12 +27,25 @@ import { pathToFileURL } from 'node:url';
 /** Each variable read, by name (sorted): the SHA-256 of its value, or null when it was unset. */
 export type EnvironmentDigests = Readonly<Record<string, string | null>>;
 
+/** What a driver's code did with the environment over some of its runs (a chunk of `--workers`). */
+export interface EnvironmentUse {
+  /** The variables it read. */
+  readonly read: EnvironmentDigests;
+  /** Where it first enumerated the environment (a location), or null when it did not. */
+  readonly enumerated: string | null;
+}
+
 /** What a driver's modules read of the environment while they are watched. */
 export interface EnvironmentWatch {
   /** The variables read so far. */
   read(): EnvironmentDigests;
   /** Where the driver's code first enumerated the environment (a stack location), or null. */
   enumerated(): string | null;
+  /**
+   * Starts a stretch (one at a time: a new one ends the last): the function returned says what the
+   * driver's code did from now until it is called, even with variables it had read before.
+   */
+  since(): () => EnvironmentUse;
   /** Puts `process.env` back as it was. */
   stop(): void;
 }
@@ -47,6 +65,8 @@ export function watchEnvironment(files: readonly string[]): EnvironmentWatch {
   ]);
   const seen = new Map<string, string | null>();
   let enumeratedAt: string | null = null;
+  /** What the driver's code did in the current stretch (since), or null when none is open. */
+  let stretch: { read: Map<string, string | null>; enumeratedAt: string | null } | null = null;
   /** The driver's frame that called `trap` (its location), or null when the caller is not the driver's code. */
   const driverCaller = (trap: (...args: never[]) => unknown): string | null => {
     const holder: { stack?: string } = {};
@@ -58,8 +78,11 @@ export function watchEnvironment(files: readonly string[]): EnvironmentWatch {
     return caller !== null && marks.some((mark) => caller.includes(mark)) ? caller : null;
   };
   const note = (target: NodeJS.ProcessEnv, name: string | symbol, trap: (...args: never[]) => unknown): void => {
-    if (typeof name === 'string' && !seen.has(name) && driverCaller(trap) !== null)
-      seen.set(name, environmentDigest(Reflect.get(target, name)));
+    if (typeof name !== 'string' || (seen.has(name) && (stretch === null || stretch.read.has(name)))) return;
+    if (driverCaller(trap) === null) return;
+    const digest = environmentDigest(Reflect.get(target, name));
+    if (!seen.has(name)) seen.set(name, digest);
+    stretch?.read.set(name, digest);
   };
   const handler: ProxyHandler<NodeJS.ProcessEnv> = {
     get: function get(target, name) {
@@ -76,14 +99,26 @@ export function watchEnvironment(files: readonly string[]): EnvironmentWatch {
       return Reflect.getOwnPropertyDescriptor(target, name);
     },
     ownKeys: function ownKeys(target) {
-      if (enumeratedAt === null) enumeratedAt = driverCaller(ownKeys);
+      if (enumeratedAt === null || (stretch !== null && stretch.enumeratedAt === null)) {
+        const at = driverCaller(ownKeys);
+        enumeratedAt ??= at;
+        if (stretch !== null) stretch.enumeratedAt ??= at;
+      }
       return Reflect.ownKeys(target);
     },
   };
   process.env = new Proxy(original, handler);
   return {
-    read: () => Object.fromEntries([...seen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    read: () => sortedDigests(seen),
     enumerated: () => enumeratedAt,
+    since: () => {
+      const current = { read: new Map<string, string | null>(), enumeratedAt: null as string | null };
+      stretch = current;
+      return () => {
+        if (stretch === current) stretch = null;
+        return { read: sortedDigests(current.read), enumerated: current.enumeratedAt };
+      };
+    },
     stop: () => {
       process.env = original;
     },
@@ -116,6 +151,25 @@ function realPath(file: string): string {
   } catch {
     return file;
   }
+}
+
+/**
+ * What the driver did over chunks of runs, given in the order of their runs: every variable read
+ * (sorted by name; the first chunk's value when two read one), and the first chunk's enumeration.
+ * The same whichever thread ran which chunk, and however the runs were cut into chunks.
+ */
+export function environmentOfChunks(chunks: readonly EnvironmentUse[]): EnvironmentUse {
+  const read = new Map<string, string | null>();
+  for (const chunk of chunks)
+    for (const [name, digest] of Object.entries(chunk.read)) if (!read.has(name)) read.set(name, digest);
+  return {
+    read: sortedDigests(read),
+    enumerated: chunks.find((chunk) => chunk.enumerated !== null)?.enumerated ?? null,
+  };
+}
+
+function sortedDigests(digests: ReadonlyMap<string, string | null>): EnvironmentDigests {
+  return Object.fromEntries([...digests].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** The digest a variable's value is kept as; null when it is unset. */

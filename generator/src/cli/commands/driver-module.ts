@@ -29,7 +29,7 @@ import type { CliIo } from '../io.js';
 import { integerOption, isParseArgsError } from '../arguments.js';
 import { firstLines } from '../print.js';
 import { driverContractCopies, packageFolder } from '../package-copies.js';
-import { type EnvironmentDigests, watchEnvironment } from './driver-environment.js';
+import { type EnvironmentDigests, type EnvironmentUse, watchEnvironment } from './driver-environment.js';
 
 export type DriverCommand = 'simulate' | 'explore';
 
@@ -73,6 +73,12 @@ export interface DriverModule {
    * working folder), or null: such a driver depends on variables it does not name.
    */
   readonly environmentEnumerated: () => string | null;
+  /**
+   * Starts a stretch of runs (EnvironmentWatch.since): the function returned says what the driver's
+   * modules read and where they first enumerated (as environmentEnumerated) from then until it is
+   * called. A `--workers` thread says it of each chunk of runs it ran.
+   */
+  readonly environmentSince: () => () => EnvironmentUse;
 }
 
 /** What tsx loads as a module: TypeScript and JavaScript, ESM or CommonJS, with JSX or without. */
@@ -162,6 +168,13 @@ export async function withDriverModule<T>(
       environmentEnumerated: () => {
         const at = environment.enumerated();
         return at === null ? null : stackPlace(at, cwd);
+      },
+      environmentSince: () => {
+        const used = environment.since();
+        return () => {
+          const { read, enumerated } = used();
+          return { read, enumerated: enumerated === null ? null : stackPlace(enumerated, cwd) };
+        };
       },
     });
   } finally {

@@ -17,10 +17,16 @@
  * wall-clock watchdog sees a driver looping in a pool thread as it does in the owner. A pool thread
  * whose driver throws outside a run, or calls process.exit, ends the owner the same way the driver
  * would have ended a single thread: the watching thread reports it as it does there.
+ *
+ * When the command watches the driver's environment (`explore --shard`), every chunk, the owner's
+ * and each pool thread's, says what the driver read of it while the chunk ran, and `run` answers with
+ * what the chunks whose results it used say, in their order: what a shard records of the environment
+ * does not depend on which thread ran what either.
  */
 import { availableParallelism } from 'node:os';
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { CliIo } from '../io.js';
+import { type EnvironmentUse, environmentOfChunks } from './driver-environment.js';
 import { type DriverCommand, DriverUsageError } from './driver-module.js';
 import { startDriverThread } from './driver-run.js';
 import type { DriverWorkerMessage, PoolRequest, ThreadHooks } from './driver-worker-types.js';
@@ -82,6 +88,22 @@ export interface PoolWork<Job, Result> {
    * handed out any more, and what comes back for those already out is dropped.
    */
   readonly ends?: (jobs: readonly Job[], results: readonly Result[]) => boolean;
+  /**
+   * Watches what the driver does with the environment in the owner's chunks
+   * (DriverModule.environmentSince); the pool threads watch theirs when servePool is given it.
+   */
+  readonly environmentSince?: () => () => EnvironmentUse;
+}
+
+/** What the pool answers a PoolWork with. */
+export interface PoolAnswer<Result> {
+  /** The results, in the order of the jobs. */
+  readonly results: Result[];
+  /**
+   * What the driver did with the environment in the chunks whose results these are
+   * (environmentOfChunks); nothing when the chunks do not say (no PoolWork.environmentSince).
+   */
+  readonly environment: EnvironmentUse;
 }
 
 /** What the owner's watch probe is told around its own chunks. */
@@ -105,7 +127,10 @@ export class DriverPool<Job, Result> {
   private readonly threads: PoolThread[] = [];
   /** What the threads did before the owner first handed out work (null once it has): replayed then. */
   private held: (() => void)[] | null = [];
-  private readonly answers = new Map<number, (results: readonly Result[]) => void>();
+  private readonly answers = new Map<
+    number,
+    (results: readonly Result[], environment: EnvironmentUse | null) => void
+  >();
   /** Wakes the owner when it waits for an answer or a thread that gets ready. */
   private wake: (() => void) | null = null;
   private closed = false;
@@ -156,16 +181,21 @@ export class DriverPool<Job, Result> {
    * Runs the jobs in chunks, on the pool threads and in this thread; resolves to their results in
    * the order of the jobs (up to the end of the chunk that ended the work, when one did).
    */
-  async run(work: PoolWork<Job, Result>, probe: OwnerProbe): Promise<Result[]> {
+  async run(work: PoolWork<Job, Result>, probe: OwnerProbe): Promise<PoolAnswer<Result>> {
     this.open();
-    const { jobs, runHere, ends } = work;
-    const chunks: { readonly jobs: readonly Job[]; results: readonly Result[] | null }[] = [];
+    const { jobs, runHere, ends, environmentSince } = work;
+    const chunks: {
+      readonly jobs: readonly Job[];
+      results: readonly Result[] | null;
+      environment: EnvironmentUse | null;
+    }[] = [];
     let handedOut = 0;
     /** The first chunk whose results ended the work. */
     let endedAt = Number.POSITIVE_INFINITY;
-    const answered = (index: number, results: readonly Result[]): void => {
+    const answered = (index: number, results: readonly Result[], environment: EnvironmentUse | null): void => {
       const chunk = chunks[index]!;
       chunk.results = results;
+      chunk.environment = environment;
       if (ends?.(chunk.jobs, results) === true) endedAt = Math.min(endedAt, index);
     };
     /** The next chunk, for the owner itself (`own`) or for a pool thread. */
@@ -173,7 +203,7 @@ export class DriverPool<Job, Result> {
       if (handedOut >= jobs.length || chunks.length > endedAt) return null;
       const loading = own && this.threads.some((thread) => !thread.ready);
       const size = chunkSize(jobs.length - handedOut, this.threads.length + 1, this.sizes, loading);
-      chunks.push({ jobs: jobs.slice(handedOut, handedOut + size), results: null });
+      chunks.push({ jobs: jobs.slice(handedOut, handedOut + size), results: null, environment: null });
       handedOut += size;
       return chunks.length - 1;
     };
@@ -182,7 +212,7 @@ export class DriverPool<Job, Result> {
         while (thread.ready && thread.outstanding < CHUNKS_AHEAD) {
           const index = take(false);
           if (index === null) return;
-          this.post(thread, chunks[index]!.jobs, (results) => answered(index, results));
+          this.post(thread, chunks[index]!.jobs, (results, environment) => answered(index, results, environment));
         }
       }
     };
@@ -191,7 +221,9 @@ export class DriverPool<Job, Result> {
       const own = take(true);
       if (own === null) break;
       probe.running();
-      answered(own, await runHere(chunks[own]!.jobs));
+      const used = environmentSince?.();
+      const results = await runHere(chunks[own]!.jobs);
+      answered(own, results, used?.() ?? null);
       probe.waiting();
       // Let the pool's messages in: answers, and threads that got ready.
       await new Promise(setImmediate);
@@ -204,7 +236,13 @@ export class DriverPool<Job, Result> {
     if (missing()) probe.waiting();
     while (missing()) await new Promise<void>((resolve) => (this.wake = resolve));
     probe.running();
-    return chunks.slice(0, needed()).flatMap((chunk) => chunk.results!);
+    const used = chunks.slice(0, needed());
+    return {
+      results: used.flatMap((chunk) => chunk.results!),
+      environment: environmentOfChunks(
+        used.flatMap((chunk) => (chunk.environment === null ? [] : [chunk.environment])),
+      ),
+    };
   }
 
   /** Ends every pool thread (once: later calls do nothing). */
@@ -243,7 +281,7 @@ export class DriverPool<Job, Result> {
       thread.outstanding--;
       const answer = this.answers.get(message.id);
       this.answers.delete(message.id);
-      answer?.(message.results as readonly Result[]);
+      answer?.(message.results as readonly Result[], message.environment ?? null);
       this.wake?.();
     } else if (message.type === 'out') {
       this.happened(() => (message.stream === 'stdout' ? this.io.stdout : this.io.stderr)(message.text));
@@ -254,7 +292,11 @@ export class DriverPool<Job, Result> {
     }
   }
 
-  private post(thread: PoolThread, jobs: readonly Job[], answer: (results: readonly Result[]) => void): void {
+  private post(
+    thread: PoolThread,
+    jobs: readonly Job[],
+    answer: (results: readonly Result[], environment: EnvironmentUse | null) => void,
+  ): void {
     const id = this.nextId++;
     this.answers.set(id, answer);
     thread.outstanding++;
@@ -264,11 +306,14 @@ export class DriverPool<Job, Result> {
 
 /**
  * The pool thread's side: says it is ready, then answers each chunk the owner posts with `run`, one
- * after another in the order they came, until the owner closes the pool.
+ * after another in the order they came, until the owner closes the pool. With `environmentSince`
+ * (DriverModule.environmentSince), each answer says what the driver did with the environment while
+ * its chunk ran.
  */
 export function servePool<Job, Result>(
   port: MessagePort,
   run: (jobs: readonly Job[]) => readonly Result[] | Promise<readonly Result[]>,
+  environmentSince?: () => () => EnvironmentUse,
 ): Promise<number> {
   return new Promise<number>((resolve) => {
     const queue: { readonly id: number; readonly jobs: readonly Job[] }[] = [];
@@ -276,8 +321,15 @@ export function servePool<Job, Result>(
     const serve = async (): Promise<void> => {
       serving = true;
       for (let request = queue.shift(); request !== undefined; request = queue.shift()) {
+        const used = environmentSince?.();
         const results = await run(request.jobs);
-        port.postMessage({ type: 'results', id: request.id, results } satisfies DriverWorkerMessage);
+        const environment = used?.();
+        port.postMessage({
+          type: 'results',
+          id: request.id,
+          results,
+          ...(environment !== undefined ? { environment } : {}),
+        } satisfies DriverWorkerMessage);
       }
       serving = false;
     };

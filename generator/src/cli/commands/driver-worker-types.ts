@@ -1,4 +1,5 @@
 /** What the watching thread (driver-run.ts) and the worker (driver-worker.ts) hand each other. */
+import type { EnvironmentUse } from './driver-environment.js';
 import type { DriverCommand } from './driver-module.js';
 
 /** What the watching thread hands the worker. */
@@ -22,9 +23,17 @@ export type DriverWorkerMessage =
   | { readonly type: 'exit'; readonly code: number; readonly at: string | null; readonly signal: string | null }
   /** Watch this memory too: a pool worker's watch probe. */
   | { readonly type: 'watch'; readonly buffer: SharedArrayBuffer }
-  /** A pool worker is ready for jobs, or answers a batch of them. */
+  /**
+   * A pool worker is ready for jobs, or answers a chunk of them: with what the driver did with the
+   * environment while it ran them, when the worker watches it (servePool).
+   */
   | { readonly type: 'ready' }
-  | { readonly type: 'results'; readonly id: number; readonly results: readonly unknown[] };
+  | {
+      readonly type: 'results';
+      readonly id: number;
+      readonly results: readonly unknown[];
+      readonly environment?: EnvironmentUse;
+    };
 
 /** What a pool's owner posts to a pool worker. */
 export type PoolRequest =

@@ -51,7 +51,13 @@ import {
   withDriverModule,
   type DriverModule,
 } from './driver-module.js';
-import { type EnvironmentDigests, environmentDifference, environmentNow } from './driver-environment.js';
+import {
+  type EnvironmentDigests,
+  type EnvironmentUse,
+  environmentDifference,
+  environmentNow,
+  environmentOfChunks,
+} from './driver-environment.js';
 import { DriverPool, servePool, type ChunkSizes, workersOption } from './driver-pool.js';
 import { maxMemoryOption, runInWorker, WATCHDOG_SECONDS_DEFAULT } from './driver-run.js';
 import type { ThreadHooks } from './driver-worker-types.js';
@@ -232,7 +238,7 @@ export async function exploreInThread(
       (module) => {
         if (pooled && !poolFirst) pool = startPool();
         if (merged !== null) mergesWith(module, merged.set);
-        if (request.shard !== null) shardsEnvironment(module.display, module.environmentEnumerated);
+        if (request.shard !== null) shardsEnvironment(module.display, module.environmentEnumerated());
         const partial = contextOf(module, request, io);
         const context: Context = {
           ...partial,
@@ -278,14 +284,21 @@ export async function explorePoolWorker(
         const runner = module.sim.createJobRunner(runTarget({ ...partial, probe }), { settled: true });
         probe.loaded();
         probe.waiting();
-        return servePool<SearchJob, RunSummary>(port, async (jobs) => {
-          probe.running();
-          // Watched while what the driver left behind runs too: a timer that never returns is a hang.
-          const mark = timersMade();
-          const summaries = await module.sim.runJobsSettled(runner, jobs, () => settleSince(mark, probe));
-          probe.waiting();
-          return summaries;
-        });
+        return servePool<SearchJob, RunSummary>(
+          port,
+          async (jobs) => {
+            probe.running();
+            // Watched while what the driver left behind runs too: a timer that never returns is a hang.
+            const mark = timersMade();
+            const summaries = await module.sim.runJobsSettled(runner, jobs, () => settleSince(mark, probe));
+            probe.waiting();
+            return summaries;
+          },
+          // A shard records what the driver reads of the environment in every thread's runs. A pool
+          // thread is not told whether its owner writes one (its arguments are those a shard records,
+          // without --shard), so it always says: it costs a stack trace per variable and chunk.
+          module.environmentSince,
+        );
       },
       undefined,
       request.defines,
@@ -322,8 +335,7 @@ function mergesWith(module: DriverModule, set: MergeInput['set']): void {
  * check: DriverUsageError, where it enumerated. Recording the whole environment instead would make
  * every merge of shards from two machines fail (HOSTNAME, a CI runner's own variables differ).
  */
-function shardsEnvironment(display: string, enumerated: () => string | null): void {
-  const at = enumerated();
+function shardsEnvironment(display: string, at: string | null): void {
   if (at !== null)
     throw new DriverUsageError(
       `--shard: ${display} enumerates the environment (Object.keys, a spread or a for…in of process.env, at ${at}), so a shard file cannot record which variables shape its runs, and a merge could not check that every shard ran with the same ones. Read the variables the driver needs by name (process.env.NAME, 'NAME' in process.env): a shard keeps each one's digest, and the merge compares them.`,
@@ -367,6 +379,7 @@ function contextOf(module: DriverModule, request: ExploreRequest, io: ExploreIo)
     fingerprint: module.fingerprint,
     environment: module.environment,
     environmentEnumerated: module.environmentEnumerated,
+    environmentSince: module.environmentSince,
   };
 }
 
@@ -504,6 +517,8 @@ interface Context {
   readonly environment: () => EnvironmentDigests;
   /** Where the driver enumerated the environment, or null (DriverModule.environmentEnumerated). */
   readonly environmentEnumerated: () => string | null;
+  /** What the driver does with the environment from now on (DriverModule.environmentSince). */
+  readonly environmentSince: () => () => EnvironmentUse;
 }
 
 /** The replay command of the run the probe is told of. */
@@ -533,6 +548,12 @@ async function exploreAll(
     };
     const shard = request.shard === null ? null : { index: request.shard.k - 1, count: request.shard.n };
     const search = sim.searchExploration(options, { shard, batch: BATCH_RUNS });
+    // What a shard records of the environment: with one thread, all that the driver read; with a
+    // pool, what it read as it loaded and in the chunks of runs whose results the search used,
+    // whichever thread ran them (a chunk run past a failure that ended its batch is not one).
+    const loaded: EnvironmentUse = { read: context.environment(), enumerated: context.environmentEnumerated() };
+    const batchesEnvironment: EnvironmentUse[] = [];
+    const environmentSince = request.shard !== null ? context.environmentSince : undefined;
     let run: (jobs: readonly SearchJob[]) => readonly RunSummary[] | Promise<readonly RunSummary[]>;
     if (merged !== null) {
       run = answerFromShards(context, shardRuns(merged.set, sim.parseSchedule));
@@ -546,11 +567,17 @@ async function exploreAll(
         pool === null
           ? runHere
           : async (jobs) => {
-              const answered = await pool.run(
-                { jobs, runHere, ends: (chunk, summaries) => endsIn(sim, chunk, summaries) },
+              const answer = await pool.run(
+                {
+                  jobs,
+                  runHere,
+                  ends: (chunk, summaries) => endsIn(sim, chunk, summaries),
+                  ...(environmentSince !== undefined ? { environmentSince } : {}),
+                },
                 context.probe,
               );
-              return answeredInOrder(sim, jobs, answered);
+              batchesEnvironment.push(answer.environment);
+              return answeredInOrder(sim, jobs, answer.results);
             };
     }
     if (request.shard !== null) {
@@ -574,7 +601,13 @@ async function exploreAll(
       // Nothing more for the pool's threads: what they still run is not needed.
       await pool?.close();
     }
-    if (recorder !== null) return shardDone(context, recorder, exploration);
+    if (recorder !== null) {
+      const environment =
+        pool === null
+          ? { read: context.environment(), enumerated: context.environmentEnumerated() }
+          : environmentOfChunks([loaded, ...batchesEnvironment]);
+      return shardDone(context, recorder, exploration, environment);
+    }
     result = sim.finishExploration(exploration);
   } finally {
     progress.done();
@@ -635,17 +668,22 @@ function answerFromShards(
 }
 
 /** A shard ran: write its file and say so (exit 0: its findings count only in the merge). */
-function shardDone(context: Context, recorder: ShardRecorder, exploration: Exploration): number {
+function shardDone(
+  context: Context,
+  recorder: ShardRecorder,
+  exploration: Exploration,
+  environment: EnvironmentUse,
+): number {
   const { request, io, driver, display } = context;
   const shard = request.shard!;
   const file = shardFileName(shard);
-  // Enumerated while it ran, not only as it loaded: no file, as at the start.
-  shardsEnvironment(display, context.environmentEnumerated);
+  // Enumerated while it ran (in any thread), not only as it loaded: no file, as at the start.
+  shardsEnvironment(display, environment.enumerated);
   try {
     // Whole or not at all: a shard cut short (a full disk, a CI job killed) leaves no truncated file.
     writeFileAtomic(
       resolve(io.cwd, file),
-      recorder.text(shard, driver.name, display, context.fingerprint, context.environment(), request.runArgs),
+      recorder.text(shard, driver.name, display, context.fingerprint, environment.read, request.runArgs),
     );
   } catch (error) {
     if (!(error instanceof WriteError)) throw error;

@@ -187,7 +187,7 @@ async function runSeedsWith(
   const runHere = (seeds: readonly number[]): Promise<SeedRun[]> =>
     runSeeds(sim, driver, request, seeds[0]!, seeds.length, probe);
   const seeds = Array.from({ length: request.seeds }, (_, i) => request.seed + i);
-  const runs = await pool.run({ jobs: seeds, runHere }, probe);
+  const { results: runs } = await pool.run({ jobs: seeds, runHere }, probe);
   await pool.close();
   return runs;
 }
