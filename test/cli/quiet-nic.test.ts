@@ -1,7 +1,7 @@
 /**
  * `simulate` says when clean runs never ran the driver's DPC: "all clean" alone would read as runs
- * that tested the interrupt path. Why is named: the NIC raised nothing of its own (and what makes it
- * raise), or the ISR queued no DPC for what it raised.
+ * that tested the interrupt path. Why is named: no interrupt was registered, the NIC raised nothing
+ * of its own (and what makes it raise), or the ISR queued no DPC for what it raised.
  */
 import '../built-harness.js';
 import { fileURLToPath } from 'node:url';
@@ -62,6 +62,14 @@ describe('simulate: clean runs where no DPC ran', () => {
       `\nBut no DPC ran in any run: the ISR queued none for the NIC's ${own[0]! + own[1]!} interrupts.\n`,
     );
     expect(stdout).not.toMatch(HOW);
+  });
+
+  it('no interrupt registered: says so', async () => {
+    const { code, stdout } = await simulate([FIXTURE, '--export', 'unregistered', '--seeds', '2', '--ticks', '20000']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /\n2 runs, all clean\.\nBut no interrupt was registered in any run: MiniportInitializeEx never called NdisMRegisterInterruptEx, so no ISR or DPC of the driver ran\.\n$/,
+    );
   });
 
   it('says nothing once a DPC ran', async () => {

@@ -584,25 +584,22 @@ function textReport(
 }
 
 /**
- * Clean runs of an adapter that started and registered an interrupt, where no DPC ran in any of
- * them: "all clean" then says little, for the ISR and the DPC were hardly exercised. Says why when
- * the cause is the NIC's: it raised nothing of its own (nothing unmasked, or nothing happened: the
- * receiver off, no link change), else that the ISR claimed none of its interrupts. Null otherwise.
+ * Clean runs of an adapter that started, where no DPC ran in any of them: "all clean" then says
+ * little, for the ISR and the DPC were hardly exercised. Says why: no interrupt was registered; or
+ * the NIC raised nothing of its own (nothing unmasked, or nothing happened: the receiver off, no link
+ * change); or the ISR queued no DPC for what it raised. Null otherwise.
  */
 function quietNicText(runs: readonly SeedRun[]): string | null {
   const started = runs.flatMap((run) => {
     const result = run.result;
-    return run.failure === null &&
-      result !== null &&
-      result.clean &&
-      result.initializeStatus === 0 &&
-      result.interrupt.granted !== null
-      ? [result]
-      : [];
+    return run.failure === null && result !== null && result.clean && result.initializeStatus === 0 ? [result] : [];
   });
   if (started.length === 0 || started.length !== runs.length || started.some((result) => result.stats.dpcs > 0))
     return null;
   const which = runs.length === 1 ? 'the run' : 'any run';
+  if (started.every((result) => result.interrupt.granted === null))
+    return `But no interrupt was registered in ${which}: MiniportInitializeEx never called NdisMRegisterInterruptEx, so no ISR or DPC of the driver ran.`;
+  if (started.some((result) => result.interrupt.granted === null)) return null;
   const own = started.reduce((sum, result) => sum + result.stats.interrupts - result.stats.spuriousInterrupts, 0);
   if (own > 0) return `But no DPC ran in ${which}: the ISR queued none for the NIC's ${plural(own, 'interrupt')}.`;
   const others = started.reduce((sum, result) => sum + result.stats.spuriousInterrupts, 0);
