@@ -263,6 +263,17 @@ describe('validate', () => {
       ],
     },
     {
+      name: 'a type that failed the schema is still known, and nothing that depends on its kind is judged by it',
+      given: replace(
+        replace(base, '    kind: pointer\n    to: ULONG\n', '    kind: pointr\n    to: ULONG\n'),
+        'functions:\n',
+        '  - name: MINIPORT_OUT_PARAM\n    function: MiniportOutParam\n    pointer: MINIPORT_OUT_PARAM_HANDLER\n    since: NDIS 6.0\n    params:\n      - name: Count\n        type: PULONG\n        dir: out\n    returns: { type: VOID }\n    irql: { runsAt: PASSIVE_LEVEL }\nfunctions:\n',
+      ),
+      want: [
+        'spec/a.yaml:19:11 - error DDI1003: kind must be one of scalar, handle, pointer, struct, enum, void (got "pointr"). Did you mean "pointer"?',
+      ],
+    },
+    {
       name: 'DDI2010 implementation-reserved C name',
       given: replace(base, '      - name: NdisInterruptHandle', '      - name: _SpinLock'),
       want: [

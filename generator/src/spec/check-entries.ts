@@ -539,6 +539,9 @@ class EntryChecks {
       );
       return undefined;
     }
+    // A type whose entry failed the schema has its own diagnostics there; its kind may be the very
+    // mistake (kind: pointr), so nothing that depends on it is judged here.
+    if (definition.kind === 'type' && !this.passed.entry(definition.file, definition.path)) return undefined;
     if (definition.typeKind === 'void' && usage !== 'return' && usage !== 'pointee') {
       this.report(
         file,
