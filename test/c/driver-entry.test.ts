@@ -54,6 +54,19 @@ NTSTATUS LoneEntryUser(VOID)
 }
 `;
 
+const RENAMED_ENTRY = `${FUNCTIONS}
+DRIVER_INITIALIZE LoneDriverEntry;
+
+_Use_decl_annotations_
+NTSTATUS
+LoneDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    UNREFERENCED_PARAMETER(DriverObject);
+    UNREFERENCED_PARAMETER(RegistryPath);
+    return STATUS_SUCCESS;
+}
+`;
+
 async function ddikit(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
@@ -90,6 +103,17 @@ describe('a C driver with no DriverEntry', () => {
     const run = await ddikit(['simulate', 'static-entry.c']);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(`ddikit simulate: ${ERROR('static-entry.c')}`);
+  }, 60_000);
+
+  it('an entry point declared DRIVER_INITIALIZE under another name: named, with the rename', async () => {
+    writeFileSync(join(work, 'renamed-entry.c'), RENAMED_ENTRY);
+    const line = RENAMED_ENTRY.split('\n').indexOf('DRIVER_INITIALIZE LoneDriverEntry;') + 1;
+    const run = await ddikit(['simulate', 'renamed-entry.c']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      `ddikit simulate: cannot run the C driver:\nrenamed-entry.c:${line}: error: LoneDriverEntry is declared DRIVER_INITIALIZE, but a driver's entry point must be named DriverEntry: the harness starts the driver there, as the WDK's GsDriverEntry does.\n  Rename LoneDriverEntry to DriverEntry (not static).\n`,
+    );
   }, 60_000);
 
   it('check does not ask for one', async () => {

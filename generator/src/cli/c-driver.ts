@@ -249,7 +249,7 @@ export async function loadCDriver(
   const compiled = await compile(prepared, cwd);
   const module = new prepared.simC.CDriverModule(compiled.wasm);
   if (!WebAssembly.Module.exports(module.module).some((e) => e.name === 'DriverEntry' && e.kind === 'function'))
-    throw new CCompileFailedError(noDriverEntry(paths, cwd));
+    throw new CCompileFailedError(noDriverEntry(paths, cwd, compiled.roles));
   const definition = prepared.simC.defineCMiniport(module);
   return {
     display: paths.map((path) => displayPath(path, cwd)).join(' '),
@@ -269,8 +269,20 @@ export async function loadCDriver(
  * WDK build fails to link without one too). `check` does not ask for it: it checks what the sources
  * declare, as Code Analysis does a file at a time.
  */
-function noDriverEntry(paths: readonly string[], cwd: string): string {
+function noDriverEntry(
+  paths: readonly string[],
+  cwd: string,
+  roles: readonly { readonly name: string; readonly role: string; readonly file: string; readonly line: number }[],
+): string {
   const shown = paths.map((path) => displayPath(path, cwd)).join(', ');
+  // The entry point declared under another name: the WDK's GsDriverEntry, as the harness, calls DriverEntry.
+  const renamed = roles.find((declared) => declared.role === 'DRIVER_INITIALIZE' && declared.name !== 'DriverEntry');
+  if (renamed !== undefined)
+    return [
+      'cannot run the C driver:',
+      `${renamed.file}:${renamed.line}: error: ${renamed.name} is declared DRIVER_INITIALIZE, but a driver's entry point must be named DriverEntry: the harness starts the driver there, as the WDK's GsDriverEntry does.`,
+      `  Rename ${renamed.name} to DriverEntry (not static).`,
+    ].join('\n');
   return [
     'cannot run the C driver:',
     `error: no DriverEntry in ${shown}: a driver starts at DriverEntry (DRIVER_INITIALIZE), which registers its MiniportInitializeEx and MiniportHaltEx with NdisMRegisterMiniportDriver.`,
