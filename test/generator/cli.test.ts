@@ -66,7 +66,7 @@ describe('ddikit generate', () => {
     // Nine curated files, the four of spec/ndis/imported/ and the rule table.
     expect(first.stdout).toMatch(/^ddikit generate: 14 spec files → out\n/);
     expect(first.stdout).toMatch(/\n  reference   630 pages in docs\/reference\n/);
-    expect(first.stdout).toMatch(/model +138 roles \(1 variant\), 367 functions, 189 types, 27 constants/);
+    expect(first.stdout).toMatch(/model +138 roles \(1 variant\), 367 functions, 189 types, 30 constants/);
     const files = Object.keys(tree(join(work, 'out')));
     expect(files).toContain('src/generated/roles.ts');
     // A folder of its own imports the role runtime from the installed @ddikit/ndis.

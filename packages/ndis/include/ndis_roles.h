@@ -887,7 +887,10 @@ struct _UNICODE_STRING {
 #define NDIS_STATUS_RESOURCES                                     ((NDIS_STATUS)0xC000009AL)
 #define NDIS_STATUS_SUCCESS                                       ((NDIS_STATUS)0)
 
+#define STATUS_INSUFFICIENT_RESOURCES                             ((NTSTATUS)0xC000009AL)
+#define STATUS_INVALID_PARAMETER                                  ((NTSTATUS)0xC000000DL)
 #define STATUS_SUCCESS                                            ((NTSTATUS)0)
+#define STATUS_UNSUCCESSFUL                                       ((NTSTATUS)0xC0000001L)
 
 #define CmResourceTypeInterrupt                                   ((UCHAR)2)
 #define CmResourceTypeMemory                                      ((UCHAR)3)

@@ -899,7 +899,10 @@ struct _UNICODE_STRING {
 #define NDIS_STATUS_RESOURCES                                     ((NDIS_STATUS)0xC000009AL)
 #define NDIS_STATUS_SUCCESS                                       ((NDIS_STATUS)0)
 #define NDIS_TIMER_CHARACTERISTICS_REVISION_1                     ((UCHAR)1)
+#define STATUS_INSUFFICIENT_RESOURCES                             ((NTSTATUS)0xC000009AL)
+#define STATUS_INVALID_PARAMETER                                  ((NTSTATUS)0xC000000DL)
 #define STATUS_SUCCESS                                            ((NTSTATUS)0)
+#define STATUS_UNSUCCESSFUL                                       ((NTSTATUS)0xC0000001L)
 
 /* Structure sizes per revision. */
 #define NDIS_SIZEOF_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1 RTL_SIZEOF_THROUGH_FIELD(NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES, InterfaceType)

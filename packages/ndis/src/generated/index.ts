@@ -608,7 +608,10 @@ export {
   NdisShutdownBugCheck,
   NdisShutdownPowerOff,
   NormalPoolPriority,
+  STATUS_INSUFFICIENT_RESOURCES,
+  STATUS_INVALID_PARAMETER,
   STATUS_SUCCESS,
+  STATUS_UNSUCCESSFUL,
 } from './types.js';
 export type {
   BINARY_DATA,

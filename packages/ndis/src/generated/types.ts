@@ -4050,7 +4050,7 @@ export const CmResourceTypePort: UCHAR = 1;
  *
  * C: `((UCHAR)1)`.
  * Header: ndis.h.
- * Spec: spec/ndis/driver.yaml:750.
+ * Spec: spec/ndis/driver.yaml:762.
  *
  * @since NDIS 6.0
  */
@@ -4061,7 +4061,7 @@ export const NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1: UCHAR = 1
  *
  * C: `((ULONG)0x00000008L)`.
  * Header: ndis.h.
- * Spec: spec/ndis/driver.yaml:758.
+ * Spec: spec/ndis/driver.yaml:770.
  *
  * @since NDIS 6.0
  */
@@ -4072,7 +4072,7 @@ export const NDIS_MINIPORT_ATTRIBUTES_BUS_MASTER: ULONG = 0x00000008;
  *
  * C: `((ULONG)0x00000001L)`.
  * Header: ndis.h.
- * Spec: spec/ndis/driver.yaml:754.
+ * Spec: spec/ndis/driver.yaml:766.
  *
  * @since NDIS 6.0
  */
@@ -4083,7 +4083,7 @@ export const NDIS_MINIPORT_ATTRIBUTES_HARDWARE_DEVICE: ULONG = 0x00000001;
  *
  * C: `((UCHAR)1)`.
  * Header: ndis.h.
- * Spec: spec/ndis/driver.yaml:742.
+ * Spec: spec/ndis/driver.yaml:754.
  *
  * @since NDIS 6.0
  */
@@ -4094,7 +4094,7 @@ export const NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1: UCHAR = 1;
  *
  * C: `((UCHAR)1)`.
  * Header: ndis.h.
- * Spec: spec/ndis/driver.yaml:746.
+ * Spec: spec/ndis/driver.yaml:758.
  *
  * @since NDIS 6.0
  */
@@ -4116,7 +4116,7 @@ export const NDIS_MINIPORT_INTERRUPT_REVISION_1: UCHAR = 1;
  *
  * C: `((UCHAR)6)`.
  * Header: ndis.h.
- * Spec: spec/ndis/driver.yaml:734.
+ * Spec: spec/ndis/driver.yaml:746.
  *
  * @since NDIS 6.0
  */
@@ -4127,7 +4127,7 @@ export const NDIS_MINIPORT_MAJOR_VERSION: UCHAR = 6;
  *
  * C: `((UCHAR)0)`.
  * Header: ndis.h.
- * Spec: spec/ndis/driver.yaml:738.
+ * Spec: spec/ndis/driver.yaml:750.
  *
  * @since NDIS 6.0
  */
@@ -4138,7 +4138,7 @@ export const NDIS_MINIPORT_MINOR_VERSION: UCHAR = 0;
  *
  * C: `((UCHAR)0x80)`.
  * Header: ndis.h.
- * Spec: spec/ndis/driver.yaml:718.
+ * Spec: spec/ndis/driver.yaml:730.
  *
  * @since NDIS 6.0
  */
@@ -4149,7 +4149,7 @@ export const NDIS_OBJECT_TYPE_DEFAULT: UCHAR = 0x80;
  *
  * C: `((UCHAR)0x9E)`.
  * Header: ndis.h.
- * Spec: spec/ndis/driver.yaml:730.
+ * Spec: spec/ndis/driver.yaml:742.
  *
  * @since NDIS 6.0
  */
@@ -4160,7 +4160,7 @@ export const NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES: UCHAR = 
  *
  * C: `((UCHAR)0x8A)`.
  * Header: ndis.h.
- * Spec: spec/ndis/driver.yaml:726.
+ * Spec: spec/ndis/driver.yaml:738.
  *
  * @since NDIS 6.0
  */
@@ -4171,7 +4171,7 @@ export const NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS: UCHAR = 0x8A;
  *
  * C: `((UCHAR)0x81)`.
  * Header: ndis.h.
- * Spec: spec/ndis/driver.yaml:722.
+ * Spec: spec/ndis/driver.yaml:734.
  *
  * @since NDIS 6.0
  */
@@ -4204,7 +4204,7 @@ export const NDIS_OBJECT_TYPE_TIMER_CHARACTERISTICS: UCHAR = 0x97;
  *
  * C: `((NDIS_STATUS)0xC001000EL)`.
  * Header: ndis.h.
- * Spec: spec/ndis/driver.yaml:714.
+ * Spec: spec/ndis/driver.yaml:726.
  *
  * @since NDIS 6.0
  */
@@ -4288,6 +4288,28 @@ export const NDIS_STATUS_SUCCESS: NDIS_STATUS = 0;
 export const NDIS_TIMER_CHARACTERISTICS_REVISION_1: UCHAR = 1;
 
 /**
+ * Not enough memory or other resources to complete the routine.
+ *
+ * C: `((NTSTATUS)0xC000009AL)`.
+ * Header: ndis.h.
+ * Spec: spec/ndis/driver.yaml:722.
+ *
+ * @since NDIS 6.0
+ */
+export const STATUS_INSUFFICIENT_RESOURCES: NTSTATUS = -1073741670;
+
+/**
+ * A parameter was not valid.
+ *
+ * C: `((NTSTATUS)0xC000000DL)`.
+ * Header: ndis.h.
+ * Spec: spec/ndis/driver.yaml:718.
+ *
+ * @since NDIS 6.0
+ */
+export const STATUS_INVALID_PARAMETER: NTSTATUS = -1073741811;
+
+/**
  * The routine succeeded.
  *
  * C: `((NTSTATUS)0)`.
@@ -4297,3 +4319,14 @@ export const NDIS_TIMER_CHARACTERISTICS_REVISION_1: UCHAR = 1;
  * @since NDIS 6.0
  */
 export const STATUS_SUCCESS: NTSTATUS = 0;
+
+/**
+ * The routine failed, for no reason a more specific status gives.
+ *
+ * C: `((NTSTATUS)0xC0000001L)`.
+ * Header: ndis.h.
+ * Spec: spec/ndis/driver.yaml:714.
+ *
+ * @since NDIS 6.0
+ */
+export const STATUS_UNSUCCESSFUL: NTSTATUS = -1073741823;
