@@ -67,6 +67,21 @@ LoneDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 }
 `;
 
+/** A DriverEntry that returns `status` and registers nothing. */
+const entryOnly = (status: string): string => `#include <ndis.h>
+
+DRIVER_INITIALIZE DriverEntry;
+
+_Use_decl_annotations_
+NTSTATUS
+DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    UNREFERENCED_PARAMETER(DriverObject);
+    UNREFERENCED_PARAMETER(RegistryPath);
+    return ${status};
+}
+`;
+
 async function ddikit(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
@@ -123,5 +138,28 @@ describe('a C driver with no DriverEntry', () => {
       '2 functions declared with roles; every handler is declared with the role its place takes.\n',
     );
     expect(run.code).toBe(0);
+  }, 60_000);
+});
+
+describe('a DriverEntry that does not register the miniport', () => {
+  it('returns a failure: the run says the driver did not load, with the status by name', async () => {
+    writeFileSync(join(work, 'entry-fails.c'), entryOnly('STATUS_INSUFFICIENT_RESOURCES'));
+    const run = await ddikit(['simulate', 'entry-fails.c']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      '\nseed=1: the run failed: DriverEntry returned 0xC000009A (STATUS_INSUFFICIENT_RESOURCES, NDIS_STATUS_RESOURCES), so the driver did not load and no miniport ran (seed=1 tick=0)\n',
+    );
+    expect(run.stdout).not.toContain('threw');
+  }, 60_000);
+
+  it('returns STATUS_SUCCESS having registered nothing: says what registers it', async () => {
+    writeFileSync(join(work, 'entry-empty.c'), entryOnly('STATUS_SUCCESS'));
+    const run = await ddikit(['simulate', 'entry-empty.c', '--seeds', '2']);
+    expect(run.code).toBe(1);
+    for (const seed of [1, 2])
+      expect(run.stdout).toContain(
+        `\nseed=${seed}: the run failed: DriverEntry returned STATUS_SUCCESS without registering the miniport: it calls NdisMRegisterMiniportDriver with an NDIS_MINIPORT_DRIVER_CHARACTERISTICS naming its MiniportInitializeEx and MiniportHaltEx (ddikit scaffold --role DRIVER_INITIALIZE:DriverEntry writes that call) (seed=${seed} tick=0)\n`,
+      );
+    expect(run.stdout).not.toContain('threw');
   }, 60_000);
 });

@@ -19,6 +19,7 @@ import type { Box, NdisFunctions } from '@ddikit/ndis';
 import {
   BugCheck,
   type RegisterHandle,
+  SimulationError,
   resourcesOf,
   type RuleId,
   type SimResources,
@@ -40,6 +41,20 @@ import { ROLE_META, type RoleMeta, WASM32_LAYOUTS } from './role-meta.js';
 /** Bytes of one register window mapping at most (16 MiB). */
 export const WINDOW_BYTES_MAX = 0x0100_0000;
 const STATUS_SUCCESS = 0;
+
+/** A status as hex, with its name when @ddikit/ndis has one (`0xC0000001 (STATUS_UNSUCCESSFUL)`). */
+function statusText(status: number): string {
+  const hex = `0x${(status >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
+  const names = Object.entries(ndisApi as unknown as Record<string, unknown>)
+    .filter(
+      ([name, value]) => /^STATUS_|^NDIS_STATUS_/.test(name) && typeof value === 'number' && (value | 0) === status,
+    )
+    .map(([name]) => name)
+    .sort((a, b) =>
+      a.startsWith('STATUS_') === b.startsWith('STATUS_') ? (a < b ? -1 : 1) : a.startsWith('STATUS_') ? -1 : 1,
+    );
+  return names.length === 0 ? hex : `${hex} (${names.join(', ')})`;
+}
 const NDIS_STATUS_FAILURE = 0xc0000001 | 0;
 const NDIS_STATUS_RESOURCES = 0xc000009a | 0;
 const CM_RESOURCE_TYPE_INTERRUPT = 2;
@@ -171,10 +186,19 @@ export class CDriverInstance implements DriverRuntime {
     const driverObject = this.handles.toC(new DriverObject());
     const status = this.call('DriverEntry', entry as (...a: number[]) => number, [driverObject, unicode]) | 0;
     const chars = this.driverHandle?.characteristics;
-    if (status !== STATUS_SUCCESS || chars === null || chars === undefined) {
-      const missing = chars == null ? ' without registering the miniport (NdisMRegisterMiniportDriver)' : '';
-      throw new Error(`DriverEntry returned 0x${(status >>> 0).toString(16)}${missing}`);
-    }
+    // Not a rule the driver broke (a driver may fail to load), but nothing of it can run: the run stops
+    // with what DriverEntry did, not as a throw of the driver's.
+    const stop: (message: string) => never = (message) => {
+      throw new SimulationError(message, this.sim.seed, this.sim.clock.nowTicks);
+    };
+    if (status !== STATUS_SUCCESS)
+      stop(
+        `DriverEntry returned ${statusText(status)}, so the driver did not load and no miniport ran${chars == null ? '' : ' (it had registered one with NdisMRegisterMiniportDriver)'}`,
+      );
+    if (chars === null || chars === undefined)
+      stop(
+        'DriverEntry returned STATUS_SUCCESS without registering the miniport: it calls NdisMRegisterMiniportDriver with an NDIS_MINIPORT_DRIVER_CHARACTERISTICS naming its MiniportInitializeEx and MiniportHaltEx (ddikit scaffold --role DRIVER_INITIALIZE:DriverEntry writes that call)',
+      );
     return {
       MiniportInitializeEx: chars['InitializeHandlerEx'] as never,
       MiniportHaltEx: chars['HaltHandlerEx'] as never,
