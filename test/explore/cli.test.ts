@@ -247,6 +247,16 @@ describe('a driver that never starts', () => {
     expect(example.stdout).not.toContain('no timer function ran');
   });
 
+  it('says when the default schedule registered no interrupt: nothing of the ISR or DPC to interleave', async () => {
+    const { code, stdout } = await explore(['test/cli/fixtures/quiet-nic.ts', '--export', 'unregistered']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /\nNo schedule failed: 1 schedule — .*\nBut no interrupt was registered in the default schedule: MiniportInitializeEx never called NdisMRegisterInterruptEx, so no ISR or DPC of the driver ran to interleave\.\n$/,
+    );
+    const registered = await explore(['test/cli/fixtures/quiet-nic.ts', '--budget', '20']);
+    expect(registered.stdout).not.toContain('no interrupt was registered');
+  });
+
   it('a driver that starts gets no such line', async () => {
     const { stdout } = await explore([FIXED, '--budget', '50']);
     expect(stdout).not.toContain('never started');

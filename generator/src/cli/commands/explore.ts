@@ -1049,6 +1049,10 @@ function textResult(
       out.push(
         `But the adapter never started: MiniportInitializeEx failed with status 0x${(refused >>> 0).toString(16).toUpperCase().padStart(8, '0')} in the default schedule, so little of the driver ran.`,
       );
+    else if (defaultRun !== null && defaultRun.interrupt.granted === null)
+      out.push(
+        'But no interrupt was registered in the default schedule: MiniportInitializeEx never called NdisMRegisterInterruptEx, so no ISR or DPC of the driver ran to interleave.',
+      );
     else if (defaultRun !== null && defaultRun.stats.timersSet > 0 && defaultRun.stats.timerCalls === 0)
       out.push(
         `But no timer function ran: the driver set a timer, and none expired within the ${result.ticks} ticks of a schedule. Raise --ticks to explore its timer functions too.`,
