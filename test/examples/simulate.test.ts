@@ -237,6 +237,10 @@ describe('ddikit simulate --timeline', () => {
       expect(html).toMatch(/^<!DOCTYPE html>/i);
       expect(html).toContain('MAY-CALL');
       expect(html).toContain('NdisDprAcquireSpinLock');
+      // The report's DRIVER CALL line, as the text output prints it.
+      const call = /\nDRIVER CALL: {2}(examples\/broken\/may-call\.ts:\d+:\d+)\n/.exec(result.stdout)?.[1];
+      expect(call).toBeDefined();
+      expect(html).toContain(`\nDRIVER CALL:  ${call}\n</pre>`);
       // Offline: no external resource of any kind.
       expect(html).not.toMatch(/\b(src|href)=["']https?:/);
     } finally {

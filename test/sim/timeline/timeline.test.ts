@@ -265,6 +265,23 @@ describe('the timeline page', () => {
     ]);
   });
 
+  it("shows each report's DRIVER CALL line under it, escaped, and checks the list", () => {
+    const { trace, result } = lostInterruptRun();
+    expect(result.reports.length).toBeGreaterThanOrEqual(2);
+    const locations = result.reports.map((_, i) => (i === 0 ? 'drivers/a<b>.ts:12:5' : null));
+    const html = renderTimeline(trace!, result.reports, { reportLocations: locations });
+    const first = /<section class="[^"]*" id="report-0"[^>]*>.*?<\/section>/s.exec(html)![0];
+    expect(first).toContain('\nDRIVER CALL:  drivers/a&lt;b&gt;.ts:12:5\n</pre>');
+    expect(html.split('DRIVER CALL:')).toHaveLength(2);
+    expect(renderTimeline(trace!, result.reports)).not.toContain('DRIVER CALL:');
+    expect(() => renderTimeline(trace!, result.reports, { reportLocations: [1] as never })).toThrow(
+      /reportLocations must be a list of strings or null, one per report at most/,
+    );
+    expect(() =>
+      renderTimeline(trace!, result.reports, { reportLocations: [...locations, null, null, null, null] }),
+    ).toThrow(/one per report at most/);
+  });
+
   it('renders an empty run and checks its options', () => {
     const html = renderTimeline(new Trace(1), []);
     expect(html).toContain('No violation.');

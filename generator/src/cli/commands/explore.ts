@@ -999,6 +999,7 @@ function writeTimeline(context: Context, replayed: ReplayResult, schedule: Sched
       `schedule ${sim.formatSchedule(schedule)}: ${replayed.steps.map((s) => `#${s.index} ${s.site} → ${s.choice}`).join('; ') || 'the default schedule'}`,
       `replay: ${replayCommand(context, schedule, ticks)}`,
     ],
+    reportLocations: replayed.result.reportLocations,
   });
   return writeTimelinePage(path, html, context.io);
 }

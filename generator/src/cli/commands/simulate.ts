@@ -462,6 +462,7 @@ function writeTimeline(
   const html = sim.renderTimeline(chosen.simulation.trace.snapshot(chosen.result.tick), chosen.result.reports, {
     title: `${driver.name} — ddikit simulate`,
     subtitle: [`${display}: ${settingsLine({ ...request, seed: chosen.result.seed, seeds: 1 })}`],
+    reportLocations: chosen.result.reportLocations,
   });
   return writeTimelinePage(path, html, io);
 }

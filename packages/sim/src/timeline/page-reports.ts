@@ -45,7 +45,13 @@ export function headlineBanner(reports: readonly Report[], headline: number, eve
   ].join('\n');
 }
 
-export function reportsHtml(reports: readonly Report[], headline: number, events: readonly TraceEvent[]): string {
+export function reportsHtml(
+  reports: readonly Report[],
+  headline: number,
+  events: readonly TraceEvent[],
+  /** Per report, the driver's line of the call that raised it (DRIVER CALL), or null. */
+  locations: readonly (string | null)[] = [],
+): string {
   if (reports.length === 0) return '<p>No violation.</p>';
   const marked = new Set(events.filter((e) => e.kind === 'report').map((e) => e.value));
   const others = reports.map((_, i) => i).filter((i) => i !== headline);
@@ -61,7 +67,9 @@ export function reportsHtml(reports: readonly Report[], headline: number, events
       const heading = `#${i} ${rule} — ${escapeHtml(report.subject)}${inFunction} ${at}`;
       const kind = i === headline ? 'report headline-report' : 'report';
       const section = `<section class="${kind}" id="report-${i}" data-rule="${rule}">`;
-      return `${section}<h3>${heading}${tag}${toMark}</h3><pre>${escapeHtml(formatReportText(report))}</pre></section>`;
+      const location = locations[i] ?? null;
+      const call = location === null ? '' : `DRIVER CALL:  ${location}\n`;
+      return `${section}<h3>${heading}${tag}${toMark}</h3><pre>${escapeHtml(formatReportText(report) + call)}</pre></section>`;
     })
     .join('\n');
 }

@@ -42,6 +42,11 @@ export interface TimelineOptions {
    * trace, the events around the headline report (else the last ones) are kept.
    */
   readonly detailEventsMax?: number;
+  /**
+   * Per report (same order as `reports`): the driver's `file:line:col` of the call that raised it
+   * (RunResult.reportLocations), shown under the report as DRIVER CALL; null where there is none.
+   */
+  readonly reportLocations?: readonly (string | null)[];
 }
 
 /** Renders a trace and the run's reports as one HTML page (see the module comment). */
@@ -60,6 +65,13 @@ export function renderTimeline(
     throw new RangeError(
       `renderTimeline: detailEventsMax must be an integer in 16..${TRACE_EVENTS_MAX} (got ${String(detailEventsMax)})`,
     );
+  const locations = options.reportLocations ?? [];
+  if (
+    !Array.isArray(locations) ||
+    locations.length > reports.length ||
+    !locations.every((location) => location === null || typeof location === 'string')
+  )
+    throw new TypeError('renderTimeline: reportLocations must be a list of strings or null, one per report at most');
   const title = options.title ?? 'ddikit timeline';
   const headline = headlineReport(reports);
   const events = detailWindow(snapshot.events, detailEventsMax, headline);
@@ -113,7 +125,7 @@ export function renderTimeline(
     '</div>',
     idleLine(snapshot, data),
     '<h2>Reports</h2>',
-    reportsHtml(reports, headline, events),
+    reportsHtml(reports, headline, events, locations),
     `<script type="application/json" id="timeline-data">${json}</script>`,
     `<script>${pageScript()}</script>`,
     '</body>',
